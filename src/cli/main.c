@@ -1,8 +1,69 @@
-/* vigil: the command-line entry point. */
-#include <stdio.h>
+/* vigil: global options, then one subcommand (one file each). */
+#include "cli.h"
+#include "vigil/version.h"
 
-int main(void)
+#include <stdlib.h>
+#include <string.h>
+
+static const struct vg_cmd commands[] = {
+	{"init", "create the store", vg_cmd_init},
+	{"import", "import STIX bundles, envelopes or JSON lines", vg_cmd_import},
+	{"export", "write stored objects as a STIX bundle", vg_cmd_export},
+	{"get", "print one object", vg_cmd_get},
+	{"stats", "counts by type, versions, revoked and store size", vg_cmd_stats},
+	{"gen", "write deterministic synthetic STIX 2.1", vg_cmd_gen},
+	{"check", "check the store's consistency", vg_cmd_check},
+	{"org", "add and list organisations", vg_cmd_org},
+	{"user", "add, list and disable users", vg_cmd_user},
+	{"key", "issue, list and revoke API keys", vg_cmd_key},
+	{"group", "sharing groups and their members", vg_cmd_group},
+	{"audit", "show, verify and checkpoint the audit log", vg_cmd_audit},
+};
+
+static void usage(FILE *f)
 {
-	puts("vigil");
-	return 0;
+	fprintf(f, "usage: vigil [--data DIR] COMMAND [ARGS]\n\n"
+		   "vigil is a federated intelligence-sharing, early-warning "
+		   "and screening hub.\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nglobal options:\n"
+		   "  --data DIR  the store (default $VIGIL_DATA, else ./vigil-data)\n"
+		   "  --version   print the version\n"
+		   "  --help      this text; 'vigil COMMAND --help' for a command\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct vg_cli cli = {.data = getenv("VIGIL_DATA")};
+	int i = 1;
+	if (!cli.data || !*cli.data)
+		cli.data = "./vigil-data";
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--data") && i + 1 < argc) {
+			cli.data = argv[++i];
+		} else if (!strncmp(argv[i], "--data=", 7)) {
+			cli.data = argv[i] + 7;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return VG_EXIT_OK;
+		} else if (!strcmp(argv[i], "--version")) {
+			printf("vigil %s\n", vg_version());
+			return VG_EXIT_OK;
+		} else {
+			fprintf(stderr, "vigil: unknown option '%s'\n", argv[i]);
+			usage(stderr);
+			return VG_EXIT_USAGE;
+		}
+	}
+	if (i == argc) {
+		usage(stderr);
+		return VG_EXIT_USAGE;
+	}
+	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
+		if (!strcmp(argv[i], commands[c].name))
+			return commands[c].run(&cli, argc - i, argv + i);
+	fprintf(stderr, "vigil: unknown command '%s'\n", argv[i]);
+	usage(stderr);
+	return VG_EXIT_USAGE;
 }

@@ -1,0 +1,39 @@
+/* The hub server: TAXII 2.1, /api/v1, /healthz and /metrics over
+ * libmicrohttpd (internal thread pool on epoll, TLS through GnuTLS). */
+#ifndef VIGIL_SERVER_H
+#define VIGIL_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct vg_server_conf {
+	const char *data;        /* the store */
+	char listen[128];        /* ADDR:PORT, default 127.0.0.1:8080 */
+	int threads;             /* worker threads, default 16 */
+	char tls_cert[512];      /* PEM files; both or neither */
+	char tls_key[512];
+	size_t max_content_length; /* request bodies, default 16 MiB */
+	size_t max_header_bytes;   /* request line and headers, default 16 KiB */
+	size_t max_url_length;     /* default 4096 */
+	unsigned connection_limit; /* default 1024 */
+	unsigned per_ip_limit;     /* connections per client address, 64 */
+	unsigned idle_timeout;     /* seconds, default 30 */
+	int purpose_required;      /* X-Vigil-Purpose on every read */
+	unsigned status_ttl_hours; /* status resources live, default 24 */
+	int print_ready;           /* print the URL when listening */
+};
+
+void vg_server_conf_defaults(struct vg_server_conf *c, const char *data);
+/* Apply "key = value" lines (a vigil.conf) to c. VG_EINVAL with the line
+ * and reason in err. Pure. */
+int vg_server_conf_parse(struct vg_server_conf *c, const char *text,
+			 char *err, size_t errlen);
+/* Apply one setting by its key (as in vigil.conf). */
+int vg_server_conf_set(struct vg_server_conf *c, const char *key,
+		       const char *value, char *err, size_t errlen);
+
+/* Serve until SIGTERM or SIGINT, then finish the requests in flight and
+ * stop. Returns VG_OK after a clean stop. */
+int vg_serve(const struct vg_server_conf *c);
+
+#endif

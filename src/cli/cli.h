@@ -1,0 +1,52 @@
+/* Shared by the vigil subcommands: global options and small helpers. */
+#ifndef VIGIL_CLI_H
+#define VIGIL_CLI_H
+
+#include <stdio.h>
+
+#include "vigil/store.h"
+
+struct vg_cli {
+	const char *data; /* store location (--data, $VIGIL_DATA) */
+};
+
+struct vg_cmd {
+	const char *name;
+	const char *summary;
+	int (*run)(struct vg_cli *cli, int argc, char **argv);
+};
+
+/* Exit codes: 0 success, 1 the command did its work but something was
+ * rejected or not found, 2 usage, 3 failure. */
+enum { VG_EXIT_OK = 0, VG_EXIT_PARTIAL = 1, VG_EXIT_USAGE = 2, VG_EXIT_FAIL = 3 };
+
+/* Print "vigil: " fmt to stderr; returns VG_EXIT_FAIL. */
+int vg_cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print a usage error and a hint to run --help; returns VG_EXIT_USAGE. */
+int vg_cli_usage(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Open the store named by cli->data (create with create); prints the
+ * reason on failure. */
+int vg_cli_open_store(struct vg_cli *cli, int create, struct vg_store **out);
+/* The CLI's actor for the audit log: "local:LOGIN", source "cli". */
+struct vg_actor;
+void vg_cli_actor(struct vg_actor *a);
+/* Print s as a JSON string (or null) to stdout. */
+void vg_cli_json_str(const char *s);
+/* 1 when argv (argc) holds --help or -h. */
+int vg_cli_wants_help(int argc, char **argv);
+
+int vg_cmd_init(struct vg_cli *cli, int argc, char **argv);
+int vg_cmd_import(struct vg_cli *cli, int argc, char **argv);
+int vg_cmd_export(struct vg_cli *cli, int argc, char **argv);
+int vg_cmd_get(struct vg_cli *cli, int argc, char **argv);
+int vg_cmd_stats(struct vg_cli *cli, int argc, char **argv);
+int vg_cmd_gen(struct vg_cli *cli, int argc, char **argv);
+int vg_cmd_check(struct vg_cli *cli, int argc, char **argv);
+int vg_cmd_org(struct vg_cli *cli, int argc, char **argv);
+int vg_cmd_user(struct vg_cli *cli, int argc, char **argv);
+int vg_cmd_key(struct vg_cli *cli, int argc, char **argv);
+int vg_cmd_group(struct vg_cli *cli, int argc, char **argv);
+int vg_cmd_audit(struct vg_cli *cli, int argc, char **argv);
+
+#endif

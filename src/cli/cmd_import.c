@@ -1,0 +1,180 @@
+/* vigil import: STIX files (or stdin) into the store, one transaction per
+ * file, with counts and every rejection and its reason. */
+#include "cli.h"
+#include "vigil/buf.h"
+#include "vigil/error.h"
+#include "vigil/ingest.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char help[] =
+	"usage: vigil [--data DIR] import [--json] FILE...\n\n"
+	"Import STIX 2.1 objects from each FILE: a bundle, a TAXII envelope, a\n"
+	"JSON array or JSON lines ('-' reads standard input). Each file is one\n"
+	"transaction: a file that is not well-formed JSON changes nothing;\n"
+	"invalid objects are rejected with their reason and never block valid\n"
+	"ones. Prints accepted / duplicate / rejected counts. Exit status 1\n"
+	"when anything was rejected or a file could not be imported.\n\n"
+	"  --json  machine-readable output\n";
+
+struct ctx {
+	int json;
+	const char *file;
+	int tty;
+	double started, last;
+	size_t n_rejections; /* printed in JSON for this file */
+};
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void progress(void *ud, size_t objects, uint64_t bytes)
+{
+	struct ctx *c = ud;
+	double t = now();
+	if (!c->tty || t - c->started < 1.0 || t - c->last < 0.25)
+		return;
+	c->last = t;
+	fprintf(stderr, "\r%s: %zu objects, %.1f MB, %.0f objects/s   ", c->file,
+		objects, bytes / 1e6, objects / (t - c->started));
+}
+
+static void json_str(const char *s)
+{
+	struct vg_buf b;
+	vg_buf_init(&b, 0);
+	if (s && !vg_buf_json_str(&b, s))
+		fputs(b.data, stdout);
+	else
+		fputs("null", stdout);
+	vg_buf_release(&b);
+}
+
+static int on_result(void *ud, const struct vg_ingest_result *r)
+{
+	struct ctx *c = ud;
+	if (r->outcome != VG_INGEST_REJECTED)
+		return 0;
+	if (c->json) {
+		printf("%s{\"index\":%zu,\"id\":", c->n_rejections++ ? "," : "",
+		       r->index);
+		json_str(r->id);
+		fputs(",\"error\":", stdout);
+		json_str(r->message);
+		putchar('}');
+	} else {
+		if (c->tty && c->last > 0)
+			fputs("\r\033[K", stderr);
+		printf("  rejected #%zu: %s\n", r->index, r->message);
+	}
+	return 0;
+}
+
+static int import_one(struct vg_store *s, struct ctx *c,
+		      struct vg_ingest_counts *total, int *failed)
+{
+	char err[700] = "";
+	struct vg_ingest_counts n = {0};
+	int fd = strcmp(c->file, "-") ? open(c->file, O_RDONLY) : 0;
+	int rc;
+	c->started = now();
+	c->last = 0;
+	c->n_rejections = 0;
+	if (c->json) {
+		fputs("{\"file\":", stdout);
+		json_str(c->file);
+		fputs(",\"rejections\":[", stdout);
+	}
+	if (fd < 0) {
+		snprintf(err, sizeof(err), "cannot open: %s", strerror(errno));
+		rc = VG_EIO;
+	} else {
+		struct vg_ingest_opts o = {
+			.on_result = on_result,
+			.on_progress = progress,
+			.ud = c,
+		};
+		rc = vg_ingest_fd(s, fd, &o, &n, err, sizeof(err));
+		if (fd)
+			close(fd);
+	}
+	if (c->tty && c->last > 0)
+		fputs("\r\033[K", stderr);
+	if (rc) {
+		*failed = 1;
+		memset(&n, 0, sizeof(n));
+	}
+	total->accepted += n.accepted;
+	total->duplicates += n.duplicates;
+	total->rejected += n.rejected;
+	if (c->json) {
+		printf("],\"accepted\":%zu,\"duplicates\":%zu,\"rejected\":%zu,"
+		       "\"error\":",
+		       n.accepted, n.duplicates, n.rejected);
+		json_str(rc ? err : NULL);
+		putchar('}');
+	} else if (rc) {
+		printf("%s: not imported, nothing changed: %s\n", c->file, err);
+	} else {
+		printf("%s: accepted %zu, duplicate %zu, rejected %zu\n",
+		       c->file, n.accepted, n.duplicates, n.rejected);
+	}
+	/* a store failure ends the whole command; bad input only this file */
+	return rc == VG_ESTORE || rc == VG_ENOMEM ? rc : VG_OK;
+}
+
+int vg_cmd_import(struct vg_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	struct ctx c = {.tty = isatty(2)};
+	int ch;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (ch == 'h') {
+			fputs(help, stdout);
+			return VG_EXIT_OK;
+		}
+		if (ch != 'j')
+			return vg_cli_usage("import", "unknown option");
+		c.json = 1;
+	}
+	if (optind == argc)
+		return vg_cli_usage("import", "no FILE given");
+	struct vg_store *s;
+	int rc = vg_cli_open_store(cli, 0, &s);
+	if (rc)
+		return rc;
+	struct vg_ingest_counts total = {0};
+	int failed = 0, files = 0;
+	if (c.json)
+		fputs("{\"files\":[", stdout);
+	for (int i = optind; i < argc && !rc; i++, files++) {
+		c.file = argv[i];
+		if (c.json && files)
+			putchar(',');
+		rc = import_one(s, &c, &total, &failed);
+	}
+	if (c.json)
+		printf("],\"accepted\":%zu,\"duplicates\":%zu,\"rejected\":%zu}\n",
+		       total.accepted, total.duplicates, total.rejected);
+	else if (files > 1)
+		printf("total: accepted %zu, duplicate %zu, rejected %zu\n",
+		       total.accepted, total.duplicates, total.rejected);
+	vg_store_close(s);
+	if (rc)
+		return vg_cli_fail("store failure: %s", vg_strerror(rc));
+	return failed || total.rejected ? VG_EXIT_PARTIAL : VG_EXIT_OK;
+}

@@ -1,0 +1,126 @@
+/* Building responses: media types, TAXII error bodies, extra headers. */
+#include "http_int.h"
+#include "vigil/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum MHD_Result vg__respond(struct req *r, unsigned status, const char *type,
+			    struct vg_buf *body, ...)
+{
+	size_t len = 0;
+	char *data = body ? vg_buf_detach(body, &len) : NULL;
+	struct MHD_Response *res = MHD_create_response_from_buffer(
+		len, data ? data : (void *)"",
+		data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (!res) {
+		free(data);
+		return MHD_NO;
+	}
+	if (type)
+		MHD_add_response_header(res, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(res, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(res, "Cache-Control", "no-store");
+	va_list ap;
+	va_start(ap, body);
+	for (const char *name; (name = va_arg(ap, const char *));) {
+		const char *value = va_arg(ap, const char *);
+		if (value)
+			MHD_add_response_header(res, name, value);
+	}
+	va_end(ap);
+	r->status = (int)status;
+	enum MHD_Result ok = MHD_queue_response(r->conn, status, res);
+	MHD_destroy_response(res);
+	return ok;
+}
+
+enum MHD_Result vg__error(struct req *r, unsigned status, const char *title,
+			  const char *description)
+{
+	struct vg_buf b;
+	char code[8];
+	vg_buf_init(&b, 0);
+	snprintf(code, sizeof(code), "%u", status);
+	int rc = vg_buf_puts(&b, "{\"title\":");
+	if (!rc)
+		rc = vg_buf_json_str(&b, title);
+	if (!rc && description) {
+		rc = vg_buf_puts(&b, ",\"description\":");
+		if (!rc)
+			rc = vg_buf_json_str(&b, description);
+	}
+	if (!rc)
+		rc = vg_buf_printf(&b, ",\"http_status\":\"%s\"}", code);
+	if (rc) {
+		vg_buf_release(&b);
+		return MHD_NO;
+	}
+	if (status == MHD_HTTP_UNAUTHORIZED)
+		return vg__respond(r, status, r->taxii ? TAXII_MEDIA : "application/json",
+				   &b, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+				   "Bearer realm=\"vigil\"",
+				   MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+				   "Basic realm=\"vigil\", charset=\"UTF-8\"", NULL);
+	return vg__respond(r, status, r->taxii ? TAXII_MEDIA : "application/json",
+			   &b, NULL);
+}
+
+/* Does one media range (type/subtype;params) admit TAXII 2.1? */
+static int range_ok(const char *s, size_t n, int wildcards)
+{
+	char buf[256];
+	if (n >= sizeof(buf))
+		return 0;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	char *p = buf, *save = NULL;
+	char *type = strtok_r(p, ";", &save);
+	if (!type)
+		return 0;
+	while (*type == ' ' || *type == '\t')
+		type++;
+	char *e = type + strlen(type);
+	while (e > type && (e[-1] == ' ' || e[-1] == '\t'))
+		*--e = '\0';
+	if (wildcards && (!strcmp(type, "*/*") || !strcmp(type, "application/*")))
+		return 1;
+	if (strcasecmp(type, "application/taxii+json"))
+		return 0;
+	for (char *prm; (prm = strtok_r(NULL, ";", &save));) {
+		while (*prm == ' ')
+			prm++;
+		if (!strncasecmp(prm, "version=", 8)) {
+			char *v = prm + 8;
+			char *ve = v + strlen(v);
+			while (ve > v && ve[-1] == ' ')
+				*--ve = '\0';
+			if (strcmp(v, "2.1"))
+				return 0;
+		}
+	}
+	return 1;
+}
+
+int vg__accept_taxii(const char *accept)
+{
+	if (!accept || !*accept)
+		return 1;
+	for (const char *p = accept;;) {
+		const char *c = strchr(p, ',');
+		size_t n = c ? (size_t)(c - p) : strlen(p);
+		if (range_ok(p, n, 1))
+			return 1;
+		if (!c)
+			return 0;
+		p = c + 1;
+	}
+}
+
+int vg__content_taxii(const char *type)
+{
+	return type && !strchr(type, ',') && range_ok(type, strlen(type), 0);
+}

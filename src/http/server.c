@@ -1,0 +1,318 @@
+/* The hub server's lifecycle: libmicrohttpd with its internal thread pool
+ * on epoll, the limits that are always on, request bodies, authentication,
+ * per-thread store handles, and a clean stop on SIGTERM. */
+#include "http_int.h"
+#include "vigil/error.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- per-thread store handles ------------------------------------------ */
+
+static pthread_mutex_t stores_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct vg_store *stores[1024];
+static size_t n_stores;
+static _Thread_local struct vg_store *tls_store;
+
+struct vg_store *vg__http_store(struct vg_http *h)
+{
+	if (tls_store)
+		return tls_store;
+	struct vg_store *s = NULL;
+	if (vg_store_open(h->conf->data, 0, &s))
+		return NULL;
+	pthread_mutex_lock(&stores_mu);
+	if (n_stores < sizeof(stores) / sizeof(stores[0])) {
+		stores[n_stores++] = s;
+		tls_store = s;
+	}
+	pthread_mutex_unlock(&stores_mu);
+	if (!tls_store)
+		vg_store_close(s);
+	return tls_store;
+}
+
+static void close_stores(void)
+{
+	pthread_mutex_lock(&stores_mu);
+	for (size_t i = 0; i < n_stores; i++)
+		vg_store_close(stores[i]);
+	n_stores = 0;
+	pthread_mutex_unlock(&stores_mu);
+}
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* ---- requests ---------------------------------------------------------- */
+
+static void client_address(struct MHD_Connection *c, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(out, n, "?");
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out,
+			  (socklen_t)n);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+			  out, (socklen_t)n);
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+		      enum MHD_RequestTerminationCode code)
+{
+	(void)c;
+	(void)code;
+	struct vg_http *h = cls;
+	struct req *r = *con_cls;
+	if (!r)
+		return;
+	vg__metrics_request(r->route, (unsigned)(r->status ? r->status : 499),
+			    mono_ns() - r->start_ns);
+	vg_buf_release(&r->body);
+	free(r);
+	*con_cls = NULL;
+	atomic_fetch_sub(&h->in_flight, 1);
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
+			      const char *url, const char *method,
+			      const char *version, const char *upload,
+			      size_t *upload_size, void **con_cls)
+{
+	struct vg_http *h = cls;
+	struct req *r = *con_cls;
+	(void)version;
+	if (!r) {
+		r = calloc(1, sizeof(*r));
+		if (!r)
+			return MHD_NO;
+		atomic_fetch_add(&h->in_flight, 1);
+		*con_cls = r;
+		r->h = h;
+		r->conn = conn;
+		r->method = method;
+		r->start_ns = mono_ns();
+		r->route = R_OTHER;
+		r->taxii = !strncmp(url, "/taxii2/", 8);
+		client_address(conn, r->source, sizeof(r->source));
+		vg_buf_init(&r->body, h->conf->max_content_length);
+		if (strlen(url) > h->conf->max_url_length ||
+		    strlen(url) >= sizeof(r->path))
+			return vg__error(r, MHD_HTTP_URI_TOO_LONG, "URI too long",
+					 "the request path is longer than allowed");
+		snprintf(r->path, sizeof(r->path), "%s", url);
+		/* refuse an oversized body before reading any of it */
+		const char *cl = MHD_lookup_connection_value(
+			conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl && strtoull(cl, NULL, 10) > h->conf->max_content_length)
+			return vg__error(r, MHD_HTTP_CONTENT_TOO_LARGE,
+					 "request too large",
+					 "the body exceeds max_content_length");
+		return MHD_YES;
+	}
+	if (r->status)
+		return MHD_YES; /* answered already (413, 414): discard the rest */
+	if (*upload_size) {
+		if (!r->too_big &&
+		    vg_buf_append(&r->body, upload, *upload_size) != VG_OK) {
+			r->too_big = 1;
+			vg_buf_release(&r->body);
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (r->too_big)
+		return vg__error(r, MHD_HTTP_CONTENT_TOO_LARGE, "request too large",
+				 "the body exceeds max_content_length");
+	return vg__dispatch(r);
+}
+
+/* ---- setup and the clean stop --------------------------------------- */
+
+static int read_file(const char *path, char **out)
+{
+	FILE *f = fopen(path, "rb");
+	struct vg_buf b;
+	char chunk[4096];
+	size_t n;
+	if (!f)
+		return VG_EIO;
+	vg_buf_init(&b, 1 << 20);
+	int rc = VG_OK;
+	while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		rc = vg_buf_append(&b, chunk, n);
+	fclose(f);
+	if (rc) {
+		vg_buf_release(&b);
+		return rc;
+	}
+	*out = vg_buf_detach(&b, NULL);
+	return *out ? VG_OK : VG_ENOMEM;
+}
+
+static int parse_listen(const char *listen, struct sockaddr_storage *ss)
+{
+	char host[128];
+	const char *colon = strrchr(listen, ':');
+	if (!colon || (size_t)(colon - listen) >= sizeof(host))
+		return VG_EINVAL;
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = '\0';
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || port < 0 || port > 65535 || !colon[1])
+		return VG_EINVAL;
+	memset(ss, 0, sizeof(*ss));
+	size_t hl = strlen(host);
+	if (hl > 2 && host[0] == '[' && host[hl - 1] == ']') {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+		host[hl - 1] = '\0';
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		return inet_pton(AF_INET6, host + 1, &a->sin6_addr) == 1 ? VG_OK
+									 : VG_EINVAL;
+	}
+	struct sockaddr_in *a = (struct sockaddr_in *)ss;
+	a->sin_family = AF_INET;
+	a->sin_port = htons((uint16_t)port);
+	return inet_pton(AF_INET, host, &a->sin_addr) == 1 ? VG_OK : VG_EINVAL;
+}
+
+static void log_mhd(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	fputs("vigil serve: ", stderr);
+	vfprintf(stderr, fmt, ap);
+}
+
+static int load_hub(struct vg_http *h)
+{
+	struct vg_store *s = NULL;
+	int rc = vg_store_open(h->conf->data, 0, &s);
+	if (rc)
+		return rc;
+	rc = vg_hub_info(s, &h->hub);
+	vg_store_close(s);
+	for (size_t i = 0; i < h->hub.n_levels; i++)
+		h->level_ids[i] = h->hub.levels[i];
+	return rc;
+}
+
+int vg_serve(const struct vg_server_conf *c)
+{
+	struct vg_http h = {.conf = c};
+	struct sockaddr_storage ss;
+	char *cert = NULL, *key = NULL;
+	struct MHD_Daemon *d = NULL;
+	sigset_t sigs;
+	int rc;
+	if (sodium_init() < 0)
+		return VG_EINTERNAL;
+	if (parse_listen(c->listen, &ss)) {
+		fprintf(stderr, "vigil serve: listen '%s' is not ADDR:PORT\n",
+			c->listen);
+		return VG_EINVAL;
+	}
+	if (!!c->tls_cert[0] != !!c->tls_key[0]) {
+		fprintf(stderr, "vigil serve: --tls-cert and --tls-key go together\n");
+		return VG_EINVAL;
+	}
+	if (c->tls_cert[0] && (read_file(c->tls_cert, &cert) ||
+			       read_file(c->tls_key, &key))) {
+		fprintf(stderr, "vigil serve: cannot read the TLS certificate or key\n");
+		rc = VG_EIO;
+		goto out;
+	}
+	h.tls = cert != NULL;
+	rc = load_hub(&h);
+	if (rc) {
+		fprintf(stderr, "vigil serve: no hub in '%s': run 'vigil init'\n",
+			c->data);
+		goto out;
+	}
+	rc = vg_writer_start(c->data, 512, &h.writer);
+	if (rc)
+		goto out;
+	/* signals are taken by sigwait below, never by the worker threads */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
+			 MHD_USE_ERROR_LOG | (h.tls ? MHD_USE_TLS : 0);
+	struct MHD_OptionItem tls_opts[] = {
+		{MHD_OPTION_HTTPS_MEM_CERT, 0, cert},
+		{MHD_OPTION_HTTPS_MEM_KEY, 0, key},
+		{MHD_OPTION_HTTPS_PRIORITIES, 0,
+		 (void *)"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"},
+		{MHD_OPTION_END, 0, NULL},
+	};
+	d = MHD_start_daemon(
+		flags, 0, NULL, NULL, handle, &h, MHD_OPTION_SOCK_ADDR, &ss,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads,
+		MHD_OPTION_CONNECTION_LIMIT, c->connection_limit,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, c->per_ip_limit,
+		MHD_OPTION_CONNECTION_TIMEOUT, c->idle_timeout,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, c->max_header_bytes,
+		MHD_OPTION_NOTIFY_COMPLETED, completed, &h,
+		MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+		MHD_OPTION_ARRAY, h.tls ? tls_opts : tls_opts + 3,
+		MHD_OPTION_END);
+	if (!d) {
+		fprintf(stderr, "vigil serve: cannot listen on %s: %s\n", c->listen,
+			strerror(errno));
+		rc = VG_EIO;
+		goto out;
+	}
+	const union MHD_DaemonInfo *di =
+		MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	char host[128];
+	snprintf(host, sizeof(host), "%.*s",
+		 (int)(strrchr(c->listen, ':') - c->listen), c->listen);
+	printf("vigil serving on %s://%s:%u/taxii2/\n", h.tls ? "https" : "http",
+	       host, di ? di->port : 0);
+	fflush(stdout);
+
+	int sig = 0;
+	sigwait(&sigs, &sig);
+	/* stop taking connections; let the requests in flight finish */
+	MHD_quiesce_daemon(d);
+	for (int i = 0; i < 3000 && atomic_load(&h.in_flight) > 0; i++)
+		usleep(10000);
+	MHD_stop_daemon(d);
+	d = NULL;
+	fprintf(stderr, "vigil serve: stopped on signal %d\n", sig);
+	rc = VG_OK;
+out:
+	if (d)
+		MHD_stop_daemon(d);
+	vg_writer_stop(h.writer);
+	close_stores();
+	free(cert);
+	if (key) {
+		sodium_memzero(key, strlen(key));
+		free(key);
+	}
+	return rc;
+}

@@ -1,0 +1,162 @@
+/* The group-commit writer thread (see writer.h). */
+#include "vigil/writer.h"
+#include "vigil/error.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+struct job {
+	vg_write_fn fn;
+	void *arg;
+	int rc;
+	int done;
+	struct job *next;
+};
+
+struct vg_writer {
+	struct vg_store *store;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t work, finished;
+	struct job *head, *tail;
+	size_t max_batch;
+	int stopping;
+	unsigned long long commits, jobs;
+};
+
+static int savepoint(struct vg_store *s, const char *verb)
+{
+	return s->ops->savepoint(s, verb);
+}
+
+static void run_batch(struct vg_writer *w, struct job *batch)
+{
+	struct vg_store *s = w->store;
+	int rc = s->ops->begin(s);
+	int any = 0;
+	for (struct job *j = batch; j; j = j->next) {
+		if (rc) {
+			j->rc = rc;
+			continue;
+		}
+		int sp = savepoint(s, "SAVEPOINT");
+		j->rc = sp ? sp : j->fn(s, j->arg);
+		if (j->rc)
+			savepoint(s, "ROLLBACK TO");
+		else
+			any = 1;
+		savepoint(s, "RELEASE");
+	}
+	if (!rc) {
+		int c = any ? s->ops->commit(s) : s->ops->rollback(s);
+		if (c)
+			for (struct job *j = batch; j; j = j->next)
+				if (!j->rc)
+					j->rc = c;
+		if (c && any)
+			s->ops->rollback(s);
+	}
+	pthread_mutex_lock(&w->mu);
+	w->commits++;
+	for (struct job *j = batch; j; j = j->next) {
+		j->done = 1;
+		w->jobs++;
+	}
+	pthread_cond_broadcast(&w->finished);
+	pthread_mutex_unlock(&w->mu);
+}
+
+static void *loop(void *arg)
+{
+	struct vg_writer *w = arg;
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->head && !w->stopping)
+			pthread_cond_wait(&w->work, &w->mu);
+		if (!w->head && w->stopping)
+			break;
+		/* take up to max_batch waiting jobs */
+		struct job *batch = w->head, *last = batch;
+		for (size_t n = 1; n < w->max_batch && last->next; n++)
+			last = last->next;
+		w->head = last->next;
+		if (!w->head)
+			w->tail = NULL;
+		last->next = NULL;
+		pthread_mutex_unlock(&w->mu);
+		run_batch(w, batch);
+		pthread_mutex_lock(&w->mu);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+int vg_writer_start(const char *location, size_t max_batch,
+		    struct vg_writer **out)
+{
+	struct vg_writer *w = calloc(1, sizeof(*w));
+	if (!w)
+		return VG_ENOMEM;
+	int rc = vg_store_open(location, 0, &w->store);
+	if (rc) {
+		free(w);
+		return rc;
+	}
+	w->max_batch = max_batch ? max_batch : 256;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->work, NULL);
+	pthread_cond_init(&w->finished, NULL);
+	if (pthread_create(&w->thread, NULL, loop, w)) {
+		vg_store_close(w->store);
+		free(w);
+		return VG_ENOMEM;
+	}
+	*out = w;
+	return VG_OK;
+}
+
+int vg_writer_run(struct vg_writer *w, vg_write_fn fn, void *arg)
+{
+	struct job j = {.fn = fn, .arg = arg};
+	pthread_mutex_lock(&w->mu);
+	if (w->stopping) {
+		pthread_mutex_unlock(&w->mu);
+		return VG_EIO;
+	}
+	if (w->tail)
+		w->tail->next = &j;
+	else
+		w->head = &j;
+	w->tail = &j;
+	pthread_cond_signal(&w->work);
+	while (!j.done)
+		pthread_cond_wait(&w->finished, &w->mu);
+	pthread_mutex_unlock(&w->mu);
+	return j.rc;
+}
+
+void vg_writer_counts(struct vg_writer *w, unsigned long long *commits,
+		      unsigned long long *jobs)
+{
+	pthread_mutex_lock(&w->mu);
+	*commits = w->commits;
+	*jobs = w->jobs;
+	pthread_mutex_unlock(&w->mu);
+}
+
+void vg_writer_stop(struct vg_writer *w)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->stopping = 1;
+	pthread_cond_signal(&w->work);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	vg_store_close(w->store);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->work);
+	pthread_cond_destroy(&w->finished);
+	free(w);
+}

@@ -1,0 +1,37 @@
+/* Shared between the files of the SQLite backend. */
+#ifndef VIGIL_SQLITE_INT_H
+#define VIGIL_SQLITE_INT_H
+
+#include <sqlite3.h>
+#include <stdio.h>
+
+#include "vigil/error.h"
+#include "vigil/store.h"
+
+struct vg__sq {
+	struct vg_store base;
+	sqlite3 *db;
+	char *path;
+	int64_t last_added;
+	sqlite3_stmt *find_id, *unset_latest, *insert;
+	char err[512];
+};
+
+static inline struct vg__sq *vg__sq(struct vg_store *s)
+{
+	return (struct vg__sq *)s;
+}
+
+int vg__sqlite_migrate(sqlite3 *db, char *err, size_t errlen);
+/* Record the connection's error as "what: message"; VG_ESTORE (VG_ENOMEM
+ * when SQLite ran out of memory). */
+int vg__sq_fail(struct vg__sq *q, const char *what);
+int vg__sq_prepare(struct vg__sq *q, sqlite3_stmt **st, const char *sql);
+/* Bind s (NULL binds NULL) without copying. */
+void vg__sq_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Step a statement that returns no rows; resets it. */
+int vg__sq_done(struct vg__sq *q, sqlite3_stmt *st, const char *what);
+
+extern const struct vg_store_hub_ops vg__sqlite_hub_ops;
+
+#endif

@@ -1,0 +1,103 @@
+/* The SQLite schema, as a list of migrations applied in order; the store's
+ * user_version is the number applied. Never edit a released migration:
+ * append a new one. */
+#include "sqlite_int.h"
+
+static const char *const migrations[] = {
+	/* 1: object versions */
+	"CREATE TABLE objects ("
+	" date_added INTEGER PRIMARY KEY," /* microseconds, unique, increasing */
+	" id TEXT NOT NULL,"
+	" version TEXT NOT NULL,"          /* normalised modified or created */
+	" type TEXT NOT NULL,"
+	" created TEXT, modified TEXT, spec_version TEXT,"
+	" revoked INTEGER NOT NULL DEFAULT 0,"
+	" owner INTEGER NOT NULL DEFAULT 0,"
+	" scope INTEGER NOT NULL DEFAULT 0,"
+	" tlp INTEGER NOT NULL DEFAULT 0,"
+	" classification INTEGER NOT NULL DEFAULT 0,"
+	" latest INTEGER NOT NULL,"      /* newest of (id) in its collection */
+	" collection TEXT NOT NULL,"     /* TAXII collection id, '' none */
+	" grp INTEGER NOT NULL DEFAULT 0,"  /* sharing group of a group scope */
+	" json TEXT NOT NULL);"
+	/* one index serves uniqueness and every lookup by id */
+	"CREATE UNIQUE INDEX objects_id ON objects(id, version, collection);"
+	"CREATE INDEX objects_collection ON objects(collection, date_added);",
+
+	/* 2: the hub: organisations, users, keys, sharing groups, TAXII
+	 * collections and status resources, the audit log and its signed
+	 * checkpoints */
+	"CREATE TABLE hub (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE orgs ("
+	" id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	" identity TEXT NOT NULL UNIQUE, created INTEGER NOT NULL);"
+	"CREATE TABLE users ("
+	" id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	" org INTEGER NOT NULL REFERENCES orgs(id),"
+	" role INTEGER NOT NULL, clearance INTEGER NOT NULL DEFAULT 0,"
+	" disabled INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL);"
+	"CREATE TABLE keys ("
+	" id TEXT PRIMARY KEY, user INTEGER NOT NULL REFERENCES users(id),"
+	" hash BLOB NOT NULL, created INTEGER NOT NULL,"
+	" expires INTEGER NOT NULL DEFAULT 0,"
+	" revoked INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE groups ("
+	" id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	" created INTEGER NOT NULL);"
+	"CREATE TABLE group_members ("
+	" grp INTEGER NOT NULL REFERENCES groups(id),"
+	" org INTEGER NOT NULL REFERENCES orgs(id), PRIMARY KEY (grp, org));"
+	"CREATE TABLE collections ("
+	" id TEXT PRIMARY KEY, alias TEXT NOT NULL UNIQUE, title TEXT NOT NULL,"
+	" description TEXT NOT NULL, scope INTEGER NOT NULL,"
+	" org INTEGER NOT NULL DEFAULT 0, grp INTEGER NOT NULL DEFAULT 0,"
+	" position INTEGER NOT NULL);"
+	"CREATE TABLE status ("
+	" id TEXT PRIMARY KEY, user INTEGER NOT NULL, created INTEGER NOT NULL,"
+	" json TEXT NOT NULL);"
+	"CREATE TABLE audit ("
+	" seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, actor TEXT NOT NULL,"
+	" org INTEGER NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,"
+	" detail TEXT NOT NULL, source TEXT NOT NULL, purpose TEXT NOT NULL,"
+	" prev BLOB NOT NULL, hash BLOB NOT NULL);"
+	"CREATE TABLE checkpoints ("
+	" seq INTEGER PRIMARY KEY, head BLOB NOT NULL, ts INTEGER NOT NULL,"
+	" sig BLOB NOT NULL);",
+};
+
+int vg__sqlite_migrate(sqlite3 *db, char *err, size_t errlen)
+{
+	const int known = (int)(sizeof(migrations) / sizeof(migrations[0]));
+	sqlite3_stmt *st = NULL;
+	int have = 0;
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		return VG_ESTORE;
+	}
+	have = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (have > known) {
+		snprintf(err, errlen,
+			 "store schema version %d is newer than this program's %d",
+			 have, known);
+		return VG_ESCHEMA;
+	}
+	for (int v = have; v < known; v++) {
+		char *msg = NULL;
+		char pragma[64];
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d;", v + 1);
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) ||
+		    sqlite3_exec(db, migrations[v], NULL, NULL, &msg) ||
+		    sqlite3_exec(db, pragma, NULL, NULL, &msg) ||
+		    sqlite3_exec(db, "COMMIT", NULL, NULL, &msg)) {
+			snprintf(err, errlen, "migration %d: %s", v + 1,
+				 msg ? msg : sqlite3_errmsg(db));
+			sqlite3_free(msg);
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return VG_ESTORE;
+		}
+	}
+	return VG_OK;
+}

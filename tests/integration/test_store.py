@@ -1,0 +1,297 @@
+"""The foundation end to end: imports of the real data with exact counts,
+versioning, duplicates, export round trips, bad input, kill -9."""
+import json
+import os
+import signal
+import subprocess
+import time
+
+from vigiltest import STIX, VIGIL, VigilCase, main
+
+# Versions by type in each file of ../shared/data/stix, counted by reading
+# the files with Python's json module (medallion: the STIX 2.0 malware is
+# rejected, so it is not counted).
+EXPECTED = {
+    "ics-attack-17.1.json": {"attack-pattern": 95, "campaign": 8, "course-of-action": 52, "identity": 1, "intrusion-set": 16, "malware": 30, "marking-definition": 1, "relationship": 1367, "x-mitre-asset": 14, "x-mitre-collection": 1, "x-mitre-data-component": 36, "x-mitre-data-source": 17, "x-mitre-matrix": 1, "x-mitre-tactic": 12},
+    "ics-attack-18.1.json": {"attack-pattern": 95, "campaign": 8, "course-of-action": 52, "identity": 1, "intrusion-set": 16, "malware": 30, "marking-definition": 1, "relationship": 1373, "x-mitre-analytic": 82, "x-mitre-asset": 18, "x-mitre-collection": 1, "x-mitre-data-component": 36, "x-mitre-data-source": 17, "x-mitre-detection-strategy": 83, "x-mitre-matrix": 1, "x-mitre-tactic": 12},
+    "medallion-default-data.json": {"indicator": 4, "malware": 1, "marking-definition": 1, "relationship": 1},
+    "mobile-attack-17.1.json": {"attack-pattern": 188, "campaign": 3, "course-of-action": 15, "identity": 1, "intrusion-set": 15, "malware": 117, "marking-definition": 1, "relationship": 1766, "tool": 2, "x-mitre-collection": 1, "x-mitre-data-component": 17, "x-mitre-data-source": 6, "x-mitre-matrix": 2, "x-mitre-tactic": 14},
+    "oasis-apt1.json": {"attack-pattern": 7, "identity": 4, "indicator": 12, "intrusion-set": 1, "malware": 6, "relationship": 30, "report": 1, "threat-actor": 5, "tool": 10},
+    "oasis-example-indicator-for-c2-ip-address.json": {"indicator": 1},
+    "oasis-example-indicator-to-campaign-relationship.json": {"campaign": 1, "indicator": 1, "relationship": 1},
+    "oasis-example-indicators-for-C2-with-COA.json": {"course-of-action": 1, "identity": 1, "indicator": 2, "malware": 1, "relationship": 3},
+    "oasis-example-infrastructure.json": {"domain-name": 1, "infrastructure": 2, "ipv4-addr": 1, "malware": 2, "relationship": 4},
+    "oasis-example-interop-objectmarking-test.json": {"campaign": 1},
+    "oasis-example-malicious-email-indicator-with-attachment.json": {"attack-pattern": 1, "identity": 1, "indicator": 2, "relationship": 2},
+    "oasis-poisonivy.json": {"attack-pattern": 3, "campaign": 3, "course-of-action": 1, "identity": 1, "indicator": 25, "malware": 25, "relationship": 90, "report": 1, "vulnerability": 6},
+}
+
+MEDALLION_REJECTION = ("object 'malware--c0931cc6-c75e-47e5-9036-78fabc95d4ec': "
+                       "$.spec_version: required (STIX 2.0 objects are not accepted)")
+
+ICS17 = os.path.join(STIX, "ics-attack-17.1.json")
+ICS18 = os.path.join(STIX, "ics-attack-18.1.json")
+
+
+def stix_file(name):
+    return os.path.join(STIX, name)
+
+
+class ImportRealData(VigilCase):
+    def test_every_file_exact_counts_by_type(self):
+        self.assertEqual(sorted(EXPECTED), sorted(
+            f for f in os.listdir(STIX) if f.endswith(".json")))
+        for name, by_type in EXPECTED.items():
+            with self.subTest(file=name):
+                data = os.path.join(self.tmp, name)
+                self.vigil("init", data=data, check=0)
+                r = self.vigil("import", "--json", stix_file(name), data=data)
+                res = r.json()["files"][0]
+                total = sum(by_type.values())
+                self.assertEqual(res["accepted"], total)
+                self.assertEqual(res["duplicates"], 0)
+                if name == "medallion-default-data.json":
+                    self.assertEqual(r.code, 1)
+                    self.assertEqual(res["rejected"], 1)
+                    self.assertEqual(res["rejections"][0]["error"],
+                                     MEDALLION_REJECTION)
+                else:
+                    self.assertEqual(r.code, 0, r.out)
+                    self.assertEqual(res["rejected"], 0, res["rejections"][:3])
+                stats = self.stats(data=data)
+                self.assertEqual({t: v["versions"] for t, v in
+                                  stats["types"].items()}, by_type)
+                self.assertEqual(stats["versions"], total)
+
+    def test_ics_18_headline_counts(self):
+        r = self.vigil("import", ICS18, check=0)
+        self.assertEqual(r.out.strip(), ICS18 +
+                         ": accepted 1826, duplicate 0, rejected 0")
+        stats = self.stats()
+        self.assertEqual(stats["objects"], 1826)
+        self.assertEqual(stats["types"]["relationship"]["objects"], 1373)
+
+    def test_two_releases_make_versions(self):
+        self.vigil("import", ICS17, check=0)
+        r = self.vigil("import", "--json", ICS18, check=0).json()
+        self.assertEqual((r["accepted"], r["duplicates"], r["rejected"]),
+                         (490, 1336, 0))
+        with open(ICS17) as f:
+            old = {o["id"]: o for o in json.load(f)["objects"]}
+        with open(ICS18) as f:
+            new = {o["id"]: o for o in json.load(f)["objects"]}
+        changed = [i for i in new if i in old and
+                   new[i].get("modified") != old[i].get("modified")]
+        self.assertEqual(len(changed), 77)
+        all_versions, _ = self.export_objects(None, "--all-versions")
+        per_id = {}
+        for o in all_versions:
+            per_id.setdefault(o["id"], []).append(o)
+        self.assertEqual(sorted(i for i, v in per_id.items() if len(v) == 2),
+                         sorted(changed))
+        for oid in changed[:10]:
+            latest = self.vigil("get", oid, check=0)
+            self.assertEqual(json.loads(latest.out), new[oid])
+            both = self.vigil("get", "--all-versions", oid, check=0)
+            lines = both.out.splitlines()
+            self.assertEqual([json.loads(x) for x in lines],
+                             [old[oid], new[oid]])
+        stats = self.stats()
+        self.assertEqual(stats["objects"], len(set(old) | set(new)))
+        self.assertEqual(stats["versions"], len(set(old) | set(new)) + 77)
+
+    def test_older_release_after_newer_does_not_become_latest(self):
+        self.vigil("import", ICS18, check=0)
+        self.vigil("import", ICS17, check=0)
+        with open(ICS18) as f:
+            new = {o["id"]: o for o in json.load(f)["objects"]}
+        latest, _ = self.export_objects()
+        for o in latest:
+            if o["id"] in new:
+                self.assertEqual(o, new[o["id"]])
+        self.assertEqual(self.vigil("check").code, 0)
+
+    def test_same_file_twice_changes_nothing(self):
+        self.vigil("import", ICS18, check=0)
+        before = self.export_objects(None, "--all-versions")[1]
+        stats = self.stats()
+        r = self.vigil("import", ICS18, check=0)
+        self.assertEqual(r.out.strip(), ICS18 +
+                         ": accepted 0, duplicate 1826, rejected 0")
+        self.assertEqual(self.export_objects(None, "--all-versions")[1], before)
+        after = self.stats()
+        stats.pop("bytes"), after.pop("bytes")
+        self.assertEqual(after, stats)
+
+    def test_export_import_round_trip_is_byte_for_byte(self):
+        for name in EXPECTED:
+            self.vigil("import", stix_file(name))
+        _, text = self.export_objects(None, "--all-versions")
+        exported = self.write("export.json", self.vigil(
+            "export", "--all-versions", check=0).out)
+        other = os.path.join(self.tmp, "other")
+        self.vigil("init", data=other, check=0)
+        self.vigil("import", exported, data=other, check=0)
+        _, text2 = self.export_objects(other, "--all-versions")
+        self.assertEqual(text2, text)
+
+    def test_export_filters(self):
+        self.vigil("import", ICS17, check=0)
+        self.vigil("import", ICS18, check=0)
+        objs, _ = self.export_objects(None, "--type", "campaign",
+                                      "--type", "malware")
+        self.assertEqual(len(objs), 38)
+        self.assertEqual({o["type"] for o in objs}, {"campaign", "malware"})
+        one = "x-mitre-collection--90c00720-636b-4485-b342-8751d232bf09"
+        objs, _ = self.export_objects(None, "--id", one, "--all-versions")
+        self.assertTrue(all(o["id"] == one for o in objs))
+        r = self.vigil("export", "--added-after", "yesterday")
+        self.assertEqual(r.code, 2)
+        self.assertIn("--added-after 'yesterday' is not a timestamp", r.err)
+        objs, _ = self.export_objects(None, "--added-after",
+                                      "2999-01-01T00:00:00Z")
+        self.assertEqual(objs, [])
+
+    def test_get_missing(self):
+        r = self.vigil("get", "indicator--00000000-0000-4000-8000-000000000000")
+        self.assertEqual(r.code, 1)
+        self.assertEqual(r.err, "vigil: no object "
+                         "'indicator--00000000-0000-4000-8000-000000000000'\n")
+
+
+INDICATOR = ('{"type":"indicator","spec_version":"2.1",'
+             '"id":"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",'
+             '"created":"2026-01-01T00:00:00.000Z","modified":"%s",'
+             '"pattern":"[ipv4-addr:value = \'10.0.0.1\']",'
+             '"pattern_type":"stix","valid_from":"2026-01-01T00:00:00Z"%s}')
+
+
+class BadInput(VigilCase):
+    def setUp(self):
+        super().setUp()
+        self.vigil("import", stix_file("oasis-apt1.json"), check=0)
+        self.before = self.export_objects(None, "--all-versions")[1]
+
+    def assertUnchanged(self):
+        self.assertEqual(self.export_objects(None, "--all-versions")[1],
+                         self.before)
+        self.assertEqual(self.vigil("check").code, 0)
+
+    def assertNotImported(self, path, error):
+        r = self.vigil("import", path)
+        self.assertEqual(r.code, 1)
+        self.assertEqual(r.out, "%s: not imported, nothing changed: %s\n"
+                         % (path, error))
+        self.assertUnchanged()
+
+    def test_malformed_json(self):
+        path = self.write("bad.json", '{"type":"bundle","objects":[\n'
+                          + INDICATOR % ("2026-01-01T00:00:00.000Z", "")
+                          + ',\n{"type" "x"}]}')
+        self.assertNotImported(path, "line 3, column 9: expected ':', found '\"'")
+
+    def test_not_json_at_all(self):
+        path = self.write("notes.txt", "hello, world\n")
+        self.assertNotImported(path, "line 1, column 1: expected a value, found 'h'")
+
+    def test_empty_file(self):
+        path = self.write("empty.json", "")
+        self.assertNotImported(path, "line 1, column 1: no JSON value in the input")
+
+    def test_truncated_file(self):
+        with open(ICS18, "rb") as f:
+            head = f.read(200000)
+        path = os.path.join(self.tmp, "truncated.json")
+        with open(path, "wb") as f:
+            f.write(head)
+        lines = head.count(b"\n") + 1
+        col = len(head) - (head.rindex(b"\n") + 1) + 1
+        self.assertNotImported(path, "line %d, column %d: unexpected end of "
+                               "input inside a value" % (lines, col))
+
+    def test_wrong_types_rejected_others_kept(self):
+        good = INDICATOR % ("2026-01-01T00:00:00.000Z", "")
+        bad = INDICATOR.replace("8e2e2d2b", "9e2e2d2b") % (
+            "2026-01-01T00:00:00.000Z", ',"confidence":"high"')
+        path = self.write("mixed.json", "%s\n%s\n" % (bad, good))
+        r = self.vigil("import", path)
+        self.assertEqual(r.code, 1)
+        self.assertEqual(r.out, "  rejected #0: object "
+                         "'indicator--9e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f': "
+                         "$.confidence: must be an integer from 0 to 100\n"
+                         "%s: accepted 1, duplicate 0, rejected 1\n" % path)
+        self.assertEqual(self.vigil(
+            "get", "indicator--9e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f").code, 1)
+        self.assertEqual(json.loads(self.vigil(
+            "get", "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+            check=0).out)["pattern_type"], "stix")
+
+    def test_version_after_revoked(self):
+        revoked = self.write("v1.json", INDICATOR % (
+            "2026-01-02T00:00:00.000Z", ',"revoked":true'))
+        self.vigil("import", revoked, check=0)
+        self.before = self.export_objects(None, "--all-versions")[1]
+        newer = self.write("v2.json", INDICATOR % (
+            "2026-01-03T00:00:00.000Z", ""))
+        r = self.vigil("import", newer)
+        self.assertEqual(r.code, 1)
+        self.assertEqual(r.out, "  rejected #0: object "
+                         "'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f': "
+                         "$.modified: the stored version is revoked; no "
+                         "version may follow it\n"
+                         "%s: accepted 0, duplicate 0, rejected 1\n" % newer)
+        self.assertUnchanged()
+        older = self.write("v0.json", INDICATOR % (
+            "2026-01-01T00:00:00.000Z", ""))
+        r = self.vigil("import", older, check=0)
+        self.assertEqual(self.vigil("get", "--all-versions",
+                                    "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+                                    check=0).out.count("\n"), 2)
+        latest = json.loads(self.vigil(
+            "get", "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", check=0).out)
+        self.assertTrue(latest["revoked"])
+
+    def test_no_store(self):
+        r = self.vigil("stats", data=os.path.join(self.tmp, "none"))
+        self.assertEqual(r.code, 3)
+        self.assertIn("no store in '%s'" % os.path.join(self.tmp, "none"), r.err)
+
+    def test_unreadable_file(self):
+        r = self.vigil("import", os.path.join(self.tmp, "missing.json"))
+        self.assertEqual(r.code, 1)
+        self.assertIn("not imported, nothing changed: cannot open: "
+                      "No such file or directory", r.out)
+
+    def test_stdin(self):
+        r = self.vigil("import", "-", stdin=INDICATOR % (
+            "2026-01-05T00:00:00.000Z", ""), check=0)
+        self.assertEqual(r.out, "-: accepted 1, duplicate 0, rejected 0\n")
+
+
+class Crash(VigilCase):
+    def test_kill_9_during_large_import(self):
+        self.vigil("import", stix_file("oasis-poisonivy.json"), check=0)
+        big = os.path.join(self.tmp, "big.json")
+        with open(big, "w") as f:
+            subprocess.run([VIGIL, "gen", "--seed", "7", "--count", "150000"],
+                           stdout=f, check=True)
+        for delay in (0.3, 0.8, 1.5):
+            with self.subTest(delay=delay):
+                p = subprocess.Popen([VIGIL, "--data", self.data, "import", big],
+                                     stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+                time.sleep(delay)
+                p.send_signal(signal.SIGKILL)
+                p.wait()
+                self.assertEqual(self.vigil("check").code, 0)
+                stats = self.stats()
+                # one transaction per file: all of it or none of it
+                self.assertIn(stats["versions"], (155, 155 + 150000))
+                objs, _ = self.export_objects(None, "--all-versions")
+                self.assertEqual(len(objs), stats["versions"])
+                if stats["versions"] > 155:
+                    break
+
+
+if __name__ == "__main__":
+    main()
