@@ -425,6 +425,25 @@ static void test_refs(void **state)
 	ok(set(js(IND), "x_acme", "{'owner_ref':'not an id'}"));
 }
 
+static void test_depth(void **state)
+{
+	(void)state;
+	/* Deeper than cJSON parses: only a tree built in code gets here. */
+	cJSON *o = js(IND), *inner = cJSON_CreateNumber(1);
+	for (int i = 0; i < 1005; i++) {
+		cJSON *a = cJSON_CreateArray();
+		cJSON_AddItemToArray(a, inner);
+		inner = a;
+	}
+	cJSON_AddItemToObject(o, "x_deep", inner);
+	char want[4096] = E_IND "$.x_deep";
+	for (int i = 0; i < 1000; i++)
+		strcat(want, "[0]");
+	strcat(want, ": is nested too deeply");
+	want[1023] = '\0'; /* the message buffer below holds 1024 */
+	bad(o, want);
+}
+
 static void test_messages(void **state)
 {
 	char err[32];
@@ -466,6 +485,7 @@ int main(void)
 	    cmocka_unit_test(test_empty_lists),
 	    cmocka_unit_test(test_property_names),
 	    cmocka_unit_test(test_refs),
+	    cmocka_unit_test(test_depth),
 	    cmocka_unit_test(test_messages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
