@@ -33,8 +33,9 @@ int vg_ts_key_of(const char *s, char out[VG_TS_KEY_LEN]);
 
 /* ---- identifiers [2.9] ---------------------------------------------- */
 
-/* 1 when s is a UUID in canonical lowercase-or-uppercase 8-4-4-4-12 hex
- * form with an RFC 4122 variant, else 0. */
+/* 1 when s is a UUID in canonical 8-4-4-4-12 hex form (hex digits in
+ * either case, mixed too, as RFC 4122 reads them) with an RFC 4122
+ * variant, else 0. The version nibble is not checked. */
 int vg_uuid_valid(const char *s);
 /* 1 when s is "type--UUID" with a valid type name and UUID, else 0. When
  * type is not NULL the prefix must equal it. */
@@ -47,13 +48,17 @@ void vg_uuid_v4(const unsigned char rnd[16], char out[37]);
 int vg_uuid_v5(const char *ns, const void *name, size_t len, char out[37]);
 
 /* RFC 8785 (JCS) canonical JSON of v appended to out. VG_EINVAL for values
- * JCS cannot represent (non-finite numbers), VG_ENOMEM/VG_ETOOBIG. */
+ * JCS cannot represent (non-finite numbers, strings or names that are not
+ * UTF-8, duplicate member names, cJSON raw items), VG_ENOMEM/VG_ETOOBIG;
+ * on any error out is left as it was. */
 int vg_jcs(const cJSON *v, struct vg_buf *out);
 
 /* The deterministic id of an SCO: "type--UUIDv5" over the JCS form of its
  * ID-contributing properties (see the reference for the table); with none
  * present, VG_ENOTFOUND (the caller then uses a UUIDv4). out must hold at
- * least 300 bytes. VG_EINVAL when obj is not an SCO. */
+ * least 300 bytes (VG_ETOOBIG when outlen is too small for this id).
+ * VG_EINVAL when obj is not one of the 18 STIX 2.1 SCO types, or when a
+ * contributing value has no JCS form. */
 int vg_stix_sco_id(const cJSON *obj, char *out, size_t outlen);
 
 /* ---- markings ------------------------------------------------------- */
