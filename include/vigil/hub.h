@@ -11,6 +11,7 @@
 
 #include "vigil/access.h"
 #include "vigil/buf.h"
+#include "vigil/ingest.h"
 #include "vigil/store.h"
 
 /* Who acts, for the audit log. */
@@ -63,6 +64,13 @@ struct vg_hub_info {
 
 /* Read the hub's settings; VG_ENOTFOUND when the store holds no hub. */
 int vg_hub_info(struct vg_store *s, struct vg_hub_info *out);
+
+/* Ingest options for the local operator importing into a collection (id
+ * or alias): its scope and group, owned by the collection's organisation
+ * (the hub's own for hub-wide and group collections), with the hub's
+ * classification markings (kept in *hub, which must outlive o). */
+int vg_hub_target(struct vg_store *s, const char *collection,
+		  struct vg_ingest_opts *o, struct vg_hub_info *hub);
 
 /* 1 when the store holds a hub. */
 int vg_hub_exists(struct vg_store *s);

@@ -6,7 +6,8 @@
 #include <string.h>
 
 static const struct vg_cmd commands[] = {
-	{"init", "create the store", vg_cmd_init},
+	{"init", "create the store and the hub", vg_cmd_init},
+	{"serve", "serve TAXII 2.1 and the hub's API", vg_cmd_serve},
 	{"import", "import STIX bundles, envelopes or JSON lines", vg_cmd_import},
 	{"export", "write stored objects as a STIX bundle", vg_cmd_export},
 	{"get", "print one object", vg_cmd_get},

@@ -10,8 +10,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 /* ---- authentication -------------------------------------------------- */
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 static int decode_basic(const char *b64, char *user, size_t un, char *key,
 			size_t kn)
@@ -27,7 +36,7 @@ static int decode_basic(const char *b64, char *user, size_t un, char *key,
 	    strlen(colon + 1) >= kn)
 		return -1;
 	*colon = '\0';
-	snprintf(user, un, "%s", (char *)raw);
+	memcpy(user, raw, (size_t)(colon - (char *)raw) + 1);
 	snprintf(key, kn, "%s", colon + 1);
 	sodium_memzero(raw, sizeof(raw));
 	return 0;
@@ -55,7 +64,7 @@ static int authenticate(struct req *r, enum MHD_Result *answered)
 		*answered = vg__error(r, 503, "unavailable", "the store cannot be opened");
 		return -1;
 	}
-	int rc = vg_auth_key(s, key, basic ? user : NULL, vg__now_us_http(),
+	int rc = vg_auth_key(s, key, basic ? user : NULL, now_us(),
 			     &r->sess, &res);
 	sodium_memzero(key, sizeof(key));
 	if (!rc && res == VG_AUTH_OK) {
@@ -342,7 +351,7 @@ static enum MHD_Result taxii(struct req *r)
 				  r->body.len, &b, &counts, err, sizeof(err));
 		if (rc == VG_EINVAL) {
 			vg_buf_release(&b);
-			return vg__error(r, MHD_HTTP_UNPROCESSABLE_ENTITY,
+			return vg__error(r, MHD_HTTP_UNPROCESSABLE_CONTENT,
 					 "not an envelope", err);
 		}
 		if (rc) {

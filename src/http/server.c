@@ -268,14 +268,15 @@ int vg_serve(const struct vg_server_conf *c)
 		{MHD_OPTION_END, 0, NULL},
 	};
 	d = MHD_start_daemon(
-		flags, 0, NULL, NULL, handle, &h, MHD_OPTION_SOCK_ADDR, &ss,
+		flags, 0, NULL, NULL, handle, &h,
+		MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
+		MHD_OPTION_SOCK_ADDR, &ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads,
 		MHD_OPTION_CONNECTION_LIMIT, c->connection_limit,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, c->per_ip_limit,
 		MHD_OPTION_CONNECTION_TIMEOUT, c->idle_timeout,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, c->max_header_bytes,
 		MHD_OPTION_NOTIFY_COMPLETED, completed, &h,
-		MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
 		MHD_OPTION_ARRAY, h.tls ? tls_opts : tls_opts + 3,
 		MHD_OPTION_END);

@@ -138,6 +138,47 @@ int vg_hub_info(struct vg_store *s, struct vg_hub_info *out)
 	return VG_OK;
 }
 
+struct target {
+	char id[40];
+	int scope;
+	int64_t org, grp;
+};
+
+static int take_target(void *ud, const struct vg_collection *c)
+{
+	struct target *t = ud;
+	snprintf(t->id, sizeof(t->id), "%s", c->id);
+	t->scope = c->scope;
+	t->org = c->org;
+	t->grp = c->grp;
+	return 0;
+}
+
+int vg_hub_target(struct vg_store *s, const char *collection,
+		  struct vg_ingest_opts *o, struct vg_hub_info *hub)
+{
+	static _Thread_local struct target t;
+	static _Thread_local const char *levels[16];
+	char org[32];
+	int rc = s->ops->hub->collection_find(s, collection, take_target, &t);
+	if (!rc)
+		rc = vg_hub_info(s, hub);
+	if (!rc)
+		rc = get_setting(s, VG_HUB_ORG, org, sizeof(org));
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < hub->n_levels; i++)
+		levels[i] = hub->levels[i];
+	memset(o, 0, sizeof(*o));
+	o->collection = t.id;
+	o->scope = t.scope;
+	o->grp = t.grp;
+	o->owner = t.org ? t.org : strtoll(org, NULL, 10);
+	o->level_markings = levels;
+	o->n_levels = hub->n_levels;
+	return VG_OK;
+}
+
 int vg_hub_level(struct vg_store *s, const char *name)
 {
 	char levels[1024];

@@ -13,6 +13,18 @@ SHARED = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else "../shared"
 STIX = os.path.join(SHARED, "data", "stix")
 
 
+def raw_objects(bundle_text):
+    """The exact text of each object of a compact bundle's objects array."""
+    start = bundle_text.index('"objects":[') + len('"objects":[')
+    dec = json.JSONDecoder()
+    out, i = [], start
+    while bundle_text[i] != "]":
+        _, end = dec.raw_decode(bundle_text, i)
+        out.append(bundle_text[i:end])
+        i = end + (bundle_text[end] == ",")
+    return out
+
+
 class Result:
     def __init__(self, p):
         self.code = p.returncode
@@ -51,14 +63,24 @@ class VigilCase(unittest.TestCase):
         return path
 
     def export_objects(self, data=None, *args):
-        """The exported objects' texts, in order (the bundle id aside)."""
+        """The exported objects (parsed) and their exact texts, in order."""
         r = self.vigil("export", *args, data=data, check=0)
         bundle = json.loads(r.out)
         self.assertEqual(bundle["type"], "bundle")
-        return bundle["objects"], r.out[r.out.index('"objects":'):]
+        return bundle["objects"], raw_objects(r.out)
 
     def stats(self, data=None):
         return self.vigil("stats", "--json", data=data, check=0).json()
+
+    def stats_added(self, before, data=None):
+        """Versions by type added since the stats `before`."""
+        after = self.stats(data)
+        out = {}
+        for t, v in after["types"].items():
+            n = v["versions"] - before["types"].get(t, {}).get("versions", 0)
+            if n:
+                out[t] = n
+        return out
 
 
 def main():
