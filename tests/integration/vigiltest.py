@@ -85,3 +85,109 @@ class VigilCase(unittest.TestCase):
 
 def main():
     unittest.main(argv=[sys.argv[0]], verbosity=2)
+
+
+class Server:
+    """A real `vigil serve` on a free loopback port, over a store that the
+    caller made (vigil init). Stop() sends SIGTERM and waits."""
+
+    def __init__(self, data, *args, env=None):
+        import re
+        self.proc = subprocess.Popen(
+            [VIGIL, "--data", data, "serve", "--listen", "127.0.0.1:0", *args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=env)
+        line = self.proc.stdout.readline()
+        m = re.search(r"(https?)://127\.0\.0\.1:(\d+)/", line)
+        if not m:
+            err = self.proc.stderr.read() if self.proc.poll() is not None else ""
+            self.proc.kill()
+            raise RuntimeError("server did not start: %r %s" % (line, err))
+        self.scheme, self.port = m.group(1), int(m.group(2))
+        self.base = "%s://127.0.0.1:%d" % (self.scheme, self.port)
+        self.root = self.base + "/taxii2/hub/"
+
+    def stop(self, sig=None):
+        import signal as _signal
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig or _signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc.stdout.close()
+        err = self.proc.stderr.read()
+        self.proc.stderr.close()
+        return self.proc.returncode, err
+
+
+TAXII = "application/taxii+json;version=2.1"
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def request(url, method="GET", key=None, body=None, headers=None,
+            basic=None, timeout=60):
+    """One HTTP request with http.client; returns Response (any status)."""
+    import base64
+    import http.client
+    import urllib.parse
+    u = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout)
+    h = {"Accept": TAXII}
+    if key:
+        h["Authorization"] = "Bearer " + key
+    if basic:
+        h["Authorization"] = "Basic " + base64.b64encode(
+            ("%s:%s" % basic).encode()).decode()
+    if body is not None:
+        h["Content-Type"] = TAXII
+        if isinstance(body, str):
+            body = body.encode()
+    h.update(headers or {})
+    h = {k: v for k, v in h.items() if v is not None}
+    path = u.path + ("?" + u.query if u.query else "")
+    conn.request(method, path, body=body, headers=h)
+    r = conn.getresponse()
+    data = r.read().decode("utf-8", "replace")
+    out = Response(r.status, {k.lower(): v for k, v in r.getheaders()}, data)
+    conn.close()
+    return out
+
+
+class HubCase(VigilCase):
+    """A hub with its admin key (self.admin_key) and a running server."""
+
+    server_args = ()
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="vigil-test-")
+        self.data = os.path.join(self.tmp, "data")
+        r = self.vigil("init", "--json")
+        self.assertEqual(r.code, 0, r.err)
+        self.admin_key = r.json()["key"]
+        self.server = Server(self.data, *self.server_args)
+
+    def tearDown(self):
+        code, err = self.server.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.assertEqual(code, 0, err)
+
+    def new_key(self, user):
+        return self.vigil("key", "new", "--user", user, "--json",
+                          check=0).json()["key"]
+
+    def collection_id(self, alias, key=None):
+        r = request(self.server.root + "collections/" + alias + "/",
+                    key=key or self.admin_key)
+        self.assertEqual(r.status, 200, r.body)
+        return r.json()["id"]
