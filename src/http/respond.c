@@ -62,9 +62,9 @@ enum MHD_Result vg__error(struct req *r, unsigned status, const char *title,
 	if (status == MHD_HTTP_UNAUTHORIZED)
 		return vg__respond(r, status, r->taxii ? TAXII_MEDIA : "application/json",
 				   &b, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
-				   "Bearer realm=\"vigil\"",
-				   MHD_HTTP_HEADER_WWW_AUTHENTICATE,
-				   "Basic realm=\"vigil\", charset=\"UTF-8\"", NULL);
+				   "Bearer realm=\"vigil\", Basic realm=\"vigil\", "
+				   "charset=\"UTF-8\"",
+				   NULL);
 	return vg__respond(r, status, r->taxii ? TAXII_MEDIA : "application/json",
 			   &b, NULL);
 }
