@@ -109,6 +109,8 @@ class Server:
 
     def stop(self, sig=None):
         import signal as _signal
+        if self.proc.stdout.closed:
+            return self.proc.returncode, self.stderr_text
         if self.proc.poll() is None:
             self.proc.send_signal(sig or _signal.SIGTERM)
             try:
@@ -117,9 +119,9 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
         self.proc.stdout.close()
-        err = self.proc.stderr.read()
+        self.stderr_text = self.proc.stderr.read()
         self.proc.stderr.close()
-        return self.proc.returncode, err
+        return self.proc.returncode, self.stderr_text
 
 
 TAXII = "application/taxii+json;version=2.1"
