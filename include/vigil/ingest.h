@@ -39,6 +39,10 @@ struct vg_ingest_opts {
 	/* the caller runs the transaction (the writer's jobs); ingest then
 	 * neither begins, commits nor rolls back */
 	int in_transaction;
+	/* parse and validate on the caller's thread while a second thread
+	 * stores (for large inputs: both cores work); outcomes are then
+	 * reported from that thread, still in input order */
+	int pipeline;
 	/* Called for every object (may be NULL). Non-zero stops ingest. */
 	int (*on_result)(void *ud, const struct vg_ingest_result *r);
 	/* Called about every 1,000 objects (may be NULL). */

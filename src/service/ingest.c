@@ -8,10 +8,13 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+struct pipe;
 
 struct vg_ingest {
 	struct vg_store *store;
@@ -20,6 +23,7 @@ struct vg_ingest {
 	struct vg_ingest_counts counts;
 	uint64_t bytes;
 	int in_tx;
+	struct pipe *pipe; /* when pipelined */
 	char error[600];
 };
 
@@ -54,14 +58,6 @@ static const char *str_member(const cJSON *o, const char *name)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* What happened to one object. */
-struct outcome {
-	enum vg_ingest_outcome what;
-	const char *id;       /* into the parsed tree, or NULL */
-	const char *modified; /* verbatim modified or created, or NULL */
-	char msg[512];
-};
-
 static int classification(const cJSON *obj, const struct vg_ingest_opts *o)
 {
 	const cJSON *refs = cJSON_GetObjectItemCaseSensitive(obj,
@@ -78,32 +74,71 @@ static int classification(const cJSON *obj, const struct vg_ingest_opts *o)
 	return level;
 }
 
-/* Validate and store one object. Returns a store failure (which ends the
- * ingest); everything about the object itself goes into *out. obj is the
- * parsed json and stays owned by the caller. */
-static int put_one(struct vg_store *s, const cJSON *obj, const char *json,
-		   size_t len, const struct vg_ingest_opts *opts,
-		   struct outcome *out)
+/* One object ready for the store: everything it needs copied into one
+ * allocation, so it can cross to the store thread and outlive the parse. */
+struct item {
+	struct item *next;
+	size_t index;
+	int rejected;         /* by validation: msg says why */
+	struct vg_object o;   /* strings point into text below */
+	const char *id;       /* for reporting, may be NULL */
+	const char *modified; /* verbatim modified or created, may be NULL */
+	const char *msg;
+	char text[];
+};
+
+static size_t span(const char *s)
+{
+	return s ? strlen(s) + 1 : 0;
+}
+
+static const char *put_str(char **p, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s) + 1;
+	memcpy(*p, s, n);
+	const char *out = *p;
+	*p += n;
+	return out;
+}
+
+/* Validate one parsed object into a new item (NULL when out of memory). */
+static struct item *prepare(const cJSON *obj, const char *json, size_t len,
+			    size_t index, const struct vg_ingest_opts *opts)
 {
 	struct vg_stix_info info;
-	enum vg_put_result put;
-	out->what = VG_INGEST_REJECTED;
-	out->id = str_member(obj, "id");
-	out->modified = str_member(obj, "modified");
-	if (!out->modified)
-		out->modified = str_member(obj, "created");
-	int rc = vg_stix_validate(obj, &info, out->msg, sizeof(out->msg));
-	if (rc == VG_EINVAL)
-		return VG_OK;
-	if (rc)
-		return rc;
-	struct vg_object o = {
-		.id = info.id,
-		.type = info.type,
-		.version = info.version,
-		.created = info.created,
-		.modified = info.modified,
-		.spec_version = info.spec_version,
+	char msg[512];
+	const char *id = str_member(obj, "id");
+	const char *mod = str_member(obj, "modified");
+	if (!mod)
+		mod = str_member(obj, "created");
+	int rc = vg_stix_validate(obj, &info, msg, sizeof(msg));
+	if (rc && rc != VG_EINVAL)
+		return NULL;
+	int bad = rc == VG_EINVAL;
+	size_t need = sizeof(struct item) + span(id) + span(mod) +
+		      (bad ? span(msg)
+			   : len + 1 + span(info.type) + span(info.version) +
+				     span(info.created) + span(info.modified) +
+				     span(info.spec_version));
+	struct item *it = malloc(need);
+	if (!it)
+		return NULL;
+	char *p = it->text;
+	it->next = NULL;
+	it->index = index;
+	it->rejected = bad;
+	it->id = put_str(&p, id);
+	it->modified = put_str(&p, mod);
+	it->msg = bad ? put_str(&p, msg) : NULL;
+	if (bad)
+		return it;
+	memcpy(p, json, len);
+	p[len] = '\0';
+	it->o = (struct vg_object){
+		.json = p,
+		.json_len = len,
 		.revoked = info.revoked,
 		.collection = opts->collection,
 		.owner = opts->owner,
@@ -111,82 +146,236 @@ static int put_one(struct vg_store *s, const cJSON *obj, const char *json,
 		.grp = opts->grp,
 		.tlp = (int)info.tlp,
 		.classification = classification(obj, opts),
-		.json = json,
-		.json_len = len,
 	};
-	rc = s->ops->put_object(s, &o, &put);
+	p += len + 1;
+	it->o.id = it->id;
+	it->o.type = put_str(&p, info.type);
+	it->o.version = put_str(&p, info.version);
+	it->o.created = put_str(&p, info.created);
+	it->o.modified = put_str(&p, info.modified);
+	it->o.spec_version = put_str(&p, info.spec_version);
+	return it;
+}
+
+/* Store one item and report its outcome. Returns a store failure (which
+ * ends the ingest) or the callback's code. */
+static int apply(struct vg_ingest *g, struct item *it)
+{
+	char msg[512];
+	enum vg_put_result put;
+	if (it->rejected)
+		return report(g, it->index, VG_INGEST_REJECTED, it->id,
+			      it->modified, it->msg);
+	int rc = g->store->ops->put_object(g->store, &it->o, &put);
 	switch (rc) {
 	case VG_OK:
-		out->what = put == VG_PUT_DUPLICATE ? VG_INGEST_DUPLICATE
-						    : VG_INGEST_ACCEPTED;
-		out->msg[0] = '\0';
-		return VG_OK;
+		return report(g, it->index,
+			      put == VG_PUT_DUPLICATE ? VG_INGEST_DUPLICATE
+						      : VG_INGEST_ACCEPTED,
+			      it->id, it->modified, NULL);
 	case VG_EREVOKED:
-		snprintf(out->msg, sizeof(out->msg),
-			 info.revoked ? "object '%s': $.revoked: a newer version "
-					"is stored, so this one may not be revoked"
-				      : "object '%s': $.modified: the stored "
-					"version is revoked; no version may "
-					"follow it",
-			 info.id);
-		return VG_OK;
+		snprintf(msg, sizeof(msg),
+			 it->o.revoked ? "object '%s': $.revoked: a newer version "
+					 "is stored, so this one may not be revoked"
+				       : "object '%s': $.modified: the stored "
+					 "version is revoked; no version may "
+					 "follow it",
+			 it->id);
+		return report(g, it->index, VG_INGEST_REJECTED, it->id,
+			      it->modified, msg);
 	case VG_EDENIED:
-		snprintf(out->msg, sizeof(out->msg),
+		snprintf(msg, sizeof(msg),
 			 "object '%s': $.id: belongs to another organisation; "
 			 "only its owner may add versions",
-			 info.id);
-		return VG_OK;
+			 it->id);
+		return report(g, it->index, VG_INGEST_REJECTED, it->id,
+			      it->modified, msg);
 	}
+	snprintf(g->error, sizeof(g->error), "%s", vg_store_errmsg(g->store));
+	return rc;
+}
+
+/* ---- the pipeline: this thread parses and validates, a store thread
+ * inserts, so the two halves of the work use two cores. Outcomes are
+ * reported by the store thread, in input order. */
+
+#define BATCH 256
+#define MAX_QUEUED 4
+
+struct pipe {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cond;
+	struct item *head, *tail; /* queued batches, joined into one list */
+	size_t queued;            /* batches waiting */
+	struct item *batch, *batch_tail;
+	size_t batch_n;
+	int done, stop;
+	int rc;                   /* the store thread's failure */
+};
+
+static void free_items(struct item *it)
+{
+	while (it) {
+		struct item *next = it->next;
+		free(it);
+		it = next;
+	}
+}
+
+static void *store_loop(void *arg)
+{
+	struct vg_ingest *g = arg;
+	struct pipe *p = g->pipe;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (!p->head && !p->done && !p->stop)
+			pthread_cond_wait(&p->cond, &p->mu);
+		if (p->stop || (!p->head && p->done))
+			break;
+		struct item *list = p->head;
+		p->head = p->tail = NULL;
+		p->queued = 0;
+		pthread_cond_broadcast(&p->cond);
+		pthread_mutex_unlock(&p->mu);
+		int rc = VG_OK;
+		for (struct item *it = list; it && !rc; it = it->next)
+			rc = apply(g, it);
+		free_items(list);
+		pthread_mutex_lock(&p->mu);
+		if (rc) {
+			p->rc = rc;
+			break;
+		}
+	}
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Hand the current batch to the store thread (waiting while it is behind,
+ * so memory stays bounded). */
+static int flush(struct pipe *p)
+{
+	int rc;
+	if (!p->batch)
+		return VG_OK;
+	pthread_mutex_lock(&p->mu);
+	while (p->queued >= MAX_QUEUED && !p->rc)
+		pthread_cond_wait(&p->cond, &p->mu);
+	rc = p->rc;
+	if (!rc) {
+		if (p->tail)
+			p->tail->next = p->batch;
+		else
+			p->head = p->batch;
+		p->tail = p->batch_tail;
+		p->queued++;
+		pthread_cond_broadcast(&p->cond);
+	}
+	pthread_mutex_unlock(&p->mu);
+	if (rc)
+		free_items(p->batch);
+	p->batch = p->batch_tail = NULL;
+	p->batch_n = 0;
+	return rc;
+}
+
+static int pipe_push(struct pipe *p, struct item *it)
+{
+	if (p->batch_tail)
+		p->batch_tail->next = it;
+	else
+		p->batch = it;
+	p->batch_tail = it;
+	return ++p->batch_n == BATCH ? flush(p) : VG_OK;
+}
+
+/* Finish (drain = 1: store what is queued) and join the store thread. */
+static int pipe_end(struct vg_ingest *g, int drain)
+{
+	struct pipe *p = g->pipe;
+	if (!p)
+		return VG_OK;
+	int rc = drain ? flush(p) : VG_OK;
+	pthread_mutex_lock(&p->mu);
+	if (drain)
+		p->done = 1;
+	else
+		p->stop = 1;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->thread, NULL);
+	if (!rc)
+		rc = p->rc;
+	free_items(p->head);
+	free_items(p->batch);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cond);
+	free(p);
+	g->pipe = NULL;
 	return rc;
 }
 
 static int on_object(void *ud, const char *json, size_t len, size_t index)
 {
 	struct vg_ingest *g = ud;
-	struct outcome out = {0};
+	struct item *it;
 	int rc;
 
 	cJSON *obj = cJSON_ParseWithLength(json, len);
-	if (!obj)
-		return report(g, index, VG_INGEST_REJECTED, NULL, NULL,
-			      "object '(no id)': $: cannot be parsed");
-	if (!cJSON_IsObject(obj)) {
+	if (!obj || !cJSON_IsObject(obj)) {
+		const char *why = obj ? "object '(no id)': $: is not a JSON object"
+				      : "object '(no id)': $: cannot be parsed";
 		cJSON_Delete(obj);
-		return report(g, index, VG_INGEST_REJECTED, NULL, NULL,
-			      "object '(no id)': $: is not a JSON object");
-	}
-	/* A bundle inside the input holds nothing more to store. */
-	const char *type = str_member(obj, "type");
-	if (type && !strcmp(type, "bundle") &&
-	    !vg_jstream_is_container(g->js)) {
+		it = calloc(1, sizeof(*it) + strlen(why) + 1);
+		if (!it)
+			return VG_ENOMEM;
+		it->index = index;
+		it->rejected = 1;
+		it->msg = strcpy(it->text, why);
+	} else {
+		/* a bundle inside the input holds nothing more to store */
+		const char *type = str_member(obj, "type");
+		if (type && !strcmp(type, "bundle") &&
+		    !vg_jstream_is_container(g->js)) {
+			cJSON_Delete(obj);
+			return VG_OK;
+		}
+		it = prepare(obj, json, len, index, &g->opts);
 		cJSON_Delete(obj);
-		return VG_OK;
+		if (!it)
+			return VG_ENOMEM;
 	}
-	rc = put_one(g->store, obj, json, len, &g->opts, &out);
-	if (rc)
-		snprintf(g->error, sizeof(g->error), "%s",
-			 vg_store_errmsg(g->store));
-	else
-		rc = report(g, index, out.what, out.id, out.modified,
-			    out.msg[0] ? out.msg : NULL);
-	cJSON_Delete(obj);
+	if (g->pipe)
+		return pipe_push(g->pipe, it);
+	rc = apply(g, it);
+	free(it);
 	return rc;
 }
 
 int vg__store_json(struct vg_store *s, const char *json,
 		   const struct vg_ingest_opts *o, char *err, size_t errlen)
 {
-	struct outcome out = {0};
+	struct vg_ingest g = {.store = s, .opts = *o};
+	struct vg_ingest_opts quiet = *o;
+	quiet.on_result = NULL;
+	quiet.on_progress = NULL;
+	g.opts = quiet;
 	size_t len = strlen(json);
 	cJSON *obj = cJSON_ParseWithLength(json, len);
 	if (!obj)
 		return VG_ENOMEM;
-	int rc = put_one(s, obj, json, len, o, &out);
-	if (!rc && out.what == VG_INGEST_REJECTED) {
-		snprintf(err, errlen, "%s", out.msg);
+	struct item *it = prepare(obj, json, len, 0, o);
+	cJSON_Delete(obj);
+	if (!it)
+		return VG_ENOMEM;
+	int rc = apply(&g, it);
+	if (!rc && g.counts.rejected) {
+		snprintf(err, errlen, "%s", it->msg ? it->msg : "rejected");
 		rc = VG_EINVAL;
 	}
-	cJSON_Delete(obj);
+	free(it);
 	return rc;
 }
 
@@ -214,6 +403,20 @@ int vg_ingest_begin(struct vg_store *s, const struct vg_ingest_opts *o,
 		}
 		g->in_tx = 1;
 	}
+	if (g->opts.pipeline) {
+		struct pipe *p = calloc(1, sizeof(*p));
+		if (p) {
+			pthread_mutex_init(&p->mu, NULL);
+			pthread_cond_init(&p->cond, NULL);
+			g->pipe = p;
+			if (pthread_create(&p->thread, NULL, store_loop, g)) {
+				pthread_mutex_destroy(&p->mu);
+				pthread_cond_destroy(&p->cond);
+				free(p);
+				g->pipe = NULL; /* fall back to one thread */
+			}
+		}
+	}
 	*out = g;
 	return VG_OK;
 }
@@ -233,6 +436,7 @@ void vg_ingest_abort(struct vg_ingest *g)
 {
 	if (!g)
 		return;
+	pipe_end(g, 0);
 	if (g->in_tx)
 		g->store->ops->rollback(g->store);
 	vg_jstream_free(g->js);
@@ -261,6 +465,10 @@ int vg_ingest_end(struct vg_ingest *g, struct vg_ingest_counts *counts,
 	if (rc)
 		snprintf(g->error, sizeof(g->error), "%s",
 			 vg_jstream_error(g->js));
+	/* everything validated is stored (and reported) before the commit */
+	int prc = pipe_end(g, !rc);
+	if (!rc)
+		rc = prc;
 	if (!rc && g->in_tx) {
 		rc = g->store->ops->commit(g->store);
 		if (rc)
@@ -282,8 +490,10 @@ int vg_ingest_fd(struct vg_store *s, int fd, const struct vg_ingest_opts *o,
 {
 	enum { CHUNK = 1 << 16 };
 	struct vg_ingest *g = NULL;
+	struct vg_ingest_opts po = *o;
 	char *buf = malloc(CHUNK);
-	int rc = buf ? vg_ingest_begin(s, o, &g) : VG_ENOMEM;
+	po.pipeline = 1;
+	int rc = buf ? vg_ingest_begin(s, &po, &g) : VG_ENOMEM;
 	if (rc)
 		goto out;
 	for (;;) {
