@@ -568,7 +568,8 @@ static int norm(const char *s, char *out, size_t cap)
  * normalised key needs only to fold the table's case. */
 static int eq_norm(const char *normed, const char *table)
 {
-	while (*normed && *normed == lower((unsigned char)*table)) {
+	while (*normed &&
+	       (unsigned char)*normed == lower((unsigned char)*table)) {
 		normed++;
 		table++;
 	}
