@@ -200,8 +200,20 @@ static int weak_alias(struct vg_person *p, struct span s)
 	int rc = dup_span(in, &name);
 	if (rc)
 		return rc;
-	rc = *name ? vg_person_add_name(p, name, NULL, NULL, VG_NAME_LOW)
-		   : VG_OK;
+	/* an individual's alias is "SURNAME, Given" like the listed name */
+	char *comma = p->kind == VG_PERSON_INDIVIDUAL ? strstr(name, ", ")
+						      : NULL;
+	if (!*name) {
+		rc = VG_OK;
+	} else if (comma) {
+		char *sur = strndup(name, (size_t)(comma - name));
+		rc = sur ? vg_person_add_name(p, name, sur, comma + 2,
+					      VG_NAME_LOW)
+			 : VG_ENOMEM;
+		free(sur);
+	} else {
+		rc = vg_person_add_name(p, name, NULL, NULL, VG_NAME_LOW);
+	}
 	free(name);
 	return rc;
 }
