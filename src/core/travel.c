@@ -181,11 +181,16 @@ static const char *val(const struct vg__trec *r, int c, size_t *n)
 	return len ? s : NULL;
 }
 
+/* Control characters other than white space (which is made one space:
+ * RFC 4180 allows line breaks inside quoted fields). */
 static int has_control(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F)
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
+		    c == 0x7F)
 			return 1;
+	}
 	return 0;
 }
 
