@@ -104,14 +104,11 @@ bad_date:
 static int unh(struct vg__pax *p)
 {
 	struct vg_paxlst *px = &p->px;
-	struct vg_paxlst_msg *msgs =
-		realloc(px->msgs, (px->n_msgs + 1) * sizeof(*msgs));
 	char s1[64], s2[64], s3[64];
 	int rc;
-	if (!msgs)
+	if (vg__grow((void **)&px->msgs, px->n_msgs, sizeof(*px->msgs)))
 		return VG_ENOMEM;
-	px->msgs = msgs;
-	p->m = &msgs[px->n_msgs++];
+	p->m = &px->msgs[px->n_msgs++];
 	memset(p->m, 0, sizeof(*p->m));
 	vg_travel_list_init(&p->m->list);
 	p->mseg = 1;
@@ -229,12 +226,9 @@ static int tdt(struct vg__pax *p)
 		return vg__pax_fail(p, 1, 0,
 				    "transport stage qualifier '%s' is not 20",
 				    vg__pax_snip(p, 1, 1, s));
-	struct vg_pax_flight *f =
-		realloc(m->flights, (m->n_flights + 1) * sizeof(*f));
-	if (!f)
+	if (vg__grow((void **)&m->flights, m->n_flights, sizeof(*m->flights)))
 		return VG_ENOMEM;
-	m->flights = f;
-	f = &f[m->n_flights++];
+	struct vg_pax_flight *f = &m->flights[m->n_flights++];
 	memset(f, 0, sizeof(*f));
 	if ((rc = text_or_fail(p, 2, 1, &f->ident)) ||
 	    (rc = text_or_fail(p, 5, 1, &f->carrier)))
@@ -273,14 +267,11 @@ static int flight_loc(struct vg__pax *p)
 	if (!code)
 		return vg__pax_fail(p, 2, 1, "no location code");
 	if (!leg || dep || leg->arr_airport) {
-		struct vg_pax_leg *l =
-			realloc(f->legs, (f->n_legs + 1) * sizeof(*l));
-		if (!l) {
+		if (vg__grow((void **)&f->legs, f->n_legs, sizeof(*f->legs))) {
 			free(code);
 			return VG_ENOMEM;
 		}
-		f->legs = l;
-		leg = &l[f->n_legs++];
+		leg = &f->legs[f->n_legs++];
 		memset(leg, 0, sizeof(*leg));
 		leg->dep_time.hour = leg->dep_time.minute = -1;
 		leg->arr_time.hour = leg->arr_time.minute = -1;

@@ -115,14 +115,12 @@ int vg__pax_traveller(struct vg__pax *p, enum vg_traveller_role role)
 		goto out;
 	}
 
-	struct vg_traveller *tv =
-		realloc(l->travellers, (l->n_travellers + 1) * sizeof(*tv));
-	if (!tv) {
+	if (vg__grow((void **)&l->travellers, l->n_travellers,
+		     sizeof(*l->travellers))) {
 		rc = VG_ENOMEM;
 		goto out;
 	}
-	l->travellers = tv;
-	struct vg_traveller *t = &tv[l->n_travellers++];
+	struct vg_traveller *t = &l->travellers[l->n_travellers++];
 	vg_traveller_init(t);
 	p->trav = l->n_travellers - 1;
 	t->role = role;

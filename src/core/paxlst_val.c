@@ -55,17 +55,14 @@ int vg__pax_bad(struct vg__pax *p, size_t el, size_t c, const char *fmt, ...)
 	size_t t = p->trav == VG__PAX_NONE ? VG_TRAVEL_NO_RECORD : p->trav;
 	struct vg_travel_list *l = &p->m->list;
 	char *text = malloc(strlen(pre) + strlen(msg) + 3);
-	struct vg_travel_error *e =
-		text ? realloc(l->errors, (l->n_errors + 1) * sizeof(*e))
-		     : NULL;
-	if (!e) {
+	if (!text ||
+	    vg__grow((void **)&l->errors, l->n_errors, sizeof(*l->errors))) {
 		free(text);
 		return VG_ENOMEM;
 	}
 	sprintf(text, "%s: %s", pre, msg);
-	l->errors = e;
-	e[l->n_errors].traveller = t;
-	e[l->n_errors].msg = text;
+	l->errors[l->n_errors].traveller = t;
+	l->errors[l->n_errors].msg = text;
 	l->n_errors++;
 	if (t != VG_TRAVEL_NO_RECORD)
 		l->travellers[t].n_errors++;

@@ -2,6 +2,8 @@
  * clean-up, excerpts for error messages, dates. */
 #include "text.h"
 
+#include "vigil/error.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,4 +183,18 @@ int vg__iso_date(const char *s, size_t n, int partial, struct vg_pdate *d)
 		return -1;
 	*d = r;
 	return 0;
+}
+
+int vg__grow(void **v, size_t n, size_t sz)
+{
+	if (n && (n & (n - 1)))
+		return VG_OK; /* between powers of two: there is room */
+	size_t cap = n ? n * 2 : 1;
+	if (cap < n || cap > (size_t)-1 / sz)
+		return VG_ENOMEM;
+	void *q = realloc(*v, cap * sz);
+	if (!q)
+		return VG_ENOMEM;
+	*v = q;
+	return VG_OK;
 }

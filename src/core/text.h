@@ -34,4 +34,11 @@ int vg__digits(const char *s, size_t n);
  * calendar (vg_pdate_valid). 0 and *d set, or -1. */
 int vg__iso_date(const char *s, size_t n, int partial, struct vg_pdate *d);
 
+/* Make room in *v (n elements of size sz, grown only by this function)
+ * for element n: the capacity doubles at each power of two, so appending
+ * n items costs O(n) copies, not O(n^2) as growing by one would (a
+ * hostile input could make that quadratic). VG_OK or VG_ENOMEM (*v
+ * unchanged). */
+int vg__grow(void **v, size_t n, size_t sz);
+
 #endif

@@ -83,15 +83,13 @@ int vg__travel_error(struct vg_travel_list *l, size_t traveller,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	char *m = strdup(msg);
-	struct vg_travel_error *e =
-		m ? realloc(l->errors, (l->n_errors + 1) * sizeof(*e)) : NULL;
-	if (!e) {
+	if (!m ||
+	    vg__grow((void **)&l->errors, l->n_errors, sizeof(*l->errors))) {
 		free(m);
 		return VG_ENOMEM;
 	}
-	l->errors = e;
-	e[l->n_errors].traveller = traveller;
-	e[l->n_errors].msg = m;
+	l->errors[l->n_errors].traveller = traveller;
+	l->errors[l->n_errors].msg = m;
 	l->n_errors++;
 	if (traveller != VG_TRAVEL_NO_RECORD)
 		l->travellers[traveller].n_errors++;
@@ -449,12 +447,10 @@ int vg__travel_build(struct vg_travel_list *l, const struct vg__trec *r,
 	if (!text_ok(&x, VG__TC_SURNAME, sur, sn, &rc))
 		return rc;
 
-	struct vg_traveller *tv =
-		realloc(l->travellers, (l->n_travellers + 1) * sizeof(*tv));
-	if (!tv)
+	if (vg__grow((void **)&l->travellers, l->n_travellers,
+		     sizeof(*l->travellers)))
 		return VG_ENOMEM;
-	l->travellers = tv;
-	struct vg_traveller *t = &tv[l->n_travellers];
+	struct vg_traveller *t = &l->travellers[l->n_travellers];
 	vg_traveller_init(t);
 	t->line = line;
 	x.idx = l->n_travellers++;

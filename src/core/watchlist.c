@@ -56,12 +56,10 @@ const char *vg_wl_kind_name(enum vg_wl_kind k)
 struct vg_wl_entry *vg__wl_add(struct vg_watchlist *wl, enum vg_wl_kind k,
 			       const char *list)
 {
-	struct vg_wl_entry *v =
-		realloc(wl->entries, (wl->n_entries + 1) * sizeof(*v));
-	if (!v)
+	if (vg__grow((void **)&wl->entries, wl->n_entries,
+		     sizeof(*wl->entries)))
 		return NULL;
-	wl->entries = v;
-	struct vg_wl_entry *e = &v[wl->n_entries++];
+	struct vg_wl_entry *e = &wl->entries[wl->n_entries++];
 	memset(e, 0, sizeof(*e));
 	vg_person_init(&e->person);
 	e->kind = k;
