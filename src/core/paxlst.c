@@ -117,10 +117,12 @@ static int unh(struct vg__pax *p)
 	if ((rc = vg__pax_text(p, 1, 1, &p->m->ref)) == VG_ENOMEM)
 		return rc;
 	if (!p->m->ref) {
-		p->m->ref = strdup("");
-		if (!p->m->ref)
+		/* the errors name the message: give it an empty name */
+		if (!(p->m->ref = strdup("")))
 			return VG_ENOMEM;
-		return vg__pax_fail(p, 1, 0, "no message reference");
+		return vg__pax_fail(p, 1, 1,
+				    rc ? "message reference is not valid UTF-8"
+				       : "no message reference");
 	}
 	if (!comp_is(p, 2, 1, "PAXLST") || !comp_is(p, 2, 2, "D") ||
 	    !(comp_is(p, 2, 3, "02B") || comp_is(p, 2, 3, "05B")))

@@ -472,6 +472,12 @@ static void structure_errors(void **state)
 		     "TDT+20+AB1'",
 		     "message 'M1', segment 2 'TDT': out of order after "
 		     "segment 1 'UNH'");
+	expect_error("UNB+UNOA:4+S+R+260227:1030+IC1'UNH++PAXLST:D:02B:UN'",
+		     "message '', segment 1 'UNH', element 1, component 1: no "
+		     "message reference");
+	expect_error("UNB+UNOA:4+S+R+260227:1030+IC1'UNH+\xff+PAXLST:D:02B'",
+		     "message '', segment 1 'UNH', element 1, component 1: "
+		     "message reference is not valid UTF-8");
 	expect_error("UNB+UNOA:4+S+R+260227:1030+IC1'UNH+M1+CUSRES:D:02B:UN'",
 		     "message 'M1', segment 1 'UNH', element 2: message type "
 		     "'CUSRES:D:02B' is not PAXLST:D:02B or PAXLST:D:05B");
