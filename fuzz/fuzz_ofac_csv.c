@@ -15,8 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *part[4] = {NULL, NULL, NULL, NULL};
 	size_t len[4] = {0, 0, 0, 0};
 	for (int i = 0; i < 4 && p <= end; i++) {
-		const char *ff = i < 3 ? memchr(p, '\f', (size_t)(end - p))
-				       : NULL;
+		const char *ff =
+		    i < 3 ? memchr(p, '\f', (size_t)(end - p)) : NULL;
 		const char *e = ff ? ff : end;
 		part[i] = p;
 		len[i] = (size_t)(e - p);
@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p = ff + 1;
 	}
 	struct vg_ofac_input in = {part[0], len[0], part[1], len[1],
-				   part[2], len[2], part[3], len[3]};
+	                           part[2], len[2], part[3], len[3]};
 	struct vg_watchlist wl;
 	char err[256];
 	if (!vg_wl_parse_ofac(&in, &wl, err, sizeof(err)))

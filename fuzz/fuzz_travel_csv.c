@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[256];
 	(void)vg_travel_detect((const char *)data, size);
 	if (!vg_travel_parse_csv((const char *)data, size, &l, err,
-				 sizeof(err)))
+	                         sizeof(err)))
 		vg_travel_list_release(&l);
 	return 0;
 }

@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vg_travel_list l;
 	char err[256];
 	if (!vg_travel_parse_jsonl((const char *)data, size, &l, err,
-				   sizeof(err)))
+	                           sizeof(err)))
 		vg_travel_list_release(&l);
 	return 0;
 }

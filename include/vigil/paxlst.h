@@ -16,9 +16,9 @@ struct vg_pax_time {
 };
 
 struct vg_pax_leg {
-	char *dep_airport;          /* LOC+125, NULL when not given */
+	char *dep_airport;           /* LOC+125, NULL when not given */
 	struct vg_pax_time dep_time; /* DTM+189 after it */
-	char *arr_airport;          /* LOC+87, NULL when not given */
+	char *arr_airport;           /* LOC+87, NULL when not given */
 	struct vg_pax_time arr_time; /* DTM+232 after it */
 };
 
@@ -26,18 +26,18 @@ struct vg_pax_flight {
 	char *ident;   /* TDT element 2 as written: "AB123" */
 	char *carrier; /* TDT element 5 (carrier id), NULL when absent */
 	char *number;  /* "AB123" with the carrier put in front when the
-			* ident lacks it ("123" and carrier "AB" give
-			* "AB123"): the form travellers' flight takes */
+	                * ident lacks it ("123" and carrier "AB" give
+	                * "AB123"): the form travellers' flight takes */
 	struct vg_pax_leg *legs; /* one per LOC+125 (or LOC+87 without one) */
 	size_t n_legs;
 };
 
 struct vg_paxlst_msg {
-	char *ref;            /* UNH message reference */
-	char version[4];      /* "02B" or "05B" */
-	int doc_code;         /* BGM: 745 passenger list, 250 crew list */
+	char *ref;             /* UNH message reference */
+	char version[4];       /* "02B" or "05B" */
+	int doc_code;          /* BGM: 745 passenger list, 250 crew list */
 	char *reporting_party; /* NAD+MS name, NULL when absent */
-	char *contact;        /* first COM number, NULL when absent */
+	char *contact;         /* first COM number, NULL when absent */
 	struct vg_pax_flight *flights; /* TDT+20 groups, in order */
 	size_t n_flights;
 	/* The travellers (NAD+FL/FM/DDT/DDU groups) and the errors of
@@ -49,10 +49,10 @@ struct vg_paxlst_msg {
 };
 
 struct vg_paxlst {
-	char syntax[5];       /* UNB syntax identifier: "UNOA".."UNOY" */
-	char *sender;         /* UNB sender identification */
-	char *recipient;      /* UNB recipient identification */
-	char *control_ref;    /* UNB interchange control reference */
+	char syntax[5];              /* UNB syntax identifier: "UNOA".."UNOY" */
+	char *sender;                /* UNB sender identification */
+	char *recipient;             /* UNB recipient identification */
+	char *control_ref;           /* UNB interchange control reference */
 	struct vg_pax_time prepared; /* UNB date and time of preparation */
 	/* separators in force (UNA or the defaults) */
 	char comp, elem, dec, rel, term;
@@ -90,7 +90,7 @@ struct vg_paxlst {
  * ("interchange" segment numbers count from the start of the input, UNA
  * not included) and *out is untouched. VG_ENOMEM likewise. */
 int vg_paxlst_parse(const char *buf, size_t len, struct vg_paxlst *out,
-		    char *err, size_t errlen);
+                    char *err, size_t errlen);
 
 /* Free everything px owns; it is zeroed afterwards. */
 void vg_paxlst_release(struct vg_paxlst *px);

@@ -54,7 +54,7 @@ struct vg_traveller {
 struct vg_travel_error {
 	size_t traveller; /* index into travellers, or VG_TRAVEL_NO_RECORD */
 	char *msg;        /* the text, e.g. "line 7, column 'date_of_birth':
-			   * '1985-13-01' is not a date" */
+	                   * '1985-13-01' is not a date" */
 };
 
 struct vg_travel_list {
@@ -93,8 +93,8 @@ enum vg_travel_format vg_travel_detect(const char *buf, size_t len);
  *   "line 9: 4 fields, the header has 10"  (record dropped)
  * A bad record never stops the records after it. VG_ENOMEM on OOM (and
  * *out untouched). err may be NULL when errlen is 0. */
-int vg_travel_parse_csv(const char *buf, size_t len,
-			struct vg_travel_list *out, char *err, size_t errlen);
+int vg_travel_parse_csv(const char *buf, size_t len, struct vg_travel_list *out,
+                        char *err, size_t errlen);
 
 /* Parse JSON lines: one JSON object a line with the CSV column names as
  * keys and string (or null) values; blank lines are skipped. Every line
@@ -105,7 +105,6 @@ int vg_travel_parse_csv(const char *buf, size_t len,
  *   "line 6, field 'gender': 'Q' is not M, F, U or X"
  * or VG_ENOMEM. err and errlen are as for CSV (unused but for OOM). */
 int vg_travel_parse_jsonl(const char *buf, size_t len,
-			  struct vg_travel_list *out, char *err,
-			  size_t errlen);
+                          struct vg_travel_list *out, char *err, size_t errlen);
 
 #endif

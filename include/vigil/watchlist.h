@@ -24,10 +24,10 @@ struct vg_wl_entry {
 	const char *list; /* "un" or "ofac" (static) */
 	char *ref;        /* UN REFERENCE_NUMBER ("QDi.006"), OFAC ent_num */
 	char **programs;  /* UN_LIST_TYPE ("Al-Qaida"); OFAC programs
-			   * ("SDGT", "IFSR") */
+	                   * ("SDGT", "IFSR") */
 	size_t n_programs;
 	struct vg_pdate listed_on; /* UN LISTED_ON; zero for OFAC (the CSV
-				    * files do not give it) */
+	                            * files do not give it) */
 	char *comments;   /* UN COMMENTS1, OFAC Remarks in full; NULL none */
 	char **addresses; /* one line each: "street, city, ..., country" */
 	size_t n_addresses;
@@ -55,7 +55,7 @@ const char *vg_wl_kind_name(enum vg_wl_kind k);
  * the structure, e.g. "INDIVIDUAL 3 (DATAID 6908001): no REFERENCE_NUMBER")
  * and *out untouched; VG_ETOOBIG past 2 GiB; VG_ENOMEM. */
 int vg_wl_parse_un(const char *buf, size_t len, struct vg_watchlist *out,
-		   char *err, size_t errlen);
+                   char *err, size_t errlen);
 
 /* The OFAC files, each a buffer (CSV without header, null written -0-).
  * sdn is required; alt (aliases), add (addresses) and comments (the rest
@@ -81,6 +81,6 @@ struct vg_ofac_input {
  * untouched; VG_ENOMEM. A malformed row fails the whole list: a list with
  * entries silently missing is worse than no list. */
 int vg_wl_parse_ofac(const struct vg_ofac_input *in, struct vg_watchlist *out,
-		     char *err, size_t errlen);
+                     char *err, size_t errlen);
 
 #endif

@@ -95,9 +95,9 @@ int vg__csv_next(struct vg__csv *c, int *got, char *why, size_t whylen)
 				if (c->p >= c->end) {
 					c->done = 1;
 					vg__errf(why, whylen,
-						 "line %zu: quoted field not "
-						 "closed before the end",
-						 c->rec_line);
+					         "line %zu: quoted field not "
+					         "closed before the end",
+					         c->rec_line);
 					return VG_EINVAL;
 				}
 				char ch = *c->p++;
@@ -108,8 +108,8 @@ int vg__csv_next(struct vg__csv *c, int *got, char *why, size_t whylen)
 						break;
 					}
 				} else if (ch == '\n' ||
-					   (ch == '\r' &&
-					    (c->p >= c->end || *c->p != '\n'))) {
+				           (ch == '\r' && (c->p >= c->end ||
+				                           *c->p != '\n'))) {
 					c->line++;
 				}
 				if ((rc = vg_buf_putc(&c->text, ch)))
@@ -119,8 +119,8 @@ int vg__csv_next(struct vg__csv *c, int *got, char *why, size_t whylen)
 			    *c->p != '\r') {
 				skip_line(c);
 				vg__errf(why, whylen,
-					 "line %zu: text after a closing quote",
-					 c->rec_line);
+				         "line %zu: text after a closing quote",
+				         c->rec_line);
 				return VG_EINVAL;
 			}
 		} else {
@@ -130,15 +130,15 @@ int vg__csv_next(struct vg__csv *c, int *got, char *why, size_t whylen)
 				if (*q == '"') {
 					skip_line(c);
 					vg__errf(why, whylen,
-						 "line %zu: quote inside an "
-						 "unquoted field",
-						 c->rec_line);
+					         "line %zu: quote inside an "
+					         "unquoted field",
+					         c->rec_line);
 					return VG_EINVAL;
 				}
 				q++;
 			}
 			if ((rc = vg_buf_append(&c->text, c->p,
-						(size_t)(q - c->p))))
+			                        (size_t)(q - c->p))))
 				return rc;
 			c->p = q;
 		}

@@ -9,13 +9,13 @@
 
 struct vg__csv {
 	const char *p, *end;
-	size_t line;      /* line the reader is on, 1-based */
-	size_t rec_line;  /* line where the last record read starts */
-	int done;         /* no more records (end, or an unclosed quote) */
+	size_t line;        /* line the reader is on, 1-based */
+	size_t rec_line;    /* line where the last record read starts */
+	int done;           /* no more records (end, or an unclosed quote) */
 	struct vg_buf text; /* the fields of the record, each NUL-ended */
-	size_t *off;      /* start of each field in text */
-	size_t *len;      /* length of each field */
-	size_t n, cap;    /* fields in the record, slots allocated */
+	size_t *off;        /* start of each field in text */
+	size_t *len;        /* length of each field */
+	size_t n, cap;      /* fields in the record, slots allocated */
 };
 
 /* Start reading buf[0..len). A leading UTF-8 byte order mark is skipped. */

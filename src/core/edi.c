@@ -13,7 +13,7 @@ static int alnum(char c)
 }
 
 int vg__edi_init(struct vg__edi *e, const char *buf, size_t len, char *why,
-		 size_t whylen)
+                 size_t whylen)
 {
 	memset(e, 0, sizeof(*e));
 	e->p = buf;
@@ -31,7 +31,7 @@ int vg__edi_init(struct vg__edi *e, const char *buf, size_t len, char *why,
 		return VG_OK;
 	if (e->end - e->p < 9) {
 		vg__errf(why, whylen,
-			 "UNA: truncated: it needs six characters");
+		         "UNA: truncated: it needs six characters");
 		return VG_EINVAL;
 	}
 	const char *u = e->p + 3;
@@ -43,26 +43,25 @@ int vg__edi_init(struct vg__edi *e, const char *buf, size_t len, char *why,
 		if (alnum(seps[i]) || seps[i] == ' ' ||
 		    (unsigned char)seps[i] >= 0x80 || seps[i] == '\0') {
 			vg__errf(why, whylen,
-				 "UNA: separator '%c' is a letter, digit, "
-				 "space or not ASCII",
-				 (unsigned char)seps[i] >= 0x20 &&
-						 (unsigned char)seps[i] < 0x7F
-					 ? seps[i]
-					 : '?');
+			         "UNA: separator '%c' is a letter, digit, "
+			         "space or not ASCII",
+			         (unsigned char)seps[i] >= 0x20 &&
+			                 (unsigned char)seps[i] < 0x7F
+			             ? seps[i]
+			             : '?');
 			return VG_EINVAL;
 		}
 		for (int j = 0; j < i; j++) {
 			if (seps[i] == seps[j]) {
 				vg__errf(why, whylen,
-					 "UNA: separator '%c' is used twice",
-					 seps[i] >= 0x20 ? seps[i] : '?');
+				         "UNA: separator '%c' is used twice",
+				         seps[i] >= 0x20 ? seps[i] : '?');
 				return VG_EINVAL;
 			}
 		}
 	}
 	if (u[2] != '.' && u[2] != ',') {
-		vg__errf(why, whylen,
-			 "UNA: decimal mark must be '.' or ','");
+		vg__errf(why, whylen, "UNA: decimal mark must be '.' or ','");
 		return VG_EINVAL;
 	}
 	e->comp = u[0];
@@ -94,13 +93,12 @@ static int skippable(const struct vg__edi *e, char c)
 }
 
 static int end_comp(struct vg__edi_seg *s, size_t start, char *why,
-		    size_t whylen)
+                    size_t whylen)
 {
 	struct vg__edi_elem *el = &s->elem[s->n_elem];
 	if (el->n_comp == VG__EDI_MAX_COMPS) {
-		vg__errf(why, whylen,
-			 "more than %d components in an element",
-			 VG__EDI_MAX_COMPS);
+		vg__errf(why, whylen, "more than %d components in an element",
+		         VG__EDI_MAX_COMPS);
 		return VG_EINVAL;
 	}
 	el->off[el->n_comp] = start;
@@ -109,8 +107,8 @@ static int end_comp(struct vg__edi_seg *s, size_t start, char *why,
 	return vg_buf_putc(&s->text, '\0');
 }
 
-int vg__edi_next(struct vg__edi *e, struct vg__edi_seg *s, int *got,
-		 char *why, size_t whylen)
+int vg__edi_next(struct vg__edi *e, struct vg__edi_seg *s, int *got, char *why,
+                 size_t whylen)
 {
 	int rc;
 	*got = 0;
@@ -126,8 +124,8 @@ int vg__edi_next(struct vg__edi *e, struct vg__edi_seg *s, int *got,
 	for (;;) {
 		if (e->p >= e->end) {
 			vg__errf(why, whylen,
-				 "truncated: no segment terminator before "
-				 "the end of the input");
+			         "truncated: no segment terminator before "
+			         "the end of the input");
 			return VG_EINVAL;
 		}
 		char c = *e->p++;
@@ -136,15 +134,15 @@ int vg__edi_next(struct vg__edi *e, struct vg__edi_seg *s, int *got,
 		if (e->rel && c == e->rel) {
 			if (e->p >= e->end) {
 				vg__errf(why, whylen,
-					 "truncated: release character at the "
-					 "end of the input");
+				         "truncated: release character at the "
+				         "end of the input");
 				return VG_EINVAL;
 			}
 			c = *e->p++;
 			if (c == '\r' || c == '\n') {
 				vg__errf(why, whylen,
-					 "line break after the release "
-					 "character");
+				         "line break after the release "
+				         "character");
 				return VG_EINVAL;
 			}
 		} else if (c == e->comp || c == e->elem || c == e->term) {
@@ -156,9 +154,8 @@ int vg__edi_next(struct vg__edi *e, struct vg__edi_seg *s, int *got,
 			if (c == e->term)
 				break;
 			if (s->n_elem + 1 >= VG__EDI_MAX_ELEMS) {
-				vg__errf(why, whylen,
-					 "more than %d elements",
-					 VG__EDI_MAX_ELEMS - 1);
+				vg__errf(why, whylen, "more than %d elements",
+				         VG__EDI_MAX_ELEMS - 1);
 				return VG_EINVAL;
 			}
 			s->n_elem++;
@@ -166,9 +163,8 @@ int vg__edi_next(struct vg__edi *e, struct vg__edi_seg *s, int *got,
 			continue;
 		}
 		if ((unsigned char)c < 0x20 || c == 0x7F) {
-			vg__errf(why, whylen,
-				 "control character 0x%02x",
-				 (unsigned char)c);
+			vg__errf(why, whylen, "control character 0x%02x",
+			         (unsigned char)c);
 			return VG_EINVAL;
 		}
 		if ((rc = vg_buf_putc(&s->text, c)))
@@ -190,7 +186,7 @@ int vg__edi_next(struct vg__edi *e, struct vg__edi_seg *s, int *got,
 }
 
 const char *vg__edi_get(const struct vg__edi_seg *s, size_t el, size_t c,
-			size_t *len)
+                        size_t *len)
 {
 	if (el > s->n_elem || c < 1 || c > s->elem[el].n_comp) {
 		if (len)

@@ -29,7 +29,7 @@ struct vg__edi_seg {
 struct vg__edi {
 	const char *p, *end;
 	char comp, elem, dec, rel, term; /* rel 0: no release character */
-	int una;      /* the input began with UNA */
+	int una;                         /* the input began with UNA */
 	size_t count; /* segments read so far (UNA is not one) */
 };
 
@@ -38,7 +38,7 @@ struct vg__edi {
  * ":+.? '". VG_OK, or VG_EINVAL with why set (a short or inconsistent
  * UNA). */
 int vg__edi_init(struct vg__edi *e, const char *buf, size_t len, char *why,
-		 size_t whylen);
+                 size_t whylen);
 void vg__edi_seg_init(struct vg__edi_seg *s);
 void vg__edi_seg_release(struct vg__edi_seg *s);
 /* Read the next segment into s. CR and LF are skipped wherever they are
@@ -48,11 +48,11 @@ void vg__edi_seg_release(struct vg__edi_seg *s);
  * components; e->count is then the failing segment's number, for the
  * caller's prefix), or VG_ENOMEM. After VG_EINVAL the reader must not be
  * used again. */
-int vg__edi_next(struct vg__edi *e, struct vg__edi_seg *s, int *got,
-		 char *why, size_t whylen);
+int vg__edi_next(struct vg__edi *e, struct vg__edi_seg *s, int *got, char *why,
+                 size_t whylen);
 /* Component c (1-based) of data element el (1-based; element 0 is the
  * tag), NUL-terminated; "" when absent. *len set when len is not NULL. */
 const char *vg__edi_get(const struct vg__edi_seg *s, size_t el, size_t c,
-			size_t *len);
+                        size_t *len);
 
 #endif

@@ -24,7 +24,7 @@ static int is_tag(const struct vg__pax *p, const char *tag)
 }
 
 static int comp_is(const struct vg__pax *p, size_t el, size_t c,
-		   const char *want)
+                   const char *want)
 {
 	return !strcmp(vg__edi_get(&p->s, el, c, NULL), want);
 }
@@ -40,7 +40,7 @@ static long count_of(const struct vg__pax *p, size_t el, size_t c)
 static int out_of_order(struct vg__pax *p)
 {
 	return vg__pax_fail(p, 0, 0, "out of order after segment %zu '%s'",
-			    p->prev_no, p->prev_tag);
+	                    p->prev_no, p->prev_tag);
 }
 
 /* Order inside Group 4 or 5: ranks may repeat but never go back. */
@@ -61,11 +61,11 @@ static int unb(struct vg__pax *p)
 	const char *syn = vg__edi_get(&p->s, 1, 1, &n);
 	char s[64], s2[64];
 	if (!(n == 4 && (!strcmp(syn, "UNOA") || !strcmp(syn, "UNOB") ||
-			 !strcmp(syn, "UNOC") || !strcmp(syn, "UNOY"))))
+	                 !strcmp(syn, "UNOC") || !strcmp(syn, "UNOY"))))
 		return vg__pax_fail(p, 1, 1,
-				    "syntax identifier '%s' is not UNOA, "
-				    "UNOB, UNOC or UNOY",
-				    vg__pax_snip(p, 1, 1, s));
+		                    "syntax identifier '%s' is not UNOA, "
+		                    "UNOB, UNOC or UNOY",
+		                    vg__pax_snip(p, 1, 1, s));
 	memcpy(px->syntax, syn, 5);
 	p->latin1 = !strcmp(syn, "UNOC");
 	int rc;
@@ -76,7 +76,8 @@ static int unb(struct vg__pax *p)
 	if (!px->sender)
 		return vg__pax_fail(p, 2, 1, "no sender identification");
 	if (!px->control_ref)
-		return vg__pax_fail(p, 5, 1, "no interchange control reference");
+		return vg__pax_fail(p, 5, 1,
+		                    "no interchange control reference");
 	const char *d = vg__edi_get(&p->s, 4, 1, &n);
 	size_t tn;
 	const char *tm = vg__edi_get(&p->s, 4, 2, &tn);
@@ -87,8 +88,8 @@ static int unb(struct vg__pax *p)
 	memcpy(v + n, tm, tn);
 	v[n + tn] = '\0';
 	if (vg__pax_time(p, v, n + tn,
-			 n == 6 ? (tn ? "201" : "101") : (tn ? "203" : "102"), 0,
-			 &px->prepared))
+	                 n == 6 ? (tn ? "201" : "101") : (tn ? "203" : "102"),
+	                 0, &px->prepared))
 		goto bad_date;
 	p->ref.year = px->prepared.year;
 	p->ref.month = px->prepared.month;
@@ -96,9 +97,10 @@ static int unb(struct vg__pax *p)
 	return VG_OK;
 bad_date:
 	return vg__pax_fail(p, 4, 0,
-			    "date and time of preparation '%s:%s' is not a "
-			    "date (YYMMDD:HHMM)",
-			    vg__pax_snip(p, 4, 1, s), vg__pax_snip(p, 4, 2, s2));
+	                    "date and time of preparation '%s:%s' is not a "
+	                    "date (YYMMDD:HHMM)",
+	                    vg__pax_snip(p, 4, 1, s),
+	                    vg__pax_snip(p, 4, 2, s2));
 }
 
 static int unh(struct vg__pax *p)
@@ -121,17 +123,17 @@ static int unh(struct vg__pax *p)
 		if (!(p->m->ref = strdup("")))
 			return VG_ENOMEM;
 		return vg__pax_fail(p, 1, 1,
-				    rc ? "message reference is not valid UTF-8"
-				       : "no message reference");
+		                    rc ? "message reference is not valid UTF-8"
+		                       : "no message reference");
 	}
 	if (!comp_is(p, 2, 1, "PAXLST") || !comp_is(p, 2, 2, "D") ||
 	    !(comp_is(p, 2, 3, "02B") || comp_is(p, 2, 3, "05B")))
 		return vg__pax_fail(p, 2, 0,
-				    "message type '%s:%s:%s' is not "
-				    "PAXLST:D:02B or PAXLST:D:05B",
-				    vg__pax_snip(p, 2, 1, s1),
-				    vg__pax_snip(p, 2, 2, s2),
-				    vg__pax_snip(p, 2, 3, s3));
+		                    "message type '%s:%s:%s' is not "
+		                    "PAXLST:D:02B or PAXLST:D:05B",
+		                    vg__pax_snip(p, 2, 1, s1),
+		                    vg__pax_snip(p, 2, 2, s2),
+		                    vg__pax_snip(p, 2, 3, s3));
 	memcpy(p->m->version, vg__edi_get(&p->s, 2, 3, NULL), 4);
 	return VG_OK;
 }
@@ -141,22 +143,23 @@ static int unt(struct vg__pax *p)
 	char s[64], r[64];
 	if (p->st != VG__M_CNT)
 		return vg__pax_fail(p, 0, 0,
-				    "the message has no CNT before UNT");
+		                    "the message has no CNT before UNT");
 	long n = count_of(p, 1, 1);
 	if (n < 0)
-		return vg__pax_fail(p, 1, 0, "segment count '%s' is not a number",
-				    vg__pax_snip(p, 1, 1, s));
+		return vg__pax_fail(p, 1, 0,
+		                    "segment count '%s' is not a number",
+		                    vg__pax_snip(p, 1, 1, s));
 	if ((size_t)n != p->mseg)
 		return vg__pax_fail(p, 1, 0,
-				    "segment count %ld but the message has %zu "
-				    "segments",
-				    n, p->mseg);
+		                    "segment count %ld but the message has %zu "
+		                    "segments",
+		                    n, p->mseg);
 	if (strcmp(vg__edi_get(&p->s, 2, 1, NULL), p->m->ref)) {
 		vg__snippet(r, sizeof(r), p->m->ref, strlen(p->m->ref));
 		return vg__pax_fail(p, 2, 0,
-				    "message reference '%s' does not match UNH "
-				    "'%s'",
-				    vg__pax_snip(p, 2, 1, s), r);
+		                    "message reference '%s' does not match UNH "
+		                    "'%s'",
+		                    vg__pax_snip(p, 2, 1, s), r);
 	}
 	p->m = NULL;
 	return VG_OK;
@@ -164,21 +167,21 @@ static int unt(struct vg__pax *p)
 
 /* UNE and UNZ: a count of what they close and the opening reference. */
 static int trailer(struct vg__pax *p, size_t want, const char *what,
-		   const char *ref, const char *opener)
+                   const char *ref, const char *opener)
 {
 	char s[64], r[64];
 	long n = count_of(p, 1, 1);
 	if (n < 0)
 		return vg__pax_fail(p, 1, 0, "%s count '%s' is not a number",
-				    what, vg__pax_snip(p, 1, 1, s));
+		                    what, vg__pax_snip(p, 1, 1, s));
 	if ((size_t)n != want)
 		return vg__pax_fail(p, 1, 0, "%s count %ld but there %s %zu",
-				    what, n, want == 1 ? "is" : "are", want);
+		                    what, n, want == 1 ? "is" : "are", want);
 	if (strcmp(vg__edi_get(&p->s, 2, 1, NULL), ref)) {
 		vg__snippet(r, sizeof(r), ref, strlen(ref));
 		return vg__pax_fail(p, 2, 0,
-				    "reference '%s' does not match %s '%s'",
-				    vg__pax_snip(p, 2, 1, s), opener, r);
+		                    "reference '%s' does not match %s '%s'",
+		                    vg__pax_snip(p, 2, 1, s), opener, r);
 	}
 	return VG_OK;
 }
@@ -194,9 +197,9 @@ static int bgm(struct vg__pax *p)
 		p->m->doc_code = 250;
 	else
 		return vg__pax_fail(p, 1, 1,
-				    "document code '%s' is not 745 "
-				    "(passengers) or 250 (crew)",
-				    vg__pax_snip(p, 1, 1, s));
+		                    "document code '%s' is not 745 "
+		                    "(passengers) or 250 (crew)",
+		                    vg__pax_snip(p, 1, 1, s));
 	return VG_OK;
 }
 
@@ -226,8 +229,8 @@ static int tdt(struct vg__pax *p)
 	int rc;
 	if (!comp_is(p, 1, 1, "20"))
 		return vg__pax_fail(p, 1, 0,
-				    "transport stage qualifier '%s' is not 20",
-				    vg__pax_snip(p, 1, 1, s));
+		                    "transport stage qualifier '%s' is not 20",
+		                    vg__pax_snip(p, 1, 1, s));
 	if (vg__grow((void **)&m->flights, m->n_flights, sizeof(*m->flights)))
 		return VG_ENOMEM;
 	struct vg_pax_flight *f = &m->flights[m->n_flights++];
@@ -294,16 +297,15 @@ static int flight_dtm(struct vg__pax *p)
 	if (!dep && !arr)
 		return VG_OK;
 	if (!leg || (dep && !leg->dep_airport) || (arr && !leg->arr_airport))
-		return vg__pax_fail(p, 1, 1,
-				    "%s time without its place (LOC+%s)",
-				    dep ? "departure" : "arrival",
-				    dep ? "125" : "87");
+		return vg__pax_fail(
+		    p, 1, 1, "%s time without its place (LOC+%s)",
+		    dep ? "departure" : "arrival", dep ? "125" : "87");
 	const char *v = vg__edi_get(&p->s, 1, 2, &n);
 	if (vg__pax_time(p, v, n, vg__edi_get(&p->s, 1, 3, NULL), 0,
-			 dep ? &leg->dep_time : &leg->arr_time))
+	                 dep ? &leg->dep_time : &leg->arr_time))
 		return vg__pax_fail(p, 1, 2, "%s time '%s' is not a date",
-				    dep ? "departure" : "arrival",
-				    vg__pax_snip(p, 1, 2, s));
+		                    dep ? "departure" : "arrival",
+		                    vg__pax_snip(p, 1, 2, s));
 	return VG_OK;
 }
 
@@ -316,15 +318,15 @@ static int cnt(struct vg__pax *p)
 	long n = count_of(p, 1, 2);
 	if (n < 0)
 		return vg__pax_fail(p, 1, 2, "count '%s' is not a number",
-				    vg__pax_snip(p, 1, 2, s));
+		                    vg__pax_snip(p, 1, 2, s));
 	size_t have = pax ? p->m->n_passengers : p->m->n_crew;
 	if ((size_t)n != have)
 		return vg__pax_fail(p, 1, 2,
-				    "%s count %ld but the message holds %zu "
-				    "%s",
-				    pax ? "passenger" : "crew", n, have,
-				    pax ? "passengers (NAD+FL/DDT)"
-					: "crew members (NAD+FM/DDU)");
+		                    "%s count %ld but the message holds %zu "
+		                    "%s",
+		                    pax ? "passenger" : "crew", n, have,
+		                    pax ? "passengers (NAD+FL/DDT)"
+		                        : "crew members (NAD+FM/DDU)");
 	return VG_OK;
 }
 
@@ -337,10 +339,10 @@ static int nad(struct vg__pax *p)
 		const char *q;
 		enum vg_traveller_role role;
 	} roles[] = {
-		{"FL", VG_ROLE_PASSENGER},
-		{"FM", VG_ROLE_CREW},
-		{"DDT", VG_ROLE_TRANSIT_PASSENGER},
-		{"DDU", VG_ROLE_TRANSIT_CREW},
+	    {"FL", VG_ROLE_PASSENGER},
+	    {"FM", VG_ROLE_CREW},
+	    {"DDT", VG_ROLE_TRANSIT_PASSENGER},
+	    {"DDU", VG_ROLE_TRANSIT_CREW},
 	};
 	if (comp_is(p, 1, 1, "MS")) {
 		if (p->st != VG__M_HDR && p->st != VG__M_G1)
@@ -358,9 +360,9 @@ static int nad(struct vg__pax *p)
 		return vg__pax_traveller(p, roles[i].role);
 	}
 	return vg__pax_fail(p, 1, 1,
-			    "party qualifier '%s' is not MS, FL, FM, DDT or "
-			    "DDU",
-			    vg__pax_snip(p, 1, 1, s));
+	                    "party qualifier '%s' is not MS, FL, FM, DDT or "
+	                    "DDU",
+	                    vg__pax_snip(p, 1, 1, s));
 }
 
 /* Segments of Group 4 in the guide's order (NAD is rank 0). */
@@ -368,9 +370,9 @@ static const struct {
 	char tag[4];
 	int g4, g5; /* rank in Group 4 / Group 5, -1 not there */
 } ranks[] = {
-	{"ATT", 1, -1}, {"DTM", 2, 1},  {"MEA", 3, -1}, {"GEI", 4, 2},
-	{"FTX", 5, -1}, {"LOC", 6, 4},  {"COM", 7, -1}, {"EMP", 8, -1},
-	{"NAT", 9, -1}, {"RFF", 10, 3}, {"CPI", -1, 5}, {"QTY", -1, 6},
+    {"ATT", 1, -1}, {"DTM", 2, 1},  {"MEA", 3, -1}, {"GEI", 4, 2},
+    {"FTX", 5, -1}, {"LOC", 6, 4},  {"COM", 7, -1}, {"EMP", 8, -1},
+    {"NAT", 9, -1}, {"RFF", 10, 3}, {"CPI", -1, 5}, {"QTY", -1, 6},
 };
 
 static int in_traveller(struct vg__pax *p)
@@ -449,9 +451,9 @@ static int message_segment(struct vg__pax *p)
 			return out_of_order(p);
 	if (p->s.tag[0] == 'U' && p->s.tag[1] == 'N')
 		return vg__pax_fail(p, 0, 0,
-				    "truncated: '%s' before the UNT of the "
-				    "message",
-				    p->s.tag);
+		                    "truncated: '%s' before the UNT of the "
+		                    "message",
+		                    p->s.tag);
 	return vg__pax_fail(p, 0, 0, "unknown segment");
 }
 
@@ -471,8 +473,8 @@ static int envelope_segment(struct vg__pax *p, struct envelope *v)
 	if (v->st == E_START) {
 		if (!is_tag(p, "UNB"))
 			return vg__pax_fail(p, 0, 0,
-					    "the interchange must begin with "
-					    "UNB");
+			                    "the interchange must begin with "
+			                    "UNB");
 		v->st = E_IC;
 		return unb(p);
 	}
@@ -481,16 +483,16 @@ static int envelope_segment(struct vg__pax *p, struct envelope *v)
 	if (is_tag(p, "UNH")) {
 		if (v->st == E_IC && v->n_groups)
 			return vg__pax_fail(p, 0, 0,
-					    "message outside a group in an "
-					    "interchange with groups");
+			                    "message outside a group in an "
+			                    "interchange with groups");
 		v->group_msgs++;
 		return unh(p);
 	}
 	if (v->st == E_IC && is_tag(p, "UNG")) {
 		if (p->px.n_msgs)
 			return vg__pax_fail(p, 0, 0,
-					    "group after messages outside "
-					    "groups");
+			                    "group after messages outside "
+			                    "groups");
 		free(v->group_ref);
 		v->group_ref = NULL;
 		if ((rc = text_or_fail(p, 5, 1, &v->group_ref)))
@@ -505,17 +507,16 @@ static int envelope_segment(struct vg__pax *p, struct envelope *v)
 	if (v->st == E_GRP && is_tag(p, "UNE")) {
 		v->st = E_IC;
 		return trailer(p, v->group_msgs, "message", v->group_ref,
-			       "UNG");
+		               "UNG");
 	}
 	if (v->st == E_IC && is_tag(p, "UNZ")) {
 		v->st = E_END;
 		return trailer(p, v->n_groups ? v->n_groups : p->px.n_msgs,
-			       v->n_groups ? "group" : "message",
-			       p->px.control_ref, "UNB");
+		               v->n_groups ? "group" : "message",
+		               p->px.control_ref, "UNB");
 	}
 	return vg__pax_fail(p, 0, 0, "'%s' where %s was expected", p->s.tag,
-			    v->st == E_GRP ? "UNH or UNE"
-					   : "UNG, UNH or UNZ");
+	                    v->st == E_GRP ? "UNH or UNE" : "UNG, UNH or UNZ");
 }
 
 static int at_end(struct vg__pax *p, const struct envelope *v)
@@ -524,23 +525,23 @@ static int at_end(struct vg__pax *p, const struct envelope *v)
 	if (p->m) {
 		vg__snippet(ref, sizeof(ref), p->m->ref, strlen(p->m->ref));
 		vg__errf(p->err, p->errlen,
-			 "message '%s': truncated: the input ends after "
-			 "segment %zu '%s' without UNT",
-			 ref, p->mseg, p->s.tag);
+		         "message '%s': truncated: the input ends after "
+		         "segment %zu '%s' without UNT",
+		         ref, p->mseg, p->s.tag);
 		return VG_EINVAL;
 	}
 	switch (v->st) {
 	case E_START:
 		vg__errf(p->err, p->errlen,
-			 "interchange: the input holds no segments");
+		         "interchange: the input holds no segments");
 		return VG_EINVAL;
 	case E_GRP:
 		vg__errf(p->err, p->errlen,
-			 "interchange: truncated: the input ends without UNE");
+		         "interchange: truncated: the input ends without UNE");
 		return VG_EINVAL;
 	case E_IC:
 		vg__errf(p->err, p->errlen,
-			 "interchange: truncated: the input ends without UNZ");
+		         "interchange: truncated: the input ends without UNZ");
 		return VG_EINVAL;
 	case E_END:
 		break;
@@ -580,7 +581,7 @@ void vg_paxlst_release(struct vg_paxlst *px)
 }
 
 int vg_paxlst_parse(const char *buf, size_t len, struct vg_paxlst *out,
-		    char *err, size_t errlen)
+                    char *err, size_t errlen)
 {
 	struct vg__pax *p = calloc(1, sizeof(*p));
 	struct envelope v = {E_START, NULL, 0, 0};
@@ -607,14 +608,14 @@ int vg_paxlst_parse(const char *buf, size_t len, struct vg_paxlst *out,
 			char ref[64];
 			if (p->m) {
 				vg__snippet(ref, sizeof(ref), p->m->ref,
-					    strlen(p->m->ref));
+				            strlen(p->m->ref));
 				vg__errf(err, errlen,
-					 "message '%s', segment %zu: %s", ref,
-					 p->mseg + 1, why);
+				         "message '%s', segment %zu: %s", ref,
+				         p->mseg + 1, why);
 			} else {
 				vg__errf(err, errlen,
-					 "interchange, segment %zu: %s",
-					 p->e.count, why);
+				         "interchange, segment %zu: %s",
+				         p->e.count, why);
 			}
 		}
 		if (rc)

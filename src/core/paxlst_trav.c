@@ -11,12 +11,11 @@
 
 static struct vg_traveller *cur(struct vg__pax *p)
 {
-	return p->trav == VG__PAX_NONE ? NULL
-				       : &p->m->list.travellers[p->trav];
+	return p->trav == VG__PAX_NONE ? NULL : &p->m->list.travellers[p->trav];
 }
 
 static int comp_is(const struct vg__pax *p, size_t el, size_t c,
-		   const char *want)
+                   const char *want)
 {
 	return !strcmp(vg__edi_get(&p->s, el, c, NULL), want);
 }
@@ -24,7 +23,7 @@ static int comp_is(const struct vg__pax *p, size_t el, size_t c,
 /* Text of (el, c) for the traveller; not UTF-8 is the traveller's error
  * and gives *out NULL. */
 static int text(struct vg__pax *p, size_t el, size_t c, const char *what,
-		char **out)
+                char **out)
 {
 	int rc = vg__pax_text(p, el, c, out);
 	if (rc == VG_EINVAL)
@@ -34,8 +33,8 @@ static int text(struct vg__pax *p, size_t el, size_t c, const char *what,
 
 /* An alpha-3 (or ICAO) country code at (el, 1) into out[4]; 1 when it
  * was there and good, 0 when absent or bad (bad is reported). */
-static int country3(struct vg__pax *p, size_t el, const char *what,
-		    char out[4], int *rc)
+static int country3(struct vg__pax *p, size_t el, const char *what, char out[4],
+                    int *rc)
 {
 	size_t n;
 	char s[64];
@@ -46,8 +45,8 @@ static int country3(struct vg__pax *p, size_t el, const char *what,
 	const char *a2 = vg_country_from_alpha3(v);
 	if (!a2 || n > 3) {
 		*rc = vg__pax_bad(p, el, 1,
-				  "%s '%s' is not an ISO 3166 alpha-3 code",
-				  what, vg__pax_snip(p, el, 1, s));
+		                  "%s '%s' is not an ISO 3166 alpha-3 code",
+		                  what, vg__pax_snip(p, el, 1, s));
 		return 0;
 	}
 	memcpy(out, a2, 3);
@@ -116,7 +115,7 @@ int vg__pax_traveller(struct vg__pax *p, enum vg_traveller_role role)
 	}
 
 	if (vg__grow((void **)&l->travellers, l->n_travellers,
-		     sizeof(*l->travellers))) {
+	             sizeof(*l->travellers))) {
 		rc = VG_ENOMEM;
 		goto out;
 	}
@@ -126,8 +125,7 @@ int vg__pax_traveller(struct vg__pax *p, enum vg_traveller_role role)
 	t->role = role;
 	t->line = p->mseg;
 	if ((rc = vg_person_add_name(&t->person, full, sur,
-				     *given ? given : NULL,
-				     VG_NAME_PRIMARY)))
+	                             *given ? given : NULL, VG_NAME_PRIMARY)))
 		goto out;
 	if (m->n_flights) {
 		const struct vg_pax_flight *f = &m->flights[0];
@@ -163,7 +161,7 @@ static int att(struct vg__pax *p, struct vg_traveller *t)
 		t->person.gender = VG_GENDER_FEMALE;
 	else if (strcmp(g, "U") && strcmp(g, "X") && *g)
 		return vg__pax_bad(p, 3, 1, "gender '%s' is not M, F, U or X",
-				   vg__pax_snip(p, 3, 1, s));
+		                   vg__pax_snip(p, 3, 1, s));
 	return VG_OK;
 }
 
@@ -178,9 +176,9 @@ static int dob(struct vg__pax *p, struct vg_traveller *t)
 	if (vg__pax_time(p, v, n, vg__edi_get(&p->s, 1, 3, NULL), 1, &tm) ||
 	    tm.hour >= 0)
 		return vg__pax_bad(p, 1, 2, "date of birth '%s' is not a date",
-				   vg__pax_snip(p, 1, 2, s));
+		                   vg__pax_snip(p, 1, 2, s));
 	struct vg_dob d = {.kind = VG_DOB_EXACT,
-			   .from = {tm.year, tm.month, tm.day}};
+	                   .from = {tm.year, tm.month, tm.day}};
 	return vg_person_add_dob(&t->person, &d);
 }
 
@@ -286,7 +284,8 @@ static int doc_code(const char *s, size_t n)
 	if (n < 1 || n > 3)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
+		if (!((s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9')))
 			return 0;
 	return 1;
 }
@@ -300,8 +299,8 @@ static int doc(struct vg__pax *p, struct vg_traveller *t)
 	const char *type = vg__edi_get(&p->s, 1, 1, &n);
 	if (!doc_code(type, n)) {
 		rc = vg__pax_bad(p, 1, 1,
-				 "document type '%s' is not a document code",
-				 vg__pax_snip(p, 1, 1, s));
+		                 "document type '%s' is not a document code",
+		                 vg__pax_snip(p, 1, 1, s));
 		type = "";
 		if (rc)
 			return rc;
@@ -309,7 +308,7 @@ static int doc(struct vg__pax *p, struct vg_traveller *t)
 	rc = vg__pax_text(p, 2, 1, &num);
 	if (rc == VG_EINVAL)
 		return vg__pax_bad(p, 2, 1,
-				   "document number is not valid UTF-8");
+		                   "document number is not valid UTF-8");
 	if (rc)
 		return rc;
 	if (!num)
@@ -339,11 +338,11 @@ int vg__pax_g5(struct vg__pax *p)
 		struct vg_pax_time tm;
 		const char *v = vg__edi_get(&p->s, 1, 2, &n);
 		if (vg__pax_time(p, v, n, vg__edi_get(&p->s, 1, 3, NULL), 0,
-				 &tm) ||
+		                 &tm) ||
 		    tm.hour >= 0)
 			return vg__pax_bad(p, 1, 2,
-					   "expiry date '%s' is not a date",
-					   vg__pax_snip(p, 1, 2, s));
+			                   "expiry date '%s' is not a date",
+			                   vg__pax_snip(p, 1, 2, s));
 		d->expiry.year = tm.year;
 		d->expiry.month = tm.month;
 		d->expiry.day = tm.day;

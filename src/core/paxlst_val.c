@@ -13,17 +13,17 @@
 /* ---- errors and values ----------------------------------------------- */
 
 static void prefix(const struct vg__pax *p, size_t el, size_t c, char *out,
-		   size_t cap)
+                   size_t cap)
 {
 	char ref[64];
 	size_t n;
 	if (p->m) {
 		vg__snippet(ref, sizeof(ref), p->m->ref, strlen(p->m->ref));
 		n = (size_t)snprintf(out, cap, "message '%s', segment %zu '%s'",
-				     ref, p->mseg, p->s.tag);
+		                     ref, p->mseg, p->s.tag);
 	} else {
 		n = (size_t)snprintf(out, cap, "interchange, segment %zu '%s'",
-				     p->e.count, p->s.tag);
+		                     p->e.count, p->s.tag);
 	}
 	if (el && n < cap)
 		n += (size_t)snprintf(out + n, cap - n, ", element %zu", el);
@@ -31,8 +31,7 @@ static void prefix(const struct vg__pax *p, size_t el, size_t c, char *out,
 		snprintf(out + n, cap - n, ", component %zu", c);
 }
 
-int vg__pax_fail(struct vg__pax *p, size_t el, size_t c, const char *fmt,
-		 ...)
+int vg__pax_fail(struct vg__pax *p, size_t el, size_t c, const char *fmt, ...)
 {
 	char pre[160], msg[320];
 	va_list ap;
@@ -70,7 +69,7 @@ int vg__pax_bad(struct vg__pax *p, size_t el, size_t c, const char *fmt, ...)
 }
 
 const char *vg__pax_snip(const struct vg__pax *p, size_t el, size_t c,
-			 char out[64])
+                         char out[64])
 {
 	size_t n;
 	const char *v = vg__edi_get(&p->s, el, c, &n);
@@ -111,13 +110,13 @@ static int leap(int y)
 static int mday_ok(int y, int m, int d)
 {
 	static const int md[12] = {31, 29, 31, 30, 31, 30,
-				   31, 31, 30, 31, 30, 31};
+	                           31, 31, 30, 31, 30, 31};
 	return m >= 1 && m <= 12 && d >= 1 && d <= md[m - 1] &&
 	       (m != 2 || d < 29 || leap(y));
 }
 
 int vg__pax_time(const struct vg__pax *p, const char *v, size_t n,
-		 const char *fmt, int dob, struct vg_pax_time *t)
+                 const char *fmt, int dob, struct vg_pax_time *t)
 {
 	int yl, tl; /* digits of the year; of the time (0 or 4) */
 	if (!*fmt) {
@@ -163,4 +162,3 @@ int vg__pax_time(const struct vg__pax *p, const char *v, size_t n,
 	*t = r;
 	return 0;
 }
-

@@ -141,8 +141,8 @@ int vg__ieqn(const char *s, size_t n, const char *lit)
 int vg__month_abbr(const char *s, size_t n)
 {
 	static const char *const m[12] = {"jan", "feb", "mar", "apr",
-					  "may", "jun", "jul", "aug",
-					  "sep", "oct", "nov", "dec"};
+	                                  "may", "jun", "jul", "aug",
+	                                  "sep", "oct", "nov", "dec"};
 	for (int i = 0; i < 12; i++)
 		if (vg__ieqn(s, n, m[i]))
 			return i + 1;

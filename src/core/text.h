@@ -23,7 +23,7 @@ char *vg__dup_clean(const char *s, size_t n);
 void vg__snippet(char *out, size_t cap, const char *s, size_t n);
 /* snprintf into err (when errlen > 0); never fails. */
 void vg__errf(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* ASCII case-insensitive equality of s[0..n) and the string lit. */
 int vg__ieqn(const char *s, size_t n, const char *lit);
 /* 1..12 for "Jan".."Dec" (three letters, ASCII case ignored), else 0. */

@@ -11,27 +11,27 @@
 #include <string.h>
 
 const char *const vg__travel_cols[VG__TC_COUNT] = {
-	[VG__TC_SURNAME] = "surname",
-	[VG__TC_GIVEN] = "given_names",
-	[VG__TC_DOB] = "date_of_birth",
-	[VG__TC_GENDER] = "gender",
-	[VG__TC_NATIONALITY] = "nationality",
-	[VG__TC_DOC_TYPE] = "document_type",
-	[VG__TC_DOC_NUMBER] = "document_number",
-	[VG__TC_DOC_COUNTRY] = "document_country",
-	[VG__TC_FLIGHT] = "flight",
-	[VG__TC_DATE] = "date",
-	[VG__TC_ROLE] = "role",
-	[VG__TC_SEAT] = "seat",
-	[VG__TC_BOOKING_REF] = "booking_ref",
-	[VG__TC_PLACE_OF_BIRTH] = "place_of_birth",
+    [VG__TC_SURNAME] = "surname",
+    [VG__TC_GIVEN] = "given_names",
+    [VG__TC_DOB] = "date_of_birth",
+    [VG__TC_GENDER] = "gender",
+    [VG__TC_NATIONALITY] = "nationality",
+    [VG__TC_DOC_TYPE] = "document_type",
+    [VG__TC_DOC_NUMBER] = "document_number",
+    [VG__TC_DOC_COUNTRY] = "document_country",
+    [VG__TC_FLIGHT] = "flight",
+    [VG__TC_DATE] = "date",
+    [VG__TC_ROLE] = "role",
+    [VG__TC_SEAT] = "seat",
+    [VG__TC_BOOKING_REF] = "booking_ref",
+    [VG__TC_PLACE_OF_BIRTH] = "place_of_birth",
 };
 
 static const char *const role_names[] = {
-	[VG_ROLE_PASSENGER] = "passenger",
-	[VG_ROLE_CREW] = "crew",
-	[VG_ROLE_TRANSIT_PASSENGER] = "transit_passenger",
-	[VG_ROLE_TRANSIT_CREW] = "transit_crew",
+    [VG_ROLE_PASSENGER] = "passenger",
+    [VG_ROLE_CREW] = "crew",
+    [VG_ROLE_TRANSIT_PASSENGER] = "transit_passenger",
+    [VG_ROLE_TRANSIT_CREW] = "transit_crew",
 };
 
 const char *vg_traveller_role_name(enum vg_traveller_role r)
@@ -75,7 +75,7 @@ void vg_travel_list_release(struct vg_travel_list *l)
 }
 
 int vg__travel_error(struct vg_travel_list *l, size_t traveller,
-		     const char *fmt, ...)
+                     const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -142,26 +142,25 @@ enum vg_travel_format vg_travel_detect(const char *buf, size_t len)
 
 struct ctx {
 	struct vg_travel_list *l;
-	size_t idx;  /* the traveller's index */
+	size_t idx; /* the traveller's index */
 	size_t line;
 	const char *word;
 };
 
 /* Report a bad value of column c; the value is quoted in the message. */
-static int bad(struct ctx *x, int c, const char *v, size_t n,
-	       const char *what)
+static int bad(struct ctx *x, int c, const char *v, size_t n, const char *what)
 {
 	char snip[64];
 	vg__snippet(snip, sizeof(snip), v, n);
 	return vg__travel_error(x->l, x->idx, "line %zu, %s '%s': '%s' %s",
-				x->line, x->word, vg__travel_cols[c], snip,
-				what);
+	                        x->line, x->word, vg__travel_cols[c], snip,
+	                        what);
 }
 
 static int bad_plain(struct ctx *x, int c, const char *what)
 {
-	return vg__travel_error(x->l, x->idx, "line %zu, %s '%s': %s",
-				x->line, x->word, vg__travel_cols[c], what);
+	return vg__travel_error(x->l, x->idx, "line %zu, %s '%s': %s", x->line,
+	                        x->word, vg__travel_cols[c], what);
 }
 
 /* The trimmed value of column c, or NULL when absent or empty. */
@@ -264,7 +263,7 @@ static int parse_gender(const char *s, size_t n, enum vg_gender *g)
 	else if (vg__ieqn(s, n, "f") || vg__ieqn(s, n, "female"))
 		*g = VG_GENDER_FEMALE;
 	else if (vg__ieqn(s, n, "u") || vg__ieqn(s, n, "x") ||
-		 vg__ieqn(s, n, "unknown"))
+	         vg__ieqn(s, n, "unknown"))
 		*g = VG_GENDER_UNKNOWN;
 	else
 		return -1;
@@ -299,10 +298,10 @@ static int country(const char *s, size_t n, char out[4])
 }
 
 static int name_of(struct vg_traveller *t, const char *sur, size_t sn,
-		   const char *giv, size_t gn)
+                   const char *giv, size_t gn)
 {
-	char *s = vg__dup_clean(sur, sn), *g = giv ? vg__dup_clean(giv, gn)
-						   : NULL;
+	char *s = vg__dup_clean(sur, sn),
+	     *g = giv ? vg__dup_clean(giv, gn) : NULL;
 	char *full = NULL;
 	int rc = VG_ENOMEM;
 	if (!s || (giv && !g))
@@ -316,7 +315,7 @@ static int name_of(struct vg_traveller *t, const char *sur, size_t sn,
 	else
 		snprintf(full, fl, "%s", s);
 	rc = vg_person_add_name(&t->person, full, s, g && *g ? g : NULL,
-				VG_NAME_PRIMARY);
+	                        VG_NAME_PRIMARY);
 out:
 	free(s);
 	free(g);
@@ -325,7 +324,7 @@ out:
 }
 
 static int build_fields(struct ctx *x, struct vg_traveller *t,
-			const struct vg__trec *r)
+                        const struct vg__trec *r)
 {
 	const char *s;
 	size_t n;
@@ -348,7 +347,7 @@ static int build_fields(struct ctx *x, struct vg_traveller *t,
 		char a2[4];
 		if (country(s, n, a2))
 			rc = bad(x, VG__TC_NATIONALITY, s, n,
-				 "is not a country");
+			         "is not a country");
 		else
 			rc = vg_person_add_nationality(&t->person, a2);
 		if (rc)
@@ -357,8 +356,8 @@ static int build_fields(struct ctx *x, struct vg_traveller *t,
 	if ((s = val(r, VG__TC_PLACE_OF_BIRTH, &n)) &&
 	    text_ok(x, VG__TC_PLACE_OF_BIRTH, s, n, &rc)) {
 		char *p = vg__dup_clean(s, n);
-		rc = p ? vg_person_add_place_of_birth(&t->person, p)
-		       : VG_ENOMEM;
+		rc =
+		    p ? vg_person_add_place_of_birth(&t->person, p) : VG_ENOMEM;
 		free(p);
 	}
 	if (rc)
@@ -373,22 +372,22 @@ static int build_fields(struct ctx *x, struct vg_traveller *t,
 	char type[8] = "", ctry[4] = "";
 	if (dt) {
 		if (dtn > 3 || (memcpy(type, dt, dtn), type[dtn] = '\0',
-				!upper_alnum(type))) {
+		                !upper_alnum(type))) {
 			type[0] = '\0';
 			if ((rc = bad(x, VG__TC_DOC_TYPE, dt, dtn,
-				      "is not a document code (P, V, I...)")))
+			              "is not a document code (P, V, I...)")))
 				return rc;
 		}
 	}
 	if (dc && country(dc, dcn, ctry)) {
 		if ((rc = bad(x, VG__TC_DOC_COUNTRY, dc, dcn,
-			      "is not a country")))
+		              "is not a country")))
 			return rc;
 	}
 	if (!dn && (dt || dc)) {
 		if ((rc = bad_plain(x, VG__TC_DOC_NUMBER,
-				    "is empty but a document type or "
-				    "country is given")))
+		                    "is empty but a document type or "
+		                    "country is given")))
 			return rc;
 	} else if (dn && text_ok(x, VG__TC_DOC_NUMBER, dn, dnn, &rc)) {
 		char *num = vg__dup_clean(dn, dnn);
@@ -406,7 +405,7 @@ static int build_fields(struct ctx *x, struct vg_traveller *t,
 		char f[16];
 		if (!flight_norm(s, n, f))
 			rc = bad(x, VG__TC_FLIGHT, s, n,
-				 "is not a flight number");
+			         "is not a flight number");
 		else if (!(t->flight = strdup(f)))
 			rc = VG_ENOMEM;
 		if (rc)
@@ -417,11 +416,10 @@ static int build_fields(struct ctx *x, struct vg_traveller *t,
 		return rc;
 	if ((s = val(r, VG__TC_ROLE, &n)) && parse_role(s, n, &t->role) &&
 	    (rc = bad(x, VG__TC_ROLE, s, n,
-		      "is not passenger, crew, transit_passenger or "
-		      "transit_crew")))
+	              "is not passenger, crew, transit_passenger or "
+	              "transit_crew")))
 		return rc;
-	if ((s = val(r, VG__TC_SEAT, &n)) &&
-	    text_ok(x, VG__TC_SEAT, s, n, &rc))
+	if ((s = val(r, VG__TC_SEAT, &n)) && text_ok(x, VG__TC_SEAT, s, n, &rc))
 		rc = dup_text(&t->seat, s, n);
 	if (rc)
 		return rc;
@@ -432,10 +430,10 @@ static int build_fields(struct ctx *x, struct vg_traveller *t,
 }
 
 int vg__travel_build(struct vg_travel_list *l, const struct vg__trec *r,
-		     size_t line, const char *word)
+                     size_t line, const char *word)
 {
-	struct ctx x = {.l = l, .idx = VG_TRAVEL_NO_RECORD, .line = line,
-			.word = word};
+	struct ctx x = {
+	    .l = l, .idx = VG_TRAVEL_NO_RECORD, .line = line, .word = word};
 	const char *sur, *giv;
 	size_t sn = 0, gn = 0;
 	int rc;
@@ -448,7 +446,7 @@ int vg__travel_build(struct vg_travel_list *l, const struct vg__trec *r,
 		return rc;
 
 	if (vg__grow((void **)&l->travellers, l->n_travellers,
-		     sizeof(*l->travellers)))
+	             sizeof(*l->travellers)))
 		return VG_ENOMEM;
 	struct vg_traveller *t = &l->travellers[l->n_travellers];
 	vg_traveller_init(t);

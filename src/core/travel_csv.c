@@ -13,8 +13,8 @@ static const int required[] = {VG__TC_SURNAME, VG__TC_GIVEN, VG__TC_DOB};
 
 /* Map the header's fields to columns: colmap[i] is the column of field
  * i. VG_EINVAL with err set when the header is not usable. */
-static int read_header(struct vg__csv *c, int **colmap, size_t *n,
-		       char *err, size_t errlen)
+static int read_header(struct vg__csv *c, int **colmap, size_t *n, char *err,
+                       size_t errlen)
 {
 	int got, rc, seen[VG__TC_COUNT] = {0};
 	char why[128];
@@ -47,14 +47,14 @@ static int read_header(struct vg__csv *c, int **colmap, size_t *n,
 		vg__snippet(snip, sizeof(snip), f, len);
 		if (col < 0) {
 			vg__errf(err, errlen, "line %zu: unknown column '%s'",
-				 c->rec_line, snip);
+			         c->rec_line, snip);
 			rc = VG_EINVAL;
 			goto out;
 		}
 		if (seen[col]++) {
 			vg__errf(err, errlen,
-				 "line %zu: column '%s' appears twice",
-				 c->rec_line, vg__travel_cols[col]);
+			         "line %zu: column '%s' appears twice",
+			         c->rec_line, vg__travel_cols[col]);
 			rc = VG_EINVAL;
 			goto out;
 		}
@@ -63,8 +63,8 @@ static int read_header(struct vg__csv *c, int **colmap, size_t *n,
 	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
 		if (!seen[required[i]]) {
 			vg__errf(err, errlen,
-				 "line %zu: missing required column '%s'",
-				 c->rec_line, vg__travel_cols[required[i]]);
+			         "line %zu: missing required column '%s'",
+			         c->rec_line, vg__travel_cols[required[i]]);
 			rc = VG_EINVAL;
 			goto out;
 		}
@@ -77,8 +77,8 @@ out:
 	return rc;
 }
 
-int vg_travel_parse_csv(const char *buf, size_t len,
-			struct vg_travel_list *out, char *err, size_t errlen)
+int vg_travel_parse_csv(const char *buf, size_t len, struct vg_travel_list *out,
+                        char *err, size_t errlen)
 {
 	struct vg__csv c;
 	struct vg_travel_list l;
@@ -95,7 +95,7 @@ int vg_travel_parse_csv(const char *buf, size_t len,
 		rc = vg__csv_next(&c, &got, why, sizeof(why));
 		if (rc == VG_EINVAL) {
 			if ((rc = vg__travel_error(&l, VG_TRAVEL_NO_RECORD,
-						   "%s", why)))
+			                           "%s", why)))
 				goto out;
 			continue;
 		}
@@ -103,10 +103,10 @@ int vg_travel_parse_csv(const char *buf, size_t len,
 			break;
 		if (c.n != ncols) {
 			rc = vg__travel_error(&l, VG_TRAVEL_NO_RECORD,
-					      "line %zu: %zu field%s, the "
-					      "header has %zu",
-					      c.rec_line, c.n,
-					      c.n == 1 ? "" : "s", ncols);
+			                      "line %zu: %zu field%s, the "
+			                      "header has %zu",
+			                      c.rec_line, c.n,
+			                      c.n == 1 ? "" : "s", ncols);
 			if (rc)
 				goto out;
 			continue;

@@ -13,7 +13,7 @@
  * that leave the record usable are reported against it afterwards, so
  * they are collected here as (key, problem) and replayed. */
 static int line_record(struct vg_travel_list *l, const char *p, size_t n,
-		       size_t line)
+                       size_t line)
 {
 	cJSON *obj = NULL;
 	struct vg__trec r = {0};
@@ -26,7 +26,7 @@ static int line_record(struct vg_travel_list *l, const char *p, size_t n,
 
 	if (!vg__utf8_valid(p, n))
 		return vg__travel_error(l, VG_TRAVEL_NO_RECORD,
-					"line %zu: not valid UTF-8", line);
+		                        "line %zu: not valid UTF-8", line);
 	const char *stop = NULL;
 	obj = cJSON_ParseWithLengthOpts(p, n, &stop, 0);
 	if (obj && stop != p + n) {
@@ -36,10 +36,10 @@ static int line_record(struct vg_travel_list *l, const char *p, size_t n,
 	}
 	if (!obj)
 		return vg__travel_error(l, VG_TRAVEL_NO_RECORD,
-					"line %zu: malformed JSON", line);
+		                        "line %zu: malformed JSON", line);
 	if (!cJSON_IsObject(obj)) {
 		rc = vg__travel_error(l, VG_TRAVEL_NO_RECORD,
-				      "line %zu: not a JSON object", line);
+		                      "line %zu: not a JSON object", line);
 		goto out;
 	}
 	for (cJSON *it = obj->child; it; it = it->next) {
@@ -59,7 +59,7 @@ static int line_record(struct vg_travel_list *l, const char *p, size_t n,
 			continue;
 		if (n_late < sizeof(late) / sizeof(late[0])) {
 			vg__snippet(late[n_late].key, sizeof(late[0].key), k,
-				    strlen(k));
+			            strlen(k));
 			late[n_late++].why = why;
 		} else {
 			skipped++;
@@ -67,9 +67,9 @@ static int line_record(struct vg_travel_list *l, const char *p, size_t n,
 	}
 	if (!r.v[VG__TC_SURNAME]) {
 		rc = vg__travel_error(l, VG_TRAVEL_NO_RECORD,
-				      "line %zu: missing required field "
-				      "'surname'",
-				      line);
+		                      "line %zu: missing required field "
+		                      "'surname'",
+		                      line);
 		goto out;
 	}
 	size_t before = l->n_travellers;
@@ -77,20 +77,19 @@ static int line_record(struct vg_travel_list *l, const char *p, size_t n,
 		goto out;
 	size_t idx = l->n_travellers > before ? before : VG_TRAVEL_NO_RECORD;
 	for (size_t i = 0; i < n_late && !rc; i++)
-		rc = vg__travel_error(l, idx, "line %zu, field '%s': %s",
-				      line, late[i].key, late[i].why);
+		rc = vg__travel_error(l, idx, "line %zu, field '%s': %s", line,
+		                      late[i].key, late[i].why);
 	if (!rc && skipped)
 		rc = vg__travel_error(l, idx,
-				      "line %zu: %zu more fields in error",
-				      line, skipped);
+		                      "line %zu: %zu more fields in error",
+		                      line, skipped);
 out:
 	cJSON_Delete(obj);
 	return rc;
 }
 
 int vg_travel_parse_jsonl(const char *buf, size_t len,
-			  struct vg_travel_list *out, char *err,
-			  size_t errlen)
+                          struct vg_travel_list *out, char *err, size_t errlen)
 {
 	struct vg_travel_list l;
 	const char *p = buf, *end = buf + len;
@@ -108,7 +107,8 @@ int vg_travel_parse_jsonl(const char *buf, size_t len,
 		while (s < e && (*s == ' ' || *s == '\t' || *s == '\r'))
 			s++;
 		const char *t = e;
-		while (t > s && (t[-1] == ' ' || t[-1] == '\t' || t[-1] == '\r'))
+		while (t > s &&
+		       (t[-1] == ' ' || t[-1] == '\t' || t[-1] == '\r'))
 			t--;
 		if (t > s)
 			rc = line_record(&l, s, (size_t)(t - s), line);

@@ -39,13 +39,13 @@ struct vg__trec {
 /* Append an error (VG_TRAVEL_NO_RECORD or a traveller index) formatted
  * like printf. VG_OK or VG_ENOMEM. */
 int vg__travel_error(struct vg_travel_list *l, size_t traveller,
-		     const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+                     const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Check the values of one record (docs/travel-formats.md) and append the
  * traveller, or only an error when it has no surname. word is "column"
  * (CSV) or "field" (JSON lines) for the messages. VG_OK or VG_ENOMEM. */
 int vg__travel_build(struct vg_travel_list *l, const struct vg__trec *r,
-		     size_t line, const char *word);
+                     size_t line, const char *word);
 
 #endif

@@ -54,10 +54,10 @@ const char *vg_wl_kind_name(enum vg_wl_kind k)
 }
 
 struct vg_wl_entry *vg__wl_add(struct vg_watchlist *wl, enum vg_wl_kind k,
-			       const char *list)
+                               const char *list)
 {
 	if (vg__grow((void **)&wl->entries, wl->n_entries,
-		     sizeof(*wl->entries)))
+	             sizeof(*wl->entries)))
 		return NULL;
 	struct vg_wl_entry *e = &wl->entries[wl->n_entries++];
 	memset(e, 0, sizeof(*e));
@@ -65,7 +65,7 @@ struct vg_wl_entry *vg__wl_add(struct vg_watchlist *wl, enum vg_wl_kind k,
 	e->kind = k;
 	e->list = list;
 	e->person.kind =
-		k == VG_WL_INDIVIDUAL ? VG_PERSON_INDIVIDUAL : VG_PERSON_ENTITY;
+	    k == VG_WL_INDIVIDUAL ? VG_PERSON_INDIVIDUAL : VG_PERSON_ENTITY;
 	switch (k) {
 	case VG_WL_INDIVIDUAL:
 		wl->n_individuals++;

@@ -9,7 +9,7 @@
  * return it, or NULL on OOM. Pointers to earlier entries are invalidated.
  * The kind counters are updated. */
 struct vg_wl_entry *vg__wl_add(struct vg_watchlist *wl, enum vg_wl_kind k,
-			       const char *list);
+                               const char *list);
 /* Append a copy of s to the entry's programs / addresses. */
 int vg__wl_add_program(struct vg_wl_entry *e, const char *s);
 int vg__wl_add_address(struct vg_wl_entry *e, const char *s);

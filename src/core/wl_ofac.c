@@ -32,8 +32,7 @@ static int idx_cmp(const void *a, const void *b)
  * empty fields; clean: white space trimmed and runs made one space. The
  * files are ASCII today; anything not UTF-8 is read as ISO 8859-1, the
  * Treasury's older encoding. */
-static int field_as(const struct vg__csv *c, size_t i, int clean,
-		    char **out)
+static int field_as(const struct vg__csv *c, size_t i, int clean, char **out)
 {
 	size_t n;
 	const char *f = vg__csv_field(c, i, &n);
@@ -84,9 +83,9 @@ static long ent_num(const struct vg__csv *c)
 
 /* Read every record of one file, checking the field count, and call fn.
  * Errors say "<file> line N: ...". */
-static int each(struct ofac *o, const char *file, const char *buf,
-		size_t len, size_t nfields,
-		int (*fn)(struct ofac *, const struct vg__csv *, const char *))
+static int each(struct ofac *o, const char *file, const char *buf, size_t len,
+                size_t nfields,
+                int (*fn)(struct ofac *, const struct vg__csv *, const char *))
 {
 	struct vg__csv c;
 	char why[128];
@@ -100,15 +99,15 @@ static int each(struct ofac *o, const char *file, const char *buf,
 			break;
 		if (c.n != nfields) {
 			vg__errf(o->err, o->errlen,
-				 "%s line %zu: %zu fields, expected %zu", file,
-				 c.rec_line, c.n, nfields);
+			         "%s line %zu: %zu fields, expected %zu", file,
+			         c.rec_line, c.n, nfields);
 			rc = VG_EINVAL;
 			break;
 		}
 		if (ent_num(&c) < 0) {
 			vg__errf(o->err, o->errlen,
-				 "%s line %zu: ent_num is not a number", file,
-				 c.rec_line);
+			         "%s line %zu: ent_num is not a number", file,
+			         c.rec_line);
 			rc = VG_EINVAL;
 			break;
 		}
@@ -142,14 +141,14 @@ static int split_programs(struct vg_wl_entry *e, const char *s)
 /* An individual's name is "SURNAME, Given Names": split at the first
  * comma; the full name is kept as written. */
 static int add_name(struct vg_wl_entry *e, const char *name,
-		    enum vg_name_quality q)
+                    enum vg_name_quality q)
 {
 	const char *comma = strstr(name, ", ");
 	if (e->kind != VG_WL_INDIVIDUAL || !comma)
 		return vg_person_add_name(&e->person, name, NULL, NULL, q);
 	char *sur = strndup(name, (size_t)(comma - name));
 	int rc = sur ? vg_person_add_name(&e->person, name, sur, comma + 2, q)
-		     : VG_ENOMEM;
+	             : VG_ENOMEM;
 	free(sur);
 	return rc;
 }
@@ -164,7 +163,7 @@ static int sdn_row(struct ofac *o, const struct vg__csv *c, const char *file)
 		goto out;
 	if (!name) {
 		vg__errf(o->err, o->errlen, "%s line %zu: no SDN_Name", file,
-			 c->rec_line);
+		         c->rec_line);
 		rc = VG_EINVAL;
 		goto out;
 	}
@@ -178,9 +177,9 @@ static int sdn_row(struct ofac *o, const struct vg__csv *c, const char *file)
 		char s[64];
 		vg__snippet(s, sizeof(s), type, strlen(type));
 		vg__errf(o->err, o->errlen,
-			 "%s line %zu: SDN_Type '%s' is not individual, "
-			 "vessel, aircraft or -0-",
-			 file, c->rec_line, s);
+		         "%s line %zu: SDN_Type '%s' is not individual, "
+		         "vessel, aircraft or -0-",
+		         file, c->rec_line, s);
 		rc = VG_EINVAL;
 		goto out;
 	}
@@ -210,19 +209,19 @@ out:
 static struct vg_wl_entry *find(struct ofac *o, long ent)
 {
 	struct idx key = {ent, 0};
-	struct idx *hit = bsearch(&key, o->idx, o->wl.n_entries,
-				  sizeof(*o->idx), idx_cmp);
+	struct idx *hit =
+	    bsearch(&key, o->idx, o->wl.n_entries, sizeof(*o->idx), idx_cmp);
 	return hit ? &o->wl.entries[hit->at] : NULL;
 }
 
 static struct vg_wl_entry *entry_of(struct ofac *o, const struct vg__csv *c,
-				    const char *file)
+                                    const char *file)
 {
 	struct vg_wl_entry *e = find(o, ent_num(c));
 	if (!e)
 		vg__errf(o->err, o->errlen,
-			 "%s line %zu: ent_num %ld is not in sdn.csv", file,
-			 c->rec_line, ent_num(c));
+		         "%s line %zu: ent_num %ld is not in sdn.csv", file,
+		         c->rec_line, ent_num(c));
 	return e;
 }
 
@@ -279,7 +278,7 @@ out:
 /* sdn_comments.csv continues Remarks cut at the field limit of sdn.csv:
  * the text goes on mid-word, so it is appended without a separator. */
 static int comment_row(struct ofac *o, const struct vg__csv *c,
-		       const char *file)
+                       const char *file)
 {
 	struct vg_wl_entry *e = entry_of(o, c, file);
 	size_t n;
@@ -313,8 +312,8 @@ static int build_index(struct ofac *o)
 	for (size_t i = 1; i < n; i++) {
 		if (o->idx[i].ent == o->idx[i - 1].ent) {
 			vg__errf(o->err, o->errlen,
-				 "sdn.csv: ent_num %ld appears twice",
-				 o->idx[i].ent);
+			         "sdn.csv: ent_num %ld appears twice",
+			         o->idx[i].ent);
 			return VG_EINVAL;
 		}
 	}
@@ -322,7 +321,7 @@ static int build_index(struct ofac *o)
 }
 
 int vg_wl_parse_ofac(const struct vg_ofac_input *in, struct vg_watchlist *out,
-		     char *err, size_t errlen)
+                     char *err, size_t errlen)
 {
 	struct ofac o = {.err = err, .errlen = errlen};
 	int rc;
@@ -336,7 +335,7 @@ int vg_wl_parse_ofac(const struct vg_ofac_input *in, struct vg_watchlist *out,
 	    (rc = build_index(&o)))
 		goto out;
 	if (in->comments && (rc = each(&o, "sdn_comments.csv", in->comments,
-				       in->comments_len, 2, comment_row)))
+	                               in->comments_len, 2, comment_row)))
 		goto out;
 	if (in->alt &&
 	    (rc = each(&o, "alt.csv", in->alt, in->alt_len, 5, alt_row)))

@@ -30,11 +30,11 @@ static struct span skip(struct span s, size_t k)
 
 static struct span trim(struct span s)
 {
-	while (s.n && (*s.p == ' ' || *s.p == '\t' || *s.p == '\r' ||
-		       *s.p == '\n'))
+	while (s.n &&
+	       (*s.p == ' ' || *s.p == '\t' || *s.p == '\r' || *s.p == '\n'))
 		s = skip(s, 1);
 	while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t' ||
-		       s.p[s.n - 1] == '\r' || s.p[s.n - 1] == '\n'))
+	               s.p[s.n - 1] == '\r' || s.p[s.n - 1] == '\n'))
 		s.n--;
 	return s;
 }
@@ -99,21 +99,21 @@ static const struct {
 	const char *label;
 	const char *type;
 } doc_labels[] = {
-	{"Passport Booklet", "P"},
-	{"Diplomatic Passport", "P"},
-	{"Passport", "P"},
-	{"National ID No.", "I"},
-	{"National Foreign ID Number", "I"},
-	{"Identification Number", "I"},
-	{"Personal ID Card", "I"},
-	{"Cedula No.", "I"},
-	{"D.N.I.", "I"},
-	{"Tazkira National ID Card", "I"},
-	{"Turkish Identification Number", "I"},
-	{"Numero de Identidad", "I"},
-	{"Citizen's Card Number", "I"},
-	{"Kenyan ID No.", "I"},
-	{"VisaNumberID", "V"},
+    {"Passport Booklet", "P"},
+    {"Diplomatic Passport", "P"},
+    {"Passport", "P"},
+    {"National ID No.", "I"},
+    {"National Foreign ID Number", "I"},
+    {"Identification Number", "I"},
+    {"Personal ID Card", "I"},
+    {"Cedula No.", "I"},
+    {"D.N.I.", "I"},
+    {"Tazkira National ID Card", "I"},
+    {"Turkish Identification Number", "I"},
+    {"Numero de Identidad", "I"},
+    {"Citizen's Card Number", "I"},
+    {"Kenyan ID No.", "I"},
+    {"VisaNumberID", "V"},
 };
 
 static const char *find(struct span s, const char *lit)
@@ -156,7 +156,8 @@ static int document(struct vg_person *p, const char *type, struct span s)
 	if (starts(rest, "(")) {
 		const char *close = memchr(rest.p, ')', rest.n);
 		if (close) {
-			struct span c = {rest.p + 1, (size_t)(close - rest.p - 1)};
+			struct span c = {rest.p + 1,
+			                 (size_t)(close - rest.p - 1)};
 			if ((rc = dup_span(c, &ctry)))
 				goto out;
 			a2 = vg_country_from_name(ctry);
@@ -201,15 +202,15 @@ static int weak_alias(struct vg_person *p, struct span s)
 	if (rc)
 		return rc;
 	/* an individual's alias is "SURNAME, Given" like the listed name */
-	char *comma = p->kind == VG_PERSON_INDIVIDUAL ? strstr(name, ", ")
-						      : NULL;
+	char *comma =
+	    p->kind == VG_PERSON_INDIVIDUAL ? strstr(name, ", ") : NULL;
 	if (!*name) {
 		rc = VG_OK;
 	} else if (comma) {
 		char *sur = strndup(name, (size_t)(comma - name));
 		rc = sur ? vg_person_add_name(p, name, sur, comma + 2,
-					      VG_NAME_LOW)
-			 : VG_ENOMEM;
+		                              VG_NAME_LOW)
+		         : VG_ENOMEM;
 		free(sur);
 	} else {
 		rc = vg_person_add_name(p, name, NULL, NULL, VG_NAME_LOW);
@@ -226,7 +227,7 @@ static int text_value(struct vg_person *p, struct span s, int nationality)
 		return rc;
 	if (*v)
 		rc = nationality ? vg__wl_add_nationality(p, v)
-				 : vg_person_add_place_of_birth_unique(p, v);
+		                 : vg_person_add_place_of_birth_unique(p, v);
 	free(v);
 	return rc;
 }

@@ -54,8 +54,8 @@ static int child_text(const xmlNode *n, const char *name, char **out)
 
 /* Join the texts of the named children with sep, skipping empty ones:
  * *out NULL when all are empty. */
-static int join_children(const xmlNode *n, const char *const *names,
-			 size_t k, const char *sep, char **out)
+static int join_children(const xmlNode *n, const char *const *names, size_t k,
+                         const char *sep, char **out)
 {
 	char *acc = NULL;
 	int rc = VG_OK;
@@ -149,7 +149,7 @@ out:
 static int place(struct vg_person *p, const xmlNode *n)
 {
 	static const char *const parts[] = {"STREET", "CITY", "STATE_PROVINCE",
-					    "COUNTRY"};
+	                                    "COUNTRY"};
 	char *s;
 	int rc = join_children(n, parts, 4, ", ", &s);
 	if (!rc && s)
@@ -161,7 +161,7 @@ static int place(struct vg_person *p, const xmlNode *n)
 static int address(struct vg_wl_entry *e, const xmlNode *n)
 {
 	static const char *const parts[] = {"STREET", "CITY", "STATE_PROVINCE",
-					    "ZIP_CODE", "COUNTRY"};
+	                                    "ZIP_CODE", "COUNTRY"};
 	char *s;
 	int rc = join_children(n, parts, 5, ", ", &s);
 	if (!rc && s)
@@ -176,7 +176,7 @@ static int address(struct vg_wl_entry *e, const xmlNode *n)
 static const char *doc_type(const char *t)
 {
 	static const char *const passport[] = {"passport", "passeport",
-					       "pasaporte"};
+	                                       "pasaporte"};
 	if (!t)
 		return "";
 	for (size_t i = 0; i < 3; i++) {
@@ -238,14 +238,13 @@ out:
 static int alias_birth(struct vg_person *p, const xmlNode *n)
 {
 	static const char *const parts[] = {"CITY_OF_BIRTH",
-					    "COUNTRY_OF_BIRTH"};
+	                                    "COUNTRY_OF_BIRTH"};
 	char *d = NULL, *pl = NULL;
 	int rc;
 	if ((rc = child_text(n, "DATE_OF_BIRTH", &d)))
 		goto out;
 	struct vg_dob b = {.kind = VG_DOB_EXACT};
-	if (d && !un_date(d, &b.from) &&
-	    (rc = vg_person_add_dob_unique(p, &b)))
+	if (d && !un_date(d, &b.from) && (rc = vg_person_add_dob_unique(p, &b)))
 		goto out;
 	if ((rc = join_children(n, parts, 2, ", ", &pl)) || !pl)
 		goto out;
@@ -259,7 +258,7 @@ out:
 static int primary_name(struct vg_person *p, const xmlNode *n)
 {
 	static const char *const parts[] = {"FIRST_NAME", "SECOND_NAME",
-					    "THIRD_NAME", "FOURTH_NAME"};
+	                                    "THIRD_NAME", "FOURTH_NAME"};
 	char *full;
 	int rc = join_children(n, parts, 4, " ", &full);
 	if (rc || !full)
@@ -280,21 +279,21 @@ static int values(struct vg_wl_entry *e, const xmlNode *n, int nationality)
 		if ((rc = text_of(v, &t)) || !t)
 			continue;
 		rc = nationality ? vg__wl_add_nationality(&e->person, t)
-				 : vg__wl_add_program(e, t);
+		                 : vg__wl_add_program(e, t);
 		free(t);
 	}
 	return rc;
 }
 
 static int entry(struct vg_watchlist *wl, const xmlNode *n, int individual,
-		 size_t ordinal, char *err, size_t errlen)
+                 size_t ordinal, char *err, size_t errlen)
 {
 	const char *what = individual ? "INDIVIDUAL" : "ENTITY";
 	const char *pre = individual ? "INDIVIDUAL_" : "ENTITY_";
 	char alias_tag[32], addr_tag[32], *s = NULL, *id = NULL;
 	int rc;
-	struct vg_wl_entry *e = vg__wl_add(
-		wl, individual ? VG_WL_INDIVIDUAL : VG_WL_ENTITY, "un");
+	struct vg_wl_entry *e =
+	    vg__wl_add(wl, individual ? VG_WL_INDIVIDUAL : VG_WL_ENTITY, "un");
 	if (!e)
 		return VG_ENOMEM;
 	snprintf(alias_tag, sizeof(alias_tag), "%sALIAS", pre);
@@ -307,13 +306,13 @@ static int entry(struct vg_watchlist *wl, const xmlNode *n, int individual,
 	if (!e->ref) {
 		rc = VG_EINVAL;
 		vg__errf(err, errlen, "%s %zu (DATAID %s): no REFERENCE_NUMBER",
-			 what, ordinal, id ? id : "none");
+		         what, ordinal, id ? id : "none");
 		goto out;
 	}
 	rc = primary_name(&e->person, n);
 	if (rc == VG_EINVAL)
 		vg__errf(err, errlen, "%s %zu (%s): no name", what, ordinal,
-			 e->ref);
+		         e->ref);
 	if (rc)
 		goto out;
 	if ((rc = child_text(n, "UN_LIST_TYPE", &s)))
@@ -345,8 +344,7 @@ static int entry(struct vg_watchlist *wl, const xmlNode *n, int individual,
 			char *o;
 			if (!(rc = text_of(c, &o)) && o)
 				rc = vg_person_add_name(&e->person, o, NULL,
-							NULL,
-							VG_NAME_ORIGINAL);
+				                        NULL, VG_NAME_ORIGINAL);
 			free(o);
 		} else if (named(c, "NATIONALITY")) {
 			rc = values(e, c, 1);
@@ -382,12 +380,13 @@ static int has_doctype(const char *buf, size_t len)
 }
 
 static int walk(struct vg_watchlist *wl, const xmlNode *root, char *err,
-		size_t errlen)
+                size_t errlen)
 {
 	int rc = VG_OK;
 	size_t ni = 0, ne = 0;
 	if (!root || !named(root, "CONSOLIDATED_LIST")) {
-		vg__errf(err, errlen, "the root element is not CONSOLIDATED_LIST");
+		vg__errf(err, errlen,
+		         "the root element is not CONSOLIDATED_LIST");
 		return VG_EINVAL;
 	}
 	for (const xmlNode *g = root->children; g && !rc; g = g->next) {
@@ -397,14 +396,14 @@ static int walk(struct vg_watchlist *wl, const xmlNode *root, char *err,
 		for (const xmlNode *c = g->children; c && !rc; c = c->next) {
 			if (named(c, ind ? "INDIVIDUAL" : "ENTITY"))
 				rc = entry(wl, c, ind, ind ? ++ni : ++ne, err,
-					   errlen);
+				           errlen);
 		}
 	}
 	return rc;
 }
 
 int vg_wl_parse_un(const char *buf, size_t len, struct vg_watchlist *out,
-		   char *err, size_t errlen)
+                   char *err, size_t errlen)
 {
 	struct vg_watchlist wl;
 	xmlParserCtxtPtr ctxt = NULL;
@@ -429,8 +428,8 @@ int vg_wl_parse_un(const char *buf, size_t len, struct vg_watchlist *out,
 	/* no XML_PARSE_NOENT (entities stay unexpanded), no DTD loading,
 	 * no network, and libxml2's default size limits (no HUGE) */
 	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, "un.xml", NULL,
-				XML_PARSE_NONET | XML_PARSE_NOERROR |
-					XML_PARSE_NOWARNING);
+	                        XML_PARSE_NONET | XML_PARSE_NOERROR |
+	                            XML_PARSE_NOWARNING);
 	if (!doc) {
 		const xmlError *e = xmlCtxtGetLastError(ctxt);
 		char msg[160] = "not well-formed";

@@ -25,8 +25,7 @@ static void csv(const char *text, struct vg_travel_list *l)
 static void jsonl(const char *text, struct vg_travel_list *l)
 {
 	char err[256] = "";
-	int rc = vg_travel_parse_jsonl(text, strlen(text), l, err,
-				       sizeof(err));
+	int rc = vg_travel_parse_jsonl(text, strlen(text), l, err, sizeof(err));
 	if (rc)
 		fail_msg("%s", err);
 }
@@ -35,15 +34,15 @@ static void csv_fails(const char *text, const char *want)
 {
 	struct vg_travel_list l = {0};
 	char err[256] = "";
-	assert_int_equal(vg_travel_parse_csv(text, strlen(text), &l, err,
-					     sizeof(err)),
-			 VG_EINVAL);
+	assert_int_equal(
+	    vg_travel_parse_csv(text, strlen(text), &l, err, sizeof(err)),
+	    VG_EINVAL);
 	assert_string_equal(err, want);
 	assert_null(l.travellers);
 }
 
 static void assert_errors(const struct vg_travel_list *l,
-			  const char *const *want, size_t n)
+                          const char *const *want, size_t n)
 {
 	for (size_t i = 0; i < l->n_errors && i < n; i++)
 		assert_string_equal(l->errors[i].msg, want[i]);
@@ -57,8 +56,8 @@ static void assert_pdate(const struct vg_pdate *d, int y, int m, int dd)
 	assert_int_equal(d->day, dd);
 }
 
-#define HEADER                                                               \
-	"surname,given_names,date_of_birth,gender,nationality,document_type," \
+#define HEADER                                                                 \
+	"surname,given_names,date_of_birth,gender,nationality,document_type,"  \
 	"document_number,document_country,flight,date\r\n"
 
 static void csv_full_record(void **state)
@@ -66,7 +65,7 @@ static void csv_full_record(void **state)
 	struct vg_travel_list l;
 	(void)state;
 	csv(HEADER "DOE,John Paul,1985-04-12,M,GBR,P,123456789,GB,AB123,"
-		   "2026-02-27\r\n",
+	           "2026-02-27\r\n",
 	    &l);
 	assert_int_equal(l.n_errors, 0);
 	assert_int_equal(l.n_travellers, 1);
@@ -99,7 +98,8 @@ static void csv_quoting(void **state)
 {
 	struct vg_travel_list l;
 	(void)state;
-	csv("\xEF\xBB\xBF" "Given_Names,SURNAME,Date_Of_Birth,Nationality,Role,Seat\n"
+	csv("\xEF\xBB\xBF"
+	    "Given_Names,SURNAME,Date_Of_Birth,Nationality,Role,Seat\n"
 	    "\"Anne, Marie\",\"O\"\"NEIL\",1970-01,Iran (Islamic Republic of),"
 	    "crew,\"1\n2A\"\n"
 	    "\"\",LEE,1950,,,\n",
@@ -129,15 +129,15 @@ static void csv_header_errors(void **state)
 	(void)state;
 	csv_fails("", "line 1: no header line");
 	csv_fails("surname,given_names\nDOE,J\n",
-		  "line 1: missing required column 'date_of_birth'");
+	          "line 1: missing required column 'date_of_birth'");
 	csv_fails("given_names,date_of_birth\n",
-		  "line 1: missing required column 'surname'");
+	          "line 1: missing required column 'surname'");
 	csv_fails("surname,given_names,date_of_birth,nationalty\n",
-		  "line 1: unknown column 'nationalty'");
+	          "line 1: unknown column 'nationalty'");
 	csv_fails("surname,given_names,date_of_birth,SURNAME\n",
-		  "line 1: column 'surname' appears twice");
+	          "line 1: column 'surname' appears twice");
 	csv_fails("surname,\"given_names,date_of_birth\n",
-		  "line 1: quoted field not closed before the end");
+	          "line 1: quoted field not closed before the end");
 }
 
 /* Bad values are errors of their record, which is kept without them;
@@ -147,30 +147,30 @@ static void csv_bad_rows(void **state)
 	struct vg_travel_list l;
 	(void)state;
 	csv(HEADER "A,a,1980-01-01,M,FRA,P,1,FRA,AB1,2026-01-01\n"
-		   "B,b,1985-13-01,Q,Narnia,passport,2,Narnia,12,2026-02-30\n"
-		   "C,c,1990-02-03\n"
-		   ",d,1991-01-01,,,,,,,\n"
-		   "E,e,1975-02-29,,,P,,,,\n"
-		   "F\"x,f,1970,,,,,,,\n"
-		   "\"G\"x,g,1970,,,,,,,\n"
-		   "H,h,2000-02-29,F,DEU,,,,,\n",
+	           "B,b,1985-13-01,Q,Narnia,passport,2,Narnia,12,2026-02-30\n"
+	           "C,c,1990-02-03\n"
+	           ",d,1991-01-01,,,,,,,\n"
+	           "E,e,1975-02-29,,,P,,,,\n"
+	           "F\"x,f,1970,,,,,,,\n"
+	           "\"G\"x,g,1970,,,,,,,\n"
+	           "H,h,2000-02-29,F,DEU,,,,,\n",
 	    &l);
 	static const char *const want[] = {
-		"line 3, column 'date_of_birth': '1985-13-01' is not a date",
-		"line 3, column 'gender': 'Q' is not M, F, U or X",
-		"line 3, column 'nationality': 'Narnia' is not a country",
-		"line 3, column 'document_type': 'passport' is not a document "
-		"code (P, V, I...)",
-		"line 3, column 'document_country': 'Narnia' is not a country",
-		"line 3, column 'flight': '12' is not a flight number",
-		"line 3, column 'date': '2026-02-30' is not a date",
-		"line 4: 3 fields, the header has 10",
-		"line 5, column 'surname': is empty",
-		"line 6, column 'date_of_birth': '1975-02-29' is not a date",
-		"line 6, column 'document_number': is empty but a document "
-		"type or country is given",
-		"line 7: quote inside an unquoted field",
-		"line 8: text after a closing quote",
+	    "line 3, column 'date_of_birth': '1985-13-01' is not a date",
+	    "line 3, column 'gender': 'Q' is not M, F, U or X",
+	    "line 3, column 'nationality': 'Narnia' is not a country",
+	    "line 3, column 'document_type': 'passport' is not a document "
+	    "code (P, V, I...)",
+	    "line 3, column 'document_country': 'Narnia' is not a country",
+	    "line 3, column 'flight': '12' is not a flight number",
+	    "line 3, column 'date': '2026-02-30' is not a date",
+	    "line 4: 3 fields, the header has 10",
+	    "line 5, column 'surname': is empty",
+	    "line 6, column 'date_of_birth': '1975-02-29' is not a date",
+	    "line 6, column 'document_number': is empty but a document "
+	    "type or country is given",
+	    "line 7: quote inside an unquoted field",
+	    "line 8: text after a closing quote",
 	};
 	assert_errors(&l, want, sizeof(want) / sizeof(want[0]));
 	assert_int_equal(l.n_travellers, 4);
@@ -207,15 +207,15 @@ static void csv_flights(void **state)
 {
 	struct vg_travel_list l;
 	static const char *const good[] = {"AB123", "ab 123", "U21234",
-					   "BAW12A", "9W1"};
-	static const char *const norm[] = {"AB123", "AB123", "U21234",
-					   "BAW12A", "9W1"};
+	                                   "BAW12A", "9W1"};
+	static const char *const norm[] = {"AB123", "AB123", "U21234", "BAW12A",
+	                                   "9W1"};
 	(void)state;
 	for (size_t i = 0; i < 5; i++) {
 		char text[256];
 		snprintf(text, sizeof(text),
-			 "surname,given_names,date_of_birth,flight\nX,,,%s\n",
-			 good[i]);
+		         "surname,given_names,date_of_birth,flight\nX,,,%s\n",
+		         good[i]);
 		csv(text, &l);
 		assert_int_equal(l.n_errors, 0);
 		assert_string_equal(l.travellers[0].flight, norm[i]);
@@ -226,7 +226,7 @@ static void csv_flights(void **state)
 	    &l);
 	assert_int_equal(l.n_errors, 3);
 	assert_string_equal(l.errors[2].msg, "line 4, column 'flight': "
-					     "'A-12' is not a flight number");
+	                                     "'A-12' is not a flight number");
 	vg_travel_list_release(&l);
 }
 
@@ -240,13 +240,13 @@ static void csv_utf8(void **state)
 	    "OK,bad\xff,\n",
 	    &l);
 	static const char *const want[] = {
-		"line 3, column 'surname': is not valid UTF-8",
-		"line 4, column 'given_names': is not valid UTF-8",
+	    "line 3, column 'surname': is not valid UTF-8",
+	    "line 4, column 'given_names': is not valid UTF-8",
 	};
 	assert_errors(&l, want, 2);
 	assert_int_equal(l.n_travellers, 2);
 	assert_string_equal(l.travellers[0].person.names[0].full,
-			    "J\xc3\xb6rg M\xc3\x9cLLER");
+	                    "J\xc3\xb6rg M\xc3\x9cLLER");
 	/* screened on the surname alone */
 	assert_string_equal(l.travellers[1].person.names[0].full, "OK");
 	assert_int_equal(l.travellers[1].n_errors, 1);
@@ -299,14 +299,14 @@ static void jsonl_errors(void **state)
 	      "{\"surname\":\"G\\u00e9\"}\n",
 	      &l);
 	static const char *const want[] = {
-		"line 1, field 'date_of_birth': '1985-13-01' is not a date",
-		"line 2: malformed JSON",
-		"line 3: not a JSON object",
-		"line 4: missing required field 'surname'",
-		"line 5, field 'gender': 'Q' is not M, F, U or X",
-		"line 5, field 'nationalty': is not a known field",
-		"line 5, field 'seat': is not a string",
-		"line 6: malformed JSON",
+	    "line 1, field 'date_of_birth': '1985-13-01' is not a date",
+	    "line 2: malformed JSON",
+	    "line 3: not a JSON object",
+	    "line 4: missing required field 'surname'",
+	    "line 5, field 'gender': 'Q' is not M, F, U or X",
+	    "line 5, field 'nationalty': is not a known field",
+	    "line 5, field 'seat': is not a string",
+	    "line 6: malformed JSON",
 	};
 	assert_errors(&l, want, sizeof(want) / sizeof(want[0]));
 	assert_int_equal(l.n_travellers, 3);
@@ -315,8 +315,7 @@ static void jsonl_errors(void **state)
 	assert_string_equal(l.travellers[1].person.names[0].full, "D");
 	assert_int_equal(l.travellers[1].n_errors, 3);
 	assert_string_equal(l.travellers[1].seat, "1A");
-	assert_string_equal(l.travellers[2].person.names[0].full,
-			    "G\xc3\xa9");
+	assert_string_equal(l.travellers[2].person.names[0].full, "G\xc3\xa9");
 	vg_travel_list_release(&l);
 }
 
@@ -328,19 +327,18 @@ static void countries(void **state)
 	assert_string_equal(vg_country_code("IQ"), "IQ");
 	assert_string_equal(vg_country_code("irq"), "IQ");
 	assert_string_equal(vg_country_code("Iraq"), "IQ");
-	assert_string_equal(vg_country_code("  syrian   ARAB republic "),
-			    "SY");
+	assert_string_equal(vg_country_code("  syrian   ARAB republic "), "SY");
 	assert_string_equal(vg_country_code("Russian Federation"), "RU");
 	assert_string_equal(
-		vg_country_code(
-			"United Kingdom of Great Britain and Northern Ireland"),
-		"GB");
+	    vg_country_code(
+	        "United Kingdom of Great Britain and Northern Ireland"),
+	    "GB");
 	assert_string_equal(vg_country_code("Iran (Islamic Republic of)"),
-			    "IR");
+	                    "IR");
 	assert_string_equal(vg_country_code("Korea, North"), "KP");
 	assert_string_equal(vg_country_code("Democratic People\xe2\x80\x99s "
-					    "Republic of Korea"),
-			    "KP");
+	                                    "Republic of Korea"),
+	                    "KP");
 	assert_string_equal(vg_country_code("T\xc3\xbcrkiye"), "TR");
 	assert_string_equal(vg_country_code("Burma"), "MM");
 	assert_string_equal(vg_country_code("D"), "DE");
@@ -366,15 +364,11 @@ static void countries(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(csv_full_record),
-		cmocka_unit_test(csv_quoting),
-		cmocka_unit_test(csv_header_errors),
-		cmocka_unit_test(csv_bad_rows),
-		cmocka_unit_test(csv_flights),
-		cmocka_unit_test(csv_utf8),
-		cmocka_unit_test(jsonl_records),
-		cmocka_unit_test(jsonl_errors),
-		cmocka_unit_test(countries),
+	    cmocka_unit_test(csv_full_record),   cmocka_unit_test(csv_quoting),
+	    cmocka_unit_test(csv_header_errors), cmocka_unit_test(csv_bad_rows),
+	    cmocka_unit_test(csv_flights),       cmocka_unit_test(csv_utf8),
+	    cmocka_unit_test(jsonl_records),     cmocka_unit_test(jsonl_errors),
+	    cmocka_unit_test(countries),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -60,7 +60,7 @@ static void count(const struct vg_watchlist *wl, struct counts *c)
 }
 
 static const struct vg_wl_entry *by_ref(const struct vg_watchlist *wl,
-					const char *ref)
+                                        const char *ref)
 {
 	for (size_t i = 0; i < wl->n_entries; i++)
 		if (!strcmp(wl->entries[i].ref, ref))
@@ -69,8 +69,8 @@ static const struct vg_wl_entry *by_ref(const struct vg_watchlist *wl,
 	return NULL;
 }
 
-static void assert_dob(const struct vg_dob *d, enum vg_dob_kind k, int y,
-		       int m, int dd, int ty)
+static void assert_dob(const struct vg_dob *d, enum vg_dob_kind k, int y, int m,
+                       int dd, int ty)
 {
 	assert_int_equal(d->kind, k);
 	assert_int_equal(d->from.year, y);
@@ -80,8 +80,8 @@ static void assert_dob(const struct vg_dob *d, enum vg_dob_kind k, int y,
 }
 
 static void assert_name(const struct vg_name *n, const char *full,
-			const char *sur, const char *given,
-			enum vg_name_quality q)
+                        const char *sur, const char *given,
+                        enum vg_name_quality q)
 {
 	assert_string_equal(n->full, full);
 	if (sur)
@@ -180,11 +180,11 @@ static void un_first_individual(void **state)
 	assert_int_equal(e->n_addresses, 1);
 	assert_string_equal(e->addresses[0], "Rwanda");
 	assert_string_equal(
-		e->comments,
-		"He fled to Rwanda in March 2013 and is still living there as "
-		"of early 2016. INTERPOL-UN Security Council Special Notice "
-		"web link:https://www.interpol.int/en/How-we-work/Notices/"
-		"View-UN-Notices-Individuals");
+	    e->comments,
+	    "He fled to Rwanda in March 2013 and is still living there as "
+	    "of early 2016. INTERPOL-UN Security Council Special Notice "
+	    "web link:https://www.interpol.int/en/How-we-work/Notices/"
+	    "View-UN-Notices-Individuals");
 }
 
 /* Original script, good and low aliases, two passports. */
@@ -195,15 +195,15 @@ static void un_qdi006(void **state)
 	(void)state;
 	assert_string_equal(e->programs[0], "Al-Qaida");
 	assert_int_equal(p->n_names, 17);
-	assert_name(&p->names[0], "AIMAN MUHAMMED RABI AL-ZAWAHIRI", NULL,
-		    NULL, VG_NAME_PRIMARY);
+	assert_name(&p->names[0], "AIMAN MUHAMMED RABI AL-ZAWAHIRI", NULL, NULL,
+	            VG_NAME_PRIMARY);
 	assert_name(&p->names[1],
-		    "\xd8\xa3\xd9\x8a\xd9\x85\xd9\x86 \xd9\x85\xd8\xad\xd9\x85"
-		    "\xd8\xaf \xd8\xb1\xd8\xa8\xd9\x8a\xd8\xb9 \xd8\xa7\xd9\x84"
-		    "\xd8\xb8\xd9\x88\xd8\xa7\xd9\x87\xd8\xb1\xd9\x8a",
-		    NULL, NULL, VG_NAME_ORIGINAL);
+	            "\xd8\xa3\xd9\x8a\xd9\x85\xd9\x86 \xd9\x85\xd8\xad\xd9\x85"
+	            "\xd8\xaf \xd8\xb1\xd8\xa8\xd9\x8a\xd8\xb9 \xd8\xa7\xd9\x84"
+	            "\xd8\xb8\xd9\x88\xd8\xa7\xd9\x87\xd8\xb1\xd9\x8a",
+	            NULL, NULL, VG_NAME_ORIGINAL);
 	assert_name(&p->names[2], "Ayman Al-Zawahari", NULL, NULL,
-		    VG_NAME_GOOD);
+	            VG_NAME_GOOD);
 	assert_name(&p->names[15], "Abu Fatma", NULL, NULL, VG_NAME_LOW);
 	assert_name(&p->names[16], "Abu Mohammed", NULL, NULL, VG_NAME_LOW);
 	assert_int_equal(p->n_dobs, 1);
@@ -234,7 +234,7 @@ static void un_tai153(void **state)
 	assert_dob(&p->dobs[3], VG_DOB_EXACT, 1962, 0, 0, 0);
 	assert_int_equal(p->n_places_of_birth, 3);
 	assert_string_equal(p->places_of_birth[2],
-			    "Chaman, Baluchistan Province, Pakistan");
+	                    "Chaman, Baluchistan Province, Pakistan");
 }
 
 static void un_entity(void **state)
@@ -254,16 +254,16 @@ static void un_entity(void **state)
 static void un_refuses_doctype(void **state)
 {
 	static const char xml[] =
-		"<?xml version=\"1.0\"?>\n"
-		"<!DOCTYPE CONSOLIDATED_LIST [<!ENTITY a \"aaaaaaaaaa\">"
-		"<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>\n"
-		"<CONSOLIDATED_LIST><INDIVIDUALS/></CONSOLIDATED_LIST>";
+	    "<?xml version=\"1.0\"?>\n"
+	    "<!DOCTYPE CONSOLIDATED_LIST [<!ENTITY a \"aaaaaaaaaa\">"
+	    "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>\n"
+	    "<CONSOLIDATED_LIST><INDIVIDUALS/></CONSOLIDATED_LIST>";
 	struct vg_watchlist wl = {0};
 	char err[256];
 	(void)state;
-	assert_int_equal(vg_wl_parse_un(xml, sizeof(xml) - 1, &wl, err,
-					sizeof(err)),
-			 VG_EINVAL);
+	assert_int_equal(
+	    vg_wl_parse_un(xml, sizeof(xml) - 1, &wl, err, sizeof(err)),
+	    VG_EINVAL);
 	assert_string_equal(err, "a DOCTYPE is not allowed");
 	assert_null(wl.entries);
 }
@@ -271,39 +271,39 @@ static void un_refuses_doctype(void **state)
 static void un_broken(void **state)
 {
 	static const char bad[] = "<CONSOLIDATED_LIST>\n<INDIVIDUALS>\n"
-				  "</ENTITIES></CONSOLIDATED_LIST>";
+	                          "</ENTITIES></CONSOLIDATED_LIST>";
 	static const char root[] = "<LIST/>";
 	static const char noref[] =
-		"<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL>"
-		"<DATAID>42</DATAID><FIRST_NAME>A</FIRST_NAME>"
-		"</INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>";
+	    "<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL>"
+	    "<DATAID>42</DATAID><FIRST_NAME>A</FIRST_NAME>"
+	    "</INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>";
 	static const char noname[] =
-		"<CONSOLIDATED_LIST><ENTITIES><ENTITY>"
-		"<REFERENCE_NUMBER>X.1</REFERENCE_NUMBER><FIRST_NAME> "
-		"</FIRST_NAME></ENTITY></ENTITIES></CONSOLIDATED_LIST>";
+	    "<CONSOLIDATED_LIST><ENTITIES><ENTITY>"
+	    "<REFERENCE_NUMBER>X.1</REFERENCE_NUMBER><FIRST_NAME> "
+	    "</FIRST_NAME></ENTITY></ENTITIES></CONSOLIDATED_LIST>";
 	struct vg_watchlist wl = {0};
 	char err[256];
 	(void)state;
-	assert_int_equal(vg_wl_parse_un(bad, sizeof(bad) - 1, &wl, err,
-					sizeof(err)),
-			 VG_EINVAL);
+	assert_int_equal(
+	    vg_wl_parse_un(bad, sizeof(bad) - 1, &wl, err, sizeof(err)),
+	    VG_EINVAL);
 	assert_string_equal(err, "line 3: Opening and ending tag mismatch: "
-				 "INDIVIDUALS line 2 and ENTITIES");
-	assert_int_equal(vg_wl_parse_un(root, sizeof(root) - 1, &wl, err,
-					sizeof(err)),
-			 VG_EINVAL);
+	                         "INDIVIDUALS line 2 and ENTITIES");
+	assert_int_equal(
+	    vg_wl_parse_un(root, sizeof(root) - 1, &wl, err, sizeof(err)),
+	    VG_EINVAL);
 	assert_string_equal(err, "the root element is not CONSOLIDATED_LIST");
-	assert_int_equal(vg_wl_parse_un(noref, sizeof(noref) - 1, &wl, err,
-					sizeof(err)),
-			 VG_EINVAL);
+	assert_int_equal(
+	    vg_wl_parse_un(noref, sizeof(noref) - 1, &wl, err, sizeof(err)),
+	    VG_EINVAL);
 	assert_string_equal(err, "INDIVIDUAL 1 (DATAID 42): no "
-				 "REFERENCE_NUMBER");
-	assert_int_equal(vg_wl_parse_un(noname, sizeof(noname) - 1, &wl, err,
-					sizeof(err)),
-			 VG_EINVAL);
+	                         "REFERENCE_NUMBER");
+	assert_int_equal(
+	    vg_wl_parse_un(noname, sizeof(noname) - 1, &wl, err, sizeof(err)),
+	    VG_EINVAL);
 	assert_string_equal(err, "ENTITY 1 (X.1): no name");
 	assert_int_equal(vg_wl_parse_un("", 0, &wl, err, sizeof(err)),
-			 VG_EINVAL);
+	                 VG_EINVAL);
 	assert_null(wl.entries);
 }
 
@@ -383,17 +383,17 @@ static void ofac_21727(void **state)
 	assert_string_equal(e->programs[0], "SDGT");
 	assert_int_equal(p->n_names, 7);
 	assert_name(&p->names[0], "JEDI, Muhammad Wanndy Bin Mohamed", "JEDI",
-		    "Muhammad Wanndy Bin Mohamed", VG_NAME_PRIMARY);
+	            "Muhammad Wanndy Bin Mohamed", VG_NAME_PRIMARY);
 	assert_name(&p->names[4], "WANNDY, Muhamad", "WANNDY", "Muhamad",
-		    VG_NAME_GOOD);
+	            VG_NAME_GOOD);
 	assert_name(&p->names[5], "AL-FATEH, Abu Hamzah", "AL-FATEH",
-		    "Abu Hamzah", VG_NAME_LOW);
+	            "Abu Hamzah", VG_NAME_LOW);
 	assert_int_equal(p->n_dobs, 2);
 	assert_dob(&p->dobs[0], VG_DOB_EXACT, 1990, 11, 16, 0);
 	assert_dob(&p->dobs[1], VG_DOB_BETWEEN, 1989, 0, 0, 1991);
 	assert_int_equal(p->n_places_of_birth, 1);
 	assert_string_equal(p->places_of_birth[0],
-			    "Durian Tunggal, Malacca, Malaysia");
+	                    "Durian Tunggal, Malacca, Malaysia");
 	assert_int_equal(p->n_nationalities, 1);
 	assert_string_equal(p->nationalities[0], "MY");
 	assert_int_equal(p->gender, VG_GENDER_MALE);
@@ -445,15 +445,15 @@ static void ofac_vessel(void **state)
 	for (size_t i = 0; i < ofac.n_entries; i++) {
 		if (ofac.entries[i].kind == VG_WL_VESSEL) {
 			assert_int_equal(ofac.entries[i].person.kind,
-					 VG_PERSON_ENTITY);
+			                 VG_PERSON_ENTITY);
 			v++;
 		}
 	}
 	assert_int_equal(v, 406);
 }
 
-static int parse_sdn(const char *sdn, const char *alt,
-		     struct vg_watchlist *wl, char *err, size_t errlen)
+static int parse_sdn(const char *sdn, const char *alt, struct vg_watchlist *wl,
+                     char *err, size_t errlen)
 {
 	struct vg_ofac_input in = {.sdn = sdn, .sdn_len = strlen(sdn)};
 	if (alt) {
@@ -467,16 +467,16 @@ static int parse_sdn(const char *sdn, const char *alt,
 static void ofac_remarks_forms(void **state)
 {
 	static const char sdn[] =
-		"1,\"DOE, John\",\"individual\",\"SDGT] [IFSR\",-0- ,-0- ,"
-		"-0- ,-0- ,-0- ,-0- ,-0- ,\"DOB 01 Jan 1960; alt. DOB 1962; "
-		"alt. DOB circa 1958; alt. DOB 1960 to 1962; alt. DOB Mar 1962 "
-		"to Feb 1963; alt. DOB circa 1979-1982; alt. DOB 31 Feb 1960; "
-		"POB Baghdad, Iraq; nationality Iraq; citizen Iraq; "
-		"alt. nationality Narnia; Passport A1234567 (Iraq); "
-		"alt. Passport B7654321 (Iraq) issued 01 Jan 2001 expires 31 "
-		"Dec 2011; National ID No. 12345 (Jordan); Cedula No. 99 "
-		"(Colombia); Tax ID No. 555 (Iraq); Gender Female; a.k.a. "
-		"'ABU JOHN'; f.k.a. 'DOE, Johnny'.\"\r\n";
+	    "1,\"DOE, John\",\"individual\",\"SDGT] [IFSR\",-0- ,-0- ,"
+	    "-0- ,-0- ,-0- ,-0- ,-0- ,\"DOB 01 Jan 1960; alt. DOB 1962; "
+	    "alt. DOB circa 1958; alt. DOB 1960 to 1962; alt. DOB Mar 1962 "
+	    "to Feb 1963; alt. DOB circa 1979-1982; alt. DOB 31 Feb 1960; "
+	    "POB Baghdad, Iraq; nationality Iraq; citizen Iraq; "
+	    "alt. nationality Narnia; Passport A1234567 (Iraq); "
+	    "alt. Passport B7654321 (Iraq) issued 01 Jan 2001 expires 31 "
+	    "Dec 2011; National ID No. 12345 (Jordan); Cedula No. 99 "
+	    "(Colombia); Tax ID No. 555 (Iraq); Gender Female; a.k.a. "
+	    "'ABU JOHN'; f.k.a. 'DOE, Johnny'.\"\r\n";
 	struct vg_watchlist wl;
 	char err[256];
 	(void)state;
@@ -510,81 +510,76 @@ static void ofac_remarks_forms(void **state)
 	assert_int_equal(p->gender, VG_GENDER_FEMALE);
 	assert_int_equal(p->n_names, 3);
 	assert_name(&p->names[1], "ABU JOHN", NULL, NULL, VG_NAME_LOW);
-	assert_name(&p->names[2], "DOE, Johnny", "DOE", "Johnny",
-		    VG_NAME_LOW);
+	assert_name(&p->names[2], "DOE, Johnny", "DOE", "Johnny", VG_NAME_LOW);
 	vg_watchlist_release(&wl);
 }
 
 static void ofac_errors(void **state)
 {
 	static const char sdn[] = "10,\"A\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"
-				  "-0- ,-0- ,-0- ,-0- \n"
-				  "11,\"B\",-0- ,-0- ,-0- \n";
+	                          "-0- ,-0- ,-0- ,-0- \n"
+	                          "11,\"B\",-0- ,-0- ,-0- \n";
 	static const char ok[] = "10,\"A\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"
-				 "-0- ,-0- ,-0- ,-0- \n";
+	                         "-0- ,-0- ,-0- ,-0- \n";
 	static const char dup[] = "10,\"A\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"
-				  "-0- ,-0- ,-0- ,-0- \n"
-				  "10,\"B\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"
-				  "-0- ,-0- ,-0- ,-0- \n";
+	                          "-0- ,-0- ,-0- ,-0- \n"
+	                          "10,\"B\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"
+	                          "-0- ,-0- ,-0- ,-0- \n";
 	static const char type[] = "10,\"A\",\"ship\",-0- ,-0- ,-0- ,-0- ,"
-				   "-0- ,-0- ,-0- ,-0- ,-0- \n";
+	                           "-0- ,-0- ,-0- ,-0- ,-0- \n";
 	static const char alt[] = "10,1,\"aka\",\"AA\",-0- \n"
-				  "999,2,\"aka\",\"ZZ\",-0- \n";
+	                          "999,2,\"aka\",\"ZZ\",-0- \n";
 	struct vg_watchlist wl = {0};
 	char err[256];
 	(void)state;
 	assert_int_equal(parse_sdn(sdn, NULL, &wl, err, sizeof(err)),
-			 VG_EINVAL);
+	                 VG_EINVAL);
 	assert_string_equal(err, "sdn.csv line 2: 5 fields, expected 12");
-	assert_int_equal(parse_sdn(ok, alt, &wl, err, sizeof(err)),
-			 VG_EINVAL);
+	assert_int_equal(parse_sdn(ok, alt, &wl, err, sizeof(err)), VG_EINVAL);
 	assert_string_equal(err, "alt.csv line 2: ent_num 999 is not in "
-				 "sdn.csv");
+	                         "sdn.csv");
 	assert_int_equal(parse_sdn(dup, NULL, &wl, err, sizeof(err)),
-			 VG_EINVAL);
+	                 VG_EINVAL);
 	assert_string_equal(err, "sdn.csv: ent_num 10 appears twice");
 	assert_int_equal(parse_sdn(type, NULL, &wl, err, sizeof(err)),
-			 VG_EINVAL);
+	                 VG_EINVAL);
 	assert_string_equal(err, "sdn.csv line 1: SDN_Type 'ship' is not "
-				 "individual, vessel, aircraft or -0-");
+	                         "individual, vessel, aircraft or -0-");
 	assert_null(wl.entries);
 	/* ISO 8859-1 bytes are read as such */
 	static const char latin1[] = "12,\"P\xc9REZ, Jos\xe9\",\"individual\","
-				     "-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"
-				     "-0- ,-0- \n";
-	assert_int_equal(parse_sdn(latin1, NULL, &wl, err, sizeof(err)),
-			 VG_OK);
+	                             "-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"
+	                             "-0- ,-0- \n";
+	assert_int_equal(parse_sdn(latin1, NULL, &wl, err, sizeof(err)), VG_OK);
 	assert_string_equal(wl.entries[0].person.names[0].full,
-			    "P\xc3\x89REZ, Jos\xc3\xa9");
+	                    "P\xc3\x89REZ, Jos\xc3\xa9");
 	vg_watchlist_release(&wl);
 }
 
 int main(void)
 {
 	const struct CMUnitTest un_tests[] = {
-		cmocka_unit_test(un_counts),
-		cmocka_unit_test(un_first_individual),
-		cmocka_unit_test(un_qdi006),
-		cmocka_unit_test(un_tai153),
-		cmocka_unit_test(un_entity),
+	    cmocka_unit_test(un_counts), cmocka_unit_test(un_first_individual),
+	    cmocka_unit_test(un_qdi006), cmocka_unit_test(un_tai153),
+	    cmocka_unit_test(un_entity),
 	};
 	const struct CMUnitTest ofac_tests[] = {
-		cmocka_unit_test(ofac_counts),
-		cmocka_unit_test(ofac_21727),
-		cmocka_unit_test(ofac_9330),
-		cmocka_unit_test(ofac_comments_continue),
-		cmocka_unit_test(ofac_vessel),
+	    cmocka_unit_test(ofac_counts),
+	    cmocka_unit_test(ofac_21727),
+	    cmocka_unit_test(ofac_9330),
+	    cmocka_unit_test(ofac_comments_continue),
+	    cmocka_unit_test(ofac_vessel),
 	};
 	const struct CMUnitTest small[] = {
-		cmocka_unit_test(un_refuses_doctype),
-		cmocka_unit_test(un_broken),
-		cmocka_unit_test(ofac_remarks_forms),
-		cmocka_unit_test(ofac_errors),
+	    cmocka_unit_test(un_refuses_doctype),
+	    cmocka_unit_test(un_broken),
+	    cmocka_unit_test(ofac_remarks_forms),
+	    cmocka_unit_test(ofac_errors),
 	};
-	int fails = cmocka_run_group_tests_name("un", un_tests, un_setup,
-						un_teardown);
+	int fails =
+	    cmocka_run_group_tests_name("un", un_tests, un_setup, un_teardown);
 	fails += cmocka_run_group_tests_name("ofac", ofac_tests, ofac_setup,
-					     ofac_teardown);
+	                                     ofac_teardown);
 	fails += cmocka_run_group_tests_name("small", small, NULL, NULL);
 	return fails ? 1 : 0;
 }
