@@ -43,6 +43,7 @@ struct vg_document {
 	char *type;    /* "P" passport, "V" visa, "I" identity card, or text */
 	char *number;  /* as written */
 	char country[4]; /* ISO 3166-1 alpha-2 issuing country, "" unknown */
+	struct vg_pdate expiry; /* date of expiry, all zero when unknown */
 };
 
 enum vg_gender { VG_GENDER_UNKNOWN = 0, VG_GENDER_MALE, VG_GENDER_FEMALE };
@@ -73,5 +74,23 @@ int vg_person_add_place_of_birth(struct vg_person *p, const char *place);
 int vg_person_add_nationality(struct vg_person *p, const char *code);
 int vg_person_add_doc(struct vg_person *p, const char *type,
 		      const char *number, const char *country);
+
+/* The same, but a value equal to one the record already holds is not added
+ * again (lists repeat a date or a passport under several aliases): VG_OK
+ * either way. Documents are equal when type, number and country are. */
+int vg_person_add_dob_unique(struct vg_person *p, const struct vg_dob *d);
+int vg_person_add_place_of_birth_unique(struct vg_person *p,
+					const char *place);
+int vg_person_add_nationality_unique(struct vg_person *p, const char *code);
+int vg_person_add_doc_unique(struct vg_person *p, const char *type,
+			     const char *number, const char *country);
+
+/* 1 when d is a possible calendar date with unknown parts allowed: year
+ * 1..9999; month 0 (unknown) or 1..12; day 0 (unknown) or a day of that
+ * month (29 February only in leap years); a day needs a month. Else 0. */
+int vg_pdate_valid(const struct vg_pdate *d);
+/* <0, 0, >0 as a is before, equal to or after b, comparing year, month and
+ * day in turn (unknown parts are 0 and so sort first). */
+int vg_pdate_cmp(const struct vg_pdate *a, const struct vg_pdate *b);
 
 #endif
