@@ -1,0 +1,325 @@
+/* Scoring: order-independent alignment of two normalised names with
+ * packing ("alsabah" = "al sabah"), the name score, and the qualifiers
+ * (date of birth, gender, nationality, document number) that move it. */
+#include "match_int.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A pair below this similarity is no evidence at all. */
+#define MIN_PAIR_SIM 0.5
+/* A packed pair must be this close: a run of words run together is a
+ * weaker hypothesis than two words that match one by one. */
+#define MIN_PACKED_SIM 0.8
+/* How much the tokens the longer name has in excess cost: an added
+ * middle name or patronymic is common in real data. */
+#define EXTRA_COST 0.4
+/* The same when the shorter name is a single word: "Shamsuddin" against
+ * "Shamsuddin Mohammed Haqqani" says much less. */
+#define EXTRA_COST_SINGLE 0.7
+#define MAX_PAIRS 1024
+#define MAX_RUN 3
+
+struct pair {
+	uint8_t qi, qn, ei, en; /* spans: first token and count */
+	uint8_t how;
+	float sim;
+	float w; /* weight covered, to break ties */
+};
+
+static bool content(const struct vg_name_token *t)
+{
+	return t->weight > 0.0f;
+}
+
+/* The run's text, symbols by their canonical spelling. */
+static size_t run_text(const struct vg__nview *v, size_t i, size_t n,
+		       char *out, size_t cap)
+{
+	size_t l = 0;
+	for (size_t k = i; k < i + n; k++) {
+		const struct vg_name_token *t = &v->tok[k];
+		if (l + t->len >= cap)
+			return 0;
+		memcpy(out + l, v->pool + t->text, t->len);
+		l += t->len;
+	}
+	out[l] = '\0';
+	return l;
+}
+
+/* A run worth packing: 2-3 tokens, at least one of them an ordinary
+ * name part (a run of symbols alone is no name). */
+static bool packable(const struct vg__nview *v, size_t i, size_t n)
+{
+	bool word = false;
+	if (i + n > v->n)
+		return false;
+	for (size_t k = i; k < i + n; k++) {
+		const struct vg_name_token *t = &v->tok[k];
+		if (t->flags & VG_TOK_DIGITS)
+			return false;
+		if (t->sym == VG_SYM_NONE)
+			word = true;
+	}
+	return word;
+}
+
+static float span_weight(const struct vg__nview *v, size_t i, size_t n)
+{
+	float w = 0;
+	for (size_t k = i; k < i + n; k++)
+		w += v->tok[k].weight;
+	return w;
+}
+
+/* Packed pairs: one token of a against runs of b. */
+static size_t add_packed(const struct vg__nview *a, const struct vg__nview *b,
+			 bool a_is_query, struct pair *p, size_t np)
+{
+	char run[VG_NAME_POOL_MAX];
+	bool abjad = false;
+	if (a->n && (a->tok[0].flags & VG_TOK_ABJAD))
+		abjad = true;
+	if (b->n && (b->tok[0].flags & VG_TOK_ABJAD))
+		abjad = true;
+	for (size_t i = 0; i < a->n; i++) {
+		const struct vg_name_token *t = &a->tok[i];
+		if (t->sym != VG_SYM_NONE || t->len < 4 ||
+		    (t->flags & VG_TOK_DIGITS))
+			continue;
+		for (size_t j = 0; j < b->n; j++) {
+			for (size_t n = 2; n <= MAX_RUN; n++) {
+				if (!packable(b, j, n))
+					continue;
+				size_t rl = run_text(b, j, n, run, sizeof(run));
+				size_t l = rl > t->len ? rl : t->len;
+				size_t dl = rl > t->len ? rl - t->len
+							: t->len - rl;
+				if (!rl || (double)dl > vg_name_budget(l) + 2)
+					continue;
+				enum vg_match_how how;
+				double s = vg__string_sim(a->pool + t->text,
+							  t->len, run, rl,
+							  abjad, &how);
+				if (s < MIN_PACKED_SIM || np >= MAX_PAIRS)
+					continue;
+				struct pair pr = {
+					.how = VG_HOW_PACKED,
+					.sim = (float)s,
+					.w = t->weight + span_weight(b, j, n),
+				};
+				if (a_is_query) {
+					pr.qi = (uint8_t)i, pr.qn = 1;
+					pr.ei = (uint8_t)j, pr.en = (uint8_t)n;
+				} else {
+					pr.ei = (uint8_t)i, pr.en = 1;
+					pr.qi = (uint8_t)j, pr.qn = (uint8_t)n;
+				}
+				p[np++] = pr;
+			}
+		}
+	}
+	return np;
+}
+
+static int cmp_pair(const void *x, const void *y)
+{
+	const struct pair *a = x, *b = y;
+	if (a->sim != b->sim)
+		return a->sim > b->sim ? -1 : 1;
+	if (a->w != b->w)
+		return a->w > b->w ? -1 : 1;
+	/* stable order for equal pairs: by position */
+	if (a->qi != b->qi)
+		return a->qi < b->qi ? -1 : 1;
+	return a->ei < b->ei ? -1 : a->ei > b->ei;
+}
+
+static uint32_t span_mask(size_t i, size_t n)
+{
+	return (uint32_t)(((uint64_t)1 << (i + n)) - ((uint64_t)1 << i));
+}
+
+struct side {
+	float matched_w; /* match weight of matched tokens */
+	float evidence;  /* similarity x match weight */
+	float missed;    /* miss weight of tokens left alone */
+	size_t words;    /* content tokens */
+};
+
+static void tally(const struct vg__nview *v, uint32_t used, const float *sim,
+		  struct side *s)
+{
+	memset(s, 0, sizeof(*s));
+	for (size_t i = 0; i < v->n; i++) {
+		const struct vg_name_token *t = &v->tok[i];
+		if (!content(t))
+			continue;
+		s->words++;
+		if (used & ((uint32_t)1 << i)) {
+			s->matched_w += t->weight;
+			s->evidence += sim[i] * t->weight;
+		} else {
+			s->missed += vg__miss_weight(t);
+		}
+	}
+}
+
+static void part_text(const struct vg__nview *v, size_t i, size_t n, char *out)
+{
+	size_t l = 0;
+	out[0] = '\0';
+	for (size_t k = i; k < i + n; k++) {
+		const struct vg_name_token *t = &v->tok[k];
+		size_t tl = t->len;
+		if (l + tl + 2 >= VG_MATCH_PART_TEXT)
+			break;
+		if (l)
+			out[l++] = ' ';
+		memcpy(out + l, v->pool + t->text, tl);
+		l += tl;
+		out[l] = '\0';
+	}
+}
+
+static void explain_parts(const struct vg__nview *q, const struct vg__nview *e,
+			  const struct pair *acc, size_t nacc, uint32_t uq,
+			  uint32_t ue, struct vg_match_explain *ex)
+{
+	ex->n_parts = 0;
+	/* in the query's order, unmatched query tokens in place */
+	for (size_t i = 0; i < q->n && ex->n_parts < VG_MATCH_MAX_PARTS; i++) {
+		struct vg_match_part *pt = &ex->parts[ex->n_parts];
+		const struct pair *p = NULL;
+		for (size_t k = 0; k < nacc; k++)
+			if (acc[k].qi == i)
+				p = &acc[k];
+		if (p) {
+			part_text(q, p->qi, p->qn, pt->query);
+			part_text(e, p->ei, p->en, pt->entry);
+			pt->similarity = p->sim;
+			pt->weight = (span_weight(q, p->qi, p->qn) +
+				      span_weight(e, p->ei, p->en)) /
+				     2.0f;
+			pt->how = p->how;
+			ex->n_parts++;
+		} else if (!(uq & ((uint32_t)1 << i)) && content(&q->tok[i])) {
+			part_text(q, i, 1, pt->query);
+			pt->entry[0] = '\0';
+			pt->similarity = 0;
+			pt->weight = vg__miss_weight(&q->tok[i]);
+			pt->how = VG_HOW_NONE;
+			ex->n_parts++;
+		}
+	}
+	for (size_t j = 0; j < e->n && ex->n_parts < VG_MATCH_MAX_PARTS; j++) {
+		struct vg_match_part *pt = &ex->parts[ex->n_parts];
+		if ((ue & ((uint32_t)1 << j)) || !content(&e->tok[j]))
+			continue;
+		pt->query[0] = '\0';
+		part_text(e, j, 1, pt->entry);
+		pt->similarity = 0;
+		pt->weight = vg__miss_weight(&e->tok[j]);
+		pt->how = VG_HOW_NONE;
+		ex->n_parts++;
+	}
+}
+
+double vg__match_views(const struct vg__nview *q, const struct vg__nview *e,
+		       enum vg_person_kind kind, struct vg_match_explain *ex)
+{
+	struct pair p[MAX_PAIRS], acc[VG_NAME_MAX_TOKENS];
+	float simq[VG_NAME_MAX_TOKENS] = {0}, sime[VG_NAME_MAX_TOKENS] = {0};
+	size_t np = 0, nacc = 0;
+	uint32_t uq = 0, ue = 0;
+	double score = 0.0;
+
+	for (size_t i = 0; i < q->n; i++) {
+		if (!content(&q->tok[i]))
+			continue;
+		for (size_t j = 0; j < e->n && np < MAX_PAIRS; j++) {
+			enum vg_match_how how;
+			if (!content(&e->tok[j]))
+				continue;
+			double s = vg_name_token_sim(q->pool, &q->tok[i],
+						     e->pool, &e->tok[j], &how);
+			if (s < MIN_PAIR_SIM)
+				continue;
+			p[np++] = (struct pair){
+				.qi = (uint8_t)i, .qn = 1,
+				.ei = (uint8_t)j, .en = 1,
+				.how = (uint8_t)how, .sim = (float)s,
+				.w = q->tok[i].weight + e->tok[j].weight,
+			};
+		}
+	}
+	np = add_packed(q, e, true, p, np);
+	np = add_packed(e, q, false, p, np);
+	qsort(p, np, sizeof(p[0]), cmp_pair);
+
+	for (size_t k = 0; k < np && nacc < VG_NAME_MAX_TOKENS; k++) {
+		uint32_t mq = span_mask(p[k].qi, p[k].qn);
+		uint32_t me = span_mask(p[k].ei, p[k].en);
+		if ((uq & mq) || (ue & me))
+			continue;
+		uq |= mq;
+		ue |= me;
+		acc[nacc++] = p[k];
+		for (size_t i = p[k].qi; i < (size_t)p[k].qi + p[k].qn; i++)
+			simq[i] = p[k].sim;
+		for (size_t j = p[k].ei; j < (size_t)p[k].ei + p[k].en; j++)
+			sime[j] = p[k].sim;
+	}
+
+	struct side sq, se;
+	tally(q, uq, simq, &sq);
+	tally(e, ue, sime, &se);
+	if (nacc && sq.evidence > 0 && se.evidence > 0) {
+		double cq = sq.evidence / (sq.matched_w + sq.missed);
+		double ce = se.evidence / (se.matched_w + se.missed);
+		double fq = sq.matched_w / (sq.matched_w + sq.missed);
+		double fe = se.matched_w / (se.matched_w + se.missed);
+		/* the short side is the one better explained */
+		bool qshort = fq > fe || (fq == fe && sq.words <= se.words);
+		double cov = qshort ? cq : ce, frac = qshort ? fe : fq;
+		size_t wshort = qshort ? sq.words : se.words;
+		size_t wlong = qshort ? se.words : sq.words;
+		double beta = (kind == VG_PERSON_INDIVIDUAL && wshort == 1 &&
+			       wlong >= 2)
+				      ? EXTRA_COST_SINGLE
+				      : EXTRA_COST;
+		score = cov * (1.0 - beta * (1.0 - frac));
+	}
+	if (score < 0)
+		score = 0;
+	if (score > 1)
+		score = 1;
+	if (ex) {
+		explain_parts(q, e, acc, nacc, uq, ue, ex);
+		ex->name_score = score;
+		ex->score = score;
+	}
+	return score;
+}
+
+double vg_match_names(const struct vg_name_tokens *q,
+		      const struct vg_name_tokens *e, enum vg_person_kind kind,
+		      struct vg_match_explain *ex)
+{
+	struct vg__nview vq = vg__view(q), ve = vg__view(e);
+	if (ex) {
+		memset(ex, 0, sizeof(*ex));
+	}
+	return vg__match_views(&vq, &ve, kind, ex);
+}
+
+double vg__quality_factor(enum vg_name_quality q)
+{
+	/* a low-quality alias (often a bare kunya such as "Abu Mohammed")
+	 * is weak evidence on its own */
+	return q == VG_NAME_LOW ? 0.8 : 1.0;
+}
