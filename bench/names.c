@@ -166,11 +166,29 @@ static void prf(const struct tally *t, double *p, double *r, double *f)
 	*f = *p + *r > 0 ? 2 * *p * *r / (*p + *r) : 0;
 }
 
+/* A ratio, or "-" when it has no denominator (a group without a single
+ * labelled match has no recall). */
+static const char *ratio(char *buf, int num, int den)
+{
+	if (!den)
+		return "    -";
+	snprintf(buf, 8, "%5.3f", (double)num / den);
+	return buf;
+}
+
+static const char *f1(char *buf, const struct tally *t)
+{
+	if (!t->tp)
+		return t->fp + t->fn ? "0.000" : "    -";
+	snprintf(buf, 8, "%5.3f", 2.0 * t->tp / (2 * t->tp + t->fp + t->fn));
+	return buf;
+}
+
 static void print_line(const char *name, const struct row *rows, size_t n,
 		       int field, const char *value, double thr)
 {
 	struct tally a = {0}, b = {0};
-	double p, r, f, rp, rr, rf;
+	char x[6][8];
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (field >= 0 && strcmp(rows[i].f[field], value))
@@ -179,11 +197,11 @@ static void print_line(const char *name, const struct row *rows, size_t n,
 		count(&a, rows[i].label, rows[i].ours, thr);
 		count(&b, rows[i].label, rows[i].ref, REF_THRESHOLD);
 	}
-	prf(&a, &p, &r, &f);
-	prf(&b, &rp, &rr, &rf);
-	printf("%-34.34s %4zu | %5.3f %5.3f %5.3f  %3d %3d %3d %3d | %5.3f "
-	       "%5.3f %5.3f\n",
-	       name, k, p, r, f, a.tp, a.fp, a.fn, a.tn, rp, rr, rf);
+	printf("%-34.34s %4zu | %s %s %s  %3d %3d %3d %3d | %s %s %s\n", name,
+	       k, ratio(x[0], a.tp, a.tp + a.fp), ratio(x[1], a.tp, a.tp + a.fn),
+	       f1(x[2], &a), a.tp, a.fp, a.fn, a.tn,
+	       ratio(x[3], b.tp, b.tp + b.fp), ratio(x[4], b.tp, b.tp + b.fn),
+	       f1(x[5], &b));
 }
 
 static void by_field(const struct row *rows, size_t n, int field,

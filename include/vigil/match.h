@@ -52,7 +52,8 @@ enum vg_name_sym {
 #define VG_TOK_ABJAD 0x01   /* from Arabic/Hebrew script: no vowels written */
 #define VG_TOK_INITIAL 0x02 /* a single letter, as "J." */
 #define VG_TOK_DIGITS 0x04  /* a number (or a Roman numeral in an entity) */
-#define VG_TOK_SPLIT 0x08   /* the remainder of a split "abdulaziz" */
+#define VG_TOK_ABD 0x08     /* an abd- compound: "abd al-aziz" = "abdaziz" */
+#define VG_TOK_CJK 0x10     /* from Han, Hangul or Kana: compared exactly */
 
 /* One normalised token. Strings are offsets into the pool of the name
  * they belong to (struct vg_name_tokens.pool, or an index's pool), so the
@@ -95,8 +96,10 @@ void vg_name_norm_free(struct vg_name_norm *n);
  * when s is not plain ASCII; case folding; apostrophes dropped; every
  * other non-alphanumeric character separates tokens; particles, titles,
  * legal forms (entities, and persons for unambiguous forms) become
- * symbols; "abdulaziz" splits into ABD + "aziz"; dotted initialisms
- * ("A.B.C.") join in entity names. out is always left valid (possibly
+ * symbols; an abd- name is one token whichever way it is written ("Abd
+ * al-Aziz", "Abdul Aziz", "Abdulaziz" all give "abdaziz"); "SURNAME,
+ * Given" is turned round in person names; dotted initialisms ("A.B.C.")
+ * join and number words become digits in entity names. out is always left valid (possibly
  * empty). Returns VG_OK, VG_EINVAL (s NULL), VG_ENOMEM, VG_EINTERNAL (ICU
  * failure); invalid UTF-8 is replaced, not an error. */
 int vg_name_normalize(struct vg_name_norm *n, const char *s, size_t len,
@@ -104,7 +107,8 @@ int vg_name_normalize(struct vg_name_norm *n, const char *s, size_t len,
 
 /* The consonant skeleton of one lowercase ASCII token (SCREENING.md):
  * strip an attached "al"/"el" (when 3+ letters follow), fold q->k, j->g,
- * z->s, dh->s, collapse doubled letters, drop vowels and w, y, h. Writes at
+ * z->s, dh->s and (Arabic has neither p nor v) p->b, v->f, collapse
+ * doubled letters, drop vowels and w, y, h. Writes at
  * most cap-1 bytes and a NUL into out; returns the length written. */
 size_t vg_name_skeleton(const char *tok, size_t len, char *out, size_t cap);
 

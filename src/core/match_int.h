@@ -50,13 +50,13 @@ float vg__group_weight(uint8_t group);
 const char *vg__group_name(uint8_t group);
 
 /* Token weights (docs/matching.md). */
-#define VG__W_AL 0.0f
 #define VG__W_PATRONYM 0.2f /* bin, bint, abu, umm, ould */
 #define VG__W_ABD 0.25f
 #define VG__W_PARTICLE 0.3f
 #define VG__W_LEGAL 0.15f
 #define VG__W_DIGITS 0.3f
 #define VG__W_INITIAL 0.4f
+#define VG__W_INITIAL_MISS 0.8f /* a contradicting initial is a real clash */
 #define VG__W_SHORT 0.5f /* tokens of 2 letters */
 #define VG__W_THREE 0.8f /* tokens of 3 letters */
 

@@ -20,6 +20,20 @@
 /* The same when the shorter name is a single word: "Shamsuddin" against
  * "Shamsuddin Mohammed Haqqani" says much less. */
 #define EXTRA_COST_SINGLE 0.7
+/* In organisation names an added word usually makes another company
+ * (a subsidiary, a country branch): extras cost more. */
+#define EXTRA_COST_ENTITY 0.7
+/* Two-token runs against two-token runs, for names written in short
+ * syllables ("Kim Jong-un" / "Kim Jong-uun"): only when nearly equal. */
+#define MIN_RUNS_SIM 0.9
+/* "X bin Y" against "Y bin X": father and son, not one person. */
+#define ROLE_SWAP 0.6
+/* Both names' last parts unmatched: in most names on the lists the last
+ * part is the family, tribe or place name (nisbah), and two different
+ * ones mean two families. */
+#define FAMILY_CLASH 0.85
+/* Nothing but initials matched ("N.N." against "Nursultan Nazarbayev"). */
+#define INITIALS_ONLY 0.5
 #define MAX_PAIRS 1024
 #define MAX_RUN 3
 
@@ -81,11 +95,13 @@ static size_t add_packed(const struct vg__nview *a, const struct vg__nview *b,
 			 bool a_is_query, struct pair *p, size_t np)
 {
 	char run[VG_NAME_POOL_MAX];
-	bool abjad = false;
+	bool abjad = false, cjk = false;
 	if (a->n && (a->tok[0].flags & VG_TOK_ABJAD))
 		abjad = true;
 	if (b->n && (b->tok[0].flags & VG_TOK_ABJAD))
 		abjad = true;
+	if (a->n && b->n && (a->tok[0].flags & b->tok[0].flags & VG_TOK_CJK))
+		cjk = true;
 	for (size_t i = 0; i < a->n; i++) {
 		const struct vg_name_token *t = &a->tok[i];
 		if (t->sym != VG_SYM_NONE || t->len < 4 ||
@@ -105,7 +121,8 @@ static size_t add_packed(const struct vg__nview *a, const struct vg__nview *b,
 				double s = vg__string_sim(a->pool + t->text,
 							  t->len, run, rl,
 							  abjad, &how);
-				if (s < MIN_PACKED_SIM || np >= MAX_PAIRS)
+				if (s < MIN_PACKED_SIM || np >= MAX_PAIRS ||
+				    (cjk && s < 1.0))
 					continue;
 				struct pair pr = {
 					.how = VG_HOW_PACKED,
@@ -126,11 +143,123 @@ static size_t add_packed(const struct vg__nview *a, const struct vg__nview *b,
 	return np;
 }
 
+/* A run of two ordinary words, one of them a short syllable. */
+static bool syllables(const struct vg__nview *v, size_t i, bool *short_)
+{
+	if (i + 2 > v->n)
+		return false;
+	for (size_t k = i; k < i + 2; k++) {
+		const struct vg_name_token *t = &v->tok[k];
+		if (t->sym != VG_SYM_NONE ||
+		    (t->flags & (VG_TOK_DIGITS | VG_TOK_INITIAL | VG_TOK_CJK)))
+			return false;
+		if (t->len <= 3)
+			*short_ = true;
+	}
+	return true;
+}
+
+static size_t add_runs(const struct vg__nview *q, const struct vg__nview *e,
+		       struct pair *p, size_t np)
+{
+	char rq[2 * VG_NAME_TOKEN_MAX + 1], re[2 * VG_NAME_TOKEN_MAX + 1];
+	for (size_t i = 0; i + 1 < q->n; i++) {
+		bool sq = false;
+		if (!syllables(q, i, &sq))
+			continue;
+		size_t lq = run_text(q, i, 2, rq, sizeof(rq));
+		for (size_t j = 0; j + 1 < e->n && np < MAX_PAIRS; j++) {
+			bool se = sq;
+			if (!syllables(e, j, &se) || !se)
+				continue;
+			size_t le = run_text(e, j, 2, re, sizeof(re));
+			if (le == lq && !memcmp(rq, re, lq))
+				continue; /* the one-to-one pairs say it */
+			double s = vg__string_sim(rq, lq, re, le, false, NULL);
+			if (s < MIN_RUNS_SIM)
+				continue;
+			p[np++] = (struct pair){
+				.qi = (uint8_t)i, .qn = 2,
+				.ei = (uint8_t)j, .en = 2,
+				.how = VG_HOW_PACKED, .sim = (float)s,
+				.w = span_weight(q, i, 2) + span_weight(e, j, 2),
+			};
+		}
+	}
+	return np;
+}
+
+/* The first bin/bint with a name part on each side, or -1. */
+static int patronym_at(const struct vg__nview *v)
+{
+	bool before = false;
+	for (size_t i = 0; i < v->n; i++) {
+		const struct vg_name_token *t = &v->tok[i];
+		if ((t->sym == VG_SYM_BIN || t->sym == VG_SYM_BINT) && before) {
+			for (size_t k = i + 1; k < v->n; k++)
+				if (v->tok[k].sym == VG_SYM_NONE)
+					return (int)i;
+			return -1;
+		}
+		if (t->sym == VG_SYM_NONE && content(t))
+			before = true;
+	}
+	return -1;
+}
+
+/* The last ordinary word: the family name in most written orders. */
+static int last_word(const struct vg__nview *v)
+{
+	for (size_t i = v->n; i-- > 0;) {
+		const struct vg_name_token *t = &v->tok[i];
+		if (t->sym == VG_SYM_NONE && content(t) &&
+		    !(t->flags & (VG_TOK_DIGITS | VG_TOK_INITIAL)))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Structural factors on top of the token evidence. */
+static double structure(const struct vg__nview *q, const struct vg__nview *e,
+			const struct pair *acc, size_t nacc, uint32_t uq,
+			uint32_t ue, enum vg_person_kind kind)
+{
+	double f = 1.0;
+	int bq = patronym_at(q), be = patronym_at(e);
+	bool solid = false, swap = false;
+	for (size_t k = 0; k < nacc; k++) {
+		const struct pair *p = &acc[k];
+		const struct vg_name_token *tq = &q->tok[p->qi];
+		const struct vg_name_token *te = &e->tok[p->ei];
+		if (p->how != VG_HOW_INITIAL &&
+		    (tq->sym == VG_SYM_NONE || p->qn > 1 || p->en > 1))
+			solid = true;
+		if (bq >= 0 && be >= 0 && p->qn == 1 && p->en == 1 &&
+		    tq->sym == VG_SYM_NONE && te->sym == VG_SYM_NONE &&
+		    ((int)p->qi > bq) != ((int)p->ei > be))
+			swap = true;
+	}
+	if (!solid)
+		f *= INITIALS_ONLY;
+	if (swap)
+		f *= ROLE_SWAP;
+	if (kind == VG_PERSON_INDIVIDUAL) {
+		int lq = last_word(q), le = last_word(e);
+		if (lq >= 0 && le >= 0 && !(uq & ((uint32_t)1 << lq)) &&
+		    !(ue & ((uint32_t)1 << le)))
+			f *= FAMILY_CLASH;
+	}
+	return f;
+}
+
 static int cmp_pair(const void *x, const void *y)
 {
 	const struct pair *a = x, *b = y;
 	if (a->sim != b->sim)
 		return a->sim > b->sim ? -1 : 1;
+	/* equally good: the finer pair first, so the rest can still pack */
+	if (a->qn + a->en != b->qn + b->en)
+		return a->qn + a->en < b->qn + b->en ? -1 : 1;
 	if (a->w != b->w)
 		return a->w > b->w ? -1 : 1;
 	/* stable order for equal pairs: by position */
@@ -259,6 +388,7 @@ double vg__match_views(const struct vg__nview *q, const struct vg__nview *e,
 	}
 	np = add_packed(q, e, true, p, np);
 	np = add_packed(e, q, false, p, np);
+	np = add_runs(q, e, p, np);
 	qsort(p, np, sizeof(p[0]), cmp_pair);
 
 	for (size_t k = 0; k < np && nacc < VG_NAME_MAX_TOKENS; k++) {
@@ -293,6 +423,7 @@ double vg__match_views(const struct vg__nview *q, const struct vg__nview *e,
 				      ? EXTRA_COST_SINGLE
 				      : EXTRA_COST;
 		score = cov * (1.0 - beta * (1.0 - frac));
+		score *= structure(q, e, acc, nacc, uq, ue, kind);
 	}
 	if (score < 0)
 		score = 0;

@@ -4,6 +4,7 @@
 #include "match_int.h"
 #include "vigil/error.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
@@ -92,6 +93,10 @@ size_t vg_name_skeleton(const char *t, size_t len, char *out, size_t cap)
 			c = 'g';
 		} else if (c == 'z') {
 			c = 's';
+		} else if (c == 'p') {
+			c = 'b'; /* Arabic has no p or v: Pérez is "byryz" */
+		} else if (c == 'v') {
+			c = 'f';
 		}
 		/* doubled letters collapse before vowels go, so "muhammad"
 		 * keeps two m's as Arabic-script "mhmd" does */
@@ -186,13 +191,23 @@ static bool is_deleted(UChar32 c)
 {
 	return c == '\'' || c == '`' || c == 0xB4 || c == 0xB7 ||
 	       (c >= 0x2B9 && c <= 0x2BF) || c == 0x2C8 || c == 0x2CC ||
-	       c == 0x2018 || c == 0x2019;
+	       c == 0x2018 || c == 0x2019 || (c >= 0x200B && c <= 0x200D);
 }
 
 static bool is_abjad(UChar32 c)
 {
 	return (c >= 0x590 && c <= 0x8FF) || (c >= 0xFB1D && c <= 0xFDFF) ||
 	       (c >= 0xFE70 && c <= 0xFEFF);
+}
+
+/* Han, Hangul and Kana write a syllable per character: one character
+ * more or less is another name, so their tokens compare exactly. */
+static bool is_cjk(UChar32 c)
+{
+	return (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3040 && c <= 0x30FF) ||
+	       (c >= 0x3130 && c <= 0x318F) || (c >= 0x3400 && c <= 0x4DBF) ||
+	       (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
+	       (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FFFF);
 }
 
 static size_t tokenize(const char *s, size_t len, struct raw *raw)
@@ -345,8 +360,9 @@ static float length_weight(size_t len)
 
 float vg__miss_weight(const struct vg_name_token *t)
 {
-	if (t->sym != VG_SYM_NONE || (t->flags & (VG_TOK_DIGITS |
-						  VG_TOK_INITIAL)))
+	if (t->flags & VG_TOK_INITIAL)
+		return VG__W_INITIAL_MISS;
+	if (t->sym != VG_SYM_NONE || (t->flags & VG_TOK_DIGITS))
 		return t->weight;
 	return length_weight(t->len);
 }
@@ -354,7 +370,7 @@ float vg__miss_weight(const struct vg_name_token *t)
 static float sym_weight(uint8_t sym)
 {
 	switch (sym) {
-	case VG_SYM_AL: return VG__W_AL;
+	case VG_SYM_AL: case VG_SYM_STOP: return 0.0f;
 	case VG_SYM_ABD: return VG__W_ABD;
 	case VG_SYM_PARTICLE: return VG__W_PARTICLE;
 	case VG_SYM_LEGAL: return VG__W_LEGAL;
@@ -382,13 +398,13 @@ static bool is_roman(const char *t, size_t len)
 	return false;
 }
 
-/* "abdulaziz", "abdurrahman", "abdelkader": ABD and the name after it, so
- * they align with "abd al-aziz". Returns the rest's offset, 0 for none. */
+/* "abdulaziz", "abdurrahman", "abdelkader": the offset of the name after
+ * abd- and its article, 0 when t is no such compound. */
 static size_t abd_split(const char *t, size_t len, bool abjad)
 {
 	size_t i;
 	if (abjad) /* Arabic script writes the article: "bdalrhmn" */
-		i = (len >= 6 && !memcmp(t, "bdal", 4)) ? 2 : 0;
+		i = (len >= 6 && !memcmp(t, "bdal", 4)) ? 4 : 0;
 	else if (len >= 7 && !memcmp(t, "abd", 3)) {
 		i = 3;
 		while (i < 5 && is_vowel(t[i]))
@@ -403,17 +419,95 @@ static size_t abd_split(const char *t, size_t len, bool abjad)
 	return (i && len - i >= 3) ? i : 0;
 }
 
+/* Number words in organisation names ("Brigade Forty-Four", "First
+ * International Bank") as the digits they stand for. */
+static int number_word(const char *t, size_t len)
+{
+	static const char *const units[] = {
+		"zero", "one", "two", "three", "four", "five", "six", "seven",
+		"eight", "nine", "ten", "eleven", "twelve", "thirteen",
+		"fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+		"nineteen"};
+	static const char *const tens[] = {"twenty", "thirty", "forty",
+					   "fifty", "sixty", "seventy",
+					   "eighty", "ninety"};
+	static const char *const ord[] = {"first", "second", "third",
+					  "fourth", "fifth", "sixth",
+					  "seventh", "eighth", "ninth",
+					  "tenth"};
+	for (int i = 0; i < 20; i++)
+		if (strlen(units[i]) == len && !memcmp(units[i], t, len))
+			return i;
+	for (int i = 0; i < 8; i++)
+		if (strlen(tens[i]) == len && !memcmp(tens[i], t, len))
+			return 20 + 10 * i;
+	for (int i = 0; i < 10; i++)
+		if (strlen(ord[i]) == len && !memcmp(ord[i], t, len))
+			return i + 1;
+	/* 1st, 2nd, 3rd, 44th */
+	if (len >= 3 && t[0] >= '0' && t[0] <= '9') {
+		size_t d = 0;
+		int v = 0;
+		while (d < len && d < 6 && t[d] >= '0' && t[d] <= '9')
+			v = v * 10 + (t[d++] - '0');
+		if (len - d == 2 &&
+		    (!memcmp(t + d, "st", 2) || !memcmp(t + d, "nd", 2) ||
+		     !memcmp(t + d, "rd", 2) || !memcmp(t + d, "th", 2)))
+			return v;
+	}
+	return -1;
+}
+
+/* The row for raw token i, with the context rules applied: articles
+ * such as "ad" only hyphen-joined ("ad-din"), "ben" not as the first
+ * word (Ben Netanyahu). */
+static const struct vg__word *lookup(const struct raw *raw, size_t i,
+				     enum vg_person_kind kind, bool abjad,
+				     size_t emitted)
+{
+	const struct vg__word *w =
+		vg__word_find(raw[i].t, raw[i].len, kind, abjad);
+	if (w && (w->flags & VG__W_HYPHEN) && raw[i].sep != '-')
+		return NULL;
+	if (w && (w->flags & VG__W_NOTFIRST) && emitted == 0)
+		return NULL;
+	return w;
+}
+
+/* Emit the abd- compound "abd" + rest (rest may start with an article
+ * Arabic script writes attached: "alrhmn"). */
+static void emit_abd(struct vg_name_tokens *out, const char *rest,
+		     size_t rl, enum vg_person_kind kind, bool abjad,
+		     uint8_t flags)
+{
+	char t[VG_NAME_TOKEN_MAX + 1];
+	if (abjad && rl >= 5 && !memcmp(rest, "al", 2)) {
+		rest += 2;
+		rl -= 2;
+	}
+	if (rl > VG_NAME_TOKEN_MAX - 3)
+		rl = VG_NAME_TOKEN_MAX - 3;
+	memcpy(t, "abd", 3);
+	memcpy(t + 3, rest, rl);
+	const struct vg__word *g = vg__word_find(t, rl + 3, kind, abjad);
+	uint8_t grp = g && g->sym == VG_SYM_NONE ? g->group : 0;
+	emit(out, t, rl + 3, VG_SYM_NONE, flags | VG_TOK_ABD, grp,
+	     grp ? vg__group_weight(grp) : 1.0f);
+}
+
 static void classify(const struct raw *raw, size_t n, enum vg_person_kind kind,
-		     bool abjad, struct vg_name_tokens *out)
+		     bool abjad, uint8_t flags, struct vg_name_tokens *out)
 {
 	const char *words[RAW_MAX];
-	uint8_t ab = abjad ? VG_TOK_ABJAD : 0;
+	uint8_t ab = flags;
+	bool ent = kind == VG_PERSON_ENTITY;
 	for (size_t i = 0; i < n; i++)
 		words[i] = raw[i].t;
 	for (size_t i = 0; i < n; i++) {
 		const char *t = raw[i].t;
 		size_t len = raw[i].len, np = 0;
-		if (kind == VG_PERSON_ENTITY) {
+		int num;
+		if (ent) {
 			const char *lf = vg__legal_phrase(words, n, i, &np);
 			if (lf) {
 				emit(out, lf, strlen(lf), VG_SYM_LEGAL, ab, 0,
@@ -422,19 +516,49 @@ static void classify(const struct raw *raw, size_t n, enum vg_person_kind kind,
 				continue;
 			}
 		}
-		if (all_digits(t, len) ||
-		    (kind == VG_PERSON_ENTITY && i > 0 && is_roman(t, len))) {
+		if (ent && (num = number_word(t, len)) >= 0) {
+			char d[16];
+			int v = num, k;
+			/* "forty four", "forty-four": one number */
+			if (num >= 20 && num % 10 == 0 && i + 1 < n &&
+			    (k = number_word(raw[i + 1].t, raw[i + 1].len)) >
+				    0 &&
+			    k < 10) {
+				v += k;
+				i++;
+			}
+			int dl = snprintf(d, sizeof(d), "%d", v);
+			emit(out, d, (size_t)dl, VG_SYM_NONE, ab | VG_TOK_DIGITS,
+			     0, VG__W_DIGITS);
+			continue;
+		}
+		if (all_digits(t, len) || (ent && i > 0 && is_roman(t, len))) {
 			emit(out, t, len, VG_SYM_NONE, ab | VG_TOK_DIGITS, 0,
 			     VG__W_DIGITS);
 			continue;
 		}
-		const struct vg__word *w = vg__word_find(t, len, kind, abjad);
-		if (w && (w->flags & VG__W_HYPHEN) && raw[i].sep != '-')
-			w = NULL;
-		if (w && (w->flags & VG__W_NOTFIRST) && out->n == 0)
-			w = NULL;
-		if (w && (w->sym == VG_SYM_TITLE || w->sym == VG_SYM_STOP))
+		const struct vg__word *w = lookup(raw, i, kind, abjad, out->n);
+		if (w && w->sym == VG_SYM_TITLE)
 			continue;
+		if (w && w->sym == VG_SYM_ABD && !ent) {
+			/* abd and the name after it are one name: skip the
+			 * article between ("abd al-aziz") */
+			size_t k = i + 1;
+			const struct vg__word *a;
+			while (k < n && (a = lookup(raw, k, kind, abjad, 1)) &&
+			       a->sym == VG_SYM_AL)
+				k++;
+			const struct vg__word *nx =
+				k < n ? lookup(raw, k, kind, abjad, 1) : NULL;
+			if (k < n && (!nx || nx->sym == VG_SYM_NONE) &&
+			    !all_digits(raw[k].t, raw[k].len) &&
+			    raw[k].len >= 2) {
+				emit_abd(out, raw[k].t, raw[k].len, kind, abjad,
+					 ab);
+				i = k;
+				continue;
+			}
+		}
 		if (w && w->sym != VG_SYM_NONE) {
 			const char *c = w->canon ? w->canon : w->text;
 			emit(out, c, strlen(c), w->sym, ab, 0,
@@ -446,18 +570,9 @@ static void classify(const struct raw *raw, size_t n, enum vg_person_kind kind,
 			     vg__group_weight(w->group));
 			continue;
 		}
-		size_t rest = kind == VG_PERSON_INDIVIDUAL
-				      ? abd_split(t, len, abjad)
-				      : 0;
+		size_t rest = !ent ? abd_split(t, len, abjad) : 0;
 		if (rest) {
-			emit(out, "abd", 3, VG_SYM_ABD, ab, 0, VG__W_ABD);
-			const struct vg__word *g =
-				vg__word_find(t + rest, len - rest, kind, abjad);
-			uint8_t grp = g && g->sym == VG_SYM_NONE ? g->group : 0;
-			emit(out, t + rest, len - rest, VG_SYM_NONE,
-			     ab | VG_TOK_SPLIT, grp,
-			     grp ? vg__group_weight(grp)
-				 : length_weight(len - rest));
+			emit_abd(out, t + rest, len - rest, kind, abjad, ab);
 			continue;
 		}
 		if (len == 1 && !(t[0] >= '0' && t[0] <= '9')) {
@@ -467,6 +582,24 @@ static void classify(const struct raw *raw, size_t n, enum vg_person_kind kind,
 		}
 		emit(out, t, len, VG_SYM_NONE, ab, 0, length_weight(len));
 	}
+}
+
+/* "PUTIN, Vladimir" is "Vladimir PUTIN": with exactly one comma, the
+ * part after it comes first. */
+static void rotate_comma(struct raw *raw, size_t n)
+{
+	size_t c = n, commas = 0;
+	struct raw tmp[RAW_MAX];
+	for (size_t i = 0; i + 1 < n; i++)
+		if (raw[i].sep == ',') {
+			commas++;
+			c = i + 1;
+		}
+	if (commas != 1)
+		return;
+	memcpy(tmp, raw + c, (n - c) * sizeof(*raw));
+	memcpy(tmp + (n - c), raw, c * sizeof(*raw));
+	memcpy(raw, tmp, n * sizeof(*raw));
 }
 
 /* Transliterate s through ICU into n->s; returns the UTF-8 length. */
@@ -508,7 +641,7 @@ int vg_name_normalize(struct vg_name_norm *n, const char *s, size_t len,
 		      enum vg_person_kind kind, struct vg_name_tokens *out)
 {
 	struct raw raw[RAW_MAX];
-	bool ascii = true, abjad = false;
+	bool ascii = true, abjad = false, cjk = false;
 	size_t nraw;
 	int rc = VG_OK;
 	out->n = 0;
@@ -529,6 +662,8 @@ int vg_name_normalize(struct vg_name_norm *n, const char *s, size_t len,
 		i = (size_t)ii;
 		if (c >= 0 && is_abjad(c))
 			abjad = true;
+		if (c >= 0 && is_cjk(c))
+			cjk = true;
 	}
 	if (ascii) {
 		nraw = tokenize(s, len, raw);
@@ -541,6 +676,9 @@ int vg_name_normalize(struct vg_name_norm *n, const char *s, size_t len,
 	}
 	if (kind == VG_PERSON_ENTITY)
 		nraw = join_initialisms(raw, nraw);
-	classify(raw, nraw, kind, abjad, out);
+	else
+		rotate_comma(raw, nraw);
+	classify(raw, nraw, kind, abjad,
+		 (abjad ? VG_TOK_ABJAD : 0) | (cjk ? VG_TOK_CJK : 0), out);
 	return VG_OK;
 }

@@ -279,6 +279,9 @@ double vg_name_budget(size_t len)
 
 /* ---- token similarity ------------------------------------------- */
 
+/* An abd- compound against the bare name after abd-. */
+#define ABD_BARE 0.8
+
 /* Within budget: half the normalised weighted distance, half
  * Jaro-Winkler (which rewards a shared beginning). */
 static double fuzzy(const char *a, size_t alen, const char *b, size_t blen)
@@ -349,6 +352,23 @@ double vg_name_token_sim(const char *pa, const struct vg_name_token *a,
 	}
 	if (a->sym != VG_SYM_NONE || b->sym != VG_SYM_NONE)
 		goto out; /* symbols match only themselves */
+	if ((a->flags ^ b->flags) & VG_TOK_ABD) {
+		/* "Abdul Hanif" against "Hanif": the same name with abd-
+		 * added or dropped, a weaker match than the compound */
+		const struct vg_name_token *c = (a->flags & VG_TOK_ABD) ? a : b;
+		const struct vg_name_token *o = c == a ? b : a;
+		const char *tc = (c == a ? ta : tb) + 3;
+		const char *to = c == a ? tb : ta;
+		size_t lc = c->len - 3U;
+		if (lc > 2 && o->len > 2) {
+			s = ABD_BARE * vg__string_sim(tc, lc, to, o->len,
+						      (a->flags | b->flags) &
+							      VG_TOK_ABJAD,
+						      NULL);
+			h = VG_HOW_FUZZY;
+		}
+		goto out;
+	}
 	if (a->group || b->group) {
 		/* spellings of one common name are the same name; two
 		 * different common names (Ahmad, Muhammad) are not alike
@@ -363,6 +383,8 @@ double vg_name_token_sim(const char *pa, const struct vg_name_token *a,
 	}
 	if ((a->flags | b->flags) & VG_TOK_DIGITS)
 		goto out;
+	if ((a->flags & b->flags) & VG_TOK_CJK)
+		goto out; /* one syllable more or less is another name */
 	if ((a->flags & VG_TOK_INITIAL) || (b->flags & VG_TOK_INITIAL)) {
 		if (ta[0] == tb[0] && !((a->flags & b->flags) & VG_TOK_INITIAL)) {
 			s = 0.75;
