@@ -79,6 +79,35 @@ struct vg_checkpoint {
 	const unsigned char *sig; /* 64 bytes */
 };
 
+struct vg_screen_run_row {
+	const char *id;
+	int64_t created;
+	const char *actor;
+	int64_t org;
+	const char *source;
+	const char *format;
+	int64_t travellers, hits;
+	double threshold;
+	const char *travellers_json; /* JSON array */
+};
+
+struct vg_screen_hit_row {
+	const char *run;
+	int64_t n;         /* hit number within the run, from 1 */
+	int64_t traveller; /* index into the run's travellers */
+	const char *entry; /* STIX id of the watchlist entry */
+	const char *list, *ref;
+	double score;
+	const char *explanation; /* JSON */
+	int disposition;         /* enum vg_disposition */
+	const char *disposed_by; /* NULL when open */
+	int64_t disposed_at;
+	const char *note;
+};
+
+typedef int (*vg_screen_run_cb)(void *ud, const struct vg_screen_run_row *r);
+typedef int (*vg_screen_hit_cb)(void *ud, const struct vg_screen_hit_row *h);
+
 typedef int (*vg_org_cb)(void *ud, const struct vg_org *o);
 typedef int (*vg_user_cb)(void *ud, const struct vg_user *u);
 typedef int (*vg_key_cb)(void *ud, const struct vg_key *k);
@@ -158,6 +187,21 @@ struct vg_store_hub_ops {
 	int (*checkpoint_add)(struct vg_store *s, const struct vg_checkpoint *c);
 	int (*checkpoint_list)(struct vg_store *s, vg_checkpoint_cb cb,
 			       void *ud);
+
+	int (*screen_run_add)(struct vg_store *s,
+			      const struct vg_screen_run_row *r);
+	int (*screen_hit_add)(struct vg_store *s,
+			      const struct vg_screen_hit_row *h);
+	/* VG_ENOTFOUND unless hit n of run exists and, when org is not 0,
+	 * the run is org's */
+	int (*screen_dispose)(struct vg_store *s, const char *run, int64_t n,
+			      int64_t org, int disposition, const char *by,
+			      const char *note, int64_t at);
+	/* The run (when org is 0 or owns it; else VG_ENOTFOUND) and its hits
+	 * in order. */
+	int (*screen_run_get)(struct vg_store *s, const char *run, int64_t org,
+			      vg_screen_run_cb run_cb, vg_screen_hit_cb hit_cb,
+			      void *ud);
 };
 
 #endif

@@ -49,5 +49,6 @@ int vg_cmd_key(struct vg_cli *cli, int argc, char **argv);
 int vg_cmd_group(struct vg_cli *cli, int argc, char **argv);
 int vg_cmd_audit(struct vg_cli *cli, int argc, char **argv);
 int vg_cmd_serve(struct vg_cli *cli, int argc, char **argv);
+int vg_cmd_watchlist(struct vg_cli *cli, int argc, char **argv);
 
 #endif

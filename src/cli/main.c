@@ -19,6 +19,7 @@ static const struct vg_cmd commands[] = {
 	{"key", "issue, list and revoke API keys", vg_cmd_key},
 	{"group", "sharing groups and their members", vg_cmd_group},
 	{"audit", "show, verify and checkpoint the audit log", vg_cmd_audit},
+	{"watchlist", "import the UN and OFAC lists, list the lists", vg_cmd_watchlist},
 };
 
 static void usage(FILE *f)

@@ -662,4 +662,8 @@ const struct vg_store_hub_ops vg__sqlite_hub_ops = {
 	.audit_scan = audit_scan,
 	.checkpoint_add = checkpoint_add,
 	.checkpoint_list = checkpoint_list,
+	.screen_run_add = vg__sq_screen_run_add,
+	.screen_hit_add = vg__sq_screen_hit_add,
+	.screen_dispose = vg__sq_screen_dispose,
+	.screen_run_get = vg__sq_screen_run_get,
 };

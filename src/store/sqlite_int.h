@@ -34,4 +34,14 @@ int vg__sq_done(struct vg__sq *q, sqlite3_stmt *st, const char *what);
 
 extern const struct vg_store_hub_ops vg__sqlite_hub_ops;
 
+/* Screening runs (sqlite_screen.c); see store_hub.h. */
+int vg__sq_screen_run_add(struct vg_store *s, const struct vg_screen_run_row *r);
+int vg__sq_screen_hit_add(struct vg_store *s, const struct vg_screen_hit_row *h);
+int vg__sq_screen_dispose(struct vg_store *s, const char *run, int64_t n,
+			  int64_t org, int disposition, const char *by,
+			  const char *note, int64_t at);
+int vg__sq_screen_run_get(struct vg_store *s, const char *run, int64_t org,
+			  vg_screen_run_cb run_cb, vg_screen_hit_cb hit_cb,
+			  void *ud);
+
 #endif

@@ -63,6 +63,19 @@ static const char *const migrations[] = {
 	"CREATE TABLE checkpoints ("
 	" seq INTEGER PRIMARY KEY, head BLOB NOT NULL, ts INTEGER NOT NULL,"
 	" sig BLOB NOT NULL);",
+
+	/* 3: screening runs, their travellers and hits with dispositions */
+	"CREATE TABLE screen_runs ("
+	" id TEXT PRIMARY KEY, created INTEGER NOT NULL, actor TEXT NOT NULL,"
+	" org INTEGER NOT NULL, source TEXT NOT NULL, format TEXT NOT NULL,"
+	" travellers INTEGER NOT NULL, hits INTEGER NOT NULL,"
+	" threshold REAL NOT NULL, travellers_json TEXT NOT NULL);"
+	"CREATE TABLE screen_hits ("
+	" run TEXT NOT NULL REFERENCES screen_runs(id), n INTEGER NOT NULL,"
+	" traveller INTEGER NOT NULL, entry TEXT NOT NULL, list TEXT NOT NULL,"
+	" ref TEXT NOT NULL, score REAL NOT NULL, explanation TEXT NOT NULL,"
+	" disposition INTEGER NOT NULL DEFAULT 0, disposed_by TEXT,"
+	" disposed_at INTEGER, note TEXT, PRIMARY KEY (run, n));",
 };
 
 int vg__sqlite_migrate(sqlite3 *db, char *err, size_t errlen)
