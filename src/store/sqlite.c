@@ -311,9 +311,10 @@ static int build_where(const struct vg_query *qy, struct vg_buf *sql,
 		rc = add_in(sql, p, "o.type", qy->types, qy->n_types);
 	if (!rc && qy->n_ids)
 		rc = add_in(sql, p, "o.id", qy->ids, qy->n_ids);
+	/* spec_version is optional on SCOs, and then 2.1 [STIX 2.1 3.2] */
 	if (!rc && qy->n_spec_versions)
-		rc = add_in(sql, p, "o.spec_version", qy->spec_versions,
-			    qy->n_spec_versions);
+		rc = add_in(sql, p, "COALESCE(o.spec_version, '2.1')",
+			    qy->spec_versions, qy->n_spec_versions);
 	if (rc)
 		return rc;
 	unsigned v = qy->versions ? qy->versions : VG_VERSIONS_LAST;
