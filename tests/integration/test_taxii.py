@@ -11,9 +11,16 @@ of Alpha). Everything is asserted exactly: statuses, bodies, error texts."""
 import base64
 import http.client
 import json
+import os
 import re
+import shutil
+import ssl
+import subprocess
+import tempfile
+import unittest
 import urllib.parse
 import uuid
+import warnings
 
 from vigiltest import TAXII, HubCase, main, request
 
@@ -1314,6 +1321,60 @@ class AddAndStatus(TaxiiCase):
         self.assertEqual(st["failure_count"], 1)
         self.assertEqual(self.objects("community", "b1", match_id=v1["id"]),
                          [v2])
+
+
+class Tls(TaxiiCase):
+    """[5] TLS 1.2 and 1.3 are served, nothing older: a client that offers
+    only TLS 1.0-1.1 (with every cipher allowed on its side) is refused by
+    the server."""
+
+    @classmethod
+    def setUpClass(cls):
+        if not shutil.which("openssl"):
+            raise unittest.SkipTest("no openssl to make a certificate")
+        cls.certs = tempfile.mkdtemp(prefix="vigil-tls-")
+        cls.cert = os.path.join(cls.certs, "cert.pem")
+        key = os.path.join(cls.certs, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec",
+                        "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                        "-keyout", key, "-out", cls.cert, "-days", "2",
+                        "-subj", "/CN=127.0.0.1",
+                        "-addext", "subjectAltName=IP:127.0.0.1"],
+                       check=True, capture_output=True)
+        cls.server_args = ("--tls-cert", cls.cert, "--tls-key", key)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.certs, ignore_errors=True)
+
+    def discovery(self, lowest, highest):
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.load_verify_locations(self.cert)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            ctx.minimum_version, ctx.maximum_version = lowest, highest
+        ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+        conn = http.client.HTTPSConnection("127.0.0.1", self.server.port,
+                                           context=ctx, timeout=30)
+        try:
+            conn.request("GET", "/taxii2/", headers={
+                "Accept": TAXII, "Authorization": "Bearer " + self.keys["a1"]})
+            r = conn.getresponse()
+            return r.status, conn.sock.version(), json.loads(r.read())
+        finally:
+            conn.close()
+
+    def test_tls_12_and_13_served_older_refused(self):
+        v = ssl.TLSVersion
+        self.assertEqual(self.server.scheme, "https")
+        for version, name in [(v.TLSv1_2, "TLSv1.2"), (v.TLSv1_3, "TLSv1.3")]:
+            with self.subTest(tls=name):
+                status, used, d = self.discovery(version, version)
+                self.assertEqual((status, used), (200, name))
+                self.assertEqual(d["api_roots"], [self.root])
+                self.assertTrue(self.root.startswith("https://127.0.0.1:"))
+        with self.assertRaises(ssl.SSLError):
+            self.discovery(v.TLSv1, v.TLSv1_1)
 
 
 class ReferenceClient(TaxiiCase):
