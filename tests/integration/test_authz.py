@@ -218,6 +218,22 @@ class Matrix(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="vigil-authz-")
         cls.data = os.path.join(cls.tmp, "data")
+        cls.server = None
+        try:
+            cls.make_hub()
+            cls.server = Server(cls.data)
+            cls.root = cls.server.root
+            cls.post_objects()
+        except BaseException:
+            if cls.server:
+                cls.server.stop()
+            shutil.rmtree(cls.tmp, ignore_errors=True)
+            raise
+
+    @classmethod
+    def make_hub(cls):
+        """Organisations, the group, one user per (organisation, role,
+        clearance) with a key, and the classification markings' ids."""
         run = cls.cli
         admin_key = json.loads(run("init", "--json"))["key"]
         for org in ORGS:
@@ -249,14 +265,6 @@ class Matrix(unittest.TestCase):
         cls.levels = {name: settings["hub.level.%d" % i]
                       for name, i in LEVELS.items()}
         db.close()
-
-        cls.server = Server(cls.data)
-        cls.root = cls.server.root
-        try:
-            cls.post_objects()
-        except BaseException:
-            cls.server.stop()
-            raise
 
     @classmethod
     def cli(cls, *args):
