@@ -235,13 +235,16 @@ static int page_row(void *ud, const struct vg_row *r)
 				   "{\"id\":\"%s\",\"date_added\":\"%s\","
 				   "\"version\":",
 				   r->id, t);
+		/* a version is a timestamp: an SCO, which has neither modified
+		 * nor created, gets its date_added (as the reference server) */
 		if (!rc)
-			rc = vg_buf_json_str(p->out, r->modified ? r->modified : "");
+			rc = vg_buf_json_str(p->out, r->modified ? r->modified : t);
 		if (!rc)
 			rc = vg_buf_puts(p->out, ",\"media_type\":\"" STIX_MEDIA "\"}");
 		break;
 	case VG_PAGE_VERSIONS:
-		rc = vg_buf_json_str(p->out, r->modified ? r->modified : "");
+		vg_time_format_us(r->date_added, t);
+		rc = vg_buf_json_str(p->out, r->modified ? r->modified : t);
 		break;
 	}
 	if (!p->n)

@@ -181,9 +181,9 @@ static int sq_put(struct vg_store *s, const struct vg_object *o,
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st = q->find_id;
 	const char *coll = o->collection ? o->collection : "";
-	int step, other_owner = 0, version_known = 0;
+	int step, version_known = 0;
 	int have_latest = 0, latest_revoked = 0, cmp = 0;
-	int64_t latest_added = 0;
+	int64_t latest_added = 0, first_added = 0, owner = 0;
 
 	/* one look at every stored row of this id decides everything */
 	sqlite3_bind_text(st, 1, o->id, -1, SQLITE_STATIC);
@@ -196,8 +196,12 @@ static int sq_put(struct vg_store *s, const struct vg_object *o,
 			*res = VG_PUT_DUPLICATE;
 			return VG_OK;
 		}
-		if (sqlite3_column_int64(st, 3) != o->owner)
-			other_owner = 1;
+		/* the owner is whoever stored the id first: a copy of a
+		 * version by another organisation does not make it theirs */
+		if (!first_added || sqlite3_column_int64(st, 0) < first_added) {
+			first_added = sqlite3_column_int64(st, 0);
+			owner = sqlite3_column_int64(st, 3);
+		}
 		if (!strcmp(v, o->version))
 			version_known = 1;
 		if (same_coll && sqlite3_column_int(st, 4)) {
@@ -212,7 +216,7 @@ static int sq_put(struct vg_store *s, const struct vg_object *o,
 		return vg__sq_fail(q, "find object");
 
 	/* a new version is its owner's to make; a copy of a known one is not */
-	if (other_owner && !version_known)
+	if (first_added && owner != o->owner && !version_known)
 		return VG_EDENIED;
 	/* revocation is final: nothing may follow a revoked version, and a
 	 * revoked version may not arrive before one that exists */
@@ -307,9 +311,10 @@ static int build_where(const struct vg_query *qy, struct vg_buf *sql,
 		rc = add_in(sql, p, "o.type", qy->types, qy->n_types);
 	if (!rc && qy->n_ids)
 		rc = add_in(sql, p, "o.id", qy->ids, qy->n_ids);
+	/* spec_version is optional on SCOs, and then 2.1 [STIX 2.1 3.2] */
 	if (!rc && qy->n_spec_versions)
-		rc = add_in(sql, p, "o.spec_version", qy->spec_versions,
-			    qy->n_spec_versions);
+		rc = add_in(sql, p, "COALESCE(o.spec_version, '2.1')",
+			    qy->spec_versions, qy->n_spec_versions);
 	if (rc)
 		return rc;
 	unsigned v = qy->versions ? qy->versions : VG_VERSIONS_LAST;
