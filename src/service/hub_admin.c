@@ -291,7 +291,7 @@ static int make_key(struct vg_store *s, int64_t user, int expires_days,
 	int rc = s->ops->hub->key_add(s, idhex, user, hash, expires);
 	if (rc)
 		return rc;
-	snprintf(key_out, VG_KEY_TEXT_LEN, "vgk_%s_%s", idhex, b64);
+	snprintf(key_out, VG_KEY_TEXT_LEN, "vgk_%.16s_%.43s", idhex, b64);
 	memcpy(id_out, idhex, 17);
 	sodium_memzero(secret, sizeof(secret));
 	return VG_OK;
