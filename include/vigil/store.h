@@ -80,6 +80,7 @@ struct vg_query {
 	unsigned versions;    /* enum vg_versions bits; 0: LAST */
 	const char *const *version_keys; size_t n_version_keys;
 	const char *const *spec_versions; size_t n_spec_versions;
+	int64_t owner;        /* only this organisation's rows; 0: any */
 	size_t limit;         /* 0: no limit */
 };
 

@@ -185,18 +185,20 @@ struct del_job {
 	const struct vg_taxii *t;
 	const struct vg_coll_view *c;
 	struct vg_query q;
-	int64_t visible, foreign, deleted;
+	int64_t visible, own, deleted;
 };
 
 static int count_rows(void *ud, const struct vg_row *r)
 {
 	struct del_job *j = ud;
 	j->visible++;
-	if (r->owner != j->t->sess->p.org)
-		j->foreign++;
+	if (r->owner == j->t->sess->p.org)
+		j->own++;
 	return 0;
 }
 
+/* An organisation deletes its own copies; what others hold of the same
+ * object stays theirs. Nothing of its own but something visible: 403. */
 static int del_fn(struct vg_store *s, void *arg)
 {
 	struct del_job *j = arg;
@@ -205,7 +207,12 @@ static int del_fn(struct vg_store *s, void *arg)
 		return rc;
 	if (!j->visible)
 		return VG_ENOTFOUND;
-	if (j->foreign)
+	j->own = 0;
+	j->q.owner = j->t->sess->p.org;
+	rc = s->ops->scan(s, &j->q, count_rows, j);
+	if (rc)
+		return rc;
+	if (!j->own)
 		return VG_EDENIED;
 	rc = s->ops->delete_objects(s, &j->q, &j->deleted);
 	if (!rc) {

@@ -190,7 +190,9 @@ static int sq_put(struct vg_store *s, const struct vg_object *o,
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *c = (const char *)sqlite3_column_text(st, 1);
 		const char *v = (const char *)sqlite3_column_text(st, 2);
-		int same_coll = !strcmp(c, coll);
+		/* rows of this collection that the poster owns */
+		int same_coll = !strcmp(c, coll) &&
+				sqlite3_column_int64(st, 3) == o->owner;
 		if (same_coll && !strcmp(v, o->version)) {
 			sqlite3_reset(st);
 			*res = VG_PUT_DUPLICATE;
@@ -352,11 +354,17 @@ static int build_where(const struct vg_query *qy, struct vg_buf *sql,
 		if (!rc)
 			rc = vg_buf_putc(sql, ')');
 	}
-	if (!rc && !qy->collection) {
-		/* a version held in several collections is read once */
-		rc = vg_buf_puts(sql, " AND NOT EXISTS (SELECT 1 FROM objects w"
-				      " WHERE w.id = o.id AND w.version = o.version"
-				      " AND w.date_added < o.date_added");
+	if (!rc && qy->owner)
+		rc = vg_buf_printf(sql, " AND o.owner = %lld", (long long)qy->owner);
+	if (!rc) {
+		/* a version held in several collections, or by several
+		 * organisations, is read once */
+		rc = vg_buf_printf(sql, " AND NOT EXISTS (SELECT 1 FROM objects w"
+					" WHERE w.id = o.id AND w.version = o.version"
+					" AND w.date_added < o.date_added%s%s",
+				   qy->collection ? " AND w.collection = o.collection"
+						  : "",
+				   qy->owner ? " AND w.owner = o.owner" : "");
 		if (!rc)
 			rc = vis(sql, qy, "w");
 		if (!rc)
@@ -467,11 +475,13 @@ static int sq_delete(struct vg_store *s, const struct vg_query *qy,
 	}
 	*deleted = sqlite3_changes(q->db);
 	sqlite3_finalize(st);
-	/* the newest remaining version in the collection is the latest */
+	/* each owner's newest remaining version in the collection is its
+	 * latest */
 	rc = vg__sq_prepare(q, &st,
 			    "UPDATE objects SET latest = (version = (SELECT"
 			    " MAX(v.version) FROM objects v WHERE v.id = ?1 AND"
-			    " v.collection = ?2)) WHERE id = ?1 AND collection = ?2");
+			    " v.collection = ?2 AND v.owner = objects.owner))"
+			    " WHERE id = ?1 AND collection = ?2");
 	if (rc) {
 		st = NULL;
 		goto out;
@@ -563,7 +573,7 @@ static int sq_check(struct vg_store *s)
 		return VG_ESTORE;
 	}
 	rc = first_text(q,
-			"SELECT id FROM objects GROUP BY collection, id"
+			"SELECT id FROM objects GROUP BY collection, id, owner"
 			" HAVING SUM(latest) != 1"
 			" OR MAX(version) != MAX(CASE WHEN latest THEN version END)"
 			" LIMIT 1",

@@ -16,12 +16,15 @@ static const char *const migrations[] = {
 	" scope INTEGER NOT NULL DEFAULT 0,"
 	" tlp INTEGER NOT NULL DEFAULT 0,"
 	" classification INTEGER NOT NULL DEFAULT 0,"
-	" latest INTEGER NOT NULL,"      /* newest of (id) in its collection */
+	" latest INTEGER NOT NULL,"   /* newest of (id, owner) in its collection */
 	" collection TEXT NOT NULL,"     /* TAXII collection id, '' none */
 	" grp INTEGER NOT NULL DEFAULT 0,"  /* sharing group of a group scope */
 	" json TEXT NOT NULL);"
-	/* one index serves uniqueness and every lookup by id */
-	"CREATE UNIQUE INDEX objects_id ON objects(id, version, collection);"
+	/* one index serves uniqueness and every lookup by id; a version
+	 * re-posted by another organisation is that organisation's own copy,
+	 * so "already present" never speaks of a row the poster cannot see */
+	"CREATE UNIQUE INDEX objects_id ON objects(id, version, collection,"
+	" owner);"
 	"CREATE INDEX objects_collection ON objects(collection, date_added);",
 
 	/* 2: the hub: organisations, users, keys, sharing groups, TAXII

@@ -715,15 +715,12 @@ class AuthzMatrix(Matrix):
                     self.assertEqual(obj.json()["description"],
                                      "no such collection")
 
-    @unittest.expectedFailure
     def test_posting_an_sco_another_org_holds_invisibly_reveals_nothing(self):
-        """KNOWN LEAK, not fixed here (see the report): SCO ids are
-        deterministic, so Bravo can post an SCO that Alpha holds as TLP:RED
-        in the community collection. Bravo's status then says 'already
-        present' (which an SCO nobody holds does not), and Bravo cannot
-        read back what it was told was stored. Fixing it needs copies per
-        owner in one collection (a schema change), more than a minimal
-        fix."""
+        """SCO ids are deterministic, so Bravo can post an SCO that Alpha
+        holds as TLP:RED in the community collection. Bravo's post makes
+        Bravo's own copy: the status says what it says for an SCO nobody
+        holds (no 'already present'), and Bravo reads back what it
+        stored."""
         value = "198.51.100.%d" % (uuid.uuid4().int % 200)
         sco = {"type": "ipv4-addr", "spec_version": "2.1",
                "id": "ipv4-addr--%s" % uuid.uuid5(

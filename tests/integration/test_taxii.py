@@ -1296,12 +1296,21 @@ class AddAndStatus(TaxiiCase):
                          [v2])
 
     def test_identical_repost_by_another_organisation_is_a_success(self):
+        """Bravo's re-post of Alpha's version is Bravo's own copy: a plain
+        success (never "already present", which would speak of a row that
+        Bravo may not be able to see), read once by everyone, and Bravo's
+        own post again is then "already present"."""
         v1 = indicator()
         self.post_ok("community", v1)
         st = self.post_ok("community", v1, who="b1")
         self.assertEqual(st["successes"], [{
+            "id": v1["id"], "version": v1["modified"]}])
+        st = self.post_ok("community", v1, who="b1")
+        self.assertEqual(st["successes"], [{
             "id": v1["id"], "version": v1["modified"],
             "message": "already present"}])
+        self.assertEqual(self.objects("community", "a1", match_id=v1["id"],
+                                      match_version="all"), [v1])
         # a copy in another collection is a success too
         st = self.post_ok("all", v1, who="b1")
         self.assertEqual(st["successes"], [{"id": v1["id"],
