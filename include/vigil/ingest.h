@@ -43,6 +43,9 @@ struct vg_ingest_opts {
 	 * stores (for large inputs: both cores work); outcomes are then
 	 * reported from that thread, still in input order */
 	int pipeline;
+	/* the input must be a TAXII envelope: a top-level object without an
+	 * objects array is not stored but noted (vg_ingest_bare) */
+	int envelope;
 	/* Called for every object (may be NULL). Non-zero stops ingest. */
 	int (*on_result)(void *ud, const struct vg_ingest_result *r);
 	/* Called about every 1,000 objects (may be NULL). */
@@ -75,6 +78,11 @@ const char *vg_ingest_error(const struct vg_ingest *g);
 /* 1 when the input was a container (bundle, envelope, array), not bare
  * objects. */
 int vg_ingest_was_container(const struct vg_ingest *g);
+/* With opts.envelope: 0 when the input held an objects array; 1 when it
+ * was an object with neither "objects" nor "type" (an envelope with no
+ * objects, {"more":false}); 2 when it was an object with "type" (a lone
+ * STIX object) or with an "objects" that is not an array. */
+int vg_ingest_bare(const struct vg_ingest *g);
 /* Counts so far. */
 void vg_ingest_counts(const struct vg_ingest *g, struct vg_ingest_counts *c);
 

@@ -24,6 +24,7 @@ struct vg_ingest {
 	uint64_t bytes;
 	int in_tx;
 	struct pipe *pipe; /* when pipelined */
+	int bare;          /* see vg_ingest_bare */
 	char error[600];
 };
 
@@ -334,6 +335,14 @@ static int on_object(void *ud, const char *json, size_t len, size_t index)
 		it->index = index;
 		it->rejected = 1;
 		it->msg = strcpy(it->text, why);
+	} else if (g->opts.envelope && !vg_jstream_is_container(g->js)) {
+		/* an envelope without objects, or not an envelope at all */
+		g->bare = cJSON_GetObjectItemCaseSensitive(obj, "type") ||
+				  cJSON_GetObjectItemCaseSensitive(obj, "objects")
+			  ? 2
+			  : 1;
+		cJSON_Delete(obj);
+		return VG_OK;
 	} else {
 		/* a bundle inside the input holds nothing more to store */
 		const char *type = str_member(obj, "type");
@@ -446,6 +455,11 @@ void vg_ingest_abort(struct vg_ingest *g)
 const char *vg_ingest_error(const struct vg_ingest *g)
 {
 	return g->error;
+}
+
+int vg_ingest_bare(const struct vg_ingest *g)
+{
+	return g->bare;
 }
 
 int vg_ingest_was_container(const struct vg_ingest *g)

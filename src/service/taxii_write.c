@@ -69,6 +69,7 @@ static int add_fn(struct vg_store *s, void *arg)
 		.level_markings = t->level_markings,
 		.n_levels = t->n_levels,
 		.in_transaction = 1,
+		.envelope = 1,
 		.on_result = on_result,
 		.ud = j,
 	};
@@ -92,7 +93,8 @@ static int add_fn(struct vg_store *s, void *arg)
 		vg_ingest_abort(g);
 		return VG_EINVAL;
 	}
-	if (!rc && !vg_ingest_was_container(g)) {
+	if (!rc && (vg_ingest_bare(g) == 2 ||
+		    (!vg_ingest_bare(g) && !vg_ingest_was_container(g)))) {
 		snprintf(j->err, sizeof(j->err), "the body is not a TAXII envelope "
 						 "(a JSON object with 'objects')");
 		vg_ingest_abort(g);

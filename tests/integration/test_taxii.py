@@ -1243,11 +1243,14 @@ class AddAndStatus(TaxiiCase):
                          [])
 
     def test_empty_envelope_is_an_empty_status(self):
-        st = self.ok(self.post("org-alpha", body='{"objects":[]}'), 202)
-        self.assertEqual((st["total_count"], st["success_count"],
-                          st["failure_count"], st["pending_count"],
-                          st["successes"], st["failures"], st["pendings"]),
-                         (0, 0, 0, 0, [], [], []))
+        for body in ['{"objects":[]}', '{"more":false}', '{}']:
+            with self.subTest(body=body):
+                st = self.ok(self.post("org-alpha", body=body), 202)
+                self.assertEqual((st["total_count"], st["success_count"],
+                                  st["failure_count"], st["pending_count"],
+                                  st["successes"], st["failures"],
+                                  st["pendings"]),
+                                 (0, 0, 0, 0, [], [], []))
 
     def test_status_is_kept_and_read_back_identically(self):
         r = self.post("org-alpha", indicator(), malware())
