@@ -20,6 +20,9 @@ static const struct vg_cmd commands[] = {
 	{"group", "sharing groups and their members", vg_cmd_group},
 	{"audit", "show, verify and checkpoint the audit log", vg_cmd_audit},
 	{"watchlist", "import the UN and OFAC lists, list the lists", vg_cmd_watchlist},
+	{"screen", "screen travellers (PAXLST, CSV, JSON lines)", vg_cmd_screen},
+	{"match", "match one name against the watchlists", vg_cmd_match},
+	{"screening", "stored screening runs and hit dispositions", vg_cmd_screening},
 };
 
 static void usage(FILE *f)

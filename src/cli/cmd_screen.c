@@ -1,0 +1,175 @@
+/* vigil screen: screen a travel file (PAXLST, CSV or JSON lines) against
+ * the watchlists; the run is kept with its hits. */
+#include "cli.h"
+#include "vigil/error.h"
+#include "vigil/screening.h"
+
+#include <getopt.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char help[] =
+	"usage: vigil [--data DIR] screen [--list NAME]... [--threshold T]\n"
+	"                                 [--threads N] [--json] FILE\n\n"
+	"Screen every traveller of FILE (UN/EDIFACT PAXLST, CSV with the travel\n"
+	"header, or JSON lines: detected; '-' reads standard input) against the\n"
+	"watchlists in the store (all, or the --list ones). Prints each hit:\n"
+	"traveller, entry, list, score and the explanation. The run is kept\n"
+	"with its hits for analysts' dispositions ('vigil screening').\n\n"
+	"  --list NAME    screen against this list only (repeatable)\n"
+	"  --threshold T  the lowest score reported (default 0.70)\n"
+	"  --threads N    threads to screen on (default: one per core)\n"
+	"  --json         the run as JSON\n";
+
+int vg__cli_read_all(const char *path, char **out, size_t *len)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	struct vg_buf b;
+	char chunk[65536];
+	size_t n;
+	int rc = VG_OK;
+	if (!f)
+		return VG_EIO;
+	vg_buf_init(&b, (size_t)1 << 30);
+	while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		rc = vg_buf_append(&b, chunk, n);
+	if (f != stdin)
+		fclose(f);
+	if (rc) {
+		vg_buf_release(&b);
+		return rc;
+	}
+	*out = vg_buf_detach(&b, len);
+	return *out ? VG_OK : VG_ENOMEM;
+}
+
+static void print_table(const struct vg_travel_list *tl,
+			const struct vg_screen_result *r, int tty)
+{
+	struct vg_buf line;
+	vg_buf_init(&line, 0);
+	if (tty && r->n_hits)
+		printf("%-4s %-28s %-30s %-6s %-12s %s\n", "hit", "traveller",
+		       "entry", "list", "reference", "score");
+	for (size_t i = 0; i < r->n_hits; i++) {
+		const struct vg_screen_hit *h = &r->hits[i];
+		const struct vg_person *p = &tl->travellers[h->traveller].person;
+		vg_buf_reset(&line);
+		vg_match_explain_line(&h->ex, &line);
+		printf("%-4zu %-28.28s %-30.30s %-6s %-12s %.2f\n     %s\n", i + 1,
+		       p->n_names ? p->names[0].full : "?", h->entry->name,
+		       h->entry->list, h->entry->ref, h->score,
+		       line.data ? line.data : "");
+	}
+	vg_buf_release(&line);
+}
+
+int vg_cmd_screen(struct vg_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"list", required_argument, NULL, 'l'},
+		{"threshold", required_argument, NULL, 't'},
+		{"threads", required_argument, NULL, 'n'},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	const char *lists[32];
+	size_t n_lists = 0;
+	double threshold = VG_MATCH_DEFAULT_THRESHOLD;
+	int json = 0, threads = 0, c, rc;
+	char *end;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(help, stdout);
+			return VG_EXIT_OK;
+		case 'l':
+			if (n_lists == 32)
+				return vg_cli_usage("screen", "at most 32 --list");
+			lists[n_lists++] = optarg;
+			break;
+		case 't':
+			threshold = strtod(optarg, &end);
+			if (*end || threshold < 0 || threshold > 1)
+				return vg_cli_usage("screen", "--threshold takes a "
+							      "number from 0 to 1");
+			break;
+		case 'n':
+			threads = (int)strtol(optarg, &end, 10);
+			if (*end || threads < 1 || threads > 64)
+				return vg_cli_usage("screen", "--threads takes 1 to 64");
+			break;
+		case 'j':
+			json = 1;
+			break;
+		default:
+			return vg_cli_usage("screen", "unknown option");
+		}
+	}
+	if (argc - optind != 1)
+		return vg_cli_usage("screen", "give one FILE");
+	const char *path = argv[optind];
+	char *buf = NULL, err[600] = "", run[37] = "";
+	size_t len = 0;
+	if (vg__cli_read_all(path, &buf, &len))
+		return vg_cli_fail("cannot read '%s'", path);
+	if (sodium_init() < 0) {
+		free(buf);
+		return vg_cli_fail("libsodium cannot start");
+	}
+	struct vg_store *s;
+	struct vg_travel_list tl;
+	struct vg_screen_index x = {0};
+	struct vg_screen_result r = {0};
+	struct vg_actor a;
+	const char *format = "unknown";
+	vg_cli_actor(&a);
+	if ((rc = vg_cli_open_store(cli, 0, &s))) {
+		free(buf);
+		return rc;
+	}
+	rc = vg_screen_parse(buf, len, &tl, &format, err, sizeof(err));
+	if (!rc)
+		rc = vg_screen_load(s, NULL, lists, n_lists, &x);
+	if (!rc && !x.n)
+		snprintf(err, sizeof(err), "no watchlist entries%s: import a list "
+					   "with 'vigil watchlist import'",
+			 n_lists ? " in the lists named" : "");
+	if (!rc && x.n)
+		rc = vg_screen_run(&x, &tl, threshold, threads, &r);
+	if (!rc && x.n && !(rc = s->ops->begin(s))) {
+		rc = vg_screen_store(s, &a, path, format, &tl, &r, threshold, run);
+		rc = rc ? (s->ops->rollback(s), rc) : s->ops->commit(s);
+	}
+	if (!rc && x.n) {
+		if (json) {
+			struct vg_buf out;
+			vg_buf_init(&out, 0);
+			rc = vg_screen_json(run, format, &tl, &r, &out);
+			if (!rc)
+				puts(out.data);
+			vg_buf_release(&out);
+		} else {
+			for (size_t i = 0; i < tl.n_errors; i++)
+				printf("  error: %s\n", tl.errors[i].msg);
+			print_table(&tl, &r, isatty(1));
+			printf("%s: %zu travellers screened against %zu entries "
+			       "(%s), %zu hits at threshold %.2f; run %s\n",
+			       path, tl.n_travellers, x.n, format, r.n_hits,
+			       threshold, run);
+		}
+	}
+	int exit = rc ? vg_cli_fail("%s", err[0] ? err : vg_strerror(rc))
+	       : !x.n ? vg_cli_fail("%s", err)
+	       : tl.n_errors ? VG_EXIT_PARTIAL : VG_EXIT_OK;
+	vg_screen_result_release(&r);
+	vg_screen_index_release(&x);
+	vg_travel_list_release(&tl);
+	vg_store_close(s);
+	free(buf);
+	return exit;
+}

@@ -1,0 +1,553 @@
+/* Screening: watchlist entries (STIX identities with the watchlist
+ * extension) loaded under the caller's access rights into a match index;
+ * travel data parsed in any supported format; every traveller screened,
+ * on as many threads as asked; runs kept with their hits and the
+ * analysts' dispositions. */
+#include "service_int.h"
+#include "vigil/error.h"
+#include "vigil/paxlst.h"
+#include "vigil/screening.h"
+#include "vigil/stix.h"
+#include "vigil/timefmt.h"
+#include "vigil/wl_stix.h"
+
+#include <cjson/cJSON.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- loading --------------------------------------------------------- */
+
+struct loader {
+	struct vg_screen_index *x;
+	size_t cap;
+	const char *const *lists;
+	size_t n_lists;
+	int rc;
+};
+
+static int wanted(const struct loader *l, const char *list)
+{
+	if (!l->n_lists)
+		return 1;
+	for (size_t i = 0; i < l->n_lists; i++)
+		if (!strcmp(l->lists[i], list))
+			return 1;
+	return 0;
+}
+
+static int load_row(void *ud, const struct vg_row *r)
+{
+	struct loader *l = ud;
+	struct vg_screen_index *x = l->x;
+	if (r->revoked)
+		return 0; /* delisted */
+	cJSON *o = cJSON_ParseWithLength(r->json, r->json_len);
+	if (!o)
+		return 0;
+	if (x->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 1024;
+		struct vg_screen_entry *v = realloc(x->entries, cap * sizeof(*v));
+		if (!v) {
+			cJSON_Delete(o);
+			return VG_ENOMEM;
+		}
+		x->entries = v;
+		l->cap = cap;
+	}
+	struct vg_screen_entry *e = &x->entries[x->n];
+	struct vg_wl_ref ref;
+	memset(e, 0, sizeof(*e));
+	vg_person_init(&e->person);
+	int rc = vg_wl_stix_person(o, &e->person, &ref);
+	cJSON_Delete(o);
+	if (rc || !wanted(l, ref.list) || !e->person.n_names) {
+		vg_person_release(&e->person);
+		return rc == VG_ENOMEM ? rc : 0;
+	}
+	snprintf(e->id, sizeof(e->id), "%s", r->id);
+	snprintf(e->list, sizeof(e->list), "%s", ref.list);
+	snprintf(e->ref, sizeof(e->ref), "%s", ref.ref);
+	snprintf(e->name, sizeof(e->name), "%s", ref.name);
+	x->n++;
+	return 0;
+}
+
+int vg_screen_load(struct vg_store *s, const struct vg_principal *who,
+		   const char *const *lists, size_t n_lists,
+		   struct vg_screen_index *out)
+{
+	struct loader l = {.x = out, .lists = lists, .n_lists = n_lists};
+	const char *identity = "identity";
+	/* the latest version of each entry that who may read */
+	struct vg_query q = {.who = who, .types = &identity, .n_types = 1};
+	struct timespec t0, t1;
+	memset(out, 0, sizeof(*out));
+	int rc = s->ops->scan(s, &q, load_row, &l);
+	const struct vg_person **persons = NULL;
+	if (!rc && out->n) {
+		persons = malloc(out->n * sizeof(*persons));
+		if (!persons)
+			rc = VG_ENOMEM;
+	}
+	for (size_t i = 0; !rc && i < out->n; i++)
+		persons[i] = &out->entries[i].person;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (!rc)
+		rc = vg_match_index_build(persons, NULL, out->n, &out->ix);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	out->build_seconds = (double)(t1.tv_sec - t0.tv_sec) +
+			     (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	free(persons);
+	if (rc)
+		vg_screen_index_release(out);
+	return rc;
+}
+
+void vg_screen_index_release(struct vg_screen_index *x)
+{
+	vg_match_index_free(x->ix);
+	for (size_t i = 0; i < x->n; i++)
+		vg_person_release(&x->entries[i].person);
+	free(x->entries);
+	memset(x, 0, sizeof(*x));
+}
+
+/* ---- travel data ------------------------------------------------------- */
+
+/* Move every message's travellers and errors into one list. */
+static int paxlst_list(struct vg_paxlst *px, struct vg_travel_list *out)
+{
+	size_t nt = 0, ne = 0;
+	for (size_t m = 0; m < px->n_msgs; m++) {
+		nt += px->msgs[m].list.n_travellers;
+		ne += px->msgs[m].list.n_errors;
+	}
+	out->travellers = nt ? calloc(nt, sizeof(*out->travellers)) : NULL;
+	out->errors = ne ? calloc(ne, sizeof(*out->errors)) : NULL;
+	if ((nt && !out->travellers) || (ne && !out->errors))
+		return VG_ENOMEM;
+	for (size_t m = 0; m < px->n_msgs; m++) {
+		struct vg_travel_list *l = &px->msgs[m].list;
+		size_t base = out->n_travellers;
+		for (size_t i = 0; i < l->n_errors; i++) {
+			out->errors[out->n_errors] = l->errors[i];
+			if (l->errors[i].traveller != VG_TRAVEL_NO_RECORD)
+				out->errors[out->n_errors].traveller += base;
+			out->n_errors++;
+		}
+		memcpy(out->travellers + base, l->travellers,
+		       l->n_travellers * sizeof(*l->travellers));
+		out->n_travellers += l->n_travellers;
+		/* moved: the message no longer owns them */
+		free(l->travellers);
+		free(l->errors);
+		memset(l, 0, sizeof(*l));
+	}
+	return VG_OK;
+}
+
+int vg_screen_parse(const char *buf, size_t len, struct vg_travel_list *out,
+		    const char **format, char *err, size_t errlen)
+{
+	vg_travel_list_init(out);
+	switch (vg_travel_detect(buf, len)) {
+	case VG_TRAVEL_PAXLST: {
+		struct vg_paxlst px;
+		*format = "paxlst";
+		int rc = vg_paxlst_parse(buf, len, &px, err, errlen);
+		if (rc)
+			return rc;
+		rc = paxlst_list(&px, out);
+		vg_paxlst_release(&px);
+		return rc;
+	}
+	case VG_TRAVEL_CSV:
+		*format = "csv";
+		return vg_travel_parse_csv(buf, len, out, err, errlen);
+	case VG_TRAVEL_JSONL:
+		*format = "jsonl";
+		return vg_travel_parse_jsonl(buf, len, out, err, errlen);
+	case VG_TRAVEL_UNKNOWN:
+		break;
+	}
+	*format = "unknown";
+	snprintf(err, errlen, "the input is not PAXLST (UNA/UNB), CSV with the "
+			      "travel header, or JSON lines");
+	return VG_EINVAL;
+}
+
+/* ---- screening ------------------------------------------------------- */
+
+#define MAX_HITS_PER_TRAVELLER 10
+
+struct worker {
+	const struct vg_screen_index *x;
+	const struct vg_travel_list *tl;
+	double threshold;
+	size_t from, to;
+	struct vg_screen_hit *hits;
+	size_t n_hits, cap;
+	int rc;
+};
+
+static void *screen_part(void *arg)
+{
+	struct worker *w = arg;
+	struct vg_match_scratch *sc = NULL;
+	struct vg_match_hit h[MAX_HITS_PER_TRAVELLER];
+	w->rc = vg_match_scratch_new(w->x->ix, &sc);
+	for (size_t t = w->from; !w->rc && t < w->to; t++) {
+		size_t n = 0;
+		w->rc = vg_match_index_query(w->x->ix, sc, &w->tl->travellers[t].person,
+					     w->threshold, h,
+					     MAX_HITS_PER_TRAVELLER, &n);
+		for (size_t i = 0; !w->rc && i < n; i++) {
+			if (w->n_hits == w->cap) {
+				size_t cap = w->cap ? w->cap * 2 : 64;
+				struct vg_screen_hit *v =
+					realloc(w->hits, cap * sizeof(*v));
+				if (!v) {
+					w->rc = VG_ENOMEM;
+					break;
+				}
+				w->hits = v;
+				w->cap = cap;
+			}
+			struct vg_screen_hit *o = &w->hits[w->n_hits++];
+			o->traveller = t;
+			o->entry = &w->x->entries[h[i].entry];
+			o->score = h[i].score;
+			o->ex = h[i].ex;
+		}
+	}
+	vg_match_scratch_free(sc);
+	return NULL;
+}
+
+int vg_screen_run(const struct vg_screen_index *x,
+		  const struct vg_travel_list *tl, double threshold,
+		  int threads, struct vg_screen_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!x->ix || !tl->n_travellers)
+		return VG_OK;
+	if (threads <= 0)
+		threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (threads < 1)
+		threads = 1;
+	if ((size_t)threads > tl->n_travellers)
+		threads = (int)tl->n_travellers;
+	if (threads > 64)
+		threads = 64;
+	struct worker w[64];
+	pthread_t th[64];
+	size_t per = (tl->n_travellers + (size_t)threads - 1) / (size_t)threads;
+	int rc = VG_OK;
+	for (int i = 0; i < threads; i++) {
+		w[i] = (struct worker){.x = x, .tl = tl, .threshold = threshold,
+				       .from = (size_t)i * per};
+		w[i].to = w[i].from + per < tl->n_travellers ? w[i].from + per
+							     : tl->n_travellers;
+		if (i && pthread_create(&th[i], NULL, screen_part, &w[i]))
+			screen_part(&w[i]); /* no thread: do it here */
+		else if (!i)
+			th[0] = pthread_self();
+	}
+	screen_part(&w[0]);
+	for (int i = 1; i < threads; i++)
+		pthread_join(th[i], NULL);
+	size_t total = 0;
+	for (int i = 0; i < threads; i++) {
+		total += w[i].n_hits;
+		if (w[i].rc && !rc)
+			rc = w[i].rc;
+	}
+	if (!rc && total && !(out->hits = malloc(total * sizeof(*out->hits))))
+		rc = VG_ENOMEM;
+	/* parts are in traveller order, so the hits are too */
+	for (int i = 0; i < threads; i++) {
+		if (!rc)
+			memcpy(out->hits + out->n_hits, w[i].hits,
+			       w[i].n_hits * sizeof(*w[i].hits));
+		if (!rc)
+			out->n_hits += w[i].n_hits;
+		free(w[i].hits);
+	}
+	return rc;
+}
+
+void vg_screen_result_release(struct vg_screen_result *r)
+{
+	free(r->hits);
+	memset(r, 0, sizeof(*r));
+}
+
+/* ---- output ----------------------------------------------------------- */
+
+static int person_json(const struct vg_traveller *t, struct vg_buf *b)
+{
+	const struct vg_person *p = &t->person;
+	char date[16];
+	int rc = vg_buf_printf(b, "{\"line\":%zu,\"name\":", t->line);
+	if (!rc)
+		rc = vg_buf_json_str(b, p->n_names ? p->names[0].full : "");
+	if (!rc && p->n_dobs) {
+		vg_pdate_format(&p->dobs[0].from, date);
+		rc = vg_buf_printf(b, ",\"date_of_birth\":\"%s\"", date);
+	}
+	if (!rc && p->n_nationalities) {
+		rc = vg_buf_puts(b, ",\"nationality\":");
+		if (!rc)
+			rc = vg_buf_json_str(b, p->nationalities[0]);
+	}
+	if (!rc && p->n_docs) {
+		rc = vg_buf_puts(b, ",\"document\":");
+		if (!rc)
+			rc = vg_buf_json_str(b, p->docs[0].number);
+	}
+	if (!rc && t->flight) {
+		rc = vg_buf_puts(b, ",\"flight\":");
+		if (!rc)
+			rc = vg_buf_json_str(b, t->flight);
+	}
+	if (!rc)
+		rc = vg_buf_printf(b, ",\"role\":\"%s\",\"errors\":%zu}",
+				   vg_traveller_role_name(t->role), t->n_errors);
+	return rc;
+}
+
+static int travellers_json(const struct vg_travel_list *tl, struct vg_buf *b)
+{
+	int rc = vg_buf_putc(b, '[');
+	for (size_t i = 0; !rc && i < tl->n_travellers; i++) {
+		if (i)
+			rc = vg_buf_putc(b, ',');
+		if (!rc)
+			rc = person_json(&tl->travellers[i], b);
+	}
+	return rc ? rc : vg_buf_putc(b, ']');
+}
+
+static int hit_json(const struct vg_screen_hit *h, size_t n, int disposition,
+		    struct vg_buf *b)
+{
+	int rc = vg_buf_printf(b, "{\"hit\":%zu,\"traveller\":%zu,\"score\":%.4f,"
+				  "\"entry\":{\"id\":\"%s\",\"list\":",
+			       n, h->traveller, h->score, h->entry->id);
+	if (!rc)
+		rc = vg_buf_json_str(b, h->entry->list);
+	if (!rc)
+		rc = vg_buf_puts(b, ",\"reference_number\":");
+	if (!rc)
+		rc = vg_buf_json_str(b, h->entry->ref);
+	if (!rc)
+		rc = vg_buf_puts(b, ",\"name\":");
+	if (!rc)
+		rc = vg_buf_json_str(b, h->entry->name);
+	if (!rc)
+		rc = vg_buf_puts(b, "},\"explanation\":");
+	if (!rc)
+		rc = vg_match_explain_json(&h->ex, b);
+	if (!rc && disposition >= 0)
+		rc = vg_buf_printf(b, ",\"disposition\":\"%s\"",
+				   vg_disposition_name((enum vg_disposition)disposition));
+	return rc ? rc : vg_buf_putc(b, '}');
+}
+
+int vg_screen_json(const char *run_id, const char *format,
+		   const struct vg_travel_list *tl,
+		   const struct vg_screen_result *r, struct vg_buf *out)
+{
+	int rc = vg_buf_puts(out, "{");
+	if (!rc && run_id)
+		rc = vg_buf_printf(out, "\"run\":\"%s\",", run_id);
+	if (!rc)
+		rc = vg_buf_printf(out, "\"format\":\"%s\",\"travellers\":", format);
+	if (!rc)
+		rc = travellers_json(tl, out);
+	if (!rc)
+		rc = vg_buf_puts(out, ",\"errors\":[");
+	for (size_t i = 0; !rc && i < tl->n_errors; i++) {
+		if (i)
+			rc = vg_buf_putc(out, ',');
+		if (!rc)
+			rc = vg_buf_json_str(out, tl->errors[i].msg);
+	}
+	if (!rc)
+		rc = vg_buf_puts(out, "],\"hits\":[");
+	for (size_t i = 0; !rc && i < r->n_hits; i++) {
+		if (i)
+			rc = vg_buf_putc(out, ',');
+		if (!rc)
+			rc = hit_json(&r->hits[i], i + 1, run_id ? VG_DISP_OPEN : -1,
+				      out);
+	}
+	return rc ? rc : vg_buf_puts(out, "]}");
+}
+
+/* ---- runs and dispositions ------------------------------------------- */
+
+static const char *const disp_names[] = {"open", "confirmed", "false-positive",
+					 "needs-review"};
+
+int vg_disposition_parse(const char *s)
+{
+	for (int i = 1; i < 4; i++)
+		if (!strcmp(s, disp_names[i]))
+			return i;
+	return -1;
+}
+
+const char *vg_disposition_name(enum vg_disposition d)
+{
+	return (unsigned)d < 4 ? disp_names[d] : "?";
+}
+
+int vg_screen_store(struct vg_store *s, const struct vg_actor *a,
+		    const char *source, const char *format,
+		    const struct vg_travel_list *tl,
+		    const struct vg_screen_result *r, double threshold,
+		    char run_id[37])
+{
+	unsigned char rnd[16];
+	struct vg_buf trav, ex;
+	vg_buf_init(&trav, 0);
+	vg_buf_init(&ex, 0);
+	randombytes_buf(rnd, sizeof(rnd));
+	vg_uuid_v4(rnd, run_id);
+	int rc = travellers_json(tl, &trav);
+	struct vg_screen_run_row row = {
+		.id = run_id,
+		.created = vg__now_us(),
+		.actor = a->name,
+		.org = a->org,
+		.source = source ? source : "",
+		.format = format,
+		.travellers = (int64_t)tl->n_travellers,
+		.hits = (int64_t)r->n_hits,
+		.threshold = threshold,
+		.travellers_json = trav.data,
+	};
+	if (!rc)
+		rc = s->ops->hub->screen_run_add(s, &row);
+	for (size_t i = 0; !rc && i < r->n_hits; i++) {
+		const struct vg_screen_hit *h = &r->hits[i];
+		vg_buf_reset(&ex);
+		rc = vg_match_explain_json(&h->ex, &ex);
+		struct vg_screen_hit_row hr = {
+			.run = run_id,
+			.n = (int64_t)i + 1,
+			.traveller = (int64_t)h->traveller,
+			.entry = h->entry->id,
+			.list = h->entry->list,
+			.ref = h->entry->ref,
+			.score = h->score,
+			.explanation = ex.data,
+		};
+		if (!rc)
+			rc = s->ops->hub->screen_hit_add(s, &hr);
+	}
+	if (!rc) {
+		char detail[300];
+		snprintf(detail, sizeof(detail),
+			 "{\"run\":\"%s\",\"format\":\"%s\",\"travellers\":%zu,"
+			 "\"hits\":%zu,\"threshold\":%.2f}",
+			 run_id, format, tl->n_travellers, r->n_hits, threshold);
+		rc = vg__audit(s, a, "screen.run", source ? source : "", detail);
+	}
+	vg_buf_release(&trav);
+	vg_buf_release(&ex);
+	return rc;
+}
+
+int vg_screen_dispose(struct vg_store *s, const struct vg_actor *a,
+		      const char *run_id, int64_t hit, enum vg_disposition d,
+		      const char *note)
+{
+	int rc = s->ops->hub->screen_dispose(s, run_id, hit, a->org, (int)d,
+					     a->name, note, vg__now_us());
+	if (!rc) {
+		char detail[200], target[80];
+		snprintf(detail, sizeof(detail), "{\"hit\":%lld,\"disposition\":\"%s\"}",
+			 (long long)hit, vg_disposition_name(d));
+		snprintf(target, sizeof(target), "%s", run_id);
+		rc = vg__audit(s, a, "screen.dispose", target, detail);
+	}
+	return rc;
+}
+
+struct run_out {
+	struct vg_buf *b;
+	size_t n;
+};
+
+static int run_row(void *ud, const struct vg_screen_run_row *r)
+{
+	struct run_out *o = ud;
+	char t[VG_TIME_LEN];
+	vg_time_format_us(r->created, t);
+	int rc = vg_buf_printf(o->b, "{\"run\":\"%s\",\"created\":\"%s\",\"actor\":",
+			       r->id, t);
+	if (!rc)
+		rc = vg_buf_json_str(o->b, r->actor);
+	if (!rc)
+		rc = vg_buf_puts(o->b, ",\"source\":");
+	if (!rc)
+		rc = vg_buf_json_str(o->b, r->source);
+	if (!rc)
+		rc = vg_buf_printf(o->b, ",\"format\":\"%s\",\"threshold\":%.2f,"
+					 "\"travellers\":%s,\"hits\":[",
+				   r->format, r->threshold, r->travellers_json);
+	return rc;
+}
+
+static int hit_row(void *ud, const struct vg_screen_hit_row *h)
+{
+	struct run_out *o = ud;
+	int rc = vg_buf_printf(o->b, "%s{\"hit\":%lld,\"traveller\":%lld,"
+				     "\"score\":%.4f,\"entry\":{\"id\":\"%s\","
+				     "\"list\":",
+			       o->n++ ? "," : "", (long long)h->n,
+			       (long long)h->traveller, h->score, h->entry);
+	if (!rc)
+		rc = vg_buf_json_str(o->b, h->list);
+	if (!rc)
+		rc = vg_buf_puts(o->b, ",\"reference_number\":");
+	if (!rc)
+		rc = vg_buf_json_str(o->b, h->ref);
+	if (!rc)
+		rc = vg_buf_printf(o->b, "},\"explanation\":%s,\"disposition\":\"%s\"",
+				   h->explanation,
+				   vg_disposition_name((enum vg_disposition)h->disposition));
+	if (!rc && h->disposed_by) {
+		char t[VG_TIME_LEN];
+		vg_time_format_us(h->disposed_at, t);
+		rc = vg_buf_puts(o->b, ",\"disposed_by\":");
+		if (!rc)
+			rc = vg_buf_json_str(o->b, h->disposed_by);
+		if (!rc)
+			rc = vg_buf_printf(o->b, ",\"disposed_at\":\"%s\"", t);
+		if (!rc && h->note) {
+			rc = vg_buf_puts(o->b, ",\"note\":");
+			if (!rc)
+				rc = vg_buf_json_str(o->b, h->note);
+		}
+	}
+	return rc ? rc : vg_buf_putc(o->b, '}');
+}
+
+int vg_screen_run_json(struct vg_store *s, const struct vg_actor *a,
+		       const char *run_id, struct vg_buf *out)
+{
+	struct run_out o = {.b = out};
+	int rc = s->ops->hub->screen_run_get(s, run_id, a->org, run_row, hit_row,
+					     &o);
+	if (!rc)
+		rc = vg_buf_puts(out, "]}");
+	return rc;
+}
