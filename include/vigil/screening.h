@@ -131,4 +131,34 @@ int vg_screen_dispose(struct vg_store *s, const struct vg_actor *a,
 int vg_screen_run_json(struct vg_store *s, const struct vg_actor *a,
 		       const char *run_id, struct vg_buf *out);
 
+
+/* ---- for the server ---------------------------------------------------- */
+
+/* A shared index of every current watchlist entry, rebuilt when identity
+ * objects change (looked at most every two seconds). Callers take a
+ * reference and filter hits for the principal (vg_screen_visible). */
+struct vg_screen_cache;
+int vg_screen_cache_new(const char *location, struct vg_screen_cache **out);
+void vg_screen_cache_free(struct vg_screen_cache *c);
+
+struct vg_taxii;
+
+/* Screen body (any supported format) for the caller of t: the hits are
+ * those on entries the caller may read, of the named lists (none: all);
+ * the run is stored and audited (with the request's authentication and
+ * purpose) before out gets its JSON. VG_EINVAL with err for input that is
+ * not travel data; VG_EDENIED when the role may not screen. */
+int vg_screen_request(const struct vg_taxii *t, struct vg_screen_cache *c,
+		      const char *body, size_t len, const char *const *lists,
+		      size_t n_lists, double threshold, const char *source,
+		      struct vg_buf *out, char *err, size_t errlen);
+/* A stored run of the caller's organisation, audited. */
+int vg_screen_request_get(const struct vg_taxii *t, const char *run,
+			  struct vg_buf *out);
+/* Dispose of a hit: body {"disposition": "...", "note": "..."}; the role
+ * must allow writing. VG_EINVAL with err for a bad body. */
+int vg_screen_request_dispose(const struct vg_taxii *t, const char *run,
+			      int64_t hit, const char *body, size_t len,
+			      char *err, size_t errlen);
+
 #endif

@@ -51,7 +51,12 @@ struct vg_row {
 	size_t json_len;
 	int revoked;
 	int latest;
+	/* what the access rule needs (access.h) */
 	int64_t owner;
+	int scope;
+	int64_t grp;
+	int tlp;
+	int classification;
 };
 
 /* Return non-zero to stop the scan; that value is returned by the scan. */
@@ -123,6 +128,9 @@ struct vg_store_ops {
 	int (*delete_objects)(struct vg_store *s, const struct vg_query *q,
 			      int64_t *deleted);
 	int (*type_stats)(struct vg_store *s, vg_type_stats_cb cb, void *ud);
+	/* The newest date_added among versions of type (0 when none): tells
+	 * a cache built from them whether it is stale. */
+	int (*max_added)(struct vg_store *s, const char *type, int64_t *out);
 	/* Bytes the store occupies on disk. */
 	int (*size)(struct vg_store *s, int64_t *bytes);
 	/* Full consistency check; VG_ESTORE with the finding otherwise. */

@@ -9,6 +9,7 @@
 
 #include "vigil/buf.h"
 #include "vigil/hub.h"
+#include "vigil/screening.h"
 #include "vigil/server.h"
 #include "vigil/taxii.h"
 #include "vigil/writer.h"
@@ -28,6 +29,7 @@ struct vg_http {
 	const struct vg_server_conf *conf;
 	struct vg_writer *writer;
 	struct vg_hub_info hub;
+	struct vg_screen_cache *screen;
 	const char *level_ids[16];
 	atomic_int in_flight;
 	int tls;
@@ -65,6 +67,13 @@ enum MHD_Result vg__respond(struct req *r, unsigned status, const char *type,
  * JSON error outside TAXII). */
 enum MHD_Result vg__error(struct req *r, unsigned status, const char *title,
 			  const char *description);
+
+/* /api/v1/screen (screen_routes.c). */
+enum MHD_Result vg__screen_api(struct req *r);
+/* Map a service error to a response (routes.c). */
+enum MHD_Result vg__http_fail(struct req *r, int rc, const char *what);
+int vg__is_get(struct req *r);
+enum MHD_Result vg__method_not_allowed(struct req *r, const char *allow);
 
 /* Routing and handlers (routes.c). */
 enum MHD_Result vg__dispatch(struct req *r);

@@ -98,7 +98,7 @@ static int authenticate(struct req *r, enum MHD_Result *answered)
 
 /* ---- helpers ------------------------------------------------------- */
 
-static enum MHD_Result fail(struct req *r, int rc, const char *what)
+enum MHD_Result vg__http_fail(struct req *r, int rc, const char *what)
 {
 	switch (rc) {
 	case VG_ENOTFOUND:
@@ -158,7 +158,7 @@ static enum MHD_Result page(struct req *r, const struct vg_coll_view *c,
 		rc = vg_taxii_page(&r->t, c, kind, oid, &f, &out, &info, err,
 				   sizeof(err));
 	if (rc) {
-		ok = fail(r, rc, rc == VG_EDENIED ? "no read access to this collection"
+		ok = vg__http_fail(r, rc, rc == VG_EDENIED ? "no read access to this collection"
 			       : rc == VG_ENOTFOUND ? "no such object"
 						    : err);
 	} else {
@@ -196,12 +196,12 @@ static enum MHD_Result simple_json(struct req *r, int rc, struct vg_buf *b,
 		rc = vg_taxii_audit(&r->t, action, target, "{}");
 	if (rc) {
 		vg_buf_release(b);
-		return fail(r, rc, NULL);
+		return vg__http_fail(r, rc, NULL);
 	}
 	return vg__respond(r, MHD_HTTP_OK, TAXII_MEDIA, b, NULL);
 }
 
-static enum MHD_Result method_not_allowed(struct req *r, const char *allow)
+enum MHD_Result vg__method_not_allowed(struct req *r, const char *allow)
 {
 	struct vg_buf b;
 	vg_buf_init(&b, 0);
@@ -228,7 +228,7 @@ static int split_path(char *p, char **seg, int max)
 	return n;
 }
 
-static int is_get(struct req *r)
+int vg__is_get(struct req *r)
 {
 	return !strcmp(r->method, "GET") || !strcmp(r->method, "HEAD");
 }
@@ -243,8 +243,8 @@ static enum MHD_Result taxii(struct req *r)
 	vg_buf_init(&b, 0);
 	if (n == 0) {
 		r->route = R_DISCOVERY;
-		if (!is_get(r))
-			return method_not_allowed(r, "GET");
+		if (!vg__is_get(r))
+			return vg__method_not_allowed(r, "GET");
 		root_url(r, url, sizeof(url));
 		int rc = vg_buf_puts(&b, "{\"title\":");
 		if (!rc)
@@ -266,8 +266,8 @@ static enum MHD_Result taxii(struct req *r)
 		return vg__error(r, MHD_HTTP_NOT_FOUND, "not found", "no such API root");
 	if (n == 1) {
 		r->route = R_API_ROOT;
-		if (!is_get(r))
-			return method_not_allowed(r, "GET");
+		if (!vg__is_get(r))
+			return vg__method_not_allowed(r, "GET");
 		int rc = vg_buf_puts(&b, "{\"title\":");
 		if (!rc)
 			rc = vg_buf_json_str(&b, r->h->hub.name);
@@ -280,12 +280,12 @@ static enum MHD_Result taxii(struct req *r)
 	}
 	if (!strcmp(seg[1], "status") && n == 3) {
 		r->route = R_STATUS;
-		if (!is_get(r))
-			return method_not_allowed(r, "GET");
+		if (!vg__is_get(r))
+			return vg__method_not_allowed(r, "GET");
 		int rc = vg_taxii_status(&r->t, seg[2], &b);
 		if (rc) {
 			vg_buf_release(&b);
-			return fail(r, rc, "no such status");
+			return vg__http_fail(r, rc, "no such status");
 		}
 		return vg__respond(r, MHD_HTTP_OK, TAXII_MEDIA, &b, NULL);
 	}
@@ -293,8 +293,8 @@ static enum MHD_Result taxii(struct req *r)
 		return vg__error(r, MHD_HTTP_NOT_FOUND, "not found", "no such resource");
 	if (n == 2) {
 		r->route = R_COLLECTIONS;
-		if (!is_get(r))
-			return method_not_allowed(r, "GET");
+		if (!vg__is_get(r))
+			return vg__method_not_allowed(r, "GET");
 		int rc = vg_taxii_collections_json(&r->t, &b);
 		return simple_json(r, rc, &b, "collections.read", "");
 	}
@@ -302,40 +302,40 @@ static enum MHD_Result taxii(struct req *r)
 	int rc = vg_taxii_collection(&r->t, seg[2], &c);
 	if (n == 3) {
 		r->route = R_COLLECTION;
-		if (!is_get(r))
-			return method_not_allowed(r, "GET");
+		if (!vg__is_get(r))
+			return vg__method_not_allowed(r, "GET");
 		if (!rc)
 			rc = vg_taxii_collection_json(&c, &b);
 		if (rc == VG_ENOTFOUND) {
 			/* invisible and missing look the same, and both are read */
 			vg_taxii_audit(&r->t, "collection.read", seg[2],
 				       "{\"found\":false}");
-			return fail(r, rc, "no such collection");
+			return vg__http_fail(r, rc, "no such collection");
 		}
 		return simple_json(r, rc, &b, "collection.read", c.id);
 	}
 	if (rc) {
 		vg_taxii_audit(&r->t, "collection.read", seg[2], "{\"found\":false}");
-		return fail(r, rc, "no such collection");
+		return vg__http_fail(r, rc, "no such collection");
 	}
 	const unsigned page_args = VG_TF_ADDED_AFTER | VG_TF_LIMIT | VG_TF_NEXT;
 	const unsigned match_all = VG_TF_ID | VG_TF_TYPE | VG_TF_VERSION |
 				   VG_TF_SPEC_VERSION;
 	if (!strcmp(seg[3], "manifest") && n == 4) {
 		r->route = R_MANIFEST;
-		if (!is_get(r))
-			return method_not_allowed(r, "GET");
+		if (!vg__is_get(r))
+			return vg__method_not_allowed(r, "GET");
 		return page(r, &c, VG_PAGE_MANIFEST, NULL, page_args | match_all);
 	}
 	if (strcmp(seg[3], "objects"))
 		return vg__error(r, MHD_HTTP_NOT_FOUND, "not found", "no such resource");
 	if (n == 4) {
-		if (is_get(r)) {
+		if (vg__is_get(r)) {
 			r->route = R_OBJECTS_GET;
 			return page(r, &c, VG_PAGE_OBJECTS, NULL, page_args | match_all);
 		}
 		if (strcmp(r->method, "POST"))
-			return method_not_allowed(r, "GET, POST");
+			return vg__method_not_allowed(r, "GET, POST");
 		r->route = R_OBJECTS_POST;
 		const char *type = MHD_lookup_connection_value(
 			r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
@@ -356,7 +356,7 @@ static enum MHD_Result taxii(struct req *r)
 		}
 		if (rc) {
 			vg_buf_release(&b);
-			return fail(r, rc, NULL);
+			return vg__http_fail(r, rc, NULL);
 		}
 		vg__metrics_ingest(counts.accepted, counts.duplicates,
 				   counts.rejected);
@@ -364,13 +364,13 @@ static enum MHD_Result taxii(struct req *r)
 	}
 	const char *oid = seg[4];
 	if (n == 5) {
-		if (is_get(r)) {
+		if (vg__is_get(r)) {
 			r->route = R_OBJECT_GET;
 			return page(r, &c, VG_PAGE_OBJECT, oid,
 				    page_args | VG_TF_VERSION | VG_TF_SPEC_VERSION);
 		}
 		if (strcmp(r->method, "DELETE"))
-			return method_not_allowed(r, "GET, DELETE");
+			return vg__method_not_allowed(r, "GET, DELETE");
 		r->route = R_OBJECT_DELETE;
 		struct vg_taxii_filter f = {0};
 		rc = parse_filter(r, &f, VG_TF_VERSION | VG_TF_SPEC_VERSION, err,
@@ -381,7 +381,7 @@ static enum MHD_Result taxii(struct req *r)
 			rc = vg_taxii_delete(&r->t, &c, oid, &f);
 		vg_taxii_filter_release(&f);
 		if (rc)
-			return fail(r, rc, rc == VG_ENOTFOUND ? "no such object"
+			return vg__http_fail(r, rc, rc == VG_ENOTFOUND ? "no such object"
 					 : rc == VG_EDENIED
 						 ? "only the owning organisation may "
 						   "delete this object"
@@ -390,8 +390,8 @@ static enum MHD_Result taxii(struct req *r)
 	}
 	if (n == 6 && !strcmp(seg[5], "versions")) {
 		r->route = R_VERSIONS;
-		if (!is_get(r))
-			return method_not_allowed(r, "GET");
+		if (!vg__is_get(r))
+			return vg__method_not_allowed(r, "GET");
 		return page(r, &c, VG_PAGE_VERSIONS, oid,
 			    page_args | VG_TF_SPEC_VERSION);
 	}
@@ -440,8 +440,8 @@ static enum MHD_Result audit_api(struct req *r)
 	struct vg_buf b;
 	const char *v;
 	r->route = R_AUDIT;
-	if (!is_get(r))
-		return method_not_allowed(r, "GET");
+	if (!vg__is_get(r))
+		return vg__method_not_allowed(r, "GET");
 	if (!vg_role_allows(r->sess.p.role, VG_ACT_AUDIT))
 		return vg__error(r, MHD_HTTP_FORBIDDEN, "forbidden",
 				 "the audit log is for the auditor role");
@@ -480,7 +480,7 @@ static enum MHD_Result audit_api(struct req *r)
 				   o.n == f.limit ? "true" : "false");
 	if (rc) {
 		vg_buf_release(&b);
-		return fail(r, rc, NULL);
+		return vg__http_fail(r, rc, NULL);
 	}
 	return vg__respond(r, MHD_HTTP_OK, "application/json", &b, NULL);
 }
@@ -516,7 +516,7 @@ enum MHD_Result vg__dispatch(struct req *r)
 		.n_levels = r->h->hub.n_levels,
 		.auth_key = r->key_id[0] ? r->key_id : NULL,
 	};
-	if (r->h->conf->purpose_required && is_get(r) && (!purpose || !*purpose))
+	if (r->h->conf->purpose_required && vg__is_get(r) && (!purpose || !*purpose))
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "purpose required",
 				 "this hub requires an X-Vigil-Purpose header on "
 				 "every read");
@@ -533,7 +533,7 @@ enum MHD_Result vg__dispatch(struct req *r)
 			rc = vg_taxii_audit(&r->t, "metrics.read", "", "{}");
 		if (rc) {
 			vg_buf_release(&b);
-			return fail(r, rc, NULL);
+			return vg__http_fail(r, rc, NULL);
 		}
 		return vg__respond(r, MHD_HTTP_OK,
 				   "text/plain; version=0.0.4; charset=utf-8", &b,
@@ -541,6 +541,9 @@ enum MHD_Result vg__dispatch(struct req *r)
 	}
 	if (!strcmp(r->path, "/api/v1/audit") || !strcmp(r->path, "/api/v1/audit/"))
 		return audit_api(r);
+	if (!strncmp(r->path, "/api/v1/screen", 14) &&
+	    (!r->path[14] || r->path[14] == '/'))
+		return vg__screen_api(r);
 	if (r->taxii) {
 		const char *accept = MHD_lookup_connection_value(
 			r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);

@@ -250,6 +250,8 @@ int vg_serve(const struct vg_server_conf *c)
 		goto out;
 	}
 	rc = vg_writer_start(c->data, 512, &h.writer);
+	if (!rc)
+		rc = vg_screen_cache_new(c->data, &h.screen);
 	if (rc)
 		goto out;
 	/* signals are taken by sigwait below, never by the worker threads */
@@ -309,6 +311,7 @@ out:
 	if (d)
 		MHD_stop_daemon(d);
 	vg_writer_stop(h.writer);
+	vg_screen_cache_free(h.screen);
 	close_stores();
 	free(cert);
 	if (key) {

@@ -73,6 +73,13 @@ static int load_row(void *ud, const struct vg_row *r)
 	snprintf(e->list, sizeof(e->list), "%s", ref.list);
 	snprintf(e->ref, sizeof(e->ref), "%s", ref.ref);
 	snprintf(e->name, sizeof(e->name), "%s", ref.name);
+	e->meta = (struct vg_access_meta){
+		.owner = r->owner,
+		.scope = (enum vg_scope)r->scope,
+		.group = r->grp,
+		.tlp = r->tlp,
+		.classification = r->classification,
+	};
 	x->n++;
 	return 0;
 }

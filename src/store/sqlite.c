@@ -386,7 +386,7 @@ static void bind_params(sqlite3_stmt *st, const struct params *p)
 #define ROW_COLS                                                             \
 	"o.date_added, o.id, o.type, o.version, COALESCE(o.modified,"        \
 	" o.created), o.spec_version, o.collection, o.json, o.revoked,"      \
-	" o.latest, o.owner"
+	" o.latest, o.owner, o.scope, o.grp, o.tlp, o.classification"
 
 static int sq_scan(struct vg_store *s, const struct vg_query *qy,
 		   vg_row_cb cb, void *ud)
@@ -427,6 +427,10 @@ static int sq_scan(struct vg_store *s, const struct vg_query *qy,
 			.revoked = sqlite3_column_int(st, 8),
 			.latest = sqlite3_column_int(st, 9),
 			.owner = sqlite3_column_int64(st, 10),
+			.scope = sqlite3_column_int(st, 11),
+			.grp = sqlite3_column_int64(st, 12),
+			.tlp = sqlite3_column_int(st, 13),
+			.classification = sqlite3_column_int(st, 14),
 		};
 		rc = cb(ud, &r);
 		if (rc)
@@ -530,6 +534,23 @@ static int sq_type_stats(struct vg_store *s, vg_type_stats_cb cb, void *ud)
 	return rc;
 }
 
+static int sq_max_added(struct vg_store *s, const char *type, int64_t *out)
+{
+	sq_t *q = vg__sq(s);
+	sqlite3_stmt *st = NULL;
+	int rc = vg__sq_prepare(q, &st, "SELECT COALESCE(MAX(date_added), 0)"
+					" FROM objects WHERE type = ?1");
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	else
+		rc = vg__sq_fail(q, "max date_added");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int sq_size(struct vg_store *s, int64_t *bytes)
 {
 	sq_t *q = vg__sq(s);
@@ -600,6 +621,7 @@ const struct vg_store_ops vg_store_sqlite = {
 	.delete_objects = sq_delete,
 	.type_stats = sq_type_stats,
 	.size = sq_size,
+	.max_added = sq_max_added,
 	.check = sq_check,
 	.errmsg = sq_errmsg,
 	.hub = &vg__sqlite_hub_ops,
