@@ -60,6 +60,8 @@ struct vg_hub_info {
 	char levels[16][80];       /* classification marking ids, lowest first */
 	size_t n_levels;
 	char level_names[16][64];
+	const char *level_ptrs[16]; /* levels[i], for vg_ingest_opts */
+	char target[40];            /* the collection vg_hub_target chose */
 };
 
 /* Read the hub's settings; VG_ENOTFOUND when the store holds no hub. */

@@ -77,3 +77,26 @@ void vg_cli_json_str(const char *s)
 		fputs("null", stdout);
 	vg_buf_release(&b);
 }
+
+int vg_cli_help(int argc, char **argv, const char *help, int *exit)
+{
+	if (argc >= 2 && !vg_cli_wants_help(argc, argv))
+		return 0;
+	fputs(help, argc < 2 ? stderr : stdout);
+	*exit = argc < 2 ? VG_EXIT_USAGE : VG_EXIT_OK;
+	return 1;
+}
+
+int vg_cli_open_as(struct vg_cli *cli, struct vg_store **s, struct vg_actor *a)
+{
+	vg_cli_actor(a);
+	return vg_cli_open_store(cli, 0, s);
+}
+
+int vg_cli_done(struct vg_store *s, int rc, const char *err)
+{
+	vg_store_close(s);
+	if (rc)
+		return vg_cli_fail("%s", err && err[0] ? err : vg_strerror(rc));
+	return VG_EXIT_OK;
+}

@@ -35,6 +35,14 @@ void vg_cli_actor(struct vg_actor *a);
 void vg_cli_json_str(const char *s);
 /* 1 when argv (argc) holds --help or -h. */
 int vg_cli_wants_help(int argc, char **argv);
+/* For commands with verbs: with no verb (usage on stderr, *exit 2) or
+ * --help (on stdout, *exit 0) print help and return 1; else 0. */
+int vg_cli_help(int argc, char **argv, const char *help, int *exit);
+/* Open the store and name the CLI's actor; 0 or an exit code. */
+int vg_cli_open_as(struct vg_cli *cli, struct vg_store **s,
+		   struct vg_actor *a);
+/* Close s and turn rc (and err, when set) into the exit code. */
+int vg_cli_done(struct vg_store *s, int rc, const char *err);
 
 int vg_cmd_init(struct vg_cli *cli, int argc, char **argv);
 int vg_cmd_import(struct vg_cli *cli, int argc, char **argv);

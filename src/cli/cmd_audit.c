@@ -62,10 +62,8 @@ int vg_cmd_audit(struct vg_cli *cli, int argc, char **argv)
 	struct vg_audit_filter f = {0};
 	int json = 0, c, rc;
 	char err[512] = "";
-	if (argc < 2 || vg_cli_wants_help(argc, argv)) {
-		fputs(help, argc < 2 ? stderr : stdout);
-		return argc < 2 ? VG_EXIT_USAGE : VG_EXIT_OK;
-	}
+	if (vg_cli_help(argc, argv, help, &rc))
+		return rc;
 	const char *verb = argv[1];
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -88,9 +86,8 @@ int vg_cmd_audit(struct vg_cli *cli, int argc, char **argv)
 		return vg_cli_fail("libsodium cannot start");
 	struct vg_store *s;
 	struct vg_actor a;
-	if ((rc = vg_cli_open_store(cli, 0, &s)))
+	if ((rc = vg_cli_open_as(cli, &s, &a)))
 		return rc;
-	vg_cli_actor(&a);
 	int exit = VG_EXIT_OK;
 	if (show) {
 		/* reading the log is itself on record */

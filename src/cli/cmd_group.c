@@ -34,10 +34,8 @@ int vg_cmd_group(struct vg_cli *cli, int argc, char **argv)
 {
 	char err[512] = "";
 	int rc;
-	if (argc < 2 || vg_cli_wants_help(argc, argv)) {
-		fputs(help, argc < 2 ? stderr : stdout);
-		return argc < 2 ? VG_EXIT_USAGE : VG_EXIT_OK;
-	}
+	if (vg_cli_help(argc, argv, help, &rc))
+		return rc;
 	int add = !strcmp(argv[1], "add") && argc == 3;
 	int member = !strcmp(argv[1], "member") && argc == 5 &&
 		     (!strcmp(argv[2], "add") || !strcmp(argv[2], "remove"));
@@ -48,9 +46,8 @@ int vg_cmd_group(struct vg_cli *cli, int argc, char **argv)
 					     "add|remove GROUP ORG' or 'list'");
 	struct vg_store *s;
 	struct vg_actor a;
-	if ((rc = vg_cli_open_store(cli, 0, &s)))
+	if ((rc = vg_cli_open_as(cli, &s, &a)))
 		return rc;
-	vg_cli_actor(&a);
 	if (add) {
 		rc = vg_group_add(s, &a, argv[2], err, sizeof(err));
 		if (!rc)
@@ -69,8 +66,5 @@ int vg_cmd_group(struct vg_cli *cli, int argc, char **argv)
 		if (json)
 			puts("]}");
 	}
-	vg_store_close(s);
-	if (rc)
-		return vg_cli_fail("%s", err[0] ? err : vg_strerror(rc));
-	return VG_EXIT_OK;
+	return vg_cli_done(s, rc, err);
 }

@@ -54,17 +54,6 @@ static void progress(void *ud, size_t objects, uint64_t bytes)
 		objects, bytes / 1e6, objects / (t - c->started));
 }
 
-static void json_str(const char *s)
-{
-	struct vg_buf b;
-	vg_buf_init(&b, 0);
-	if (s && !vg_buf_json_str(&b, s))
-		fputs(b.data, stdout);
-	else
-		fputs("null", stdout);
-	vg_buf_release(&b);
-}
-
 static int on_result(void *ud, const struct vg_ingest_result *r)
 {
 	struct ctx *c = ud;
@@ -73,9 +62,9 @@ static int on_result(void *ud, const struct vg_ingest_result *r)
 	if (c->json) {
 		printf("%s{\"index\":%zu,\"id\":", c->n_rejections++ ? "," : "",
 		       r->index);
-		json_str(r->id);
+		vg_cli_json_str(r->id);
 		fputs(",\"error\":", stdout);
-		json_str(r->message);
+		vg_cli_json_str(r->message);
 		putchar('}');
 	} else {
 		if (c->tty && c->last > 0)
@@ -97,7 +86,7 @@ static int import_one(struct vg_store *s, struct ctx *c,
 	c->n_rejections = 0;
 	if (c->json) {
 		fputs("{\"file\":", stdout);
-		json_str(c->file);
+		vg_cli_json_str(c->file);
 		fputs(",\"rejections\":[", stdout);
 	}
 	if (fd < 0) {
@@ -125,7 +114,7 @@ static int import_one(struct vg_store *s, struct ctx *c,
 		printf("],\"accepted\":%zu,\"duplicates\":%zu,\"rejected\":%zu,"
 		       "\"error\":",
 		       n.accepted, n.duplicates, n.rejected);
-		json_str(rc ? err : NULL);
+		vg_cli_json_str(rc ? err : NULL);
 		putchar('}');
 	} else if (rc) {
 		printf("%s: not imported, nothing changed: %s\n", c->file, err);

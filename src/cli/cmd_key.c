@@ -49,10 +49,8 @@ int vg_cmd_key(struct vg_cli *cli, int argc, char **argv)
 	const char *user = NULL;
 	int days = 0, json = 0, c, rc;
 	char err[512] = "", key[VG_KEY_TEXT_LEN];
-	if (argc < 2 || vg_cli_wants_help(argc, argv)) {
-		fputs(help, argc < 2 ? stderr : stdout);
-		return argc < 2 ? VG_EXIT_USAGE : VG_EXIT_OK;
-	}
+	if (vg_cli_help(argc, argv, help, &rc))
+		return rc;
 	const char *verb = argv[1];
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -80,9 +78,8 @@ int vg_cmd_key(struct vg_cli *cli, int argc, char **argv)
 		return vg_cli_fail("libsodium cannot start");
 	struct vg_store *s;
 	struct vg_actor a;
-	if ((rc = vg_cli_open_store(cli, 0, &s)))
+	if ((rc = vg_cli_open_as(cli, &s, &a)))
 		return rc;
-	vg_cli_actor(&a);
 	if (is_new) {
 		rc = vg_key_new(s, &a, user, days, key, err, sizeof(err));
 		if (!rc && json)
@@ -103,8 +100,5 @@ int vg_cmd_key(struct vg_cli *cli, int argc, char **argv)
 		if (json)
 			puts("]}");
 	}
-	vg_store_close(s);
-	if (rc)
-		return vg_cli_fail("%s", err[0] ? err : vg_strerror(rc));
-	return VG_EXIT_OK;
+	return vg_cli_done(s, rc, err);
 }

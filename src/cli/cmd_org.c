@@ -36,17 +36,14 @@ int vg_cmd_org(struct vg_cli *cli, int argc, char **argv)
 	struct vg_actor a;
 	char err[512] = "";
 	int rc;
-	if (argc < 2 || vg_cli_wants_help(argc, argv)) {
-		fputs(help, argc < 2 ? stderr : stdout);
-		return argc < 2 ? VG_EXIT_USAGE : VG_EXIT_OK;
-	}
+	if (vg_cli_help(argc, argv, help, &rc))
+		return rc;
 	int add = !strcmp(argv[1], "add"), list = !strcmp(argv[1], "list");
 	int json = list && argc == 3 && !strcmp(argv[2], "--json");
 	if (!(add && argc == 3) && !(list && (argc == 2 || json)))
 		return vg_cli_usage("org", "expected 'add NAME' or 'list [--json]'");
-	if ((rc = vg_cli_open_store(cli, 0, &s)))
+	if ((rc = vg_cli_open_as(cli, &s, &a)))
 		return rc;
-	vg_cli_actor(&a);
 	if (add) {
 		rc = vg_org_add(s, &a, argv[2], err, sizeof(err));
 		if (!rc)
@@ -58,8 +55,5 @@ int vg_cmd_org(struct vg_cli *cli, int argc, char **argv)
 		if (json)
 			puts("]}");
 	}
-	vg_store_close(s);
-	if (rc)
-		return vg_cli_fail("%s", err[0] ? err : vg_strerror(rc));
-	return VG_EXIT_OK;
+	return vg_cli_done(s, rc, err);
 }

@@ -19,10 +19,8 @@ int vg_cmd_screening(struct vg_cli *cli, int argc, char **argv)
 	struct vg_store *s;
 	struct vg_actor a;
 	int rc;
-	if (argc < 2 || vg_cli_wants_help(argc, argv)) {
-		fputs(help, argc < 2 ? stderr : stdout);
-		return argc < 2 ? VG_EXIT_USAGE : VG_EXIT_OK;
-	}
+	if (vg_cli_help(argc, argv, help, &rc))
+		return rc;
 	int show = !strcmp(argv[1], "show") && argc == 3;
 	int dispose = !strcmp(argv[1], "dispose") &&
 		      (argc == 5 || (argc == 7 && !strcmp(argv[5], "--note")));
@@ -36,9 +34,8 @@ int vg_cmd_screening(struct vg_cli *cli, int argc, char **argv)
 		return vg_cli_usage("screening", "HIT is a hit number and "
 						 "DISPOSITION one of confirmed, "
 						 "false-positive, needs-review");
-	if ((rc = vg_cli_open_store(cli, 0, &s)))
+	if ((rc = vg_cli_open_as(cli, &s, &a)))
 		return rc;
-	vg_cli_actor(&a);
 	if (show) {
 		struct vg_buf b;
 		vg_buf_init(&b, 0);

@@ -50,10 +50,8 @@ int vg_cmd_user(struct vg_cli *cli, int argc, char **argv)
 	const char *org = NULL, *role = NULL, *clearance = NULL;
 	int json = 0, c, rc;
 	char err[512] = "";
-	if (argc < 2 || vg_cli_wants_help(argc, argv)) {
-		fputs(help, argc < 2 ? stderr : stdout);
-		return argc < 2 ? VG_EXIT_USAGE : VG_EXIT_OK;
-	}
+	if (vg_cli_help(argc, argv, help, &rc))
+		return rc;
 	const char *verb = argv[1];
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -74,9 +72,8 @@ int vg_cmd_user(struct vg_cli *cli, int argc, char **argv)
 		return vg_cli_usage("user", "expected add, list or disable");
 	struct vg_store *s;
 	struct vg_actor a;
-	if ((rc = vg_cli_open_store(cli, 0, &s)))
+	if ((rc = vg_cli_open_as(cli, &s, &a)))
 		return rc;
-	vg_cli_actor(&a);
 	if (add) {
 		rc = vg_user_add(s, &a, argv[optind], org, role, clearance, err,
 				 sizeof(err));
@@ -95,8 +92,5 @@ int vg_cmd_user(struct vg_cli *cli, int argc, char **argv)
 		if (json)
 			puts("]}");
 	}
-	vg_store_close(s);
-	if (rc)
-		return vg_cli_fail("%s", err[0] ? err : vg_strerror(rc));
-	return VG_EXIT_OK;
+	return vg_cli_done(s, rc, err);
 }

@@ -51,10 +51,8 @@ int vg_cmd_watchlist(struct vg_cli *cli, int argc, char **argv)
 	const char *format = NULL, *list = NULL, *collection = NULL;
 	int json = 0, c, rc;
 	char err[600] = "";
-	if (argc < 2 || vg_cli_wants_help(argc, argv)) {
-		fputs(help, argc < 2 ? stderr : stdout);
-		return argc < 2 ? VG_EXIT_USAGE : VG_EXIT_OK;
-	}
+	if (vg_cli_help(argc, argv, help, &rc))
+		return rc;
 	const char *verb = argv[1];
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -77,9 +75,8 @@ int vg_cmd_watchlist(struct vg_cli *cli, int argc, char **argv)
 		return vg_cli_usage("watchlist", "--list takes 1-30 of a-z 0-9 - _");
 	struct vg_store *s;
 	struct vg_actor a;
-	if ((rc = vg_cli_open_store(cli, 0, &s)))
+	if ((rc = vg_cli_open_as(cli, &s, &a)))
 		return rc;
-	vg_cli_actor(&a);
 	if (import) {
 		struct vg_wl_import_result r;
 		rc = vg_watchlist_import(s, &a, format, argv[optind], list,
@@ -110,8 +107,5 @@ int vg_cmd_watchlist(struct vg_cli *cli, int argc, char **argv)
 		if (json)
 			puts("]}");
 	}
-	vg_store_close(s);
-	if (rc)
-		return vg_cli_fail("%s", err[0] ? err : vg_strerror(rc));
-	return VG_EXIT_OK;
+	return vg_cli_done(s, rc, err);
 }

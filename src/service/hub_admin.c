@@ -157,8 +157,7 @@ static int take_target(void *ud, const struct vg_collection *c)
 int vg_hub_target(struct vg_store *s, const char *collection,
 		  struct vg_ingest_opts *o, struct vg_hub_info *hub)
 {
-	static _Thread_local struct target t;
-	static _Thread_local const char *levels[16];
+	struct target t;
 	char org[32];
 	int rc = s->ops->hub->collection_find(s, collection, take_target, &t);
 	if (!rc)
@@ -168,13 +167,14 @@ int vg_hub_target(struct vg_store *s, const char *collection,
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < hub->n_levels; i++)
-		levels[i] = hub->levels[i];
+		hub->level_ptrs[i] = hub->levels[i];
+	snprintf(hub->target, sizeof(hub->target), "%s", t.id);
 	memset(o, 0, sizeof(*o));
-	o->collection = t.id;
+	o->collection = hub->target;
 	o->scope = t.scope;
 	o->grp = t.grp;
 	o->owner = t.org ? t.org : strtoll(org, NULL, 10);
-	o->level_markings = levels;
+	o->level_markings = hub->level_ptrs;
 	o->n_levels = hub->n_levels;
 	return VG_OK;
 }
