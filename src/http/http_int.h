@@ -30,7 +30,6 @@ struct vg_http {
 	struct vg_writer *writer;
 	struct vg_hub_info hub;
 	struct vg_screen_cache *screen;
-	const char *level_ids[16];
 	atomic_int in_flight;
 	int tls;
 };

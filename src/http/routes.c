@@ -512,7 +512,7 @@ enum MHD_Result vg__dispatch(struct req *r)
 		.actor = &r->actor,
 		.secret = r->h->hub.secret,
 		.status_ttl_us = (int64_t)r->h->conf->status_ttl_hours * 3600000000LL,
-		.level_markings = r->h->level_ids,
+		.level_markings = r->h->hub.level_ptrs,
 		.n_levels = r->h->hub.n_levels,
 		.auth_key = r->key_id[0] ? r->key_id : NULL,
 	};

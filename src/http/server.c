@@ -212,8 +212,6 @@ static int load_hub(struct vg_http *h)
 		return rc;
 	rc = vg_hub_info(s, &h->hub);
 	vg_store_close(s);
-	for (size_t i = 0; i < h->hub.n_levels; i++)
-		h->level_ids[i] = h->hub.levels[i];
 	return rc;
 }
 

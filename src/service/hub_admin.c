@@ -133,6 +133,7 @@ int vg_hub_info(struct vg_store *s, struct vg_hub_info *out)
 		snprintf(out->level_names[i], sizeof(out->level_names[i]), "%s", t);
 		if (get_setting(s, key, out->levels[i], sizeof(out->levels[i])))
 			break;
+		out->level_ptrs[i] = out->levels[i];
 		out->n_levels = i + 1;
 	}
 	return VG_OK;
@@ -166,8 +167,6 @@ int vg_hub_target(struct vg_store *s, const char *collection,
 		rc = get_setting(s, VG_HUB_ORG, org, sizeof(org));
 	if (rc)
 		return rc;
-	for (size_t i = 0; i < hub->n_levels; i++)
-		hub->level_ptrs[i] = hub->levels[i];
 	snprintf(hub->target, sizeof(hub->target), "%s", t.id);
 	memset(o, 0, sizeof(*o));
 	o->collection = hub->target;
