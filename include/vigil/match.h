@@ -67,6 +67,11 @@ struct vg_name_token {
 	uint8_t flags; /* VG_TOK_* */
 	uint8_t group; /* very common name group (1 = Muhammad...), 0 none */
 	float weight;  /* evidence weight 0..1 (docs/matching.md) */
+	/* letter signatures, for a cheap lower bound of the weighted
+	 * distance: confusable classes present once / twice (bits 0-31 /
+	 * 32-63), and raw letters present */
+	uint64_t cmask;
+	uint32_t lmask;
 };
 
 /* A normalised name: tokens in the order written. */
@@ -114,8 +119,8 @@ size_t vg_name_skeleton(const char *tok, size_t len, char *out, size_t cap);
 
 /* A metaphone-like phonetic key of one lowercase ASCII token: digraphs
  * (ph, sh, ch, kh, th, ...) folded, consonants folded into classes (b/p,
- * c/g/k/q, d/t, f/v/w, s/z/x), vowels dropped after the first letter,
- * repeats collapsed. Writes at most cap-1 bytes and a NUL; returns length. */
+ * c/g/k/q, d/t, f/v/w, s/z, j/ch/sh), vowels dropped after the first
+ * letter, repeats collapsed. Writes at most cap-1 bytes and a NUL; returns length. */
 size_t vg_name_phonetic(const char *tok, size_t len, char *out, size_t cap);
 
 /* ------------------------------------------------------------------ */
@@ -304,9 +309,10 @@ int vg_match_index_query(const struct vg_match_index *ix,
 			 double threshold, struct vg_match_hit *hits,
 			 size_t max_hits, size_t *n_hits);
 
-/* Statistics of the last query on s (for benchmarks): candidate names
- * looked at and names fully scored. */
+/* Statistics of the last query on s (for benchmarks): names the keys
+ * reached, candidate names kept, entries fully scored (any may be NULL). */
 void vg_match_scratch_stats(const struct vg_match_scratch *s,
-			    size_t *candidates, size_t *scored);
+			    size_t *touched, size_t *candidates,
+			    size_t *scored);
 
 #endif

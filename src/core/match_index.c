@@ -9,23 +9,34 @@
 #include <string.h>
 
 /* Key kinds, and the share of a token's weight a hit on each earns. */
-enum { K_TEXT = 1, K_GROUP, K_SKEL, K_PHON, K_SKDEL };
+enum { K_TEXT = 1, K_GROUP, K_SKEL, K_PHON, K_DEL, K_SKDEL, K_WEAK, K_PAIR };
 #define CREDIT_TEXT 1.0f
 #define CREDIT_SKEL 0.9f
 #define CREDIT_PHON 0.7f
-#define CREDIT_SKDEL 0.6f
-/* A name becomes a candidate when the keys explain this share of the
- * query's or of its own weight: the name score needs much more. */
-#define CAND_GATE 0.45f
+#define CREDIT_DEL 0.6f
+/* A name becomes a candidate when the tokens its keys found would cover
+ * this share of the query or of the name, counting every token the keys
+ * did not find as unmatched: the name score needs 0.70 of the shorter
+ * name, and fuzzy matches the keys miss (Pulin / Putin) make up the
+ * difference. */
+#define CAND_GATE 0.7f
 /* At most this many candidate names are scored, best key evidence first. */
-#define CAND_MAX 64
-#define MIN_SKDEL_SKEL 4 /* skeletons shorter than this get no deletions */
+#define CAND_MAX 96
+#define MIN_DEL_LEN 4 /* tokens shorter than this get no deletion keys */
+#define MIN_SKDEL_SKEL 3 /* nor skeletons shorter than this */
+/* A key list longer than this is not walked (see candidates); for the
+ * looser keys (phonetic, deletions), which collide more, the bar is
+ * lower. */
+#define LONG_POSTING 256
+#define LONG_POSTING_LOOSE 48
 
 struct iname {
 	uint32_t entry;
 	uint32_t tok; /* first token in ix->tok */
 	uint32_t n;   /* tokens */
-	float weight; /* sum of its content tokens' weights */
+	float miss;   /* sum of its content tokens' miss weights */
+	uint64_t sig; /* a bit per text, group, skeleton and phonetic key of
+			 its tokens: has_key looks in only when it is set */
 };
 
 struct ientry {
@@ -53,7 +64,8 @@ struct vg_match_index {
 
 struct vg__cand {
 	uint32_t name;
-	float pre;
+	float pre;  /* key coverage */
+	float miss; /* the name's miss weight: its length */
 };
 
 /* ---- keys ------------------------------------------------------- */
@@ -72,36 +84,57 @@ static uint64_t key_of(int kind, const char *s, size_t len, uint64_t extra)
 	return h ? h : 1;
 }
 
-typedef void (*key_fn)(void *ctx, uint64_t key, float credit);
+typedef void (*key_fn)(void *ctx, int kind, uint64_t key, float credit);
 
 /* The keys of one token, strongest first (a query credits a name once per
- * token, with the first key that finds it). */
+ * token, with the first key that finds it): its spelling (or its common
+ * name group), its skeleton and phonetic key, and its skeleton and its
+ * spelling with one letter deleted (SymSpell: "pulin" and "putin" share
+ * "puin", "ntgnd" and "tgnd" share "tgnd"), so one typo still finds the
+ * name. An index keys every spelling of a common name as well, for a
+ * misspelling the group table lacks ("Mahamood"); a query's common name
+ * asks for its group and keys only. */
 static void token_keys(const char *pool, const struct vg_name_token *t,
-		       key_fn fn, void *ctx)
+		       bool query, key_fn fn, void *ctx)
 {
-	const char *sk = pool + t->skel;
+	const char *sk = pool + t->skel, *tx = pool + t->text;
+	char d[VG_NAME_TOKEN_MAX + 1];
 	if (t->weight <= 0.0f || t->sym != VG_SYM_NONE)
 		return; /* particles and articles find everything */
-	if (t->group) {
-		fn(ctx, key_of(K_GROUP, NULL, 0, t->group), CREDIT_TEXT);
-		return;
-	}
-	fn(ctx, key_of(K_TEXT, pool + t->text, t->len, 0), CREDIT_TEXT);
+	if (t->group)
+		fn(ctx, K_GROUP, key_of(K_GROUP, NULL, 0, t->group),
+		   CREDIT_TEXT);
+	else
+		fn(ctx, K_TEXT, key_of(K_TEXT, tx, t->len, 0), CREDIT_TEXT);
 	if (t->flags & (VG_TOK_DIGITS | VG_TOK_INITIAL))
 		return;
 	if (t->skel_len >= 2)
-		fn(ctx, key_of(K_SKEL, sk, t->skel_len, 0), CREDIT_SKEL);
+		fn(ctx, K_SKEL, key_of(K_SKEL, sk, t->skel_len, 0),
+		   CREDIT_SKEL);
 	if (t->phon_len >= 2)
-		fn(ctx, key_of(K_PHON, pool + t->phon, t->phon_len, 0),
+		fn(ctx, K_PHON, key_of(K_PHON, pool + t->phon, t->phon_len, 0),
 		   CREDIT_PHON);
+	if (query && t->group)
+		return;
 	if (t->skel_len >= MIN_SKDEL_SKEL) {
-		char d[VG_NAME_TOKEN_MAX + 1];
-		fn(ctx, key_of(K_SKDEL, sk, t->skel_len, 0), CREDIT_SKDEL);
+		fn(ctx, K_SKDEL, key_of(K_SKDEL, sk, t->skel_len, 0),
+		   CREDIT_DEL);
 		for (size_t i = 0; i < t->skel_len; i++) {
 			memcpy(d, sk, i);
-			memcpy(d + i, sk + i + 1, t->skel_len - i - 1);
-			fn(ctx, key_of(K_SKDEL, d, t->skel_len - 1U, 0),
-			   CREDIT_SKDEL);
+			memcpy(d + i, sk + i + 1, t->skel_len - i - 1U);
+			fn(ctx, K_SKDEL, key_of(K_SKDEL, d, t->skel_len - 1U, 0),
+			   CREDIT_DEL);
+		}
+	}
+	if (t->len >= MIN_DEL_LEN) {
+		fn(ctx, K_DEL, key_of(K_DEL, tx, t->len, 0), CREDIT_DEL);
+		for (size_t i = 0; i < t->len; i++) {
+			if (i && tx[i] == tx[i - 1])
+				continue; /* the same string again */
+			memcpy(d, tx, i);
+			memcpy(d + i, tx + i + 1, t->len - i - 1U);
+			fn(ctx, K_DEL, key_of(K_DEL, d, t->len - 1U, 0),
+			   CREDIT_DEL);
 		}
 	}
 }
@@ -141,13 +174,22 @@ struct build {
 	struct kp *v;
 	size_t n, cap;
 	uint32_t name;
+	uint64_t sig; /* of the name being keyed */
 	int rc;
 };
 
-static void build_key(void *ctx, uint64_t key, float credit)
+static uint64_t sig_bit(uint64_t key)
+{
+	return (uint64_t)1 << (key >> 58);
+}
+
+static void build_key(void *ctx, int kind, uint64_t key, float credit)
 {
 	struct build *b = ctx;
 	(void)credit;
+	if (kind == K_TEXT || kind == K_GROUP || kind == K_SKEL ||
+	    kind == K_PHON)
+		b->sig |= sig_bit(key);
 	if (b->rc)
 		return;
 	if (b->n == b->cap) {
@@ -201,7 +243,7 @@ static int add_name(struct vg_match_index *ix, const struct vg_name_tokens *t,
 	in->entry = e;
 	in->tok = (uint32_t)ix->n_tok;
 	in->n = (uint32_t)t->n;
-	in->weight = 0;
+	in->miss = 0;
 	memcpy(ix->pool + ix->pool_len, t->pool, t->pool_len);
 	for (size_t i = 0; i < t->n; i++) {
 		struct vg_name_token k = t->tok[i];
@@ -209,19 +251,31 @@ static int add_name(struct vg_match_index *ix, const struct vg_name_tokens *t,
 		k.skel += (uint32_t)ix->pool_len;
 		k.phon += (uint32_t)ix->pool_len;
 		ix->tok[ix->n_tok + i] = k;
-		in->weight += k.weight;
+		if (k.weight > 0)
+			in->miss += vg__miss_weight(&k);
 	}
 	ix->pool_len += t->pool_len;
 	b->name = (uint32_t)ix->n_names;
+	b->sig = 0;
 	/* the pool may move as it grows: keys are made from the final
 	 * copy, which is stable until the next add_name */
 	const struct vg_name_token *tk = &ix->tok[ix->n_tok];
+	bool weak = true;
+	for (size_t i = 0; i < t->n; i++)
+		if (tk[i].weight > 0 && tk[i].sym == VG_SYM_NONE && !tk[i].group)
+			weak = false;
 	for (size_t i = 0; i < t->n; i++) {
 		uint64_t k;
-		token_keys(ix->pool, &tk[i], build_key, b);
+		token_keys(ix->pool, &tk[i], false, build_key, b);
 		if (i + 1 < t->n && pair_key(ix->pool, &tk[i], &tk[i + 1], &k))
-			build_key(b, k, 0);
+			build_key(b, K_TEXT, k, 0);
+		/* a name of common names only ("Abu Mohammed") is listed
+		 * again in a short list of such names per common name */
+		if (weak && tk[i].group)
+			build_key(b, K_WEAK, key_of(K_WEAK, NULL, 0, tk[i].group),
+				  0);
 	}
+	in->sig = b->sig;
 	ix->n_tok += t->n;
 	ix->n_names++;
 	return b->rc;
@@ -362,11 +416,12 @@ int vg__index_scratch_init(const struct vg_match_index *ix,
 	size_t n = ix->n_names ? ix->n_names : 1;
 	s->ix = ix;
 	s->acc = calloc(n, sizeof(*s->acc));
-	s->stamp = calloc(n, sizeof(*s->stamp));
+	s->accu = calloc(n, sizeof(*s->accu));
+	s->seen = calloc(n, sizeof(*s->seen));
 	s->touched = malloc(n * sizeof(*s->touched));
 	s->cand = malloc(n * sizeof(*s->cand));
 	s->cand_cap = n;
-	if (!s->acc || !s->stamp || !s->touched || !s->cand)
+	if (!s->acc || !s->accu || !s->seen || !s->touched || !s->cand)
 		return VG_ENOMEM;
 	return VG_OK;
 }
@@ -374,42 +429,140 @@ int vg__index_scratch_init(const struct vg_match_index *ix,
 void vg__index_scratch_release(struct vg_match_scratch *s)
 {
 	free(s->acc);
-	free(s->stamp);
+	free(s->accu);
+	free(s->seen);
 	free(s->touched);
 	free(s->cand);
 	s->acc = NULL;
-	s->stamp = NULL;
+	s->accu = NULL;
+	s->seen = NULL;
 	s->touched = NULL;
 	s->cand = NULL;
 }
 
 /* ---- query ------------------------------------------------------ */
 
-struct qctx {
-	const struct vg_match_index *ix;
-	struct vg_match_scratch *s;
-	float weight; /* the query token's weight */
+/* One key of the query: which token(s) it stands for, what a hit earns. */
+struct qkey {
+	uint64_t key;
+	uint32_t slot, count;
+	float credit;   /* share of the token weight */
+	float weight;   /* the token's (or pair's) weight */
+	float miss;     /* and miss weight */
+	uint32_t bits;  /* the query tokens it credits */
+	uint8_t kind;   /* K_* */
+	uint8_t tok;    /* the token (the first of a pair) */
+	uint8_t count_long; /* too long a list to walk */
 };
 
-static void query_key(void *ctx, uint64_t key, float credit)
+struct gather {
+	const struct vg_match_index *ix;
+	struct qkey *k;
+	size_t n, cap;
+	const struct vg_name_token *t;
+	uint8_t tok;
+};
+
+static float miss_of(const struct vg_name_token *t)
 {
-	struct qctx *c = ctx;
-	const struct vg_match_index *ix = c->ix;
-	struct vg_match_scratch *s = c->s;
-	size_t sl = slot(ix, key);
-	if (!ix->keys[sl])
+	return t->weight > 0 ? vg__miss_weight(t) : 0;
+}
+
+static void gather_key(void *ctx, int kind, uint64_t key, float credit)
+{
+	struct gather *g = ctx;
+	size_t sl = slot(g->ix, key);
+	if (!g->ix->keys[sl] || g->n == g->cap)
 		return;
-	const uint32_t *p = ix->post + ix->kstart[sl];
-	float w = credit * c->weight;
-	for (uint32_t k = 0; k < ix->kcount[sl]; k++) {
-		uint32_t nm = p[k];
-		if (s->stamp[nm] == s->token_stamp)
-			continue; /* this token already credited it */
-		s->stamp[nm] = s->token_stamp;
-		if (s->acc[nm] == 0.0f)
+	g->k[g->n++] = (struct qkey){
+		.key = key, .slot = (uint32_t)sl,
+		.count = g->ix->kcount[sl], .credit = credit,
+		.weight = g->t->weight, .miss = miss_of(g->t),
+		.bits = (uint32_t)1 << g->tok, .tok = g->tok,
+		.kind = (uint8_t)kind,
+	};
+}
+
+static void walk(const struct vg_match_index *ix, struct vg_match_scratch *s,
+		 const struct qkey *k)
+{
+	const uint32_t *p = ix->post + ix->kstart[k->slot];
+	float w = k->credit * k->weight;
+	for (uint32_t j = 0; j < k->count; j++) {
+		uint32_t nm = p[j];
+		if (s->seen[nm] & k->bits)
+			continue; /* these tokens already credited it */
+		if (!s->seen[nm])
 			s->touched[s->n_touched++] = nm;
+		s->seen[nm] |= k->bits;
 		s->acc[nm] += w;
+		s->accu[nm] += k->miss;
 	}
+}
+
+/* Whether indexed name in has a token with the property key k stands for
+ * (for a key whose list is not walked). */
+static bool same(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+static bool has_key(const struct vg_match_index *ix, const struct iname *in,
+		    const struct vg__nview *qv, const struct qkey *k)
+{
+	const struct vg_name_token *q = &qv->tok[k->tok];
+	if (!(in->sig & sig_bit(k->key)))
+		return false;
+	for (uint32_t j = 0; j < in->n; j++) {
+		const struct vg_name_token *t = &ix->tok[in->tok + j];
+		switch (k->kind) {
+		case K_GROUP:
+			if (t->group == q->group)
+				return true;
+			break;
+		case K_TEXT:
+			if (t->len == q->len &&
+			    same(ix->pool + t->text, qv->pool + q->text, q->len))
+				return true;
+			break;
+		case K_SKEL:
+			if (t->skel_len == q->skel_len &&
+			    same(ix->pool + t->skel, qv->pool + q->skel,
+				 q->skel_len))
+				return true;
+			break;
+		case K_PHON:
+			if (t->phon_len == q->phon_len &&
+			    same(ix->pool + t->phon, qv->pool + q->phon,
+				 q->phon_len))
+				return true;
+			break;
+		default:
+			return false;
+		}
+	}
+	return false;
+}
+
+/* Coverage as the name score counts it: what the keys found (m, with the
+ * miss weight u of those tokens) against that plus what they did not,
+ * on the query's side or the name's, whichever is better. */
+static float gate_ratio(float m, float u, float qmiss, float nmiss)
+{
+	float rest = qmiss < nmiss ? qmiss : nmiss;
+	rest = rest > u ? rest - u : 0;
+	return m > 0 ? m / (m + rest) : 0;
+}
+
+/* gate_ratio(...) >= CAND_GATE, without the division. */
+static bool gate_pass(float m, float u, float qmiss, float nmiss)
+{
+	float rest = qmiss < nmiss ? qmiss : nmiss;
+	rest = rest > u ? rest - u : 0;
+	return m > 0 && m * (1.0f - CAND_GATE) >= CAND_GATE * rest;
 }
 
 static int cmp_cand(const void *x, const void *y)
@@ -417,42 +570,119 @@ static int cmp_cand(const void *x, const void *y)
 	const struct vg__cand *a = x, *b = y;
 	if (a->pre != b->pre)
 		return a->pre > b->pre ? -1 : 1;
+	/* the shorter name first: it has the better chance of a full
+	 * match when many names share the query's words */
+	if (a->miss != b->miss)
+		return a->miss < b->miss ? -1 : 1;
 	return a->name < b->name ? -1 : a->name > b->name;
 }
 
-/* Key evidence for query name qv: fills s->cand, returns the count. */
+/* Key evidence for query name qv: fills s->cand, returns the count.
+ * A key listing more than LONG_POSTING names (a very common name, a
+ * two-letter skeleton) is weak evidence: its list is not walked, it only
+ * credits the names the other keys found; when every key is that common,
+ * the shortest list is walked to find some names. */
 static size_t candidates(const struct vg_match_index *ix,
 			 struct vg_match_scratch *s, const struct vg__nview *qv,
 			 enum vg_person_kind kind)
 {
-	struct qctx c = {ix, s, 0};
-	float qw = 0;
-	size_t nc = 0;
+	struct qkey keys[VG_NAME_MAX_TOKENS * 16];
+	struct gather g = {ix, keys, 0, sizeof(keys) / sizeof(keys[0]),
+			   NULL, 0};
+	size_t seed = SIZE_MAX, nc = 0;
+	float qmiss = 0;
+	bool any_short = false;
 	for (size_t i = 0; i < qv->n; i++) {
 		const struct vg_name_token *t = &qv->tok[i];
 		uint64_t k;
-		qw += t->weight;
-		if (++s->token_stamp == 0) { /* wrapped: forget old stamps */
-			memset(s->stamp, 0, ix->n_names * sizeof(*s->stamp));
-			s->token_stamp = 1;
-		}
-		c.weight = t->weight;
-		token_keys(qv->pool, t, query_key, &c);
+		qmiss += miss_of(t);
+		g.t = t;
+		g.tok = (uint8_t)i;
+		token_keys(qv->pool, t, true, gather_key, &g);
+		/* a common name's list is long; the names made of common
+		 * names only have their own short list (see add_name) */
+		if (t->group && t->weight > 0 && g.n &&
+		    keys[g.n - 1].count > LONG_POSTING)
+			gather_key(&g, K_WEAK,
+				   key_of(K_WEAK, NULL, 0, t->group),
+				   CREDIT_TEXT);
 		if (i + 1 < qv->n && pair_key(qv->pool, t, &qv->tok[i + 1], &k)) {
-			c.weight = t->weight + qv->tok[i + 1].weight;
-			query_key(&c, k, CREDIT_TEXT);
+			size_t before = g.n;
+			gather_key(&g, K_PAIR, k, CREDIT_TEXT);
+			if (g.n > before) {
+				struct qkey *pk = &keys[g.n - 1];
+				const struct vg_name_token *u = &qv->tok[i + 1];
+				pk->weight = t->weight + u->weight;
+				pk->miss = miss_of(t) + miss_of(u);
+				pk->bits |= (uint32_t)1 << (i + 1);
+			}
 		}
 	}
+	for (size_t i = 0; i < g.n; i++) {
+		bool loose = keys[i].kind == K_PHON || keys[i].kind == K_DEL ||
+			     keys[i].kind == K_SKDEL;
+		if (keys[i].count > (loose ? LONG_POSTING_LOOSE : LONG_POSTING))
+			keys[i].count_long = 1;
+		if (!keys[i].count_long)
+			any_short = true;
+		else if (seed == SIZE_MAX || keys[i].count < keys[seed].count)
+			seed = i;
+	}
+	size_t deferred[sizeof(keys) / sizeof(keys[0])], nd = 0;
+	for (size_t i = 0; i < g.n; i++) {
+		if (!keys[i].count_long || (!any_short && i == seed))
+			walk(ix, s, &keys[i]);
+		else if (keys[i].kind != K_DEL && keys[i].kind != K_SKDEL &&
+			 keys[i].kind != K_PAIR &&
+			 keys[i].kind != K_WEAK)
+			deferred[nd++] = i;
+	}
+	/* the most the deferred keys of each token could add */
+	float tw[VG_NAME_MAX_TOKENS] = {0}, tu[VG_NAME_MAX_TOKENS] = {0};
+	uint32_t dbits = 0;
+	for (size_t d = 0; d < nd; d++) {
+		const struct qkey *q = &keys[deferred[d]];
+		if (dbits & q->bits)
+			continue;
+		dbits |= q->bits;
+		tw[q->tok] = q->credit * q->weight;
+		tu[q->tok] = q->miss;
+	}
+	s->stat_touched += s->n_touched;
 	for (size_t i = 0; i < s->n_touched; i++) {
 		uint32_t nm = s->touched[i];
 		const struct iname *in = &ix->names[nm];
-		float a = s->acc[nm];
-		float f1 = qw > 0 ? a / qw : 0, f2 = in->weight > 0 ? a / in->weight : 0;
-		float pre = f1 > f2 ? f1 : f2;
+		uint32_t open = dbits & ~s->seen[nm];
+		float pre, dw = 0, du = 0;
+		for (uint32_t b = open; b; b &= b - 1) {
+			int t = __builtin_ctz(b);
+			dw += tw[t];
+			du += tu[t];
+		}
+		/* look into the name only when the deferred keys could lift
+		 * it over the gate */
+		if (open && gate_pass(s->acc[nm] + dw, s->accu[nm] + du, qmiss,
+				      in->miss)) {
+			for (size_t d = 0; d < nd; d++) {
+				const struct qkey *q = &keys[deferred[d]];
+				if ((s->seen[nm] & q->bits) ||
+				    !has_key(ix, in, qv, q))
+					continue;
+				s->seen[nm] |= q->bits;
+				s->acc[nm] += q->credit * q->weight;
+				s->accu[nm] += q->miss;
+			}
+		}
+		bool pass = gate_pass(s->acc[nm], s->accu[nm], qmiss, in->miss);
+		pre = pass ? gate_ratio(s->acc[nm], s->accu[nm], qmiss,
+					in->miss)
+			   : 0;
 		s->acc[nm] = 0.0f;
-		if (pre < CAND_GATE || ix->entries[in->entry]->kind != kind)
+		s->accu[nm] = 0.0f;
+		s->seen[nm] = 0;
+		if (!pass || ix->entries[in->entry]->kind != kind)
 			continue;
-		s->cand[nc++] = (struct vg__cand){nm, pre};
+		s->cand[nc++] = (struct vg__cand){nm, pre, in->miss};
 	}
 	s->n_touched = 0;
 	return nc;
@@ -471,34 +701,18 @@ static int cmp_found(const void *x, const void *y)
 	return a->entry < b->entry ? -1 : a->entry > b->entry;
 }
 
-static int cmp_u32(const void *x, const void *y)
-{
-	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-	return a < b ? -1 : a > b;
-}
-
-static void entry_views(const struct vg_match_index *ix, uint32_t e,
-			struct vg__nview *v)
-{
-	const struct ientry *ie = &ix->ent[e];
-	for (uint32_t j = 0; j < ie->n; j++) {
-		const struct iname *in = &ix->names[ie->first + j];
-		v[j] = (struct vg__nview){ix->tok + in->tok, in->n, ix->pool};
-	}
-}
-
 int vg_match_index_query(const struct vg_match_index *ix,
 			 struct vg_match_scratch *s, const struct vg_person *q,
 			 double threshold, struct vg_match_hit *hits,
 			 size_t max_hits, size_t *n_hits)
 {
-	uint32_t ents[CAND_MAX * 4];
+	uint32_t cn[CAND_MAX * 4];
 	struct found found[CAND_MAX * 4];
-	size_t ne = 0, nf = 0, maxn = 0;
+	size_t ncn = 0, nf = 0;
 	int rc;
 	if (!ix || !s || !q || !n_hits || (max_hits && !hits) || s->ix != ix)
 		return VG_EINVAL;
-	s->stat_candidates = s->stat_scored = 0;
+	s->stat_touched = s->stat_candidates = s->stat_scored = 0;
 	rc = vg__scratch_names(s, true, q->n_names);
 	if (rc)
 		return rc;
@@ -508,7 +722,7 @@ int vg_match_index_query(const struct vg_match_index *ix,
 		if (rc)
 			return rc;
 	}
-	/* candidates of every query name (at most 4 names looked at) */
+	/* candidate names of every query name (the first four) */
 	for (size_t i = 0; i < q->n_names && i < 4; i++) {
 		struct vg__nview qv = vg__view(&s->q[i]);
 		size_t nc = candidates(ix, s, &qv, q->kind);
@@ -518,25 +732,45 @@ int vg_match_index_query(const struct vg_match_index *ix,
 			nc = CAND_MAX;
 		}
 		for (size_t k = 0; k < nc; k++)
-			ents[ne++] = ix->names[s->cand[k].name].entry;
+			cn[ncn++] = s->cand[k].name;
 	}
-	qsort(ents, ne, sizeof(ents[0]), cmp_u32);
-	for (size_t k = 0; k < ne; k++)
-		if (ix->ent[ents[k]].n > maxn)
-			maxn = ix->ent[ents[k]].n;
-	rc = vg__scratch_views(s, q->n_names + maxn);
+	/* names of one entry are consecutive: sorting groups them */
+	for (size_t i = 1; i < ncn; i++) { /* few: insertion sort */
+		uint32_t v = cn[i];
+		size_t j = i;
+		for (; j > 0 && cn[j - 1] > v; j--)
+			cn[j] = cn[j - 1];
+		cn[j] = v;
+	}
+	rc = vg__scratch_views(s, q->n_names + ncn);
+	if (!rc && ncn > s->emap_cap) {
+		void *p = realloc(s->emap, ncn * sizeof(*s->emap));
+		if (!p)
+			rc = VG_ENOMEM;
+		else {
+			s->emap = p;
+			s->emap_cap = ncn;
+		}
+	}
 	if (rc)
 		return rc;
 	struct vg__nview *qv = s->views, *ev = s->views + q->n_names;
 	for (size_t i = 0; i < q->n_names; i++)
 		qv[i] = vg__view(&s->q[i]);
-	for (size_t k = 0; k < ne; k++) {
-		uint32_t e = ents[k];
-		if (k && e == ents[k - 1])
-			continue;
-		entry_views(ix, e, ev);
+	for (size_t k = 0; k < ncn;) {
+		uint32_t e = ix->names[cn[k]].entry;
+		size_t ne = 0;
+		for (; k < ncn && ix->names[cn[k]].entry == e; k++) {
+			if (ne && s->emap[ne - 1] ==
+					  cn[k] - ix->ent[e].first)
+				continue; /* found by two query names */
+			const struct iname *in = &ix->names[cn[k]];
+			ev[ne] = (struct vg__nview){ix->tok + in->tok, in->n,
+						    ix->pool};
+			s->emap[ne++] = cn[k] - ix->ent[e].first;
+		}
 		double sc = vg__score_person(q, qv, q->n_names, ix->entries[e],
-					     ev, ix->ent[e].n, NULL);
+					     ev, s->emap, ne, threshold, NULL);
 		s->stat_scored++;
 		if (sc >= threshold)
 			found[nf++] = (struct found){e, sc};
@@ -547,11 +781,21 @@ int vg_match_index_query(const struct vg_match_index *ix,
 	for (size_t k = 0; k < nf; k++) {
 		uint32_t e = found[k].entry;
 		struct vg_match_hit *h = &hits[k];
-		entry_views(ix, e, ev);
+		size_t ne = 0;
+		/* the explanation from the same candidate names */
+		for (size_t j = 0; j < ncn; j++) {
+			const struct iname *in = &ix->names[cn[j]];
+			if (in->entry != e || (ne && s->emap[ne - 1] ==
+							     cn[j] - ix->ent[e].first))
+				continue;
+			ev[ne] = (struct vg__nview){ix->tok + in->tok, in->n,
+						    ix->pool};
+			s->emap[ne++] = cn[j] - ix->ent[e].first;
+		}
 		h->entry = e;
 		h->user = ix->user[e];
 		h->score = vg__score_person(q, qv, q->n_names, ix->entries[e],
-					    ev, ix->ent[e].n, &h->ex);
+					    ev, s->emap, ne, threshold, &h->ex);
 	}
 	*n_hits = nf;
 	return VG_OK;

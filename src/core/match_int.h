@@ -65,10 +65,30 @@ const char *vg__group_name(uint8_t group);
  * difference even though matching "Mohamed" proves little). */
 float vg__miss_weight(const struct vg_name_token *t);
 
+/* name_sim.c: letter signatures of s (struct vg_name_token.cmask and
+ * lmask). An edit changes at most two bits of either, so signatures that
+ * differ in k bits are at least k/2 folded edits (cmask) or k/4 weighted
+ * edits (lmask) apart. */
+struct vg__sig {
+	uint64_t c;
+	uint32_t l;
+	size_t len;
+};
+struct vg__sig vg__signature(const char *s, size_t len);
+/* Whether strings with signatures a and b could be within the budget:
+ * the test every fuzzy comparison passes first. */
+bool vg__may_match(const struct vg__sig *a, const struct vg__sig *b);
+static inline struct vg__sig vg__tok_sig(const struct vg_name_token *t)
+{
+	struct vg__sig s = {t->cmask, t->lmask, t->len};
+	return s;
+}
+
 /* name_sim.c: similarity of two strings of letters outside any token
- * record (packed runs); abjad says one side came from Arabic script. */
+ * record (packed runs); abjad says one side came from Arabic script,
+ * checked that the caller has already passed vg__may_match. */
 double vg__string_sim(const char *a, size_t alen, const char *b, size_t blen,
-		      bool abjad, enum vg_match_how *how);
+		      bool abjad, bool checked, enum vg_match_how *how);
 
 /* The per-thread scratch (match_person.c makes it, match_index.c adds
  * the candidate accumulators when it serves an index). */
@@ -84,13 +104,15 @@ struct vg_match_scratch {
 	size_t views_cap;
 	/* index queries */
 	float *acc;        /* per indexed name: key evidence so far */
-	uint32_t *stamp;   /* per indexed name: last query token seen */
+	float *accu;       /* per indexed name: miss weight of those tokens */
+	uint32_t *seen;    /* per indexed name: query tokens credited */
 	uint32_t *touched; /* names with acc > 0 */
 	size_t n_touched;
-	uint32_t token_stamp;
 	struct vg__cand *cand;
 	size_t cand_cap;
-	size_t stat_candidates, stat_scored;
+	uint32_t *emap; /* the person's name index of each view scored */
+	size_t emap_cap;
+	size_t stat_touched, stat_candidates, stat_scored;
 };
 
 /* Make sure s->q (or s->e) holds n names; VG_OK or VG_ENOMEM. */
@@ -102,12 +124,14 @@ int vg__index_scratch_init(const struct vg_match_index *ix,
 void vg__index_scratch_release(struct vg_match_scratch *s);
 
 /* Score person q (names normalised in qv[0..nq)) against person e (names
- * in ev[0..ne), in the order of e->names): the best name pair scaled by
- * its quality, then the qualifiers. Fills ex when not NULL. */
+ * in ev[0..ne); ev[j] is e->names[emap[j]], or e->names[j] when emap is
+ * NULL): the best name pair scaled by its quality, then the qualifiers.
+ * Without ex, a name score the qualifiers cannot lift to floor is
+ * returned as it is. Fills ex when not NULL. */
 double vg__score_person(const struct vg_person *q, const struct vg__nview *qv,
 			size_t nq, const struct vg_person *e,
-			const struct vg__nview *ev, size_t ne,
-			struct vg_match_explain *ex);
+			const struct vg__nview *ev, const uint32_t *emap,
+			size_t ne, double floor, struct vg_match_explain *ex);
 
 /* match_score.c */
 double vg__match_views(const struct vg__nview *q, const struct vg__nview *e,

@@ -23,9 +23,6 @@
 /* In organisation names an added word usually makes another company
  * (a subsidiary, a country branch): extras cost more. */
 #define EXTRA_COST_ENTITY 0.7
-/* Two-token runs against two-token runs, for names written in short
- * syllables ("Kim Jong-un" / "Kim Jong-uun"): only when nearly equal. */
-#define MIN_RUNS_SIM 0.9
 /* "X bin Y" against "Y bin X": father and son, not one person. */
 #define ROLE_SWAP 0.6
 /* Both names' last parts unmatched: in most names on the lists the last
@@ -34,6 +31,10 @@
 #define FAMILY_CLASH 0.85
 /* Nothing but initials matched ("N.N." against "Nursultan Nazarbayev"). */
 #define INITIALS_ONLY 0.5
+/* Evidence (similarity x weight) the shorter name must bring for a full
+ * score: "Abu Ahmad" (a kunya) or "Muhammad Ali" alone, matched
+ * perfectly, bring 0.7 and 0.8 and are scaled down (docs/matching.md). */
+#define SPECIFIC_EVIDENCE 1.0
 #define MAX_PAIRS 1024
 #define MAX_RUN 3
 
@@ -43,6 +44,11 @@ struct pair {
 	float sim;
 	float w; /* weight covered, to break ties */
 };
+
+static uint32_t span_mask(size_t i, size_t n)
+{
+	return (uint32_t)(((uint64_t)1 << (i + n)) - ((uint64_t)1 << i));
+}
 
 static bool content(const struct vg_name_token *t)
 {
@@ -90,9 +96,11 @@ static float span_weight(const struct vg__nview *v, size_t i, size_t n)
 	return w;
 }
 
-/* Packed pairs: one token of a against runs of b. */
+/* Packed pairs: one free token of a against runs of free tokens of b
+ * (ua, ub: the tokens already matched). */
 static size_t add_packed(const struct vg__nview *a, const struct vg__nview *b,
-			 bool a_is_query, struct pair *p, size_t np)
+			 uint32_t ua, uint32_t ub, bool a_is_query,
+			 struct pair *p, size_t np)
 {
 	char run[VG_NAME_POOL_MAX];
 	bool abjad = false, cjk = false;
@@ -105,22 +113,44 @@ static size_t add_packed(const struct vg__nview *a, const struct vg__nview *b,
 	for (size_t i = 0; i < a->n; i++) {
 		const struct vg_name_token *t = &a->tok[i];
 		if (t->sym != VG_SYM_NONE || t->len < 4 ||
-		    (t->flags & VG_TOK_DIGITS))
+		    (t->flags & VG_TOK_DIGITS) || (ua & ((uint32_t)1 << i)))
 			continue;
-		for (size_t j = 0; j < b->n; j++) {
+		for (size_t j = 0; j + 1 < b->n; j++) {
+			/* cheapest test first: a run starts where the word
+			 * does */
+			if (b->pool[b->tok[j].text] != a->pool[t->text])
+				continue;
 			for (size_t n = 2; n <= MAX_RUN; n++) {
-				if (!packable(b, j, n))
+				if (!packable(b, j, n) || (ub & span_mask(j, n)))
+					continue;
+				/* presence bits only: twice-bits of a run are
+				 * not the union of its tokens' */
+				struct vg__sig rs = {0, 0, 0};
+				struct vg__sig ts = vg__tok_sig(t);
+				for (size_t k = j; k < j + n; k++) {
+					rs.c |= b->tok[k].cmask & 0xffffffffu;
+					rs.l |= b->tok[k].lmask;
+					rs.len += b->tok[k].len;
+				}
+				ts.c &= 0xffffffffu;
+				/* and ends where the word does (a typo there
+				 * and a split together are too much);
+				 * Arabic-script runs compare by
+				 * skeleton, which the letter test does not
+				 * bound */
+				const struct vg_name_token *lt = &b->tok[j + n - 1];
+				if ((!abjad &&
+				     (b->pool[lt->text + lt->len - 1] !=
+					      a->pool[t->text + t->len - 1] ||
+				      !vg__may_match(&ts, &rs))))
 					continue;
 				size_t rl = run_text(b, j, n, run, sizeof(run));
-				size_t l = rl > t->len ? rl : t->len;
-				size_t dl = rl > t->len ? rl - t->len
-							: t->len - rl;
-				if (!rl || (double)dl > vg_name_budget(l) + 2)
+				if (!rl)
 					continue;
 				enum vg_match_how how;
 				double s = vg__string_sim(a->pool + t->text,
 							  t->len, run, rl,
-							  abjad, &how);
+							  abjad, !abjad, &how);
 				if (s < MIN_PACKED_SIM || np >= MAX_PAIRS ||
 				    (cjk && s < 1.0))
 					continue;
@@ -138,52 +168,6 @@ static size_t add_packed(const struct vg__nview *a, const struct vg__nview *b,
 				}
 				p[np++] = pr;
 			}
-		}
-	}
-	return np;
-}
-
-/* A run of two ordinary words, one of them a short syllable. */
-static bool syllables(const struct vg__nview *v, size_t i, bool *short_)
-{
-	if (i + 2 > v->n)
-		return false;
-	for (size_t k = i; k < i + 2; k++) {
-		const struct vg_name_token *t = &v->tok[k];
-		if (t->sym != VG_SYM_NONE ||
-		    (t->flags & (VG_TOK_DIGITS | VG_TOK_INITIAL | VG_TOK_CJK)))
-			return false;
-		if (t->len <= 3)
-			*short_ = true;
-	}
-	return true;
-}
-
-static size_t add_runs(const struct vg__nview *q, const struct vg__nview *e,
-		       struct pair *p, size_t np)
-{
-	char rq[2 * VG_NAME_TOKEN_MAX + 1], re[2 * VG_NAME_TOKEN_MAX + 1];
-	for (size_t i = 0; i + 1 < q->n; i++) {
-		bool sq = false;
-		if (!syllables(q, i, &sq))
-			continue;
-		size_t lq = run_text(q, i, 2, rq, sizeof(rq));
-		for (size_t j = 0; j + 1 < e->n && np < MAX_PAIRS; j++) {
-			bool se = sq;
-			if (!syllables(e, j, &se) || !se)
-				continue;
-			size_t le = run_text(e, j, 2, re, sizeof(re));
-			if (le == lq && !memcmp(rq, re, lq))
-				continue; /* the one-to-one pairs say it */
-			double s = vg__string_sim(rq, lq, re, le, false, NULL);
-			if (s < MIN_RUNS_SIM)
-				continue;
-			p[np++] = (struct pair){
-				.qi = (uint8_t)i, .qn = 2,
-				.ei = (uint8_t)j, .en = 2,
-				.how = VG_HOW_PACKED, .sim = (float)s,
-				.w = span_weight(q, i, 2) + span_weight(e, j, 2),
-			};
 		}
 	}
 	return np;
@@ -266,11 +250,6 @@ static int cmp_pair(const void *x, const void *y)
 	if (a->qi != b->qi)
 		return a->qi < b->qi ? -1 : 1;
 	return a->ei < b->ei ? -1 : a->ei > b->ei;
-}
-
-static uint32_t span_mask(size_t i, size_t n)
-{
-	return (uint32_t)(((uint64_t)1 << (i + n)) - ((uint64_t)1 << i));
 }
 
 struct side {
@@ -358,6 +337,44 @@ static void explain_parts(const struct vg__nview *q, const struct vg__nview *e,
 	}
 }
 
+static bool unmatched(const struct vg__nview *v, uint32_t used)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (content(&v->tok[i]) && !(used & ((uint32_t)1 << i)))
+			return true;
+	return false;
+}
+
+/* Sort the candidate pairs, best first, and accept greedily those whose
+ * tokens are all still free. Returns the new count of accepted pairs. */
+static size_t accept(struct pair *p, size_t np, struct pair *acc,
+		     size_t nacc, uint32_t *uq, uint32_t *ue, float *simq,
+		     float *sime)
+{
+	/* a few dozen pairs: insertion sort (qsort allocates) */
+	for (size_t i = 1; i < np; i++) {
+		struct pair v = p[i];
+		size_t j = i;
+		for (; j > 0 && cmp_pair(&p[j - 1], &v) > 0; j--)
+			p[j] = p[j - 1];
+		p[j] = v;
+	}
+	for (size_t k = 0; k < np && nacc < VG_NAME_MAX_TOKENS; k++) {
+		uint32_t mq = span_mask(p[k].qi, p[k].qn);
+		uint32_t me = span_mask(p[k].ei, p[k].en);
+		if ((*uq & mq) || (*ue & me))
+			continue;
+		*uq |= mq;
+		*ue |= me;
+		acc[nacc++] = p[k];
+		for (size_t i = p[k].qi; i < (size_t)p[k].qi + p[k].qn; i++)
+			simq[i] = p[k].sim;
+		for (size_t j = p[k].ei; j < (size_t)p[k].ei + p[k].en; j++)
+			sime[j] = p[k].sim;
+	}
+	return nacc;
+}
+
 double vg__match_views(const struct vg__nview *q, const struct vg__nview *e,
 		       enum vg_person_kind kind, struct vg_match_explain *ex)
 {
@@ -386,23 +403,13 @@ double vg__match_views(const struct vg__nview *q, const struct vg__nview *e,
 			};
 		}
 	}
-	np = add_packed(q, e, true, p, np);
-	np = add_packed(e, q, false, p, np);
-	np = add_runs(q, e, p, np);
-	qsort(p, np, sizeof(p[0]), cmp_pair);
-
-	for (size_t k = 0; k < np && nacc < VG_NAME_MAX_TOKENS; k++) {
-		uint32_t mq = span_mask(p[k].qi, p[k].qn);
-		uint32_t me = span_mask(p[k].ei, p[k].en);
-		if ((uq & mq) || (ue & me))
-			continue;
-		uq |= mq;
-		ue |= me;
-		acc[nacc++] = p[k];
-		for (size_t i = p[k].qi; i < (size_t)p[k].qi + p[k].qn; i++)
-			simq[i] = p[k].sim;
-		for (size_t j = p[k].ei; j < (size_t)p[k].ei + p[k].en; j++)
-			sime[j] = p[k].sim;
+	nacc = accept(p, np, acc, nacc, &uq, &ue, simq, sime);
+	/* packing only among tokens the one-to-one pass left alone, and
+	 * only when both names have some: most pairs need none */
+	if (unmatched(q, uq) && unmatched(e, ue)) {
+		np = add_packed(q, e, uq, ue, true, p, 0);
+		np = add_packed(e, q, ue, uq, false, p, np);
+		nacc = accept(p, np, acc, nacc, &uq, &ue, simq, sime);
 	}
 
 	struct side sq, se;
@@ -422,8 +429,11 @@ double vg__match_views(const struct vg__nview *q, const struct vg__nview *e,
 			       wlong >= 2)
 				      ? EXTRA_COST_SINGLE
 				      : EXTRA_COST;
+		double evid = qshort ? sq.evidence : se.evidence;
 		score = cov * (1.0 - beta * (1.0 - frac));
 		score *= structure(q, e, acc, nacc, uq, ue, kind);
+		if (evid < SPECIFIC_EVIDENCE)
+			score *= 0.5 + 0.5 * evid / SPECIFIC_EVIDENCE;
 	}
 	if (score < 0)
 		score = 0;

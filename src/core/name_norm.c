@@ -141,6 +141,13 @@ size_t vg_name_phonetic(const char *t, size_t len, char *out, size_t cap)
 		} else if ((c == 's' || c == 'c' || c == 'z') && nx == 'h') {
 			k = 'x';
 			i++;
+		} else if (c == 'd' && nx == 'j') {
+			k = 'x'; /* Djamel */
+			i++;
+		} else if (c == 'j') {
+			/* j and ch are one sound, voiced and not, as d/t and
+			 * b/p are (Korean Jang / Chang, Jin / Chin) */
+			k = 'x';
 		} else if (c == 'p' && nx == 'h') {
 			k = 'f';
 			i++;
@@ -350,6 +357,9 @@ static void emit(struct vg_name_tokens *out, const char *t, size_t len,
 	k->flags = flags;
 	k->group = group;
 	k->weight = weight;
+	struct vg__sig g = vg__signature(t, len);
+	k->cmask = g.c;
+	k->lmask = g.l;
 	out->n++;
 }
 

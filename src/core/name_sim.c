@@ -235,7 +235,50 @@ static size_t fold(const char *s, size_t len, char *out)
 	return n;
 }
 
-double vg_name_wdist(const char *a, size_t alen, const char *b, size_t blen)
+struct vg__sig vg__signature(const char *s, size_t len)
+{
+	struct vg__sig g = {0, 0, len};
+	for (size_t i = 0; i < len; i++) {
+		char c = fold_char(s[i]);
+		unsigned ci = (c >= 'a' && c <= 'z') ? (unsigned)(c - 'a') : 26;
+		unsigned li = (s[i] >= 'a' && s[i] <= 'z')
+				      ? (unsigned)(s[i] - 'a')
+				      : 26;
+		if (c) {
+			uint64_t b = (uint64_t)1 << ci;
+			g.c |= (g.c & b) ? b << 32 : b;
+		}
+		g.l |= (uint32_t)1 << li;
+	}
+	return g;
+}
+
+/* Portable popcount: the generic build has no popcnt instruction and
+ * the builtin then calls a slow library routine. */
+static unsigned popcount64(uint64_t x)
+{
+	x = x - ((x >> 1) & 0x5555555555555555ULL);
+	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+	return (unsigned)((x * 0x0101010101010101ULL) >> 56);
+}
+
+bool vg__may_match(const struct vg__sig *a, const struct vg__sig *b)
+{
+	size_t l = a->len > b->len ? a->len : b->len;
+	size_t dl = a->len > b->len ? a->len - b->len : b->len - a->len;
+	double budget = vg_name_budget(l);
+	/* weighted distance >= d_fold >= |cmask xor| / 2 and
+	 * >= d_raw / 2 >= |lmask xor| / 4 and >= length difference / 2 */
+	return 0.5 * (double)dl <= budget &&
+	       (double)popcount64(a->c ^ b->c) / 2.0 <= budget &&
+	       (double)popcount64(a->l ^ b->l) / 4.0 <= budget;
+}
+
+/* The weighted distance, or a value above limit as soon as the folded
+ * distance alone exceeds it (the raw distance is then not needed). */
+static double wdist_limited(const char *a, size_t alen, const char *b,
+			    size_t blen, double limit)
 {
 	char fa[VG_NAME_POOL_MAX], fb[VG_NAME_POOL_MAX];
 	size_t raw, fd, fal, fbl;
@@ -253,15 +296,24 @@ double vg_name_wdist(const char *a, size_t alen, const char *b, size_t blen)
 		alen = blen;
 	fal = fold(a, alen, fa);
 	fbl = fold(b, blen, fb);
-	raw = alen <= 64 ? vg_str_osa_bp(a, alen, b, blen)
-			 : vg_str_osa(a, alen, b, blen);
 	fd = fal <= 64 ? vg_str_osa_bp(fa, fal, fb, fbl)
 		       : vg_str_osa(fa, fal, fb, fbl);
-	if (raw == SIZE_MAX || fd == SIZE_MAX)
-		return (double)(alen > blen ? alen : blen);
+	if (fd == SIZE_MAX)
+		return (double)blen;
+	if ((double)fd > limit)
+		return (double)fd;
+	raw = alen <= 64 ? vg_str_osa_bp(a, alen, b, blen)
+			 : vg_str_osa(a, alen, b, blen);
+	if (raw == SIZE_MAX)
+		return (double)blen;
 	if (fd > raw) /* cannot happen for a letter map; kept as a guard */
 		fd = raw;
 	return (double)fd + 0.5 * (double)(raw - fd);
+}
+
+double vg_name_wdist(const char *a, size_t alen, const char *b, size_t blen)
+{
+	return wdist_limited(a, alen, b, blen, (double)SIZE_MAX);
 }
 
 double vg_name_budget(size_t len)
@@ -281,17 +333,38 @@ double vg_name_budget(size_t len)
 
 /* An abd- compound against the bare name after abd-. */
 #define ABD_BARE 0.8
+/* The edit budget between a very common name and another word. */
+#define GROUP_BUDGET 0.5
 
-/* Within budget: half the normalised weighted distance, half
- * Jaro-Winkler (which rewards a shared beginning). */
-static double fuzzy(const char *a, size_t alen, const char *b, size_t blen)
+/* Within budget (capped at cap): half the weighted distance against the
+ * budget, half Jaro-Winkler (which rewards a shared beginning). */
+static double fuzzy_capped(const char *a, size_t alen, const char *b,
+			   size_t blen, double cap)
 {
 	size_t l = alen > blen ? alen : blen;
-	double d = vg_name_wdist(a, alen, b, blen);
-	if (d > vg_name_budget(l))
+	double budget = vg_name_budget(l);
+	if (budget > cap)
+		budget = cap;
+	double d = wdist_limited(a, alen, b, blen, budget);
+	if (d > budget)
 		return 0.0;
-	double s = 1.0 - d / (double)l;
+	/* the edit part falls to 0.5 at the edge of the budget */
+	double s = 1.0 - 0.5 * d / budget;
 	return 0.5 * s + 0.5 * vg_str_jaro_winkler(a, alen, b, blen);
+}
+
+static double fuzzy_checked(const char *a, size_t alen, const char *b,
+			    size_t blen)
+{
+	return fuzzy_capped(a, alen, b, blen, 1e9);
+}
+
+static double fuzzy(const char *a, size_t alen, const char *b, size_t blen)
+{
+	struct vg__sig sa = vg__signature(a, alen), sb = vg__signature(b, blen);
+	if (!vg__may_match(&sa, &sb))
+		return 0.0;
+	return fuzzy_checked(a, alen, b, blen);
 }
 
 /* Arabic script writes no short vowels: compare consonant skeletons. */
@@ -299,8 +372,9 @@ static double skel_sim(const char *sa, size_t sal, const char *sb, size_t sbl)
 {
 	if (!sal || !sbl)
 		return 0.0;
+	/* two consonants ("ns": Yunus, Niaz, Anas) say little */
 	if (sal == sbl && !memcmp(sa, sb, sal))
-		return 0.9;
+		return sal >= 3 ? 0.9 : 0.7;
 	if (sal < 3 || sbl < 3)
 		return 0.0;
 	size_t d = vg_str_lev_bp(sa, sal, sb, sbl);
@@ -311,7 +385,7 @@ static double skel_sim(const char *sa, size_t sal, const char *sb, size_t sbl)
 }
 
 double vg__string_sim(const char *a, size_t alen, const char *b, size_t blen,
-		      bool abjad, enum vg_match_how *how)
+		      bool abjad, bool checked, enum vg_match_how *how)
 {
 	double s = 0.0;
 	enum vg_match_how h = VG_HOW_NONE;
@@ -319,7 +393,8 @@ double vg__string_sim(const char *a, size_t alen, const char *b, size_t blen,
 		s = 1.0;
 		h = VG_HOW_EXACT;
 	} else if (alen > 2 && blen > 2) {
-		s = fuzzy(a, alen, b, blen);
+		s = checked ? fuzzy_checked(a, alen, b, blen)
+			    : fuzzy(a, alen, b, blen);
 		if (s > 0)
 			h = VG_HOW_FUZZY;
 		if (abjad) {
@@ -344,7 +419,7 @@ double vg_name_token_sim(const char *pa, const struct vg_name_token *a,
 {
 	const char *ta = pa + a->text, *tb = pb + b->text;
 	enum vg_match_how h = VG_HOW_NONE;
-	double s = 0.0;
+	double s = 0.0, cap = 1e9;
 	if (a->len == b->len && !memcmp(ta, tb, a->len)) {
 		s = 1.0;
 		h = a->sym != VG_SYM_NONE ? VG_HOW_SYMBOL : VG_HOW_EXACT;
@@ -364,7 +439,7 @@ double vg_name_token_sim(const char *pa, const struct vg_name_token *a,
 			s = ABD_BARE * vg__string_sim(tc, lc, to, o->len,
 						      (a->flags | b->flags) &
 							      VG_TOK_ABJAD,
-						      NULL);
+						      false, NULL);
 			h = VG_HOW_FUZZY;
 		}
 		goto out;
@@ -380,6 +455,9 @@ double vg_name_token_sim(const char *pa, const struct vg_name_token *a,
 		}
 		if (a->group && b->group)
 			goto out;
+		/* a common name has many near neighbours that are other
+		 * names (Ahmed, Hamed, Ahmadi): one cheap edit at most */
+		cap = GROUP_BUDGET;
 	}
 	if ((a->flags | b->flags) & VG_TOK_DIGITS)
 		goto out;
@@ -394,7 +472,9 @@ double vg_name_token_sim(const char *pa, const struct vg_name_token *a,
 	}
 	if (a->len <= 2 || b->len <= 2)
 		goto out;
-	s = fuzzy(ta, a->len, tb, b->len);
+	struct vg__sig sa = vg__tok_sig(a), sb = vg__tok_sig(b);
+	if (vg__may_match(&sa, &sb))
+		s = fuzzy_capped(ta, a->len, tb, b->len, cap);
 	if (s > 0)
 		h = VG_HOW_FUZZY;
 	if ((a->flags | b->flags) & VG_TOK_ABJAD) {
