@@ -511,8 +511,11 @@ static void self_test(struct plist *un, size_t n_ind, struct probes *pr)
 		}
 		if (bi == p->entry)
 			reft[p->kind]++;
-		if (show && !(nh && hits[0].entry == p->entry &&
-			      hits[0].score >= VG_MATCH_DEFAULT_THRESHOLD)) {
+		bool listed = false;
+		for (size_t h = 0; h < nh; h++)
+			listed |= hits[h].entry == p->entry &&
+				  hits[h].score >= VG_MATCH_DEFAULT_THRESHOLD;
+		if (show && !listed) {
 			/* what the scan would have found: the index's loss */
 			double sc;
 			struct vg_match_explain ex;
@@ -534,6 +537,7 @@ static void self_test(struct plist *un, size_t n_ind, struct probes *pr)
 	printf("%-22s %5s | %-13s %-22s | %-13s\n", "probe", "n", "vigil rank-1",
 	       "vigil rank-1 >= 0.70", "reference JW");
 	for (int k = 0; k < 4; k++)
+		if (tot[k])
 		printf("%-22s %5zu | %5.1f%% %6zu | %5.1f%% %15zu | %5.1f%% %6zu\n",
 		       kinds[k], tot[k], 100.0 * top1[k] / (tot[k] ? tot[k] : 1),
 		       top1[k], 100.0 * top1t[k] / (tot[k] ? tot[k] : 1),

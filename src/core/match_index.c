@@ -14,6 +14,7 @@ enum { K_TEXT = 1, K_GROUP, K_SKEL, K_PHON, K_DEL, K_SKDEL, K_WEAK, K_PAIR };
 #define CREDIT_SKEL 0.9f
 #define CREDIT_PHON 0.7f
 #define CREDIT_DEL 0.6f
+#define CREDIT_ABD_BARE 0.8f
 /* A name becomes a candidate when the tokens its keys found would cover
  * this share of the query or of the name, counting every token the keys
  * did not find as unmatched: the name score needs 0.70 of the shorter
@@ -34,7 +35,8 @@ struct iname {
 	uint32_t entry;
 	uint32_t tok; /* first token in ix->tok */
 	uint32_t n;   /* tokens */
-	float miss;   /* sum of its content tokens' miss weights */
+	float miss;   /* sum of its content tokens' miss weights (initials
+			 left out: they may match any word they start) */
 	uint64_t sig; /* a bit per text, group, skeleton and phonetic key of
 			 its tokens: has_key looks in only when it is set */
 };
@@ -106,6 +108,11 @@ static void token_keys(const char *pool, const struct vg_name_token *t,
 		   CREDIT_TEXT);
 	else
 		fn(ctx, K_TEXT, key_of(K_TEXT, tx, t->len, 0), CREDIT_TEXT);
+	/* an abd- compound is also found by, and finds, its bare name
+	 * ("Abdul Basir" / "Basir") */
+	if ((t->flags & VG_TOK_ABD) && t->len >= 6)
+		fn(ctx, K_TEXT, key_of(K_TEXT, tx + 3, t->len - 3U, 0),
+		   CREDIT_ABD_BARE);
 	if (t->flags & (VG_TOK_DIGITS | VG_TOK_INITIAL))
 		return;
 	if (t->skel_len >= 2)
@@ -251,7 +258,7 @@ static int add_name(struct vg_match_index *ix, const struct vg_name_tokens *t,
 		k.skel += (uint32_t)ix->pool_len;
 		k.phon += (uint32_t)ix->pool_len;
 		ix->tok[ix->n_tok + i] = k;
-		if (k.weight > 0)
+		if (k.weight > 0 && !(k.flags & VG_TOK_INITIAL))
 			in->miss += vg__miss_weight(&k);
 	}
 	ix->pool_len += t->pool_len;
@@ -595,7 +602,10 @@ static size_t candidates(const struct vg_match_index *ix,
 	for (size_t i = 0; i < qv->n; i++) {
 		const struct vg_name_token *t = &qv->tok[i];
 		uint64_t k;
-		qmiss += miss_of(t);
+		/* an initial may match any word it starts: the gate does
+		 * not count it against a name */
+		if (!(t->flags & VG_TOK_INITIAL))
+			qmiss += miss_of(t);
 		g.t = t;
 		g.tok = (uint8_t)i;
 		token_keys(qv->pool, t, true, gather_key, &g);

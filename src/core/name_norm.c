@@ -505,6 +505,86 @@ static void emit_abd(struct vg_name_tokens *out, const char *rest,
 	     grp ? vg__group_weight(grp) : 1.0f);
 }
 
+/* Theophoric and laqab endings written as words of their own: "Najib
+ * Ullah", "Noor ud Din", Arabic-script "صلاح الدين" (slah aldyn). They
+ * join the name before them, as "Najibullah", "Nooruddin" and
+ * "Salahaldin" are written too: the tail's canonical spelling into *tail,
+ * the raw tokens it takes into *take; 0 when raw[i] starts no tail. */
+static size_t tail_at(const struct raw *raw, size_t n, size_t i, bool abjad,
+		      const char **tail)
+{
+	static const char *const allah[] = {"allah", "ullah", "ulla", "ulah",
+					    "alla", "allh"};
+	static const char *const din[] = {"din", "deen", "dine", "dyn",
+					  "aldyn"};
+	static const char *const art[] = {"al", "el", "ul", "ud", "ad", "ed",
+					  "ud"};
+	size_t take = 1;
+	const struct raw *r = &raw[i];
+	for (size_t k = 0; k < sizeof(art) / sizeof(art[0]); k++)
+		if (r->len == 2 && !memcmp(r->t, art[k], 2) && i + 1 < n) {
+			r = &raw[i + 1];
+			take = 2;
+			break;
+		}
+	for (size_t k = 0; take == 1 && k < sizeof(allah) / sizeof(allah[0]);
+	     k++)
+		if (strlen(allah[k]) == r->len && !memcmp(r->t, allah[k], r->len)) {
+			*tail = abjad ? "allh" : "ullah";
+			return 1;
+		}
+	for (size_t k = 0; k < sizeof(din) / sizeof(din[0]); k++)
+		if (strlen(din[k]) == r->len && !memcmp(r->t, din[k], r->len)) {
+			*tail = abjad ? "dyn" : "din";
+			return take;
+		}
+	return 0;
+}
+
+/* The same endings written joined: "Nooruddin", "Noureddine" and
+ * "Salahaldin" all end in "din" once their article is gone. Returns the
+ * length of t to keep before "din" (or "dyn"), 0 for no such ending. */
+static size_t din_stem(const char *t, size_t len)
+{
+	static const char *const end[] = {"uddin", "uddeen", "eddine",
+					  "eddin", "addin", "aldin", "eldin",
+					  "aldeen", "udeen", "aldyn", "eldine"};
+	for (size_t k = 0; k < sizeof(end) / sizeof(end[0]); k++) {
+		size_t el = strlen(end[k]);
+		if (len >= el + 3 && !memcmp(t + len - el, end[k], el))
+			return len - el;
+	}
+	return 0;
+}
+
+/* Join tail to the last token emitted, when that is an ordinary name. */
+static bool join_tail(struct vg_name_tokens *out, const char *tail,
+		      enum vg_person_kind kind, bool abjad)
+{
+	char t[VG_NAME_TOKEN_MAX + 1];
+	struct vg_name_token *last;
+	size_t tl = strlen(tail);
+	if (!out->n)
+		return false;
+	last = &out->tok[out->n - 1];
+	if (last->sym != VG_SYM_NONE ||
+	    (last->flags & (VG_TOK_DIGITS | VG_TOK_INITIAL)) ||
+	    last->len + tl > VG_NAME_TOKEN_MAX)
+		return false;
+	memcpy(t, out->pool + last->text, last->len);
+	memcpy(t + last->len, tail, tl);
+	size_t len = last->len + tl;
+	uint8_t flags = last->flags;
+	/* take the last token back and emit the whole */
+	out->pool_len = last->text;
+	out->n--;
+	const struct vg__word *g = vg__word_find(t, len, kind, abjad);
+	uint8_t grp = g && g->sym == VG_SYM_NONE ? g->group : 0;
+	emit(out, t, len, VG_SYM_NONE, flags, grp,
+	     grp ? vg__group_weight(grp) : length_weight(len));
+	return true;
+}
+
 static void classify(const struct raw *raw, size_t n, enum vg_person_kind kind,
 		     bool abjad, uint8_t flags, struct vg_name_tokens *out)
 {
@@ -547,6 +627,12 @@ static void classify(const struct raw *raw, size_t n, enum vg_person_kind kind,
 			     VG__W_DIGITS);
 			continue;
 		}
+		const char *tail;
+		size_t take = !ent ? tail_at(raw, n, i, abjad, &tail) : 0;
+		if (take && join_tail(out, tail, kind, abjad)) {
+			i += take - 1;
+			continue;
+		}
 		const struct vg__word *w = lookup(raw, i, kind, abjad, out->n);
 		if (w && w->sym == VG_SYM_TITLE)
 			continue;
@@ -583,6 +669,15 @@ static void classify(const struct raw *raw, size_t n, enum vg_person_kind kind,
 		size_t rest = !ent ? abd_split(t, len, abjad) : 0;
 		if (rest) {
 			emit_abd(out, t + rest, len - rest, kind, abjad, ab);
+			continue;
+		}
+		size_t stem = !ent ? din_stem(t, len) : 0;
+		if (stem) {
+			char d[VG_NAME_TOKEN_MAX + 1];
+			memcpy(d, t, stem);
+			memcpy(d + stem, abjad ? "dyn" : "din", 3);
+			emit(out, d, stem + 3, VG_SYM_NONE, ab, 0,
+			     length_weight(stem + 3));
 			continue;
 		}
 		if (len == 1 && !(t[0] >= '0' && t[0] <= '9')) {
