@@ -300,7 +300,10 @@ struct vg_match_hit {
 /* Screen person q against the index: candidates come from the keys of q's
  * names, each is scored with vg_match_persons, and hits scoring at least
  * threshold are written to hits (at most max_hits, best first; ties by
- * entry position). *n_hits receives the count. The index is only read, so
+ * entry position). *n_hits receives the count. Only entries of q's kind
+ * are screened. The candidate gate (docs/matching.md) passes the names
+ * whose keys cover 60% of the query or of the name: far below the default
+ * threshold the index does not promise every hit a full scan would give.  The index is only read, so
  * any number of threads may query one index, each with its own scratch
  * (made by vg_match_scratch_new for this index). Errors: VG_EINVAL (NULL
  * argument or a scratch of another index), VG_ENOMEM, VG_EINTERNAL. */

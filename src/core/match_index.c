@@ -291,7 +291,8 @@ static int add_name(struct vg_match_index *ix, const struct vg_name_tokens *t,
 static int make_table(struct vg_match_index *ix, struct build *b)
 {
 	size_t uniq = 0, cap = 16;
-	qsort(b->v, b->n, sizeof(*b->v), cmp_kp);
+	if (b->n)
+		qsort(b->v, b->n, sizeof(*b->v), cmp_kp);
 	for (size_t i = 0; i < b->n; i++)
 		if (!i || b->v[i].key != b->v[i - 1].key)
 			uniq++;
