@@ -57,11 +57,17 @@ struct vg_match_index {
 	size_t n_tok, tok_cap;
 	char *pool;
 	size_t pool_len, pool_cap;
-	uint64_t *keys; /* open addressing, 0 = empty */
-	uint32_t *kstart, *kcount;
+	/* open addressing; a slot is one 16-byte record, so a lookup costs
+	 * one cache line */
+	struct kslot *slots;
 	size_t kmask;
 	uint32_t *post;
 	size_t n_post;
+};
+
+struct kslot {
+	uint64_t key; /* 0 = empty */
+	uint32_t start, count; /* its names: post[start .. start + count) */
 };
 
 struct vg__cand {
@@ -90,17 +96,18 @@ typedef void (*key_fn)(void *ctx, int kind, uint64_t key, float credit);
 
 /* The keys of one token, strongest first (a query credits a name once per
  * token, with the first key that finds it): its spelling (or its common
- * name group), its skeleton and phonetic key, and its skeleton and its
- * spelling with one letter deleted (SymSpell: "pulin" and "putin" share
- * "puin", "ntgnd" and "tgnd" share "tgnd"), so one typo still finds the
- * name. An index keys every spelling of a common name as well, for a
- * misspelling the group table lacks ("Mahamood"); a query's common name
- * asks for its group and keys only. */
+ * name group), its skeleton and phonetic key; then (token_del_keys) its
+ * skeleton and its spelling with one letter deleted (SymSpell: "pulin"
+ * and "putin" share "puin", "ntgnd" and "tgnd" share "tgnd"), so one
+ * typo still finds the name. An index keys them all; a query does not
+ * ask for the deletions of a common name (its group finds its listed
+ * spellings; the index still keys the deletions of every spelling, for a
+ * misspelling the table lacks: "Mahamood") nor of a word many names
+ * have as written. */
 static void token_keys(const char *pool, const struct vg_name_token *t,
-		       bool query, key_fn fn, void *ctx)
+		       key_fn fn, void *ctx)
 {
 	const char *sk = pool + t->skel, *tx = pool + t->text;
-	char d[VG_NAME_TOKEN_MAX + 1];
 	if (t->weight <= 0.0f || t->sym != VG_SYM_NONE)
 		return; /* particles and articles find everything */
 	if (t->group)
@@ -121,7 +128,16 @@ static void token_keys(const char *pool, const struct vg_name_token *t,
 	if (t->phon_len >= 2)
 		fn(ctx, K_PHON, key_of(K_PHON, pool + t->phon, t->phon_len, 0),
 		   CREDIT_PHON);
-	if (query && t->group)
+}
+
+/* The deletion keys of a token (see token_keys). */
+static void token_del_keys(const char *pool, const struct vg_name_token *t,
+			   key_fn fn, void *ctx)
+{
+	const char *sk = pool + t->skel, *tx = pool + t->text;
+	char d[VG_NAME_TOKEN_MAX + 1];
+	if (t->weight <= 0.0f || t->sym != VG_SYM_NONE ||
+	    (t->flags & (VG_TOK_DIGITS | VG_TOK_INITIAL)))
 		return;
 	if (t->skel_len >= MIN_SKDEL_SKEL) {
 		fn(ctx, K_SKDEL, key_of(K_SKDEL, sk, t->skel_len, 0),
@@ -165,7 +181,7 @@ static bool pair_key(const char *pool, const struct vg_name_token *a,
 static size_t slot(const struct vg_match_index *ix, uint64_t key)
 {
 	size_t i = (size_t)(key ^ (key >> 32)) & ix->kmask;
-	while (ix->keys[i] && ix->keys[i] != key)
+	while (ix->slots[i].key && ix->slots[i].key != key)
 		i = (i + 1) & ix->kmask;
 	return i;
 }
@@ -273,7 +289,8 @@ static int add_name(struct vg_match_index *ix, const struct vg_name_tokens *t,
 			weak = false;
 	for (size_t i = 0; i < t->n; i++) {
 		uint64_t k;
-		token_keys(ix->pool, &tk[i], false, build_key, b);
+		token_keys(ix->pool, &tk[i], build_key, b);
+		token_del_keys(ix->pool, &tk[i], build_key, b);
 		if (i + 1 < t->n && pair_key(ix->pool, &tk[i], &tk[i + 1], &k))
 			build_key(b, K_TEXT, k, 0);
 		/* a name of common names only ("Abu Mohammed") is listed
@@ -298,11 +315,9 @@ static int make_table(struct vg_match_index *ix, struct build *b)
 			uniq++;
 	while (cap < 2 * uniq)
 		cap *= 2;
-	ix->keys = calloc(cap, sizeof(*ix->keys));
-	ix->kstart = calloc(cap, sizeof(*ix->kstart));
-	ix->kcount = calloc(cap, sizeof(*ix->kcount));
+	ix->slots = calloc(cap, sizeof(*ix->slots));
 	ix->post = malloc((b->n ? b->n : 1) * sizeof(*ix->post));
-	if (!ix->keys || !ix->kstart || !ix->kcount || !ix->post)
+	if (!ix->slots || !ix->post)
 		return VG_ENOMEM;
 	ix->kmask = cap - 1;
 	for (size_t i = 0; i < b->n; i++) {
@@ -310,11 +325,11 @@ static int make_table(struct vg_match_index *ix, struct build *b)
 		if (i && p->key == b->v[i - 1].key && p->name == b->v[i - 1].name)
 			continue; /* the same key twice in one name */
 		size_t s = slot(ix, p->key);
-		if (!ix->keys[s]) {
-			ix->keys[s] = p->key;
-			ix->kstart[s] = (uint32_t)ix->n_post;
+		if (!ix->slots[s].key) {
+			ix->slots[s].key = p->key;
+			ix->slots[s].start = (uint32_t)ix->n_post;
 		}
-		ix->kcount[s]++;
+		ix->slots[s].count++;
 		ix->post[ix->n_post++] = p->name;
 	}
 	return VG_OK;
@@ -399,9 +414,7 @@ void vg_match_index_free(struct vg_match_index *ix)
 	free(ix->names);
 	free(ix->tok);
 	free(ix->pool);
-	free(ix->keys);
-	free(ix->kstart);
-	free(ix->kcount);
+	free(ix->slots);
 	free(ix->post);
 	free(ix);
 }
@@ -424,12 +437,10 @@ int vg__index_scratch_init(const struct vg_match_index *ix,
 	size_t n = ix->n_names ? ix->n_names : 1;
 	s->ix = ix;
 	s->acc = calloc(n, sizeof(*s->acc));
-	s->accu = calloc(n, sizeof(*s->accu));
-	s->seen = calloc(n, sizeof(*s->seen));
 	s->touched = malloc(n * sizeof(*s->touched));
 	s->cand = malloc(n * sizeof(*s->cand));
 	s->cand_cap = n;
-	if (!s->acc || !s->accu || !s->seen || !s->touched || !s->cand)
+	if (!s->acc || !s->touched || !s->cand)
 		return VG_ENOMEM;
 	return VG_OK;
 }
@@ -437,13 +448,9 @@ int vg__index_scratch_init(const struct vg_match_index *ix,
 void vg__index_scratch_release(struct vg_match_scratch *s)
 {
 	free(s->acc);
-	free(s->accu);
-	free(s->seen);
 	free(s->touched);
 	free(s->cand);
 	s->acc = NULL;
-	s->accu = NULL;
-	s->seen = NULL;
 	s->touched = NULL;
 	s->cand = NULL;
 }
@@ -480,11 +487,11 @@ static void gather_key(void *ctx, int kind, uint64_t key, float credit)
 {
 	struct gather *g = ctx;
 	size_t sl = slot(g->ix, key);
-	if (!g->ix->keys[sl] || g->n == g->cap)
+	if (!g->ix->slots[sl].key || g->n == g->cap)
 		return;
 	g->k[g->n++] = (struct qkey){
 		.key = key, .slot = (uint32_t)sl,
-		.count = g->ix->kcount[sl], .credit = credit,
+		.count = g->ix->slots[sl].count, .credit = credit,
 		.weight = g->t->weight, .miss = miss_of(g->t),
 		.bits = (uint32_t)1 << g->tok, .tok = g->tok,
 		.kind = (uint8_t)kind,
@@ -494,17 +501,18 @@ static void gather_key(void *ctx, int kind, uint64_t key, float credit)
 static void walk(const struct vg_match_index *ix, struct vg_match_scratch *s,
 		 const struct qkey *k)
 {
-	const uint32_t *p = ix->post + ix->kstart[k->slot];
+	const uint32_t *p = ix->post + ix->slots[k->slot].start;
 	float w = k->credit * k->weight;
 	for (uint32_t j = 0; j < k->count; j++) {
 		uint32_t nm = p[j];
-		if (s->seen[nm] & k->bits)
+		struct vg__acc *a = &s->acc[nm];
+		if (a->seen & k->bits)
 			continue; /* these tokens already credited it */
-		if (!s->seen[nm])
+		if (!a->seen)
 			s->touched[s->n_touched++] = nm;
-		s->seen[nm] |= k->bits;
-		s->acc[nm] += w;
-		s->accu[nm] += k->miss;
+		a->seen |= k->bits;
+		a->m += w;
+		a->u += k->miss;
 	}
 }
 
@@ -609,7 +617,14 @@ static size_t candidates(const struct vg_match_index *ix,
 			qmiss += miss_of(t);
 		g.t = t;
 		g.tok = (uint8_t)i;
-		token_keys(qv->pool, t, true, gather_key, &g);
+		size_t before = g.n;
+		token_keys(qv->pool, t, gather_key, &g);
+		/* a common name, or a word listed as written in many names:
+		 * its typo neighbours add little but lookups */
+		if (!t->group &&
+		    !(g.n > before && keys[before].kind == K_TEXT &&
+		      keys[before].count > LONG_POSTING_LOOSE))
+			token_del_keys(qv->pool, t, gather_key, &g);
 		/* a common name's list is long; the names made of common
 		 * names only have their own short list (see add_name) */
 		if (t->group && t->weight > 0 && g.n &&
@@ -663,7 +678,8 @@ static size_t candidates(const struct vg_match_index *ix,
 	for (size_t i = 0; i < s->n_touched; i++) {
 		uint32_t nm = s->touched[i];
 		const struct iname *in = &ix->names[nm];
-		uint32_t open = dbits & ~s->seen[nm];
+		struct vg__acc *a = &s->acc[nm];
+		uint32_t open = dbits & ~a->seen;
 		float pre, dw = 0, du = 0;
 		for (uint32_t b = open; b; b &= b - 1) {
 			int t = __builtin_ctz(b);
@@ -672,25 +688,21 @@ static size_t candidates(const struct vg_match_index *ix,
 		}
 		/* look into the name only when the deferred keys could lift
 		 * it over the gate */
-		if (open && gate_pass(s->acc[nm] + dw, s->accu[nm] + du, qmiss,
-				      in->miss)) {
+		if (open &&
+		    gate_pass(a->m + dw, a->u + du, qmiss, in->miss)) {
 			for (size_t d = 0; d < nd; d++) {
 				const struct qkey *q = &keys[deferred[d]];
-				if ((s->seen[nm] & q->bits) ||
+				if ((a->seen & q->bits) ||
 				    !has_key(ix, in, qv, q))
 					continue;
-				s->seen[nm] |= q->bits;
-				s->acc[nm] += q->credit * q->weight;
-				s->accu[nm] += q->miss;
+				a->seen |= q->bits;
+				a->m += q->credit * q->weight;
+				a->u += q->miss;
 			}
 		}
-		bool pass = gate_pass(s->acc[nm], s->accu[nm], qmiss, in->miss);
-		pre = pass ? gate_ratio(s->acc[nm], s->accu[nm], qmiss,
-					in->miss)
-			   : 0;
-		s->acc[nm] = 0.0f;
-		s->accu[nm] = 0.0f;
-		s->seen[nm] = 0;
+		bool pass = gate_pass(a->m, a->u, qmiss, in->miss);
+		pre = pass ? gate_ratio(a->m, a->u, qmiss, in->miss) : 0;
+		*a = (struct vg__acc){0, 0, 0};
 		if (!pass || ix->entries[in->entry]->kind != kind)
 			continue;
 		s->cand[nc++] = (struct vg__cand){nm, pre, in->miss};

@@ -93,6 +93,12 @@ double vg__string_sim(const char *a, size_t alen, const char *b, size_t blen,
 /* The per-thread scratch (match_person.c makes it, match_index.c adds
  * the candidate accumulators when it serves an index). */
 struct vg__cand;
+/* A query's evidence for one indexed name. */
+struct vg__acc {
+	float m;       /* key credit so far */
+	float u;       /* miss weight of the tokens credited */
+	uint32_t seen; /* the query tokens that credited it */
+};
 struct vg_match_scratch {
 	const struct vg_match_index *ix;
 	struct vg_name_norm *norm;
@@ -103,9 +109,8 @@ struct vg_match_scratch {
 	struct vg__nview *views;
 	size_t views_cap;
 	/* index queries */
-	float *acc;        /* per indexed name: key evidence so far */
-	float *accu;       /* per indexed name: miss weight of those tokens */
-	uint32_t *seen;    /* per indexed name: query tokens credited */
+	struct vg__acc *acc; /* per indexed name, one record (one cache
+				line touched per name) */
 	uint32_t *touched; /* names with acc > 0 */
 	size_t n_touched;
 	struct vg__cand *cand;
