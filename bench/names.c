@@ -19,7 +19,7 @@
 
 struct row {
 	char *f[MAX_FIELDS]; /* case_group schema name1 name2 is_match quality
-				category notes */
+	                        category notes */
 	int label;
 	double ours, ref;
 };
@@ -109,7 +109,8 @@ static void ref_key(const char *s, char *out, size_t cap)
 		al = 0;
 	a[al] = '\0';
 	for (char *p = a; *p;) {
-		while (*p && !((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
+		while (*p &&
+		       !((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
 			*p++ = '\0';
 		if (!*p)
 			break;
@@ -185,7 +186,7 @@ static const char *f1(char *buf, const struct tally *t)
 }
 
 static void print_line(const char *name, const struct row *rows, size_t n,
-		       int field, const char *value, double thr)
+                       int field, const char *value, double thr)
 {
 	struct tally a = {0}, b = {0};
 	char x[6][8];
@@ -198,14 +199,14 @@ static void print_line(const char *name, const struct row *rows, size_t n,
 		count(&b, rows[i].label, rows[i].ref, REF_THRESHOLD);
 	}
 	printf("%-34.34s %4zu | %s %s %s  %3d %3d %3d %3d | %s %s %s\n", name,
-	       k, ratio(x[0], a.tp, a.tp + a.fp), ratio(x[1], a.tp, a.tp + a.fn),
-	       f1(x[2], &a), a.tp, a.fp, a.fn, a.tn,
-	       ratio(x[3], b.tp, b.tp + b.fp), ratio(x[4], b.tp, b.tp + b.fn),
-	       f1(x[5], &b));
+	       k, ratio(x[0], a.tp, a.tp + a.fp),
+	       ratio(x[1], a.tp, a.tp + a.fn), f1(x[2], &a), a.tp, a.fp, a.fn,
+	       a.tn, ratio(x[3], b.tp, b.tp + b.fp),
+	       ratio(x[4], b.tp, b.tp + b.fn), f1(x[5], &b));
 }
 
 static void by_field(const struct row *rows, size_t n, int field,
-		     const char *title, double thr)
+                     const char *title, double thr)
 {
 	const char *seen[256];
 	size_t ns = 0;
@@ -223,7 +224,7 @@ static void by_field(const struct row *rows, size_t n, int field,
 }
 
 static double best_threshold(const struct row *rows, size_t n, int ref,
-			     double *best_f)
+                             double *best_f)
 {
 	double bt = 0;
 	*best_f = 0;
@@ -231,8 +232,8 @@ static double best_threshold(const struct row *rows, size_t n, int ref,
 		struct tally t = {0};
 		double p, r, f, thr = k / 100.0;
 		for (size_t i = 0; i < n; i++)
-			count(&t, rows[i].label, ref ? rows[i].ref : rows[i].ours,
-			      thr);
+			count(&t, rows[i].label,
+			      ref ? rows[i].ref : rows[i].ours, thr);
 		prf(&t, &p, &r, &f);
 		if (f > *best_f) {
 			*best_f = f;
@@ -245,7 +246,7 @@ static double best_threshold(const struct row *rows, size_t n, int ref,
 static enum vg_person_kind kind_of(const char *schema)
 {
 	return strcmp(schema, "Person") ? VG_PERSON_ENTITY
-					: VG_PERSON_INDIVIDUAL;
+	                                : VG_PERSON_INDIVIDUAL;
 }
 
 int main(int argc, char **argv)
@@ -260,7 +261,8 @@ int main(int argc, char **argv)
 	UChar id[64];
 	char *csv, *p;
 	if (argc < 2) {
-		fprintf(stderr, "usage: bench_names name-bench-cases.csv [-v]\n");
+		fprintf(stderr,
+		        "usage: bench_names name-bench-cases.csv [-v]\n");
 		return 2;
 	}
 	csv = slurp(argv[1]);
@@ -285,7 +287,7 @@ int main(int argc, char **argv)
 			break;
 		if (nf < 7) {
 			fprintf(stderr, "bench_names: line %zu: %d fields\n",
-				n + 2, nf);
+			        n + 2, nf);
 			return 1;
 		}
 		for (int k = nf; k < MAX_FIELDS; k++)
@@ -299,18 +301,21 @@ int main(int argc, char **argv)
 		vg_person_init(&a);
 		vg_person_init(&b);
 		a.kind = b.kind = kind_of(r->f[1]);
-		if (vg_person_add_name(&a, r->f[2], NULL, NULL, VG_NAME_PRIMARY) ||
-		    vg_person_add_name(&b, r->f[3], NULL, NULL, VG_NAME_PRIMARY) ||
+		if (vg_person_add_name(&a, r->f[2], NULL, NULL,
+		                       VG_NAME_PRIMARY) ||
+		    vg_person_add_name(&b, r->f[3], NULL, NULL,
+		                       VG_NAME_PRIMARY) ||
 		    vg_match_persons(s, &a, &b, &r->ours, &ex)) {
 			fprintf(stderr, "bench_names: scoring failed\n");
 			return 1;
 		}
 		r->ref = ref_score(r->f[2], r->f[3]);
-		if (verbose && (r->ours >= VG_MATCH_DEFAULT_THRESHOLD) != r->label) {
+		if (verbose &&
+		    (r->ours >= VG_MATCH_DEFAULT_THRESHOLD) != r->label) {
 			vg_buf_reset(&line);
 			vg_match_explain_line(&ex, &line);
-			printf("%s %s/%s: %s\n", r->label ? "FN" : "FP", r->f[0],
-			       r->f[1], line.data);
+			printf("%s %s/%s: %s\n", r->label ? "FN" : "FP",
+			       r->f[0], r->f[1], line.data);
 		}
 		vg_person_release(&a);
 		vg_person_release(&b);
@@ -330,7 +335,8 @@ int main(int argc, char **argv)
 	by_field(rows, n, 1, "schema", thr);
 	by_field(rows, n, 6, "category", thr);
 	printf("\nbest threshold: vigil %.2f (F1 %.3f); reference %.2f "
-	       "(F1 %.3f)\n", bt, bf, rbt, rbf);
+	       "(F1 %.3f)\n",
+	       bt, bf, rbt, rbf);
 	vg_buf_release(&line);
 	vg_match_scratch_free(s);
 	utrans_close(ref_tr);

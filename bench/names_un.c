@@ -32,7 +32,7 @@ struct probe {
 	char *name;
 	size_t entry; /* the individual it belongs to (position in the list) */
 	int kind;     /* 0 good alias, 1 low alias, 2 alias without quality,
-			 3 original script */
+	                 3 original script */
 };
 
 struct probes {
@@ -75,7 +75,7 @@ static struct vg_person *plist_add(struct plist *l)
 }
 
 static void probe_add(struct probes *p, const char *name, size_t entry,
-		      int kind)
+                      int kind)
 {
 	if (p->n == p->cap) {
 		p->cap = p->cap ? 2 * p->cap : 1024;
@@ -120,8 +120,7 @@ static const char *text(xmlNode *n, const char *name)
 	return buf;
 }
 
-static void add_name(struct vg_person *p, const char *s,
-		     enum vg_name_quality q)
+static void add_name(struct vg_person *p, const char *s, enum vg_name_quality q)
 {
 	if (*s && vg_person_add_name(p, s, NULL, NULL, q))
 		die("out of memory");
@@ -157,7 +156,7 @@ static void un_dobs(xmlNode *ind, struct vg_person *p)
 /* Individuals then entities into l; every individual's aliases and
  * original-script name into probes (entry = position in l). */
 static void load_un(const char *path, struct plist *l, struct probes *pr,
-		    size_t *n_individuals)
+                    size_t *n_individuals)
 {
 	xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_HUGE);
 	if (!doc)
@@ -170,21 +169,21 @@ static void load_un(const char *path, struct plist *l, struct probes *pr,
 		struct vg_person *p = plist_add(l);
 		char full[1024] = "";
 		const char *parts[] = {"FIRST_NAME", "SECOND_NAME",
-				       "THIRD_NAME", "FOURTH_NAME"};
+		                       "THIRD_NAME", "FOURTH_NAME"};
 		for (int k = 0; k < 4; k++) {
 			const char *t = text(i, parts[k]);
 			if (*t) {
 				size_t fl = strlen(full);
 				snprintf(full + fl, sizeof(full) - fl, "%s%s",
-					 fl ? " " : "", t);
+				         fl ? " " : "", t);
 			}
 		}
 		p->kind = VG_PERSON_INDIVIDUAL;
 		add_name(p, full, VG_NAME_PRIMARY);
 		const char *g = text(i, "GENDER");
-		p->gender = !strcmp(g, "Male")	   ? VG_GENDER_MALE
-			    : !strcmp(g, "Female") ? VG_GENDER_FEMALE
-						   : VG_GENDER_UNKNOWN;
+		p->gender = !strcmp(g, "Male")     ? VG_GENDER_MALE
+		            : !strcmp(g, "Female") ? VG_GENDER_FEMALE
+		                                   : VG_GENDER_UNKNOWN;
 		un_dobs(i, p);
 		for (xmlNode *a = i->children; a; a = a->next) {
 			if (a->type != XML_ELEMENT_NODE ||
@@ -195,8 +194,9 @@ static void load_un(const char *path, struct plist *l, struct probes *pr,
 			snprintf(nm, sizeof(nm), "%s", text(a, "ALIAS_NAME"));
 			if (!*nm)
 				continue;
-			int kind = !strcmp(q, "Good") ? 0
-				   : !strcmp(q, "Low") ? 1 : 2;
+			int kind = !strcmp(q, "Good")  ? 0
+			           : !strcmp(q, "Low") ? 1
+			                               : 2;
 			add_name(p, nm, kind == 1 ? VG_NAME_LOW : VG_NAME_GOOD);
 			probe_add(pr, nm, l->n - 1, kind);
 		}
@@ -221,10 +221,11 @@ static void load_un(const char *path, struct plist *l, struct probes *pr,
 			    !strcmp((const char *)a->name, "ENTITY_ALIAS")) {
 				char nm[1024];
 				snprintf(nm, sizeof(nm), "%s",
-					 text(a, "ALIAS_NAME"));
-				add_name(p, nm, !strcmp(text(a, "QUALITY"), "Low")
-							? VG_NAME_LOW
-							: VG_NAME_GOOD);
+				         text(a, "ALIAS_NAME"));
+				add_name(p, nm,
+				         !strcmp(text(a, "QUALITY"), "Low")
+				             ? VG_NAME_LOW
+				             : VG_NAME_GOOD);
 			}
 		}
 	}
@@ -269,8 +270,8 @@ static int csv_fields(char *s, char **f, int max)
 static int month_of(const char *m)
 {
 	static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr",
-					  "May", "Jun", "Jul", "Aug",
-					  "Sep", "Oct", "Nov", "Dec"};
+	                                  "May", "Jun", "Jul", "Aug",
+	                                  "Sep", "Oct", "Nov", "Dec"};
 	for (int i = 0; i < 12; i++)
 		if (!strncasecmp(m, mon[i], 3))
 			return i + 1;
@@ -332,7 +333,7 @@ static void load_ofac(const char *dir, struct plist *l)
 			continue;
 		struct vg_person *p = plist_add(l);
 		p->kind = !strcmp(f[2], "individual") ? VG_PERSON_INDIVIDUAL
-						      : VG_PERSON_ENTITY;
+		                                      : VG_PERSON_ENTITY;
 		add_name(p, f[1], VG_NAME_PRIMARY);
 		/* entry number -> position, for alt.csv */
 		nums = realloc(nums, (l->n - first) * 2 * sizeof(long));
@@ -368,17 +369,19 @@ static void load_ofac(const char *dir, struct plist *l)
 /* Fictional travellers: common given names and family names combined
  * at random (a fixed seed), with a random date of birth. */
 static const char *const given[] = {
-	"Mohammed", "Ahmed", "Ali", "Omar", "Fatima", "Aisha", "Hassan",
-	"Youssef", "John", "Mary", "James", "Anna", "Maria", "Jose", "Juan",
-	"Olga", "Ivan", "Sergei", "Wei", "Li", "Hiroshi", "Yuki", "Peter",
-	"Sarah", "Abdul Rahman", "Ibrahim", "Khalid", "Mustafa", "Elena",
-	"David", "Kwame", "Amina", "Priya", "Rahul", "Chen", "Thomas"};
+    "Mohammed",     "Ahmed",   "Ali",     "Omar",    "Fatima", "Aisha",
+    "Hassan",       "Youssef", "John",    "Mary",    "James",  "Anna",
+    "Maria",        "Jose",    "Juan",    "Olga",    "Ivan",   "Sergei",
+    "Wei",          "Li",      "Hiroshi", "Yuki",    "Peter",  "Sarah",
+    "Abdul Rahman", "Ibrahim", "Khalid",  "Mustafa", "Elena",  "David",
+    "Kwame",        "Amina",   "Priya",   "Rahul",   "Chen",   "Thomas"};
 static const char *const family[] = {
-	"Smith", "Garcia", "Khan", "Hassan", "Ivanov", "Kim", "Nguyen",
-	"Mueller", "Rossi", "Al-Masri", "Haddad", "Yilmaz", "Kowalski",
-	"Silva", "Okafor", "Tanaka", "Petrov", "Mansour", "Rahman", "Ali",
-	"Brown", "Lopez", "Sato", "Cohen", "El Amrani", "Abdullah", "Popescu",
-	"Novak", "Jensen", "Singh", "Wang", "Mahmoud", "Karimov", "Bakr"};
+    "Smith",     "Garcia",   "Khan",    "Hassan",   "Ivanov", "Kim",
+    "Nguyen",    "Mueller",  "Rossi",   "Al-Masri", "Haddad", "Yilmaz",
+    "Kowalski",  "Silva",    "Okafor",  "Tanaka",   "Petrov", "Mansour",
+    "Rahman",    "Ali",      "Brown",   "Lopez",    "Sato",   "Cohen",
+    "El Amrani", "Abdullah", "Popescu", "Novak",    "Jensen", "Singh",
+    "Wang",      "Mahmoud",  "Karimov", "Bakr"};
 
 static uint64_t rng = 0x9E3779B97F4A7C15ULL;
 static uint32_t rnd(void)
@@ -398,10 +401,10 @@ static void travellers(struct plist *l, size_t n)
 		size_t nf = sizeof(family) / sizeof(family[0]);
 		if (rnd() % 3 == 0)
 			snprintf(nm, sizeof(nm), "%s %s %s", given[rnd() % ng],
-				 given[rnd() % ng], family[rnd() % nf]);
+			         given[rnd() % ng], family[rnd() % nf]);
 		else
 			snprintf(nm, sizeof(nm), "%s %s", given[rnd() % ng],
-				 family[rnd() % nf]);
+			         family[rnd() % nf]);
 		add_name(p, nm, VG_NAME_PRIMARY);
 		struct vg_dob d = {.kind = VG_DOB_EXACT};
 		d.from.year = 1940 + (int)(rnd() % 65);
@@ -431,15 +434,17 @@ static void ref_key(const char *s, char *out, size_t cap)
 	}
 	a[al] = '\0';
 	for (char *p = a; *p;) {
-		while (*p && (*p == ' ' || *p == '-' || *p == ',' || *p == '.' ||
-			      *p == '\'' || *p == '(' || *p == ')'))
+		while (*p &&
+		       (*p == ' ' || *p == '-' || *p == ',' || *p == '.' ||
+		        *p == '\'' || *p == '(' || *p == ')'))
 			*p++ = '\0';
 		if (!*p)
 			break;
 		if (nt < 64)
 			tok[nt++] = p;
-		while (*p && !(*p == ' ' || *p == '-' || *p == ',' ||
-			       *p == '.' || *p == '\'' || *p == '(' || *p == ')'))
+		while (*p &&
+		       !(*p == ' ' || *p == '-' || *p == ',' || *p == '.' ||
+		         *p == '\'' || *p == '(' || *p == ')'))
 			p++;
 	}
 	qsort(tok, nt, sizeof(tok[0]), cmp_str);
@@ -459,11 +464,11 @@ static void ref_key(const char *s, char *out, size_t cap)
 static void self_test(struct plist *un, size_t n_ind, struct probes *pr)
 {
 	const char *kinds[] = {"alias, quality Good", "alias, quality Low",
-			       "alias, no quality", "original script"};
+	                       "alias, no quality", "original script"};
 	size_t tot[4] = {0}, top1[4] = {0}, top1t[4] = {0}, reft[4] = {0};
 	struct vg_person *prim = calloc(n_ind, sizeof(*prim));
 	const struct vg_person **ptr = calloc(n_ind, sizeof(*ptr));
-	char (*keys)[512] = calloc(n_ind, sizeof(*keys));
+	char(*keys)[512] = calloc(n_ind, sizeof(*keys));
 	struct vg_match_index *ix;
 	struct vg_match_scratch *s;
 	struct vg_match_hit *hits = calloc(MAX_HITS, sizeof(*hits));
@@ -503,7 +508,7 @@ static void self_test(struct plist *un, size_t n_ind, struct probes *pr)
 		size_t bi = 0;
 		for (size_t i = 0; i < n_ind; i++) {
 			double j = vg_str_jaro_winkler(qk, strlen(qk), keys[i],
-						       strlen(keys[i]));
+			                               strlen(keys[i]));
 			if (j > best) {
 				best = j;
 				bi = i;
@@ -514,7 +519,7 @@ static void self_test(struct plist *un, size_t n_ind, struct probes *pr)
 		bool listed = false;
 		for (size_t h = 0; h < nh; h++)
 			listed |= hits[h].entry == p->entry &&
-				  hits[h].score >= VG_MATCH_DEFAULT_THRESHOLD;
+			          hits[h].score >= VG_MATCH_DEFAULT_THRESHOLD;
 		if (show && !listed) {
 			/* what the scan would have found: the index's loss */
 			double sc;
@@ -534,15 +539,17 @@ static void self_test(struct plist *un, size_t n_ind, struct probes *pr)
 	       "(build %.1f ms); rank-1 recall of every alias and original-"
 	       "script name\n",
 	       n_ind, (t1 - t0) * 1e3);
-	printf("%-22s %5s | %-13s %-22s | %-13s\n", "probe", "n", "vigil rank-1",
-	       "vigil rank-1 >= 0.70", "reference JW");
+	printf("%-22s %5s | %-13s %-22s | %-13s\n", "probe", "n",
+	       "vigil rank-1", "vigil rank-1 >= 0.70", "reference JW");
 	for (int k = 0; k < 4; k++)
 		if (tot[k])
-		printf("%-22s %5zu | %5.1f%% %6zu | %5.1f%% %15zu | %5.1f%% %6zu\n",
-		       kinds[k], tot[k], 100.0 * top1[k] / (tot[k] ? tot[k] : 1),
-		       top1[k], 100.0 * top1t[k] / (tot[k] ? tot[k] : 1),
-		       top1t[k], 100.0 * reft[k] / (tot[k] ? tot[k] : 1),
-		       reft[k]);
+			printf(
+			    "%-22s %5zu | %5.1f%% %6zu | %5.1f%% %15zu | "
+			    "%5.1f%% %6zu\n",
+			    kinds[k], tot[k],
+			    100.0 * top1[k] / (tot[k] ? tot[k] : 1), top1[k],
+			    100.0 * top1t[k] / (tot[k] ? tot[k] : 1), top1t[k],
+			    100.0 * reft[k] / (tot[k] ? tot[k] : 1), reft[k]);
 	vg_match_scratch_free(s);
 	vg_match_scratch_free(sb);
 	vg_match_index_free(ix);
@@ -575,8 +582,8 @@ static void *run_queries(void *arg)
 	for (size_t i = r->from; i < r->to; i++) {
 		size_t nh = 0, c = 0, sc = 0, t = 0;
 		if (vg_match_index_query(r->ix, s, &r->q->v[i],
-					 VG_MATCH_DEFAULT_THRESHOLD, hits,
-					 MAX_HITS, &nh))
+		                         VG_MATCH_DEFAULT_THRESHOLD, hits,
+		                         MAX_HITS, &nh))
 			die("query failed");
 		vg_match_scratch_stats(s, &t, &c, &sc);
 		r->touched += t;
@@ -591,7 +598,7 @@ static void *run_queries(void *arg)
 }
 
 static void speed(const char *label, const struct vg_match_index *ix,
-		  const struct plist *q)
+                  const struct plist *q)
 {
 	struct run r = {ix, q, 0, q->n, 0, 0, 0, 0, 0};
 	run_queries(&r);
@@ -603,7 +610,7 @@ static void speed(const char *label, const struct vg_match_index *ix,
 	       (double)r.scored / q->n, (double)r.hits / q->n);
 	/* the same queries on two threads sharing the index */
 	struct run t[2] = {{ix, q, 0, q->n / 2, 0, 0, 0, 0, 0},
-			   {ix, q, q->n / 2, q->n, 0, 0, 0, 0, 0}};
+	                   {ix, q, q->n / 2, q->n, 0, 0, 0, 0, 0}};
 	pthread_t th[2];
 	double t0 = now();
 	for (int k = 0; k < 2; k++)
@@ -620,7 +627,7 @@ static void speed(const char *label, const struct vg_match_index *ix,
  * how often the alias finds its own entry, and how many other entries
  * it raises besides (alerts a human would have to clear). */
 static void screen_quality(const struct vg_match_index *ix,
-			   const struct plist *q, const struct probes *pr)
+                           const struct plist *q, const struct probes *pr)
 {
 	struct vg_match_scratch *s;
 	struct vg_match_hit *hits = calloc(MAX_HITS, sizeof(*hits));
@@ -632,8 +639,8 @@ static void screen_quality(const struct vg_match_index *ix,
 		size_t nh = 0;
 		int k = pr->v[i].kind;
 		if (vg_match_index_query(ix, s, &q->v[i],
-					 VG_MATCH_DEFAULT_THRESHOLD, hits,
-					 MAX_HITS, &nh))
+		                         VG_MATCH_DEFAULT_THRESHOLD, hits,
+		                         MAX_HITS, &nh))
 			die("query failed");
 		n[k]++;
 		for (size_t h = 0; h < nh; h++) {
@@ -659,8 +666,8 @@ static void screen_quality(const struct vg_match_index *ix,
  * (normalising both each time, as a matcher without an index does), and
  * whether the index finds every hit the scan finds. */
 static void brute(const char *label, const struct plist *all,
-		  const struct vg_match_index *ix, const struct plist *q,
-		  size_t n, size_t step, int show)
+                  const struct vg_match_index *ix, const struct plist *q,
+                  size_t n, size_t step, int show)
 {
 	struct vg_match_scratch *s, *si;
 	struct vg_match_hit *hits = calloc(MAX_HITS, sizeof(*hits));
@@ -673,15 +680,16 @@ static void brute(const char *label, const struct plist *all,
 		size_t nh = 0;
 		double a = cpu_now();
 		if (vg_match_index_query(ix, si, &q->v[i],
-					 VG_MATCH_DEFAULT_THRESHOLD, hits,
-					 MAX_HITS, &nh))
+		                         VG_MATCH_DEFAULT_THRESHOLD, hits,
+		                         MAX_HITS, &nh))
 			die("query failed");
 		tq += cpu_now() - a;
 		for (size_t e = 0; e < all->n; e++) {
 			double sc;
 			if (all->v[e].kind != q->v[i].kind)
 				continue;
-			if (vg_match_persons(s, &q->v[i], &all->v[e], &sc, NULL))
+			if (vg_match_persons(s, &q->v[i], &all->v[e], &sc,
+			                     NULL))
 				die("scoring failed");
 			if (sc < VG_MATCH_DEFAULT_THRESHOLD)
 				continue;
@@ -698,7 +706,7 @@ static void brute(const char *label, const struct plist *all,
 				struct vg_buf b;
 				vg_buf_init(&b, 0);
 				vg_match_persons(s, &q->v[i], &all->v[e], &sc,
-						 &ex);
+				                 &ex);
 				vg_match_explain_line(&ex, &b);
 				printf("  missed: %s\n", b.data);
 				vg_buf_release(&b);
@@ -728,7 +736,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	snprintf(path, sizeof(path),
-		 "%s/data/watchlists/un/consolidated-2026-02-27.xml", argv[1]);
+	         "%s/data/watchlists/un/consolidated-2026-02-27.xml", argv[1]);
 	load_un(path, &all, &pr, &n_ind);
 	if (!only_speed && !only_trav)
 		self_test(&all, n_ind, &pr);
@@ -769,7 +777,8 @@ int main(int argc, char **argv)
 	speed("UN aliases as travellers", ix, &un_q);
 	screen_quality(ix, &un_q, &pr);
 	if (!only_speed) {
-		brute("reference (travellers)", &all, ix, &trav, 200, 1, 0);
+		brute("reference (travellers)", &all, ix, &trav, 200, 1,
+		      getenv("BENCH_SHOW") ? 20 : 0);
 		brute("reference (UN aliases)", &all, ix, &un_q, 120,
 		      un_q.n / 120, getenv("BENCH_SHOW") ? 20 : 0);
 	}

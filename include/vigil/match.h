@@ -104,11 +104,11 @@ void vg_name_norm_free(struct vg_name_norm *n);
  * symbols; an abd- name is one token whichever way it is written ("Abd
  * al-Aziz", "Abdul Aziz", "Abdulaziz" all give "abdaziz"); "SURNAME,
  * Given" is turned round in person names; dotted initialisms ("A.B.C.")
- * join and number words become digits in entity names. out is always left valid (possibly
- * empty). Returns VG_OK, VG_EINVAL (s NULL), VG_ENOMEM, VG_EINTERNAL (ICU
- * failure); invalid UTF-8 is replaced, not an error. */
+ * join and number words become digits in entity names. out is always left valid
+ * (possibly empty). Returns VG_OK, VG_EINVAL (s NULL), VG_ENOMEM, VG_EINTERNAL
+ * (ICU failure); invalid UTF-8 is replaced, not an error. */
 int vg_name_normalize(struct vg_name_norm *n, const char *s, size_t len,
-		      enum vg_person_kind kind, struct vg_name_tokens *out);
+                      enum vg_person_kind kind, struct vg_name_tokens *out);
 
 /* The consonant skeleton of one lowercase ASCII token (SCREENING.md):
  * strip an attached "al"/"el" (when 3+ letters follow), fold q->k, j->g,
@@ -120,7 +120,8 @@ size_t vg_name_skeleton(const char *tok, size_t len, char *out, size_t cap);
 /* A metaphone-like phonetic key of one lowercase ASCII token: digraphs
  * (ph, sh, ch, kh, th, ...) folded, consonants folded into classes (b/p,
  * c/g/k/q, d/t, f/v/w, s/z, j/ch/sh), vowels dropped after the first
- * letter, repeats collapsed. Writes at most cap-1 bytes and a NUL; returns length. */
+ * letter, repeats collapsed. Writes at most cap-1 bytes and a NUL; returns
+ * length. */
 size_t vg_name_phonetic(const char *tok, size_t len, char *out, size_t cap);
 
 /* ------------------------------------------------------------------ */
@@ -143,7 +144,7 @@ size_t vg_str_osa_bp(const char *a, size_t alen, const char *b, size_t blen);
  * bitmask for the matched flags; longer ones are cut at 64 bytes. */
 double vg_str_jaro(const char *a, size_t alen, const char *b, size_t blen);
 double vg_str_jaro_winkler(const char *a, size_t alen, const char *b,
-			   size_t blen);
+                           size_t blen);
 
 /* Weighted edit distance between two lowercase ASCII tokens: an edit
  * between confusable letters (vowels among themselves, c/k/q, s/z, d/t,
@@ -162,12 +163,12 @@ double vg_name_budget(size_t len);
 enum vg_match_how {
 	VG_HOW_EXACT = 0, /* same normalised spelling */
 	VG_HOW_SYMBOL,    /* same particle, legal form or title symbol */
-	VG_HOW_VARIANT,   /* spellings of one very common name (Mohd, Muhammad) */
-	VG_HOW_FUZZY,     /* within the weighted edit budget */
-	VG_HOW_SKELETON,  /* same consonant skeleton (Arabic script vs Latin) */
-	VG_HOW_INITIAL,   /* an initial against a name it starts */
-	VG_HOW_PACKED,    /* one token against two or three run together */
-	VG_HOW_NONE,      /* unmatched */
+	VG_HOW_VARIANT, /* spellings of one very common name (Mohd, Muhammad) */
+	VG_HOW_FUZZY,   /* within the weighted edit budget */
+	VG_HOW_SKELETON, /* same consonant skeleton (Arabic script vs Latin) */
+	VG_HOW_INITIAL,  /* an initial against a name it starts */
+	VG_HOW_PACKED,   /* one token against two or three run together */
+	VG_HOW_NONE,     /* unmatched */
 };
 
 /* Similarity in [0,1] of token a (in pool pa) and token b (in pool pb):
@@ -177,8 +178,8 @@ enum vg_match_how {
  * within the budget, else 0, raised to 0.9 when an Arabic-script token's
  * skeleton equals the other's. *how (may be NULL) says which rule gave it. */
 double vg_name_token_sim(const char *pa, const struct vg_name_token *a,
-			 const char *pb, const struct vg_name_token *b,
-			 enum vg_match_how *how);
+                         const char *pb, const struct vg_name_token *b,
+                         enum vg_match_how *how);
 
 /* ------------------------------------------------------------------ */
 /* Scoring and explanations                                            */
@@ -207,18 +208,18 @@ enum vg_match_qual {
 };
 
 struct vg_match_adjust {
-	uint8_t kind;   /* enum vg_match_qual */
-	float delta;    /* added to the score (before clamping to [0,1]) */
+	uint8_t kind;    /* enum vg_match_qual */
+	float delta;     /* added to the score (before clamping to [0,1]) */
 	char detail[72]; /* e.g. "same year 1971 (entry year only)" */
 };
 
 /* The explanation of one scored pair of persons. The name pointers refer
  * to the vg_person records scored and are valid as long as those are. */
 struct vg_match_explain {
-	double score;       /* final score in [0,1] */
-	double name_score;  /* the best name pair's score before qualifiers */
-	size_t query_name;  /* index in the query person's names */
-	size_t entry_name;  /* index in the entry person's names */
+	double score;      /* final score in [0,1] */
+	double name_score; /* the best name pair's score before qualifiers */
+	size_t query_name; /* index in the query person's names */
+	size_t entry_name; /* index in the entry person's names */
 	const char *query_text; /* names[query_name].full */
 	const char *entry_text; /* names[entry_name].full */
 	enum vg_name_quality entry_quality;
@@ -236,7 +237,7 @@ struct vg_match_explain {
 struct vg_match_index;
 struct vg_match_scratch;
 int vg_match_scratch_new(const struct vg_match_index *ix,
-			 struct vg_match_scratch **out);
+                         struct vg_match_scratch **out);
 void vg_match_scratch_free(struct vg_match_scratch *s);
 /* The scratch's normalisation context (for callers that also normalise). */
 struct vg_name_norm *vg_match_scratch_norm(struct vg_match_scratch *s);
@@ -246,8 +247,8 @@ struct vg_name_norm *vg_match_scratch_norm(struct vg_match_scratch *s);
  * partner on both sides cost a lot (docs/matching.md). ex (may be NULL)
  * receives the parts only. Returns the score in [0,1]. */
 double vg_match_names(const struct vg_name_tokens *q,
-		      const struct vg_name_tokens *e,
-		      enum vg_person_kind kind, struct vg_match_explain *ex);
+                      const struct vg_name_tokens *e, enum vg_person_kind kind,
+                      struct vg_match_explain *ex);
 
 /* Score person q (a traveller) against person e (a watchlist entry): the
  * best pair of names (low-quality aliases and single-token names count
@@ -256,8 +257,8 @@ double vg_match_names(const struct vg_name_tokens *q,
  * *score receives the result in [0,1]. VG_OK, VG_EINVAL (NULL argument),
  * VG_ENOMEM, VG_EINTERNAL (ICU). */
 int vg_match_persons(struct vg_match_scratch *s, const struct vg_person *q,
-		     const struct vg_person *e, double *score,
-		     struct vg_match_explain *ex);
+                     const struct vg_person *e, double *score,
+                     struct vg_match_explain *ex);
 
 /* Append the explanation as one JSON object to b:
  * {"score":0.91,"name_score":0.88,"query_name":"...","entry_name":"...",
@@ -284,15 +285,15 @@ int vg_match_explain_line(const struct vg_match_explain *ex, struct vg_buf *b);
  * on VG_OK; errors: VG_EINVAL (NULL arguments), VG_ENOMEM, VG_ETOOBIG
  * (more than 2^31 entries or names), VG_EINTERNAL (ICU). */
 int vg_match_index_build(const struct vg_person *const *entries,
-			 void *const *user, size_t n,
-			 struct vg_match_index **out);
+                         void *const *user, size_t n,
+                         struct vg_match_index **out);
 void vg_match_index_free(struct vg_match_index *ix);
 size_t vg_match_index_size(const struct vg_match_index *ix);
 size_t vg_match_index_names(const struct vg_match_index *ix);
 
 struct vg_match_hit {
-	size_t entry;      /* position of the entry in the build array */
-	void *user;        /* user[entry] given at build, or NULL */
+	size_t entry; /* position of the entry in the build array */
+	void *user;   /* user[entry] given at build, or NULL */
 	double score;
 	struct vg_match_explain ex;
 };
@@ -303,19 +304,19 @@ struct vg_match_hit {
  * entry position). *n_hits receives the count. Only entries of q's kind
  * are screened. The candidate gate (docs/matching.md) passes the names
  * whose keys cover 60% of the query or of the name: far below the default
- * threshold the index does not promise every hit a full scan would give.  The index is only read, so
- * any number of threads may query one index, each with its own scratch
- * (made by vg_match_scratch_new for this index). Errors: VG_EINVAL (NULL
- * argument or a scratch of another index), VG_ENOMEM, VG_EINTERNAL. */
+ * threshold the index does not promise every hit a full scan would give.  The
+ * index is only read, so any number of threads may query one index, each with
+ * its own scratch (made by vg_match_scratch_new for this index). Errors:
+ * VG_EINVAL (NULL argument or a scratch of another index), VG_ENOMEM,
+ * VG_EINTERNAL. */
 int vg_match_index_query(const struct vg_match_index *ix,
-			 struct vg_match_scratch *s, const struct vg_person *q,
-			 double threshold, struct vg_match_hit *hits,
-			 size_t max_hits, size_t *n_hits);
+                         struct vg_match_scratch *s, const struct vg_person *q,
+                         double threshold, struct vg_match_hit *hits,
+                         size_t max_hits, size_t *n_hits);
 
 /* Statistics of the last query on s (for benchmarks): names the keys
  * reached, candidate names kept, entries fully scored (any may be NULL). */
-void vg_match_scratch_stats(const struct vg_match_scratch *s,
-			    size_t *touched, size_t *candidates,
-			    size_t *scored);
+void vg_match_scratch_stats(const struct vg_match_scratch *s, size_t *touched,
+                            size_t *candidates, size_t *scored);
 
 #endif

@@ -31,11 +31,11 @@
 #define QUAL_MAX_UP (DOB_SAME_DATE + NAT_SHARED)
 
 static void add_adj(struct vg_match_explain *ex, enum vg_match_qual kind,
-		    double delta, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+                    double delta, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 static void add_adj(struct vg_match_explain *ex, enum vg_match_qual kind,
-		    double delta, const char *fmt, ...)
+                    double delta, const char *fmt, ...)
 {
 	va_list ap;
 	if (!ex || ex->n_adj >= VG_MATCH_MAX_ADJ)
@@ -84,16 +84,16 @@ static int gap(const struct span *a, const struct span *b)
 
 /* Format the detail only when asked: scoring without an explanation is
  * the hot path, and snprintf costs more than the comparison. */
-#define DETAIL(...)                                                          \
-	do {                                                                 \
-		if (detail)                                                  \
-			snprintf(detail, cap, __VA_ARGS__);                  \
+#define DETAIL(...)                                                            \
+	do {                                                                   \
+		if (detail)                                                    \
+			snprintf(detail, cap, __VA_ARGS__);                    \
 	} while (0)
 
 /* The move for one pair of dates into *delta (and its detail text when
  * detail is not NULL); false when either date has no year. */
 static bool dob_pair(const struct vg_dob *qd, const struct vg_dob *ed,
-		     double *delta, char *detail, size_t cap)
+                     double *delta, char *detail, size_t cap)
 {
 	struct span q, e;
 	if (!to_span(qd, &q) || !to_span(ed, &e))
@@ -102,23 +102,22 @@ static bool dob_pair(const struct vg_dob *qd, const struct vg_dob *ed,
 	bool q_exact = q.lo == q.hi, e_exact = e.lo == e.hi;
 	if (q_exact && e_exact && q.day && e.day && q.month && e.month) {
 		if (q.lo == e.lo && q.month == e.month && q.day == e.day) {
-			DETAIL("same date %04d-%02d-%02d", q.lo,
-				 q.month, q.day);
+			DETAIL("same date %04d-%02d-%02d", q.lo, q.month,
+			       q.day);
 			*delta = DOB_SAME_DATE;
 			return true;
 		}
 		if (q.lo == e.lo && q.month == e.day && q.day == e.month) {
-			DETAIL("day and month swapped (%04d)",
-				 q.lo);
+			DETAIL("day and month swapped (%04d)", q.lo);
 			*delta = DOB_SWAPPED;
 			return true;
 		}
-		if (q.lo == e.lo || (g <= 1 && q.month == e.month &&
-				     q.day == e.day)) {
+		if (q.lo == e.lo ||
+		    (g <= 1 && q.month == e.month && q.day == e.day)) {
 			DETAIL("%s differs (%04d-%02d-%02d / "
-				 "%04d-%02d-%02d)", q.lo == e.lo ? "day" :
-				 "year", q.lo, q.month, q.day, e.lo, e.month,
-				 e.day);
+			       "%04d-%02d-%02d)",
+			       q.lo == e.lo ? "day" : "year", q.lo, q.month,
+			       q.day, e.lo, e.month, e.day);
 			*delta = 0.0;
 			return true;
 		}
@@ -126,8 +125,8 @@ static bool dob_pair(const struct vg_dob *qd, const struct vg_dob *ed,
 		/* at least one gives the year (and maybe month) only */
 		bool month_clash = q.month && e.month && q.month != e.month;
 		if (g == 0 && !month_clash) {
-			DETAIL("same year %04d (%s year only)",
-				 q.lo, (e.month && e.day) ? "query" : "entry");
+			DETAIL("same year %04d (%s year only)", q.lo,
+			       (e.month && e.day) ? "query" : "entry");
 			*delta = DOB_SAME_YEAR;
 			return true;
 		}
@@ -141,16 +140,13 @@ static bool dob_pair(const struct vg_dob *qd, const struct vg_dob *ed,
 		const struct span *r = e_exact ? &q : &e;
 		if (g == 0) {
 			bool narrow = r->hi - r->lo <= 5 &&
-				      ed->kind == VG_DOB_BETWEEN &&
-				      q_exact;
-			DETAIL("%04d within %04d-%04d", q.lo,
-				 e.lo, e.hi);
+			              ed->kind == VG_DOB_BETWEEN && q_exact;
+			DETAIL("%04d within %04d-%04d", q.lo, e.lo, e.hi);
 			*delta = narrow ? DOB_IN_RANGE : DOB_IN_WIDE;
 			return true;
 		}
 		if (g <= 2) {
-			DETAIL("%d year(s) outside %04d-%04d", g,
-				 e.lo, e.hi);
+			DETAIL("%d year(s) outside %04d-%04d", g, e.lo, e.hi);
 			*delta = 0.0;
 			return true;
 		}
@@ -188,7 +184,7 @@ static bool same_code(const char *a, const char *b)
 }
 
 double vg__qualify(const struct vg_person *q, const struct vg_person *e,
-		   double s, struct vg_match_explain *ex)
+                   double s, struct vg_match_explain *ex)
 {
 	double total = s;
 
@@ -199,7 +195,7 @@ double vg__qualify(const struct vg_person *q, const struct vg_person *e,
 		for (size_t i = 0; i < q->n_dobs; i++)
 			for (size_t j = 0; j < e->n_dobs; j++)
 				if (dob_pair(&q->dobs[i], &e->dobs[j], &d, NULL,
-					     0) &&
+				             0) &&
 				    (!any || d > best)) {
 					best = d;
 					bi = i;
@@ -211,7 +207,7 @@ double vg__qualify(const struct vg_person *q, const struct vg_person *e,
 			total += best;
 			if (ex) {
 				dob_pair(&q->dobs[bi], &e->dobs[bj], &d, det,
-					 sizeof(det));
+				         sizeof(det));
 				add_adj(ex, VG_QUAL_DOB, best, "%s", det);
 			}
 		}
@@ -219,25 +215,25 @@ double vg__qualify(const struct vg_person *q, const struct vg_person *e,
 	if (q->gender && e->gender && q->gender != e->gender) {
 		total += GENDER_OTHER;
 		add_adj(ex, VG_QUAL_GENDER, GENDER_OTHER, "%s against %s",
-			q->gender == VG_GENDER_MALE ? "male" : "female",
-			e->gender == VG_GENDER_MALE ? "male" : "female");
+		        q->gender == VG_GENDER_MALE ? "male" : "female",
+		        e->gender == VG_GENDER_MALE ? "male" : "female");
 	}
 	if (q->n_nationalities && e->n_nationalities) {
 		const char *shared = NULL;
 		for (size_t i = 0; i < q->n_nationalities && !shared; i++)
 			for (size_t j = 0; j < e->n_nationalities; j++)
 				if (same_code(q->nationalities[i],
-					      e->nationalities[j]))
+				              e->nationalities[j]))
 					shared = q->nationalities[i];
 		if (shared) {
 			total += NAT_SHARED;
 			add_adj(ex, VG_QUAL_NATIONALITY, NAT_SHARED,
-				"shared nationality %.8s", shared);
+			        "shared nationality %.8s", shared);
 		} else {
 			total += NAT_OTHER;
 			add_adj(ex, VG_QUAL_NATIONALITY, NAT_OTHER,
-				"nationality %.8s against %.8s",
-				q->nationalities[0], e->nationalities[0]);
+			        "nationality %.8s against %.8s",
+			        q->nationalities[0], e->nationalities[0]);
 		}
 	}
 	for (size_t i = 0; i < q->n_docs; i++) {
@@ -249,7 +245,7 @@ double vg__qualify(const struct vg_person *q, const struct vg_person *e,
 			const char *qc = q->docs[i].country;
 			const char *ec = e->docs[j].country;
 			if (doc_norm(e->docs[j].number, b, sizeof(b)) <
-				    DOC_MIN_LEN ||
+			        DOC_MIN_LEN ||
 			    strcmp(a, b))
 				continue;
 			if (qc[0] && ec[0] && strcasecmp(qc, ec))
@@ -262,7 +258,7 @@ double vg__qualify(const struct vg_person *q, const struct vg_person *e,
 				d = DOC_MIN_DELTA;
 			total += d;
 			add_adj(ex, VG_QUAL_DOCUMENT, d,
-				"same document number %.40s", a);
+			        "same document number %.40s", a);
 			break;
 		}
 	}
@@ -278,19 +274,19 @@ double vg__qualify(const struct vg_person *q, const struct vg_person *e,
 /* ---- persons ---------------------------------------------------- */
 
 double vg__score_person(const struct vg_person *q, const struct vg__nview *qv,
-			size_t nq, const struct vg_person *e,
-			const struct vg__nview *ev, const uint32_t *emap,
-			size_t ne, double floor, struct vg_match_explain *ex)
+                        size_t nq, const struct vg_person *e,
+                        const struct vg__nview *ev, const uint32_t *emap,
+                        size_t ne, double floor, struct vg_match_explain *ex)
 {
 	double best = -1.0, best_raw = 0.0;
 	size_t bi = 0, bj = 0, bv = 0;
 	for (size_t i = 0; i < nq; i++)
 		for (size_t j = 0; j < ne; j++) {
-			double raw = vg__match_views(&qv[i], &ev[j], e->kind,
-						     NULL);
+			double raw =
+			    vg__match_views(&qv[i], &ev[j], e->kind, NULL);
 			size_t en = emap ? emap[j] : j;
-			double f = raw *
-				   vg__quality_factor(e->names[en].quality);
+			double f =
+			    raw * vg__quality_factor(e->names[en].quality);
 			if (f > best) {
 				best = f;
 				best_raw = raw;
@@ -319,7 +315,7 @@ double vg__score_person(const struct vg_person *q, const struct vg__nview *qv,
 		ex->name_score = best_raw;
 		if (best < best_raw)
 			add_adj(ex, VG_QUAL_NAME_QUALITY, best - best_raw,
-				"low-quality alias");
+			        "low-quality alias");
 	}
 	return vg__qualify(q, e, best, ex);
 }
@@ -359,7 +355,7 @@ int vg__scratch_views(struct vg_match_scratch *s, size_t n)
 }
 
 int vg_match_scratch_new(const struct vg_match_index *ix,
-			 struct vg_match_scratch **out)
+                         struct vg_match_scratch **out)
 {
 	int rc;
 	struct vg_match_scratch *s = calloc(1, sizeof(*s));
@@ -398,9 +394,8 @@ struct vg_name_norm *vg_match_scratch_norm(struct vg_match_scratch *s)
 	return s->norm;
 }
 
-void vg_match_scratch_stats(const struct vg_match_scratch *s,
-			    size_t *touched, size_t *candidates,
-			    size_t *scored)
+void vg_match_scratch_stats(const struct vg_match_scratch *s, size_t *touched,
+                            size_t *candidates, size_t *scored)
 {
 	if (touched)
 		*touched = s->stat_touched;
@@ -412,7 +407,7 @@ void vg_match_scratch_stats(const struct vg_match_scratch *s,
 
 /* Normalise every name of p into s->q or s->e. */
 static int norm_all(struct vg_match_scratch *s, const struct vg_person *p,
-		    bool query)
+                    bool query)
 {
 	int rc = vg__scratch_names(s, query, p->n_names);
 	if (rc)
@@ -428,8 +423,8 @@ static int norm_all(struct vg_match_scratch *s, const struct vg_person *p,
 }
 
 int vg_match_persons(struct vg_match_scratch *s, const struct vg_person *q,
-		     const struct vg_person *e, double *score,
-		     struct vg_match_explain *ex)
+                     const struct vg_person *e, double *score,
+                     struct vg_match_explain *ex)
 {
 	int rc;
 	if (!s || !q || !e || !score)
@@ -447,6 +442,6 @@ int vg_match_persons(struct vg_match_scratch *s, const struct vg_person *q,
 	for (size_t j = 0; j < e->n_names; j++)
 		ev[j] = vg__view(&s->e[j]);
 	*score = vg__score_person(q, qv, q->n_names, e, ev, NULL, e->n_names,
-				  0.0, ex);
+	                          0.0, ex);
 	return VG_OK;
 }

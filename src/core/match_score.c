@@ -56,8 +56,8 @@ static bool content(const struct vg_name_token *t)
 }
 
 /* The run's text, symbols by their canonical spelling. */
-static size_t run_text(const struct vg__nview *v, size_t i, size_t n,
-		       char *out, size_t cap)
+static size_t run_text(const struct vg__nview *v, size_t i, size_t n, char *out,
+                       size_t cap)
 {
 	size_t l = 0;
 	for (size_t k = i; k < i + n; k++) {
@@ -99,8 +99,8 @@ static float span_weight(const struct vg__nview *v, size_t i, size_t n)
 /* Packed pairs: one free token of a against runs of free tokens of b
  * (ua, ub: the tokens already matched). */
 static size_t add_packed(const struct vg__nview *a, const struct vg__nview *b,
-			 uint32_t ua, uint32_t ub, bool a_is_query,
-			 struct pair *p, size_t np)
+                         uint32_t ua, uint32_t ub, bool a_is_query,
+                         struct pair *p, size_t np)
 {
 	char run[VG_NAME_POOL_MAX];
 	bool abjad = false, cjk = false;
@@ -121,7 +121,8 @@ static size_t add_packed(const struct vg__nview *a, const struct vg__nview *b,
 			if (b->pool[b->tok[j].text] != a->pool[t->text])
 				continue;
 			for (size_t n = 2; n <= MAX_RUN; n++) {
-				if (!packable(b, j, n) || (ub & span_mask(j, n)))
+				if (!packable(b, j, n) ||
+				    (ub & span_mask(j, n)))
 					continue;
 				/* presence bits only: twice-bits of a run are
 				 * not the union of its tokens' */
@@ -138,10 +139,11 @@ static size_t add_packed(const struct vg__nview *a, const struct vg__nview *b,
 				 * Arabic-script runs compare by
 				 * skeleton, which the letter test does not
 				 * bound */
-				const struct vg_name_token *lt = &b->tok[j + n - 1];
+				const struct vg_name_token *lt =
+				    &b->tok[j + n - 1];
 				if ((!abjad &&
 				     (b->pool[lt->text + lt->len - 1] !=
-					      a->pool[t->text + t->len - 1] ||
+				          a->pool[t->text + t->len - 1] ||
 				      !vg__may_match(&ts, &rs))))
 					continue;
 				size_t rl = run_text(b, j, n, run, sizeof(run));
@@ -149,15 +151,15 @@ static size_t add_packed(const struct vg__nview *a, const struct vg__nview *b,
 					continue;
 				enum vg_match_how how;
 				double s = vg__string_sim(a->pool + t->text,
-							  t->len, run, rl,
-							  abjad, !abjad, &how);
+				                          t->len, run, rl,
+				                          abjad, !abjad, &how);
 				if (s < MIN_PACKED_SIM || np >= MAX_PAIRS ||
 				    (cjk && s < 1.0))
 					continue;
 				struct pair pr = {
-					.how = VG_HOW_PACKED,
-					.sim = (float)s,
-					.w = t->weight + span_weight(b, j, n),
+				    .how = VG_HOW_PACKED,
+				    .sim = (float)s,
+				    .w = t->weight + span_weight(b, j, n),
 				};
 				if (a_is_query) {
 					pr.qi = (uint8_t)i, pr.qn = 1;
@@ -205,8 +207,8 @@ static int last_word(const struct vg__nview *v)
 
 /* Structural factors on top of the token evidence. */
 static double structure(const struct vg__nview *q, const struct vg__nview *e,
-			const struct pair *acc, size_t nacc, uint32_t uq,
-			uint32_t ue, enum vg_person_kind kind)
+                        const struct pair *acc, size_t nacc, uint32_t uq,
+                        uint32_t ue, enum vg_person_kind kind)
 {
 	double f = 1.0;
 	int bq = patronym_at(q), be = patronym_at(e);
@@ -260,7 +262,7 @@ struct side {
 };
 
 static void tally(const struct vg__nview *v, uint32_t used, const float *sim,
-		  struct side *s)
+                  struct side *s)
 {
 	memset(s, 0, sizeof(*s));
 	for (size_t i = 0; i < v->n; i++) {
@@ -295,8 +297,8 @@ static void part_text(const struct vg__nview *v, size_t i, size_t n, char *out)
 }
 
 static void explain_parts(const struct vg__nview *q, const struct vg__nview *e,
-			  const struct pair *acc, size_t nacc, uint32_t uq,
-			  uint32_t ue, struct vg_match_explain *ex)
+                          const struct pair *acc, size_t nacc, uint32_t uq,
+                          uint32_t ue, struct vg_match_explain *ex)
 {
 	ex->n_parts = 0;
 	/* in the query's order, unmatched query tokens in place */
@@ -311,8 +313,8 @@ static void explain_parts(const struct vg__nview *q, const struct vg__nview *e,
 			part_text(e, p->ei, p->en, pt->entry);
 			pt->similarity = p->sim;
 			pt->weight = (span_weight(q, p->qi, p->qn) +
-				      span_weight(e, p->ei, p->en)) /
-				     2.0f;
+			              span_weight(e, p->ei, p->en)) /
+			             2.0f;
 			pt->how = p->how;
 			ex->n_parts++;
 		} else if (!(uq & ((uint32_t)1 << i)) && content(&q->tok[i])) {
@@ -347,9 +349,8 @@ static bool unmatched(const struct vg__nview *v, uint32_t used)
 
 /* Sort the candidate pairs, best first, and accept greedily those whose
  * tokens are all still free. Returns the new count of accepted pairs. */
-static size_t accept(struct pair *p, size_t np, struct pair *acc,
-		     size_t nacc, uint32_t *uq, uint32_t *ue, float *simq,
-		     float *sime)
+static size_t accept(struct pair *p, size_t np, struct pair *acc, size_t nacc,
+                     uint32_t *uq, uint32_t *ue, float *simq, float *sime)
 {
 	/* a few dozen pairs: insertion sort (qsort allocates) */
 	for (size_t i = 1; i < np; i++) {
@@ -376,7 +377,7 @@ static size_t accept(struct pair *p, size_t np, struct pair *acc,
 }
 
 double vg__match_views(const struct vg__nview *q, const struct vg__nview *e,
-		       enum vg_person_kind kind, struct vg_match_explain *ex)
+                       enum vg_person_kind kind, struct vg_match_explain *ex)
 {
 	struct pair p[MAX_PAIRS], acc[VG_NAME_MAX_TOKENS];
 	float simq[VG_NAME_MAX_TOKENS] = {0}, sime[VG_NAME_MAX_TOKENS] = {0};
@@ -392,14 +393,17 @@ double vg__match_views(const struct vg__nview *q, const struct vg__nview *e,
 			if (!content(&e->tok[j]))
 				continue;
 			double s = vg_name_token_sim(q->pool, &q->tok[i],
-						     e->pool, &e->tok[j], &how);
+			                             e->pool, &e->tok[j], &how);
 			if (s < MIN_PAIR_SIM)
 				continue;
 			p[np++] = (struct pair){
-				.qi = (uint8_t)i, .qn = 1,
-				.ei = (uint8_t)j, .en = 1,
-				.how = (uint8_t)how, .sim = (float)s,
-				.w = q->tok[i].weight + e->tok[j].weight,
+			    .qi = (uint8_t)i,
+			    .qn = 1,
+			    .ei = (uint8_t)j,
+			    .en = 1,
+			    .how = (uint8_t)how,
+			    .sim = (float)s,
+			    .w = q->tok[i].weight + e->tok[j].weight,
 			};
 		}
 	}
@@ -425,10 +429,10 @@ double vg__match_views(const struct vg__nview *q, const struct vg__nview *e,
 		double cov = qshort ? cq : ce, frac = qshort ? fe : fq;
 		size_t wshort = qshort ? sq.words : se.words;
 		size_t wlong = qshort ? se.words : sq.words;
-		double beta = (kind == VG_PERSON_INDIVIDUAL && wshort == 1 &&
-			       wlong >= 2)
-				      ? EXTRA_COST_SINGLE
-				      : EXTRA_COST;
+		double beta =
+		    (kind == VG_PERSON_INDIVIDUAL && wshort == 1 && wlong >= 2)
+		        ? EXTRA_COST_SINGLE
+		        : EXTRA_COST;
 		double evid = qshort ? sq.evidence : se.evidence;
 		score = cov * (1.0 - beta * (1.0 - frac));
 		score *= structure(q, e, acc, nacc, uq, ue, kind);
@@ -448,8 +452,8 @@ double vg__match_views(const struct vg__nview *q, const struct vg__nview *e,
 }
 
 double vg_match_names(const struct vg_name_tokens *q,
-		      const struct vg_name_tokens *e, enum vg_person_kind kind,
-		      struct vg_match_explain *ex)
+                      const struct vg_name_tokens *e, enum vg_person_kind kind,
+                      struct vg_match_explain *ex)
 {
 	struct vg__nview vq = vg__view(q), ve = vg__view(e);
 	if (ex) {

@@ -18,7 +18,7 @@ static size_t min3(size_t a, size_t b, size_t c)
 
 /* One routine for both distances: osa adds adjacent transpositions. */
 static size_t dp_dist(const char *a, size_t alen, const char *b, size_t blen,
-		      bool osa)
+                      bool osa)
 {
 	size_t stack[3 * 256];
 	size_t *rows = stack, *heap = NULL, d;
@@ -82,8 +82,8 @@ static void peq_clear(struct peq *q, const char *a, size_t alen)
 		q->m[(unsigned char)a[i]] = 0;
 }
 
-static size_t bp_dist(const struct peq *q, size_t m, const char *b,
-		      size_t blen, bool osa)
+static size_t bp_dist(const struct peq *q, size_t m, const char *b, size_t blen,
+                      bool osa)
 {
 	uint64_t vp = m == 64 ? ~(uint64_t)0 : (((uint64_t)1 << m) - 1);
 	uint64_t vn = 0, d0 = 0, pm_old = 0;
@@ -109,7 +109,7 @@ static size_t bp_dist(const struct peq *q, size_t m, const char *b,
 }
 
 static size_t bp(const char *a, size_t alen, const char *b, size_t blen,
-		 bool osa)
+                 bool osa)
 {
 	struct peq q;
 	size_t d;
@@ -178,12 +178,13 @@ double vg_str_jaro(const char *a, size_t alen, const char *b, size_t blen)
 		k++;
 	}
 	double md = (double)m;
-	return (md / (double)alen + md / (double)blen + (md - (double)t / 2) / md) /
+	return (md / (double)alen + md / (double)blen +
+	        (md - (double)t / 2) / md) /
 	       3.0;
 }
 
 double vg_str_jaro_winkler(const char *a, size_t alen, const char *b,
-			   size_t blen)
+                           size_t blen)
 {
 	double j = vg_str_jaro(a, alen, b, blen);
 	size_t l = 0;
@@ -202,18 +203,41 @@ double vg_str_jaro_winkler(const char *a, size_t alen, const char *b,
 static char fold_char(char c)
 {
 	switch (c) {
-	case 'a': case 'e': case 'i': case 'o': case 'u': case 'y':
-	case '0': case '1': case '3': case '4':
+	case 'a':
+	case 'e':
+	case 'i':
+	case 'o':
+	case 'u':
+	case 'y':
+	case '0':
+	case '1':
+	case '3':
+	case '4':
 		return 'a';
-	case 'c': case 'g': case 'j': case 'k': case 'q': case '9':
+	case 'c':
+	case 'g':
+	case 'j':
+	case 'k':
+	case 'q':
+	case '9':
 		return 'k';
-	case 's': case 'z': case '2': case '5':
+	case 's':
+	case 'z':
+	case '2':
+	case '5':
 		return 's';
-	case 'd': case 't': case '7':
+	case 'd':
+	case 't':
+	case '7':
 		return 't';
-	case 'b': case 'p': case '6': case '8':
+	case 'b':
+	case 'p':
+	case '6':
+	case '8':
 		return 'p';
-	case 'f': case 'v': case 'w':
+	case 'f':
+	case 'v':
+	case 'w':
 		return 'f';
 	case 'h':
 		return 0;
@@ -241,9 +265,8 @@ struct vg__sig vg__signature(const char *s, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		char c = fold_char(s[i]);
 		unsigned ci = (c >= 'a' && c <= 'z') ? (unsigned)(c - 'a') : 26;
-		unsigned li = (s[i] >= 'a' && s[i] <= 'z')
-				      ? (unsigned)(s[i] - 'a')
-				      : 26;
+		unsigned li =
+		    (s[i] >= 'a' && s[i] <= 'z') ? (unsigned)(s[i] - 'a') : 26;
 		if (c) {
 			uint64_t b = (uint64_t)1 << ci;
 			g.c |= (g.c & b) ? b << 32 : b;
@@ -278,7 +301,7 @@ bool vg__may_match(const struct vg__sig *a, const struct vg__sig *b)
 /* The weighted distance, or a value above limit as soon as the folded
  * distance alone exceeds it (the raw distance is then not needed). */
 static double wdist_limited(const char *a, size_t alen, const char *b,
-			    size_t blen, double limit)
+                            size_t blen, double limit)
 {
 	char fa[VG_NAME_POOL_MAX], fb[VG_NAME_POOL_MAX];
 	size_t raw, fd, fal, fbl;
@@ -297,13 +320,13 @@ static double wdist_limited(const char *a, size_t alen, const char *b,
 	fal = fold(a, alen, fa);
 	fbl = fold(b, blen, fb);
 	fd = fal <= 64 ? vg_str_osa_bp(fa, fal, fb, fbl)
-		       : vg_str_osa(fa, fal, fb, fbl);
+	               : vg_str_osa(fa, fal, fb, fbl);
 	if (fd == SIZE_MAX)
 		return (double)blen;
 	if ((double)fd > limit)
 		return (double)fd;
 	raw = alen <= 64 ? vg_str_osa_bp(a, alen, b, blen)
-			 : vg_str_osa(a, alen, b, blen);
+	                 : vg_str_osa(a, alen, b, blen);
 	if (raw == SIZE_MAX)
 		return (double)blen;
 	if (fd > raw) /* cannot happen for a letter map; kept as a guard */
@@ -339,7 +362,7 @@ double vg_name_budget(size_t len)
 /* Within budget (capped at cap): half the weighted distance against the
  * budget, half Jaro-Winkler (which rewards a shared beginning). */
 static double fuzzy_capped(const char *a, size_t alen, const char *b,
-			   size_t blen, double cap)
+                           size_t blen, double cap)
 {
 	size_t l = alen > blen ? alen : blen;
 	double budget = vg_name_budget(l);
@@ -354,7 +377,7 @@ static double fuzzy_capped(const char *a, size_t alen, const char *b,
 }
 
 static double fuzzy_checked(const char *a, size_t alen, const char *b,
-			    size_t blen)
+                            size_t blen)
 {
 	return fuzzy_capped(a, alen, b, blen, 1e9);
 }
@@ -385,7 +408,7 @@ static double skel_sim(const char *sa, size_t sal, const char *sb, size_t sbl)
 }
 
 double vg__string_sim(const char *a, size_t alen, const char *b, size_t blen,
-		      bool abjad, bool checked, enum vg_match_how *how)
+                      bool abjad, bool checked, enum vg_match_how *how)
 {
 	double s = 0.0;
 	enum vg_match_how h = VG_HOW_NONE;
@@ -394,7 +417,7 @@ double vg__string_sim(const char *a, size_t alen, const char *b, size_t blen,
 		h = VG_HOW_EXACT;
 	} else if (alen > 2 && blen > 2) {
 		s = checked ? fuzzy_checked(a, alen, b, blen)
-			    : fuzzy(a, alen, b, blen);
+		            : fuzzy(a, alen, b, blen);
 		if (s > 0)
 			h = VG_HOW_FUZZY;
 		if (abjad) {
@@ -414,8 +437,8 @@ double vg__string_sim(const char *a, size_t alen, const char *b, size_t blen,
 }
 
 double vg_name_token_sim(const char *pa, const struct vg_name_token *a,
-			 const char *pb, const struct vg_name_token *b,
-			 enum vg_match_how *how)
+                         const char *pb, const struct vg_name_token *b,
+                         enum vg_match_how *how)
 {
 	const char *ta = pa + a->text, *tb = pb + b->text;
 	enum vg_match_how h = VG_HOW_NONE;
@@ -451,10 +474,10 @@ double vg_name_token_sim(const char *pa, const struct vg_name_token *a,
 		const char *to = c == a ? tb : ta;
 		size_t lc = c->len - 3U;
 		if (lc > 2 && o->len > 2) {
-			s = ABD_BARE * vg__string_sim(tc, lc, to, o->len,
-						      (a->flags | b->flags) &
-							      VG_TOK_ABJAD,
-						      false, NULL);
+			s = ABD_BARE *
+			    vg__string_sim(tc, lc, to, o->len,
+			                   (a->flags | b->flags) & VG_TOK_ABJAD,
+			                   false, NULL);
 			h = VG_HOW_FUZZY;
 		}
 		goto out;
@@ -464,7 +487,8 @@ double vg_name_token_sim(const char *pa, const struct vg_name_token *a,
 	if ((a->flags & b->flags) & VG_TOK_CJK)
 		goto out; /* one syllable more or less is another name */
 	if ((a->flags & VG_TOK_INITIAL) || (b->flags & VG_TOK_INITIAL)) {
-		if (ta[0] == tb[0] && !((a->flags & b->flags) & VG_TOK_INITIAL)) {
+		if (ta[0] == tb[0] &&
+		    !((a->flags & b->flags) & VG_TOK_INITIAL)) {
 			s = 0.75;
 			h = VG_HOW_INITIAL;
 		}
@@ -483,7 +507,7 @@ double vg_name_token_sim(const char *pa, const struct vg_name_token *a,
 		h = VG_HOW_FUZZY;
 	if ((a->flags | b->flags) & VG_TOK_ABJAD) {
 		double k = skel_sim(pa + a->skel, a->skel_len, pb + b->skel,
-				    b->skel_len);
+		                    b->skel_len);
 		if (k > s) {
 			s = k;
 			h = VG_HOW_SKELETON;

@@ -20,16 +20,16 @@
 /* A small list: every name the tests look for, and neighbours that
  * share some of their words. */
 static const char *const names[][3] = {
-	{"SADDAM HUSSEIN AL-TIKRITI", "صدام حسين التكريتي", NULL},
-	{"IZZAT IBRAHIM AL-DURI", "Abu Brays", NULL},
-	{"Vladimir Putin", "Vladimir Vladimirovich PUTIN", NULL},
-	{"Vladimir Lukin", NULL, NULL},
-	{"MUHAMMAD BIN SALMAN AL SAUD", "Abu Salman", NULL},
-	{"Muhammad Karimov", NULL, NULL},
-	{"Osama bin Laden", "Usama bin Muhammad bin Awad bin Ladin", NULL},
-	{"Abd al-Aziz al-Nuristani", NULL, NULL},
-	{"Ali Hassan al-Majid", NULL, NULL},
-	{"Hassan Ali", NULL, NULL},
+    {"SADDAM HUSSEIN AL-TIKRITI", "صدام حسين التكريتي", NULL},
+    {"IZZAT IBRAHIM AL-DURI", "Abu Brays", NULL},
+    {"Vladimir Putin", "Vladimir Vladimirovich PUTIN", NULL},
+    {"Vladimir Lukin", NULL, NULL},
+    {"MUHAMMAD BIN SALMAN AL SAUD", "Abu Salman", NULL},
+    {"Muhammad Karimov", NULL, NULL},
+    {"Osama bin Laden", "Usama bin Muhammad bin Awad bin Ladin", NULL},
+    {"Abd al-Aziz al-Nuristani", NULL, NULL},
+    {"Ali Hassan al-Majid", NULL, NULL},
+    {"Hassan Ali", NULL, NULL},
 };
 #define N_ENTRIES (sizeof(names) / sizeof(names[0]))
 
@@ -45,10 +45,9 @@ static int setup(void **state)
 	for (size_t i = 0; i < N_ENTRIES; i++) {
 		vg_person_init(&entries[i]);
 		for (size_t j = 0; j < 3 && names[i][j]; j++)
-			if (vg_person_add_name(&entries[i], names[i][j], NULL,
-					       NULL,
-					       j ? VG_NAME_GOOD
-						 : VG_NAME_PRIMARY))
+			if (vg_person_add_name(
+			        &entries[i], names[i][j], NULL, NULL,
+			        j ? VG_NAME_GOOD : VG_NAME_PRIMARY))
 				return -1;
 		ptrs[i] = &entries[i];
 		tags[i] = (int)i * 10;
@@ -57,7 +56,7 @@ static int setup(void **state)
 	struct vg_dob d = {VG_DOB_EXACT, {1952, 10, 7}, {0, 0, 0}};
 	vg_person_add_dob(&entries[2], &d);
 	return vg_match_index_build(ptrs, users, N_ENTRIES, &ix) == VG_OK ? 0
-									  : -1;
+	                                                                  : -1;
 }
 
 static int teardown(void **state)
@@ -69,17 +68,16 @@ static int teardown(void **state)
 	return 0;
 }
 
-static size_t query(struct vg_match_scratch *s, const char *name,
-		    double thr, struct vg_match_hit *hits, size_t max)
+static size_t query(struct vg_match_scratch *s, const char *name, double thr,
+                    struct vg_match_hit *hits, size_t max)
 {
 	struct vg_person q;
 	size_t n = 99;
 	vg_person_init(&q);
-	assert_int_equal(vg_person_add_name(&q, name, NULL, NULL,
-					    VG_NAME_PRIMARY),
-			 VG_OK);
+	assert_int_equal(
+	    vg_person_add_name(&q, name, NULL, NULL, VG_NAME_PRIMARY), VG_OK);
 	assert_int_equal(vg_match_index_query(ix, s, &q, thr, hits, max, &n),
-			 VG_OK);
+	                 VG_OK);
 	vg_person_release(&q);
 	return n;
 }
@@ -126,27 +124,26 @@ static void test_hits(void **state)
 	assert_int_equal(n, 0);
 
 	/* Latin against the original-script name of the entry */
-	n = query(s, "صدام حسين التكريتي", VG_MATCH_DEFAULT_THRESHOLD, hits,
-		  4);
+	n = query(s, "صدام حسين التكريتي", VG_MATCH_DEFAULT_THRESHOLD, hits, 4);
 	assert_int_equal(n, 1);
 	assert_int_equal(hits[0].entry, 0);
 	/* a typo in the only rare word, a packed article, an abd- name
 	 * written joined */
 	n = query(s, "Saddam Husein al-Tikrity", VG_MATCH_DEFAULT_THRESHOLD,
-		  hits, 4);
+	          hits, 4);
 	assert_int_equal(n, 1);
 	assert_int_equal(hits[0].entry, 0);
-	n = query(s, "Abdulaziz Alnuristani", VG_MATCH_DEFAULT_THRESHOLD,
-		  hits, 4);
+	n = query(s, "Abdulaziz Alnuristani", VG_MATCH_DEFAULT_THRESHOLD, hits,
+	          4);
 	assert_int_equal(n, 1);
 	assert_int_equal(hits[0].entry, 7);
 	n = query(s, "Mohammed bin Salman", VG_MATCH_DEFAULT_THRESHOLD, hits,
-		  4);
+	          4);
 	assert_int_equal(n, 1);
 	assert_int_equal(hits[0].entry, 4);
 	/* sharing a common name is not enough */
 	n = query(s, "Muhammad Ali Rahimi", VG_MATCH_DEFAULT_THRESHOLD, hits,
-		  4);
+	          4);
 	assert_int_equal(n, 0);
 	n = query(s, "John Smith", 0.1, hits, 4);
 	assert_int_equal(n, 0);
@@ -171,7 +168,7 @@ static void test_kinds(void **state)
 	q.kind = VG_PERSON_ENTITY;
 	vg_person_add_name(&q, "Vladimir Putin", NULL, NULL, VG_NAME_PRIMARY);
 	assert_int_equal(vg_match_index_query(ix, s, &q, 0.1, hits, 2, &n),
-			 VG_OK);
+	                 VG_OK);
 	assert_int_equal(n, 0);
 	vg_person_release(&q);
 	vg_match_scratch_free(s);
@@ -189,16 +186,16 @@ static void test_qualifiers_in_query(void **state)
 	vg_person_init(&q);
 	vg_person_add_name(&q, "Vladimir Pulin", NULL, NULL, VG_NAME_PRIMARY);
 	assert_int_equal(vg_match_index_query(ix, s, &q,
-					      VG_MATCH_DEFAULT_THRESHOLD, hits,
-					      2, &n),
-			 VG_OK);
+	                                      VG_MATCH_DEFAULT_THRESHOLD, hits,
+	                                      2, &n),
+	                 VG_OK);
 	assert_int_equal(n, 1);
 	/* born 38 years later: no longer a hit */
 	vg_person_add_dob(&q, &far);
 	assert_int_equal(vg_match_index_query(ix, s, &q,
-					      VG_MATCH_DEFAULT_THRESHOLD, hits,
-					      2, &n),
-			 VG_OK);
+	                                      VG_MATCH_DEFAULT_THRESHOLD, hits,
+	                                      2, &n),
+	                 VG_OK);
 	assert_int_equal(n, 0);
 	vg_person_release(&q);
 	vg_match_scratch_free(s);
@@ -213,10 +210,9 @@ static void test_errors(void **state)
 	size_t n;
 	(void)state;
 	assert_int_equal(vg_match_index_build(NULL, NULL, 1, &other),
-			 VG_EINVAL);
+	                 VG_EINVAL);
 	const struct vg_person *bad[1] = {NULL};
-	assert_int_equal(vg_match_index_build(bad, NULL, 1, &other),
-			 VG_EINVAL);
+	assert_int_equal(vg_match_index_build(bad, NULL, 1, &other), VG_EINVAL);
 	/* an empty index answers nothing */
 	assert_int_equal(vg_match_index_build(ptrs, NULL, 0, &other), VG_OK);
 	assert_int_equal(vg_match_scratch_new(other, &s), VG_OK);
@@ -224,17 +220,17 @@ static void test_errors(void **state)
 	vg_person_init(&q);
 	vg_person_add_name(&q, "Vladimir Putin", NULL, NULL, VG_NAME_PRIMARY);
 	assert_int_equal(vg_match_index_query(other, s, &q, 0.1, hits, 1, &n),
-			 VG_OK);
+	                 VG_OK);
 	assert_int_equal(n, 0);
 	/* a scratch serves the index it was made for */
 	assert_int_equal(vg_match_index_query(ix, s, &q, 0.1, hits, 1, &n),
-			 VG_EINVAL);
+	                 VG_EINVAL);
 	assert_int_equal(vg_match_index_query(ix, plain, &q, 0.1, hits, 1, &n),
-			 VG_EINVAL);
+	                 VG_EINVAL);
 	assert_int_equal(vg_match_index_query(ix, NULL, &q, 0.1, hits, 1, &n),
-			 VG_EINVAL);
+	                 VG_EINVAL);
 	assert_int_equal(vg_match_index_query(other, s, &q, 0.1, NULL, 1, &n),
-			 VG_EINVAL);
+	                 VG_EINVAL);
 	vg_person_release(&q);
 	vg_match_scratch_free(s);
 	vg_match_scratch_free(plain);
@@ -246,11 +242,10 @@ static void test_errors(void **state)
 /* ---- concurrent queries ----------------------------------------- */
 
 static const char *const probes[] = {
-	"Wladimir Putin",	 "Saddam Husein al-Tikrity",
-	"Abdulaziz Alnuristani", "Mohammed bin Salman",
-	"Usama bin Ladin",	 "Izzat Ibrahim al-Douri",
-	"Hassan Ali",		 "Muhammad Ali Hassan",
-	"صدام حسين التكريتي",	 "Vladimir Lukin",
+    "Wladimir Putin",      "Saddam Husein al-Tikrity", "Abdulaziz Alnuristani",
+    "Mohammed bin Salman", "Usama bin Ladin",          "Izzat Ibrahim al-Douri",
+    "Hassan Ali",          "Muhammad Ali Hassan",      "صدام حسين التكريتي",
+    "Vladimir Lukin",
 };
 #define N_PROBES (sizeof(probes) / sizeof(probes[0]))
 #define ROUNDS 200
@@ -286,7 +281,7 @@ static void *worker(void *arg)
 			struct result got;
 			run_probe(s, (k + (size_t)r) % N_PROBES, &got);
 			const struct result *want =
-				&expected[(k + (size_t)r) % N_PROBES];
+			    &expected[(k + (size_t)r) % N_PROBES];
 			if (got.n != want->n)
 				*bad = 1;
 			for (size_t i = 0; i < got.n && i < want->n; i++)
@@ -311,7 +306,7 @@ static void test_threads(void **state)
 	assert_int_equal(expected[0].n, 1); /* the probes do find things */
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(pthread_create(&th[i], NULL, worker, &bad[i]),
-				 0);
+		                 0);
 	for (int i = 0; i < 4; i++) {
 		pthread_join(th[i], NULL);
 		assert_int_equal(bad[i], 0);
@@ -321,12 +316,12 @@ static void test_threads(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sizes),
-		cmocka_unit_test(test_hits),
-		cmocka_unit_test(test_kinds),
-		cmocka_unit_test(test_qualifiers_in_query),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_threads),
+	    cmocka_unit_test(test_sizes),
+	    cmocka_unit_test(test_hits),
+	    cmocka_unit_test(test_kinds),
+	    cmocka_unit_test(test_qualifiers_in_query),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_threads),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

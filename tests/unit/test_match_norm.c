@@ -37,15 +37,16 @@ static const char *toks(const char *s, enum vg_person_kind kind)
 	struct vg_name_tokens t;
 	size_t o = 0;
 	assert_int_equal(vg_name_normalize(norm, s, strlen(s), kind, &t),
-			 VG_OK);
+	                 VG_OK);
 	out[0] = '\0';
 	for (size_t i = 0; i < t.n; i++) {
 		const char *x = t.pool + t.tok[i].text;
-		o += (size_t)snprintf(out + o, sizeof(out) - o, "%s", i ? " " : "");
+		o += (size_t)snprintf(out + o, sizeof(out) - o, "%s",
+		                      i ? " " : "");
 		for (; *x && o + 1 < sizeof(out); x++)
 			out[o++] = t.tok[i].sym != VG_SYM_NONE
-					   ? (char)(*x - 'a' + 'A')
-					   : *x;
+			               ? (char)(*x - 'a' + 'A')
+			               : *x;
 		out[o] = '\0';
 	}
 	return out;
@@ -60,13 +61,13 @@ static void test_ascii_basics(void **state)
 	assert_string_equal(toks("Vladimir PUTIN", P), "vladimir putin");
 	/* apostrophes go, other punctuation separates */
 	assert_string_equal(toks("Mu'tassim O'Neil-Smith", P),
-			    "mutassim oneil smith");
+	                    "mutassim oneil smith");
 	/* titles are dropped */
 	assert_string_equal(toks("Dr. Rami Makhlouf", P), "rami makhlouf");
 	assert_string_equal(toks("Shaikh Isa", P), "isa");
 	/* "SURNAME, Given" is turned round */
 	assert_string_equal(toks("PUTIN, Vladimir Vladimirovich", P),
-			    "vladimir vladimirovich putin");
+	                    "vladimir vladimirovich putin");
 	assert_string_equal(toks("", P), "");
 	assert_string_equal(toks(" ,.- ", P), "");
 }
@@ -77,15 +78,14 @@ static void test_particles(void **state)
 	assert_string_equal(toks("Osama bin Laden", P), "osama BIN laden");
 	assert_string_equal(toks("Usama ibn Ladin", P), "usama BIN ladin");
 	/* "ben" is a particle, not as a first name */
-	assert_string_equal(toks("Noureddine Ben Ali", P),
-			    "nourdin BIN ali");
+	assert_string_equal(toks("Noureddine Ben Ali", P), "nourdin BIN ali");
 	assert_string_equal(toks("Ben Netanyahu", P), "ben netanyahu");
 	assert_string_equal(toks("Bashar al-Assad", P), "bashar AL assad");
 	assert_string_equal(toks("Bachar el-Assad", P), "bachar AL assad");
 	/* "ad", "ash" are articles only hyphen-joined */
 	assert_string_equal(toks("Abu Bakr ash-Shami", P), "ABU bakr AL shami");
 	assert_string_equal(toks("Umm Kulthum bint Ali", P),
-			    "UMM kulthum BINT ali");
+	                    "UMM kulthum BINT ali");
 	assert_string_equal(toks("Ould Sidi", P), "OULD sidi");
 	assert_string_equal(toks("Abou Mohammed", P), "ABU mohammed");
 }
@@ -106,7 +106,7 @@ static void test_abd_compounds(void **state)
 	assert_string_equal(toks("Abdullah", P), "abdullah");
 	/* a lone trailing abdul stays a particle */
 	assert_string_equal(toks("Nooruddin Turabi Abdul", P),
-			    "noordin turabi ABD");
+	                    "noordin turabi ABD");
 }
 
 static void test_compound_endings(void **state)
@@ -127,27 +127,25 @@ static void test_transliteration(void **state)
 	(void)state;
 	/* Cyrillic through BGN, as English-language lists write it */
 	assert_string_equal(toks("Сергей Викторович Лавров", P),
-			    "sergey viktorovich lavrov");
+	                    "sergey viktorovich lavrov");
 	assert_string_equal(toks("Владимир Путин", P), "vladimir putin");
 	/* diacritics go */
 	assert_string_equal(toks("Recep Tayyip Erdoğan", P),
-			    "recep tayyip erdogan");
+	                    "recep tayyip erdogan");
 	assert_string_equal(toks("Aleksandar Vučić", P), "aleksandar vucic");
 	/* Arabic script: consonants, the article attached */
 	assert_string_equal(toks("صدام حسين التكريتي", P),
-			    "sdam hsyn altkryty");
+	                    "sdam hsyn altkryty");
 	/* Greek */
 	assert_string_equal(toks("Κυριάκος", P), "kyriakos");
 	/* CJK: syllables, flagged to compare exactly */
 	struct vg_name_tokens t;
 	const char *xi = "习近平";
-	assert_int_equal(vg_name_normalize(norm, xi, strlen(xi), P, &t),
-			 VG_OK);
+	assert_int_equal(vg_name_normalize(norm, xi, strlen(xi), P, &t), VG_OK);
 	assert_int_equal(t.n, 3);
 	assert_true(t.tok[0].flags & VG_TOK_CJK);
 	const char *ar = "محمد";
-	assert_int_equal(vg_name_normalize(norm, ar, strlen(ar), P, &t),
-			 VG_OK);
+	assert_int_equal(vg_name_normalize(norm, ar, strlen(ar), P, &t), VG_OK);
 	assert_true(t.tok[0].flags & VG_TOK_ABJAD);
 	assert_int_equal(t.tok[0].group, 1); /* Muhammad */
 }
@@ -160,14 +158,17 @@ static void test_bad_input(void **state)
 	assert_int_equal(vg_name_normalize(norm, NULL, 0, P, &t), VG_EINVAL);
 	assert_int_equal(t.n, 0);
 	/* invalid UTF-8 is replaced, not an error */
-	assert_string_equal(toks("Ab\xff\xfe" "c Def", P), "ab c def");
+	assert_string_equal(toks("Ab\xff\xfe"
+	                         "c Def",
+	                         P),
+	                    "ab c def");
 	/* a huge name is cut, the tokens stay bounded */
 	memset(big, 'a', sizeof(big) - 1);
 	for (size_t i = 5; i < sizeof(big) - 1; i += 6)
 		big[i] = ' ';
 	big[sizeof(big) - 1] = '\0';
 	assert_int_equal(vg_name_normalize(norm, big, strlen(big), P, &t),
-			 VG_OK);
+	                 VG_OK);
 	assert_int_equal(t.n, VG_NAME_MAX_TOKENS);
 	/* a token longer than the limit is cut */
 	memset(big, 'b', 200);
@@ -182,20 +183,20 @@ static void test_entities(void **state)
 	(void)state;
 	assert_string_equal(toks("A.B.C. Company", E), "abc CO");
 	assert_string_equal(toks("Siemens Aktiengesellschaft", E),
-			    "siemens AG");
+	                    "siemens AG");
 	assert_string_equal(toks("Siemens AG", E), "siemens AG");
 	assert_string_equal(toks("Open Joint Stock Company Gazprom", E),
-			    "JSC gazprom");
+	                    "JSC gazprom");
 	assert_string_equal(toks("OAO Gazprom", E), "JSC gazprom");
 	assert_string_equal(toks("ООО Гринвуд", E), "LLC grinvud");
 	assert_string_equal(toks("FABERLIC EUROPE Sp. z o.o.", E),
-			    "faberlic europe SPZOO");
+	                    "faberlic europe SPZOO");
 	assert_string_equal(toks("Brigade Forty-Four", E), "brigade 44");
 	assert_string_equal(toks("1st International Bank", E),
-			    "1 international bank");
+	                    "1 international bank");
 	/* stop words stay, weightless, for packing */
 	assert_string_equal(toks("The Bank of England", E),
-			    "THE bank OF england");
+	                    "THE bank OF england");
 	/* legal forms are entity words only */
 	assert_string_equal(toks("Nicolas Maduro SA", P), "nicolas maduro sa");
 }
@@ -236,7 +237,7 @@ static void test_skeleton(void **state)
 	/* the output is cut to the buffer */
 	char small[3];
 	assert_int_equal(vg_name_skeleton("bcdfgh", 6, small, sizeof(small)),
-			 2);
+	                 2);
 	assert_string_equal(small, "bc");
 }
 
@@ -259,7 +260,7 @@ static void test_word_table_sorted(void **state)
 	(void)state;
 	for (int i = 1; i < vg__word_count(); i++)
 		assert_true(strcmp(vg__word_text(i - 1), vg__word_text(i)) <=
-			    0);
+		            0);
 }
 
 static void test_weights(void **state)
@@ -281,17 +282,17 @@ static void test_weights(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ascii_basics),
-		cmocka_unit_test(test_particles),
-		cmocka_unit_test(test_abd_compounds),
-		cmocka_unit_test(test_compound_endings),
-		cmocka_unit_test(test_transliteration),
-		cmocka_unit_test(test_bad_input),
-		cmocka_unit_test(test_entities),
-		cmocka_unit_test(test_skeleton),
-		cmocka_unit_test(test_phonetic),
-		cmocka_unit_test(test_word_table_sorted),
-		cmocka_unit_test(test_weights),
+	    cmocka_unit_test(test_ascii_basics),
+	    cmocka_unit_test(test_particles),
+	    cmocka_unit_test(test_abd_compounds),
+	    cmocka_unit_test(test_compound_endings),
+	    cmocka_unit_test(test_transliteration),
+	    cmocka_unit_test(test_bad_input),
+	    cmocka_unit_test(test_entities),
+	    cmocka_unit_test(test_skeleton),
+	    cmocka_unit_test(test_phonetic),
+	    cmocka_unit_test(test_word_table_sorted),
+	    cmocka_unit_test(test_weights),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -32,13 +32,12 @@ static int teardown(void **state)
 }
 
 static void person(struct vg_person *p, enum vg_person_kind kind,
-		   const char *name)
+                   const char *name)
 {
 	vg_person_init(p);
 	p->kind = kind;
-	assert_int_equal(vg_person_add_name(p, name, NULL, NULL,
-					    VG_NAME_PRIMARY),
-			 VG_OK);
+	assert_int_equal(
+	    vg_person_add_name(p, name, NULL, NULL, VG_NAME_PRIMARY), VG_OK);
 }
 
 /* The score of two one-name individuals; ex may be NULL. */
@@ -59,8 +58,8 @@ static double score(const char *a, const char *b, struct vg_match_explain *ex)
 static void test_muhammad_spellings(void **state)
 {
 	static const char *const spell[] = {
-		"Mohammed", "Mohamed", "Mohd",	  "Muhammed", "Mohammad",
-		"Mohamad",  "Muhamad", "Mohamud", "Mouhamed", "Muhammad"};
+	    "Mohammed", "Mohamed", "Mohd",    "Muhammed", "Mohammad",
+	    "Mohamad",  "Muhamad", "Mohamud", "Mouhamed", "Muhammad"};
 	struct vg_match_explain ex;
 	(void)state;
 	for (size_t i = 0; i < sizeof(spell) / sizeof(spell[0]); i++) {
@@ -68,15 +67,15 @@ static void test_muhammad_spellings(void **state)
 		snprintf(q, sizeof(q), "%s bin Salman", spell[i]);
 		/* every spelling is the same name: a full score */
 		assert_float_equal(score(q, "Muhammad bin Salman", &ex), 1.0,
-				   1e-6);
+		                   1e-6);
 		assert_int_equal(ex.parts[0].how,
-				 i + 1 < sizeof(spell) / sizeof(spell[0])
-					 ? VG_HOW_VARIANT
-					 : VG_HOW_EXACT);
+		                 i + 1 < sizeof(spell) / sizeof(spell[0])
+		                     ? VG_HOW_VARIANT
+		                     : VG_HOW_EXACT);
 	}
 	/* Arabic script too */
 	assert_float_equal(score("محمد بن سلمان", "Muhammad bin Salman", &ex),
-			   0.94, 0.01);
+	                   0.94, 0.01);
 }
 
 static void test_particles_match(void **state)
@@ -87,29 +86,28 @@ static void test_particles_match(void **state)
 	assert_true(score("Osama bin Laden", "Usama ibn Ladin", &ex) >= THR);
 	assert_int_equal(ex.parts[1].how, VG_HOW_SYMBOL);
 	assert_string_equal(ex.parts[1].query, "bin");
-	assert_float_equal(score("Mohammed bin Salman", "Mohammed ibn Salman",
-				 NULL),
-			   1.0, 1e-6);
+	assert_float_equal(
+	    score("Mohammed bin Salman", "Mohammed ibn Salman", NULL), 1.0,
+	    1e-6);
 	/* al- / el- are articles: Bashar / Bachar is the only difference */
 	assert_true(score("Bashar al-Assad", "Bachar el-Assad", NULL) >= THR);
-	assert_float_equal(score("Nasir ad-Din al-Tusi", "Nasir al-Din Tusi",
-				 NULL),
-			   1.0, 1e-6);
-	assert_float_equal(score("Abu Bakr ash-Shami", "Abu Bakr al-Shami",
-				 NULL),
-			   1.0, 1e-6);
+	assert_float_equal(
+	    score("Nasir ad-Din al-Tusi", "Nasir al-Din Tusi", NULL), 1.0,
+	    1e-6);
+	assert_float_equal(
+	    score("Abu Bakr ash-Shami", "Abu Bakr al-Shami", NULL), 1.0, 1e-6);
 }
 
 static void test_reordered(void **state)
 {
 	(void)state;
 	assert_float_equal(score("Putin Vladimir", "Vladimir Putin", NULL), 1.0,
-			   1e-6);
+	                   1e-6);
 	assert_float_equal(score("PUTIN, Vladimir", "Vladimir Putin", NULL),
-			   1.0, 1e-6);
-	assert_float_equal(score("bin Salman Mohammed", "Mohammed bin Salman",
-				 NULL),
-			   1.0, 1e-6);
+	                   1.0, 1e-6);
+	assert_float_equal(
+	    score("bin Salman Mohammed", "Mohammed bin Salman", NULL), 1.0,
+	    1e-6);
 	/* but father and son swapped around bin are two people */
 	double s = score("Salman bin Muhammad", "Muhammad bin Salman", NULL);
 	assert_float_equal(s, 0.6, 1e-6);
@@ -121,16 +119,15 @@ static void test_packed(void **state)
 	struct vg_match_explain ex;
 	(void)state;
 	assert_float_equal(score("Abdulaziz", "Abd al Aziz", NULL), 1.0, 1e-6);
-	assert_float_equal(score("Abdulaziz Al Saud", "Abd al-Aziz Alsaud",
-				 &ex),
-			   1.0, 1e-6);
+	assert_float_equal(
+	    score("Abdulaziz Al Saud", "Abd al-Aziz Alsaud", &ex), 1.0, 1e-6);
 	assert_float_equal(score("Jaber Alsabah", "Jaber Al Sabah", &ex), 1.0,
-			   1e-6);
+	                   1e-6);
 	assert_int_equal(ex.parts[1].how, VG_HOW_PACKED);
 	assert_string_equal(ex.parts[1].query, "alsabah");
 	assert_string_equal(ex.parts[1].entry, "al sabah");
 	assert_float_equal(score("SergeiLavrov", "Sergei Lavrov", NULL), 1.0,
-			   1e-6);
+	                   1e-6);
 }
 
 /* Real NAME_ORIGINAL_SCRIPT / Latin pairs of the UN list
@@ -138,11 +135,11 @@ static void test_packed(void **state)
 static void test_arabic_against_latin(void **state)
 {
 	static const char *const pairs[][2] = {
-		{"صدام حسين التكريتي", "SADDAM HUSSEIN AL-TIKRITI"},
-		{"عزت ابراهيم الدوري", "IZZAT IBRAHIM AL-DURI"},
-		{"طارق عزيز", "TARIQ AZIZ"},
-		{"جمال مصطفى عبد الله سلطان التكريتي",
-		 "JAMAL MUSTAFA ABDALLAH SULTAN AL-TIKRITI"},
+	    {"صدام حسين التكريتي", "SADDAM HUSSEIN AL-TIKRITI"},
+	    {"عزت ابراهيم الدوري", "IZZAT IBRAHIM AL-DURI"},
+	    {"طارق عزيز", "TARIQ AZIZ"},
+	    {"جمال مصطفى عبد الله سلطان التكريتي",
+	     "JAMAL MUSTAFA ABDALLAH SULTAN AL-TIKRITI"},
 	};
 	struct vg_match_explain ex;
 	(void)state;
@@ -157,7 +154,7 @@ static void test_arabic_against_latin(void **state)
 	assert_string_equal(ex.parts[2].entry, "tikriti");
 	/* and a different man of the same family does not match */
 	assert_true(score("عزت ابراهيم الدوري", "SADDAM HUSSEIN AL-TIKRITI",
-			  NULL) < THR);
+	                  NULL) < THR);
 }
 
 static void test_unrelated(void **state)
@@ -165,14 +162,14 @@ static void test_unrelated(void **state)
 	(void)state;
 	/* sharing one very common name is no match */
 	assert_true(score("Muhammad Ali Hassan", "Muhammad Karimov", NULL) <
-		    THR);
+	            THR);
 	assert_true(score("Ahmed Yilmaz", "Ahmed Hassan", NULL) < THR);
 	/* another family name (nisbah) */
 	assert_true(score("Barzan Ibrahim Hassan al-Mosuli",
-			  "Barzan Ibrahim Hassan al-Tikriti", NULL) < THR);
+	                  "Barzan Ibrahim Hassan al-Tikriti", NULL) < THR);
 	/* another given name */
 	assert_true(score("Friedrich Lindenberg", "Lars Friedrich Lindemann",
-			  NULL) < THR);
+	                  NULL) < THR);
 	assert_true(score("Fernando Castro", "Fidel Castro", NULL) < THR);
 	/* a name of common names only is weak evidence */
 	double s = score("Abu Ahmad", "Abu Ahmad", NULL);
@@ -186,19 +183,19 @@ static void test_extras_and_typos(void **state)
 	(void)state;
 	/* an added patronymic costs a little */
 	assert_true(score("Vladimir Vladimirovich Putin", "Vladimir Putin",
-			  NULL) >= THR);
+	                  NULL) >= THR);
 	/* a typo in the surname */
 	assert_true(score("Vladimir Pulin", "Vladimir Putin", NULL) >= THR);
 	assert_true(score("Alexandr Lukashnko", "Alexander Lukashenko", NULL) >=
-		    THR);
+	            THR);
 	/* a single name against a long one counts little */
 	assert_true(score("Shamsuddin", "Shamsuddin Mohammed Haqqani", NULL) <
-		    THR);
+	            THR);
 }
 
 /* A pair whose name score leaves room above and below. */
 static double with_dobs(const struct vg_dob *qd, const struct vg_dob *ed,
-			struct vg_match_explain *ex)
+                        struct vg_match_explain *ex)
 {
 	struct vg_person q, e;
 	double s;
@@ -236,7 +233,7 @@ static void test_dates_of_birth(void **state)
 	struct vg_dob year = {VG_DOB_EXACT, {1952, 0, 0}, {0, 0, 0}};
 	assert_float_equal(with_dobs(&q, &year, &ex), base + 0.05, 1e-6);
 	assert_string_equal(ex.adj[0].detail,
-			    "same year 1952 (entry year only)");
+	                    "same year 1952 (entry year only)");
 
 	/* a range of up to five years, and a wider one */
 	struct vg_dob narrow = {VG_DOB_BETWEEN, {1950, 0, 0}, {1954, 0, 0}};
@@ -330,7 +327,7 @@ static void test_alias_quality(void **state)
 	person(&q, VG_PERSON_INDIVIDUAL, "Hajji Rumuli Byiringiro");
 	vg_person_init(&e);
 	vg_person_add_name(&e, "Gaston Iyamuremye", NULL, NULL,
-			   VG_NAME_PRIMARY);
+	                   VG_NAME_PRIMARY);
 	vg_person_add_name(&e, "Rumuli Byiringiro", NULL, NULL, VG_NAME_LOW);
 	assert_int_equal(vg_match_persons(scratch, &q, &e, &s, &ex), VG_OK);
 	/* the low-quality alias matched fully, and counts 0.8 */
@@ -381,32 +378,32 @@ static void test_explanation(void **state)
 	vg_buf_init(&b, 0);
 	assert_int_equal(vg_match_explain_json(&ex, &b), VG_OK);
 	assert_string_equal(
-		b.data,
-		"{\"score\":0.9700,\"name_score\":0.8400,"
-		"\"query_name\":\"Mohamed bin Salman\","
-		"\"entry_name\":\"MUHAMMAD BIN SALMAN AL SAUD\","
-		"\"entry_name_quality\":\"primary\",\"parts\":["
-		"{\"query\":\"mohamed\",\"entry\":\"muhammad\","
-		"\"similarity\":1.0000,\"weight\":0.30,\"how\":\"variant\"},"
-		"{\"query\":\"bin\",\"entry\":\"bin\",\"similarity\":1.0000,"
-		"\"weight\":0.20,\"how\":\"symbol\"},"
-		"{\"query\":\"salman\",\"entry\":\"salman\","
-		"\"similarity\":1.0000,\"weight\":1.00,\"how\":\"exact\"},"
-		"{\"query\":\"\",\"entry\":\"saud\",\"similarity\":0.0000,"
-		"\"weight\":1.00,\"how\":\"none\"}],\"qualifiers\":["
-		"{\"kind\":\"dob\",\"delta\":0.1000,"
-		"\"detail\":\"same date 1985-08-31\"},"
-		"{\"kind\":\"nationality\",\"delta\":0.0300,"
-		"\"detail\":\"shared nationality SA\"}]}");
+	    b.data,
+	    "{\"score\":0.9700,\"name_score\":0.8400,"
+	    "\"query_name\":\"Mohamed bin Salman\","
+	    "\"entry_name\":\"MUHAMMAD BIN SALMAN AL SAUD\","
+	    "\"entry_name_quality\":\"primary\",\"parts\":["
+	    "{\"query\":\"mohamed\",\"entry\":\"muhammad\","
+	    "\"similarity\":1.0000,\"weight\":0.30,\"how\":\"variant\"},"
+	    "{\"query\":\"bin\",\"entry\":\"bin\",\"similarity\":1.0000,"
+	    "\"weight\":0.20,\"how\":\"symbol\"},"
+	    "{\"query\":\"salman\",\"entry\":\"salman\","
+	    "\"similarity\":1.0000,\"weight\":1.00,\"how\":\"exact\"},"
+	    "{\"query\":\"\",\"entry\":\"saud\",\"similarity\":0.0000,"
+	    "\"weight\":1.00,\"how\":\"none\"}],\"qualifiers\":["
+	    "{\"kind\":\"dob\",\"delta\":0.1000,"
+	    "\"detail\":\"same date 1985-08-31\"},"
+	    "{\"kind\":\"nationality\",\"delta\":0.0300,"
+	    "\"detail\":\"shared nationality SA\"}]}");
 	vg_buf_reset(&b);
 	assert_int_equal(vg_match_explain_line(&ex, &b), VG_OK);
 	assert_string_equal(
-		b.data,
-		"0.97 \"Mohamed bin Salman\" ~ \"MUHAMMAD BIN SALMAN AL SAUD\" "
-		"(primary, name 0.84): mohamed=muhammad 1.00 variant, "
-		"bin=bin 1.00 symbol, salman=salman 1.00 exact, saud (entry) "
-		"unmatched; dob +0.10 same date 1985-08-31; nationality +0.03 "
-		"shared nationality SA");
+	    b.data,
+	    "0.97 \"Mohamed bin Salman\" ~ \"MUHAMMAD BIN SALMAN AL SAUD\" "
+	    "(primary, name 0.84): mohamed=muhammad 1.00 variant, "
+	    "bin=bin 1.00 symbol, salman=salman 1.00 exact, saud (entry) "
+	    "unmatched; dob +0.10 same date 1985-08-31; nationality +0.03 "
+	    "shared nationality SA");
 	/* a buffer too small is left as it was */
 	struct vg_buf small;
 	vg_buf_init(&small, 16);
@@ -427,39 +424,39 @@ static void test_names_api(void **state)
 	struct vg_name_norm *n = vg_match_scratch_norm(scratch);
 	double s;
 	(void)state;
-	assert_int_equal(vg_name_normalize(n, "Kim Jong Un", 11,
-					   VG_PERSON_INDIVIDUAL, &a),
-			 VG_OK);
-	assert_int_equal(vg_name_normalize(n, "KIM JONG-UN", 11,
-					   VG_PERSON_INDIVIDUAL, &b),
-			 VG_OK);
+	assert_int_equal(
+	    vg_name_normalize(n, "Kim Jong Un", 11, VG_PERSON_INDIVIDUAL, &a),
+	    VG_OK);
+	assert_int_equal(
+	    vg_name_normalize(n, "KIM JONG-UN", 11, VG_PERSON_INDIVIDUAL, &b),
+	    VG_OK);
 	s = vg_match_names(&a, &b, VG_PERSON_INDIVIDUAL, NULL);
 	assert_float_equal(s, 1.0, 1e-6);
 	/* an empty name matches nothing */
 	assert_int_equal(vg_name_normalize(n, "", 0, VG_PERSON_INDIVIDUAL, &b),
-			 VG_OK);
+	                 VG_OK);
 	assert_float_equal(vg_match_names(&a, &b, VG_PERSON_INDIVIDUAL, NULL),
-			   0.0, 0);
+	                   0.0, 0);
 	assert_int_equal(vg_match_persons(scratch, NULL, NULL, &s, NULL),
-			 VG_EINVAL);
+	                 VG_EINVAL);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_muhammad_spellings),
-		cmocka_unit_test(test_particles_match),
-		cmocka_unit_test(test_reordered),
-		cmocka_unit_test(test_packed),
-		cmocka_unit_test(test_arabic_against_latin),
-		cmocka_unit_test(test_unrelated),
-		cmocka_unit_test(test_extras_and_typos),
-		cmocka_unit_test(test_dates_of_birth),
-		cmocka_unit_test(test_other_qualifiers),
-		cmocka_unit_test(test_alias_quality),
-		cmocka_unit_test(test_entities),
-		cmocka_unit_test(test_explanation),
-		cmocka_unit_test(test_names_api),
+	    cmocka_unit_test(test_muhammad_spellings),
+	    cmocka_unit_test(test_particles_match),
+	    cmocka_unit_test(test_reordered),
+	    cmocka_unit_test(test_packed),
+	    cmocka_unit_test(test_arabic_against_latin),
+	    cmocka_unit_test(test_unrelated),
+	    cmocka_unit_test(test_extras_and_typos),
+	    cmocka_unit_test(test_dates_of_birth),
+	    cmocka_unit_test(test_other_qualifiers),
+	    cmocka_unit_test(test_alias_quality),
+	    cmocka_unit_test(test_entities),
+	    cmocka_unit_test(test_explanation),
+	    cmocka_unit_test(test_names_api),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -78,9 +78,9 @@ static void test_bp_equals_dp(void **state)
 		random_string(a, al, alpha);
 		random_string(b, bl, alpha);
 		assert_int_equal(vg_str_lev_bp(a, al, b, bl),
-				 vg_str_lev(a, al, b, bl));
+		                 vg_str_lev(a, al, b, bl));
 		assert_int_equal(vg_str_osa_bp(a, al, b, bl),
-				 vg_str_osa(a, al, b, bl));
+		                 vg_str_osa(a, al, b, bl));
 	}
 }
 
@@ -89,23 +89,22 @@ static void test_jaro_winkler_known(void **state)
 	(void)state;
 	/* the textbook values (Winkler 1990; jellyfish's tests) */
 	assert_float_equal(vg_str_jaro_winkler(S("MARTHA"), S("MARHTA")),
-			   0.961111, 1e-6);
+	                   0.961111, 1e-6);
 	assert_float_equal(vg_str_jaro_winkler(S("DWAYNE"), S("DUANE")), 0.84,
-			   1e-6);
+	                   1e-6);
 	assert_float_equal(vg_str_jaro_winkler(S("DIXON"), S("DICKSONX")),
-			   0.813333, 1e-6);
-	assert_float_equal(vg_str_jaro(S("CRATE"), S("TRACE")), 0.733333,
-			   1e-6);
+	                   0.813333, 1e-6);
+	assert_float_equal(vg_str_jaro(S("CRATE"), S("TRACE")), 0.733333, 1e-6);
 	assert_float_equal(vg_str_jaro(S("MARTHA"), S("MARHTA")), 0.944444,
-			   1e-6);
+	                   1e-6);
 	assert_float_equal(vg_str_jaro(S(""), S("")), 1.0, 0);
 	assert_float_equal(vg_str_jaro(S("abc"), S("")), 0.0, 0);
 	assert_float_equal(vg_str_jaro(S("abc"), S("xyz")), 0.0, 0);
 	assert_float_equal(vg_str_jaro_winkler(S("same"), S("same")), 1.0,
-			   1e-12);
+	                   1e-12);
 	/* no prefix boost below 0.7 */
 	assert_float_equal(vg_str_jaro_winkler(S("ab"), S("ac")),
-			   vg_str_jaro(S("ab"), S("ac")), 1e-12);
+	                   vg_str_jaro(S("ab"), S("ac")), 1e-12);
 }
 
 static void test_weighted_distance(void **state)
@@ -117,8 +116,7 @@ static void test_weighted_distance(void **state)
 	assert_float_equal(vg_name_wdist(S("sechin"), S("sech1n")), 0.5, 0);
 	/* an h or a doubled letter too */
 	assert_float_equal(vg_name_wdist(S("jonson"), S("johnson")), 0.5, 0);
-	assert_float_equal(vg_name_wdist(S("mohamed"), S("mohammed")), 0.5,
-			   0);
+	assert_float_equal(vg_name_wdist(S("mohamed"), S("mohammed")), 0.5, 0);
 	/* other edits and transpositions cost one */
 	assert_float_equal(vg_name_wdist(S("pulin"), S("putin")), 1.0, 0);
 	assert_float_equal(vg_name_wdist(S("schloz"), S("scholz")), 1.0, 0);
@@ -139,16 +137,15 @@ static void test_budget(void **state)
 
 /* Similarity of the first tokens of two normalised names. */
 static double tok_sim(struct vg_name_norm *n, const char *a, const char *b,
-		      enum vg_match_how *how)
+                      enum vg_match_how *how)
 {
 	struct vg_name_tokens ta, tb;
 	assert_int_equal(vg_name_normalize(n, S(a), VG_PERSON_INDIVIDUAL, &ta),
-			 VG_OK);
+	                 VG_OK);
 	assert_int_equal(vg_name_normalize(n, S(b), VG_PERSON_INDIVIDUAL, &tb),
-			 VG_OK);
+	                 VG_OK);
 	assert_true(ta.n >= 1 && tb.n >= 1);
-	return vg_name_token_sim(ta.pool, &ta.tok[0], tb.pool, &tb.tok[0],
-				 how);
+	return vg_name_token_sim(ta.pool, &ta.tok[0], tb.pool, &tb.tok[0], how);
 }
 
 static void test_token_sim(void **state)
@@ -169,11 +166,10 @@ static void test_token_sim(void **state)
 	/* within the budget: half the distance share, half Jaro-Winkler */
 	double jw = vg_str_jaro_winkler(S("scholze"), S("scholz"));
 	assert_float_equal(tok_sim(n, "Scholze", "Scholz", &how),
-			   0.5 * (1.0 - 0.5 * 1.0 / 1.5) + 0.5 * jw, 1e-9);
+	                   0.5 * (1.0 - 0.5 * 1.0 / 1.5) + 0.5 * jw, 1e-9);
 	assert_int_equal(how, VG_HOW_FUZZY);
 	/* past the budget: nothing (Lindenberg / Lindemann) */
-	assert_float_equal(tok_sim(n, "Lindenberg", "Lindemann", &how), 0.0,
-			   0);
+	assert_float_equal(tok_sim(n, "Lindenberg", "Lindemann", &how), 0.0, 0);
 	/* no fuzzy match on tokens of one or two letters */
 	assert_float_equal(tok_sim(n, "Xi", "Si", &how), 0.0, 0);
 	/* an initial against a name it starts */
@@ -185,15 +181,15 @@ static void test_token_sim(void **state)
 	assert_int_equal(how, VG_HOW_SKELETON);
 	/* particles compare as symbols */
 	struct vg_name_tokens a, b;
-	assert_int_equal(vg_name_normalize(n, S("x bin y"),
-					   VG_PERSON_INDIVIDUAL, &a),
-			 VG_OK);
-	assert_int_equal(vg_name_normalize(n, S("x ibn y"),
-					   VG_PERSON_INDIVIDUAL, &b),
-			 VG_OK);
-	assert_float_equal(vg_name_token_sim(a.pool, &a.tok[1], b.pool,
-					     &b.tok[1], &how),
-			   1.0, 0);
+	assert_int_equal(
+	    vg_name_normalize(n, S("x bin y"), VG_PERSON_INDIVIDUAL, &a),
+	    VG_OK);
+	assert_int_equal(
+	    vg_name_normalize(n, S("x ibn y"), VG_PERSON_INDIVIDUAL, &b),
+	    VG_OK);
+	assert_float_equal(
+	    vg_name_token_sim(a.pool, &a.tok[1], b.pool, &b.tok[1], &how), 1.0,
+	    0);
 	assert_int_equal(how, VG_HOW_SYMBOL);
 	vg_name_norm_free(n);
 }
@@ -201,13 +197,13 @@ static void test_token_sim(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lev_known),
-		cmocka_unit_test(test_bp_limits),
-		cmocka_unit_test(test_bp_equals_dp),
-		cmocka_unit_test(test_jaro_winkler_known),
-		cmocka_unit_test(test_weighted_distance),
-		cmocka_unit_test(test_budget),
-		cmocka_unit_test(test_token_sim),
+	    cmocka_unit_test(test_lev_known),
+	    cmocka_unit_test(test_bp_limits),
+	    cmocka_unit_test(test_bp_equals_dp),
+	    cmocka_unit_test(test_jaro_winkler_known),
+	    cmocka_unit_test(test_weighted_distance),
+	    cmocka_unit_test(test_budget),
+	    cmocka_unit_test(test_token_sim),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
