@@ -337,6 +337,16 @@ int main(int argc, char **argv)
 	printf("\nbest threshold: vigil %.2f (F1 %.3f); reference %.2f "
 	       "(F1 %.3f)\n",
 	       bt, bf, rbt, rbf);
+	printf("vigil F1 by threshold:");
+	for (int k = 60; k <= 80; k += 2) {
+		struct tally t = {0};
+		double p, r, f;
+		for (size_t i = 0; i < n; i++)
+			count(&t, rows[i].label, rows[i].ours, k / 100.0);
+		prf(&t, &p, &r, &f);
+		printf(" %.2f:%.3f", k / 100.0, f);
+	}
+	printf("\n");
 	vg_buf_release(&line);
 	vg_match_scratch_free(s);
 	utrans_close(ref_tr);

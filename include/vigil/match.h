@@ -128,8 +128,8 @@ size_t vg_name_phonetic(const char *tok, size_t len, char *out, size_t cap);
 /* Similarity                                                          */
 
 /* Unit-cost Levenshtein distance. vg_str_lev is the plain dynamic
- * programme (any length; returns SIZE_MAX on allocation failure when either
- * string is longer than 255 bytes). vg_str_lev_bp is Myers/Hyyro
+ * programme (any length; it allocates when b is longer than 255 bytes and
+ * returns SIZE_MAX if that fails). vg_str_lev_bp is Myers/Hyyro
  * bit-parallel for a pattern a of at most 64 bytes (b any length); it
  * returns the same value, or SIZE_MAX when alen > 64. */
 size_t vg_str_lev(const char *a, size_t alen, const char *b, size_t blen);

@@ -1,12 +1,9 @@
-/* Scoring: order-independent alignment of two normalised names with
- * packing ("alsabah" = "al sabah"), the name score, and the qualifiers
- * (date of birth, gender, nationality, document number) that move it. */
+/* The name score: order-independent alignment of two normalised names
+ * (token pairs, then packing: "alsabah" = "al sabah"), coverage of the
+ * better explained name, and the structural factors on top (patronymic
+ * roles, family names, initials, specificity). */
 #include "match_int.h"
 
-#include <ctype.h>
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* A pair below this similarity is no evidence at all. */
@@ -20,9 +17,6 @@
 /* The same when the shorter name is a single word: "Shamsuddin" against
  * "Shamsuddin Mohammed Haqqani" says much less. */
 #define EXTRA_COST_SINGLE 0.7
-/* In organisation names an added word usually makes another company
- * (a subsidiary, a country branch): extras cost more. */
-#define EXTRA_COST_ENTITY 0.7
 /* "X bin Y" against "Y bin X": father and son, not one person. */
 #define ROLE_SWAP 0.6
 /* Both names' last parts unmatched: in most names on the lists the last

@@ -64,8 +64,7 @@ size_t vg_str_osa(const char *a, size_t alen, const char *b, size_t blen)
 
 /* ---- bit-parallel (Myers 1999, Hyyro 2001/2003) ----------------- */
 
-/* The pattern's match masks. Only the bytes in the pattern are set and
- * cleared again, so a call costs O(m + n), not a 256-entry reset. */
+/* The pattern's match masks, one word per byte value. */
 struct peq {
 	uint64_t m[256];
 };
@@ -74,12 +73,6 @@ static void peq_set(struct peq *q, const char *a, size_t alen)
 {
 	for (size_t i = 0; i < alen; i++)
 		q->m[(unsigned char)a[i]] |= (uint64_t)1 << i;
-}
-
-static void peq_clear(struct peq *q, const char *a, size_t alen)
-{
-	for (size_t i = 0; i < alen; i++)
-		q->m[(unsigned char)a[i]] = 0;
 }
 
 static size_t bp_dist(const struct peq *q, size_t m, const char *b, size_t blen,
@@ -117,14 +110,14 @@ static size_t bp(const char *a, size_t alen, const char *b, size_t blen,
 		return SIZE_MAX;
 	if (!alen)
 		return blen;
-	/* zeroing 2 KiB per call would cost more than the distance itself */
+	/* only the entries the strings use are cleared: zeroing all 2 KiB
+	 * would cost more than the distance itself */
 	for (size_t i = 0; i < alen; i++)
 		q.m[(unsigned char)a[i]] = 0;
 	for (size_t j = 0; j < blen; j++)
 		q.m[(unsigned char)b[j]] = 0;
 	peq_set(&q, a, alen);
 	d = bp_dist(&q, alen, b, blen, osa);
-	peq_clear(&q, a, alen);
 	return d;
 }
 
