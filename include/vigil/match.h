@@ -89,24 +89,26 @@ static inline const char *vg_name_str(const char *pool, uint32_t off)
 }
 
 /* The normalisation context: the ICU transliterator ("NFKC; Lower;
- * Any-Latin; Latin-ASCII; NFD; [:Nonspacing Mark:] Remove; NFC") and its
- * buffers. Not for concurrent use: one per thread.
+ * Russian-Latin/BGN; Any-Latin; Latin-ASCII; NFD; [:Nonspacing Mark:]
+ * Remove; NFC") and its buffers. Not for concurrent use: one per thread.
  * vg_name_norm_new: VG_OK, VG_ENOMEM, or VG_EINTERNAL when ICU cannot open
  * the transliterator (missing ICU data). *out is set only on VG_OK. */
 struct vg_name_norm;
 int vg_name_norm_new(struct vg_name_norm **out);
 void vg_name_norm_free(struct vg_name_norm *n);
 
-/* Normalise the UTF-8 name s (len bytes) into out: ICU transliteration
- * when s is not plain ASCII; case folding; apostrophes dropped; every
- * other non-alphanumeric character separates tokens; particles, titles,
- * legal forms (entities, and persons for unambiguous forms) become
- * symbols; an abd- name is one token whichever way it is written ("Abd
- * al-Aziz", "Abdul Aziz", "Abdulaziz" all give "abdaziz"); "SURNAME,
- * Given" is turned round in person names; dotted initialisms ("A.B.C.")
- * join and number words become digits in entity names. out is always left valid
- * (possibly empty). Returns VG_OK, VG_EINVAL (s NULL), VG_ENOMEM, VG_EINTERNAL
- * (ICU failure); invalid UTF-8 is replaced, not an error. */
+/* Normalise the UTF-8 name s (len bytes; at most the first 1024 are read)
+ * into out: ICU transliteration when s is not plain ASCII; apostrophes and
+ * ayn/hamza marks dropped; every other character that is no letter or
+ * digit separates tokens; particles, articles and titles (and in entity
+ * names legal forms and stop words) become symbols or go; compound names
+ * become one token whichever way they are written ("Abd al-Aziz", "Abdul
+ * Aziz", "Abdulaziz" all give "abdaziz"; "Najib Ullah" = "najibullah";
+ * "Noor ud Din" = "noordin"); "SURNAME, Given" is turned round in person
+ * names; dotted initialisms ("A.B.C.") join and number words become
+ * digits in entity names. out is always left valid (possibly empty).
+ * Returns VG_OK, VG_EINVAL (n or s NULL), VG_ENOMEM, VG_EINTERNAL (ICU
+ * failure); invalid UTF-8 is replaced, not an error. */
 int vg_name_normalize(struct vg_name_norm *n, const char *s, size_t len,
                       enum vg_person_kind kind, struct vg_name_tokens *out);
 
@@ -147,10 +149,10 @@ double vg_str_jaro_winkler(const char *a, size_t alen, const char *b,
                            size_t blen);
 
 /* Weighted edit distance between two lowercase ASCII tokens: an edit
- * between confusable letters (vowels among themselves, c/k/q, s/z, d/t,
- * b/p, v/w/f, g/j, look-alike digits 0/o 1/i 9/g ...) or an inserted h or
- * doubled letter costs 0.5, any other edit or adjacent transposition 1.
- * Computed bit-parallel for tokens of up to 64 bytes as
+ * between confusable letters (vowels and y among themselves, c/g/j/k/q,
+ * s/z, d/t, b/p, f/v/w, look-alike digits 0/o 1/i 9/g ...) or an inserted
+ * h or doubled letter costs 0.5, any other edit or adjacent transposition
+ * 1. Computed bit-parallel for tokens of up to 64 bytes as
  * d_folded + 0.5 * (d_raw - d_folded) with OSA distances on the raw and
  * the confusable-folded strings. */
 double vg_name_wdist(const char *a, size_t alen, const char *b, size_t blen);
@@ -171,12 +173,18 @@ enum vg_match_how {
 	VG_HOW_NONE,     /* unmatched */
 };
 
-/* Similarity in [0,1] of token a (in pool pa) and token b (in pool pb):
- * 1 for the same spelling, symbol or common-name variant; for tokens of 1-2
- * letters 0 unless equal (an initial against a name it starts gives
- * 0.75); otherwise 0.5 * (1 - wdist/len) + 0.5 * Jaro-Winkler when
- * within the budget, else 0, raised to 0.9 when an Arabic-script token's
- * skeleton equals the other's. *how (may be NULL) says which rule gave it. */
+/* Similarity in [0,1] of token a (in pool pa) and token b (in pool pb),
+ * the first rule that applies (docs/matching.md, section 2): 1 for the
+ * same spelling, symbol or spelling of one common-name group; 0 for a
+ * symbol against anything else or two different common names; an abd-
+ * compound against its bare name 0.8 x their similarity; numbers and two
+ * CJK tokens equal only; an initial against a word it starts 0.75; 0 for
+ * other tokens of 1-2 letters (unless from Arabic script); within the
+ * edit budget (capped at 0.5 for a common name against another word)
+ * 0.5 x (1 - 0.5 x wdist/budget) + 0.5 x Jaro-Winkler, else 0; for a
+ * token from Arabic script at least 0.9 / 0.7 / 0.6 when the consonant
+ * skeletons are equal (3+ / 2 / 1 consonants), 0.75 one deletion apart.
+ * *how (may be NULL) says which rule gave it. */
 double vg_name_token_sim(const char *pa, const struct vg_name_token *a,
                          const char *pb, const struct vg_name_token *b,
                          enum vg_match_how *how);
@@ -242,10 +250,11 @@ void vg_match_scratch_free(struct vg_match_scratch *s);
 /* The scratch's normalisation context (for callers that also normalise). */
 struct vg_name_norm *vg_match_scratch_norm(struct vg_match_scratch *s);
 
-/* Score two normalised names, order-independently: 1 for the same
- * tokens; extra tokens on the longer name cost a little, tokens without a
- * partner on both sides cost a lot (docs/matching.md). ex (may be NULL)
- * receives the parts only. Returns the score in [0,1]. */
+/* Score two normalised names, order-independently (docs/matching.md,
+ * section 3): 1 for the same tokens; extra tokens on the longer name cost
+ * a little, tokens without a partner on both sides cost a lot. ex (may be
+ * NULL) is cleared and receives the parts and the name score. Returns the
+ * score in [0,1]. */
 double vg_match_names(const struct vg_name_tokens *q,
                       const struct vg_name_tokens *e, enum vg_person_kind kind,
                       struct vg_match_explain *ex);
@@ -261,17 +270,21 @@ int vg_match_persons(struct vg_match_scratch *s, const struct vg_person *q,
                      struct vg_match_explain *ex);
 
 /* Append the explanation as one JSON object to b:
- * {"score":0.91,"name_score":0.88,"query_name":"...","entry_name":"...",
- *  "entry_name_quality":"good","parts":[{"query":"mohamed","entry":
- *  "muhammad","similarity":1.0,"weight":0.3,"how":"variant"},...],
- *  "qualifiers":[{"kind":"dob","delta":0.05,"detail":"..."}]}
+ * {"score":0.9700,"name_score":0.8400,"query_name":"Mohamed bin Salman",
+ *  "entry_name":"MUHAMMAD BIN SALMAN AL SAUD","entry_name_quality":
+ *  "primary","parts":[{"query":"mohamed","entry":"muhammad",
+ *  "similarity":1.0000,"weight":0.30,"how":"variant"},...,{"query":"",
+ *  "entry":"saud","similarity":0.0000,"weight":1.00,"how":"none"}],
+ *  "qualifiers":[{"kind":"dob","delta":0.1000,"detail":"same date
+ *  1985-08-31"},...]}
  * VG_OK, VG_ENOMEM or VG_ETOOBIG; b is unchanged on error. */
 int vg_match_explain_json(const struct vg_match_explain *ex, struct vg_buf *b);
 /* Append one human line (no newline), e.g.
- * 0.91 "Mohamed bin Salman" ~ "MUHAMMAD BIN SALMAN" (primary):
- * mohamed=muhammad 1.00 variant, bin=bin symbol, salman=salman 1.00;
- * dob +0.05 same date. VG_OK, VG_ENOMEM or VG_ETOOBIG; b unchanged on
- * error. */
+ * 0.97 "Mohamed bin Salman" ~ "MUHAMMAD BIN SALMAN AL SAUD" (primary,
+ * name 0.84): mohamed=muhammad 1.00 variant, bin=bin 1.00 symbol,
+ * salman=salman 1.00 exact, saud (entry) unmatched; dob +0.10 same date
+ * 1985-08-31; nationality +0.03 shared nationality SA
+ * VG_OK, VG_ENOMEM or VG_ETOOBIG; b unchanged on error. */
 int vg_match_explain_line(const struct vg_match_explain *ex, struct vg_buf *b);
 
 /* ------------------------------------------------------------------ */
@@ -280,10 +293,11 @@ int vg_match_explain_line(const struct vg_match_explain *ex, struct vg_buf *b);
 /* Build an index over n entries. The index keeps the entry pointers (it
  * does not copy the persons: they must outlive the index and stay
  * unchanged) and user[i] as entry i's opaque pointer (user may be NULL).
- * Every name is normalised once and keyed by its tokens, skeletons,
- * skeletons with one letter deleted, and phonetic keys. *out is set only
- * on VG_OK; errors: VG_EINVAL (NULL arguments), VG_ENOMEM, VG_ETOOBIG
- * (more than 2^31 entries or names), VG_EINTERNAL (ICU). */
+ * Every name is normalised once and keyed by its tokens' spellings (or
+ * common-name groups), skeletons, phonetic keys and one-letter deletions
+ * (docs/matching.md, section 5). *out is set only on VG_OK; errors:
+ * VG_EINVAL (NULL arguments), VG_ENOMEM, VG_ETOOBIG (more than 2^31
+ * entries or names), VG_EINTERNAL (ICU). */
 int vg_match_index_build(const struct vg_person *const *entries,
                          void *const *user, size_t n,
                          struct vg_match_index **out);
@@ -299,16 +313,18 @@ struct vg_match_hit {
 };
 
 /* Screen person q against the index: candidates come from the keys of q's
- * names, each is scored with vg_match_persons, and hits scoring at least
- * threshold are written to hits (at most max_hits, best first; ties by
- * entry position). *n_hits receives the count. Only entries of q's kind
- * are screened. The candidate gate (docs/matching.md) passes the names
- * whose keys cover 60% of the query or of the name: far below the default
- * threshold the index does not promise every hit a full scan would give.  The
- * index is only read, so any number of threads may query one index, each with
- * its own scratch (made by vg_match_scratch_new for this index). Errors:
- * VG_EINVAL (NULL argument or a scratch of another index), VG_ENOMEM,
- * VG_EINTERNAL. */
+ * names (the first four), each candidate entry is scored as
+ * vg_match_persons does (over its names the keys reached), and hits
+ * scoring at least threshold are written to hits (at most max_hits, best
+ * first; ties by entry position) with their explanations. *n_hits
+ * receives the count. Only entries of q's kind are screened. The
+ * candidate gate passes the names whose keys cover 60% of the query or
+ * of the name: far below the default threshold the index does not
+ * promise every hit a full scan would give. The index is only read, so
+ * any number of threads may query one index, each with its own scratch
+ * (made by vg_match_scratch_new for this index). Errors: VG_EINVAL (NULL
+ * argument, hits NULL with max_hits > 0, or a scratch of another index),
+ * VG_ENOMEM, VG_EINTERNAL. */
 int vg_match_index_query(const struct vg_match_index *ix,
                          struct vg_match_scratch *s, const struct vg_person *q,
                          double threshold, struct vg_match_hit *hits,
