@@ -198,6 +198,8 @@ static int add_name(struct vg_match_index *ix, const struct vg_name_tokens *t,
 	in->tok = (uint32_t)ix->n_tok;
 	in->n = (uint32_t)t->n;
 	in->miss = 0;
+	memset(in->groups, 0, sizeof(in->groups));
+	in->ngroups = 0;
 	memcpy(ix->pool + ix->pool_len, t->pool, t->pool_len);
 	for (size_t i = 0; i < t->n; i++) {
 		struct vg_name_token k = t->tok[i];
@@ -207,6 +209,12 @@ static int add_name(struct vg_match_index *ix, const struct vg_name_tokens *t,
 		ix->tok[ix->n_tok + i] = k;
 		if (k.weight > 0 && !(k.flags & VG_TOK_INITIAL))
 			in->miss += vg__miss_weight(&k);
+		if (k.group && k.weight > 0) {
+			if (in->ngroups < 4)
+				in->groups[in->ngroups] = k.group;
+			if (in->ngroups < UINT8_MAX)
+				in->ngroups++;
+		}
 	}
 	ix->pool_len += t->pool_len;
 	b->name = (uint32_t)ix->n_names;

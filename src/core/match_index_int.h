@@ -31,6 +31,8 @@ struct vg__iname {
 	                 left out: they may match any word they start) */
 	uint64_t sig; /* a bit per text, group, skeleton and phonetic key of
 	                 its tokens: has_key looks in only when it is set */
+	uint8_t groups[4]; /* its common-name groups (0 ends the list), */
+	uint8_t ngroups;   /* so a group check reads no token */
 };
 
 struct vg__ientry {

@@ -135,6 +135,12 @@ static bool has_key(const struct vg_match_index *ix, const struct vg__iname *in,
 	const struct vg_name_token *q = &qv->tok[k->tok];
 	if (!(in->sig & vg__sig_bit(k->key)))
 		return false;
+	if (k->kind == VG__K_GROUP && in->ngroups <= 4) {
+		for (uint8_t j = 0; j < in->ngroups; j++)
+			if (in->groups[j] == q->group)
+				return true;
+		return false;
+	}
 	for (uint32_t j = 0; j < in->n; j++) {
 		const struct vg_name_token *t = &ix->tok[in->tok + j];
 		switch (k->kind) {
@@ -267,7 +273,11 @@ static size_t candidates(const struct vg_match_index *ix,
 		else if (keys[i].kind != VG__K_DEL &&
 		         keys[i].kind != VG__K_SKDEL &&
 		         keys[i].kind != VG__K_PAIR &&
-		         keys[i].kind != VG__K_WEAK)
+		         keys[i].kind != VG__K_WEAK &&
+		         /* a common name's other spellings are in its
+		          * group: its skeleton adds nothing worth a look */
+		         !(qv->tok[keys[i].tok].group &&
+		           keys[i].kind != VG__K_GROUP))
 			deferred[nd++] = i;
 	}
 	/* the most the deferred keys of each token could add */
