@@ -639,45 +639,6 @@ static void speed(const char *label, const struct vg_match_index *ix,
 	       q->n / el, t[0].hits + t[1].hits == r.hits ? "yes" : "NO");
 }
 
-/* Screening the UN aliases against UN + OFAC at the default threshold:
- * how often the alias finds its own entry, and how many other entries
- * it raises besides (alerts a human would have to clear). */
-static void screen_quality(const struct vg_match_index *ix,
-                           const struct plist *q, const struct probes *pr)
-{
-	struct vg_match_scratch *s;
-	struct vg_match_hit *hits = calloc(MAX_HITS, sizeof(*hits));
-	size_t own[4] = {0}, other[4] = {0}, n[4] = {0};
-	const char *kinds[] = {"Good", "Low", "none", "original script"};
-	if (!hits || vg_match_scratch_new(ix, &s))
-		die("cannot make a scratch");
-	for (size_t i = 0; i < q->n; i++) {
-		size_t nh = 0;
-		int k = pr->v[i].kind;
-		if (vg_match_index_query(ix, s, &q->v[i],
-		                         VG_MATCH_DEFAULT_THRESHOLD, hits,
-		                         MAX_HITS, &nh))
-			die("query failed");
-		n[k]++;
-		for (size_t h = 0; h < nh; h++) {
-			if (hits[h].entry == pr->v[i].entry)
-				own[k]++;
-			else
-				other[k]++;
-		}
-	}
-	printf("screening UN aliases against UN + OFAC at %.2f:\n",
-	       VG_MATCH_DEFAULT_THRESHOLD);
-	for (int k = 0; k < 4; k++)
-		if (n[k])
-			printf("  %-16s %5zu: own entry found %5.1f%%, other "
-			       "entries raised %.2f per query\n",
-			       kinds[k], n[k], 100.0 * own[k] / n[k],
-			       (double)other[k] / n[k]);
-	vg_match_scratch_free(s);
-	free(hits);
-}
-
 /* Brute force: every query against every entry with vg_match_persons
  * (normalising both each time, as a matcher without an index does), and
  * whether the index finds every hit the scan finds. */
@@ -791,7 +752,6 @@ int main(int argc, char **argv)
 	}
 	speed("fictional travellers", ix, &trav);
 	speed("UN aliases as travellers", ix, &un_q);
-	screen_quality(ix, &un_q, &pr);
 	if (!only_speed) {
 		brute("reference (travellers)", &all, ix, &trav, 200, 1,
 		      getenv("BENCH_SHOW") ? 20 : 0);

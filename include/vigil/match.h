@@ -74,19 +74,14 @@ struct vg_name_token {
 	uint32_t lmask;
 };
 
-/* A normalised name: tokens in the order written. */
+/* A normalised name: tokens in the order written; token i's spelling is
+ * the NUL-terminated string at pool + tok[i].text. */
 struct vg_name_tokens {
 	struct vg_name_token tok[VG_NAME_MAX_TOKENS];
 	size_t n;
 	char pool[VG_NAME_POOL_MAX];
 	size_t pool_len;
 };
-
-/* Text of a token's string at offset off in pool. */
-static inline const char *vg_name_str(const char *pool, uint32_t off)
-{
-	return pool + off;
-}
 
 /* The normalisation context: the ICU transliterator ("NFKC; Lower;
  * Russian-Latin/BGN; Any-Latin; Latin-ASCII; NFD; [:Nonspacing Mark:]
