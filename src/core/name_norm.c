@@ -410,8 +410,7 @@ static size_t tail_at(const struct raw *raw, size_t n, size_t i, bool abjad,
 	                                    "ulah",  "alla",  "allh"};
 	static const char *const din[] = {"din", "deen", "dine", "dyn",
 	                                  "aldyn"};
-	static const char *const art[] = {"al", "el", "ul", "ud",
-	                                  "ad", "ed", "ud"};
+	static const char *const art[] = {"al", "el", "ul", "ud", "ad", "ed"};
 	size_t take = 1;
 	const struct raw *r = &raw[i];
 	for (size_t k = 0; k < sizeof(art) / sizeof(art[0]); k++)
