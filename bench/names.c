@@ -7,11 +7,11 @@
 #include "vigil/match.h"
 #include "vigil/person.h"
 
+#include "ref_jw.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unicode/ustring.h>
-#include <unicode/utrans.h>
 
 #define MAX_ROWS 4096
 #define MAX_FIELDS 8
@@ -83,62 +83,16 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-/* ---- the reference: sorted-token Jaro-Winkler ------------------- */
+/* ---- the reference: sorted-token Jaro-Winkler (ref_jw.h) ------ */
 
 static UTransliterator *ref_tr;
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Transliterate to lowercase ASCII, split on anything not a letter or
- * digit, sort the tokens, join with one space. */
-static void ref_key(const char *s, char *out, size_t cap)
-{
-	UChar u[2048];
-	char a[4096], *tok[128];
-	int32_t ul = 0, lim, al = 0;
-	UErrorCode st = U_ZERO_ERROR;
-	size_t nt = 0, o = 0;
-	u_strFromUTF8WithSub(u, 1024, &ul, s, -1, 0xFFFD, NULL, &st);
-	lim = ul;
-	utrans_transUChars(ref_tr, u, &ul, 2048, 0, &lim, &st);
-	u_strToUTF8(a, sizeof(a) - 1, &al, u, ul, &st);
-	if (U_FAILURE(st))
-		al = 0;
-	a[al] = '\0';
-	for (char *p = a; *p;) {
-		while (*p &&
-		       !((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
-			*p++ = '\0';
-		if (!*p)
-			break;
-		if (nt < 128)
-			tok[nt++] = p;
-		while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
-			p++;
-	}
-	qsort(tok, nt, sizeof(tok[0]), cmp_str);
-	out[0] = '\0';
-	for (size_t i = 0; i < nt; i++) {
-		size_t l = strlen(tok[i]);
-		if (o + l + 2 >= cap)
-			break;
-		if (o)
-			out[o++] = ' ';
-		memcpy(out + o, tok[i], l);
-		o += l;
-		out[o] = '\0';
-	}
-}
 
 static double ref_score(const char *a, const char *b)
 {
 	char ka[1024], kb[1024];
-	ref_key(a, ka, sizeof(ka));
-	ref_key(b, kb, sizeof(kb));
-	return vg_str_jaro_winkler(ka, strlen(ka), kb, strlen(kb));
+	ref_jw_key(ref_tr, a, ka, sizeof(ka));
+	ref_jw_key(ref_tr, b, kb, sizeof(kb));
+	return ref_jw_keys(ka, kb);
 }
 
 /* ---- tallies ---------------------------------------------------- */
@@ -257,8 +211,6 @@ int main(int argc, char **argv)
 	struct vg_buf line;
 	size_t n = 0;
 	int verbose = argc > 2 && !strcmp(argv[2], "-v");
-	UErrorCode st = U_ZERO_ERROR;
-	UChar id[64];
 	char *csv, *p;
 	if (argc < 2) {
 		fprintf(stderr,
@@ -270,9 +222,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_names: cannot read '%s'\n", argv[1]);
 		return 1;
 	}
-	u_uastrcpy(id, "Any-Latin; Latin-ASCII; Lower");
-	ref_tr = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
-	if (U_FAILURE(st) || vg_match_scratch_new(NULL, &s)) {
+	ref_tr = ref_jw_open();
+	if (!ref_tr || vg_match_scratch_new(NULL, &s)) {
 		fprintf(stderr, "bench_names: cannot open ICU\n");
 		return 1;
 	}

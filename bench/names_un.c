@@ -7,6 +7,7 @@
  * Usage: bench_names_un SHARED_DIR [queries [speed|travellers]] ("speed":
  * only the timed queries; "travellers": only the fictional travellers on
  * one thread, for profiling). */
+#include "ref_jw.h"
 #include "vigil/error.h"
 #include "vigil/match.h"
 #include "vigil/person.h"
@@ -417,50 +418,6 @@ static void travellers(struct plist *l, size_t n)
 
 /* ---- the UN self-test ------------------------------------------- */
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The reference's key: letters and digits lowercased (ASCII folding only:
- * a plain Jaro-Winkler baseline), tokens sorted. */
-static void ref_key(const char *s, char *out, size_t cap)
-{
-	char a[1024], *tok[64];
-	size_t nt = 0, o = 0, al = 0;
-	for (; *s && al + 1 < sizeof(a); s++) {
-		unsigned char c = (unsigned char)*s;
-		a[al++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
-	}
-	a[al] = '\0';
-	for (char *p = a; *p;) {
-		while (*p &&
-		       (*p == ' ' || *p == '-' || *p == ',' || *p == '.' ||
-		        *p == '\'' || *p == '(' || *p == ')'))
-			*p++ = '\0';
-		if (!*p)
-			break;
-		if (nt < 64)
-			tok[nt++] = p;
-		while (*p &&
-		       !(*p == ' ' || *p == '-' || *p == ',' || *p == '.' ||
-		         *p == '\'' || *p == '(' || *p == ')'))
-			p++;
-	}
-	qsort(tok, nt, sizeof(tok[0]), cmp_str);
-	out[0] = '\0';
-	for (size_t i = 0; i < nt; i++) {
-		size_t tl = strlen(tok[i]);
-		if (o + tl + 2 >= cap)
-			break;
-		if (o)
-			out[o++] = ' ';
-		memcpy(out + o, tok[i], tl);
-		o += tl;
-		out[o] = '\0';
-	}
-}
-
 static void self_test(struct plist *un, size_t n_ind, struct probes *pr)
 {
 	const char *kinds[] = {"alias, quality Good", "alias, quality Low",
@@ -472,13 +429,17 @@ static void self_test(struct plist *un, size_t n_ind, struct probes *pr)
 	struct vg_match_index *ix;
 	struct vg_match_scratch *s;
 	struct vg_match_hit *hits = calloc(MAX_HITS, sizeof(*hits));
+	UTransliterator *tr = ref_jw_open();
 	if (!prim || !ptr || !keys || !hits)
 		die("out of memory");
+	if (!tr)
+		die("cannot open ICU");
 	for (size_t i = 0; i < n_ind; i++) {
 		vg_person_init(&prim[i]);
 		add_name(&prim[i], un->v[i].names[0].full, VG_NAME_PRIMARY);
 		ptr[i] = &prim[i];
-		ref_key(un->v[i].names[0].full, keys[i], sizeof(keys[i]));
+		ref_jw_key(tr, un->v[i].names[0].full, keys[i],
+		           sizeof(keys[i]));
 	}
 	double t0 = now();
 	struct vg_match_scratch *sb;
@@ -503,12 +464,11 @@ static void self_test(struct plist *un, size_t n_ind, struct probes *pr)
 				top1t[p->kind]++;
 		}
 		/* the reference: brute force over every primary name */
-		ref_key(p->name, qk, sizeof(qk));
+		ref_jw_key(tr, p->name, qk, sizeof(qk));
 		double best = -1;
 		size_t bi = 0;
 		for (size_t i = 0; i < n_ind; i++) {
-			double j = vg_str_jaro_winkler(qk, strlen(qk), keys[i],
-			                               strlen(keys[i]));
+			double j = ref_jw_keys(qk, keys[i]);
 			if (j > best) {
 				best = j;
 				bi = i;
@@ -553,6 +513,7 @@ static void self_test(struct plist *un, size_t n_ind, struct probes *pr)
 	vg_match_scratch_free(s);
 	vg_match_scratch_free(sb);
 	vg_match_index_free(ix);
+	utrans_close(tr);
 	for (size_t i = 0; i < n_ind; i++)
 		vg_person_release(&prim[i]);
 	free(prim);
