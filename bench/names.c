@@ -7,11 +7,11 @@
 #include "vigil/match.h"
 #include "vigil/person.h"
 
+#include "ref_jw.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unicode/ustring.h>
-#include <unicode/utrans.h>
 
 #define MAX_ROWS 4096
 #define MAX_FIELDS 8
@@ -19,7 +19,7 @@
 
 struct row {
 	char *f[MAX_FIELDS]; /* case_group schema name1 name2 is_match quality
-				category notes */
+	                        category notes */
 	int label;
 	double ours, ref;
 };
@@ -83,61 +83,16 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-/* ---- the reference: sorted-token Jaro-Winkler ------------------- */
+/* ---- the reference: sorted-token Jaro-Winkler (ref_jw.h) ------ */
 
 static UTransliterator *ref_tr;
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Transliterate to lowercase ASCII, split on anything not a letter or
- * digit, sort the tokens, join with one space. */
-static void ref_key(const char *s, char *out, size_t cap)
-{
-	UChar u[2048];
-	char a[4096], *tok[128];
-	int32_t ul = 0, lim, al = 0;
-	UErrorCode st = U_ZERO_ERROR;
-	size_t nt = 0, o = 0;
-	u_strFromUTF8WithSub(u, 1024, &ul, s, -1, 0xFFFD, NULL, &st);
-	lim = ul;
-	utrans_transUChars(ref_tr, u, &ul, 2048, 0, &lim, &st);
-	u_strToUTF8(a, sizeof(a) - 1, &al, u, ul, &st);
-	if (U_FAILURE(st))
-		al = 0;
-	a[al] = '\0';
-	for (char *p = a; *p;) {
-		while (*p && !((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
-			*p++ = '\0';
-		if (!*p)
-			break;
-		if (nt < 128)
-			tok[nt++] = p;
-		while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
-			p++;
-	}
-	qsort(tok, nt, sizeof(tok[0]), cmp_str);
-	out[0] = '\0';
-	for (size_t i = 0; i < nt; i++) {
-		size_t l = strlen(tok[i]);
-		if (o + l + 2 >= cap)
-			break;
-		if (o)
-			out[o++] = ' ';
-		memcpy(out + o, tok[i], l);
-		o += l;
-		out[o] = '\0';
-	}
-}
 
 static double ref_score(const char *a, const char *b)
 {
 	char ka[1024], kb[1024];
-	ref_key(a, ka, sizeof(ka));
-	ref_key(b, kb, sizeof(kb));
-	return vg_str_jaro_winkler(ka, strlen(ka), kb, strlen(kb));
+	ref_jw_key(ref_tr, a, ka, sizeof(ka));
+	ref_jw_key(ref_tr, b, kb, sizeof(kb));
+	return ref_jw_keys(ka, kb);
 }
 
 /* ---- tallies ---------------------------------------------------- */
@@ -185,7 +140,7 @@ static const char *f1(char *buf, const struct tally *t)
 }
 
 static void print_line(const char *name, const struct row *rows, size_t n,
-		       int field, const char *value, double thr)
+                       int field, const char *value, double thr)
 {
 	struct tally a = {0}, b = {0};
 	char x[6][8];
@@ -198,14 +153,14 @@ static void print_line(const char *name, const struct row *rows, size_t n,
 		count(&b, rows[i].label, rows[i].ref, REF_THRESHOLD);
 	}
 	printf("%-34.34s %4zu | %s %s %s  %3d %3d %3d %3d | %s %s %s\n", name,
-	       k, ratio(x[0], a.tp, a.tp + a.fp), ratio(x[1], a.tp, a.tp + a.fn),
-	       f1(x[2], &a), a.tp, a.fp, a.fn, a.tn,
-	       ratio(x[3], b.tp, b.tp + b.fp), ratio(x[4], b.tp, b.tp + b.fn),
-	       f1(x[5], &b));
+	       k, ratio(x[0], a.tp, a.tp + a.fp),
+	       ratio(x[1], a.tp, a.tp + a.fn), f1(x[2], &a), a.tp, a.fp, a.fn,
+	       a.tn, ratio(x[3], b.tp, b.tp + b.fp),
+	       ratio(x[4], b.tp, b.tp + b.fn), f1(x[5], &b));
 }
 
 static void by_field(const struct row *rows, size_t n, int field,
-		     const char *title, double thr)
+                     const char *title, double thr)
 {
 	const char *seen[256];
 	size_t ns = 0;
@@ -223,7 +178,7 @@ static void by_field(const struct row *rows, size_t n, int field,
 }
 
 static double best_threshold(const struct row *rows, size_t n, int ref,
-			     double *best_f)
+                             double *best_f)
 {
 	double bt = 0;
 	*best_f = 0;
@@ -231,8 +186,8 @@ static double best_threshold(const struct row *rows, size_t n, int ref,
 		struct tally t = {0};
 		double p, r, f, thr = k / 100.0;
 		for (size_t i = 0; i < n; i++)
-			count(&t, rows[i].label, ref ? rows[i].ref : rows[i].ours,
-			      thr);
+			count(&t, rows[i].label,
+			      ref ? rows[i].ref : rows[i].ours, thr);
 		prf(&t, &p, &r, &f);
 		if (f > *best_f) {
 			*best_f = f;
@@ -245,7 +200,7 @@ static double best_threshold(const struct row *rows, size_t n, int ref,
 static enum vg_person_kind kind_of(const char *schema)
 {
 	return strcmp(schema, "Person") ? VG_PERSON_ENTITY
-					: VG_PERSON_INDIVIDUAL;
+	                                : VG_PERSON_INDIVIDUAL;
 }
 
 int main(int argc, char **argv)
@@ -256,11 +211,10 @@ int main(int argc, char **argv)
 	struct vg_buf line;
 	size_t n = 0;
 	int verbose = argc > 2 && !strcmp(argv[2], "-v");
-	UErrorCode st = U_ZERO_ERROR;
-	UChar id[64];
 	char *csv, *p;
 	if (argc < 2) {
-		fprintf(stderr, "usage: bench_names name-bench-cases.csv [-v]\n");
+		fprintf(stderr,
+		        "usage: bench_names name-bench-cases.csv [-v]\n");
 		return 2;
 	}
 	csv = slurp(argv[1]);
@@ -268,9 +222,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_names: cannot read '%s'\n", argv[1]);
 		return 1;
 	}
-	u_uastrcpy(id, "Any-Latin; Latin-ASCII; Lower");
-	ref_tr = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
-	if (U_FAILURE(st) || vg_match_scratch_new(NULL, &s)) {
+	ref_tr = ref_jw_open();
+	if (!ref_tr || vg_match_scratch_new(NULL, &s)) {
 		fprintf(stderr, "bench_names: cannot open ICU\n");
 		return 1;
 	}
@@ -285,7 +238,7 @@ int main(int argc, char **argv)
 			break;
 		if (nf < 7) {
 			fprintf(stderr, "bench_names: line %zu: %d fields\n",
-				n + 2, nf);
+			        n + 2, nf);
 			return 1;
 		}
 		for (int k = nf; k < MAX_FIELDS; k++)
@@ -299,18 +252,21 @@ int main(int argc, char **argv)
 		vg_person_init(&a);
 		vg_person_init(&b);
 		a.kind = b.kind = kind_of(r->f[1]);
-		if (vg_person_add_name(&a, r->f[2], NULL, NULL, VG_NAME_PRIMARY) ||
-		    vg_person_add_name(&b, r->f[3], NULL, NULL, VG_NAME_PRIMARY) ||
+		if (vg_person_add_name(&a, r->f[2], NULL, NULL,
+		                       VG_NAME_PRIMARY) ||
+		    vg_person_add_name(&b, r->f[3], NULL, NULL,
+		                       VG_NAME_PRIMARY) ||
 		    vg_match_persons(s, &a, &b, &r->ours, &ex)) {
 			fprintf(stderr, "bench_names: scoring failed\n");
 			return 1;
 		}
 		r->ref = ref_score(r->f[2], r->f[3]);
-		if (verbose && (r->ours >= VG_MATCH_DEFAULT_THRESHOLD) != r->label) {
+		if (verbose &&
+		    (r->ours >= VG_MATCH_DEFAULT_THRESHOLD) != r->label) {
 			vg_buf_reset(&line);
 			vg_match_explain_line(&ex, &line);
-			printf("%s %s/%s: %s\n", r->label ? "FN" : "FP", r->f[0],
-			       r->f[1], line.data);
+			printf("%s %s/%s: %s\n", r->label ? "FN" : "FP",
+			       r->f[0], r->f[1], line.data);
 		}
 		vg_person_release(&a);
 		vg_person_release(&b);
@@ -330,7 +286,18 @@ int main(int argc, char **argv)
 	by_field(rows, n, 1, "schema", thr);
 	by_field(rows, n, 6, "category", thr);
 	printf("\nbest threshold: vigil %.2f (F1 %.3f); reference %.2f "
-	       "(F1 %.3f)\n", bt, bf, rbt, rbf);
+	       "(F1 %.3f)\n",
+	       bt, bf, rbt, rbf);
+	printf("vigil F1 by threshold:");
+	for (int k = 60; k <= 80; k += 2) {
+		struct tally t = {0};
+		double p, r, f;
+		for (size_t i = 0; i < n; i++)
+			count(&t, rows[i].label, rows[i].ours, k / 100.0);
+		prf(&t, &p, &r, &f);
+		printf(" %.2f:%.3f", k / 100.0, f);
+	}
+	printf("\n");
 	vg_buf_release(&line);
 	vg_match_scratch_free(s);
 	utrans_close(ref_tr);

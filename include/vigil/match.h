@@ -67,9 +67,15 @@ struct vg_name_token {
 	uint8_t flags; /* VG_TOK_* */
 	uint8_t group; /* very common name group (1 = Muhammad...), 0 none */
 	float weight;  /* evidence weight 0..1 (docs/matching.md) */
+	/* letter signatures, for a cheap lower bound of the weighted
+	 * distance: confusable classes present once / twice (bits 0-31 /
+	 * 32-63), and raw letters present */
+	uint64_t cmask;
+	uint32_t lmask;
 };
 
-/* A normalised name: tokens in the order written. */
+/* A normalised name: tokens in the order written; token i's spelling is
+ * the NUL-terminated string at pool + tok[i].text. */
 struct vg_name_tokens {
 	struct vg_name_token tok[VG_NAME_MAX_TOKENS];
 	size_t n;
@@ -77,33 +83,29 @@ struct vg_name_tokens {
 	size_t pool_len;
 };
 
-/* Text of a token's string at offset off in pool. */
-static inline const char *vg_name_str(const char *pool, uint32_t off)
-{
-	return pool + off;
-}
-
 /* The normalisation context: the ICU transliterator ("NFKC; Lower;
- * Any-Latin; Latin-ASCII; NFD; [:Nonspacing Mark:] Remove; NFC") and its
- * buffers. Not for concurrent use: one per thread.
+ * Russian-Latin/BGN; Any-Latin; Latin-ASCII; NFD; [:Nonspacing Mark:]
+ * Remove; NFC") and its buffers. Not for concurrent use: one per thread.
  * vg_name_norm_new: VG_OK, VG_ENOMEM, or VG_EINTERNAL when ICU cannot open
  * the transliterator (missing ICU data). *out is set only on VG_OK. */
 struct vg_name_norm;
 int vg_name_norm_new(struct vg_name_norm **out);
 void vg_name_norm_free(struct vg_name_norm *n);
 
-/* Normalise the UTF-8 name s (len bytes) into out: ICU transliteration
- * when s is not plain ASCII; case folding; apostrophes dropped; every
- * other non-alphanumeric character separates tokens; particles, titles,
- * legal forms (entities, and persons for unambiguous forms) become
- * symbols; an abd- name is one token whichever way it is written ("Abd
- * al-Aziz", "Abdul Aziz", "Abdulaziz" all give "abdaziz"); "SURNAME,
- * Given" is turned round in person names; dotted initialisms ("A.B.C.")
- * join and number words become digits in entity names. out is always left valid (possibly
- * empty). Returns VG_OK, VG_EINVAL (s NULL), VG_ENOMEM, VG_EINTERNAL (ICU
+/* Normalise the UTF-8 name s (len bytes; at most the first 1024 are read)
+ * into out: ICU transliteration when s is not plain ASCII; apostrophes and
+ * ayn/hamza marks dropped; every other character that is no letter or
+ * digit separates tokens; particles, articles and titles (and in entity
+ * names legal forms and stop words) become symbols or go; compound names
+ * become one token whichever way they are written ("Abd al-Aziz", "Abdul
+ * Aziz", "Abdulaziz" all give "abdaziz"; "Najib Ullah" = "najibullah";
+ * "Noor ud Din" = "noordin"); "SURNAME, Given" is turned round in person
+ * names; dotted initialisms ("A.B.C.") join and number words become
+ * digits in entity names. out is always left valid (possibly empty).
+ * Returns VG_OK, VG_EINVAL (n or s NULL), VG_ENOMEM, VG_EINTERNAL (ICU
  * failure); invalid UTF-8 is replaced, not an error. */
 int vg_name_normalize(struct vg_name_norm *n, const char *s, size_t len,
-		      enum vg_person_kind kind, struct vg_name_tokens *out);
+                      enum vg_person_kind kind, struct vg_name_tokens *out);
 
 /* The consonant skeleton of one lowercase ASCII token (SCREENING.md):
  * strip an attached "al"/"el" (when 3+ letters follow), fold q->k, j->g,
@@ -114,16 +116,17 @@ size_t vg_name_skeleton(const char *tok, size_t len, char *out, size_t cap);
 
 /* A metaphone-like phonetic key of one lowercase ASCII token: digraphs
  * (ph, sh, ch, kh, th, ...) folded, consonants folded into classes (b/p,
- * c/g/k/q, d/t, f/v/w, s/z/x), vowels dropped after the first letter,
- * repeats collapsed. Writes at most cap-1 bytes and a NUL; returns length. */
+ * c/g/k/q, d/t, f/v/w, s/z, j/ch/sh), vowels dropped after the first
+ * letter, repeats collapsed. Writes at most cap-1 bytes and a NUL; returns
+ * length. */
 size_t vg_name_phonetic(const char *tok, size_t len, char *out, size_t cap);
 
 /* ------------------------------------------------------------------ */
 /* Similarity                                                          */
 
 /* Unit-cost Levenshtein distance. vg_str_lev is the plain dynamic
- * programme (any length; returns SIZE_MAX on allocation failure when either
- * string is longer than 255 bytes). vg_str_lev_bp is Myers/Hyyro
+ * programme (any length; it allocates when b is longer than 255 bytes and
+ * returns SIZE_MAX if that fails). vg_str_lev_bp is Myers/Hyyro
  * bit-parallel for a pattern a of at most 64 bytes (b any length); it
  * returns the same value, or SIZE_MAX when alen > 64. */
 size_t vg_str_lev(const char *a, size_t alen, const char *b, size_t blen);
@@ -138,13 +141,13 @@ size_t vg_str_osa_bp(const char *a, size_t alen, const char *b, size_t blen);
  * bitmask for the matched flags; longer ones are cut at 64 bytes. */
 double vg_str_jaro(const char *a, size_t alen, const char *b, size_t blen);
 double vg_str_jaro_winkler(const char *a, size_t alen, const char *b,
-			   size_t blen);
+                           size_t blen);
 
 /* Weighted edit distance between two lowercase ASCII tokens: an edit
- * between confusable letters (vowels among themselves, c/k/q, s/z, d/t,
- * b/p, v/w/f, g/j, look-alike digits 0/o 1/i 9/g ...) or an inserted h or
- * doubled letter costs 0.5, any other edit or adjacent transposition 1.
- * Computed bit-parallel for tokens of up to 64 bytes as
+ * between confusable letters (vowels and y among themselves, c/g/j/k/q,
+ * s/z, d/t, b/p, f/v/w, look-alike digits 0/o 1/i 9/g ...) or an inserted
+ * h or doubled letter costs 0.5, any other edit or adjacent transposition
+ * 1. Computed bit-parallel for tokens of up to 64 bytes as
  * d_folded + 0.5 * (d_raw - d_folded) with OSA distances on the raw and
  * the confusable-folded strings. */
 double vg_name_wdist(const char *a, size_t alen, const char *b, size_t blen);
@@ -157,23 +160,29 @@ double vg_name_budget(size_t len);
 enum vg_match_how {
 	VG_HOW_EXACT = 0, /* same normalised spelling */
 	VG_HOW_SYMBOL,    /* same particle, legal form or title symbol */
-	VG_HOW_VARIANT,   /* spellings of one very common name (Mohd, Muhammad) */
-	VG_HOW_FUZZY,     /* within the weighted edit budget */
-	VG_HOW_SKELETON,  /* same consonant skeleton (Arabic script vs Latin) */
-	VG_HOW_INITIAL,   /* an initial against a name it starts */
-	VG_HOW_PACKED,    /* one token against two or three run together */
-	VG_HOW_NONE,      /* unmatched */
+	VG_HOW_VARIANT, /* spellings of one very common name (Mohd, Muhammad) */
+	VG_HOW_FUZZY,   /* within the weighted edit budget */
+	VG_HOW_SKELETON, /* same consonant skeleton (Arabic script vs Latin) */
+	VG_HOW_INITIAL,  /* an initial against a name it starts */
+	VG_HOW_PACKED,   /* one token against two or three run together */
+	VG_HOW_NONE,     /* unmatched */
 };
 
-/* Similarity in [0,1] of token a (in pool pa) and token b (in pool pb):
- * 1 for the same spelling, symbol or common-name variant; for tokens of 1-2
- * letters 0 unless equal (an initial against a name it starts gives
- * 0.75); otherwise 0.5 * (1 - wdist/len) + 0.5 * Jaro-Winkler when
- * within the budget, else 0, raised to 0.9 when an Arabic-script token's
- * skeleton equals the other's. *how (may be NULL) says which rule gave it. */
+/* Similarity in [0,1] of token a (in pool pa) and token b (in pool pb),
+ * the first rule that applies (docs/matching.md, section 2): 1 for the
+ * same spelling, symbol or spelling of one common-name group; 0 for a
+ * symbol against anything else or two different common names; an abd-
+ * compound against its bare name 0.8 x their similarity; numbers and two
+ * CJK tokens equal only; an initial against a word it starts 0.75; 0 for
+ * other tokens of 1-2 letters (unless from Arabic script); within the
+ * edit budget (capped at 0.5 for a common name against another word)
+ * 0.5 x (1 - 0.5 x wdist/budget) + 0.5 x Jaro-Winkler, else 0; for a
+ * token from Arabic script at least 0.9 / 0.7 / 0.6 when the consonant
+ * skeletons are equal (3+ / 2 / 1 consonants), 0.75 one deletion apart.
+ * *how (may be NULL) says which rule gave it. */
 double vg_name_token_sim(const char *pa, const struct vg_name_token *a,
-			 const char *pb, const struct vg_name_token *b,
-			 enum vg_match_how *how);
+                         const char *pb, const struct vg_name_token *b,
+                         enum vg_match_how *how);
 
 /* ------------------------------------------------------------------ */
 /* Scoring and explanations                                            */
@@ -202,18 +211,18 @@ enum vg_match_qual {
 };
 
 struct vg_match_adjust {
-	uint8_t kind;   /* enum vg_match_qual */
-	float delta;    /* added to the score (before clamping to [0,1]) */
+	uint8_t kind;    /* enum vg_match_qual */
+	float delta;     /* added to the score (before clamping to [0,1]) */
 	char detail[72]; /* e.g. "same year 1971 (entry year only)" */
 };
 
 /* The explanation of one scored pair of persons. The name pointers refer
  * to the vg_person records scored and are valid as long as those are. */
 struct vg_match_explain {
-	double score;       /* final score in [0,1] */
-	double name_score;  /* the best name pair's score before qualifiers */
-	size_t query_name;  /* index in the query person's names */
-	size_t entry_name;  /* index in the entry person's names */
+	double score;      /* final score in [0,1] */
+	double name_score; /* the best name pair's score before qualifiers */
+	size_t query_name; /* index in the query person's names */
+	size_t entry_name; /* index in the entry person's names */
 	const char *query_text; /* names[query_name].full */
 	const char *entry_text; /* names[entry_name].full */
 	enum vg_name_quality entry_quality;
@@ -231,18 +240,19 @@ struct vg_match_explain {
 struct vg_match_index;
 struct vg_match_scratch;
 int vg_match_scratch_new(const struct vg_match_index *ix,
-			 struct vg_match_scratch **out);
+                         struct vg_match_scratch **out);
 void vg_match_scratch_free(struct vg_match_scratch *s);
 /* The scratch's normalisation context (for callers that also normalise). */
 struct vg_name_norm *vg_match_scratch_norm(struct vg_match_scratch *s);
 
-/* Score two normalised names, order-independently: 1 for the same
- * tokens; extra tokens on the longer name cost a little, tokens without a
- * partner on both sides cost a lot (docs/matching.md). ex (may be NULL)
- * receives the parts only. Returns the score in [0,1]. */
+/* Score two normalised names, order-independently (docs/matching.md,
+ * section 3): 1 for the same tokens; extra tokens on the longer name cost
+ * a little, tokens without a partner on both sides cost a lot. ex (may be
+ * NULL) is cleared and receives the parts and the name score. Returns the
+ * score in [0,1]. */
 double vg_match_names(const struct vg_name_tokens *q,
-		      const struct vg_name_tokens *e,
-		      enum vg_person_kind kind, struct vg_match_explain *ex);
+                      const struct vg_name_tokens *e, enum vg_person_kind kind,
+                      struct vg_match_explain *ex);
 
 /* Score person q (a traveller) against person e (a watchlist entry): the
  * best pair of names (low-quality aliases and single-token names count
@@ -251,21 +261,25 @@ double vg_match_names(const struct vg_name_tokens *q,
  * *score receives the result in [0,1]. VG_OK, VG_EINVAL (NULL argument),
  * VG_ENOMEM, VG_EINTERNAL (ICU). */
 int vg_match_persons(struct vg_match_scratch *s, const struct vg_person *q,
-		     const struct vg_person *e, double *score,
-		     struct vg_match_explain *ex);
+                     const struct vg_person *e, double *score,
+                     struct vg_match_explain *ex);
 
 /* Append the explanation as one JSON object to b:
- * {"score":0.91,"name_score":0.88,"query_name":"...","entry_name":"...",
- *  "entry_name_quality":"good","parts":[{"query":"mohamed","entry":
- *  "muhammad","similarity":1.0,"weight":0.3,"how":"variant"},...],
- *  "qualifiers":[{"kind":"dob","delta":0.05,"detail":"..."}]}
+ * {"score":0.9700,"name_score":0.8400,"query_name":"Mohamed bin Salman",
+ *  "entry_name":"MUHAMMAD BIN SALMAN AL SAUD","entry_name_quality":
+ *  "primary","parts":[{"query":"mohamed","entry":"muhammad",
+ *  "similarity":1.0000,"weight":0.30,"how":"variant"},...,{"query":"",
+ *  "entry":"saud","similarity":0.0000,"weight":1.00,"how":"none"}],
+ *  "qualifiers":[{"kind":"dob","delta":0.1000,"detail":"same date
+ *  1985-08-31"},...]}
  * VG_OK, VG_ENOMEM or VG_ETOOBIG; b is unchanged on error. */
 int vg_match_explain_json(const struct vg_match_explain *ex, struct vg_buf *b);
 /* Append one human line (no newline), e.g.
- * 0.91 "Mohamed bin Salman" ~ "MUHAMMAD BIN SALMAN" (primary):
- * mohamed=muhammad 1.00 variant, bin=bin symbol, salman=salman 1.00;
- * dob +0.05 same date. VG_OK, VG_ENOMEM or VG_ETOOBIG; b unchanged on
- * error. */
+ * 0.97 "Mohamed bin Salman" ~ "MUHAMMAD BIN SALMAN AL SAUD" (primary,
+ * name 0.84): mohamed=muhammad 1.00 variant, bin=bin 1.00 symbol,
+ * salman=salman 1.00 exact, saud (entry) unmatched; dob +0.10 same date
+ * 1985-08-31; nationality +0.03 shared nationality SA
+ * VG_OK, VG_ENOMEM or VG_ETOOBIG; b unchanged on error. */
 int vg_match_explain_line(const struct vg_match_explain *ex, struct vg_buf *b);
 
 /* ------------------------------------------------------------------ */
@@ -274,39 +288,46 @@ int vg_match_explain_line(const struct vg_match_explain *ex, struct vg_buf *b);
 /* Build an index over n entries. The index keeps the entry pointers (it
  * does not copy the persons: they must outlive the index and stay
  * unchanged) and user[i] as entry i's opaque pointer (user may be NULL).
- * Every name is normalised once and keyed by its tokens, skeletons,
- * skeletons with one letter deleted, and phonetic keys. *out is set only
- * on VG_OK; errors: VG_EINVAL (NULL arguments), VG_ENOMEM, VG_ETOOBIG
- * (more than 2^31 entries or names), VG_EINTERNAL (ICU). */
+ * Every name is normalised once and keyed by its tokens' spellings (or
+ * common-name groups), skeletons, phonetic keys and one-letter deletions
+ * (docs/matching.md, section 5). *out is set only on VG_OK; errors:
+ * VG_EINVAL (NULL arguments), VG_ENOMEM, VG_ETOOBIG (more than 2^31
+ * entries or names), VG_EINTERNAL (ICU). */
 int vg_match_index_build(const struct vg_person *const *entries,
-			 void *const *user, size_t n,
-			 struct vg_match_index **out);
+                         void *const *user, size_t n,
+                         struct vg_match_index **out);
 void vg_match_index_free(struct vg_match_index *ix);
 size_t vg_match_index_size(const struct vg_match_index *ix);
 size_t vg_match_index_names(const struct vg_match_index *ix);
 
 struct vg_match_hit {
-	size_t entry;      /* position of the entry in the build array */
-	void *user;        /* user[entry] given at build, or NULL */
+	size_t entry; /* position of the entry in the build array */
+	void *user;   /* user[entry] given at build, or NULL */
 	double score;
 	struct vg_match_explain ex;
 };
 
 /* Screen person q against the index: candidates come from the keys of q's
- * names, each is scored with vg_match_persons, and hits scoring at least
- * threshold are written to hits (at most max_hits, best first; ties by
- * entry position). *n_hits receives the count. The index is only read, so
+ * names (the first four), each candidate entry is scored as
+ * vg_match_persons does (over its names the keys reached), and hits
+ * scoring at least threshold are written to hits (at most max_hits, best
+ * first; ties by entry position) with their explanations. *n_hits
+ * receives the count. Only entries of q's kind are screened. The
+ * candidate gate passes the names whose keys cover 60% of the query or
+ * of the name: far below the default threshold the index does not
+ * promise every hit a full scan would give. The index is only read, so
  * any number of threads may query one index, each with its own scratch
  * (made by vg_match_scratch_new for this index). Errors: VG_EINVAL (NULL
- * argument or a scratch of another index), VG_ENOMEM, VG_EINTERNAL. */
+ * argument, hits NULL with max_hits > 0, or a scratch of another index),
+ * VG_ENOMEM, VG_EINTERNAL. */
 int vg_match_index_query(const struct vg_match_index *ix,
-			 struct vg_match_scratch *s, const struct vg_person *q,
-			 double threshold, struct vg_match_hit *hits,
-			 size_t max_hits, size_t *n_hits);
+                         struct vg_match_scratch *s, const struct vg_person *q,
+                         double threshold, struct vg_match_hit *hits,
+                         size_t max_hits, size_t *n_hits);
 
-/* Statistics of the last query on s (for benchmarks): candidate names
- * looked at and names fully scored. */
-void vg_match_scratch_stats(const struct vg_match_scratch *s,
-			    size_t *candidates, size_t *scored);
+/* Statistics of the last query on s (for benchmarks): names the keys
+ * reached, candidate names kept, entries fully scored (any may be NULL). */
+void vg_match_scratch_stats(const struct vg_match_scratch *s, size_t *touched,
+                            size_t *candidates, size_t *scored);
 
 #endif

@@ -5,35 +5,40 @@
 
 static const char *how_name(uint8_t how)
 {
-	static const char *const n[] = {"exact",    "symbol",  "variant",
-					"fuzzy",    "skeleton", "initial",
-					"packed",   "none"};
+	static const char *const n[] = {"exact",  "symbol",   "variant",
+	                                "fuzzy",  "skeleton", "initial",
+	                                "packed", "none"};
 	return how < sizeof(n) / sizeof(n[0]) ? n[how] : "none";
 }
 
 static const char *qual_name(uint8_t kind)
 {
 	static const char *const n[] = {"dob", "gender", "nationality",
-					"document", "name_quality"};
+	                                "document", "name_quality"};
 	return kind < sizeof(n) / sizeof(n[0]) ? n[kind] : "other";
 }
 
 static const char *quality_name(enum vg_name_quality q)
 {
 	switch (q) {
-	case VG_NAME_PRIMARY: return "primary";
-	case VG_NAME_GOOD: return "good";
-	case VG_NAME_LOW: return "low";
-	case VG_NAME_ORIGINAL: return "original";
+	case VG_NAME_PRIMARY:
+		return "primary";
+	case VG_NAME_GOOD:
+		return "good";
+	case VG_NAME_LOW:
+		return "low";
+	case VG_NAME_ORIGINAL:
+		return "original";
 	}
 	return "unknown";
 }
 
 static int json(const struct vg_match_explain *ex, struct vg_buf *b)
 {
-	int rc = vg_buf_printf(b, "{\"score\":%.4f,\"name_score\":%.4f,"
-			       "\"query_name\":",
-			       ex->score, ex->name_score);
+	int rc = vg_buf_printf(b,
+	                       "{\"score\":%.4f,\"name_score\":%.4f,"
+	                       "\"query_name\":",
+	                       ex->score, ex->name_score);
 	if (!rc)
 		rc = vg_buf_json_str(b, ex->query_text ? ex->query_text : "");
 	if (!rc)
@@ -41,9 +46,10 @@ static int json(const struct vg_match_explain *ex, struct vg_buf *b)
 	if (!rc)
 		rc = vg_buf_json_str(b, ex->entry_text ? ex->entry_text : "");
 	if (!rc)
-		rc = vg_buf_printf(b, ",\"entry_name_quality\":\"%s\","
-				   "\"parts\":[",
-				   quality_name(ex->entry_quality));
+		rc = vg_buf_printf(b,
+		                   ",\"entry_name_quality\":\"%s\","
+		                   "\"parts\":[",
+		                   quality_name(ex->entry_quality));
 	for (size_t i = 0; !rc && i < ex->n_parts; i++) {
 		const struct vg_match_part *p = &ex->parts[i];
 		rc = vg_buf_puts(b, i ? ",{\"query\":" : "{\"query\":");
@@ -54,18 +60,20 @@ static int json(const struct vg_match_explain *ex, struct vg_buf *b)
 		if (!rc)
 			rc = vg_buf_json_str(b, p->entry);
 		if (!rc)
-			rc = vg_buf_printf(b, ",\"similarity\":%.4f,"
-					   "\"weight\":%.2f,\"how\":\"%s\"}",
-					   p->similarity, p->weight,
-					   how_name(p->how));
+			rc = vg_buf_printf(b,
+			                   ",\"similarity\":%.4f,"
+			                   "\"weight\":%.2f,\"how\":\"%s\"}",
+			                   p->similarity, p->weight,
+			                   how_name(p->how));
 	}
 	if (!rc)
 		rc = vg_buf_puts(b, "],\"qualifiers\":[");
 	for (size_t i = 0; !rc && i < ex->n_adj; i++) {
 		const struct vg_match_adjust *a = &ex->adj[i];
-		rc = vg_buf_printf(b, "%s{\"kind\":\"%s\",\"delta\":%.4f,"
-				   "\"detail\":",
-				   i ? "," : "", qual_name(a->kind), a->delta);
+		rc = vg_buf_printf(b,
+		                   "%s{\"kind\":\"%s\",\"delta\":%.4f,"
+		                   "\"detail\":",
+		                   i ? "," : "", qual_name(a->kind), a->delta);
 		if (!rc)
 			rc = vg_buf_json_str(b, a->detail);
 		if (!rc)
@@ -103,25 +111,25 @@ static int line(const struct vg_match_explain *ex, struct vg_buf *b)
 	if (!rc)
 		rc = vg_buf_json_str(b, ex->entry_text ? ex->entry_text : "");
 	if (!rc)
-		rc = vg_buf_printf(b, " (%s, name %.2f):",
-				   quality_name(ex->entry_quality),
-				   ex->name_score);
+		rc = vg_buf_printf(
+		    b, " (%s, name %.2f):", quality_name(ex->entry_quality),
+		    ex->name_score);
 	for (size_t i = 0; !rc && i < ex->n_parts; i++) {
 		const struct vg_match_part *p = &ex->parts[i];
 		const char *sep = i ? ", " : " ";
 		if (p->how == VG_HOW_NONE)
 			rc = vg_buf_printf(b, "%s%s%s unmatched", sep,
-					   p->query[0] ? p->query : p->entry,
-					   p->query[0] ? "" : " (entry)");
+			                   p->query[0] ? p->query : p->entry,
+			                   p->query[0] ? "" : " (entry)");
 		else
 			rc = vg_buf_printf(b, "%s%s=%s %.2f %s", sep, p->query,
-					   p->entry, p->similarity,
-					   how_name(p->how));
+			                   p->entry, p->similarity,
+			                   how_name(p->how));
 	}
 	for (size_t i = 0; !rc && i < ex->n_adj; i++) {
 		const struct vg_match_adjust *a = &ex->adj[i];
 		rc = vg_buf_printf(b, "; %s %+.2f %s", qual_name(a->kind),
-				   a->delta, a->detail);
+		                   a->delta, a->detail);
 	}
 	return rc;
 }

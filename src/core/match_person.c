@@ -27,13 +27,15 @@
 #define DOC_SCORE 0.95  /* an equal document number lifts to at least this */
 #define DOC_MIN_DELTA 0.30
 #define DOC_MIN_LEN 5 /* shorter numbers are too easily shared */
+/* The most the qualifiers other than a document can add. */
+#define QUAL_MAX_UP (DOB_SAME_DATE + NAT_SHARED)
 
 static void add_adj(struct vg_match_explain *ex, enum vg_match_qual kind,
-		    double delta, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+                    double delta, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 static void add_adj(struct vg_match_explain *ex, enum vg_match_qual kind,
-		    double delta, const char *fmt, ...)
+                    double delta, const char *fmt, ...)
 {
 	va_list ap;
 	if (!ex || ex->n_adj >= VG_MATCH_MAX_ADJ)
@@ -80,71 +82,83 @@ static int gap(const struct span *a, const struct span *b)
 	return 0;
 }
 
-/* The move for one pair of dates, with its detail text. */
-static double dob_pair(const struct vg_dob *qd, const struct vg_dob *ed,
-		       char *detail, size_t cap)
+/* Format the detail only when asked: scoring without an explanation is
+ * the hot path, and snprintf costs more than the comparison. */
+#define DETAIL(...)                                                            \
+	do {                                                                   \
+		if (detail)                                                    \
+			snprintf(detail, cap, __VA_ARGS__);                    \
+	} while (0)
+
+/* The move for one pair of dates into *delta (and its detail text when
+ * detail is not NULL); false when either date has no year. */
+static bool dob_pair(const struct vg_dob *qd, const struct vg_dob *ed,
+                     double *delta, char *detail, size_t cap)
 {
 	struct span q, e;
-	if (!to_span(qd, &q) || !to_span(ed, &e)) {
-		detail[0] = '\0';
-		return 0.0;
-	}
+	if (!to_span(qd, &q) || !to_span(ed, &e))
+		return false;
 	int g = gap(&q, &e);
 	bool q_exact = q.lo == q.hi, e_exact = e.lo == e.hi;
 	if (q_exact && e_exact && q.day && e.day && q.month && e.month) {
 		if (q.lo == e.lo && q.month == e.month && q.day == e.day) {
-			snprintf(detail, cap, "same date %04d-%02d-%02d", q.lo,
-				 q.month, q.day);
-			return DOB_SAME_DATE;
+			DETAIL("same date %04d-%02d-%02d", q.lo, q.month,
+			       q.day);
+			*delta = DOB_SAME_DATE;
+			return true;
 		}
 		if (q.lo == e.lo && q.month == e.day && q.day == e.month) {
-			snprintf(detail, cap, "day and month swapped (%04d)",
-				 q.lo);
-			return DOB_SWAPPED;
+			DETAIL("day and month swapped (%04d)", q.lo);
+			*delta = DOB_SWAPPED;
+			return true;
 		}
-		if (q.lo == e.lo || (g <= 1 && q.month == e.month &&
-				     q.day == e.day)) {
-			snprintf(detail, cap, "%s differs (%04d-%02d-%02d / "
-				 "%04d-%02d-%02d)", q.lo == e.lo ? "day" :
-				 "year", q.lo, q.month, q.day, e.lo, e.month,
-				 e.day);
-			return 0.0;
+		if (q.lo == e.lo ||
+		    (g <= 1 && q.month == e.month && q.day == e.day)) {
+			DETAIL("%s differs (%04d-%02d-%02d / "
+			       "%04d-%02d-%02d)",
+			       q.lo == e.lo ? "day" : "year", q.lo, q.month,
+			       q.day, e.lo, e.month, e.day);
+			*delta = 0.0;
+			return true;
 		}
 	} else if (q_exact && e_exact) {
 		/* at least one gives the year (and maybe month) only */
 		bool month_clash = q.month && e.month && q.month != e.month;
 		if (g == 0 && !month_clash) {
-			snprintf(detail, cap, "same year %04d (%s year only)",
-				 q.lo, (e.month && e.day) ? "query" : "entry");
-			return DOB_SAME_YEAR;
+			DETAIL("same year %04d (%s year only)", q.lo,
+			       (e.month && e.day) ? "query" : "entry");
+			*delta = DOB_SAME_YEAR;
+			return true;
 		}
 		if (g <= 1) {
-			snprintf(detail, cap, "%04d against %04d", q.lo, e.lo);
-			return 0.0;
+			DETAIL("%04d against %04d", q.lo, e.lo);
+			*delta = 0.0;
+			return true;
 		}
 	} else {
 		/* an approximate year or a range on one side at least */
 		const struct span *r = e_exact ? &q : &e;
 		if (g == 0) {
 			bool narrow = r->hi - r->lo <= 5 &&
-				      ed->kind == VG_DOB_BETWEEN &&
-				      q_exact;
-			snprintf(detail, cap, "%04d within %04d-%04d", q.lo,
-				 e.lo, e.hi);
-			return narrow ? DOB_IN_RANGE : DOB_IN_WIDE;
+			              ed->kind == VG_DOB_BETWEEN && q_exact;
+			DETAIL("%04d within %04d-%04d", q.lo, e.lo, e.hi);
+			*delta = narrow ? DOB_IN_RANGE : DOB_IN_WIDE;
+			return true;
 		}
 		if (g <= 2) {
-			snprintf(detail, cap, "%d year(s) outside %04d-%04d", g,
-				 e.lo, e.hi);
-			return 0.0;
+			DETAIL("%d year(s) outside %04d-%04d", g, e.lo, e.hi);
+			*delta = 0.0;
+			return true;
 		}
 	}
 	if (g <= 3) {
-		snprintf(detail, cap, "%04d against %04d", q.lo, e.lo);
-		return DOB_NEAR;
+		DETAIL("%04d against %04d", q.lo, e.lo);
+		*delta = DOB_NEAR;
+		return true;
 	}
-	snprintf(detail, cap, "%04d against %04d-%04d", q.lo, e.lo, e.hi);
-	return DOB_OTHER;
+	DETAIL("%04d against %04d-%04d", q.lo, e.lo, e.hi);
+	*delta = DOB_OTHER;
+	return true;
 }
 
 /* ---- qualifiers ------------------------------------------------- */
@@ -170,49 +184,56 @@ static bool same_code(const char *a, const char *b)
 }
 
 double vg__qualify(const struct vg_person *q, const struct vg_person *e,
-		   double s, struct vg_match_explain *ex)
+                   double s, struct vg_match_explain *ex)
 {
 	double total = s;
 
 	if (q->n_dobs && e->n_dobs) {
-		double best = -1.0;
-		char det[72], bestdet[72] = "";
+		double best = 0, d;
+		size_t bi = 0, bj = 0;
+		bool any = false;
 		for (size_t i = 0; i < q->n_dobs; i++)
-			for (size_t j = 0; j < e->n_dobs; j++) {
-				double d = dob_pair(&q->dobs[i], &e->dobs[j],
-						    det, sizeof(det));
-				if (det[0] && d > best) {
+			for (size_t j = 0; j < e->n_dobs; j++)
+				if (dob_pair(&q->dobs[i], &e->dobs[j], &d, NULL,
+				             0) &&
+				    (!any || d > best)) {
 					best = d;
-					memcpy(bestdet, det, sizeof(det));
+					bi = i;
+					bj = j;
+					any = true;
 				}
-			}
-		if (bestdet[0]) {
+		if (any) {
+			char det[72];
 			total += best;
-			add_adj(ex, VG_QUAL_DOB, best, "%s", bestdet);
+			if (ex) {
+				dob_pair(&q->dobs[bi], &e->dobs[bj], &d, det,
+				         sizeof(det));
+				add_adj(ex, VG_QUAL_DOB, best, "%s", det);
+			}
 		}
 	}
 	if (q->gender && e->gender && q->gender != e->gender) {
 		total += GENDER_OTHER;
 		add_adj(ex, VG_QUAL_GENDER, GENDER_OTHER, "%s against %s",
-			q->gender == VG_GENDER_MALE ? "male" : "female",
-			e->gender == VG_GENDER_MALE ? "male" : "female");
+		        q->gender == VG_GENDER_MALE ? "male" : "female",
+		        e->gender == VG_GENDER_MALE ? "male" : "female");
 	}
 	if (q->n_nationalities && e->n_nationalities) {
 		const char *shared = NULL;
 		for (size_t i = 0; i < q->n_nationalities && !shared; i++)
 			for (size_t j = 0; j < e->n_nationalities; j++)
 				if (same_code(q->nationalities[i],
-					      e->nationalities[j]))
+				              e->nationalities[j]))
 					shared = q->nationalities[i];
 		if (shared) {
 			total += NAT_SHARED;
 			add_adj(ex, VG_QUAL_NATIONALITY, NAT_SHARED,
-				"shared nationality %.8s", shared);
+			        "shared nationality %.8s", shared);
 		} else {
 			total += NAT_OTHER;
 			add_adj(ex, VG_QUAL_NATIONALITY, NAT_OTHER,
-				"nationality %.8s against %.8s",
-				q->nationalities[0], e->nationalities[0]);
+			        "nationality %.8s against %.8s",
+			        q->nationalities[0], e->nationalities[0]);
 		}
 	}
 	for (size_t i = 0; i < q->n_docs; i++) {
@@ -224,7 +245,7 @@ double vg__qualify(const struct vg_person *q, const struct vg_person *e,
 			const char *qc = q->docs[i].country;
 			const char *ec = e->docs[j].country;
 			if (doc_norm(e->docs[j].number, b, sizeof(b)) <
-				    DOC_MIN_LEN ||
+			        DOC_MIN_LEN ||
 			    strcmp(a, b))
 				continue;
 			if (qc[0] && ec[0] && strcasecmp(qc, ec))
@@ -237,7 +258,7 @@ double vg__qualify(const struct vg_person *q, const struct vg_person *e,
 				d = DOC_MIN_DELTA;
 			total += d;
 			add_adj(ex, VG_QUAL_DOCUMENT, d,
-				"same document number %.40s", a);
+			        "same document number %.40s", a);
 			break;
 		}
 	}
@@ -253,23 +274,25 @@ double vg__qualify(const struct vg_person *q, const struct vg_person *e,
 /* ---- persons ---------------------------------------------------- */
 
 double vg__score_person(const struct vg_person *q, const struct vg__nview *qv,
-			size_t nq, const struct vg_person *e,
-			const struct vg__nview *ev, size_t ne,
-			struct vg_match_explain *ex)
+                        size_t nq, const struct vg_person *e,
+                        const struct vg__nview *ev, const uint32_t *emap,
+                        size_t ne, double floor, struct vg_match_explain *ex)
 {
 	double best = -1.0, best_raw = 0.0;
-	size_t bi = 0, bj = 0;
+	size_t bi = 0, bj = 0, bv = 0;
 	for (size_t i = 0; i < nq; i++)
 		for (size_t j = 0; j < ne; j++) {
-			double raw = vg__match_views(&qv[i], &ev[j], e->kind,
-						     NULL);
-			double f = raw *
-				   vg__quality_factor(e->names[j].quality);
+			double raw =
+			    vg__match_views(&qv[i], &ev[j], e->kind, NULL);
+			size_t en = emap ? emap[j] : j;
+			double f =
+			    raw * vg__quality_factor(e->names[en].quality);
 			if (f > best) {
 				best = f;
 				best_raw = raw;
+				bv = j;
 				bi = i;
-				bj = j;
+				bj = en;
 			}
 		}
 	if (best < 0) {
@@ -277,9 +300,13 @@ double vg__score_person(const struct vg_person *q, const struct vg__nview *qv,
 			memset(ex, 0, sizeof(*ex));
 		return 0.0;
 	}
+	/* out of reach of floor whatever the dates say: only an equal
+	 * document number could still lift it */
+	if (!ex && best + QUAL_MAX_UP < floor && !(q->n_docs && e->n_docs))
+		return best;
 	if (ex) {
 		memset(ex, 0, sizeof(*ex));
-		vg__match_views(&qv[bi], &ev[bj], e->kind, ex);
+		vg__match_views(&qv[bi], &ev[bv], e->kind, ex);
 		ex->query_name = bi;
 		ex->entry_name = bj;
 		ex->query_text = q->names[bi].full;
@@ -288,7 +315,7 @@ double vg__score_person(const struct vg_person *q, const struct vg__nview *qv,
 		ex->name_score = best_raw;
 		if (best < best_raw)
 			add_adj(ex, VG_QUAL_NAME_QUALITY, best - best_raw,
-				"low-quality alias");
+			        "low-quality alias");
 	}
 	return vg__qualify(q, e, best, ex);
 }
@@ -328,7 +355,7 @@ int vg__scratch_views(struct vg_match_scratch *s, size_t n)
 }
 
 int vg_match_scratch_new(const struct vg_match_index *ix,
-			 struct vg_match_scratch **out)
+                         struct vg_match_scratch **out)
 {
 	int rc;
 	struct vg_match_scratch *s = calloc(1, sizeof(*s));
@@ -358,6 +385,7 @@ void vg_match_scratch_free(struct vg_match_scratch *s)
 	free(s->q);
 	free(s->e);
 	free(s->views);
+	free(s->emap);
 	free(s);
 }
 
@@ -366,9 +394,11 @@ struct vg_name_norm *vg_match_scratch_norm(struct vg_match_scratch *s)
 	return s->norm;
 }
 
-void vg_match_scratch_stats(const struct vg_match_scratch *s,
-			    size_t *candidates, size_t *scored)
+void vg_match_scratch_stats(const struct vg_match_scratch *s, size_t *touched,
+                            size_t *candidates, size_t *scored)
 {
+	if (touched)
+		*touched = s->stat_touched;
 	if (candidates)
 		*candidates = s->stat_candidates;
 	if (scored)
@@ -377,7 +407,7 @@ void vg_match_scratch_stats(const struct vg_match_scratch *s,
 
 /* Normalise every name of p into s->q or s->e. */
 static int norm_all(struct vg_match_scratch *s, const struct vg_person *p,
-		    bool query)
+                    bool query)
 {
 	int rc = vg__scratch_names(s, query, p->n_names);
 	if (rc)
@@ -393,8 +423,8 @@ static int norm_all(struct vg_match_scratch *s, const struct vg_person *p,
 }
 
 int vg_match_persons(struct vg_match_scratch *s, const struct vg_person *q,
-		     const struct vg_person *e, double *score,
-		     struct vg_match_explain *ex)
+                     const struct vg_person *e, double *score,
+                     struct vg_match_explain *ex)
 {
 	int rc;
 	if (!s || !q || !e || !score)
@@ -411,6 +441,7 @@ int vg_match_persons(struct vg_match_scratch *s, const struct vg_person *q,
 		qv[i] = vg__view(&s->q[i]);
 	for (size_t j = 0; j < e->n_names; j++)
 		ev[j] = vg__view(&s->e[j]);
-	*score = vg__score_person(q, qv, q->n_names, e, ev, e->n_names, ex);
+	*score = vg__score_person(q, qv, q->n_names, e, ev, NULL, e->n_names,
+	                          0.0, ex);
 	return VG_OK;
 }

@@ -1,12 +1,9 @@
-/* Scoring: order-independent alignment of two normalised names with
- * packing ("alsabah" = "al sabah"), the name score, and the qualifiers
- * (date of birth, gender, nationality, document number) that move it. */
+/* The name score: order-independent alignment of two normalised names
+ * (token pairs, then packing: "alsabah" = "al sabah"), coverage of the
+ * better explained name, and the structural factors on top (patronymic
+ * roles, family names, initials, specificity). */
 #include "match_int.h"
 
-#include <ctype.h>
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* A pair below this similarity is no evidence at all. */
@@ -20,12 +17,6 @@
 /* The same when the shorter name is a single word: "Shamsuddin" against
  * "Shamsuddin Mohammed Haqqani" says much less. */
 #define EXTRA_COST_SINGLE 0.7
-/* In organisation names an added word usually makes another company
- * (a subsidiary, a country branch): extras cost more. */
-#define EXTRA_COST_ENTITY 0.7
-/* Two-token runs against two-token runs, for names written in short
- * syllables ("Kim Jong-un" / "Kim Jong-uun"): only when nearly equal. */
-#define MIN_RUNS_SIM 0.9
 /* "X bin Y" against "Y bin X": father and son, not one person. */
 #define ROLE_SWAP 0.6
 /* Both names' last parts unmatched: in most names on the lists the last
@@ -34,6 +25,10 @@
 #define FAMILY_CLASH 0.85
 /* Nothing but initials matched ("N.N." against "Nursultan Nazarbayev"). */
 #define INITIALS_ONLY 0.5
+/* Evidence (similarity x weight) the shorter name must bring for a full
+ * score: "Abu Ahmad" (a kunya) or "Muhammad Ali" alone, matched
+ * perfectly, bring 0.7 and 0.8 and are scaled down (docs/matching.md). */
+#define SPECIFIC_EVIDENCE 1.0
 #define MAX_PAIRS 1024
 #define MAX_RUN 3
 
@@ -44,14 +39,19 @@ struct pair {
 	float w; /* weight covered, to break ties */
 };
 
+static uint32_t span_mask(size_t i, size_t n)
+{
+	return (uint32_t)(((uint64_t)1 << (i + n)) - ((uint64_t)1 << i));
+}
+
 static bool content(const struct vg_name_token *t)
 {
 	return t->weight > 0.0f;
 }
 
 /* The run's text, symbols by their canonical spelling. */
-static size_t run_text(const struct vg__nview *v, size_t i, size_t n,
-		       char *out, size_t cap)
+static size_t run_text(const struct vg__nview *v, size_t i, size_t n, char *out,
+                       size_t cap)
 {
 	size_t l = 0;
 	for (size_t k = i; k < i + n; k++) {
@@ -90,9 +90,11 @@ static float span_weight(const struct vg__nview *v, size_t i, size_t n)
 	return w;
 }
 
-/* Packed pairs: one token of a against runs of b. */
+/* Packed pairs: one free token of a against runs of free tokens of b
+ * (ua, ub: the tokens already matched). */
 static size_t add_packed(const struct vg__nview *a, const struct vg__nview *b,
-			 bool a_is_query, struct pair *p, size_t np)
+                         uint32_t ua, uint32_t ub, bool a_is_query,
+                         struct pair *p, size_t np)
 {
 	char run[VG_NAME_POOL_MAX];
 	bool abjad = false, cjk = false;
@@ -105,29 +107,53 @@ static size_t add_packed(const struct vg__nview *a, const struct vg__nview *b,
 	for (size_t i = 0; i < a->n; i++) {
 		const struct vg_name_token *t = &a->tok[i];
 		if (t->sym != VG_SYM_NONE || t->len < 4 ||
-		    (t->flags & VG_TOK_DIGITS))
+		    (t->flags & VG_TOK_DIGITS) || (ua & ((uint32_t)1 << i)))
 			continue;
-		for (size_t j = 0; j < b->n; j++) {
+		for (size_t j = 0; j + 1 < b->n; j++) {
+			/* cheapest test first: a run starts where the word
+			 * does */
+			if (b->pool[b->tok[j].text] != a->pool[t->text])
+				continue;
 			for (size_t n = 2; n <= MAX_RUN; n++) {
-				if (!packable(b, j, n))
+				if (!packable(b, j, n) ||
+				    (ub & span_mask(j, n)))
+					continue;
+				/* presence bits only: twice-bits of a run are
+				 * not the union of its tokens' */
+				struct vg__sig rs = {0, 0, 0};
+				struct vg__sig ts = vg__tok_sig(t);
+				for (size_t k = j; k < j + n; k++) {
+					rs.c |= b->tok[k].cmask & 0xffffffffu;
+					rs.l |= b->tok[k].lmask;
+					rs.len += b->tok[k].len;
+				}
+				ts.c &= 0xffffffffu;
+				/* and ends where the word does (a typo there
+				 * and a split together are too much);
+				 * Arabic-script runs compare by
+				 * skeleton, which the letter test does not
+				 * bound */
+				const struct vg_name_token *lt =
+				    &b->tok[j + n - 1];
+				if ((!abjad &&
+				     (b->pool[lt->text + lt->len - 1] !=
+				          a->pool[t->text + t->len - 1] ||
+				      !vg__may_match(&ts, &rs))))
 					continue;
 				size_t rl = run_text(b, j, n, run, sizeof(run));
-				size_t l = rl > t->len ? rl : t->len;
-				size_t dl = rl > t->len ? rl - t->len
-							: t->len - rl;
-				if (!rl || (double)dl > vg_name_budget(l) + 2)
+				if (!rl)
 					continue;
 				enum vg_match_how how;
 				double s = vg__string_sim(a->pool + t->text,
-							  t->len, run, rl,
-							  abjad, &how);
+				                          t->len, run, rl,
+				                          abjad, !abjad, &how);
 				if (s < MIN_PACKED_SIM || np >= MAX_PAIRS ||
 				    (cjk && s < 1.0))
 					continue;
 				struct pair pr = {
-					.how = VG_HOW_PACKED,
-					.sim = (float)s,
-					.w = t->weight + span_weight(b, j, n),
+				    .how = VG_HOW_PACKED,
+				    .sim = (float)s,
+				    .w = t->weight + span_weight(b, j, n),
 				};
 				if (a_is_query) {
 					pr.qi = (uint8_t)i, pr.qn = 1;
@@ -138,52 +164,6 @@ static size_t add_packed(const struct vg__nview *a, const struct vg__nview *b,
 				}
 				p[np++] = pr;
 			}
-		}
-	}
-	return np;
-}
-
-/* A run of two ordinary words, one of them a short syllable. */
-static bool syllables(const struct vg__nview *v, size_t i, bool *short_)
-{
-	if (i + 2 > v->n)
-		return false;
-	for (size_t k = i; k < i + 2; k++) {
-		const struct vg_name_token *t = &v->tok[k];
-		if (t->sym != VG_SYM_NONE ||
-		    (t->flags & (VG_TOK_DIGITS | VG_TOK_INITIAL | VG_TOK_CJK)))
-			return false;
-		if (t->len <= 3)
-			*short_ = true;
-	}
-	return true;
-}
-
-static size_t add_runs(const struct vg__nview *q, const struct vg__nview *e,
-		       struct pair *p, size_t np)
-{
-	char rq[2 * VG_NAME_TOKEN_MAX + 1], re[2 * VG_NAME_TOKEN_MAX + 1];
-	for (size_t i = 0; i + 1 < q->n; i++) {
-		bool sq = false;
-		if (!syllables(q, i, &sq))
-			continue;
-		size_t lq = run_text(q, i, 2, rq, sizeof(rq));
-		for (size_t j = 0; j + 1 < e->n && np < MAX_PAIRS; j++) {
-			bool se = sq;
-			if (!syllables(e, j, &se) || !se)
-				continue;
-			size_t le = run_text(e, j, 2, re, sizeof(re));
-			if (le == lq && !memcmp(rq, re, lq))
-				continue; /* the one-to-one pairs say it */
-			double s = vg__string_sim(rq, lq, re, le, false, NULL);
-			if (s < MIN_RUNS_SIM)
-				continue;
-			p[np++] = (struct pair){
-				.qi = (uint8_t)i, .qn = 2,
-				.ei = (uint8_t)j, .en = 2,
-				.how = VG_HOW_PACKED, .sim = (float)s,
-				.w = span_weight(q, i, 2) + span_weight(e, j, 2),
-			};
 		}
 	}
 	return np;
@@ -221,8 +201,8 @@ static int last_word(const struct vg__nview *v)
 
 /* Structural factors on top of the token evidence. */
 static double structure(const struct vg__nview *q, const struct vg__nview *e,
-			const struct pair *acc, size_t nacc, uint32_t uq,
-			uint32_t ue, enum vg_person_kind kind)
+                        const struct pair *acc, size_t nacc, uint32_t uq,
+                        uint32_t ue, enum vg_person_kind kind)
 {
 	double f = 1.0;
 	int bq = patronym_at(q), be = patronym_at(e);
@@ -268,11 +248,6 @@ static int cmp_pair(const void *x, const void *y)
 	return a->ei < b->ei ? -1 : a->ei > b->ei;
 }
 
-static uint32_t span_mask(size_t i, size_t n)
-{
-	return (uint32_t)(((uint64_t)1 << (i + n)) - ((uint64_t)1 << i));
-}
-
 struct side {
 	float matched_w; /* match weight of matched tokens */
 	float evidence;  /* similarity x match weight */
@@ -281,7 +256,7 @@ struct side {
 };
 
 static void tally(const struct vg__nview *v, uint32_t used, const float *sim,
-		  struct side *s)
+                  struct side *s)
 {
 	memset(s, 0, sizeof(*s));
 	for (size_t i = 0; i < v->n; i++) {
@@ -316,8 +291,8 @@ static void part_text(const struct vg__nview *v, size_t i, size_t n, char *out)
 }
 
 static void explain_parts(const struct vg__nview *q, const struct vg__nview *e,
-			  const struct pair *acc, size_t nacc, uint32_t uq,
-			  uint32_t ue, struct vg_match_explain *ex)
+                          const struct pair *acc, size_t nacc, uint32_t uq,
+                          uint32_t ue, struct vg_match_explain *ex)
 {
 	ex->n_parts = 0;
 	/* in the query's order, unmatched query tokens in place */
@@ -332,8 +307,8 @@ static void explain_parts(const struct vg__nview *q, const struct vg__nview *e,
 			part_text(e, p->ei, p->en, pt->entry);
 			pt->similarity = p->sim;
 			pt->weight = (span_weight(q, p->qi, p->qn) +
-				      span_weight(e, p->ei, p->en)) /
-				     2.0f;
+			              span_weight(e, p->ei, p->en)) /
+			             2.0f;
 			pt->how = p->how;
 			ex->n_parts++;
 		} else if (!(uq & ((uint32_t)1 << i)) && content(&q->tok[i])) {
@@ -358,8 +333,45 @@ static void explain_parts(const struct vg__nview *q, const struct vg__nview *e,
 	}
 }
 
+static bool unmatched(const struct vg__nview *v, uint32_t used)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (content(&v->tok[i]) && !(used & ((uint32_t)1 << i)))
+			return true;
+	return false;
+}
+
+/* Sort the candidate pairs, best first, and accept greedily those whose
+ * tokens are all still free. Returns the new count of accepted pairs. */
+static size_t accept(struct pair *p, size_t np, struct pair *acc, size_t nacc,
+                     uint32_t *uq, uint32_t *ue, float *simq, float *sime)
+{
+	/* a few dozen pairs: insertion sort (qsort allocates) */
+	for (size_t i = 1; i < np; i++) {
+		struct pair v = p[i];
+		size_t j = i;
+		for (; j > 0 && cmp_pair(&p[j - 1], &v) > 0; j--)
+			p[j] = p[j - 1];
+		p[j] = v;
+	}
+	for (size_t k = 0; k < np && nacc < VG_NAME_MAX_TOKENS; k++) {
+		uint32_t mq = span_mask(p[k].qi, p[k].qn);
+		uint32_t me = span_mask(p[k].ei, p[k].en);
+		if ((*uq & mq) || (*ue & me))
+			continue;
+		*uq |= mq;
+		*ue |= me;
+		acc[nacc++] = p[k];
+		for (size_t i = p[k].qi; i < (size_t)p[k].qi + p[k].qn; i++)
+			simq[i] = p[k].sim;
+		for (size_t j = p[k].ei; j < (size_t)p[k].ei + p[k].en; j++)
+			sime[j] = p[k].sim;
+	}
+	return nacc;
+}
+
 double vg__match_views(const struct vg__nview *q, const struct vg__nview *e,
-		       enum vg_person_kind kind, struct vg_match_explain *ex)
+                       enum vg_person_kind kind, struct vg_match_explain *ex)
 {
 	struct pair p[MAX_PAIRS], acc[VG_NAME_MAX_TOKENS];
 	float simq[VG_NAME_MAX_TOKENS] = {0}, sime[VG_NAME_MAX_TOKENS] = {0};
@@ -375,34 +387,27 @@ double vg__match_views(const struct vg__nview *q, const struct vg__nview *e,
 			if (!content(&e->tok[j]))
 				continue;
 			double s = vg_name_token_sim(q->pool, &q->tok[i],
-						     e->pool, &e->tok[j], &how);
+			                             e->pool, &e->tok[j], &how);
 			if (s < MIN_PAIR_SIM)
 				continue;
 			p[np++] = (struct pair){
-				.qi = (uint8_t)i, .qn = 1,
-				.ei = (uint8_t)j, .en = 1,
-				.how = (uint8_t)how, .sim = (float)s,
-				.w = q->tok[i].weight + e->tok[j].weight,
+			    .qi = (uint8_t)i,
+			    .qn = 1,
+			    .ei = (uint8_t)j,
+			    .en = 1,
+			    .how = (uint8_t)how,
+			    .sim = (float)s,
+			    .w = q->tok[i].weight + e->tok[j].weight,
 			};
 		}
 	}
-	np = add_packed(q, e, true, p, np);
-	np = add_packed(e, q, false, p, np);
-	np = add_runs(q, e, p, np);
-	qsort(p, np, sizeof(p[0]), cmp_pair);
-
-	for (size_t k = 0; k < np && nacc < VG_NAME_MAX_TOKENS; k++) {
-		uint32_t mq = span_mask(p[k].qi, p[k].qn);
-		uint32_t me = span_mask(p[k].ei, p[k].en);
-		if ((uq & mq) || (ue & me))
-			continue;
-		uq |= mq;
-		ue |= me;
-		acc[nacc++] = p[k];
-		for (size_t i = p[k].qi; i < (size_t)p[k].qi + p[k].qn; i++)
-			simq[i] = p[k].sim;
-		for (size_t j = p[k].ei; j < (size_t)p[k].ei + p[k].en; j++)
-			sime[j] = p[k].sim;
+	nacc = accept(p, np, acc, nacc, &uq, &ue, simq, sime);
+	/* packing only among tokens the one-to-one pass left alone, and
+	 * only when both names have some: most pairs need none */
+	if (unmatched(q, uq) && unmatched(e, ue)) {
+		np = add_packed(q, e, uq, ue, true, p, 0);
+		np = add_packed(e, q, ue, uq, false, p, np);
+		nacc = accept(p, np, acc, nacc, &uq, &ue, simq, sime);
 	}
 
 	struct side sq, se;
@@ -418,12 +423,15 @@ double vg__match_views(const struct vg__nview *q, const struct vg__nview *e,
 		double cov = qshort ? cq : ce, frac = qshort ? fe : fq;
 		size_t wshort = qshort ? sq.words : se.words;
 		size_t wlong = qshort ? se.words : sq.words;
-		double beta = (kind == VG_PERSON_INDIVIDUAL && wshort == 1 &&
-			       wlong >= 2)
-				      ? EXTRA_COST_SINGLE
-				      : EXTRA_COST;
+		double beta =
+		    (kind == VG_PERSON_INDIVIDUAL && wshort == 1 && wlong >= 2)
+		        ? EXTRA_COST_SINGLE
+		        : EXTRA_COST;
+		double evid = qshort ? sq.evidence : se.evidence;
 		score = cov * (1.0 - beta * (1.0 - frac));
 		score *= structure(q, e, acc, nacc, uq, ue, kind);
+		if (evid < SPECIFIC_EVIDENCE)
+			score *= 0.5 + 0.5 * evid / SPECIFIC_EVIDENCE;
 	}
 	if (score < 0)
 		score = 0;
@@ -438,8 +446,8 @@ double vg__match_views(const struct vg__nview *q, const struct vg__nview *e,
 }
 
 double vg_match_names(const struct vg_name_tokens *q,
-		      const struct vg_name_tokens *e, enum vg_person_kind kind,
-		      struct vg_match_explain *ex)
+                      const struct vg_name_tokens *e, enum vg_person_kind kind,
+                      struct vg_match_explain *ex)
 {
 	struct vg__nview vq = vg__view(q), ve = vg__view(e);
 	if (ex) {

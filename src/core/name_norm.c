@@ -23,8 +23,8 @@
  * English-language lists do (Sergey, Khodorkovsky), where the default
  * ISO 9 style writes "sergej", "hodorkovskij". */
 static const char TRANS_ID[] =
-	"NFKC; Lower; Russian-Latin/BGN; Any-Latin; Latin-ASCII; NFD; "
-	"[:Nonspacing Mark:] Remove; NFC";
+    "NFKC; Lower; Russian-Latin/BGN; Any-Latin; Latin-ASCII; NFD; "
+    "[:Nonspacing Mark:] Remove; NFC";
 
 struct vg_name_norm {
 	UTransliterator *tr;
@@ -64,117 +64,9 @@ void vg_name_norm_free(struct vg_name_norm *n)
 	free(n);
 }
 
-/* ---- skeleton and phonetic key ---------------------------------- */
-
 static bool is_vowel(char c)
 {
 	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
-}
-
-size_t vg_name_skeleton(const char *t, size_t len, char *out, size_t cap)
-{
-	size_t n = 0;
-	char prev = 0;
-	if (!cap)
-		return 0;
-	/* an attached article: "alsabah", Arabic-script "altkryty" */
-	if (len >= 5 && (t[0] == 'a' || t[0] == 'e') && t[1] == 'l') {
-		t += 2;
-		len -= 2;
-	}
-	for (size_t i = 0; i < len; i++) {
-		char c = t[i];
-		if (c == 'd' && i + 1 < len && t[i + 1] == 'h') {
-			c = 's';
-			i++;
-		} else if (c == 'q') {
-			c = 'k';
-		} else if (c == 'j') {
-			c = 'g';
-		} else if (c == 'z') {
-			c = 's';
-		} else if (c == 'p') {
-			c = 'b'; /* Arabic has no p or v: Pérez is "byryz" */
-		} else if (c == 'v') {
-			c = 'f';
-		}
-		/* doubled letters collapse before vowels go, so "muhammad"
-		 * keeps two m's as Arabic-script "mhmd" does */
-		if (c == prev)
-			continue;
-		prev = c;
-		if (is_vowel(c) || c == 'w' || c == 'y' || c == 'h')
-			continue;
-		if (n + 1 < cap)
-			out[n++] = c;
-	}
-	out[n] = '\0';
-	return n;
-}
-
-/* The class of a letter in the phonetic key. */
-static char phon_class(char c)
-{
-	switch (c) {
-	case 'b': case 'p': return 'b';
-	case 'c': case 'g': case 'k': case 'q': return 'k';
-	case 'd': case 't': return 't';
-	case 'f': case 'v': case 'w': return 'f';
-	case 's': case 'z': return 's';
-	case 'x': return 'x';
-	default: return c;
-	}
-}
-
-size_t vg_name_phonetic(const char *t, size_t len, char *out, size_t cap)
-{
-	size_t n = 0;
-	char prev = 0;
-	if (!cap)
-		return 0;
-	for (size_t i = 0; i < len; i++) {
-		char c = t[i], nx = i + 1 < len ? t[i + 1] : 0;
-		char k;
-		if (c == 's' && nx == 'c' && i + 2 < len && t[i + 2] == 'h') {
-			k = 'x';
-			i += 2;
-		} else if ((c == 's' || c == 'c' || c == 'z') && nx == 'h') {
-			k = 'x';
-			i++;
-		} else if (c == 'p' && nx == 'h') {
-			k = 'f';
-			i++;
-		} else if ((c == 'k' || c == 'g' || c == 't' || c == 'd') &&
-			   nx == 'h') {
-			k = phon_class(c);
-			i++;
-		} else if ((c == 'c' && nx == 'k') || (c == 'q' && nx == 'u')) {
-			k = 'k';
-			i++;
-		} else if ((c == 't' && (nx == 's' || nx == 'z'))) {
-			k = 's';
-			i++;
-		} else if (c == 'c' && (nx == 'e' || nx == 'i' || nx == 'y')) {
-			k = 's';
-		} else if (is_vowel(c) || c == 'y' || c == 'h') {
-			/* only a leading vowel is kept, as one class */
-			if (i == 0 && c != 'h')
-				k = 'a';
-			else {
-				prev = 0;
-				continue;
-			}
-		} else {
-			k = phon_class(c);
-		}
-		if (k == prev)
-			continue;
-		prev = k;
-		if (n + 1 < cap)
-			out[n++] = k;
-	}
-	out[n] = '\0';
-	return n;
 }
 
 /* ---- tokenising ------------------------------------------------- */
@@ -245,12 +137,15 @@ static size_t tokenize(const char *s, size_t len, struct raw *raw)
 			if (c >= 0 && is_deleted(c))
 				continue;
 			int8_t ty = c >= 0 ? u_charType(c) : 0;
-			if (c >= 0 && (u_isalnum(c) || ty == U_COMBINING_SPACING_MARK ||
-				       ty == U_NON_SPACING_MARK)) {
-				if (cur->len + (i - start) <= VG_NAME_TOKEN_MAX) {
+			if (c >= 0 &&
+			    (u_isalnum(c) || ty == U_COMBINING_SPACING_MARK ||
+			     ty == U_NON_SPACING_MARK)) {
+				if (cur->len + (i - start) <=
+				    VG_NAME_TOKEN_MAX) {
 					memcpy(cur->t + cur->len, s + start,
 					       i - start);
-					cur->len = (uint8_t)(cur->len + (i - start));
+					cur->len =
+					    (uint8_t)(cur->len + (i - start));
 				}
 				continue;
 			}
@@ -307,7 +202,7 @@ static size_t join_initialisms(struct raw *raw, size_t n)
 /* ---- emitting tokens -------------------------------------------- */
 
 static int pool_put(struct vg_name_tokens *out, const char *s, size_t len,
-		    uint32_t *off)
+                    uint32_t *off)
 {
 	if (out->pool_len + len + 1 > VG_NAME_POOL_MAX)
 		return -1;
@@ -319,7 +214,7 @@ static int pool_put(struct vg_name_tokens *out, const char *s, size_t len,
 }
 
 static void emit(struct vg_name_tokens *out, const char *t, size_t len,
-		 uint8_t sym, uint8_t flags, uint8_t group, float weight)
+                 uint8_t sym, uint8_t flags, uint8_t group, float weight)
 {
 	char skel[VG_NAME_TOKEN_MAX + 1], phon[VG_NAME_TOKEN_MAX + 1];
 	struct vg_name_token *k;
@@ -337,7 +232,8 @@ static void emit(struct vg_name_tokens *out, const char *t, size_t len,
 	}
 	skel[sl] = '\0';
 	phon[ph] = '\0';
-	if (pool_put(out, t, len, &k->text) || pool_put(out, skel, sl, &k->skel) ||
+	if (pool_put(out, t, len, &k->text) ||
+	    pool_put(out, skel, sl, &k->skel) ||
 	    pool_put(out, phon, ph, &k->phon)) {
 		out->pool_len = pl; /* the name is cut here */
 		out->n = VG_NAME_MAX_TOKENS;
@@ -350,6 +246,9 @@ static void emit(struct vg_name_tokens *out, const char *t, size_t len,
 	k->flags = flags;
 	k->group = group;
 	k->weight = weight;
+	struct vg__sig g = vg__signature(t, len);
+	k->cmask = g.c;
+	k->lmask = g.l;
 	out->n++;
 }
 
@@ -370,11 +269,17 @@ float vg__miss_weight(const struct vg_name_token *t)
 static float sym_weight(uint8_t sym)
 {
 	switch (sym) {
-	case VG_SYM_AL: case VG_SYM_STOP: return 0.0f;
-	case VG_SYM_ABD: return VG__W_ABD;
-	case VG_SYM_PARTICLE: return VG__W_PARTICLE;
-	case VG_SYM_LEGAL: return VG__W_LEGAL;
-	default: return VG__W_PATRONYM;
+	case VG_SYM_AL:
+	case VG_SYM_STOP:
+		return 0.0f;
+	case VG_SYM_ABD:
+		return VG__W_ABD;
+	case VG_SYM_PARTICLE:
+		return VG__W_PARTICLE;
+	case VG_SYM_LEGAL:
+		return VG__W_LEGAL;
+	default:
+		return VG__W_PATRONYM;
 	}
 }
 
@@ -389,9 +294,9 @@ static bool all_digits(const char *t, size_t len)
 /* Series numbers in organisation names: "Fund VIII", "Trust II". */
 static bool is_roman(const char *t, size_t len)
 {
-	static const char *const r[] = {"ii", "iii", "iv", "vi", "vii",
-					"viii", "ix", "xi", "xii", "xiii",
-					"xiv", "xv", "xvi", "xx"};
+	static const char *const r[] = {"ii",   "iii", "iv",  "vi",  "vii",
+	                                "viii", "ix",  "xi",  "xii", "xiii",
+	                                "xiv",  "xv",  "xvi", "xx"};
 	for (size_t i = 0; i < sizeof(r) / sizeof(r[0]); i++)
 		if (strlen(r[i]) == len && !memcmp(r[i], t, len))
 			return true;
@@ -424,17 +329,16 @@ static size_t abd_split(const char *t, size_t len, bool abjad)
 static int number_word(const char *t, size_t len)
 {
 	static const char *const units[] = {
-		"zero", "one", "two", "three", "four", "five", "six", "seven",
-		"eight", "nine", "ten", "eleven", "twelve", "thirteen",
-		"fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-		"nineteen"};
+	    "zero",    "one",     "two",       "three",    "four",
+	    "five",    "six",     "seven",     "eight",    "nine",
+	    "ten",     "eleven",  "twelve",    "thirteen", "fourteen",
+	    "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"};
 	static const char *const tens[] = {"twenty", "thirty", "forty",
-					   "fifty", "sixty", "seventy",
-					   "eighty", "ninety"};
-	static const char *const ord[] = {"first", "second", "third",
-					  "fourth", "fifth", "sixth",
-					  "seventh", "eighth", "ninth",
-					  "tenth"};
+	                                   "fifty",  "sixty",  "seventy",
+	                                   "eighty", "ninety"};
+	static const char *const ord[] = {
+	    "first", "second",  "third",  "fourth", "fifth",
+	    "sixth", "seventh", "eighth", "ninth",  "tenth"};
 	for (int i = 0; i < 20; i++)
 		if (strlen(units[i]) == len && !memcmp(units[i], t, len))
 			return i;
@@ -462,11 +366,11 @@ static int number_word(const char *t, size_t len)
  * such as "ad" only hyphen-joined ("ad-din"), "ben" not as the first
  * word (Ben Netanyahu). */
 static const struct vg__word *lookup(const struct raw *raw, size_t i,
-				     enum vg_person_kind kind, bool abjad,
-				     size_t emitted)
+                                     enum vg_person_kind kind, bool abjad,
+                                     size_t emitted)
 {
 	const struct vg__word *w =
-		vg__word_find(raw[i].t, raw[i].len, kind, abjad);
+	    vg__word_find(raw[i].t, raw[i].len, kind, abjad);
 	if (w && (w->flags & VG__W_HYPHEN) && raw[i].sep != '-')
 		return NULL;
 	if (w && (w->flags & VG__W_NOTFIRST) && emitted == 0)
@@ -476,9 +380,8 @@ static const struct vg__word *lookup(const struct raw *raw, size_t i,
 
 /* Emit the abd- compound "abd" + rest (rest may start with an article
  * Arabic script writes attached: "alrhmn"). */
-static void emit_abd(struct vg_name_tokens *out, const char *rest,
-		     size_t rl, enum vg_person_kind kind, bool abjad,
-		     uint8_t flags)
+static void emit_abd(struct vg_name_tokens *out, const char *rest, size_t rl,
+                     enum vg_person_kind kind, bool abjad, uint8_t flags)
 {
 	char t[VG_NAME_TOKEN_MAX + 1];
 	if (abjad && rl >= 5 && !memcmp(rest, "al", 2)) {
@@ -495,8 +398,88 @@ static void emit_abd(struct vg_name_tokens *out, const char *rest,
 	     grp ? vg__group_weight(grp) : 1.0f);
 }
 
+/* Theophoric and laqab endings written as words of their own: "Najib
+ * Ullah", "Noor ud Din", Arabic-script "صلاح الدين" (slah aldyn). They
+ * join the name before them, as "Najibullah", "Nooruddin" and
+ * "Salahaldin" are written too: the tail's canonical spelling into *tail,
+ * the raw tokens it takes into *take; 0 when raw[i] starts no tail. */
+static size_t tail_at(const struct raw *raw, size_t n, size_t i, bool abjad,
+                      const char **tail)
+{
+	static const char *const allah[] = {"allah", "ullah", "ulla",
+	                                    "ulah",  "alla",  "allh"};
+	static const char *const din[] = {"din", "deen", "dine", "dyn",
+	                                  "aldyn"};
+	static const char *const art[] = {"al", "el", "ul", "ud", "ad", "ed"};
+	size_t take = 1;
+	const struct raw *r = &raw[i];
+	for (size_t k = 0; k < sizeof(art) / sizeof(art[0]); k++)
+		if (r->len == 2 && !memcmp(r->t, art[k], 2) && i + 1 < n) {
+			r = &raw[i + 1];
+			take = 2;
+			break;
+		}
+	for (size_t k = 0; take == 1 && k < sizeof(allah) / sizeof(allah[0]);
+	     k++)
+		if (strlen(allah[k]) == r->len &&
+		    !memcmp(r->t, allah[k], r->len)) {
+			*tail = abjad ? "allh" : "ullah";
+			return 1;
+		}
+	for (size_t k = 0; k < sizeof(din) / sizeof(din[0]); k++)
+		if (strlen(din[k]) == r->len && !memcmp(r->t, din[k], r->len)) {
+			*tail = abjad ? "dyn" : "din";
+			return take;
+		}
+	return 0;
+}
+
+/* The same endings written joined: "Nooruddin", "Noureddine" and
+ * "Salahaldin" all end in "din" once their article is gone. Returns the
+ * length of t to keep before "din" (or "dyn"), 0 for no such ending. */
+static size_t din_stem(const char *t, size_t len)
+{
+	static const char *const end[] = {"uddin", "uddeen", "eddine", "eddin",
+	                                  "addin", "aldin",  "eldin",  "aldeen",
+	                                  "udeen", "aldyn",  "eldine"};
+	for (size_t k = 0; k < sizeof(end) / sizeof(end[0]); k++) {
+		size_t el = strlen(end[k]);
+		if (len >= el + 3 && !memcmp(t + len - el, end[k], el))
+			return len - el;
+	}
+	return 0;
+}
+
+/* Join tail to the last token emitted, when that is an ordinary name. */
+static bool join_tail(struct vg_name_tokens *out, const char *tail,
+                      enum vg_person_kind kind, bool abjad)
+{
+	char t[VG_NAME_TOKEN_MAX + 1];
+	struct vg_name_token *last;
+	size_t tl = strlen(tail);
+	if (!out->n)
+		return false;
+	last = &out->tok[out->n - 1];
+	if (last->sym != VG_SYM_NONE ||
+	    (last->flags & (VG_TOK_DIGITS | VG_TOK_INITIAL)) ||
+	    last->len + tl > VG_NAME_TOKEN_MAX)
+		return false;
+	memcpy(t, out->pool + last->text, last->len);
+	memcpy(t + last->len, tail, tl);
+	size_t len = last->len + tl;
+	uint8_t flags = last->flags;
+	/* take the last token back and emit the whole */
+	out->pool_len = last->text;
+	out->n--;
+	const struct vg__word *g = vg__word_find(t, len, kind, abjad);
+	uint8_t grp = g && g->sym == VG_SYM_NONE ? g->group : 0;
+	emit(out, t, len, VG_SYM_NONE, flags, grp,
+	     grp ? vg__group_weight(grp) : length_weight(len));
+	return true;
+}
+
 static void classify(const struct raw *raw, size_t n, enum vg_person_kind kind,
-		     bool abjad, uint8_t flags, struct vg_name_tokens *out)
+                     bool abjad, uint8_t flags, struct vg_name_tokens *out)
 {
 	const char *words[RAW_MAX];
 	uint8_t ab = flags;
@@ -522,19 +505,25 @@ static void classify(const struct raw *raw, size_t n, enum vg_person_kind kind,
 			/* "forty four", "forty-four": one number */
 			if (num >= 20 && num % 10 == 0 && i + 1 < n &&
 			    (k = number_word(raw[i + 1].t, raw[i + 1].len)) >
-				    0 &&
+			        0 &&
 			    k < 10) {
 				v += k;
 				i++;
 			}
 			int dl = snprintf(d, sizeof(d), "%d", v);
-			emit(out, d, (size_t)dl, VG_SYM_NONE, ab | VG_TOK_DIGITS,
-			     0, VG__W_DIGITS);
+			emit(out, d, (size_t)dl, VG_SYM_NONE,
+			     ab | VG_TOK_DIGITS, 0, VG__W_DIGITS);
 			continue;
 		}
 		if (all_digits(t, len) || (ent && i > 0 && is_roman(t, len))) {
 			emit(out, t, len, VG_SYM_NONE, ab | VG_TOK_DIGITS, 0,
 			     VG__W_DIGITS);
+			continue;
+		}
+		const char *tail;
+		size_t take = !ent ? tail_at(raw, n, i, abjad, &tail) : 0;
+		if (take && join_tail(out, tail, kind, abjad)) {
+			i += take - 1;
 			continue;
 		}
 		const struct vg__word *w = lookup(raw, i, kind, abjad, out->n);
@@ -549,12 +538,12 @@ static void classify(const struct raw *raw, size_t n, enum vg_person_kind kind,
 			       a->sym == VG_SYM_AL)
 				k++;
 			const struct vg__word *nx =
-				k < n ? lookup(raw, k, kind, abjad, 1) : NULL;
+			    k < n ? lookup(raw, k, kind, abjad, 1) : NULL;
 			if (k < n && (!nx || nx->sym == VG_SYM_NONE) &&
 			    !all_digits(raw[k].t, raw[k].len) &&
 			    raw[k].len >= 2) {
 				emit_abd(out, raw[k].t, raw[k].len, kind, abjad,
-					 ab);
+				         ab);
 				i = k;
 				continue;
 			}
@@ -573,6 +562,15 @@ static void classify(const struct raw *raw, size_t n, enum vg_person_kind kind,
 		size_t rest = !ent ? abd_split(t, len, abjad) : 0;
 		if (rest) {
 			emit_abd(out, t + rest, len - rest, kind, abjad, ab);
+			continue;
+		}
+		size_t stem = !ent ? din_stem(t, len) : 0;
+		if (stem) {
+			char d[VG_NAME_TOKEN_MAX + 1];
+			memcpy(d, t, stem);
+			memcpy(d + stem, abjad ? "dyn" : "din", 3);
+			emit(out, d, stem + 3, VG_SYM_NONE, ab, 0,
+			     length_weight(stem + 3));
 			continue;
 		}
 		if (len == 1 && !(t[0] >= '0' && t[0] <= '9')) {
@@ -604,15 +602,15 @@ static void rotate_comma(struct raw *raw, size_t n)
 
 /* Transliterate s through ICU into n->s; returns the UTF-8 length. */
 static int transliterate(struct vg_name_norm *n, const char *s, size_t len,
-			 size_t *outlen)
+                         size_t *outlen)
 {
 	UErrorCode st = U_ZERO_ERROR;
 	int32_t ulen = 0, olen = 0;
 	u_strFromUTF8WithSub(n->u, NORM_U_MAX / 2, &ulen, s, (int32_t)len,
-			     0xFFFD, NULL, &st);
+	                     0xFFFD, NULL, &st);
 	if (U_FAILURE(st))
 		return st == U_MEMORY_ALLOCATION_ERROR ? VG_ENOMEM
-						       : VG_EINTERNAL;
+		                                       : VG_EINTERNAL;
 	if (ulen > NORM_U_MAX / 2)
 		ulen = NORM_U_MAX / 2;
 	int32_t limit = ulen;
@@ -624,10 +622,11 @@ static int transliterate(struct vg_name_norm *n, const char *s, size_t len,
 	}
 	if (U_FAILURE(st))
 		return st == U_MEMORY_ALLOCATION_ERROR ? VG_ENOMEM
-						       : VG_EINTERNAL;
+		                                       : VG_EINTERNAL;
 	u_strToUTF8WithSub(n->s, NORM_S_MAX - 1, &olen, n->u, ulen, 0xFFFD,
-			   NULL, &st);
-	if (st == U_BUFFER_OVERFLOW_ERROR || st == U_STRING_NOT_TERMINATED_WARNING) {
+	                   NULL, &st);
+	if (st == U_BUFFER_OVERFLOW_ERROR ||
+	    st == U_STRING_NOT_TERMINATED_WARNING) {
 		st = U_ZERO_ERROR;
 		olen = NORM_S_MAX - 1;
 	}
@@ -638,7 +637,7 @@ static int transliterate(struct vg_name_norm *n, const char *s, size_t len,
 }
 
 int vg_name_normalize(struct vg_name_norm *n, const char *s, size_t len,
-		      enum vg_person_kind kind, struct vg_name_tokens *out)
+                      enum vg_person_kind kind, struct vg_name_tokens *out)
 {
 	struct raw raw[RAW_MAX];
 	bool ascii = true, abjad = false, cjk = false;
@@ -679,6 +678,6 @@ int vg_name_normalize(struct vg_name_norm *n, const char *s, size_t len,
 	else
 		rotate_comma(raw, nraw);
 	classify(raw, nraw, kind, abjad,
-		 (abjad ? VG_TOK_ABJAD : 0) | (cjk ? VG_TOK_CJK : 0), out);
+	         (abjad ? VG_TOK_ABJAD : 0) | (cjk ? VG_TOK_CJK : 0), out);
 	return VG_OK;
 }

@@ -18,7 +18,7 @@ static size_t min3(size_t a, size_t b, size_t c)
 
 /* One routine for both distances: osa adds adjacent transpositions. */
 static size_t dp_dist(const char *a, size_t alen, const char *b, size_t blen,
-		      bool osa)
+                      bool osa)
 {
 	size_t stack[3 * 256];
 	size_t *rows = stack, *heap = NULL, d;
@@ -64,8 +64,7 @@ size_t vg_str_osa(const char *a, size_t alen, const char *b, size_t blen)
 
 /* ---- bit-parallel (Myers 1999, Hyyro 2001/2003) ----------------- */
 
-/* The pattern's match masks. Only the bytes in the pattern are set and
- * cleared again, so a call costs O(m + n), not a 256-entry reset. */
+/* The pattern's match masks, one word per byte value. */
 struct peq {
 	uint64_t m[256];
 };
@@ -76,14 +75,8 @@ static void peq_set(struct peq *q, const char *a, size_t alen)
 		q->m[(unsigned char)a[i]] |= (uint64_t)1 << i;
 }
 
-static void peq_clear(struct peq *q, const char *a, size_t alen)
-{
-	for (size_t i = 0; i < alen; i++)
-		q->m[(unsigned char)a[i]] = 0;
-}
-
-static size_t bp_dist(const struct peq *q, size_t m, const char *b,
-		      size_t blen, bool osa)
+static size_t bp_dist(const struct peq *q, size_t m, const char *b, size_t blen,
+                      bool osa)
 {
 	uint64_t vp = m == 64 ? ~(uint64_t)0 : (((uint64_t)1 << m) - 1);
 	uint64_t vn = 0, d0 = 0, pm_old = 0;
@@ -109,7 +102,7 @@ static size_t bp_dist(const struct peq *q, size_t m, const char *b,
 }
 
 static size_t bp(const char *a, size_t alen, const char *b, size_t blen,
-		 bool osa)
+                 bool osa)
 {
 	struct peq q;
 	size_t d;
@@ -117,14 +110,14 @@ static size_t bp(const char *a, size_t alen, const char *b, size_t blen,
 		return SIZE_MAX;
 	if (!alen)
 		return blen;
-	/* zeroing 2 KiB per call would cost more than the distance itself */
+	/* only the entries the strings use are cleared: zeroing all 2 KiB
+	 * would cost more than the distance itself */
 	for (size_t i = 0; i < alen; i++)
 		q.m[(unsigned char)a[i]] = 0;
 	for (size_t j = 0; j < blen; j++)
 		q.m[(unsigned char)b[j]] = 0;
 	peq_set(&q, a, alen);
 	d = bp_dist(&q, alen, b, blen, osa);
-	peq_clear(&q, a, alen);
 	return d;
 }
 
@@ -178,12 +171,13 @@ double vg_str_jaro(const char *a, size_t alen, const char *b, size_t blen)
 		k++;
 	}
 	double md = (double)m;
-	return (md / (double)alen + md / (double)blen + (md - (double)t / 2) / md) /
+	return (md / (double)alen + md / (double)blen +
+	        (md - (double)t / 2) / md) /
 	       3.0;
 }
 
 double vg_str_jaro_winkler(const char *a, size_t alen, const char *b,
-			   size_t blen)
+                           size_t blen)
 {
 	double j = vg_str_jaro(a, alen, b, blen);
 	size_t l = 0;
@@ -202,18 +196,41 @@ double vg_str_jaro_winkler(const char *a, size_t alen, const char *b,
 static char fold_char(char c)
 {
 	switch (c) {
-	case 'a': case 'e': case 'i': case 'o': case 'u': case 'y':
-	case '0': case '1': case '3': case '4':
+	case 'a':
+	case 'e':
+	case 'i':
+	case 'o':
+	case 'u':
+	case 'y':
+	case '0':
+	case '1':
+	case '3':
+	case '4':
 		return 'a';
-	case 'c': case 'g': case 'j': case 'k': case 'q': case '9':
+	case 'c':
+	case 'g':
+	case 'j':
+	case 'k':
+	case 'q':
+	case '9':
 		return 'k';
-	case 's': case 'z': case '2': case '5':
+	case 's':
+	case 'z':
+	case '2':
+	case '5':
 		return 's';
-	case 'd': case 't': case '7':
+	case 'd':
+	case 't':
+	case '7':
 		return 't';
-	case 'b': case 'p': case '6': case '8':
+	case 'b':
+	case 'p':
+	case '6':
+	case '8':
 		return 'p';
-	case 'f': case 'v': case 'w':
+	case 'f':
+	case 'v':
+	case 'w':
 		return 'f';
 	case 'h':
 		return 0;
@@ -235,7 +252,49 @@ static size_t fold(const char *s, size_t len, char *out)
 	return n;
 }
 
-double vg_name_wdist(const char *a, size_t alen, const char *b, size_t blen)
+struct vg__sig vg__signature(const char *s, size_t len)
+{
+	struct vg__sig g = {0, 0, len};
+	for (size_t i = 0; i < len; i++) {
+		char c = fold_char(s[i]);
+		unsigned ci = (c >= 'a' && c <= 'z') ? (unsigned)(c - 'a') : 26;
+		unsigned li =
+		    (s[i] >= 'a' && s[i] <= 'z') ? (unsigned)(s[i] - 'a') : 26;
+		if (c) {
+			uint64_t b = (uint64_t)1 << ci;
+			g.c |= (g.c & b) ? b << 32 : b;
+		}
+		g.l |= (uint32_t)1 << li;
+	}
+	return g;
+}
+
+/* Portable popcount: the generic build has no popcnt instruction and
+ * the builtin then calls a slow library routine. */
+static unsigned popcount64(uint64_t x)
+{
+	x = x - ((x >> 1) & 0x5555555555555555ULL);
+	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+	return (unsigned)((x * 0x0101010101010101ULL) >> 56);
+}
+
+bool vg__may_match(const struct vg__sig *a, const struct vg__sig *b)
+{
+	size_t l = a->len > b->len ? a->len : b->len;
+	size_t dl = a->len > b->len ? a->len - b->len : b->len - a->len;
+	double budget = vg_name_budget(l);
+	/* weighted distance >= d_fold >= |cmask xor| / 2 and
+	 * >= d_raw / 2 >= |lmask xor| / 4 and >= length difference / 2 */
+	return 0.5 * (double)dl <= budget &&
+	       (double)popcount64(a->c ^ b->c) / 2.0 <= budget &&
+	       (double)popcount64(a->l ^ b->l) / 4.0 <= budget;
+}
+
+/* The weighted distance, or a value above limit as soon as the folded
+ * distance alone exceeds it (the raw distance is then not needed). */
+static double wdist_limited(const char *a, size_t alen, const char *b,
+                            size_t blen, double limit)
 {
 	char fa[VG_NAME_POOL_MAX], fb[VG_NAME_POOL_MAX];
 	size_t raw, fd, fal, fbl;
@@ -253,15 +312,24 @@ double vg_name_wdist(const char *a, size_t alen, const char *b, size_t blen)
 		alen = blen;
 	fal = fold(a, alen, fa);
 	fbl = fold(b, blen, fb);
-	raw = alen <= 64 ? vg_str_osa_bp(a, alen, b, blen)
-			 : vg_str_osa(a, alen, b, blen);
 	fd = fal <= 64 ? vg_str_osa_bp(fa, fal, fb, fbl)
-		       : vg_str_osa(fa, fal, fb, fbl);
-	if (raw == SIZE_MAX || fd == SIZE_MAX)
-		return (double)(alen > blen ? alen : blen);
+	               : vg_str_osa(fa, fal, fb, fbl);
+	if (fd == SIZE_MAX)
+		return (double)blen;
+	if ((double)fd > limit)
+		return (double)fd;
+	raw = alen <= 64 ? vg_str_osa_bp(a, alen, b, blen)
+	                 : vg_str_osa(a, alen, b, blen);
+	if (raw == SIZE_MAX)
+		return (double)blen;
 	if (fd > raw) /* cannot happen for a letter map; kept as a guard */
 		fd = raw;
 	return (double)fd + 0.5 * (double)(raw - fd);
+}
+
+double vg_name_wdist(const char *a, size_t alen, const char *b, size_t blen)
+{
+	return wdist_limited(a, alen, b, blen, (double)SIZE_MAX);
 }
 
 double vg_name_budget(size_t len)
@@ -281,17 +349,38 @@ double vg_name_budget(size_t len)
 
 /* An abd- compound against the bare name after abd-. */
 #define ABD_BARE 0.8
+/* The edit budget between a very common name and another word. */
+#define GROUP_BUDGET 0.5
 
-/* Within budget: half the normalised weighted distance, half
- * Jaro-Winkler (which rewards a shared beginning). */
-static double fuzzy(const char *a, size_t alen, const char *b, size_t blen)
+/* Within budget (capped at cap): half the weighted distance against the
+ * budget, half Jaro-Winkler (which rewards a shared beginning). */
+static double fuzzy_capped(const char *a, size_t alen, const char *b,
+                           size_t blen, double cap)
 {
 	size_t l = alen > blen ? alen : blen;
-	double d = vg_name_wdist(a, alen, b, blen);
-	if (d > vg_name_budget(l))
+	double budget = vg_name_budget(l);
+	if (budget > cap)
+		budget = cap;
+	double d = wdist_limited(a, alen, b, blen, budget);
+	if (d > budget)
 		return 0.0;
-	double s = 1.0 - d / (double)l;
+	/* the edit part falls to 0.5 at the edge of the budget */
+	double s = 1.0 - 0.5 * d / budget;
 	return 0.5 * s + 0.5 * vg_str_jaro_winkler(a, alen, b, blen);
+}
+
+static double fuzzy_checked(const char *a, size_t alen, const char *b,
+                            size_t blen)
+{
+	return fuzzy_capped(a, alen, b, blen, 1e9);
+}
+
+static double fuzzy(const char *a, size_t alen, const char *b, size_t blen)
+{
+	struct vg__sig sa = vg__signature(a, alen), sb = vg__signature(b, blen);
+	if (!vg__may_match(&sa, &sb))
+		return 0.0;
+	return fuzzy_checked(a, alen, b, blen);
 }
 
 /* Arabic script writes no short vowels: compare consonant skeletons. */
@@ -299,8 +388,9 @@ static double skel_sim(const char *sa, size_t sal, const char *sb, size_t sbl)
 {
 	if (!sal || !sbl)
 		return 0.0;
+	/* two consonants ("ns": Yunus, Niaz, Anas) say little, one less */
 	if (sal == sbl && !memcmp(sa, sb, sal))
-		return 0.9;
+		return sal >= 3 ? 0.9 : sal == 2 ? 0.7 : 0.6;
 	if (sal < 3 || sbl < 3)
 		return 0.0;
 	size_t d = vg_str_lev_bp(sa, sal, sb, sbl);
@@ -311,7 +401,7 @@ static double skel_sim(const char *sa, size_t sal, const char *sb, size_t sbl)
 }
 
 double vg__string_sim(const char *a, size_t alen, const char *b, size_t blen,
-		      bool abjad, enum vg_match_how *how)
+                      bool abjad, bool checked, enum vg_match_how *how)
 {
 	double s = 0.0;
 	enum vg_match_how h = VG_HOW_NONE;
@@ -319,7 +409,8 @@ double vg__string_sim(const char *a, size_t alen, const char *b, size_t blen,
 		s = 1.0;
 		h = VG_HOW_EXACT;
 	} else if (alen > 2 && blen > 2) {
-		s = fuzzy(a, alen, b, blen);
+		s = checked ? fuzzy_checked(a, alen, b, blen)
+		            : fuzzy(a, alen, b, blen);
 		if (s > 0)
 			h = VG_HOW_FUZZY;
 		if (abjad) {
@@ -339,12 +430,12 @@ double vg__string_sim(const char *a, size_t alen, const char *b, size_t blen,
 }
 
 double vg_name_token_sim(const char *pa, const struct vg_name_token *a,
-			 const char *pb, const struct vg_name_token *b,
-			 enum vg_match_how *how)
+                         const char *pb, const struct vg_name_token *b,
+                         enum vg_match_how *how)
 {
 	const char *ta = pa + a->text, *tb = pb + b->text;
 	enum vg_match_how h = VG_HOW_NONE;
-	double s = 0.0;
+	double s = 0.0, cap = 1e9;
 	if (a->len == b->len && !memcmp(ta, tb, a->len)) {
 		s = 1.0;
 		h = a->sym != VG_SYM_NONE ? VG_HOW_SYMBOL : VG_HOW_EXACT;
@@ -352,23 +443,6 @@ double vg_name_token_sim(const char *pa, const struct vg_name_token *a,
 	}
 	if (a->sym != VG_SYM_NONE || b->sym != VG_SYM_NONE)
 		goto out; /* symbols match only themselves */
-	if ((a->flags ^ b->flags) & VG_TOK_ABD) {
-		/* "Abdul Hanif" against "Hanif": the same name with abd-
-		 * added or dropped, a weaker match than the compound */
-		const struct vg_name_token *c = (a->flags & VG_TOK_ABD) ? a : b;
-		const struct vg_name_token *o = c == a ? b : a;
-		const char *tc = (c == a ? ta : tb) + 3;
-		const char *to = c == a ? tb : ta;
-		size_t lc = c->len - 3U;
-		if (lc > 2 && o->len > 2) {
-			s = ABD_BARE * vg__string_sim(tc, lc, to, o->len,
-						      (a->flags | b->flags) &
-							      VG_TOK_ABJAD,
-						      NULL);
-			h = VG_HOW_FUZZY;
-		}
-		goto out;
-	}
 	if (a->group || b->group) {
 		/* spellings of one common name are the same name; two
 		 * different common names (Ahmad, Muhammad) are not alike
@@ -380,26 +454,53 @@ double vg_name_token_sim(const char *pa, const struct vg_name_token *a,
 		}
 		if (a->group && b->group)
 			goto out;
+		/* a common name has many near neighbours that are other
+		 * names (Ahmed, Hamed, Ahmadi): one cheap edit at most */
+		cap = GROUP_BUDGET;
+	}
+	if ((a->flags ^ b->flags) & VG_TOK_ABD) {
+		/* "Abdul Hanif" against "Hanif": the same name with abd-
+		 * added or dropped, a weaker match than the compound */
+		const struct vg_name_token *c = (a->flags & VG_TOK_ABD) ? a : b;
+		const struct vg_name_token *o = c == a ? b : a;
+		const char *tc = (c == a ? ta : tb) + 3;
+		const char *to = c == a ? tb : ta;
+		size_t lc = c->len - 3U;
+		if (lc > 2 && o->len > 2) {
+			s = ABD_BARE *
+			    vg__string_sim(tc, lc, to, o->len,
+			                   (a->flags | b->flags) & VG_TOK_ABJAD,
+			                   false, NULL);
+			h = VG_HOW_FUZZY;
+		}
+		goto out;
 	}
 	if ((a->flags | b->flags) & VG_TOK_DIGITS)
 		goto out;
 	if ((a->flags & b->flags) & VG_TOK_CJK)
 		goto out; /* one syllable more or less is another name */
 	if ((a->flags & VG_TOK_INITIAL) || (b->flags & VG_TOK_INITIAL)) {
-		if (ta[0] == tb[0] && !((a->flags & b->flags) & VG_TOK_INITIAL)) {
+		if (ta[0] == tb[0] &&
+		    !((a->flags & b->flags) & VG_TOK_INITIAL)) {
 			s = 0.75;
 			h = VG_HOW_INITIAL;
 		}
 		goto out;
 	}
-	if (a->len <= 2 || b->len <= 2)
+	/* Arabic script writes two letters for Izzat (zt) or Taha (th):
+	 * its short tokens still compare by skeleton */
+	if ((a->len <= 2 || b->len <= 2) &&
+	    !(((a->flags | b->flags) & VG_TOK_ABJAD) && a->len > 1 &&
+	      b->len > 1))
 		goto out;
-	s = fuzzy(ta, a->len, tb, b->len);
+	struct vg__sig sa = vg__tok_sig(a), sb = vg__tok_sig(b);
+	if (a->len > 2 && b->len > 2 && vg__may_match(&sa, &sb))
+		s = fuzzy_capped(ta, a->len, tb, b->len, cap);
 	if (s > 0)
 		h = VG_HOW_FUZZY;
 	if ((a->flags | b->flags) & VG_TOK_ABJAD) {
 		double k = skel_sim(pa + a->skel, a->skel_len, pb + b->skel,
-				    b->skel_len);
+		                    b->skel_len);
 		if (k > s) {
 			s = k;
 			h = VG_HOW_SKELETON;
