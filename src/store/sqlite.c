@@ -12,6 +12,9 @@
 
 typedef struct vg__sq sq_t;
 
+/* a version key (stix.h VG_TS_KEY_LEN) or "" */
+#define VG__VERSION_MAX 40
+
 int vg__sq_fail(struct vg__sq *q, const char *what)
 {
 	snprintf(q->err, sizeof(q->err), "%s: %s", what, sqlite3_errmsg(q->db));
@@ -114,7 +117,8 @@ static int sq_open(const char *dir, int create, struct vg_store **out)
 				    " latest, revoked FROM objects WHERE id=?1");
 	if (!rc)
 		rc = vg__sq_prepare(q, &q->unset_latest,
-				    "UPDATE objects SET latest=0 WHERE date_added=?1");
+				    "UPDATE objects SET latest=0 WHERE id=?1 AND"
+				    " collection=?2 AND latest=1");
 	if (!rc)
 		rc = vg__sq_prepare(q, &q->insert,
 				    "INSERT INTO objects (date_added, id, version, type,"
@@ -181,19 +185,20 @@ static int sq_put(struct vg_store *s, const struct vg_object *o,
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st = q->find_id;
 	const char *coll = o->collection ? o->collection : "";
-	int step, version_known = 0;
-	int have_latest = 0, latest_revoked = 0, cmp = 0;
-	int64_t latest_added = 0, first_added = 0, owner = 0;
+	int step, version_known = 0, in_coll = 0, own_rows = 0;
+	int own_revoked = 0;
+	char coll_max[VG__VERSION_MAX] = "", own_max[VG__VERSION_MAX] = "";
+	int64_t first_added = 0, owner = 0;
 
 	/* one look at every stored row of this id decides everything */
 	sqlite3_bind_text(st, 1, o->id, -1, SQLITE_STATIC);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *c = (const char *)sqlite3_column_text(st, 1);
 		const char *v = (const char *)sqlite3_column_text(st, 2);
-		/* rows of this collection that the poster owns */
-		int same_coll = !strcmp(c, coll) &&
-				sqlite3_column_int64(st, 3) == o->owner;
-		if (same_coll && !strcmp(v, o->version)) {
+		int same_coll = !strcmp(c, coll);
+		/* the poster's own rows of this collection */
+		int own = same_coll && sqlite3_column_int64(st, 3) == o->owner;
+		if (own && !strcmp(v, o->version)) {
 			sqlite3_reset(st);
 			*res = VG_PUT_DUPLICATE;
 			return VG_OK;
@@ -206,11 +211,11 @@ static int sq_put(struct vg_store *s, const struct vg_object *o,
 		}
 		if (!strcmp(v, o->version))
 			version_known = 1;
-		if (same_coll && sqlite3_column_int(st, 4)) {
-			have_latest = 1;
-			latest_added = sqlite3_column_int64(st, 0);
-			cmp = strcmp(o->version, v);
-			latest_revoked = sqlite3_column_int(st, 5);
+		if (same_coll && (!in_coll++ || strcmp(v, coll_max) > 0))
+			snprintf(coll_max, sizeof(coll_max), "%s", v);
+		if (own && (!own_rows++ || strcmp(v, own_max) > 0)) {
+			snprintf(own_max, sizeof(own_max), "%s", v);
+			own_revoked = sqlite3_column_int(st, 5);
 		}
 	}
 	sqlite3_reset(st);
@@ -222,16 +227,21 @@ static int sq_put(struct vg_store *s, const struct vg_object *o,
 		return VG_EDENIED;
 	/* revocation is final: nothing may follow a revoked version, and a
 	 * revoked version may not arrive before one that exists */
-	if (have_latest &&
-	    ((cmp > 0 && latest_revoked) || (cmp < 0 && o->revoked)))
+	int own_cmp = own_rows ? strcmp(o->version, own_max) : 1;
+	if (own_rows &&
+	    ((own_cmp > 0 && own_revoked) || (own_cmp < 0 && o->revoked)))
 		return VG_EREVOKED;
-	if (have_latest && cmp > 0) {
-		sqlite3_bind_int64(q->unset_latest, 1, latest_added);
+	/* latest: the newest version of the id in the collection, whoever
+	 * holds it (copies of it are latest too) */
+	int cmp = in_coll ? strcmp(o->version, coll_max) : 1;
+	if (in_coll && cmp > 0) {
+		sqlite3_bind_text(q->unset_latest, 1, o->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q->unset_latest, 2, coll, -1, SQLITE_STATIC);
 		int rc = vg__sq_done(q, q->unset_latest, "unset latest");
 		if (rc)
 			return rc;
 	}
-	int is_latest = !have_latest || cmp > 0;
+	int is_latest = cmp >= 0;
 	st = q->insert;
 	sqlite3_bind_int64(st, 1, next_added(q));
 	sqlite3_bind_text(st, 2, o->id, -1, SQLITE_STATIC);
@@ -479,13 +489,11 @@ static int sq_delete(struct vg_store *s, const struct vg_query *qy,
 	}
 	*deleted = sqlite3_changes(q->db);
 	sqlite3_finalize(st);
-	/* each owner's newest remaining version in the collection is its
-	 * latest */
+	/* the newest remaining version in the collection is the latest */
 	rc = vg__sq_prepare(q, &st,
 			    "UPDATE objects SET latest = (version = (SELECT"
 			    " MAX(v.version) FROM objects v WHERE v.id = ?1 AND"
-			    " v.collection = ?2 AND v.owner = objects.owner))"
-			    " WHERE id = ?1 AND collection = ?2");
+			    " v.collection = ?2)) WHERE id = ?1 AND collection = ?2");
 	if (rc) {
 		st = NULL;
 		goto out;
@@ -594,15 +602,14 @@ static int sq_check(struct vg_store *s)
 		return VG_ESTORE;
 	}
 	rc = first_text(q,
-			"SELECT id FROM objects GROUP BY collection, id, owner"
-			" HAVING SUM(latest) != 1"
-			" OR MAX(version) != MAX(CASE WHEN latest THEN version END)"
-			" LIMIT 1",
+			"SELECT id FROM objects o WHERE latest != (version ="
+			" (SELECT MAX(v.version) FROM objects v WHERE v.id = o.id"
+			" AND v.collection = o.collection)) LIMIT 1",
 			found, sizeof(found));
 	if (!rc && found[0]) {
 		snprintf(q->err, sizeof(q->err),
-			 "object '%s' does not have exactly one latest version, "
-			 "the newest", found);
+			 "object '%s': the latest flag is not on exactly its "
+			 "newest version", found);
 		return VG_ESTORE;
 	}
 	return rc;

@@ -16,7 +16,7 @@ static const char *const migrations[] = {
 	" scope INTEGER NOT NULL DEFAULT 0,"
 	" tlp INTEGER NOT NULL DEFAULT 0,"
 	" classification INTEGER NOT NULL DEFAULT 0,"
-	" latest INTEGER NOT NULL,"   /* newest of (id, owner) in its collection */
+	" latest INTEGER NOT NULL,"   /* newest version of id in its collection */
 	" collection TEXT NOT NULL,"     /* TAXII collection id, '' none */
 	" grp INTEGER NOT NULL DEFAULT 0,"  /* sharing group of a group scope */
 	" json TEXT NOT NULL);"
