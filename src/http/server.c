@@ -249,15 +249,17 @@ int vg_serve(const struct vg_server_conf *c)
 			c->data);
 		goto out;
 	}
-	rc = vg_writer_start(c->data, 512, &h.writer);
-	if (rc)
-		goto out;
-	/* signals are taken by sigwait below, never by the worker threads */
+	/* signals are taken by sigwait below, never by another thread: block
+	 * them before the first thread (the writer) starts, as threads
+	 * inherit the mask; an unblocked thread would die of SIGTERM */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	rc = vg_writer_start(c->data, 512, &h.writer);
+	if (rc)
+		goto out;
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
 			 MHD_USE_ERROR_LOG | (h.tls ? MHD_USE_TLS : 0);
 	struct MHD_OptionItem tls_opts[] = {
