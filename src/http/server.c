@@ -76,23 +76,6 @@ static void client_address(struct MHD_Connection *c, char *out, size_t n)
 			  out, (socklen_t)n);
 }
 
-static enum MHD_Result add_arg_len(void *cls, enum MHD_ValueKind kind,
-				    const char *key, const char *value)
-{
-	(void)kind;
-	*(size_t *)cls += 1 + strlen(key) + (value ? 1 + strlen(value) : 0);
-	return MHD_YES;
-}
-
-/* The URL's length as sent, less percent-encoding: the path and the
- * query string ('?' or '&', key, '=', value for each argument). */
-static size_t url_length(struct MHD_Connection *c, const char *path)
-{
-	size_t n = strlen(path);
-	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg_len, &n);
-	return n;
-}
-
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		      enum MHD_RequestTerminationCode code)
 {
@@ -132,10 +115,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 		r->taxii = !strncmp(url, "/taxii2/", 8);
 		client_address(conn, r->source, sizeof(r->source));
 		vg_buf_init(&r->body, h->conf->max_content_length);
-		if (url_length(conn, url) > h->conf->max_url_length ||
+		if (strlen(url) > h->conf->max_url_length ||
 		    strlen(url) >= sizeof(r->path))
 			return vg__error(r, MHD_HTTP_URI_TOO_LONG, "URI too long",
-					 "the URL (path and query) is longer than max_url_length");
+					 "the request path is longer than allowed");
 		snprintf(r->path, sizeof(r->path), "%s", url);
 		/* refuse an oversized body before reading any of it */
 		const char *cl = MHD_lookup_connection_value(

@@ -190,7 +190,7 @@ class UrlAndHeaderLimits(HubCase):
         self.assertEqual(r.status, 414)
         self.assertEqual(r.json(), {
             "title": "URI too long",
-            "description": "the URL (path and query) is longer than max_url_length",
+            "description": "the request path is longer than allowed",
             "http_status": "414"})
         # the query string counts too
         r = request(self.server.base + "/taxii2/?a=" + "b" * 300,
