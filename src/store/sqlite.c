@@ -5,6 +5,7 @@
 #include "vigil/buf.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -72,8 +73,17 @@ static int exec(sq_t *q, const char *sql)
 	return VG_ESTORE;
 }
 
+/* Process-wide settings, before SQLite initialises: no memory statistics,
+ * whose global mutex every allocation of every thread would take. */
+static void sq_global_init(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int sq_open(const char *dir, int create, struct vg_store **out)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sq_global_init);
 	sq_t *q = calloc(1, sizeof(*q));
 	int rc = VG_ENOMEM;
 	struct stat sb;
