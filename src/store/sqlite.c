@@ -330,6 +330,16 @@ static int build_where(const struct vg_query *qy, struct vg_buf *sql,
 			unsigned bit = k ? VG_VERSIONS_FIRST : VG_VERSIONS_LAST;
 			if (!(v & bit))
 				continue;
+			/* in one collection, a version flagged latest is the
+			 * newest there, so the newest the reader may see when
+			 * the reader may see it (the access rule is applied to
+			 * o): its subquery is skipped */
+			if (!k && qy->collection) {
+				rc = vg_buf_printf(sql, "%so.latest = 1", sep);
+				sep = " OR ";
+				if (rc)
+					break;
+			}
 			rc = vg_buf_printf(sql, "%so.version = (SELECT %s(v.version)"
 						" FROM objects v WHERE v.id = o.id%s",
 					   sep, k ? "MIN" : "MAX",
