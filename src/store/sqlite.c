@@ -27,6 +27,56 @@ int vg__sq_prepare(struct vg__sq *q, sqlite3_stmt **st, const char *sql)
 	return VG_OK;
 }
 
+enum { CACHE_SLOTS = sizeof(((struct vg__sq *)0)->cache) /
+		     sizeof(((struct vg__sq *)0)->cache[0]) };
+
+int vg__sq_cached(struct vg__sq *q, sqlite3_stmt **st, const char *sql)
+{
+	unsigned i, n;
+	for (i = 0; i < CACHE_SLOTS; i++) {
+		if (q->cache[i].st && !q->cache[i].busy &&
+		    !strcmp(q->cache[i].sql, sql)) {
+			q->cache[i].busy = 1;
+			*st = q->cache[i].st;
+			return VG_OK;
+		}
+	}
+	int rc = vg__sq_prepare(q, st, sql);
+	if (rc)
+		return rc;
+	/* keep it in the next slot not in use; when all are, do not */
+	for (n = 0; n < CACHE_SLOTS; n++) {
+		i = (q->next_slot + n) % CACHE_SLOTS;
+		if (!q->cache[i].busy)
+			break;
+	}
+	char *copy = n < CACHE_SLOTS ? strdup(sql) : NULL;
+	if (!copy)
+		return VG_OK;
+	sqlite3_finalize(q->cache[i].st);
+	free(q->cache[i].sql);
+	q->cache[i].sql = copy;
+	q->cache[i].st = *st;
+	q->cache[i].busy = 1;
+	q->next_slot = i + 1;
+	return VG_OK;
+}
+
+void vg__sq_release(struct vg__sq *q, sqlite3_stmt *st)
+{
+	if (!st)
+		return;
+	for (unsigned i = 0; i < CACHE_SLOTS; i++) {
+		if (q->cache[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			q->cache[i].busy = 0;
+			return;
+		}
+	}
+	sqlite3_finalize(st);
+}
+
 void vg__sq_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s)
@@ -54,6 +104,10 @@ static const char *sq_errmsg(struct vg_store *s)
 static void sq_close(struct vg_store *s)
 {
 	sq_t *q = vg__sq(s);
+	for (unsigned i = 0; i < CACHE_SLOTS; i++) {
+		sqlite3_finalize(q->cache[i].st);
+		free(q->cache[i].sql);
+	}
 	sqlite3_finalize(q->find_id);
 	sqlite3_finalize(q->unset_latest);
 	sqlite3_finalize(q->insert);
@@ -415,10 +469,8 @@ static int sq_scan(struct vg_store *s, const struct vg_query *qy,
 		rc = vg_buf_printf(&sql, " LIMIT %zu", qy->limit);
 	if (rc)
 		goto out;
-	if (sqlite3_prepare_v2(q->db, sql.data, -1, &st, NULL)) {
-		rc = vg__sq_fail(q, "prepare query");
+	if ((rc = vg__sq_cached(q, &st, sql.data)))
 		goto out;
-	}
 	bind_params(st, p);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct vg_row r = {
@@ -442,7 +494,7 @@ static int sq_scan(struct vg_store *s, const struct vg_query *qy,
 	if (!rc && step != SQLITE_DONE)
 		rc = vg__sq_fail(q, "read objects");
 out:
-	sqlite3_finalize(st);
+	vg__sq_release(q, st);
 	vg_buf_release(&sql);
 	free(p);
 	return rc;
