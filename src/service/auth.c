@@ -105,7 +105,8 @@ int vg_auth_key(struct vg_store *s, const char *key, const char *user,
 		return rc;
 	if (n > sizeof(out->groups) / sizeof(out->groups[0]))
 		n = sizeof(out->groups) / sizeof(out->groups[0]);
-	memcpy(out->groups, groups, n * sizeof(*groups));
+	if (n)
+		memcpy(out->groups, groups, n * sizeof(*groups));
 	free(groups);
 	out->p.groups = out->groups;
 	out->p.n_groups = n;
