@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -58,6 +59,89 @@ static int64_t mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* ---- the header deadline ------------------------------------------- */
+
+/* libmicrohttpd's timeout is for idleness: a client that trickles a byte
+ * of its headers every second is never idle. So each connection is
+ * tracked from its start (and from the end of each of its requests) until
+ * its request's headers are complete; one still waiting after
+ * idle_timeout is shut down by the main thread's watch. A connection is
+ * untracked (under the lock) before libmicrohttpd closes its socket, so a
+ * shutdown never reaches a reused descriptor. */
+struct track {
+	int fd;
+	int waiting; /* for the headers of a request */
+	int cut;
+	int64_t since_ns;
+	struct track *prev, *next;
+};
+
+static pthread_mutex_t tracks_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct track *tracks;
+
+static void notify_connection(void *cls, struct MHD_Connection *c,
+			      void **socket_context,
+			      enum MHD_ConnectionNotificationCode code)
+{
+	(void)cls;
+	struct track *t = *socket_context;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		t = ci ? calloc(1, sizeof(*t)) : NULL;
+		*socket_context = t;
+		if (!t)
+			return;
+		t->fd = ci->connect_fd;
+		t->waiting = 1;
+		t->since_ns = mono_ns();
+		pthread_mutex_lock(&tracks_mu);
+		t->next = tracks;
+		if (tracks)
+			tracks->prev = t;
+		tracks = t;
+		pthread_mutex_unlock(&tracks_mu);
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED && t) {
+		pthread_mutex_lock(&tracks_mu);
+		if (t->prev)
+			t->prev->next = t->next;
+		else
+			tracks = t->next;
+		if (t->next)
+			t->next->prev = t->prev;
+		pthread_mutex_unlock(&tracks_mu);
+		free(t);
+		*socket_context = NULL;
+	}
+}
+
+static void set_waiting(struct MHD_Connection *c, int waiting)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct track *t = ci ? ci->socket_context : NULL;
+	if (!t)
+		return;
+	pthread_mutex_lock(&tracks_mu);
+	t->waiting = waiting;
+	t->since_ns = mono_ns();
+	pthread_mutex_unlock(&tracks_mu);
+}
+
+/* Shut down the connections that have waited for headers too long. */
+static void cut_slow_headers(int64_t limit_ns)
+{
+	int64_t now = mono_ns();
+	pthread_mutex_lock(&tracks_mu);
+	for (struct track *t = tracks; t; t = t->next) {
+		if (t->waiting && !t->cut && now - t->since_ns > limit_ns) {
+			shutdown(t->fd, SHUT_RDWR);
+			t->cut = 1;
+		}
+	}
+	pthread_mutex_unlock(&tracks_mu);
+}
+
 /* ---- requests ---------------------------------------------------------- */
 
 static void client_address(struct MHD_Connection *c, char *out, size_t n)
@@ -79,10 +163,10 @@ static void client_address(struct MHD_Connection *c, char *out, size_t n)
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		      enum MHD_RequestTerminationCode code)
 {
-	(void)c;
 	(void)code;
 	struct vg_http *h = cls;
 	struct req *r = *con_cls;
+	set_waiting(c, 1); /* for the next request's headers */
 	if (!r)
 		return;
 	vg__metrics_request(r->route, (unsigned)(r->status ? r->status : 499),
@@ -106,6 +190,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 		if (!r)
 			return MHD_NO;
 		atomic_fetch_add(&h->in_flight, 1);
+		set_waiting(conn, 0); /* the headers are all here */
 		*con_cls = r;
 		r->h = h;
 		r->conn = conn;
@@ -247,17 +332,19 @@ int vg_serve(const struct vg_server_conf *c)
 			c->data);
 		goto out;
 	}
-	rc = vg_writer_start(c->data, 512, &h.writer);
-	if (!rc)
-		rc = vg_screen_cache_new(c->data, &h.screen);
-	if (rc)
-		goto out;
-	/* signals are taken by sigwait below, never by the worker threads */
+	/* signals are taken by sigwait below, never by another thread: block
+	 * them before the first thread (the writer) starts, as threads
+	 * inherit the mask; an unblocked thread would die of SIGTERM */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	rc = vg_writer_start(c->data, 512, &h.writer);
+	if (!rc)
+		rc = vg_screen_cache_new(c->data, &h.screen);
+	if (rc)
+		goto out;
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
 			 MHD_USE_ERROR_LOG | (h.tls ? MHD_USE_TLS : 0);
 	struct MHD_OptionItem tls_opts[] = {
@@ -277,6 +364,7 @@ int vg_serve(const struct vg_server_conf *c)
 		MHD_OPTION_CONNECTION_TIMEOUT, c->idle_timeout,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, c->max_header_bytes,
 		MHD_OPTION_NOTIFY_COMPLETED, completed, &h,
+		MHD_OPTION_NOTIFY_CONNECTION, notify_connection, NULL,
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
 		MHD_OPTION_ARRAY, h.tls ? tls_opts : tls_opts + 3,
 		MHD_OPTION_END);
@@ -295,8 +383,11 @@ int vg_serve(const struct vg_server_conf *c)
 	       host, di ? di->port : 0);
 	fflush(stdout);
 
-	int sig = 0;
-	sigwait(&sigs, &sig);
+	/* wait for a signal, watching the header deadline every second */
+	const struct timespec tick = {1, 0};
+	int sig;
+	while ((sig = sigtimedwait(&sigs, NULL, &tick)) < 0)
+		cut_slow_headers((int64_t)c->idle_timeout * 1000000000);
 	/* stop taking connections; let the requests in flight finish */
 	MHD_quiesce_daemon(d);
 	for (int i = 0; i < 3000 && atomic_load(&h.in_flight) > 0; i++)

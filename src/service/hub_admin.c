@@ -276,7 +276,7 @@ static int make_key(struct vg_store *s, int64_t user, int expires_days,
 		    char key_out[VG_KEY_TEXT_LEN], char id_out[17])
 {
 	unsigned char id[8], secret[32], hash[VG_HASH_LEN];
-	char idhex[17], b64[64];
+	char idhex[17], b64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
 	randombytes_buf(id, sizeof(id));
 	randombytes_buf(secret, sizeof(secret));
 	vg__hex(id, sizeof(id), idhex);

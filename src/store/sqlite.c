@@ -5,6 +5,7 @@
 #include "vigil/buf.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -27,6 +28,56 @@ int vg__sq_prepare(struct vg__sq *q, sqlite3_stmt **st, const char *sql)
 			       NULL))
 		return vg__sq_fail(q, "prepare");
 	return VG_OK;
+}
+
+enum { CACHE_SLOTS = sizeof(((struct vg__sq *)0)->cache) /
+		     sizeof(((struct vg__sq *)0)->cache[0]) };
+
+int vg__sq_cached(struct vg__sq *q, sqlite3_stmt **st, const char *sql)
+{
+	unsigned i, n;
+	for (i = 0; i < CACHE_SLOTS; i++) {
+		if (q->cache[i].st && !q->cache[i].busy &&
+		    !strcmp(q->cache[i].sql, sql)) {
+			q->cache[i].busy = 1;
+			*st = q->cache[i].st;
+			return VG_OK;
+		}
+	}
+	int rc = vg__sq_prepare(q, st, sql);
+	if (rc)
+		return rc;
+	/* keep it in the next slot not in use; when all are, do not */
+	for (n = 0; n < CACHE_SLOTS; n++) {
+		i = (q->next_slot + n) % CACHE_SLOTS;
+		if (!q->cache[i].busy)
+			break;
+	}
+	char *copy = n < CACHE_SLOTS ? strdup(sql) : NULL;
+	if (!copy)
+		return VG_OK;
+	sqlite3_finalize(q->cache[i].st);
+	free(q->cache[i].sql);
+	q->cache[i].sql = copy;
+	q->cache[i].st = *st;
+	q->cache[i].busy = 1;
+	q->next_slot = i + 1;
+	return VG_OK;
+}
+
+void vg__sq_release(struct vg__sq *q, sqlite3_stmt *st)
+{
+	if (!st)
+		return;
+	for (unsigned i = 0; i < CACHE_SLOTS; i++) {
+		if (q->cache[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			q->cache[i].busy = 0;
+			return;
+		}
+	}
+	sqlite3_finalize(st);
 }
 
 void vg__sq_bind_text(sqlite3_stmt *st, int i, const char *s)
@@ -56,6 +107,10 @@ static const char *sq_errmsg(struct vg_store *s)
 static void sq_close(struct vg_store *s)
 {
 	sq_t *q = vg__sq(s);
+	for (unsigned i = 0; i < CACHE_SLOTS; i++) {
+		sqlite3_finalize(q->cache[i].st);
+		free(q->cache[i].sql);
+	}
 	sqlite3_finalize(q->find_id);
 	sqlite3_finalize(q->unset_latest);
 	sqlite3_finalize(q->insert);
@@ -75,8 +130,17 @@ static int exec(sq_t *q, const char *sql)
 	return VG_ESTORE;
 }
 
+/* Process-wide settings, before SQLite initialises: no memory statistics,
+ * whose global mutex every allocation of every thread would take. */
+static void sq_global_init(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int sq_open(const char *dir, int create, struct vg_store **out)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sq_global_init);
 	sq_t *q = calloc(1, sizeof(*q));
 	int rc = VG_ENOMEM;
 	struct stat sb;
@@ -337,6 +401,16 @@ static int build_where(const struct vg_query *qy, struct vg_buf *sql,
 			unsigned bit = k ? VG_VERSIONS_FIRST : VG_VERSIONS_LAST;
 			if (!(v & bit))
 				continue;
+			/* in one collection, a version flagged latest is the
+			 * newest there, so the newest the reader may see when
+			 * the reader may see it (the access rule is applied to
+			 * o): its subquery is skipped */
+			if (!k && qy->collection) {
+				rc = vg_buf_printf(sql, "%so.latest = 1", sep);
+				sep = " OR ";
+				if (rc)
+					break;
+			}
 			rc = vg_buf_printf(sql, "%so.version = (SELECT %s(v.version)"
 						" FROM objects v WHERE v.id = o.id%s",
 					   sep, k ? "MIN" : "MAX",
@@ -418,10 +492,8 @@ static int sq_scan(struct vg_store *s, const struct vg_query *qy,
 		rc = vg_buf_printf(&sql, " LIMIT %zu", qy->limit);
 	if (rc)
 		goto out;
-	if (sqlite3_prepare_v2(q->db, sql.data, -1, &st, NULL)) {
-		rc = vg__sq_fail(q, "prepare query");
+	if ((rc = vg__sq_cached(q, &st, sql.data)))
 		goto out;
-	}
 	bind_params(st, p);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct vg_row r = {
@@ -449,7 +521,7 @@ static int sq_scan(struct vg_store *s, const struct vg_query *qy,
 	if (!rc && step != SQLITE_DONE)
 		rc = vg__sq_fail(q, "read objects");
 out:
-	sqlite3_finalize(st);
+	vg__sq_release(q, st);
 	vg_buf_release(&sql);
 	free(p);
 	return rc;

@@ -23,7 +23,7 @@ static int prep(sq_t *q, sqlite3_stmt **st, const char *sql, const char *fmt,
 		...)
 {
 	va_list ap;
-	int rc = vg__sq_prepare(q, st, sql);
+	int rc = vg__sq_cached(q, st, sql);
 	if (rc)
 		return rc;
 	va_start(ap, fmt);
@@ -43,7 +43,7 @@ static int prep(sq_t *q, sqlite3_stmt **st, const char *sql, const char *fmt,
 static int run(sq_t *q, sqlite3_stmt *st, const char *what)
 {
 	int rc = vg__sq_done(q, st, what);
-	sqlite3_finalize(st);
+	vg__sq_release(q, st);
 	return rc;
 }
 
@@ -68,7 +68,7 @@ static int hub_get(struct vg_store *s, const char *key, char **value)
 	} else {
 		rc = step == SQLITE_DONE ? VG_ENOTFOUND : vg__sq_fail(q, "hub get");
 	}
-	sqlite3_finalize(st);
+	vg__sq_release(q, st);
 	return rc;
 }
 
@@ -117,7 +117,7 @@ static int org_rows(sq_t *q, sqlite3_stmt *st, vg_org_cb cb, void *ud,
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = vg__sq_fail(q, "read organisations");
-	sqlite3_finalize(st);
+	vg__sq_release(q, st);
 	return rc;
 }
 
@@ -189,7 +189,7 @@ static int user_rows(sq_t *q, sqlite3_stmt *st, vg_user_cb cb, void *ud,
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = vg__sq_fail(q, "read users");
-	sqlite3_finalize(st);
+	vg__sq_release(q, st);
 	return rc;
 }
 
@@ -262,7 +262,7 @@ static int key_rows(sq_t *q, sqlite3_stmt *st, vg_key_cb cb, void *ud,
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = vg__sq_fail(q, "read keys");
-	sqlite3_finalize(st);
+	vg__sq_release(q, st);
 	return rc;
 }
 
@@ -326,7 +326,7 @@ static int group_find(struct vg_store *s, const char *name, int64_t *id)
 	rc = step == SQLITE_ROW    ? VG_OK
 	     : step == SQLITE_DONE ? VG_ENOTFOUND
 				   : vg__sq_fail(q, "find group");
-	sqlite3_finalize(st);
+	vg__sq_release(q, st);
 	return rc;
 }
 
@@ -368,7 +368,7 @@ static int group_list(struct vg_store *s, vg_group_cb cb, void *ud)
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = vg__sq_fail(q, "read groups");
-	sqlite3_finalize(st);
+	vg__sq_release(q, st);
 	return rc;
 }
 
@@ -394,7 +394,7 @@ static int groups_of(struct vg_store *s, int64_t org, int64_t **ids, size_t *n)
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = vg__sq_fail(q, "read group members");
-	sqlite3_finalize(st);
+	vg__sq_release(q, st);
 	if (rc) {
 		free(v);
 		return rc;
@@ -441,7 +441,7 @@ static int collection_rows(sq_t *q, sqlite3_stmt *st, vg_collection_cb cb,
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = vg__sq_fail(q, "read collections");
-	sqlite3_finalize(st);
+	vg__sq_release(q, st);
 	return rc;
 }
 
@@ -501,7 +501,7 @@ static int status_get(struct vg_store *s, const char *id, int64_t user,
 	} else {
 		rc = step == SQLITE_DONE ? VG_ENOTFOUND : vg__sq_fail(q, "status");
 	}
-	sqlite3_finalize(st);
+	vg__sq_release(q, st);
 	return rc;
 }
 
@@ -533,7 +533,7 @@ static int audit_append(struct vg_store *s, struct vg_audit_entry *e)
 	} else if (step != SQLITE_DONE) {
 		rc = vg__sq_fail(q, "audit head");
 	}
-	sqlite3_finalize(st);
+	vg__sq_release(q, st);
 	if (rc)
 		return rc;
 	if (!e->ts)
@@ -587,7 +587,7 @@ static int audit_scan(struct vg_store *s, const struct vg_audit_filter *f,
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = vg__sq_fail(q, "read audit");
-	sqlite3_finalize(st);
+	vg__sq_release(q, st);
 	return rc;
 }
 
@@ -629,7 +629,7 @@ static int checkpoint_list(struct vg_store *s, vg_checkpoint_cb cb, void *ud)
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = vg__sq_fail(q, "read checkpoints");
-	sqlite3_finalize(st);
+	vg__sq_release(q, st);
 	return rc;
 }
 

@@ -14,6 +14,13 @@ struct vg__sq {
 	char *path;
 	int64_t last_added;
 	sqlite3_stmt *find_id, *unset_latest, *insert;
+	/* prepared statements kept by SQL text (vg__sq_cached) */
+	struct {
+		char *sql;
+		sqlite3_stmt *st;
+		int busy;
+	} cache[32];
+	unsigned next_slot;
 	char err[512];
 };
 
@@ -27,6 +34,11 @@ int vg__sqlite_migrate(sqlite3 *db, char *err, size_t errlen);
  * when SQLite ran out of memory). */
 int vg__sq_fail(struct vg__sq *q, const char *what);
 int vg__sq_prepare(struct vg__sq *q, sqlite3_stmt **st, const char *sql);
+/* A prepared statement for sql from the handle's cache (prepared and
+ * kept on first use); give it back with vg__sq_release, which resets it
+ * and clears its bindings (or finalizes one that was not kept). */
+int vg__sq_cached(struct vg__sq *q, sqlite3_stmt **st, const char *sql);
+void vg__sq_release(struct vg__sq *q, sqlite3_stmt *st);
 /* Bind s (NULL binds NULL) without copying. */
 void vg__sq_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* Step a statement that returns no rows; resets it. */

@@ -1,0 +1,463 @@
+"""The audit log: `vigil audit verify` names exactly the entry that was
+changed, removed, reordered or truncated (tampering done with the sqlite3
+command on copies of the store), and a forged checkpoint; every kind of
+action is on record with its actor, source and purpose; the purpose can be
+required; only auditors read GET /api/v1/audit, with its filters."""
+import hashlib
+import json
+import os
+import pwd
+import shutil
+import sqlite3
+import struct
+import subprocess
+import time
+
+from vigiltest import HubCase, VigilCase, main, request
+
+CLI_ACTOR = "local:" + pwd.getpwuid(os.getuid()).pw_name
+INTACT = "audit log intact: %d entries, %d signed checkpoints verified\n"
+
+
+def sql(data, statement):
+    """Run statement with the sqlite3 command on DATA/vigil.db."""
+    p = subprocess.run(["sqlite3", os.path.join(data, "vigil.db"), statement],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    return p.stdout
+
+
+def entry_hash(prev, seq, ts, actor, org, action, target, detail, source,
+               purpose):
+    """src/core/audit_hash.c in Python: BLAKE2b-256 over the previous hash,
+    seq, ts, and each field (length-prefixed strings, little-endian)."""
+    h = hashlib.blake2b(digest_size=32)
+    h.update(prev)
+    h.update(struct.pack("<QQ", seq, ts & 0xFFFFFFFFFFFFFFFF))
+
+    def s(v):
+        b = v.encode()
+        h.update(struct.pack("<Q", len(b)))
+        h.update(b)
+    s(actor)
+    h.update(struct.pack("<Q", org & 0xFFFFFFFFFFFFFFFF))
+    for v in (action, target, detail, source, purpose):
+        s(v)
+    return h.digest()
+
+
+class Tampering(VigilCase):
+    """A log of CLI actions: hub.create (1), then org.add, user.add,
+    key.new, ... and a checkpoint that signs the log up to its own entry."""
+
+    def setUp(self):
+        super().setUp()
+        self.vigil("org", "add", "Partner", check=0)           # 2
+        self.vigil("user", "add", "ana", "--org", "Partner",    # 3
+                   "--role", "analyst", check=0)
+        self.vigil("key", "new", "--user", "ana", check=0)     # 4
+        self.vigil("org", "add", "Third", check=0)             # 5
+        self.vigil("user", "add", "bob", "--org", "Third",      # 6
+                   "--role", "reader", check=0)
+        self.vigil("key", "new", "--user", "bob", check=0)     # 7
+        r = self.vigil("audit", "checkpoint", check=0)         # 8
+        self.assertEqual(r.out, "signed checkpoint at entry 8\n")
+        self.vigil("org", "add", "Fourth", check=0)            # 9
+        self.vigil("user", "add", "cy", "--org", "Fourth",      # 10
+                   "--role", "auditor", check=0)
+
+    def copy(self, name):
+        dst = os.path.join(self.tmp, name)
+        shutil.copytree(self.data, dst)
+        return dst
+
+    def verify(self, data):
+        return self.vigil("audit", "verify", data=data)
+
+    def assert_broken(self, data, message):
+        r = self.verify(data)
+        self.assertEqual((r.code, r.out, r.err),
+                         (1, "audit log NOT intact: " + message + "\n", ""))
+        r = self.vigil("audit", "verify", "--json", data=data)
+        self.assertEqual(r.code, 1)
+        self.assertEqual(r.json()["ok"], False)
+        self.assertEqual(r.json()["error"], message)
+
+    def test_untouched_log_verifies(self):
+        r = self.verify(self.data)
+        self.assertEqual((r.code, r.out), (0, INTACT % (10, 1)))
+        r = self.vigil("audit", "verify", "--json", check=0)
+        self.assertEqual(r.json(), {"ok": True, "entries": 10,
+                                    "checkpoints": 1})
+        # verifying reads nothing on record: still 10 entries
+        self.assertEqual(self.verify(self.data).out, INTACT % (10, 1))
+        # a second checkpoint after more entries verifies too
+        self.vigil("audit", "checkpoint", check=0)
+        self.assertEqual(self.verify(self.data).out, INTACT % (11, 2))
+
+    def test_one_changed_byte_names_the_entry(self):
+        changes = {
+            "target": "UPDATE audit SET target='Partnes' WHERE seq=2",
+            "actor": "UPDATE audit SET actor=substr(actor,1,length(actor)-1)"
+                     "||'X' WHERE seq=3",
+            "detail": "UPDATE audit SET detail=replace(detail,'analyst',"
+                      "'analyss') WHERE seq=3",
+            "ts": "UPDATE audit SET ts=ts+1 WHERE seq=9",
+            "org": "UPDATE audit SET org=1 WHERE seq=10",
+            "source": "UPDATE audit SET source='clj' WHERE seq=5",
+        }
+        seqs = {"target": 2, "actor": 3, "detail": 3, "ts": 9, "org": 10,
+                "source": 5}
+        for col, statement in changes.items():
+            with self.subTest(column=col):
+                data = self.copy("changed-" + col)
+                sql(data, statement)
+                self.assert_broken(
+                    data, "entry %d: changed (its hash does not match its "
+                    "content)" % seqs[col])
+        # one flipped bit of a stored hash is a change of that entry too
+        data = self.copy("changed-hash")
+        con = sqlite3.connect(os.path.join(data, "vigil.db"))
+        h = bytearray(con.execute("SELECT hash FROM audit WHERE seq=4")
+                      .fetchone()[0])
+        h[0] ^= 1
+        con.execute("UPDATE audit SET hash=? WHERE seq=4", (bytes(h),))
+        con.commit()
+        con.close()
+        self.assert_broken(data, "entry 4: changed (its hash does not match "
+                                 "its content)")
+
+    def test_deleted_entry_is_named(self):
+        data = self.copy("deleted")
+        sql(data, "DELETE FROM audit WHERE seq=5")
+        self.assert_broken(data, "entry 5: removed (the log goes from entry 4 "
+                                 "to entry 6)")
+        data = self.copy("deleted-first")
+        sql(data, "DELETE FROM audit WHERE seq=1")
+        self.assert_broken(data, "entry 1: removed (the log goes from entry 0 "
+                                 "to entry 2)")
+
+    def test_swapped_entries_are_named(self):
+        data = self.copy("swapped")
+        cols = "ts,actor,org,action,target,detail,source,purpose,prev,hash"
+        sql(data, "CREATE TEMP TABLE t AS SELECT * FROM audit WHERE seq IN "
+                  "(3,6); UPDATE audit SET (%s)=(SELECT %s FROM t WHERE "
+                  "t.seq=9-audit.seq) WHERE seq IN (3,6);" % (cols, cols))
+        self.assertEqual(sql(data, "SELECT action FROM audit WHERE seq IN "
+                                   "(3,6) ORDER BY seq"),
+                         "user.add\nuser.add\n")
+        self.assert_broken(data, "entry 3: reordered (its content is entry "
+                                 "6's)")
+
+    def test_truncated_tail_after_a_checkpoint(self):
+        data = self.copy("truncated")
+        sql(data, "DELETE FROM audit WHERE seq >= 6")
+        self.assert_broken(data, "entry 6: removed (truncated: a checkpoint "
+                                 "signed the log up to entry 8, it now ends "
+                                 "at entry 5)")
+
+    def test_forged_checkpoint_signature(self):
+        data = self.copy("forged")
+        con = sqlite3.connect(os.path.join(data, "vigil.db"))
+        sig = bytearray(con.execute("SELECT sig FROM checkpoints WHERE seq=8")
+                        .fetchone()[0])
+        self.assertEqual(len(sig), 64)
+        sig[10] ^= 0x40
+        con.execute("UPDATE checkpoints SET sig=? WHERE seq=8", (bytes(sig),))
+        con.commit()
+        con.close()
+        self.assert_broken(data, "checkpoint at entry 8: the signature is not "
+                                 "the hub's")
+        # a checkpoint moved to another entry does not verify either
+        data = self.copy("moved")
+        sql(data, "UPDATE checkpoints SET seq=7 WHERE seq=8")
+        self.assert_broken(data, "checkpoint at entry 7: the signature is not "
+                                 "the hub's")
+
+    def test_rewritten_chain_is_caught_by_the_checkpoint(self):
+        """Someone who changes entry 3 and recomputes every hash after it
+        gets a chain that holds; the signed checkpoint does not."""
+        data = self.copy("rewritten")
+        sql(data, "UPDATE audit SET target='eve' WHERE seq=3")
+        con = sqlite3.connect(os.path.join(data, "vigil.db"))
+        rows = con.execute("SELECT seq, ts, actor, org, action, target, "
+                           "detail, source, purpose, prev FROM audit "
+                           "ORDER BY seq").fetchall()
+        prev = rows[0][9]
+        for row in rows:
+            h = entry_hash(prev, *row[:9])
+            con.execute("UPDATE audit SET prev=?, hash=? WHERE seq=?",
+                        (prev, h, row[0]))
+            prev = h
+        con.commit()
+        con.close()
+        # the recomputed chain is the one the program computes
+        self.assertEqual(
+            sql(self.data, "SELECT hex(hash) FROM audit WHERE seq=2"),
+            sql(data, "SELECT hex(hash) FROM audit WHERE seq=2"))
+        self.assert_broken(data, "entry 8: changed since the checkpoint that "
+                                 "signed it")
+
+
+class Actions(HubCase):
+    def setUp(self):
+        super().setUp()
+        self.vigil("org", "add", "Partner", check=0)
+        self.vigil("user", "add", "ana", "--org", "Partner", "--role",
+                   "analyst", check=0)
+        self.vigil("user", "add", "aud", "--org", "Partner", "--role",
+                   "auditor", check=0)
+        self.ana = self.new_key("ana")
+        self.aud = self.new_key("aud")
+
+    def log(self, **params):
+        """Every entry through the API (as the auditor), in order."""
+        out, after = [], 0
+        while True:
+            q = "&".join("%s=%s" % kv for kv in
+                         dict(params, after=after, limit=1000).items())
+            r = request(self.server.base + "/api/v1/audit?" + q, key=self.aud)
+            self.assertEqual(r.status, 200, r.body)
+            page = r.json()
+            out += page["entries"]
+            if not page["more"]:
+                return out
+            after = page["entries"][-1]["seq"]
+
+    def test_every_action_is_on_record(self):
+        cid = self.collection_id("community")
+        url = self.server.root + "collections/%s/objects/" % cid
+        # authentication failures carry the address they came from
+        bad = "vgk_" + "0" * 16 + "_" + "A" * 43
+        self.assertEqual(request(self.server.base + "/taxii2/",
+                                 key=bad).status, 401)
+        self.assertEqual(request(self.server.base + "/taxii2/",
+                                 basic=("ana", bad)).status, 401)
+        self.assertEqual(request(self.server.base + "/taxii2/").status, 401)
+        # a write, a read with a purpose, a delete
+        objs = [{"type": "indicator", "spec_version": "2.1",
+                 "id": "indicator--%08d-0000-4000-8000-000000000000" % i,
+                 "created": "2026-01-01T00:00:00.000Z",
+                 "modified": "2026-01-01T00:00:00.000Z",
+                 "pattern": "[ipv4-addr:value = '10.0.0.%d']" % i,
+                 "pattern_type": "stix", "valid_from":
+                 "2026-01-01T00:00:00Z"} for i in range(3)]
+        r = request(url, "POST", key=self.ana,
+                    body=json.dumps({"objects": objs}))
+        self.assertEqual(r.status, 202, r.body)
+        status_id = r.json()["id"]
+        r = request(url + "?match[type]=indicator&limit=2", key=self.ana,
+                    headers={"X-Vigil-Purpose": "case 2026/17"})
+        self.assertEqual((r.status, len(r.json()["objects"])), (200, 2))
+        r = request(url + objs[0]["id"] + "/", "DELETE", key=self.ana)
+        self.assertEqual(r.status, 200, r.body)
+        r = request(self.server.root + "status/%s/" % status_id, key=self.ana)
+        self.assertEqual(r.status, 200, r.body)
+        # admin actions by the CLI
+        self.vigil("org", "add", "Third", check=0)
+        self.vigil("user", "add", "bob", "--org", "Third", "--role", "reader",
+                   check=0)
+        bob = self.vigil("key", "new", "--user", "bob", "--json",
+                         check=0).json()
+        self.vigil("key", "revoke", bob["id"], check=0)
+        self.vigil("user", "disable", "bob", check=0)
+        self.vigil("group", "add", "Task force", check=0)
+        self.vigil("group", "member", "add", "Task force", "Partner", check=0)
+
+        entries = self.log()
+        self.assertEqual([e["seq"] for e in entries],
+                         list(range(1, len(entries) + 1)))
+        kinds = [e["action"] for e in entries]
+        for kind in ("hub.create", "org.add", "user.add", "key.new",
+                     "key.revoke", "user.disable", "group.add",
+                     "group.member.add", "auth.ok", "auth.fail",
+                     "collection.read", "objects.add", "objects.read",
+                     "object.delete", "status.read", "audit.read"):
+            self.assertIn(kind, kinds)
+
+        def one(action, **match):
+            found = [e for e in entries if e["action"] == action and
+                     all(e[k] == v for k, v in match.items())]
+            self.assertEqual(len(found), 1, (action, match, found))
+            return found[0]
+
+        ana_key, aud_key = self.ana[4:20], self.aud[4:20]
+        # CLI actions: the local user, from "cli", organisation 0
+        for action, target in (("org.add", "Partner"), ("user.add", "ana"),
+                               ("org.add", "Third"), ("key.revoke", bob["id"]),
+                               ("user.disable", "bob"),
+                               ("group.add", "Task force")):
+            e = one(action, target=target)
+            self.assertEqual((e["actor"], e["org"], e["source"]),
+                             (CLI_ACTOR, 0, "cli"))
+        self.assertEqual(one("user.add", target="ana")["detail"],
+                         {"org": 2, "role": "analyst", "clearance": 0})
+        self.assertEqual(one("key.new", target=bob["id"])["detail"],
+                         {"user": "bob", "expires_days": 0})
+        self.assertEqual(one("group.member.add", target="Task force")["detail"],
+                         {"org": 2})
+        # failed authentications: who tried (Basic user), from where, why
+        fails = [e for e in entries if e["action"] == "auth.fail"]
+        self.assertEqual([(e["actor"], e["target"], e["source"], e["detail"])
+                          for e in fails],
+                         [("-", "", "127.0.0.1",
+                           {"reason": "unknown key", "path": "/taxii2/"}),
+                          ("-", "ana", "127.0.0.1",
+                           {"reason": "unknown key", "path": "/taxii2/"}),
+                          ("-", "", "127.0.0.1",
+                           {"reason": "missing credentials",
+                            "path": "/taxii2/"})])
+        # each authenticated request: auth.ok with the key id, then its action
+        add = one("objects.add", actor="ana")
+        self.assertEqual(add["detail"], {"collection": cid,
+                                         "status": status_id, "accepted": 3,
+                                         "duplicates": 0, "rejected": 0})
+        self.assertEqual((add["org"], add["target"], add["source"]),
+                         (2, cid, "127.0.0.1"))
+        prev = entries[add["seq"] - 2]
+        self.assertEqual((prev["action"], prev["actor"], prev["target"]),
+                         ("auth.ok", "ana", ana_key))
+        read = one("objects.read", actor="ana")
+        self.assertEqual(read["detail"]["count"], 2)
+        self.assertEqual(read["detail"]["collection"], cid)
+        self.assertEqual(read["purpose"], "case 2026/17")
+        prev = entries[read["seq"] - 2]
+        self.assertEqual((prev["action"], prev["purpose"]),
+                         ("auth.ok", "case 2026/17"))
+        self.assertEqual(one("object.delete", actor="ana")["detail"],
+                         {"collection": cid, "deleted": 1})
+        self.assertEqual(one("object.delete", actor="ana")["target"],
+                         objs[0]["id"])
+        self.assertEqual(one("status.read", actor="ana")["detail"],
+                         {"found": True})
+        # no purpose given: recorded as ""
+        self.assertEqual(one("object.delete", actor="ana")["purpose"], "")
+        # the auditor's own reads are on record, with auth.ok
+        reads = [e for e in entries if e["action"] == "audit.read"]
+        self.assertEqual({(e["actor"], e["org"]) for e in reads},
+                         {("aud", 2)})
+        self.assertEqual(entries[reads[0]["seq"] - 2]["target"], aud_key)
+        # and the whole log, with the server's entries, still verifies
+        code, err = self.server.stop()
+        self.assertEqual(code, 0, err)
+        r = self.vigil("audit", "verify", check=0)
+        self.assertTrue(r.out.startswith("audit log intact: "), r.out)
+
+    def test_audit_api_is_for_auditors_with_filters(self):
+        for key in (self.admin_key, self.ana):
+            r = request(self.server.base + "/api/v1/audit", key=key)
+            self.assertEqual(r.status, 403)
+            self.assertEqual(r.json(), {
+                "title": "forbidden",
+                "description": "the audit log is for the auditor role",
+                "http_status": "403"})
+        self.assertEqual(request(self.server.base + "/api/v1/audit").status,
+                         401)
+        # an auditor reads no intelligence: no collection is visible
+        r = request(self.server.root + "collections/", key=self.aud)
+        self.assertEqual((r.status, r.json()), (200, {}))
+        r = request(self.server.root + "collections/community/objects/",
+                    key=self.aud)
+        self.assertEqual(r.status, 404)
+        for _ in range(3):
+            request(self.server.base + "/taxii2/", key=self.ana)
+        base = self.server.base + "/api/v1/audit"
+        # default page: oldest first, from entry 1
+        r = request(base, key=self.aud)
+        self.assertEqual(r.headers["content-type"], "application/json")
+        page = r.json()
+        self.assertEqual(page["entries"][0]["seq"], 1)
+        self.assertEqual(page["entries"][0]["action"], "hub.create")
+        self.assertFalse(page["more"])
+        self.assertEqual(set(page["entries"][0]),
+                         {"seq", "time", "actor", "org", "action", "target",
+                          "detail", "source", "purpose"})
+        # actor
+        r = request(base + "?actor=ana", key=self.aud).json()
+        self.assertEqual([e["action"] for e in r["entries"]],
+                         ["auth.ok", "discovery.read"] * 3)
+        # limit and after: pages that join up
+        r = request(base + "?limit=2", key=self.aud).json()
+        self.assertEqual(([e["seq"] for e in r["entries"]], r["more"]),
+                         ([1, 2], True))
+        r = request(base + "?limit=2&after=2", key=self.aud).json()
+        self.assertEqual([e["seq"] for e in r["entries"]], [3, 4])
+        # since: a timestamp; entries at or after it
+        everything = self.log()
+        t = everything[6]["time"]
+        r = request(base + "?since=" + t, key=self.aud).json()
+        self.assertEqual(r["entries"][0]["seq"], 7)
+        self.assertTrue(all(e["time"] >= t for e in r["entries"]))
+        r = request(base + "?since=2999-01-01T00:00:00Z", key=self.aud).json()
+        self.assertEqual(r, {"entries": [], "more": False})
+        # actor and since together
+        r = request(base + "?actor=ana&since=" + t, key=self.aud).json()
+        self.assertTrue(all(e["actor"] == "ana" and e["time"] >= t
+                            for e in r["entries"]))
+        # bad filters
+        for q, msg in (("limit=0", "'limit' is not a positive integer"),
+                       ("limit=x", "'limit' is not a positive integer"),
+                       ("after=-1", "'after' is not an entry number"),
+                       ("since=yesterday", "'since' is not a timestamp")):
+            r = request(base + "?" + q, key=self.aud)
+            self.assertEqual((r.status, r.json()["description"]), (400, msg),
+                             q)
+        # a limit above 1000 is cut to 1000
+        r = request(base + "?limit=5000", key=self.aud).json()
+        self.assertFalse(r["more"])
+        # every read of the log is itself on record, with its filter
+        reads = [e for e in self.log(actor="aud")
+                 if e["action"] == "audit.read"]
+        self.assertIn("ana", [e["target"] for e in reads])
+
+    def test_purpose_is_recorded_for_every_kind_of_request(self):
+        cid = self.collection_id("community")
+        h = {"X-Vigil-Purpose": "investigation 7"}
+        request(self.server.root + "collections/", key=self.ana, headers=h)
+        request(self.server.root + "collections/%s/manifest/" % cid,
+                key=self.ana, headers=h)
+        request(self.server.base + "/api/v1/audit?limit=1", key=self.aud,
+                headers=h)
+        e = [x for x in self.log() if x["purpose"] == "investigation 7"]
+        self.assertEqual([x["action"] for x in e],
+                         ["auth.ok", "collections.read", "auth.ok",
+                          "manifest.read", "auth.ok", "audit.read"])
+        r = request(self.server.root, key=self.ana,
+                    headers={"X-Vigil-Purpose": "x" * 501})
+        self.assertEqual((r.status, r.json()["description"]),
+                         (400, "X-Vigil-Purpose is longer than 500 "
+                               "characters"))
+
+
+class PurposeRequired(HubCase):
+    server_args = ("--set", "purpose_required=true")
+
+    def test_reads_need_a_purpose(self):
+        url = self.server.root + "collections/community/objects/"
+        r = request(url, key=self.admin_key)
+        self.assertEqual(r.status, 400)
+        self.assertEqual(r.json(), {
+            "title": "purpose required",
+            "description": "this hub requires an X-Vigil-Purpose header on "
+                           "every read",
+            "http_status": "400"})
+        # an empty purpose is no purpose
+        r = request(url, key=self.admin_key, headers={"X-Vigil-Purpose": ""})
+        self.assertEqual(r.status, 400)
+        r = request(url, key=self.admin_key,
+                    headers={"X-Vigil-Purpose": "screening flight XY123"})
+        self.assertEqual(r.status, 200, r.body)
+        # writes do not need one
+        r = request(url, "POST", key=self.admin_key,
+                    body='{"objects":[]}')
+        self.assertEqual(r.status, 202, r.body)
+        # /healthz is not a read of anything
+        self.assertEqual(request(self.server.base + "/healthz").status, 200)
+        out = self.vigil("audit", "show", "--json", check=0).json()["entries"]
+        reads = [e for e in out if e["action"] == "objects.read"]
+        self.assertEqual([e["purpose"] for e in reads],
+                         ["screening flight XY123"])
+
+
+if __name__ == "__main__":
+    main()
