@@ -86,6 +86,18 @@ int vg_ingest_bare(const struct vg_ingest *g);
 /* Counts so far. */
 void vg_ingest_counts(const struct vg_ingest *g, struct vg_ingest_counts *c);
 
+/* Two steps, for the server: vg_ingest_prepare parses and validates a
+ * whole input on the caller's thread without touching any store (VG_EJSON
+ * or VG_ETOOBIG with err for input that is not JSON); vg_ingest_apply
+ * then stores the validated objects inside the caller's transaction,
+ * reporting each outcome through the options' on_result, and may run
+ * again (a retried transaction). Free with vg_ingest_abort. */
+int vg_ingest_prepare(const char *buf, size_t len,
+		      const struct vg_ingest_opts *o, struct vg_ingest **out,
+		      char *err, size_t errlen);
+int vg_ingest_apply(struct vg_store *s, struct vg_ingest *g,
+		    struct vg_ingest_counts *counts);
+
 /* Ingest from a file descriptor until end of file: begin, feed, end. */
 int vg_ingest_fd(struct vg_store *s, int fd, const struct vg_ingest_opts *o,
 		 struct vg_ingest_counts *counts, char *err, size_t errlen);

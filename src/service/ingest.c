@@ -25,6 +25,9 @@ struct vg_ingest {
 	int in_tx;
 	struct pipe *pipe; /* when pipelined */
 	int bare;          /* see vg_ingest_bare */
+	/* prepared only (vg_ingest_prepare): validated items wait here */
+	int collect;
+	struct item *held, *held_tail;
 	char error[600];
 };
 
@@ -358,6 +361,14 @@ static int on_object(void *ud, const char *json, size_t len, size_t index)
 	}
 	if (g->pipe)
 		return pipe_push(g->pipe, it);
+	if (g->collect) {
+		if (g->held_tail)
+			g->held_tail->next = it;
+		else
+			g->held = it;
+		g->held_tail = it;
+		return VG_OK;
+	}
 	rc = apply(g, it);
 	free(it);
 	return rc;
@@ -446,6 +457,7 @@ void vg_ingest_abort(struct vg_ingest *g)
 	if (!g)
 		return;
 	pipe_end(g, 0);
+	free_items(g->held);
 	if (g->in_tx)
 		g->store->ops->rollback(g->store);
 	vg_jstream_free(g->js);
@@ -534,5 +546,42 @@ int vg_ingest_fd(struct vg_store *s, int fd, const struct vg_ingest_opts *o,
 	rc = vg_ingest_end(g, counts, err, errlen);
 out:
 	free(buf);
+	return rc;
+}
+
+int vg_ingest_prepare(const char *buf, size_t len,
+		      const struct vg_ingest_opts *o, struct vg_ingest **out,
+		      char *err, size_t errlen)
+{
+	struct vg_ingest_opts po = *o;
+	struct vg_ingest *g = NULL;
+	po.in_transaction = 1; /* nothing is stored here */
+	po.pipeline = 0;
+	int rc = vg_ingest_begin(NULL, &po, &g);
+	if (rc)
+		return rc;
+	g->collect = 1;
+	rc = vg_ingest_feed(g, buf, len);
+	if (!rc && (rc = vg_jstream_finish(g->js)))
+		snprintf(g->error, sizeof(g->error), "%s", vg_jstream_error(g->js));
+	if (rc) {
+		snprintf(err, errlen, "%s", g->error);
+		vg_ingest_abort(g);
+		return rc;
+	}
+	*out = g;
+	return VG_OK;
+}
+
+int vg_ingest_apply(struct vg_store *s, struct vg_ingest *g,
+		    struct vg_ingest_counts *counts)
+{
+	int rc = VG_OK;
+	g->store = s;
+	memset(&g->counts, 0, sizeof(g->counts));
+	for (struct item *it = g->held; it && !rc; it = it->next)
+		rc = apply(g, it);
+	if (!rc && counts)
+		*counts = g->counts;
 	return rc;
 }

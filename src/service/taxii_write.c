@@ -15,8 +15,7 @@
 struct add_job {
 	const struct vg_taxii *t;
 	const struct vg_coll_view *c;
-	const char *body;
-	size_t len;
+	struct vg_ingest *g; /* the envelope, parsed and validated */
 	struct vg_buf ok, failed; /* status list items */
 	struct vg_ingest_counts counts;
 	struct vg_buf *out;
@@ -56,62 +55,15 @@ static int on_result(void *ud, const struct vg_ingest_result *r)
 	return VG_OK;
 }
 
+/* The writer's part: store the validated objects, the status resource
+ * and the audit entry in one transaction. */
 static int add_fn(struct vg_store *s, void *arg)
 {
 	struct add_job *j = arg;
 	const struct vg_taxii *t = j->t;
-	struct vg_ingest *g = NULL;
-	struct vg_ingest_opts o = {
-		.collection = j->c->id,
-		.owner = t->sess->p.org,
-		.scope = j->c->scope,
-		.grp = j->c->grp,
-		.level_markings = t->level_markings,
-		.n_levels = t->n_levels,
-		.in_transaction = 1,
-		.envelope = 1,
-		.on_result = on_result,
-		.ud = j,
-	};
-	size_t i = 0;
 	vg_buf_reset(&j->ok);
 	vg_buf_reset(&j->failed);
-	while (i < j->len && strchr(" \t\r\n", j->body[i]))
-		i++;
-	if (i == j->len || j->body[i] != '{') {
-		snprintf(j->err, sizeof(j->err), "the body is not a TAXII envelope "
-						 "(a JSON object with 'objects')");
-		return VG_EINVAL;
-	}
-	int rc = vg_ingest_begin(s, &o, &g);
-	if (rc)
-		return rc;
-	rc = vg_ingest_feed(g, j->body, j->len);
-	if (rc == VG_EJSON || rc == VG_ETOOBIG) {
-		snprintf(j->err, sizeof(j->err), "the body is not valid JSON: %.500s",
-			 vg_ingest_error(g));
-		vg_ingest_abort(g);
-		return VG_EINVAL;
-	}
-	if (!rc && (vg_ingest_bare(g) == 2 ||
-		    (!vg_ingest_bare(g) && !vg_ingest_was_container(g)))) {
-		snprintf(j->err, sizeof(j->err), "the body is not a TAXII envelope "
-						 "(a JSON object with 'objects')");
-		vg_ingest_abort(g);
-		return VG_EINVAL;
-	}
-	if (rc) {
-		vg_ingest_abort(g);
-		return rc;
-	}
-	rc = vg_ingest_end(g, &j->counts, j->err, sizeof(j->err));
-	if (rc == VG_EJSON) {
-		char tmp[600];
-		snprintf(tmp, sizeof(tmp), "the body is not valid JSON: %.500s",
-			 j->err);
-		snprintf(j->err, sizeof(j->err), "%s", tmp);
-		return VG_EINVAL;
-	}
+	int rc = vg_ingest_apply(s, j->g, &j->counts);
 	if (rc)
 		return rc;
 
@@ -161,10 +113,48 @@ int vg_taxii_add(const struct vg_taxii *t, const struct vg_coll_view *c,
 		 const char *body, size_t len, struct vg_buf *out,
 		 struct vg_ingest_counts *counts, char *err, size_t errlen)
 {
-	struct add_job j = {.t = t, .c = c, .body = body, .len = len, .out = out};
+	struct add_job j = {.t = t, .c = c, .out = out};
+	struct vg_ingest_opts o = {
+		.collection = c->id,
+		.owner = t->sess->p.org,
+		.scope = c->scope,
+		.grp = c->grp,
+		.level_markings = t->level_markings,
+		.n_levels = t->n_levels,
+		.envelope = 1,
+		.on_result = on_result,
+		.ud = &j,
+	};
+	size_t i = 0;
+	int rc = VG_OK;
 	vg_buf_init(&j.ok, 0);
 	vg_buf_init(&j.failed, 0);
-	int rc = vg_writer_run(t->writer, add_fn, &j);
+	/* parsing and validation happen here, on the request's thread, so
+	 * the writer only stores */
+	while (i < len && strchr(" \t\r\n", body[i]))
+		i++;
+	if (i == len || body[i] != '{') {
+		snprintf(j.err, sizeof(j.err), "the body is not a TAXII envelope "
+					       "(a JSON object with 'objects')");
+		rc = VG_EINVAL;
+	}
+	if (!rc) {
+		char perr[520] = "";
+		rc = vg_ingest_prepare(body, len, &o, &j.g, perr, sizeof(perr));
+		if (rc == VG_EJSON || rc == VG_ETOOBIG) {
+			snprintf(j.err, sizeof(j.err),
+				 "the body is not valid JSON: %.500s", perr);
+			rc = VG_EINVAL;
+		}
+	}
+	if (!rc && (vg_ingest_bare(j.g) == 2 ||
+		    (!vg_ingest_bare(j.g) && !vg_ingest_was_container(j.g)))) {
+		snprintf(j.err, sizeof(j.err), "the body is not a TAXII envelope "
+					       "(a JSON object with 'objects')");
+		rc = VG_EINVAL;
+	}
+	if (!rc)
+		rc = vg_writer_run(t->writer, add_fn, &j);
 	if (!rc && counts)
 		*counts = j.counts;
 	if (rc == VG_EINVAL) {
@@ -178,6 +168,7 @@ int vg_taxii_add(const struct vg_taxii *t, const struct vg_coll_view *c,
 		if (a)
 			rc = a;
 	}
+	vg_ingest_abort(j.g);
 	vg_buf_release(&j.ok);
 	vg_buf_release(&j.failed);
 	return rc;
