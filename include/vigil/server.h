@@ -9,7 +9,7 @@
 struct vg_server_conf {
 	const char *data;        /* the store */
 	char listen[128];        /* ADDR:PORT, default 127.0.0.1:8080 */
-	int threads;             /* worker threads, default 16 */
+	int threads;             /* worker threads, default 4 */
 	char tls_cert[512];      /* PEM files; both or neither */
 	char tls_key[512];
 	size_t max_content_length; /* request bodies, default 16 MiB */
@@ -20,6 +20,7 @@ struct vg_server_conf {
 	unsigned idle_timeout;     /* seconds, default 30 */
 	int purpose_required;      /* X-Vigil-Purpose on every read */
 	unsigned status_ttl_hours; /* status resources live, default 24 */
+	unsigned commit_wait_us;   /* group commit gathering, default 1000 */
 	int print_ready;           /* print the URL when listening */
 };
 

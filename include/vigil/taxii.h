@@ -16,6 +16,19 @@
 #include "vigil/taxii_filter.h"
 #include "vigil/writer.h"
 
+/* Audit entries of a read, kept back so that the caller can commit them
+ * without blocking a thread (vg_taxii_audit_submit) and answer only after
+ * the commit. */
+#define VG_DEFER_MAX 4
+struct vg_audit_defer {
+	size_t n;
+	struct {
+		char action[40];
+		char target[300];
+		char *detail; /* malloc'd */
+	} e[VG_DEFER_MAX];
+};
+
 /* What a request runs with. */
 struct vg_taxii {
 	struct vg_store *store;   /* this thread's handle, for reads */
@@ -29,6 +42,10 @@ struct vg_taxii {
 	/* the key that authenticated the request: its "auth.ok" entry is
 	 * written with the request's audit entry, in the same transaction */
 	const char *auth_key;
+	/* when set, vg_taxii_audit keeps the entries here instead of
+	 * committing them: the caller must submit them and answer only when
+	 * they are committed */
+	struct vg_audit_defer *defer;
 };
 
 /* A collection as the caller sees it. */
@@ -91,8 +108,18 @@ int vg_taxii_delete(const struct vg_taxii *t, const struct vg_coll_view *c,
 int vg_taxii_status(const struct vg_taxii *t, const char *id,
 		    struct vg_buf *out);
 
-/* Record an audit entry through the writer (auth outcomes, refusals). */
+/* Record an audit entry through the writer (auth outcomes, refusals), or
+ * keep it in t->defer. */
 int vg_taxii_audit(const struct vg_taxii *t, const char *action,
 		   const char *target, const char *detail);
+
+/* Commit the kept entries (and the request's auth.ok) without waiting:
+ * done(done_arg, result) runs on the writer's thread after the commit.
+ * The entries and t's strings must stay valid until then; the details
+ * are freed afterwards by vg_audit_defer_release. */
+int vg_taxii_audit_submit(const struct vg_taxii *t,
+			  void (*done)(void *done_arg, int result),
+			  void *done_arg);
+void vg_audit_defer_release(struct vg_audit_defer *d);
 
 #endif

@@ -17,13 +17,20 @@ struct vg_writer;
  * returns VG_OK or an error (its writes are then rolled back). */
 typedef int (*vg_write_fn)(struct vg_store *s, void *arg);
 
-/* Start a writer on its own handle of the store at location. */
-int vg_writer_start(const char *location, size_t max_batch,
+/* Start a writer on its own handle of the store at location. A job that
+ * finds the queue otherwise empty waits up to gather_us microseconds for
+ * company before its commit (0: none). */
+int vg_writer_start(const char *location, size_t max_batch, long gather_us,
 		    struct vg_writer **out);
 /* Run fn(arg) in the next transaction and wait for its commit. Returns
  * fn's result, or the commit's error when fn succeeded but the commit
  * failed (nothing of the batch is then stored). */
 int vg_writer_run(struct vg_writer *w, vg_write_fn fn, void *arg);
+/* Queue fn(arg) without waiting: done(done_arg, result) is called on the
+ * writer's thread after the commit that made the job durable (or after
+ * its failure). */
+int vg_writer_submit(struct vg_writer *w, vg_write_fn fn, void *arg,
+		     void (*done)(void *done_arg, int result), void *done_arg);
 /* Finish the queued jobs, then stop and free. */
 void vg_writer_stop(struct vg_writer *w);
 /* Transactions and jobs so far (for /metrics). */

@@ -19,7 +19,7 @@ static const char help[] =
 	"stops. Settings (see docs/configuration.md) come from DIR/vigil.conf\n"
 	"or --config, then VIGIL_<KEY> environment variables, then flags.\n\n"
 	"  --listen ADDR:PORT  default 127.0.0.1:8080 (port 0: any free port)\n"
-	"  --threads N         worker threads (default 16)\n"
+	"  --threads N         worker threads (default 4)\n"
 	"  --tls-cert FILE     PEM certificate (with --tls-key): serve HTTPS\n"
 	"  --tls-key FILE      PEM private key\n"
 	"  --config FILE       settings file instead of DIR/vigil.conf\n"
@@ -29,7 +29,7 @@ static const char *const keys[] = {
 	"listen", "threads", "tls_cert", "tls_key", "max_content_length",
 	"max_header_bytes", "max_url_length", "connection_limit",
 	"per_ip_connection_limit", "idle_timeout", "purpose_required",
-	"status_ttl_hours",
+	"status_ttl_hours", "commit_wait_us",
 };
 
 static int load_file(struct vg_server_conf *c, const char *path, int required)

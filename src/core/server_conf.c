@@ -14,7 +14,7 @@ void vg_server_conf_defaults(struct vg_server_conf *c, const char *data)
 	memset(c, 0, sizeof(*c));
 	c->data = data;
 	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
-	c->threads = 16;
+	c->threads = 4;
 	c->max_content_length = 16u << 20;
 	c->max_header_bytes = 16u << 10;
 	c->max_url_length = 4096;
@@ -22,6 +22,7 @@ void vg_server_conf_defaults(struct vg_server_conf *c, const char *data)
 	c->per_ip_limit = 64;
 	c->idle_timeout = 30;
 	c->status_ttl_hours = 24;
+	c->commit_wait_us = 1000;
 }
 
 static int num(const char *key, const char *v, unsigned long long lo,
@@ -86,6 +87,7 @@ int vg_server_conf_set(struct vg_server_conf *c, const char *key,
 		{"per_ip_connection_limit", 1, 1000000},
 		{"idle_timeout", 1, 86400},
 		{"status_ttl_hours", 24, 24 * 365},
+		{"commit_wait_us", 0, 100000},
 	};
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		if (strcmp(key, nums[i].key))
@@ -102,6 +104,7 @@ int vg_server_conf_set(struct vg_server_conf *c, const char *key,
 		case 5: c->per_ip_limit = (unsigned)n; break;
 		case 6: c->idle_timeout = (unsigned)n; break;
 		case 7: c->status_ttl_hours = (unsigned)n; break;
+		case 8: c->commit_wait_us = (unsigned)n; break;
 		}
 		return VG_OK;
 	}

@@ -53,7 +53,16 @@ struct req {
 	struct vg_actor actor;
 	char key_id[17];
 	struct vg_taxii t;
+	/* a read's audit entries: the answer waits, suspended, for their
+	 * commit (vg__respond) */
+	struct vg_audit_defer defer;
+	struct MHD_Response *pending;
+	unsigned pending_status;
+	int audit_rc;
 };
+
+/* Called again for a resumed request: queue its answer. */
+enum MHD_Result vg__respond_resumed(struct req *r);
 
 /* This thread's read handle of the store (opened on first use). */
 struct vg_store *vg__http_store(struct vg_http *h);

@@ -8,6 +8,14 @@
 #include <string.h>
 #include <strings.h>
 
+/* The writer's thread, after the commit of a parked answer's entries. */
+static void audit_done(void *arg, int result)
+{
+	struct req *r = arg;
+	r->audit_rc = result;
+	MHD_resume_connection(r->conn);
+}
+
 enum MHD_Result vg__respond(struct req *r, unsigned status, const char *type,
 			    struct vg_buf *body, ...)
 {
@@ -32,8 +40,36 @@ enum MHD_Result vg__respond(struct req *r, unsigned status, const char *type,
 			MHD_add_response_header(res, name, value);
 	}
 	va_end(ap);
+	if (r->defer.n) {
+		/* nothing leaves before the request's audit entries are
+		 * committed: park the answer, let the thread serve others */
+		r->pending = res;
+		r->pending_status = status;
+		MHD_suspend_connection(r->conn);
+		if (vg_taxii_audit_submit(&r->t, audit_done, r)) {
+			r->audit_rc = VG_EIO;
+			MHD_resume_connection(r->conn);
+		}
+		return MHD_YES;
+	}
 	r->status = (int)status;
 	enum MHD_Result ok = MHD_queue_response(r->conn, status, res);
+	MHD_destroy_response(res);
+	return ok;
+}
+
+enum MHD_Result vg__respond_resumed(struct req *r)
+{
+	struct MHD_Response *res = r->pending;
+	r->pending = NULL;
+	vg_audit_defer_release(&r->defer);
+	if (r->audit_rc) {
+		MHD_destroy_response(res);
+		return vg__error(r, 503, "unavailable",
+				 "the audit log cannot be written");
+	}
+	r->status = (int)r->pending_status;
+	enum MHD_Result ok = MHD_queue_response(r->conn, r->pending_status, res);
 	MHD_destroy_response(res);
 	return ok;
 }

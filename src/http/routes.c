@@ -79,14 +79,15 @@ static int authenticate(struct req *r, enum MHD_Result *answered)
 		return 0;
 	}
 	/* a failure is on record too, with the address it came from */
-	struct vg_taxii t = {.store = s, .writer = r->h->writer, .actor = &r->actor};
+	r->t = (struct vg_taxii){.store = s, .writer = r->h->writer,
+				 .actor = &r->actor, .defer = &r->defer};
 	char detail[200];
 	snprintf(detail, sizeof(detail), "{\"reason\":\"%s\",\"path\":\"%.100s\"}",
 		 rc ? "store error" : vg_auth_result_name(res), r->path);
 	for (char *p = detail; *p; p++)
 		if (*p == '\\' || (unsigned char)*p < 0x20)
 			*p = '?';
-	if (vg_taxii_audit(&t, "auth.fail", basic ? user : "", detail)) {
+	if (vg_taxii_audit(&r->t, "auth.fail", basic ? user : "", detail)) {
 		*answered = vg__error(r, 503, "unavailable", "the audit log cannot be written");
 		return -1;
 	}
@@ -471,8 +472,12 @@ static enum MHD_Result audit_api(struct req *r)
 	vg_buf_init(&b, 0);
 	struct audit_out o = {.b = &b};
 	int rc = vg_buf_puts(&b, "{\"entries\":[");
+	/* committed before the scan, so that the log shows its own reading */
+	struct vg_audit_defer *keep = r->t.defer;
+	r->t.defer = NULL;
 	if (!rc)
 		rc = vg_taxii_audit(&r->t, "audit.read", f.actor ? f.actor : "", "{}");
+	r->t.defer = keep;
 	if (!rc)
 		rc = r->t.store->ops->hub->audit_scan(r->t.store, &f, audit_row, &o);
 	if (!rc)
@@ -515,6 +520,7 @@ enum MHD_Result vg__dispatch(struct req *r)
 		.level_markings = r->h->hub.level_ptrs,
 		.n_levels = r->h->hub.n_levels,
 		.auth_key = r->key_id[0] ? r->key_id : NULL,
+		.defer = &r->defer,
 	};
 	if (r->h->conf->purpose_required && vg__is_get(r) && (!purpose || !*purpose))
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "purpose required",

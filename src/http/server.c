@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
@@ -171,6 +172,9 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		return;
 	vg__metrics_request(r->route, (unsigned)(r->status ? r->status : 499),
 			    mono_ns() - r->start_ns);
+	if (r->pending)
+		MHD_destroy_response(r->pending);
+	vg_audit_defer_release(&r->defer);
 	vg_buf_release(&r->body);
 	free(r);
 	*con_cls = NULL;
@@ -214,6 +218,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 					 "the body exceeds max_content_length");
 		return MHD_YES;
 	}
+	if (r->pending)
+		return vg__respond_resumed(r);
 	if (r->status)
 		return MHD_YES; /* answered already (413, 414): discard the rest */
 	if (*upload_size) {
@@ -310,6 +316,11 @@ int vg_serve(const struct vg_server_conf *c)
 	int rc;
 	if (sodium_init() < 0)
 		return VG_EINTERNAL;
+	/* keep freed memory: every commit makes each reader connection drop
+	 * and refill its page cache, and returning that memory to the kernel
+	 * each time costs page faults (glibc's thresholds) */
+	mallopt(M_MMAP_THRESHOLD, 256 << 20);
+	mallopt(M_TRIM_THRESHOLD, 1 << 30);
 	if (parse_listen(c->listen, &ss)) {
 		fprintf(stderr, "vigil serve: listen '%s' is not ADDR:PORT\n",
 			c->listen);
@@ -340,13 +351,14 @@ int vg_serve(const struct vg_server_conf *c)
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	rc = vg_writer_start(c->data, 512, &h.writer);
+	rc = vg_writer_start(c->data, 512, (long)c->commit_wait_us, &h.writer);
 	if (!rc)
 		rc = vg_screen_cache_new(c->data, &h.screen);
 	if (rc)
 		goto out;
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
-			 MHD_USE_ERROR_LOG | (h.tls ? MHD_USE_TLS : 0);
+			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
+			 (h.tls ? MHD_USE_TLS : 0);
 	struct MHD_OptionItem tls_opts[] = {
 		{MHD_OPTION_HTTPS_MEM_CERT, 0, cert},
 		{MHD_OPTION_HTTPS_MEM_KEY, 0, key},

@@ -147,8 +147,48 @@ static int audit_fn(struct vg_store *s, void *arg)
 int vg_taxii_audit(const struct vg_taxii *t, const char *action,
 		   const char *target, const char *detail)
 {
+	struct vg_audit_defer *d = t->defer;
+	if (d) {
+		if (d->n == VG_DEFER_MAX)
+			return VG_EINTERNAL;
+		snprintf(d->e[d->n].action, sizeof(d->e[d->n].action), "%s", action);
+		snprintf(d->e[d->n].target, sizeof(d->e[d->n].target), "%s",
+			 target ? target : "");
+		d->e[d->n].detail = strdup(detail ? detail : "{}");
+		if (!d->e[d->n].detail)
+			return VG_ENOMEM;
+		d->n++;
+		return VG_OK;
+	}
 	struct audit_job j = {t, action, target, detail};
 	return vg_writer_run(t->writer, audit_fn, &j);
+}
+
+static int deferred_fn(struct vg_store *s, void *arg)
+{
+	const struct vg_taxii *t = arg;
+	const struct vg_audit_defer *d = t->defer;
+	int rc = VG_OK;
+	if (t->auth_key)
+		rc = vg__audit(s, t->actor, "auth.ok", t->auth_key, "{}");
+	for (size_t i = 0; !rc && i < d->n; i++)
+		rc = vg__audit(s, t->actor, d->e[i].action, d->e[i].target,
+			       d->e[i].detail);
+	return rc;
+}
+
+int vg_taxii_audit_submit(const struct vg_taxii *t,
+			  void (*done)(void *done_arg, int result),
+			  void *done_arg)
+{
+	return vg_writer_submit(t->writer, deferred_fn, (void *)t, done, done_arg);
+}
+
+void vg_audit_defer_release(struct vg_audit_defer *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->e[i].detail);
+	d->n = 0;
 }
 
 /* ---- paging cursors -------------------------------------------------- */

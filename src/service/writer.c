@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 struct job {
 	vg_write_fn fn;
@@ -12,6 +13,9 @@ struct job {
 	int rc;
 	int done;
 	struct job *next;
+	/* submitted jobs: called after the commit, then the job is freed */
+	void (*on_done)(void *done_arg, int result);
+	void *done_arg;
 };
 
 struct vg_writer {
@@ -21,6 +25,7 @@ struct vg_writer {
 	pthread_cond_t work, finished;
 	struct job *head, *tail;
 	size_t max_batch;
+	long gather_us; /* how long a lone job waits for company */
 	int stopping;
 	unsigned long long commits, jobs;
 };
@@ -57,11 +62,23 @@ static void run_batch(struct vg_writer *w, struct job *batch)
 		if (c && any)
 			s->ops->rollback(s);
 	}
+	/* submitted jobs learn their result here; waiting ones below */
+	for (struct job *j = batch, *next; j; j = next) {
+		next = j->next;
+		if (j->on_done) {
+			j->on_done(j->done_arg, j->rc);
+			j->done = 2; /* freed below, outside the list walk */
+		}
+	}
 	pthread_mutex_lock(&w->mu);
 	w->commits++;
-	for (struct job *j = batch; j; j = j->next) {
-		j->done = 1;
+	for (struct job *j = batch, *next; j; j = next) {
+		next = j->next;
 		w->jobs++;
+		if (j->done == 2)
+			free(j);
+		else
+			j->done = 1;
 	}
 	pthread_cond_broadcast(&w->finished);
 	pthread_mutex_unlock(&w->mu);
@@ -76,6 +93,18 @@ static void *loop(void *arg)
 			pthread_cond_wait(&w->work, &w->mu);
 		if (!w->head && w->stopping)
 			break;
+		/* a short wait gathers more jobs into one commit: each commit
+		 * costs an fsync and every reader's page cache */
+		if (w->gather_us && !w->stopping && w->head == w->tail) {
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += w->gather_us * 1000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&w->work, &w->mu, &until);
+		}
 		/* take up to max_batch waiting jobs */
 		struct job *batch = w->head, *last = batch;
 		for (size_t n = 1; n < w->max_batch && last->next; n++)
@@ -92,7 +121,7 @@ static void *loop(void *arg)
 	return NULL;
 }
 
-int vg_writer_start(const char *location, size_t max_batch,
+int vg_writer_start(const char *location, size_t max_batch, long gather_us,
 		    struct vg_writer **out)
 {
 	struct vg_writer *w = calloc(1, sizeof(*w));
@@ -104,6 +133,7 @@ int vg_writer_start(const char *location, size_t max_batch,
 		return rc;
 	}
 	w->max_batch = max_batch ? max_batch : 256;
+	w->gather_us = gather_us;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->work, NULL);
 	pthread_cond_init(&w->finished, NULL);
@@ -134,6 +164,32 @@ int vg_writer_run(struct vg_writer *w, vg_write_fn fn, void *arg)
 		pthread_cond_wait(&w->finished, &w->mu);
 	pthread_mutex_unlock(&w->mu);
 	return j.rc;
+}
+
+int vg_writer_submit(struct vg_writer *w, vg_write_fn fn, void *arg,
+		     void (*done)(void *done_arg, int result), void *done_arg)
+{
+	struct job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return VG_ENOMEM;
+	j->fn = fn;
+	j->arg = arg;
+	j->on_done = done;
+	j->done_arg = done_arg;
+	pthread_mutex_lock(&w->mu);
+	if (w->stopping) {
+		pthread_mutex_unlock(&w->mu);
+		free(j);
+		return VG_EIO;
+	}
+	if (w->tail)
+		w->tail->next = j;
+	else
+		w->head = j;
+	w->tail = j;
+	pthread_cond_signal(&w->work);
+	pthread_mutex_unlock(&w->mu);
+	return VG_OK;
 }
 
 void vg_writer_counts(struct vg_writer *w, unsigned long long *commits,

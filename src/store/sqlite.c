@@ -443,10 +443,12 @@ static int build_where(const struct vg_query *qy, struct vg_buf *sql,
 	if (!rc) {
 		/* a version held in several collections, or by several
 		 * organisations, is read once */
+		/* unary + keeps SQLite on the id index: by collection and
+		 * date_added it would scan every earlier row of the page */
 		rc = vg_buf_printf(sql, " AND NOT EXISTS (SELECT 1 FROM objects w"
 					" WHERE w.id = o.id AND w.version = o.version"
-					" AND w.date_added < o.date_added%s%s",
-				   qy->collection ? " AND w.collection = o.collection"
+					" AND +w.date_added < o.date_added%s%s",
+				   qy->collection ? " AND +w.collection = o.collection"
 						  : "",
 				   qy->owner ? " AND w.owner = o.owner" : "");
 		if (!rc)
