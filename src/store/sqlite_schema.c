@@ -58,6 +58,7 @@ static const char *const migrations[] = {
 	"CREATE TABLE status ("
 	" id TEXT PRIMARY KEY, user INTEGER NOT NULL, created INTEGER NOT NULL,"
 	" json TEXT NOT NULL);"
+	"CREATE INDEX status_created ON status(created);"
 	"CREATE TABLE audit ("
 	" seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, actor TEXT NOT NULL,"
 	" org INTEGER NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,"
