@@ -70,6 +70,17 @@ float vg__miss_weight(const struct vg_name_token *t);
 double vg__string_sim(const char *a, size_t alen, const char *b, size_t blen,
 		      bool abjad, enum vg_match_how *how);
 
+/* The sets of letters of a string as written and folded into the
+ * confusable classes of vg_name_wdist (one bit a letter or class). */
+struct vg__lsets {
+	uint64_t raw, folded;
+};
+void vg__letter_sets(const char *s, size_t len, struct vg__lsets *out);
+/* A lower bound of vg_name_wdist of two strings from their letter sets:
+ * each letter one lacks needs an edit of its own. */
+double vg__wdist_lower_sets(const struct vg__lsets *a,
+			    const struct vg__lsets *b);
+
 /* The per-thread scratch (match_person.c makes it, match_index.c adds
  * the candidate accumulators when it serves an index). */
 struct vg__cand;

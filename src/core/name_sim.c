@@ -198,29 +198,54 @@ double vg_str_jaro_winkler(const char *a, size_t alen, const char *b,
 /* ---- weighted distance ------------------------------------------ */
 
 /* The confusable classes: one letter per class, and 0 for letters that
- * vanish (h, as in Mohamed / Muhammad, Jonson / Johnson). */
+ * vanish (h, as in Mohamed / Muhammad, Jonson / Johnson): vowels, y and
+ * 0 1 3 4 -> a; c g j k q 9 -> k; s z 2 5 -> s; d t 7 -> t; b p 6 8 -> p;
+ * f v w -> f; every other byte stays. A table, not a switch: it is looked
+ * up for every letter of every token pair a query compares. */
+static const unsigned char fold_tab[256] = {
+	  0,   1,   2,   3,   4,   5,   6,   7,   8,   9,  10,  11,  12,  13,  14,  15,
+	 16,  17,  18,  19,  20,  21,  22,  23,  24,  25,  26,  27,  28,  29,  30,  31,
+	 32,  33,  34,  35,  36,  37,  38,  39,  40,  41,  42,  43,  44,  45,  46,  47,
+	 97,  97, 115,  97,  97, 115, 112, 116, 112, 107,  58,  59,  60,  61,  62,  63,
+	 64,  65,  66,  67,  68,  69,  70,  71,  72,  73,  74,  75,  76,  77,  78,  79,
+	 80,  81,  82,  83,  84,  85,  86,  87,  88,  89,  90,  91,  92,  93,  94,  95,
+	 96,  97, 112, 107, 116,  97, 102, 107,   0,  97, 107, 107, 108, 109, 110,  97,
+	112, 107, 114, 115, 116,  97, 102, 102, 120,  97, 115, 123, 124, 125, 126, 127,
+	128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143,
+	144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159,
+	160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175,
+	176, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191,
+	192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207,
+	208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223,
+	224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239,
+	240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255,
+};
+
 static char fold_char(char c)
 {
-	switch (c) {
-	case 'a': case 'e': case 'i': case 'o': case 'u': case 'y':
-	case '0': case '1': case '3': case '4':
-		return 'a';
-	case 'c': case 'g': case 'j': case 'k': case 'q': case '9':
-		return 'k';
-	case 's': case 'z': case '2': case '5':
-		return 's';
-	case 'd': case 't': case '7':
-		return 't';
-	case 'b': case 'p': case '6': case '8':
-		return 'p';
-	case 'f': case 'v': case 'w':
-		return 'f';
-	case 'h':
-		return 0;
-	default:
-		return c;
-	}
+	return (char)fold_tab[(unsigned char)c];
 }
+
+/* The bit of a byte in a letter set: a-z 0-25, 0-9 26-35, anything else
+ * 63 (sharing a bit only weakens the bounds below, never breaks them). */
+static const unsigned char set_bit[256] = {
+	63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63,
+	63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63,
+	63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63,
+	26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 63, 63, 63, 63, 63, 63,
+	63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63,
+	63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63,
+	63,  0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11, 12, 13, 14,
+	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 63, 63, 63, 63, 63,
+	63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63,
+	63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63,
+	63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63,
+	63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63,
+	63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63,
+	63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63,
+	63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63,
+	63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63,
+};
 
 /* Fold and collapse doubled letters (Hanniball, Mohammed). */
 static size_t fold(const char *s, size_t len, char *out)
@@ -259,7 +284,7 @@ double vg_name_wdist(const char *a, size_t alen, const char *b, size_t blen)
 		       : vg_str_osa(fa, fal, fb, fbl);
 	if (raw == SIZE_MAX || fd == SIZE_MAX)
 		return (double)(alen > blen ? alen : blen);
-	if (fd > raw) /* cannot happen for a letter map; kept as a guard */
+	if (fd > raw) /* collapsing doubles can lengthen it: "aiz" / "aziz" */
 		fd = raw;
 	return (double)fd + 0.5 * (double)(raw - fd);
 }
@@ -282,11 +307,102 @@ double vg_name_budget(size_t len)
 /* An abd- compound against the bare name after abd-. */
 #define ABD_BARE 0.8
 
+/* The bag distance of two strings of at most 64 bytes: how many letters
+ * one has that the other lacks (counted with repeats), the larger of the
+ * two counts. An edit changes at most one letter on each side and a
+ * transposition none, so it bounds the OSA distance from below. */
+static size_t bag_dist(const char *a, size_t alen, const char *b, size_t blen)
+{
+	signed char c[256];
+	size_t more_a = 0, more_b = 0;
+	for (size_t i = 0; i < alen; i++)
+		c[(unsigned char)a[i]] = 0;
+	for (size_t j = 0; j < blen; j++)
+		c[(unsigned char)b[j]] = 0;
+	for (size_t i = 0; i < alen; i++)
+		c[(unsigned char)a[i]]++;
+	for (size_t j = 0; j < blen; j++) {
+		signed char *x = &c[(unsigned char)b[j]];
+		if (*x > 0)
+			(*x)--;
+		else
+			more_b++;
+	}
+	more_a = alen - (blen - more_b); /* letters of a left unpaired */
+	return more_a > more_b ? more_a : more_b;
+}
+
+void vg__letter_sets(const char *s, size_t len, struct vg__lsets *out)
+{
+	uint64_t r = 0, f = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i], k = fold_tab[c];
+		r |= (uint64_t)1 << set_bit[c];
+		if (k)
+			f |= (uint64_t)1 << set_bit[k];
+	}
+	out->raw = r;
+	out->folded = f;
+}
+
+static unsigned popcount64(uint64_t x)
+{
+	/* no popcnt instruction is assumed: SWAR beats a libgcc call */
+	x = x - ((x >> 1) & 0x5555555555555555ull);
+	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (unsigned)((x * 0x0101010101010101ull) >> 56);
+}
+
+/* Letters one set has and the other lacks, the larger count: each needs
+ * an edit of its own, so this too bounds the OSA distance from below
+ * (more weakly than the bag distance, but with one pass and no counts). */
+static unsigned set_dist(uint64_t a, uint64_t b)
+{
+	unsigned x = popcount64(a & ~b), y = popcount64(b & ~a);
+	return x > y ? x : y;
+}
+
+double vg__wdist_lower_sets(const struct vg__lsets *a, const struct vg__lsets *b)
+{
+	unsigned raw = set_dist(a->raw, b->raw);
+	unsigned folded = set_dist(a->folded, b->folded);
+	/* vg_name_wdist takes the folded distance at most the raw one
+	 * (collapsing "aa" can make it longer: "aiz" / "aziz") */
+	return 0.5 * (double)raw + 0.5 * (double)(folded < raw ? folded : raw);
+}
+
+/* A lower bound of vg_name_wdist(a, b) = (raw + min(folded, raw)) / 2:
+ * from the letter sets when they already put the pair over budget, else
+ * from the bag distances of the raw and the folded strings. A few
+ * operations a letter instead of two bit-parallel distances: nearly every
+ * pair of tokens a query compares is unrelated and over budget, and this
+ * alone says so for most of them. 0 (no bound) past 64 bytes. */
+static double wdist_lower(const char *a, size_t alen, const char *b,
+			  size_t blen, double budget)
+{
+	char fa[64], fb[64];
+	struct vg__lsets sa, sb;
+	if (alen > 64 || blen > 64)
+		return 0.0;
+	vg__letter_sets(a, alen, &sa);
+	vg__letter_sets(b, blen, &sb);
+	double lb = vg__wdist_lower_sets(&sa, &sb);
+	if (lb > budget)
+		return lb;
+	size_t fal = fold(a, alen, fa), fbl = fold(b, blen, fb);
+	size_t raw = bag_dist(a, alen, b, blen);
+	size_t folded = bag_dist(fa, fal, fb, fbl);
+	return 0.5 * (double)raw + 0.5 * (double)(folded < raw ? folded : raw);
+}
+
 /* Within budget: half the normalised weighted distance, half
  * Jaro-Winkler (which rewards a shared beginning). */
 static double fuzzy(const char *a, size_t alen, const char *b, size_t blen)
 {
 	size_t l = alen > blen ? alen : blen;
+	if (wdist_lower(a, alen, b, blen, vg_name_budget(l)) > vg_name_budget(l))
+		return 0.0; /* as vg_name_wdist would say, at less cost */
 	double d = vg_name_wdist(a, alen, b, blen);
 	if (d > vg_name_budget(l))
 		return 0.0;
