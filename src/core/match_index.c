@@ -534,9 +534,15 @@ int vg_match_index_query(const struct vg_match_index *ix,
 		uint32_t e = ents[k];
 		if (k && e == ents[k - 1])
 			continue;
+		/* dates of birth, gender, nationality alone may rule it out;
+		 * else only names that may reach the floor are scored */
+		double floor = vg__name_floor(q, ix->entries[e], threshold);
+		if (floor > 1.0)
+			continue;
 		entry_views(ix, e, ev);
-		double sc = vg__score_person(q, qv, q->n_names, ix->entries[e],
-					     ev, ix->ent[e].n, NULL);
+		double sc = vg__score_person_floor(q, qv, q->n_names,
+						   ix->entries[e], ev,
+						   ix->ent[e].n, floor);
 		s->stat_scored++;
 		if (sc >= threshold)
 			found[nf++] = (struct found){e, sc};

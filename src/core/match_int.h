@@ -123,10 +123,32 @@ double vg__score_person(const struct vg_person *q, const struct vg__nview *qv,
 /* match_score.c */
 double vg__match_views(const struct vg__nview *q, const struct vg__nview *e,
 		       enum vg_person_kind kind, struct vg_match_explain *ex);
+/* An upper bound of vg__match_views(q, e), cheaper than the score: which
+ * tokens can take part in any pair at all, and the best the score can be
+ * with only those matched, each with similarity 1. */
+double vg__match_views_bound(const struct vg__nview *q,
+			     const struct vg__nview *e);
+/* vg__score_person without an explanation, for deciding hits: name pairs
+ * whose bound (times the name's quality factor) is under floor are not
+ * scored. The result is exact when it is at least floor's qualified
+ * value, and below threshold otherwise (floor from vg__name_floor). */
+double vg__score_person_floor(const struct vg_person *q,
+			      const struct vg__nview *qv, size_t nq,
+			      const struct vg_person *e,
+			      const struct vg__nview *ev, size_t ne,
+			      double floor);
 /* Qualifiers of q against e added to name score s: fills ex->adj when ex
  * is not NULL; returns the final score in [0,1]. */
 double vg__qualify(const struct vg_person *q, const struct vg_person *e,
 		   double s, struct vg_match_explain *ex);
+/* The lowest name score with which q against e may still score at least
+ * threshold: vg__qualify adds moves that do not depend on the name score
+ * (then a document lifts to DOC_SCORE, then the clamp), so it is
+ * non-decreasing in it. A little under the exact value, never over;
+ * above 1 when no name can make e a hit (say, another date of birth and
+ * the other gender). */
+double vg__name_floor(const struct vg_person *q, const struct vg_person *e,
+		      double threshold);
 /* The factor a name's quality applies to its name score. */
 double vg__quality_factor(enum vg_name_quality q);
 

@@ -250,6 +250,18 @@ double vg__qualify(const struct vg_person *q, const struct vg_person *e,
 	return total;
 }
 
+double vg__name_floor(const struct vg_person *q, const struct vg_person *e,
+		      double threshold)
+{
+	/* The moves without a document lie in [-0.40, +0.13], so at a name
+	 * score of 0.5 nothing is clamped and qualify - 0.5 is their sum; a
+	 * document lifts 0.5 to at least DOC_SCORE, which no sum reaches. */
+	double v = vg__qualify(q, e, 0.5, NULL);
+	if (v >= DOC_SCORE - 1e-9)
+		return 0.0;
+	return threshold - (v - 0.5) - 1e-6;
+}
+
 /* ---- persons ---------------------------------------------------- */
 
 double vg__score_person(const struct vg_person *q, const struct vg__nview *qv,
@@ -291,6 +303,32 @@ double vg__score_person(const struct vg_person *q, const struct vg__nview *qv,
 				"low-quality alias");
 	}
 	return vg__qualify(q, e, best, ex);
+}
+
+double vg__score_person_floor(const struct vg_person *q,
+			      const struct vg__nview *qv, size_t nq,
+			      const struct vg_person *e,
+			      const struct vg__nview *ev, size_t ne,
+			      double floor)
+{
+	double best = -1.0;
+	for (size_t i = 0; i < nq; i++)
+		for (size_t j = 0; j < ne; j++) {
+			double qf = vg__quality_factor(e->names[j].quality);
+			/* a pair that cannot reach the floor cannot decide a
+			 * hit (the margin covers the scores' float sums) */
+			if (vg__match_views_bound(&qv[i], &ev[j]) * qf + 1e-6 <
+			    floor)
+				continue;
+			double f = vg__match_views(&qv[i], &ev[j], e->kind,
+						   NULL) *
+				   qf;
+			if (f > best)
+				best = f;
+		}
+	if (best < 0)
+		return 0.0;
+	return vg__qualify(q, e, best, NULL);
 }
 
 int vg__scratch_names(struct vg_match_scratch *s, bool query, size_t n)

@@ -65,6 +65,15 @@ static size_t run_text(const struct vg__nview *v, size_t i, size_t n,
 	return l;
 }
 
+/* The length run_text gives the run (when it fits). */
+static size_t run_len(const struct vg__nview *v, size_t i, size_t n)
+{
+	size_t l = 0;
+	for (size_t k = i; k < i + n; k++)
+		l += v->tok[k].len;
+	return l;
+}
+
 /* A run worth packing: 2-3 tokens, at least one of them an ordinary
  * name part (a run of symbols alone is no name). */
 static bool packable(const struct vg__nview *v, size_t i, size_t n)
@@ -111,11 +120,16 @@ static size_t add_packed(const struct vg__nview *a, const struct vg__nview *b,
 			for (size_t n = 2; n <= MAX_RUN; n++) {
 				if (!packable(b, j, n))
 					continue;
-				size_t rl = run_text(b, j, n, run, sizeof(run));
+				/* lengths first: most runs are far too long or
+				 * short, and need no text */
+				size_t rl = run_len(b, j, n);
 				size_t l = rl > t->len ? rl : t->len;
 				size_t dl = rl > t->len ? rl - t->len
 							: t->len - rl;
-				if (!rl || (double)dl > vg_name_budget(l) + 2)
+				if ((double)dl > vg_name_budget(l) + 2)
+					continue;
+				rl = run_text(b, j, n, run, sizeof(run));
+				if (!rl)
 					continue;
 				enum vg_match_how how;
 				double s = vg__string_sim(a->pool + t->text,
@@ -435,6 +449,189 @@ double vg__match_views(const struct vg__nview *q, const struct vg__nview *e,
 		ex->score = score;
 	}
 	return score;
+}
+
+/* ---- an upper bound, for index queries ------------------------- */
+
+/* One name with the letter sets of its tokens, for the bound. */
+struct bview {
+	const struct vg__nview *v;
+	struct vg__lsets set[VG_NAME_MAX_TOKENS];
+};
+
+static void bview_init(struct bview *b, const struct vg__nview *v)
+{
+	b->v = v;
+	for (size_t i = 0; i < v->n && i < VG_NAME_MAX_TOKENS; i++)
+		vg__letter_sets(v->pool + v->tok[i].text, v->tok[i].len,
+				&b->set[i]);
+}
+
+static struct vg__lsets run_sets(const struct bview *b, size_t i, size_t n)
+{
+	struct vg__lsets s = {0, 0};
+	for (size_t k = i; k < i + n; k++) {
+		s.raw |= b->set[k].raw;
+		s.folded |= b->set[k].folded;
+	}
+	return s;
+}
+
+/* A token vg_name_token_sim compares by fuzzy() alone when the other is
+ * one too (no symbol, common-name group, abd- compound, skeleton,
+ * initial, number or CJK rule applies). */
+static bool plain(const struct vg_name_token *t)
+{
+	return t->sym == VG_SYM_NONE && !t->group && t->len > 2 &&
+	       !(t->flags & (VG_TOK_ABJAD | VG_TOK_INITIAL | VG_TOK_DIGITS |
+			     VG_TOK_ABD | VG_TOK_CJK));
+}
+
+/* Can tokens i of q and j of e make a pair (similarity >= MIN_PAIR_SIM)?
+ * Plain tokens whose letters alone put them over fuzzy()'s budget
+ * cannot; the rest are asked. */
+static bool pairable(const struct bview *q, size_t i, const struct bview *e,
+		     size_t j)
+{
+	const struct vg_name_token *a = &q->v->tok[i], *b = &e->v->tok[j];
+	if (plain(a) && plain(b)) {
+		size_t l = a->len > b->len ? a->len : b->len;
+		if (vg__wdist_lower_sets(&q->set[i], &e->set[j]) >
+		    vg_name_budget(l))
+			return false;
+	}
+	return vg_name_token_sim(q->v->pool, a, e->v->pool, b, NULL) >=
+	       MIN_PAIR_SIM;
+}
+
+/* Mark the tokens the packed pairs add_packed would make can use: the
+ * same checks, the letters compared only when the pair would mark a
+ * token not marked yet and the letter sets allow it. */
+static void packed_marks(const struct bview *ba, const struct bview *bb,
+			 uint32_t *ma, uint32_t *mb)
+{
+	const struct vg__nview *a = ba->v, *b = bb->v;
+	char run[VG_NAME_POOL_MAX];
+	bool abjad = (a->n && (a->tok[0].flags & VG_TOK_ABJAD)) ||
+		     (b->n && (b->tok[0].flags & VG_TOK_ABJAD));
+	for (size_t i = 0; i < a->n; i++) {
+		const struct vg_name_token *t = &a->tok[i];
+		if (t->sym != VG_SYM_NONE || t->len < 4 ||
+		    (t->flags & VG_TOK_DIGITS))
+			continue;
+		for (size_t j = 0; j < b->n; j++)
+			for (size_t n = 2; n <= MAX_RUN; n++) {
+				if (!packable(b, j, n))
+					continue;
+				uint32_t span = span_mask(j, n);
+				if ((*ma & (uint32_t)1 << i) &&
+				    (*mb & span) == span)
+					continue;
+				size_t rl = run_len(b, j, n);
+				size_t l = rl > t->len ? rl : t->len;
+				size_t dl = rl > t->len ? rl - t->len
+							: t->len - rl;
+				if ((double)dl > vg_name_budget(l) + 2)
+					continue;
+				/* fuzzy() is 0 over the budget; only a
+				 * skeleton (abjad) could say more */
+				struct vg__lsets rs = run_sets(bb, j, n);
+				if (!abjad &&
+				    vg__wdist_lower_sets(&ba->set[i], &rs) >
+					    vg_name_budget(l))
+					continue;
+				rl = run_text(b, j, n, run, sizeof(run));
+				if (!rl || vg__string_sim(a->pool + t->text, t->len,
+							  run, rl, abjad, NULL) <
+						   MIN_PACKED_SIM)
+					continue;
+				*ma |= (uint32_t)1 << i;
+				*mb |= span;
+			}
+	}
+}
+
+/* The same for add_runs (marking equal runs too, which add_runs leaves
+ * to the token pairs). */
+static void runs_marks(const struct bview *bq, const struct bview *be,
+		       uint32_t *mq, uint32_t *me)
+{
+	const struct vg__nview *q = bq->v, *e = be->v;
+	for (size_t i = 0; i + 1 < q->n; i++) {
+		bool sq = false;
+		if (!syllables(q, i, &sq))
+			continue;
+		char rq[2 * VG_NAME_TOKEN_MAX + 1], re[2 * VG_NAME_TOKEN_MAX + 1];
+		size_t lq = run_text(q, i, 2, rq, sizeof(rq));
+		struct vg__lsets sq2 = run_sets(bq, i, 2);
+		for (size_t j = 0; j + 1 < e->n; j++) {
+			bool se = sq;
+			if (!syllables(e, j, &se) || !se)
+				continue;
+			if ((*mq & span_mask(i, 2)) == span_mask(i, 2) &&
+			    (*me & span_mask(j, 2)) == span_mask(j, 2))
+				continue;
+			size_t le = run_len(e, j, 2), l = le > lq ? le : lq;
+			struct vg__lsets se2 = run_sets(be, j, 2);
+			if (vg__wdist_lower_sets(&sq2, &se2) > vg_name_budget(l))
+				continue;
+			le = run_text(e, j, 2, re, sizeof(re));
+			if (vg__string_sim(rq, lq, re, le, false, NULL) <
+			    MIN_RUNS_SIM)
+				continue;
+			*mq |= span_mask(i, 2);
+			*me |= span_mask(j, 2);
+		}
+	}
+}
+
+/* The largest share of v's weight that tokens in m can explain, as
+ * tally() counts it: matched weight over matched weight plus the miss
+ * weight of the rest (fewer matched tokens only lower it). */
+static double share(const struct vg__nview *v, uint32_t m)
+{
+	double w = 0, miss = 0;
+	for (size_t i = 0; i < v->n; i++) {
+		const struct vg_name_token *t = &v->tok[i];
+		if (!content(t))
+			continue;
+		if (m & ((uint32_t)1 << i))
+			w += t->weight;
+		else
+			miss += vg__miss_weight(t);
+	}
+	return w > 0 ? w / (w + miss) : 0.0;
+}
+
+double vg__match_views_bound(const struct vg__nview *q,
+			     const struct vg__nview *e)
+{
+	struct bview bq, be;
+	uint32_t mq = 0, me = 0;
+	bview_init(&bq, q);
+	bview_init(&be, e);
+	for (size_t i = 0; i < q->n; i++) {
+		if (!content(&q->tok[i]))
+			continue;
+		for (size_t j = 0; j < e->n; j++) {
+			if (!content(&e->tok[j]) ||
+			    ((me & (uint32_t)1 << j) && (mq & (uint32_t)1 << i)))
+				continue;
+			if (pairable(&bq, i, &be, j)) {
+				mq |= (uint32_t)1 << i;
+				me |= (uint32_t)1 << j;
+			}
+		}
+	}
+	packed_marks(&bq, &be, &mq, &me);
+	packed_marks(&be, &bq, &me, &mq);
+	runs_marks(&bq, &be, &mq, &me);
+	double fq = share(q, mq), fe = share(e, me);
+	double hi = fq > fe ? fq : fe, lo = fq > fe ? fe : fq;
+	/* score <= coverage of the better explained side <= its share, times
+	 * the cost of the other side's extras (EXTRA_COST at the least);
+	 * the structural factors are at most 1 */
+	return hi * (1.0 - EXTRA_COST * (1.0 - lo));
 }
 
 double vg_match_names(const struct vg_name_tokens *q,
