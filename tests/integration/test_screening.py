@@ -661,6 +661,17 @@ class TestScreenApi(ServerCase):
                                     "description": "the role does not allow "
                                     "this", "http_status": "403"})
 
+    def test_auditor_reads_no_run(self):
+        """An auditor reads the audit log only: not the travellers and hits
+        of its organisation's runs."""
+        rid = self.post("alice", CSV).json()["run"]
+        r = self.get("audrey", "/api/v1/screen/" + rid)
+        self.assertEqual(r.status, 403, r.body)
+        self.assertEqual(r.json(), {"title": "forbidden",
+                                    "description": "the role does not allow "
+                                    "this", "http_status": "403"})
+        self.assertNotIn("AL-AHDAL", r.body)
+
     def test_not_travel_data(self):
         r = self.post("alice", '{"type":"bundle"')
         self.assertEqual(r.status, 200, r.body)  # JSON lines: a bad line
