@@ -166,7 +166,8 @@ int vg_screen_request(const struct vg_taxii *t, struct vg_screen_cache *c,
 		      const char *body, size_t len, const char *const *lists,
 		      size_t n_lists, double threshold, const char *source,
 		      struct vg_buf *out, char *err, size_t errlen);
-/* A stored run of the caller's organisation, audited. */
+/* A stored run of the caller's organisation, audited; VG_EDENIED when
+ * the role may not screen (an auditor). */
 int vg_screen_request_get(const struct vg_taxii *t, const char *run,
 			  struct vg_buf *out);
 /* Dispose of a hit: body {"disposition": "...", "note": "..."}; the role

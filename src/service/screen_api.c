@@ -204,6 +204,10 @@ int vg_screen_request(const struct vg_taxii *t, struct vg_screen_cache *c,
 int vg_screen_request_get(const struct vg_taxii *t, const char *run,
 			  struct vg_buf *out)
 {
+	/* a run holds travellers' data and hits: for the roles that screen,
+	 * not for an auditor */
+	if (!vg_role_allows(t->sess->p.role, VG_ACT_SCREEN))
+		return VG_EDENIED;
 	int rc = vg_screen_run_json(t->store, t->actor, run, out);
 	if (!rc || rc == VG_ENOTFOUND) {
 		int a = vg_taxii_audit(t, "screen.read", run,
