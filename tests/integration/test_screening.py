@@ -774,6 +774,52 @@ class TestScreenApi(ServerCase):
             ("alice", "screen.read", {"found": True})])
 
 
+class TestPurposeRequired(ServerCase):
+    """With purpose_required, screening is a read like any other: the
+    travellers are consulted against the watchlists and hits come back."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="vigil-screening-api-")
+        cls.data = os.path.join(cls.tmp, "data")
+        cls.server = None
+        try:
+            p = run_vigil(cls.data, "init")
+            assert p.returncode == 0, p.stderr
+            for args in (("org", "add", "Alpha"),
+                         ("user", "add", "alice", "--org", "Alpha",
+                          "--role", "analyst"),
+                         ("watchlist", "import", "--format", "un",
+                          UN_XML)):
+                p = run_vigil(cls.data, *args)
+                assert p.returncode == 0, p.stderr
+            p = run_vigil(cls.data, "key", "new", "--user", "alice",
+                          "--json")
+            cls.keys = {"alice": json.loads(p.stdout)["key"]}
+            cls.server = Server(cls.data, "--set", "purpose_required=true")
+            cls.base = cls.server.base
+        except BaseException:
+            if cls.server:
+                cls.server.stop()
+            shutil.rmtree(cls.tmp, ignore_errors=True)
+            raise
+
+    def test_screening_needs_a_purpose(self):
+        r = self.post("alice", CSV)
+        self.assertEqual(r.status, 400, r.body)
+        self.assertEqual(r.json()["title"], "purpose required")
+        r = self.post("alice", CSV, purpose="flight AB123 arrival")
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(hit_keys(r.json()["hits"]),
+                         [h for h in CSV_HITS if h[1] == "un"])
+        # a disposition is a write, as a POST of objects is
+        rid = r.json()["run"]
+        d = request(self.base + "/api/v1/screen/%s/hits/1" % rid, "POST",
+                    key=self.keys["alice"], body='{"disposition":"confirmed"}',
+                    headers={"Accept": "application/json"})
+        self.assertEqual(d.status, 200, d.body)
+
+
 def private_list(n, name, dob):
     """A UN-format list of n individuals all called name, born on dob."""
     first, second = name.split()
