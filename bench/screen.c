@@ -4,7 +4,8 @@
  * people (Muhammad/Mohd spellings, bin/ibn, al-/el-, dropped or swapped
  * name parts, one-letter typos, abd al/abdul packing), the rest fictional
  * names made from syllables (gen.h). Prints the index build time,
- * travellers/s, the time per 300-traveller manifest, peak RSS, the recall
+ * travellers/s, the time per 300-traveller manifest (on one core, and
+ * split over every core as vg_screen_run does), peak RSS, the recall
  * on the planted variants and the false-hit rate on the fictional
  * travellers; writes the names of the lists and a sample of travellers
  * for the brute-force reference that bench/screen.sh runs beside it.
@@ -504,6 +505,61 @@ static double screen_all(int threads, double *ms, struct run *sum)
 	return wall;
 }
 
+/* One manifest split over the cores, as vg_screen_run splits a file:
+ * the time a manifest takes when the whole machine screens it. */
+struct slice {
+	struct vg_match_scratch *sc;
+	const struct traveller *tv;
+	size_t from, to;
+	struct vg_match_hit h[MAX_HITS];
+	int rc;
+};
+
+static void *screen_slice(void *arg)
+{
+	struct slice *w = arg;
+	for (size_t i = w->from; i < w->to && !w->rc; i++) {
+		size_t nh = 0;
+		w->rc = vg_match_index_query(ix, w->sc, &w->tv[i].p, threshold,
+					     w->h, MAX_HITS, &nh);
+	}
+	return NULL;
+}
+
+static void manifests_split(int threads, size_t count, double *ms)
+{
+	struct traveller *tv = malloc(MANIFEST * sizeof(*tv));
+	struct slice *w = calloc((size_t)threads, sizeof(*w));
+	pthread_t th[64];
+	if (!tv || !w)
+		exit(1);
+	for (int i = 0; i < threads; i++)
+		if (vg_match_scratch_new(ix, &w[i].sc))
+			exit(1);
+	for (size_t m = 0; m < count; m++) {
+		size_t n = make_manifest(m, total, permille, tv);
+		double t0 = now();
+		for (int i = 0; i < threads; i++) {
+			w[i].tv = tv;
+			w[i].from = n * (size_t)i / (size_t)threads;
+			w[i].to = n * (size_t)(i + 1) / (size_t)threads;
+			if (i && pthread_create(&th[i], NULL, screen_slice, &w[i]))
+				exit(1);
+		}
+		screen_slice(&w[0]);
+		for (int i = 1; i < threads; i++)
+			pthread_join(th[i], NULL);
+		ms[m] = (now() - t0) * 1e3;
+		for (int i = 0; i < threads; i++)
+			if (w[i].rc)
+				exit(1);
+	}
+	for (int i = 0; i < threads; i++)
+		vg_match_scratch_free(w[i].sc);
+	free(w);
+	free(tv);
+}
+
 /* ---- the reference's input ---------------------------------------- */
 
 static void tsv_str(FILE *f, const char *s)
@@ -677,8 +733,16 @@ int main(int argc, char **argv)
 	       (double)total / screen1, screen1, wall1);
 	printf("%d cores:    %9.0f travellers/s wall time, generation included "
 	       "(%.2f s)\n", cores, (double)total / wallN, wallN);
-	printf("manifest of %d: p50 %.2f ms, p99 %.2f ms, max %.2f ms  (target "
-	       "p99 < 10 ms)\n", MANIFEST, p50, p99, pmax);
+	printf("manifest of %d on one core: p50 %.2f ms, p99 %.2f ms, max %.2f "
+	       "ms  (target p99 < 10 ms)\n", MANIFEST, p50, p99, pmax);
+	/* a manifest on every core: the first 1000 manifests are enough */
+	size_t split_n = manifests < 1000 ? manifests : 1000;
+	manifests_split(cores, split_n, ms);
+	qsort(ms, split_n, sizeof(*ms), cmp_double);
+	printf("manifest of %d on %d cores (split as vg_screen_run does; %zu "
+	       "manifests): p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+	       MANIFEST, cores, split_n, ms[split_n / 2], ms[split_n * 99 / 100],
+	       ms[split_n - 1]);
 	printf("recall on planted variants: %.2f%% (%zu of %zu) at threshold "
 	       "%.2f; false hits on fictional travellers: %.3f%% (%zu of %zu); "
 	       "%.3f hits a traveller\n",
