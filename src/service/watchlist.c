@@ -226,7 +226,8 @@ int vg_watchlist_import(struct vg_store *s, const struct vg_actor *a,
 	rc = s->ops->scan(s, &q, collect, &k);
 	if (rc)
 		goto out;
-	qsort(k.v, k.n, sizeof(*k.v), by_id);
+	if (k.n) /* k.v is NULL before the first import (UBSan) */
+		qsort(k.v, k.n, sizeof(*k.v), by_id);
 	rc = s->ops->begin(s);
 	if (rc)
 		goto out;
