@@ -326,7 +326,7 @@ int vg_screen_run_for(const struct vg_screen_index *x,
 		rc = VG_ENOMEM;
 	/* parts are in traveller order, so the hits are too */
 	for (int i = 0; i < threads; i++) {
-		if (!rc)
+		if (!rc && w[i].n_hits) /* no hits: both may be NULL (UBSan) */
 			memcpy(out->hits + out->n_hits, w[i].hits,
 			       w[i].n_hits * sizeof(*w[i].hits));
 		if (!rc)
