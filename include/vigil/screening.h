@@ -89,10 +89,24 @@ struct vg_screen_result {
 	size_t n_hits;
 };
 
-/* Screen every traveller against the index (threads: 0 = one per core). */
+/* Screen every traveller against the index (threads: 0 = one per core):
+ * each traveller's best hits scoring at least threshold, at most ten,
+ * best first; out->hits in traveller order. */
 int vg_screen_run(const struct vg_screen_index *x,
 		  const struct vg_travel_list *tl, double threshold,
 		  int threads, struct vg_screen_result *out);
+
+/* Which entries may be hits (for one caller): non-zero keeps e. Called
+ * from the screening threads at once, so it must only read. */
+typedef int (*vg_screen_keep_fn)(void *ud, const struct vg_screen_entry *e);
+
+/* vg_screen_run with hits only on the entries keep keeps (keep NULL: all):
+ * the ten best of those, whatever the entries left out would have
+ * scored. */
+int vg_screen_run_for(const struct vg_screen_index *x,
+		      const struct vg_travel_list *tl, double threshold,
+		      int threads, vg_screen_keep_fn keep, void *ud,
+		      struct vg_screen_result *out);
 void vg_screen_result_release(struct vg_screen_result *r);
 
 /* The run as JSON (travellers with errors, hits with traveller, entry,
@@ -152,7 +166,8 @@ int vg_screen_request(const struct vg_taxii *t, struct vg_screen_cache *c,
 		      const char *body, size_t len, const char *const *lists,
 		      size_t n_lists, double threshold, const char *source,
 		      struct vg_buf *out, char *err, size_t errlen);
-/* A stored run of the caller's organisation, audited. */
+/* A stored run of the caller's organisation, audited; VG_EDENIED when
+ * the role may not screen (an auditor). */
 int vg_screen_request_get(const struct vg_taxii *t, const char *run,
 			  struct vg_buf *out);
 /* Dispose of a hit: body {"disposition": "...", "note": "..."}; the role

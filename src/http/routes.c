@@ -522,10 +522,15 @@ enum MHD_Result vg__dispatch(struct req *r)
 		.auth_key = r->key_id[0] ? r->key_id : NULL,
 		.defer = &r->defer,
 	};
-	if (r->h->conf->purpose_required && vg__is_get(r) && (!purpose || !*purpose))
+	/* screening travellers is a read of the watchlists, by POST */
+	int screen = !strcmp(r->method, "POST") &&
+		     (!strcmp(r->path, "/api/v1/screen") ||
+		      !strcmp(r->path, "/api/v1/screen/"));
+	if (r->h->conf->purpose_required && (vg__is_get(r) || screen) &&
+	    (!purpose || !*purpose))
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "purpose required",
 				 "this hub requires an X-Vigil-Purpose header on "
-				 "every read");
+				 "every read and screening");
 	if (!strcmp(r->path, "/metrics")) {
 		struct vg_buf b;
 		r->route = R_METRICS;

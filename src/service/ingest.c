@@ -374,12 +374,28 @@ static int on_object(void *ud, const char *json, size_t len, size_t index)
 	return rc;
 }
 
+/* vg__store_json's outcome: the store's reason for a rejection (owned by
+ * another organisation, after a revoked version) is only reported. */
+struct why {
+	char msg[512];
+};
+
+static int keep_why(void *ud, const struct vg_ingest_result *r)
+{
+	struct why *w = ud;
+	if (r->outcome == VG_INGEST_REJECTED && r->message)
+		snprintf(w->msg, sizeof(w->msg), "%s", r->message);
+	return VG_OK;
+}
+
 int vg__store_json(struct vg_store *s, const char *json,
 		   const struct vg_ingest_opts *o, char *err, size_t errlen)
 {
 	struct vg_ingest g = {.store = s, .opts = *o};
 	struct vg_ingest_opts quiet = *o;
-	quiet.on_result = NULL;
+	struct why why = {""};
+	quiet.on_result = keep_why;
+	quiet.ud = &why;
 	quiet.on_progress = NULL;
 	g.opts = quiet;
 	size_t len = strlen(json);
@@ -392,7 +408,7 @@ int vg__store_json(struct vg_store *s, const char *json,
 		return VG_ENOMEM;
 	int rc = apply(&g, it);
 	if (!rc && g.counts.rejected) {
-		snprintf(err, errlen, "%s", it->msg ? it->msg : "rejected");
+		snprintf(err, errlen, "%s", why.msg[0] ? why.msg : "rejected");
 		rc = VG_EINVAL;
 	}
 	free(it);

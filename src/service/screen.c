@@ -196,11 +196,72 @@ struct worker {
 	const struct vg_screen_index *x;
 	const struct vg_travel_list *tl;
 	double threshold;
+	vg_screen_keep_fn keep;
+	void *ud;
 	size_t from, to;
 	struct vg_screen_hit *hits;
 	size_t n_hits, cap;
 	int rc;
 };
+
+static int add_hit(struct worker *w, size_t t, const struct vg_match_hit *h)
+{
+	if (w->n_hits == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 64;
+		struct vg_screen_hit *v = realloc(w->hits, cap * sizeof(*v));
+		if (!v)
+			return VG_ENOMEM;
+		w->hits = v;
+		w->cap = cap;
+	}
+	struct vg_screen_hit *o = &w->hits[w->n_hits++];
+	o->traveller = t;
+	o->entry = &w->x->entries[h->entry];
+	o->score = h->score;
+	o->ex = h->ex;
+	return VG_OK;
+}
+
+/* One traveller's best hits among the entries w->keep keeps. The query
+ * gives the best hits over every entry, so when some are not kept and the
+ * query was cut, it is asked again for more: entries a caller may not
+ * read must never take the place of hits it may see. */
+static int screen_one(struct worker *w, struct vg_match_scratch *sc, size_t t,
+		      struct vg_match_hit *first)
+{
+	const struct vg_person *q = &w->tl->travellers[t].person;
+	struct vg_match_hit *h = first, *more = NULL;
+	size_t cap = MAX_HITS_PER_TRAVELLER, all = vg_match_index_size(w->x->ix);
+	size_t n = 0, kept = 0;
+	int rc;
+	for (;;) {
+		rc = vg_match_index_query(w->x->ix, sc, q, w->threshold, h, cap, &n);
+		if (rc)
+			break;
+		kept = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!w->keep || w->keep(w->ud, &w->x->entries[h[i].entry]))
+				kept++;
+		if (kept >= MAX_HITS_PER_TRAVELLER || n < cap || cap >= all)
+			break;
+		cap = cap * 8 < all ? cap * 8 : all;
+		struct vg_match_hit *v = realloc(more, cap * sizeof(*v));
+		if (!v) {
+			rc = VG_ENOMEM;
+			break;
+		}
+		h = more = v;
+	}
+	kept = 0;
+	for (size_t i = 0; !rc && i < n && kept < MAX_HITS_PER_TRAVELLER; i++) {
+		if (w->keep && !w->keep(w->ud, &w->x->entries[h[i].entry]))
+			continue;
+		rc = add_hit(w, t, &h[i]);
+		kept++;
+	}
+	free(more);
+	return rc;
+}
 
 static void *screen_part(void *arg)
 {
@@ -208,30 +269,8 @@ static void *screen_part(void *arg)
 	struct vg_match_scratch *sc = NULL;
 	struct vg_match_hit h[MAX_HITS_PER_TRAVELLER];
 	w->rc = vg_match_scratch_new(w->x->ix, &sc);
-	for (size_t t = w->from; !w->rc && t < w->to; t++) {
-		size_t n = 0;
-		w->rc = vg_match_index_query(w->x->ix, sc, &w->tl->travellers[t].person,
-					     w->threshold, h,
-					     MAX_HITS_PER_TRAVELLER, &n);
-		for (size_t i = 0; !w->rc && i < n; i++) {
-			if (w->n_hits == w->cap) {
-				size_t cap = w->cap ? w->cap * 2 : 64;
-				struct vg_screen_hit *v =
-					realloc(w->hits, cap * sizeof(*v));
-				if (!v) {
-					w->rc = VG_ENOMEM;
-					break;
-				}
-				w->hits = v;
-				w->cap = cap;
-			}
-			struct vg_screen_hit *o = &w->hits[w->n_hits++];
-			o->traveller = t;
-			o->entry = &w->x->entries[h[i].entry];
-			o->score = h[i].score;
-			o->ex = h[i].ex;
-		}
-	}
+	for (size_t t = w->from; !w->rc && t < w->to; t++)
+		w->rc = screen_one(w, sc, t, h);
 	vg_match_scratch_free(sc);
 	return NULL;
 }
@@ -239,6 +278,14 @@ static void *screen_part(void *arg)
 int vg_screen_run(const struct vg_screen_index *x,
 		  const struct vg_travel_list *tl, double threshold,
 		  int threads, struct vg_screen_result *out)
+{
+	return vg_screen_run_for(x, tl, threshold, threads, NULL, NULL, out);
+}
+
+int vg_screen_run_for(const struct vg_screen_index *x,
+		      const struct vg_travel_list *tl, double threshold,
+		      int threads, vg_screen_keep_fn keep, void *ud,
+		      struct vg_screen_result *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (!x->ix || !tl->n_travellers)
@@ -257,6 +304,7 @@ int vg_screen_run(const struct vg_screen_index *x,
 	int rc = VG_OK;
 	for (int i = 0; i < threads; i++) {
 		w[i] = (struct worker){.x = x, .tl = tl, .threshold = threshold,
+				       .keep = keep, .ud = ud,
 				       .from = (size_t)i * per};
 		w[i].to = w[i].from + per < tl->n_travellers ? w[i].from + per
 							     : tl->n_travellers;
@@ -278,7 +326,7 @@ int vg_screen_run(const struct vg_screen_index *x,
 		rc = VG_ENOMEM;
 	/* parts are in traveller order, so the hits are too */
 	for (int i = 0; i < threads; i++) {
-		if (!rc)
+		if (!rc && w[i].n_hits) /* no hits: both may be NULL (UBSan) */
 			memcpy(out->hits + out->n_hits, w[i].hits,
 			       w[i].n_hits * sizeof(*w[i].hits));
 		if (!rc)

@@ -127,6 +127,19 @@ static int listed(const char *const *lists, size_t n, const char *list)
 	return 0;
 }
 
+struct keep_for {
+	const struct vg_principal *who;
+	const char *const *lists;
+	size_t n_lists;
+};
+
+static int keep_entry(void *ud, const struct vg_screen_entry *e)
+{
+	const struct keep_for *k = ud;
+	return vg_access_read(k->who, &e->meta) &&
+	       listed(k->lists, k->n_lists, e->list);
+}
+
 struct run_job {
 	const struct vg_taxii *t;
 	const char *source, *format;
@@ -170,18 +183,12 @@ int vg_screen_request(const struct vg_taxii *t, struct vg_screen_cache *c,
 		}
 		return rc;
 	}
+	/* only entries the caller may read, of the lists asked for */
+	struct keep_for k = {&t->sess->p, lists, n_lists};
 	rc = cache_get(c, t->store, &sh);
 	if (!rc)
-		rc = vg_screen_run(&sh->x, &tl, threshold, 2, &r);
-	/* only entries the caller may read, of the lists asked for */
-	size_t kept = 0;
-	for (size_t i = 0; !rc && i < r.n_hits; i++) {
-		const struct vg_screen_entry *e = r.hits[i].entry;
-		if (vg_access_read(&t->sess->p, &e->meta) &&
-		    listed(lists, n_lists, e->list))
-			r.hits[kept++] = r.hits[i];
-	}
-	r.n_hits = kept;
+		rc = vg_screen_run_for(&sh->x, &tl, threshold, 2, keep_entry, &k,
+				       &r);
 	struct run_job j = {t, source, format, &tl, &r, threshold, ""};
 	if (!rc)
 		rc = vg_writer_run(t->writer, run_fn, &j);
@@ -197,6 +204,10 @@ int vg_screen_request(const struct vg_taxii *t, struct vg_screen_cache *c,
 int vg_screen_request_get(const struct vg_taxii *t, const char *run,
 			  struct vg_buf *out)
 {
+	/* a run holds travellers' data and hits: for the roles that screen,
+	 * not for an auditor */
+	if (!vg_role_allows(t->sess->p.role, VG_ACT_SCREEN))
+		return VG_EDENIED;
 	int rc = vg_screen_run_json(t->store, t->actor, run, out);
 	if (!rc || rc == VG_ENOTFOUND) {
 		int a = vg_taxii_audit(t, "screen.read", run,

@@ -226,7 +226,8 @@ int vg_watchlist_import(struct vg_store *s, const struct vg_actor *a,
 	rc = s->ops->scan(s, &q, collect, &k);
 	if (rc)
 		goto out;
-	qsort(k.v, k.n, sizeof(*k.v), by_id);
+	if (k.n) /* k.v is NULL before the first import (UBSan) */
+		qsort(k.v, k.n, sizeof(*k.v), by_id);
 	rc = s->ops->begin(s);
 	if (rc)
 		goto out;
@@ -367,6 +368,12 @@ static int tally(void *ud, const struct vg_row *r)
 	return 0;
 }
 
+static int by_list(const void *a, const void *b)
+{
+	return strcmp(((const struct vg_wl_summary *)a)->list,
+		      ((const struct vg_wl_summary *)b)->list);
+}
+
 int vg_watchlist_lists(struct vg_store *s, vg_wl_summary_cb cb, void *ud)
 {
 	struct lists *l = calloc(1, sizeof(*l));
@@ -375,6 +382,9 @@ int vg_watchlist_lists(struct vg_store *s, vg_wl_summary_cb cb, void *ud)
 	if (!l)
 		return VG_ENOMEM;
 	int rc = s->ops->scan(s, &q, tally, l);
+	/* by name, as the header says (the scan gives them as first stored);
+	 * the names stay in l->names, so only the summaries move */
+	qsort(l->v, l->n, sizeof(l->v[0]), by_list);
 	for (size_t i = 0; !rc && i < l->n; i++)
 		rc = cb(ud, &l->v[i]);
 	free(l);

@@ -439,7 +439,7 @@ class PurposeRequired(HubCase):
         self.assertEqual(r.json(), {
             "title": "purpose required",
             "description": "this hub requires an X-Vigil-Purpose header on "
-                           "every read",
+                           "every read and screening",
             "http_status": "400"})
         # an empty purpose is no purpose
         r = request(url, key=self.admin_key, headers={"X-Vigil-Purpose": ""})
