@@ -128,6 +128,9 @@ struct vg_store_ops {
 	int (*delete_objects)(struct vg_store *s, const struct vg_query *q,
 			      int64_t *deleted);
 	int (*type_stats)(struct vg_store *s, vg_type_stats_cb cb, void *ud);
+	/* Copy the write-ahead log into the store and start it again, so
+	 * that it does not grow without end under constant reads. */
+	int (*checkpoint)(struct vg_store *s);
 	/* The newest date_added among versions of type (0 when none): tells
 	 * a cache built from them whether it is stale. */
 	int (*max_added)(struct vg_store *s, const char *type, int64_t *out);

@@ -115,6 +115,10 @@ static void *loop(void *arg)
 		last->next = NULL;
 		pthread_mutex_unlock(&w->mu);
 		run_batch(w, batch);
+		/* readers never stop, so the automatic (passive) checkpoints
+		 * cannot start the log again: do it now and then */
+		if (w->commits % 256 == 0)
+			w->store->ops->checkpoint(w->store);
 		pthread_mutex_lock(&w->mu);
 	}
 	pthread_mutex_unlock(&w->mu);

@@ -616,6 +616,16 @@ static int sq_type_stats(struct vg_store *s, vg_type_stats_cb cb, void *ud)
 	return rc;
 }
 
+static int sq_checkpoint(struct vg_store *s)
+{
+	sq_t *q = vg__sq(s);
+	int rc = sqlite3_wal_checkpoint_v2(q->db, NULL, SQLITE_CHECKPOINT_RESTART,
+					   NULL, NULL);
+	/* busy: readers still on the old log; the next attempt will do */
+	return rc == SQLITE_OK || rc == SQLITE_BUSY ? VG_OK
+						    : vg__sq_fail(q, "checkpoint");
+}
+
 static int sq_max_added(struct vg_store *s, const char *type, int64_t *out)
 {
 	sq_t *q = vg__sq(s);
@@ -703,6 +713,7 @@ const struct vg_store_ops vg_store_sqlite = {
 	.type_stats = sq_type_stats,
 	.size = sq_size,
 	.max_added = sq_max_added,
+	.checkpoint = sq_checkpoint,
 	.check = sq_check,
 	.errmsg = sq_errmsg,
 	.hub = &vg__sqlite_hub_ops,
