@@ -32,6 +32,10 @@ int vg_wl_stix_json(const struct vg_wl_entry *e, const char *list,
 int vg_wl_stix_definition_json(struct vg_buf *out);
 int vg_wl_stix_definer_json(struct vg_buf *out);
 
+/* The watchlist extension of a parsed object (NULL when obj is NULL or
+ * carries none). */
+const cJSON *vg_wl_stix_ext(const cJSON *obj);
+
 /* What an object's watchlist extension says, read back. */
 struct vg_wl_ref {
 	char list[32];

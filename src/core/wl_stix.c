@@ -215,6 +215,13 @@ int vg_wl_stix_definer_json(struct vg_buf *out)
 			   "\"identity_class\":\"system\"}");
 }
 
+const cJSON *vg_wl_stix_ext(const cJSON *obj)
+{
+	const cJSON *x = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(obj, "extensions"), VG_WL_EXT_ID);
+	return cJSON_IsObject(x) ? x : NULL;
+}
+
 static const char *jstr(const cJSON *o, const char *k)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
@@ -232,11 +239,10 @@ static int quality(const char *s)
 int vg_wl_stix_person(const cJSON *obj, struct vg_person *p,
 		      struct vg_wl_ref *ref)
 {
-	const cJSON *x = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(obj, "extensions"), VG_WL_EXT_ID);
+	const cJSON *x = vg_wl_stix_ext(obj);
 	const cJSON *v;
 	int rc = VG_OK;
-	if (!cJSON_IsObject(x))
+	if (!x)
 		return VG_ENOTFOUND;
 	const char *list = jstr(x, "list"), *num = jstr(x, "reference_number");
 	const char *kind = jstr(x, "kind");
@@ -299,8 +305,7 @@ int vg_wl_stix_person(const cJSON *obj, struct vg_person *p,
 
 int vg_wl_stix_content(const cJSON *obj, struct vg_buf *out)
 {
-	const cJSON *x = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(obj, "extensions"), VG_WL_EXT_ID);
+	const cJSON *x = vg_wl_stix_ext(obj);
 	if (!x)
 		return VG_ENOTFOUND;
 	char *s = cJSON_PrintUnformatted(x);

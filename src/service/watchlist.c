@@ -104,10 +104,7 @@ static int collect(void *ud, const struct vg_row *r)
 {
 	struct known_set *k = ud;
 	cJSON *o = cJSON_ParseWithLength(r->json, r->json_len);
-	const cJSON *x = o ? cJSON_GetObjectItemCaseSensitive(
-				     cJSON_GetObjectItemCaseSensitive(o, "extensions"),
-				     VG_WL_EXT_ID)
-			   : NULL;
+	const cJSON *x = vg_wl_stix_ext(o);
 	if (!x || !str_eq(x, "list", k->list)) {
 		cJSON_Delete(o);
 		return 0;
@@ -326,10 +323,7 @@ static int tally(void *ud, const struct vg_row *r)
 {
 	struct lists *l = ud;
 	cJSON *o = cJSON_ParseWithLength(r->json, r->json_len);
-	const cJSON *x = o ? cJSON_GetObjectItemCaseSensitive(
-				     cJSON_GetObjectItemCaseSensitive(o, "extensions"),
-				     VG_WL_EXT_ID)
-			   : NULL;
+	const cJSON *x = vg_wl_stix_ext(o);
 	const cJSON *name = x ? cJSON_GetObjectItemCaseSensitive(x, "list") : NULL;
 	const cJSON *kind = x ? cJSON_GetObjectItemCaseSensitive(x, "kind") : NULL;
 	if (!cJSON_IsString(name)) {
