@@ -1,6 +1,6 @@
 #!/bin/sh
 # make run: the hub in DATA with the demo data (the STIX files of
-# ../shared/data/stix), then the server on 127.0.0.1:8080 with the URL and
+# ../shared/data/stix, the UN and OFAC lists), then the server on 127.0.0.1:8080 with the URL and
 # an admin key printed. Each run issues a fresh admin key and revokes the
 # one the previous run printed (keys are shown once and stored hashed).
 set -eu
@@ -15,6 +15,12 @@ if [ ! -f "$data/vigil.db" ]; then
 		echo "no demo data in '$shared/data/stix': generating 2,000 objects"
 		"$vigil" gen --seed 1 --count 2000 | "$vigil" --data "$data" import -
 	fi
+	wl="$shared/data/watchlists"
+	[ -f "$wl/un/consolidated-2026-02-27.xml" ] &&
+		"$vigil" --data "$data" watchlist import --format un \
+			"$wl/un/consolidated-2026-02-27.xml"
+	[ -f "$wl/ofac/sdn.csv" ] &&
+		"$vigil" --data "$data" watchlist import --format ofac "$wl/ofac"
 fi
 if [ -f "$data/.demo-key-id" ]; then
 	"$vigil" --data "$data" key revoke "$(cat "$data/.demo-key-id")" >/dev/null 2>&1 || true
@@ -28,6 +34,7 @@ cat <<MSG
 vigil hub: http://$listen/taxii2/  (TAXII API root http://$listen/taxii2/hub/)
 admin key: $key
 try:       curl -H "Authorization: Bearer $key" http://$listen/taxii2/hub/collections/
+           $vigil --data $data match "Mohammed Omar" --dob 1960
 stop with Ctrl-C
 MSG
 exec "$vigil" --data "$data" serve --listen "$listen"
