@@ -188,8 +188,8 @@ static int sq_open(const char *dir, int create, struct vg_store **out)
 				    "INSERT INTO objects (date_added, id, version, type,"
 				    " created, modified, spec_version, revoked, owner,"
 				    " scope, tlp, classification, latest, collection,"
-				    " grp, json) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
-				    "?10,?11,?12,?13,?14,?15,?16)");
+				    " grp, json, copy) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,"
+				    "?9,?10,?11,?12,?13,?14,?15,?16,?17)");
 	if (!rc) {
 		sqlite3_stmt *st = NULL;
 		rc = vg__sq_prepare(q, &st, "SELECT COALESCE(MAX(date_added),0)"
@@ -249,7 +249,7 @@ static int sq_put(struct vg_store *s, const struct vg_object *o,
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st = q->find_id;
 	const char *coll = o->collection ? o->collection : "";
-	int step, version_known = 0, in_coll = 0, own_rows = 0;
+	int step, version_known = 0, in_coll = 0, own_rows = 0, is_copy = 0;
 	int own_revoked = 0;
 	char coll_max[VG__VERSION_MAX] = "", own_max[VG__VERSION_MAX] = "";
 	int64_t first_added = 0, owner = 0;
@@ -273,8 +273,11 @@ static int sq_put(struct vg_store *s, const struct vg_object *o,
 			first_added = sqlite3_column_int64(st, 0);
 			owner = sqlite3_column_int64(st, 3);
 		}
-		if (!strcmp(v, o->version))
+		if (!strcmp(v, o->version)) {
 			version_known = 1;
+			if (same_coll)
+				is_copy = 1;
+		}
 		if (same_coll && (!in_coll++ || strcmp(v, coll_max) > 0))
 			snprintf(coll_max, sizeof(coll_max), "%s", v);
 		if (own && (!own_rows++ || strcmp(v, own_max) > 0)) {
@@ -323,6 +326,7 @@ static int sq_put(struct vg_store *s, const struct vg_object *o,
 	sqlite3_bind_text(st, 14, coll, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 15, o->grp);
 	sqlite3_bind_text(st, 16, o->json, (int)o->json_len, SQLITE_STATIC);
+	sqlite3_bind_int(st, 17, is_copy);
 	int rc = vg__sq_done(q, st, "insert object");
 	sqlite3_clear_bindings(st);
 	if (rc)
@@ -445,16 +449,19 @@ static int build_where(const struct vg_query *qy, struct vg_buf *sql,
 		 * organisations, is read once */
 		/* unary + keeps SQLite on the id index: by collection and
 		 * date_added it would scan every earlier row of the page */
-		rc = vg_buf_printf(sql, " AND NOT EXISTS (SELECT 1 FROM objects w"
+		rc = vg_buf_printf(sql, " AND (%s NOT EXISTS (SELECT 1 FROM objects w"
 					" WHERE w.id = o.id AND w.version = o.version"
 					" AND +w.date_added < o.date_added%s%s",
+				   /* in one collection only copies can have an
+				    * earlier row of their version */
+				   qy->collection ? "o.copy = 0 OR" : "",
 				   qy->collection ? " AND +w.collection = o.collection"
 						  : "",
 				   qy->owner ? " AND w.owner = o.owner" : "");
 		if (!rc)
 			rc = vis(sql, qy, "w");
 		if (!rc)
-			rc = vg_buf_putc(sql, ')');
+			rc = vg_buf_puts(sql, "))");
 	}
 	return rc;
 }

@@ -19,6 +19,9 @@ static const char *const migrations[] = {
 	" latest INTEGER NOT NULL,"   /* newest version of id in its collection */
 	" collection TEXT NOT NULL,"     /* TAXII collection id, '' none */
 	" grp INTEGER NOT NULL DEFAULT 0,"  /* sharing group of a group scope */
+	/* another organisation stored this version in this collection first:
+	 * reads show it only when they cannot see that earlier row */
+	" copy INTEGER NOT NULL DEFAULT 0,"
 	" json TEXT NOT NULL);"
 	/* one index serves uniqueness and every lookup by id; a version
 	 * re-posted by another organisation is that organisation's own copy,
