@@ -87,6 +87,9 @@ struct vg_query {
 	const char *const *spec_versions; size_t n_spec_versions;
 	int64_t owner;        /* only this organisation's rows; 0: any */
 	size_t limit;         /* 0: no limit */
+	/* rows carry only date_added, id, version, modified and json (the
+	 * rest zero): what a TAXII page writes, read faster */
+	int slim;
 };
 
 struct vg_type_stats {

@@ -340,6 +340,7 @@ int vg_taxii_page(const struct vg_taxii *t, const struct vg_coll_view *c,
 		.limit = f->limit ? f->limit : DEFAULT_LIMIT,
 	};
 	q.limit = p.limit + 1;
+	q.slim = 1;
 	rc = t->store->ops->scan(t->store, &q, page_row, &p);
 	if (rc == 1)
 		rc = VG_OK;

@@ -477,9 +477,13 @@ static void bind_params(sqlite3_stmt *st, const struct params *p)
 }
 
 #define ROW_COLS                                                             \
-	"o.date_added, o.id, o.type, o.version, COALESCE(o.modified,"        \
-	" o.created), o.spec_version, o.collection, o.json, o.revoked,"      \
+	"o.date_added, o.id, o.version, COALESCE(o.modified, o.created),"   \
+	" o.json, o.type, o.spec_version, o.collection, o.revoked,"          \
 	" o.latest, o.owner, o.scope, o.grp, o.tlp, o.classification"
+/* what a page needs (vg_query.slim): the first five */
+#define ROW_COLS_SLIM                                                        \
+	"o.date_added, o.id, o.version, COALESCE(o.modified, o.created),"   \
+	" o.json"
 
 static int sq_scan(struct vg_store *s, const struct vg_query *qy,
 		   vg_row_cb cb, void *ud)
@@ -492,7 +496,8 @@ static int sq_scan(struct vg_store *s, const struct vg_query *qy,
 	vg_buf_init(&sql, 1 << 20);
 	if (!p)
 		return VG_ENOMEM;
-	rc = vg_buf_puts(&sql, "SELECT " ROW_COLS);
+	rc = vg_buf_puts(&sql, qy->slim ? "SELECT " ROW_COLS_SLIM
+					: "SELECT " ROW_COLS);
 	if (!rc)
 		rc = build_where(qy, &sql, p);
 	if (!rc)
@@ -508,21 +513,23 @@ static int sq_scan(struct vg_store *s, const struct vg_query *qy,
 		struct vg_row r = {
 			.date_added = sqlite3_column_int64(st, 0),
 			.id = (const char *)sqlite3_column_text(st, 1),
-			.type = (const char *)sqlite3_column_text(st, 2),
-			.version = (const char *)sqlite3_column_text(st, 3),
-			.modified = (const char *)sqlite3_column_text(st, 4),
-			.spec_version = (const char *)sqlite3_column_text(st, 5),
-			.collection = (const char *)sqlite3_column_text(st, 6),
-			.json = (const char *)sqlite3_column_text(st, 7),
-			.json_len = (size_t)sqlite3_column_bytes(st, 7),
-			.revoked = sqlite3_column_int(st, 8),
-			.latest = sqlite3_column_int(st, 9),
-			.owner = sqlite3_column_int64(st, 10),
-			.scope = sqlite3_column_int(st, 11),
-			.grp = sqlite3_column_int64(st, 12),
-			.tlp = sqlite3_column_int(st, 13),
-			.classification = sqlite3_column_int(st, 14),
+			.version = (const char *)sqlite3_column_text(st, 2),
+			.modified = (const char *)sqlite3_column_text(st, 3),
+			.json = (const char *)sqlite3_column_text(st, 4),
+			.json_len = (size_t)sqlite3_column_bytes(st, 4),
 		};
+		if (!qy->slim) {
+			r.type = (const char *)sqlite3_column_text(st, 5);
+			r.spec_version = (const char *)sqlite3_column_text(st, 6);
+			r.collection = (const char *)sqlite3_column_text(st, 7);
+			r.revoked = sqlite3_column_int(st, 8);
+			r.latest = sqlite3_column_int(st, 9);
+			r.owner = sqlite3_column_int64(st, 10);
+			r.scope = sqlite3_column_int(st, 11);
+			r.grp = sqlite3_column_int64(st, 12);
+			r.tlp = sqlite3_column_int(st, 13);
+			r.classification = sqlite3_column_int(st, 14);
+		}
 		rc = cb(ud, &r);
 		if (rc)
 			break;
