@@ -131,6 +131,9 @@ struct vg_store_ops {
 	int (*delete_objects)(struct vg_store *s, const struct vg_query *q,
 			      int64_t *deleted);
 	int (*type_stats)(struct vg_store *s, vg_type_stats_cb cb, void *ud);
+	/* Page cache of this handle in KiB (the writer's is larger: it
+	 * touches every index on ingest). */
+	int (*cache_kib)(struct vg_store *s, int kib);
 	/* Copy the write-ahead log into the store and start it again, so
 	 * that it does not grow without end under constant reads. */
 	int (*checkpoint)(struct vg_store *s);

@@ -83,7 +83,8 @@ struct vg_page_info {
 };
 
 /* Read a page. object_id is set for VERSIONS and OBJECT. Writes the body
- * into out. VG_EINVAL (a bad cursor: err says so) maps to 400;
+ * into out (which must start empty; on an error it holds a partial body
+ * to discard). VG_EINVAL (a bad cursor: err says so) maps to 400;
  * VG_ENOTFOUND (OBJECT/VERSIONS with nothing visible) to 404. */
 int vg_taxii_page(const struct vg_taxii *t, const struct vg_coll_view *c,
 		  enum vg_taxii_page kind, const char *object_id,

@@ -261,7 +261,11 @@ static int page_row(void *ud, const struct vg_row *r)
 		p->more = 1;
 		return 1; /* stop: one row past the page says there is more */
 	}
-	rc = vg_buf_puts(p->out, p->n ? "," : "");
+	/* rows go straight into the answer; the envelope's "more" and
+	 * "next" follow them (JSON does not order keys) */
+	rc = vg_buf_puts(p->out, p->n ? ","
+			 : p->kind == VG_PAGE_VERSIONS ? "{\"versions\":["
+						       : "{\"objects\":[");
 	if (rc)
 		return rc;
 	switch (p->kind) {
@@ -299,11 +303,10 @@ int vg_taxii_page(const struct vg_taxii *t, const struct vg_coll_view *c,
 		  const struct vg_taxii_filter *f, struct vg_buf *out,
 		  struct vg_page_info *info, char *err, size_t errlen)
 {
-	struct vg_buf canon, body, detail;
+	struct vg_buf canon, detail;
 	int64_t after = f->added_after;
 	int rc;
 	vg_buf_init(&canon, 0);
-	vg_buf_init(&body, 0);
 	vg_buf_init(&detail, 0);
 	rc = vg_taxii_filter_canon(f, &canon);
 	if (rc)
@@ -336,7 +339,7 @@ int vg_taxii_page(const struct vg_taxii *t, const struct vg_coll_view *c,
 	};
 	struct page p = {
 		.kind = kind,
-		.out = &body,
+		.out = out,
 		.limit = f->limit ? f->limit : DEFAULT_LIMIT,
 	};
 	q.limit = p.limit + 1;
@@ -367,25 +370,20 @@ int vg_taxii_page(const struct vg_taxii *t, const struct vg_coll_view *c,
 		rc = VG_ENOTFOUND;
 		goto out;
 	}
-	rc = vg_buf_printf(out, "{\"more\":%s", p.more ? "true" : "false");
+	rc = vg_buf_printf(out, "%s\"more\":%s", p.n ? "]," : "{",
+			   p.more ? "true" : "false");
 	if (!rc && p.more) {
 		char cur[50];
 		cursor_make(t, c, kind, object_id, &canon, p.last, cur);
 		rc = vg_buf_printf(out, ",\"next\":\"%s\"", cur);
 	}
-	if (!rc && p.n)
-		rc = vg_buf_printf(out, ",\"%s\":[",
-				   kind == VG_PAGE_VERSIONS ? "versions" : "objects");
-	if (!rc && p.n)
-		rc = vg_buf_append(out, body.data, body.len);
 	if (!rc)
-		rc = vg_buf_puts(out, p.n ? "]}" : "}");
+		rc = vg_buf_putc(out, '}');
 	info->first = p.first;
 	info->last = p.last;
 	info->count = p.n;
 out:
 	vg_buf_release(&canon);
-	vg_buf_release(&body);
 	vg_buf_release(&detail);
 	return rc;
 }

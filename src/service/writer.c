@@ -132,7 +132,10 @@ int vg_writer_start(const char *location, size_t max_batch, long gather_us,
 	if (!w)
 		return VG_ENOMEM;
 	int rc = vg_store_open(location, 0, &w->store);
+	if (!rc)
+		rc = w->store->ops->cache_kib(w->store, 256 << 10);
 	if (rc) {
+		vg_store_close(w->store);
 		free(w);
 		return rc;
 	}

@@ -630,6 +630,13 @@ static int sq_type_stats(struct vg_store *s, vg_type_stats_cb cb, void *ud)
 	return rc;
 }
 
+static int sq_cache_kib(struct vg_store *s, int kib)
+{
+	char sql[64];
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size=%d", -kib);
+	return exec(vg__sq(s), sql);
+}
+
 static int sq_checkpoint(struct vg_store *s)
 {
 	sq_t *q = vg__sq(s);
@@ -728,6 +735,7 @@ const struct vg_store_ops vg_store_sqlite = {
 	.size = sq_size,
 	.max_added = sq_max_added,
 	.checkpoint = sq_checkpoint,
+	.cache_kib = sq_cache_kib,
 	.check = sq_check,
 	.errmsg = sq_errmsg,
 	.hub = &vg__sqlite_hub_ops,
