@@ -47,11 +47,6 @@ static int run(sq_t *q, sqlite3_stmt *st, const char *what)
 	return rc;
 }
 
-static const char *col(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
-
 /* ---- settings -------------------------------------------------------- */
 
 static int hub_get(struct vg_store *s, const char *key, char **value)
@@ -63,7 +58,7 @@ static int hub_get(struct vg_store *s, const char *key, char **value)
 		return rc;
 	int step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
-		*value = strdup(col(st, 0));
+		*value = strdup(vg__sq_col(st, 0));
 		rc = *value ? VG_OK : VG_ENOMEM;
 	} else {
 		rc = step == SQLITE_DONE ? VG_ENOTFOUND : vg__sq_fail(q, "hub get");
@@ -106,8 +101,8 @@ static int org_rows(sq_t *q, sqlite3_stmt *st, vg_org_cb cb, void *ud,
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct vg_org o = {
 			.id = sqlite3_column_int64(st, 0),
-			.name = col(st, 1),
-			.identity = col(st, 2),
+			.name = vg__sq_col(st, 1),
+			.identity = vg__sq_col(st, 2),
 			.created = sqlite3_column_int64(st, 3),
 		};
 		if (found)
@@ -174,9 +169,9 @@ static int user_rows(sq_t *q, sqlite3_stmt *st, vg_user_cb cb, void *ud,
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct vg_user u = {
 			.id = sqlite3_column_int64(st, 0),
-			.name = col(st, 1),
+			.name = vg__sq_col(st, 1),
 			.org = sqlite3_column_int64(st, 2),
-			.org_name = col(st, 3),
+			.org_name = vg__sq_col(st, 3),
 			.role = sqlite3_column_int(st, 4),
 			.clearance = sqlite3_column_int(st, 5),
 			.disabled = sqlite3_column_int(st, 6),
@@ -247,9 +242,9 @@ static int key_rows(sq_t *q, sqlite3_stmt *st, vg_key_cb cb, void *ud,
 		if (sqlite3_column_bytes(st, 3) != VG_HASH_LEN)
 			continue; /* a damaged row never authenticates */
 		struct vg_key k = {
-			.id = col(st, 0),
+			.id = vg__sq_col(st, 0),
 			.user = sqlite3_column_int64(st, 1),
-			.user_name = col(st, 2),
+			.user_name = vg__sq_col(st, 2),
 			.hash = sqlite3_column_blob(st, 3),
 			.created = sqlite3_column_int64(st, 4),
 			.expires = sqlite3_column_int64(st, 5),
@@ -360,10 +355,10 @@ static int group_list(struct vg_store *s, vg_group_cb cb, void *ud)
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct vg_group g = {
 			.id = sqlite3_column_int64(st, 0),
-			.name = col(st, 1),
+			.name = vg__sq_col(st, 1),
 			.created = sqlite3_column_int64(st, 2),
 		};
-		if ((rc = cb(ud, &g, col(st, 3))))
+		if ((rc = cb(ud, &g, vg__sq_col(st, 3))))
 			break;
 	}
 	if (!rc && step != SQLITE_DONE)
@@ -425,10 +420,10 @@ static int collection_rows(sq_t *q, sqlite3_stmt *st, vg_collection_cb cb,
 	int step, rc = VG_OK;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct vg_collection c = {
-			.id = col(st, 0),
-			.alias = col(st, 1),
-			.title = col(st, 2),
-			.description = col(st, 3),
+			.id = vg__sq_col(st, 0),
+			.alias = vg__sq_col(st, 1),
+			.title = vg__sq_col(st, 2),
+			.description = vg__sq_col(st, 3),
 			.scope = sqlite3_column_int(st, 4),
 			.org = sqlite3_column_int64(st, 5),
 			.grp = sqlite3_column_int64(st, 6),
@@ -496,7 +491,7 @@ static int status_get(struct vg_store *s, const char *id, int64_t user,
 		return rc;
 	int step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
-		*json = strdup(col(st, 0));
+		*json = strdup(vg__sq_col(st, 0));
 		rc = *json ? VG_OK : VG_ENOMEM;
 	} else {
 		rc = step == SQLITE_DONE ? VG_ENOTFOUND : vg__sq_fail(q, "status");
@@ -569,13 +564,13 @@ static int audit_scan(struct vg_store *s, const struct vg_audit_filter *f,
 		struct vg_audit_entry e = {
 			.seq = sqlite3_column_int64(st, 0),
 			.ts = sqlite3_column_int64(st, 1),
-			.actor = col(st, 2),
+			.actor = vg__sq_col(st, 2),
 			.org = sqlite3_column_int64(st, 3),
-			.action = col(st, 4),
-			.target = col(st, 5),
-			.detail = col(st, 6),
-			.source = col(st, 7),
-			.purpose = col(st, 8),
+			.action = vg__sq_col(st, 4),
+			.target = vg__sq_col(st, 5),
+			.detail = vg__sq_col(st, 6),
+			.source = vg__sq_col(st, 7),
+			.purpose = vg__sq_col(st, 8),
 		};
 		/* a damaged hash column reads as zeros: verify reports it */
 		if (sqlite3_column_bytes(st, 9) == VG_HASH_LEN)

@@ -41,6 +41,11 @@ int vg__sq_cached(struct vg__sq *q, sqlite3_stmt **st, const char *sql);
 void vg__sq_release(struct vg__sq *q, sqlite3_stmt *st);
 /* Bind s (NULL binds NULL) without copying. */
 void vg__sq_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* A text column of the current row (NULL for NULL). */
+static inline const char *vg__sq_col(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
 /* Step a statement that returns no rows; resets it. */
 int vg__sq_done(struct vg__sq *q, sqlite3_stmt *st, const char *what);
 

@@ -5,11 +5,6 @@
 
 typedef struct vg__sq sq_t;
 
-static const char *col(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
-
 int vg__sq_screen_run_add(struct vg_store *s, const struct vg_screen_run_row *r)
 {
 	sq_t *q = vg__sq(s);
@@ -101,16 +96,16 @@ int vg__sq_screen_run_get(struct vg_store *s, const char *run, int64_t org,
 	sqlite3_bind_int64(st, 2, org);
 	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct vg_screen_run_row r = {
-			.id = col(st, 0),
+			.id = vg__sq_col(st, 0),
 			.created = sqlite3_column_int64(st, 1),
-			.actor = col(st, 2),
+			.actor = vg__sq_col(st, 2),
 			.org = sqlite3_column_int64(st, 3),
-			.source = col(st, 4),
-			.format = col(st, 5),
+			.source = vg__sq_col(st, 4),
+			.format = vg__sq_col(st, 5),
 			.travellers = sqlite3_column_int64(st, 6),
 			.hits = sqlite3_column_int64(st, 7),
 			.threshold = sqlite3_column_double(st, 8),
-			.travellers_json = col(st, 9),
+			.travellers_json = vg__sq_col(st, 9),
 		};
 		found = 1;
 		rc = run_cb(ud, &r);
@@ -129,18 +124,18 @@ int vg__sq_screen_run_get(struct vg_store *s, const char *run, int64_t org,
 	sqlite3_bind_text(st, 1, run, -1, SQLITE_STATIC);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct vg_screen_hit_row h = {
-			.run = col(st, 0),
+			.run = vg__sq_col(st, 0),
 			.n = sqlite3_column_int64(st, 1),
 			.traveller = sqlite3_column_int64(st, 2),
-			.entry = col(st, 3),
-			.list = col(st, 4),
-			.ref = col(st, 5),
+			.entry = vg__sq_col(st, 3),
+			.list = vg__sq_col(st, 4),
+			.ref = vg__sq_col(st, 5),
 			.score = sqlite3_column_double(st, 6),
-			.explanation = col(st, 7),
+			.explanation = vg__sq_col(st, 7),
 			.disposition = sqlite3_column_int(st, 8),
-			.disposed_by = col(st, 9),
+			.disposed_by = vg__sq_col(st, 9),
 			.disposed_at = sqlite3_column_int64(st, 10),
-			.note = col(st, 11),
+			.note = vg__sq_col(st, 11),
 		};
 		if ((rc = hit_cb(ud, &h)))
 			break;
