@@ -31,6 +31,10 @@ struct vg_http {
 	struct vg_hub_info hub;
 	struct vg_screen_cache *screen;
 	atomic_int in_flight;
+	/* after SIGTERM: new requests are refused (503) while the admitted
+	 * ones (working) finish */
+	atomic_int stopping;
+	atomic_int working;
 	int tls;
 };
 
@@ -59,6 +63,7 @@ struct req {
 	struct MHD_Response *pending;
 	unsigned pending_status;
 	int audit_rc;
+	int admitted; /* counted in working */
 };
 
 /* Called again for a resumed request: queue its answer. */

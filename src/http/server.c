@@ -176,6 +176,8 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		MHD_destroy_response(r->pending);
 	vg_audit_defer_release(&r->defer);
 	vg_buf_release(&r->body);
+	if (r->admitted)
+		atomic_fetch_sub(&h->working, 1);
 	free(r);
 	*con_cls = NULL;
 	atomic_fetch_sub(&h->in_flight, 1);
@@ -204,6 +206,21 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 		r->taxii = !strncmp(url, "/taxii2/", 8);
 		client_address(conn, r->source, sizeof(r->source));
 		vg_buf_init(&r->body, h->conf->max_content_length);
+		if (atomic_load(&h->stopping)) {
+			/* stopping: what is admitted finishes, nothing new
+			 * starts */
+			struct vg_buf b;
+			vg_buf_init(&b, 0);
+			vg_buf_puts(&b, "{\"title\":\"unavailable\",\"description\":"
+					"\"the server is stopping\",\"http_status\":"
+					"\"503\"}");
+			return vg__respond(r, MHD_HTTP_SERVICE_UNAVAILABLE,
+					   r->taxii ? TAXII_MEDIA : "application/json",
+					   &b, "Connection", "close", "Retry-After",
+					   "5", NULL);
+		}
+		r->admitted = 1;
+		atomic_fetch_add(&h->working, 1);
 		if (strlen(url) > h->conf->max_url_length ||
 		    strlen(url) >= sizeof(r->path))
 			return vg__error(r, MHD_HTTP_URI_TOO_LONG, "URI too long",
@@ -400,9 +417,12 @@ int vg_serve(const struct vg_server_conf *c)
 	int sig;
 	while ((sig = sigtimedwait(&sigs, NULL, &tick)) < 0)
 		cut_slow_headers((int64_t)c->idle_timeout * 1000000000);
-	/* stop taking connections; let the requests in flight finish */
-	MHD_quiesce_daemon(d);
-	for (int i = 0; i < 3000 && atomic_load(&h.in_flight) > 0; i++)
+	/* let the admitted requests finish, refusing new ones. Not
+	 * MHD_quiesce_daemon: with a thread pool on epoll, libmicrohttpd
+	 * 0.9.75 races its workers removing the listen socket and can abort
+	 * the process ("Failed to remove listen FD from epoll set") */
+	atomic_store(&h.stopping, 1);
+	for (int i = 0; i < 3000 && atomic_load(&h.working) > 0; i++)
 		usleep(10000);
 	MHD_stop_daemon(d);
 	d = NULL;
