@@ -41,7 +41,7 @@ bench: build
 	@for b in bench/*.sh; do sh $$b $(VIGIL) $(SHARED) || exit 1; done
 
 format:
-	@clang-format -i include/vigil/*.h src/*/*.c tests/unit/*.c
+	@clang-format -i $$(git ls-files "*.c" "*.h")
 
 clean:
 	rm -rf build build-san build-fuzz

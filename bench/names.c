@@ -3,9 +3,9 @@
  * overall and per case group, schema and category, beside a plain
  * sorted-token Jaro-Winkler reference computed in the same run.
  * Usage: bench_names name-bench-cases.csv [-v] (-v lists every error). */
-#include "vigil/error.h"
-#include "vigil/match.h"
-#include "vigil/person.h"
+#include "vigil/util/error.h"
+#include "vigil/names/match.h"
+#include "vigil/names/person.h"
 
 #include "ref_jw.h"
 

@@ -8,9 +8,9 @@
  * only the timed queries; "travellers": only the fictional travellers on
  * one thread, for profiling). */
 #include "ref_jw.h"
-#include "vigil/error.h"
-#include "vigil/match.h"
-#include "vigil/person.h"
+#include "vigil/util/error.h"
+#include "vigil/names/match.h"
+#include "vigil/names/person.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>

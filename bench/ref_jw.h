@@ -7,7 +7,7 @@
 #ifndef VIGIL_BENCH_REF_JW_H
 #define VIGIL_BENCH_REF_JW_H
 
-#include "vigil/match.h"
+#include "vigil/names/match.h"
 
 #include <stdlib.h>
 #include <string.h>

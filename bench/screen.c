@@ -13,11 +13,11 @@
  * [HITS_FILE [THRESHOLD]]; HITS_FILE receives every hit of the one-core
  * run (traveller, entry, score), to check that a change to the matcher
  * leaves the results as they were; THRESHOLD replaces the default. */
-#include "vigil/error.h"
-#include "vigil/gen.h"
-#include "vigil/match.h"
-#include "vigil/person.h"
-#include "vigil/watchlist.h"
+#include "vigil/util/error.h"
+#include "vigil/stix/gen.h"
+#include "vigil/names/match.h"
+#include "vigil/names/person.h"
+#include "vigil/watchlist/watchlist.h"
 
 #include <ctype.h>
 #include <pthread.h>

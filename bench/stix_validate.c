@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "vigil/stix.h"
+#include "vigil/stix/stix.h"
 
 static double now(void)
 {

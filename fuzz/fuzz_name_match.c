@@ -1,9 +1,9 @@
 /* libFuzzer target for name matching: any bytes as a person's and an
  * organisation's name, normalised, scored against fixed names and a
  * second name cut from the input, and the explanation rendered. */
-#include "vigil/error.h"
-#include "vigil/match.h"
-#include "vigil/person.h"
+#include "vigil/util/error.h"
+#include "vigil/names/match.h"
+#include "vigil/names/person.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "vigil/watchlist.h"
+#include "vigil/watchlist/watchlist.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

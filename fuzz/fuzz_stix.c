@@ -4,9 +4,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "vigil/buf.h"
-#include "vigil/error.h"
-#include "vigil/stix.h"
+#include "vigil/util/buf.h"
+#include "vigil/util/error.h"
+#include "vigil/stix/stix.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,8 +1,8 @@
 /* Helpers shared by the subcommands. */
 #include "cli.h"
-#include "vigil/buf.h"
-#include "vigil/error.h"
-#include "vigil/hub.h"
+#include "vigil/util/buf.h"
+#include "vigil/util/error.h"
+#include "vigil/service/hub.h"
 
 #include <pwd.h>
 #include <unistd.h>

@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "vigil/store.h"
+#include "vigil/store/store.h"
 
 struct vg_cli {
 	const char *data; /* store location (--data, $VIGIL_DATA) */

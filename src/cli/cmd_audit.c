@@ -1,8 +1,8 @@
 /* vigil audit: show, verify and checkpoint the tamper-evident audit log. */
 #include "cli.h"
-#include "vigil/error.h"
-#include "vigil/hub.h"
-#include "vigil/timefmt.h"
+#include "vigil/util/error.h"
+#include "vigil/service/hub.h"
+#include "vigil/util/timefmt.h"
 
 #include <getopt.h>
 #include <sodium.h>

@@ -1,6 +1,6 @@
 /* vigil check: the store's full consistency check. */
 #include "cli.h"
-#include "vigil/error.h"
+#include "vigil/util/error.h"
 
 #include <getopt.h>
 

@@ -1,9 +1,9 @@
 /* vigil export: stored objects as one STIX bundle on stdout, written by
  * concatenating the stored texts (never re-serialised). */
 #include "cli.h"
-#include "vigil/error.h"
-#include "vigil/stix.h"
-#include "vigil/timefmt.h"
+#include "vigil/util/error.h"
+#include "vigil/stix/stix.h"
+#include "vigil/util/timefmt.h"
 
 #include <getopt.h>
 #include <sodium.h>

@@ -1,7 +1,7 @@
 /* vigil gen: deterministic synthetic STIX 2.1 as a bundle on stdout. */
 #include "cli.h"
-#include "vigil/error.h"
-#include "vigil/gen.h"
+#include "vigil/util/error.h"
+#include "vigil/stix/gen.h"
 
 #include <getopt.h>
 #include <stdlib.h>

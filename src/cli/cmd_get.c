@@ -1,6 +1,6 @@
 /* vigil get: print one object (its latest version, or every version). */
 #include "cli.h"
-#include "vigil/error.h"
+#include "vigil/util/error.h"
 
 #include <getopt.h>
 

@@ -1,7 +1,7 @@
 /* vigil group: sharing groups of organisations. */
 #include "cli.h"
-#include "vigil/error.h"
-#include "vigil/hub.h"
+#include "vigil/util/error.h"
+#include "vigil/service/hub.h"
 
 #include <string.h>
 

@@ -1,10 +1,10 @@
 /* vigil import: STIX files (or stdin) into the store, one transaction per
  * file, with counts and every rejection and its reason. */
 #include "cli.h"
-#include "vigil/buf.h"
-#include "vigil/error.h"
-#include "vigil/hub.h"
-#include "vigil/ingest.h"
+#include "vigil/util/buf.h"
+#include "vigil/util/error.h"
+#include "vigil/service/hub.h"
+#include "vigil/service/ingest.h"
 
 #include <errno.h>
 #include <fcntl.h>

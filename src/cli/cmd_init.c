@@ -1,8 +1,8 @@
 /* vigil init: create the store and the hub (its first organisation, the
  * hub admin and the admin's API key, shown once). */
 #include "cli.h"
-#include "vigil/error.h"
-#include "vigil/hub.h"
+#include "vigil/util/error.h"
+#include "vigil/service/hub.h"
 
 #include <getopt.h>
 #include <sodium.h>

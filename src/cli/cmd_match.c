@@ -1,10 +1,10 @@
 /* vigil match: one name (with optional date of birth and nationality)
  * against every watchlist in the store. */
 #include "cli.h"
-#include "vigil/country.h"
-#include "vigil/error.h"
-#include "vigil/screening.h"
-#include "vigil/wl_stix.h"
+#include "vigil/util/country.h"
+#include "vigil/util/error.h"
+#include "vigil/service/screening.h"
+#include "vigil/watchlist/wl_stix.h"
 
 #include <getopt.h>
 #include <stdlib.h>

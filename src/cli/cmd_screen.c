@@ -1,8 +1,8 @@
 /* vigil screen: screen a travel file (PAXLST, CSV or JSON lines) against
  * the watchlists; the run is kept with its hits. */
 #include "cli.h"
-#include "vigil/error.h"
-#include "vigil/screening.h"
+#include "vigil/util/error.h"
+#include "vigil/service/screening.h"
 
 #include <getopt.h>
 #include <sodium.h>

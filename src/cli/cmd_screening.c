@@ -1,8 +1,8 @@
 /* vigil screening: stored screening runs, and analysts' dispositions of
  * their hits. */
 #include "cli.h"
-#include "vigil/error.h"
-#include "vigil/screening.h"
+#include "vigil/util/error.h"
+#include "vigil/service/screening.h"
 
 #include <stdlib.h>
 #include <string.h>

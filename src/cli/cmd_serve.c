@@ -2,8 +2,8 @@
  * --config FILE), then VIGIL_* environment variables, then flags; each
  * later source overrides the earlier. */
 #include "cli.h"
-#include "vigil/error.h"
-#include "vigil/server.h"
+#include "vigil/util/error.h"
+#include "vigil/http/server.h"
 
 #include <ctype.h>
 #include <getopt.h>

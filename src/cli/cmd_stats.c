@@ -1,6 +1,6 @@
 /* vigil stats: counts by type, versions, revoked and the store's size. */
 #include "cli.h"
-#include "vigil/error.h"
+#include "vigil/util/error.h"
 
 #include <getopt.h>
 

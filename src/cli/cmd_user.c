@@ -1,8 +1,8 @@
 /* vigil user: add, list and disable users. */
 #include "cli.h"
-#include "vigil/access.h"
-#include "vigil/error.h"
-#include "vigil/hub.h"
+#include "vigil/access/access.h"
+#include "vigil/util/error.h"
+#include "vigil/service/hub.h"
 
 #include <getopt.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* vigil watchlist: import the UN and OFAC lists, list what is stored. */
 #include "cli.h"
-#include "vigil/error.h"
-#include "vigil/screening.h"
+#include "vigil/util/error.h"
+#include "vigil/service/screening.h"
 
 #include <getopt.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* vigil: global options, then one subcommand (one file each). */
 #include "cli.h"
-#include "vigil/version.h"
+#include "vigil/util/version.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -7,12 +7,12 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#include "vigil/buf.h"
-#include "vigil/hub.h"
-#include "vigil/screening.h"
-#include "vigil/server.h"
-#include "vigil/taxii.h"
-#include "vigil/writer.h"
+#include "vigil/util/buf.h"
+#include "vigil/service/hub.h"
+#include "vigil/service/screening.h"
+#include "vigil/http/server.h"
+#include "vigil/service/taxii.h"
+#include "vigil/service/writer.h"
 
 #define TAXII_MEDIA "application/taxii+json;version=2.1"
 #define TAXII_ROOT "/taxii2/hub/"

@@ -1,7 +1,7 @@
 /* /metrics in Prometheus text format: requests by route and status, a
  * latency histogram, objects stored, ingest counts, group commits. */
 #include "http_int.h"
-#include "vigil/error.h"
+#include "vigil/util/error.h"
 
 #include <stdatomic.h>
 

@@ -1,6 +1,6 @@
 /* Building responses: media types, TAXII error bodies, extra headers. */
 #include "http_int.h"
-#include "vigil/error.h"
+#include "vigil/util/error.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -2,8 +2,8 @@
  * log under /api/v1/audit, /healthz and /metrics. Handlers parse, call one
  * service function and map its result to a status; no rule lives here. */
 #include "http_int.h"
-#include "vigil/error.h"
-#include "vigil/timefmt.h"
+#include "vigil/util/error.h"
+#include "vigil/util/timefmt.h"
 
 #include <ctype.h>
 #include <sodium.h>

@@ -1,7 +1,7 @@
 /* /api/v1/screen: screen travel data (POST), read a stored run (GET
  * /api/v1/screen/RUN), dispose of a hit (POST /api/v1/screen/RUN/hits/N). */
 #include "http_int.h"
-#include "vigil/error.h"
+#include "vigil/util/error.h"
 
 #include <stdio.h>
 #include <stdlib.h>

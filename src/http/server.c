@@ -2,7 +2,7 @@
  * on epoll, the limits that are always on, request bodies, authentication,
  * per-thread store handles, and a clean stop on SIGTERM. */
 #include "http_int.h"
-#include "vigil/error.h"
+#include "vigil/util/error.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

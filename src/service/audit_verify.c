@@ -1,8 +1,8 @@
 /* Verifying the audit log's hash chain and its signed checkpoints, and
  * signing new checkpoints. */
 #include "service_int.h"
-#include "vigil/audit.h"
-#include "vigil/error.h"
+#include "vigil/audit/audit.h"
+#include "vigil/util/error.h"
 
 #include <fcntl.h>
 #include <sodium.h>

@@ -1,6 +1,6 @@
 /* Authentication by API key (Bearer, or HTTP Basic with the user name). */
 #include "service_int.h"
-#include "vigil/error.h"
+#include "vigil/util/error.h"
 
 #include <sodium.h>
 #include <stdio.h>

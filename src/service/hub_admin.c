@@ -1,10 +1,10 @@
 /* Creating the hub and its organisations, users, keys and sharing groups;
  * each action in one transaction with its audit entry. */
 #include "service_int.h"
-#include "vigil/audit.h"
-#include "vigil/error.h"
-#include "vigil/stix.h"
-#include "vigil/timefmt.h"
+#include "vigil/audit/audit.h"
+#include "vigil/util/error.h"
+#include "vigil/stix/stix.h"
+#include "vigil/util/timefmt.h"
 
 #include <ctype.h>
 #include <fcntl.h>

@@ -1,9 +1,9 @@
 /* Ingest service: stream -> parse -> validate -> store, one transaction per
  * input, with an outcome reported for every object. */
-#include "vigil/ingest.h"
-#include "vigil/error.h"
-#include "vigil/jstream.h"
-#include "vigil/stix.h"
+#include "vigil/service/ingest.h"
+#include "vigil/util/error.h"
+#include "vigil/util/jstream.h"
+#include "vigil/stix/stix.h"
 #include "service_int.h"
 
 #include <cjson/cJSON.h>

@@ -4,12 +4,12 @@
  * on as many threads as asked; runs kept with their hits and the
  * analysts' dispositions. */
 #include "service_int.h"
-#include "vigil/error.h"
-#include "vigil/paxlst.h"
-#include "vigil/screening.h"
-#include "vigil/stix.h"
-#include "vigil/timefmt.h"
-#include "vigil/wl_stix.h"
+#include "vigil/util/error.h"
+#include "vigil/travel/paxlst.h"
+#include "vigil/service/screening.h"
+#include "vigil/stix/stix.h"
+#include "vigil/util/timefmt.h"
+#include "vigil/watchlist/wl_stix.h"
 
 #include <cjson/cJSON.h>
 #include <pthread.h>

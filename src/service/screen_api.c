@@ -2,9 +2,9 @@
  * entries, hits filtered by the one access rule for each caller, runs
  * stored and audited through the group-commit writer. */
 #include "service_int.h"
-#include "vigil/error.h"
-#include "vigil/screening.h"
-#include "vigil/taxii.h"
+#include "vigil/util/error.h"
+#include "vigil/service/screening.h"
+#include "vigil/service/taxii.h"
 
 #include <cjson/cJSON.h>
 #include <pthread.h>

@@ -4,9 +4,9 @@
 
 #include <stdint.h>
 
-#include "vigil/hub.h"
-#include "vigil/ingest.h"
-#include "vigil/store.h"
+#include "vigil/service/hub.h"
+#include "vigil/service/ingest.h"
+#include "vigil/store/store.h"
 
 int64_t vg__now_us(void);
 /* Hex of n bytes into out (2n+1 bytes). */

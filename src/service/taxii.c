@@ -2,10 +2,10 @@
  * Reads run on the caller's thread and store handle; their audit entries,
  * and every write, go through the group-commit writer. */
 #include "service_int.h"
-#include "vigil/error.h"
-#include "vigil/stix.h"
-#include "vigil/taxii.h"
-#include "vigil/timefmt.h"
+#include "vigil/util/error.h"
+#include "vigil/stix/stix.h"
+#include "vigil/service/taxii.h"
+#include "vigil/util/timefmt.h"
 
 #include <sodium.h>
 #include <stdio.h>

@@ -2,10 +2,10 @@
  * resource), deleting an object, reading a status. Each write is one job
  * of the group-commit writer, with its audit entry. */
 #include "service_int.h"
-#include "vigil/error.h"
-#include "vigil/stix.h"
-#include "vigil/taxii.h"
-#include "vigil/timefmt.h"
+#include "vigil/util/error.h"
+#include "vigil/stix/stix.h"
+#include "vigil/service/taxii.h"
+#include "vigil/util/timefmt.h"
 
 #include <sodium.h>
 #include <stdio.h>

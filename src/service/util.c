@@ -1,6 +1,6 @@
 /* Small helpers of the service layer: clock, hex. */
 #include "service_int.h"
-#include "vigil/error.h"
+#include "vigil/util/error.h"
 
 #include <time.h>
 

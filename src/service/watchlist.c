@@ -2,11 +2,11 @@
  * the watchlist extension, and listing what the store holds. A re-import
  * versions what changed and revokes what is no longer listed. */
 #include "service_int.h"
-#include "vigil/error.h"
-#include "vigil/screening.h"
-#include "vigil/timefmt.h"
-#include "vigil/watchlist.h"
-#include "vigil/wl_stix.h"
+#include "vigil/util/error.h"
+#include "vigil/service/screening.h"
+#include "vigil/util/timefmt.h"
+#include "vigil/watchlist/watchlist.h"
+#include "vigil/watchlist/wl_stix.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* The group-commit writer thread (see writer.h). */
-#include "vigil/writer.h"
-#include "vigil/error.h"
+#include "vigil/service/writer.h"
+#include "vigil/util/error.h"
 
 #include <pthread.h>
 #include <stdio.h>

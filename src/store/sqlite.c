@@ -2,7 +2,7 @@
  * synchronous=FULL, so a committed transaction survives kill -9 and power
  * loss. Statements on the ingest path are prepared once per handle. */
 #include "sqlite_int.h"
-#include "vigil/buf.h"
+#include "vigil/util/buf.h"
 
 #include <errno.h>
 #include <pthread.h>

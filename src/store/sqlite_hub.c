@@ -2,7 +2,7 @@
  * collections, status resources, the audit log and its checkpoints. These
  * are small and off the hot path, so statements are prepared per call. */
 #include "sqlite_int.h"
-#include "vigil/audit.h"
+#include "vigil/audit/audit.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

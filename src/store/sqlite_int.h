@@ -5,8 +5,8 @@
 #include <sqlite3.h>
 #include <stdio.h>
 
-#include "vigil/error.h"
-#include "vigil/store.h"
+#include "vigil/util/error.h"
+#include "vigil/store/store.h"
 
 struct vg__sq {
 	struct vg_store base;

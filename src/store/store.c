@@ -1,5 +1,5 @@
 /* Picks the store backend for a location. */
-#include "vigil/store.h"
+#include "vigil/store/store.h"
 
 int vg_store_open(const char *location, int create, struct vg_store **out)
 {

@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
-#include "vigil/error.h"
-#include "vigil/stix.h"
+#include "vigil/util/error.h"
+#include "vigil/stix/stix.h"
 
 #define UUID1 "8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"
 #define IDENT "identity--f431f809-377b-45e0-aa1c-6a4751cae5ff"

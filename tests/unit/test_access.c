@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "vigil/access.h"
-#include "vigil/stix.h"
+#include "vigil/access/access.h"
+#include "vigil/stix/stix.h"
 
 static const struct vg_access_meta base = {
 	.owner = 1, .scope = VG_SCOPE_COMMUNITY, .tlp = VG_TLP_GREEN,

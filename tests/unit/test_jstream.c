@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vigil/buf.h"
-#include "vigil/error.h"
-#include "vigil/jstream.h"
+#include "vigil/util/buf.h"
+#include "vigil/util/error.h"
+#include "vigil/util/jstream.h"
 
 struct out {
 	struct vg_buf all; /* objects joined with '\n' */

@@ -13,9 +13,9 @@
 
 #include <cmocka.h>
 
-#include "vigil/error.h"
-#include "vigil/match.h"
-#include "vigil/person.h"
+#include "vigil/util/error.h"
+#include "vigil/names/match.h"
+#include "vigil/names/person.h"
 
 /* A small list: every name the tests look for, and neighbours that
  * share some of their words. */

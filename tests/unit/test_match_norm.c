@@ -11,9 +11,9 @@
 
 #include <cmocka.h>
 
-#include "../../src/core/match_int.h"
-#include "vigil/error.h"
-#include "vigil/match.h"
+#include "../../src/core/names/match_int.h"
+#include "vigil/util/error.h"
+#include "vigil/names/match.h"
 
 static struct vg_name_norm *norm;
 

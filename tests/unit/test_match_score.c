@@ -12,9 +12,9 @@
 
 #include <cmocka.h>
 
-#include "vigil/error.h"
-#include "vigil/match.h"
-#include "vigil/person.h"
+#include "vigil/util/error.h"
+#include "vigil/names/match.h"
+#include "vigil/names/person.h"
 
 static struct vg_match_scratch *scratch;
 

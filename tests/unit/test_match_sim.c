@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "vigil/error.h"
-#include "vigil/match.h"
+#include "vigil/util/error.h"
+#include "vigil/names/match.h"
 
 #define S(x) x, strlen(x)
 

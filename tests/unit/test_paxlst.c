@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vigil/error.h"
-#include "vigil/paxlst.h"
+#include "vigil/util/error.h"
+#include "vigil/travel/paxlst.h"
 
 #define DATA VG_TEST_DIR "/unit/data/paxlst/"
 

@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "vigil/error.h"
-#include "vigil/stix.h"
+#include "vigil/util/error.h"
+#include "vigil/stix/stix.h"
 
 #define STIX_DIR VG_SHARED_DIR "/data/stix/"
 

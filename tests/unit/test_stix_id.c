@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "vigil/error.h"
-#include "vigil/stix.h"
+#include "vigil/util/error.h"
+#include "vigil/stix/stix.h"
 
 #define U "8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"
 

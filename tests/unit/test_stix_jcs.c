@@ -9,9 +9,9 @@
 #include <cmocka.h>
 #include <math.h>
 
-#include "vigil/buf.h"
-#include "vigil/error.h"
-#include "vigil/stix.h"
+#include "vigil/util/buf.h"
+#include "vigil/util/error.h"
+#include "vigil/stix/stix.h"
 
 static void jcs_is(const char *json, const char *want)
 {

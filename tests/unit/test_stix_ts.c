@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "vigil/error.h"
-#include "vigil/stix.h"
+#include "vigil/util/error.h"
+#include "vigil/stix/stix.h"
 
 static void ok(const char *s)
 {

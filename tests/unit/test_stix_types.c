@@ -4,7 +4,7 @@
 #include "stix_test.h"
 
 /* The tables are searched by bisection: they must stay sorted. */
-#include "../../src/core/stix_internal.h"
+#include "../../src/core/stix/stix_internal.h"
 
 #define HEAD(t)                                                                \
 	"'type':'" t "','spec_version':'2.1','id':'" t "--" UUID1 "',"         \

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vigil/country.h"
-#include "vigil/error.h"
-#include "vigil/travel.h"
+#include "vigil/util/country.h"
+#include "vigil/util/error.h"
+#include "vigil/travel/travel.h"
 
 static void csv(const char *text, struct vg_travel_list *l)
 {

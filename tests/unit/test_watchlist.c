@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vigil/country.h"
-#include "vigil/error.h"
-#include "vigil/watchlist.h"
+#include "vigil/util/country.h"
+#include "vigil/util/error.h"
+#include "vigil/watchlist/watchlist.h"
 
 #define UN_XML VG_SHARED_DIR "/data/watchlists/un/consolidated-2026-02-27.xml"
 #define OFAC_DIR VG_SHARED_DIR "/data/watchlists/ofac/"

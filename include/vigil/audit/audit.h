@@ -1,0 +1,52 @@
+/* The audit log's hash chain and checkpoints, pure: the hash of an entry
+ * covers the previous entry's hash, so changing, removing or reordering an
+ * entry breaks every hash after it; checkpoints sign the head with the
+ * hub's Ed25519 key (libsodium). */
+#ifndef VIGIL_AUDIT_H
+#define VIGIL_AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define VG_HASH_LEN 32
+
+struct vg_audit_entry {
+	int64_t seq;     /* assigned by audit_append */
+	int64_t ts;      /* microseconds */
+	const char *actor;  /* user name, "-" unknown, "local:NAME" for CLI */
+	int64_t org;
+	const char *action; /* "auth.ok", "objects.read", "org.add", ... */
+	const char *target; /* what it acted on */
+	const char *detail; /* JSON: ids returned, query and count, ... */
+	const char *source; /* client address, or "cli" */
+	const char *purpose;
+	unsigned char prev[VG_HASH_LEN];
+	unsigned char hash[VG_HASH_LEN];
+};
+
+struct vg_checkpoint {
+	int64_t seq;
+	unsigned char head[VG_HASH_LEN];
+	int64_t ts;
+	const unsigned char *sig; /* 64 bytes */
+};
+
+#define VG_SIG_LEN 64
+#define VG_SIGN_PK_LEN 32
+#define VG_SIGN_SK_LEN 64
+
+/* BLAKE2b-256 over e->prev, seq, ts and every text field, each
+ * length-prefixed, into out. */
+void vg_audit_hash(const struct vg_audit_entry *e, unsigned char out[VG_HASH_LEN]);
+/* The bytes a checkpoint signs: "vigil-audit-checkpoint", seq, head, ts. */
+void vg_checkpoint_message(int64_t seq, const unsigned char head[VG_HASH_LEN],
+			   int64_t ts, unsigned char out[64], size_t *len);
+int vg_checkpoint_sign(int64_t seq, const unsigned char head[VG_HASH_LEN],
+		       int64_t ts, const unsigned char sk[VG_SIGN_SK_LEN],
+		       unsigned char sig[VG_SIG_LEN]);
+/* VG_OK when sig is valid for pk, else VG_EAUTH. */
+int vg_checkpoint_verify(int64_t seq, const unsigned char head[VG_HASH_LEN],
+			 int64_t ts, const unsigned char sig[VG_SIG_LEN],
+			 const unsigned char pk[VG_SIGN_PK_LEN]);
+
+#endif

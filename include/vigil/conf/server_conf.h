@@ -1,0 +1,36 @@
+/* The server's settings: defaults, and the "key = value" lines of a
+ * vigil.conf, parsed without I/O (docs/configuration.md lists them). */
+#ifndef VIGIL_CONF_SERVER_CONF_H
+#define VIGIL_CONF_SERVER_CONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct vg_server_conf {
+	const char *data;        /* the store */
+	char listen[128];        /* ADDR:PORT, default 127.0.0.1:8080 */
+	int threads;             /* worker threads, default 4 */
+	char tls_cert[512];      /* PEM files; both or neither */
+	char tls_key[512];
+	size_t max_content_length; /* request bodies, default 16 MiB */
+	size_t max_header_bytes;   /* request line and headers, default 16 KiB */
+	size_t max_url_length;     /* default 4096 */
+	unsigned connection_limit; /* default 1024 */
+	unsigned per_ip_limit;     /* connections per client address, 64 */
+	unsigned idle_timeout;     /* seconds, default 30 */
+	int purpose_required;      /* X-Vigil-Purpose on every read */
+	unsigned status_ttl_hours; /* status resources live, default 24 */
+	unsigned commit_wait_us;   /* group commit gathering, default 1000 */
+	int print_ready;           /* print the URL when listening */
+};
+
+void vg_server_conf_defaults(struct vg_server_conf *c, const char *data);
+/* Apply "key = value" lines (a vigil.conf) to c. VG_EINVAL with the line
+ * and reason in err. Pure. */
+int vg_server_conf_parse(struct vg_server_conf *c, const char *text,
+			 char *err, size_t errlen);
+/* Apply one setting by its key (as in vigil.conf). */
+int vg_server_conf_set(struct vg_server_conf *c, const char *key,
+		       const char *value, char *err, size_t errlen);
+
+#endif
