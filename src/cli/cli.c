@@ -2,7 +2,6 @@
 #include "cli.h"
 #include "vigil/util/buf.h"
 #include "vigil/util/error.h"
-#include "vigil/service/hub.h"
 
 #include <pwd.h>
 #include <unistd.h>
@@ -32,15 +31,35 @@ int vg_cli_usage(const char *cmd, const char *fmt, ...)
 	return VG_EXIT_USAGE;
 }
 
-int vg_cli_open_store(struct vg_cli *cli, int create, struct vg_store **out)
+const char *vg_cli_login(void)
 {
-	int rc = vg_store_open(cli->data, create, out);
+	struct passwd *pw = getpwuid(getuid());
+	return pw ? pw->pw_name : "?";
+}
+
+int vg_cli_open(struct vg_cli *cli, struct vg_service **svc, struct vg_ctx *ctx)
+{
+	char err[600] = "";
+	struct vg_service_conf c = {.location = cli->data};
+	int rc = vg_service_open(&c, svc, err, sizeof(err));
 	if (rc == VG_ENOTFOUND)
-		return vg_cli_fail("no store in '%s': run 'vigil --data %s init'",
-				   cli->data, cli->data);
+		return vg_cli_fail("%s: run 'vigil --data %s init'",
+				   err[0] ? err : "no hub", cli->data);
 	if (rc)
-		return vg_cli_fail("cannot open the store in '%s': %s",
-				   cli->data, vg_strerror(rc));
+		return vg_cli_fail("%s", err[0] ? err : vg_strerror(rc));
+	vg_ctx_init(ctx, *svc, VG_CHANNEL_CLI, "cli");
+	vg_ctx_operator(ctx, vg_cli_login());
+	ctx->purpose = cli->purpose;
+	return VG_EXIT_OK;
+}
+
+int vg_cli_done(struct vg_service *svc, struct vg_ctx *ctx, int rc,
+		const char *err)
+{
+	vg_ctx_release(ctx);
+	vg_service_close(svc);
+	if (rc)
+		return vg_cli_fail("%s", err && err[0] ? err : vg_strerror(rc));
 	return VG_EXIT_OK;
 }
 
@@ -53,18 +72,6 @@ int vg_cli_wants_help(int argc, char **argv)
 			return 1;
 	}
 	return 0;
-}
-
-void vg_cli_actor(struct vg_actor *a)
-{
-	static char name[160];
-	struct passwd *pw = getpwuid(getuid());
-	snprintf(name, sizeof(name), "local:%s", pw ? pw->pw_name : "?");
-	a->name = name;
-	a->user = 0;
-	a->org = 0;
-	a->source = "cli";
-	a->purpose = NULL;
 }
 
 void vg_cli_json_str(const char *s)
@@ -87,16 +94,3 @@ int vg_cli_help(int argc, char **argv, const char *help, int *exit)
 	return 1;
 }
 
-int vg_cli_open_as(struct vg_cli *cli, struct vg_store **s, struct vg_actor *a)
-{
-	vg_cli_actor(a);
-	return vg_cli_open_store(cli, 0, s);
-}
-
-int vg_cli_done(struct vg_store *s, int rc, const char *err)
-{
-	vg_store_close(s);
-	if (rc)
-		return vg_cli_fail("%s", err && err[0] ? err : vg_strerror(rc));
-	return VG_EXIT_OK;
-}

@@ -4,10 +4,11 @@
 
 #include <stdio.h>
 
-#include "vigil/store/store.h"
+#include "vigil/service/service.h"
 
 struct vg_cli {
-	const char *data; /* store location (--data, $VIGIL_DATA) */
+	const char *data;    /* store location (--data, $VIGIL_DATA) */
+	const char *purpose; /* --purpose, $VIGIL_PURPOSE: why the operator reads */
 };
 
 struct vg_cmd {
@@ -25,12 +26,15 @@ int vg_cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print a usage error and a hint to run --help; returns VG_EXIT_USAGE. */
 int vg_cli_usage(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Open the store named by cli->data (create with create); prints the
- * reason on failure. */
-int vg_cli_open_store(struct vg_cli *cli, int create, struct vg_store **out);
-/* The CLI's actor for the audit log: "local:LOGIN", source "cli". */
-struct vg_actor;
-void vg_cli_actor(struct vg_actor *a);
+/* Open the hub named by cli->data as the operator (its context in ctx);
+ * prints the reason on failure and returns the exit code, else 0. */
+int vg_cli_open(struct vg_cli *cli, struct vg_service **svc, struct vg_ctx *ctx);
+/* Close what vg_cli_open opened and turn rc (and err, when set) into the
+ * exit code. */
+int vg_cli_done(struct vg_service *svc, struct vg_ctx *ctx, int rc,
+		const char *err);
+/* The operator's login name (for the audit log). */
+const char *vg_cli_login(void);
 /* Print s as a JSON string (or null) to stdout. */
 void vg_cli_json_str(const char *s);
 /* 1 when argv (argc) holds --help or -h. */
@@ -38,11 +42,6 @@ int vg_cli_wants_help(int argc, char **argv);
 /* For commands with verbs: with no verb (usage on stderr, *exit 2) or
  * --help (on stdout, *exit 0) print help and return 1; else 0. */
 int vg_cli_help(int argc, char **argv, const char *help, int *exit);
-/* Open the store and name the CLI's actor; 0 or an exit code. */
-int vg_cli_open_as(struct vg_cli *cli, struct vg_store **s,
-		   struct vg_actor *a);
-/* Close s and turn rc (and err, when set) into the exit code. */
-int vg_cli_done(struct vg_store *s, int rc, const char *err);
 
 int vg_cmd_init(struct vg_cli *cli, int argc, char **argv);
 int vg_cmd_import(struct vg_cli *cli, int argc, char **argv);

@@ -1,11 +1,12 @@
 /* vigil audit: show, verify and checkpoint the tamper-evident audit log. */
 #include "cli.h"
 #include "vigil/util/error.h"
-#include "vigil/service/hub.h"
+#include "vigil/audit/audit.h"
+#include "vigil/service/audit.h"
+#include "vigil/util/buf.h"
 #include "vigil/util/timefmt.h"
 
 #include <getopt.h>
-#include <sodium.h>
 #include <string.h>
 
 static const char help[] =
@@ -21,33 +22,39 @@ static const char help[] =
 static int print_entry(void *ud, const struct vg_audit_entry *e)
 {
 	int *json = ud;
-	char t[VG_TIME_LEN], h[2 * VG_HASH_LEN + 1];
-	vg_time_format_us(e->ts, t);
+	char t[VG_TIME_LEN];
 	if (*json > 0) {
-		static const char hex[] = "0123456789abcdef";
-		for (int i = 0; i < VG_HASH_LEN; i++) {
-			h[2 * i] = hex[e->hash[i] >> 4];
-			h[2 * i + 1] = hex[e->hash[i] & 15];
-		}
-		h[2 * VG_HASH_LEN] = '\0';
-		printf("%s{\"seq\":%lld,\"time\":\"%s\",\"actor\":",
-		       *json > 1 ? "," : "", (long long)e->seq, t);
-		vg_cli_json_str(e->actor);
-		printf(",\"org\":%lld,\"action\":", (long long)e->org);
-		vg_cli_json_str(e->action);
-		printf(",\"target\":");
-		vg_cli_json_str(e->target);
-		printf(",\"detail\":%s,\"source\":", e->detail[0] ? e->detail : "{}");
-		vg_cli_json_str(e->source);
-		printf(",\"purpose\":");
-		vg_cli_json_str(e->purpose);
-		printf(",\"hash\":\"%s\"}", h);
+		struct vg_buf b;
+		vg_buf_init(&b, 0);
+		int rc = vg_audit_entry_json(e, 1, &b);
+		if (!rc)
+			printf("%s%s", *json > 1 ? "," : "", b.data);
+		vg_buf_release(&b);
 		*json = 2;
-	} else {
-		printf("%6lld %s %-20s %-18s %s %s%s%s\n", (long long)e->seq, t,
-		       e->actor, e->action, e->target, e->detail,
-		       e->purpose[0] ? " purpose=" : "", e->purpose);
+		return rc;
 	}
+	/* one line each: what could end a line or move the cursor is shown
+	 * escaped, as in JSON */
+	struct vg_buf who, what, target, detail, purpose;
+	vg_time_format_us(e->ts, t);
+	vg_buf_init(&who, 0);
+	vg_buf_init(&what, 0);
+	vg_buf_init(&target, 0);
+	vg_buf_init(&detail, 0);
+	vg_buf_init(&purpose, 0);
+	vg_buf_json_str(&who, e->actor);
+	vg_buf_json_str(&what, e->action);
+	vg_buf_json_str(&target, e->target);
+	vg_buf_json_str(&detail, e->detail);
+	vg_buf_json_str(&purpose, e->purpose);
+	printf("%6lld %s %-20s %-18s %s %s%s%s\n", (long long)e->seq, t,
+	       who.data, what.data, target.data, detail.data,
+	       e->purpose[0] ? " purpose=" : "", e->purpose[0] ? purpose.data : "");
+	vg_buf_release(&who);
+	vg_buf_release(&what);
+	vg_buf_release(&target);
+	vg_buf_release(&detail);
+	vg_buf_release(&purpose);
 	return 0;
 }
 
@@ -82,25 +89,21 @@ int vg_cmd_audit(struct vg_cli *cli, int argc, char **argv)
 	    cp = !strcmp(verb, "checkpoint");
 	if (optind != argc || !(show || verify || cp))
 		return vg_cli_usage("audit", "expected show, verify or checkpoint");
-	if (sodium_init() < 0)
-		return vg_cli_fail("libsodium cannot start");
-	struct vg_store *s;
-	struct vg_actor a;
-	if ((rc = vg_cli_open_as(cli, &s, &a)))
+	struct vg_service *svc;
+	struct vg_ctx ctx;
+	if ((rc = vg_cli_open(cli, &svc, &ctx)))
 		return rc;
 	int exit = VG_EXIT_OK;
 	if (show) {
 		/* reading the log is itself on record */
-		rc = vg_audit_record(s, &a, "audit.read", f.actor ? f.actor : "", "{}");
 		if (json)
 			fputs("{\"entries\":[", stdout);
-		if (!rc)
-			rc = s->ops->hub->audit_scan(s, &f, print_entry, &json);
+		rc = vg_audit_read(&ctx, &f, print_entry, &json);
 		if (json)
 			puts("]}");
 	} else if (verify) {
 		int64_t n = 0, k = 0;
-		rc = vg_audit_verify(s, &n, &k, err, sizeof(err));
+		rc = vg_audit_verify(&ctx, &n, &k, err, sizeof(err));
 		if (rc == VG_EINVAL) {
 			if (json) {
 				printf("{\"ok\":false,\"entries\":%lld,\"error\":",
@@ -123,12 +126,10 @@ int vg_cmd_audit(struct vg_cli *cli, int argc, char **argv)
 		}
 	} else {
 		int64_t seq = 0;
-		rc = vg_audit_checkpoint(s, cli->data, &a, &seq, err, sizeof(err));
+		rc = vg_audit_checkpoint(&ctx, &seq, err, sizeof(err));
 		if (!rc)
 			printf("signed checkpoint at entry %lld\n", (long long)seq);
 	}
-	vg_store_close(s);
-	if (rc)
-		return vg_cli_fail("%s", err[0] ? err : vg_strerror(rc));
-	return exit;
+	rc = vg_cli_done(svc, &ctx, rc, err);
+	return rc ? rc : exit;
 }

@@ -1,5 +1,6 @@
 /* vigil check: the store's full consistency check. */
 #include "cli.h"
+#include "vigil/service/objects.h"
 #include "vigil/util/error.h"
 
 #include <getopt.h>
@@ -18,15 +19,17 @@ int vg_cmd_check(struct vg_cli *cli, int argc, char **argv)
 	}
 	if (argc > 1)
 		return vg_cli_usage("check", "unexpected argument '%s'", argv[1]);
-	struct vg_store *s;
-	int rc = vg_cli_open_store(cli, 0, &s);
+	struct vg_service *svc;
+	struct vg_ctx ctx;
+	char err[600] = "";
+	int rc = vg_cli_open(cli, &svc, &ctx);
 	if (rc)
 		return rc;
-	rc = s->ops->check(s);
-	if (rc)
-		rc = vg_cli_fail("check failed: %s", vg_store_errmsg(s));
-	else
+	rc = vg_objects_check(&ctx, err, sizeof(err));
+	if (!rc)
 		printf("store in '%s' is consistent\n", cli->data);
-	vg_store_close(s);
-	return rc;
+	vg_ctx_release(&ctx);
+	vg_service_close(svc);
+	return rc ? vg_cli_fail("check failed: %s", err[0] ? err : vg_strerror(rc))
+		  : VG_EXIT_OK;
 }

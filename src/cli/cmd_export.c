@@ -1,6 +1,7 @@
 /* vigil export: stored objects as one STIX bundle on stdout, written by
  * concatenating the stored texts (never re-serialised). */
 #include "cli.h"
+#include "vigil/service/objects.h"
 #include "vigil/util/error.h"
 #include "vigil/stix/stix.h"
 #include "vigil/util/timefmt.h"
@@ -22,16 +23,12 @@ static const char help[] =
 	"                    as 2026-01-31T00:00:00.000000Z)\n"
 	"  --all-versions    every stored version, not only the latest\n";
 
-struct out {
-	size_t n;
-};
-
-static int write_row(void *ud, const struct vg_row *r)
+static int write_json(void *ud, const char *json, size_t len)
 {
-	struct out *o = ud;
-	if (o->n++)
+	size_t *n = ud;
+	if ((*n)++)
 		putchar(',');
-	fwrite(r->json, 1, r->json_len, stdout);
+	fwrite(json, 1, len, stdout);
 	return ferror(stdout) ? VG_EIO : VG_OK;
 }
 
@@ -45,7 +42,7 @@ int vg_cmd_export(struct vg_cli *cli, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	struct vg_query q = {0};
+	struct vg_export_filter q = {0};
 	const char **types = calloc((size_t)argc, sizeof(char *));
 	const char **ids = calloc((size_t)argc, sizeof(char *));
 	int c, rc = VG_EXIT_OK;
@@ -77,7 +74,7 @@ int vg_cmd_export(struct vg_cli *cli, int argc, char **argv)
 			}
 			break;
 		case 'A':
-			q.versions = VG_VERSIONS_ALL;
+			q.all_versions = 1;
 			break;
 		default:
 			rc = vg_cli_usage("export", "unknown option");
@@ -89,8 +86,9 @@ int vg_cmd_export(struct vg_cli *cli, int argc, char **argv)
 				  argv[optind]);
 		goto out;
 	}
-	struct vg_store *s;
-	rc = vg_cli_open_store(cli, 0, &s);
+	struct vg_service *svc;
+	struct vg_ctx ctx;
+	rc = vg_cli_open(cli, &svc, &ctx);
 	if (rc)
 		goto out;
 	unsigned char rnd[16];
@@ -100,14 +98,12 @@ int vg_cmd_export(struct vg_cli *cli, int argc, char **argv)
 	static char obuf[1 << 20];
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 	printf("{\"type\":\"bundle\",\"id\":\"bundle--%s\",\"objects\":[", uuid);
-	struct out o = {0};
-	int err = s->ops->scan(s, &q, write_row, &o);
+	size_t n = 0, written = 0;
+	int err = vg_objects_export(&ctx, &q, write_json, &written, &n);
 	printf("]}\n");
-	if (fflush(stdout) || err)
-		rc = vg_cli_fail("export failed: %s",
-				 err == VG_ESTORE ? vg_store_errmsg(s)
-						  : vg_strerror(err ? err : VG_EIO));
-	vg_store_close(s);
+	if (fflush(stdout) && !err)
+		err = VG_EIO;
+	rc = vg_cli_done(svc, &ctx, err, NULL);
 out:
 	free(types);
 	free(ids);

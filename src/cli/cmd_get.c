@@ -1,5 +1,6 @@
 /* vigil get: print one object (its latest version, or every version). */
 #include "cli.h"
+#include "vigil/service/objects.h"
 #include "vigil/util/error.h"
 
 #include <getopt.h>
@@ -11,13 +12,12 @@ static const char help[] =
 	"were added.\n"
 	"Exit status 1 when there is no such object.\n";
 
-static int print_row(void *ud, const struct vg_row *r)
+static int print_json(void *ud, const char *json, size_t len)
 {
-	size_t *n = ud;
-	(*n)++;
-	fwrite(r->json, 1, r->json_len, stdout);
+	(void)ud;
+	fwrite(json, 1, len, stdout);
 	putchar('\n');
-	return VG_OK;
+	return ferror(stdout) ? VG_EIO : VG_OK;
 }
 
 int vg_cmd_get(struct vg_cli *cli, int argc, char **argv)
@@ -42,24 +42,17 @@ int vg_cmd_get(struct vg_cli *cli, int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return vg_cli_usage("get", "give exactly one ID");
-	struct vg_store *s;
-	int rc = vg_cli_open_store(cli, 0, &s);
+	struct vg_service *svc;
+	struct vg_ctx ctx;
+	int rc = vg_cli_open(cli, &svc, &ctx);
 	if (rc)
 		return rc;
 	size_t n = 0;
-	const char *id = argv[optind];
-	struct vg_query q = {
-		.ids = &id,
-		.n_ids = 1,
-		.versions = all ? VG_VERSIONS_ALL : VG_VERSIONS_LAST,
-	};
-	rc = s->ops->scan(s, &q, print_row, &n);
-	if (rc)
-		rc = vg_cli_fail("get failed: %s", vg_store_errmsg(s));
-	else if (!n) {
+	rc = vg_objects_get(&ctx, argv[optind], all, print_json, NULL, &n);
+	if (!rc && !n) {
+		vg_cli_done(svc, &ctx, 0, NULL);
 		fprintf(stderr, "vigil: no object '%s'\n", argv[optind]);
-		rc = VG_EXIT_PARTIAL;
+		return VG_EXIT_PARTIAL;
 	}
-	vg_store_close(s);
-	return rc;
+	return vg_cli_done(svc, &ctx, rc, NULL);
 }

@@ -1,7 +1,7 @@
 /* vigil group: sharing groups of organisations. */
 #include "cli.h"
 #include "vigil/util/error.h"
-#include "vigil/service/hub.h"
+#include "vigil/service/admin.h"
 
 #include <string.h>
 
@@ -44,17 +44,17 @@ int vg_cmd_group(struct vg_cli *cli, int argc, char **argv)
 	if (!add && !member && !list)
 		return vg_cli_usage("group", "expected 'add NAME', 'member "
 					     "add|remove GROUP ORG' or 'list'");
-	struct vg_store *s;
-	struct vg_actor a;
-	if ((rc = vg_cli_open_as(cli, &s, &a)))
+	struct vg_service *svc;
+	struct vg_ctx ctx;
+	if ((rc = vg_cli_open(cli, &svc, &ctx)))
 		return rc;
 	if (add) {
-		rc = vg_group_add(s, &a, argv[2], err, sizeof(err));
+		rc = vg_group_add(&ctx, argv[2], err, sizeof(err));
 		if (!rc)
 			printf("added sharing group '%s'\n", argv[2]);
 	} else if (member) {
 		int in = !strcmp(argv[2], "add");
-		rc = vg_group_member(s, &a, argv[3], argv[4], in, err, sizeof(err));
+		rc = vg_group_member(&ctx, argv[3], argv[4], in, err, sizeof(err));
 		if (!rc)
 			printf("%s '%s' %s '%s'\n", in ? "added" : "removed",
 			       argv[4], in ? "to" : "from", argv[3]);
@@ -62,9 +62,9 @@ int vg_cmd_group(struct vg_cli *cli, int argc, char **argv)
 		int json = argc == 3;
 		if (json)
 			fputs("{\"groups\":[", stdout);
-		rc = s->ops->hub->group_list(s, print_group, &json);
+		rc = vg_group_list(&ctx, print_group, &json);
 		if (json)
 			puts("]}");
 	}
-	return vg_cli_done(s, rc, err);
+	return vg_cli_done(svc, &ctx, rc, err);
 }

@@ -3,8 +3,7 @@
 #include "cli.h"
 #include "vigil/util/buf.h"
 #include "vigil/util/error.h"
-#include "vigil/service/hub.h"
-#include "vigil/service/ingest.h"
+#include "vigil/service/objects.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,9 +26,10 @@ static const char help[] =
 	"  --json          machine-readable output\n"
 	"  --collection C  the TAXII collection to import into\n";
 
-struct ctx {
+struct imp {
 	int json;
-	struct vg_ingest_opts base; /* collection, owner, scope */
+	struct vg_ctx *vctx;
+	const char *collection;
 	const char *file;
 	int tty;
 	double started, last;
@@ -45,7 +45,7 @@ static double now(void)
 
 static void progress(void *ud, size_t objects, uint64_t bytes)
 {
-	struct ctx *c = ud;
+	struct imp *c = ud;
 	double t = now();
 	if (!c->tty || t - c->started < 1.0 || t - c->last < 0.25)
 		return;
@@ -56,7 +56,7 @@ static void progress(void *ud, size_t objects, uint64_t bytes)
 
 static int on_result(void *ud, const struct vg_ingest_result *r)
 {
-	struct ctx *c = ud;
+	struct imp *c = ud;
 	if (r->outcome != VG_INGEST_REJECTED)
 		return 0;
 	if (c->json) {
@@ -74,8 +74,8 @@ static int on_result(void *ud, const struct vg_ingest_result *r)
 	return 0;
 }
 
-static int import_one(struct vg_store *s, struct ctx *c,
-		      struct vg_ingest_counts *total, int *failed)
+static int import_one(struct imp *c, struct vg_ingest_counts *total,
+		      int *failed)
 {
 	char err[700] = "";
 	struct vg_ingest_counts n = {0};
@@ -93,11 +93,13 @@ static int import_one(struct vg_store *s, struct ctx *c,
 		snprintf(err, sizeof(err), "cannot open: %s", strerror(errno));
 		rc = VG_EIO;
 	} else {
-		struct vg_ingest_opts o = c->base;
-		o.on_result = on_result;
-		o.on_progress = progress;
-		o.ud = c;
-		rc = vg_ingest_fd(s, fd, &o, &n, err, sizeof(err));
+		struct vg_ingest_opts o = {
+			.on_result = on_result,
+			.on_progress = progress,
+			.ud = c,
+		};
+		rc = vg_objects_import(c->vctx, c->collection, c->file, fd, &o, &n,
+				       err, sizeof(err));
 		if (fd)
 			close(fd);
 	}
@@ -122,17 +124,9 @@ static int import_one(struct vg_store *s, struct ctx *c,
 		printf("%s: accepted %zu, duplicate %zu, rejected %zu\n",
 		       c->file, n.accepted, n.duplicates, n.rejected);
 	}
-	if (!rc) {
-		struct vg_actor a;
-		char detail[200];
-		vg_cli_actor(&a);
-		snprintf(detail, sizeof(detail),
-			 "{\"accepted\":%zu,\"duplicates\":%zu,\"rejected\":%zu}",
-			 n.accepted, n.duplicates, n.rejected);
-		rc = vg_audit_record(s, &a, "objects.import", c->file, detail);
-	}
 	/* a store failure ends the whole command; bad input only this file */
-	return rc == VG_ESTORE || rc == VG_ENOMEM ? rc : VG_OK;
+	return rc == VG_ESTORE || rc == VG_ENOMEM || rc == VG_ENOTFOUND ? rc
+									: VG_OK;
 }
 
 int vg_cmd_import(struct vg_cli *cli, int argc, char **argv)
@@ -143,7 +137,7 @@ int vg_cmd_import(struct vg_cli *cli, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	struct ctx c = {.tty = isatty(2)};
+	struct imp c = {.tty = isatty(2)};
 	const char *collection = "community";
 	int ch;
 	optind = 1;
@@ -161,15 +155,13 @@ int vg_cmd_import(struct vg_cli *cli, int argc, char **argv)
 	}
 	if (optind == argc)
 		return vg_cli_usage("import", "no FILE given");
-	struct vg_store *s;
-	int rc = vg_cli_open_store(cli, 0, &s);
+	struct vg_service *svc;
+	struct vg_ctx vctx;
+	int rc = vg_cli_open(cli, &svc, &vctx);
 	if (rc)
 		return rc;
-	struct vg_hub_info hub;
-	if (vg_hub_target(s, collection, &c.base, &hub)) {
-		vg_store_close(s);
-		return vg_cli_fail("no collection '%s' in this hub", collection);
-	}
+	c.vctx = &vctx;
+	c.collection = collection;
 	struct vg_ingest_counts total = {0};
 	int failed = 0, files = 0;
 	if (c.json)
@@ -178,7 +170,7 @@ int vg_cmd_import(struct vg_cli *cli, int argc, char **argv)
 		c.file = argv[i];
 		if (c.json && files)
 			putchar(',');
-		rc = import_one(s, &c, &total, &failed);
+		rc = import_one(&c, &total, &failed);
 	}
 	if (c.json)
 		printf("],\"accepted\":%zu,\"duplicates\":%zu,\"rejected\":%zu}\n",
@@ -186,7 +178,10 @@ int vg_cmd_import(struct vg_cli *cli, int argc, char **argv)
 	else if (files > 1)
 		printf("total: accepted %zu, duplicate %zu, rejected %zu\n",
 		       total.accepted, total.duplicates, total.rejected);
-	vg_store_close(s);
+	vg_ctx_release(&vctx);
+	vg_service_close(svc);
+	if (rc == VG_ENOTFOUND)
+		return vg_cli_fail("no collection '%s' in this hub", collection);
 	if (rc)
 		return vg_cli_fail("store failure: %s", vg_strerror(rc));
 	return failed || total.rejected ? VG_EXIT_PARTIAL : VG_EXIT_OK;

@@ -2,7 +2,7 @@
  * hub admin and the admin's API key, shown once). */
 #include "cli.h"
 #include "vigil/util/error.h"
-#include "vigil/service/hub.h"
+#include "vigil/service/admin.h"
 
 #include <getopt.h>
 #include <sodium.h>
@@ -35,7 +35,7 @@ int vg_cmd_init(struct vg_cli *cli, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	struct vg_hub_init in = {.dir = cli->data};
+	struct vg_hub_init in = {0};
 	int json = 0, c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -53,28 +53,24 @@ int vg_cmd_init(struct vg_cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		return vg_cli_usage("init", "unexpected argument '%s'", argv[optind]);
-	if (sodium_init() < 0)
-		return vg_cli_fail("libsodium cannot start");
-	struct vg_store *s;
-	int rc = vg_cli_open_store(cli, 1, &s);
-	if (rc)
-		return rc;
-	struct vg_actor a;
-	char key[VG_KEY_TEXT_LEN] = "";
-	vg_cli_actor(&a);
-	int err = vg_hub_create(s, &in, &a, key);
-	vg_store_close(s);
+	char key[VG_KEY_TEXT_LEN] = "", msg[600] = "";
+	int err = vg_hub_create(cli->data, &in, vg_cli_login(), key, msg,
+				sizeof(msg));
 	if (err == VG_EDUPLICATE) {
-		if (json)
-			printf("{\"data\":\"%s\",\"created\":false}\n", cli->data);
+		if (json) {
+			printf("{\"data\":");
+			vg_cli_json_str(cli->data);
+			printf(",\"created\":false}\n");
+		}
 		else
 			printf("the hub in '%s' exists already\n", cli->data);
 		return VG_EXIT_OK;
 	}
 	if (err == VG_EINVAL)
-		return vg_cli_usage("init", "invalid --org or --admin name");
+		return vg_cli_usage("init", "%s", msg);
 	if (err)
-		return vg_cli_fail("cannot create the hub: %s", vg_strerror(err));
+		return vg_cli_fail("cannot create the hub: %s",
+				   msg[0] ? msg : vg_strerror(err));
 	if (json) {
 		printf("{\"data\":");
 		vg_cli_json_str(cli->data);

@@ -1,7 +1,7 @@
 /* vigil key: issue, list and revoke API keys. */
 #include "cli.h"
 #include "vigil/util/error.h"
-#include "vigil/service/hub.h"
+#include "vigil/service/admin.h"
 #include "vigil/util/timefmt.h"
 
 #include <getopt.h>
@@ -25,11 +25,14 @@ static int print_key(void *ud, const struct vg_key *k)
 	if (k->expires)
 		vg_time_format_us(k->expires, expires);
 	if (*json > 0) {
-		printf("%s{\"id\":\"%s\",\"user\":\"%s\",\"created\":\"%s\","
-		       "\"expires\":%s%s%s,\"revoked\":%s}",
-		       *json > 1 ? "," : "", k->id, k->user_name, created,
-		       k->expires ? "\"" : "", k->expires ? expires : "null",
-		       k->expires ? "\"" : "", k->revoked ? "true" : "false");
+		printf("%s{\"id\":", *json > 1 ? "," : "");
+		vg_cli_json_str(k->id);
+		printf(",\"user\":");
+		vg_cli_json_str(k->user_name);
+		printf(",\"created\":\"%s\",\"expires\":%s%s%s,\"revoked\":%s}",
+		       created, k->expires ? "\"" : "",
+		       k->expires ? expires : "null", k->expires ? "\"" : "",
+		       k->revoked ? "true" : "false");
 		*json = 2;
 	} else {
 		printf("%s %-20s created %s expires %s%s\n", k->id, k->user_name,
@@ -74,31 +77,31 @@ int vg_cmd_key(struct vg_cli *cli, int argc, char **argv)
 	    (revoke && nargs != 1) || !(is_new || list || revoke))
 		return vg_cli_usage("key", "expected 'new --user NAME', 'list' or "
 					   "'revoke ID'");
-	if (sodium_init() < 0)
-		return vg_cli_fail("libsodium cannot start");
-	struct vg_store *s;
-	struct vg_actor a;
-	if ((rc = vg_cli_open_as(cli, &s, &a)))
+	struct vg_service *svc;
+	struct vg_ctx ctx;
+	if ((rc = vg_cli_open(cli, &svc, &ctx)))
 		return rc;
 	if (is_new) {
-		rc = vg_key_new(s, &a, user, days, key, err, sizeof(err));
-		if (!rc && json)
-			printf("{\"user\":\"%s\",\"id\":\"%.16s\",\"key\":\"%s\"}\n",
-			       user, key + 4, key);
+		rc = vg_key_new(&ctx, user, days, key, err, sizeof(err));
+		if (!rc && json) {
+			printf("{\"user\":");
+			vg_cli_json_str(user);
+			printf(",\"id\":\"%.16s\",\"key\":\"%s\"}\n", key + 4, key);
+		}
 		else if (!rc)
 			printf("API key for '%s' (shown once, keep it safe):\n%s\n",
 			       user, key);
 		sodium_memzero(key, sizeof(key));
 	} else if (revoke) {
-		rc = vg_key_revoke(s, &a, argv[optind], err, sizeof(err));
+		rc = vg_key_revoke(&ctx, argv[optind], err, sizeof(err));
 		if (!rc)
 			printf("revoked key '%s'\n", argv[optind]);
 	} else {
 		if (json)
 			fputs("{\"keys\":[", stdout);
-		rc = s->ops->hub->key_list(s, print_key, &json);
+		rc = vg_key_list(&ctx, print_key, &json);
 		if (json)
 			puts("]}");
 	}
-	return vg_cli_done(s, rc, err);
+	return vg_cli_done(svc, &ctx, rc, err);
 }

@@ -28,12 +28,10 @@ int vg_cmd_match(struct vg_cli *cli, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	struct vg_travel_list tl;
 	struct vg_traveller t;
 	double threshold = VG_MATCH_DEFAULT_THRESHOLD;
 	int json = 0, c, rc;
 	char *end;
-	vg_travel_list_init(&tl);
 	vg_traveller_init(&t);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -79,34 +77,22 @@ int vg_cmd_match(struct vg_cli *cli, int argc, char **argv)
 		return vg_cli_usage("match", "give one NAME");
 	}
 	vg_person_add_name(&t.person, argv[optind], NULL, NULL, VG_NAME_PRIMARY);
-	tl.travellers = &t;
-	tl.n_travellers = 1;
 
-	struct vg_store *s;
-	struct vg_screen_index x = {0};
-	struct vg_screen_result r = {0};
-	struct vg_actor a;
-	vg_cli_actor(&a);
-	if ((rc = vg_cli_open_store(cli, 0, &s))) {
+	struct vg_service *svc;
+	struct vg_ctx ctx;
+	struct vg_screening sc;
+	if ((rc = vg_cli_open(cli, &svc, &ctx))) {
 		vg_traveller_release(&t);
 		return rc;
 	}
-	rc = vg_screen_load(s, NULL, NULL, 0, &x);
-	if (!rc)
-		rc = vg_screen_run(&x, &tl, threshold, 1, &r);
-	if (!rc) {
-		char detail[300];
-		snprintf(detail, sizeof(detail), "{\"hits\":%zu,\"threshold\":%.2f}",
-			 r.n_hits, threshold);
-		rc = vg_audit_record(s, &a, "screen.match", argv[optind], detail);
-	}
+	rc = vg_screen_match(&ctx, &t.person, threshold, &sc);
 	struct vg_buf b, line;
 	vg_buf_init(&b, 0);
 	vg_buf_init(&line, 0);
 	if (!rc && json)
 		rc = vg_buf_puts(&b, "{\"hits\":[");
-	for (size_t i = 0; !rc && i < r.n_hits; i++) {
-		const struct vg_screen_hit *h = &r.hits[i];
+	for (size_t i = 0; !rc && i < sc.r.n_hits; i++) {
+		const struct vg_screen_hit *h = &sc.r.hits[i];
 		const struct vg_person *e = &h->entry->person;
 		if (!json) {
 			vg_buf_reset(&line);
@@ -116,9 +102,16 @@ int vg_cmd_match(struct vg_cli *cli, int argc, char **argv)
 			       line.data ? line.data : "");
 			continue;
 		}
-		rc = vg_buf_printf(&b, "%s{\"score\":%.4f,\"entry\":{\"id\":\"%s\","
-				       "\"list\":\"%s\",\"reference_number\":",
-				   i ? "," : "", h->score, h->entry->id, h->entry->list);
+		rc = vg_buf_printf(&b, "%s{\"score\":%.4f,\"entry\":{\"id\":",
+				   i ? "," : "", h->score);
+		if (!rc)
+			rc = vg_buf_json_str(&b, h->entry->id);
+		if (!rc)
+			rc = vg_buf_puts(&b, ",\"list\":");
+		if (!rc)
+			rc = vg_buf_json_str(&b, h->entry->list);
+		if (!rc)
+			rc = vg_buf_puts(&b, ",\"reference_number\":");
 		if (!rc)
 			rc = vg_buf_json_str(&b, h->entry->ref);
 		if (!rc)
@@ -138,14 +131,15 @@ int vg_cmd_match(struct vg_cli *cli, int argc, char **argv)
 	}
 	if (!rc && json && !(rc = vg_buf_puts(&b, "]}")))
 		puts(b.data);
-	if (!rc && !json && !r.n_hits)
-		printf("no hit at threshold %.2f among %zu entries\n", threshold, x.n);
+	if (!rc && !json && !sc.r.n_hits)
+		printf("no hit at threshold %.2f among %zu entries\n", threshold,
+		       sc.n_entries);
 	vg_buf_release(&b);
 	vg_buf_release(&line);
-	vg_screen_result_release(&r);
-	vg_screen_index_release(&x);
+	vg_screening_release(&sc);
 	vg_traveller_release(&t);
-	vg_store_close(s);
+	vg_ctx_release(&ctx);
+	vg_service_close(svc);
 	if (rc)
 		return vg_cli_fail("match failed: %s", vg_strerror(rc));
 	return VG_EXIT_OK;

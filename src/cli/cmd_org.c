@@ -1,7 +1,7 @@
 /* vigil org: add and list organisations. */
 #include "cli.h"
 #include "vigil/util/error.h"
-#include "vigil/service/hub.h"
+#include "vigil/service/admin.h"
 #include "vigil/util/timefmt.h"
 
 #include <string.h>
@@ -21,7 +21,9 @@ static int print_org(void *ud, const struct vg_org *o)
 		printf("%s{\"id\":%lld,\"name\":", *json > 1 ? "," : "",
 		       (long long)o->id);
 		vg_cli_json_str(o->name);
-		printf(",\"identity\":\"%s\",\"created\":\"%s\"}", o->identity, t);
+		printf(",\"identity\":");
+		vg_cli_json_str(o->identity);
+		printf(",\"created\":\"%s\"}", t);
 		*json = 2;
 	} else {
 		printf("%-4lld %-30s %s %s\n", (long long)o->id, o->name,
@@ -32,8 +34,8 @@ static int print_org(void *ud, const struct vg_org *o)
 
 int vg_cmd_org(struct vg_cli *cli, int argc, char **argv)
 {
-	struct vg_store *s;
-	struct vg_actor a;
+	struct vg_service *svc;
+	struct vg_ctx ctx;
 	char err[512] = "";
 	int rc;
 	if (vg_cli_help(argc, argv, help, &rc))
@@ -42,18 +44,18 @@ int vg_cmd_org(struct vg_cli *cli, int argc, char **argv)
 	int json = list && argc == 3 && !strcmp(argv[2], "--json");
 	if (!(add && argc == 3) && !(list && (argc == 2 || json)))
 		return vg_cli_usage("org", "expected 'add NAME' or 'list [--json]'");
-	if ((rc = vg_cli_open_as(cli, &s, &a)))
+	if ((rc = vg_cli_open(cli, &svc, &ctx)))
 		return rc;
 	if (add) {
-		rc = vg_org_add(s, &a, argv[2], err, sizeof(err));
+		rc = vg_org_add(&ctx, argv[2], err, sizeof(err));
 		if (!rc)
 			printf("added organisation '%s'\n", argv[2]);
 	} else {
 		if (json)
 			fputs("{\"orgs\":[", stdout);
-		rc = s->ops->hub->org_list(s, print_org, &json);
+		rc = vg_org_list(&ctx, print_org, &json);
 		if (json)
 			puts("]}");
 	}
-	return vg_cli_done(s, rc, err);
+	return vg_cli_done(svc, &ctx, rc, err);
 }

@@ -5,7 +5,6 @@
 #include "vigil/service/screening.h"
 
 #include <getopt.h>
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -113,63 +112,42 @@ int vg_cmd_screen(struct vg_cli *cli, int argc, char **argv)
 	if (argc - optind != 1)
 		return vg_cli_usage("screen", "give one FILE");
 	const char *path = argv[optind];
-	char *buf = NULL, err[600] = "", run[37] = "";
+	char *buf = NULL, err[600] = "";
 	size_t len = 0;
 	if (vg__cli_read_all(path, &buf, &len))
 		return vg_cli_fail("cannot read '%s'", path);
-	if (sodium_init() < 0) {
-		free(buf);
-		return vg_cli_fail("libsodium cannot start");
-	}
-	struct vg_store *s;
-	struct vg_travel_list tl;
-	struct vg_screen_index x = {0};
-	struct vg_screen_result r = {0};
-	struct vg_actor a;
-	const char *format = "unknown";
-	vg_cli_actor(&a);
-	if ((rc = vg_cli_open_store(cli, 0, &s))) {
+	struct vg_service *svc;
+	struct vg_ctx ctx;
+	struct vg_screening sc;
+	if ((rc = vg_cli_open(cli, &svc, &ctx))) {
 		free(buf);
 		return rc;
 	}
-	rc = vg_screen_parse(buf, len, &tl, &format, err, sizeof(err));
-	if (!rc)
-		rc = vg_screen_load(s, NULL, lists, n_lists, &x);
-	if (!rc && !x.n)
-		snprintf(err, sizeof(err), "no watchlist entries%s: import a list "
-					   "with 'vigil watchlist import'",
-			 n_lists ? " in the lists named" : "");
-	if (!rc && x.n)
-		rc = vg_screen_run(&x, &tl, threshold, threads, &r);
-	if (!rc && x.n && !(rc = s->ops->begin(s))) {
-		rc = vg_screen_store(s, &a, path, format, &tl, &r, threshold, run);
-		rc = rc ? (s->ops->rollback(s), rc) : s->ops->commit(s);
-	}
-	if (!rc && x.n) {
+	rc = vg_screen(&ctx, buf, len, lists, n_lists, threshold, threads, path,
+		       &sc, err, sizeof(err));
+	if (!rc) {
 		if (json) {
 			struct vg_buf out;
 			vg_buf_init(&out, 0);
-			rc = vg_screen_json(run, format, &tl, &r, &out);
+			rc = vg_screening_json(&sc, &out);
 			if (!rc)
 				puts(out.data);
 			vg_buf_release(&out);
 		} else {
-			for (size_t i = 0; i < tl.n_errors; i++)
-				printf("  error: %s\n", tl.errors[i].msg);
-			print_table(&tl, &r, isatty(1));
+			for (size_t i = 0; i < sc.tl.n_errors; i++)
+				printf("  error: %s\n", sc.tl.errors[i].msg);
+			print_table(&sc.tl, &sc.r, isatty(1));
 			printf("%s: %zu travellers screened against %zu entries "
 			       "(%s), %zu hits at threshold %.2f; run %s\n",
-			       path, tl.n_travellers, x.n, format, r.n_hits,
-			       threshold, run);
+			       path, sc.tl.n_travellers, sc.n_entries, sc.format,
+			       sc.r.n_hits, threshold, sc.run);
 		}
 	}
 	int exit = rc ? vg_cli_fail("%s", err[0] ? err : vg_strerror(rc))
-	       : !x.n ? vg_cli_fail("%s", err)
-	       : tl.n_errors ? VG_EXIT_PARTIAL : VG_EXIT_OK;
-	vg_screen_result_release(&r);
-	vg_screen_index_release(&x);
-	vg_travel_list_release(&tl);
-	vg_store_close(s);
+	       : sc.tl.n_errors ? VG_EXIT_PARTIAL : VG_EXIT_OK;
+	vg_screening_release(&sc);
+	vg_ctx_release(&ctx);
+	vg_service_close(svc);
 	free(buf);
 	return exit;
 }

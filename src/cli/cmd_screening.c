@@ -16,8 +16,8 @@ static const char help[] =
 
 int vg_cmd_screening(struct vg_cli *cli, int argc, char **argv)
 {
-	struct vg_store *s;
-	struct vg_actor a;
+	struct vg_service *svc;
+	struct vg_ctx ctx;
 	int rc;
 	if (vg_cli_help(argc, argv, help, &rc))
 		return rc;
@@ -34,25 +34,25 @@ int vg_cmd_screening(struct vg_cli *cli, int argc, char **argv)
 		return vg_cli_usage("screening", "HIT is a hit number and "
 						 "DISPOSITION one of confirmed, "
 						 "false-positive, needs-review");
-	if ((rc = vg_cli_open_as(cli, &s, &a)))
+	if (dispose && argc == 7 && strlen(argv[6]) > 2000)
+		return vg_cli_usage("screening", "--note takes at most 2000 bytes");
+	if ((rc = vg_cli_open(cli, &svc, &ctx)))
 		return rc;
 	if (show) {
 		struct vg_buf b;
 		vg_buf_init(&b, 0);
-		rc = vg_screen_run_json(s, &a, argv[2], &b);
-		if (!rc)
-			rc = vg_audit_record(s, &a, "screen.read", argv[2], "{}");
+		rc = vg_screen_run_json(&ctx, argv[2], &b);
 		if (!rc)
 			puts(b.data);
 		vg_buf_release(&b);
-	} else if (!(rc = s->ops->begin(s))) {
-		rc = vg_screen_dispose(s, &a, argv[2], hit, (enum vg_disposition)d,
+	} else {
+		rc = vg_screen_dispose(&ctx, argv[2], hit, (enum vg_disposition)d,
 				       argc == 7 ? argv[6] : NULL);
-		rc = rc ? (s->ops->rollback(s), rc) : s->ops->commit(s);
 		if (!rc)
 			printf("hit %lld of run %s: %s\n", hit, argv[2], argv[4]);
 	}
-	vg_store_close(s);
+	vg_ctx_release(&ctx);
+	vg_service_close(svc);
 	if (rc == VG_ENOTFOUND)
 		return vg_cli_fail(show ? "no run '%s'" : "no hit %s of run '%s'",
 				   show ? argv[2] : argv[3], argv[2]);

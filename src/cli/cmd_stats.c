@@ -1,5 +1,6 @@
 /* vigil stats: counts by type, versions, revoked and the store's size. */
 #include "cli.h"
+#include "vigil/service/objects.h"
 #include "vigil/util/error.h"
 
 #include <getopt.h>
@@ -18,15 +19,17 @@ struct tot {
 static int print_type(void *ud, const struct vg_type_stats *t)
 {
 	struct tot *a = ud;
-	if (a->json)
-		printf("%s\"%s\":{\"objects\":%lld,\"versions\":%lld,"
-		       "\"revoked\":%lld}",
-		       a->types ? "," : "", t->type, (long long)t->objects,
-		       (long long)t->versions, (long long)t->revoked);
-	else
+	if (a->json) {
+		printf("%s", a->types ? "," : "");
+		vg_cli_json_str(t->type);
+		printf(":{\"objects\":%lld,\"versions\":%lld,\"revoked\":%lld}",
+		       (long long)t->objects, (long long)t->versions,
+		       (long long)t->revoked);
+	} else {
 		printf("%-32s %10lld %10lld %10lld\n", t->type,
 		       (long long)t->objects, (long long)t->versions,
 		       (long long)t->revoked);
+	}
 	a->types++;
 	a->objects += t->objects;
 	a->versions += t->versions;
@@ -55,8 +58,9 @@ int vg_cmd_stats(struct vg_cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		return vg_cli_usage("stats", "unexpected argument '%s'", argv[optind]);
-	struct vg_store *s;
-	int rc = vg_cli_open_store(cli, 0, &s);
+	struct vg_service *svc;
+	struct vg_ctx ctx;
+	int rc = vg_cli_open(cli, &svc, &ctx);
 	if (rc)
 		return rc;
 	if (a.json)
@@ -64,24 +68,19 @@ int vg_cmd_stats(struct vg_cli *cli, int argc, char **argv)
 	else
 		printf("%-32s %10s %10s %10s\n", "type", "objects", "versions",
 		       "revoked");
-	rc = s->ops->type_stats(s, print_type, &a);
 	int64_t bytes = 0;
-	if (!rc)
-		rc = s->ops->size(s, &bytes);
-	if (rc) {
-		rc = vg_cli_fail("stats failed: %s", vg_store_errmsg(s));
-	} else if (a.json) {
+	rc = vg_objects_stats(&ctx, print_type, &a, &bytes);
+	if (!rc && a.json) {
 		printf("},\"objects\":%lld,\"versions\":%lld,\"revoked\":%lld,"
 		       "\"bytes\":%lld}\n",
 		       (long long)a.objects, (long long)a.versions,
 		       (long long)a.revoked, (long long)bytes);
-	} else {
+	} else if (!rc) {
 		printf("%-32s %10lld %10lld %10lld\n", "total",
 		       (long long)a.objects, (long long)a.versions,
 		       (long long)a.revoked);
 		printf("store size: %.1f MB (%lld bytes) in '%s'\n", bytes / 1e6,
 		       (long long)bytes, cli->data);
 	}
-	vg_store_close(s);
-	return rc;
+	return vg_cli_done(svc, &ctx, rc, NULL);
 }

@@ -2,7 +2,7 @@
 #include "cli.h"
 #include "vigil/access/access.h"
 #include "vigil/util/error.h"
-#include "vigil/service/hub.h"
+#include "vigil/service/admin.h"
 
 #include <getopt.h>
 #include <string.h>
@@ -21,8 +21,10 @@ static int print_user(void *ud, const struct vg_user *u)
 {
 	int *json = ud;
 	if (*json > 0) {
-		printf("%s{\"id\":%lld,\"name\":\"%s\",\"org\":", *json > 1 ? "," : "",
-		       (long long)u->id, u->name);
+		printf("%s{\"id\":%lld,\"name\":", *json > 1 ? "," : "",
+		       (long long)u->id);
+		vg_cli_json_str(u->name);
+		printf(",\"org\":");
 		vg_cli_json_str(u->org_name);
 		printf(",\"role\":\"%s\",\"clearance\":%d,\"disabled\":%s}",
 		       vg_role_name((enum vg_role)u->role), u->clearance,
@@ -70,27 +72,27 @@ int vg_cmd_user(struct vg_cli *cli, int argc, char **argv)
 		return vg_cli_usage("user", "add needs NAME, --org and --role");
 	if ((dis && nargs != 1) || (list && nargs) || !(add || list || dis))
 		return vg_cli_usage("user", "expected add, list or disable");
-	struct vg_store *s;
-	struct vg_actor a;
-	if ((rc = vg_cli_open_as(cli, &s, &a)))
+	struct vg_service *svc;
+	struct vg_ctx ctx;
+	if ((rc = vg_cli_open(cli, &svc, &ctx)))
 		return rc;
 	if (add) {
-		rc = vg_user_add(s, &a, argv[optind], org, role, clearance, err,
+		rc = vg_user_add(&ctx, argv[optind], org, role, clearance, err,
 				 sizeof(err));
 		if (!rc)
 			printf("added user '%s' (%s) to '%s'\n", argv[optind],
 			       role, org);
 	} else if (dis) {
-		rc = vg_user_disable(s, &a, argv[optind], err, sizeof(err));
+		rc = vg_user_disable(&ctx, argv[optind], err, sizeof(err));
 		if (!rc)
 			printf("disabled user '%s'; their keys no longer "
 			       "authenticate\n", argv[optind]);
 	} else {
 		if (json)
 			fputs("{\"users\":[", stdout);
-		rc = s->ops->hub->user_list(s, print_user, &json);
+		rc = vg_user_list(&ctx, print_user, &json);
 		if (json)
 			puts("]}");
 	}
-	return vg_cli_done(s, rc, err);
+	return vg_cli_done(svc, &ctx, rc, err);
 }

@@ -25,11 +25,14 @@ static int print_list(void *ud, const struct vg_wl_summary *s)
 {
 	int *json = ud;
 	if (*json > 0) {
-		printf("%s{\"list\":\"%s\",\"entries\":%zu,\"individuals\":%zu,"
-		       "\"entities\":%zu,\"others\":%zu,\"revoked\":%zu,"
-		       "\"updated\":\"%s\"}",
-		       *json > 1 ? "," : "", s->list, s->entries, s->individuals,
-		       s->entities, s->others, s->revoked, s->updated);
+		printf("%s{\"list\":", *json > 1 ? "," : "");
+		vg_cli_json_str(s->list);
+		printf(",\"entries\":%zu,\"individuals\":%zu,\"entities\":%zu,"
+		       "\"others\":%zu,\"revoked\":%zu,\"updated\":",
+		       s->entries, s->individuals, s->entities, s->others,
+		       s->revoked);
+		vg_cli_json_str(s->updated);
+		putchar('}');
 		*json = 2;
 	} else {
 		printf("%-12s %8zu %11zu %9zu %7zu %8zu  %s\n", s->list, s->entries,
@@ -73,13 +76,13 @@ int vg_cmd_watchlist(struct vg_cli *cli, int argc, char **argv)
 	if (list && (strlen(list) > 30 || strspn(list, "abcdefghijklmnopqrstuvwxyz"
 						   "0123456789-_") != strlen(list)))
 		return vg_cli_usage("watchlist", "--list takes 1-30 of a-z 0-9 - _");
-	struct vg_store *s;
-	struct vg_actor a;
-	if ((rc = vg_cli_open_as(cli, &s, &a)))
+	struct vg_service *svc;
+	struct vg_ctx ctx;
+	if ((rc = vg_cli_open(cli, &svc, &ctx)))
 		return rc;
 	if (import) {
 		struct vg_wl_import_result r;
-		rc = vg_watchlist_import(s, &a, format, argv[optind], list,
+		rc = vg_watchlist_import(&ctx, format, argv[optind], list,
 					 collection, &r, err, sizeof(err));
 		if (!rc && json)
 			printf("{\"list\":\"%s\",\"entries\":%zu,\"individuals\":%zu,"
@@ -103,9 +106,9 @@ int vg_cmd_watchlist(struct vg_cli *cli, int argc, char **argv)
 			printf("%-12s %8s %11s %9s %7s %8s  %s\n", "list", "entries",
 			       "individuals", "entities", "other", "revoked",
 			       "updated");
-		rc = vg_watchlist_lists(s, print_list, &json);
+		rc = vg_watchlist_lists(&ctx, print_list, &json);
 		if (json)
 			puts("]}");
 	}
-	return vg_cli_done(s, rc, err);
+	return vg_cli_done(svc, &ctx, rc, err);
 }

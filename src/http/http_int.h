@@ -1,5 +1,6 @@
-/* Shared between the files of http/. Thin: routing, parsing requests,
- * authentication, mapping errors to statuses and TAXII error bodies. */
+/* Shared between the files of http/. Thin: routing (one table), parsing
+ * requests, authentication headers, mapping service errors to statuses
+ * and TAXII error bodies. Every rule is the service's. */
 #ifndef VIGIL_HTTP_INT_H
 #define VIGIL_HTTP_INT_H
 
@@ -7,29 +8,26 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#include "vigil/util/buf.h"
-#include "vigil/service/hub.h"
-#include "vigil/service/screening.h"
 #include "vigil/http/server.h"
-#include "vigil/service/taxii.h"
-#include "vigil/service/writer.h"
+#include "vigil/service/service.h"
+#include "vigil/taxii/filter.h"
+#include "vigil/util/buf.h"
 
 #define TAXII_MEDIA "application/taxii+json;version=2.1"
 #define TAXII_ROOT "/taxii2/hub/"
 
+/* Route names (for /metrics). */
 enum route {
 	R_HEALTHZ, R_METRICS, R_DISCOVERY, R_API_ROOT, R_COLLECTIONS,
 	R_COLLECTION, R_OBJECTS_GET, R_OBJECTS_POST, R_OBJECT_GET,
 	R_OBJECT_DELETE, R_VERSIONS, R_MANIFEST, R_STATUS, R_AUDIT, R_SCREEN,
-	R_OTHER, R__COUNT,
+	R_ADMIN, R_OTHER, R__COUNT,
 };
 
 /* The server, shared by every request. */
 struct vg_http {
 	const struct vg_server_conf *conf;
-	struct vg_writer *writer;
-	struct vg_hub_info hub;
-	struct vg_screen_cache *screen;
+	struct vg_service *svc;
 	atomic_int in_flight;
 	/* after SIGTERM: new requests are refused (503) while the admitted
 	 * ones (working) finish */
@@ -38,12 +36,21 @@ struct vg_http {
 	int tls;
 };
 
+#define MAX_SEGS 10
+
+struct vg_route;
+
 /* One request. */
 struct req {
 	struct vg_http *h;
 	struct MHD_Connection *conn;
 	const char *method;
 	char path[4100];
+	/* the path cut at '/', empty segments dropped (so "//" and "/" name
+	 * the same resource for the routes and for every check) */
+	char segbuf[4100];
+	char *seg[MAX_SEGS];
+	int n_seg;
 	struct vg_buf body;
 	int too_big;
 	int64_t start_ns;
@@ -51,12 +58,8 @@ struct req {
 	int status;
 	int taxii; /* TAXII media types and error bodies */
 	char source[64];
-	/* after authentication */
-	int authed;
-	struct vg_session sess;
-	struct vg_actor actor;
-	char key_id[17];
-	struct vg_taxii t;
+	struct vg_ctx ctx;
+	const struct vg_route *rt; /* the route matched */
 	/* a read's audit entries: the answer waits, suspended, for their
 	 * commit (vg__respond) */
 	struct vg_audit_defer defer;
@@ -66,39 +69,91 @@ struct req {
 	int admitted; /* counted in working */
 };
 
+/* One entry of the route table. */
+struct vg_route {
+	const char *method;  /* "GET" (HEAD too), "POST", "DELETE" */
+	const char *pattern; /* segments; "*" matches any one */
+	enum route name;
+	enum MHD_Result (*fn)(struct req *r);
+	int need;            /* enum vg_action, or NEED_AUTH only */
+	unsigned flags;      /* ROUTE_* */
+	const char *denied;  /* the 403 description */
+};
+
+#define NEED_AUTH (-1)
+enum {
+	ROUTE_READ = 1,    /* a read: the purpose, where required */
+	ROUTE_TAXII = 2,   /* TAXII media types */
+	ROUTE_NO_AUTH = 4, /* /healthz */
+};
+
 /* Called again for a resumed request: queue its answer. */
 enum MHD_Result vg__respond_resumed(struct req *r);
 
-/* This thread's read handle of the store (opened on first use). */
-struct vg_store *vg__http_store(struct vg_http *h);
-
-/* Responses: the body is copied (or taken with _buf); extra headers as
- * name, value pairs ending with NULL. */
+/* Responses: the body is taken; extra headers as name, value pairs
+ * ending with NULL. */
 enum MHD_Result vg__respond(struct req *r, unsigned status, const char *type,
 			    struct vg_buf *body, ...);
 /* A TAXII error body {"title","description","http_status"} (or a plain
  * JSON error outside TAXII). */
 enum MHD_Result vg__error(struct req *r, unsigned status, const char *title,
 			  const char *description);
-
-/* /api/v1/screen (screen_routes.c). */
-enum MHD_Result vg__screen_api(struct req *r);
-/* Map a service error to a response (routes.c). */
-enum MHD_Result vg__http_fail(struct req *r, int rc, const char *what);
-int vg__is_get(struct req *r);
+/* 405 with the Allow header. */
 enum MHD_Result vg__method_not_allowed(struct req *r, const char *allow);
+/* Map a service error to a response; what describes a 404, 400 or 403
+ * (NULL: the route's words for a 403). */
+enum MHD_Result vg__http_fail(struct req *r, int rc, const char *what);
+/* 200 with JSON (TAXII's or plain) of b. */
+enum MHD_Result vg__ok_json(struct req *r, int rc, struct vg_buf *b);
 
-/* Routing and handlers (routes.c). */
+/* Routing (routes.c). */
 enum MHD_Result vg__dispatch(struct req *r);
 /* 1 when the Accept header admits TAXII 2.1 JSON. */
 int vg__accept_taxii(const char *accept);
 /* 1 when the Content-Type is TAXII 2.1 JSON. */
 int vg__content_taxii(const char *type);
+const char *vg__arg(struct req *r, const char *name);
+/* Every query parameter must be one of allowed (NULL-terminated): 400
+ * names the first that is not. */
+int vg__args_only(struct req *r, const char *const *allowed, char *err,
+		  size_t errlen);
+
+/* The handlers, by file. */
+enum MHD_Result vg__h_discovery(struct req *r);
+enum MHD_Result vg__h_api_root(struct req *r);
+enum MHD_Result vg__h_status(struct req *r);
+enum MHD_Result vg__h_collections(struct req *r);
+enum MHD_Result vg__h_collection(struct req *r);
+enum MHD_Result vg__h_manifest(struct req *r);
+enum MHD_Result vg__h_objects_get(struct req *r);
+enum MHD_Result vg__h_objects_post(struct req *r);
+enum MHD_Result vg__h_object_get(struct req *r);
+enum MHD_Result vg__h_object_delete(struct req *r);
+enum MHD_Result vg__h_versions(struct req *r);
+enum MHD_Result vg__h_audit(struct req *r);
+enum MHD_Result vg__h_screen(struct req *r);
+enum MHD_Result vg__h_screen_run(struct req *r);
+enum MHD_Result vg__h_screen_dispose(struct req *r);
+enum MHD_Result vg__h_orgs_get(struct req *r);
+enum MHD_Result vg__h_orgs_post(struct req *r);
+enum MHD_Result vg__h_users_get(struct req *r);
+enum MHD_Result vg__h_users_post(struct req *r);
+enum MHD_Result vg__h_user_disable(struct req *r);
+enum MHD_Result vg__h_keys_get(struct req *r);
+enum MHD_Result vg__h_keys_post(struct req *r);
+enum MHD_Result vg__h_key_delete(struct req *r);
+enum MHD_Result vg__h_groups_get(struct req *r);
+enum MHD_Result vg__h_groups_post(struct req *r);
+enum MHD_Result vg__h_group_member_add(struct req *r);
+enum MHD_Result vg__h_group_member_remove(struct req *r);
+enum MHD_Result vg__h_healthz(struct req *r);
+enum MHD_Result vg__h_metrics(struct req *r);
 
 /* Metrics (metrics.c). */
 void vg__metrics_request(enum route route, unsigned status, int64_t ns);
 void vg__metrics_ingest(size_t accepted, size_t duplicates, size_t rejected);
-int vg__metrics_text(struct vg_http *h, struct vg_buf *out);
+struct vg_hub_counts;
+int vg__metrics_text(const struct vg_hub_counts *n, struct vg_buf *out);
 const char *vg__route_name(enum route r);
 
 #endif

@@ -1,12 +1,14 @@
 /* /metrics in Prometheus text format: requests by route and status, a
  * latency histogram, objects stored, ingest counts, group commits. */
 #include "http_int.h"
+#include "vigil/service/objects.h"
 #include "vigil/util/error.h"
 
 #include <stdatomic.h>
 
-static const unsigned statuses[] = {200, 202, 400, 401, 403, 404, 405, 406,
-				    413, 414, 415, 422, 431, 499, 500, 503};
+static const unsigned statuses[] = {200, 201, 202, 400, 401, 403, 404, 405,
+				    406, 409, 413, 414, 415, 422, 431, 499,
+				    500, 503};
 #define N_STATUS (sizeof(statuses) / sizeof(statuses[0]))
 static const double bounds[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
 				0.05, 0.1, 0.25, 0.5, 1, 2.5};
@@ -21,7 +23,7 @@ static const char *const route_names[R__COUNT] = {
 	"healthz", "metrics", "discovery", "api_root", "collections",
 	"collection", "objects_get", "objects_post", "object_get",
 	"object_delete", "versions", "manifest", "status", "audit", "screen",
-	"other",
+	"admin", "other",
 };
 
 const char *vg__route_name(enum route r)
@@ -54,19 +56,7 @@ void vg__metrics_ingest(size_t accepted, size_t duplicates, size_t rejected)
 	atomic_fetch_add(&ingested[2], rejected);
 }
 
-struct count {
-	long long objects, versions;
-};
-
-static int add_type(void *ud, const struct vg_type_stats *t)
-{
-	struct count *c = ud;
-	c->objects += t->objects;
-	c->versions += t->versions;
-	return 0;
-}
-
-int vg__metrics_text(struct vg_http *h, struct vg_buf *b)
+int vg__metrics_text(const struct vg_hub_counts *n, struct vg_buf *b)
 {
 	int rc = vg_buf_puts(b, "# HELP vigil_http_requests_total HTTP requests "
 				"by route and status.\n"
@@ -113,25 +103,19 @@ int vg__metrics_text(struct vg_http *h, struct vg_buf *b)
 				      "vigil_ingest_objects_total{outcome=\"rejected\"} %llu\n",
 				   atomic_load(&ingested[0]), atomic_load(&ingested[1]),
 				   atomic_load(&ingested[2]));
-	unsigned long long commits = 0, jobs = 0;
-	vg_writer_counts(h->writer, &commits, &jobs);
 	if (!rc)
 		rc = vg_buf_printf(b, "# HELP vigil_store_commits_total Group "
 				      "commits and the jobs they carried.\n# TYPE "
 				      "vigil_store_commits_total counter\n"
 				      "vigil_store_commits_total %llu\n"
 				      "vigil_store_jobs_total %llu\n",
-				   commits, jobs);
-	struct count c = {0};
-	struct vg_store *s = vg__http_store(h);
-	if (!rc && s)
-		rc = s->ops->type_stats(s, add_type, &c);
+				   n->commits, n->jobs);
 	if (!rc)
 		rc = vg_buf_printf(b, "# HELP vigil_objects_stored Objects (distinct "
 				      "ids) and versions in the store.\n# TYPE "
 				      "vigil_objects_stored gauge\n"
 				      "vigil_objects_stored %lld\n"
 				      "vigil_object_versions_stored %lld\n",
-				   c.objects, c.versions);
+				   n->objects, n->versions);
 	return rc;
 }

@@ -46,7 +46,7 @@ enum MHD_Result vg__respond(struct req *r, unsigned status, const char *type,
 		r->pending = res;
 		r->pending_status = status;
 		MHD_suspend_connection(r->conn);
-		if (vg_taxii_audit_submit(&r->t, audit_done, r)) {
+		if (vg_ctx_commit_reads(&r->ctx, audit_done, r)) {
 			r->audit_rc = VG_EIO;
 			MHD_resume_connection(r->conn);
 		}
@@ -72,6 +72,53 @@ enum MHD_Result vg__respond_resumed(struct req *r)
 	enum MHD_Result ok = MHD_queue_response(r->conn, r->pending_status, res);
 	MHD_destroy_response(res);
 	return ok;
+}
+
+enum MHD_Result vg__method_not_allowed(struct req *r, const char *allow)
+{
+	struct vg_buf b;
+	vg_buf_init(&b, 0);
+	vg_buf_puts(&b, "{\"title\":\"method not allowed\",\"http_status\":"
+			"\"405\"}");
+	return vg__respond(r, MHD_HTTP_METHOD_NOT_ALLOWED,
+			   r->taxii ? TAXII_MEDIA : "application/json", &b,
+			   "Allow", allow, NULL);
+}
+
+enum MHD_Result vg__http_fail(struct req *r, int rc, const char *what)
+{
+	switch (rc) {
+	case VG_ENOTFOUND:
+		return vg__error(r, MHD_HTTP_NOT_FOUND, "not found",
+				 what ? what : "no such resource");
+	case VG_EINVAL:
+		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request", what);
+	case VG_EDENIED:
+		return vg__error(r, MHD_HTTP_FORBIDDEN, "forbidden",
+				 what ? what
+				 : r->rt && r->rt->denied ? r->rt->denied
+							  : "the role does not allow this");
+	case VG_EPURPOSE:
+		return vg__error(r, MHD_HTTP_BAD_REQUEST, "purpose required",
+				 "this hub requires an X-Vigil-Purpose header on "
+				 "every read and screening");
+	case VG_ESTORE:
+		return vg__error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
+				 "the store cannot be used right now");
+	}
+	fprintf(stderr, "vigil serve: %s %s: %s\n", r->method, r->path,
+		vg_strerror(rc));
+	return vg__error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal error", NULL);
+}
+
+enum MHD_Result vg__ok_json(struct req *r, int rc, struct vg_buf *b)
+{
+	if (rc) {
+		vg_buf_release(b);
+		return vg__http_fail(r, rc, NULL);
+	}
+	return vg__respond(r, MHD_HTTP_OK, r->taxii ? TAXII_MEDIA : "application/json",
+			   b, NULL);
 }
 
 enum MHD_Result vg__error(struct req *r, unsigned status, const char *title,

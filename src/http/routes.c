@@ -1,26 +1,124 @@
-/* Routing and the endpoint handlers: TAXII 2.1 under /taxii2/, the audit
- * log under /api/v1/audit, /healthz and /metrics. Handlers parse, call one
- * service function and map its result to a status; no rule lives here. */
+/* The route table and dispatch: a request's path is cut into segments
+ * once (empty ones dropped), matched against the table, authenticated,
+ * checked by the service for the route's right, then handed to its
+ * handler. Handlers parse, call one service function and render. */
 #include "http_int.h"
 #include "vigil/util/error.h"
-#include "vigil/util/timefmt.h"
 
-#include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
+
+static const struct vg_route routes[] = {
+	{"GET", "healthz", R_HEALTHZ, vg__h_healthz, NEED_AUTH, ROUTE_NO_AUTH, NULL},
+	{"GET", "metrics", R_METRICS, vg__h_metrics, NEED_AUTH, ROUTE_READ,
+	 "metrics are for hub admins and auditors"},
+	/* TAXII 2.1 */
+	{"GET", "taxii2", R_DISCOVERY, vg__h_discovery, NEED_AUTH,
+	 ROUTE_READ | ROUTE_TAXII, NULL},
+	{"GET", "taxii2/hub", R_API_ROOT, vg__h_api_root, NEED_AUTH,
+	 ROUTE_READ | ROUTE_TAXII, NULL},
+	{"GET", "taxii2/hub/status/*", R_STATUS, vg__h_status, NEED_AUTH,
+	 ROUTE_READ | ROUTE_TAXII, NULL},
+	{"GET", "taxii2/hub/collections", R_COLLECTIONS, vg__h_collections,
+	 NEED_AUTH, ROUTE_READ | ROUTE_TAXII, NULL},
+	{"GET", "taxii2/hub/collections/*", R_COLLECTION, vg__h_collection,
+	 NEED_AUTH, ROUTE_READ | ROUTE_TAXII, NULL},
+	{"GET", "taxii2/hub/collections/*/manifest", R_MANIFEST, vg__h_manifest,
+	 NEED_AUTH, ROUTE_READ | ROUTE_TAXII, "no read access to this collection"},
+	{"GET", "taxii2/hub/collections/*/objects", R_OBJECTS_GET,
+	 vg__h_objects_get, NEED_AUTH, ROUTE_READ | ROUTE_TAXII,
+	 "no read access to this collection"},
+	{"POST", "taxii2/hub/collections/*/objects", R_OBJECTS_POST,
+	 vg__h_objects_post, NEED_AUTH, ROUTE_TAXII,
+	 "no write access to this collection"},
+	{"GET", "taxii2/hub/collections/*/objects/*", R_OBJECT_GET,
+	 vg__h_object_get, NEED_AUTH, ROUTE_READ | ROUTE_TAXII,
+	 "no read access to this collection"},
+	{"DELETE", "taxii2/hub/collections/*/objects/*", R_OBJECT_DELETE,
+	 vg__h_object_delete, NEED_AUTH, ROUTE_TAXII,
+	 "only the owning organisation may delete this object"},
+	{"GET", "taxii2/hub/collections/*/objects/*/versions", R_VERSIONS,
+	 vg__h_versions, NEED_AUTH, ROUTE_READ | ROUTE_TAXII,
+	 "no read access to this collection"},
+	/* /api/v1 */
+	{"GET", "api/v1/audit", R_AUDIT, vg__h_audit, VG_ACT_AUDIT, ROUTE_READ,
+	 "the audit log is for the auditor role"},
+	{"POST", "api/v1/screen", R_SCREEN, vg__h_screen, VG_ACT_SCREEN,
+	 ROUTE_READ, "the role does not allow this"},
+	{"GET", "api/v1/screen/*", R_SCREEN, vg__h_screen_run, VG_ACT_SCREEN,
+	 ROUTE_READ, "the role does not allow this"},
+	{"POST", "api/v1/screen/*/hits/*", R_SCREEN, vg__h_screen_dispose,
+	 VG_ACT_WRITE, 0, "the role does not allow this"},
+	{"GET", "api/v1/orgs", R_ADMIN, vg__h_orgs_get, NEED_AUTH, ROUTE_READ,
+	 NULL},
+	{"POST", "api/v1/orgs", R_ADMIN, vg__h_orgs_post, VG_ACT_HUB_ADMIN, 0,
+	 "organisations are for hub admins"},
+	{"GET", "api/v1/users", R_ADMIN, vg__h_users_get, NEED_AUTH, ROUTE_READ,
+	 NULL},
+	{"POST", "api/v1/users", R_ADMIN, vg__h_users_post, VG_ACT_ORG_ADMIN, 0,
+	 "the role does not allow adding this user"},
+	{"POST", "api/v1/users/*/disable", R_ADMIN, vg__h_user_disable,
+	 VG_ACT_ORG_ADMIN, 0, "the role does not allow disabling this user"},
+	{"GET", "api/v1/keys", R_ADMIN, vg__h_keys_get, NEED_AUTH, ROUTE_READ,
+	 NULL},
+	{"POST", "api/v1/keys", R_ADMIN, vg__h_keys_post, NEED_AUTH, 0,
+	 "the role does not allow keys for this user"},
+	{"DELETE", "api/v1/keys/*", R_ADMIN, vg__h_key_delete, NEED_AUTH, 0,
+	 "the role does not allow revoking this key"},
+	{"GET", "api/v1/groups", R_ADMIN, vg__h_groups_get, NEED_AUTH,
+	 ROUTE_READ, NULL},
+	{"POST", "api/v1/groups", R_ADMIN, vg__h_groups_post, VG_ACT_HUB_ADMIN, 0,
+	 "sharing groups are for hub admins"},
+	{"POST", "api/v1/groups/*/members/*", R_ADMIN, vg__h_group_member_add,
+	 VG_ACT_HUB_ADMIN, 0, "sharing groups are for hub admins"},
+	{"DELETE", "api/v1/groups/*/members/*", R_ADMIN,
+	 vg__h_group_member_remove, VG_ACT_HUB_ADMIN, 0,
+	 "sharing groups are for hub admins"},
+};
+
+#define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
+
+/* ---- helpers -------------------------------------------------------- */
+
+const char *vg__arg(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+struct only {
+	const char *const *allowed;
+	char bad[80];
+};
+
+static enum MHD_Result only_cb(void *cls, enum MHD_ValueKind kind,
+			       const char *key, const char *value)
+{
+	struct only *o = cls;
+	(void)kind;
+	(void)value;
+	for (const char *const *a = o->allowed; *a; a++)
+		if (!strcmp(key, *a))
+			return MHD_YES;
+	if (!o->bad[0])
+		snprintf(o->bad, sizeof(o->bad), "%.60s", key);
+	return MHD_YES;
+}
+
+int vg__args_only(struct req *r, const char *const *allowed, char *err,
+		  size_t errlen)
+{
+	struct only o = {.allowed = allowed};
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, only_cb, &o);
+	if (!o.bad[0])
+		return VG_OK;
+	snprintf(err, errlen, "'%s' is not a parameter of this endpoint", o.bad);
+	return VG_EINVAL;
+}
 
 /* ---- authentication -------------------------------------------------- */
-
-static int64_t now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 static int decode_basic(const char *b64, char *user, size_t un, char *key,
 			size_t kn)
@@ -33,8 +131,10 @@ static int decode_basic(const char *b64, char *user, size_t un, char *key,
 	raw[len] = '\0';
 	char *colon = strchr((char *)raw, ':');
 	if (!colon || (size_t)(colon - (char *)raw) >= un ||
-	    strlen(colon + 1) >= kn)
+	    strlen(colon + 1) >= kn) {
+		sodium_memzero(raw, sizeof(raw));
 		return -1;
+	}
 	*colon = '\0';
 	memcpy(user, raw, (size_t)(colon - (char *)raw) + 1);
 	snprintf(key, kn, "%s", colon + 1);
@@ -42,465 +142,99 @@ static int decode_basic(const char *b64, char *user, size_t un, char *key,
 	return 0;
 }
 
-/* Authenticate; on failure, audit it and answer 401. */
+/* Authenticate from the Authorization header; on failure (audited by the
+ * service) answer 401. */
 static int authenticate(struct req *r, enum MHD_Result *answered)
 {
 	const char *auth = MHD_lookup_connection_value(
 		r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	char user[130] = "", key[200] = "";
-	int basic = 0;
-	if (auth && !strncasecmp(auth, "Bearer ", 7)) {
-		snprintf(key, sizeof(key), "%s", auth + 7);
+	enum vg_cred_scheme scheme = VG_CRED_NONE;
+	enum vg_auth_result res;
+	if (auth && (!strncasecmp(auth, "Bearer ", 7) ||
+		     !strncasecmp(auth, "Token ", 6))) {
+		/* taxii2-client's TokenAuth says Token */
+		scheme = VG_CRED_BEARER;
+		snprintf(key, sizeof(key), "%s", auth + (auth[0] == 'T' ||
+							 auth[0] == 't' ? 6 : 7));
 	} else if (auth && !strncasecmp(auth, "Basic ", 6)) {
-		basic = 1;
+		scheme = VG_CRED_BASIC;
 		if (decode_basic(auth + 6, user, sizeof(user), key, sizeof(key)))
 			key[0] = '\0';
+	} else if (auth) {
+		scheme = VG_CRED_OTHER;
 	}
-	struct vg_store *s = vg__http_store(r->h);
-	enum vg_auth_result res = VG_AUTH_MISSING;
-	r->actor.source = r->source;
-	r->actor.name = "-";
-	if (!s) {
-		*answered = vg__error(r, 503, "unavailable", "the store cannot be opened");
-		return -1;
-	}
-	int rc = vg_auth_key(s, key, basic ? user : NULL, now_us(),
-			     &r->sess, &res);
+	int rc = vg_ctx_authenticate(&r->ctx, scheme, key, user, r->path, &res);
 	sodium_memzero(key, sizeof(key));
-	if (!rc && res == VG_AUTH_OK) {
-		r->authed = 1;
-		r->actor.name = r->sess.user;
-		r->actor.user = r->sess.p.user;
-		r->actor.org = r->sess.p.org;
-		if (auth && !strncasecmp(auth, "Bearer vgk_", 11))
-			snprintf(r->key_id, sizeof(r->key_id), "%.16s", auth + 11);
-		else if (basic)
-			snprintf(r->key_id, sizeof(r->key_id), "basic:%.10s", user);
-		return 0;
-	}
-	/* a failure is on record too, with the address it came from */
-	r->t = (struct vg_taxii){.store = s, .writer = r->h->writer,
-				 .actor = &r->actor, .defer = &r->defer};
-	char detail[200];
-	snprintf(detail, sizeof(detail), "{\"reason\":\"%s\",\"path\":\"%.100s\"}",
-		 rc ? "store error" : vg_auth_result_name(res), r->path);
-	for (char *p = detail; *p; p++)
-		if (*p == '\\' || (unsigned char)*p < 0x20)
-			*p = '?';
-	if (vg_taxii_audit(&r->t, "auth.fail", basic ? user : "", detail)) {
-		*answered = vg__error(r, 503, "unavailable", "the audit log cannot be written");
+	if (rc) {
+		*answered = vg__error(r, 503, "unavailable",
+				      rc == VG_ESTORE ? "the store cannot be opened"
+						      : "the audit log cannot be written");
 		return -1;
 	}
+	if (res == VG_AUTH_OK)
+		return 0;
 	*answered = vg__error(r, MHD_HTTP_UNAUTHORIZED, "authentication required",
 			      "send 'Authorization: Bearer KEY' or HTTP Basic "
 			      "USER:KEY");
 	return -1;
 }
 
-/* ---- helpers ------------------------------------------------------- */
-
-enum MHD_Result vg__http_fail(struct req *r, int rc, const char *what)
-{
-	switch (rc) {
-	case VG_ENOTFOUND:
-		return vg__error(r, MHD_HTTP_NOT_FOUND, "not found", what);
-	case VG_EINVAL:
-		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request", what);
-	case VG_EDENIED:
-		return vg__error(r, MHD_HTTP_FORBIDDEN, "forbidden", what);
-	}
-	fprintf(stderr, "vigil serve: %s %s: %s\n", r->method, r->path,
-		vg_strerror(rc));
-	return vg__error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal error", NULL);
-}
-
-struct args {
-	struct vg_taxii_filter *f;
-	char err[300];
-	int rc;
-};
-
-static enum MHD_Result arg_cb(void *cls, enum MHD_ValueKind kind,
-			      const char *key, const char *value)
-{
-	struct args *a = cls;
-	(void)kind;
-	if (!a->rc)
-		a->rc = vg_taxii_filter_add(a->f, key, value, a->err, sizeof(a->err));
-	return MHD_YES;
-}
-
-static int parse_filter(struct req *r, struct vg_taxii_filter *f,
-			unsigned allowed, char *err, size_t errlen)
-{
-	struct args a = {.f = f};
-	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, arg_cb, &a);
-	if (a.rc) {
-		snprintf(err, errlen, "%s", a.err);
-		return a.rc;
-	}
-	return vg_taxii_filter_allowed(f, allowed, err, errlen);
-}
-
-static enum MHD_Result page(struct req *r, const struct vg_coll_view *c,
-			    enum vg_taxii_page kind, const char *oid,
-			    unsigned allowed)
-{
-	struct vg_taxii_filter f = {0};
-	struct vg_buf out;
-	struct vg_page_info info = {0};
-	char err[300];
-	enum MHD_Result ok;
-	vg_buf_init(&out, 0);
-	int rc = parse_filter(r, &f, allowed, err, sizeof(err));
-	if (!rc && !c->can_read)
-		rc = VG_EDENIED;
-	if (!rc)
-		rc = vg_taxii_page(&r->t, c, kind, oid, &f, &out, &info, err,
-				   sizeof(err));
-	if (rc) {
-		ok = vg__http_fail(r, rc, rc == VG_EDENIED ? "no read access to this collection"
-			       : rc == VG_ENOTFOUND ? "no such object"
-						    : err);
-	} else {
-		char first[VG_TIME_LEN], last[VG_TIME_LEN];
-		vg_time_format_us(info.first, first);
-		vg_time_format_us(info.last, last);
-		ok = vg__respond(r, MHD_HTTP_OK, TAXII_MEDIA, &out,
-				 "X-TAXII-Date-Added-First", info.count ? first : NULL,
-				 "X-TAXII-Date-Added-Last", info.count ? last : NULL,
-				 NULL);
-	}
-	vg_buf_release(&out);
-	vg_taxii_filter_release(&f);
-	return ok;
-}
-
-static void root_url(struct req *r, char *out, size_t n)
-{
-	const char *host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-						       MHD_HTTP_HEADER_HOST);
-	int ok = host && *host && strlen(host) < 200;
-	for (const char *p = host; ok && *p; p++)
-		ok = isalnum((unsigned char)*p) || strchr(".-:[]", *p);
-	if (ok)
-		snprintf(out, n, "%s://%s" TAXII_ROOT, r->h->tls ? "https" : "http",
-			 host);
-	else
-		snprintf(out, n, TAXII_ROOT);
-}
-
-static enum MHD_Result simple_json(struct req *r, int rc, struct vg_buf *b,
-				   const char *action, const char *target)
-{
-	if (!rc)
-		rc = vg_taxii_audit(&r->t, action, target, "{}");
-	if (rc) {
-		vg_buf_release(b);
-		return vg__http_fail(r, rc, NULL);
-	}
-	return vg__respond(r, MHD_HTTP_OK, TAXII_MEDIA, b, NULL);
-}
-
-enum MHD_Result vg__method_not_allowed(struct req *r, const char *allow)
-{
-	struct vg_buf b;
-	vg_buf_init(&b, 0);
-	vg_buf_printf(&b, "{\"title\":\"method not allowed\",\"http_status\":"
-			  "\"405\"}");
-	return vg__respond(r, MHD_HTTP_METHOD_NOT_ALLOWED,
-			   r->taxii ? TAXII_MEDIA : "application/json", &b,
-			   "Allow", allow, NULL);
-}
-
-/* ---- TAXII ----------------------------------------------------------- */
-
-#define MAX_SEGS 8
-
-static int split_path(char *p, char **seg, int max)
-{
-	int n = 0;
-	for (char *save = NULL, *t = strtok_r(p, "/", &save); t;
-	     t = strtok_r(NULL, "/", &save)) {
-		if (n == max)
-			return -1;
-		seg[n++] = t;
-	}
-	return n;
-}
-
-int vg__is_get(struct req *r)
-{
-	return !strcmp(r->method, "GET") || !strcmp(r->method, "HEAD");
-}
-
-static enum MHD_Result taxii(struct req *r)
-{
-	char path[sizeof(r->path)], url[300], err[300];
-	char *seg[MAX_SEGS];
-	struct vg_buf b;
-	snprintf(path, sizeof(path), "%s", r->path + strlen("/taxii2/"));
-	int n = split_path(path, seg, MAX_SEGS);
-	vg_buf_init(&b, 0);
-	if (n == 0) {
-		r->route = R_DISCOVERY;
-		if (!vg__is_get(r))
-			return vg__method_not_allowed(r, "GET");
-		root_url(r, url, sizeof(url));
-		int rc = vg_buf_puts(&b, "{\"title\":");
-		if (!rc)
-			rc = vg_buf_json_str(&b, r->h->hub.name);
-		if (!rc)
-			rc = vg_buf_puts(&b, ",\"description\":\"vigil intelligence "
-					     "hub\",\"default\":");
-		if (!rc)
-			rc = vg_buf_json_str(&b, url);
-		if (!rc)
-			rc = vg_buf_puts(&b, ",\"api_roots\":[");
-		if (!rc)
-			rc = vg_buf_json_str(&b, url);
-		if (!rc)
-			rc = vg_buf_puts(&b, "]}");
-		return simple_json(r, rc, &b, "discovery.read", "");
-	}
-	if (strcmp(seg[0], "hub") || n < 1)
-		return vg__error(r, MHD_HTTP_NOT_FOUND, "not found", "no such API root");
-	if (n == 1) {
-		r->route = R_API_ROOT;
-		if (!vg__is_get(r))
-			return vg__method_not_allowed(r, "GET");
-		int rc = vg_buf_puts(&b, "{\"title\":");
-		if (!rc)
-			rc = vg_buf_json_str(&b, r->h->hub.name);
-		if (!rc)
-			rc = vg_buf_printf(&b, ",\"description\":\"the hub's API "
-					       "root\",\"versions\":[\"" TAXII_MEDIA
-					       "\"],\"max_content_length\":%zu}",
-					   r->h->conf->max_content_length);
-		return simple_json(r, rc, &b, "api_root.read", "");
-	}
-	if (!strcmp(seg[1], "status") && n == 3) {
-		r->route = R_STATUS;
-		if (!vg__is_get(r))
-			return vg__method_not_allowed(r, "GET");
-		int rc = vg_taxii_status(&r->t, seg[2], &b);
-		if (rc) {
-			vg_buf_release(&b);
-			return vg__http_fail(r, rc, "no such status");
-		}
-		return vg__respond(r, MHD_HTTP_OK, TAXII_MEDIA, &b, NULL);
-	}
-	if (strcmp(seg[1], "collections") || n > 7)
-		return vg__error(r, MHD_HTTP_NOT_FOUND, "not found", "no such resource");
-	if (n == 2) {
-		r->route = R_COLLECTIONS;
-		if (!vg__is_get(r))
-			return vg__method_not_allowed(r, "GET");
-		int rc = vg_taxii_collections_json(&r->t, &b);
-		return simple_json(r, rc, &b, "collections.read", "");
-	}
-	struct vg_coll_view c;
-	int rc = vg_taxii_collection(&r->t, seg[2], &c);
-	if (n == 3) {
-		r->route = R_COLLECTION;
-		if (!vg__is_get(r))
-			return vg__method_not_allowed(r, "GET");
-		if (!rc)
-			rc = vg_taxii_collection_json(&c, &b);
-		if (rc == VG_ENOTFOUND) {
-			/* invisible and missing look the same, and both are read */
-			vg_taxii_audit(&r->t, "collection.read", seg[2],
-				       "{\"found\":false}");
-			return vg__http_fail(r, rc, "no such collection");
-		}
-		return simple_json(r, rc, &b, "collection.read", c.id);
-	}
-	if (rc) {
-		vg_taxii_audit(&r->t, "collection.read", seg[2], "{\"found\":false}");
-		return vg__http_fail(r, rc, "no such collection");
-	}
-	const unsigned page_args = VG_TF_ADDED_AFTER | VG_TF_LIMIT | VG_TF_NEXT;
-	const unsigned match_all = VG_TF_ID | VG_TF_TYPE | VG_TF_VERSION |
-				   VG_TF_SPEC_VERSION;
-	if (!strcmp(seg[3], "manifest") && n == 4) {
-		r->route = R_MANIFEST;
-		if (!vg__is_get(r))
-			return vg__method_not_allowed(r, "GET");
-		return page(r, &c, VG_PAGE_MANIFEST, NULL, page_args | match_all);
-	}
-	if (strcmp(seg[3], "objects"))
-		return vg__error(r, MHD_HTTP_NOT_FOUND, "not found", "no such resource");
-	if (n == 4) {
-		if (vg__is_get(r)) {
-			r->route = R_OBJECTS_GET;
-			return page(r, &c, VG_PAGE_OBJECTS, NULL, page_args | match_all);
-		}
-		if (strcmp(r->method, "POST"))
-			return vg__method_not_allowed(r, "GET, POST");
-		r->route = R_OBJECTS_POST;
-		const char *type = MHD_lookup_connection_value(
-			r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-		if (!vg__content_taxii(type))
-			return vg__error(r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
-					 "unsupported media type",
-					 "send Content-Type: " TAXII_MEDIA);
-		if (!c.can_write)
-			return vg__error(r, MHD_HTTP_FORBIDDEN, "forbidden",
-					 "no write access to this collection");
-		struct vg_ingest_counts counts = {0};
-		rc = vg_taxii_add(&r->t, &c, r->body.data ? r->body.data : "",
-				  r->body.len, &b, &counts, err, sizeof(err));
-		if (rc == VG_EINVAL) {
-			vg_buf_release(&b);
-			return vg__error(r, MHD_HTTP_UNPROCESSABLE_CONTENT,
-					 "not an envelope", err);
-		}
-		if (rc) {
-			vg_buf_release(&b);
-			return vg__http_fail(r, rc, NULL);
-		}
-		vg__metrics_ingest(counts.accepted, counts.duplicates,
-				   counts.rejected);
-		return vg__respond(r, MHD_HTTP_ACCEPTED, TAXII_MEDIA, &b, NULL);
-	}
-	const char *oid = seg[4];
-	if (n == 5) {
-		if (vg__is_get(r)) {
-			r->route = R_OBJECT_GET;
-			return page(r, &c, VG_PAGE_OBJECT, oid,
-				    page_args | VG_TF_VERSION | VG_TF_SPEC_VERSION);
-		}
-		if (strcmp(r->method, "DELETE"))
-			return vg__method_not_allowed(r, "GET, DELETE");
-		r->route = R_OBJECT_DELETE;
-		struct vg_taxii_filter f = {0};
-		rc = parse_filter(r, &f, VG_TF_VERSION | VG_TF_SPEC_VERSION, err,
-				  sizeof(err));
-		if (!rc && !(c.can_read && c.can_write))
-			rc = VG_EDENIED;
-		if (!rc)
-			rc = vg_taxii_delete(&r->t, &c, oid, &f);
-		vg_taxii_filter_release(&f);
-		if (rc)
-			return vg__http_fail(r, rc, rc == VG_ENOTFOUND ? "no such object"
-					 : rc == VG_EDENIED
-						 ? "only the owning organisation may "
-						   "delete this object"
-						 : err);
-		return vg__respond(r, MHD_HTTP_OK, TAXII_MEDIA, NULL, NULL);
-	}
-	if (n == 6 && !strcmp(seg[5], "versions")) {
-		r->route = R_VERSIONS;
-		if (!vg__is_get(r))
-			return vg__method_not_allowed(r, "GET");
-		return page(r, &c, VG_PAGE_VERSIONS, oid,
-			    page_args | VG_TF_SPEC_VERSION);
-	}
-	return vg__error(r, MHD_HTTP_NOT_FOUND, "not found", "no such resource");
-}
-
-/* ---- /api/v1/audit ----------------------------------------------------- */
-
-struct audit_out {
-	struct vg_buf *b;
-	size_t n;
-};
-
-static int audit_row(void *ud, const struct vg_audit_entry *e)
-{
-	struct audit_out *o = ud;
-	char t[VG_TIME_LEN];
-	vg_time_format_us(e->ts, t);
-	int rc = vg_buf_printf(o->b, "%s{\"seq\":%lld,\"time\":\"%s\",\"actor\":",
-			       o->n++ ? "," : "", (long long)e->seq, t);
-	if (!rc)
-		rc = vg_buf_json_str(o->b, e->actor);
-	if (!rc)
-		rc = vg_buf_printf(o->b, ",\"org\":%lld,\"action\":", (long long)e->org);
-	if (!rc)
-		rc = vg_buf_json_str(o->b, e->action);
-	if (!rc)
-		rc = vg_buf_puts(o->b, ",\"target\":");
-	if (!rc)
-		rc = vg_buf_json_str(o->b, e->target);
-	if (!rc)
-		rc = vg_buf_printf(o->b, ",\"detail\":%s,\"source\":",
-				   e->detail[0] ? e->detail : "{}");
-	if (!rc)
-		rc = vg_buf_json_str(o->b, e->source);
-	if (!rc)
-		rc = vg_buf_puts(o->b, ",\"purpose\":");
-	if (!rc)
-		rc = vg_buf_json_str(o->b, e->purpose);
-	return rc ? rc : vg_buf_putc(o->b, '}');
-}
-
-static enum MHD_Result audit_api(struct req *r)
-{
-	struct vg_audit_filter f = {.limit = 100};
-	struct vg_buf b;
-	const char *v;
-	r->route = R_AUDIT;
-	if (!vg__is_get(r))
-		return vg__method_not_allowed(r, "GET");
-	if (!vg_role_allows(r->sess.p.role, VG_ACT_AUDIT))
-		return vg__error(r, MHD_HTTP_FORBIDDEN, "forbidden",
-				 "the audit log is for the auditor role");
-	f.actor = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "actor");
-	if ((v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
-					     "since")) &&
-	    vg_time_parse_us(v, &f.since))
-		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
-				 "'since' is not a timestamp");
-	if ((v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
-					     "after"))) {
-		char *end;
-		f.after_seq = strtoll(v, &end, 10);
-		if (!*v || *end || f.after_seq < 0)
-			return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
-					 "'after' is not an entry number");
-	}
-	if ((v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
-					     "limit"))) {
-		char *end;
-		long long l = strtoll(v, &end, 10);
-		if (!*v || *end || l < 1)
-			return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
-					 "'limit' is not a positive integer");
-		f.limit = l > 1000 ? 1000 : (size_t)l;
-	}
-	vg_buf_init(&b, 0);
-	struct audit_out o = {.b = &b};
-	int rc = vg_buf_puts(&b, "{\"entries\":[");
-	/* committed before the scan, so that the log shows its own reading */
-	struct vg_audit_defer *keep = r->t.defer;
-	r->t.defer = NULL;
-	if (!rc)
-		rc = vg_taxii_audit(&r->t, "audit.read", f.actor ? f.actor : "", "{}");
-	r->t.defer = keep;
-	if (!rc)
-		rc = r->t.store->ops->hub->audit_scan(r->t.store, &f, audit_row, &o);
-	if (!rc)
-		rc = vg_buf_printf(&b, "],\"more\":%s}",
-				   o.n == f.limit ? "true" : "false");
-	if (rc) {
-		vg_buf_release(&b);
-		return vg__http_fail(r, rc, NULL);
-	}
-	return vg__respond(r, MHD_HTTP_OK, "application/json", &b, NULL);
-}
-
 /* ---- dispatch -------------------------------------------------------- */
+
+static void split(struct req *r)
+{
+	snprintf(r->segbuf, sizeof(r->segbuf), "%s", r->path);
+	r->n_seg = 0;
+	for (char *save = NULL, *t = strtok_r(r->segbuf, "/", &save); t;
+	     t = strtok_r(NULL, "/", &save)) {
+		if (r->n_seg == MAX_SEGS) {
+			r->n_seg = -1; /* longer than any route */
+			return;
+		}
+		r->seg[r->n_seg++] = t;
+	}
+}
+
+static int matches(const char *pattern, struct req *r)
+{
+	char p[128];
+	int n = 0;
+	snprintf(p, sizeof(p), "%s", pattern);
+	for (char *save = NULL, *t = strtok_r(p, "/", &save); t;
+	     t = strtok_r(NULL, "/", &save), n++)
+		if (n >= r->n_seg || (strcmp(t, "*") && strcmp(t, r->seg[n])))
+			return 0;
+	return n == r->n_seg;
+}
+
+static int method_is(const struct req *r, const char *m)
+{
+	return !strcmp(r->method, m) ||
+	       (!strcmp(m, "GET") && !strcmp(r->method, "HEAD"));
+}
 
 enum MHD_Result vg__dispatch(struct req *r)
 {
+	const struct vg_route *found = NULL;
+	char allow[64] = "";
 	enum MHD_Result answered;
-	if (!strcmp(r->path, "/healthz")) {
-		struct vg_buf b;
-		r->route = R_HEALTHZ;
-		vg_buf_init(&b, 0);
-		vg_buf_puts(&b, "{\"status\":\"ok\"}");
-		return vg__respond(r, MHD_HTTP_OK, "application/json", &b, NULL);
+	split(r);
+	for (size_t i = 0; i < N_ROUTES && !found; i++) {
+		if (!matches(routes[i].pattern, r))
+			continue;
+		if (method_is(r, routes[i].method)) {
+			found = &routes[i];
+		} else if (!strstr(allow, routes[i].method)) {
+			size_t n = strlen(allow);
+			snprintf(allow + n, sizeof(allow) - n, "%s%s", n ? ", " : "",
+				 routes[i].method);
+		}
+	}
+	r->taxii = r->n_seg > 0 && !strcmp(r->seg[0], "taxii2");
+	if (found && (found->flags & ROUTE_NO_AUTH)) {
+		r->route = found->name;
+		return found->fn(r);
 	}
 	if (authenticate(r, &answered))
 		return answered;
@@ -509,59 +243,33 @@ enum MHD_Result vg__dispatch(struct req *r)
 	if (purpose && strlen(purpose) > 500)
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
 				 "X-Vigil-Purpose is longer than 500 characters");
-	r->actor.purpose = purpose;
-	r->t = (struct vg_taxii){
-		.store = vg__http_store(r->h),
-		.writer = r->h->writer,
-		.sess = &r->sess,
-		.actor = &r->actor,
-		.secret = r->h->hub.secret,
-		.status_ttl_us = (int64_t)r->h->conf->status_ttl_hours * 3600000000LL,
-		.level_markings = r->h->hub.level_ptrs,
-		.n_levels = r->h->hub.n_levels,
-		.auth_key = r->key_id[0] ? r->key_id : NULL,
-		.defer = &r->defer,
-	};
-	/* screening travellers is a read of the watchlists, by POST */
-	int screen = !strcmp(r->method, "POST") &&
-		     (!strcmp(r->path, "/api/v1/screen") ||
-		      !strcmp(r->path, "/api/v1/screen/"));
-	if (r->h->conf->purpose_required && (vg__is_get(r) || screen) &&
-	    (!purpose || !*purpose))
-		return vg__error(r, MHD_HTTP_BAD_REQUEST, "purpose required",
-				 "this hub requires an X-Vigil-Purpose header on "
-				 "every read and screening");
-	if (!strcmp(r->path, "/metrics")) {
-		struct vg_buf b;
-		r->route = R_METRICS;
-		if (!vg_role_allows(r->sess.p.role, VG_ACT_AUDIT) &&
-		    !vg_role_allows(r->sess.p.role, VG_ACT_HUB_ADMIN))
-			return vg__error(r, MHD_HTTP_FORBIDDEN, "forbidden",
-					 "metrics are for hub admins and auditors");
-		vg_buf_init(&b, 0);
-		int rc = vg__metrics_text(r->h, &b);
-		if (!rc)
-			rc = vg_taxii_audit(&r->t, "metrics.read", "", "{}");
-		if (rc) {
-			vg_buf_release(&b);
-			return vg__http_fail(r, rc, NULL);
+	r->ctx.purpose = purpose;
+	if (!found) {
+		if (allow[0]) {
+			r->route = R_OTHER;
+			return vg__method_not_allowed(r, allow);
 		}
-		return vg__respond(r, MHD_HTTP_OK,
-				   "text/plain; version=0.0.4; charset=utf-8", &b,
-				   NULL);
+		return vg__error(r, MHD_HTTP_NOT_FOUND, "not found",
+				 "no such resource");
 	}
-	if (!strcmp(r->path, "/api/v1/audit") || !strcmp(r->path, "/api/v1/audit/"))
-		return audit_api(r);
-	if (!strncmp(r->path, "/api/v1/screen", 14) &&
-	    (!r->path[14] || r->path[14] == '/'))
-		return vg__screen_api(r);
-	if (r->taxii) {
+	r->route = found->name;
+	if (found->flags & ROUTE_TAXII) {
 		const char *accept = MHD_lookup_connection_value(
 			r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
 		if (!vg__accept_taxii(accept))
 			return vg__error(r, MHD_HTTP_NOT_ACCEPTABLE, "not acceptable",
 					 "this server answers " TAXII_MEDIA);
-		return taxii(r);
 	}
-	return vg__error(r, MHD_HTTP_NOT_FOUND, "not found", "no such resource");
+	/* the route's right and the purpose, checked (and a refusal
+	 * audited) by the service before the handler reads anything */
+	r->rt = found;
+	int rc = VG_OK;
+	if (found->need != NEED_AUTH)
+		rc = vg_ctx_require(&r->ctx, (enum vg_action)found->need,
+				    found->pattern);
+	if (!rc && (found->flags & ROUTE_READ))
+		rc = vg_ctx_purpose(&r->ctx);
+	if (rc)
+		return vg__http_fail(r, rc, NULL);
+	return found->fn(r);
 }

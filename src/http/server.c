@@ -1,6 +1,6 @@
 /* The hub server's lifecycle: libmicrohttpd with its internal thread pool
- * on epoll, the limits that are always on, request bodies, authentication,
- * per-thread store handles, and a clean stop on SIGTERM. */
+ * on epoll, the limits that are always on, request bodies, and a clean
+ * stop on SIGTERM. The service (opened here) does the rest. */
 #include "http_int.h"
 #include "vigil/util/error.h"
 
@@ -18,40 +18,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-/* ---- per-thread store handles ------------------------------------------ */
-
-static pthread_mutex_t stores_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct vg_store *stores[1024];
-static size_t n_stores;
-static _Thread_local struct vg_store *tls_store;
-
-struct vg_store *vg__http_store(struct vg_http *h)
-{
-	if (tls_store)
-		return tls_store;
-	struct vg_store *s = NULL;
-	if (vg_store_open(h->conf->data, 0, &s))
-		return NULL;
-	pthread_mutex_lock(&stores_mu);
-	if (n_stores < sizeof(stores) / sizeof(stores[0])) {
-		stores[n_stores++] = s;
-		tls_store = s;
-	}
-	pthread_mutex_unlock(&stores_mu);
-	if (!tls_store)
-		vg_store_close(s);
-	return tls_store;
-}
-
-static void close_stores(void)
-{
-	pthread_mutex_lock(&stores_mu);
-	for (size_t i = 0; i < n_stores; i++)
-		vg_store_close(stores[i]);
-	n_stores = 0;
-	pthread_mutex_unlock(&stores_mu);
-}
 
 static int64_t mono_ns(void)
 {
@@ -175,6 +141,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (r->pending)
 		MHD_destroy_response(r->pending);
 	vg_audit_defer_release(&r->defer);
+	vg_ctx_release(&r->ctx);
 	vg_buf_release(&r->body);
 	if (r->admitted)
 		atomic_fetch_sub(&h->working, 1);
@@ -205,6 +172,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 		r->route = R_OTHER;
 		r->taxii = !strncmp(url, "/taxii2/", 8);
 		client_address(conn, r->source, sizeof(r->source));
+		vg_ctx_init(&r->ctx, h->svc, VG_CHANNEL_HTTP, r->source);
+		r->ctx.defer = &r->defer;
 		vg_buf_init(&r->body, h->conf->max_content_length);
 		if (atomic_load(&h->stopping)) {
 			/* stopping: what is admitted finishes, nothing new
@@ -312,17 +281,6 @@ static void log_mhd(void *cls, const char *fmt, va_list ap)
 	vfprintf(stderr, fmt, ap);
 }
 
-static int load_hub(struct vg_http *h)
-{
-	struct vg_store *s = NULL;
-	int rc = vg_store_open(h->conf->data, 0, &s);
-	if (rc)
-		return rc;
-	rc = vg_hub_info(s, &h->hub);
-	vg_store_close(s);
-	return rc;
-}
-
 int vg_serve(const struct vg_server_conf *c)
 {
 	struct vg_http h = {.conf = c};
@@ -354,12 +312,6 @@ int vg_serve(const struct vg_server_conf *c)
 		goto out;
 	}
 	h.tls = cert != NULL;
-	rc = load_hub(&h);
-	if (rc) {
-		fprintf(stderr, "vigil serve: no hub in '%s': run 'vigil init'\n",
-			c->data);
-		goto out;
-	}
 	/* signals are taken by sigwait below, never by another thread: block
 	 * them before the first thread (the writer) starts, as threads
 	 * inherit the mask; an unblocked thread would die of SIGTERM */
@@ -368,11 +320,20 @@ int vg_serve(const struct vg_server_conf *c)
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	rc = vg_writer_start(c->data, 512, (long)c->commit_wait_us, &h.writer);
-	if (!rc)
-		rc = vg_screen_cache_new(c->data, &h.screen);
-	if (rc)
+	struct vg_service_conf sc = {
+		.location = c->data,
+		.threaded = 1,
+		.max_batch = 512,
+		.gather_us = (long)c->commit_wait_us,
+		.status_ttl_us = (int64_t)c->status_ttl_hours * 3600000000LL,
+		.purpose_required = c->purpose_required,
+	};
+	char err[512] = "";
+	rc = vg_service_open(&sc, &h.svc, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "vigil serve: %s\n", err[0] ? err : vg_strerror(rc));
 		goto out;
+	}
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
 			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
 			 (h.tls ? MHD_USE_TLS : 0);
@@ -431,9 +392,7 @@ int vg_serve(const struct vg_server_conf *c)
 out:
 	if (d)
 		MHD_stop_daemon(d);
-	vg_writer_stop(h.writer);
-	vg_screen_cache_free(h.screen);
-	close_stores();
+	vg_service_close(h.svc);
 	free(cert);
 	if (key) {
 		sodium_memzero(key, strlen(key));

@@ -1,6 +1,6 @@
 /* Ingest service: stream -> parse -> validate -> store, one transaction per
  * input, with an outcome reported for every object. */
-#include "vigil/service/ingest.h"
+#include "ingest_int.h"
 #include "vigil/util/error.h"
 #include "vigil/util/jstream.h"
 #include "vigil/stix/stix.h"
@@ -11,13 +11,24 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
 struct pipe;
 
+/* The rows the store holds of one id, gathered for vg_version_plan. The
+ * strings are copied into one growing buffer, offsets first. */
+struct rows {
+	struct vg_stored_version *v;
+	size_t n, cap;
+	struct vg_buf text;
+	int rc;
+};
+
 struct vg_ingest {
 	struct vg_store *store;
+	struct rows rows;
 	struct vg_ingest_opts opts;
 	struct vg_jstream *js;
 	struct vg_ingest_counts counts;
@@ -161,23 +172,69 @@ static struct item *prepare(const cJSON *obj, const char *json, size_t len,
 	return it;
 }
 
-/* Store one item and report its outcome. Returns a store failure (which
- * ends the ingest) or the callback's code. */
+static int gather(void *ud, const struct vg_stored_version *v)
+{
+	struct rows *r = ud;
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 8;
+		struct vg_stored_version *nv = realloc(r->v, cap * sizeof(*nv));
+		if (!nv)
+			return VG_ENOMEM;
+		r->v = nv;
+		r->cap = cap;
+	}
+	/* offsets now, pointers once the buffer stops moving */
+	struct vg_stored_version *o = &r->v[r->n++];
+	*o = *v;
+	o->collection = (const char *)(uintptr_t)r->text.len;
+	int rc = vg_buf_append(&r->text, v->collection, strlen(v->collection) + 1);
+	o->version = (const char *)(uintptr_t)r->text.len;
+	if (!rc)
+		rc = vg_buf_append(&r->text, v->version, strlen(v->version) + 1);
+	return rc;
+}
+
+/* What storing o means, from every row of its id (versions.h). */
+static int plan(struct vg_ingest *g, const struct vg_object *o,
+		struct vg_version_plan *p)
+{
+	struct rows *r = &g->rows;
+	r->n = 0;
+	vg_buf_reset(&r->text);
+	int rc = g->store->ops->objects->versions(g->store, o->id, gather, r);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < r->n; i++) {
+		r->v[i].collection = r->text.data + (uintptr_t)r->v[i].collection;
+		r->v[i].version = r->text.data + (uintptr_t)r->v[i].version;
+	}
+	struct vg_new_version nv = {
+		.collection = o->collection ? o->collection : "",
+		.version = o->version,
+		.owner = o->owner,
+		.revoked = o->revoked,
+	};
+	vg_version_plan(r->v, r->n, &nv, p);
+	return VG_OK;
+}
+
+/* Store one item by the versioning rules and report its outcome. Returns
+ * a store failure (which ends the ingest) or the callback's code. */
 static int apply(struct vg_ingest *g, struct item *it)
 {
 	char msg[512];
-	enum vg_put_result put;
+	struct vg_version_plan p;
 	if (it->rejected)
 		return report(g, it->index, VG_INGEST_REJECTED, it->id,
 			      it->modified, it->msg);
-	int rc = g->store->ops->put_object(g->store, &it->o, &put);
-	switch (rc) {
-	case VG_OK:
-		return report(g, it->index,
-			      put == VG_PUT_DUPLICATE ? VG_INGEST_DUPLICATE
-						      : VG_INGEST_ACCEPTED,
-			      it->id, it->modified, NULL);
-	case VG_EREVOKED:
+	int rc = plan(g, &it->o, &p);
+	if (rc)
+		goto fail;
+	switch (p.action) {
+	case VG_PLAN_DUPLICATE:
+		return report(g, it->index, VG_INGEST_DUPLICATE, it->id,
+			      it->modified, NULL);
+	case VG_PLAN_REVOKED:
 		snprintf(msg, sizeof(msg),
 			 it->o.revoked ? "object '%s': $.revoked: a newer version "
 					 "is stored, so this one may not be revoked"
@@ -187,14 +244,27 @@ static int apply(struct vg_ingest *g, struct item *it)
 			 it->id);
 		return report(g, it->index, VG_INGEST_REJECTED, it->id,
 			      it->modified, msg);
-	case VG_EDENIED:
+	case VG_PLAN_DENIED:
 		snprintf(msg, sizeof(msg),
 			 "object '%s': $.id: belongs to another organisation; "
 			 "only its owner may add versions",
 			 it->id);
 		return report(g, it->index, VG_INGEST_REJECTED, it->id,
 			      it->modified, msg);
+	case VG_PLAN_INSERT:
+		break;
 	}
+	it->o.latest = p.latest;
+	it->o.copy = p.copy;
+	rc = g->store->ops->objects->insert(g->store, &it->o, NULL);
+	if (!rc && p.clear_latest)
+		rc = g->store->ops->objects->set_latest(g->store, it->o.id,
+							it->o.collection,
+							it->o.version);
+	if (!rc)
+		return report(g, it->index, VG_INGEST_ACCEPTED, it->id,
+			      it->modified, NULL);
+fail:
 	snprintf(g->error, sizeof(g->error), "%s", vg_store_errmsg(g->store));
 	return rc;
 }
@@ -393,6 +463,7 @@ int vg__store_json(struct vg_store *s, const char *json,
 {
 	struct vg_ingest g = {.store = s, .opts = *o};
 	struct vg_ingest_opts quiet = *o;
+	vg_buf_init(&g.rows.text, 0);
 	struct why why = {""};
 	quiet.on_result = keep_why;
 	quiet.ud = &why;
@@ -412,6 +483,8 @@ int vg__store_json(struct vg_store *s, const char *json,
 		rc = VG_EINVAL;
 	}
 	free(it);
+	free(g.rows.v);
+	vg_buf_release(&g.rows.text);
 	return rc;
 }
 
@@ -422,6 +495,7 @@ int vg_ingest_begin(struct vg_store *s, const struct vg_ingest_opts *o,
 	if (!g)
 		return VG_ENOMEM;
 	g->store = s;
+	vg_buf_init(&g->rows.text, 0);
 	if (o)
 		g->opts = *o;
 	size_t max = g->opts.max_object ? g->opts.max_object : 16u << 20;
@@ -477,6 +551,8 @@ void vg_ingest_abort(struct vg_ingest *g)
 	if (g->in_tx)
 		g->store->ops->rollback(g->store);
 	vg_jstream_free(g->js);
+	free(g->rows.v);
+	vg_buf_release(&g->rows.text);
 	free(g);
 }
 

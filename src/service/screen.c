@@ -6,7 +6,7 @@
 #include "service_int.h"
 #include "vigil/util/error.h"
 #include "vigil/travel/paxlst.h"
-#include "vigil/service/screening.h"
+#include "screen_int.h"
 #include "vigil/stix/stix.h"
 #include "vigil/util/timefmt.h"
 #include "vigil/watchlist/wl_stix.h"
@@ -25,20 +25,7 @@
 struct loader {
 	struct vg_screen_index *x;
 	size_t cap;
-	const char *const *lists;
-	size_t n_lists;
-	int rc;
 };
-
-static int wanted(const struct loader *l, const char *list)
-{
-	if (!l->n_lists)
-		return 1;
-	for (size_t i = 0; i < l->n_lists; i++)
-		if (!strcmp(l->lists[i], list))
-			return 1;
-	return 0;
-}
 
 static int load_row(void *ud, const struct vg_row *r)
 {
@@ -65,7 +52,7 @@ static int load_row(void *ud, const struct vg_row *r)
 	vg_person_init(&e->person);
 	int rc = vg_wl_stix_person(o, &e->person, &ref);
 	cJSON_Delete(o);
-	if (rc || !wanted(l, ref.list) || !e->person.n_names) {
+	if (rc || !e->person.n_names) {
 		vg_person_release(&e->person);
 		return rc == VG_ENOMEM ? rc : 0;
 	}
@@ -84,17 +71,19 @@ static int load_row(void *ud, const struct vg_row *r)
 	return 0;
 }
 
-int vg_screen_load(struct vg_store *s, const struct vg_principal *who,
-		   const char *const *lists, size_t n_lists,
-		   struct vg_screen_index *out)
+int vg__screen_load(struct vg_store *s, struct vg_screen_index *out)
 {
-	struct loader l = {.x = out, .lists = lists, .n_lists = n_lists};
+	struct loader l = {.x = out};
 	const char *identity = "identity";
-	/* the latest version of each entry that who may read */
-	struct vg_query q = {.who = who, .types = &identity, .n_types = 1};
+	struct vg_principal all = {.operator = 1};
+	struct vg_access_expr vis;
+	/* the latest version of every entry: each caller's hits are then
+	 * filtered by the access rule (vg__screen_run_for's keep) */
+	vg_access_expr(&all, &vis);
+	struct vg_query q = {.visible = &vis, .types = &identity, .n_types = 1};
 	struct timespec t0, t1;
 	memset(out, 0, sizeof(*out));
-	int rc = s->ops->scan(s, &q, load_row, &l);
+	int rc = s->ops->objects->scan(s, &q, load_row, &l);
 	const struct vg_person **persons = NULL;
 	if (!rc && out->n) {
 		persons = malloc(out->n * sizeof(*persons));
@@ -111,11 +100,11 @@ int vg_screen_load(struct vg_store *s, const struct vg_principal *who,
 			     (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	free(persons);
 	if (rc)
-		vg_screen_index_release(out);
+		vg__screen_index_release(out);
 	return rc;
 }
 
-void vg_screen_index_release(struct vg_screen_index *x)
+void vg__screen_index_release(struct vg_screen_index *x)
 {
 	vg_match_index_free(x->ix);
 	for (size_t i = 0; i < x->n; i++)
@@ -275,14 +264,7 @@ static void *screen_part(void *arg)
 	return NULL;
 }
 
-int vg_screen_run(const struct vg_screen_index *x,
-		  const struct vg_travel_list *tl, double threshold,
-		  int threads, struct vg_screen_result *out)
-{
-	return vg_screen_run_for(x, tl, threshold, threads, NULL, NULL, out);
-}
-
-int vg_screen_run_for(const struct vg_screen_index *x,
+int vg__screen_run_for(const struct vg_screen_index *x,
 		      const struct vg_travel_list *tl, double threshold,
 		      int threads, vg_screen_keep_fn keep, void *ud,
 		      struct vg_screen_result *out)
@@ -336,7 +318,7 @@ int vg_screen_run_for(const struct vg_screen_index *x,
 	return rc;
 }
 
-void vg_screen_result_release(struct vg_screen_result *r)
+void vg__screen_result_release(struct vg_screen_result *r)
 {
 	free(r->hits);
 	memset(r, 0, sizeof(*r));
@@ -414,7 +396,7 @@ static int hit_json(const struct vg_screen_hit *h, size_t n, int disposition,
 	return rc ? rc : vg_buf_putc(b, '}');
 }
 
-int vg_screen_json(const char *run_id, const char *format,
+int vg__screen_json(const char *run_id, const char *format,
 		   const struct vg_travel_list *tl,
 		   const struct vg_screen_result *r, struct vg_buf *out)
 {
@@ -463,7 +445,7 @@ const char *vg_disposition_name(enum vg_disposition d)
 	return (unsigned)d < 4 ? disp_names[d] : "?";
 }
 
-int vg_screen_store(struct vg_store *s, const struct vg_actor *a,
+int vg__screen_store(struct vg_store *s, const struct vg_ctx *a,
 		    const char *source, const char *format,
 		    const struct vg_travel_list *tl,
 		    const struct vg_screen_result *r, double threshold,
@@ -479,8 +461,8 @@ int vg_screen_store(struct vg_store *s, const struct vg_actor *a,
 	struct vg_screen_run_row row = {
 		.id = run_id,
 		.created = vg__now_us(),
-		.actor = a->name,
-		.org = a->org,
+		.actor = a->user,
+		.org = a->p.org,
 		.source = source ? source : "",
 		.format = format,
 		.travellers = (int64_t)tl->n_travellers,
@@ -489,7 +471,7 @@ int vg_screen_store(struct vg_store *s, const struct vg_actor *a,
 		.travellers_json = trav.data,
 	};
 	if (!rc)
-		rc = s->ops->hub->screen_run_add(s, &row);
+		rc = s->ops->screen->run_add(s, &row);
 	for (size_t i = 0; !rc && i < r->n_hits; i++) {
 		const struct vg_screen_hit *h = &r->hits[i];
 		vg_buf_reset(&ex);
@@ -505,34 +487,24 @@ int vg_screen_store(struct vg_store *s, const struct vg_actor *a,
 			.explanation = ex.data,
 		};
 		if (!rc)
-			rc = s->ops->hub->screen_hit_add(s, &hr);
+			rc = s->ops->screen->hit_add(s, &hr);
 	}
 	if (!rc) {
-		char detail[300];
-		snprintf(detail, sizeof(detail),
-			 "{\"run\":\"%s\",\"format\":\"%s\",\"travellers\":%zu,"
-			 "\"hits\":%zu,\"threshold\":%.2f}",
-			 run_id, format, tl->n_travellers, r->n_hits, threshold);
-		rc = vg__audit(s, a, "screen.run", source ? source : "", detail);
+		struct vg__detail d;
+		vg__detail_begin(&d);
+		vg_jw_kstr(&d.w, "run", run_id);
+		vg_jw_kstr(&d.w, "format", format);
+		vg_jw_kint(&d.w, "travellers", (int64_t)tl->n_travellers);
+		vg_jw_kint(&d.w, "hits", (int64_t)r->n_hits);
+		vg_jw_knum(&d.w, "threshold", threshold, 2);
+		const char *detail = vg__detail_end(&d);
+		rc = detail ? vg__audit(s, a, "screen.run", source ? source : "",
+					detail)
+			    : VG_ENOMEM;
+		vg__detail_release(&d);
 	}
 	vg_buf_release(&trav);
 	vg_buf_release(&ex);
-	return rc;
-}
-
-int vg_screen_dispose(struct vg_store *s, const struct vg_actor *a,
-		      const char *run_id, int64_t hit, enum vg_disposition d,
-		      const char *note)
-{
-	int rc = s->ops->hub->screen_dispose(s, run_id, hit, a->org, (int)d,
-					     a->name, note, vg__now_us());
-	if (!rc) {
-		char detail[200], target[80];
-		snprintf(detail, sizeof(detail), "{\"hit\":%lld,\"disposition\":\"%s\"}",
-			 (long long)hit, vg_disposition_name(d));
-		snprintf(target, sizeof(target), "%s", run_id);
-		rc = vg__audit(s, a, "screen.dispose", target, detail);
-	}
 	return rc;
 }
 
@@ -596,12 +568,11 @@ static int hit_row(void *ud, const struct vg_screen_hit_row *h)
 	return rc ? rc : vg_buf_putc(o->b, '}');
 }
 
-int vg_screen_run_json(struct vg_store *s, const struct vg_actor *a,
-		       const char *run_id, struct vg_buf *out)
+int vg__screen_run_get(struct vg_store *s, int64_t org, const char *run_id,
+		       struct vg_buf *out)
 {
 	struct run_out o = {.b = out};
-	int rc = s->ops->hub->screen_run_get(s, run_id, a->org, run_row, hit_row,
-					     &o);
+	int rc = s->ops->screen->run_get(s, run_id, org, run_row, hit_row, &o);
 	if (!rc)
 		rc = vg_buf_puts(out, "]}");
 	return rc;

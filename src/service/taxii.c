@@ -1,10 +1,12 @@
-/* TAXII 2.1 use cases (taxii.h): collections, pages, add, delete, status.
- * Reads run on the caller's thread and store handle; their audit entries,
- * and every write, go through the group-commit writer. */
+/* TAXII 2.1 reads (objects.h): discovery, API root, collections, pages
+ * of objects, manifests and versions. Reads run on the caller's thread
+ * and its read handle; their audit entries go through the group-commit
+ * writer (or wait in the context for the front to commit them). */
 #include "service_int.h"
-#include "vigil/util/error.h"
+#include "taxii_int.h"
+#include "vigil/service/objects.h"
 #include "vigil/stix/stix.h"
-#include "vigil/service/taxii.h"
+#include "vigil/util/error.h"
 #include "vigil/util/timefmt.h"
 
 #include <sodium.h>
@@ -13,32 +15,24 @@
 #include <string.h>
 
 #define DEFAULT_LIMIT 100
-#define STIX_MEDIA "application/stix+json;version=2.1"
 
 /* ---- collections ----------------------------------------------------- */
-
-static int in_groups(const struct vg_principal *p, int64_t g)
-{
-	for (size_t i = 0; i < p->n_groups; i++)
-		if (p->groups[i] == g)
-			return 1;
-	return 0;
-}
 
 /* The collection rule: hub-wide collections are everyone's; a private one
  * its organisation's; a group's its members'. Roles then say read and
  * write; a role with neither sees no collection at all. */
-static int view(const struct vg_session *s, const struct vg_collection *c,
+static int view(const struct vg_ctx *ctx, const struct vg_collection *c,
 		struct vg_coll_view *v)
 {
-	const struct vg_principal *p = &s->p;
-	int r = vg_role_allows(p->role, VG_ACT_READ);
-	int w = vg_role_allows(p->role, VG_ACT_WRITE);
-	if (!r && !w)
+	const struct vg_principal *p = &ctx->p;
+	int r = vg_principal_allows(p, VG_ACT_READ);
+	int w = vg_principal_allows(p, VG_ACT_WRITE);
+	if (!ctx->authenticated || (!r && !w))
 		return 0;
-	if (c->scope == VG_SCOPE_ORG && c->org != p->org)
+	if (!p->operator && c->scope == VG_SCOPE_ORG && c->org != p->org)
 		return 0;
-	if (c->scope == VG_SCOPE_GROUP && !in_groups(p, c->grp))
+	if (!p->operator && c->scope == VG_SCOPE_GROUP &&
+	    !vg_principal_in_group(p, c->grp))
 		return 0;
 	memset(v, 0, sizeof(*v));
 	snprintf(v->id, sizeof(v->id), "%s", c->id);
@@ -54,7 +48,7 @@ static int view(const struct vg_session *s, const struct vg_collection *c,
 }
 
 struct find {
-	const struct vg_session *s;
+	const struct vg_ctx *c;
 	struct vg_coll_view *v;
 	int found;
 };
@@ -62,44 +56,63 @@ struct find {
 static int take_coll(void *ud, const struct vg_collection *c)
 {
 	struct find *f = ud;
-	f->found = view(f->s, c, f->v);
+	f->found = view(f->c, c, f->v);
 	return 0;
 }
 
-int vg_taxii_collection(const struct vg_taxii *t, const char *id,
-			struct vg_coll_view *out)
+int vg__taxii_collection(struct vg_ctx *c, struct vg_store *s, const char *id,
+			 struct vg_coll_view *out)
 {
-	struct find f = {.s = t->sess, .v = out};
-	int rc = t->store->ops->hub->collection_find(t->store, id, take_coll, &f);
-	if (rc)
+	struct find f = {.c = c, .v = out};
+	int rc = s->ops->sharing->collection_find(s, id, take_coll, &f);
+	if (rc && rc != VG_ENOTFOUND)
 		return rc;
-	return f.found ? VG_OK : VG_ENOTFOUND;
+	if (f.found)
+		return VG_OK;
+	/* invisible and missing look the same, and both are on record */
+	rc = vg__audit_read(c, "collection.read", id, "{\"found\":false}");
+	return rc ? rc : VG_ENOTFOUND;
 }
 
-int vg_taxii_collection_json(const struct vg_coll_view *c, struct vg_buf *out)
+static int collection_json(const struct vg_coll_view *c, struct vg_jw *w)
 {
-	int rc = vg_buf_printf(out, "{\"id\":\"%s\",\"title\":", c->id);
-	if (!rc)
-		rc = vg_buf_json_str(out, c->title);
-	if (!rc)
-		rc = vg_buf_puts(out, ",\"description\":");
-	if (!rc)
-		rc = vg_buf_json_str(out, c->description);
-	if (!rc)
-		rc = vg_buf_puts(out, ",\"alias\":");
-	if (!rc)
-		rc = vg_buf_json_str(out, c->alias);
-	if (!rc)
-		rc = vg_buf_printf(out, ",\"can_read\":%s,\"can_write\":%s,"
-					"\"media_types\":[\"" STIX_MEDIA "\"]}",
-				   c->can_read ? "true" : "false",
-				   c->can_write ? "true" : "false");
-	return rc;
+	vg_jw_obj(w);
+	vg_jw_kstr(w, "id", c->id);
+	vg_jw_kstr(w, "title", c->title);
+	vg_jw_kstr(w, "description", c->description);
+	vg_jw_kstr(w, "alias", c->alias);
+	vg_jw_kbool(w, "can_read", c->can_read);
+	vg_jw_kbool(w, "can_write", c->can_write);
+	vg_jw_key(w, "media_types");
+	vg_jw_arr(w);
+	vg_jw_str(w, STIX_MEDIA);
+	vg_jw_close(w);
+	vg_jw_close(w);
+	return w->rc;
+}
+
+int vg_taxii_collection(struct vg_ctx *c, const char *id, struct vg_buf *out)
+{
+	struct vg_store *s = vg__reader(c->svc);
+	struct vg_coll_view v;
+	struct vg_jw w;
+	int rc_read = vg__may_read(c, "collection.read");
+	if (rc_read)
+		return rc_read;
+	if (!s)
+		return VG_ESTORE;
+	int rc = vg__taxii_collection(c, s, id, &v);
+	if (rc)
+		return rc;
+	vg_jw_init(&w, out);
+	collection_json(&v, &w);
+	rc = vg_jw_end(&w);
+	return rc ? rc : vg__audit_read(c, "collection.read", v.id, "{}");
 }
 
 struct list {
-	const struct vg_session *s;
-	struct vg_buf *out;
+	const struct vg_ctx *c;
+	struct vg_jw *w;
 	size_t n;
 };
 
@@ -107,103 +120,91 @@ static int list_coll(void *ud, const struct vg_collection *c)
 {
 	struct list *l = ud;
 	struct vg_coll_view v;
-	if (!view(l->s, c, &v))
+	if (!view(l->c, c, &v))
 		return 0;
-	int rc = vg_buf_puts(l->out, l->n++ ? "," : "{\"collections\":[");
-	return rc ? rc : vg_taxii_collection_json(&v, l->out);
-}
-
-int vg_taxii_collections_json(const struct vg_taxii *t, struct vg_buf *out)
-{
-	struct list l = {.s = t->sess, .out = out};
-	int rc = t->store->ops->hub->collection_list(t->store, list_coll, &l);
-	if (!rc)
-		rc = vg_buf_puts(out, l.n ? "]}" : "{}");
-	return rc;
-}
-
-/* ---- audit through the writer ---------------------------------------- */
-
-int vg__audit_request(struct vg_store *s, const struct vg_taxii *t,
-		      const char *action, const char *target, const char *detail)
-{
-	int rc = VG_OK;
-	if (t->auth_key)
-		rc = vg__audit(s, t->actor, "auth.ok", t->auth_key, "{}");
-	return rc ? rc : vg__audit(s, t->actor, action, target, detail);
-}
-
-struct audit_job {
-	const struct vg_taxii *t;
-	const char *action, *target, *detail;
-};
-
-static int audit_fn(struct vg_store *s, void *arg)
-{
-	struct audit_job *j = arg;
-	return vg__audit_request(s, j->t, j->action, j->target, j->detail);
-}
-
-int vg_taxii_audit(const struct vg_taxii *t, const char *action,
-		   const char *target, const char *detail)
-{
-	struct vg_audit_defer *d = t->defer;
-	if (d) {
-		if (d->n == VG_DEFER_MAX)
-			return VG_EINTERNAL;
-		snprintf(d->e[d->n].action, sizeof(d->e[d->n].action), "%s", action);
-		snprintf(d->e[d->n].target, sizeof(d->e[d->n].target), "%s",
-			 target ? target : "");
-		d->e[d->n].detail = strdup(detail ? detail : "{}");
-		if (!d->e[d->n].detail)
-			return VG_ENOMEM;
-		d->n++;
-		return VG_OK;
+	if (!l->n++) {
+		vg_jw_key(l->w, "collections");
+		vg_jw_arr(l->w);
 	}
-	struct audit_job j = {t, action, target, detail};
-	return vg_writer_run(t->writer, audit_fn, &j);
+	return collection_json(&v, l->w);
 }
 
-static int deferred_fn(struct vg_store *s, void *arg)
+int vg_taxii_collections(struct vg_ctx *c, struct vg_buf *out)
 {
-	const struct vg_taxii *t = arg;
-	const struct vg_audit_defer *d = t->defer;
-	int rc = VG_OK;
-	if (t->auth_key)
-		rc = vg__audit(s, t->actor, "auth.ok", t->auth_key, "{}");
-	for (size_t i = 0; !rc && i < d->n; i++)
-		rc = vg__audit(s, t->actor, d->e[i].action, d->e[i].target,
-			       d->e[i].detail);
-	return rc;
+	struct vg_store *s = vg__reader(c->svc);
+	struct vg_jw w;
+	struct list l = {.c = c, .w = &w};
+	int rc_read = vg__may_read(c, "collections.read");
+	if (rc_read)
+		return rc_read;
+	if (!s)
+		return VG_ESTORE;
+	vg_jw_init(&w, out);
+	vg_jw_obj(&w);
+	int rc = s->ops->sharing->collection_list(s, list_coll, &l);
+	if (l.n)
+		vg_jw_close(&w);
+	vg_jw_close(&w);
+	if (!rc)
+		rc = vg_jw_end(&w);
+	return rc ? rc : vg__audit_read(c, "collections.read", "", "{}");
 }
 
-int vg_taxii_audit_submit(const struct vg_taxii *t,
-			  void (*done)(void *done_arg, int result),
-			  void *done_arg)
+int vg_taxii_discovery(struct vg_ctx *c, const char *root_url,
+		       struct vg_buf *out)
 {
-	return vg_writer_submit(t->writer, deferred_fn, (void *)t, done, done_arg);
+	struct vg_jw w;
+	int rc_read = vg__may_read(c, "discovery.read");
+	if (rc_read)
+		return rc_read;
+	vg_jw_init(&w, out);
+	vg_jw_obj(&w);
+	vg_jw_kstr(&w, "title", c->svc->hub.name);
+	vg_jw_kstr(&w, "description", "vigil intelligence hub");
+	vg_jw_kstr(&w, "default", root_url);
+	vg_jw_key(&w, "api_roots");
+	vg_jw_arr(&w);
+	vg_jw_str(&w, root_url);
+	vg_jw_close(&w);
+	vg_jw_close(&w);
+	int rc = vg_jw_end(&w);
+	return rc ? rc : vg__audit_read(c, "discovery.read", "", "{}");
 }
 
-void vg_audit_defer_release(struct vg_audit_defer *d)
+int vg_taxii_api_root(struct vg_ctx *c, size_t max_content_length,
+		      struct vg_buf *out)
 {
-	for (size_t i = 0; i < d->n; i++)
-		free(d->e[i].detail);
-	d->n = 0;
+	struct vg_jw w;
+	int rc_read = vg__may_read(c, "api_root.read");
+	if (rc_read)
+		return rc_read;
+	vg_jw_init(&w, out);
+	vg_jw_obj(&w);
+	vg_jw_kstr(&w, "title", c->svc->hub.name);
+	vg_jw_kstr(&w, "description", "the hub's API root");
+	vg_jw_key(&w, "versions");
+	vg_jw_arr(&w);
+	vg_jw_str(&w, TAXII_MEDIA);
+	vg_jw_close(&w);
+	vg_jw_kint(&w, "max_content_length", (int64_t)max_content_length);
+	vg_jw_close(&w);
+	int rc = vg_jw_end(&w);
+	return rc ? rc : vg__audit_read(c, "api_root.read", "", "{}");
 }
 
 /* ---- paging cursors -------------------------------------------------- */
 
 /* The cursor is the last date_added returned and a MAC that binds it to
  * the caller, the collection, the endpoint, the object and the filters. */
-static void cursor_mac(const struct vg_taxii *t, const struct vg_coll_view *c,
+static void cursor_mac(const struct vg_ctx *t, const struct vg_coll_view *c,
 		       int kind, const char *oid, const struct vg_buf *canon,
 		       int64_t last, unsigned char mac[16])
 {
 	crypto_generichash_state st;
 	char head[160];
 	int n = snprintf(head, sizeof(head), "%lld|%s|%d|%lld|",
-			 (long long)t->sess->p.user, c->id, kind, (long long)last);
-	crypto_generichash_init(&st, t->secret, 32, 16);
+			 (long long)t->p.user, c->id, kind, (long long)last);
+	crypto_generichash_init(&st, t->svc->hub.secret, 32, 16);
 	crypto_generichash_update(&st, (const unsigned char *)head, (size_t)n);
 	if (oid)
 		crypto_generichash_update(&st, (const unsigned char *)oid,
@@ -214,7 +215,7 @@ static void cursor_mac(const struct vg_taxii *t, const struct vg_coll_view *c,
 	crypto_generichash_final(&st, mac, 16);
 }
 
-static void cursor_make(const struct vg_taxii *t, const struct vg_coll_view *c,
+static void cursor_make(const struct vg_ctx *t, const struct vg_coll_view *c,
 			int kind, const char *oid, const struct vg_buf *canon,
 			int64_t last, char out[50])
 {
@@ -225,7 +226,7 @@ static void cursor_make(const struct vg_taxii *t, const struct vg_coll_view *c,
 	vg__hex(raw, sizeof(raw), out);
 }
 
-static int cursor_read(const struct vg_taxii *t, const struct vg_coll_view *c,
+static int cursor_read(const struct vg_ctx *t, const struct vg_coll_view *c,
 		       int kind, const char *oid, const struct vg_buf *canon,
 		       const char *text, int64_t *last)
 {
@@ -275,10 +276,12 @@ static int page_row(void *ud, const struct vg_row *r)
 		break;
 	case VG_PAGE_MANIFEST:
 		vg_time_format_us(r->date_added, t);
-		rc = vg_buf_printf(p->out,
-				   "{\"id\":\"%s\",\"date_added\":\"%s\","
-				   "\"version\":",
-				   r->id, t);
+		rc = vg_buf_puts(p->out, "{\"id\":");
+		if (!rc)
+			rc = vg_buf_json_str(p->out, r->id);
+		if (!rc)
+			rc = vg_buf_printf(p->out, ",\"date_added\":\"%s\","
+						   "\"version\":", t);
 		/* a version is a timestamp: an SCO, which has neither modified
 		 * nor created, gets its date_added (as the reference server) */
 		if (!rc)
@@ -298,16 +301,34 @@ static int page_row(void *ud, const struct vg_row *r)
 	return rc;
 }
 
-int vg_taxii_page(const struct vg_taxii *t, const struct vg_coll_view *c,
-		  enum vg_taxii_page kind, const char *object_id,
-		  const struct vg_taxii_filter *f, struct vg_buf *out,
-		  struct vg_page_info *info, char *err, size_t errlen)
+int vg_taxii_page(struct vg_ctx *t, const char *coll, enum vg_taxii_page kind,
+		  const char *object_id, const struct vg_taxii_filter *f,
+		  struct vg_buf *out, struct vg_page_info *info, char *err,
+		  size_t errlen)
 {
-	struct vg_buf canon, detail;
+	static const char *const actions[] = {
+		"objects.read", "manifest.read", "versions.read", "object.read",
+	};
+	struct vg_store *s = vg__reader(t->svc);
+	struct vg_coll_view cv, *c = &cv;
+	struct vg_access_expr vis;
+	struct vg_buf canon;
 	int64_t after = f->added_after;
-	int rc;
+	int rc = vg__may_read(t, actions[kind]);
+	if (rc)
+		return rc;
+	if (!s)
+		return VG_ESTORE;
+	rc = vg__taxii_collection(t, s, coll, c);
+	if (rc) {
+		snprintf(err, errlen, "no such collection");
+		return rc;
+	}
+	if (!c->can_read) {
+		snprintf(err, errlen, "no read access to this collection");
+		return vg__require(t, VG_ACT_READ, actions[kind]);
+	}
 	vg_buf_init(&canon, 0);
-	vg_buf_init(&detail, 0);
 	rc = vg_taxii_filter_canon(f, &canon);
 	if (rc)
 		goto out;
@@ -322,10 +343,11 @@ int vg_taxii_page(const struct vg_taxii *t, const struct vg_coll_view *c,
 		if (last > after)
 			after = last;
 	}
+	vg_access_expr(&t->p, &vis);
 	const char *one = object_id;
 	struct vg_query q = {
 		.collection = c->id,
-		.who = &t->sess->p,
+		.visible = &vis,
 		.types = (const char *const *)f->types,
 		.n_types = f->n_types,
 		.ids = object_id ? &one : (const char *const *)f->ids,
@@ -336,6 +358,7 @@ int vg_taxii_page(const struct vg_taxii *t, const struct vg_coll_view *c,
 		.n_version_keys = f->n_version_keys,
 		.spec_versions = (const char *const *)f->spec_versions,
 		.n_spec_versions = f->n_spec_versions,
+		.slim = 1,
 	};
 	struct page p = {
 		.kind = kind,
@@ -343,30 +366,27 @@ int vg_taxii_page(const struct vg_taxii *t, const struct vg_coll_view *c,
 		.limit = f->limit ? f->limit : DEFAULT_LIMIT,
 	};
 	q.limit = p.limit + 1;
-	q.slim = 1;
-	rc = t->store->ops->scan(t->store, &q, page_row, &p);
+	rc = s->ops->objects->scan(s, &q, page_row, &p);
 	if (rc == 1)
 		rc = VG_OK;
 	if (rc)
 		goto out;
 	/* the read is on record before anything of it leaves */
-	rc = vg_buf_printf(&detail, "{\"collection\":\"%s\",\"count\":%zu,"
-				    "\"filter\":",
-			   c->id, p.n);
-	if (!rc)
-		rc = vg_buf_json_str(&detail, canon.data);
-	if (!rc)
-		rc = vg_buf_putc(&detail, '}');
-	static const char *const actions[] = {
-		"objects.read", "manifest.read", "versions.read", "object.read",
-	};
-	if (!rc)
-		rc = vg_taxii_audit(t, actions[kind], object_id ? object_id : c->id,
-				    detail.data);
+	struct vg__detail d;
+	vg__detail_begin(&d);
+	vg_jw_kstr(&d.w, "collection", c->id);
+	vg_jw_kint(&d.w, "count", (int64_t)p.n);
+	vg_jw_kstr(&d.w, "filter", canon.data ? canon.data : "");
+	const char *detail = vg__detail_end(&d);
+	rc = detail ? vg__audit_read(t, actions[kind],
+				     object_id ? object_id : c->id, detail)
+		    : VG_ENOMEM;
+	vg__detail_release(&d);
 	if (rc)
 		goto out;
 	if ((kind == VG_PAGE_OBJECT || kind == VG_PAGE_VERSIONS) && !p.n &&
 	    !f->next[0] && !after) {
+		snprintf(err, errlen, "no such object");
 		rc = VG_ENOTFOUND;
 		goto out;
 	}
@@ -384,6 +404,5 @@ int vg_taxii_page(const struct vg_taxii *t, const struct vg_coll_view *c,
 	info->count = p.n;
 out:
 	vg_buf_release(&canon);
-	vg_buf_release(&detail);
 	return rc;
 }

@@ -1,44 +1,40 @@
-/* TAXII 2.1 writes: adding an envelope's objects (with its status
- * resource), deleting an object, reading a status. Each write is one job
- * of the group-commit writer, with its audit entry. */
+/* TAXII 2.1 writes (objects.h): adding an envelope's objects with its
+ * status resource, deleting an object, reading a status. Parsing and
+ * validation run on the caller's thread; each write is one job of the
+ * group-commit writer, with its audit entry. */
+#include "ingest_int.h"
 #include "service_int.h"
-#include "vigil/util/error.h"
+#include "taxii_int.h"
+#include "vigil/service/objects.h"
 #include "vigil/stix/stix.h"
-#include "vigil/service/taxii.h"
+#include "vigil/util/error.h"
 #include "vigil/util/timefmt.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct add_job {
-	const struct vg_taxii *t;
-	const struct vg_coll_view *c;
+	struct vg_ctx *c;
+	const struct vg_coll_view *coll;
 	struct vg_ingest *g; /* the envelope, parsed and validated */
 	struct vg_buf ok, failed; /* status list items */
+	struct vg_jw wok, wfailed;
 	struct vg_ingest_counts counts;
 	struct vg_buf *out;
-	char err[600];
 };
 
-static int item(struct vg_buf *b, const struct vg_ingest_result *r,
+static int item(struct vg_jw *w, const struct vg_ingest_result *r,
 		const char *message)
 {
-	int rc = vg_buf_puts(b, b->len ? ",{\"id\":" : "{\"id\":");
-	if (!rc)
-		rc = vg_buf_json_str(b, r->id ? r->id : "");
-	if (!rc && r->modified) {
-		rc = vg_buf_puts(b, ",\"version\":");
-		if (!rc)
-			rc = vg_buf_json_str(b, r->modified);
-	}
-	if (!rc && message) {
-		rc = vg_buf_puts(b, ",\"message\":");
-		if (!rc)
-			rc = vg_buf_json_str(b, message);
-	}
-	return rc ? rc : vg_buf_putc(b, '}');
+	vg_jw_obj(w);
+	vg_jw_kstr(w, "id", r->id ? r->id : "");
+	if (r->modified)
+		vg_jw_kstr(w, "version", r->modified);
+	if (message)
+		vg_jw_kstr(w, "message", message);
+	vg_jw_close(w);
+	return w->rc;
 }
 
 static int on_result(void *ud, const struct vg_ingest_result *r)
@@ -46,11 +42,11 @@ static int on_result(void *ud, const struct vg_ingest_result *r)
 	struct add_job *j = ud;
 	switch (r->outcome) {
 	case VG_INGEST_ACCEPTED:
-		return item(&j->ok, r, NULL);
+		return item(&j->wok, r, NULL);
 	case VG_INGEST_DUPLICATE:
-		return item(&j->ok, r, "already present");
+		return item(&j->wok, r, "already present");
 	case VG_INGEST_REJECTED:
-		return item(&j->failed, r, r->message);
+		return item(&j->wfailed, r, r->message);
 	}
 	return VG_OK;
 }
@@ -60,73 +56,118 @@ static int on_result(void *ud, const struct vg_ingest_result *r)
 static int add_fn(struct vg_store *s, void *arg)
 {
 	struct add_job *j = arg;
-	const struct vg_taxii *t = j->t;
+	struct vg_ctx *c = j->c;
+	/* a retried transaction starts its lists again */
 	vg_buf_reset(&j->ok);
 	vg_buf_reset(&j->failed);
+	vg_jw_init(&j->wok, &j->ok);
+	vg_jw_init(&j->wfailed, &j->failed);
+	vg_jw_arr(&j->wok);
+	vg_jw_arr(&j->wfailed);
 	int rc = vg_ingest_apply(s, j->g, &j->counts);
+	vg_jw_close(&j->wok);
+	vg_jw_close(&j->wfailed);
+	if (!rc)
+		rc = vg_jw_end(&j->wok);
+	if (!rc)
+		rc = vg_jw_end(&j->wfailed);
 	if (rc)
 		return rc;
 
 	/* the status resource, stored with the objects */
-	unsigned char rnd[16];
 	char id[37], ts[VG_TIME_LEN];
 	int64_t now = vg__now_us();
-	randombytes_buf(rnd, sizeof(rnd));
-	vg_uuid_v4(rnd, id);
+	struct vg_jw w;
+	vg__uuid4(id);
 	vg_time_format_us(now, ts);
 	size_t ok = j->counts.accepted + j->counts.duplicates;
 	size_t total = ok + j->counts.rejected;
-	struct vg_buf *out = j->out;
-	vg_buf_reset(out);
-	rc = vg_buf_printf(out,
-			   "{\"id\":\"%s\",\"status\":\"complete\","
-			   "\"request_timestamp\":\"%s\",\"total_count\":%zu,"
-			   "\"success_count\":%zu,\"successes\":[",
-			   id, ts, total, ok);
+	vg_buf_reset(j->out);
+	vg_jw_init(&w, j->out);
+	vg_jw_obj(&w);
+	vg_jw_kstr(&w, "id", id);
+	vg_jw_kstr(&w, "status", "complete");
+	vg_jw_kstr(&w, "request_timestamp", ts);
+	vg_jw_kint(&w, "total_count", (int64_t)total);
+	vg_jw_kint(&w, "success_count", (int64_t)ok);
+	vg_jw_key(&w, "successes");
+	vg_jw_raw(&w, j->ok.data, j->ok.len);
+	vg_jw_kint(&w, "failure_count", (int64_t)j->counts.rejected);
+	vg_jw_key(&w, "failures");
+	vg_jw_raw(&w, j->failed.data, j->failed.len);
+	vg_jw_kint(&w, "pending_count", 0);
+	vg_jw_key(&w, "pendings");
+	vg_jw_arr(&w);
+	vg_jw_close(&w);
+	vg_jw_close(&w);
+	rc = vg_jw_end(&w);
 	if (!rc)
-		rc = vg_buf_append(out, j->ok.data, j->ok.len);
-	if (!rc)
-		rc = vg_buf_printf(out, "],\"failure_count\":%zu,\"failures\":[",
-				   j->counts.rejected);
-	if (!rc)
-		rc = vg_buf_append(out, j->failed.data, j->failed.len);
-	if (!rc)
-		rc = vg_buf_puts(out, "],\"pending_count\":0,\"pendings\":[]}");
-	if (!rc)
-		rc = s->ops->hub->status_put(s, id, t->sess->p.user, now, out->data);
+		rc = s->ops->objects->status_put(s, id, c->p.user, now, j->out->data);
 	if (!rc) {
-		char detail[300];
-		snprintf(detail, sizeof(detail),
-			 "{\"collection\":\"%s\",\"status\":\"%s\",\"accepted\":%zu,"
-			 "\"duplicates\":%zu,\"rejected\":%zu}",
-			 j->c->id, id, j->counts.accepted, j->counts.duplicates,
-			 j->counts.rejected);
-		rc = vg__audit_request(s, t, "objects.add", j->c->id, detail);
+		struct vg__detail d;
+		vg__detail_begin(&d);
+		vg_jw_kstr(&d.w, "collection", j->coll->id);
+		vg_jw_kstr(&d.w, "status", id);
+		vg_jw_kint(&d.w, "accepted", (int64_t)j->counts.accepted);
+		vg_jw_kint(&d.w, "duplicates", (int64_t)j->counts.duplicates);
+		vg_jw_kint(&d.w, "rejected", (int64_t)j->counts.rejected);
+		const char *detail = vg__detail_end(&d);
+		rc = detail ? vg__audit(s, c, "objects.add", j->coll->id, detail)
+			    : VG_ENOMEM;
+		vg__detail_release(&d);
 	}
 	/* statuses older than their time to live go with this write */
-	if (!rc && t->status_ttl_us)
-		rc = s->ops->hub->status_expire(s, now - t->status_ttl_us);
+	if (!rc)
+		rc = s->ops->objects->status_expire(s, now - c->svc->conf.status_ttl_us);
 	return rc;
 }
 
-int vg_taxii_add(const struct vg_taxii *t, const struct vg_coll_view *c,
-		 const char *body, size_t len, struct vg_buf *out,
-		 struct vg_ingest_counts *counts, char *err, size_t errlen)
+static int refused(struct vg_ctx *c, const char *coll, const char *why)
 {
-	struct add_job j = {.t = t, .c = c, .out = out};
+	struct vg__detail d;
+	vg__detail_begin(&d);
+	vg_jw_kstr(&d.w, "collection", coll);
+	vg_jw_kstr(&d.w, "refused", why);
+	const char *detail = vg__detail_end(&d);
+	int rc = detail ? vg__audit_now(c, "objects.add", coll, detail) : VG_ENOMEM;
+	vg__detail_release(&d);
+	return rc;
+}
+
+int vg_taxii_add(struct vg_ctx *c, const char *coll, const char *body,
+		 size_t len, struct vg_buf *out, struct vg_ingest_counts *counts,
+		 char *err, size_t errlen)
+{
+	struct vg_store *s = vg__reader(c->svc);
+	struct vg_coll_view cv;
+	struct add_job j = {.c = c, .coll = &cv, .out = out};
+	size_t i = 0;
+	int rc;
+	/* the collection first: one the caller may not see is 404, as one
+	 * that does not exist */
+	if (!c->authenticated)
+		return vg__require(c, VG_ACT_WRITE, "objects.add");
+	if (!s)
+		return VG_ESTORE;
+	if ((rc = vg__taxii_collection(c, s, coll, &cv))) {
+		snprintf(err, errlen, "no such collection");
+		return rc;
+	}
+	if (!cv.can_write) {
+		snprintf(err, errlen, "no write access to this collection");
+		return vg__require(c, VG_ACT_WRITE, "objects.add");
+	}
 	struct vg_ingest_opts o = {
-		.collection = c->id,
-		.owner = t->sess->p.org,
-		.scope = c->scope,
-		.grp = c->grp,
-		.level_markings = t->level_markings,
-		.n_levels = t->n_levels,
+		.collection = cv.id,
+		.owner = c->p.org,
+		.scope = cv.scope,
+		.grp = cv.grp,
+		.level_markings = c->svc->hub.level_ptrs,
+		.n_levels = c->svc->hub.n_levels,
 		.envelope = 1,
 		.on_result = on_result,
 		.ud = &j,
 	};
-	size_t i = 0;
-	int rc = VG_OK;
 	vg_buf_init(&j.ok, 0);
 	vg_buf_init(&j.failed, 0);
 	/* parsing and validation happen here, on the request's thread, so
@@ -134,37 +175,32 @@ int vg_taxii_add(const struct vg_taxii *t, const struct vg_coll_view *c,
 	while (i < len && strchr(" \t\r\n", body[i]))
 		i++;
 	if (i == len || body[i] != '{') {
-		snprintf(j.err, sizeof(j.err), "the body is not a TAXII envelope "
-					       "(a JSON object with 'objects')");
+		snprintf(err, errlen, "the body is not a TAXII envelope "
+				      "(a JSON object with 'objects')");
 		rc = VG_EINVAL;
 	}
 	if (!rc) {
 		char perr[520] = "";
 		rc = vg_ingest_prepare(body, len, &o, &j.g, perr, sizeof(perr));
 		if (rc == VG_EJSON || rc == VG_ETOOBIG) {
-			snprintf(j.err, sizeof(j.err),
-				 "the body is not valid JSON: %.500s", perr);
+			snprintf(err, errlen, "the body is not valid JSON: %.500s",
+				 perr);
 			rc = VG_EINVAL;
 		}
 	}
 	if (!rc && (vg_ingest_bare(j.g) == 2 ||
 		    (!vg_ingest_bare(j.g) && !vg_ingest_was_container(j.g)))) {
-		snprintf(j.err, sizeof(j.err), "the body is not a TAXII envelope "
-					       "(a JSON object with 'objects')");
+		snprintf(err, errlen, "the body is not a TAXII envelope "
+				      "(a JSON object with 'objects')");
 		rc = VG_EINVAL;
 	}
 	if (!rc)
-		rc = vg_writer_run(t->writer, add_fn, &j);
+		rc = vg__write(c->svc, add_fn, &j);
 	if (!rc && counts)
 		*counts = j.counts;
 	if (rc == VG_EINVAL) {
-		snprintf(err, errlen, "%s", j.err);
 		/* a refused body is on record too */
-		char detail[200];
-		snprintf(detail, sizeof(detail),
-			 "{\"collection\":\"%s\",\"refused\":\"not an envelope\"}",
-			 c->id);
-		int a = vg_taxii_audit(t, "objects.add", c->id, detail);
+		int a = refused(c, cv.id, "not an envelope");
 		if (a)
 			rc = a;
 	}
@@ -175,9 +211,10 @@ int vg_taxii_add(const struct vg_taxii *t, const struct vg_coll_view *c,
 }
 
 struct del_job {
-	const struct vg_taxii *t;
-	const struct vg_coll_view *c;
+	struct vg_ctx *c;
+	const struct vg_coll_view *coll;
 	struct vg_query q;
+	const char *id;
 	int64_t visible, own, deleted;
 };
 
@@ -185,50 +222,119 @@ static int count_rows(void *ud, const struct vg_row *r)
 {
 	struct del_job *j = ud;
 	j->visible++;
-	if (r->owner == j->t->sess->p.org)
+	if (r->owner == j->c->p.org)
 		j->own++;
 	return 0;
 }
 
+struct remaining {
+	struct vg_stored_version *v;
+	size_t n, cap;
+	char **strs;
+	int rc;
+};
+
+static int keep_version(void *ud, const struct vg_stored_version *v)
+{
+	struct remaining *r = ud;
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16;
+		struct vg_stored_version *nv = realloc(r->v, cap * sizeof(*nv));
+		char **ns = realloc(r->strs, cap * 2 * sizeof(*ns));
+		if (nv)
+			r->v = nv;
+		if (ns)
+			r->strs = ns;
+		if (!nv || !ns)
+			return VG_ENOMEM;
+		r->cap = cap;
+	}
+	char *coll = strdup(v->collection), *ver = strdup(v->version);
+	r->strs[2 * r->n] = coll;
+	r->strs[2 * r->n + 1] = ver;
+	r->v[r->n] = *v;
+	r->v[r->n].collection = coll ? coll : "";
+	r->v[r->n].version = ver ? ver : "";
+	r->n++;
+	return coll && ver ? 0 : VG_ENOMEM;
+}
+
+static void remaining_release(struct remaining *r)
+{
+	for (size_t i = 0; i < 2 * r->n; i++)
+		free(r->strs[i]);
+	free(r->strs);
+	free(r->v);
+}
+
 /* An organisation deletes its own copies; what others hold of the same
- * object stays theirs. Nothing of its own but something visible: 403. */
+ * object stays theirs. Nothing of its own but something visible: 403.
+ * The newest remaining version in the collection becomes the latest. */
 static int del_fn(struct vg_store *s, void *arg)
 {
 	struct del_job *j = arg;
-	int rc = s->ops->scan(s, &j->q, count_rows, j);
+	struct remaining left = {0};
+	j->visible = j->own = 0;
+	j->q.owner = 0;
+	int rc = s->ops->objects->scan(s, &j->q, count_rows, j);
 	if (rc)
 		return rc;
 	if (!j->visible)
 		return VG_ENOTFOUND;
 	j->own = 0;
-	j->q.owner = j->t->sess->p.org;
-	rc = s->ops->scan(s, &j->q, count_rows, j);
+	j->q.owner = j->c->p.org;
+	rc = s->ops->objects->scan(s, &j->q, count_rows, j);
 	if (rc)
 		return rc;
 	if (!j->own)
 		return VG_EDENIED;
-	rc = s->ops->delete_objects(s, &j->q, &j->deleted);
+	rc = s->ops->objects->remove(s, &j->q, &j->deleted);
+	if (!rc)
+		rc = s->ops->objects->versions(s, j->id, keep_version, &left);
+	if (!rc)
+		rc = s->ops->objects->set_latest(
+			s, j->id, j->coll->id,
+			vg_version_newest(left.v, left.n, j->coll->id));
+	remaining_release(&left);
 	if (!rc) {
-		char detail[200];
-		snprintf(detail, sizeof(detail),
-			 "{\"collection\":\"%s\",\"deleted\":%lld}", j->c->id,
-			 (long long)j->deleted);
-		rc = vg__audit_request(s, j->t, "object.delete", j->q.ids[0],
-				       detail);
+		struct vg__detail d;
+		vg__detail_begin(&d);
+		vg_jw_kstr(&d.w, "collection", j->coll->id);
+		vg_jw_kint(&d.w, "deleted", j->deleted);
+		const char *detail = vg__detail_end(&d);
+		rc = detail ? vg__audit(s, j->c, "object.delete", j->id, detail)
+			    : VG_ENOMEM;
+		vg__detail_release(&d);
 	}
 	return rc;
 }
 
-int vg_taxii_delete(const struct vg_taxii *t, const struct vg_coll_view *c,
-		    const char *object_id, const struct vg_taxii_filter *f)
+int vg_taxii_delete(struct vg_ctx *c, const char *coll, const char *object_id,
+		    const struct vg_taxii_filter *f, char *err, size_t errlen)
 {
+	struct vg_store *s = vg__reader(c->svc);
+	struct vg_coll_view cv;
+	struct vg_access_expr vis;
 	const char *one = object_id;
+	int rc;
+	if (!c->authenticated)
+		return vg__require(c, VG_ACT_WRITE, "object.delete");
+	if (!s)
+		return VG_ESTORE;
+	if ((rc = vg__taxii_collection(c, s, coll, &cv))) {
+		snprintf(err, errlen, "no such collection");
+		return rc;
+	}
+	if (!(cv.can_read && cv.can_write))
+		return vg__require(c, VG_ACT_WRITE, "object.delete");
+	vg_access_expr(&c->p, &vis);
 	struct del_job j = {
-		.t = t,
 		.c = c,
+		.coll = &cv,
+		.id = object_id,
 		.q = {
-			.collection = c->id,
-			.who = &t->sess->p,
+			.collection = cv.id,
+			.visible = &vis,
 			.ids = &one,
 			.n_ids = 1,
 			.versions = f->versions ? f->versions : VG_VERSIONS_ALL,
@@ -238,31 +344,41 @@ int vg_taxii_delete(const struct vg_taxii *t, const struct vg_coll_view *c,
 			.n_spec_versions = f->n_spec_versions,
 		},
 	};
-	int rc = vg_writer_run(t->writer, del_fn, &j);
+	rc = vg__write(c->svc, del_fn, &j);
+	if (rc == VG_ENOTFOUND)
+		snprintf(err, errlen, "no such object");
 	if (rc == VG_ENOTFOUND || rc == VG_EDENIED) {
-		char detail[200];
-		snprintf(detail, sizeof(detail),
-			 "{\"collection\":\"%s\",\"refused\":\"%s\"}", c->id,
-			 rc == VG_ENOTFOUND ? "not found" : "not the owner");
-		int a = vg_taxii_audit(t, "object.delete", object_id, detail);
+		struct vg__detail d;
+		vg__detail_begin(&d);
+		vg_jw_kstr(&d.w, "collection", cv.id);
+		vg_jw_kstr(&d.w, "refused", rc == VG_ENOTFOUND ? "not found"
+							       : "not the owner");
+		const char *detail = vg__detail_end(&d);
+		int a = detail ? vg__audit_now(c, "object.delete", object_id, detail)
+			       : VG_ENOMEM;
+		vg__detail_release(&d);
 		if (a)
 			return a;
 	}
 	return rc;
 }
 
-int vg_taxii_status(const struct vg_taxii *t, const char *id,
-		    struct vg_buf *out)
+int vg_taxii_status(struct vg_ctx *c, const char *id, struct vg_buf *out)
 {
+	struct vg_store *s = vg__reader(c->svc);
 	char *json = NULL;
-	int64_t not_before = t->status_ttl_us ? vg__now_us() - t->status_ttl_us : 0;
-	int rc = t->store->ops->hub->status_get(t->store, id, t->sess->p.user,
-						not_before, &json);
+	int rc_read = vg__may_read(c, "status.read");
+	if (rc_read)
+		return rc_read;
+	if (!s)
+		return VG_ESTORE;
+	int64_t not_before = vg__now_us() - c->svc->conf.status_ttl_us;
+	int rc = s->ops->objects->status_get(s, id, c->p.user, not_before, &json);
 	if (!rc)
 		rc = vg_buf_puts(out, json);
 	free(json);
 	if (!rc || rc == VG_ENOTFOUND) {
-		int a = vg_taxii_audit(t, "status.read", id,
+		int a = vg__audit_read(c, "status.read", id,
 				       rc ? "{\"found\":false}" : "{\"found\":true}");
 		if (a)
 			rc = a;

@@ -9,6 +9,7 @@
 #include "vigil/watchlist/wl_stix.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,8 @@ static int slurp(const char *path, char **out, size_t *len, char *err,
 	size_t n;
 	int rc = VG_OK;
 	if (!f) {
-		snprintf(err, errlen, "cannot read '%.300s'", path);
+		snprintf(err, errlen, "cannot read '%.300s': %s", path,
+			 strerror(errno));
 		return VG_EIO;
 	}
 	vg_buf_init(&b, (size_t)1 << 31);
@@ -193,49 +195,37 @@ static int revoke(struct vg_store *s, const struct known *k, int64_t now,
 	return rc;
 }
 
-int vg_watchlist_import(struct vg_store *s, const struct vg_actor *a,
-			const char *format, const char *path, const char *list,
-			const char *collection, struct vg_wl_import_result *res,
-			char *err, size_t errlen)
-{
-	struct vg_watchlist wl;
+struct import_job {
+	const struct vg_ctx *c;
+	const char *format, *path;
+	struct vg_watchlist *wl;
+	struct known_set *k;
 	struct vg_ingest_opts o;
-	struct vg_hub_info hub;
-	struct known_set k = {.list = list ? list : format};
+	struct vg_wl_import_result *res;
+	int64_t now;
+	char *err;
+	size_t errlen;
+};
+
+static int import_fn(struct vg_store *s, void *arg)
+{
+	struct import_job *j = arg;
+	struct vg_wl_import_result *res = j->res;
+	struct known_set *k = j->k;
 	struct vg_buf b;
-	int64_t now = vg__now_us();
 	int rc;
 	memset(res, 0, sizeof(*res));
-	vg_watchlist_init(&wl);
+	for (size_t i = 0; i < k->n; i++)
+		k->v[i].seen = 0;
 	vg_buf_init(&b, 0);
-	rc = parse_list(format, path, &wl, err, errlen);
-	if (rc)
-		goto out;
-	if (vg_hub_target(s, collection ? collection : "community", &o, &hub)) {
-		snprintf(err, errlen, "no collection '%s' in this hub",
-			 collection ? collection : "community");
-		rc = VG_ENOTFOUND;
-		goto out;
-	}
-	const char *identity = "identity";
-	struct vg_query q = {.collection = o.collection, .types = &identity,
-			     .n_types = 1};
-	rc = s->ops->scan(s, &q, collect, &k);
-	if (rc)
-		goto out;
-	if (k.n) /* k.v is NULL before the first import (UBSan) */
-		qsort(k.v, k.n, sizeof(*k.v), by_id);
-	rc = s->ops->begin(s);
-	if (rc)
-		goto out;
 	/* the extension's definition travels with its entries */
 	if (!(rc = vg_wl_stix_definer_json(&b)))
-		rc = vg__store_json(s, b.data, &o, err, errlen);
+		rc = vg__store_json(s, b.data, &j->o, j->err, j->errlen);
 	vg_buf_reset(&b);
 	if (!rc && !(rc = vg_wl_stix_definition_json(&b)))
-		rc = vg__store_json(s, b.data, &o, err, errlen);
-	for (size_t i = 0; !rc && i < wl.n_entries; i++) {
-		const struct vg_wl_entry *e = &wl.entries[i];
+		rc = vg__store_json(s, b.data, &j->o, j->err, j->errlen);
+	for (size_t i = 0; !rc && i < j->wl->n_entries; i++) {
+		const struct vg_wl_entry *e = &j->wl->entries[i];
 		char id[80], mod[32];
 		res->entries++;
 		if (e->kind == VG_WL_INDIVIDUAL)
@@ -244,12 +234,12 @@ int vg_watchlist_import(struct vg_store *s, const struct vg_actor *a,
 			res->entities++;
 		else
 			res->others++;
-		rc = vg_wl_stix_id(k.list, e->ref ? e->ref : "", id, sizeof(id));
+		rc = vg_wl_stix_id(k->list, e->ref ? e->ref : "", id, sizeof(id));
 		if (rc)
 			break;
 		struct known key, *old;
 		snprintf(key.id, sizeof(key.id), "%s", id);
-		old = k.n ? bsearch(&key, k.v, k.n, sizeof(*k.v), by_id) : NULL;
+		old = k->n ? bsearch(&key, k->v, k->n, sizeof(*k->v), by_id) : NULL;
 		if (old && old->seen)
 			continue; /* the same reference twice in one file */
 		if (old)
@@ -258,9 +248,9 @@ int vg_watchlist_import(struct vg_store *s, const struct vg_actor *a,
 			res->kept_revoked++;
 			continue;
 		}
-		next_modified(now, old ? old->modified : NULL, mod);
+		next_modified(j->now, old ? old->modified : NULL, mod);
 		vg_buf_reset(&b);
-		rc = vg_wl_stix_json(e, k.list, id, old ? old->created : mod, mod,
+		rc = vg_wl_stix_json(e, k->list, id, old ? old->created : mod, mod,
 				     0, &b);
 		if (rc)
 			break;
@@ -280,32 +270,78 @@ int vg_watchlist_import(struct vg_store *s, const struct vg_actor *a,
 				continue;
 			}
 		}
-		rc = vg__store_json(s, b.data, &o, err, errlen);
+		rc = vg__store_json(s, b.data, &j->o, j->err, j->errlen);
 		if (!rc)
 			old ? res->updated++ : res->added++;
 	}
-	for (size_t i = 0; !rc && i < k.n; i++)
-		if (!k.v[i].seen && !k.v[i].revoked) {
-			rc = revoke(s, &k.v[i], now, &o, err, errlen);
+	for (size_t i = 0; !rc && i < k->n; i++)
+		if (!k->v[i].seen && !k->v[i].revoked) {
+			rc = revoke(s, &k->v[i], j->now, &j->o, j->err, j->errlen);
 			if (!rc)
 				res->revoked++;
 		}
-	if (!rc) {
-		char detail[400];
-		snprintf(detail, sizeof(detail),
-			 "{\"list\":\"%s\",\"format\":\"%s\",\"entries\":%zu,"
-			 "\"added\":%zu,\"updated\":%zu,\"unchanged\":%zu,"
-			 "\"revoked\":%zu}",
-			 k.list, format, res->entries, res->added, res->updated,
-			 res->unchanged, res->revoked);
-		rc = vg__audit(s, a, "watchlist.import", path, detail);
-	}
-	if (!rc)
-		rc = s->ops->commit(s);
-	else
-		s->ops->rollback(s);
-out:
 	vg_buf_release(&b);
+	if (rc)
+		return rc;
+	struct vg__detail d;
+	vg__detail_begin(&d);
+	vg_jw_kstr(&d.w, "list", k->list);
+	vg_jw_kstr(&d.w, "format", j->format);
+	vg_jw_kint(&d.w, "entries", (int64_t)res->entries);
+	vg_jw_kint(&d.w, "added", (int64_t)res->added);
+	vg_jw_kint(&d.w, "updated", (int64_t)res->updated);
+	vg_jw_kint(&d.w, "unchanged", (int64_t)res->unchanged);
+	vg_jw_kint(&d.w, "revoked", (int64_t)res->revoked);
+	const char *detail = vg__detail_end(&d);
+	rc = detail ? vg__audit(s, j->c, "watchlist.import", j->path, detail)
+		    : VG_ENOMEM;
+	vg__detail_release(&d);
+	return rc;
+}
+
+int vg_watchlist_import(struct vg_ctx *c, const char *format, const char *path,
+			const char *list, const char *collection,
+			struct vg_wl_import_result *res, char *err,
+			size_t errlen)
+{
+	struct vg_store *s = vg__reader(c->svc);
+	struct vg_watchlist wl;
+	struct known_set k = {.list = list ? list : format};
+	struct vg_principal all = {.operator = 1};
+	struct vg_access_expr vis;
+	char coll_id[40];
+	struct import_job j = {.c = c, .format = format, .path = path, .wl = &wl,
+			       .k = &k, .res = res, .now = vg__now_us(),
+			       .err = err, .errlen = errlen};
+	int rc;
+	memset(res, 0, sizeof(*res));
+	/* the lists are the hub's: imported by its operator */
+	if (!c->p.operator)
+		return vg__deny(c, "operator", "watchlist.import");
+	if (!s)
+		return VG_ESTORE;
+	vg_watchlist_init(&wl);
+	rc = parse_list(format, path, &wl, err, errlen);
+	if (rc)
+		goto out;
+	if (vg__collection_target(c->svc, s, collection ? collection : "community",
+				  &j.o, coll_id)) {
+		snprintf(err, errlen, "no collection '%s' in this hub",
+			 collection ? collection : "community");
+		rc = VG_ENOTFOUND;
+		goto out;
+	}
+	const char *identity = "identity";
+	vg_access_expr(&all, &vis);
+	struct vg_query q = {.collection = j.o.collection, .visible = &vis,
+			     .types = &identity, .n_types = 1};
+	rc = s->ops->objects->scan(s, &q, collect, &k);
+	if (rc)
+		goto out;
+	if (k.n) /* k.v is NULL before the first import (UBSan) */
+		qsort(k.v, k.n, sizeof(*k.v), by_id);
+	rc = vg__write(c->svc, import_fn, &j);
+out:
 	known_release(&k);
 	vg_watchlist_release(&wl);
 	return rc;
@@ -368,14 +404,24 @@ static int by_list(const void *a, const void *b)
 		      ((const struct vg_wl_summary *)b)->list);
 }
 
-int vg_watchlist_lists(struct vg_store *s, vg_wl_summary_cb cb, void *ud)
+int vg_watchlist_lists(struct vg_ctx *c, vg_wl_summary_cb cb, void *ud)
 {
-	struct lists *l = calloc(1, sizeof(*l));
+	struct vg_store *s = vg__reader(c->svc);
 	const char *identity = "identity";
-	struct vg_query q = {.types = &identity, .n_types = 1};
+	struct vg_access_expr vis;
+	int rc = vg__require(c, VG_ACT_SCREEN, "watchlist.list");
+	if (rc)
+		return rc;
+	if (!s)
+		return VG_ESTORE;
+	struct lists *l = calloc(1, sizeof(*l));
 	if (!l)
 		return VG_ENOMEM;
-	int rc = s->ops->scan(s, &q, tally, l);
+	vg_access_expr(&c->p, &vis);
+	struct vg_query q = {.visible = &vis, .types = &identity, .n_types = 1};
+	rc = vg__audit_read(c, "watchlist.list", "", "{}");
+	if (!rc)
+		rc = s->ops->objects->scan(s, &q, tally, l);
 	/* by name, as the header says (the scan gives them as first stored);
 	 * the names stay in l->names, so only the summaries move */
 	qsort(l->v, l->n, sizeof(l->v[0]), by_list);

@@ -1,5 +1,5 @@
 /* The group-commit writer thread (see writer.h). */
-#include "vigil/service/writer.h"
+#include "writer.h"
 #include "vigil/util/error.h"
 
 #include <pthread.h>
@@ -27,33 +27,50 @@ struct vg_writer {
 	size_t max_batch;
 	long gather_us; /* how long a lone job waits for company */
 	int stopping;
+	int threaded;
 	unsigned long long commits, jobs;
 };
 
-static int savepoint(struct vg_store *s, const char *verb)
+/* One job in its savepoint. A savepoint that cannot be rolled back or
+ * released leaves the transaction in an unknown state: that aborts the
+ * whole batch (returned as fatal). */
+static int run_job(struct vg_store *s, struct job *j, int *fatal)
 {
-	return s->ops->savepoint(s, verb);
+	vg_savepoint sp;
+	int rc = s->ops->savepoint(s, &sp);
+	if (rc) {
+		*fatal = rc;
+		return rc;
+	}
+	rc = j->fn(s, j->arg);
+	int r = rc ? s->ops->rollback_to(s, sp) : VG_OK;
+	if (!r)
+		r = s->ops->release(s, sp);
+	if (r)
+		*fatal = r;
+	return rc ? rc : r;
 }
 
 static void run_batch(struct vg_writer *w, struct job *batch)
 {
 	struct vg_store *s = w->store;
 	int rc = s->ops->begin(s);
-	int any = 0;
+	int any = 0, fatal = VG_OK;
 	for (struct job *j = batch; j; j = j->next) {
-		if (rc) {
-			j->rc = rc;
+		if (rc || fatal) {
+			j->rc = rc ? rc : fatal;
 			continue;
 		}
-		int sp = savepoint(s, "SAVEPOINT");
-		j->rc = sp ? sp : j->fn(s, j->arg);
-		if (j->rc)
-			savepoint(s, "ROLLBACK TO");
-		else
+		j->rc = run_job(s, j, &fatal);
+		if (!j->rc)
 			any = 1;
-		savepoint(s, "RELEASE");
 	}
-	if (!rc) {
+	if (!rc && fatal) {
+		/* nothing of this batch is stored: every job learns why */
+		s->ops->rollback(s);
+		for (struct job *j = batch; j; j = j->next)
+			j->rc = fatal;
+	} else if (!rc) {
 		int c = any ? s->ops->commit(s) : s->ops->rollback(s);
 		if (c)
 			for (struct job *j = batch; j; j = j->next)
@@ -115,37 +132,29 @@ static void *loop(void *arg)
 		last->next = NULL;
 		pthread_mutex_unlock(&w->mu);
 		run_batch(w, batch);
-		/* readers never stop, so the automatic (passive) checkpoints
-		 * cannot start the log again: do it now and then */
-		if (w->commits % 256 == 0)
-			w->store->ops->checkpoint(w->store);
 		pthread_mutex_lock(&w->mu);
 	}
 	pthread_mutex_unlock(&w->mu);
 	return NULL;
 }
 
-int vg_writer_start(const char *location, size_t max_batch, long gather_us,
-		    struct vg_writer **out)
+int vg_writer_start(struct vg_store *store, int threaded, size_t max_batch,
+		    long gather_us, struct vg_writer **out)
 {
 	struct vg_writer *w = calloc(1, sizeof(*w));
 	if (!w)
 		return VG_ENOMEM;
-	int rc = vg_store_open(location, 0, &w->store);
-	if (!rc)
-		rc = w->store->ops->cache_kib(w->store, 256 << 10);
-	if (rc) {
-		vg_store_close(w->store);
-		free(w);
-		return rc;
-	}
+	w->store = store;
+	w->threaded = threaded;
 	w->max_batch = max_batch ? max_batch : 256;
 	w->gather_us = gather_us;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->work, NULL);
 	pthread_cond_init(&w->finished, NULL);
-	if (pthread_create(&w->thread, NULL, loop, w)) {
-		vg_store_close(w->store);
+	if (threaded && pthread_create(&w->thread, NULL, loop, w)) {
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->work);
+		pthread_cond_destroy(&w->finished);
 		free(w);
 		return VG_ENOMEM;
 	}
@@ -153,9 +162,25 @@ int vg_writer_start(const char *location, size_t max_batch, long gather_us,
 	return VG_OK;
 }
 
+struct vg_store *vg_writer_store(struct vg_writer *w)
+{
+	return w->store;
+}
+
+/* Without a thread: the job is the batch, here and now (a submitted
+ * job is freed by run_batch). */
+static int run_inline(struct vg_writer *w, struct job *j)
+{
+	int submitted = j->on_done != NULL;
+	run_batch(w, j);
+	return submitted ? VG_OK : j->rc;
+}
+
 int vg_writer_run(struct vg_writer *w, vg_write_fn fn, void *arg)
 {
 	struct job j = {.fn = fn, .arg = arg};
+	if (!w->threaded)
+		return run_inline(w, &j);
 	pthread_mutex_lock(&w->mu);
 	if (w->stopping) {
 		pthread_mutex_unlock(&w->mu);
@@ -183,6 +208,10 @@ int vg_writer_submit(struct vg_writer *w, vg_write_fn fn, void *arg,
 	j->arg = arg;
 	j->on_done = done;
 	j->done_arg = done_arg;
+	if (!w->threaded) {
+		run_inline(w, j); /* calls done, then frees j */
+		return VG_OK;
+	}
 	pthread_mutex_lock(&w->mu);
 	if (w->stopping) {
 		pthread_mutex_unlock(&w->mu);
@@ -212,11 +241,13 @@ void vg_writer_stop(struct vg_writer *w)
 {
 	if (!w)
 		return;
-	pthread_mutex_lock(&w->mu);
-	w->stopping = 1;
-	pthread_cond_signal(&w->work);
-	pthread_mutex_unlock(&w->mu);
-	pthread_join(w->thread, NULL);
+	if (w->threaded) {
+		pthread_mutex_lock(&w->mu);
+		w->stopping = 1;
+		pthread_cond_signal(&w->work);
+		pthread_mutex_unlock(&w->mu);
+		pthread_join(w->thread, NULL);
+	}
 	vg_store_close(w->store);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->work);

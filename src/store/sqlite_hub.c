@@ -1,10 +1,6 @@
-/* The hub's rows in SQLite: settings, organisations, users, keys, groups,
- * collections, status resources, the audit log and its checkpoints. These
- * are small and off the hot path, so statements are prepared per call. */
+/* The hub's rows in SQLite: settings, organisations, users, keys, sharing
+ * groups and collections. */
 #include "sqlite_int.h"
-#include "vigil/audit/audit.h"
-
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -18,42 +14,13 @@ static int64_t now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* Prepare sql; bind "t" text / "i" int64 / "b" 32-byte blob arguments. */
-static int prep(sq_t *q, sqlite3_stmt **st, const char *sql, const char *fmt,
-		...)
-{
-	va_list ap;
-	int rc = vg__sq_cached(q, st, sql);
-	if (rc)
-		return rc;
-	va_start(ap, fmt);
-	for (int i = 1; fmt && *fmt; fmt++, i++) {
-		if (*fmt == 't')
-			vg__sq_bind_text(*st, i, va_arg(ap, const char *));
-		else if (*fmt == 'i')
-			sqlite3_bind_int64(*st, i, va_arg(ap, int64_t));
-		else
-			sqlite3_bind_blob(*st, i, va_arg(ap, const void *),
-					  VG_HASH_LEN, SQLITE_STATIC);
-	}
-	va_end(ap);
-	return VG_OK;
-}
-
-static int run(sq_t *q, sqlite3_stmt *st, const char *what)
-{
-	int rc = vg__sq_done(q, st, what);
-	vg__sq_release(q, st);
-	return rc;
-}
-
 /* ---- settings -------------------------------------------------------- */
 
 static int hub_get(struct vg_store *s, const char *key, char **value)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = prep(q, &st, "SELECT value FROM hub WHERE key=?1", "t", key);
+	int rc = vg__sq_prep(q, &st, "SELECT value FROM hub WHERE key=?1", "t", key);
 	if (rc)
 		return rc;
 	int step = sqlite3_step(st);
@@ -71,11 +38,11 @@ static int hub_set(struct vg_store *s, const char *key, const char *value)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = prep(q, &st,
+	int rc = vg__sq_prep(q, &st,
 		      "INSERT INTO hub (key, value) VALUES (?1, ?2)"
 		      " ON CONFLICT(key) DO UPDATE SET value=excluded.value",
 		      "tt", key, value);
-	return rc ? rc : run(q, st, "hub set");
+	return rc ? rc : vg__sq_run(q, st, "hub set");
 }
 
 /* ---- organisations --------------------------------------------------- */
@@ -85,10 +52,10 @@ static int org_add(struct vg_store *s, const char *name, const char *identity,
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = prep(q, &st,
+	int rc = vg__sq_prep(q, &st,
 		      "INSERT INTO orgs (name, identity, created) VALUES (?1,?2,?3)",
 		      "tti", name, identity, now_us());
-	if (rc || (rc = run(q, st, "add organisation")))
+	if (rc || (rc = vg__sq_run(q, st, "add organisation")))
 		return rc;
 	*id = sqlite3_last_insert_rowid(q->db);
 	return VG_OK;
@@ -122,7 +89,7 @@ static int org_find(struct vg_store *s, const char *name, int64_t id,
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
 	int found = 0;
-	int rc = prep(q, &st,
+	int rc = vg__sq_prep(q, &st,
 		      "SELECT id, name, identity, created FROM orgs"
 		      " WHERE name=?1 OR id=?2",
 		      "ti", name, id);
@@ -135,7 +102,7 @@ static int org_list(struct vg_store *s, vg_org_cb cb, void *ud)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = prep(q, &st, "SELECT id, name, identity, created FROM orgs"
+	int rc = vg__sq_prep(q, &st, "SELECT id, name, identity, created FROM orgs"
 			      " ORDER BY id", NULL);
 	return rc ? rc : org_rows(q, st, cb, ud, NULL);
 }
@@ -147,12 +114,12 @@ static int user_add(struct vg_store *s, const char *name, int64_t org,
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = prep(q, &st,
+	int rc = vg__sq_prep(q, &st,
 		      "INSERT INTO users (name, org, role, clearance, created)"
 		      " VALUES (?1,?2,?3,?4,?5)",
 		      "tiiii", name, org, (int64_t)role, (int64_t)clearance,
 		      now_us());
-	if (rc || (rc = run(q, st, "add user")))
+	if (rc || (rc = vg__sq_run(q, st, "add user")))
 		return rc;
 	*id = sqlite3_last_insert_rowid(q->db);
 	return VG_OK;
@@ -194,18 +161,19 @@ static int user_find(struct vg_store *s, const char *name, int64_t id,
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
 	int found = 0;
-	int rc = prep(q, &st, USER_SQL " WHERE u.name=?1 OR u.id=?2", "ti",
+	int rc = vg__sq_prep(q, &st, USER_SQL " WHERE u.name=?1 OR u.id=?2", "ti",
 		      name, id);
 	if (!rc)
 		rc = user_rows(q, st, cb, ud, &found);
 	return rc ? rc : found ? VG_OK : VG_ENOTFOUND;
 }
 
-static int user_list(struct vg_store *s, vg_user_cb cb, void *ud)
+static int user_list(struct vg_store *s, int64_t org, vg_user_cb cb, void *ud)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = prep(q, &st, USER_SQL " ORDER BY u.id", NULL);
+	int rc = vg__sq_prep(q, &st, USER_SQL " WHERE ?1 = 0 OR u.org = ?1"
+				     " ORDER BY u.id", "i", org);
 	return rc ? rc : user_rows(q, st, cb, ud, NULL);
 }
 
@@ -213,9 +181,9 @@ static int user_set_disabled(struct vg_store *s, int64_t id, int disabled)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = prep(q, &st, "UPDATE users SET disabled=?1 WHERE id=?2", "ii",
+	int rc = vg__sq_prep(q, &st, "UPDATE users SET disabled=?1 WHERE id=?2", "ii",
 		      (int64_t)disabled, id);
-	if (rc || (rc = run(q, st, "disable user")))
+	if (rc || (rc = vg__sq_run(q, st, "disable user")))
 		return rc;
 	return sqlite3_changes(q->db) ? VG_OK : VG_ENOTFOUND;
 }
@@ -227,11 +195,11 @@ static int key_add(struct vg_store *s, const char *id, int64_t user,
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = prep(q, &st,
+	int rc = vg__sq_prep(q, &st,
 		      "INSERT INTO keys (id, user, hash, created, expires)"
 		      " VALUES (?1,?2,?3,?4,?5)",
 		      "tibii", id, user, hash, now_us(), expires);
-	return rc ? rc : run(q, st, "add key");
+	return rc ? rc : vg__sq_run(q, st, "add key");
 }
 
 static int key_rows(sq_t *q, sqlite3_stmt *st, vg_key_cb cb, void *ud,
@@ -270,17 +238,18 @@ static int key_find(struct vg_store *s, const char *id, vg_key_cb cb, void *ud)
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
 	int found = 0;
-	int rc = prep(q, &st, KEY_SQL " WHERE k.id=?1", "t", id);
+	int rc = vg__sq_prep(q, &st, KEY_SQL " WHERE k.id=?1", "t", id);
 	if (!rc)
 		rc = key_rows(q, st, cb, ud, &found);
 	return rc ? rc : found ? VG_OK : VG_ENOTFOUND;
 }
 
-static int key_list(struct vg_store *s, vg_key_cb cb, void *ud)
+static int key_list(struct vg_store *s, int64_t org, vg_key_cb cb, void *ud)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = prep(q, &st, KEY_SQL " ORDER BY k.created, k.id", NULL);
+	int rc = vg__sq_prep(q, &st, KEY_SQL " WHERE ?1 = 0 OR u.org = ?1"
+				     " ORDER BY k.created, k.id", "i", org);
 	return rc ? rc : key_rows(q, st, cb, ud, NULL);
 }
 
@@ -288,8 +257,8 @@ static int key_revoke(struct vg_store *s, const char *id)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = prep(q, &st, "UPDATE keys SET revoked=1 WHERE id=?1", "t", id);
-	if (rc || (rc = run(q, st, "revoke key")))
+	int rc = vg__sq_prep(q, &st, "UPDATE keys SET revoked=1 WHERE id=?1", "t", id);
+	if (rc || (rc = vg__sq_run(q, st, "revoke key")))
 		return rc;
 	return sqlite3_changes(q->db) ? VG_OK : VG_ENOTFOUND;
 }
@@ -300,9 +269,9 @@ static int group_add(struct vg_store *s, const char *name, int64_t *id)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = prep(q, &st, "INSERT INTO groups (name, created) VALUES (?1,?2)",
+	int rc = vg__sq_prep(q, &st, "INSERT INTO groups (name, created) VALUES (?1,?2)",
 		      "ti", name, now_us());
-	if (rc || (rc = run(q, st, "add group")))
+	if (rc || (rc = vg__sq_run(q, st, "add group")))
 		return rc;
 	*id = sqlite3_last_insert_rowid(q->db);
 	return VG_OK;
@@ -312,7 +281,7 @@ static int group_find(struct vg_store *s, const char *name, int64_t *id)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = prep(q, &st, "SELECT id FROM groups WHERE name=?1", "t", name);
+	int rc = vg__sq_prep(q, &st, "SELECT id FROM groups WHERE name=?1", "t", name);
 	if (rc)
 		return rc;
 	int step = sqlite3_step(st);
@@ -329,11 +298,11 @@ static int group_member(struct vg_store *s, int64_t grp, int64_t org, int add)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = prep(q, &st,
+	int rc = vg__sq_prep(q, &st,
 		      add ? "INSERT INTO group_members (grp, org) VALUES (?1,?2)"
 			  : "DELETE FROM group_members WHERE grp=?1 AND org=?2",
 		      "ii", grp, org);
-	if (rc || (rc = run(q, st, "group member")))
+	if (rc || (rc = vg__sq_run(q, st, "group member")))
 		return rc;
 	return add || sqlite3_changes(q->db) ? VG_OK : VG_ENOTFOUND;
 }
@@ -343,7 +312,7 @@ static int group_list(struct vg_store *s, vg_group_cb cb, void *ud)
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
 	int step;
-	int rc = prep(q, &st,
+	int rc = vg__sq_prep(q, &st,
 		      "SELECT g.id, g.name, g.created, COALESCE((SELECT"
 		      " group_concat(name, ',') FROM (SELECT o.name FROM"
 		      " group_members m JOIN orgs o ON o.id = m.org WHERE"
@@ -374,7 +343,7 @@ static int groups_of(struct vg_store *s, int64_t org, int64_t **ids, size_t *n)
 	int64_t *v = NULL;
 	size_t len = 0;
 	int step;
-	int rc = prep(q, &st, "SELECT grp FROM group_members WHERE org=?1"
+	int rc = vg__sq_prep(q, &st, "SELECT grp FROM group_members WHERE org=?1"
 			      " ORDER BY grp", "i", org);
 	if (rc)
 		return rc;
@@ -405,13 +374,13 @@ static int collection_add(struct vg_store *s, const struct vg_collection *c)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = prep(q, &st,
+	int rc = vg__sq_prep(q, &st,
 		      "INSERT INTO collections (id, alias, title, description,"
 		      " scope, org, grp, position) VALUES (?1,?2,?3,?4,?5,?6,?7,"
 		      " (SELECT COALESCE(MAX(position), 0) + 1 FROM collections))",
 		      "ttttiii", c->id, c->alias, c->title, c->description,
 		      (int64_t)c->scope, c->org, c->grp);
-	return rc ? rc : run(q, st, "add collection");
+	return rc ? rc : vg__sq_run(q, st, "add collection");
 }
 
 static int collection_rows(sq_t *q, sqlite3_stmt *st, vg_collection_cb cb,
@@ -450,7 +419,7 @@ static int collection_find(struct vg_store *s, const char *key,
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
 	int found = 0;
-	int rc = prep(q, &st, COLL_SQL " WHERE id=?1 OR alias=?1", "t", key);
+	int rc = vg__sq_prep(q, &st, COLL_SQL " WHERE id=?1 OR alias=?1", "t", key);
 	if (!rc)
 		rc = collection_rows(q, st, cb, ud, &found);
 	return rc ? rc : found ? VG_OK : VG_ENOTFOUND;
@@ -460,175 +429,11 @@ static int collection_list(struct vg_store *s, vg_collection_cb cb, void *ud)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = prep(q, &st, COLL_SQL " ORDER BY position", NULL);
+	int rc = vg__sq_prep(q, &st, COLL_SQL " ORDER BY position", NULL);
 	return rc ? rc : collection_rows(q, st, cb, ud, NULL);
 }
 
-/* ---- status resources ------------------------------------------------ */
-
-static int status_put(struct vg_store *s, const char *id, int64_t user,
-		      int64_t created, const char *json)
-{
-	sq_t *q = vg__sq(s);
-	sqlite3_stmt *st;
-	int rc = prep(q, &st,
-		      "INSERT INTO status (id, user, created, json) VALUES"
-		      " (?1,?2,?3,?4)",
-		      "tiit", id, user, created, json);
-	return rc ? rc : run(q, st, "add status");
-}
-
-static int status_get(struct vg_store *s, const char *id, int64_t user,
-		      int64_t not_before, char **json)
-{
-	sq_t *q = vg__sq(s);
-	sqlite3_stmt *st;
-	int rc = prep(q, &st,
-		      "SELECT json FROM status WHERE id=?1 AND user=?2 AND"
-		      " created >= ?3",
-		      "tii", id, user, not_before);
-	if (rc)
-		return rc;
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		*json = strdup(vg__sq_col(st, 0));
-		rc = *json ? VG_OK : VG_ENOMEM;
-	} else {
-		rc = step == SQLITE_DONE ? VG_ENOTFOUND : vg__sq_fail(q, "status");
-	}
-	vg__sq_release(q, st);
-	return rc;
-}
-
-static int status_expire(struct vg_store *s, int64_t before)
-{
-	sq_t *q = vg__sq(s);
-	sqlite3_stmt *st;
-	int rc = prep(q, &st, "DELETE FROM status WHERE created < ?1", "i", before);
-	return rc ? rc : run(q, st, "expire status");
-}
-
-/* ---- audit ----------------------------------------------------------- */
-
-static int audit_append(struct vg_store *s, struct vg_audit_entry *e)
-{
-	sq_t *q = vg__sq(s);
-	sqlite3_stmt *st;
-	int rc = prep(q, &st, "SELECT seq, hash FROM audit ORDER BY seq DESC"
-			      " LIMIT 1", NULL);
-	if (rc)
-		return rc;
-	int step = sqlite3_step(st);
-	memset(e->prev, 0, VG_HASH_LEN);
-	e->seq = 1;
-	if (step == SQLITE_ROW) {
-		e->seq = sqlite3_column_int64(st, 0) + 1;
-		if (sqlite3_column_bytes(st, 1) == VG_HASH_LEN)
-			memcpy(e->prev, sqlite3_column_blob(st, 1), VG_HASH_LEN);
-	} else if (step != SQLITE_DONE) {
-		rc = vg__sq_fail(q, "audit head");
-	}
-	vg__sq_release(q, st);
-	if (rc)
-		return rc;
-	if (!e->ts)
-		e->ts = now_us();
-	vg_audit_hash(e, e->hash);
-	rc = prep(q, &st,
-		  "INSERT INTO audit (seq, ts, actor, org, action, target, detail,"
-		  " source, purpose, prev, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,"
-		  "?9,?10,?11)",
-		  "iititttttbb", e->seq, e->ts, e->actor ? e->actor : "",
-		  e->org, e->action ? e->action : "", e->target ? e->target : "",
-		  e->detail ? e->detail : "", e->source ? e->source : "",
-		  e->purpose ? e->purpose : "", e->prev, e->hash);
-	return rc ? rc : run(q, st, "append audit entry");
-}
-
-static int audit_scan(struct vg_store *s, const struct vg_audit_filter *f,
-		      vg_audit_cb cb, void *ud)
-{
-	sq_t *q = vg__sq(s);
-	sqlite3_stmt *st;
-	char sql[400];
-	snprintf(sql, sizeof(sql),
-		 "SELECT seq, ts, actor, org, action, target, detail, source,"
-		 " purpose, prev, hash FROM audit WHERE (?1 IS NULL OR actor=?1)"
-		 " AND ts >= ?2 AND seq > ?3 ORDER BY seq%s",
-		 f->limit ? " LIMIT ?4" : "");
-	int step, rc = prep(q, &st, sql, "tiii", f->actor, f->since,
-			    f->after_seq, (int64_t)f->limit);
-	if (rc)
-		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct vg_audit_entry e = {
-			.seq = sqlite3_column_int64(st, 0),
-			.ts = sqlite3_column_int64(st, 1),
-			.actor = vg__sq_col(st, 2),
-			.org = sqlite3_column_int64(st, 3),
-			.action = vg__sq_col(st, 4),
-			.target = vg__sq_col(st, 5),
-			.detail = vg__sq_col(st, 6),
-			.source = vg__sq_col(st, 7),
-			.purpose = vg__sq_col(st, 8),
-		};
-		/* a damaged hash column reads as zeros: verify reports it */
-		if (sqlite3_column_bytes(st, 9) == VG_HASH_LEN)
-			memcpy(e.prev, sqlite3_column_blob(st, 9), VG_HASH_LEN);
-		if (sqlite3_column_bytes(st, 10) == VG_HASH_LEN)
-			memcpy(e.hash, sqlite3_column_blob(st, 10), VG_HASH_LEN);
-		if ((rc = cb(ud, &e)))
-			break;
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = vg__sq_fail(q, "read audit");
-	vg__sq_release(q, st);
-	return rc;
-}
-
-static int checkpoint_add(struct vg_store *s, const struct vg_checkpoint *c)
-{
-	sq_t *q = vg__sq(s);
-	sqlite3_stmt *st;
-	int rc = prep(q, &st,
-		      "INSERT INTO checkpoints (seq, head, ts, sig) VALUES"
-		      " (?1,?2,?3,?4)",
-		      "ibi", c->seq, c->head, c->ts);
-	if (rc)
-		return rc;
-	sqlite3_bind_blob(st, 4, c->sig, VG_SIG_LEN, SQLITE_STATIC);
-	return run(q, st, "add checkpoint");
-}
-
-static int checkpoint_list(struct vg_store *s, vg_checkpoint_cb cb, void *ud)
-{
-	sq_t *q = vg__sq(s);
-	sqlite3_stmt *st;
-	static const unsigned char zero[VG_SIG_LEN];
-	int step, rc = prep(q, &st, "SELECT seq, head, ts, sig FROM checkpoints"
-				    " ORDER BY seq", NULL);
-	if (rc)
-		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct vg_checkpoint c = {
-			.seq = sqlite3_column_int64(st, 0),
-			.ts = sqlite3_column_int64(st, 2),
-			.sig = sqlite3_column_bytes(st, 3) == VG_SIG_LEN
-				       ? sqlite3_column_blob(st, 3)
-				       : zero,
-		};
-		if (sqlite3_column_bytes(st, 1) == VG_HASH_LEN)
-			memcpy(c.head, sqlite3_column_blob(st, 1), VG_HASH_LEN);
-		if ((rc = cb(ud, &c)))
-			break;
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = vg__sq_fail(q, "read checkpoints");
-	vg__sq_release(q, st);
-	return rc;
-}
-
-const struct vg_store_hub_ops vg__sqlite_hub_ops = {
+const struct vg_store_hub_ops vg__sq_hub_ops = {
 	.get = hub_get,
 	.set = hub_set,
 	.org_add = org_add,
@@ -642,6 +447,9 @@ const struct vg_store_hub_ops vg__sqlite_hub_ops = {
 	.key_find = key_find,
 	.key_list = key_list,
 	.key_revoke = key_revoke,
+};
+
+const struct vg_store_sharing_ops vg__sq_sharing_ops = {
 	.group_add = group_add,
 	.group_find = group_find,
 	.group_member = group_member,
@@ -650,15 +458,4 @@ const struct vg_store_hub_ops vg__sqlite_hub_ops = {
 	.collection_add = collection_add,
 	.collection_find = collection_find,
 	.collection_list = collection_list,
-	.status_put = status_put,
-	.status_get = status_get,
-	.status_expire = status_expire,
-	.audit_append = audit_append,
-	.audit_scan = audit_scan,
-	.checkpoint_add = checkpoint_add,
-	.checkpoint_list = checkpoint_list,
-	.screen_run_add = vg__sq_screen_run_add,
-	.screen_hit_add = vg__sq_screen_hit_add,
-	.screen_dispose = vg__sq_screen_dispose,
-	.screen_run_get = vg__sq_screen_run_get,
 };

@@ -5,15 +5,18 @@
 #include <sqlite3.h>
 #include <stdio.h>
 
-#include "vigil/util/error.h"
 #include "vigil/store/store.h"
+#include "vigil/util/buf.h"
+#include "vigil/util/error.h"
 
 struct vg__sq {
 	struct vg_store base;
 	sqlite3 *db;
 	char *path;
-	int64_t last_added;
-	sqlite3_stmt *find_id, *unset_latest, *insert;
+	int64_t last_added;  /* read under the write lock at each begin */
+	unsigned savepoints; /* names handed out */
+	unsigned long long commits;
+	sqlite3_stmt *find_id, *set_latest, *insert;
 	/* prepared statements kept by SQL text (vg__sq_cached) */
 	struct {
 		char *sql;
@@ -39,6 +42,12 @@ int vg__sq_prepare(struct vg__sq *q, sqlite3_stmt **st, const char *sql);
  * and clears its bindings (or finalizes one that was not kept). */
 int vg__sq_cached(struct vg__sq *q, sqlite3_stmt **st, const char *sql);
 void vg__sq_release(struct vg__sq *q, sqlite3_stmt *st);
+/* A cached statement for sql with arguments bound from fmt: "t" text
+ * (NULL binds NULL), "i" int64, "b" a VG_HASH_LEN blob. */
+int vg__sq_prep(struct vg__sq *q, sqlite3_stmt **st, const char *sql,
+		const char *fmt, ...);
+/* Step a statement that returns no rows and release it. */
+int vg__sq_run(struct vg__sq *q, sqlite3_stmt *st, const char *what);
 /* Bind s (NULL binds NULL) without copying. */
 void vg__sq_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* A text column of the current row (NULL for NULL). */
@@ -48,17 +57,19 @@ static inline const char *vg__sq_col(sqlite3_stmt *st, int i)
 }
 /* Step a statement that returns no rows; resets it. */
 int vg__sq_done(struct vg__sq *q, sqlite3_stmt *st, const char *what);
+/* Prepare (uncached), step and finalize sql with no arguments. */
+int vg__sq_exec(struct vg__sq *q, const char *sql);
+/* The first column of the first row of sql as text (out "" when none). */
+int vg__sq_first_text(struct vg__sq *q, const char *sql, char *out, size_t n);
 
-extern const struct vg_store_hub_ops vg__sqlite_hub_ops;
+/* The access rule's expression (access.h) as SQL over alias's columns. */
+int vg__sq_expr(const struct vg_access_expr *x, const char *alias,
+		struct vg_buf *sql);
 
-/* Screening runs (sqlite_screen.c); see store_hub.h. */
-int vg__sq_screen_run_add(struct vg_store *s, const struct vg_screen_run_row *r);
-int vg__sq_screen_hit_add(struct vg_store *s, const struct vg_screen_hit_row *h);
-int vg__sq_screen_dispose(struct vg_store *s, const char *run, int64_t n,
-			  int64_t org, int disposition, const char *by,
-			  const char *note, int64_t at);
-int vg__sq_screen_run_get(struct vg_store *s, const char *run, int64_t org,
-			  vg_screen_run_cb run_cb, vg_screen_hit_cb hit_cb,
-			  void *ud);
+extern const struct vg_store_objects_ops vg__sq_objects_ops;
+extern const struct vg_store_hub_ops vg__sq_hub_ops;
+extern const struct vg_store_sharing_ops vg__sq_sharing_ops;
+extern const struct vg_store_audit_ops vg__sq_audit_ops;
+extern const struct vg_store_screen_ops vg__sq_screen_ops;
 
 #endif

@@ -83,6 +83,10 @@ static const char *const migrations[] = {
 	" ref TEXT NOT NULL, score REAL NOT NULL, explanation TEXT NOT NULL,"
 	" disposition INTEGER NOT NULL DEFAULT 0, disposed_by TEXT,"
 	" disposed_at INTEGER, note TEXT, PRIMARY KEY (run, n));",
+
+	/* 4: the credential of each audited request, in its own entry (one
+	 * entry per read instead of "auth.ok" and the read) */
+	"ALTER TABLE audit ADD COLUMN auth TEXT NOT NULL DEFAULT '';",
 };
 
 int vg__sqlite_migrate(sqlite3 *db, char *err, size_t errlen)

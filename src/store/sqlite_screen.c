@@ -5,7 +5,7 @@
 
 typedef struct vg__sq sq_t;
 
-int vg__sq_screen_run_add(struct vg_store *s, const struct vg_screen_run_row *r)
+static int run_add(struct vg_store *s, const struct vg_screen_run_row *r)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
@@ -31,7 +31,7 @@ int vg__sq_screen_run_add(struct vg_store *s, const struct vg_screen_run_row *r)
 	return rc;
 }
 
-int vg__sq_screen_hit_add(struct vg_store *s, const struct vg_screen_hit_row *h)
+static int hit_add(struct vg_store *s, const struct vg_screen_hit_row *h)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
@@ -54,7 +54,7 @@ int vg__sq_screen_hit_add(struct vg_store *s, const struct vg_screen_hit_row *h)
 	return rc;
 }
 
-int vg__sq_screen_dispose(struct vg_store *s, const char *run, int64_t n, int64_t org,
+static int dispose(struct vg_store *s, const char *run, int64_t n, int64_t org,
 		   int disposition, const char *by, const char *note, int64_t at)
 {
 	sq_t *q = vg__sq(s);
@@ -80,7 +80,7 @@ int vg__sq_screen_dispose(struct vg_store *s, const char *run, int64_t n, int64_
 	return rc;
 }
 
-int vg__sq_screen_run_get(struct vg_store *s, const char *run, int64_t org,
+static int run_get(struct vg_store *s, const char *run, int64_t org,
 		   vg_screen_run_cb run_cb, vg_screen_hit_cb hit_cb, void *ud)
 {
 	sq_t *q = vg__sq(s);
@@ -146,4 +146,9 @@ int vg__sq_screen_run_get(struct vg_store *s, const char *run, int64_t org,
 	return rc;
 }
 
-
+const struct vg_store_screen_ops vg__sq_screen_ops = {
+	.run_add = run_add,
+	.hit_add = hit_add,
+	.dispose = dispose,
+	.run_get = run_get,
+};

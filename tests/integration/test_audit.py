@@ -270,7 +270,7 @@ class Actions(HubCase):
         kinds = [e["action"] for e in entries]
         for kind in ("hub.create", "org.add", "user.add", "key.new",
                      "key.revoke", "user.disable", "group.add",
-                     "group.member.add", "auth.ok", "auth.fail",
+                     "group.member.add", "auth.fail",
                      "collection.read", "objects.add", "objects.read",
                      "object.delete", "status.read", "audit.read"):
             self.assertIn(kind, kinds)
@@ -307,23 +307,21 @@ class Actions(HubCase):
                           ("-", "", "127.0.0.1",
                            {"reason": "missing credentials",
                             "path": "/taxii2/"})])
-        # each authenticated request: auth.ok with the key id, then its action
+        # each authenticated request: one entry, with the key that
+        # authenticated it (no separate "auth.ok" entry)
+        self.assertNotIn("auth.ok", kinds)
         add = one("objects.add", actor="ana")
         self.assertEqual(add["detail"], {"collection": cid,
                                          "status": status_id, "accepted": 3,
                                          "duplicates": 0, "rejected": 0})
         self.assertEqual((add["org"], add["target"], add["source"]),
                          (2, cid, "127.0.0.1"))
-        prev = entries[add["seq"] - 2]
-        self.assertEqual((prev["action"], prev["actor"], prev["target"]),
-                         ("auth.ok", "ana", ana_key))
+        self.assertEqual(add["auth"], "key:" + ana_key)
         read = one("objects.read", actor="ana")
         self.assertEqual(read["detail"]["count"], 2)
         self.assertEqual(read["detail"]["collection"], cid)
         self.assertEqual(read["purpose"], "case 2026/17")
-        prev = entries[read["seq"] - 2]
-        self.assertEqual((prev["action"], prev["purpose"]),
-                         ("auth.ok", "case 2026/17"))
+        self.assertEqual(read["auth"], "key:" + ana_key)
         self.assertEqual(one("object.delete", actor="ana")["detail"],
                          {"collection": cid, "deleted": 1})
         self.assertEqual(one("object.delete", actor="ana")["target"],
@@ -332,11 +330,12 @@ class Actions(HubCase):
                          {"found": True})
         # no purpose given: recorded as ""
         self.assertEqual(one("object.delete", actor="ana")["purpose"], "")
-        # the auditor's own reads are on record, with auth.ok
+        # the auditor's own reads are on record, with the auditor's key
         reads = [e for e in entries if e["action"] == "audit.read"]
-        self.assertEqual({(e["actor"], e["org"]) for e in reads},
-                         {("aud", 2)})
-        self.assertEqual(entries[reads[0]["seq"] - 2]["target"], aud_key)
+        self.assertEqual({(e["actor"], e["org"], e["auth"]) for e in reads},
+                         {("aud", 2, "key:" + aud_key)})
+        # the CLI's entries name no credential
+        self.assertEqual(one("org.add", target="Third")["auth"], "")
         # and the whole log, with the server's entries, still verifies
         code, err = self.server.stop()
         self.assertEqual(code, 0, err)
@@ -371,11 +370,14 @@ class Actions(HubCase):
         self.assertFalse(page["more"])
         self.assertEqual(set(page["entries"][0]),
                          {"seq", "time", "actor", "org", "action", "target",
-                          "detail", "source", "purpose"})
+                          "detail", "source", "purpose", "auth"})
         # actor
         r = request(base + "?actor=ana", key=self.aud).json()
+        # ana's refused read of the log is on record too
         self.assertEqual([e["action"] for e in r["entries"]],
-                         ["auth.ok", "discovery.read"] * 3)
+                         ["access.denied"] + ["discovery.read"] * 3)
+        self.assertEqual(r["entries"][0]["detail"],
+                         {"needs": "audit", "role": "analyst"})
         # limit and after: pages that join up
         r = request(base + "?limit=2", key=self.aud).json()
         self.assertEqual(([e["seq"] for e in r["entries"]], r["more"]),
@@ -420,8 +422,7 @@ class Actions(HubCase):
                 headers=h)
         e = [x for x in self.log() if x["purpose"] == "investigation 7"]
         self.assertEqual([x["action"] for x in e],
-                         ["auth.ok", "collections.read", "auth.ok",
-                          "manifest.read", "auth.ok", "audit.read"])
+                         ["collections.read", "manifest.read", "audit.read"])
         r = request(self.server.root, key=self.ana,
                     headers={"X-Vigil-Purpose": "x" * 501})
         self.assertEqual((r.status, r.json()["description"]),

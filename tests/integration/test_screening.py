@@ -403,11 +403,13 @@ class TestScreen(ListsCase):
             ("screen.run", CSV, {"run": rid, "format": "csv",
                                  "travellers": 6, "hits": 6,
                                  "threshold": 0.7}),
-            ("screen.read", rid, {}),
+            ("screen.read", rid, {"found": True}),
             ("screen.dispose", rid, {"hit": 1, "disposition": "confirmed"}),
             ("screen.dispose", rid, {"hit": 4,
                                      "disposition": "false-positive"}),
-            ("screen.read", rid, {})])
+            ("screen.read", rid, {"found": True}),
+            # the operator's refused disposition is on record, as the API's
+            ("screen.dispose", rid, {"refused": "no such hit"})])
 
 
 class TestReimport(unittest.TestCase):

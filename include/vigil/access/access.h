@@ -1,6 +1,7 @@
 /* The one access rule: may this principal read this object version? One
- * pure function decides, and the SQL filter that every store query uses is
- * generated from the same rule (vg_access_sql), so the two cannot drift.
+ * pure function decides (vg_access_read), and the same rule is given to
+ * the stores as a neutral expression (vg_access_expr) that each backend
+ * translates into its query language, so the two cannot drift.
  * docs/security.md states the rule as a table. */
 #ifndef VIGIL_ACCESS_H
 #define VIGIL_ACCESS_H
@@ -38,6 +39,10 @@ struct vg_principal {
 	int clearance; /* highest classification level the user may read */
 	const int64_t *groups;
 	size_t n_groups;
+	/* the hub operator: whoever runs the vigil command on the hub's
+	 * machine owns the store's files and so reads and does everything
+	 * (every action still audited); never a user of the API */
+	int operator;
 };
 
 /* What the rule needs to know of an object version. */
@@ -61,15 +66,60 @@ enum vg_action {
 
 /* 1 when role grants action. */
 int vg_role_allows(enum vg_role role, enum vg_action action);
+/* 1 when p may take action: its role grants it, or p is the operator. */
+int vg_principal_allows(const struct vg_principal *p, enum vg_action action);
 /* 1 when p may read an object version with meta m. */
 int vg_access_read(const struct vg_principal *p, const struct vg_access_meta *m);
+/* 1 when p belongs to sharing group g. */
+int vg_principal_in_group(const struct vg_principal *p, int64_t g);
 
-/* Append to sql a boolean SQL expression over the columns owner, scope,
- * grp, tlp and classification (optionally qualified by alias, e.g. "o")
- * that is true exactly when vg_access_read is: the same rule as SQL. Only
- * integers from p are written, never text, so no binding is needed. */
-int vg_access_sql(const struct vg_principal *p, const char *alias,
-		  struct vg_buf *sql);
+/* ---- the rule as an expression for the stores ---------------------- */
+
+/* The columns of a stored version the rule reads. */
+enum vg_col {
+	VG_COL_OWNER,
+	VG_COL_SCOPE,
+	VG_COL_GRP,
+	VG_COL_TLP,
+	VG_COL_CLASSIFICATION,
+};
+
+enum vg_xop {
+	VG_X_TRUE,
+	VG_X_FALSE,
+	VG_X_AND, /* every child */
+	VG_X_OR,  /* any child */
+	VG_X_EQ,  /* col = value */
+	VG_X_NE,  /* col != value */
+	VG_X_LE,  /* col <= value */
+	VG_X_IN,  /* col IN set (an empty set is false) */
+};
+
+struct vg_expr {
+	enum vg_xop op;
+	enum vg_col col;
+	int64_t value;
+	const int64_t *set; /* IN: borrowed from the principal or the tree */
+	size_t n_set;
+	unsigned first, n;  /* AND, OR: children are node[first .. first+n) */
+};
+
+#define VG_EXPR_NODES 16
+
+/* A tree of integers only (never text), root at node[0]. */
+struct vg_access_expr {
+	struct vg_expr node[VG_EXPR_NODES];
+	unsigned n;
+	int64_t hubwide[3]; /* the scopes that reach every organisation */
+};
+
+/* The rule for p as an expression: true of a version's columns exactly
+ * when vg_access_read is true of its meta. The tree borrows p->groups. */
+void vg_access_expr(const struct vg_principal *p, struct vg_access_expr *x);
+/* Evaluate node i of x over m (the reference a backend's translation is
+ * tested against). */
+int vg_expr_eval(const struct vg_access_expr *x, unsigned i,
+		 const struct vg_access_meta *m);
 
 /* "reader", "analyst", "org-admin", "hub-admin", "auditor"; parse returns
  * -1 for an unknown name. */

@@ -20,6 +20,8 @@ struct vg_audit_entry {
 	const char *detail; /* JSON: ids returned, query and count, ... */
 	const char *source; /* client address, or "cli" */
 	const char *purpose;
+	/* the credential of the request ("key:ID", "basic:ID"; "" none) */
+	const char *auth;
 	unsigned char prev[VG_HASH_LEN];
 	unsigned char hash[VG_HASH_LEN];
 };
@@ -31,13 +33,35 @@ struct vg_checkpoint {
 	const unsigned char *sig; /* 64 bytes */
 };
 
+typedef int (*vg_audit_cb)(void *ud, const struct vg_audit_entry *e);
+typedef int (*vg_checkpoint_cb)(void *ud, const struct vg_checkpoint *c);
+
+struct vg_audit_filter {
+	const char *actor;   /* NULL: everyone */
+	int64_t since;       /* ts >= since; 0: all */
+	int64_t after_seq;   /* seq > after_seq */
+	size_t limit;        /* 0: no limit */
+};
+
 #define VG_SIG_LEN 64
 #define VG_SIGN_PK_LEN 32
 #define VG_SIGN_SK_LEN 64
 
 /* BLAKE2b-256 over e->prev, seq, ts and every text field, each
- * length-prefixed, into out. */
+ * length-prefixed, into out (auth only when not empty, so entries written
+ * before it existed keep their hashes). */
 void vg_audit_hash(const struct vg_audit_entry *e, unsigned char out[VG_HASH_LEN]);
+/* Chain e after the entry (head_seq, head_hash) of the log (0 and zeros
+ * for an empty log): sets e->seq, e->prev and e->hash. */
+void vg_audit_link(struct vg_audit_entry *e, int64_t head_seq,
+		   const unsigned char head_hash[VG_HASH_LEN]);
+/* e as one JSON object: seq, time, actor, org, action, target, detail,
+ * source, purpose, auth (and hash when with_hash), every string through
+ * the encoder; a detail that is not a JSON object is written as a string,
+ * so the output is valid JSON whatever the log holds. */
+struct vg_buf;
+int vg_audit_entry_json(const struct vg_audit_entry *e, int with_hash,
+			struct vg_buf *out);
 /* The bytes a checkpoint signs: "vigil-audit-checkpoint", seq, head, ts. */
 void vg_checkpoint_message(int64_t seq, const unsigned char head[VG_HASH_LEN],
 			   int64_t ts, unsigned char out[64], size_t *len);

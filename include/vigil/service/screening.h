@@ -1,7 +1,8 @@
-/* Screening services: importing watchlists (UN, OFAC) as STIX, listing
- * them, loading them into a match index under a principal's access
- * rights, screening travellers, and keeping screening runs with their
- * hits and dispositions. */
+/* Screening as use cases: importing watchlists (UN, OFAC) as STIX and
+ * listing them, screening travel data or one name against the entries
+ * the caller may read, keeping runs with their hits and the analysts'
+ * dispositions. Every function checks the caller's role and is audited
+ * with its purpose. */
 #ifndef VIGIL_SCREENING_H
 #define VIGIL_SCREENING_H
 
@@ -9,11 +10,12 @@
 #include <stdint.h>
 
 #include "vigil/access/access.h"
-#include "vigil/util/buf.h"
-#include "vigil/service/hub.h"
 #include "vigil/names/match.h"
-#include "vigil/store/store.h"
+#include "vigil/service/service.h"
 #include "vigil/travel/travel.h"
+#include "vigil/util/buf.h"
+
+/* ---- watchlists ---------------------------------------------------------- */
 
 struct vg_wl_import_result {
 	size_t entries;     /* in the file */
@@ -27,11 +29,11 @@ struct vg_wl_import_result {
  * the list (default: the format); collection (id or alias, default
  * "community") says where the entries go. New entries are added, changed
  * ones get a new version, entries no longer listed are revoked; all in
- * one transaction with its audit entry. */
-int vg_watchlist_import(struct vg_store *s, const struct vg_actor *a,
-			const char *format, const char *path, const char *list,
-			const char *collection, struct vg_wl_import_result *res,
-			char *err, size_t errlen);
+ * one transaction with its audit entry. The operator's. */
+int vg_watchlist_import(struct vg_ctx *c, const char *format, const char *path,
+			const char *list, const char *collection,
+			struct vg_wl_import_result *res, char *err,
+			size_t errlen);
 
 struct vg_wl_summary {
 	const char *list;
@@ -42,8 +44,8 @@ struct vg_wl_summary {
 };
 
 typedef int (*vg_wl_summary_cb)(void *ud, const struct vg_wl_summary *s);
-/* The lists in the store (as the local operator sees them), by name. */
-int vg_watchlist_lists(struct vg_store *s, vg_wl_summary_cb cb, void *ud);
+/* The lists as c may read them, by name. Audited. */
+int vg_watchlist_lists(struct vg_ctx *c, vg_wl_summary_cb cb, void *ud);
 
 /* ---- screening ------------------------------------------------------- */
 
@@ -56,25 +58,6 @@ struct vg_screen_entry {
 	char name[200];
 	struct vg_access_meta meta;
 };
-
-struct vg_screen_index {
-	struct vg_screen_entry *entries;
-	size_t n;
-	struct vg_match_index *ix;
-	double build_seconds;
-};
-
-/* Load the latest watchlist entries that who may read (NULL: all, for the
- * local operator), of the named lists only (none: every list), and build
- * the index. */
-int vg_screen_load(struct vg_store *s, const struct vg_principal *who,
-		   const char *const *lists, size_t n_lists,
-		   struct vg_screen_index *out);
-void vg_screen_index_release(struct vg_screen_index *x);
-
-/* Travel data in any supported format (detected), parsed. */
-int vg_screen_parse(const char *buf, size_t len, struct vg_travel_list *out,
-		    const char **format, char *err, size_t errlen);
 
 /* A screening run's hit. */
 struct vg_screen_hit {
@@ -89,40 +72,39 @@ struct vg_screen_result {
 	size_t n_hits;
 };
 
-/* Screen every traveller against the index (threads: 0 = one per core):
- * each traveller's best hits scoring at least threshold, at most ten,
- * best first; out->hits in traveller order. */
-int vg_screen_run(const struct vg_screen_index *x,
-		  const struct vg_travel_list *tl, double threshold,
-		  int threads, struct vg_screen_result *out);
+/* A screening as the caller gets it: the travellers read, the hits (best
+ * first per traveller, at most ten, on entries the caller may read), the
+ * stored run's id. Release with vg_screening_release. */
+struct vg_screening {
+	char run[37];       /* "" when not stored (vg_screen_match) */
+	const char *format; /* "paxlst", "csv", "jsonl" */
+	double threshold;
+	struct vg_travel_list tl;
+	struct vg_screen_result r;
+	size_t n_entries;   /* entries the travellers were screened against */
+	void *index;        /* keeps the entries alive */
+	struct vg_service *svc;
+};
+void vg_screening_release(struct vg_screening *s);
 
-/* Which entries may be hits (for one caller): non-zero keeps e. Called
- * from the screening threads at once, so it must only read. */
-typedef int (*vg_screen_keep_fn)(void *ud, const struct vg_screen_entry *e);
-
-/* vg_screen_run with hits only on the entries keep keeps (keep NULL: all):
- * the ten best of those, whatever the entries left out would have
- * scored. */
-int vg_screen_run_for(const struct vg_screen_index *x,
-		      const struct vg_travel_list *tl, double threshold,
-		      int threads, vg_screen_keep_fn keep, void *ud,
-		      struct vg_screen_result *out);
-void vg_screen_result_release(struct vg_screen_result *r);
+/* Screen body (PAXLST, CSV or JSON lines: detected) against the named
+ * lists (none: all) at threshold on threads (0: one per core); the run is
+ * stored and audited before out is filled. VG_EINVAL (err) for input
+ * that is not travel data; VG_ENOTFOUND (err) when no entry may be
+ * screened against; VG_EDENIED when the role may not screen. */
+int vg_screen(struct vg_ctx *c, const char *body, size_t len,
+	      const char *const *lists, size_t n_lists, double threshold,
+	      int threads, const char *source, struct vg_screening *out,
+	      char *err, size_t errlen);
+/* One person (name, and the dates of birth and nationalities given)
+ * against every list, not stored, audited "screen.match". who is moved
+ * into out (and left empty). */
+int vg_screen_match(struct vg_ctx *c, struct vg_person *who,
+		    double threshold, struct vg_screening *out);
 
 /* The run as JSON (travellers with errors, hits with traveller, entry,
- * list, score and explanation) appended to out. run_id may be NULL. */
-int vg_screen_json(const char *run_id, const char *format,
-		   const struct vg_travel_list *tl,
-		   const struct vg_screen_result *r, struct vg_buf *out);
-
-/* Keep a run: its travellers and hits, owned by the actor's organisation,
- * with an audit entry "screen.run". run_id gets the new id (37 bytes).
- * Inside the caller's transaction. */
-int vg_screen_store(struct vg_store *s, const struct vg_actor *a,
-		    const char *source, const char *format,
-		    const struct vg_travel_list *tl,
-		    const struct vg_screen_result *r, double threshold,
-		    char run_id[37]);
+ * list, score and explanation). */
+int vg_screening_json(const struct vg_screening *s, struct vg_buf *out);
 
 enum vg_disposition {
 	VG_DISP_OPEN = 0,
@@ -134,46 +116,24 @@ enum vg_disposition {
 int vg_disposition_parse(const char *s);
 const char *vg_disposition_name(enum vg_disposition d);
 
-/* Set a hit's disposition (inside the caller's transaction), audited.
+/* A stored run of c's organisation (any for the operator) as JSON,
+ * audited. VG_ENOTFOUND when there is none; VG_EDENIED when the role may
+ * not screen (an auditor). */
+int vg_screen_run_json(struct vg_ctx *c, const char *run, struct vg_buf *out);
+/* Set a hit's disposition, audited; the role must allow writing.
  * VG_ENOTFOUND when the run or hit does not exist or belongs to another
- * organisation (org 0: the local operator, any run). */
-int vg_screen_dispose(struct vg_store *s, const struct vg_actor *a,
-		      const char *run_id, int64_t hit, enum vg_disposition d,
-		      const char *note);
+ * organisation. note may be NULL (at most 2000 bytes). */
+int vg_screen_dispose(struct vg_ctx *c, const char *run, int64_t hit,
+		      enum vg_disposition d, const char *note);
 
-/* A stored run as JSON (for `vigil screen show` and the API). */
-int vg_screen_run_json(struct vg_store *s, const struct vg_actor *a,
-		       const char *run_id, struct vg_buf *out);
+/* Travel data in any supported format (detected), parsed. Pure. */
+int vg_screen_parse(const char *buf, size_t len, struct vg_travel_list *out,
+		    const char **format, char *err, size_t errlen);
 
-
-/* ---- for the server ---------------------------------------------------- */
-
-/* A shared index of every current watchlist entry, rebuilt when identity
- * objects change (looked at most every two seconds). Callers take a
- * reference and filter hits for the principal (vg_screen_visible). */
+/* A shared index of every current watchlist entry, rebuilt when the
+ * entries change; kept by the service. */
 struct vg_screen_cache;
-int vg_screen_cache_new(const char *location, struct vg_screen_cache **out);
+int vg_screen_cache_new(struct vg_screen_cache **out);
 void vg_screen_cache_free(struct vg_screen_cache *c);
-
-struct vg_taxii;
-
-/* Screen body (any supported format) for the caller of t: the hits are
- * those on entries the caller may read, of the named lists (none: all);
- * the run is stored and audited (with the request's authentication and
- * purpose) before out gets its JSON. VG_EINVAL with err for input that is
- * not travel data; VG_EDENIED when the role may not screen. */
-int vg_screen_request(const struct vg_taxii *t, struct vg_screen_cache *c,
-		      const char *body, size_t len, const char *const *lists,
-		      size_t n_lists, double threshold, const char *source,
-		      struct vg_buf *out, char *err, size_t errlen);
-/* A stored run of the caller's organisation, audited; VG_EDENIED when
- * the role may not screen (an auditor). */
-int vg_screen_request_get(const struct vg_taxii *t, const char *run,
-			  struct vg_buf *out);
-/* Dispose of a hit: body {"disposition": "...", "note": "..."}; the role
- * must allow writing. VG_EINVAL with err for a bad body. */
-int vg_screen_request_dispose(const struct vg_taxii *t, const char *run,
-			      int64_t hit, const char *body, size_t len,
-			      char *err, size_t errlen);
 
 #endif

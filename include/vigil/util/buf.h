@@ -24,8 +24,15 @@ int vg_buf_putc(struct vg_buf *b, char c);
 int vg_buf_printf(struct vg_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int vg_buf_vprintf(struct vg_buf *b, const char *fmt, va_list ap);
-/* Append s as a JSON string literal (quotes and escapes included). */
+/* Append s (NULL: "") as a JSON string literal, quotes included. Every
+ * control character, quote, backslash, DEL, '<', '>', '&', U+2028 and
+ * U+2029 is escaped, and a byte that is not well-formed UTF-8 becomes
+ * \ufffd, so the result is valid JSON (and inert in HTML) whatever s
+ * holds. */
 int vg_buf_json_str(struct vg_buf *b, const char *s);
+/* The same with at most max bytes of s, cut before a whole UTF-8
+ * character, never inside one. */
+int vg_buf_json_strn(struct vg_buf *b, const char *s, size_t max);
 /* Make room for n more bytes without changing len. */
 int vg_buf_grow(struct vg_buf *b, size_t n);
 /* Forget the contents, keep the memory. */

@@ -18,6 +18,7 @@
 	X(DENIED, "permission denied")                                       \
 	X(AUTH, "authentication failed")                                     \
 	X(UNSUPPORTED, "unsupported")                                        \
+	X(PURPOSE, "a purpose is required")                                  \
 	X(INTERNAL, "internal error")
 
 enum vg_err {

@@ -50,7 +50,12 @@ const char *vg_scope_name(enum vg_scope scope)
 	return (unsigned)scope < VG_SCOPE__COUNT ? names[scope] : "?";
 }
 
-static int in_group(const struct vg_principal *p, int64_t group)
+int vg_principal_allows(const struct vg_principal *p, enum vg_action action)
+{
+	return p->operator || vg_role_allows(p->role, action);
+}
+
+int vg_principal_in_group(const struct vg_principal *p, int64_t group)
 {
 	for (size_t i = 0; i < p->n_groups; i++)
 		if (p->groups[i] == group)
@@ -60,6 +65,8 @@ static int in_group(const struct vg_principal *p, int64_t group)
 
 int vg_access_read(const struct vg_principal *p, const struct vg_access_meta *m)
 {
+	if (p->operator)
+		return 1;
 	if (!vg_role_allows(p->role, VG_ACT_READ))
 		return 0;
 	if (m->classification > p->clearance)
@@ -76,37 +83,98 @@ int vg_access_read(const struct vg_principal *p, const struct vg_access_meta *m)
 		 * nobody beyond the owner */
 		return m->tlp != VG_TLP_RED;
 	case VG_SCOPE_GROUP:
-		return in_group(p, m->group);
+		return vg_principal_in_group(p, m->group);
 	case VG_SCOPE__COUNT:
 		break;
 	}
 	return 0;
 }
 
-int vg_access_sql(const struct vg_principal *p, const char *alias,
-		  struct vg_buf *sql)
+/* ---- the expression -------------------------------------------------- */
+
+static unsigned node(struct vg_access_expr *x, enum vg_xop op, enum vg_col col,
+		     int64_t value)
 {
-	const char *a = alias ? alias : "";
-	const char *dot = alias ? "." : "";
-	int rc;
-	if (!vg_role_allows(p->role, VG_ACT_READ))
-		return vg_buf_puts(sql, "(0)");
-	rc = vg_buf_printf(sql,
-			   "(%s%sclassification <= %d AND (%s%sowner = %lld"
-			   " OR (%s%sscope IN (%d,%d,%d) AND %s%stlp != %d)",
-			   a, dot, p->clearance, a, dot, (long long)p->org, a,
-			   dot, VG_SCOPE_COMMUNITY, VG_SCOPE_CONNECTED,
-			   VG_SCOPE_ALL, a, dot, VG_TLP_RED);
-	if (!rc && p->n_groups) {
-		rc = vg_buf_printf(sql, " OR (%s%sscope = %d AND %s%sgrp IN (", a,
-				   dot, VG_SCOPE_GROUP, a, dot);
-		for (size_t i = 0; !rc && i < p->n_groups; i++)
-			rc = vg_buf_printf(sql, "%s%lld", i ? "," : "",
-					   (long long)p->groups[i]);
-		if (!rc)
-			rc = vg_buf_puts(sql, "))");
+	unsigned i = x->n++;
+	x->node[i] = (struct vg_expr){.op = op, .col = col, .value = value};
+	return i;
+}
+
+void vg_access_expr(const struct vg_principal *p, struct vg_access_expr *x)
+{
+	memset(x, 0, sizeof(*x));
+	if (p->operator || !vg_role_allows(p->role, VG_ACT_READ)) {
+		node(x, p->operator ? VG_X_TRUE : VG_X_FALSE, 0, 0);
+		return;
 	}
-	if (!rc)
-		rc = vg_buf_puts(sql, "))");
-	return rc;
+	/* 0: AND(1 classification, 2 audience)
+	 * 2: OR(3 owner, 4 hub-wide, 5 group?)
+	 * 4: AND(6 scope IN hub-wide, 7 tlp != RED)
+	 * 5: AND(8 scope = GROUP, 9 grp IN groups) */
+	unsigned root = node(x, VG_X_AND, 0, 0);
+	x->node[root].first = 1;
+	x->node[root].n = 2;
+	node(x, VG_X_LE, VG_COL_CLASSIFICATION, p->clearance);
+	unsigned aud = node(x, VG_X_OR, 0, 0);
+	x->node[aud].first = 3;
+	x->node[aud].n = p->n_groups ? 3 : 2;
+	node(x, VG_X_EQ, VG_COL_OWNER, p->org);
+	unsigned wide = node(x, VG_X_AND, 0, 0);
+	unsigned grp = node(x, VG_X_AND, 0, 0);
+	x->node[wide].first = 6;
+	x->node[wide].n = 2;
+	x->hubwide[0] = VG_SCOPE_COMMUNITY;
+	x->hubwide[1] = VG_SCOPE_CONNECTED;
+	x->hubwide[2] = VG_SCOPE_ALL;
+	unsigned in = node(x, VG_X_IN, VG_COL_SCOPE, 0);
+	x->node[in].set = x->hubwide;
+	x->node[in].n_set = 3;
+	node(x, VG_X_NE, VG_COL_TLP, VG_TLP_RED);
+	x->node[grp].first = 8;
+	x->node[grp].n = 2;
+	node(x, VG_X_EQ, VG_COL_SCOPE, VG_SCOPE_GROUP);
+	unsigned gin = node(x, VG_X_IN, VG_COL_GRP, 0);
+	x->node[gin].set = p->groups;
+	x->node[gin].n_set = p->n_groups;
+}
+
+static int64_t column(const struct vg_access_meta *m, enum vg_col c)
+{
+	switch (c) {
+	case VG_COL_OWNER: return m->owner;
+	case VG_COL_SCOPE: return m->scope;
+	case VG_COL_GRP: return m->group;
+	case VG_COL_TLP: return m->tlp;
+	case VG_COL_CLASSIFICATION: return m->classification;
+	}
+	return 0;
+}
+
+int vg_expr_eval(const struct vg_access_expr *x, unsigned i,
+		 const struct vg_access_meta *m)
+{
+	const struct vg_expr *e = &x->node[i];
+	switch (e->op) {
+	case VG_X_TRUE: return 1;
+	case VG_X_FALSE: return 0;
+	case VG_X_AND:
+		for (unsigned k = 0; k < e->n; k++)
+			if (!vg_expr_eval(x, e->first + k, m))
+				return 0;
+		return 1;
+	case VG_X_OR:
+		for (unsigned k = 0; k < e->n; k++)
+			if (vg_expr_eval(x, e->first + k, m))
+				return 1;
+		return 0;
+	case VG_X_EQ: return column(m, e->col) == e->value;
+	case VG_X_NE: return column(m, e->col) != e->value;
+	case VG_X_LE: return column(m, e->col) <= e->value;
+	case VG_X_IN:
+		for (size_t k = 0; k < e->n_set; k++)
+			if (column(m, e->col) == e->set[k])
+				return 1;
+		return 0;
+	}
+	return 0;
 }

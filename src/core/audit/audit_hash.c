@@ -1,6 +1,10 @@
 /* Hash chain and checkpoint signatures of the audit log. */
 #include "vigil/audit/audit.h"
 #include "vigil/util/error.h"
+#include "vigil/util/jsonw.h"
+#include "vigil/util/timefmt.h"
+
+#include <cjson/cJSON.h>
 
 #include <sodium.h>
 #include <string.h>
@@ -35,7 +39,55 @@ void vg_audit_hash(const struct vg_audit_entry *e, unsigned char out[VG_HASH_LEN
 	put_str(&st, e->detail);
 	put_str(&st, e->source);
 	put_str(&st, e->purpose);
+	if (e->auth && *e->auth)
+		put_str(&st, e->auth);
 	crypto_generichash_final(&st, out, VG_HASH_LEN);
+}
+
+void vg_audit_link(struct vg_audit_entry *e, int64_t head_seq,
+		   const unsigned char head_hash[VG_HASH_LEN])
+{
+	e->seq = head_seq + 1;
+	memcpy(e->prev, head_hash, VG_HASH_LEN);
+	vg_audit_hash(e, e->hash);
+}
+
+int vg_audit_entry_json(const struct vg_audit_entry *e, int with_hash,
+			struct vg_buf *out)
+{
+	struct vg_jw w;
+	char t[VG_TIME_LEN], h[2 * VG_HASH_LEN + 1];
+	vg_time_format_us(e->ts, t);
+	vg_jw_init(&w, out);
+	vg_jw_obj(&w);
+	vg_jw_kint(&w, "seq", e->seq);
+	vg_jw_kstr(&w, "time", t);
+	vg_jw_kstr(&w, "actor", e->actor ? e->actor : "");
+	vg_jw_kint(&w, "org", e->org);
+	vg_jw_kstr(&w, "action", e->action ? e->action : "");
+	vg_jw_kstr(&w, "target", e->target ? e->target : "");
+	vg_jw_key(&w, "detail");
+	const char *d = e->detail && *e->detail ? e->detail : "{}";
+	cJSON *parsed = cJSON_Parse(d);
+	if (cJSON_IsObject(parsed))
+		vg_jw_raw(&w, d, strlen(d));
+	else
+		vg_jw_str(&w, d);
+	cJSON_Delete(parsed);
+	vg_jw_kstr(&w, "source", e->source ? e->source : "");
+	vg_jw_kstr(&w, "purpose", e->purpose ? e->purpose : "");
+	vg_jw_kstr(&w, "auth", e->auth ? e->auth : "");
+	if (with_hash) {
+		static const char hex[] = "0123456789abcdef";
+		for (int i = 0; i < VG_HASH_LEN; i++) {
+			h[2 * i] = hex[e->hash[i] >> 4];
+			h[2 * i + 1] = hex[e->hash[i] & 15];
+		}
+		h[2 * VG_HASH_LEN] = '\0';
+		vg_jw_kstr(&w, "hash", h);
+	}
+	vg_jw_close(&w);
+	return vg_jw_end(&w);
 }
 
 void vg_checkpoint_message(int64_t seq, const unsigned char head[VG_HASH_LEN],

@@ -83,23 +83,77 @@ int vg_buf_printf(struct vg_buf *b, const char *fmt, ...)
 	return rc;
 }
 
-int vg_buf_json_str(struct vg_buf *b, const char *s)
+/* Length of the well-formed UTF-8 sequence at p (at most n bytes), or 0
+ * when it is not one (overlong, surrogate, past U+10FFFF, cut short). */
+static size_t utf8_len(const unsigned char *p, size_t n)
 {
-	size_t start = b->len;
+	unsigned c = p[0];
+	size_t len;
+	unsigned min;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2, min = 0x80;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, min = 0x800;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, min = 0x10000;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	unsigned cp = c & (0x3f >> (len - 1));
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+int vg_buf_json_strn(struct vg_buf *b, const char *s, size_t max)
+{
+	size_t start = b->len, n = s ? strlen(s) : 0, used = 0;
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	int rc = vg_buf_putc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)s; !rc && *p; p++) {
-		switch (*p) {
-		case '"': rc = vg_buf_append(b, "\\\"", 2); break;
-		case '\\': rc = vg_buf_append(b, "\\\\", 2); break;
-		case '\n': rc = vg_buf_append(b, "\\n", 2); break;
-		case '\r': rc = vg_buf_append(b, "\\r", 2); break;
-		case '\t': rc = vg_buf_append(b, "\\t", 2); break;
-		default:
-			if (*p < 0x20)
-				rc = vg_buf_printf(b, "\\u%04x", *p);
-			else
-				rc = vg_buf_putc(b, (char)*p);
+	while (!rc && used < n) {
+		size_t k = utf8_len(p + used, n - used);
+		/* a cut never splits a character: the whole one, or none */
+		if (used + (k ? k : 1) > max)
+			break;
+		unsigned c = p[used];
+		if (!k) {
+			/* not UTF-8: the replacement character, never the byte */
+			rc = vg_buf_append(b, "\\ufffd", 6);
+			used++;
+			continue;
 		}
+		if (k == 3 && c == 0xe2 && p[used + 1] == 0x80 &&
+		    (p[used + 2] == 0xa8 || p[used + 2] == 0xa9)) {
+			/* U+2028 and U+2029 end lines in JavaScript */
+			rc = vg_buf_printf(b, "\\u%04x", 0x2000 + (p[used + 2] - 0x80));
+		} else if (k > 1) {
+			rc = vg_buf_append(b, p + used, k);
+		} else if (c == '"') {
+			rc = vg_buf_append(b, "\\\"", 2);
+		} else if (c == '\\') {
+			rc = vg_buf_append(b, "\\\\", 2);
+		} else if (c == '\n') {
+			rc = vg_buf_append(b, "\\n", 2);
+		} else if (c == '\r') {
+			rc = vg_buf_append(b, "\\r", 2);
+		} else if (c == '\t') {
+			rc = vg_buf_append(b, "\\t", 2);
+		} else if (c < 0x20 || c == 0x7f || c == '<' || c == '>' ||
+			   c == '&') {
+			/* controls, and what HTML would read as markup */
+			rc = vg_buf_printf(b, "\\u%04x", c);
+		} else {
+			rc = vg_buf_putc(b, (char)c);
+		}
+		used += k;
 	}
 	if (!rc)
 		rc = vg_buf_putc(b, '"');
@@ -108,6 +162,11 @@ int vg_buf_json_str(struct vg_buf *b, const char *s)
 		b->data[start] = '\0';
 	}
 	return rc;
+}
+
+int vg_buf_json_str(struct vg_buf *b, const char *s)
+{
+	return vg_buf_json_strn(b, s, SIZE_MAX);
 }
 
 void vg_buf_reset(struct vg_buf *b)

@@ -1,7 +1,8 @@
-/* Verifying the audit log's hash chain and its signed checkpoints, and
- * signing new checkpoints. */
+/* The audit log as a use case: reading it, verifying its hash chain and
+ * signed checkpoints, signing new checkpoints. */
 #include "service_int.h"
 #include "vigil/audit/audit.h"
+#include "vigil/service/audit.h"
 #include "vigil/util/error.h"
 
 #include <fcntl.h>
@@ -124,24 +125,58 @@ static int check_checkpoint(void *ud, const struct vg_checkpoint *c)
 	return VG_OK;
 }
 
-int vg_audit_verify(struct vg_store *s, int64_t *n_entries,
+int vg_audit_read(struct vg_ctx *c, const struct vg_audit_filter *f,
+		  vg_audit_cb cb, void *ud)
+{
+	struct vg_store *s = vg__reader(c->svc);
+	int rc = vg__require(c, VG_ACT_AUDIT, "audit.read");
+	if (!rc)
+		rc = vg_ctx_purpose(c);
+	if (rc)
+		return rc;
+	if (!s)
+		return VG_ESTORE;
+	struct vg__detail d;
+	vg__detail_begin(&d);
+	if (f->actor)
+		vg_jw_kstr(&d.w, "actor", f->actor);
+	if (f->since)
+		vg_jw_kint(&d.w, "since", f->since);
+	if (f->after_seq)
+		vg_jw_kint(&d.w, "after", f->after_seq);
+	const char *detail = vg__detail_end(&d);
+	/* committed before the scan, so that the log shows its own reading */
+	rc = detail ? vg__audit_now(c, "audit.read", f->actor ? f->actor : "",
+				    detail)
+		    : VG_ENOMEM;
+	vg__detail_release(&d);
+	return rc ? rc : s->ops->audit->scan(s, f, cb, ud);
+}
+
+int vg_audit_verify(struct vg_ctx *c, int64_t *n_entries,
 		    int64_t *n_checkpoints, char *err, size_t errlen)
 {
 	struct walk w = {.expect = 1, .err = err, .errlen = errlen};
 	struct cps k = {.w = &w};
 	struct vg_audit_filter f = {0};
+	struct vg_store *s = vg__reader(c->svc);
 	char *pkhex = NULL;
 	err[0] = '\0';
-	int rc = s->ops->hub->get(s, VG_HUB_SIGN_PK, &pkhex);
+	int rc = vg__require(c, VG_ACT_AUDIT, "audit.verify");
+	if (rc)
+		return rc;
+	if (!s)
+		return VG_ESTORE;
+	rc = s->ops->hub->get(s, VG_HUB_SIGN_PK, &pkhex);
 	if (rc || vg__unhex(pkhex, k.pk, 32)) {
 		snprintf(err, errlen, "the hub's public key is missing or damaged");
 		free(pkhex);
 		return VG_EINVAL;
 	}
 	free(pkhex);
-	rc = s->ops->hub->audit_scan(s, &f, check_entry, &w);
+	rc = s->ops->audit->scan(s, &f, check_entry, &w);
 	if (!rc)
-		rc = s->ops->hub->checkpoint_list(s, check_checkpoint, &k);
+		rc = s->ops->audit->checkpoint_list(s, check_checkpoint, &k);
 	*n_entries = w.n;
 	*n_checkpoints = k.n;
 	free(w.hashes);
@@ -165,51 +200,51 @@ static int read_signing_key(const char *dir, unsigned char sk[64])
 	return rc;
 }
 
-struct head {
+struct sign_job {
+	const struct vg_ctx *c;
+	const unsigned char *sk;
 	int64_t seq;
-	unsigned char hash[VG_HASH_LEN];
 };
 
-static int take_head(void *ud, const struct vg_audit_entry *e)
+static int sign_fn(struct vg_store *s, void *arg)
 {
-	struct head *h = ud;
-	h->seq = e->seq;
-	memcpy(h->hash, e->hash, VG_HASH_LEN);
-	return 0;
-}
-
-int vg_audit_checkpoint(struct vg_store *s, const char *dir,
-			const struct vg_actor *a, int64_t *seq, char *err,
-			size_t errlen)
-{
-	unsigned char sk[64], sig[VG_SIG_LEN];
-	struct head h = {0};
-	int rc = read_signing_key(dir, sk);
-	if (rc) {
-		snprintf(err, errlen, "cannot read the hub's signing key in "
-				      "'%.300s/hub-signing.key'", dir);
-		return rc;
-	}
-	rc = s->ops->begin(s);
-	if (!rc)
-		rc = vg__audit(s, a, "audit.checkpoint", "", "{}");
+	struct sign_job *j = arg;
+	unsigned char sig[VG_SIG_LEN], head[VG_HASH_LEN];
+	int64_t seq;
+	int rc = vg__audit(s, j->c, "audit.checkpoint", "", "{}");
 	/* the head now includes the entry that records this checkpoint */
-	struct vg_audit_filter f = {0};
 	if (!rc)
-		rc = s->ops->hub->audit_scan(s, &f, take_head, &h);
+		rc = s->ops->audit->head(s, &seq, head);
 	int64_t ts = vg__now_us();
 	if (!rc)
-		rc = vg_checkpoint_sign(h.seq, h.hash, ts, sk, sig);
-	struct vg_checkpoint c = {.seq = h.seq, .ts = ts, .sig = sig};
-	memcpy(c.head, h.hash, VG_HASH_LEN);
+		rc = vg_checkpoint_sign(seq, head, ts, j->sk, sig);
+	struct vg_checkpoint c = {.seq = seq, .ts = ts, .sig = sig};
+	memcpy(c.head, head, VG_HASH_LEN);
 	if (!rc)
-		rc = s->ops->hub->checkpoint_add(s, &c);
+		rc = s->ops->audit->checkpoint_add(s, &c);
 	if (!rc)
-		rc = s->ops->commit(s);
-	else
-		s->ops->rollback(s);
+		j->seq = seq;
+	return rc;
+}
+
+int vg_audit_checkpoint(struct vg_ctx *c, int64_t *seq, char *err,
+			size_t errlen)
+{
+	unsigned char sk[64];
+	const char *dir = c->svc->key_dir;
+	/* the signing key is on the hub's machine: the operator's */
+	if (!c->p.operator)
+		return vg__deny(c, "operator", "audit.checkpoint");
+	int rc = dir ? read_signing_key(dir, sk) : VG_ENOTFOUND;
+	if (rc) {
+		snprintf(err, errlen, "cannot read the hub's signing key in "
+				      "'%.300s/hub-signing.key'", dir ? dir : "?");
+		return rc;
+	}
+	struct sign_job j = {c, sk, 0};
+	rc = vg__write(c->svc, sign_fn, &j);
 	sodium_memzero(sk, sizeof(sk));
 	if (!rc)
-		*seq = h.seq;
+		*seq = j.seq;
 	return rc;
 }

@@ -1,0 +1,53 @@
+/* The hub's versioning and ownership rules, decided from the versions a
+ * store holds of one id (pure: the store only keeps and finds rows):
+ * who may add a version, which version is the latest in a collection,
+ * revocation being final, and what a re-posted version is. */
+#ifndef VIGIL_STIX_VERSIONS_H
+#define VIGIL_STIX_VERSIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* One stored row of the id. */
+struct vg_stored_version {
+	int64_t date_added;
+	const char *collection;
+	const char *version; /* normalised key (stix.h vg_ts_key) */
+	int64_t owner;
+	int revoked;
+};
+
+/* A version about to be stored. */
+struct vg_new_version {
+	const char *collection;
+	const char *version;
+	int64_t owner;
+	int revoked;
+};
+
+enum vg_plan_action {
+	VG_PLAN_INSERT,    /* store it (latest and copy say how) */
+	VG_PLAN_DUPLICATE, /* the poster holds this version here already */
+	VG_PLAN_DENIED,    /* a new version of an id another organisation owns */
+	VG_PLAN_REVOKED,   /* would follow a revoked version, or a revoked
+			    * version older than one that exists */
+};
+
+struct vg_version_plan {
+	enum vg_plan_action action;
+	int latest;       /* the newest version of the id in the collection */
+	int clear_latest; /* older rows there lose their latest flag first */
+	int copy;         /* another organisation holds this version here */
+};
+
+/* Decide what storing v means, given the n rows the store holds of its
+ * id (in any order). */
+void vg_version_plan(const struct vg_stored_version *rows, size_t n,
+		     const struct vg_new_version *v, struct vg_version_plan *out);
+
+/* The newest version among rows of collection (NULL when none): the one
+ * to flag latest after a delete. */
+const char *vg_version_newest(const struct vg_stored_version *rows, size_t n,
+			      const char *collection);
+
+#endif

@@ -1,0 +1,237 @@
+/* The service handle: the store's location, the writer, one read handle
+ * per thread, the hub's settings and the screening cache. */
+#include "service_int.h"
+#include "vigil/service/screening.h"
+#include "vigil/stix/stix.h"
+#include "vigil/util/error.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+int64_t vg__now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void vg__hex(const unsigned char *p, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static int nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int vg__unhex(const char *s, unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int hi = nibble(s[2 * i]);
+		int lo = hi < 0 ? -1 : nibble(s[2 * i + 1]);
+		if (lo < 0)
+			return VG_EINVAL;
+		p[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return s[2 * n] ? VG_EINVAL : VG_OK;
+}
+
+void vg__uuid4(char out[37])
+{
+	unsigned char rnd[16];
+	randombytes_buf(rnd, sizeof(rnd));
+	vg_uuid_v4(rnd, out);
+}
+
+/* ---- hub settings ----------------------------------------------------- */
+
+int vg__setting(struct vg_store *s, const char *key, char *out, size_t n)
+{
+	char *v = NULL;
+	int rc = s->ops->hub->get(s, key, &v);
+	if (!rc)
+		snprintf(out, n, "%s", v);
+	free(v);
+	return rc;
+}
+
+int vg__hub_info(struct vg_store *s, struct vg_hub_info *out)
+{
+	char hex[80], levels[1024], org[32];
+	memset(out, 0, sizeof(*out));
+	int rc = vg__setting(s, VG_HUB_SECRET, hex, sizeof(hex));
+	if (rc)
+		return rc;
+	if (vg__unhex(hex, out->secret, sizeof(out->secret)))
+		return VG_EINVAL;
+	if (vg__setting(s, VG_HUB_NAME, out->name, sizeof(out->name)))
+		snprintf(out->name, sizeof(out->name), "vigil hub");
+	if (!vg__setting(s, VG_HUB_ORG, org, sizeof(org)))
+		out->org = strtoll(org, NULL, 10);
+	if (vg__setting(s, VG_HUB_LEVELS, levels, sizeof(levels)))
+		levels[0] = '\0';
+	size_t i = 0;
+	for (char *save = NULL, *t = strtok_r(levels, ",", &save);
+	     t && i < VG_MAX_LEVELS; t = strtok_r(NULL, ",", &save), i++) {
+		char key[32];
+		snprintf(key, sizeof(key), "hub.level.%zu", i);
+		snprintf(out->level_names[i], sizeof(out->level_names[i]), "%s", t);
+		if (vg__setting(s, key, out->levels[i], sizeof(out->levels[i])))
+			break;
+		out->level_ptrs[i] = out->levels[i];
+		out->n_levels = i + 1;
+	}
+	return VG_OK;
+}
+
+int vg__hub_level(const struct vg_hub_info *h, const char *name)
+{
+	for (size_t i = 0; i < h->n_levels; i++)
+		if (!strcasecmp(h->level_names[i], name))
+			return (int)i;
+	return -1;
+}
+
+const char *vg_service_hub_name(const struct vg_service *svc)
+{
+	return svc->hub.name;
+}
+
+/* A thread's read handle is found by its service's serial number, never
+ * by the address (a later service may reuse the address of a closed one). */
+static _Atomic unsigned long long serials;
+
+/* ---- open and close ----------------------------------------------------- */
+
+/* The directory of a directory store (where the signing key is). */
+static char *key_dir(const char *location)
+{
+	if (!strncmp(location, "memory:", 7) || strstr(location, "://"))
+		return NULL;
+	if (!strncmp(location, "sqlite:", 7))
+		location += 7;
+	return strdup(location);
+}
+
+int vg_service_open(const struct vg_service_conf *c, struct vg_service **out,
+		    char *err, size_t errlen)
+{
+	struct vg_service *svc = calloc(1, sizeof(*svc));
+	struct vg_store *s = NULL;
+	int rc;
+	if (!svc || sodium_init() < 0) {
+		free(svc);
+		return VG_ENOMEM;
+	}
+	svc->serial = ++serials;
+	svc->conf = *c;
+	if (!svc->conf.status_ttl_us)
+		svc->conf.status_ttl_us = 24LL * 3600 * 1000000;
+	svc->location = strdup(c->location);
+	svc->key_dir = key_dir(c->location);
+	svc->conf.location = svc->location;
+	pthread_mutex_init(&svc->mu, NULL);
+	rc = svc->location ? vg_store_open(c->location, VG_STORE_WRITER, &s, err,
+					   errlen)
+			   : VG_ENOMEM;
+	if (!rc) {
+		rc = vg__hub_info(s, &svc->hub);
+		if (rc == VG_ENOTFOUND)
+			snprintf(err, errlen, "no hub in '%.300s'", c->location);
+	}
+	if (!rc)
+		rc = vg_writer_start(s, c->threaded, c->max_batch, c->gather_us,
+				     &svc->writer);
+	if (rc) {
+		vg_store_close(s);
+		vg_service_close(svc);
+		return rc;
+	}
+	rc = vg_screen_cache_new(&svc->screen);
+	if (rc) {
+		vg_service_close(svc);
+		return rc;
+	}
+	*out = svc;
+	return VG_OK;
+}
+
+void vg_service_close(struct vg_service *svc)
+{
+	if (!svc)
+		return;
+	vg_writer_stop(svc->writer);
+	vg_screen_cache_free(svc->screen);
+	for (size_t i = 0; i < svc->n_readers; i++)
+		vg_store_close(svc->readers[i]);
+	free(svc->readers);
+	pthread_mutex_destroy(&svc->mu);
+	free(svc->location);
+	free(svc->key_dir);
+	free(svc);
+}
+
+void vg_service_writer_counts(struct vg_service *svc, unsigned long long *commits,
+			      unsigned long long *jobs)
+{
+	vg_writer_counts(svc->writer, commits, jobs);
+}
+
+/* ---- read handles and writes ------------------------------------------- */
+
+static _Thread_local struct {
+	unsigned long long serial;
+	struct vg_store *s;
+} tls;
+
+struct vg_store *vg__reader(struct vg_service *svc)
+{
+	if (!svc->conf.threaded)
+		return vg_writer_store(svc->writer); /* one thread, one handle */
+	if (tls.serial == svc->serial && tls.s)
+		return tls.s;
+	struct vg_store *s = NULL;
+	if (vg_store_open(svc->location, 0, &s, NULL, 0))
+		return NULL;
+	pthread_mutex_lock(&svc->mu);
+	if (svc->n_readers == svc->cap_readers) {
+		size_t cap = svc->cap_readers ? svc->cap_readers * 2 : 16;
+		struct vg_store **v = realloc(svc->readers, cap * sizeof(*v));
+		if (v) {
+			svc->readers = v;
+			svc->cap_readers = cap;
+		}
+	}
+	int kept = svc->n_readers < svc->cap_readers;
+	if (kept)
+		svc->readers[svc->n_readers++] = s;
+	pthread_mutex_unlock(&svc->mu);
+	if (!kept) {
+		vg_store_close(s);
+		return NULL;
+	}
+	tls.serial = svc->serial;
+	tls.s = s;
+	return s;
+}
+
+int vg__write(struct vg_service *svc, vg_write_fn fn, void *arg)
+{
+	return vg_writer_run(svc->writer, fn, arg);
+}

@@ -1,0 +1,111 @@
+/* The SQLite backend's translation of the access rule's expression
+ * selects exactly the rows vg_access_read allows, over every combination
+ * (the store adds no rule of its own and drops none). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vigil/access/access.h"
+#include "vigil/stix/stix.h"
+#include "vigil/util/buf.h"
+
+/* the backend's translator (src/store/sqlite_expr.c) */
+int vg__sq_expr(const struct vg_access_expr *x, const char *alias,
+		struct vg_buf *sql);
+
+static struct vg_principal who(int64_t org, enum vg_role role, int clearance)
+{
+	struct vg_principal p = {.user = 10 + org, .org = org, .role = role,
+				 .clearance = clearance};
+	return p;
+}
+
+/* Every object meta over 3 owners x 5 scopes x 2 groups x 6 TLP x 3
+ * levels; every principal over 4 orgs x 5 roles x 3 clearances x 4 group
+ * sets. The SQL filter must select exactly what the function allows. */
+static void test_sql_matches_function(void **state)
+{
+	(void)state;
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "CREATE TABLE o (n INTEGER PRIMARY KEY, owner, scope,"
+				      " grp, tlp, classification)",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	struct vg_access_meta metas[600];
+	int n = 0;
+	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+	for (int owner = 1; owner <= 3; owner++)
+		for (int scope = 0; scope < VG_SCOPE__COUNT; scope++)
+			for (int grp = 1; grp <= 2; grp++)
+				for (int tlp = 0; tlp <= VG_TLP_RED; tlp++)
+					for (int cls = 0; cls < 3; cls++) {
+						struct vg_access_meta m = {
+							owner, (enum vg_scope)scope, grp, tlp, cls};
+						metas[n] = m;
+						char sql[200];
+						snprintf(sql, sizeof(sql),
+							 "INSERT INTO o VALUES (%d,%d,%d,%d,%d,%d)",
+							 n, owner, scope, grp, tlp, cls);
+						assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL),
+								 SQLITE_OK);
+						n++;
+					}
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	static const int64_t gsets[4][2] = {{0, 0}, {1, 0}, {2, 0}, {1, 2}};
+	static const size_t gn[4] = {0, 1, 1, 2};
+	long checked = 0, allowed = 0;
+	for (int org = 1; org <= 4; org++)
+		for (int role = 0; role < VG_ROLE__COUNT; role++)
+			for (int cl = 0; cl < 3; cl++)
+				for (int g = 0; g < 4; g++) {
+					struct vg_principal p = who(org, (enum vg_role)role, cl);
+					p.groups = gsets[g];
+					p.n_groups = gn[g];
+					struct vg_buf sql;
+					vg_buf_init(&sql, 0);
+					vg_buf_puts(&sql, "SELECT n FROM o x WHERE ");
+					struct vg_access_expr x;
+					p.operator = org == 4 && role == 0 && g == 0;
+					vg_access_expr(&p, &x);
+					assert_int_equal(vg__sq_expr(&x, "x", &sql), 0);
+					vg_buf_puts(&sql, " ORDER BY n");
+					sqlite3_stmt *st;
+					assert_int_equal(sqlite3_prepare_v2(db, sql.data, -1, &st, NULL),
+							 SQLITE_OK);
+					int next = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+					for (int i = 0; i < n; i++) {
+						int fn = vg_access_read(&p, &metas[i]);
+						int in_sql = next == i;
+						if (in_sql)
+							next = sqlite3_step(st) == SQLITE_ROW
+								       ? sqlite3_column_int(st, 0)
+								       : -1;
+						if (fn != in_sql)
+							fail_msg("row %d principal org %d role %d "
+								 "clearance %d groups %d: function %d sql %d",
+								 i, org, role, cl, g, fn, in_sql);
+						allowed += fn;
+						checked++;
+					}
+					sqlite3_finalize(st);
+					vg_buf_release(&sql);
+				}
+	assert_int_equal(checked, 540L * 4 * 5 * 3 * 4);
+	assert_true(allowed > 0 && allowed < checked);
+	sqlite3_close(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sql_matches_function),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
