@@ -430,6 +430,72 @@ class Actions(HubCase):
                                "characters"))
 
 
+class Injection(HubCase):
+    """Outside data never breaks out of its field of an audit entry: the
+    two requests that once made the log invalid JSON and forged an entry
+    (security issue, item 4), through the real server."""
+
+    def setUp(self):
+        super().setUp()
+        self.vigil("user", "add", "aud", "--org", "hub", "--role",
+                   "auditor", check=0)
+        self.aud = self.new_key("aud")
+
+    log = Actions.log
+
+    FORGE = ("/%22%7D,%22actor%22:%22hubadmin%22,%22org%22:1,"
+             "%22action%22:%22object.delete%22,%22z%22:%7B%22a%22:%22")
+
+    def raw_get(self, path, headers=None):
+        import http.client
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port,
+                                          timeout=30)
+        conn.request("GET", path, headers=headers or {})
+        r = conn.getresponse()
+        r.read()
+        conn.close()
+        return r.status
+
+    def test_paths_and_names_cannot_forge_or_break_entries(self):
+        for path in ("/taxii2/%22x%22y", self.FORGE, "/%22", "/%FF%FE%5C",
+                     "/a%0Ab%1B[31mc%E2%80%A8d"):
+            self.assertEqual(self.raw_get(path), 401, path)
+        # a Basic user name with quotes and a control byte
+        import base64
+        auth = base64.b64encode(b'ev"il\x01:key').decode()
+        self.assertEqual(self.raw_get("/taxii2/", {"Authorization":
+                                                   "Basic " + auth}), 401)
+        # the API's pages and the CLI's JSON parse, with the intended keys
+        entries = self.log()
+        cli = json.loads(self.vigil("audit", "show", "--json",
+                                    check=0).out)["entries"]
+        keys = {"seq", "time", "actor", "org", "action", "target", "detail",
+                "source", "purpose", "auth"}
+        for e in entries:
+            self.assertEqual(set(e), keys)
+        for e in cli:
+            self.assertEqual(set(e), keys | {"hash"})
+        fails = [e for e in entries if e["action"] == "auth.fail"]
+        self.assertEqual([e["detail"]["path"] for e in fails], [
+            '/taxii2/"x"y',
+            '/"},"actor":"hubadmin","org":1,"action":"object.delete",'
+            '"z":{"a":"',
+            '/"',
+            "/\ufffd\ufffd\\",
+            "/a\nb\x1b[31mc\u2028d",
+            "/taxii2/"])
+        for e in fails:
+            self.assertEqual((e["actor"], e["org"]), ("-", 0))
+        self.assertEqual(fails[-1]["target"], 'ev"il\x01')
+        self.assertNotIn("hubadmin", [e["actor"] for e in entries])
+        self.assertNotIn("object.delete", [e["action"] for e in entries])
+        # the text listing keeps one entry on one line
+        text = self.vigil("audit", "show", check=0).out
+        self.assertEqual(len(text.splitlines()), len(cli) + 1)
+        self.assertTrue(self.vigil("audit", "verify",
+                                   check=0).out.startswith("audit log intact"))
+
+
 class PurposeRequired(HubCase):
     server_args = ("--set", "purpose_required=true")
 

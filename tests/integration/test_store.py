@@ -305,5 +305,60 @@ class Crash(VigilCase):
                     break
 
 
+class ReleasedSchema(VigilCase):
+    """A store made by the first released schema (tests/integration/data/
+    store-v3, made by vigil at d1c8046 and never regenerated) opens with
+    this binary, migrates, and everything in it still reads, verifies and
+    works."""
+
+    FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                           "data", "store-v3")
+    KEY = "vgk_a3f77f02fb869371_P-DUvBtP3DE-tLS-6by0SBFyzGQNGlIOeB1_XvyBaqI"
+
+    def test_the_first_released_store_migrates_and_works(self):
+        import shutil
+        import sqlite3
+        from vigiltest import Server, request
+        data = os.path.join(self.tmp, "v3")
+        shutil.copytree(self.FIXTURE, data)
+        os.chmod(os.path.join(data, "hub-signing.key"), 0o600)
+        db = sqlite3.connect(os.path.join(data, "vigil.db"))
+        self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 3)
+        db.close()
+        stats = self.vigil("stats", "--json", data=data, check=0).json()
+        self.assertEqual((stats["objects"], stats["versions"]), (162, 162))
+        db = sqlite3.connect(os.path.join(data, "vigil.db"))
+        self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 4)
+        db.close()
+        # the chain made before the migration (9 entries, a checkpoint)
+        # and the entries written after it verify as one log
+        r = self.vigil("audit", "verify", data=data, check=0)
+        self.assertTrue(r.out.startswith("audit log intact: "), r.out)
+        self.assertIn("1 signed checkpoints", r.out)
+        log = self.vigil("audit", "show", "--json", data=data,
+                         check=0).json()["entries"]
+        self.assertEqual([e["action"] for e in log[:9]],
+                         ["hub.create", "org.add", "user.add", "key.new",
+                          "group.add", "group.member.add", "objects.import",
+                          "objects.import", "audit.checkpoint"])
+        self.assertEqual({e["auth"] for e in log[:9]}, {""})
+        # the admin's key of the old store still authenticates, and reads
+        srv = Server(data)
+        try:
+            r = request(srv.root + "collections/community/objects/"
+                        "?match[type]=malware", key=self.KEY)
+            self.assertEqual(r.status, 200, r.body)
+            self.assertEqual(len(r.json()["objects"]), 25)
+        finally:
+            code, err = srv.stop()
+            self.assertEqual(code, 0, err)
+        # and the old store takes new data
+        r = self.vigil("import", stix_file("oasis-apt1.json"), data=data)
+        self.assertEqual(r.code, 0, r.err)
+        self.assertEqual(self.vigil("check", data=data).code, 0)
+        r = self.vigil("audit", "verify", data=data, check=0)
+        self.assertTrue(r.out.startswith("audit log intact: "), r.out)
+
+
 if __name__ == "__main__":
     main()
