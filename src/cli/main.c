@@ -34,13 +34,16 @@ static void usage(FILE *f)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nglobal options:\n"
 		   "  --data DIR  the store (default $VIGIL_DATA, else ./vigil-data)\n"
+		   "  --purpose TEXT  why you read, recorded with every audit entry\n"
+		   "              (default $VIGIL_PURPOSE)\n"
 		   "  --version   print the version\n"
 		   "  --help      this text; 'vigil COMMAND --help' for a command\n");
 }
 
 int main(int argc, char **argv)
 {
-	struct vg_cli cli = {.data = getenv("VIGIL_DATA")};
+	struct vg_cli cli = {.data = getenv("VIGIL_DATA"),
+			     .purpose = getenv("VIGIL_PURPOSE")};
 	int i = 1;
 	if (!cli.data || !*cli.data)
 		cli.data = "./vigil-data";
@@ -49,6 +52,10 @@ int main(int argc, char **argv)
 			cli.data = argv[++i];
 		} else if (!strncmp(argv[i], "--data=", 7)) {
 			cli.data = argv[i] + 7;
+		} else if (!strcmp(argv[i], "--purpose") && i + 1 < argc) {
+			cli.purpose = argv[++i];
+		} else if (!strncmp(argv[i], "--purpose=", 10)) {
+			cli.purpose = argv[i] + 10;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			return VG_EXIT_OK;
