@@ -156,5 +156,34 @@ class Admin(HubCase):
         self.assertEqual((r.status, r.headers["allow"]), (405, "GET, POST"))
 
 
+class ManyGroups(HubCase):
+    def test_a_principal_keeps_every_group(self):
+        """Once a principal kept 64 sharing groups and dropped the rest:
+        membership of the 70th group must read what it shares."""
+        self.vigil("org", "add", "Alpha", check=0)
+        self.vigil("user", "add", "ra", "--org", "Alpha", "--role", "reader",
+                   check=0)
+        for i in range(70):
+            self.vigil("group", "add", "g%02d" % i, check=0)
+            self.vigil("group", "member", "add", "g%02d" % i, "Alpha",
+                       check=0)
+            self.vigil("group", "member", "add", "g%02d" % i, "hub",
+                       check=0)
+        ind = {"type": "indicator", "spec_version": "2.1",
+               "id": "indicator--6f3c4b2e-8d1a-4f5e-9b7c-2a1d0e9f8c7b",
+               "created": "2026-01-01T00:00:00.000Z",
+               "modified": "2026-01-01T00:00:00.000Z",
+               "pattern": "[ipv4-addr:value = '10.0.0.1']",
+               "pattern_type": "stix", "valid_from": "2026-01-01T00:00:00Z"}
+        url = self.server.root + "collections/group-g69/objects/"
+        r = request(url, "POST", key=self.admin_key,
+                    body=json.dumps({"objects": [ind]}))
+        self.assertEqual(r.status, 202, r.body)
+        self.assertEqual(r.json()["success_count"], 1)
+        r = request(url, key=self.new_key("ra"))
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual([o["id"] for o in r.json()["objects"]], [ind["id"]])
+
+
 if __name__ == "__main__":
     main()

@@ -305,6 +305,50 @@ class Crash(VigilCase):
                     break
 
 
+class Location(VigilCase):
+    def test_postgres_is_reserved_and_says_so(self):
+        r = self.vigil("stats", data="postgres://vigil@localhost/hub")
+        self.assertEqual(r.code, 3)
+        self.assertEqual(r.err, "vigil: 'postgres://vigil@localhost/hub': the "
+                                "PostgreSQL backend is not built yet; use a "
+                                "directory (SQLite)\n")
+
+    def test_sqlite_prefix_names_the_same_store(self):
+        a = self.stats()
+        b = self.vigil("stats", "--json", data="sqlite:" + self.data,
+                       check=0).json()
+        self.assertEqual(a["versions"], b["versions"])
+
+    def test_two_writer_processes_continue_one_date_added_sequence(self):
+        """date_added comes from the database under its write lock, not
+        from a process's clock: two processes importing at once into one
+        store never give two versions the same date_added, and each
+        transaction's rows follow the rows committed before it."""
+        import sqlite3
+        files = []
+        for seed in (11, 12):
+            r = subprocess.run([VIGIL, "gen", "--seed", str(seed), "--count",
+                                "20000"], capture_output=True, text=True,
+                               check=True)
+            files.append(self.write("gen%d.json" % seed, r.stdout))
+        procs = [subprocess.Popen([VIGIL, "--data", self.data, "import", f],
+                                  stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, text=True)
+                 for f in files for _ in range(2)]
+        for p in procs:
+            self.assertEqual(p.wait(timeout=600), 0, p.stderr.read())
+        db = sqlite3.connect(os.path.join(self.data, "vigil.db"))
+        n, distinct = db.execute("SELECT COUNT(*), COUNT(DISTINCT date_added)"
+                                 " FROM objects").fetchone()
+        db.close()
+        self.assertEqual(n, distinct)
+        # every version of both files, each stored once (the second import
+        # of each file found them all present)
+        self.assertEqual(n, self.stats()["versions"])
+        self.assertGreater(n, 30000)
+        self.assertEqual(self.vigil("check").code, 0)
+
+
 class ReleasedSchema(VigilCase):
     """A store made by the first released schema (tests/integration/data/
     store-v3, made by vigil at d1c8046 and never regenerated) opens with
