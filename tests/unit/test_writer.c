@@ -1,0 +1,108 @@
+/* The group-commit writer (src/service/writer.c) on the in-memory store:
+ * a failing job undoes only its own work; a savepoint that cannot be
+ * rolled back or released aborts the whole batch, so no job of it is
+ * reported as stored. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/service/writer.h"
+#include "vigil/store/store.h"
+#include "vigil/util/error.h"
+
+/* The memory backend with a rollback_to that fails when asked to. */
+static struct vg_store_ops broken;
+static int fail_rollback_to;
+
+static int bad_rollback_to(struct vg_store *s, vg_savepoint sp)
+{
+	if (fail_rollback_to)
+		return VG_ESTORE;
+	return vg_store_memory.rollback_to(s, sp);
+}
+
+static int set_key(struct vg_store *s, void *arg)
+{
+	return s->ops->hub->set(s, (const char *)arg, "1");
+}
+
+static int set_then_fail(struct vg_store *s, void *arg)
+{
+	int rc = s->ops->hub->set(s, (const char *)arg, "1");
+	return rc ? rc : VG_EINVAL;
+}
+
+static int has(struct vg_store *s, const char *key)
+{
+	char *v = NULL;
+	int rc = s->ops->hub->get(s, key, &v);
+	free(v);
+	return rc == VG_OK;
+}
+
+static struct vg_store *open_store(const char *name)
+{
+	struct vg_store *s = NULL;
+	assert_int_equal(vg_store_open(name, VG_STORE_CREATE, &s, NULL, 0), VG_OK);
+	broken = *s->ops;
+	broken.rollback_to = bad_rollback_to;
+	s->ops = &broken;
+	return s;
+}
+
+static void test_a_failing_job_undoes_only_its_own_work(void **state)
+{
+	(void)state;
+	struct vg_store *s = open_store("memory:writer-1"), *r = NULL;
+	struct vg_writer *w;
+	fail_rollback_to = 0;
+	assert_int_equal(vg_store_open("memory:writer-1", 0, &r, NULL, 0), VG_OK);
+	assert_int_equal(vg_writer_start(s, 0, 16, 0, &w), VG_OK);
+	assert_int_equal(vg_writer_run(w, set_key, "a"), VG_OK);
+	assert_int_equal(vg_writer_run(w, set_then_fail, "b"), VG_EINVAL);
+	assert_true(has(r, "a"));
+	assert_false(has(r, "b"));
+	vg_writer_stop(w);
+	vg_store_close(r);
+}
+
+static void done(void *arg, int rc)
+{
+	int *slot = arg;
+	*slot = rc + 1000; /* set: the callback ran */
+}
+
+static void test_a_failed_rollback_to_aborts_the_batch(void **state)
+{
+	(void)state;
+	struct vg_store *s = open_store("memory:writer-2"), *r = NULL;
+	struct vg_writer *w;
+	int a = 0, b = 0;
+	fail_rollback_to = 1;
+	assert_int_equal(vg_store_open("memory:writer-2", 0, &r, NULL, 0), VG_OK);
+	/* a thread that waits 200 ms for company: both jobs in one batch */
+	assert_int_equal(vg_writer_start(s, 1, 16, 200000, &w), VG_OK);
+	assert_int_equal(vg_writer_submit(w, set_key, "c", done, &a), VG_OK);
+	assert_int_equal(vg_writer_submit(w, set_then_fail, "d", done, &b), VG_OK);
+	vg_writer_stop(w); /* finishes the queued jobs */
+	/* the job that succeeded is not reported stored: its transaction
+	 * could not be trusted and was rolled back whole */
+	assert_int_equal(a, VG_ESTORE + 1000);
+	assert_int_equal(b, VG_ESTORE + 1000);
+	assert_false(has(r, "c"));
+	assert_false(has(r, "d"));
+	vg_store_close(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_a_failing_job_undoes_only_its_own_work),
+		cmocka_unit_test(test_a_failed_rollback_to_aborts_the_batch),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
