@@ -131,7 +131,10 @@ kill "$nginx_pid" && wait "$nginx_pid" 2>/dev/null || true
 nginx_pid=""
 
 # ---- 2. ingest: 4 clients, envelopes of 1,000 objects ---------------------
-"$vigil" gen --seed 2 --count "$ingest_count" >"$work/ingest.json"
+# posted by the admin: the objects name the admin's organisation as their
+# creator (members post only what they create)
+creator=$("$vigil" --data "$work/hub" org list --json | jq -r '.orgs[0].identity')
+"$vigil" gen --seed 2 --count "$ingest_count" --created-by "$creator" >"$work/ingest.json"
 python3 - "$base" "$cid" "$key" "$work/ingest.json" <<'EOF'
 import http.client, json, sys, threading, time, urllib.parse
 base, cid, key, path = sys.argv[1:]

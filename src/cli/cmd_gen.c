@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "vigil/util/error.h"
 #include "vigil/stix/gen.h"
+#include "vigil/stix/stix.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -14,15 +15,34 @@ static const char help[] =
 	"locations, incidents, indicators with their observables, sightings,\n"
 	"relationships and reports. The same seed and count always give the\n"
 	"same bytes; every object is valid and every reference resolves.\n\n"
-	"  --seed N   the random seed (default 1)\n"
-	"  --count M  how many objects\n";
+	"  --seed N            the random seed (default 1)\n"
+	"  --count M           how many objects\n"
+	"  --created-by ID     the identity every created_by_ref names (an\n"
+	"                      organisation's, to post the objects as it:\n"
+	"                      members may post only what they create)\n";
+
+struct out {
+	size_t n;
+	const char *created_by; /* "identity--UUID" or NULL */
+};
+
+#define CBR "\"created_by_ref\":\"identity--"
 
 static int put(void *ud, const char *json, size_t len)
 {
-	size_t *n = ud;
-	if ((*n)++)
+	struct out *o = ud;
+	if (o->n++)
 		putchar(',');
-	fwrite(json, 1, len, stdout);
+	const char *at = o->created_by ? strstr(json, CBR) : NULL;
+	if (at) {
+		/* the generated id has the same length as any other */
+		size_t head = (size_t)(at - json) + strlen(CBR);
+		fwrite(json, 1, head, stdout);
+		fputs(o->created_by + 10, stdout);
+		fwrite(json + head + 36, 1, len - head - 36, stdout);
+	} else {
+		fwrite(json, 1, len, stdout);
+	}
 	return ferror(stdout) ? VG_EIO : VG_OK;
 }
 
@@ -40,11 +60,13 @@ int vg_cmd_gen(struct vg_cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{"seed", required_argument, NULL, 's'},
 		{"count", required_argument, NULL, 'c'},
+		{"created-by", required_argument, NULL, 'b'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
 	uint64_t seed = 1, count = 0;
 	int c, have_count = 0;
+	struct out o = {0};
 	(void)cli;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -56,6 +78,13 @@ int vg_cmd_gen(struct vg_cli *cli, int argc, char **argv)
 			continue;
 		if (c == 'c' && !parse_u64(optarg, &count)) {
 			have_count = 1;
+			continue;
+		}
+		if (c == 'b') {
+			if (!vg_stix_id_valid(optarg, "identity"))
+				return vg_cli_usage("gen", "--created-by '%s' is not an "
+							   "identity id", optarg);
+			o.created_by = optarg;
 			continue;
 		}
 		return vg_cli_usage("gen", c == 's' || c == 'c'
@@ -72,8 +101,7 @@ int vg_cmd_gen(struct vg_cli *cli, int argc, char **argv)
 	       "\"objects\":[",
 	       (unsigned long long)(seed & 0xffffffffu),
 	       (unsigned long long)(count & 0xffffffffffffull));
-	size_t n = 0;
-	int rc = vg_gen_stix(seed, (size_t)count, put, &n);
+	int rc = vg_gen_stix(seed, (size_t)count, put, &o);
 	printf("]}\n");
 	if (fflush(stdout) || rc)
 		return vg_cli_fail("gen failed: %s", vg_strerror(rc ? rc : VG_EIO));

@@ -4,6 +4,7 @@
 #include "vigil/util/error.h"
 #include "vigil/util/jstream.h"
 #include "vigil/stix/stix.h"
+#include "vigil/watchlist/wl_stix.h"
 #include "service_int.h"
 
 #include <cjson/cJSON.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 struct pipe;
@@ -26,9 +28,27 @@ struct rows {
 	int rc;
 };
 
+/* A set of strings (marking-definition ids), small: searched in order. */
+struct strset {
+	char **v;
+	size_t n, cap;
+};
+
+/* A version stored owner-only because a marking it names was unknown:
+ * given back its scope when the marking turns up later in the input. */
+struct pending {
+	char *id, *version, *collection, *refs; /* refs: NUL-separated, "" ends */
+	int64_t owner;
+	int scope;
+};
+
 struct vg_ingest {
 	struct vg_store *store;
 	struct rows rows;
+	struct strset known, unknown; /* marking definitions, as found */
+	struct pending *pend;
+	size_t n_pend, cap_pend;
+	int identities; /* an identity was stored: the generation moves */
 	struct vg_ingest_opts opts;
 	struct vg_jstream *js;
 	struct vg_ingest_counts counts;
@@ -73,20 +93,69 @@ static const char *str_member(const cJSON *o, const char *name)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static int classification(const cJSON *obj, const struct vg_ingest_opts *o)
+/* What the markings of an object say: the strictest TLP and the highest
+ * classification named in object_marking_refs and in granular_markings
+ * (the most restrictive marking of any part applies to the whole: the
+ * store keeps one level per version), ids compared in any case; and the
+ * references the hub cannot classify by their id alone (neither TLP nor
+ * one of its levels), NUL-separated into unknown (ending with "").
+ * Returns the bytes unknown needs. */
+struct marks {
+	enum vg_tlp tlp;
+	int level;
+	char unknown[1024];
+	size_t unknown_len;
+	int overflow;
+};
+
+static void mark(const char *ref, const struct vg_ingest_opts *o,
+		 struct marks *m)
 {
-	const cJSON *refs = cJSON_GetObjectItemCaseSensitive(obj,
-							     "object_marking_refs");
-	const cJSON *r;
-	int level = 0;
-	cJSON_ArrayForEach(r, refs)
-	{
-		for (size_t i = 0; cJSON_IsString(r) && i < o->n_levels; i++)
-			if ((int)i > level && o->level_markings[i] &&
-			    !strcmp(r->valuestring, o->level_markings[i]))
-				level = (int)i;
+	enum vg_tlp t = vg_tlp_of_marking(ref);
+	if (t != VG_TLP_NONE) {
+		if (t > m->tlp)
+			m->tlp = t;
+		return;
 	}
-	return level;
+	for (size_t i = 0; i < o->n_levels; i++)
+		if (o->level_markings[i] && !strcasecmp(ref, o->level_markings[i])) {
+			if ((int)i > m->level)
+				m->level = (int)i;
+			return;
+		}
+	size_t n = strlen(ref) + 1;
+	if (m->unknown_len + n + 1 > sizeof(m->unknown)) {
+		m->overflow = 1; /* too many to list: unknown all the same */
+		return;
+	}
+	memcpy(m->unknown + m->unknown_len, ref, n);
+	m->unknown_len += n;
+}
+
+static void markings(const cJSON *obj, const struct vg_ingest_opts *o,
+		     struct marks *m)
+{
+	const cJSON *r, *g;
+	memset(m, 0, sizeof(*m));
+	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(obj,
+							       "object_marking_refs"))
+		if (cJSON_IsString(r))
+			mark(r->valuestring, o, m);
+	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(obj,
+							       "granular_markings"))
+	{
+		const char *ref = str_member(g, "marking_ref");
+		if (ref)
+			mark(ref, o, m);
+	}
+	if (m->overflow) {
+		/* an id no marking definition has: never known */
+		static const char never[] = "marking-definition--(too many)";
+		m->unknown_len = 0;
+		memcpy(m->unknown, never, sizeof(never));
+		m->unknown_len = sizeof(never);
+	}
+	m->unknown[m->unknown_len] = '\0';
 }
 
 /* One object ready for the store: everything it needs copied into one
@@ -99,6 +168,9 @@ struct item {
 	const char *id;       /* for reporting, may be NULL */
 	const char *modified; /* verbatim modified or created, may be NULL */
 	const char *msg;
+	const char *unknown;  /* marking refs to look up, "" ends; NULL none */
+	int shared;           /* an SCO or a standard TLP marking */
+	int marking_ok;       /* a statement or TLP marking definition */
 	char text[];
 };
 
@@ -118,25 +190,82 @@ static const char *put_str(char **p, const char *s)
 	return out;
 }
 
+/* The hub's rules on what an object may be, beyond STIX: watchlist
+ * entries only from the importer; created_by_ref the poster's identity
+ * for owned objects posted by members. A rejection's message goes into
+ * msg; *add_creator says the text needs the poster's created_by_ref. */
+static int hub_rules(const cJSON *obj, const struct vg_stix_info *info,
+		     const struct vg_ingest_opts *o, int shared, char *msg,
+		     size_t len, int *add_creator)
+{
+	*add_creator = 0;
+	if (!o->watchlist) {
+		if (vg_wl_stix_ext(obj)) {
+			snprintf(msg, len, "object '%s': $.extensions['%s']: watchlist "
+					   "entries are made by 'vigil watchlist "
+					   "import' only",
+				 info->id, VG_WL_EXT_ID);
+			return VG_EINVAL;
+		}
+		if (!strcasecmp(info->id, VG_WL_EXT_ID) ||
+		    !strcasecmp(info->id, VG_WL_IDENTITY_ID)) {
+			snprintf(msg, len, "object '%s': $.id: reserved for the hub's "
+					   "watchlists", info->id);
+			return VG_EINVAL;
+		}
+	}
+	if (!o->creator || shared || info->kind == VG_STIX_SCO)
+		return VG_OK;
+	const char *cbr = str_member(obj, "created_by_ref");
+	if (!cbr) {
+		*add_creator = 1;
+	} else if (strcasecmp(cbr, o->creator)) {
+		snprintf(msg, len, "object '%s': $.created_by_ref: must be the "
+				   "posting organisation's identity '%s'",
+			 info->id, o->creator);
+		return VG_EINVAL;
+	}
+	return VG_OK;
+}
+
 /* Validate one parsed object into a new item (NULL when out of memory). */
 static struct item *prepare(const cJSON *obj, const char *json, size_t len,
 			    size_t index, const struct vg_ingest_opts *opts)
 {
 	struct vg_stix_info info;
+	struct marks m;
 	char msg[512];
 	const char *id = str_member(obj, "id");
 	const char *mod = str_member(obj, "modified");
+	int add_creator = 0, shared = 0;
 	if (!mod)
 		mod = str_member(obj, "created");
 	int rc = vg_stix_validate(obj, &info, msg, sizeof(msg));
 	if (rc && rc != VG_EINVAL)
 		return NULL;
+	if (!rc) {
+		/* the watchlist extension's definition and definer go with every
+		 * list, into each list's collection: held like SCOs */
+		shared = vg_stix_id_shared(info.id) ||
+			 (opts->watchlist && (!strcasecmp(info.id, VG_WL_EXT_ID) ||
+					      !strcasecmp(info.id, VG_WL_IDENTITY_ID)));
+		rc = hub_rules(obj, &info, opts, shared, msg, sizeof(msg),
+			       &add_creator);
+	}
 	int bad = rc == VG_EINVAL;
+	if (!bad)
+		markings(obj, opts, &m);
+	/* created_by_ref goes first in the text: the rest stays exact */
+	char creator[200] = "";
+	if (add_creator)
+		snprintf(creator, sizeof(creator), "\"created_by_ref\":\"%s\",",
+			 opts->creator);
+	size_t extra = strlen(creator);
 	size_t need = sizeof(struct item) + span(id) + span(mod) +
 		      (bad ? span(msg)
-			   : len + 1 + span(info.type) + span(info.version) +
+			   : len + extra + 1 + span(info.type) + span(info.version) +
 				     span(info.created) + span(info.modified) +
-				     span(info.spec_version));
+				     span(info.spec_version) + m.unknown_len + 1);
 	struct item *it = malloc(need);
 	if (!it)
 		return NULL;
@@ -144,12 +273,26 @@ static struct item *prepare(const cJSON *obj, const char *json, size_t len,
 	it->next = NULL;
 	it->index = index;
 	it->rejected = bad;
+	it->unknown = NULL;
+	it->shared = shared;
+	it->marking_ok = 0;
 	it->id = put_str(&p, id);
 	it->modified = put_str(&p, mod);
 	it->msg = bad ? put_str(&p, msg) : NULL;
 	if (bad)
 		return it;
-	memcpy(p, json, len);
+	if (extra) {
+		/* the object is '{' ... : the member goes right after it, and
+		 * an empty object gets no trailing comma */
+		p[0] = '{';
+		memcpy(p + 1, creator, extra);
+		if (len == 2)
+			extra--;
+		memcpy(p + 1 + extra, json + 1, len - 1);
+		len += extra;
+	} else {
+		memcpy(p, json, len);
+	}
 	p[len] = '\0';
 	it->o = (struct vg_object){
 		.json = p,
@@ -159,8 +302,8 @@ static struct item *prepare(const cJSON *obj, const char *json, size_t len,
 		.owner = opts->owner,
 		.scope = opts->scope,
 		.grp = opts->grp,
-		.tlp = (int)info.tlp,
-		.classification = classification(obj, opts),
+		.tlp = (int)m.tlp,
+		.classification = m.level,
 	};
 	p += len + 1;
 	it->o.id = it->id;
@@ -169,6 +312,15 @@ static struct item *prepare(const cJSON *obj, const char *json, size_t len,
 	it->o.created = put_str(&p, info.created);
 	it->o.modified = put_str(&p, info.modified);
 	it->o.spec_version = put_str(&p, info.spec_version);
+	if (m.unknown_len) {
+		memcpy(p, m.unknown, m.unknown_len + 1);
+		it->unknown = p;
+	}
+	if (!strcmp(info.type, "marking-definition")) {
+		const char *dt = str_member(obj, "definition_type");
+		it->marking_ok = vg_tlp_of_marking(info.id) != VG_TLP_NONE ||
+				 (dt && !strcmp(dt, "statement"));
+	}
 	return it;
 }
 
@@ -194,14 +346,22 @@ static int gather(void *ud, const struct vg_stored_version *v)
 	return rc;
 }
 
-/* What storing o means, from every row of its id (versions.h). */
-static int plan(struct vg_ingest *g, const struct vg_object *o,
+/* What storing it means, from every row of its id and its registered
+ * owner (versions.h). */
+static int plan(struct vg_ingest *g, const struct item *it,
 		struct vg_version_plan *p)
 {
+	const struct vg_object *o = &it->o;
 	struct rows *r = &g->rows;
+	int64_t registered = 0;
 	r->n = 0;
 	vg_buf_reset(&r->text);
 	int rc = g->store->ops->objects->versions(g->store, o->id, gather, r);
+	if (!rc && !it->shared) {
+		rc = g->store->ops->objects->owner_of(g->store, o->id, &registered);
+		if (rc == VG_ENOTFOUND)
+			rc = VG_OK;
+	}
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < r->n; i++) {
@@ -213,9 +373,160 @@ static int plan(struct vg_ingest *g, const struct vg_object *o,
 		.version = o->version,
 		.owner = o->owner,
 		.revoked = o->revoked,
+		.shared = it->shared,
+		.registered = registered,
 	};
 	vg_version_plan(r->v, r->n, &nv, p);
 	return VG_OK;
+}
+
+static int strset_has(const struct strset *s, const char *v)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcasecmp(s->v[i], v))
+			return 1;
+	return 0;
+}
+
+static int strset_add(struct strset *s, const char *v)
+{
+	if (strset_has(s, v))
+		return VG_OK;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 8;
+		char **n = realloc(s->v, cap * sizeof(*n));
+		if (!n)
+			return VG_ENOMEM;
+		s->v = n;
+		s->cap = cap;
+	}
+	if (!(s->v[s->n] = strdup(v)))
+		return VG_ENOMEM;
+	s->n++;
+	return VG_OK;
+}
+
+static void strset_release(struct strset *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+struct found_mark {
+	int ok;
+};
+
+static int stored_mark(void *ud, const struct vg_row *r)
+{
+	struct found_mark *f = ud;
+	cJSON *o = cJSON_ParseWithLength(r->json, r->json_len);
+	const char *dt = str_member(o, "definition_type");
+	f->ok = dt && !strcmp(dt, "statement");
+	cJSON_Delete(o);
+	return 0;
+}
+
+/* Is ref a marking definition the hub understands (a statement: no
+ * restriction), stored or earlier in this input? Answers are kept. */
+static int mark_known(struct vg_ingest *g, const char *ref, int *known)
+{
+	if (strset_has(&g->known, ref) || strset_has(&g->unknown, ref)) {
+		*known = strset_has(&g->known, ref);
+		return VG_OK;
+	}
+	struct vg_principal all = {.operator = 1};
+	struct vg_access_expr vis;
+	struct found_mark f = {0};
+	vg_access_expr(&all, &vis);
+	struct vg_query q = {.visible = &vis, .ids = &ref, .n_ids = 1};
+	int rc = g->store->ops->objects->scan(g->store, &q, stored_mark, &f);
+	if (rc)
+		return rc;
+	*known = f.ok;
+	return strset_add(f.ok ? &g->known : &g->unknown, ref);
+}
+
+/* A version whose markings name an unknown definition is stored for its
+ * owner only; it gets its scope back if the definition comes later in
+ * the input (a bundle may list it after the objects it marks). */
+static int fail_closed(struct vg_ingest *g, struct item *it, int *closed)
+{
+	*closed = 0;
+	for (const char *r = it->unknown; r && *r; r += strlen(r) + 1) {
+		int known;
+		int rc = mark_known(g, r, &known);
+		if (rc)
+			return rc;
+		if (!known)
+			*closed = 1;
+	}
+	return VG_OK;
+}
+
+static int pend(struct vg_ingest *g, const struct item *it, int scope)
+{
+	if (g->n_pend == g->cap_pend) {
+		size_t cap = g->cap_pend ? g->cap_pend * 2 : 16;
+		struct pending *n = realloc(g->pend, cap * sizeof(*n));
+		if (!n)
+			return VG_ENOMEM;
+		g->pend = n;
+		g->cap_pend = cap;
+	}
+	size_t rl = 0;
+	while (it->unknown[rl])
+		rl += strlen(it->unknown + rl) + 1;
+	struct pending *p = &g->pend[g->n_pend];
+	p->id = strdup(it->o.id);
+	p->version = strdup(it->o.version);
+	p->collection = strdup(it->o.collection ? it->o.collection : "");
+	p->refs = malloc(rl + 1);
+	p->owner = it->o.owner;
+	p->scope = scope;
+	if (p->refs)
+		memcpy(p->refs, it->unknown, rl + 1);
+	g->n_pend++;
+	return p->id && p->version && p->collection && p->refs ? VG_OK
+							       : VG_ENOMEM;
+}
+
+static void pend_release(struct vg_ingest *g)
+{
+	for (size_t i = 0; i < g->n_pend; i++) {
+		free(g->pend[i].id);
+		free(g->pend[i].version);
+		free(g->pend[i].collection);
+		free(g->pend[i].refs);
+	}
+	free(g->pend);
+	g->pend = NULL;
+	g->n_pend = g->cap_pend = 0;
+}
+
+/* The end of an input, inside its transaction: versions held back for a
+ * marking defined later get their scope; a changed identity moves the
+ * generation (the screening index is rebuilt). */
+static int finish(struct vg_ingest *g)
+{
+	int rc = VG_OK;
+	for (size_t i = 0; !rc && i < g->n_pend; i++) {
+		const struct pending *p = &g->pend[i];
+		int all = 1;
+		for (const char *r = p->refs; *r && all; r += strlen(r) + 1)
+			all = strset_has(&g->known, r);
+		if (all)
+			rc = g->store->ops->objects->set_scope(g->store, p->id,
+							       p->version,
+							       p->collection,
+							       p->owner, p->scope);
+	}
+	pend_release(g);
+	if (!rc && g->identities)
+		rc = vg__generation_move(g->store);
+	g->identities = 0;
+	return rc;
 }
 
 /* Store one item by the versioning rules and report its outcome. Returns
@@ -224,14 +535,17 @@ static int apply(struct vg_ingest *g, struct item *it)
 {
 	char msg[512];
 	struct vg_version_plan p;
+	int closed = 0;
 	if (it->rejected)
 		return report(g, it->index, VG_INGEST_REJECTED, it->id,
 			      it->modified, it->msg);
-	int rc = plan(g, &it->o, &p);
+	int rc = plan(g, it, &p);
 	if (rc)
 		goto fail;
 	switch (p.action) {
 	case VG_PLAN_DUPLICATE:
+		if (it->marking_ok && (rc = strset_add(&g->known, it->o.id)))
+			goto fail;
 		return report(g, it->index, VG_INGEST_DUPLICATE, it->id,
 			      it->modified, NULL);
 	case VG_PLAN_REVOKED:
@@ -254,13 +568,29 @@ static int apply(struct vg_ingest *g, struct item *it)
 	case VG_PLAN_INSERT:
 		break;
 	}
+	if (it->unknown && (rc = fail_closed(g, it, &closed)))
+		goto fail;
+	int scope = it->o.scope;
+	if (closed) {
+		/* fail closed: for the owner only, until the marking is known */
+		it->o.scope = VG_SCOPE_ORG;
+		if ((rc = pend(g, it, scope)))
+			goto fail;
+	}
 	it->o.latest = p.latest;
 	it->o.copy = p.copy;
 	rc = g->store->ops->objects->insert(g->store, &it->o, NULL);
+	it->o.scope = scope;
+	if (!rc && p.registers)
+		rc = g->store->ops->objects->owner_set(g->store, it->o.id,
+						       p.registers);
 	if (!rc && p.clear_latest)
 		rc = g->store->ops->objects->set_latest(g->store, it->o.id,
 							it->o.collection,
 							it->o.version);
+	if (!rc && it->marking_ok)
+		rc = strset_add(&g->known, it->o.id);
+	g->identities |= !strcmp(it->o.type, "identity");
 	if (!rc)
 		return report(g, it->index, VG_INGEST_ACCEPTED, it->id,
 			      it->modified, NULL);
@@ -478,6 +808,8 @@ int vg__store_json(struct vg_store *s, const char *json,
 	if (!it)
 		return VG_ENOMEM;
 	int rc = apply(&g, it);
+	if (!rc)
+		rc = finish(&g);
 	if (!rc && g.counts.rejected) {
 		snprintf(err, errlen, "%s", why.msg[0] ? why.msg : "rejected");
 		rc = VG_EINVAL;
@@ -485,6 +817,9 @@ int vg__store_json(struct vg_store *s, const char *json,
 	free(it);
 	free(g.rows.v);
 	vg_buf_release(&g.rows.text);
+	strset_release(&g.known);
+	strset_release(&g.unknown);
+	pend_release(&g);
 	return rc;
 }
 
@@ -553,6 +888,9 @@ void vg_ingest_abort(struct vg_ingest *g)
 	vg_jstream_free(g->js);
 	free(g->rows.v);
 	vg_buf_release(&g->rows.text);
+	strset_release(&g->known);
+	strset_release(&g->unknown);
+	pend_release(g);
 	free(g);
 }
 
@@ -587,6 +925,8 @@ int vg_ingest_end(struct vg_ingest *g, struct vg_ingest_counts *counts,
 	int prc = pipe_end(g, !rc);
 	if (!rc)
 		rc = prc;
+	if (!rc && (rc = finish(g)))
+		snprintf(g->error, sizeof(g->error), "%s", vg_store_errmsg(g->store));
 	if (!rc && g->in_tx) {
 		rc = g->store->ops->commit(g->store);
 		if (rc)
@@ -671,8 +1011,15 @@ int vg_ingest_apply(struct vg_store *s, struct vg_ingest *g,
 	int rc = VG_OK;
 	g->store = s;
 	memset(&g->counts, 0, sizeof(g->counts));
+	/* a retried transaction starts from nothing it learnt before */
+	strset_release(&g->known);
+	strset_release(&g->unknown);
+	pend_release(g);
+	g->identities = 0;
 	for (struct item *it = g->held; it && !rc; it = it->next)
 		rc = apply(g, it);
+	if (!rc)
+		rc = finish(g);
 	if (!rc && counts)
 		*counts = g->counts;
 	return rc;

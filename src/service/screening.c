@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* ---- the shared index ------------------------------------------------ */
 
@@ -19,17 +18,9 @@ struct shared {
 struct vg_screen_cache {
 	pthread_mutex_t mu;
 	struct shared *cur;
-	int64_t generation; /* newest identity date_added it was built from */
-	int64_t checked;    /* when that was last looked at (monotonic us) */
+	int64_t generation; /* of the identities it was built from */
 	int building;
 };
-
-static int64_t mono_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 int vg_screen_cache_new(struct vg_screen_cache **out)
 {
@@ -64,21 +55,19 @@ void vg_screen_cache_free(struct vg_screen_cache *c)
 	free(c);
 }
 
-/* A reference to a current index (rebuilt here when stale). */
+/* A reference to a current index: every change to an identity (a list
+ * entry added, versioned, revoked or deleted) moves the generation in the
+ * same transaction, and the index is rebuilt before the next screening
+ * when it has moved. */
 static int cache_get(struct vg_screen_cache *c, struct vg_store *s,
 		     struct shared **out)
 {
-	int64_t now = mono_us(), gen = 0;
-	int rc = VG_OK, look;
-	pthread_mutex_lock(&c->mu);
-	look = !c->cur || now - c->checked > 2000000;
-	if (look)
-		c->checked = now;
-	pthread_mutex_unlock(&c->mu);
-	if (look && (rc = s->ops->objects->generation(s, "identity", &gen)))
+	int64_t gen = 0;
+	int rc = vg__generation(s, &gen);
+	if (rc)
 		return rc;
 	pthread_mutex_lock(&c->mu);
-	int stale = look && gen != c->generation && !c->building;
+	int stale = (!c->cur || gen != c->generation) && !c->building;
 	if (stale)
 		c->building = 1;
 	pthread_mutex_unlock(&c->mu);

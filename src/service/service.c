@@ -108,6 +108,35 @@ int vg__hub_level(const struct vg_hub_info *h, const char *name)
 	return -1;
 }
 
+void vg__watchlist_ns(const struct vg_service *svc, char out[37])
+{
+	unsigned char h[16];
+	crypto_generichash(h, sizeof(h), (const unsigned char *)"vigil watchlist ids",
+			   19, svc->hub.secret, sizeof(svc->hub.secret));
+	/* formatted as a UUID (version 4 bits, as any namespace) */
+	vg_uuid_v4(h, out);
+	sodium_memzero(h, sizeof(h));
+}
+
+#define GEN_KEY "gen.identity"
+
+int vg__generation(struct vg_store *s, int64_t *gen)
+{
+	char v[32];
+	int rc = vg__setting(s, GEN_KEY, v, sizeof(v));
+	*gen = rc ? 0 : strtoll(v, NULL, 10);
+	return rc == VG_ENOTFOUND ? VG_OK : rc;
+}
+
+int vg__generation_move(struct vg_store *s)
+{
+	int64_t g;
+	char v[32];
+	int rc = vg__generation(s, &g);
+	snprintf(v, sizeof(v), "%lld", (long long)g + 1);
+	return rc ? rc : s->ops->hub->set(s, GEN_KEY, v);
+}
+
 const char *vg_service_hub_name(const struct vg_service *svc)
 {
 	return svc->hub.name;

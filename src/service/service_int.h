@@ -65,6 +65,9 @@ int vg__write(struct vg_service *svc, vg_write_fn fn, void *arg);
 /* Read the hub's settings from s; VG_ENOTFOUND when it holds no hub. */
 int vg__hub_info(struct vg_store *s, struct vg_hub_info *out);
 int vg__setting(struct vg_store *s, const char *key, char *out, size_t n);
+/* The namespace of the hub's watchlist entry ids: a keyed hash of the
+ * hub's secret, so nobody outside can compute an entry's id. */
+void vg__watchlist_ns(const struct vg_service *svc, char out[37]);
 /* Classification level by name (case-insensitive); -1 unknown. */
 int vg__hub_level(const struct vg_hub_info *h, const char *name);
 
@@ -101,6 +104,12 @@ int vg__require(struct vg_ctx *c, enum vg_action action, const char *what);
 int vg__may_read(struct vg_ctx *c, const char *what);
 /* The same refusal for a right no role has (needs: what it takes). */
 int vg__deny(struct vg_ctx *c, const char *needs, const char *what);
+
+/* The generation of the identities: moved (inside the caller's
+ * transaction) whenever an identity is stored or deleted, so that caches
+ * built from them (the screening index) know they are stale. */
+int vg__generation(struct vg_store *s, int64_t *gen);
+int vg__generation_move(struct vg_store *s);
 
 /* ---- ingest helpers ------------------------------------------------- */
 

@@ -122,6 +122,12 @@ static int add_fn(struct vg_store *s, void *arg)
 	return rc;
 }
 
+static int take_identity(void *ud, const struct vg_org *o)
+{
+	snprintf(ud, 128, "%s", o->identity);
+	return 0;
+}
+
 static int refused(struct vg_ctx *c, const char *coll, const char *why)
 {
 	struct vg__detail d;
@@ -157,9 +163,15 @@ int vg_taxii_add(struct vg_ctx *c, const char *coll, const char *body,
 		snprintf(err, errlen, "no write access to this collection");
 		return vg__require(c, VG_ACT_WRITE, "objects.add");
 	}
+	/* what the poster creates names the poster's organisation */
+	char creator[128] = "";
+	if ((rc = s->ops->hub->org_find(s, NULL, c->p.org, take_identity,
+					creator)))
+		return rc;
 	struct vg_ingest_opts o = {
 		.collection = cv.id,
 		.owner = c->p.org,
+		.creator = creator,
 		.scope = cv.scope,
 		.grp = cv.grp,
 		.level_markings = c->svc->hub.level_ptrs,
@@ -216,6 +228,7 @@ struct del_job {
 	struct vg_query q;
 	const char *id;
 	int64_t visible, own, deleted;
+	int identity;
 };
 
 static int count_rows(void *ud, const struct vg_row *r)
@@ -224,6 +237,7 @@ static int count_rows(void *ud, const struct vg_row *r)
 	j->visible++;
 	if (r->owner == j->c->p.org)
 		j->own++;
+	j->identity |= !strcmp(r->type, "identity");
 	return 0;
 }
 
@@ -267,6 +281,34 @@ static void remaining_release(struct remaining *r)
 	free(r->v);
 }
 
+struct first {
+	int64_t added, owner;
+	int shared;
+};
+
+static int take_first(void *ud, const struct vg_stored_version *v)
+{
+	struct first *f = ud;
+	if (!f->added || v->date_added < f->added) {
+		f->added = v->date_added;
+		f->owner = v->owner;
+	}
+	return 0;
+}
+
+/* The owner of a legacy id is whoever stored it first; shared ids (SCOs,
+ * TLP markings) have none. */
+static int register_first_owner(struct vg_store *s, const char *id)
+{
+	struct first f = {0};
+	if (vg_stix_id_shared(id))
+		return VG_OK;
+	int rc = s->ops->objects->versions(s, id, take_first, &f);
+	if (!rc && f.added)
+		rc = s->ops->objects->owner_set(s, id, f.owner);
+	return rc;
+}
+
 /* An organisation deletes its own copies; what others hold of the same
  * object stays theirs. Nothing of its own but something visible: 403.
  * The newest remaining version in the collection becomes the latest. */
@@ -288,7 +330,16 @@ static int del_fn(struct vg_store *s, void *arg)
 		return rc;
 	if (!j->own)
 		return VG_EDENIED;
-	rc = s->ops->objects->remove(s, &j->q, &j->deleted);
+	/* an owned id stays its owner's after its rows are gone: registered
+	 * here when it was stored before registrations existed */
+	int64_t registered;
+	rc = s->ops->objects->owner_of(s, j->id, &registered);
+	if (rc == VG_ENOTFOUND)
+		rc = register_first_owner(s, j->id);
+	if (!rc)
+		rc = s->ops->objects->remove(s, &j->q, &j->deleted);
+	if (!rc && j->identity)
+		rc = vg__generation_move(s);
 	if (!rc)
 		rc = s->ops->objects->versions(s, j->id, keep_version, &left);
 	if (!rc)

@@ -197,6 +197,7 @@ static int revoke(struct vg_store *s, const struct known *k, int64_t now,
 
 struct import_job {
 	const struct vg_ctx *c;
+	char ns[37]; /* the hub's secret namespace of entry ids */
 	const char *format, *path;
 	struct vg_watchlist *wl;
 	struct known_set *k;
@@ -234,7 +235,8 @@ static int import_fn(struct vg_store *s, void *arg)
 			res->entities++;
 		else
 			res->others++;
-		rc = vg_wl_stix_id(k->list, e->ref ? e->ref : "", id, sizeof(id));
+		rc = vg_wl_stix_id(j->ns, k->list, e->ref ? e->ref : "", id,
+				   sizeof(id));
 		if (rc)
 			break;
 		struct known key, *old;
@@ -324,6 +326,7 @@ int vg_watchlist_import(struct vg_ctx *c, const char *format, const char *path,
 	rc = parse_list(format, path, &wl, err, errlen);
 	if (rc)
 		goto out;
+	vg__watchlist_ns(c->svc, j.ns);
 	if (vg__collection_target(c->svc, s, collection ? collection : "community",
 				  &j.o, coll_id)) {
 		snprintf(err, errlen, "no collection '%s' in this hub",
@@ -331,6 +334,7 @@ int vg_watchlist_import(struct vg_ctx *c, const char *format, const char *path,
 		rc = VG_ENOTFOUND;
 		goto out;
 	}
+	j.o.watchlist = 1; /* the importer: the one maker of list entries */
 	const char *identity = "identity";
 	vg_access_expr(&all, &vis);
 	struct vg_query q = {.collection = j.o.collection, .visible = &vis,

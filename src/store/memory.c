@@ -76,6 +76,8 @@ static void free_state(struct m_state *s)
 		free(s->kv.v[i].key);
 		free(s->kv.v[i].value);
 	}
+	for (size_t i = 0; i < s->owners.n; i++)
+		free(s->owners.v[i].id);
 	for (size_t i = 0; i < s->orgs.n; i++) {
 		free(s->orgs.v[i].name);
 		free(s->orgs.v[i].identity);
@@ -112,7 +114,7 @@ static void free_state(struct m_state *s)
 		free((char *)h->ref); free((char *)h->explanation);
 		free((char *)h->disposed_by); free((char *)h->note);
 	}
-	free(s->objs.v); free(s->kv.v); free(s->orgs.v); free(s->users.v);
+	free(s->objs.v); free(s->kv.v); free(s->owners.v); free(s->orgs.v); free(s->users.v);
 	free(s->keys.v); free(s->groups.v); free(s->members.v);
 	free(s->colls.v); free(s->status.v); free(s->audit.v); free(s->cps.v);
 	free(s->runs.v); free(s->hits.v);
@@ -134,7 +136,7 @@ static int copy_state(struct m_state *d, const struct m_state *s)
 {
 	int ok = 1;
 	memset(d, 0, sizeof(*d));
-	COPYV(d->objs, s->objs); COPYV(d->kv, s->kv); COPYV(d->orgs, s->orgs);
+	COPYV(d->objs, s->objs); COPYV(d->kv, s->kv); COPYV(d->owners, s->owners); COPYV(d->orgs, s->orgs);
 	COPYV(d->users, s->users); COPYV(d->keys, s->keys);
 	COPYV(d->groups, s->groups); COPYV(d->members, s->members);
 	COPYV(d->colls, s->colls); COPYV(d->status, s->status);
@@ -144,7 +146,7 @@ static int copy_state(struct m_state *d, const struct m_state *s)
 	d->next_id = s->next_id;
 	if (!ok) {
 		/* nothing was duplicated yet: free only the arrays */
-		free(d->objs.v); free(d->kv.v); free(d->orgs.v); free(d->users.v);
+		free(d->objs.v); free(d->kv.v); free(d->owners.v); free(d->orgs.v); free(d->users.v);
 		free(d->keys.v); free(d->groups.v); free(d->members.v);
 		free(d->colls.v); free(d->status.v); free(d->audit.v);
 		free(d->cps.v); free(d->runs.v); free(d->hits.v);
@@ -164,6 +166,8 @@ static int copy_state(struct m_state *d, const struct m_state *s)
 		}
 		o->json = j;
 	}
+	for (size_t i = 0; i < d->owners.n; i++)
+		d->owners.v[i].id = dup(d->owners.v[i].id);
 	for (size_t i = 0; i < d->kv.n; i++) {
 		d->kv.v[i].key = dup(d->kv.v[i].key);
 		d->kv.v[i].value = dup(d->kv.v[i].value);

@@ -16,6 +16,7 @@ struct m_obj {
 };
 
 struct m_kv { char *key, *value; };
+struct m_owner { char *id; int64_t owner; };
 struct m_org { int64_t id, created; char *name, *identity; };
 struct m_user { int64_t id, org, created; char *name; int role, clearance, disabled; };
 struct m_key { char *id; int64_t user, created, expires; unsigned char hash[VG_HASH_LEN]; int revoked; };
@@ -34,6 +35,7 @@ struct m_hit { struct vg_screen_hit_row h; };
 struct m_state {
 	VEC(struct m_obj) objs;
 	VEC(struct m_kv) kv;
+	VEC(struct m_owner) owners;
 	VEC(struct m_org) orgs;
 	VEC(struct m_user) users;
 	VEC(struct m_key) keys;

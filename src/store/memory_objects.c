@@ -190,6 +190,43 @@ static int m_insert(struct vg_store *s, const struct vg_object *o,
 	return VG_OK;
 }
 
+static int m_owner_of(struct vg_store *s, const char *id, int64_t *owner)
+{
+	struct m_state *st = &vg__m_db(s)->st;
+	for (size_t i = 0; i < st->owners.n; i++)
+		if (!strcmp(st->owners.v[i].id, id)) {
+			*owner = st->owners.v[i].owner;
+			return VG_OK;
+		}
+	return VG_ENOTFOUND;
+}
+
+static int m_owner_set(struct vg_store *s, const char *id, int64_t owner)
+{
+	struct m_state *st = &vg__m_db(s)->st;
+	int64_t o;
+	if (!m_owner_of(s, id, &o))
+		return VG_EDUPLICATE;
+	if (PUSH(st->owners))
+		return VG_ENOMEM;
+	st->owners.v[st->owners.n - 1].id = vg__m_dup(id);
+	st->owners.v[st->owners.n - 1].owner = owner;
+	return st->owners.v[st->owners.n - 1].id ? VG_OK : VG_ENOMEM;
+}
+
+static int m_set_scope(struct vg_store *s, const char *id, const char *version,
+		       const char *collection, int64_t owner, int scope)
+{
+	struct m_state *st = &vg__m_db(s)->st;
+	for (size_t i = 0; i < st->objs.n; i++) {
+		struct m_obj *o = &st->objs.v[i];
+		if (!strcmp(o->id, id) && !strcmp(o->version, version) &&
+		    !strcmp(o->collection, collection) && o->owner == owner)
+			o->scope = scope;
+	}
+	return VG_OK;
+}
+
 static int m_set_latest(struct vg_store *s, const char *id,
 			const char *collection, const char *version)
 {
@@ -326,17 +363,6 @@ static int m_type_stats(struct vg_store *s, vg_type_stats_cb cb, void *ud)
 	return rc;
 }
 
-static int m_generation(struct vg_store *s, const char *type, int64_t *out)
-{
-	struct m_state *st = &vg__m_db(s)->st;
-	*out = 0;
-	for (size_t i = 0; i < st->objs.n; i++)
-		if (!strcmp(st->objs.v[i].type, type) &&
-		    st->objs.v[i].date_added > *out)
-			*out = st->objs.v[i].date_added;
-	return VG_OK;
-}
-
 static int m_status_put(struct vg_store *s, const char *id, int64_t user,
 			int64_t created, const char *json)
 {
@@ -387,11 +413,13 @@ static int m_status_expire(struct vg_store *s, int64_t before)
 const struct vg_store_objects_ops vg__m_objects_ops = {
 	.versions = m_versions,
 	.insert = m_insert,
+	.owner_of = m_owner_of,
+	.owner_set = m_owner_set,
+	.set_scope = m_set_scope,
 	.set_latest = m_set_latest,
 	.scan = m_scan,
 	.remove = m_remove,
 	.type_stats = m_type_stats,
-	.generation = m_generation,
 	.status_put = m_status_put,
 	.status_get = m_status_get,
 	.status_expire = m_status_expire,

@@ -88,6 +88,44 @@ static int sq_set_latest(struct vg_store *s, const char *id,
 	return rc;
 }
 
+static int sq_owner_of(struct vg_store *s, const char *id, int64_t *owner)
+{
+	sq_t *q = vg__sq(s);
+	sqlite3_stmt *st;
+	int rc = vg__sq_prep(q, &st, "SELECT owner FROM owners WHERE id=?1", "t", id);
+	if (rc)
+		return rc;
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		*owner = sqlite3_column_int64(st, 0);
+	rc = step == SQLITE_ROW    ? VG_OK
+	     : step == SQLITE_DONE ? VG_ENOTFOUND
+				   : vg__sq_fail(q, "owner of");
+	vg__sq_release(q, st);
+	return rc;
+}
+
+static int sq_owner_set(struct vg_store *s, const char *id, int64_t owner)
+{
+	sq_t *q = vg__sq(s);
+	sqlite3_stmt *st;
+	int rc = vg__sq_prep(q, &st, "INSERT INTO owners (id, owner) VALUES (?1,?2)",
+			     "ti", id, owner);
+	return rc ? rc : vg__sq_run(q, st, "register owner");
+}
+
+static int sq_set_scope(struct vg_store *s, const char *id, const char *version,
+			const char *collection, int64_t owner, int scope)
+{
+	sq_t *q = vg__sq(s);
+	sqlite3_stmt *st;
+	int rc = vg__sq_prep(q, &st,
+			     "UPDATE objects SET scope=?5 WHERE id=?1 AND version=?2"
+			     " AND collection=?3 AND owner=?4",
+			     "tttii", id, version, collection, owner, (int64_t)scope);
+	return rc ? rc : vg__sq_run(q, st, "set scope");
+}
+
 /* ---- queries --------------------------------------------------------- */
 
 enum { MAX_TERMS = 1000 };
@@ -370,22 +408,6 @@ static int sq_type_stats(struct vg_store *s, vg_type_stats_cb cb, void *ud)
 }
 
 
-static int sq_generation(struct vg_store *s, const char *type, int64_t *out)
-{
-	sq_t *q = vg__sq(s);
-	sqlite3_stmt *st = NULL;
-	int rc = vg__sq_prep(q, &st, "SELECT COALESCE(MAX(date_added), 0)"
-				     " FROM objects WHERE type = ?1", "t", type);
-	if (rc)
-		return rc;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*out = sqlite3_column_int64(st, 0);
-	else
-		rc = vg__sq_fail(q, "max date_added");
-	vg__sq_release(q, st);
-	return rc;
-}
-
 /* ---- status resources ------------------------------------------------ */
 
 static int status_put(struct vg_store *s, const char *id, int64_t user,
@@ -433,11 +455,13 @@ static int status_expire(struct vg_store *s, int64_t before)
 const struct vg_store_objects_ops vg__sq_objects_ops = {
 	.versions = sq_versions,
 	.insert = sq_insert,
+	.owner_of = sq_owner_of,
+	.owner_set = sq_owner_set,
+	.set_scope = sq_set_scope,
 	.set_latest = sq_set_latest,
 	.scan = sq_scan,
 	.remove = sq_remove,
 	.type_stats = sq_type_stats,
-	.generation = sq_generation,
 	.status_put = status_put,
 	.status_get = status_get,
 	.status_expire = status_expire,

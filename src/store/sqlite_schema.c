@@ -87,6 +87,11 @@ static const char *const migrations[] = {
 	/* 4: the credential of each audited request, in its own entry (one
 	 * entry per read instead of "auth.ok" and the read) */
 	"ALTER TABLE audit ADD COLUMN auth TEXT NOT NULL DEFAULT '';",
+
+	/* 5: the organisation each owned id belongs to, kept after its rows
+	 * are deleted (ids stored before are registered when next written) */
+	"CREATE TABLE owners (id TEXT PRIMARY KEY, owner INTEGER NOT NULL)"
+	" WITHOUT ROWID;",
 };
 
 int vg__sqlite_migrate(sqlite3 *db, char *err, size_t errlen)

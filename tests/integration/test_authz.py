@@ -65,6 +65,9 @@ TLP = {
     "red-1.0": MD + "5e57c739-391a-4eb3-b6be-7d15ca92d5ed",
 }
 RED = {"red", "red-1.0"}
+# Alpha's identity, the creator of everything Alpha's users post (members
+# post only what they create); set once the hub exists
+CREATOR = {"id": None}
 
 
 def reads(role):
@@ -142,7 +145,7 @@ class Version:
             "name": "%s %s %s" % (self.coll, self.tlp, "+".join(self.classes)),
             "pattern": "[ipv4-addr:value = '10.0.0.1']",
             "pattern_type": "stix", "valid_from": "2024-01-01T00:00:00Z",
-            "object_marking_refs": refs,
+            "object_marking_refs": refs, "created_by_ref": CREATOR["id"],
         }
         return self.obj
 
@@ -257,6 +260,8 @@ class Matrix(unittest.TestCase):
         cls.principals.append(admin)
         cls.by_name = {p.name: p for p in cls.principals}
         cls.poster = cls.by_name["alpha-analyst-hi"]
+        orgs = json.loads(run("org", "list", "--json"))["orgs"]
+        CREATOR["id"] = [o["identity"] for o in orgs if o["name"] == "Alpha"][0]
 
         db = sqlite3.connect("file:%s?mode=ro" % os.path.join(
             cls.data, "vigil.db"), uri=True)
@@ -666,7 +671,7 @@ class AuthzMatrix(Matrix):
             return {"type": "malware", "spec_version": "2.1",
                     "id": "malware--%s" % uuid.uuid4(),
                     "created": V1, "modified": V1, "name": "to delete",
-                    "is_family": True,
+                    "is_family": True, "created_by_ref": CREATOR["id"],
                     "object_marking_refs": [TLP[tlp],
                                             self.levels["UNCLASSIFIED"]]}
         targets = [("community", malware("community", "green")),
@@ -737,6 +742,100 @@ class AuthzMatrix(Matrix):
         self.assertEqual(json.loads(r.body)["successes"], [{"id": sco["id"]}])
         r = self.get(bravo, "collections/community/objects/%s/" % sco["id"])
         self.assertEqual(r.status, 200, r.body)
+
+    def test_writes_create_version_revoke(self):
+        """Who may create, version and revoke what. Alpha posts fresh
+        objects (visible to many, and TLP:RED SECRET: to Alpha only) in
+        every collection; then every principal creates a new object in
+        every collection and posts a new version of each of Alpha's: a
+        writer of Alpha succeeds, any other writer that sees the
+        collection gets one answer, identical for the objects it can and
+        cannot read; a reader 403, outside the collection 404."""
+        fresh = []
+        for alias in POSTED_TO:
+            for tlp, cls in (("green", "UNCLASSIFIED"), ("red", "SECRET")):
+                v = Version("indicator--%s" % uuid.uuid4(), alias, V1, tlp,
+                            [cls])
+                r = request(self.root + "collections/%s/objects/" % alias,
+                            "POST", key=self.poster.key,
+                            body=json.dumps({"objects": [v.stix(self.levels)]}))
+                self.assertEqual(json.loads(r.body)["success_count"], 1)
+                fresh.append(v)
+        taken = ("object '%s': $.id: belongs to another organisation; only "
+                 "its owner may add versions")
+        jobs, keys = [], []
+        for p in self.principals:
+            for v in fresh:
+                nv = Version(v.oid, v.coll, V2, v.tlp, v.classes)
+                obj = nv.stix(self.levels)
+                if p.org != "Alpha":
+                    # an attacker names no creator (naming Alpha is refused
+                    # for that alone)
+                    del obj["created_by_ref"]
+                body = json.dumps({"objects": [obj]})
+                keys.append((p, v, "version"))
+                jobs.append(lambda p=p, v=v, body=body: request(
+                    self.root + "collections/%s/objects/" % v.coll, "POST",
+                    key=p.key, body=body))
+            for alias in COLLECTIONS:
+                nv = Version("indicator--%s" % uuid.uuid4(), alias, V1,
+                             "green", ["UNCLASSIFIED"])
+                obj = nv.stix(self.levels)
+                del obj["created_by_ref"]  # the hub names the poster
+                body = json.dumps({"objects": [obj]})
+                keys.append((p, alias, "create"))
+                jobs.append(lambda p=p, alias=alias, body=body: request(
+                    self.root + "collections/%s/objects/" % alias, "POST",
+                    key=p.key, body=body))
+        rs = run_all(jobs)
+        answers = {}
+        for (p, what, kind), r in zip(keys, rs):
+            alias = what.coll if kind == "version" else what
+            with self.subTest(principal=p, kind=kind, target=str(alias)):
+                if not sees_collection(p, alias):
+                    self.assertEqual((r.status, r.json()["description"]),
+                                     (404, "no such collection"))
+                    continue
+                if p.role not in WRITES:
+                    self.assertEqual((r.status, r.json()["description"]),
+                                     (403, "no write access to this "
+                                           "collection"))
+                    continue
+                st = r.json()
+                if kind == "create" or p.org == "Alpha":
+                    self.assertEqual(st["success_count"], 1, r.body)
+                    continue
+                self.assertEqual(st["failure_count"], 1, r.body)
+                self.assertEqual(st["failures"][0]["message"],
+                                 taken % what.oid)
+                # the same answer, read or not: only the id differs
+                shape = json.dumps({k: v for k, v in st.items()
+                                    if k not in ("id", "request_timestamp",
+                                                 "failures")})
+                answers.setdefault((p.name, alias), set()).add(shape)
+        for k, shapes in answers.items():
+            self.assertEqual(len(shapes), 1, k)
+        # revocation: Alpha's writers only, and final
+        v = [f for f in fresh if f.coll == "community" and f.tlp == "green"][0]
+        alpha = self.by_name["alpha-org-admin-lo"]
+        bravo = self.by_name["bravo-analyst-hi"]
+        rv = Version(v.oid, v.coll, "2024-03-01T00:00:00.000Z", v.tlp,
+                     v.classes).stix(self.levels)
+        rv["revoked"] = True
+        forged = {k: x for k, x in rv.items() if k != "created_by_ref"}
+        r = request(self.root + "collections/%s/objects/" % v.coll, "POST",
+                    key=bravo.key, body=json.dumps({"objects": [forged]}))
+        self.assertEqual(r.json()["failures"][0]["message"], taken % v.oid)
+        r = request(self.root + "collections/%s/objects/" % v.coll, "POST",
+                    key=alpha.key, body=json.dumps({"objects": [rv]}))
+        self.assertEqual(r.json()["success_count"], 1, r.body)
+        after = dict(rv, modified="2024-04-01T00:00:00.000Z")
+        del after["revoked"]
+        r = request(self.root + "collections/%s/objects/" % v.coll, "POST",
+                    key=alpha.key, body=json.dumps({"objects": [after]}))
+        self.assertEqual(r.json()["failures"][0]["message"],
+                         "object '%s': $.modified: the stored version is "
+                         "revoked; no version may follow it" % v.oid)
 
 
 if __name__ == "__main__":

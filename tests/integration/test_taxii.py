@@ -37,13 +37,20 @@ def new_id(kind):
     return "%s--%s" % (kind, uuid.uuid4())
 
 
+# Alpha's identity: what members post names its creator (the hub adds it
+# where absent and refuses another), so the objects of these tests, posted
+# by Alpha's users, say so (set by TaxiiCase.setUp)
+CREATOR = {"id": None}
+
+
 def indicator(oid=None, modified="2024-01-01T00:00:00.000Z",
               created="2024-01-01T00:00:00.000Z", **extra):
     o = {"type": "indicator", "spec_version": "2.1",
          "id": oid or new_id("indicator"), "created": created,
          "modified": modified, "name": "test indicator",
          "pattern": "[ipv4-addr:value = '10.0.0.1']", "pattern_type": "stix",
-         "valid_from": "2024-01-01T00:00:00Z"}
+         "valid_from": "2024-01-01T00:00:00Z",
+         "created_by_ref": CREATOR["id"]}
     o.update(extra)
     return o
 
@@ -52,7 +59,23 @@ def malware(oid=None, modified="2024-01-01T00:00:00.000Z"):
     return {"type": "malware", "spec_version": "2.1",
             "id": oid or new_id("malware"),
             "created": "2024-01-01T00:00:00.000Z", "modified": modified,
-            "name": "test malware", "is_family": True}
+            "name": "test malware", "is_family": True,
+            "created_by_ref": CREATOR["id"]}
+
+
+SCO_TYPES = {"artifact", "autonomous-system", "directory", "domain-name",
+             "email-addr", "email-message", "file", "ipv4-addr", "ipv6-addr",
+             "mac-addr", "mutex", "network-traffic", "process", "software",
+             "url", "user-account", "windows-registry-key",
+             "x509-certificate"}
+
+
+def as_stored(o, creator):
+    """o as the hub stores it when a member posts it: an owned object
+    without created_by_ref names its poster's organisation."""
+    if o["type"] in SCO_TYPES or "created_by_ref" in o:
+        return o
+    return dict(o, created_by_ref=creator)
 
 
 def envelope(*objects):
@@ -86,6 +109,9 @@ class TaxiiCase(HubCase):
                                 ("b1", "Bravo", "analyst")]:
             self.add_user(name, org, role)
         self.root = self.server.root
+        orgs = self.vigil("org", "list", "--json", check=0).json()["orgs"]
+        self.identity = {o["name"]: o["identity"] for o in orgs}
+        CREATOR["id"] = self.identity["Alpha"]
 
     def add_user(self, name, org, role, clearance="SECRET"):
         self.vigil("user", "add", name, "--org", org, "--role", role,
@@ -654,9 +680,11 @@ class Paging(TaxiiCase):
                 self.assertEqual("next" in env, n < 5)
 
     def test_page_through_1000_objects_with_limit_7(self):
-        bundle = json.loads(self.vigil("gen", "--seed", "7", "--count",
-                                       "1000", check=0).out)
-        objs = bundle["objects"]
+        bundle = json.loads(self.vigil(
+            "gen", "--seed", "7", "--count", "1000", "--created-by",
+            self.identity["Alpha"], check=0).out)
+        objs = [as_stored(o, self.identity["Alpha"])
+                for o in bundle["objects"]]
         st = self.post_ok("connected", *objs)
         self.assertEqual(st["success_count"], 1000)
         seen, dates, pages, nxt = [], [], 0, None
@@ -1285,12 +1313,25 @@ class AddAndStatus(TaxiiCase):
         v1 = indicator()
         v2 = indicator(v1["id"], "2024-02-01T00:00:00.000Z")
         self.post_ok("community", v1)
+        # Bravo, naming itself the creator or naming nobody: the same
+        # refusal, whatever the version
+        for obj in (dict(v2, created_by_ref=self.identity["Bravo"]),
+                    {k: v for k, v in v2.items() if k != "created_by_ref"},
+                    {k: v for k, v in v1.items() if k != "created_by_ref"}):
+            st = self.ok(self.post("community", obj, who="b1"), 202)
+            self.assertEqual((st["success_count"], st["failure_count"]),
+                             (0, 1))
+            self.assertEqual(st["failures"], [{
+                "id": v1["id"], "version": obj["modified"],
+                "message": "object '%s': $.id: belongs to another "
+                           "organisation; only its owner may add versions"
+                           % v1["id"]}])
+        # naming Alpha as the creator is refused for what it is
         st = self.ok(self.post("community", v2, who="b1"), 202)
-        self.assertEqual((st["success_count"], st["failure_count"]), (0, 1))
-        self.assertEqual(st["failures"], [{
-            "id": v1["id"], "version": v2["modified"],
-            "message": "object '%s': $.id: belongs to another organisation; "
-                       "only its owner may add versions" % v1["id"]}])
+        self.assertEqual(st["failures"][0]["message"],
+                         "object '%s': $.created_by_ref: must be the posting "
+                         "organisation's identity '%s'"
+                         % (v1["id"], self.identity["Bravo"]))
         self.assertEqual(self.objects("community", "b1",
                                       match_id=v1["id"], match_version="all"),
                          [v1])
@@ -1298,42 +1339,25 @@ class AddAndStatus(TaxiiCase):
         self.assertEqual(self.objects("community", "b1", match_id=v1["id"]),
                          [v2])
 
-    def test_identical_repost_by_another_organisation_is_a_success(self):
-        """Bravo's re-post of Alpha's version is Bravo's own copy: a plain
-        success (never "already present", which would speak of a row that
-        Bravo may not be able to see), read once by everyone, and Bravo's
-        own post again is then "already present"."""
-        v1 = indicator()
-        self.post_ok("community", v1)
-        st = self.post_ok("community", v1, who="b1")
-        self.assertEqual(st["successes"], [{
-            "id": v1["id"], "version": v1["modified"]}])
-        st = self.post_ok("community", v1, who="b1")
-        self.assertEqual(st["successes"], [{
-            "id": v1["id"], "version": v1["modified"],
-            "message": "already present"}])
-        self.assertEqual(self.objects("community", "a1", match_id=v1["id"],
-                                      match_version="all"), [v1])
-        # a copy in another collection is a success too
-        st = self.post_ok("all", v1, who="b1")
-        self.assertEqual(st["successes"], [{"id": v1["id"],
-                                            "version": v1["modified"]}])
-        self.assertEqual(self.objects("all", "a1", match_id=v1["id"]), [v1])
-
-    def test_owner_still_adds_versions_after_another_org_copied_one(self):
-        """A copy by Bravo of Alpha's version does not make Bravo the
-        owner: Alpha may still add versions, Bravo still may not."""
+    def test_another_organisations_repost_is_refused_everywhere(self):
+        """Another organisation's re-post of Alpha's very version, in any
+        collection, is refused (it once was stored as Bravo's "copy" and
+        shown under Alpha's id to those who could not read Alpha's); Alpha
+        keeps adding versions."""
         v1 = indicator()
         v2 = indicator(v1["id"], "2024-02-01T00:00:00.000Z")
-        v3 = indicator(v1["id"], "2024-03-01T00:00:00.000Z")
+        bravo = {k: v for k, v in v1.items() if k != "created_by_ref"}
         self.post_ok("community", v1)
-        self.post_ok("all", v1, who="b1")
+        for coll in ("community", "all", "connected"):
+            st = self.ok(self.post(coll, bravo, who="b1"), 202)
+            self.assertEqual((st["success_count"], st["failure_count"]),
+                             (0, 1), coll)
+        self.assertEqual(self.objects("community", "a1", match_id=v1["id"],
+                                      match_version="all"), [v1])
+        self.assertEqual(self.objects("all", "b1", match_id=v1["id"]), [])
         st = self.post_ok("community", v2)
         self.assertEqual(st["successes"], [{"id": v1["id"],
                                             "version": v2["modified"]}])
-        self.post_ok("all", v2)
-        st = self.ok(self.post("all", v3, who="b1"), 202)
-        self.assertEqual(st["failure_count"], 1)
         self.assertEqual(self.objects("community", "b1", match_id=v1["id"]),
                          [v2])
 

@@ -47,6 +47,13 @@ struct vg_ingest_opts {
 	/* the input must be a TAXII envelope: a top-level object without an
 	 * objects array is not stored but noted (vg_ingest_bare) */
 	int envelope;
+	/* the poster's organisation identity: owned objects must name it as
+	 * created_by_ref (it is added where absent); NULL: kept as given
+	 * (the operator republishing, a partner hub's objects) */
+	const char *creator;
+	/* the watchlist importer: may store entries with vigil's watchlist
+	 * extension, its definition and its definer; nobody else may */
+	int watchlist;
 	/* Called for every object (may be NULL). Non-zero stops ingest. */
 	int (*on_result)(void *ud, const struct vg_ingest_result *r);
 	/* Called about every 1,000 objects (may be NULL). */

@@ -1,7 +1,17 @@
 /* The hub's versioning and ownership rules, decided from the versions a
- * store holds of one id (pure: the store only keeps and finds rows):
- * who may add a version, which version is the latest in a collection,
- * revocation being final, and what a re-posted version is. */
+ * store holds of one id and the id's registered owner (pure: the store
+ * only keeps and finds rows): who may add a version, which version is the
+ * latest in a collection, revocation being final, and what a re-posted
+ * version is.
+ *
+ * Ownership (docs/security.md): an SDO, SRO or meta object belongs to the
+ * organisation that first stored its id, for ever (the registration
+ * outlives a delete); only that organisation adds versions, and any other
+ * organisation's version of it, whatever its modified and whether or not
+ * the poster can read the id, is refused with one answer. An SCO (its id
+ * derived from its values) and the standard TLP marking definitions are
+ * shared: every organisation holds its own copy, and a copy never speaks
+ * of another organisation's. */
 #ifndef VIGIL_STIX_VERSIONS_H
 #define VIGIL_STIX_VERSIONS_H
 
@@ -23,6 +33,8 @@ struct vg_new_version {
 	const char *version;
 	int64_t owner;
 	int revoked;
+	int shared;            /* an SCO or a standard TLP marking */
+	int64_t registered;    /* the id's registered owner; 0 none */
 };
 
 enum vg_plan_action {
@@ -38,12 +50,19 @@ struct vg_version_plan {
 	int latest;       /* the newest version of the id in the collection */
 	int clear_latest; /* older rows there lose their latest flag first */
 	int copy;         /* another organisation holds this version here */
+	int64_t registers; /* register the id to this owner (0: no need) */
 };
 
 /* Decide what storing v means, given the n rows the store holds of its
- * id (in any order). */
+ * id (in any order) and its registered owner. For an owned id without a
+ * registration (stored before owners were registered) the owner is whoever
+ * stored the id first. */
 void vg_version_plan(const struct vg_stored_version *rows, size_t n,
 		     const struct vg_new_version *v, struct vg_version_plan *out);
+
+/* 1 when id is shared (not owned): an SCO's (its type one of the STIX 2.1
+ * cyber-observable types) or a standard TLP marking definition's. */
+int vg_stix_id_shared(const char *id);
 
 /* The newest version among rows of collection (NULL when none): the one
  * to flag latest after a delete. */

@@ -90,6 +90,14 @@ struct vg_store_objects_ops {
 	 * (may be NULL). */
 	int (*insert)(struct vg_store *s, const struct vg_object *o,
 		      int64_t *date_added);
+	/* The organisation an owned id is registered to (VG_ENOTFOUND: none).
+	 * Registrations outlive the id's rows. */
+	int (*owner_of)(struct vg_store *s, const char *id, int64_t *owner);
+	/* Register id to owner (VG_EDUPLICATE when it is registered). */
+	int (*owner_set)(struct vg_store *s, const char *id, int64_t owner);
+	/* Set the scope of the row (id, version, collection, owner). */
+	int (*set_scope)(struct vg_store *s, const char *id, const char *version,
+			 const char *collection, int64_t owner, int scope);
 	/* Flag exactly the rows of id in collection whose version is version
 	 * (NULL: none) as the latest. */
 	int (*set_latest)(struct vg_store *s, const char *id,
@@ -105,9 +113,6 @@ struct vg_store_objects_ops {
 		      int64_t *deleted);
 	/* Per type, counted once across collections, in type order. */
 	int (*type_stats)(struct vg_store *s, vg_type_stats_cb cb, void *ud);
-	/* The newest date_added among versions of type (0 none): tells a
-	 * cache built from them whether it is stale. */
-	int (*generation)(struct vg_store *s, const char *type, int64_t *out);
 
 	/* TAXII status resources. get: VG_ENOTFOUND unless the status
 	 * exists, belongs to user and was created at or after not_before. */

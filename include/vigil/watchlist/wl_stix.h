@@ -18,8 +18,12 @@
 #define VG_WL_EXT_ID "extension-definition--6e1f1c8e-3b0a-5f21-9d4c-7a1b2c3d4e5f"
 #define VG_WL_IDENTITY_ID "identity--d5c5a4f0-6c2e-5b8e-8f3a-1c0b9e7d6a21"
 
-/* "identity--UUIDv5" of list:ref into out (at least 48 bytes). */
-int vg_wl_stix_id(const char *list, const char *ref, char *out, size_t n);
+/* "identity--UUIDv5" of list:ref in namespace ns into out (at least 48
+ * bytes). A hub keeps its namespace secret (derived from its secret), so
+ * nobody else can compute an entry's id: not to claim it before the list
+ * is imported, nor to probe which references a private list holds. */
+int vg_wl_stix_id(const char *ns, const char *list, const char *ref, char *out,
+		  size_t n);
 
 /* The entry as an identity object. created and modified are STIX
  * timestamps; revoked adds "revoked": true. list overrides e->list when

@@ -1,6 +1,7 @@
 /* The versioning and ownership rules (versions.h). Version keys are
  * normalised timestamps, so they compare as strings. */
 #include "vigil/stix/versions.h"
+#include "vigil/stix/stix.h"
 
 #include <string.h>
 
@@ -8,8 +9,8 @@ void vg_version_plan(const struct vg_stored_version *rows, size_t n,
 		     const struct vg_new_version *v, struct vg_version_plan *out)
 {
 	const char *coll_max = NULL, *own_max = NULL;
-	int version_known = 0, is_copy = 0, own_revoked = 0;
-	int64_t first_added = 0, owner = 0;
+	int duplicate = 0, is_copy = 0, own_revoked = 0;
+	int64_t first_added = 0, first_owner = 0;
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < n; i++) {
 		const struct vg_stored_version *r = &rows[i];
@@ -17,20 +18,12 @@ void vg_version_plan(const struct vg_stored_version *rows, size_t n,
 		/* the poster's own rows of this collection */
 		int own = same_coll && r->owner == v->owner;
 		int same_version = !strcmp(r->version, v->version);
-		if (own && same_version) {
-			out->action = VG_PLAN_DUPLICATE;
-			return;
-		}
-		/* the owner is whoever stored the id first: a copy of a
-		 * version by another organisation does not make it theirs */
+		duplicate |= own && same_version;
 		if (!first_added || r->date_added < first_added) {
 			first_added = r->date_added;
-			owner = r->owner;
+			first_owner = r->owner;
 		}
-		if (same_version) {
-			version_known = 1;
-			is_copy |= same_coll;
-		}
+		is_copy |= same_version && same_coll;
 		if (same_coll && (!coll_max || strcmp(r->version, coll_max) > 0))
 			coll_max = r->version;
 		if (own && (!own_max || strcmp(r->version, own_max) > 0)) {
@@ -38,9 +31,21 @@ void vg_version_plan(const struct vg_stored_version *rows, size_t n,
 			own_revoked = r->revoked;
 		}
 	}
-	/* a new version is its owner's to make; a copy of a known one is not */
-	if (first_added && owner != v->owner && !version_known) {
-		out->action = VG_PLAN_DENIED;
+	/* an owned id has one owner, for ever: any other organisation gets
+	 * the same answer, whatever the version and whatever it may read */
+	if (!v->shared) {
+		int64_t holder = v->registered ? v->registered
+				 : first_added ? first_owner
+					       : v->owner;
+		if (holder != v->owner) {
+			out->action = VG_PLAN_DENIED;
+			return;
+		}
+		out->registers = v->registered ? 0 : v->owner;
+	}
+	if (duplicate) {
+		out->action = VG_PLAN_DUPLICATE;
+		out->registers = 0;
 		return;
 	}
 	/* revocation is final: nothing may follow a revoked version, and a
@@ -48,14 +53,17 @@ void vg_version_plan(const struct vg_stored_version *rows, size_t n,
 	int own_cmp = own_max ? strcmp(v->version, own_max) : 1;
 	if (own_max && ((own_cmp > 0 && own_revoked) || (own_cmp < 0 && v->revoked))) {
 		out->action = VG_PLAN_REVOKED;
+		out->registers = 0;
 		return;
 	}
 	/* latest: the newest version of the id in the collection, whoever
-	 * holds it (copies of it are latest too) */
+	 * holds it (shared copies of it are latest too) */
 	int cmp = coll_max ? strcmp(v->version, coll_max) : 1;
 	out->action = VG_PLAN_INSERT;
 	out->clear_latest = coll_max && cmp > 0;
 	out->latest = cmp >= 0;
+	/* another organisation stored this version here first: reads show
+	 * this row only to those who cannot see that one (shared ids) */
 	out->copy = is_copy;
 }
 
@@ -68,4 +76,24 @@ const char *vg_version_newest(const struct vg_stored_version *rows, size_t n,
 		    (!best || strcmp(rows[i].version, best) > 0))
 			best = rows[i].version;
 	return best;
+}
+
+int vg_stix_id_shared(const char *id)
+{
+	/* the 18 cyber-observable types of STIX 2.1 [6], whose ids are derived
+	 * from their values: nobody creates them */
+	static const char *const sco[] = {
+		"artifact", "autonomous-system", "directory", "domain-name",
+		"email-addr", "email-message", "file", "ipv4-addr", "ipv6-addr",
+		"mac-addr", "mutex", "network-traffic", "process", "software",
+		"url", "user-account", "windows-registry-key", "x509-certificate",
+	};
+	const char *sep = strstr(id, "--");
+	if (!sep)
+		return 0;
+	size_t n = (size_t)(sep - id);
+	for (size_t i = 0; i < sizeof(sco) / sizeof(sco[0]); i++)
+		if (strlen(sco[i]) == n && !strncmp(id, sco[i], n))
+			return 1;
+	return vg_tlp_of_marking(id) != VG_TLP_NONE;
 }

@@ -8,16 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The namespace of watchlist entry ids (a UUIDv5 of "vigil watchlist"). */
-#define WL_NS "3d7b8c1a-9e2f-5a4b-8c6d-0f1e2a3b4c5d"
-
-int vg_wl_stix_id(const char *list, const char *ref, char *out, size_t n)
+int vg_wl_stix_id(const char *ns, const char *list, const char *ref, char *out,
+		  size_t n)
 {
 	char name[200], uuid[37];
 	if (n < 48)
 		return VG_ETOOBIG;
 	snprintf(name, sizeof(name), "%s:%s", list, ref);
-	int rc = vg_uuid_v5(WL_NS, name, strlen(name), uuid);
+	int rc = vg_uuid_v5(ns, name, strlen(name), uuid);
 	if (!rc)
 		snprintf(out, n, "identity--%s", uuid);
 	return rc;
