@@ -1,0 +1,690 @@
+/* MATCHES and LIKE [9.4]. The standard names PCRE for MATCHES; vigil
+ * uses libc's POSIX regular expressions (REG_EXTENDED) and translates
+ * the PCRE syntax into them: \d \w \s and their negations, \xHH, \t and
+ * friends, \Q..\E, (?:..), named groups, a leading (?i), lazy
+ * quantifiers (a match either way). What POSIX cannot say (lookaround,
+ * backreferences, atomic groups, possessive quantifiers, \p{..}) is
+ * reported as unsupported. docs/patterns.md lists the rest. */
+#include "vigil/util/buf.h"
+#include "vigil/util/error.h"
+
+#include "pat_int.h"
+
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NUL_BYTE "[^\x01-\xff]"
+
+struct tr {
+	const char *s;
+	size_t len, i;
+	struct vg_buf out;
+	const char *why;
+	int rc;
+};
+
+static int tr_fail(struct tr *t, int rc, const char *why)
+{
+	if (!t->rc) {
+		t->rc = rc;
+		t->why = why;
+	}
+	return rc;
+}
+
+static void put(struct tr *t, const char *s)
+{
+	if (vg_buf_puts(&t->out, s))
+		tr_fail(t, VG_ENOMEM, "out of memory");
+}
+
+/* A literal byte outside brackets. */
+static void put_lit(struct tr *t, unsigned char c)
+{
+	char b[3] = {0};
+	if (c == 0) {
+		/* A pattern cannot hold NUL; "no byte but NUL" can (the
+		 * subject is delimited by REG_STARTEND, so it may). */
+		put(t, NUL_BYTE);
+		return;
+	}
+	if (strchr(".[()*+?{|^$\\", c)) {
+		b[0] = '\\';
+		b[1] = (char)c;
+	} else {
+		b[0] = (char)c;
+	}
+	put(t, b);
+}
+
+static int hexv(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* \x after the 'x': \xHH (one or two digits) or \x{H..}; the code point
+ * written as UTF-8 into u; returns its byte count, or -1. */
+static int read_hex(struct tr *t, unsigned char u[4])
+{
+	unsigned long cp = 0;
+	if (t->i < t->len && t->s[t->i] == '{') {
+		size_t st = ++t->i;
+		while (t->i < t->len && hexv((unsigned char)t->s[t->i]) >= 0 &&
+		       t->i - st < 6)
+			cp = cp * 16 + (unsigned long)hexv((unsigned char)t->s[t->i++]);
+		if (t->i == st || t->i >= t->len || t->s[t->i] != '}')
+			return -1;
+		t->i++;
+	} else {
+		for (int k = 0; k < 2 && t->i < t->len &&
+		                hexv((unsigned char)t->s[t->i]) >= 0;
+		     k++)
+			cp = cp * 16 + (unsigned long)hexv((unsigned char)t->s[t->i++]);
+	}
+	if (cp > 0x10ffff)
+		return -1;
+	/* Without PCRE's UTF mode \xHH is one byte; above 0xff it is a
+	 * character, written in UTF-8. */
+	if (cp < 0x100) {
+		u[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		u[0] = (unsigned char)(0xc0 | cp >> 6);
+		u[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		u[0] = (unsigned char)(0xe0 | cp >> 12);
+		u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	u[0] = (unsigned char)(0xf0 | cp >> 18);
+	u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+	u[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+	u[3] = (unsigned char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/* The byte of a one-letter escape (\t, \n, ...), or -1. */
+static int ctl_escape(char e)
+{
+	switch (e) {
+	case 't': return '\t';
+	case 'n': return '\n';
+	case 'r': return '\r';
+	case 'f': return '\f';
+	case 'v': return '\v';
+	case 'e': return 0x1b;
+	case 'a': return 0x07;
+	default: return -1;
+	}
+}
+
+static const char space_set[] = " \t\n\r\f\v";
+
+struct cls {
+	unsigned char set[32];
+	char names[8][12]; /* POSIX classes passed through */
+	int n_names;
+};
+
+static void cls_add(struct cls *c, unsigned char b)
+{
+	c->set[b >> 3] |= (unsigned char)(1u << (b & 7));
+}
+
+static int cls_has(const struct cls *c, unsigned char b)
+{
+	return c->set[b >> 3] >> (b & 7) & 1;
+}
+
+static void cls_range(struct cls *c, int a, int b)
+{
+	for (int x = a; x <= b; x++)
+		cls_add(c, (unsigned char)x);
+}
+
+/* One item of a bracket expression; *lo gets its byte, or -1 when it was
+ * a set (\d, [:alpha:]) that cannot end a range. */
+static int cls_item(struct tr *t, struct cls *c, int *lo)
+{
+	unsigned char ch = (unsigned char)t->s[t->i++];
+	*lo = -1;
+	if (ch == '[' && t->i < t->len && t->s[t->i] == ':') {
+		const char *end = NULL;
+		for (size_t k = t->i + 1; k + 1 < t->len; k++)
+			if (t->s[k] == ':' && t->s[k + 1] == ']') {
+				end = t->s + k;
+				break;
+			}
+		static const char *const names[] = {
+		    "alnum", "alpha", "blank", "cntrl", "digit", "graph",
+		    "lower", "print", "punct", "space", "upper", "xdigit", NULL};
+		size_t n = end ? (size_t)(end - (t->s + t->i + 1)) : 0;
+		for (int k = 0; end && names[k]; k++) {
+			if (strlen(names[k]) != n ||
+			    memcmp(names[k], t->s + t->i + 1, n))
+				continue;
+			if (c->n_names < 8)
+				memcpy(c->names[c->n_names++], names[k], n + 1);
+			t->i = (size_t)(end - t->s) + 2;
+			return 0;
+		}
+		return tr_fail(t, VG_EINVAL, "unknown POSIX class");
+	}
+	if (ch != '\\') {
+		*lo = ch;
+		return 0;
+	}
+	if (t->i >= t->len)
+		return tr_fail(t, VG_EINVAL, "ends with a backslash");
+	char e = t->s[t->i++];
+	int b = ctl_escape(e);
+	unsigned char u[4];
+	switch (e) {
+	case 'd': cls_range(c, '0', '9'); return 0;
+	case 'w':
+		cls_range(c, 'a', 'z');
+		cls_range(c, 'A', 'Z');
+		cls_range(c, '0', '9');
+		cls_add(c, '_');
+		return 0;
+	case 's':
+		for (const char *p = space_set; *p; p++)
+			cls_add(c, (unsigned char)*p);
+		return 0;
+	case 'b': *lo = 0x08; return 0;
+	case 'x':
+		if (read_hex(t, u) != 1)
+			return tr_fail(t, VG_EUNSUPPORTED,
+			               "a character above \\xff inside [...]");
+		*lo = u[0];
+		return 0;
+	default: break;
+	}
+	if (b >= 0) {
+		*lo = b;
+		return 0;
+	}
+	if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') ||
+	    (e >= '0' && e <= '9'))
+		return tr_fail(t, VG_EUNSUPPORTED, "this escape inside [...]");
+	*lo = (unsigned char)e;
+	return 0;
+}
+
+static void emit_byte_in_cls(struct tr *t, int b)
+{
+	char s[2] = {(char)b, 0};
+	put(t, s);
+}
+
+/* [...] starting after the '['. */
+static void tr_class(struct tr *t)
+{
+	struct cls c;
+	memset(&c, 0, sizeof(c));
+	int neg = 0, first = 1;
+	if (t->i < t->len && t->s[t->i] == '^') {
+		neg = 1;
+		t->i++;
+	}
+	for (;;) {
+		if (t->i >= t->len) {
+			tr_fail(t, VG_EINVAL, "missing ']'");
+			return;
+		}
+		if (t->s[t->i] == ']' && !first) {
+			t->i++;
+			break;
+		}
+		first = 0;
+		int lo, hi;
+		if (cls_item(t, &c, &lo))
+			return;
+		if (lo >= 0 && t->i + 1 < t->len && t->s[t->i] == '-' &&
+		    t->s[t->i + 1] != ']') {
+			t->i++;
+			if (cls_item(t, &c, &hi))
+				return;
+			if (hi < 0 || hi < lo) {
+				tr_fail(t, VG_EINVAL, "bad range inside [...]");
+				return;
+			}
+			cls_range(&c, lo, hi);
+		} else if (lo >= 0) {
+			cls_add(&c, (unsigned char)lo);
+		}
+	}
+	int nul = cls_has(&c, 0);
+	if (nul && neg) {
+		tr_fail(t, VG_EUNSUPPORTED, "a NUL byte in [^...]");
+		return;
+	}
+	c.set[0] &= 0xfe;
+	if (nul) {
+		put(t, "(" NUL_BYTE);
+		static const unsigned char none[32];
+		if (!c.n_names && memcmp(c.set, none, 32) == 0) {
+			put(t, ")");
+			return;
+		}
+		put(t, "|");
+	}
+	int n = 0;
+	for (int b = 1; b < 256; b++)
+		n += cls_has(&c, (unsigned char)b);
+	if (n == 1 && !c.n_names && !neg) {
+		for (int b = 1; b < 256; b++)
+			if (cls_has(&c, (unsigned char)b))
+				put_lit(t, (unsigned char)b);
+		if (nul)
+			put(t, ")");
+		return;
+	}
+	/* POSIX rules: ']' first, '-' last, '^' not first, '[' late so it
+	 * never opens "[:". */
+	put(t, neg ? "[^" : "[");
+	int wrote = 0;
+	if (cls_has(&c, ']')) {
+		put(t, "]");
+		wrote = 1;
+	}
+	for (int b = 1; b < 256; b++) {
+		if (!cls_has(&c, (unsigned char)b) || strchr("]-^[", b))
+			continue;
+		int e = b;
+		while (e + 1 < 256 && cls_has(&c, (unsigned char)(e + 1)) &&
+		       ((b >= '0' && e + 1 <= '9') || (b >= 'a' && e + 1 <= 'z') ||
+		        (b >= 'A' && e + 1 <= 'Z')))
+			e++;
+		emit_byte_in_cls(t, b);
+		if (e > b) {
+			if (e > b + 1)
+				put(t, "-");
+			emit_byte_in_cls(t, e);
+		}
+		b = e;
+		wrote = 1;
+	}
+	for (int k = 0; k < c.n_names; k++) {
+		put(t, "[:");
+		put(t, c.names[k]);
+		put(t, ":]");
+		wrote = 1;
+	}
+	if (cls_has(&c, '^')) {
+		put(t, "^");
+		if (!wrote)
+			wrote = 2; /* "[^" alone would negate: add '-' or '[' */
+	}
+	if (cls_has(&c, '['))
+		put(t, "[");
+	if (cls_has(&c, '-'))
+		put(t, "-");
+	else if (wrote == 2 && !cls_has(&c, '['))
+		tr_fail(t, VG_EUNSUPPORTED, "[^] alone");
+	put(t, nul ? "])" : "]");
+}
+
+/* After a quantifier: drop a lazy '?', refuse a possessive '+'. */
+static void quant_suffix(struct tr *t)
+{
+	if (t->i < t->len && t->s[t->i] == '?')
+		t->i++;
+	else if (t->i < t->len && t->s[t->i] == '+')
+		tr_fail(t, VG_EUNSUPPORTED, "possessive quantifiers");
+}
+
+static void tr_escape(struct tr *t)
+{
+	if (t->i >= t->len) {
+		tr_fail(t, VG_EINVAL, "ends with a backslash");
+		return;
+	}
+	char e = t->s[t->i++];
+	unsigned char u[4];
+	int b = ctl_escape(e);
+	switch (e) {
+	case 'd': put(t, "[0-9]"); return;
+	case 'D': put(t, "[^0-9]"); return;
+	case 'w': put(t, "[A-Za-z0-9_]"); return;
+	case 'W': put(t, "[^A-Za-z0-9_]"); return;
+	case 's': put(t, "[ \t\n\r\f\v]"); return;
+	case 'S': put(t, "[^ \t\n\r\f\v]"); return;
+	case 'b': put(t, "\\b"); return; /* glibc's word boundary */
+	case 'B': put(t, "\\B"); return;
+	case 'A': put(t, "^"); return;
+	case 'z':
+	case 'Z': put(t, "$"); return;
+	case 'E': return;
+	case 'Q':
+		while (t->i < t->len &&
+		       !(t->s[t->i] == '\\' && t->i + 1 < t->len &&
+		         t->s[t->i + 1] == 'E'))
+			put_lit(t, (unsigned char)t->s[t->i++]);
+		if (t->i < t->len)
+			t->i += 2;
+		return;
+	case 'x': {
+		int n = read_hex(t, u);
+		if (n < 0) {
+			tr_fail(t, VG_EINVAL, "bad \\x escape");
+			return;
+		}
+		if (n > 1)
+			put(t, "(");
+		for (int k = 0; k < n; k++)
+			put_lit(t, u[k]);
+		if (n > 1)
+			put(t, ")");
+		return;
+	}
+	default: break;
+	}
+	if (b >= 0) {
+		put_lit(t, (unsigned char)b);
+		return;
+	}
+	if (e >= '0' && e <= '9') {
+		tr_fail(t, VG_EUNSUPPORTED, "backreferences");
+		return;
+	}
+	if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z')) {
+		tr_fail(t, VG_EUNSUPPORTED, "this escape");
+		return;
+	}
+	put_lit(t, (unsigned char)e);
+}
+
+/* "(?" constructs, after the "(?". */
+static void tr_group_ext(struct tr *t)
+{
+	const char *s = t->s + t->i;
+	size_t rest = t->len - t->i;
+	if (rest && s[0] == ':') {
+		t->i++;
+		put(t, "(");
+		return;
+	}
+	if (rest && s[0] == '#') {
+		while (t->i < t->len && t->s[t->i] != ')')
+			t->i++;
+		if (t->i >= t->len)
+			tr_fail(t, VG_EINVAL, "missing ')'");
+		t->i++;
+		return;
+	}
+	if (rest && (s[0] == '=' || s[0] == '!' ||
+	             (rest > 1 && s[0] == '<' && (s[1] == '=' || s[1] == '!')))) {
+		tr_fail(t, VG_EUNSUPPORTED, "lookaround");
+		return;
+	}
+	if (rest && s[0] == '>') {
+		tr_fail(t, VG_EUNSUPPORTED, "atomic groups");
+		return;
+	}
+	/* Named groups, (?<n>..), (?'n'..), (?P<n>..): a group. */
+	size_t k = 0;
+	char close = 0;
+	if (rest > 1 && s[0] == 'P' && s[1] == '<') {
+		k = 2;
+		close = '>';
+	} else if (rest && (s[0] == '<' || s[0] == '\'')) {
+		k = 1;
+		close = s[0] == '<' ? '>' : '\'';
+	}
+	if (close) {
+		while (k < rest && s[k] != close)
+			k++;
+		if (k >= rest) {
+			tr_fail(t, VG_EINVAL, "bad group name");
+			return;
+		}
+		t->i += k + 1;
+		put(t, "(");
+		return;
+	}
+	tr_fail(t, VG_EUNSUPPORTED, "inline options or this (? group");
+}
+
+static int valid_interval(const char *s, size_t n)
+{
+	/* {m}, {m,}, {m,n} */
+	size_t i = 1, d = 0;
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++, d++;
+	if (!d)
+		return 0;
+	if (i < n && s[i] == ',') {
+		i++;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	return i < n && s[i] == '}' ? (int)(i + 1) : 0;
+}
+
+static void translate(struct tr *t, int *icase)
+{
+	if (t->len >= 4 && memcmp(t->s, "(?i)", 4) == 0) {
+		*icase = 1;
+		t->i = 4;
+	}
+	while (t->i < t->len && !t->rc) {
+		unsigned char c = (unsigned char)t->s[t->i++];
+		int n;
+		switch (c) {
+		case '\\': tr_escape(t); break;
+		case '[': tr_class(t); break;
+		case '(':
+			if (t->i < t->len && t->s[t->i] == '?') {
+				t->i++;
+				tr_group_ext(t);
+			} else {
+				put(t, "(");
+			}
+			break;
+		case '*':
+		case '+':
+		case '?':
+			emit_byte_in_cls(t, c);
+			quant_suffix(t);
+			break;
+		case '{':
+			n = valid_interval(t->s + t->i - 1, t->len - t->i + 1);
+			if (n) {
+				if (vg_buf_append(&t->out, t->s + t->i - 1,
+				                  (size_t)n))
+					tr_fail(t, VG_ENOMEM, "out of memory");
+				t->i += (size_t)n - 1;
+				quant_suffix(t);
+			} else {
+				put(t, "\\{");
+			}
+			break;
+		case ')':
+		case '.':
+		case '^':
+		case '$':
+		case '|': emit_byte_in_cls(t, c); break;
+		default: put_lit(t, c); break;
+		}
+	}
+}
+
+int vg__regex_compile(const char *re, size_t len, void **out,
+                      const char **why, char *buf, size_t buflen)
+{
+	struct tr t = {.s = re, .len = len};
+	int icase = 0, rc;
+	regex_t *r = NULL;
+
+	vg_buf_init(&t.out, 0);
+	translate(&t, &icase);
+	if (!t.rc && vg_buf_putc(&t.out, '\0'))
+		tr_fail(&t, VG_ENOMEM, "out of memory");
+	if (t.rc) {
+		rc = t.rc;
+		*why = t.why;
+		goto out;
+	}
+	r = malloc(sizeof(*r));
+	if (!r) {
+		rc = VG_ENOMEM;
+		goto out;
+	}
+	int e = regcomp(r, t.out.data,
+	                REG_EXTENDED | REG_NOSUB | (icase ? REG_ICASE : 0));
+	if (e) {
+		rc = e == REG_ESPACE ? VG_ENOMEM : VG_EINVAL;
+		regerror(e, r, buf, buflen);
+		/* glibc's messages start upper case; ours do not. */
+		if (buflen && buf[0] >= 'A' && buf[0] <= 'Z')
+			buf[0] = (char)(buf[0] - 'A' + 'a');
+		*why = buf;
+		free(r);
+		r = NULL;
+		goto out;
+	}
+	*out = r;
+	r = NULL;
+	rc = VG_OK;
+out:
+	vg_buf_release(&t.out);
+	return rc;
+}
+
+int vg__regex_match(const void *re, const char *s, size_t len)
+{
+#ifdef REG_STARTEND
+	regmatch_t m[1] = {{0, (regoff_t)len}};
+	return regexec(re, s, 1, m, REG_STARTEND) == 0;
+#else
+	(void)len;
+	return regexec(re, s, 0, NULL, 0) == 0;
+#endif
+}
+
+void vg__regex_free(void *re)
+{
+	if (!re)
+		return;
+	regfree(re);
+	free(re);
+}
+
+/* ---- LIKE ----------------------------------------------------------- */
+
+enum { LIKE_EXACT, LIKE_PREFIX, LIKE_SUFFIX, LIKE_CONTAINS, LIKE_GENERAL };
+
+struct vg__like {
+	int shape;
+	const char *pat; /* the whole pattern (GENERAL) or its literal */
+	size_t len;
+};
+
+int vg__like_compile(struct vg__arena *a, const char *pat, size_t len,
+                     struct vg__like **out)
+{
+	struct vg__like *l = vg__arena_alloc(a, sizeof(*l));
+	if (!l)
+		return VG_ENOMEM;
+	size_t pct = 0, und = 0;
+	for (size_t i = 0; i < len; i++) {
+		pct += pat[i] == '%';
+		und += pat[i] == '_';
+	}
+	l->pat = pat;
+	l->len = len;
+	l->shape = LIKE_GENERAL;
+	/* The common shapes get a plain compare. */
+	if (!und && !pct) {
+		l->shape = LIKE_EXACT;
+	} else if (!und && pct == 1 && len && pat[len - 1] == '%') {
+		l->shape = LIKE_PREFIX;
+		l->len = len - 1;
+	} else if (!und && pct == 1 && pat[0] == '%') {
+		l->shape = LIKE_SUFFIX;
+		l->pat = pat + 1;
+		l->len = len - 1;
+	} else if (!und && pct == 2 && len >= 2 && pat[0] == '%' &&
+	           pat[len - 1] == '%') {
+		l->shape = LIKE_CONTAINS;
+		l->pat = pat + 1;
+		l->len = len - 2;
+	}
+	*out = l;
+	return VG_OK;
+}
+
+/* memmem is a GNU extension: the plain loop, with memchr on the first
+ * byte doing most of the work. */
+static int contains(const char *s, size_t n, const char *p, size_t m)
+{
+	if (m == 0)
+		return 1;
+	for (size_t i = 0; i + m <= n;) {
+		const char *c = memchr(s + i, p[0], n - m + 1 - i);
+		if (!c)
+			return 0;
+		i = (size_t)(c - s);
+		if (memcmp(c, p, m) == 0)
+			return 1;
+		i++;
+	}
+	return 0;
+}
+
+/* Bytes of the UTF-8 character that starts with c (1 for a stray byte). */
+static size_t u8len(unsigned char c)
+{
+	return c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+}
+
+int vg__like_match(const struct vg__like *l, const char *s, size_t n)
+{
+	const char *p = l->pat;
+	size_t m = l->len;
+	switch (l->shape) {
+	case LIKE_EXACT: return n == m && memcmp(s, p, m) == 0;
+	case LIKE_PREFIX: return n >= m && memcmp(s, p, m) == 0;
+	case LIKE_SUFFIX: return n >= m && memcmp(s + n - m, p, m) == 0;
+	case LIKE_CONTAINS:
+		return contains(s, n, p, m);
+	default: break;
+	}
+	/* '%' any run, '_' one character; on a mismatch go back to the
+	 * last '%' and let it take one more character: O(n*m) at worst. */
+	size_t i = 0, j = 0, star = (size_t)-1, mark = 0;
+	while (i < n) {
+		if (j < m && p[j] == '_') {
+			i += u8len((unsigned char)s[i]);
+			j++;
+		} else if (j < m && p[j] == '%') {
+			star = j++;
+			mark = i;
+		} else if (j < m && p[j] == s[i]) {
+			i++;
+			j++;
+		} else if (star != (size_t)-1) {
+			j = star + 1;
+			mark += u8len((unsigned char)s[mark]);
+			i = mark;
+		} else {
+			return 0;
+		}
+	}
+	while (j < m && p[j] == '%')
+		j++;
+	return j == m && i == n;
+}
