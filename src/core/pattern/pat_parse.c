@@ -590,8 +590,8 @@ static int operand(struct ps *ps, struct vg__cmp *c, size_t op_off)
 			set_err(ps, op_off, "9.4", "x");
 			ps->err = save;
 			snprintf(m, sizeof(m),
-			         "MATCHES at column %zu uses %s, which POSIX "
-			         "regular expressions lack: it never matches",
+			         "MATCHES at column %zu uses %s, which vigil "
+			         "cannot evaluate: it never matches",
 			         e.column, why);
 			ps->p->unsupported =
 			    vg__arena_strndup(&ps->p->arena, m, strlen(m));

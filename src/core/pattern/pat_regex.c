@@ -17,13 +17,106 @@
 
 #define NUL_BYTE "[^\x01-\xff]"
 
+/* A compiled MATCHES: the regex and a literal every match contains. */
+struct re {
+	regex_t re;
+	char lit[64];
+	size_t lit_len;
+};
+
+/* Counted repetitions are expanded by regcomp: a{1000}{1000} is a
+ * million states. The expression's expanded size is bounded. */
+#define MAX_COUNT 1000
+#define MAX_SIZE 20000
+#define MAX_GROUPS 64
+
 struct tr {
 	const char *s;
 	size_t len, i;
 	struct vg_buf out;
 	const char *why;
 	int rc;
+	/* expanded size: of the current group so far, of the last atom,
+	 * and of the enclosing groups */
+	unsigned long cur, last, outer[MAX_GROUPS];
+	int depth;
+	int can_repeat; /* the last thing written takes a quantifier */
+	/* A literal every match contains (found outside groups, without a
+	 * top-level '|'), for a memmem before regexec. */
+	char run[64], best[64];
+	size_t run_len, best_len;
+	int run_last; /* the last atom was the run's last byte */
+	int alt0;     /* a '|' outside groups: no required literal */
+	unsigned long added;
 };
+
+static void run_end(struct tr *t)
+{
+	if (t->run_len > t->best_len) {
+		memcpy(t->best, t->run, t->run_len);
+		t->best_len = t->run_len;
+	}
+	t->run_len = 0;
+	t->run_last = 0;
+}
+
+/* A literal byte written as an atom of its own. */
+static void run_add(struct tr *t, unsigned char c)
+{
+	t->added++;
+	if (t->depth || t->run_len >= sizeof(t->run)) {
+		run_end(t);
+		return;
+	}
+	t->run[t->run_len++] = (char)c;
+	t->run_last = 1;
+}
+
+/* A quantifier follows: optional (min 0) drops the last byte. */
+static void run_quant(struct tr *t, int optional)
+{
+	if (t->run_last && optional)
+		t->run_len--;
+	run_end(t);
+}
+
+static int tr_fail(struct tr *t, int rc, const char *why);
+
+/* An atom of expanded size 1 was written. */
+static void atom(struct tr *t)
+{
+	t->last = 1;
+	t->cur++;
+	t->can_repeat = 1;
+}
+
+/* PCRE refuses a**, (*a, |+: glibc would build nested loops of them. */
+static int quantifiable(struct tr *t)
+{
+	if (t->can_repeat) {
+		t->can_repeat = 0;
+		return 1;
+	}
+	tr_fail(t, VG_EINVAL, "quantifier does not follow a repeatable item");
+	return 0;
+}
+
+/* The last atom repeats up to n times. */
+static void repeat(struct tr *t, unsigned long n)
+{
+	if (n > MAX_COUNT) {
+		tr_fail(t, VG_EUNSUPPORTED,
+		        "a repetition count above 1000");
+		return;
+	}
+	if (n > 1) {
+		t->cur += t->last * (n - 1);
+		t->last *= n;
+	}
+	if (t->cur > MAX_SIZE || t->last > MAX_SIZE)
+		tr_fail(t, VG_EUNSUPPORTED,
+		        "counted repetitions expanding past 20000 states");
+}
 
 static int tr_fail(struct tr *t, int rc, const char *why)
 {
@@ -372,7 +465,10 @@ static void tr_escape(struct tr *t)
 		while (t->i < t->len &&
 		       !(t->s[t->i] == '\\' && t->i + 1 < t->len &&
 		         t->s[t->i + 1] == 'E'))
+		{
+			run_add(t, (unsigned char)t->s[t->i]);
 			put_lit(t, (unsigned char)t->s[t->i++]);
+		}
 		if (t->i < t->len)
 			t->i += 2;
 		return;
@@ -388,12 +484,15 @@ static void tr_escape(struct tr *t)
 			put_lit(t, u[k]);
 		if (n > 1)
 			put(t, ")");
+		else
+			run_add(t, u[0]);
 		return;
 	}
 	default: break;
 	}
 	if (b >= 0) {
 		put_lit(t, (unsigned char)b);
+		run_add(t, (unsigned char)b);
 		return;
 	}
 	if (e >= '0' && e <= '9') {
@@ -405,6 +504,7 @@ static void tr_escape(struct tr *t)
 		return;
 	}
 	put_lit(t, (unsigned char)e);
+	run_add(t, (unsigned char)e);
 }
 
 /* "(?" constructs, after the "(?". */
@@ -484,25 +584,73 @@ static void translate(struct tr *t, int *icase)
 		unsigned char c = (unsigned char)t->s[t->i++];
 		int n;
 		switch (c) {
-		case '\\': tr_escape(t); break;
-		case '[': tr_class(t); break;
-		case '(':
+		case '\\': {
+			unsigned long was = t->added;
+			tr_escape(t);
+			if (t->added == was)
+				run_end(t);
+			atom(t);
+			break;
+		}
+		case '[':
+			tr_class(t);
+			run_end(t);
+			atom(t);
+			break;
+		case '(': {
+			run_end(t);
+			size_t before = t->out.len;
 			if (t->i < t->len && t->s[t->i] == '?') {
 				t->i++;
 				tr_group_ext(t);
 			} else {
 				put(t, "(");
 			}
+			/* a group was opened (not a comment) */
+			if (t->out.len > before) {
+				t->can_repeat = 0;
+				if (t->depth >= MAX_GROUPS) {
+					tr_fail(t, VG_EUNSUPPORTED,
+					        "groups nested deeper than 64");
+					break;
+				}
+				t->outer[t->depth++] = t->cur;
+				t->cur = 0;
+			}
+			break;
+		}
+		case ')':
+			run_end(t);
+			emit_byte_in_cls(t, c);
+			if (t->depth) {
+				t->last = t->cur;
+				t->cur = t->outer[--t->depth] + t->last;
+			}
+			t->can_repeat = 1;
 			break;
 		case '*':
 		case '+':
 		case '?':
+			if (!quantifiable(t))
+				break;
+			run_quant(t, c != '+');
 			emit_byte_in_cls(t, c);
 			quant_suffix(t);
 			break;
 		case '{':
 			n = valid_interval(t->s + t->i - 1, t->len - t->i + 1);
-			if (n) {
+			if (n && quantifiable(t)) {
+				unsigned long hi = 0, lo = 0;
+				size_t k = t->i;
+				while (t->s[k] >= '0' && t->s[k] <= '9' && lo <= MAX_COUNT)
+					lo = lo * 10 + (unsigned long)(t->s[k++] - '0');
+				while (t->s[k] == ',' || (t->s[k] >= '0' && t->s[k] <= '9')) {
+					if (t->s[k] != ',' && hi <= MAX_COUNT)
+						hi = hi * 10 + (unsigned long)(t->s[k] - '0');
+					k++;
+				}
+				repeat(t, hi > lo ? hi : lo);
+				run_quant(t, lo == 0);
 				if (vg_buf_append(&t->out, t->s + t->i - 1,
 				                  (size_t)n))
 					tr_fail(t, VG_ENOMEM, "out of memory");
@@ -510,14 +658,30 @@ static void translate(struct tr *t, int *icase)
 				quant_suffix(t);
 			} else {
 				put(t, "\\{");
+				run_add(t, '{');
+				atom(t);
 			}
 			break;
-		case ')':
 		case '.':
+			run_end(t);
+			emit_byte_in_cls(t, c);
+			atom(t);
+			break;
+		case '|':
+			if (!t->depth)
+				t->alt0 = 1;
+			/* fall through */
 		case '^':
 		case '$':
-		case '|': emit_byte_in_cls(t, c); break;
-		default: put_lit(t, c); break;
+			run_end(t);
+			emit_byte_in_cls(t, c);
+			t->can_repeat = 0;
+			break;
+		default:
+			put_lit(t, c);
+			run_add(t, c);
+			atom(t);
+			break;
 		}
 	}
 }
@@ -527,7 +691,7 @@ int vg__regex_compile(const char *re, size_t len, void **out,
 {
 	struct tr t = {.s = re, .len = len};
 	int icase = 0, rc;
-	regex_t *r = NULL;
+	struct re *r = NULL;
 
 	vg_buf_init(&t.out, 0);
 	translate(&t, &icase);
@@ -538,16 +702,17 @@ int vg__regex_compile(const char *re, size_t len, void **out,
 		*why = t.why;
 		goto out;
 	}
-	r = malloc(sizeof(*r));
+	run_end(&t);
+	r = calloc(1, sizeof(*r));
 	if (!r) {
 		rc = VG_ENOMEM;
 		goto out;
 	}
-	int e = regcomp(r, t.out.data,
+	int e = regcomp(&r->re, t.out.data,
 	                REG_EXTENDED | REG_NOSUB | (icase ? REG_ICASE : 0));
 	if (e) {
 		rc = e == REG_ESPACE ? VG_ENOMEM : VG_EINVAL;
-		regerror(e, r, buf, buflen);
+		regerror(e, &r->re, buf, buflen);
 		/* glibc's messages start upper case; ours do not. */
 		if (buflen && buf[0] >= 'A' && buf[0] <= 'Z')
 			buf[0] = (char)(buf[0] - 'A' + 'a');
@@ -555,6 +720,10 @@ int vg__regex_compile(const char *re, size_t len, void **out,
 		free(r);
 		r = NULL;
 		goto out;
+	}
+	if (!icase && !t.alt0 && t.best_len >= 2) {
+		memcpy(r->lit, t.best, t.best_len);
+		r->lit_len = t.best_len;
 	}
 	*out = r;
 	r = NULL;
@@ -564,23 +733,28 @@ out:
 	return rc;
 }
 
+static int contains(const char *s, size_t n, const char *p, size_t m);
+
 int vg__regex_match(const void *re, const char *s, size_t len)
 {
+	const struct re *r = re;
+	if (r->lit_len && !contains(s, len, r->lit, r->lit_len))
+		return 0;
 #ifdef REG_STARTEND
 	regmatch_t m[1] = {{0, (regoff_t)len}};
-	return regexec(re, s, 1, m, REG_STARTEND) == 0;
+	return regexec(&r->re, s, 1, m, REG_STARTEND) == 0;
 #else
-	(void)len;
-	return regexec(re, s, 0, NULL, 0) == 0;
+	return regexec(&r->re, s, 0, NULL, 0) == 0;
 #endif
 }
 
 void vg__regex_free(void *re)
 {
-	if (!re)
+	struct re *r = re;
+	if (!r)
 		return;
-	regfree(re);
-	free(re);
+	regfree(&r->re);
+	free(r);
 }
 
 /* ---- LIKE ----------------------------------------------------------- */

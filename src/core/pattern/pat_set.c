@@ -616,7 +616,8 @@ int vg_pattern_matcher_run(struct vg_pattern_matcher *m,
 	}
 	if (m->err)
 		return m->err;
-	qsort(m->hits, m->n_hits, sizeof(*m->hits), cmp_u64);
+	if (m->n_hits)
+		qsort(m->hits, m->n_hits, sizeof(*m->hits), cmp_u64);
 	if (grow((void **)&m->hit_obs, &m->cap_hit_obs, m->n_hits + 1,
 	         sizeof(*m->hit_obs)))
 		return VG_ENOMEM;
