@@ -756,11 +756,39 @@ static void test_match_like_matches(void **state)
 	struct vg_pattern *p = parse("[email-message:subject MATCHES "
 	                             "'Please(?= Review)']");
 	assert_string_equal(vg_pattern_unsupported(p),
-	                    "MATCHES at column 24 uses lookaround, which POSIX "
-	                    "regular expressions lack: it never matches");
+	                    "MATCHES at column 24 uses lookaround, which vigil "
+	                    "cannot evaluate: it never matches");
 	vg_pattern_free(p);
 	no("[email-message:subject MATCHES 'Please(?= Review)']", &w);
 	no("[email-message:subject NOT MATCHES 'Please(?= Review)']", &w);
+	world_free(&w);
+}
+
+/* MATCHES skips regexec when a literal every match needs is absent:
+ * optional parts must not be taken for needed ones. */
+static void test_match_regex_literal(void **state)
+{
+	(void)state;
+	struct world w = {0};
+	add_sco(&w, "{\"type\":\"x\",\"v\":\"ac\",\"w\":\"xa.b\"}", T0);
+	static const struct {
+		const char *re;
+		int want;
+	} t[] = {
+	    {"ab?c", 1},     {"ab*c", 1},       {"ab{0,2}c", 1}, {"ab+c", 0},
+	    {"ab{1,}c", 0},  {"a(bc)?", 1},     {"zz|ac", 1},    {"(zz|a)c", 1},
+	    {"^ac$", 1},     {"a\\\\x63", 1},   {"a\\\\x62?c", 1},
+	    {"\\\\Qac\\\\E", 1}, {"\\\\Qab\\\\E?c", 1}, {"(?i)AC", 1},
+	    {"a.", 1},       {"a[bc]", 1},      {"a\\\\{?c", 1}, {"ca", 0},
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char s[128];
+		snprintf(s, sizeof(s), "[x:v MATCHES '%s']", t[i].re);
+		if (matches(s, &w) != t[i].want)
+			fail_msg("%s should be %d", s, t[i].want);
+	}
+	yes("[x:w MATCHES 'xa\\\\.b']", &w);
+	no("[x:w MATCHES 'xa\\\\.c']", &w);
 	world_free(&w);
 }
 
@@ -1212,6 +1240,7 @@ int main(void)
 	    cmocka_unit_test(test_match_equality),
 	    cmocka_unit_test(test_match_order),
 	    cmocka_unit_test(test_match_like_matches),
+	    cmocka_unit_test(test_match_regex_literal),
 	    cmocka_unit_test(test_match_ip_sets),
 	    cmocka_unit_test(test_match_paths),
 	    cmocka_unit_test(test_match_and_or),
