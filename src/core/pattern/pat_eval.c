@@ -383,8 +383,16 @@ int vg__cx_eval(const struct vg__cx *cx, const cJSON *root,
 
 int vg__leaf_eval(const struct vg__ox *leaf, const struct vg_pattern_obs *o)
 {
-	for (size_t i = 0; i < o->n_scos; i++)
-		if (vg__cx_eval(leaf->cx, o->scos[i], o))
+	return vg__leaf_eval_t(leaf, o, NULL);
+}
+
+int vg__leaf_eval_t(const struct vg__ox *leaf, const struct vg_pattern_obs *o,
+                    const char *const *types)
+{
+	for (size_t i = 0; i < o->n_scos; i++) {
+		const char *t = types ? types[i] : vg__sco_type(o->scos[i]);
+		if (t && cx_eval(leaf->cx, o->scos[i], t, o))
 			return 1;
+	}
 	return 0;
 }

@@ -154,6 +154,9 @@ void vg__regex_free(void *re);
 int vg__like_compile(struct vg__arena *a, const char *pat, size_t len,
                      struct vg__like **out);
 int vg__like_match(const struct vg__like *l, const char *s, size_t len);
+/* The literal of a LIKE that is a plain string (0), a prefix ('x%', 1) or
+ * a suffix ('%x', 2); -1 for other shapes. */
+int vg__like_affix(const struct vg__like *l, const char **s, size_t *n);
 
 /* ---- evaluation (pat_eval.c) ---------------------------------------- */
 
@@ -161,8 +164,11 @@ int vg__like_match(const struct vg__like *l, const char *s, size_t len);
  * observation o (every comparison looks at r; references resolve in o). */
 int vg__cx_eval(const struct vg__cx *cx, const cJSON *root,
                 const struct vg_pattern_obs *o);
-/* 1 when the leaf's comparison expression is true on some SCO of o. */
+/* 1 when the leaf's comparison expression is true on some SCO of o;
+ * types, when not NULL, holds the "type" of each SCO of o. */
 int vg__leaf_eval(const struct vg__ox *leaf, const struct vg_pattern_obs *o);
+int vg__leaf_eval_t(const struct vg__ox *leaf, const struct vg_pattern_obs *o,
+                    const char *const *types);
 
 /* Call fn on each value the path selects on root (after resolving
  * references in o); stops when fn returns non-zero and returns that. */

@@ -801,6 +801,18 @@ int vg__like_compile(struct vg__arena *a, const char *pat, size_t len,
 	return VG_OK;
 }
 
+int vg__like_affix(const struct vg__like *l, const char **s, size_t *n)
+{
+	*s = l->pat;
+	*n = l->len;
+	switch (l->shape) {
+	case LIKE_EXACT: return 0;
+	case LIKE_PREFIX: return 1;
+	case LIKE_SUFFIX: return 2;
+	default: return -1;
+	}
+}
+
 /* memmem is a GNU extension: the plain loop, with memchr on the first
  * byte doing most of the work. */
 static int contains(const char *s, size_t n, const char *p, size_t m)

@@ -37,11 +37,22 @@ struct key_ent {
 	struct u32vec leaves;
 };
 
+/* Affixes are keyed on at most this many bytes. */
+#define AFFIX_MAX 16
+
+/* A path that index keys look at, and which keys of its values to try. */
+struct ipath {
+	const struct vg__path *p;
+	unsigned char eq;   /* equality: 's', 'n', 'b' keys */
+	unsigned char cidr; /* ISSUBSET: 'c' keys */
+	uint32_t plen, slen; /* LIKE 'x%' / '%x': bit L-1 for length L */
+};
+
 struct type_ent {
 	char *type;
 	uint64_t h;
-	struct u32vec plain;          /* leaves tested on every SCO */
-	const struct vg__path **paths; /* paths that index keys look at */
+	struct u32vec plain; /* leaves tested on every SCO */
+	struct ipath *paths;
 	size_t n_paths, cap_paths;
 };
 
@@ -201,21 +212,41 @@ static int indexable(const struct vg__cmp *c, const struct vg__lit *l)
 	        l->kind == VG_PAT_FLOAT || l->kind == VG_PAT_BOOL);
 }
 
+/* Bytes of the address an ISSUBSET key holds: a value inside a block of
+ * at least /16 (/32 for IPv6) shares them with it. */
+static size_t cidr_key_len(const struct vg__cidr *c)
+{
+	return c->v6 ? (c->prefix >= 32 ? 4 : 0) : (c->prefix >= 16 ? 2 : 0);
+}
+
+static int cidr_key(struct vg_buf *b, const struct vg__path *p,
+                    const struct vg__cidr *c)
+{
+	unsigned char k[5];
+	size_t n = cidr_key_len(c);
+	k[0] = (unsigned char)c->v6;
+	memcpy(k + 1, c->addr, n);
+	return key_of(b, p, 'c', k, n + 1);
+}
+
+/* One key a matching SCO must have. */
+struct nkey {
+	const struct vg__cmp *cmp;
+	const struct vg__lit *lit; /* equality and IN */
+	char kind;                 /* 's' 'n' 'b' equality, 'c', 'P', 'S' */
+};
+
 struct need {
-	const struct vg__cmp **cmp;
-	const struct vg__lit **lit;
+	struct nkey *k;
 	size_t n, cap;
 };
 
 static int need_push(struct need *k, const struct vg__cmp *c,
-                     const struct vg__lit *l)
+                     const struct vg__lit *l, char kind)
 {
-	size_t cap = k->cap;
-	if (grow((void **)&k->cmp, &cap, k->n + 1, sizeof(*k->cmp)) ||
-	    grow((void **)&k->lit, &k->cap, k->n + 1, sizeof(*k->lit)))
+	if (grow((void **)&k->k, &k->cap, k->n + 1, sizeof(*k->k)))
 		return VG_ENOMEM;
-	k->cmp[k->n] = c;
-	k->lit[k->n++] = l;
+	k->k[k->n++] = (struct nkey){c, l, kind};
 	return VG_OK;
 }
 
@@ -228,14 +259,29 @@ static int need_keys(const struct vg__cx *x, struct need *k)
 	switch (x->kind) {
 	case VG__CX_CMP: {
 		const struct vg__cmp *c = x->cmp;
-		if (c->negated || (c->op != VG_PAT_EQ && c->op != VG_PAT_IN) ||
-		    !c->n_lits)
+		const char *a;
+		size_t an;
+		if (c->negated || c->never || c->path.bin)
+			return 0;
+		if (c->op == VG_PAT_ISSUBSET) {
+			if (!cidr_key_len(&c->cidr))
+				return 0;
+			return need_push(k, c, NULL, 'c') ? -VG_ENOMEM : 1;
+		}
+		if (c->op == VG_PAT_LIKE) {
+			int shape = vg__like_affix(c->like, &a, &an);
+			if (shape < 0 || (shape && !an))
+				return 0;
+			return need_push(k, c, NULL, "sPS"[shape]) ? -VG_ENOMEM
+			                                            : 1;
+		}
+		if ((c->op != VG_PAT_EQ && c->op != VG_PAT_IN) || !c->n_lits)
 			return 0;
 		for (size_t i = 0; i < c->n_lits; i++)
 			if (!indexable(c, &c->lits[i]))
 				return 0;
 		for (size_t i = 0; i < c->n_lits; i++)
-			if (need_push(k, c, &c->lits[i]))
+			if (need_push(k, c, &c->lits[i], 'e'))
 				return -VG_ENOMEM;
 		return 1;
 	}
@@ -333,16 +379,53 @@ static int key_add(struct vg_pattern_set *s, const struct vg_buf *b,
 	return u32_push(&e->leaves, leaf);
 }
 
-static int type_path(struct type_ent *t, const struct vg__path *p)
+static int type_path(struct type_ent *t, const struct vg__path *p,
+                     struct ipath **out)
 {
-	for (size_t i = 0; i < t->n_paths; i++)
-		if (strcmp(t->paths[i]->text, p->text) == 0)
+	for (size_t i = 0; i < t->n_paths; i++) {
+		if (strcmp(t->paths[i].p->text, p->text) == 0) {
+			*out = &t->paths[i];
 			return VG_OK;
+		}
+	}
 	if (grow((void **)&t->paths, &t->cap_paths, t->n_paths + 1,
 	         sizeof(*t->paths)))
 		return VG_ENOMEM;
-	t->paths[t->n_paths++] = p;
+	*out = &t->paths[t->n_paths++];
+	memset(*out, 0, sizeof(**out));
+	(*out)->p = p;
 	return VG_OK;
+}
+
+/* The key of need n, and what its path must try on values. */
+static int need_key(struct vg_buf *b, const struct nkey *n, struct ipath *ip)
+{
+	const struct vg__path *p = &n->cmp->path;
+	const char *a;
+	size_t an;
+	switch (n->kind) {
+	case 'e':
+		ip->eq = 1;
+		return lit_key(b, p, n->lit);
+	case 'c':
+		ip->cidr = 1;
+		return cidr_key(b, p, &n->cmp->cidr);
+	case 's':
+		ip->eq = 1;
+		vg__like_affix(n->cmp->like, &a, &an);
+		return key_of(b, p, 's', a, an);
+	case 'P':
+		vg__like_affix(n->cmp->like, &a, &an);
+		an = an > AFFIX_MAX ? AFFIX_MAX : an;
+		ip->plen |= 1u << (an - 1);
+		return key_of(b, p, 'P', a, an);
+	default:
+		vg__like_affix(n->cmp->like, &a, &an);
+		a += an > AFFIX_MAX ? an - AFFIX_MAX : 0;
+		an = an > AFFIX_MAX ? AFFIX_MAX : an;
+		ip->slen |= 1u << (an - 1);
+		return key_of(b, p, 'S', a, an);
+	}
 }
 
 /* Every object type the expression names. */
@@ -379,18 +462,18 @@ static int index_leaf(struct vg_pattern_set *s, const struct vg__ox *x,
 		rc = VG_OK;
 		for (size_t i = 0; !rc && i < k.n; i++) {
 			struct type_ent *t;
-			rc = type_get(s, k.cmp[i]->path.type, &t);
+			struct ipath *ip;
+			rc = type_get(s, k.k[i].cmp->path.type, &t);
 			if (!rc)
-				rc = type_path(t, &k.cmp[i]->path);
+				rc = type_path(t, &k.k[i].cmp->path, &ip);
 			if (!rc)
-				rc = lit_key(&b, &k.cmp[i]->path, k.lit[i]);
+				rc = need_key(&b, &k.k[i], ip);
 			if (!rc)
 				rc = key_add(s, &b, leaf);
 		}
 	}
 	vg_buf_release(&b);
-	free(k.cmp);
-	free(k.lit);
+	free(k.k);
 	return rc;
 }
 
@@ -441,6 +524,8 @@ struct vg_pattern_matcher {
 	size_t cap_cands;
 	struct vg_buf key;
 	struct vg__search *search;
+	const char **types; /* of the current observation's SCOs */
+	size_t cap_types;
 	/* during one run */
 	const struct vg_pattern_obs *obs;
 	uint32_t cur;
@@ -472,6 +557,7 @@ void vg_pattern_matcher_free(struct vg_pattern_matcher *m)
 	free(m->hit_obs);
 	free(m->touched);
 	free(m->cands);
+	free(m->types);
 	vg_buf_release(&m->key);
 	vg__search_free(m->search);
 	free(m);
@@ -518,7 +604,7 @@ static void consider(struct vg_pattern_matcher *m, uint32_t g)
 		return;
 	m->leaf_gen[g] = m->gen;
 	m->leaf_obs[g] = m->cur;
-	if (!vg__leaf_eval(m->s->leaves[g], &m->obs[m->cur]))
+	if (!vg__leaf_eval_t(m->s->leaves[g], &m->obs[m->cur], m->types))
 		return;
 	if (grow((void **)&m->hits, &m->cap_hits, m->n_hits + 1,
 	         sizeof(*m->hits))) {
@@ -540,35 +626,53 @@ static void consider(struct vg_pattern_matcher *m, uint32_t g)
 
 struct valctx {
 	struct vg_pattern_matcher *m;
-	const struct vg__path *p;
+	const struct ipath *ip;
 };
 
-/* A value at an indexed path: look its key up. */
+/* Look up the key in m->key (rc: building it failed). */
+static void lookup(struct vg_pattern_matcher *m, int rc)
+{
+	if (rc) {
+		m->err = VG_ENOMEM;
+		return;
+	}
+	const struct key_ent *e = key_find(m->s, m->key.data, m->key.len,
+	                                   hash(m->key.data, m->key.len));
+	for (uint32_t i = 0; e && i < e->leaves.n; i++)
+		consider(m, e->leaves.v[i]);
+}
+
+/* A value at an indexed path: look up each key it has. */
 static int value_key(void *ud, const cJSON *v)
 {
 	struct valctx *c = ud;
 	struct vg_pattern_matcher *m = c->m;
+	const struct vg__path *p = c->ip->p;
 	double d;
-	int rc;
-	if (cJSON_IsString(v)) {
-		rc = key_of(&m->key, c->p, 's', v->valuestring,
-		            strlen(v->valuestring));
-	} else if (cJSON_IsNumber(v)) {
+	if (cJSON_IsNumber(v) && c->ip->eq) {
 		d = v->valuedouble == 0 ? 0 : v->valuedouble;
-		rc = key_of(&m->key, c->p, 'n', &d, sizeof(d));
-	} else if (cJSON_IsBool(v)) {
-		rc = key_of(&m->key, c->p, 'b', cJSON_IsTrue(v) ? "1" : "0", 1);
-	} else {
-		return 0;
+		lookup(m, key_of(&m->key, p, 'n', &d, sizeof(d)));
+	} else if (cJSON_IsBool(v) && c->ip->eq) {
+		lookup(m, key_of(&m->key, p, 'b', cJSON_IsTrue(v) ? "1" : "0",
+		                 1));
 	}
-	if (rc) {
-		m->err = VG_ENOMEM;
-		return 1;
+	if (!cJSON_IsString(v))
+		return m->err != 0;
+	const char *s = v->valuestring;
+	size_t n = strlen(s);
+	if (c->ip->eq)
+		lookup(m, key_of(&m->key, p, 's', s, n));
+	if (c->ip->cidr) {
+		struct vg__cidr ip;
+		if (!vg__cidr_parse(s, n, &ip) && cidr_key_len(&ip))
+			lookup(m, cidr_key(&m->key, p, &ip));
 	}
-	const struct key_ent *e =
-	    key_find(m->s, m->key.data, m->key.len, hash(m->key.data, m->key.len));
-	for (uint32_t i = 0; e && i < e->leaves.n; i++)
-		consider(m, e->leaves.v[i]);
+	for (size_t l = 1; l <= AFFIX_MAX && l <= n; l++) {
+		if (c->ip->plen >> (l - 1) & 1)
+			lookup(m, key_of(&m->key, p, 'P', s, l));
+		if (c->ip->slen >> (l - 1) & 1)
+			lookup(m, key_of(&m->key, p, 'S', s + n - l, l));
+	}
 	return m->err != 0;
 }
 
@@ -598,9 +702,14 @@ int vg_pattern_matcher_run(struct vg_pattern_matcher *m,
 		m->cur = (uint32_t)i;
 		if (!obs[i].count)
 			continue;
+		if (grow((void **)&m->types, &m->cap_types, obs[i].n_scos + 1,
+		         sizeof(*m->types)))
+			return VG_ENOMEM;
+		for (size_t j = 0; j < obs[i].n_scos; j++)
+			m->types[j] = vg__sco_type(obs[i].scos[j]);
 		for (size_t j = 0; j < obs[i].n_scos && !m->err; j++) {
 			const cJSON *sco = obs[i].scos[j];
-			const char *t = vg__sco_type(sco);
+			const char *t = m->types[j];
 			const struct type_ent *te =
 			    t ? type_find(s, t, hash(t, strlen(t))) : NULL;
 			if (!te)
@@ -608,8 +717,8 @@ int vg_pattern_matcher_run(struct vg_pattern_matcher *m,
 			for (uint32_t k = 0; k < te->plain.n; k++)
 				consider(m, te->plain.v[k]);
 			for (size_t k = 0; k < te->n_paths && !m->err; k++) {
-				struct valctx c = {m, te->paths[k]};
-				vg__path_values(te->paths[k], sco, &obs[i],
+				struct valctx c = {m, &te->paths[k]};
+				vg__path_values(te->paths[k].p, sco, &obs[i],
 				                value_key, &c);
 			}
 		}
