@@ -51,6 +51,15 @@ static void hexhash(char *b, uint32_t k, int len)
 	b[len] = '\0';
 }
 
+/* Values of the patterns with qualifiers, planted in the observations
+ * so that FOLLOWEDBY and REPEATS find bindings in batches. */
+struct plant {
+	uint32_t ip, dn; /* FOLLOWEDBY: this IPv4, then this domain */
+	int kind;        /* 1 FOLLOWEDBY, 2 REPEATS (dn twice) */
+};
+static struct plant plants[1000];
+static int n_plants;
+
 static char *make_pattern(int i)
 {
 	char a[80], b[80], h[130];
@@ -101,11 +110,15 @@ static char *make_pattern(int i)
 		         "([ipv4-addr:value = '%s'] FOLLOWEDBY [domain-name:value "
 		         "= 'h%u.example.com']) WITHIN 300 SECONDS",
 		         a, k2);
+		if (n_plants < 1000)
+			plants[n_plants++] = (struct plant){k, k2, 1};
 	} else if (r < 98) {
 		snprintf(s, 512,
 		         "[domain-name:value = 'h%u.example.com'] REPEATS 2 TIMES "
 		         "WITHIN 600 SECONDS",
 		         k);
+		if (n_plants < 1000)
+			plants[n_plants++] = (struct plant){0, k, 2};
 	} else {
 		ip(a, sizeof(a), k);
 		snprintf(s, 512,
@@ -114,6 +127,14 @@ static char *make_pattern(int i)
 		         a);
 	}
 	return s;
+}
+
+static cJSON *value_sco(const char *type, const char *v)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "type", type);
+	cJSON_AddStringToObject(o, "value", v);
+	return o;
 }
 
 static cJSON *make_sco(void)
@@ -200,6 +221,18 @@ int main(int argc, char **argv)
 	vg_pattern_time_parse("2024-01-01T00:00:00Z", &t0);
 	for (int i = 0; i < no; i++) {
 		scos[i] = make_sco();
+		/* every 100th observation starts a planted pair */
+		const struct plant *pl = &plants[(i / 100) % (n_plants ? n_plants : 1)];
+		char v[80];
+		if (n_plants && i % 100 == 0 && pl->kind == 1) {
+			ip(v, sizeof(v), pl->ip);
+			cJSON_Delete(scos[i]);
+			scos[i] = value_sco("ipv4-addr", v);
+		} else if (n_plants && i % 100 <= 1) {
+			snprintf(v, sizeof(v), "h%u.example.com", pl->dn);
+			cJSON_Delete(scos[i]);
+			scos[i] = value_sco("domain-name", v);
+		}
 		obs[i].scos = (const cJSON *const *)&scos[i];
 		obs[i].n_scos = 1;
 		obs[i].first.sec = t0.sec + i;
