@@ -76,8 +76,10 @@ enum vg_pattern_kind {
 /* One literal of one comparison. Pointers live as long as the pattern. */
 struct vg_pattern_literal {
 	const char *object_type; /* "file" */
-	const char *path;        /* "hashes.'SHA-256'", "value",
-	                            "resolves_to_refs[*].value" */
+	const char *path;        /* "value", "resolves_to_refs[*].value",
+	                            "hashes.'sha-256'": canonical, names
+	                            quoted only when they must be, hash
+	                            names in lower case */
 	enum vg_pattern_op op;
 	int negated; /* NOT before the operator */
 	enum vg_pattern_kind kind;
