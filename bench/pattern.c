@@ -81,23 +81,26 @@ static char *make_pattern(int i)
 	} else if (r < 78) {
 		ip(a, sizeof(a), k);
 		ip(b, sizeof(b), k2);
-		snprintf(s, 512, "[ipv4-addr:value IN ('%s', '%s', '10.255.0.%u')]",
-		         a, b, k & 255);
-	} else if (r < 83) {
-		snprintf(s, 512, "[domain-name:value LIKE '%%.h%u.example.com']",
-		         k);
-	} else if (r < 86) {
 		snprintf(s, 512,
-		         "[url:value MATCHES '^https?://h%u\\\\.example\\\\.com/']",
-		         k);
+		         "[ipv4-addr:value IN ('%s', '%s', '10.255.0.%u')]", a,
+		         b, k & 255);
+	} else if (r < 83) {
+		snprintf(s, 512,
+		         "[domain-name:value LIKE '%%.h%u.example.com']", k);
+	} else if (r < 86) {
+		snprintf(
+		    s, 512,
+		    "[url:value MATCHES '^https?://h%u\\\\.example\\\\.com/']",
+		    k);
 	} else if (r < 88) {
 		snprintf(s, 512, "[ipv4-addr:value ISSUBSET '10.%u.%u.0/24']",
 		         k >> 16 & 255, k >> 8 & 255);
 	} else if (r < 91) {
-		snprintf(s, 512,
-		         "[file:name = 'f%u.exe' AND file:size > 1000 OR "
-		         "file:hashes.MD5 = '00000000000000000000000000000000']",
-		         k);
+		snprintf(
+		    s, 512,
+		    "[file:name = 'f%u.exe' AND file:size > 1000 OR "
+		    "file:hashes.MD5 = '00000000000000000000000000000000']",
+		    k);
 	} else if (r < 94) {
 		ip(a, sizeof(a), k);
 		snprintf(s, 512,
@@ -106,25 +109,28 @@ static char *make_pattern(int i)
 		         a, k2);
 	} else if (r < 96) {
 		ip(a, sizeof(a), k);
-		snprintf(s, 512,
-		         "([ipv4-addr:value = '%s'] FOLLOWEDBY [domain-name:value "
-		         "= 'h%u.example.com']) WITHIN 300 SECONDS",
-		         a, k2);
+		snprintf(
+		    s, 512,
+		    "([ipv4-addr:value = '%s'] FOLLOWEDBY [domain-name:value "
+		    "= 'h%u.example.com']) WITHIN 300 SECONDS",
+		    a, k2);
 		if (n_plants < 1000)
 			plants[n_plants++] = (struct plant){k, k2, 1};
 	} else if (r < 98) {
-		snprintf(s, 512,
-		         "[domain-name:value = 'h%u.example.com'] REPEATS 2 TIMES "
-		         "WITHIN 600 SECONDS",
-		         k);
+		snprintf(
+		    s, 512,
+		    "[domain-name:value = 'h%u.example.com'] REPEATS 2 TIMES "
+		    "WITHIN 600 SECONDS",
+		    k);
 		if (n_plants < 1000)
 			plants[n_plants++] = (struct plant){0, k, 2};
 	} else {
 		ip(a, sizeof(a), k);
-		snprintf(s, 512,
-		         "[ipv4-addr:value = '%s'] START t'2024-01-01T00:00:00Z' "
-		         "STOP t'2024-01-01T12:00:00Z'",
-		         a);
+		snprintf(
+		    s, 512,
+		    "[ipv4-addr:value = '%s'] START t'2024-01-01T00:00:00Z' "
+		    "STOP t'2024-01-01T12:00:00Z'",
+		    a);
 	}
 	return s;
 }
@@ -147,14 +153,14 @@ static cJSON *make_sco(void)
 		cJSON_AddStringToObject(o, "type", "ipv4-addr");
 		cJSON_AddStringToObject(o, "value", a);
 	} else if (r < 75) {
-		snprintf(a, sizeof(a), rnd(2) ? "h%u.example.com"
-		                               : "www.h%u.example.com",
-		         k);
+		snprintf(a, sizeof(a),
+		         rnd(2) ? "h%u.example.com" : "www.h%u.example.com", k);
 		cJSON_AddStringToObject(o, "type", "domain-name");
 		cJSON_AddStringToObject(o, "value", a);
 	} else if (r < 87) {
-		snprintf(a, sizeof(a), rnd(2) ? "http://h%u.example.com/a"
-		                              : "https://h%u.example.com/b",
+		snprintf(a, sizeof(a),
+		         rnd(2) ? "http://h%u.example.com/a"
+		                : "https://h%u.example.com/b",
 		         k);
 		cJSON_AddStringToObject(o, "type", "url");
 		cJSON_AddStringToObject(o, "value", a);
@@ -222,7 +228,8 @@ int main(int argc, char **argv)
 	for (int i = 0; i < no; i++) {
 		scos[i] = make_sco();
 		/* every 100th observation starts a planted pair */
-		const struct plant *pl = &plants[(i / 100) % (n_plants ? n_plants : 1)];
+		const struct plant *pl =
+		    &plants[(i / 100) % (n_plants ? n_plants : 1)];
 		char v[80];
 		if (n_plants && i % 100 == 0 && pl->kind == 1) {
 			ip(v, sizeof(v), pl->ip);
@@ -252,8 +259,8 @@ int main(int argc, char **argv)
 		for (int i = 0; i < no; i += bs) {
 			int n = no - i < bs ? no - i : bs;
 			ti.batch = (uint64_t)i;
-			if (vg_pattern_matcher_run(m, obs + i, (size_t)n, hit, &ti,
-			                           &cx))
+			if (vg_pattern_matcher_run(m, obs + i, (size_t)n, hit,
+			                           &ti, &cx))
 				return 1;
 			complex += cx;
 		}
@@ -265,7 +272,8 @@ int main(int argc, char **argv)
 			tp.batch = (uint64_t)i;
 			for (int p = 0; p < np; p++) {
 				int r;
-				if (vg_pattern_match(pats[p], obs + i, (size_t)n, &r))
+				if (vg_pattern_match(pats[p], obs + i,
+				                     (size_t)n, &r))
 					return 1;
 				if (r)
 					hit(&tp, (uint64_t)p);

@@ -130,9 +130,9 @@ static int matches(const char *s, const struct world *w)
 	}
 	assert_int_equal(vg_pattern_set_add(set, p, 0), VG_OK);
 	assert_int_equal(vg_pattern_matcher_new(set, &m), VG_OK);
-	assert_int_equal(vg_pattern_matcher_run(m, w->obs, w->n, collect,
-	                                        &hits, &complex),
-	                 VG_OK);
+	assert_int_equal(
+	    vg_pattern_matcher_run(m, w->obs, w->n, collect, &hits, &complex),
+	    VG_OK);
 	assert_int_equal(complex, 0);
 	if ((int)(hits & 1) != one)
 		fail_msg("%s: match says %d, the set says %d", s, one,
@@ -195,8 +195,10 @@ static void test_valid_paths(void **state)
 {
 	(void)state;
 	ok("[file:hashes.'SHA-256' = "
-	   "'aec070645fe53ee3b3763059376134f058cc337247c978add178b6ccdfb0019f']");
-	ok("[file:extensions.'windows-pebinary-ext'.sections[*].entropy > 7.0]");
+	   "'aec070645fe53ee3b3763059376134f058cc337247c978add178b6ccdfb0019f'"
+	   "]");
+	ok("[file:extensions.'windows-pebinary-ext'.sections[*].entropy > "
+	   "7.0]");
 	ok("[email-message:body_multipart[0].body_raw_ref.name = 'x']");
 	ok("[x:list[-1] = 1]");
 	ok("[x-usb-device:usbdrive.serial_number = '5758']");
@@ -285,7 +287,8 @@ static void test_valid_real_patterns(void **state)
 {
 	(void)state;
 	static const char *const files[] = {
-	    "oasis-apt1.json", "oasis-poisonivy.json",
+	    "oasis-apt1.json",
+	    "oasis-poisonivy.json",
 	    "medallion-default-data.json",
 	    "oasis-example-indicator-for-c2-ip-address.json",
 	    "oasis-example-indicator-to-campaign-relationship.json",
@@ -352,8 +355,8 @@ static void test_invalid_structure(void **state)
 	(void)state;
 	bad("", "expected '[' or '(', found the end of the pattern at column 1",
 	    "9.3");
-	bad("file:size = 1280",
-	    "expected '[' or '(', found 'file' at column 1", "9.3");
+	bad("file:size = 1280", "expected '[' or '(', found 'file' at column 1",
+	    "9.3");
 	bad("[file:size = 1",
 	    "expected ']', found the end of the pattern at column 15", "9.3");
 	bad("[file:size = 1]]",
@@ -362,16 +365,20 @@ static void test_invalid_structure(void **state)
 	    "9.3");
 	bad("([a:b = 1] AND [a:b = 2]",
 	    "expected ')', found the end of the pattern at column 25", "9.3");
-	bad("[a:b = 1] AND", "expected '[' or '(', found the end of the "
-	                     "pattern at column 14", "9.3");
+	bad("[a:b = 1] AND",
+	    "expected '[' or '(', found the end of the "
+	    "pattern at column 14",
+	    "9.3");
 	bad("[a:b = 1] FOLLOWEDBY",
 	    "expected '[' or '(', found the end of the pattern at column 21",
 	    "9.3");
 	bad("[file:name = 'a' AND]",
 	    "expected an object path, '(' or 'EXISTS', found ']' at column 21",
 	    "9.3");
-	bad("[]", "expected an object path, '(' or 'EXISTS', found ']' at "
-	          "column 2", "9.3");
+	bad("[]",
+	    "expected an object path, '(' or 'EXISTS', found ']' at "
+	    "column 2",
+	    "9.3");
 	bad("[(a:b = 1]", "expected ')', found ']' at column 10", "9.3");
 	bad("[a:b = 1] and [a:b = 2]",
 	    "expected 'AND', 'OR', 'FOLLOWEDBY', 'WITHIN', 'REPEATS', 'START' "
@@ -421,8 +428,10 @@ static void test_invalid_paths(void **state)
 	    "9.3");
 	bad("[NOT file:a = 1]",
 	    "expected 'EXISTS' after 'NOT', found 'file' at column 6", "9.3");
-	bad("[EXISTS]", "expected an object path, '(' or 'EXISTS', found ']' "
-	                "at column 8", "9.3");
+	bad("[EXISTS]",
+	    "expected an object path, '(' or 'EXISTS', found ']' "
+	    "at column 8",
+	    "9.3");
 }
 
 static void test_invalid_operators(void **state)
@@ -459,7 +468,8 @@ static void test_invalid_operators(void **state)
 	bad("[a:b ISSUBSET '010.0.0.1']",
 	    "ISSUBSET needs an IPv4 or IPv6 address or CIDR block at column 15",
 	    "9.4");
-	bad("[a:b IN 1]", "expected '(' after IN, found '1' at column 9", "9.3");
+	bad("[a:b IN 1]", "expected '(' after IN, found '1' at column 9",
+	    "9.3");
 	bad("[a:b IN (1, 'x')]",
 	    "set members must all be of one type at column 13", "9.4");
 	bad("[a:b IN (1 2)]", "expected ',' or ')', found '2' at column 12",
@@ -485,8 +495,8 @@ static void test_invalid_literals(void **state)
 	(void)state;
 	bad("[a:b = 0123]", "an integer may not start with 0 at column 8",
 	    "9.2");
-	bad("[a:b = 9223372036854775808]",
-	    "integer out of range at column 8", "9.2");
+	bad("[a:b = 9223372036854775808]", "integer out of range at column 8",
+	    "9.2");
 	bad("[a:b = -]", "expected digits after the sign at column 8", "9.2");
 	bad("[a:b = 'x]", "unterminated quoted literal at column 8", "9.2");
 	bad("[a:b = 'a\\nb']",
@@ -516,12 +526,13 @@ static void test_invalid_literals(void **state)
 		char s[128];
 		snprintf(s, sizeof(s), "[a:b = t'%s']", ts[i]);
 		bad(s,
-		    "invalid timestamp literal (t'YYYY-MM-DDTHH:MM:SS[.s+]Z', a "
+		    "invalid timestamp literal (t'YYYY-MM-DDTHH:MM:SS[.s+]Z', "
+		    "a "
 		    "real date) at column 8",
 		    "9.2");
 	}
-	bad("[a:b = TRUE]",
-	    "expected a literal, found 'TRUE' at column 8", "9.3");
+	bad("[a:b = TRUE]", "expected a literal, found 'TRUE' at column 8",
+	    "9.3");
 }
 
 static void test_invalid_qualifiers(void **state)
@@ -578,8 +589,8 @@ static void test_invalid_qualifiers(void **state)
 
 static int list_lits(void *ud, const struct vg_pattern_literal *l)
 {
-	static const char *const kinds[] = {"int", "float", "string", "binary",
-	                                    "hex", "timestamp", "bool"};
+	static const char *const kinds[] = {
+	    "int", "float", "string", "binary", "hex", "timestamp", "bool"};
 	char *out = ud;
 	size_t n = strlen(out);
 	snprintf(out + n, 1024 - n, "%s|%s|%d|%s%s|%.*s\n", l->object_type,
@@ -696,13 +707,20 @@ static void test_match_order(void **state)
 		const char *p;
 		int want;
 	} t[] = {
-	    {"[file:size < 11]", 1},   {"[file:size < 10]", 0},
-	    {"[file:size <= 10]", 1},  {"[file:size <= 9.5]", 0},
-	    {"[file:size > 9]", 1},    {"[file:size > 10]", 0},
-	    {"[file:size >= 10]", 1},  {"[file:size >= 10.5]", 0},
-	    {"[file:size NOT < 11]", 0}, {"[file:size NOT > 11]", 1},
-	    {"[file:name < 'n']", 1},  {"[file:name > 'l']", 1},
-	    {"[file:name >= 'm']", 1}, {"[file:name < 'm']", 0},
+	    {"[file:size < 11]", 1},
+	    {"[file:size < 10]", 0},
+	    {"[file:size <= 10]", 1},
+	    {"[file:size <= 9.5]", 0},
+	    {"[file:size > 9]", 1},
+	    {"[file:size > 10]", 0},
+	    {"[file:size >= 10]", 1},
+	    {"[file:size >= 10.5]", 0},
+	    {"[file:size NOT < 11]", 0},
+	    {"[file:size NOT > 11]", 1},
+	    {"[file:name < 'n']", 1},
+	    {"[file:name > 'l']", 1},
+	    {"[file:name >= 'm']", 1},
+	    {"[file:name < 'm']", 0},
 	    {"[file:size < 'z']", 0}, /* no order between types */
 	    {"[file:size NOT < 'z']", 1},
 	    {"[file:ctime < t'2016-06-01T01:30:01Z']", 1},
@@ -775,11 +793,12 @@ static void test_match_regex_literal(void **state)
 		const char *re;
 		int want;
 	} t[] = {
-	    {"ab?c", 1},     {"ab*c", 1},       {"ab{0,2}c", 1}, {"ab+c", 0},
-	    {"ab{1,}c", 0},  {"a(bc)?", 1},     {"zz|ac", 1},    {"(zz|a)c", 1},
-	    {"^ac$", 1},     {"a\\\\x63", 1},   {"a\\\\x62?c", 1},
-	    {"\\\\Qac\\\\E", 1}, {"\\\\Qab\\\\E?c", 1}, {"(?i)AC", 1},
-	    {"a.", 1},       {"a[bc]", 1},      {"a\\\\{?c", 1}, {"ca", 0},
+	    {"ab?c", 1},           {"ab*c", 1},       {"ab{0,2}c", 1},
+	    {"ab+c", 0},           {"ab{1,}c", 0},    {"a(bc)?", 1},
+	    {"zz|ac", 1},          {"(zz|a)c", 1},    {"^ac$", 1},
+	    {"a\\\\x63", 1},       {"a\\\\x62?c", 1}, {"\\\\Qac\\\\E", 1},
+	    {"\\\\Qab\\\\E?c", 1}, {"(?i)AC", 1},     {"a.", 1},
+	    {"a[bc]", 1},          {"a\\\\{?c", 1},   {"ca", 0},
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		char s[128];
@@ -1000,12 +1019,12 @@ static void test_match_repeats(void **state)
 	snprintf(s, sizeof(s), "%s REPEATS 3 TIMES WITHIN 1200 SECONDS", ip);
 	yes(s, &w);
 	/* REPEATS over a group */
-	snprintf(s, sizeof(s), "(%s OR [url:value = 'x']) REPEATS 3 TIMES",
-	         ip);
+	snprintf(s, sizeof(s), "(%s OR [url:value = 'x']) REPEATS 3 TIMES", ip);
 	yes(s, &w);
-	snprintf(s, sizeof(s),
-	         "(%s FOLLOWEDBY [ipv4-addr:value LIKE '10.%%']) REPEATS 2 TIMES",
-	         ip);
+	snprintf(
+	    s, sizeof(s),
+	    "(%s FOLLOWEDBY [ipv4-addr:value LIKE '10.%%']) REPEATS 2 TIMES",
+	    ip);
 	no(s, &w); /* needs four instances */
 	world_free(&w);
 }
@@ -1093,16 +1112,16 @@ static void test_set(void **state)
 {
 	(void)state;
 	static const char *const pats[] = {
-	    "[ipv4-addr:value = '10.0.0.1']",                       /* 0 */
-	    "[ipv4-addr:value IN ('10.0.0.2', '10.0.0.1')]",        /* 1 */
-	    "[domain-name:value = 'example.com']",                  /* 2 */
-	    "[ipv4-addr:value ISSUBSET '10.0.0.0/8']",              /* 3 */
+	    "[ipv4-addr:value = '10.0.0.1']",                         /* 0 */
+	    "[ipv4-addr:value IN ('10.0.0.2', '10.0.0.1')]",          /* 1 */
+	    "[domain-name:value = 'example.com']",                    /* 2 */
+	    "[ipv4-addr:value ISSUBSET '10.0.0.0/8']",                /* 3 */
 	    "[file:hashes.MD5 = '79054025255fb1a26e4bc422aef54eb4']", /* 4 */
-	    "[ipv4-addr:value = '10.0.0.1'] REPEATS 2 TIMES",       /* 5 */
+	    "[ipv4-addr:value = '10.0.0.1'] REPEATS 2 TIMES",         /* 5 */
 	    "[ipv4-addr:value = '10.0.0.1'] FOLLOWEDBY [domain-name:value = "
-	    "'example.com']",                                       /* 6 */
+	    "'example.com']", /* 6 */
 	    "[ipv4-addr:value = '10.0.0.1' AND ipv4-addr:value = "
-	    "'10.0.0.2']",                                          /* 7 */
+	    "'10.0.0.2']", /* 7 */
 	};
 	struct vg_pattern *p[8];
 	struct vg_pattern_set *set;
@@ -1118,9 +1137,8 @@ static void test_set(void **state)
 	struct world w = {0};
 	add_sco(&w, IP("10.0.0.1"), "2024-01-01T00:00:00Z");
 	uint64_t hits = 0;
-	assert_int_equal(vg_pattern_matcher_run(m, w.obs, 1, collect, &hits,
-	                                        NULL),
-	                 VG_OK);
+	assert_int_equal(
+	    vg_pattern_matcher_run(m, w.obs, 1, collect, &hits, NULL), VG_OK);
 	assert_int_equal(hits, 1u << 0 | 1u << 1 | 1u << 3);
 	add_sco(&w, DN("example.com"), "2024-01-01T00:01:00Z");
 	add_obs(&w,
@@ -1129,15 +1147,14 @@ static void test_set(void **state)
 	        T0, T0, 1);
 	add_sco(&w, IP("10.0.0.1"), "2024-01-01T00:02:00Z");
 	hits = 0;
-	assert_int_equal(vg_pattern_matcher_run(m, w.obs, w.n, collect, &hits,
-	                                        NULL),
-	                 VG_OK);
+	assert_int_equal(
+	    vg_pattern_matcher_run(m, w.obs, w.n, collect, &hits, NULL), VG_OK);
 	assert_int_equal(hits, 0x7f);
 	/* the same matcher again: nothing left over */
 	hits = 0;
-	assert_int_equal(vg_pattern_matcher_run(m, w.obs + 1, 1, collect,
-	                                        &hits, NULL),
-	                 VG_OK);
+	assert_int_equal(
+	    vg_pattern_matcher_run(m, w.obs + 1, 1, collect, &hits, NULL),
+	    VG_OK);
 	assert_int_equal(hits, 1u << 2);
 	world_free(&w);
 	vg_pattern_matcher_free(m);
@@ -1150,10 +1167,10 @@ static void test_observed_data(void **state)
 {
 	(void)state;
 	struct vg_pattern_obs o;
-	cJSON *od = cJSON_Parse(
-	    "{\"type\":\"observed-data\",\"first_observed\":"
-	    "\"2024-01-01T00:00:00Z\",\"last_observed\":"
-	    "\"2024-01-01T00:00:01.5Z\",\"number_observed\":7}");
+	cJSON *od =
+	    cJSON_Parse("{\"type\":\"observed-data\",\"first_observed\":"
+	                "\"2024-01-01T00:00:00Z\",\"last_observed\":"
+	                "\"2024-01-01T00:00:01.5Z\",\"number_observed\":7}");
 	assert_int_equal(vg_pattern_obs_from_observed_data(&o, od), VG_OK);
 	assert_int_equal(o.count, 7);
 	assert_int_equal(o.first.sec, 1704067200);
@@ -1215,10 +1232,11 @@ static void test_indicator_validation(void **state)
 			continue;
 		}
 		assert_int_equal(rc, VG_EINVAL);
-		snprintf(want, sizeof(want),
-		         "object 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f'"
-		         ": %s",
-		         t[i].err);
+		snprintf(
+		    want, sizeof(want),
+		    "object 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f'"
+		    ": %s",
+		    t[i].err);
 		assert_string_equal(err, want);
 	}
 }

@@ -175,7 +175,6 @@ typedef int (*vg_pattern_hit_fn)(void *ud, uint64_t id);
  * VG_OK, VG_ENOMEM, or fn's non-zero return. */
 int vg_pattern_matcher_run(struct vg_pattern_matcher *m,
                            const struct vg_pattern_obs *obs, size_t n,
-                           vg_pattern_hit_fn fn, void *ud,
-                           size_t *too_complex);
+                           vg_pattern_hit_fn fn, void *ud, size_t *too_complex);
 
 #endif

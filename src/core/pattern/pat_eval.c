@@ -42,9 +42,8 @@ static const cJSON *member_nocase(const cJSON *obj, const char *key)
 	return NULL;
 }
 
-static int walk(const struct vg__path *p, size_t i, const cJSON *v,
-                int refs, const struct vg_pattern_obs *o, vg__value_fn fn,
-                void *ud)
+static int walk(const struct vg__path *p, size_t i, const cJSON *v, int refs,
+                const struct vg_pattern_obs *o, vg__value_fn fn, void *ud)
 {
 	if (i == p->n_steps)
 		return fn(ud, v);
@@ -145,9 +144,9 @@ static int bytes_next(struct bytes *b)
 				return -2;
 			}
 		}
-		unsigned long w = (unsigned long)v[0] << 18 |
-		                  (unsigned long)v[1] << 12 |
-		                  (unsigned long)v[2] << 6 | (unsigned long)v[3];
+		unsigned long w =
+		    (unsigned long)v[0] << 18 | (unsigned long)v[1] << 12 |
+		    (unsigned long)v[2] << 6 | (unsigned long)v[3];
 		b->buf[0] = (unsigned char)(w >> 16);
 		b->buf[1] = (unsigned char)(w >> 8);
 		b->buf[2] = (unsigned char)w;
@@ -256,8 +255,8 @@ static int compare(const struct vg__cmp *c, const struct vg__lit *l,
 
 /* The bytes LIKE and MATCHES see: the string, or the decoded bytes of a
  * _bin / _hex property (malloc'd into *owned). NULL when there are none. */
-static const char *subject(const struct vg__cmp *c, const cJSON *v,
-                           size_t *len, char **owned)
+static const char *subject(const struct vg__cmp *c, const cJSON *v, size_t *len,
+                           char **owned)
 {
 	*owned = NULL;
 	if (!cJSON_IsString(v))
@@ -324,9 +323,11 @@ static int test(const struct vg__cmp *c, const cJSON *v)
 		if (!cJSON_IsString(v) ||
 		    vg__cidr_parse(v->valuestring, strlen(v->valuestring), &ip))
 			return 0;
-		return c->op == VG_PAT_ISSUBSET ? vg__cidr_within(&ip, &c->cidr)
-		                                : vg__cidr_within(&c->cidr, &ip);
-	default: return 1; /* EXISTS: the value is there */
+		return c->op == VG_PAT_ISSUBSET
+		           ? vg__cidr_within(&ip, &c->cidr)
+		           : vg__cidr_within(&c->cidr, &ip);
+	default:
+		return 1; /* EXISTS: the value is there */
 	}
 }
 
@@ -356,11 +357,12 @@ static int cmp_eval(const struct vg__cmp *c, const cJSON *root,
 	return vg__path_values(&c->path, root, o, value_fn, (void *)c);
 }
 
-static int cx_eval(const struct vg__cx *x, const cJSON *root,
-                   const char *rtype, const struct vg_pattern_obs *o)
+static int cx_eval(const struct vg__cx *x, const cJSON *root, const char *rtype,
+                   const struct vg_pattern_obs *o)
 {
 	switch (x->kind) {
-	case VG__CX_CMP: return cmp_eval(x->cmp, root, rtype, o);
+	case VG__CX_CMP:
+		return cmp_eval(x->cmp, root, rtype, o);
 	case VG__CX_AND:
 		for (size_t i = 0; i < x->n_kids; i++)
 			if (!cx_eval(x->kids[i], root, rtype, o))

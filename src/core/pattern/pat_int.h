@@ -37,9 +37,9 @@ struct vg__step {
 };
 
 struct vg__path {
-	const char *type;  /* object type */
-	const char *text;  /* the property path, canonical (for the index
-	                      and the literal walker) */
+	const char *type; /* object type */
+	const char *text; /* the property path, canonical (for the index
+	                     and the literal walker) */
 	struct vg__step *steps;
 	size_t n_steps;
 	unsigned char bin;  /* last key ends in _bin (1) or _hex (2) */
@@ -72,12 +72,12 @@ struct vg__cmp {
 	struct vg__path path;
 	unsigned char op; /* enum vg_pattern_op */
 	unsigned char negated;
-	unsigned char never; /* unsupported: never true */
+	unsigned char never;  /* unsupported: never true */
 	struct vg__lit *lits; /* one, or the members of an IN set */
 	size_t n_lits;
-	void *regex;             /* regex_t for MATCHES */
-	struct vg__like *like;   /* LIKE */
-	struct vg__cidr cidr;    /* ISSUBSET / ISSUPERSET */
+	void *regex;           /* regex_t for MATCHES */
+	struct vg__like *like; /* LIKE */
+	struct vg__cidr cidr;  /* ISSUBSET / ISSUPERSET */
 };
 
 enum vg__cx_kind { VG__CX_CMP, VG__CX_AND, VG__CX_OR };
@@ -146,14 +146,16 @@ int vg__time_parse_n(const char *s, size_t len, struct vg_pattern_time *out);
  * VG_OK with *out (a regex_t); VG_EINVAL with why (static or in buf) for
  * a malformed expression; VG_EUNSUPPORTED with why for a feature POSIX
  * lacks; VG_ENOMEM. */
-int vg__regex_compile(const char *re, size_t len, void **out,
-                      const char **why, char *buf, size_t buflen);
+int vg__regex_compile(const char *re, size_t len, void **out, const char **why,
+                      char *buf, size_t buflen);
 int vg__regex_match(const void *re, const char *s, size_t len);
 void vg__regex_free(void *re);
 
 int vg__like_compile(struct vg__arena *a, const char *pat, size_t len,
                      struct vg__like **out);
 int vg__like_match(const struct vg__like *l, const char *s, size_t len);
+/* 1 when p[0..m) occurs in s[0..n) (memmem is a GNU extension). */
+int vg__contains(const char *s, size_t n, const char *p, size_t m);
 /* The literal of a LIKE that is a plain string (0), a prefix ('x%', 1) or
  * a suffix ('%x', 2); -1 for other shapes. */
 int vg__like_affix(const struct vg__like *l, const char **s, size_t *n);
@@ -174,8 +176,7 @@ int vg__leaf_eval_t(const struct vg__ox *leaf, const struct vg_pattern_obs *o,
  * references in o); stops when fn returns non-zero and returns that. */
 typedef int (*vg__value_fn)(void *ud, const cJSON *v);
 int vg__path_values(const struct vg__path *p, const cJSON *root,
-                    const struct vg_pattern_obs *o, vg__value_fn fn,
-                    void *ud);
+                    const struct vg_pattern_obs *o, vg__value_fn fn, void *ud);
 /* The "type" of an SCO, or NULL. */
 const char *vg__sco_type(const cJSON *sco);
 
@@ -196,6 +197,6 @@ int vg__search_run(struct vg__search *s, const struct vg_pattern *p,
                    const struct vg__cands *cands);
 
 #define VG__SEARCH_BUDGET 1000000 /* leaf attempts per pattern */
-#define VG__MAX_DEPTH 200          /* nesting of ( [ in a pattern */
+#define VG__MAX_DEPTH 200         /* nesting of ( [ in a pattern */
 
 #endif

@@ -66,15 +66,24 @@ static const struct {
 	const char *word;
 	enum vg__tok kind;
 } keywords[] = {
-    {"AND", VG__T_AND},         {"OR", VG__T_OR},
-    {"NOT", VG__T_NOT},         {"FOLLOWEDBY", VG__T_FOLLOWEDBY},
-    {"LIKE", VG__T_LIKE},       {"MATCHES", VG__T_MATCHES},
-    {"ISSUPERSET", VG__T_ISSUPERSET}, {"ISSUBSET", VG__T_ISSUBSET},
-    {"EXISTS", VG__T_EXISTS},   {"LAST", VG__T_LAST},
-    {"IN", VG__T_IN},           {"START", VG__T_START},
-    {"STOP", VG__T_STOP},       {"SECONDS", VG__T_SECONDS},
-    {"WITHIN", VG__T_WITHIN},   {"REPEATS", VG__T_REPEATS},
-    {"TIMES", VG__T_TIMES},     {"true", VG__T_BOOL},
+    {"AND", VG__T_AND},
+    {"OR", VG__T_OR},
+    {"NOT", VG__T_NOT},
+    {"FOLLOWEDBY", VG__T_FOLLOWEDBY},
+    {"LIKE", VG__T_LIKE},
+    {"MATCHES", VG__T_MATCHES},
+    {"ISSUPERSET", VG__T_ISSUPERSET},
+    {"ISSUBSET", VG__T_ISSUBSET},
+    {"EXISTS", VG__T_EXISTS},
+    {"LAST", VG__T_LAST},
+    {"IN", VG__T_IN},
+    {"START", VG__T_START},
+    {"STOP", VG__T_STOP},
+    {"SECONDS", VG__T_SECONDS},
+    {"WITHIN", VG__T_WITHIN},
+    {"REPEATS", VG__T_REPEATS},
+    {"TIMES", VG__T_TIMES},
+    {"true", VG__T_BOOL},
     {"false", VG__T_BOOL},
 };
 
@@ -132,15 +141,16 @@ static int lex_fail(struct vg__lexer *lx, size_t off, const char *why)
 
 /* A quoted body from s[i] (just after the quote) to the closing quote;
  * strings allow \' and \\ only. *end gets the index after the quote. */
-static int lex_quoted(struct vg__lexer *lx, size_t i, int escapes,
-                      size_t start, size_t *end)
+static int lex_quoted(struct vg__lexer *lx, size_t i, int escapes, size_t start,
+                      size_t *end)
 {
 	const char *s = lx->s;
 	while (i < lx->len && s[i] != '\'') {
 		if (s[i] == '\0')
 			return lex_fail(lx, i, "unexpected NUL byte");
 		if (s[i] == '\\' && escapes) {
-			if (i + 1 < lx->len && (s[i + 1] == '\'' || s[i + 1] == '\\')) {
+			if (i + 1 < lx->len &&
+			    (s[i + 1] == '\'' || s[i + 1] == '\\')) {
 				i += 2;
 				continue;
 			}
@@ -166,8 +176,8 @@ int vg__lex_next(struct vg__lexer *lx, struct vg__token *t)
 		size_t u;
 		if (i < n && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'))) {
 			i++;
-		} else if (i < n && (u = uspace((const unsigned char *)s + i,
-		                                n - i))) {
+		} else if (i < n &&
+		           (u = uspace((const unsigned char *)s + i, n - i))) {
 			i += u;
 		} else if (i + 1 < n && s[i] == '/' && s[i + 1] == '*') {
 			size_t st = i;
@@ -195,13 +205,34 @@ int vg__lex_next(struct vg__lexer *lx, struct vg__token *t)
 	size_t st = i;
 	enum vg__tok k;
 	switch (c) {
-	case '[': k = VG__T_LBRACK; i++; goto done;
-	case ']': k = VG__T_RBRACK; i++; goto done;
-	case '(': k = VG__T_LPAREN; i++; goto done;
-	case ')': k = VG__T_RPAREN; i++; goto done;
-	case ':': k = VG__T_COLON; i++; goto done;
-	case ',': k = VG__T_COMMA; i++; goto done;
-	case '*': k = VG__T_STAR; i++; goto done;
+	case '[':
+		k = VG__T_LBRACK;
+		i++;
+		goto done;
+	case ']':
+		k = VG__T_RBRACK;
+		i++;
+		goto done;
+	case '(':
+		k = VG__T_LPAREN;
+		i++;
+		goto done;
+	case ')':
+		k = VG__T_RPAREN;
+		i++;
+		goto done;
+	case ':':
+		k = VG__T_COLON;
+		i++;
+		goto done;
+	case ',':
+		k = VG__T_COMMA;
+		i++;
+		goto done;
+	case '*':
+		k = VG__T_STAR;
+		i++;
+		goto done;
 	case '=':
 		k = VG__T_EQ;
 		i += (i + 1 < n && s[i + 1] == '=') ? 2 : 1;
@@ -237,7 +268,8 @@ int vg__lex_next(struct vg__lexer *lx, struct vg__token *t)
 		if (lex_quoted(lx, i + 1, 1, st, &i))
 			return VG_EINVAL;
 		goto done;
-	default: break;
+	default:
+		break;
 	}
 	if (c == '.' && !(i + 1 < n && is_digit(s[i + 1]))) {
 		k = VG__T_DOT;
@@ -260,24 +292,29 @@ int vg__lex_next(struct vg__lexer *lx, struct vg__token *t)
 			goto done;
 		}
 		if (!nd)
-			return lex_fail(lx, st, c == '.' ? "unexpected character '.'"
-			                                 : "expected digits after "
-			                                   "the sign");
+			return lex_fail(lx, st,
+			                c == '.' ? "unexpected character '.'"
+			                         : "expected digits after "
+			                           "the sign");
 		if (nd > 1 && s[d0] == '0')
-			return lex_fail(lx, st, "an integer may not start with 0");
+			return lex_fail(lx, st,
+			                "an integer may not start with 0");
 		k = neg ? VG__T_INT_NEG : VG__T_INT;
 		goto done;
 	}
 	if (is_ident0(c)) {
 		int hyphen = 0;
-		while (i < n && (is_ident0(s[i]) || is_digit(s[i]) || s[i] == '-')) {
+		while (i < n &&
+		       (is_ident0(s[i]) || is_digit(s[i]) || s[i] == '-')) {
 			hyphen |= s[i] == '-';
 			i++;
 		}
 		size_t len = i - st;
 		if (len == 1 && i < n && s[i] == '\'' &&
 		    (c == 't' || c == 'h' || c == 'b')) {
-			k = c == 't' ? VG__T_TS : c == 'h' ? VG__T_HEX : VG__T_BIN;
+			k = c == 't'   ? VG__T_TS
+			    : c == 'h' ? VG__T_HEX
+			               : VG__T_BIN;
 			if (lex_quoted(lx, i + 1, 0, st, &i))
 				return VG_EINVAL;
 			goto done;

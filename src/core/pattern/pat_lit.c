@@ -40,9 +40,9 @@ long vg__b64_decode(const char *s, size_t len, unsigned char *out)
 			if (pad || (v[j] = b64_val(c)) < 0)
 				return -1;
 		}
-		unsigned long w = ((unsigned long)v[0] << 18) |
-		                  ((unsigned long)v[1] << 12) |
-		                  ((unsigned long)v[2] << 6) | (unsigned long)v[3];
+		unsigned long w =
+		    ((unsigned long)v[0] << 18) | ((unsigned long)v[1] << 12) |
+		    ((unsigned long)v[2] << 6) | (unsigned long)v[3];
 		out[n++] = (unsigned char)(w >> 16);
 		if (pad < 2)
 			out[n++] = (unsigned char)(w >> 8);
@@ -111,7 +111,8 @@ static int ipv6_parse(const char *s, size_t len, unsigned char out[16])
 	while (i < len) {
 		size_t st = i;
 		int v = 0;
-		while (i < len && i - st < 4 && hex_val((unsigned char)s[i]) >= 0)
+		while (i < len && i - st < 4 &&
+		       hex_val((unsigned char)s[i]) >= 0)
 			v = v * 16 + hex_val((unsigned char)s[i++]);
 		if (i < len && s[i] == '.') {
 			if (n > 12 || ipv4_parse(s + st, len - st, b + n))
@@ -255,8 +256,7 @@ int vg__time_parse_n(const char *s, size_t len, struct vg_pattern_time *out)
 	return vg_pattern_time_parse(buf, out);
 }
 
-int vg_pattern_obs_from_observed_data(struct vg_pattern_obs *o,
-                                      const cJSON *od)
+int vg_pattern_obs_from_observed_data(struct vg_pattern_obs *o, const cJSON *od)
 {
 	const cJSON *f = cJSON_GetObjectItemCaseSensitive(od, "first_observed");
 	const cJSON *l = cJSON_GetObjectItemCaseSensitive(od, "last_observed");

@@ -38,7 +38,7 @@ struct vg__search {
 	const struct vg__cands *cands;
 	long steps;
 	int depth;
-	size_t floor_at; /* REPEATS: the first binding of a repetition... */
+	size_t floor_at;    /* REPEATS: the first binding of a repetition... */
 	uint32_t floor_obs; /* ...is not below the previous one's first */
 };
 
@@ -160,8 +160,8 @@ static int may_bind(const struct vg__search *s, uint32_t o)
 }
 
 static int take(struct vg__search *s, uint32_t o, uint64_t t,
-                const struct kont *k, const struct vg__ox *leaf,
-                uint64_t rest, size_t next_j)
+                const struct kont *k, const struct vg__ox *leaf, uint64_t rest,
+                size_t next_j)
 {
 	int r = budget(s);
 	if (r)
@@ -384,7 +384,8 @@ int vg_pattern_match(const struct vg_pattern *p,
 		uint32_t *at = idx + l * n;
 		size_t k = 0;
 		for (size_t i = 0; i < n; i++)
-			if (obs[i].count && vg__leaf_eval(p->leaves[l], &obs[i]))
+			if (obs[i].count &&
+			    vg__leaf_eval(p->leaves[l], &obs[i]))
 				at[k++] = (uint32_t)i;
 		cands[l].idx = at;
 		cands[l].n = k;

@@ -1,4 +1,4 @@
-/* MATCHES and LIKE [9.4]. The standard names PCRE for MATCHES; vigil
+/* MATCHES [9.4]. The standard names PCRE for MATCHES; vigil
  * uses libc's POSIX regular expressions (REG_EXTENDED) and translates
  * the PCRE syntax into them: \d \w \s and their negations, \xHH, \t and
  * friends, \Q..\E, (?:..), named groups, a leading (?i), lazy
@@ -105,8 +105,7 @@ static int quantifiable(struct tr *t)
 static void repeat(struct tr *t, unsigned long n)
 {
 	if (n > MAX_COUNT) {
-		tr_fail(t, VG_EUNSUPPORTED,
-		        "a repetition count above 1000");
+		tr_fail(t, VG_EUNSUPPORTED, "a repetition count above 1000");
 		return;
 	}
 	if (n > 1) {
@@ -172,7 +171,8 @@ static int read_hex(struct tr *t, unsigned char u[4])
 		size_t st = ++t->i;
 		while (t->i < t->len && hexv((unsigned char)t->s[t->i]) >= 0 &&
 		       t->i - st < 6)
-			cp = cp * 16 + (unsigned long)hexv((unsigned char)t->s[t->i++]);
+			cp = cp * 16 +
+			     (unsigned long)hexv((unsigned char)t->s[t->i++]);
 		if (t->i == st || t->i >= t->len || t->s[t->i] != '}')
 			return -1;
 		t->i++;
@@ -180,7 +180,8 @@ static int read_hex(struct tr *t, unsigned char u[4])
 		for (int k = 0; k < 2 && t->i < t->len &&
 		                hexv((unsigned char)t->s[t->i]) >= 0;
 		     k++)
-			cp = cp * 16 + (unsigned long)hexv((unsigned char)t->s[t->i++]);
+			cp = cp * 16 +
+			     (unsigned long)hexv((unsigned char)t->s[t->i++]);
 	}
 	if (cp > 0x10ffff)
 		return -1;
@@ -212,14 +213,22 @@ static int read_hex(struct tr *t, unsigned char u[4])
 static int ctl_escape(char e)
 {
 	switch (e) {
-	case 't': return '\t';
-	case 'n': return '\n';
-	case 'r': return '\r';
-	case 'f': return '\f';
-	case 'v': return '\v';
-	case 'e': return 0x1b;
-	case 'a': return 0x07;
-	default: return -1;
+	case 't':
+		return '\t';
+	case 'n':
+		return '\n';
+	case 'r':
+		return '\r';
+	case 'f':
+		return '\f';
+	case 'v':
+		return '\v';
+	case 'e':
+		return 0x1b;
+	case 'a':
+		return 0x07;
+	default:
+		return -1;
 	}
 }
 
@@ -261,8 +270,9 @@ static int cls_item(struct tr *t, struct cls *c, int *lo)
 				break;
 			}
 		static const char *const names[] = {
-		    "alnum", "alpha", "blank", "cntrl", "digit", "graph",
-		    "lower", "print", "punct", "space", "upper", "xdigit", NULL};
+		    "alnum", "alpha",  "blank", "cntrl", "digit",
+		    "graph", "lower",  "print", "punct", "space",
+		    "upper", "xdigit", NULL};
 		size_t n = end ? (size_t)(end - (t->s + t->i + 1)) : 0;
 		for (int k = 0; end && names[k]; k++) {
 			if (strlen(names[k]) != n ||
@@ -285,7 +295,9 @@ static int cls_item(struct tr *t, struct cls *c, int *lo)
 	int b = ctl_escape(e);
 	unsigned char u[4];
 	switch (e) {
-	case 'd': cls_range(c, '0', '9'); return 0;
+	case 'd':
+		cls_range(c, '0', '9');
+		return 0;
 	case 'w':
 		cls_range(c, 'a', 'z');
 		cls_range(c, 'A', 'Z');
@@ -296,14 +308,17 @@ static int cls_item(struct tr *t, struct cls *c, int *lo)
 		for (const char *p = space_set; *p; p++)
 			cls_add(c, (unsigned char)*p);
 		return 0;
-	case 'b': *lo = 0x08; return 0;
+	case 'b':
+		*lo = 0x08;
+		return 0;
 	case 'x':
 		if (read_hex(t, u) != 1)
 			return tr_fail(t, VG_EUNSUPPORTED,
 			               "a character above \\xff inside [...]");
 		*lo = u[0];
 		return 0;
-	default: break;
+	default:
+		break;
 	}
 	if (b >= 0) {
 		*lo = b;
@@ -398,7 +413,8 @@ static void tr_class(struct tr *t)
 			continue;
 		int e = b;
 		while (e + 1 < 256 && cls_has(&c, (unsigned char)(e + 1)) &&
-		       ((b >= '0' && e + 1 <= '9') || (b >= 'a' && e + 1 <= 'z') ||
+		       ((b >= '0' && e + 1 <= '9') ||
+		        (b >= 'a' && e + 1 <= 'z') ||
 		        (b >= 'A' && e + 1 <= 'Z')))
 			e++;
 		emit_byte_in_cls(t, b);
@@ -449,23 +465,43 @@ static void tr_escape(struct tr *t)
 	unsigned char u[4];
 	int b = ctl_escape(e);
 	switch (e) {
-	case 'd': put(t, "[0-9]"); return;
-	case 'D': put(t, "[^0-9]"); return;
-	case 'w': put(t, "[A-Za-z0-9_]"); return;
-	case 'W': put(t, "[^A-Za-z0-9_]"); return;
-	case 's': put(t, "[ \t\n\r\f\v]"); return;
-	case 'S': put(t, "[^ \t\n\r\f\v]"); return;
-	case 'b': put(t, "\\b"); return; /* glibc's word boundary */
-	case 'B': put(t, "\\B"); return;
-	case 'A': put(t, "^"); return;
+	case 'd':
+		put(t, "[0-9]");
+		return;
+	case 'D':
+		put(t, "[^0-9]");
+		return;
+	case 'w':
+		put(t, "[A-Za-z0-9_]");
+		return;
+	case 'W':
+		put(t, "[^A-Za-z0-9_]");
+		return;
+	case 's':
+		put(t, "[ \t\n\r\f\v]");
+		return;
+	case 'S':
+		put(t, "[^ \t\n\r\f\v]");
+		return;
+	case 'b':
+		put(t, "\\b");
+		return; /* glibc's word boundary */
+	case 'B':
+		put(t, "\\B");
+		return;
+	case 'A':
+		put(t, "^");
+		return;
 	case 'z':
-	case 'Z': put(t, "$"); return;
-	case 'E': return;
+	case 'Z':
+		put(t, "$");
+		return;
+	case 'E':
+		return;
 	case 'Q':
 		while (t->i < t->len &&
 		       !(t->s[t->i] == '\\' && t->i + 1 < t->len &&
-		         t->s[t->i + 1] == 'E'))
-		{
+		         t->s[t->i + 1] == 'E')) {
 			run_add(t, (unsigned char)t->s[t->i]);
 			put_lit(t, (unsigned char)t->s[t->i++]);
 		}
@@ -488,7 +524,8 @@ static void tr_escape(struct tr *t)
 			run_add(t, u[0]);
 		return;
 	}
-	default: break;
+	default:
+		break;
 	}
 	if (b >= 0) {
 		put_lit(t, (unsigned char)b);
@@ -525,8 +562,9 @@ static void tr_group_ext(struct tr *t)
 		t->i++;
 		return;
 	}
-	if (rest && (s[0] == '=' || s[0] == '!' ||
-	             (rest > 1 && s[0] == '<' && (s[1] == '=' || s[1] == '!')))) {
+	if (rest &&
+	    (s[0] == '=' || s[0] == '!' ||
+	     (rest > 1 && s[0] == '<' && (s[1] == '=' || s[1] == '!')))) {
 		tr_fail(t, VG_EUNSUPPORTED, "lookaround");
 		return;
 	}
@@ -642,11 +680,16 @@ static void translate(struct tr *t, int *icase)
 			if (n && quantifiable(t)) {
 				unsigned long hi = 0, lo = 0;
 				size_t k = t->i;
-				while (t->s[k] >= '0' && t->s[k] <= '9' && lo <= MAX_COUNT)
-					lo = lo * 10 + (unsigned long)(t->s[k++] - '0');
-				while (t->s[k] == ',' || (t->s[k] >= '0' && t->s[k] <= '9')) {
+				while (t->s[k] >= '0' && t->s[k] <= '9' &&
+				       lo <= MAX_COUNT)
+					lo = lo * 10 +
+					     (unsigned long)(t->s[k++] - '0');
+				while (t->s[k] == ',' ||
+				       (t->s[k] >= '0' && t->s[k] <= '9')) {
 					if (t->s[k] != ',' && hi <= MAX_COUNT)
-						hi = hi * 10 + (unsigned long)(t->s[k] - '0');
+						hi = hi * 10 +
+						     (unsigned long)(t->s[k] -
+						                     '0');
 					k++;
 				}
 				repeat(t, hi > lo ? hi : lo);
@@ -686,8 +729,8 @@ static void translate(struct tr *t, int *icase)
 	}
 }
 
-int vg__regex_compile(const char *re, size_t len, void **out,
-                      const char **why, char *buf, size_t buflen)
+int vg__regex_compile(const char *re, size_t len, void **out, const char **why,
+                      char *buf, size_t buflen)
 {
 	struct tr t = {.s = re, .len = len};
 	int icase = 0, rc;
@@ -733,12 +776,10 @@ out:
 	return rc;
 }
 
-static int contains(const char *s, size_t n, const char *p, size_t m);
-
 int vg__regex_match(const void *re, const char *s, size_t len)
 {
 	const struct re *r = re;
-	if (r->lit_len && !contains(s, len, r->lit, r->lit_len))
+	if (r->lit_len && !vg__contains(s, len, r->lit, r->lit_len))
 		return 0;
 #ifdef REG_STARTEND
 	regmatch_t m[1] = {{0, (regoff_t)len}};
@@ -755,122 +796,4 @@ void vg__regex_free(void *re)
 		return;
 	regfree(&r->re);
 	free(r);
-}
-
-/* ---- LIKE ----------------------------------------------------------- */
-
-enum { LIKE_EXACT, LIKE_PREFIX, LIKE_SUFFIX, LIKE_CONTAINS, LIKE_GENERAL };
-
-struct vg__like {
-	int shape;
-	const char *pat; /* the whole pattern (GENERAL) or its literal */
-	size_t len;
-};
-
-int vg__like_compile(struct vg__arena *a, const char *pat, size_t len,
-                     struct vg__like **out)
-{
-	struct vg__like *l = vg__arena_alloc(a, sizeof(*l));
-	if (!l)
-		return VG_ENOMEM;
-	size_t pct = 0, und = 0;
-	for (size_t i = 0; i < len; i++) {
-		pct += pat[i] == '%';
-		und += pat[i] == '_';
-	}
-	l->pat = pat;
-	l->len = len;
-	l->shape = LIKE_GENERAL;
-	/* The common shapes get a plain compare. */
-	if (!und && !pct) {
-		l->shape = LIKE_EXACT;
-	} else if (!und && pct == 1 && len && pat[len - 1] == '%') {
-		l->shape = LIKE_PREFIX;
-		l->len = len - 1;
-	} else if (!und && pct == 1 && pat[0] == '%') {
-		l->shape = LIKE_SUFFIX;
-		l->pat = pat + 1;
-		l->len = len - 1;
-	} else if (!und && pct == 2 && len >= 2 && pat[0] == '%' &&
-	           pat[len - 1] == '%') {
-		l->shape = LIKE_CONTAINS;
-		l->pat = pat + 1;
-		l->len = len - 2;
-	}
-	*out = l;
-	return VG_OK;
-}
-
-int vg__like_affix(const struct vg__like *l, const char **s, size_t *n)
-{
-	*s = l->pat;
-	*n = l->len;
-	switch (l->shape) {
-	case LIKE_EXACT: return 0;
-	case LIKE_PREFIX: return 1;
-	case LIKE_SUFFIX: return 2;
-	default: return -1;
-	}
-}
-
-/* memmem is a GNU extension: the plain loop, with memchr on the first
- * byte doing most of the work. */
-static int contains(const char *s, size_t n, const char *p, size_t m)
-{
-	if (m == 0)
-		return 1;
-	for (size_t i = 0; i + m <= n;) {
-		const char *c = memchr(s + i, p[0], n - m + 1 - i);
-		if (!c)
-			return 0;
-		i = (size_t)(c - s);
-		if (memcmp(c, p, m) == 0)
-			return 1;
-		i++;
-	}
-	return 0;
-}
-
-/* Bytes of the UTF-8 character that starts with c (1 for a stray byte). */
-static size_t u8len(unsigned char c)
-{
-	return c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-}
-
-int vg__like_match(const struct vg__like *l, const char *s, size_t n)
-{
-	const char *p = l->pat;
-	size_t m = l->len;
-	switch (l->shape) {
-	case LIKE_EXACT: return n == m && memcmp(s, p, m) == 0;
-	case LIKE_PREFIX: return n >= m && memcmp(s, p, m) == 0;
-	case LIKE_SUFFIX: return n >= m && memcmp(s + n - m, p, m) == 0;
-	case LIKE_CONTAINS:
-		return contains(s, n, p, m);
-	default: break;
-	}
-	/* '%' any run, '_' one character; on a mismatch go back to the
-	 * last '%' and let it take one more character: O(n*m) at worst. */
-	size_t i = 0, j = 0, star = (size_t)-1, mark = 0;
-	while (i < n) {
-		if (j < m && p[j] == '_') {
-			i += u8len((unsigned char)s[i]);
-			j++;
-		} else if (j < m && p[j] == '%') {
-			star = j++;
-			mark = i;
-		} else if (j < m && p[j] == s[i]) {
-			i++;
-			j++;
-		} else if (star != (size_t)-1) {
-			j = star + 1;
-			mark += u8len((unsigned char)s[mark]);
-			i = mark;
-		} else {
-			return 0;
-		}
-	}
-	while (j < m && p[j] == '%')
-		j++;
-	return j == m && i == n;
 }

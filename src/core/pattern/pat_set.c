@@ -43,8 +43,8 @@ struct key_ent {
 /* A path that index keys look at, and which keys of its values to try. */
 struct ipath {
 	const struct vg__path *p;
-	unsigned char eq;   /* equality: 's', 'n', 'b' keys */
-	unsigned char cidr; /* ISSUBSET: 'c' keys */
+	unsigned char eq;    /* equality: 's', 'n', 'b' keys */
+	unsigned char cidr;  /* ISSUBSET: 'c' keys */
 	uint32_t plen, slen; /* LIKE 'x%' / '%x': bit L-1 for length L */
 };
 
@@ -138,8 +138,8 @@ size_t vg_pattern_set_count(const struct vg_pattern_set *s)
 	return s->n_pats;
 }
 
-static struct type_ent *type_find(const struct vg_pattern_set *s,
-                                  const char *t, uint64_t h)
+static struct type_ent *type_find(const struct vg_pattern_set *s, const char *t,
+                                  uint64_t h)
 {
 	for (size_t i = 0; i < s->n_types; i++)
 		if (s->types[i].h == h && strcmp(s->types[i].type, t) == 0)
@@ -197,8 +197,10 @@ static int lit_key(struct vg_buf *b, const struct vg__path *p,
 {
 	double d;
 	switch (l->kind) {
-	case VG_PAT_STRING: return key_of(b, p, 's', l->s, l->len);
-	case VG_PAT_BOOL: return key_of(b, p, 'b', l->b ? "1" : "0", 1);
+	case VG_PAT_STRING:
+		return key_of(b, p, 's', l->s, l->len);
+	case VG_PAT_BOOL:
+		return key_of(b, p, 'b', l->b ? "1" : "0", 1);
 	default:
 		d = l->f == 0 ? 0 : l->f; /* -0 and 0 are one key */
 		return key_of(b, p, 'n', &d, sizeof(d));
@@ -273,7 +275,7 @@ static int need_keys(const struct vg__cx *x, struct need *k)
 			if (shape < 0 || (shape && !an))
 				return 0;
 			return need_push(k, c, NULL, "sPS"[shape]) ? -VG_ENOMEM
-			                                            : 1;
+			                                           : 1;
 		}
 		if ((c->op != VG_PAT_EQ && c->op != VG_PAT_IN) || !c->n_lits)
 			return 0;
@@ -500,8 +502,7 @@ int vg_pattern_set_add(struct vg_pattern_set *s, const struct vg_pattern *p,
 		if (index_leaf(s, p->leaves[i], g))
 			return VG_ENOMEM;
 	}
-	s->pats[s->n_pats++] =
-	    (struct set_pat){p, id, (uint32_t)s->n_leaves};
+	s->pats[s->n_pats++] = (struct set_pat){p, id, (uint32_t)s->n_leaves};
 	s->n_leaves += p->n_leaves;
 	return VG_OK;
 }
@@ -653,8 +654,8 @@ static int value_key(void *ud, const cJSON *v)
 		d = v->valuedouble == 0 ? 0 : v->valuedouble;
 		lookup(m, key_of(&m->key, p, 'n', &d, sizeof(d)));
 	} else if (cJSON_IsBool(v) && c->ip->eq) {
-		lookup(m, key_of(&m->key, p, 'b', cJSON_IsTrue(v) ? "1" : "0",
-		                 1));
+		lookup(m,
+		       key_of(&m->key, p, 'b', cJSON_IsTrue(v) ? "1" : "0", 1));
 	}
 	if (!cJSON_IsString(v))
 		return m->err != 0;
@@ -684,8 +685,7 @@ static int cmp_u64(const void *a, const void *b)
 
 int vg_pattern_matcher_run(struct vg_pattern_matcher *m,
                            const struct vg_pattern_obs *obs, size_t n,
-                           vg_pattern_hit_fn fn, void *ud,
-                           size_t *too_complex)
+                           vg_pattern_hit_fn fn, void *ud, size_t *too_complex)
 {
 	const struct vg_pattern_set *s = m->s;
 	size_t skipped = 0;
