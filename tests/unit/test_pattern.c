@@ -482,6 +482,16 @@ static void test_invalid_operators(void **state)
 	bad("[a:b MATCHES 'a\\\\']",
 	    "invalid regular expression: ends with a backslash at column 14",
 	    "9.4");
+	/* glibc would build nested loops of stacked quantifiers (found by
+	 * fuzzing: 12 s and 600 MB for one pattern) */
+	bad("[a:b MATCHES 'a**']",
+	    "invalid regular expression: quantifier does not follow a "
+	    "repeatable item at column 14",
+	    "9.4");
+	bad("[a:b MATCHES '(*a)']",
+	    "invalid regular expression: quantifier does not follow a "
+	    "repeatable item at column 14",
+	    "9.4");
 	bad("[file:hashes.'SHA-256' = 'f00']",
 	    "'f00' is not a valid SHA-256 hash at column 26", "9.4");
 	bad("[file:hashes.md5 = 'zz0123456789012345678901234567890']",
@@ -778,6 +788,19 @@ static void test_match_like_matches(void **state)
 	                    "cannot evaluate: it never matches");
 	vg_pattern_free(p);
 	no("[email-message:subject MATCHES 'Please(?= Review)']", &w);
+	p = parse("[email-message:subject MATCHES '((a{100}){100}){100}']");
+	assert_string_equal(vg_pattern_unsupported(p),
+	                    "MATCHES at column 24 uses counted repetitions "
+	                    "expanding past 20000 states, which vigil cannot "
+	                    "evaluate: it never matches");
+	vg_pattern_free(p);
+	p = parse("[email-message:subject MATCHES 'a{1001}']");
+	assert_string_equal(
+	    vg_pattern_unsupported(p),
+	    "MATCHES at column 24 uses a repetition count above "
+	    "1000, which vigil cannot evaluate: it never "
+	    "matches");
+	vg_pattern_free(p);
 	no("[email-message:subject NOT MATCHES 'Please(?= Review)']", &w);
 	world_free(&w);
 }
