@@ -92,8 +92,16 @@ static int one_of(const char *s, const char *const *set)
 
 /* ---- rules per type ------------------------------------------------- */
 
+/* A "stix" pattern must parse [9] (stix_pattern.c). */
+int vg__stix_check_pattern(struct vg__vctx *c, const cJSON *pattern);
+
 static int check_indicator(struct vg__vctx *c)
 {
+	if (strcmp(P(PATTERN_TYPE)->valuestring, "stix") == 0) {
+		int rc = vg__stix_check_pattern(c, P(PATTERN));
+		if (rc)
+			return rc;
+	}
 	return ts_order(c, VG__P_VALID_FROM, VG__P_VALID_UNTIL, 1);
 }
 
