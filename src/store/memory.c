@@ -1,7 +1,8 @@
 /* An in-memory store ("memory:NAME"): every table as an array, for the
  * service's unit tests, and the proof that the store interface holds no
- * SQL and no rule. Handles of one NAME share the data until the last one
- * closes. One transaction at a time (begin waits); savepoints and
+ * SQL and no rule. Handles of one NAME share the data; a store made with
+ * VG_STORE_CREATE lives on without handles (a hub is created, closed,
+ * then opened) until vg_store_memory_drop. One transaction at a time (begin waits); savepoints and
  * rollbacks restore copies of the whole state, so it is meant for small
  * stores. Readers see a writer's work before its commit (no isolation):
  * tests run on one thread. */
@@ -238,6 +239,9 @@ static int m_open(const char *name, unsigned flags, struct vg_store **out)
 		pthread_cond_init(&db->free_tx, NULL);
 		db->next = registry;
 		registry = db;
+		/* the registry's own reference, until vg_store_memory_drop */
+		db->kept = 1;
+		db->refs++;
 	}
 	db->refs++;
 	pthread_mutex_unlock(&registry_mu);
@@ -249,25 +253,44 @@ static int m_open(const char *name, unsigned flags, struct vg_store **out)
 
 static int m_rollback(struct vg_store *s);
 
+/* Drop one reference to db (registry_mu held); the last frees it. */
+static void unref(struct m_db *db)
+{
+	if (--db->refs)
+		return;
+	struct m_db **p = &registry;
+	while (*p != db)
+		p = &(*p)->next;
+	*p = db->next;
+	free_state(&db->st);
+	pthread_mutex_destroy(&db->mu);
+	pthread_cond_destroy(&db->free_tx);
+	free(db->name);
+	free(db);
+}
+
 static void m_close(struct vg_store *s)
 {
 	struct m_db *db = DB(s);
 	if (db->writer == s)
 		m_rollback(s);
 	pthread_mutex_lock(&registry_mu);
-	if (--db->refs == 0) {
-		struct m_db **p = &registry;
-		while (*p != db)
-			p = &(*p)->next;
-		*p = db->next;
-		free_state(&db->st);
-		pthread_mutex_destroy(&db->mu);
-		pthread_cond_destroy(&db->free_tx);
-		free(db->name);
-		free(db);
-	}
+	unref(db);
 	pthread_mutex_unlock(&registry_mu);
 	free(s);
+}
+
+void vg_store_memory_drop(const char *name)
+{
+	struct m_db *db;
+	pthread_mutex_lock(&registry_mu);
+	for (db = registry; db && strcmp(db->name, name); db = db->next)
+		;
+	if (db && db->kept) {
+		db->kept = 0;
+		unref(db);
+	}
+	pthread_mutex_unlock(&registry_mu);
 }
 
 static const char *m_errmsg(struct vg_store *s)

@@ -51,7 +51,8 @@ struct m_state {
 /* One named store, shared by its handles. */
 struct m_db {
 	char *name;
-	int refs;
+	int refs;  /* handles, and the registry's while kept */
+	int kept;  /* made with VG_STORE_CREATE and not yet dropped */
 	pthread_mutex_t mu;
 	pthread_cond_t free_tx;
 	struct vg_store *writer; /* the handle in a transaction, or NULL */
