@@ -345,10 +345,13 @@ static const struct odd odd[] = {
 	/* bytes that are not UTF-8: each becomes U+FFFD */
 	{"bad \xff\xfe end", "caf\xc3", "not json \"}",
 	 "bad " FFFD FFFD " end", "caf" FFFD, "\"not json \\\"}\""},
-	{"long \xc0\xaf sur \xed\xa0\x80 big \xf4\x90\x80\x80", "", "{}",
+	{"long \xc0\xaf sur \xed\xa0\x80 big \xf4\x90\x80\x80", "",
+	 "{\"a\":1}\"}",
 	 "long " FFFD FFFD " sur " FFFD FFFD FFFD " big " FFFD FFFD FFFD FFFD, "",
-	 "{}"},
+	 "\"{\\\"a\\\":1}\\\"}\""},
 	/* a detail that only looks like an object is a string */
+	{"t", "p", "{\"a\":\"\xff\"}", "t", "p", "\"{\\\"a\\\":\\\"" FFFD "\\\"}\""},
+	{"t", "p", "{\"a\":\"x\x01\"}", "t", "p", "\"{\\\"a\\\":\\\"x\\u0001\\\"}\""},
 	{"t", "p", "{\"a\":\"\\ud800\"}", "t", "p",
 	 "\"{\\\"a\\\":\\\"\\\\ud800\\\"}\""},
 	{"t", "p", "[1,2]", "t", "p", "\"[1,2]\""},
