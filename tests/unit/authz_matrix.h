@@ -468,4 +468,26 @@ static inline void dates_are(const struct answer *a,
 	assert_int_equal(a->info.last, n ? v[n - 1]->date_added : 0);
 }
 
+/* The objects of a page's envelope are exactly these versions. */
+static inline void objects_are(const struct answer *a,
+			       const struct version *const *v, size_t n,
+			       int more)
+{
+	cJSON *j = cJSON_Parse(a->body.data), *x;
+	size_t k = 0;
+	assert_non_null(j);
+	assert_int_equal(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "more")),
+			 more);
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(j, "objects"))
+	{
+		assert_true(k < n);
+		if (!cJSON_Compare(x, v[k]->obj, 1))
+			fail_msg("object %zu of %s", k, a->body.data);
+		k++;
+	}
+	assert_int_equal(k, n);
+	dates_are(a, v, n);
+	cJSON_Delete(j);
+}
+
 #endif
