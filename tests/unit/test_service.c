@@ -218,6 +218,11 @@ static void test_versions(void **state)
 	sees(w, C_READER, "community", VG_PAGE_OBJECT, x, NULL, "a1@v3!");
 	post_one(w, A_ANALYST, "community", w->community, indicator(z, V2, "", NULL),
 		 jfmt("[%s]", ok_item(z, V2, NULL)), "[]", 1, 0, 0);
+	/* a revoked version after the revoked one follows it too */
+	post_one(w, A_ANALYST, "community", w->community,
+		 indicator(x, V4, "", ",\"revoked\":true"), "[]",
+		 jfmt("[%s]", ok_item(x, V4, AFTER_REVOKED_MSG(OID("a1")))), 0, 0,
+		 1);
 	/* one envelope: each object has its own outcome, in order */
 	char *ids[3] = {indicator(x, V4, "", NULL),
 			indicator(z, V1, "", ",\"revoked\":true"),

@@ -38,6 +38,8 @@ struct vg_version_plan {
 	int latest;       /* the newest version of the id in the collection */
 	int clear_latest; /* older rows there lose their latest flag first */
 	int copy;         /* another organisation holds this version here */
+	int after_revoked; /* REVOKED: it would follow a revoked version
+			    * (else it is revoked and older than one stored) */
 };
 
 /* Decide what storing v means, given the n rows the store holds of its

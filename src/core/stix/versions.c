@@ -48,6 +48,7 @@ void vg_version_plan(const struct vg_stored_version *rows, size_t n,
 	int own_cmp = own_max ? strcmp(v->version, own_max) : 1;
 	if (own_max && ((own_cmp > 0 && own_revoked) || (own_cmp < 0 && v->revoked))) {
 		out->action = VG_PLAN_REVOKED;
+		out->after_revoked = own_cmp > 0 && own_revoked;
 		return;
 	}
 	/* latest: the newest version of the id in the collection, whoever
