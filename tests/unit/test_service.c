@@ -612,11 +612,57 @@ static void test_memory_hub(void **state)
 	vg_store_memory_drop(h.name); /* unknown: nothing happens */
 }
 
+/* Revocation is final for the object, not for one collection: nothing
+ * follows a revoked version in any collection, and a revoked version may
+ * not arrive older than one stored anywhere. Only the owner's versions
+ * count: another organisation's revoked copy blocks nothing. */
+static void test_revocation_across_collections(void **state)
+{
+	(void)state;
+	struct world *w = world_new("revocation");
+	const char *x = OID("c1"), *z = OID("c2"), *y = OID("c3");
+	const char *revoked = ",\"revoked\":true";
+	post_one(w, A_ANALYST, "community", w->community, indicator(x, V1, "", NULL),
+		 jfmt("[%s]", ok_item(x, V1, NULL)), "[]", 1, 0, 0);
+	post_one(w, A_ANALYST, "community", w->community,
+		 indicator(x, V2, "", revoked), jfmt("[%s]", ok_item(x, V2, NULL)),
+		 "[]", 1, 0, 0);
+	/* after the revoked version: not here, not elsewhere, revoked or not */
+	post_one(w, A_ANALYST, "all", w->all, indicator(x, V3, "", NULL), "[]",
+		 jfmt("[%s]", ok_item(x, V3, AFTER_REVOKED_MSG(OID("c1")))), 0, 0,
+		 1);
+	post_one(w, A_ANALYST, "community", w->community,
+		 indicator(x, V3, "", revoked), "[]",
+		 jfmt("[%s]", ok_item(x, V3, AFTER_REVOKED_MSG(OID("c1")))), 0, 0,
+		 1);
+	/* the revoked version itself may be shared further */
+	post_one(w, A_ANALYST, "all", w->all, indicator(x, V2, "", revoked),
+		 jfmt("[%s]", ok_item(x, V2, NULL)), "[]", 1, 0, 0);
+	sees(w, C_READER, "all", VG_PAGE_VERSIONS, x, NULL, "c1@v2");
+	/* a revoked version older than one stored in another collection */
+	post_one(w, A_ANALYST, "all", w->all, indicator(z, V2, "", NULL),
+		 jfmt("[%s]", ok_item(z, V2, NULL)), "[]", 1, 0, 0);
+	post_one(w, A_ANALYST, "community", w->community,
+		 indicator(z, V1, "", revoked), "[]",
+		 jfmt("[%s]", ok_item(z, V1, REVOKED_OLDER_MSG(OID("c2")))), 0, 0,
+		 1);
+	sees(w, C_READER, "community", VG_PAGE_OBJECTS, NULL, NULL, "c1@v2!");
+	/* Bravo's revoked copy of a version of Alpha's blocks nothing */
+	post_one(w, A_ANALYST, "community", w->community, indicator(y, V1, "", NULL),
+		 jfmt("[%s]", ok_item(y, V1, NULL)), "[]", 1, 0, 0);
+	post_one(w, B_ANALYST, "all", w->all, indicator(y, V1, "", revoked),
+		 jfmt("[%s]", ok_item(y, V1, NULL)), "[]", 1, 0, 0);
+	post_one(w, A_ANALYST, "all", w->all, indicator(y, V2, "", NULL),
+		 jfmt("[%s]", ok_item(y, V2, NULL)), "[]", 1, 0, 0);
+	world_free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_memory_hub),
 		cmocka_unit_test(test_versions),
+		cmocka_unit_test(test_revocation_across_collections),
 		cmocka_unit_test(test_delete),
 		cmocka_unit_test(test_access),
 		cmocka_unit_test(test_roles),

@@ -30,7 +30,8 @@ enum vg_plan_action {
 	VG_PLAN_DUPLICATE, /* the poster holds this version here already */
 	VG_PLAN_DENIED,    /* a new version of an id another organisation owns */
 	VG_PLAN_REVOKED,   /* would follow a revoked version, or a revoked
-			    * version older than one that exists */
+			    * version older than one that exists (of the
+			    * owner's, in any collection) */
 };
 
 struct vg_version_plan {

@@ -7,17 +7,17 @@
 void vg_version_plan(const struct vg_stored_version *rows, size_t n,
 		     const struct vg_new_version *v, struct vg_version_plan *out)
 {
-	const char *coll_max = NULL, *own_max = NULL;
-	int version_known = 0, is_copy = 0, own_revoked = 0;
+	const char *coll_max = NULL;
+	int version_known = 0, is_copy = 0, after_revoked = 0, before_own = 0;
 	int64_t first_added = 0, owner = 0;
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < n; i++) {
 		const struct vg_stored_version *r = &rows[i];
 		int same_coll = !strcmp(r->collection, v->collection);
-		/* the poster's own rows of this collection */
-		int own = same_coll && r->owner == v->owner;
+		/* the poster's own rows, of any collection */
+		int own = r->owner == v->owner;
 		int same_version = !strcmp(r->version, v->version);
-		if (own && same_version) {
+		if (own && same_coll && same_version) {
 			out->action = VG_PLAN_DUPLICATE;
 			return;
 		}
@@ -33,9 +33,13 @@ void vg_version_plan(const struct vg_stored_version *rows, size_t n,
 		}
 		if (same_coll && (!coll_max || strcmp(r->version, coll_max) > 0))
 			coll_max = r->version;
-		if (own && (!own_max || strcmp(r->version, own_max) > 0)) {
-			own_max = r->version;
-			own_revoked = r->revoked;
+		/* revocation ends the object, not one collection's copy;
+		 * another organisation's copies (of versions it did not make)
+		 * never count */
+		if (own) {
+			int cmp = strcmp(v->version, r->version);
+			after_revoked |= cmp > 0 && r->revoked;
+			before_own |= cmp < 0;
 		}
 	}
 	/* a new version is its owner's to make; a copy of a known one is not */
@@ -45,10 +49,9 @@ void vg_version_plan(const struct vg_stored_version *rows, size_t n,
 	}
 	/* revocation is final: nothing may follow a revoked version, and a
 	 * revoked version may not arrive before one that exists */
-	int own_cmp = own_max ? strcmp(v->version, own_max) : 1;
-	if (own_max && ((own_cmp > 0 && own_revoked) || (own_cmp < 0 && v->revoked))) {
+	if (after_revoked || (before_own && v->revoked)) {
 		out->action = VG_PLAN_REVOKED;
-		out->after_revoked = own_cmp > 0 && own_revoked;
+		out->after_revoked = after_revoked;
 		return;
 	}
 	/* latest: the newest version of the id in the collection, whoever
