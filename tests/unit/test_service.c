@@ -500,25 +500,30 @@ static void test_roles(void **state)
 	one_entry(w, A_READER, "access.denied", "user.add",
 		  jfmt(deny_fmt, "org-admin", "reader"));
 
-	/* another organisation's users are missing to an org-admin */
+	/* another organisation's users and keys are missing to an
+	 * org-admin: the same answer and the same entry as for none */
 	const char *names[] = {"bravo-reader", "nobody"};
+	const char *refused = "{\"refused\":\"not found\"}";
 	for (int i = 0; i < 2; i++) {
 		char want[100];
 		snprintf(want, sizeof(want), "no user '%s'", names[i]);
 		assert_int_equal(vg_user_disable(admin, names[i], err, sizeof(err)),
 				 VG_ENOTFOUND);
 		assert_string_equal(err, want);
+		one_entry(w, A_ADMIN, "user.disable", names[i], refused);
 		assert_int_equal(vg_key_new(admin, names[i], 0, key, err,
 					    sizeof(err)),
 				 VG_ENOTFOUND);
 		assert_string_equal(err, want);
+		one_entry(w, A_ADMIN, "key.new", names[i], refused);
 	}
-	assert_int_equal(vg_key_revoke(admin, w->w[B_READER].key_id, err,
-				       sizeof(err)),
-			 VG_ENOTFOUND);
-	assert_string_equal(err, jfmt("no key '%s'", w->w[B_READER].key_id));
-	log_read(&w->h, &w->log);
-	log_count(&w->log, 0);
+	const char *ids[] = {w->w[B_READER].key_id, "0123456789abcdef"};
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(vg_key_revoke(admin, ids[i], err, sizeof(err)),
+				 VG_ENOTFOUND);
+		assert_string_equal(err, jfmt("no key '%s'", ids[i]));
+		one_entry(w, A_ADMIN, "key.revoke", ids[i], refused);
+	}
 
 	/* users manage their own keys, and only theirs */
 	char own[VG_KEY_TEXT_LEN], own_id[17];
