@@ -389,7 +389,8 @@ static int copy_user(void *ud, const struct vg_user *u)
  * whether it does not exist or is another organisation's. */
 static int not_found(struct vg_ctx *c, const char *action, const char *target)
 {
-	int rc = vg__audit_now(c, action, target, "{\"refused\":\"not found\"}");
+	int rc = vg__audit_now(c, action, target,
+			       "{\"refused\":\"not found\"}");
 	return rc ? rc : VG_ENOTFOUND;
 }
 

@@ -21,19 +21,23 @@
 
 #include <time.h>
 
-/* ---- the rule, re-stated --------------------------------------------------- */
+/* ---- the rule, re-stated ---------------------------------------------------
+ */
 
 enum { HUB, ALPHA, BRAVO, CHARLIE, N_ORGS };
 static const char *const org_names[N_ORGS] = {"hub", "Alpha", "Bravo",
-					      "Charlie"};
+                                              "Charlie"};
 
 enum { READER, ANALYST, ORG_ADMIN, HUB_ADMIN, AUDITOR, N_ROLES };
 static const char *const role_names[N_ROLES] = {
-	"reader", "analyst", "org-admin", "hub-admin", "auditor",
+    "reader", "analyst", "org-admin", "hub-admin", "auditor",
 };
 
 static const char *const level_names[N_LEVELS] = {
-	"UNCLASSIFIED", "RESTRICTED", "CONFIDENTIAL", "SECRET",
+    "UNCLASSIFIED",
+    "RESTRICTED",
+    "CONFIDENTIAL",
+    "SECRET",
 };
 
 /* the sharing group Joint */
@@ -50,10 +54,14 @@ static const struct coll {
 	enum scope scope;
 	int org;
 } colls[] = {
-	{"community", S_COMMUNITY, -1}, {"connected", S_CONNECTED, -1},
-	{"all", S_ALL, -1},             {"org-hub", S_ORG, HUB},
-	{"org-alpha", S_ORG, ALPHA},    {"org-bravo", S_ORG, BRAVO},
-	{"org-charlie", S_ORG, CHARLIE}, {"group-joint", S_GROUP, -1},
+    {"community", S_COMMUNITY, -1},
+    {"connected", S_CONNECTED, -1},
+    {"all", S_ALL, -1},
+    {"org-hub", S_ORG, HUB},
+    {"org-alpha", S_ORG, ALPHA},
+    {"org-bravo", S_ORG, BRAVO},
+    {"org-charlie", S_ORG, CHARLIE},
+    {"group-joint", S_GROUP, -1},
 };
 #define N_COLLS 8
 enum { C_COMMUNITY = 0, C_ORG_ALPHA = 4, C_JOINT = 7 };
@@ -62,13 +70,21 @@ enum { C_COMMUNITY = 0, C_ORG_ALPHA = 4, C_JOINT = 7 };
 static const int posted_to[] = {4, 0, 1, 2, 7};
 #define N_POSTED 5
 
-enum { T_NONE, T_CLEAR, T_GREEN, T_AMBER, T_AMBER_STRICT, T_RED, T_RED1,
-       N_TLPS };
+enum {
+	T_NONE,
+	T_CLEAR,
+	T_GREEN,
+	T_AMBER,
+	T_AMBER_STRICT,
+	T_RED,
+	T_RED1,
+	N_TLPS
+};
 static const char *const tlp_names[N_TLPS] = {
-	"none", "clear", "green", "amber", "amber+strict", "red", "red-1.0",
+    "none", "clear", "green", "amber", "amber+strict", "red", "red-1.0",
 };
 static const char *const tlp_ids[N_TLPS] = {
-	NULL, TLP_CLEAR, TLP_GREEN, TLP_AMBER, TLP_AMBER_STRICT, TLP_RED, TLP1_RED,
+    NULL, TLP_CLEAR, TLP_GREEN, TLP_AMBER, TLP_AMBER_STRICT, TLP_RED, TLP1_RED,
 };
 
 static inline int is_red(int tlp)
@@ -121,7 +137,7 @@ struct object {
  *    nobody beyond the owner;
  * 6. sharing group: the group's members (TLP:RED included). */
 static inline int may_read(const struct principal *p, int coll,
-			   const struct version *v)
+                           const struct version *v)
 {
 	if (!reads(p->role))
 		return 0;
@@ -160,7 +176,7 @@ static inline int sees_collection(const struct principal *p, int coll)
 /* The versions of o that p may read, in date_added order (the first
  * version was posted first); returns how many. */
 static inline int visible(const struct principal *p, const struct object *o,
-			  const struct version *out[2])
+                          const struct version *out[2])
 {
 	int n = 0;
 	if (!sees_collection(p, o->coll))
@@ -173,17 +189,19 @@ static inline int visible(const struct principal *p, const struct object *o,
 
 /* The newest version p may read (NULL: none). */
 static inline const struct version *latest(const struct principal *p,
-					   const struct object *o)
+                                           const struct object *o)
 {
 	const struct version *vis[2];
 	int n = visible(p, o, vis);
 	if (!n)
 		return NULL;
-	return n == 2 && strcmp(vis[1]->modified, vis[0]->modified) < 0 ? vis[0]
-									: vis[n - 1];
+	return n == 2 && strcmp(vis[1]->modified, vis[0]->modified) < 0
+	           ? vis[0]
+	           : vis[n - 1];
 }
 
-/* ---- the data -------------------------------------------------------------- */
+/* ---- the data --------------------------------------------------------------
+ */
 
 #define AV1 "2024-01-01T00:00:00.000Z"
 #define AV2 "2024-02-01T00:00:00.000Z"
@@ -211,7 +229,7 @@ static inline struct principal *by_name(struct matrix *m, const char *name)
 }
 
 static inline void version_init(struct matrix *m, struct object *o, int i,
-				const char *modified, int tlp, int c1, int c2)
+                                const char *modified, int tlp, int c1, int c2)
 {
 	struct version *v = &o->v[i];
 	char refs[300] = "";
@@ -227,7 +245,7 @@ static inline void version_init(struct matrix *m, struct object *o, int i,
 		snprintf(refs, sizeof(refs), "\"%s\",", tlp_ids[tlp]);
 	for (int k = 0; k < v->n_classes; k++)
 		snprintf(refs + strlen(refs), sizeof(refs) - strlen(refs),
-			 "%s\"%s\"", k ? "," : "", m->h.levels[v->classes[k]]);
+		         "%s\"%s\"", k ? "," : "", m->h.levels[v->classes[k]]);
 	v->json = indicator(o->oid, modified, refs, NULL);
 	v->obj = cJSON_Parse(v->json);
 	assert_non_null(v->obj);
@@ -242,27 +260,35 @@ static inline void make_objects(struct matrix *m)
 			struct object *o = &m->o[n];
 			o->coll = coll;
 			snprintf(o->oid, sizeof(o->oid),
-				 "indicator--%08x-0000-4000-8000-%012x", coll + 1,
-				 i + 1);
+			         "indicator--%08x-0000-4000-8000-%012x",
+			         coll + 1, i + 1);
 			if (i < 2 * N_TLPS) {
-				int tlp = i / 2, cls = i % 2 ? SECRET : UNCLASSIFIED;
+				int tlp = i / 2,
+				    cls = i % 2 ? SECRET : UNCLASSIFIED;
 				snprintf(o->label, sizeof(o->label), "%s/%s",
-					 tlp_names[tlp], level_names[cls]);
+				         tlp_names[tlp], level_names[cls]);
 				version_init(m, o, 0, AV1, tlp, cls, -1);
 				version_init(m, o, 1, AV2, tlp, cls, -1);
 			} else if (i == 2 * N_TLPS) {
-				snprintf(o->label, sizeof(o->label), "green then red");
-				version_init(m, o, 0, AV1, T_GREEN, UNCLASSIFIED, -1);
-				version_init(m, o, 1, AV2, T_RED, UNCLASSIFIED, -1);
+				snprintf(o->label, sizeof(o->label),
+				         "green then red");
+				version_init(m, o, 0, AV1, T_GREEN,
+				             UNCLASSIFIED, -1);
+				version_init(m, o, 1, AV2, T_RED, UNCLASSIFIED,
+				             -1);
 			} else if (i == 2 * N_TLPS + 1) {
 				snprintf(o->label, sizeof(o->label),
-					 "unclassified then secret");
-				version_init(m, o, 0, AV1, T_GREEN, UNCLASSIFIED, -1);
+				         "unclassified then secret");
+				version_init(m, o, 0, AV1, T_GREEN,
+				             UNCLASSIFIED, -1);
 				version_init(m, o, 1, AV2, T_GREEN, SECRET, -1);
 			} else {
-				snprintf(o->label, sizeof(o->label), "both markings");
-				version_init(m, o, 0, AV1, T_CLEAR, UNCLASSIFIED, SECRET);
-				version_init(m, o, 1, AV2, T_CLEAR, SECRET, UNCLASSIFIED);
+				snprintf(o->label, sizeof(o->label),
+				         "both markings");
+				version_init(m, o, 0, AV1, T_CLEAR,
+				             UNCLASSIFIED, SECRET);
+				version_init(m, o, 1, AV2, T_CLEAR, SECRET,
+				             UNCLASSIFIED);
 			}
 			n++;
 		}
@@ -283,15 +309,19 @@ static inline void make_principals(struct matrix *m)
 			for (int hi = 1; hi >= 0; hi--) {
 				struct principal *p = &m->p[n++];
 				char lower[16];
-				snprintf(lower, sizeof(lower), "%s", org_names[org]);
+				snprintf(lower, sizeof(lower), "%s",
+				         org_names[org]);
 				lower[0] = (char)(lower[0] - 'A' + 'a');
-				snprintf(p->name, sizeof(p->name), "%s-%s-%s", lower,
-					 role_names[role], hi ? "hi" : "lo");
+				snprintf(p->name, sizeof(p->name), "%s-%s-%s",
+				         lower, role_names[role],
+				         hi ? "hi" : "lo");
 				p->org = org;
 				p->role = role;
 				p->clearance = hi ? SECRET : UNCLASSIFIED;
-				user_add(&m->h, p->name, org_names[org], role_names[role],
-					 level_names[p->clearance], p->key, NULL);
+				user_add(&m->h, p->name, org_names[org],
+				         role_names[role],
+				         level_names[p->clearance], p->key,
+				         NULL);
 				ctx_key(&m->h, &p->c, p->key);
 			}
 	struct principal *admin = &m->p[n++];
@@ -334,26 +364,31 @@ static inline void post_objects(struct matrix *m)
 		for (int round = 0; round < 2; round++)
 			for (int i = 0; i < N_OBJECTS; i++)
 				if (m->o[i].coll == coll)
-					vg_buf_printf(&body, "%s%s", body.len ? "," : "",
-						      m->o[i].v[round].json);
+					vg_buf_printf(&body, "%s%s",
+					              body.len ? "," : "",
+					              m->o[i].v[round].json);
 		assert_int_equal(post(&m->p[m->poster].c, colls[coll].alias,
-				      body.data, &st, &counts, err, sizeof(err)),
-				 VG_OK);
+		                      body.data, &st, &counts, err,
+		                      sizeof(err)),
+		                 VG_OK);
 		assert_int_equal(counts.accepted, 2 * N_PER_COLL);
 		cJSON *j = cJSON_Parse(st);
-		snprintf(m->status_id[coll], 37, "%s",
-			 cJSON_GetObjectItemCaseSensitive(j, "id")->valuestring);
+		snprintf(
+		    m->status_id[coll], 37, "%s",
+		    cJSON_GetObjectItemCaseSensitive(j, "id")->valuestring);
 		cJSON_Delete(j);
 		m->status_body[coll] = st;
 		vg_buf_release(&body);
 	}
 	struct vg_store *s = NULL;
-	struct vg_principal everyone = {.operator = 1};
+	struct vg_principal everyone = {.operator= 1 };
 	struct vg_access_expr all;
 	const char *type = "indicator";
 	vg_access_expr(&everyone, &all);
-	struct vg_query q = {.visible = &all, .types = &type, .n_types = 1,
-			     .versions = VG_VERSIONS_ALL};
+	struct vg_query q = {.visible = &all,
+	                     .types = &type,
+	                     .n_types = 1,
+	                     .versions = VG_VERSIONS_ALL};
 	assert_int_equal(vg_store_open(m->h.location, 0, &s, NULL, 0), VG_OK);
 	assert_int_equal(s->ops->objects->scan(s, &q, take_added, m), VG_OK);
 	vg_store_close(s);
@@ -390,7 +425,8 @@ static inline void matrix_free(struct matrix *m)
 	free(m);
 }
 
-/* ---- asking, and comparing answers ------------------------------------------ */
+/* ---- asking, and comparing answers ------------------------------------------
+ */
 
 /* What the service answered: its code, error text, body, page info. */
 struct answer {
@@ -407,16 +443,17 @@ static inline void answer_release(struct answer *a)
 
 /* a and b are the same answer, byte for byte. */
 static inline void same_answer(const struct answer *a, const struct answer *b,
-			       const char *what)
+                               const char *what)
 {
-	if (a->rc != b->rc || strcmp(a->err, b->err) || a->body.len != b->body.len ||
+	if (a->rc != b->rc || strcmp(a->err, b->err) ||
+	    a->body.len != b->body.len ||
 	    (a->body.len && memcmp(a->body.data, b->body.data, a->body.len)) ||
 	    a->info.count != b->info.count || a->info.first != b->info.first ||
 	    a->info.last != b->info.last)
-		fail_msg("%s: %s '%s' %s, not %s '%s' %s", what, vg_err_name(a->rc),
-			 a->err, a->body.data ? a->body.data : "",
-			 vg_err_name(b->rc), b->err,
-			 b->body.data ? b->body.data : "");
+		fail_msg("%s: %s '%s' %s, not %s '%s' %s", what,
+		         vg_err_name(a->rc), a->err,
+		         a->body.data ? a->body.data : "", vg_err_name(b->rc),
+		         b->err, b->body.data ? b->body.data : "");
 }
 
 /* A filter of TAXII parameters: pairs of name and value, NULL ended. */
@@ -436,13 +473,13 @@ static inline void filter_of(struct vg_taxii_filter *f, size_t limit, ...)
 }
 
 static inline void ask(struct principal *p, const char *coll,
-		       enum vg_taxii_page kind, const char *oid,
-		       const struct vg_taxii_filter *f, struct answer *a)
+                       enum vg_taxii_page kind, const char *oid,
+                       const struct vg_taxii_filter *f, struct answer *a)
 {
 	memset(a, 0, sizeof(*a));
 	vg_buf_init(&a->body, 0);
 	a->rc = vg_taxii_page(&p->c, coll, kind, oid, f, &a->body, &a->info,
-			      a->err, sizeof(a->err));
+	                      a->err, sizeof(a->err));
 }
 
 /* The TAXII form of a date_added, computed here. */
@@ -461,7 +498,7 @@ static inline const char *taxii_time(int64_t us)
 
 /* The page's info names these versions' dates (none: zeros). */
 static inline void dates_are(const struct answer *a,
-			     const struct version *const *v, size_t n)
+                             const struct version *const *v, size_t n)
 {
 	assert_int_equal(a->info.count, n);
 	assert_int_equal(a->info.first, n ? v[0]->date_added : 0);
@@ -470,14 +507,14 @@ static inline void dates_are(const struct answer *a,
 
 /* The objects of a page's envelope are exactly these versions. */
 static inline void objects_are(const struct answer *a,
-			       const struct version *const *v, size_t n,
-			       int more)
+                               const struct version *const *v, size_t n,
+                               int more)
 {
 	cJSON *j = cJSON_Parse(a->body.data), *x;
 	size_t k = 0;
 	assert_non_null(j);
-	assert_int_equal(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "more")),
-			 more);
+	assert_int_equal(
+	    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "more")), more);
 	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(j, "objects"))
 	{
 		assert_true(k < n);

@@ -50,7 +50,7 @@ struct hub {
 
 /* Create hub "memory:NAME" and open its service (one thread). */
 static inline void hub_open(struct hub *h, const char *name,
-			    int purpose_required)
+                            int purpose_required)
 {
 	char err[300] = "";
 	struct vg_hub_init in = {.hub_name = "test hub", .org_name = "hub"};
@@ -58,12 +58,12 @@ static inline void hub_open(struct hub *h, const char *name,
 	snprintf(h->name, sizeof(h->name), "%s", name);
 	snprintf(h->location, sizeof(h->location), "memory:%s", name);
 	int rc = vg_hub_create(h->location, &in, OP_LOGIN, h->admin_key, err,
-			       sizeof(err));
+	                       sizeof(err));
 	if (rc)
 		fail_msg("hub create: %s %s", vg_err_name(rc), err);
 	struct vg_service_conf c = {
-		.location = h->location,
-		.purpose_required = purpose_required,
+	    .location = h->location,
+	    .purpose_required = purpose_required,
 	};
 	rc = vg_service_open(&c, &h->svc, err, sizeof(err));
 	if (rc)
@@ -98,9 +98,9 @@ static inline void ctx_key(struct hub *h, struct vg_ctx *c, const char *key)
 {
 	enum vg_auth_result res;
 	vg_ctx_init(c, h->svc, VG_CHANNEL_HTTP, USER_SOURCE);
-	assert_int_equal(vg_ctx_authenticate(c, VG_CRED_BEARER, key, NULL,
-					     "/taxii2/", &res),
-			 VG_OK);
+	assert_int_equal(
+	    vg_ctx_authenticate(c, VG_CRED_BEARER, key, NULL, "/taxii2/", &res),
+	    VG_OK);
 	assert_int_equal(res, VG_AUTH_OK);
 }
 
@@ -118,8 +118,8 @@ static inline void org_add(struct hub *h, const char *name)
 /* The operator adds a user and a key for it; key_id (17 bytes, may be
  * NULL) gets the key's public id. */
 static inline void user_add(struct hub *h, const char *name, const char *org,
-			    const char *role, const char *clearance,
-			    char key[VG_KEY_TEXT_LEN], char *key_id)
+                            const char *role, const char *clearance,
+                            char key[VG_KEY_TEXT_LEN], char *key_id)
 {
 	struct vg_ctx op;
 	char err[200] = "";
@@ -155,15 +155,15 @@ static inline int log_take(void *ud, const struct vg_audit_entry *e)
 		assert_non_null(l->v);
 	}
 	l->v[l->n++] = (struct entry){
-		e->seq,
-		e->org,
-		strdup(e->actor),
-		strdup(e->action),
-		strdup(e->target),
-		strdup(e->detail),
-		strdup(e->source),
-		strdup(e->purpose),
-		strdup(e->auth),
+	    e->seq,
+	    e->org,
+	    strdup(e->actor),
+	    strdup(e->action),
+	    strdup(e->target),
+	    strdup(e->detail),
+	    strdup(e->source),
+	    strdup(e->purpose),
+	    strdup(e->auth),
 	};
 	return 0;
 }
@@ -172,8 +172,13 @@ static inline void log_clear(struct log *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		struct entry *e = &l->v[i];
-		free(e->actor); free(e->action); free(e->target); free(e->detail);
-		free(e->source); free(e->purpose); free(e->auth);
+		free(e->actor);
+		free(e->action);
+		free(e->target);
+		free(e->detail);
+		free(e->source);
+		free(e->purpose);
+		free(e->auth);
 	}
 	l->n = 0;
 }
@@ -200,13 +205,17 @@ static inline void log_read(struct hub *h, struct log *l)
 	struct entry *last = &l->v[l->n - 1];
 	if (l->mark)
 		snprintf(want, sizeof(want), "{\"after\":%lld}",
-			 (long long)l->mark);
+		         (long long)l->mark);
 	assert_string_equal(last->action, "audit.read");
 	assert_string_equal(last->actor, OP_ACTOR);
 	assert_string_equal(last->detail, want);
 	l->mark = last->seq;
-	free(last->actor); free(last->action); free(last->target);
-	free(last->detail); free(last->source); free(last->purpose);
+	free(last->actor);
+	free(last->action);
+	free(last->target);
+	free(last->detail);
+	free(last->source);
+	free(last->purpose);
 	free(last->auth);
 	l->n--;
 	/* seq follows seq: nothing between them went missing */
@@ -222,14 +231,14 @@ static inline void log_count(const struct log *l, size_t n)
 	char what[1024] = "";
 	for (size_t i = 0; i < l->n && strlen(what) < 900; i++)
 		snprintf(what + strlen(what), sizeof(what) - strlen(what),
-			 " %s(%.40s)", l->v[i].action, l->v[i].target);
+		         " %s(%.40s)", l->v[i].action, l->v[i].target);
 	fail_msg("%zu audit entries, not %zu:%s", l->n, n, what);
 }
 
 /* Entry i is exactly this (source and purpose checked separately). */
 static inline void entry_is(const struct log *l, size_t i, const char *action,
-			    const char *target, const char *detail,
-			    const char *actor, int64_t org, const char *auth)
+                            const char *target, const char *detail,
+                            const char *actor, int64_t org, const char *auth)
 {
 	assert_true(i < l->n);
 	const struct entry *e = &l->v[i];
@@ -241,29 +250,30 @@ static inline void entry_is(const struct log *l, size_t i, const char *action,
 	assert_string_equal(e->auth, auth);
 }
 
-/* ---- STIX ------------------------------------------------------------------ */
+/* ---- STIX ------------------------------------------------------------------
+ */
 
 /* An indicator version: markings is a comma-separated list of quoted
  * marking ids ("" none); extra is more members (",\"revoked\":true"). */
 static inline char *indicator(const char *id, const char *modified,
-			      const char *markings, const char *extra)
+                              const char *markings, const char *extra)
 {
 	static const char fmt[] =
-		"{\"type\":\"indicator\",\"spec_version\":\"2.1\","
-		"\"id\":\"%s\",\"created\":\"2024-01-01T00:00:00.000Z\","
-		"\"modified\":\"%s\",\"name\":\"test\","
-		"\"pattern\":\"[ipv4-addr:value = '10.0.0.1']\","
-		"\"pattern_type\":\"stix\","
-		"\"valid_from\":\"2024-01-01T00:00:00Z\"%s%s%s%s}";
+	    "{\"type\":\"indicator\",\"spec_version\":\"2.1\","
+	    "\"id\":\"%s\",\"created\":\"2024-01-01T00:00:00.000Z\","
+	    "\"modified\":\"%s\",\"name\":\"test\","
+	    "\"pattern\":\"[ipv4-addr:value = '10.0.0.1']\","
+	    "\"pattern_type\":\"stix\","
+	    "\"valid_from\":\"2024-01-01T00:00:00Z\"%s%s%s%s}";
 	const char *open = *markings ? ",\"object_marking_refs\":[" : "";
 	const char *close = *markings ? "]" : "";
 	extra = extra ? extra : "";
-	int n = snprintf(NULL, 0, fmt, id, modified, open, markings, close,
-			 extra);
+	int n =
+	    snprintf(NULL, 0, fmt, id, modified, open, markings, close, extra);
 	char *s = malloc((size_t)n + 1);
 	assert_non_null(s);
 	snprintf(s, (size_t)n + 1, fmt, id, modified, open, markings, close,
-		 extra);
+	         extra);
 	return s;
 }
 
@@ -277,7 +287,8 @@ static inline void json_equal(const char *a, const char *b)
 	cJSON_Delete(y);
 }
 
-/* ---- people, collections, pages --------------------------------------------- */
+/* ---- people, collections, pages ---------------------------------------------
+ */
 
 /* A user of the hub with a key and a context authenticated by it. */
 struct who {
@@ -348,19 +359,19 @@ static inline const char *jfmt(const char *fmt, ...)
  * two characters of the id, "@", and v0..v11 from the month of the
  * version (the tests' versions are the first days of 2024's months). */
 static inline void short_name(struct vg_buf *o, const char *id,
-			      const char *version)
+                              const char *version)
 {
 	size_t n = strlen(id);
 	int month = version && strlen(version) > 7 ? atoi(version + 5) : 0;
 	assert_int_equal(vg_buf_printf(o, "%s%s@v%d", o->len ? " " : "",
-				       id + (n > 2 ? n - 2 : 0), month - 1),
-			 VG_OK);
+	                               id + (n > 2 ? n - 2 : 0), month - 1),
+	                 VG_OK);
 }
 
 /* The page's content as short names (objects, manifest) or versions,
  * with " +more" when it says there is more; out gets it. */
 static inline void summarise(const char *body, enum vg_taxii_page kind,
-			     const char *oid, char *out, size_t n)
+                             const char *oid, char *out, size_t n)
 {
 	struct vg_buf o;
 	cJSON *j = cJSON_Parse(body), *x;
@@ -368,16 +379,21 @@ static inline void summarise(const char *body, enum vg_taxii_page kind,
 	vg_buf_init(&o, 0);
 	vg_buf_puts(&o, "");
 	if (kind == VG_PAGE_VERSIONS) {
-		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(j, "versions"))
-			short_name(&o, oid, x->valuestring);
+		cJSON_ArrayForEach(
+		    x, cJSON_GetObjectItemCaseSensitive(j, "versions"))
+		    short_name(&o, oid, x->valuestring);
 	} else {
-		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(j, "objects"))
+		cJSON_ArrayForEach(
+		    x, cJSON_GetObjectItemCaseSensitive(j, "objects"))
 		{
-			const cJSON *id = cJSON_GetObjectItemCaseSensitive(x, "id");
+			const cJSON *id =
+			    cJSON_GetObjectItemCaseSensitive(x, "id");
 			const cJSON *v = cJSON_GetObjectItemCaseSensitive(
-				x, kind == VG_PAGE_MANIFEST ? "version" : "modified");
+			    x,
+			    kind == VG_PAGE_MANIFEST ? "version" : "modified");
 			short_name(&o, id->valuestring, v->valuestring);
-			if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x, "revoked")))
+			if (cJSON_IsTrue(
+			        cJSON_GetObjectItemCaseSensitive(x, "revoked")))
 				vg_buf_puts(&o, "!");
 		}
 	}
@@ -393,9 +409,9 @@ static inline void summarise(const char *body, enum vg_taxii_page kind,
  * and summarise it into got; on failure got is "" and the page must have
  * written nothing. Returns vg_taxii_page's code; err its message. */
 static inline int page(struct vg_ctx *c, const char *coll,
-		       enum vg_taxii_page kind, const char *oid,
-		       const char *version, char *got, size_t n, char *err,
-		       size_t errlen)
+                       enum vg_taxii_page kind, const char *oid,
+                       const char *version, char *got, size_t n, char *err,
+                       size_t errlen)
 {
 	struct vg_taxii_filter f = {0};
 	struct vg_page_info info;
@@ -403,13 +419,14 @@ static inline int page(struct vg_ctx *c, const char *coll,
 	char ferr[200];
 	err[0] = got[0] = '\0';
 	/* the tests' objects, without the hub's identities and markings */
-	assert_int_equal(vg_taxii_filter_add(&f, "match[type]", "indicator", ferr,
-					     sizeof(ferr)),
-			 VG_OK);
+	assert_int_equal(vg_taxii_filter_add(&f, "match[type]", "indicator",
+	                                     ferr, sizeof(ferr)),
+	                 VG_OK);
 	if (version)
-		assert_int_equal(vg_taxii_filter_add(&f, "match[version]", version,
-						     ferr, sizeof(ferr)),
-				 VG_OK);
+		assert_int_equal(vg_taxii_filter_add(&f, "match[version]",
+		                                     version, ferr,
+		                                     sizeof(ferr)),
+		                 VG_OK);
 	vg_buf_init(&b, 0);
 	int rc = vg_taxii_page(c, coll, kind, oid, &f, &b, &info, err, errlen);
 	if (rc)
@@ -424,18 +441,18 @@ static inline int page(struct vg_ctx *c, const char *coll,
 /* POST the objects (JSON texts joined by commas) to coll in an envelope;
  * status (when not NULL) gets the status resource (caller frees). */
 static inline int post(struct vg_ctx *c, const char *coll, const char *objects,
-		       char **status, struct vg_ingest_counts *counts,
-		       char *err, size_t errlen)
+                       char **status, struct vg_ingest_counts *counts,
+                       char *err, size_t errlen)
 {
 	struct vg_buf body, out;
 	struct vg_ingest_counts k = {9, 9, 9};
 	vg_buf_init(&body, 0);
 	vg_buf_init(&out, 0);
 	assert_int_equal(vg_buf_printf(&body, "{\"objects\":[%s]}", objects),
-			 VG_OK);
+	                 VG_OK);
 	err[0] = '\0';
-	int rc = vg_taxii_add(c, coll, body.data, body.len, &out, &k, err,
-			      errlen);
+	int rc =
+	    vg_taxii_add(c, coll, body.data, body.len, &out, &k, err, errlen);
 	if (counts)
 		*counts = k;
 	if (status)
@@ -448,12 +465,19 @@ static inline int post(struct vg_ctx *c, const char *coll, const char *objects,
 /* The status resource is complete with exactly these successes and
  * failures (JSON arrays); its id goes into id (37 bytes, may be NULL). */
 static inline void status_is(const char *status, const char *successes,
-			     const char *failures, char *id)
+                             const char *failures, char *id)
 {
 	static const char *const keys[] = {
-		"id", "status", "request_timestamp", "total_count",
-		"success_count", "successes", "failure_count", "failures",
-		"pending_count", "pendings",
+	    "id",
+	    "status",
+	    "request_timestamp",
+	    "total_count",
+	    "success_count",
+	    "successes",
+	    "failure_count",
+	    "failures",
+	    "pending_count",
+	    "pendings",
 	};
 	cJSON *j = cJSON_Parse(status), *x;
 	cJSON *ok = cJSON_Parse(successes), *bad = cJSON_Parse(failures);
@@ -477,8 +501,8 @@ static inline void status_is(const char *status, const char *successes,
 	assert_int_equal(cJSON_GetArraySize(MEMBER("pendings")), 0);
 	if (!cJSON_Compare(MEMBER("successes"), ok, 1) ||
 	    !cJSON_Compare(MEMBER("failures"), bad, 1))
-		fail_msg("status %s\nwanted successes %s\nand failures %s", status,
-			 successes, failures);
+		fail_msg("status %s\nwanted successes %s\nand failures %s",
+		         status, successes, failures);
 	if (id)
 		snprintf(id, 37, "%s", MEMBER("id")->valuestring);
 #undef MEMBER

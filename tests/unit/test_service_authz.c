@@ -60,16 +60,20 @@ static void test_collections_list(void **state)
 		}
 		cJSON *j = cJSON_Parse(b.data), *x;
 		int k = 0;
-		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(j, "collections"))
+		cJSON_ArrayForEach(
+		    x, cJSON_GetObjectItemCaseSensitive(j, "collections"))
 		{
 			assert_true(k < n);
 			int c = want[k++];
 #define MEMBER(name) cJSON_GetObjectItemCaseSensitive(x, name)
-			assert_string_equal(MEMBER("alias")->valuestring, colls[c].alias);
-			assert_string_equal(MEMBER("id")->valuestring, M->coll_id[c]);
-			assert_int_equal(cJSON_IsTrue(MEMBER("can_read")), reads(p->role));
+			assert_string_equal(MEMBER("alias")->valuestring,
+			                    colls[c].alias);
+			assert_string_equal(MEMBER("id")->valuestring,
+			                    M->coll_id[c]);
+			assert_int_equal(cJSON_IsTrue(MEMBER("can_read")),
+			                 reads(p->role));
 			assert_int_equal(cJSON_IsTrue(MEMBER("can_write")),
-					 writes(p->role));
+			                 writes(p->role));
 #undef MEMBER
 		}
 		assert_int_equal(k, n);
@@ -96,17 +100,23 @@ static void test_collection_resource_by_id_and_alias(void **state)
 		ask(p, missing, VG_PAGE_MANIFEST, NULL, &none, &gone[2]);
 		for (int c = 0; c < N_COLLS; c++)
 			for (int by_id = 0; by_id < 2; by_id++) {
-				const char *ref = by_id ? M->coll_id[c] : colls[c].alias;
+				const char *ref =
+				    by_id ? M->coll_id[c] : colls[c].alias;
 				struct answer a[3];
 				memset(a, 0, sizeof(a));
 				vg_buf_init(&a[0].body, 0);
-				a[0].rc = vg_taxii_collection(&p->c, ref, &a[0].body);
-				ask(p, ref, VG_PAGE_OBJECTS, NULL, &none, &a[1]);
-				ask(p, ref, VG_PAGE_MANIFEST, NULL, &none, &a[2]);
+				a[0].rc =
+				    vg_taxii_collection(&p->c, ref, &a[0].body);
+				ask(p, ref, VG_PAGE_OBJECTS, NULL, &none,
+				    &a[1]);
+				ask(p, ref, VG_PAGE_MANIFEST, NULL, &none,
+				    &a[2]);
 				for (int k = 0; k < 3; k++) {
 					if (!sees_collection(p, c)) {
-						assert_int_equal(a[k].rc, VG_ENOTFOUND);
-						same_answer(&a[k], &gone[k], p->name);
+						assert_int_equal(a[k].rc,
+						                 VG_ENOTFOUND);
+						same_answer(&a[k], &gone[k],
+						            p->name);
 						continue;
 					}
 					assert_int_equal(a[k].rc, VG_OK);
@@ -114,14 +124,18 @@ static void test_collection_resource_by_id_and_alias(void **state)
 						continue;
 					cJSON *j = cJSON_Parse(a[0].body.data);
 #define MEMBER(name) cJSON_GetObjectItemCaseSensitive(j, name)
-					assert_string_equal(MEMBER("id")->valuestring,
-							    M->coll_id[c]);
-					assert_string_equal(MEMBER("alias")->valuestring,
-							    colls[c].alias);
-					assert_int_equal(cJSON_IsTrue(MEMBER("can_read")),
-							 reads(p->role));
-					assert_int_equal(cJSON_IsTrue(MEMBER("can_write")),
-							 writes(p->role));
+					assert_string_equal(
+					    MEMBER("id")->valuestring,
+					    M->coll_id[c]);
+					assert_string_equal(
+					    MEMBER("alias")->valuestring,
+					    colls[c].alias);
+					assert_int_equal(
+					    cJSON_IsTrue(MEMBER("can_read")),
+					    reads(p->role));
+					assert_int_equal(
+					    cJSON_IsTrue(MEMBER("can_write")),
+					    writes(p->role));
 #undef MEMBER
 					cJSON_Delete(j);
 				}
@@ -146,16 +160,17 @@ static void test_post_to_an_invisible_collection_looks_missing(void **state)
 				continue; /* it would write */
 			char err[2][200], *st[2];
 			int rc[2];
-			rc[0] = post(&p->c, colls[c].alias, "", &st[0], NULL, err[0],
-				     sizeof(err[0]));
+			rc[0] = post(&p->c, colls[c].alias, "", &st[0], NULL,
+			             err[0], sizeof(err[0]));
 			rc[1] = post(&p->c, missing, "", &st[1], NULL, err[1],
-				     sizeof(err[1]));
+			             sizeof(err[1]));
 			assert_null(st[0]);
 			assert_null(st[1]);
 			if (sees_collection(p, c)) { /* a reader */
 				assert_int_equal(rc[0], VG_EDENIED);
-				assert_string_equal(err[0],
-						    "no write access to this collection");
+				assert_string_equal(
+				    err[0],
+				    "no write access to this collection");
 			} else {
 				assert_int_equal(rc[0], VG_ENOTFOUND);
 				assert_int_equal(rc[1], VG_ENOTFOUND);
@@ -168,14 +183,14 @@ static void test_post_to_an_invisible_collection_looks_missing(void **state)
 /* Page through coll's indicators, limit at a time, following 'next';
  * pages gets at most max answers; returns how many. */
 static int page_through(struct principal *p, int coll, enum vg_taxii_page kind,
-			size_t limit, const char *version, struct answer *pages,
-			int max)
+                        size_t limit, const char *version, struct answer *pages,
+                        int max)
 {
 	struct vg_taxii_filter f;
 	int n = 0;
 	if (version)
-		filter_of(&f, limit, "match[type]", "indicator", "match[version]",
-			  version, NULL);
+		filter_of(&f, limit, "match[type]", "indicator",
+		          "match[version]", version, NULL);
 	else
 		filter_of(&f, limit, "match[type]", "indicator", NULL);
 	for (;;) {
@@ -186,10 +201,12 @@ static int page_through(struct principal *p, int coll, enum vg_taxii_page kind,
 			break;
 		cJSON *j = cJSON_Parse(a->body.data);
 		const cJSON *next = cJSON_GetObjectItemCaseSensitive(j, "next");
-		int more = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "more"));
+		int more =
+		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "more"));
 		assert_int_equal(more, cJSON_IsString(next));
 		if (more)
-			snprintf(f.next, sizeof(f.next), "%s", next->valuestring);
+			snprintf(f.next, sizeof(f.next), "%s",
+			         next->valuestring);
 		cJSON_Delete(j);
 		if (!more)
 			break;
@@ -202,14 +219,15 @@ static int by_added(const void *a, const void *b)
 {
 	const struct version *x = *(const struct version *const *)a;
 	const struct version *y = *(const struct version *const *)b;
-	return (x->date_added > y->date_added) - (x->date_added < y->date_added);
+	return (x->date_added > y->date_added) -
+	       (x->date_added < y->date_added);
 }
 
 enum which { LAST, FIRST, ALL };
 
 /* The versions of coll's objects p should get, in date_added order. */
 static size_t expected(struct principal *p, int coll, enum which w,
-		       const struct version **out)
+                       const struct version **out)
 {
 	size_t n = 0;
 	for (int i = 0; i < N_OBJECTS; i++) {
@@ -239,13 +257,15 @@ static void test_objects_pages(void **state)
 			if (!sees_collection(p, c))
 				continue;
 			size_t n = expected(p, c, LAST, want);
-			int got = page_through(p, c, VG_PAGE_OBJECTS, 4, NULL, pages, 60);
+			int got = page_through(p, c, VG_PAGE_OBJECTS, 4, NULL,
+			                       pages, 60);
 			assert_int_equal(got, n ? (int)(n + 3) / 4 : 1);
 			for (int g = 0; g < got; g++) {
 				assert_int_equal(pages[g].rc, VG_OK);
 				size_t from = 4 * (size_t)g;
 				size_t len = n - from < 4 ? n - from : 4;
-				objects_are(&pages[g], want + from, len, g < got - 1);
+				objects_are(&pages[g], want + from, len,
+				            g < got - 1);
 				answer_release(&pages[g]);
 			}
 		}
@@ -263,9 +283,9 @@ static void test_objects_pages_of_every_version(void **state)
 			if (!sees_collection(p, c))
 				continue;
 			size_t n = expected(p, c, ALL, want);
-			assert_int_equal(page_through(p, c, VG_PAGE_OBJECTS, 1000, "all",
-						      pages, 2),
-					 1);
+			assert_int_equal(page_through(p, c, VG_PAGE_OBJECTS,
+			                              1000, "all", pages, 2),
+			                 1);
 			assert_int_equal(pages[0].rc, VG_OK);
 			objects_are(&pages[0], want, n, 0);
 			answer_release(&pages[0]);
@@ -286,37 +306,51 @@ static void test_manifest(void **state)
 				if (!sees_collection(p, c))
 					continue;
 				size_t n = expected(p, c, (enum which)w, want);
-				int got = page_through(p, c, VG_PAGE_MANIFEST, 3, names[w],
-						       pages, 60);
-				/* the count is the visible count, nothing more */
+				int got = page_through(p, c, VG_PAGE_MANIFEST,
+				                       3, names[w], pages, 60);
+				/* the count is the visible count, nothing more
+				 */
 				assert_int_equal(got, n ? (int)(n + 2) / 3 : 1);
 				size_t at = 0;
 				for (int g = 0; g < got; g++) {
 					struct answer *a = &pages[g];
 					assert_int_equal(a->rc, VG_OK);
-					cJSON *j = cJSON_Parse(a->body.data), *x;
+					cJSON *j = cJSON_Parse(a->body.data),
+					      *x;
 					assert_int_equal(
-						cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
-							j, "more")),
-						g < got - 1);
+					    cJSON_IsTrue(
+					        cJSON_GetObjectItemCaseSensitive(
+					            j, "more")),
+					    g < got - 1);
 					size_t from = at;
 					cJSON_ArrayForEach(
-						x, cJSON_GetObjectItemCaseSensitive(j, "objects"))
+					    x, cJSON_GetObjectItemCaseSensitive(
+					           j, "objects"))
 					{
 						assert_true(at < n);
-						const struct version *v = want[at++];
+						const struct version *v =
+						    want[at++];
 						const struct object *o = NULL;
-						for (int q = 0; q < N_OBJECTS && !o; q++)
-							if (&M->o[q].v[0] == v || &M->o[q].v[1] == v)
+						for (int q = 0;
+						     q < N_OBJECTS && !o; q++)
+							if (&M->o[q].v[0] ==
+							        v ||
+							    &M->o[q].v[1] == v)
 								o = &M->o[q];
 						const char *rec = jfmt(
-							"{\"id\":\"%s\",\"date_added\":\"%s\","
-							"\"version\":\"%s\",\"media_type\":"
-							"\"application/stix+json;version=2.1\"}",
-							o->oid, taxii_time(v->date_added), v->modified);
+						    "{\"id\":\"%s\",\"date_"
+						    "added\":\"%s\","
+						    "\"version\":\"%s\","
+						    "\"media_type\":"
+						    "\"application/"
+						    "stix+json;version=2.1\"}",
+						    o->oid,
+						    taxii_time(v->date_added),
+						    v->modified);
 						cJSON *r = cJSON_Parse(rec);
 						if (!cJSON_Compare(x, r, 1))
-							fail_msg("%s: %s", rec, a->body.data);
+							fail_msg("%s: %s", rec,
+							         a->body.data);
 						cJSON_Delete(r);
 					}
 					dates_are(a, want + from, at - from);
@@ -330,13 +364,14 @@ static void test_manifest(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_the_model_is_not_trivial),
-		cmocka_unit_test(test_collections_list),
-		cmocka_unit_test(test_collection_resource_by_id_and_alias),
-		cmocka_unit_test(test_post_to_an_invisible_collection_looks_missing),
-		cmocka_unit_test(test_objects_pages),
-		cmocka_unit_test(test_objects_pages_of_every_version),
-		cmocka_unit_test(test_manifest),
+	    cmocka_unit_test(test_the_model_is_not_trivial),
+	    cmocka_unit_test(test_collections_list),
+	    cmocka_unit_test(test_collection_resource_by_id_and_alias),
+	    cmocka_unit_test(
+	        test_post_to_an_invisible_collection_looks_missing),
+	    cmocka_unit_test(test_objects_pages),
+	    cmocka_unit_test(test_objects_pages_of_every_version),
+	    cmocka_unit_test(test_manifest),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -32,14 +32,15 @@ static void test_object_get_and_versions(void **state)
 	filter_of(&f[ALL], 0, "match[version]", "all", NULL);
 	filter_of(&f[VERSIONS], 0, NULL);
 	const enum vg_taxii_page kinds[3] = {VG_PAGE_OBJECT, VG_PAGE_OBJECT,
-					     VG_PAGE_VERSIONS};
+	                                     VG_PAGE_VERSIONS};
 	for (int i = 0; i < N_PRINCIPALS; i++)
 		for (int c = 0; c < N_POSTED; c++) {
 			struct principal *p = &M->p[i];
 			const char *coll = colls[posted_to[c]].alias;
 			struct answer miss[3];
 			for (int k = 0; k < 3; k++) {
-				ask(p, coll, kinds[k], MISSING, &f[k], &miss[k]);
+				ask(p, coll, kinds[k], MISSING, &f[k],
+				    &miss[k]);
 				assert_int_equal(miss[k].rc, VG_ENOTFOUND);
 			}
 			for (int q = 0; q < N_OBJECTS; q++) {
@@ -50,29 +51,41 @@ static void test_object_get_and_versions(void **state)
 				int n = visible(p, o, vis);
 				for (int k = 0; k < 3; k++) {
 					struct answer a;
-					ask(p, coll, kinds[k], o->oid, &f[k], &a);
+					ask(p, coll, kinds[k], o->oid, &f[k],
+					    &a);
 					if (!n) {
-						assert_int_equal(a.rc, VG_ENOTFOUND);
-						same_answer(&a, &miss[k], p->name);
+						assert_int_equal(a.rc,
+						                 VG_ENOTFOUND);
+						same_answer(&a, &miss[k],
+						            p->name);
 						answer_release(&a);
 						continue;
 					}
 					assert_int_equal(a.rc, VG_OK);
-					const struct version *last = latest(p, o);
+					const struct version *last =
+					    latest(p, o);
 					if (k == OBJECT)
 						objects_are(&a, &last, 1, 0);
 					else if (k == ALL)
-						objects_are(&a, vis, (size_t)n, 0);
+						objects_are(&a, vis, (size_t)n,
+						            0);
 					else {
 						const char *want =
-							n == 2 ? jfmt("{\"versions\":[\"%s\","
-								      "\"%s\"],\"more\":false}",
-								      vis[0]->modified,
-								      vis[1]->modified)
-							       : jfmt("{\"versions\":[\"%s\"],"
-								      "\"more\":false}",
-								      vis[0]->modified);
-						assert_string_equal(a.body.data, want);
+						    n == 2
+						        ? jfmt(
+						              "{\"versions\":["
+						              "\"%s\","
+						              "\"%s\"],"
+						              "\"more\":false}",
+						              vis[0]->modified,
+						              vis[1]->modified)
+						        : jfmt(
+						              "{\"versions\":["
+						              "\"%s\"],"
+						              "\"more\":false}",
+						              vis[0]->modified);
+						assert_string_equal(a.body.data,
+						                    want);
 						dates_are(&a, vis, (size_t)n);
 					}
 					answer_release(&a);
@@ -98,26 +111,33 @@ static void test_pages_filtered_on_an_invisible_id_look_missing(void **state)
 			if (!sees_collection(p, posted_to[c]))
 				continue;
 			for (int all = 0; all < 2; all++)
-				for (int kind = VG_PAGE_OBJECTS; kind <= VG_PAGE_MANIFEST;
-				     kind++) {
+				for (int kind = VG_PAGE_OBJECTS;
+				     kind <= VG_PAGE_MANIFEST; kind++) {
 					struct vg_taxii_filter f;
 					struct answer miss;
 					filter_of(&f, 0, "match[id]", MISSING,
-						  all ? "match[version]" : NULL, "all", NULL);
+					          all ? "match[version]" : NULL,
+					          "all", NULL);
 					ask(p, coll, kind, NULL, &f, &miss);
 					vg_taxii_filter_release(&f);
 					assert_int_equal(miss.rc, VG_OK);
-					assert_string_equal(miss.body.data, "{\"more\":false}");
+					assert_string_equal(miss.body.data,
+					                    "{\"more\":false}");
 					for (int q = 0; q < N_OBJECTS; q++) {
-						const struct object *o = &M->o[q];
+						const struct object *o =
+						    &M->o[q];
 						const struct version *vis[2];
-						if (o->coll != posted_to[c] || visible(p, o, vis))
+						if (o->coll != posted_to[c] ||
+						    visible(p, o, vis))
 							continue;
 						struct answer a;
-						filter_of(&f, 0, "match[id]", o->oid,
-							  all ? "match[version]" : NULL, "all",
-							  NULL);
-						ask(p, coll, kind, NULL, &f, &a);
+						filter_of(&f, 0, "match[id]",
+						          o->oid,
+						          all ? "match[version]"
+						              : NULL,
+						          "all", NULL);
+						ask(p, coll, kind, NULL, &f,
+						    &a);
 						vg_taxii_filter_release(&f);
 						same_answer(&a, &miss, p->name);
 						answer_release(&a);
@@ -150,7 +170,8 @@ static void test_status_only_for_its_poster(void **state)
 			status_of(p, M->status_id[coll], &a);
 			if (i == M->poster) {
 				assert_int_equal(a.rc, VG_OK);
-				assert_string_equal(a.body.data, M->status_body[coll]);
+				assert_string_equal(a.body.data,
+				                    M->status_body[coll]);
 			} else {
 				same_answer(&a, &miss, p->name);
 			}
@@ -171,12 +192,14 @@ static int count_rows(void *ud, const struct vg_row *r)
 static int stored(const char *type)
 {
 	struct vg_store *s = NULL;
-	struct vg_principal everyone = {.operator = 1};
+	struct vg_principal everyone = {.operator= 1 };
 	struct vg_access_expr all;
 	int n = 0;
 	vg_access_expr(&everyone, &all);
-	struct vg_query q = {.visible = &all, .types = &type, .n_types = 1,
-			     .versions = VG_VERSIONS_ALL};
+	struct vg_query q = {.visible = &all,
+	                     .types = &type,
+	                     .n_types = 1,
+	                     .versions = VG_VERSIONS_ALL};
 	assert_int_equal(vg_store_open(M->h.location, 0, &s, NULL, 0), VG_OK);
 	assert_int_equal(s->ops->objects->scan(s, &q, count_rows, &n), VG_OK);
 	vg_store_close(s);
@@ -184,7 +207,7 @@ static int stored(const char *type)
 }
 
 static void del(struct principal *p, const char *coll, const char *oid,
-		const struct vg_taxii_filter *f, struct answer *a)
+                const struct vg_taxii_filter *f, struct answer *a)
 {
 	memset(a, 0, sizeof(*a));
 	vg_buf_init(&a->body, 0);
@@ -216,17 +239,21 @@ static void test_delete(void **state)
 						continue;
 					del(p, coll, o->oid, &q[k], &a);
 					if (!sees_collection(p, o->coll)) {
-						assert_int_equal(a.rc, VG_ENOTFOUND);
+						assert_int_equal(a.rc,
+						                 VG_ENOTFOUND);
 						same_answer(&a, &miss, p->name);
 					} else if (!writes(p->role)) {
-						assert_int_equal(a.rc, VG_EDENIED);
+						assert_int_equal(a.rc,
+						                 VG_EDENIED);
 						same_answer(&a, &miss, p->name);
 					} else if (!visible(p, o, vis) || k) {
-						assert_int_equal(a.rc, VG_ENOTFOUND);
+						assert_int_equal(a.rc,
+						                 VG_ENOTFOUND);
 						same_answer(&a, &miss, p->name);
 					} else {
 						/* the front says why */
-						assert_int_equal(a.rc, VG_EDENIED);
+						assert_int_equal(a.rc,
+						                 VG_EDENIED);
 						assert_string_equal(a.err, "");
 					}
 					answer_release(&a);
@@ -249,8 +276,9 @@ static void test_delete_by_the_owner_then_gone_for_everyone(void **state)
 		int coll, tlp;
 		const char *id;
 	} targets[] = {
-		{C_COMMUNITY, T_GREEN, "malware--0b7e1e1e-0000-4000-8000-000000000001"},
-		{C_JOINT, T_RED, "malware--0b7e1e1e-0000-4000-8000-000000000002"},
+	    {C_COMMUNITY, T_GREEN,
+	     "malware--0b7e1e1e-0000-4000-8000-000000000001"},
+	    {C_JOINT, T_RED, "malware--0b7e1e1e-0000-4000-8000-000000000002"},
 	};
 	const char *missing = "malware--0b7e1e1e-0000-4000-8000-0000000000ff";
 	struct vg_taxii_filter none;
@@ -261,15 +289,18 @@ static void test_delete_by_the_owner_then_gone_for_everyone(void **state)
 	for (int t = 0; t < 2; t++) {
 		char *st = NULL, err[200];
 		struct vg_ingest_counts k;
-		const char *m = jfmt(
-			"{\"type\":\"malware\",\"spec_version\":\"2.1\",\"id\":\"%s\","
-			"\"created\":\"" AV1 "\",\"modified\":\"" AV1 "\","
-			"\"name\":\"to delete\",\"is_family\":true,"
-			"\"object_marking_refs\":[\"%s\",\"%s\"]}",
-			targets[t].id, tlp_ids[targets[t].tlp], M->h.levels[UNCLASSIFIED]);
+		const char *m =
+		    jfmt("{\"type\":\"malware\",\"spec_version\":\"2.1\","
+		         "\"id\":\"%s\","
+		         "\"created\":\"" AV1 "\",\"modified\":\"" AV1 "\","
+		         "\"name\":\"to delete\",\"is_family\":true,"
+		         "\"object_marking_refs\":[\"%s\",\"%s\"]}",
+		         targets[t].id, tlp_ids[targets[t].tlp],
+		         M->h.levels[UNCLASSIFIED]);
 		const char *coll = colls[targets[t].coll].alias;
-		assert_int_equal(post(&poster->c, coll, m, &st, &k, err, sizeof(err)),
-				 VG_OK);
+		assert_int_equal(
+		    post(&poster->c, coll, m, &st, &k, err, sizeof(err)),
+		    VG_OK);
 		assert_int_equal(k.accepted, 1);
 		free(st);
 		struct answer a;
@@ -292,8 +323,10 @@ static void test_delete_by_the_owner_then_gone_for_everyone(void **state)
 			struct vg_taxii_filter by_id;
 			struct answer obj, vers, miss, man, objs;
 			filter_of(&by_id, 0, "match[id]", targets[t].id, NULL);
-			ask(p, coll, VG_PAGE_OBJECT, targets[t].id, &none, &obj);
-			ask(p, coll, VG_PAGE_VERSIONS, targets[t].id, &none, &vers);
+			ask(p, coll, VG_PAGE_OBJECT, targets[t].id, &none,
+			    &obj);
+			ask(p, coll, VG_PAGE_VERSIONS, targets[t].id, &none,
+			    &vers);
 			ask(p, coll, VG_PAGE_OBJECT, missing, &none, &miss);
 			ask(p, coll, VG_PAGE_MANIFEST, NULL, &by_id, &man);
 			ask(p, coll, VG_PAGE_OBJECTS, NULL, &by_id, &objs);
@@ -302,10 +335,13 @@ static void test_delete_by_the_owner_then_gone_for_everyone(void **state)
 			if (sees_collection(p, targets[t].coll)) {
 				assert_int_equal(obj.rc, VG_ENOTFOUND);
 				assert_string_equal(vers.err, "no such object");
-				assert_string_equal(man.body.data, "{\"more\":false}");
-				assert_string_equal(objs.body.data, "{\"more\":false}");
+				assert_string_equal(man.body.data,
+				                    "{\"more\":false}");
+				assert_string_equal(objs.body.data,
+				                    "{\"more\":false}");
 			} else {
-				assert_string_equal(obj.err, "no such collection");
+				assert_string_equal(obj.err,
+				                    "no such collection");
 			}
 			answer_release(&obj);
 			answer_release(&vers);
@@ -319,34 +355,35 @@ static void test_delete_by_the_owner_then_gone_for_everyone(void **state)
  * as TLP:RED in the community collection. Bravo's post makes Bravo's own
  * copy: the status says what it says for an SCO nobody holds (no
  * "already present"), and Bravo reads back what it stored. */
-static void test_posting_an_sco_another_org_holds_invisibly_reveals_nothing(
-	void **state)
+static void
+test_posting_an_sco_another_org_holds_invisibly_reveals_nothing(void **state)
 {
 	(void)state;
 	char uuid[37], id[64], value[32], *st = NULL, err[200];
 	struct vg_ingest_counts k;
 	snprintf(value, sizeof(value), "198.51.100.%d", 7);
 	const char *name = jfmt("{\"value\":\"%s\"}", value);
-	assert_int_equal(vg_uuid_v5("00abedb4-aa42-466c-9c01-fed23315a9b7", name,
-				    strlen(name), uuid),
-			 VG_OK);
+	assert_int_equal(vg_uuid_v5("00abedb4-aa42-466c-9c01-fed23315a9b7",
+	                            name, strlen(name), uuid),
+	                 VG_OK);
 	snprintf(id, sizeof(id), "ipv4-addr--%s", uuid);
-	const char *sco = jfmt("{\"type\":\"ipv4-addr\",\"spec_version\":\"2.1\","
-			       "\"id\":\"%s\",\"value\":\"%s\"",
-			       id, value);
+	const char *sco =
+	    jfmt("{\"type\":\"ipv4-addr\",\"spec_version\":\"2.1\","
+	         "\"id\":\"%s\",\"value\":\"%s\"",
+	         id, value);
 	char held[400], plain[400];
-	snprintf(held, sizeof(held), "%s,\"object_marking_refs\":[\"%s\"]}", sco,
-		 TLP_RED);
+	snprintf(held, sizeof(held), "%s,\"object_marking_refs\":[\"%s\"]}",
+	         sco, TLP_RED);
 	snprintf(plain, sizeof(plain), "%s}", sco);
-	assert_int_equal(post(&M->p[M->poster].c, "community", held, &st, &k, err,
-			      sizeof(err)),
-			 VG_OK);
+	assert_int_equal(post(&M->p[M->poster].c, "community", held, &st, &k,
+	                      err, sizeof(err)),
+	                 VG_OK);
 	assert_int_equal(k.accepted, 1);
 	free(st);
 	struct principal *bravo = by_name(M, "bravo-analyst-hi");
-	assert_int_equal(post(&bravo->c, "community", plain, &st, &k, err,
-			      sizeof(err)),
-			 VG_OK);
+	assert_int_equal(
+	    post(&bravo->c, "community", plain, &st, &k, err, sizeof(err)),
+	    VG_OK);
 	status_is(st, jfmt("[{\"id\":\"%s\"}]", id), "[]", NULL);
 	free(st);
 	struct vg_taxii_filter none;
@@ -366,13 +403,14 @@ static void test_posting_an_sco_another_org_holds_invisibly_reveals_nothing(
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_object_get_and_versions),
-		cmocka_unit_test(test_pages_filtered_on_an_invisible_id_look_missing),
-		cmocka_unit_test(test_status_only_for_its_poster),
-		cmocka_unit_test(test_delete),
-		cmocka_unit_test(test_delete_by_the_owner_then_gone_for_everyone),
-		cmocka_unit_test(
-			test_posting_an_sco_another_org_holds_invisibly_reveals_nothing),
+	    cmocka_unit_test(test_object_get_and_versions),
+	    cmocka_unit_test(
+	        test_pages_filtered_on_an_invisible_id_look_missing),
+	    cmocka_unit_test(test_status_only_for_its_poster),
+	    cmocka_unit_test(test_delete),
+	    cmocka_unit_test(test_delete_by_the_owner_then_gone_for_everyone),
+	    cmocka_unit_test(
+	        test_posting_an_sco_another_org_holds_invisibly_reveals_nothing),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

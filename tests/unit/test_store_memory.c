@@ -19,7 +19,8 @@ static struct vg_store *open_store(const char *name)
 	struct vg_store *s = NULL;
 	char loc[80];
 	snprintf(loc, sizeof(loc), "memory:%s", name);
-	assert_int_equal(vg_store_open(loc, VG_STORE_CREATE, &s, NULL, 0), VG_OK);
+	assert_int_equal(vg_store_open(loc, VG_STORE_CREATE, &s, NULL, 0),
+	                 VG_OK);
 	return s;
 }
 
@@ -44,9 +45,14 @@ static void append(struct vg_store *s, const char *a)
 {
 	int64_t seq;
 	unsigned char head[VG_HASH_LEN];
-	struct vg_audit_entry e = {.ts = 1, .actor = "t", .action = a,
-				   .target = "", .detail = "{}", .source = "",
-				   .purpose = "", .auth = ""};
+	struct vg_audit_entry e = {.ts = 1,
+	                           .actor = "t",
+	                           .action = a,
+	                           .target = "",
+	                           .detail = "{}",
+	                           .source = "",
+	                           .purpose = "",
+	                           .auth = ""};
 	assert_int_equal(s->ops->audit->head(s, &seq, head), VG_OK);
 	vg_audit_link(&e, seq, head);
 	assert_int_equal(s->ops->audit->append(s, &e), VG_OK);
@@ -56,7 +62,7 @@ static int add_action(void *ud, const struct vg_audit_entry *e)
 {
 	char *out = ud;
 	snprintf(out + strlen(out), 200 - strlen(out), "%s%s", *out ? " " : "",
-		 e->action);
+	         e->action);
 	return 0;
 }
 
@@ -98,7 +104,8 @@ static void test_rollback_to_a_savepoint(void **state)
 	append(s, "one");
 	assert_int_equal(s->ops->savepoint(s, &sp), VG_OK);
 	set(s, "a", "2");
-	assert_int_equal(s->ops->hub->org_add(s, "Org", "identity--x", &org), VG_OK);
+	assert_int_equal(s->ops->hub->org_add(s, "Org", "identity--x", &org),
+	                 VG_OK);
 	append(s, "two");
 	log_is(s, "one two", 2);
 	assert_int_equal(s->ops->rollback_to(s, sp), VG_OK);
@@ -151,8 +158,8 @@ static void test_rollback_of_appends_only(void **state)
 	assert_string_equal(get(s, "a"), "1");
 	log_is(s, "one", 1);
 	/* a checkpoint is cut back too */
-	struct vg_checkpoint cp = {.seq = 1, .ts = 1,
-				   .sig = (const unsigned char[VG_SIG_LEN]){0}};
+	struct vg_checkpoint cp = {
+	    .seq = 1, .ts = 1, .sig = (const unsigned char[VG_SIG_LEN]){0}};
 	assert_int_equal(s->ops->begin(s), VG_OK);
 	assert_int_equal(s->ops->audit->checkpoint_add(s, &cp), VG_OK);
 	assert_int_equal(s->ops->rollback(s), VG_OK);
@@ -205,9 +212,9 @@ static void test_nested_savepoints(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rollback_to_a_savepoint),
-		cmocka_unit_test(test_rollback_of_appends_only),
-		cmocka_unit_test(test_nested_savepoints),
+	    cmocka_unit_test(test_rollback_to_a_savepoint),
+	    cmocka_unit_test(test_rollback_of_appends_only),
+	    cmocka_unit_test(test_nested_savepoints),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
