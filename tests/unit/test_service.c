@@ -71,8 +71,20 @@ static struct world *world_new(const char *name)
 	return w;
 }
 
+/* After all of a test, the audit chain holds: every entry in place. */
 static void world_free(struct world *w)
 {
+	struct vg_ctx op;
+	int64_t entries = 0, checkpoints = -1;
+	char err[200];
+	ctx_operator(&w->h, &op);
+	assert_int_equal(
+	    vg_audit_verify(&op, &entries, &checkpoints, err, sizeof(err)),
+	    VG_OK);
+	assert_string_equal(err, "");
+	assert_true(entries >= w->log.mark);
+	assert_int_equal(checkpoints, 0);
+	vg_ctx_release(&op);
 	for (int i = 0; i < N_WHO; i++)
 		vg_ctx_release(&w->w[i].c);
 	log_free(&w->log);

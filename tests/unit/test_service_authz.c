@@ -361,6 +361,58 @@ static void test_manifest(void **state)
 			}
 }
 
+/* Every writer posts where it sees a collection (a campaign, so the
+ * pages of indicators above are not changed), and everyone reads it back
+ * by the rule, its organisation being the owner. */
+static void test_writers_post_where_they_see(void **state)
+{
+	(void)state;
+	struct vg_taxii_filter none;
+	int posted = 0;
+	filter_of(&none, 0, NULL);
+	for (int i = 0; i < N_PRINCIPALS; i++)
+		for (int c = 0; c < N_COLLS; c++) {
+			struct principal *p = &M->p[i];
+			if (!writes(p->role) || !sees_collection(p, c))
+				continue;
+			char id[64], *st = NULL, err[200];
+			struct vg_ingest_counts k;
+			snprintf(id, sizeof(id),
+			         "campaign--0b7e1e1e-%04x-4000-8000-%012x", c,
+			         i);
+			const char *obj = jfmt(
+			    "{\"type\":\"campaign\",\"spec_version\":\"2.1\","
+			    "\"id\":\"%s\",\"created\":\"" AV1 "\","
+			    "\"modified\":\"" AV1 "\",\"name\":\"c\"}",
+			    id);
+			assert_int_equal(post(&p->c, colls[c].alias, obj, &st,
+			                      &k, err, sizeof(err)),
+			                 VG_OK);
+			status_is(st,
+			          jfmt("[{\"id\":\"%s\",\"version\":\"%s\"}]",
+			               id, AV1),
+			          "[]", NULL);
+			free(st);
+			posted++;
+			struct version v = {.modified = AV1, .owner = p->org};
+			for (int r = 0; r < N_PRINCIPALS; r++) {
+				struct principal *q = &M->p[r];
+				struct answer a;
+				ask(q, colls[c].alias, VG_PAGE_OBJECT, id,
+				    &none, &a);
+				int want =
+				    sees_collection(q, c) && may_read(q, c, &v);
+				assert_int_equal(a.rc,
+				                 want ? VG_OK : VG_ENOTFOUND);
+				answer_release(&a);
+			}
+		}
+	/* 3 writing roles x 2 clearances: in Alpha and Bravo 5 collections
+	 * each (the hub's three, their own, the group's), in Charlie 4; the
+	 * admin 4 */
+	assert_int_equal(posted, 2 * 6 * 5 + 6 * 4 + 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -372,6 +424,7 @@ int main(void)
 	    cmocka_unit_test(test_objects_pages),
 	    cmocka_unit_test(test_objects_pages_of_every_version),
 	    cmocka_unit_test(test_manifest),
+	    cmocka_unit_test(test_writers_post_where_they_see),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
