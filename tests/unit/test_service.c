@@ -620,6 +620,20 @@ static void test_roles(void **state)
 	assert_int_equal(
 	    vg_user_disable(admin, "alpha-reader", err, sizeof(err)), VG_OK);
 	one_entry(w, A_ADMIN, "user.disable", "alpha-reader", "{}");
+	/* its key no longer authenticates */
+	vg_ctx_init(&c, w->h.svc, VG_CHANNEL_HTTP, USER_SOURCE);
+	assert_int_equal(vg_ctx_authenticate(&c, VG_CRED_BEARER,
+	                                     w->w[A_READER].key, NULL, "/p/",
+	                                     &res),
+	                 VG_OK);
+	assert_int_equal(res, VG_AUTH_DISABLED);
+	assert_int_equal(c.authenticated, 0);
+	vg_ctx_release(&c);
+	log_read(&w->h, &w->log);
+	log_count(&w->log, 1);
+	/* as for any key that fails, the entry names no one */
+	entry_is(&w->log, 0, "auth.fail", "",
+	         "{\"reason\":\"disabled user\",\"path\":\"/p/\"}", "-", 0, "");
 	/* but not hub-wide ones */
 	assert_int_equal(vg_org_add(admin, "Delta", err, sizeof(err)),
 	                 VG_EDENIED);
@@ -629,6 +643,33 @@ static void test_roles(void **state)
 	                 VG_EDENIED);
 	one_entry(w, A_ADMIN, "access.denied", "group.add",
 	          jfmt(deny_fmt, "hub-admin", "org-admin"));
+
+	/* a failed authentication leaves no principal behind: a disabled
+	 * hub-admin's context is refused what a hub-admin may do */
+	struct vg_ctx op;
+	struct vg_hub_counts counts;
+	ctx_operator(&w->h, &op);
+	assert_int_equal(vg_user_disable(&op, "admin", err, sizeof(err)),
+	                 VG_OK);
+	vg_ctx_release(&op);
+	vg_ctx_init(&c, w->h.svc, VG_CHANNEL_HTTP, USER_SOURCE);
+	assert_int_equal(vg_ctx_authenticate(&c, VG_CRED_BEARER, w->h.admin_key,
+	                                     NULL, "/metrics", &res),
+	                 VG_OK);
+	assert_int_equal(res, VG_AUTH_DISABLED);
+	assert_int_equal(c.p.role, VG_ROLE_READER);
+	assert_int_equal(c.p.org, 0);
+	assert_string_equal(c.user, "-");
+	assert_int_equal(vg_metrics_read(&c, &counts), VG_EDENIED);
+	vg_ctx_release(&c);
+	log_read(&w->h, &w->log);
+	log_count(&w->log, 3);
+	entry_is(&w->log, 1, "auth.fail", "",
+	         "{\"reason\":\"disabled user\",\"path\":\"/metrics\"}", "-", 0,
+	         "");
+	entry_is(&w->log, 2, "access.denied", "metrics.read",
+	         "{\"needs\":\"hub-admin or audit\",\"role\":\"reader\"}", "-",
+	         0, "");
 	world_free(w);
 }
 
