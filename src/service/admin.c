@@ -385,6 +385,15 @@ static int copy_user(void *ud, const struct vg_user *u)
 	return 0;
 }
 
+/* A user or key refused as not found: on record too, and the same entry
+ * whether it does not exist or is another organisation's. */
+static int not_found(struct vg_ctx *c, const char *action, const char *target)
+{
+	int rc = vg__audit_now(c, action, target,
+			       "{\"refused\":\"not found\"}");
+	return rc ? rc : VG_ENOTFOUND;
+}
+
 /* May c manage user u (an org-admin: users of their organisation whose
  * role is below hub-admin and auditor)? The operator and hub-admins may
  * manage everyone. */
@@ -485,7 +494,7 @@ int vg_user_disable(struct vg_ctx *c, const char *name, char *err,
 	if (s->ops->hub->user_find(s, name, 0, copy_user, &u) ||
 	    !(vg_principal_allows(&c->p, VG_ACT_HUB_ADMIN) || u.org == c->p.org)) {
 		snprintf(err, errlen, "no user '%s'", name);
-		return VG_ENOTFOUND;
+		return not_found(c, "user.disable", name);
 	}
 	if (!may_manage(c, u.org, u.role)) {
 		snprintf(err, errlen, "the role does not allow disabling '%s'",
@@ -527,7 +536,7 @@ int vg_key_new(struct vg_ctx *c, const char *user, int expires_days,
 	if (s->ops->hub->user_find(s, user, 0, copy_user, &u) ||
 	    !(vg_principal_allows(&c->p, VG_ACT_HUB_ADMIN) || u.org == c->p.org)) {
 		snprintf(err, errlen, "no user '%s'", user);
-		return VG_ENOTFOUND;
+		return not_found(c, "key.new", user);
 	}
 	/* everyone their own keys; admins those of the users they manage */
 	if (u.id != c->p.user && !may_manage(c, u.org, u.role)) {
@@ -587,7 +596,7 @@ int vg_key_revoke(struct vg_ctx *c, const char *id, char *err, size_t errlen)
 	if (!k.have || !(vg_principal_allows(&c->p, VG_ACT_HUB_ADMIN) ||
 			 u.org == c->p.org)) {
 		snprintf(err, errlen, "no key '%s'", id);
-		return VG_ENOTFOUND;
+		return not_found(c, "key.revoke", id);
 	}
 	if (k.user != c->p.user && !may_manage(c, u.org, u.role)) {
 		snprintf(err, errlen, "the role does not allow revoking '%s'", id);

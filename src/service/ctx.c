@@ -68,16 +68,20 @@ static int take_key(void *ud, const struct vg_key *k)
 	return 0;
 }
 
+/* The key's user becomes c's principal, unless disabled: a failed
+ * authentication leaves c as it was (no one). */
 static int take_user(void *ud, const struct vg_user *u)
 {
 	struct vg_ctx *c = ud;
+	if (u->disabled)
+		return VG_EDENIED;
 	c->p.user = u->id;
 	c->p.org = u->org;
 	c->p.role = (enum vg_role)u->role;
 	c->p.clearance = u->clearance;
 	snprintf(c->user, sizeof(c->user), "%s", u->name);
 	snprintf(c->org_name, sizeof(c->org_name), "%s", u->org_name);
-	return u->disabled ? VG_EDENIED : 0;
+	return 0;
 }
 
 /* Check key (and the Basic user) against the store; *res says the

@@ -550,11 +550,11 @@ static int apply(struct vg_ingest *g, struct item *it)
 			      it->modified, NULL);
 	case VG_PLAN_REVOKED:
 		snprintf(msg, sizeof(msg),
-			 it->o.revoked ? "object '%s': $.revoked: a newer version "
-					 "is stored, so this one may not be revoked"
-				       : "object '%s': $.modified: the stored "
-					 "version is revoked; no version may "
-					 "follow it",
+			 p.after_revoked
+				 ? "object '%s': $.modified: the stored version "
+				   "is revoked; no version may follow it"
+				 : "object '%s': $.revoked: a newer version is "
+				   "stored, so this one may not be revoked",
 			 it->id);
 		return report(g, it->index, VG_INGEST_REJECTED, it->id,
 			      it->modified, msg);

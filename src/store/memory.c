@@ -1,10 +1,15 @@
 /* An in-memory store ("memory:NAME"): every table as an array, for the
  * service's unit tests, and the proof that the store interface holds no
- * SQL and no rule. Handles of one NAME share the data until the last one
- * closes. One transaction at a time (begin waits); savepoints and
- * rollbacks restore copies of the whole state, so it is meant for small
- * stores. Readers see a writer's work before its commit (no isolation):
- * tests run on one thread. */
+ * SQL and no rule. Handles of one NAME share the data; a store made with
+ * VG_STORE_CREATE lives on without handles (a hub is created, closed,
+ * then opened) until vg_store_memory_drop. One transaction at a time
+ * (begin waits). A transaction or savepoint copies the whole state the
+ * first time something changes after it (vg__m_touch), so it is meant for
+ * small stores; the audit log and checkpoints are only ever appended to,
+ * so they are never copied: each level keeps their lengths and a rollback
+ * cuts them back. A job that only writes its audit entry (every read of
+ * the service) thus copies nothing. Readers see a writer's work before
+ * its commit (no isolation): tests run on one thread. */
 #include "memory_int.h"
 #include "vigil/util/error.h"
 
@@ -131,7 +136,8 @@ static void free_state(struct m_state *s)
 			memcpy((dst).v, (src).v, (src).n * sizeof(*(src).v)); \
 	} while (0)
 
-/* A deep copy of s into d (VG_ENOMEM leaves d empty). */
+/* A deep copy of s into d, but for the audit log and checkpoints, which
+ * d holds none of (VG_ENOMEM leaves d empty). */
 static int copy_state(struct m_state *d, const struct m_state *s)
 {
 	int ok = 1;
@@ -140,7 +146,6 @@ static int copy_state(struct m_state *d, const struct m_state *s)
 	COPYV(d->users, s->users); COPYV(d->keys, s->keys);
 	COPYV(d->groups, s->groups); COPYV(d->members, s->members);
 	COPYV(d->colls, s->colls); COPYV(d->status, s->status);
-	COPYV(d->audit, s->audit); COPYV(d->cps, s->cps);
 	COPYV(d->runs, s->runs); COPYV(d->hits, s->hits);
 	d->last_added = s->last_added;
 	d->next_id = s->next_id;
@@ -148,8 +153,8 @@ static int copy_state(struct m_state *d, const struct m_state *s)
 		/* nothing was duplicated yet: free only the arrays */
 		free(d->objs.v); free(d->kv.v); free(d->owners.v); free(d->orgs.v); free(d->users.v);
 		free(d->keys.v); free(d->groups.v); free(d->members.v);
-		free(d->colls.v); free(d->status.v); free(d->audit.v);
-		free(d->cps.v); free(d->runs.v); free(d->hits.v);
+		free(d->colls.v); free(d->status.v); free(d->runs.v);
+		free(d->hits.v);
 		memset(d, 0, sizeof(*d));
 		return VG_ENOMEM;
 	}
@@ -191,13 +196,6 @@ static int copy_state(struct m_state *d, const struct m_state *s)
 		d->status.v[i].id = dup(d->status.v[i].id);
 		d->status.v[i].json = dup(d->status.v[i].json);
 	}
-	for (size_t i = 0; i < d->audit.n; i++) {
-		struct vg_audit_entry *e = &d->audit.v[i].e;
-		e->actor = dup(e->actor); e->action = dup(e->action);
-		e->target = dup(e->target); e->detail = dup(e->detail);
-		e->source = dup(e->source); e->purpose = dup(e->purpose);
-		e->auth = dup(e->auth);
-	}
 	for (size_t i = 0; i < d->runs.n; i++) {
 		struct vg_screen_run_row *r = &d->runs.v[i].r;
 		r->id = dup(r->id); r->actor = dup(r->actor); r->source = dup(r->source);
@@ -208,6 +206,80 @@ static int copy_state(struct m_state *d, const struct m_state *s)
 		h->run = dup(h->run); h->entry = dup(h->entry); h->list = dup(h->list);
 		h->ref = dup(h->ref); h->explanation = dup(h->explanation);
 		h->disposed_by = dup(h->disposed_by); h->note = dup(h->note);
+	}
+	return VG_OK;
+}
+
+/* Cut the audit log back to n entries and the checkpoints to n_cps. */
+static void cut_log(struct m_state *st, size_t n, size_t n_cps)
+{
+	for (size_t i = n; i < st->audit.n; i++) {
+		struct vg_audit_entry *e = &st->audit.v[i].e;
+		free((char *)e->actor); free((char *)e->action);
+		free((char *)e->target); free((char *)e->detail);
+		free((char *)e->source); free((char *)e->purpose);
+		free((char *)e->auth);
+	}
+	if (n < st->audit.n)
+		st->audit.n = n;
+	if (n_cps < st->cps.n)
+		st->cps.n = n_cps;
+}
+
+/* The state as it was when level i opened: its copy when something
+ * changed since (kept for a savepoint that stays open, else moved out of
+ * it), and the log cut back to its length then. */
+static int restore(struct m_db *db, unsigned i, int keep)
+{
+	if (db->copied[i]) {
+		struct m_state back;
+		if (keep) {
+			int rc = copy_state(&back, &db->saved[i]);
+			if (rc)
+				return rc;
+		} else {
+			back = db->saved[i];
+			memset(&db->saved[i], 0, sizeof(db->saved[i]));
+			db->copied[i] = 0;
+		}
+		/* the log is the live one, whatever the copy */
+		back.audit = db->st.audit;
+		back.cps = db->st.cps;
+		memset(&db->st.audit, 0, sizeof(db->st.audit));
+		memset(&db->st.cps, 0, sizeof(db->st.cps));
+		free_state(&db->st);
+		db->st = back;
+	}
+	cut_log(&db->st, db->audit_n[i], db->cps_n[i]);
+	return VG_OK;
+}
+
+/* Open level i of the transaction: nothing is copied yet. */
+static void open_level(struct m_db *db, unsigned i)
+{
+	db->copied[i] = 0;
+	db->audit_n[i] = db->st.audit.n;
+	db->cps_n[i] = db->st.cps.n;
+}
+
+static void close_level(struct m_db *db, unsigned i)
+{
+	if (db->copied[i])
+		free_state(&db->saved[i]);
+	db->copied[i] = 0;
+}
+
+int vg__m_touch(struct vg_store *s)
+{
+	struct m_db *db = vg__m_db(s);
+	/* a level not copied yet has seen no change: its state is now's */
+	for (unsigned i = 0; i < db->depth; i++) {
+		if (db->copied[i])
+			continue;
+		int rc = copy_state(&db->saved[i], &db->st);
+		if (rc)
+			return rc;
+		db->copied[i] = 1;
 	}
 	return VG_OK;
 }
@@ -242,6 +314,9 @@ static int m_open(const char *name, unsigned flags, struct vg_store **out)
 		pthread_cond_init(&db->free_tx, NULL);
 		db->next = registry;
 		registry = db;
+		/* the registry's own reference, until vg_store_memory_drop */
+		db->kept = 1;
+		db->refs++;
 	}
 	db->refs++;
 	pthread_mutex_unlock(&registry_mu);
@@ -253,25 +328,44 @@ static int m_open(const char *name, unsigned flags, struct vg_store **out)
 
 static int m_rollback(struct vg_store *s);
 
+/* Drop one reference to db (registry_mu held); the last frees it. */
+static void unref(struct m_db *db)
+{
+	if (--db->refs)
+		return;
+	struct m_db **p = &registry;
+	while (*p != db)
+		p = &(*p)->next;
+	*p = db->next;
+	free_state(&db->st);
+	pthread_mutex_destroy(&db->mu);
+	pthread_cond_destroy(&db->free_tx);
+	free(db->name);
+	free(db);
+}
+
 static void m_close(struct vg_store *s)
 {
 	struct m_db *db = DB(s);
 	if (db->writer == s)
 		m_rollback(s);
 	pthread_mutex_lock(&registry_mu);
-	if (--db->refs == 0) {
-		struct m_db **p = &registry;
-		while (*p != db)
-			p = &(*p)->next;
-		*p = db->next;
-		free_state(&db->st);
-		pthread_mutex_destroy(&db->mu);
-		pthread_cond_destroy(&db->free_tx);
-		free(db->name);
-		free(db);
-	}
+	unref(db);
 	pthread_mutex_unlock(&registry_mu);
 	free(s);
+}
+
+void vg_store_memory_drop(const char *name)
+{
+	struct m_db *db;
+	pthread_mutex_lock(&registry_mu);
+	for (db = registry; db && strcmp(db->name, name); db = db->next)
+		;
+	if (db && db->kept) {
+		db->kept = 0;
+		unref(db);
+	}
+	pthread_mutex_unlock(&registry_mu);
 }
 
 static const char *m_errmsg(struct vg_store *s)
@@ -285,19 +379,17 @@ static int m_begin(struct vg_store *s)
 	pthread_mutex_lock(&db->mu);
 	while (db->writer)
 		pthread_cond_wait(&db->free_tx, &db->mu);
-	int rc = copy_state(&db->saved[0], &db->st);
-	if (!rc) {
-		db->writer = s;
-		db->depth = 1;
-	}
+	open_level(db, 0);
+	db->writer = s;
+	db->depth = 1;
 	pthread_mutex_unlock(&db->mu);
-	return rc;
+	return VG_OK;
 }
 
 static void end_tx(struct m_db *db)
 {
 	for (unsigned i = 0; i < db->depth; i++)
-		free_state(&db->saved[i]);
+		close_level(db, i);
 	db->depth = 0;
 	db->writer = NULL;
 	pthread_cond_broadcast(&db->free_tx);
@@ -320,23 +412,20 @@ static int m_rollback(struct vg_store *s)
 	if (db->writer != s)
 		return VG_EINVAL;
 	pthread_mutex_lock(&db->mu);
-	free_state(&db->st);
-	db->st = db->saved[0];
-	memset(&db->saved[0], 0, sizeof(db->saved[0]));
+	int rc = restore(db, 0, 0); /* moves the copy: cannot fail */
 	end_tx(db);
 	pthread_mutex_unlock(&db->mu);
-	return VG_OK;
+	return rc;
 }
 
 static int m_savepoint(struct vg_store *s, vg_savepoint *sp)
 {
 	struct m_db *db = DB(s);
-	if (db->writer != s || db->depth == 16)
+	if (db->writer != s || db->depth == VG_M_LEVELS)
 		return VG_EINVAL;
-	int rc = copy_state(&db->saved[db->depth], &db->st);
-	if (!rc)
-		*sp = db->depth++;
-	return rc;
+	open_level(db, db->depth);
+	*sp = db->depth++;
+	return VG_OK;
 }
 
 static int m_release(struct vg_store *s, vg_savepoint sp)
@@ -345,7 +434,7 @@ static int m_release(struct vg_store *s, vg_savepoint sp)
 	if (db->writer != s || sp == 0 || sp >= db->depth)
 		return VG_EINVAL;
 	while (db->depth > sp)
-		free_state(&db->saved[--db->depth]);
+		close_level(db, --db->depth);
 	return VG_OK;
 }
 
@@ -354,14 +443,11 @@ static int m_rollback_to(struct vg_store *s, vg_savepoint sp)
 	struct m_db *db = DB(s);
 	if (db->writer != s || sp == 0 || sp >= db->depth)
 		return VG_EINVAL;
-	struct m_state copy;
-	int rc = copy_state(&copy, &db->saved[sp]);
+	int rc = restore(db, sp, 1);
 	if (rc)
 		return rc;
-	free_state(&db->st);
-	db->st = copy;
 	while (db->depth > sp + 1)
-		free_state(&db->saved[--db->depth]);
+		close_level(db, --db->depth);
 	return VG_OK;
 }
 

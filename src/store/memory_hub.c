@@ -24,6 +24,7 @@ static int h_get(struct vg_store *s, const char *key, char **value)
 
 static int h_set(struct vg_store *s, const char *key, const char *value)
 {
+	TOUCH(s);
 	struct m_state *st = ST(s);
 	char *v = dup(value);
 	if (!v)
@@ -48,6 +49,7 @@ static int h_set(struct vg_store *s, const char *key, const char *value)
 static int org_add(struct vg_store *s, const char *name, const char *identity,
 		   int64_t *id)
 {
+	TOUCH(s);
 	struct m_state *st = ST(s);
 	for (size_t i = 0; i < st->orgs.n; i++)
 		if (!strcmp(st->orgs.v[i].name, name) ||
@@ -103,6 +105,7 @@ static const char *org_name(const struct m_state *st, int64_t id)
 static int user_add(struct vg_store *s, const char *name, int64_t org,
 		    int role, int clearance, int64_t *id)
 {
+	TOUCH(s);
 	struct m_state *st = ST(s);
 	for (size_t i = 0; i < st->users.n; i++)
 		if (!strcmp(st->users.v[i].name, name))
@@ -154,6 +157,7 @@ static int user_list(struct vg_store *s, int64_t org, vg_user_cb cb, void *ud)
 
 static int user_set_disabled(struct vg_store *s, int64_t id, int disabled)
 {
+	TOUCH(s);
 	struct m_state *st = ST(s);
 	for (size_t i = 0; i < st->users.n; i++)
 		if (st->users.v[i].id == id) {
@@ -174,6 +178,7 @@ static const struct m_user *user_by_id(const struct m_state *st, int64_t id)
 static int key_add(struct vg_store *s, const char *id, int64_t user,
 		   const unsigned char hash[VG_HASH_LEN], int64_t expires)
 {
+	TOUCH(s);
 	struct m_state *st = ST(s);
 	for (size_t i = 0; i < st->keys.n; i++)
 		if (!strcmp(st->keys.v[i].id, id))
@@ -223,6 +228,7 @@ static int key_list(struct vg_store *s, int64_t org, vg_key_cb cb, void *ud)
 
 static int key_revoke(struct vg_store *s, const char *id)
 {
+	TOUCH(s);
 	struct m_state *st = ST(s);
 	for (size_t i = 0; i < st->keys.n; i++)
 		if (!strcmp(st->keys.v[i].id, id)) {
@@ -252,6 +258,7 @@ const struct vg_store_hub_ops vg__m_hub_ops = {
 
 static int group_add(struct vg_store *s, const char *name, int64_t *id)
 {
+	TOUCH(s);
 	struct m_state *st = ST(s);
 	for (size_t i = 0; i < st->groups.n; i++)
 		if (!strcmp(st->groups.v[i].name, name))
@@ -279,6 +286,7 @@ static int group_find(struct vg_store *s, const char *name, int64_t *id)
 
 static int group_member(struct vg_store *s, int64_t grp, int64_t org, int add)
 {
+	TOUCH(s);
 	struct m_state *st = ST(s);
 	for (size_t i = 0; i < st->members.n; i++) {
 		if (st->members.v[i].grp != grp || st->members.v[i].org != org)
@@ -359,6 +367,7 @@ static int groups_of(struct vg_store *s, int64_t org, int64_t **ids, size_t *n)
 
 static int coll_add(struct vg_store *s, const struct vg_collection *c)
 {
+	TOUCH(s);
 	struct m_state *st = ST(s);
 	int pos = 0;
 	for (size_t i = 0; i < st->colls.n; i++) {
@@ -523,6 +532,7 @@ const struct vg_store_audit_ops vg__m_audit_ops = {
 
 static int run_add(struct vg_store *s, const struct vg_screen_run_row *r)
 {
+	TOUCH(s);
 	struct m_state *st = ST(s);
 	if (PUSH(st->runs))
 		return VG_ENOMEM;
@@ -540,6 +550,7 @@ static int run_add(struct vg_store *s, const struct vg_screen_run_row *r)
 
 static int hit_add(struct vg_store *s, const struct vg_screen_hit_row *h)
 {
+	TOUCH(s);
 	struct m_state *st = ST(s);
 	if (PUSH(st->hits))
 		return VG_ENOMEM;
@@ -570,6 +581,7 @@ static const struct vg_screen_run_row *run_of(const struct m_state *st,
 static int dispose(struct vg_store *s, const char *run, int64_t n, int64_t org,
 		   int disposition, const char *by, const char *note, int64_t at)
 {
+	TOUCH(s);
 	struct m_state *st = ST(s);
 	if (!run_of(st, run, org))
 		return VG_ENOTFOUND;

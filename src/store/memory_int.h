@@ -50,15 +50,23 @@ struct m_state {
 	int64_t last_added, next_id;
 };
 
+#define VG_M_LEVELS 16
+
 /* One named store, shared by its handles. */
 struct m_db {
 	char *name;
-	int refs;
+	int refs;  /* handles, and the registry's while kept */
+	int kept;  /* made with VG_STORE_CREATE and not yet dropped */
 	pthread_mutex_t mu;
 	pthread_cond_t free_tx;
 	struct vg_store *writer; /* the handle in a transaction, or NULL */
 	struct m_state st;
-	struct m_state saved[16]; /* [0] the transaction, then savepoints */
+	/* [0] the transaction, then savepoints: the state before each,
+	 * copied at the first change after it opened (copied[i]); the
+	 * audit log and checkpoints, only appended to, by their lengths */
+	struct m_state saved[VG_M_LEVELS];
+	int copied[VG_M_LEVELS];
+	size_t audit_n[VG_M_LEVELS], cps_n[VG_M_LEVELS];
 	unsigned depth;
 	struct m_db *next;
 };
@@ -78,6 +86,16 @@ void vg__m_free_obj(struct m_obj *o);
 int vg__m_push(void **v, size_t *n, size_t *cap, size_t size);
 #define PUSH(vec) vg__m_push((void **)&(vec).v, &(vec).n, &(vec).cap, sizeof(*(vec).v))
 int64_t vg__m_now(void);
+/* Before any change but an append to the audit log or the checkpoints:
+ * the open transaction's levels that have no copy of the state yet get
+ * one (VG_ENOMEM). */
+int vg__m_touch(struct vg_store *s);
+#define TOUCH(s)                                                             \
+	do {                                                                 \
+		int touch_rc_ = vg__m_touch(s);                              \
+		if (touch_rc_)                                               \
+			return touch_rc_;                                    \
+	} while (0)
 
 extern const struct vg_store_objects_ops vg__m_objects_ops;
 extern const struct vg_store_hub_ops vg__m_hub_ops;

@@ -148,6 +148,7 @@ static int m_versions(struct vg_store *s, const char *id, vg_version_cb cb,
 static int m_insert(struct vg_store *s, const struct vg_object *o,
 		    int64_t *date_added)
 {
+	TOUCH(s);
 	struct m_state *st = &vg__m_db(s)->st;
 	const char *coll = o->collection ? o->collection : "";
 	for (size_t i = 0; i < st->objs.n; i++) {
@@ -230,6 +231,7 @@ static int m_set_scope(struct vg_store *s, const char *id, const char *version,
 static int m_set_latest(struct vg_store *s, const char *id,
 			const char *collection, const char *version)
 {
+	TOUCH(s);
 	struct m_state *st = &vg__m_db(s)->st;
 	for (size_t i = 0; i < st->objs.n; i++) {
 		struct m_obj *o = &st->objs.v[i];
@@ -284,6 +286,7 @@ static int m_scan(struct vg_store *s, const struct vg_query *q, vg_row_cb cb,
 static int m_remove(struct vg_store *s, const struct vg_query *q,
 		    int64_t *deleted)
 {
+	TOUCH(s);
 	struct m_state *st = &vg__m_db(s)->st;
 	const struct m_obj **v;
 	size_t n;
@@ -366,6 +369,7 @@ static int m_type_stats(struct vg_store *s, vg_type_stats_cb cb, void *ud)
 static int m_status_put(struct vg_store *s, const char *id, int64_t user,
 			int64_t created, const char *json)
 {
+	TOUCH(s);
 	struct m_state *st = &vg__m_db(s)->st;
 	for (size_t i = 0; i < st->status.n; i++)
 		if (!strcmp(st->status.v[i].id, id))
@@ -396,6 +400,7 @@ static int m_status_get(struct vg_store *s, const char *id, int64_t user,
 
 static int m_status_expire(struct vg_store *s, int64_t before)
 {
+	TOUCH(s);
 	struct m_state *st = &vg__m_db(s)->st;
 	size_t k = 0;
 	for (size_t i = 0; i < st->status.n; i++) {

@@ -21,8 +21,12 @@ int vg_store_open(const char *location, unsigned flags, struct vg_store **out,
 			 location);
 		return VG_EUNSUPPORTED;
 	}
-	if (!strncmp(location, "memory:", 7))
-		return vg_store_memory.open(location + 7, flags, out);
+	if (!strncmp(location, "memory:", 7)) {
+		int rc = vg_store_memory.open(location + 7, flags, out);
+		if (rc == VG_ENOTFOUND)
+			snprintf(err, errlen, "no store '%.300s'", location);
+		return rc;
+	}
 	if (!strncmp(location, "sqlite:", 7))
 		location += 7;
 	if (!*location) {

@@ -57,8 +57,9 @@ void vg_audit_link(struct vg_audit_entry *e, int64_t head_seq,
 		   const unsigned char head_hash[VG_HASH_LEN]);
 /* e as one JSON object: seq, time, actor, org, action, target, detail,
  * source, purpose, auth (and hash when with_hash), every string through
- * the encoder; a detail that is not a JSON object is written as a string,
- * so the output is valid JSON whatever the log holds. */
+ * the encoder; a detail that is not one compact JSON object in UTF-8
+ * (nothing after it, no control byte) is written as a string, so the
+ * output is valid JSON whatever the log holds. */
 struct vg_buf;
 int vg_audit_entry_json(const struct vg_audit_entry *e, int with_hash,
 			struct vg_buf *out);

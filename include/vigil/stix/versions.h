@@ -42,7 +42,8 @@ enum vg_plan_action {
 	VG_PLAN_DUPLICATE, /* the poster holds this version here already */
 	VG_PLAN_DENIED,    /* a new version of an id another organisation owns */
 	VG_PLAN_REVOKED,   /* would follow a revoked version, or a revoked
-			    * version older than one that exists */
+			    * version older than one that exists (of the
+			    * owner's, in any collection) */
 };
 
 struct vg_version_plan {
@@ -51,6 +52,8 @@ struct vg_version_plan {
 	int clear_latest; /* older rows there lose their latest flag first */
 	int copy;         /* another organisation holds this version here */
 	int64_t registers; /* register the id to this owner (0: no need) */
+	int after_revoked; /* REVOKED: it would follow a revoked version
+			    * (else it is revoked and older than one stored) */
 };
 
 /* Decide what storing v means, given the n rows the store holds of its

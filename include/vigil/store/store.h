@@ -77,11 +77,16 @@ extern const struct vg_store_ops vg_store_memory;
 
 /* Open the store at location: "DIR" or "sqlite:DIR" (the SQLite backend,
  * file vigil.db inside DIR), "memory:NAME" (in this process only; the
- * same NAME is the same store until the last handle closes).
+ * same NAME is the same store, and one made with VG_STORE_CREATE lives,
+ * with or without handles, until vg_store_memory_drop).
  * "postgres://..." is reserved for the PostgreSQL backend: VG_EUNSUPPORTED
  * with a message until it exists. err (may be NULL) says why it failed. */
 int vg_store_open(const char *location, unsigned flags, struct vg_store **out,
 		  char *err, size_t errlen);
+
+/* Let the memory store NAME go: its data is freed when its last handle
+ * closes (now, when none is open). Unknown names are ignored. */
+void vg_store_memory_drop(const char *name);
 
 static inline void vg_store_close(struct vg_store *s)
 {

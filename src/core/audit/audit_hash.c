@@ -3,6 +3,7 @@
 #include "vigil/util/error.h"
 #include "vigil/util/jsonw.h"
 #include "vigil/util/timefmt.h"
+#include "util/text.h"
 
 #include <cjson/cJSON.h>
 
@@ -52,6 +53,25 @@ void vg_audit_link(struct vg_audit_entry *e, int64_t head_seq,
 	vg_audit_hash(e, e->hash);
 }
 
+/* Is d one JSON object that can be copied into an entry as it is? cJSON
+ * alone would take text after the object, raw control bytes in strings
+ * and bytes that are not UTF-8, any of which breaks the entry's JSON. A
+ * detail the service wrote is compact, so no control byte at all. */
+static int detail_is_object(const char *d)
+{
+	size_t n = strlen(d);
+	const char *end = NULL;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)d[i] < 0x20)
+			return 0;
+	if (!vg__utf8_valid(d, n))
+		return 0;
+	cJSON *parsed = cJSON_ParseWithOpts(d, &end, 1);
+	int ok = cJSON_IsObject(parsed);
+	cJSON_Delete(parsed);
+	return ok;
+}
+
 int vg_audit_entry_json(const struct vg_audit_entry *e, int with_hash,
 			struct vg_buf *out)
 {
@@ -68,12 +88,10 @@ int vg_audit_entry_json(const struct vg_audit_entry *e, int with_hash,
 	vg_jw_kstr(&w, "target", e->target ? e->target : "");
 	vg_jw_key(&w, "detail");
 	const char *d = e->detail && *e->detail ? e->detail : "{}";
-	cJSON *parsed = cJSON_Parse(d);
-	if (cJSON_IsObject(parsed))
+	if (detail_is_object(d))
 		vg_jw_raw(&w, d, strlen(d));
 	else
 		vg_jw_str(&w, d);
-	cJSON_Delete(parsed);
 	vg_jw_kstr(&w, "source", e->source ? e->source : "");
 	vg_jw_kstr(&w, "purpose", e->purpose ? e->purpose : "");
 	vg_jw_kstr(&w, "auth", e->auth ? e->auth : "");

@@ -8,17 +8,17 @@
 void vg_version_plan(const struct vg_stored_version *rows, size_t n,
 		     const struct vg_new_version *v, struct vg_version_plan *out)
 {
-	const char *coll_max = NULL, *own_max = NULL;
-	int duplicate = 0, is_copy = 0, own_revoked = 0;
+	const char *coll_max = NULL;
+	int duplicate = 0, is_copy = 0, after_revoked = 0, before_own = 0;
 	int64_t first_added = 0, first_owner = 0;
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < n; i++) {
 		const struct vg_stored_version *r = &rows[i];
 		int same_coll = !strcmp(r->collection, v->collection);
-		/* the poster's own rows of this collection */
-		int own = same_coll && r->owner == v->owner;
+		/* the poster's own rows, of any collection */
+		int own = r->owner == v->owner;
 		int same_version = !strcmp(r->version, v->version);
-		duplicate |= own && same_version;
+		duplicate |= own && same_coll && same_version;
 		if (!first_added || r->date_added < first_added) {
 			first_added = r->date_added;
 			first_owner = r->owner;
@@ -26,9 +26,12 @@ void vg_version_plan(const struct vg_stored_version *rows, size_t n,
 		is_copy |= same_version && same_coll;
 		if (same_coll && (!coll_max || strcmp(r->version, coll_max) > 0))
 			coll_max = r->version;
-		if (own && (!own_max || strcmp(r->version, own_max) > 0)) {
-			own_max = r->version;
-			own_revoked = r->revoked;
+		/* revocation ends the object, not one collection's copy;
+		 * another organisation's copies never count */
+		if (own) {
+			int cmp = strcmp(v->version, r->version);
+			after_revoked |= cmp > 0 && r->revoked;
+			before_own |= cmp < 0;
 		}
 	}
 	/* an owned id has one owner, for ever: any other organisation gets
@@ -41,25 +44,23 @@ void vg_version_plan(const struct vg_stored_version *rows, size_t n,
 			out->action = VG_PLAN_DENIED;
 			return;
 		}
-		out->registers = v->registered ? 0 : v->owner;
 	}
 	if (duplicate) {
 		out->action = VG_PLAN_DUPLICATE;
-		out->registers = 0;
 		return;
 	}
 	/* revocation is final: nothing may follow a revoked version, and a
 	 * revoked version may not arrive before one that exists */
-	int own_cmp = own_max ? strcmp(v->version, own_max) : 1;
-	if (own_max && ((own_cmp > 0 && own_revoked) || (own_cmp < 0 && v->revoked))) {
+	if (after_revoked || (before_own && v->revoked)) {
 		out->action = VG_PLAN_REVOKED;
-		out->registers = 0;
+		out->after_revoked = after_revoked;
 		return;
 	}
 	/* latest: the newest version of the id in the collection, whoever
 	 * holds it (shared copies of it are latest too) */
 	int cmp = coll_max ? strcmp(v->version, coll_max) : 1;
 	out->action = VG_PLAN_INSERT;
+	out->registers = v->shared || v->registered ? 0 : v->owner;
 	out->clear_latest = coll_max && cmp > 0;
 	out->latest = cmp >= 0;
 	/* another organisation stored this version here first: reads show
