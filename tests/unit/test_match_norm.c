@@ -231,6 +231,11 @@ static void test_skeleton(void **state)
 	assert_string_equal(skel("jamal"), "gml");
 	assert_string_equal(skel("aziz"), "ss");
 	assert_string_equal(skel("dhahabi"), "sb");
+	assert_string_equal(skel("fadhli"), "fsl");
+	/* but a final "dh" is d and the h of a final vowel: Arabic-script
+	 * حماده (hmadh) is Hamada */
+	assert_string_equal(skel("hmadh"), "md");
+	assert_string_equal(skel("hamada"), "md");
 	/* the attached article goes when three letters or more follow */
 	assert_string_equal(skel("alsabah"), "sb");
 	assert_string_equal(skel("ali"), "l");
