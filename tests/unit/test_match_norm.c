@@ -88,6 +88,14 @@ static void test_particles(void **state)
 	                    "UMM kulthum BINT ali");
 	assert_string_equal(toks("Ould Sidi", P), "OULD sidi");
 	assert_string_equal(toks("Abou Mohammed", P), "ABU mohammed");
+	/* Arabic-script ولد (wld) is ould; "wld" in a Latin name is not */
+	assert_string_equal(toks("حماده ولد محمد", P), "hmadh OULD mhmd");
+	assert_string_equal(toks("Wld Sidi", P), "wld sidi");
+	/* de la, de los: surname particles in person names */
+	assert_string_equal(toks("Maria de la Cruz", P), "maria DE LA cruz");
+	assert_string_equal(toks("Juan de los Santos", P),
+	                    "juan DE LOS santos");
+	assert_string_equal(toks("Banco de la Nacion", E), "banco DE LA nacion");
 }
 
 static void test_abd_compounds(void **state)

@@ -60,6 +60,17 @@ const char *vg__group_name(uint8_t group);
 #define VG__W_SHORT 0.5f        /* tokens of 2 letters */
 #define VG__W_THREE 0.8f        /* tokens of 3 letters */
 
+/* A name particle (bin, bint, abu, umm, ould; de, van, von ...): written
+ * in one spelling of a name and left out in another ("Mohamed bin Omar",
+ * "Mohammed Omar"), so one without a partner is ignored, neither evidence
+ * nor a miss. */
+static inline bool vg__particle(const struct vg_name_token *t)
+{
+	return t->sym == VG_SYM_BIN || t->sym == VG_SYM_BINT ||
+	       t->sym == VG_SYM_ABU || t->sym == VG_SYM_UMM ||
+	       t->sym == VG_SYM_OULD || t->sym == VG_SYM_PARTICLE;
+}
+
 /* The penalty weight of a token left without a partner: its length
  * weight, not its commonness (a "Mohamed" against an "Ahmed" is a real
  * difference even though matching "Mohamed" proves little). */

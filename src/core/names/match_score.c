@@ -1,7 +1,8 @@
 /* The name score: order-independent alignment of two normalised names
  * (token pairs, then packing: "alsabah" = "al sabah"), coverage of the
- * better explained name, and the structural factors on top (patronymic
- * roles, family names, initials, specificity). */
+ * better explained name (name particles left without a partner ignored),
+ * and the structural factors on top (patronymic roles, family names,
+ * initials, specificity). */
 #include "match_int.h"
 
 #include <string.h>
@@ -261,10 +262,11 @@ static void tally(const struct vg__nview *v, uint32_t used, const float *sim,
 	memset(s, 0, sizeof(*s));
 	for (size_t i = 0; i < v->n; i++) {
 		const struct vg_name_token *t = &v->tok[i];
-		if (!content(t))
+		bool u = used & ((uint32_t)1 << i);
+		if (!content(t) || (!u && vg__particle(t)))
 			continue;
 		s->words++;
-		if (used & ((uint32_t)1 << i)) {
+		if (u) {
 			s->matched_w += t->weight;
 			s->evidence += sim[i] * t->weight;
 		} else {
@@ -312,11 +314,12 @@ static void explain_parts(const struct vg__nview *q, const struct vg__nview *e,
 			pt->how = p->how;
 			ex->n_parts++;
 		} else if (!(uq & ((uint32_t)1 << i)) && content(&q->tok[i])) {
+			bool ign = vg__particle(&q->tok[i]);
 			part_text(q, i, 1, pt->query);
 			pt->entry[0] = '\0';
 			pt->similarity = 0;
-			pt->weight = vg__miss_weight(&q->tok[i]);
-			pt->how = VG_HOW_NONE;
+			pt->weight = ign ? 0 : vg__miss_weight(&q->tok[i]);
+			pt->how = ign ? VG_HOW_IGNORED : VG_HOW_NONE;
 			ex->n_parts++;
 		}
 	}
@@ -324,11 +327,12 @@ static void explain_parts(const struct vg__nview *q, const struct vg__nview *e,
 		struct vg_match_part *pt = &ex->parts[ex->n_parts];
 		if ((ue & ((uint32_t)1 << j)) || !content(&e->tok[j]))
 			continue;
+		bool ign = vg__particle(&e->tok[j]);
 		pt->query[0] = '\0';
 		part_text(e, j, 1, pt->entry);
 		pt->similarity = 0;
-		pt->weight = vg__miss_weight(&e->tok[j]);
-		pt->how = VG_HOW_NONE;
+		pt->weight = ign ? 0 : vg__miss_weight(&e->tok[j]);
+		pt->how = ign ? VG_HOW_IGNORED : VG_HOW_NONE;
 		ex->n_parts++;
 	}
 }
