@@ -150,12 +150,17 @@ double vg__score_person(const struct vg_person *q, const struct vg__nview *qv,
                         size_t ne, double floor, struct vg_match_explain *ex);
 
 /* match_score.c */
+/* *evidence (may be NULL) receives what the better explained name brings
+ * (the sum of similarity x weight of its matched tokens: two specific
+ * words fully matched bring 2, "Ali Hassan" 1). */
 double vg__match_views(const struct vg__nview *q, const struct vg__nview *e,
-                       enum vg_person_kind kind, struct vg_match_explain *ex);
-/* Qualifiers of q against e added to name score s: fills ex->adj when ex
- * is not NULL; returns the final score in [0,1]. */
+                       enum vg_person_kind kind, struct vg_match_explain *ex,
+                       double *evidence);
+/* Qualifiers of q against e added to name score s, whose names brought
+ * evidence (vg__match_views): fills ex->adj when ex is not NULL; returns
+ * the final score in [0,1]. */
 double vg__qualify(const struct vg_person *q, const struct vg_person *e,
-                   double s, struct vg_match_explain *ex);
+                   double s, double evidence, struct vg_match_explain *ex);
 /* The factor a name's quality applies to its name score. */
 double vg__quality_factor(enum vg_name_quality q);
 

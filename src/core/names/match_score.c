@@ -375,8 +375,10 @@ static size_t accept(struct pair *p, size_t np, struct pair *acc, size_t nacc,
 }
 
 double vg__match_views(const struct vg__nview *q, const struct vg__nview *e,
-                       enum vg_person_kind kind, struct vg_match_explain *ex)
+                       enum vg_person_kind kind, struct vg_match_explain *ex,
+                       double *evidence)
 {
+	double evid = 0.0;
 	struct pair p[MAX_PAIRS], acc[VG_NAME_MAX_TOKENS];
 	float simq[VG_NAME_MAX_TOKENS] = {0}, sime[VG_NAME_MAX_TOKENS] = {0};
 	size_t np = 0, nacc = 0;
@@ -431,7 +433,7 @@ double vg__match_views(const struct vg__nview *q, const struct vg__nview *e,
 		    (kind == VG_PERSON_INDIVIDUAL && wshort == 1 && wlong >= 2)
 		        ? EXTRA_COST_SINGLE
 		        : EXTRA_COST;
-		double evid = qshort ? sq.evidence : se.evidence;
+		evid = qshort ? sq.evidence : se.evidence;
 		score = cov * (1.0 - beta * (1.0 - frac));
 		score *= structure(q, e, acc, nacc, uq, ue, kind);
 		if (evid < SPECIFIC_EVIDENCE)
@@ -446,6 +448,8 @@ double vg__match_views(const struct vg__nview *q, const struct vg__nview *e,
 		ex->name_score = score;
 		ex->score = score;
 	}
+	if (evidence)
+		*evidence = score > 0 ? evid : 0.0;
 	return score;
 }
 
@@ -457,7 +461,7 @@ double vg_match_names(const struct vg_name_tokens *q,
 	if (ex) {
 		memset(ex, 0, sizeof(*ex));
 	}
-	return vg__match_views(&vq, &ve, kind, ex);
+	return vg__match_views(&vq, &ve, kind, ex, NULL);
 }
 
 double vg__quality_factor(enum vg_name_quality q)
