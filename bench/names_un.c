@@ -42,8 +42,8 @@ struct plist {
 /* A UN alias or original-script name, queried for its individual. */
 struct probe {
 	const char *name;
-	size_t un;  /* the individual's position in the UN list */
-	int kind;   /* 0 good alias, 1 low alias, 2 original script */
+	size_t un; /* the individual's position in the UN list */
+	int kind;  /* 0 good alias, 1 low alias, 2 original script */
 };
 
 struct probes {
@@ -248,8 +248,8 @@ static void travellers(struct plist *l, size_t n)
 static void negatives(struct plist *l, size_t n, bool *particle)
 {
 	static const char *const forms[] = {
-	    "%s bin %s %s", "%s ibn %s %s", "%s ould %s",   "%s ben %s %s",
-	    "Abu %s %s",    "%s al-%s",     "%s el %s",     "%s de %s"};
+	    "%s bin %s %s", "%s ibn %s %s", "%s ould %s", "%s ben %s %s",
+	    "Abu %s %s",    "%s al-%s",     "%s el %s",   "%s de %s"};
 	uint64_t st = 0xD1B54A32D192ED03ULL;
 	size_t ng = sizeof(given) / sizeof(given[0]);
 	size_t nf = sizeof(family) / sizeof(family[0]);
@@ -354,10 +354,10 @@ static void false_hits(const char *label, const struct vg_match_index *ix,
 #define LINK_KEYS 48
 
 struct pkeys {
-	char (*k)[160]; /* name keys, then document keys ('#...') */
+	char (*k)[160];         /* name keys, then document keys ('#...') */
 	uint8_t (*letters)[26]; /* letter counts of each name key */
 	size_t n, n_names;
-	char prim[160]; /* the primary name's key */
+	char prim[160];   /* the primary name's key */
 	int lo[8], hi[8]; /* years of birth */
 	size_t ny;
 };
@@ -607,8 +607,8 @@ static void pindex_free(struct pindex *p)
 }
 
 /* Whether index entry at is a linked OFAC entry of UN individual u. */
-static bool other_self(const struct pindex *p, const struct links *l,
-                       size_t u, size_t at)
+static bool other_self(const struct pindex *p, const struct links *l, size_t u,
+                       size_t at)
 {
 	const struct vg_wl_entry *e = p->src[at];
 	return e >= ofac.entries && e < ofac.entries + ofac.n_entries &&
@@ -681,19 +681,20 @@ static void self_test(const struct pindex *p, const struct probes *pr,
 			       un.entries[pb->un].ref,
 			       un.entries[pb->un].person.names[0].full);
 			if (h < nh)
-				printf(" below %s %s \"%s\" %.2f",
-				       p->src[hits[h].entry]->list,
-				       p->src[hits[h].entry]->ref,
-				       p->src[hits[h].entry]->person.names[0].full,
-				       hits[h].score);
+				printf(
+				    " below %s %s \"%s\" %.2f",
+				    p->src[hits[h].entry]->list,
+				    p->src[hits[h].entry]->ref,
+				    p->src[hits[h].entry]->person.names[0].full,
+				    hits[h].score);
 			printf("\n");
 		}
 		if (show && !combined) {
 			bool listed = false;
 			for (size_t i = 0; i < nh; i++)
-				listed |= hits[i].entry == target &&
-				          hits[i].score >=
-				              VG_MATCH_DEFAULT_THRESHOLD;
+				listed |=
+				    hits[i].entry == target &&
+				    hits[i].score >= VG_MATCH_DEFAULT_THRESHOLD;
 			/* what the scan would have found: the index's loss */
 			double sc;
 			struct vg_match_explain ex;
@@ -808,9 +809,8 @@ static void speed(const char *label, const struct vg_match_index *ix,
  * (normalising both each time, as a matcher without an index does), and
  * whether the index finds every hit the scan finds. */
 static void brute(const char *label, const struct vg_person *const *all,
-                  size_t n_all,
-                  const struct vg_match_index *ix, const struct plist *q,
-                  size_t n, size_t step, int show)
+                  size_t n_all, const struct vg_match_index *ix,
+                  const struct plist *q, size_t n, size_t step, int show)
 {
 	struct vg_match_scratch *s, *si;
 	struct vg_match_hit *hits = calloc(MAX_HITS, sizeof(*hits));
@@ -831,8 +831,7 @@ static void brute(const char *label, const struct vg_person *const *all,
 			double sc;
 			if (all[e]->kind != q->v[i].kind)
 				continue;
-			if (vg_match_persons(s, &q->v[i], all[e], &sc,
-			                     NULL))
+			if (vg_match_persons(s, &q->v[i], all[e], &sc, NULL))
 				die("scoring failed");
 			if (sc < VG_MATCH_DEFAULT_THRESHOLD)
 				continue;
@@ -848,8 +847,7 @@ static void brute(const char *label, const struct vg_person *const *all,
 				struct vg_match_explain ex;
 				struct vg_buf b;
 				vg_buf_init(&b, 0);
-				vg_match_persons(s, &q->v[i], all[e], &sc,
-				                 &ex);
+				vg_match_persons(s, &q->v[i], all[e], &sc, &ex);
 				vg_match_explain_line(&ex, &b);
 				printf("  missed: %s\n", b.data);
 				vg_buf_release(&b);

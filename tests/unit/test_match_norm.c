@@ -95,7 +95,8 @@ static void test_particles(void **state)
 	assert_string_equal(toks("Maria de la Cruz", P), "maria DE LA cruz");
 	assert_string_equal(toks("Juan de los Santos", P),
 	                    "juan DE LOS santos");
-	assert_string_equal(toks("Banco de la Nacion", E), "banco DE LA nacion");
+	assert_string_equal(toks("Banco de la Nacion", E),
+	                    "banco DE LA nacion");
 }
 
 static void test_abd_compounds(void **state)

@@ -156,7 +156,8 @@ static void test_particles_ignored(void **state)
 	assert_float_equal(score("Mohamed bin Omar", "Mohammed Omar", &ex),
 	                   0.95, 1e-6);
 	assert_float_equal(
-	    score("Abu Bakr al-Baghdadi", "Abu Bakr Baghdadi", NULL), 1.0, 1e-6);
+	    score("Abu Bakr al-Baghdadi", "Abu Bakr Baghdadi", NULL), 1.0,
+	    1e-6);
 	assert_float_equal(score("Hamada Ould Mohamed El Khairy",
 	                         "HAMADA MOHAMED KHAIRY", NULL),
 	                   1.0, 1e-6);
@@ -182,19 +183,18 @@ static void test_particles_ignored(void **state)
 	explained("Hamada Mohamed Khairy", "HAMADA OULD MOHAMED EL KHAIRY",
 	          true, &b);
 	assert_string_equal(
-	    b.data,
-	    "{\"score\":1.0000,\"name_score\":1.0000,"
-	    "\"query_name\":\"Hamada Mohamed Khairy\","
-	    "\"entry_name\":\"HAMADA OULD MOHAMED EL KHAIRY\","
-	    "\"entry_name_quality\":\"primary\",\"parts\":["
-	    "{\"query\":\"hamada\",\"entry\":\"hamada\","
-	    "\"similarity\":1.0000,\"weight\":1.00,\"how\":\"exact\"},"
-	    "{\"query\":\"mohamed\",\"entry\":\"mohamed\","
-	    "\"similarity\":1.0000,\"weight\":0.30,\"how\":\"exact\"},"
-	    "{\"query\":\"khairy\",\"entry\":\"khairy\","
-	    "\"similarity\":1.0000,\"weight\":1.00,\"how\":\"exact\"},"
-	    "{\"query\":\"\",\"entry\":\"ould\",\"similarity\":0.0000,"
-	    "\"weight\":0.00,\"how\":\"ignored\"}],\"qualifiers\":[]}");
+	    b.data, "{\"score\":1.0000,\"name_score\":1.0000,"
+	            "\"query_name\":\"Hamada Mohamed Khairy\","
+	            "\"entry_name\":\"HAMADA OULD MOHAMED EL KHAIRY\","
+	            "\"entry_name_quality\":\"primary\",\"parts\":["
+	            "{\"query\":\"hamada\",\"entry\":\"hamada\","
+	            "\"similarity\":1.0000,\"weight\":1.00,\"how\":\"exact\"},"
+	            "{\"query\":\"mohamed\",\"entry\":\"mohamed\","
+	            "\"similarity\":1.0000,\"weight\":0.30,\"how\":\"exact\"},"
+	            "{\"query\":\"khairy\",\"entry\":\"khairy\","
+	            "\"similarity\":1.0000,\"weight\":1.00,\"how\":\"exact\"},"
+	            "{\"query\":\"\",\"entry\":\"ould\",\"similarity\":0.0000,"
+	            "\"weight\":0.00,\"how\":\"ignored\"}],\"qualifiers\":[]}");
 	explained("Hamada Mohamed Khairy", "HAMADA OULD MOHAMED EL KHAIRY",
 	          false, &b);
 	assert_string_equal(b.data,
@@ -209,9 +209,9 @@ static void test_particles_ignored(void **state)
 	 * says who is whose son */
 	score("Mohammed bin Salman", "Muhammad bin Salman", &ex);
 	assert_int_equal(ex.parts[1].how, VG_HOW_SYMBOL);
-	assert_float_equal(score("Salman bin Muhammad", "Muhammad bin Salman",
-	                         NULL),
-	                   0.6, 1e-6);
+	assert_float_equal(
+	    score("Salman bin Muhammad", "Muhammad bin Salman", NULL), 0.6,
+	    1e-6);
 	/* a word that is only a particle elsewhere is a name here: Ben
 	 * first, as in Ben Netanyahu */
 	assert_true(score("Ben Netanyahu", "Netanyahu", NULL) < THR);
@@ -416,9 +416,9 @@ static void test_dates_weak_names(void **state)
 	struct vg_match_explain ex;
 	(void)state;
 	/* two specific words: -0.20 as before */
-	assert_float_equal(born("Vladimir Putin", 1952, "Vladimir Putin", 1980,
-	                        &ex),
-	                   0.80, 1e-6);
+	assert_float_equal(
+	    born("Vladimir Putin", 1952, "Vladimir Putin", 1980, &ex), 0.80,
+	    1e-6);
 	assert_string_equal(ex.adj[0].detail, "1952 against 1980-1980");
 	/* common names only (evidence 1.0): -0.40, no longer a hit */
 	assert_float_equal(born("Ali Hassan", 1949, "ALI, Hassan", 1976, &ex),

@@ -27,7 +27,7 @@
 #define DOB_OTHER_WEAK -0.20
 #define NAME_STRONG 2.0
 #define NAME_WEAK 1.0
-#define APPROX_YEARS 3     /* "approximately 1960" covers 1957-1963 */
+#define APPROX_YEARS 3 /* "approximately 1960" covers 1957-1963 */
 #define GENDER_OTHER -0.15
 #define NAT_SHARED 0.03
 #define NAT_OTHER -0.05 /* weak: nationalities change and are added */
@@ -230,8 +230,8 @@ double vg__qualify(const struct vg_person *q, const struct vg_person *e,
 				         sizeof(det));
 				if (extra < 0)
 					add_adj(ex, VG_QUAL_DOB, best + extra,
-					        "%.40s, name evidence %.2f", det,
-					        evidence);
+					        "%.40s, name evidence %.2f",
+					        det, evidence);
 				else
 					add_adj(ex, VG_QUAL_DOB, best, "%s",
 					        det);
