@@ -1,7 +1,9 @@
 #!/bin/sh
 # Name matching: quality on the labelled name pairs (beside a plain
-# sorted-token Jaro-Winkler reference), the UN self-test, and index build
-# and query speed over UN + OFAC (beside a brute-force scan).
+# sorted-token Jaro-Winkler reference), the UN self-test on the UN list
+# alone and with UN and OFAC indexed together, false hits on the outside
+# negatives (fictional people, a third with name particles), and index
+# build and query speed over UN + OFAC (beside a brute-force scan).
 # Usage: bench/names.sh VIGIL_BINARY SHARED_DIR
 set -eu
 [ $# -eq 2 ] || { echo "usage: $0 VIGIL_BINARY SHARED_DIR" >&2; exit 2; }
@@ -19,5 +21,5 @@ names_un=$(find_prog bench_names_un)
 echo "== name pairs (name-bench-cases.csv)"
 "$names" "$shared/data/names/name-bench-cases.csv"
 echo
-echo "== UN list self-test and speed over UN + OFAC"
+echo "== UN self-test (UN alone, UN + OFAC), outside negatives, speed over UN + OFAC"
 "$names_un" "$shared" "${NAMES_QUERIES:-20000}"

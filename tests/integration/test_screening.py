@@ -276,6 +276,20 @@ class TestMatch(ListsCase):
         kinds = [q["kind"] for q in hits[0]["explanation"]["qualifiers"]]
         self.assertEqual(kinds, ["dob", "nationality"])
 
+    def test_particle_not_a_miss(self):
+        # issue 9, item 2: "bin" counted as an unmatched word and the
+        # Taliban leader (UN TAi.004, MOHAMMED OMAR GHULAM NABI, born 1960)
+        # was not found; the particle is now ignored, and said to be
+        hits = self.match("Mohamed bin Omar", "--dob", "1960",
+                          "--nationality", "AF")["hits"]
+        self.assertEqual((hits[0]["entry"]["list"],
+                          hits[0]["entry"]["reference_number"]),
+                         ("un", "TAi.004"))
+        self.assertEqual(hits[0]["score"], 0.7767)
+        self.assertIn(("bin", "", "ignored"),
+                      [(p["query"], p["entry"], p["how"])
+                       for p in hits[0]["explanation"]["parts"]])
+
     def test_fictional_name(self):
         self.assertEqual(self.match("Ingrid Vasquez Tolberg"), {"hits": []})
         out = self.vigil("match", "Ingrid Vasquez Tolberg").stdout

@@ -88,6 +88,15 @@ static void test_particles(void **state)
 	                    "UMM kulthum BINT ali");
 	assert_string_equal(toks("Ould Sidi", P), "OULD sidi");
 	assert_string_equal(toks("Abou Mohammed", P), "ABU mohammed");
+	/* Arabic-script ولد (wld) is ould; "wld" in a Latin name is not */
+	assert_string_equal(toks("حماده ولد محمد", P), "hmadh OULD mhmd");
+	assert_string_equal(toks("Wld Sidi", P), "wld sidi");
+	/* de la, de los: surname particles in person names */
+	assert_string_equal(toks("Maria de la Cruz", P), "maria DE LA cruz");
+	assert_string_equal(toks("Juan de los Santos", P),
+	                    "juan DE LOS santos");
+	assert_string_equal(toks("Banco de la Nacion", E),
+	                    "banco DE LA nacion");
 }
 
 static void test_abd_compounds(void **state)
@@ -231,6 +240,11 @@ static void test_skeleton(void **state)
 	assert_string_equal(skel("jamal"), "gml");
 	assert_string_equal(skel("aziz"), "ss");
 	assert_string_equal(skel("dhahabi"), "sb");
+	assert_string_equal(skel("fadhli"), "fsl");
+	/* but a final "dh" is d and the h of a final vowel: Arabic-script
+	 * حماده (hmadh) is Hamada */
+	assert_string_equal(skel("hmadh"), "md");
+	assert_string_equal(skel("hamada"), "md");
 	/* the attached article goes when three letters or more follow */
 	assert_string_equal(skel("alsabah"), "sb");
 	assert_string_equal(skel("ali"), "l");

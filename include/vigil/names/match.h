@@ -166,6 +166,8 @@ enum vg_match_how {
 	VG_HOW_INITIAL,  /* an initial against a name it starts */
 	VG_HOW_PACKED,   /* one token against two or three run together */
 	VG_HOW_NONE,     /* unmatched */
+	VG_HOW_IGNORED,  /* a name particle without a partner (bin, ould,
+	                    abu, de...): it costs nothing */
 };
 
 /* Similarity in [0,1] of token a (in pool pa) and token b (in pool pb),
@@ -192,7 +194,10 @@ double vg_name_token_sim(const char *pa, const struct vg_name_token *a,
 #define VG_MATCH_PART_TEXT 80
 
 /* One aligned part: query token(s) against entry token(s). An unmatched
- * token has the other side empty, similarity 0 and how VG_HOW_NONE. */
+ * token has the other side empty, similarity 0 and how VG_HOW_NONE; an
+ * unmatched name particle (bin, bint, abu, umm, ould, de, van...) the same
+ * with how VG_HOW_IGNORED and weight 0: "Mohamed bin Omar" is "Mohamed
+ * Omar" with the patronymic written out. */
 struct vg_match_part {
 	char query[VG_MATCH_PART_TEXT]; /* normalised, runs joined by ' ' */
 	char entry[VG_MATCH_PART_TEXT];
@@ -247,7 +252,9 @@ struct vg_name_norm *vg_match_scratch_norm(struct vg_match_scratch *s);
 
 /* Score two normalised names, order-independently (docs/matching.md,
  * section 3): 1 for the same tokens; extra tokens on the longer name cost
- * a little, tokens without a partner on both sides cost a lot. ex (may be
+ * a little, tokens without a partner on both sides cost a lot; a name
+ * particle without a partner (bin, ould, abu, de...) costs nothing and
+ * is reported as VG_HOW_IGNORED. ex (may be
  * NULL) is cleared and receives the parts and the name score. Returns the
  * score in [0,1]. */
 double vg_match_names(const struct vg_name_tokens *q,

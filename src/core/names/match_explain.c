@@ -7,7 +7,7 @@ static const char *how_name(uint8_t how)
 {
 	static const char *const n[] = {"exact",  "symbol",   "variant",
 	                                "fuzzy",  "skeleton", "initial",
-	                                "packed", "none"};
+	                                "packed", "none",     "ignored"};
 	return how < sizeof(n) / sizeof(n[0]) ? n[how] : "none";
 }
 
@@ -117,10 +117,12 @@ static int line(const struct vg_match_explain *ex, struct vg_buf *b)
 	for (size_t i = 0; !rc && i < ex->n_parts; i++) {
 		const struct vg_match_part *p = &ex->parts[i];
 		const char *sep = i ? ", " : " ";
-		if (p->how == VG_HOW_NONE)
-			rc = vg_buf_printf(b, "%s%s%s unmatched", sep,
+		if (p->how == VG_HOW_NONE || p->how == VG_HOW_IGNORED)
+			rc = vg_buf_printf(b, "%s%s%s %s", sep,
 			                   p->query[0] ? p->query : p->entry,
-			                   p->query[0] ? "" : " (entry)");
+			                   p->query[0] ? "" : " (entry)",
+			                   p->how == VG_HOW_NONE ? "unmatched"
+			                                         : "ignored");
 		else
 			rc = vg_buf_printf(b, "%s%s=%s %.2f %s", sep, p->query,
 			                   p->entry, p->similarity,

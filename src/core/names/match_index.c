@@ -207,7 +207,8 @@ static int add_name(struct vg_match_index *ix, const struct vg_name_tokens *t,
 		k.skel += (uint32_t)ix->pool_len;
 		k.phon += (uint32_t)ix->pool_len;
 		ix->tok[ix->n_tok + i] = k;
-		if (k.weight > 0 && !(k.flags & VG_TOK_INITIAL))
+		if (k.weight > 0 && !(k.flags & VG_TOK_INITIAL) &&
+		    !vg__particle(&k))
 			in->miss += vg__miss_weight(&k);
 		if (k.group && k.weight > 0) {
 			if (in->ngroups < 4)

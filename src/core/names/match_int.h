@@ -60,6 +60,17 @@ const char *vg__group_name(uint8_t group);
 #define VG__W_SHORT 0.5f        /* tokens of 2 letters */
 #define VG__W_THREE 0.8f        /* tokens of 3 letters */
 
+/* A name particle (bin, bint, abu, umm, ould; de, van, von ...): written
+ * in one spelling of a name and left out in another ("Mohamed bin Omar",
+ * "Mohammed Omar"), so one without a partner is ignored, neither evidence
+ * nor a miss. */
+static inline bool vg__particle(const struct vg_name_token *t)
+{
+	return t->sym == VG_SYM_BIN || t->sym == VG_SYM_BINT ||
+	       t->sym == VG_SYM_ABU || t->sym == VG_SYM_UMM ||
+	       t->sym == VG_SYM_OULD || t->sym == VG_SYM_PARTICLE;
+}
+
 /* The penalty weight of a token left without a partner: its length
  * weight, not its commonness (a "Mohamed" against an "Ahmed" is a real
  * difference even though matching "Mohamed" proves little). */
@@ -139,12 +150,17 @@ double vg__score_person(const struct vg_person *q, const struct vg__nview *qv,
                         size_t ne, double floor, struct vg_match_explain *ex);
 
 /* match_score.c */
+/* *evidence (may be NULL) receives what the better explained name brings
+ * (the sum of similarity x weight of its matched tokens: two specific
+ * words fully matched bring 2, "Ali Hassan" 1). */
 double vg__match_views(const struct vg__nview *q, const struct vg__nview *e,
-                       enum vg_person_kind kind, struct vg_match_explain *ex);
-/* Qualifiers of q against e added to name score s: fills ex->adj when ex
- * is not NULL; returns the final score in [0,1]. */
+                       enum vg_person_kind kind, struct vg_match_explain *ex,
+                       double *evidence);
+/* Qualifiers of q against e added to name score s, whose names brought
+ * evidence (vg__match_views): fills ex->adj when ex is not NULL; returns
+ * the final score in [0,1]. */
 double vg__qualify(const struct vg_person *q, const struct vg_person *e,
-                   double s, struct vg_match_explain *ex);
+                   double s, double evidence, struct vg_match_explain *ex);
 /* The factor a name's quality applies to its name score. */
 double vg__quality_factor(enum vg_name_quality q);
 

@@ -20,7 +20,14 @@
 #define DOB_IN_WIDE 0.02   /* inside a wider range, or near an "about" */
 #define DOB_NEAR -0.05     /* within 3 years: a typo or a guess */
 #define DOB_OTHER -0.20    /* clearly another date */
-#define APPROX_YEARS 3     /* "approximately 1960" covers 1957-1963 */
+/* ... and up to this much more when the names prove little: below two
+ * specific words' worth of evidence (NAME_STRONG), down to a name of
+ * common names only (NAME_WEAK: "Ali Hassan", "Mohammed Khan"), which
+ * thousands of people share; the date is then what tells them apart */
+#define DOB_OTHER_WEAK -0.20
+#define NAME_STRONG 2.0
+#define NAME_WEAK 1.0
+#define APPROX_YEARS 3 /* "approximately 1960" covers 1957-1963 */
 #define GENDER_OTHER -0.15
 #define NAT_SHARED 0.03
 #define NAT_OTHER -0.05 /* weak: nationalities change and are added */
@@ -183,8 +190,18 @@ static bool same_code(const char *a, const char *b)
 	return a && b && !strcasecmp(a, b);
 }
 
+/* The extra move of a clearly different date for names that brought
+ * evidence (0 for a specific name). */
+static double weak_name_extra(double evidence)
+{
+	double f = (NAME_STRONG - evidence) / (NAME_STRONG - NAME_WEAK);
+	if (f <= 0)
+		return 0.0;
+	return DOB_OTHER_WEAK * (f > 1 ? 1.0 : f);
+}
+
 double vg__qualify(const struct vg_person *q, const struct vg_person *e,
-                   double s, struct vg_match_explain *ex)
+                   double s, double evidence, struct vg_match_explain *ex)
 {
 	double total = s;
 
@@ -204,11 +221,20 @@ double vg__qualify(const struct vg_person *q, const struct vg_person *e,
 				}
 		if (any) {
 			char det[72];
-			total += best;
+			/* every date clearly another, on a weak name */
+			double extra =
+			    best <= DOB_OTHER ? weak_name_extra(evidence) : 0.0;
+			total += best + extra;
 			if (ex) {
 				dob_pair(&q->dobs[bi], &e->dobs[bj], &d, det,
 				         sizeof(det));
-				add_adj(ex, VG_QUAL_DOB, best, "%s", det);
+				if (extra < 0)
+					add_adj(ex, VG_QUAL_DOB, best + extra,
+					        "%.40s, name evidence %.2f",
+					        det, evidence);
+				else
+					add_adj(ex, VG_QUAL_DOB, best, "%s",
+					        det);
 			}
 		}
 	}
@@ -278,18 +304,19 @@ double vg__score_person(const struct vg_person *q, const struct vg__nview *qv,
                         const struct vg__nview *ev, const uint32_t *emap,
                         size_t ne, double floor, struct vg_match_explain *ex)
 {
-	double best = -1.0, best_raw = 0.0;
+	double best = -1.0, best_raw = 0.0, best_ev = 0.0;
 	size_t bi = 0, bj = 0, bv = 0;
 	for (size_t i = 0; i < nq; i++)
 		for (size_t j = 0; j < ne; j++) {
-			double raw =
-			    vg__match_views(&qv[i], &ev[j], e->kind, NULL);
+			double ev_, raw = vg__match_views(&qv[i], &ev[j],
+			                                  e->kind, NULL, &ev_);
 			size_t en = emap ? emap[j] : j;
 			double f =
 			    raw * vg__quality_factor(e->names[en].quality);
 			if (f > best) {
 				best = f;
 				best_raw = raw;
+				best_ev = ev_;
 				bv = j;
 				bi = i;
 				bj = en;
@@ -306,7 +333,7 @@ double vg__score_person(const struct vg_person *q, const struct vg__nview *qv,
 		return best;
 	if (ex) {
 		memset(ex, 0, sizeof(*ex));
-		vg__match_views(&qv[bi], &ev[bv], e->kind, ex);
+		vg__match_views(&qv[bi], &ev[bv], e->kind, ex, NULL);
 		ex->query_name = bi;
 		ex->entry_name = bj;
 		ex->query_text = q->names[bi].full;
@@ -317,7 +344,7 @@ double vg__score_person(const struct vg_person *q, const struct vg__nview *qv,
 			add_adj(ex, VG_QUAL_NAME_QUALITY, best - best_raw,
 			        "low-quality alias");
 	}
-	return vg__qualify(q, e, best, ex);
+	return vg__qualify(q, e, best, best_ev, ex);
 }
 
 int vg__scratch_names(struct vg_match_scratch *s, bool query, size_t n)

@@ -77,9 +77,11 @@ struct gather {
 	uint8_t tok;
 };
 
+/* What the token costs a name it is missing from (a particle nothing:
+ * the name score ignores one without a partner). */
 static float miss_of(const struct vg_name_token *t)
 {
-	return t->weight > 0 ? vg__miss_weight(t) : 0;
+	return t->weight > 0 && !vg__particle(t) ? vg__miss_weight(t) : 0;
 }
 
 static void gather_key(void *ctx, int kind, uint64_t key, float credit)

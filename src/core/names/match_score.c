@@ -1,7 +1,8 @@
 /* The name score: order-independent alignment of two normalised names
  * (token pairs, then packing: "alsabah" = "al sabah"), coverage of the
- * better explained name, and the structural factors on top (patronymic
- * roles, family names, initials, specificity). */
+ * better explained name (name particles left without a partner ignored),
+ * and the structural factors on top (patronymic roles, family names,
+ * initials, specificity). */
 #include "match_int.h"
 
 #include <string.h>
@@ -261,10 +262,11 @@ static void tally(const struct vg__nview *v, uint32_t used, const float *sim,
 	memset(s, 0, sizeof(*s));
 	for (size_t i = 0; i < v->n; i++) {
 		const struct vg_name_token *t = &v->tok[i];
-		if (!content(t))
+		bool u = used & ((uint32_t)1 << i);
+		if (!content(t) || (!u && vg__particle(t)))
 			continue;
 		s->words++;
-		if (used & ((uint32_t)1 << i)) {
+		if (u) {
 			s->matched_w += t->weight;
 			s->evidence += sim[i] * t->weight;
 		} else {
@@ -312,11 +314,12 @@ static void explain_parts(const struct vg__nview *q, const struct vg__nview *e,
 			pt->how = p->how;
 			ex->n_parts++;
 		} else if (!(uq & ((uint32_t)1 << i)) && content(&q->tok[i])) {
+			bool ign = vg__particle(&q->tok[i]);
 			part_text(q, i, 1, pt->query);
 			pt->entry[0] = '\0';
 			pt->similarity = 0;
-			pt->weight = vg__miss_weight(&q->tok[i]);
-			pt->how = VG_HOW_NONE;
+			pt->weight = ign ? 0 : vg__miss_weight(&q->tok[i]);
+			pt->how = ign ? VG_HOW_IGNORED : VG_HOW_NONE;
 			ex->n_parts++;
 		}
 	}
@@ -324,11 +327,12 @@ static void explain_parts(const struct vg__nview *q, const struct vg__nview *e,
 		struct vg_match_part *pt = &ex->parts[ex->n_parts];
 		if ((ue & ((uint32_t)1 << j)) || !content(&e->tok[j]))
 			continue;
+		bool ign = vg__particle(&e->tok[j]);
 		pt->query[0] = '\0';
 		part_text(e, j, 1, pt->entry);
 		pt->similarity = 0;
-		pt->weight = vg__miss_weight(&e->tok[j]);
-		pt->how = VG_HOW_NONE;
+		pt->weight = ign ? 0 : vg__miss_weight(&e->tok[j]);
+		pt->how = ign ? VG_HOW_IGNORED : VG_HOW_NONE;
 		ex->n_parts++;
 	}
 }
@@ -371,8 +375,10 @@ static size_t accept(struct pair *p, size_t np, struct pair *acc, size_t nacc,
 }
 
 double vg__match_views(const struct vg__nview *q, const struct vg__nview *e,
-                       enum vg_person_kind kind, struct vg_match_explain *ex)
+                       enum vg_person_kind kind, struct vg_match_explain *ex,
+                       double *evidence)
 {
+	double evid = 0.0;
 	struct pair p[MAX_PAIRS], acc[VG_NAME_MAX_TOKENS];
 	float simq[VG_NAME_MAX_TOKENS] = {0}, sime[VG_NAME_MAX_TOKENS] = {0};
 	size_t np = 0, nacc = 0;
@@ -427,7 +433,7 @@ double vg__match_views(const struct vg__nview *q, const struct vg__nview *e,
 		    (kind == VG_PERSON_INDIVIDUAL && wshort == 1 && wlong >= 2)
 		        ? EXTRA_COST_SINGLE
 		        : EXTRA_COST;
-		double evid = qshort ? sq.evidence : se.evidence;
+		evid = qshort ? sq.evidence : se.evidence;
 		score = cov * (1.0 - beta * (1.0 - frac));
 		score *= structure(q, e, acc, nacc, uq, ue, kind);
 		if (evid < SPECIFIC_EVIDENCE)
@@ -442,6 +448,8 @@ double vg__match_views(const struct vg__nview *q, const struct vg__nview *e,
 		ex->name_score = score;
 		ex->score = score;
 	}
+	if (evidence)
+		*evidence = score > 0 ? evid : 0.0;
 	return score;
 }
 
@@ -453,7 +461,7 @@ double vg_match_names(const struct vg_name_tokens *q,
 	if (ex) {
 		memset(ex, 0, sizeof(*ex));
 	}
-	return vg__match_views(&vq, &ve, kind, ex);
+	return vg__match_views(&vq, &ve, kind, ex, NULL);
 }
 
 double vg__quality_factor(enum vg_name_quality q)

@@ -22,7 +22,10 @@ size_t vg_name_skeleton(const char *t, size_t len, char *out, size_t cap)
 	}
 	for (size_t i = 0; i < len; i++) {
 		char c = t[i];
-		if (c == 'd' && i + 1 < len && t[i + 1] == 'h') {
+		/* dh is one letter (dhal) inside a name; at its end it is d
+		 * and the h of a final vowel (Arabic-script "hmadh",
+		 * Hamada) */
+		if (c == 'd' && i + 2 < len && t[i + 1] == 'h') {
 			c = 's';
 			i++;
 		} else if (c == 'q') {
