@@ -581,9 +581,6 @@ static int apply(struct vg_ingest *g, struct item *it)
 	it->o.copy = p.copy;
 	rc = g->store->ops->objects->insert(g->store, &it->o, NULL);
 	it->o.scope = scope;
-	if (!rc && p.registers)
-		rc = g->store->ops->objects->owner_set(g->store, it->o.id,
-						       p.registers);
 	if (!rc && p.clear_latest)
 		rc = g->store->ops->objects->set_latest(g->store, it->o.id,
 							it->o.collection,

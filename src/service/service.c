@@ -193,6 +193,8 @@ int vg_service_open(const struct vg_service_conf *c, struct vg_service **out,
 		return rc;
 	}
 	rc = vg_screen_cache_new(&svc->screen);
+	if (!rc)
+		rc = vg__ownership_repair(svc);
 	if (rc) {
 		vg_service_close(svc);
 		return rc;

@@ -111,6 +111,11 @@ int vg__deny(struct vg_ctx *c, const char *needs, const char *what);
 int vg__generation(struct vg_store *s, int64_t *gen);
 int vg__generation_move(struct vg_store *s);
 
+/* Once per store: owned ids that several organisations hold (stored
+ * before ownership was enforced) are registered to their first holder and
+ * the others' rows narrowed to their holder (ownership.c). */
+int vg__ownership_repair(struct vg_service *svc);
+
 /* ---- ingest helpers ------------------------------------------------- */
 
 /* Validate and store one object text (compact JSON) inside the caller's

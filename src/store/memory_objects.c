@@ -215,6 +215,30 @@ static int m_owner_set(struct vg_store *s, const char *id, int64_t owner)
 	return st->owners.v[st->owners.n - 1].id ? VG_OK : VG_ENOMEM;
 }
 
+static int m_shared_ids(struct vg_store *s,
+			int (*cb)(void *ud, const char *id), void *ud)
+{
+	struct m_state *st = &vg__m_db(s)->st;
+	for (size_t i = 0; i < st->objs.n; i++) {
+		const struct m_obj *o = &st->objs.v[i];
+		int first = 1, other = 0;
+		for (size_t k = 0; k < st->objs.n; k++) {
+			const struct m_obj *x = &st->objs.v[k];
+			if (strcmp(x->id, o->id))
+				continue;
+			if (k < i)
+				first = 0;
+			other |= x->owner != o->owner;
+		}
+		if (first && other) {
+			int rc = cb(ud, o->id);
+			if (rc)
+				return rc;
+		}
+	}
+	return VG_OK;
+}
+
 static int m_set_scope(struct vg_store *s, const char *id, const char *version,
 		       const char *collection, int64_t owner, int scope)
 {
@@ -420,6 +444,7 @@ const struct vg_store_objects_ops vg__m_objects_ops = {
 	.insert = m_insert,
 	.owner_of = m_owner_of,
 	.owner_set = m_owner_set,
+	.shared_ids = m_shared_ids,
 	.set_scope = m_set_scope,
 	.set_latest = m_set_latest,
 	.scan = m_scan,

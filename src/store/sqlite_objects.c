@@ -114,6 +114,26 @@ static int sq_owner_set(struct vg_store *s, const char *id, int64_t owner)
 	return rc ? rc : vg__sq_run(q, st, "register owner");
 }
 
+static int sq_shared_ids(struct vg_store *s,
+			 int (*cb)(void *ud, const char *id), void *ud)
+{
+	sq_t *q = vg__sq(s);
+	sqlite3_stmt *st;
+	int step, rc = vg__sq_prep(q, &st,
+				   "SELECT id FROM objects GROUP BY id"
+				   " HAVING COUNT(DISTINCT owner) > 1",
+				   NULL);
+	if (rc)
+		return rc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = cb(ud, vg__sq_col(st, 0))))
+			break;
+	if (!rc && step != SQLITE_DONE)
+		rc = vg__sq_fail(q, "ids of several owners");
+	vg__sq_release(q, st);
+	return rc;
+}
+
 static int sq_set_scope(struct vg_store *s, const char *id, const char *version,
 			const char *collection, int64_t owner, int scope)
 {
@@ -457,6 +477,7 @@ const struct vg_store_objects_ops vg__sq_objects_ops = {
 	.insert = sq_insert,
 	.owner_of = sq_owner_of,
 	.owner_set = sq_owner_set,
+	.shared_ids = sq_shared_ids,
 	.set_scope = sq_set_scope,
 	.set_latest = sq_set_latest,
 	.scan = sq_scan,

@@ -141,6 +141,69 @@ class Attacks(HubCase):
         self.assertEqual(self.read("alpha", sco["id"]), [red])
 
 
+class LegacyCopies(HubCase):
+    """A store from an earlier release may hold another organisation's
+    "copy" of an owned version (the old rule allowed it): the first open
+    of the store registers the id to its first holder and narrows the
+    copy to its holder, once, on record."""
+
+    def test_a_legacy_copy_is_narrowed_to_its_holder(self):
+        import sqlite3
+        self.vigil("org", "add", "Alpha", check=0)
+        self.vigil("org", "add", "Carol", check=0)
+        self.vigil("user", "add", "dave", "--org", "hub", "--role", "reader",
+                   check=0)
+        dave = self.new_key("dave")
+        oid = "indicator--" + str(uuid.uuid4())
+        good = indicator(oid, "2026-01-02T00:00:00.000Z", "ALPHA")
+        path = self.write("a.json", json.dumps({"objects": [good]}))
+        self.vigil("import", "--collection", "org-alpha", path, check=0)
+        code, err = self.server.stop()
+        self.assertEqual(code, 0, err)
+        # what the earlier release let Carol store: her text, Alpha's id,
+        # in the community, added after Alpha's
+        db = sqlite3.connect(os.path.join(self.data, "vigil.db"))
+        orgs = dict(db.execute("SELECT name, id FROM orgs"))
+        community = db.execute("SELECT id FROM collections WHERE alias ="
+                               " 'community'").fetchone()[0]
+        row = list(db.execute("SELECT * FROM objects WHERE id = ?", (oid,)))[0]
+        cols = [d[0] for d in db.execute("SELECT * FROM objects").description]
+        forged = dict(zip(cols, row))
+        forged.update(date_added=forged["date_added"] + 1, owner=orgs["Carol"],
+                      collection=community, scope=1,
+                      json=json.dumps(dict(good, name="CAROL FORGED")))
+        db.execute("INSERT INTO objects (%s) VALUES (%s)" % (
+            ",".join(cols), ",".join("?" * len(cols))),
+            [forged[c] for c in cols])
+        db.execute("DELETE FROM hub WHERE key = 'owners.repaired'")
+        db.commit()
+        db.close()
+        # the next open repairs it
+        self.assertEqual(self.vigil("check").code, 0)
+        db = sqlite3.connect(os.path.join(self.data, "vigil.db"))
+        self.assertEqual(db.execute("SELECT owner FROM owners WHERE id = ?",
+                                    (oid,)).fetchone(), (orgs["Alpha"],))
+        self.assertEqual(db.execute(
+            "SELECT scope FROM objects WHERE id = ? AND owner = ?",
+            (oid, orgs["Carol"])).fetchone(), (0,))
+        db.close()
+        log = self.vigil("audit", "show", "--json", check=0).json()["entries"]
+        rep = [e for e in log if e["action"] == "store.repair"]
+        self.assertEqual([e["detail"] for e in rep],
+                         [{"ids": 1, "rows_narrowed": 1}])
+        # nobody but Carol reads her text under Alpha's id
+        from vigiltest import Server
+        self.server = Server(self.data)
+        r = request(self.server.root + "collections/community/objects/%s/"
+                    % oid, key=dave)
+        self.assertEqual(r.status, 404, r.body)
+        # and a second open repairs nothing more
+        self.vigil("check", check=0)
+        log = self.vigil("audit", "show", "--json", check=0).json()["entries"]
+        self.assertEqual(len([e for e in log
+                              if e["action"] == "store.repair"]), 1)
+
+
 class WatchlistForgery(HubCase):
     def setUp(self):
         super().setUp()

@@ -5,8 +5,10 @@
  * version is.
  *
  * Ownership (docs/security.md): an SDO, SRO or meta object belongs to the
- * organisation that first stored its id, for ever (the registration
- * outlives a delete); only that organisation adds versions, and any other
+ * organisation that first stored its id, for ever: while rows of it exist
+ * their first one says who, and the id is registered to its owner when
+ * rows are deleted (the registration outlives them, and wins over the
+ * rows when both exist); only that organisation adds versions, and any other
  * organisation's version of it, whatever its modified and whether or not
  * the poster can read the id, is refused with one answer. An SCO (its id
  * derived from its values) and the standard TLP marking definitions are
@@ -51,7 +53,6 @@ struct vg_version_plan {
 	int latest;       /* the newest version of the id in the collection */
 	int clear_latest; /* older rows there lose their latest flag first */
 	int copy;         /* another organisation holds this version here */
-	int64_t registers; /* register the id to this owner (0: no need) */
 	int after_revoked; /* REVOKED: it would follow a revoked version
 			    * (else it is revoked and older than one stored) */
 };

@@ -95,6 +95,9 @@ struct vg_store_objects_ops {
 	int (*owner_of)(struct vg_store *s, const char *id, int64_t *owner);
 	/* Register id to owner (VG_EDUPLICATE when it is registered). */
 	int (*owner_set)(struct vg_store *s, const char *id, int64_t owner);
+	/* Every id whose rows more than one organisation holds. */
+	int (*shared_ids)(struct vg_store *s, int (*cb)(void *ud, const char *id),
+			  void *ud);
 	/* Set the scope of the row (id, version, collection, owner). */
 	int (*set_scope)(struct vg_store *s, const char *id, const char *version,
 			 const char *collection, int64_t owner, int scope);

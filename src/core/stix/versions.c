@@ -60,7 +60,6 @@ void vg_version_plan(const struct vg_stored_version *rows, size_t n,
 	 * holds it (shared copies of it are latest too) */
 	int cmp = coll_max ? strcmp(v->version, coll_max) : 1;
 	out->action = VG_PLAN_INSERT;
-	out->registers = v->shared || v->registered ? 0 : v->owner;
 	out->clear_latest = coll_max && cmp > 0;
 	out->latest = cmp >= 0;
 	/* another organisation stored this version here first: reads show
