@@ -289,10 +289,16 @@ static int check_head(struct vg__vctx *c, int *sco_like)
 	*sco_like = c->type ? c->type->kind == VG_STIX_SCO
 	                    : declares_new_sco(cJSON_GetObjectItemCaseSensitive(
 	                          c->obj, "extensions"));
+	/* The one front-neutral name of the conversion option: the CLI's
+	 * flag and, later, the federation partners' setting. */
 	if (!sv && !*sco_like)
 		return vg__failk(c, "spec_version",
-		                 "is required (STIX 2.0 objects are not "
-		                 "accepted)");
+		                 "is required (a STIX 2.0 object: import it "
+		                 "with --convert-2.0) [3.2]");
+	if (sv && cJSON_IsString(sv) && strcmp(sv->valuestring, "2.0") == 0)
+		return vg__failk(c, "spec_version",
+		                 "must be '2.1' (a STIX 2.0 object: import it "
+		                 "with --convert-2.0) [3.2]");
 	if (sv && !(cJSON_IsString(sv) && strcmp(sv->valuestring, "2.1") == 0))
 		return vg__failk(c, "spec_version", "must be '2.1'");
 	return VG_OK;
@@ -313,6 +319,9 @@ static int check_members(struct vg__vctx *c)
 				                "is not a valid property name "
 				                "(3-250 characters of a-z, "
 				                "0-9 and '_')");
+			if (!(name[0] >= 'a' && name[0] <= 'z'))
+				return vg__fail(c, &pk,
+				                "must start with a letter [3.1]");
 			custom = is_custom_name(name);
 		} else {
 			c->prop[pid] = k;
@@ -361,7 +370,9 @@ static int check_type(struct vg__vctx *c, int sco_like)
 		if ((rc = vg__check_shape(c, v, &pk, s)))
 			return rc;
 	}
-	return c->type->check ? c->type->check(c) : VG_OK;
+	if (c->type->check && (rc = c->type->check(c)))
+		return rc;
+	return c->type->kind == VG_STIX_SCO ? vg__sco_check(c) : VG_OK;
 }
 
 int vg_stix_validate(const cJSON *obj, struct vg_stix_info *info, char *err,
