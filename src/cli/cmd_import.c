@@ -14,7 +14,8 @@
 #include <unistd.h>
 
 static const char help[] =
-	"usage: vigil [--data DIR] import [--json] [--collection C] FILE...\n\n"
+	"usage: vigil [--data DIR] import [--json] [--collection C] [--convert-2.0]\n"
+	"                                FILE...\n\n"
 	"Import STIX 2.1 objects from each FILE: a bundle, a TAXII envelope, a\n"
 	"JSON array or JSON lines ('-' reads standard input). Each file is one\n"
 	"transaction: a file that is not well-formed JSON changes nothing;\n"
@@ -25,7 +26,10 @@ static const char help[] =
 	"owned by the collection's organisation or, for a hub-wide or group\n"
 	"collection, by the hub's own organisation; each import is audited.\n\n"
 	"  --json          machine-readable output\n"
-	"  --collection C  the TAXII collection to import into\n";
+	"  --collection C  the TAXII collection to import into\n"
+	"  --convert-2.0   convert STIX 2.0 objects to 2.1 (docs/validation.md)\n"
+	"                  and report each conversion; without it they are\n"
+	"                  rejected\n";
 
 struct ctx {
 	int json;
@@ -34,6 +38,8 @@ struct ctx {
 	int tty;
 	double started, last;
 	size_t n_rejections; /* printed in JSON for this file */
+	int convert;          /* --convert-2.0 */
+	struct vg_buf conversions; /* JSON records of this file's */
 };
 
 static double now(void)
@@ -57,6 +63,22 @@ static void progress(void *ud, size_t objects, uint64_t bytes)
 static int on_result(void *ud, const struct vg_ingest_result *r)
 {
 	struct ctx *c = ud;
+	if (r->conversion && c->json) {
+		/* printed after the rejections: a failed append only drops
+		 * a record */
+		struct vg_buf *b = &c->conversions;
+		if (!vg_buf_printf(b, "%s{\"index\":%zu,\"id\":",
+				   b->len ? "," : "", r->index))
+			(void)(vg_buf_json_str(b, r->id ? r->id : "") ||
+			       vg_buf_puts(b, ",\"conversion\":") ||
+			       vg_buf_json_str(b, r->conversion) ||
+			       vg_buf_putc(b, '}'));
+	} else if (r->conversion) {
+		if (c->tty && c->last > 0)
+			fputs("\r\033[K", stderr);
+		printf("  converted #%zu: object '%s': %s\n", r->index,
+		       r->id ? r->id : "(no id)", r->conversion);
+	}
 	if (r->outcome != VG_INGEST_REJECTED)
 		return 0;
 	if (c->json) {
@@ -84,6 +106,7 @@ static int import_one(struct vg_store *s, struct ctx *c,
 	c->started = now();
 	c->last = 0;
 	c->n_rejections = 0;
+	vg_buf_reset(&c->conversions);
 	if (c->json) {
 		fputs("{\"file\":", stdout);
 		vg_cli_json_str(c->file);
@@ -94,6 +117,7 @@ static int import_one(struct vg_store *s, struct ctx *c,
 		rc = VG_EIO;
 	} else {
 		struct vg_ingest_opts o = c->base;
+		o.convert_20 = c->convert;
 		o.on_result = on_result;
 		o.on_progress = progress;
 		o.ud = c;
@@ -110,14 +134,21 @@ static int import_one(struct vg_store *s, struct ctx *c,
 	total->accepted += n.accepted;
 	total->duplicates += n.duplicates;
 	total->rejected += n.rejected;
+	total->converted += n.converted;
 	if (c->json) {
-		printf("],\"accepted\":%zu,\"duplicates\":%zu,\"rejected\":%zu,"
-		       "\"error\":",
-		       n.accepted, n.duplicates, n.rejected);
+		printf("],\"conversions\":[%s],\"accepted\":%zu,\"duplicates\":%zu,"
+		       "\"rejected\":%zu,\"converted\":%zu,\"error\":",
+		       rc || !c->conversions.data ? "" : c->conversions.data,
+		       n.accepted, n.duplicates, n.rejected, n.converted);
 		vg_cli_json_str(rc ? err : NULL);
 		putchar('}');
 	} else if (rc) {
 		printf("%s: not imported, nothing changed: %s\n", c->file, err);
+	} else if (c->convert) {
+		printf("%s: accepted %zu, duplicate %zu, rejected %zu, "
+		       "converted %zu\n",
+		       c->file, n.accepted, n.duplicates, n.rejected,
+		       n.converted);
 	} else {
 		printf("%s: accepted %zu, duplicate %zu, rejected %zu\n",
 		       c->file, n.accepted, n.duplicates, n.rejected);
@@ -140,10 +171,12 @@ int vg_cmd_import(struct vg_cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{"json", no_argument, NULL, 'j'},
 		{"collection", required_argument, NULL, 'c'},
+		{"convert-2.0", no_argument, NULL, '2'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
 	struct ctx c = {.tty = isatty(2)};
+	vg_buf_init(&c.conversions, 0);
 	const char *collection = "community";
 	int ch;
 	optind = 1;
@@ -156,6 +189,8 @@ int vg_cmd_import(struct vg_cli *cli, int argc, char **argv)
 			collection = optarg;
 		else if (ch == 'j')
 			c.json = 1;
+		else if (ch == '2')
+			c.convert = 1;
 		else
 			return vg_cli_usage("import", "unknown option");
 	}
@@ -181,11 +216,19 @@ int vg_cmd_import(struct vg_cli *cli, int argc, char **argv)
 		rc = import_one(s, &c, &total, &failed);
 	}
 	if (c.json)
-		printf("],\"accepted\":%zu,\"duplicates\":%zu,\"rejected\":%zu}\n",
-		       total.accepted, total.duplicates, total.rejected);
+		printf("],\"accepted\":%zu,\"duplicates\":%zu,\"rejected\":%zu,"
+		       "\"converted\":%zu}\n",
+		       total.accepted, total.duplicates, total.rejected,
+		       total.converted);
+	else if (files > 1 && c.convert)
+		printf("total: accepted %zu, duplicate %zu, rejected %zu, "
+		       "converted %zu\n",
+		       total.accepted, total.duplicates, total.rejected,
+		       total.converted);
 	else if (files > 1)
 		printf("total: accepted %zu, duplicate %zu, rejected %zu\n",
 		       total.accepted, total.duplicates, total.rejected);
+	vg_buf_release(&c.conversions);
 	vg_store_close(s);
 	if (rc)
 		return vg_cli_fail("store failure: %s", vg_strerror(rc));

@@ -4,6 +4,7 @@
 #include "vigil/util/error.h"
 #include "vigil/util/jstream.h"
 #include "vigil/stix/stix.h"
+#include "vigil/stix/convert.h"
 #include "service_int.h"
 
 #include <cjson/cJSON.h>
@@ -33,8 +34,10 @@ struct vg_ingest {
 
 static int report(struct vg_ingest *g, size_t index,
 		  enum vg_ingest_outcome outcome, const char *id,
-		  const char *modified, const char *message)
+		  const char *modified, const char *message, int converted,
+		  const char *conversion)
 {
+	g->counts.converted += converted != 0;
 	switch (outcome) {
 	case VG_INGEST_ACCEPTED: g->counts.accepted++; break;
 	case VG_INGEST_DUPLICATE: g->counts.duplicates++; break;
@@ -52,6 +55,8 @@ static int report(struct vg_ingest *g, size_t index,
 		.id = id,
 		.modified = modified,
 		.message = message,
+		.converted = converted,
+		.conversion = conversion,
 	};
 	return g->opts.on_result(g->opts.ud, &r);
 }
@@ -88,6 +93,8 @@ struct item {
 	const char *id;       /* for reporting, may be NULL */
 	const char *modified; /* verbatim modified or created, may be NULL */
 	const char *msg;
+	int converted;          /* a STIX 2.0 object, converted */
+	const char *conversion; /* how, or NULL */
 	char text[];
 };
 
@@ -109,7 +116,8 @@ static const char *put_str(char **p, const char *s)
 
 /* Validate one parsed object into a new item (NULL when out of memory). */
 static struct item *prepare(const cJSON *obj, const char *json, size_t len,
-			    size_t index, const struct vg_ingest_opts *opts)
+			    size_t index, const struct vg_ingest_opts *opts,
+			    const char *conversion)
 {
 	struct vg_stix_info info;
 	char msg[512];
@@ -122,6 +130,7 @@ static struct item *prepare(const cJSON *obj, const char *json, size_t len,
 		return NULL;
 	int bad = rc == VG_EINVAL;
 	size_t need = sizeof(struct item) + span(id) + span(mod) +
+		      span(conversion) +
 		      (bad ? span(msg)
 			   : len + 1 + span(info.type) + span(info.version) +
 				     span(info.created) + span(info.modified) +
@@ -136,6 +145,8 @@ static struct item *prepare(const cJSON *obj, const char *json, size_t len,
 	it->id = put_str(&p, id);
 	it->modified = put_str(&p, mod);
 	it->msg = bad ? put_str(&p, msg) : NULL;
+	it->converted = 0;
+	it->conversion = put_str(&p, conversion);
 	if (bad)
 		return it;
 	memcpy(p, json, len);
@@ -161,6 +172,69 @@ static struct item *prepare(const cJSON *obj, const char *json, size_t len,
 	return it;
 }
 
+static void free_items(struct item *it)
+{
+	while (it) {
+		struct item *next = it->next;
+		free(it);
+		it = next;
+	}
+}
+
+/* With opts.convert_20 a STIX 2.0 object is up-converted, then validated
+ * as 2.1; the SCOs made from its observable container come first, as
+ * items of the same index. Returns a list (NULL when out of memory). */
+static struct item *prepare_any(cJSON *obj, const char *json, size_t len,
+				size_t index, const struct vg_ingest_opts *opts)
+{
+	struct vg_stix_conversion conv;
+	struct item *head = NULL, **tail = &head, *it;
+	char err[512], from[400];
+	if (!opts->convert_20 || !vg_stix_is_20(obj))
+		return prepare(obj, json, len, index, opts, NULL);
+	cJSON *scos = cJSON_CreateArray();
+	int rc = scos ? vg_stix_convert_20(obj, scos, &conv, err, sizeof(err))
+		      : VG_ENOMEM;
+	if (rc == VG_EINVAL) {
+		/* not convertible: rejected with the reason, unconverted */
+		const char *id = str_member(obj, "id");
+		cJSON_Delete(scos);
+		it = calloc(1, sizeof(*it) + span(id) + strlen(err) + 1);
+		if (it) {
+			char *p = it->text;
+			it->index = index;
+			it->rejected = 1;
+			it->id = put_str(&p, id);
+			it->msg = put_str(&p, err);
+		}
+		return it;
+	}
+	snprintf(from, sizeof(from), "made from the observable container of "
+		 "'%s'", str_member(obj, "id") ? str_member(obj, "id") : "");
+	for (cJSON *o = rc ? NULL : scos->child; o && !rc; o = o->next) {
+		char *text = cJSON_PrintUnformatted(o);
+		it = text ? prepare(o, text, strlen(text), index, opts, from)
+			  : NULL;
+		free(text);
+		if (!it)
+			rc = VG_ENOMEM;
+		else
+			*tail = it, tail = &it->next;
+	}
+	char *text = rc ? NULL : cJSON_PrintUnformatted(obj);
+	it = text ? prepare(obj, text, strlen(text), index, opts, conv.note)
+		  : NULL;
+	free(text);
+	cJSON_Delete(scos);
+	if (!it) {
+		free_items(head);
+		return NULL;
+	}
+	it->converted = 1;
+	*tail = it;
+	return head;
+}
+
 /* Store one item and report its outcome. Returns a store failure (which
  * ends the ingest) or the callback's code. */
 static int apply(struct vg_ingest *g, struct item *it)
@@ -169,14 +243,16 @@ static int apply(struct vg_ingest *g, struct item *it)
 	enum vg_put_result put;
 	if (it->rejected)
 		return report(g, it->index, VG_INGEST_REJECTED, it->id,
-			      it->modified, it->msg);
+			      it->modified, it->msg, it->converted,
+			      it->conversion);
 	int rc = g->store->ops->put_object(g->store, &it->o, &put);
 	switch (rc) {
 	case VG_OK:
 		return report(g, it->index,
 			      put == VG_PUT_DUPLICATE ? VG_INGEST_DUPLICATE
 						      : VG_INGEST_ACCEPTED,
-			      it->id, it->modified, NULL);
+			      it->id, it->modified, NULL, it->converted,
+			      it->conversion);
 	case VG_EREVOKED:
 		snprintf(msg, sizeof(msg),
 			 it->o.revoked ? "object '%s': $.revoked: a newer version "
@@ -186,14 +262,14 @@ static int apply(struct vg_ingest *g, struct item *it)
 					 "follow it",
 			 it->id);
 		return report(g, it->index, VG_INGEST_REJECTED, it->id,
-			      it->modified, msg);
+			      it->modified, msg, it->converted, it->conversion);
 	case VG_EDENIED:
 		snprintf(msg, sizeof(msg),
 			 "object '%s': $.id: belongs to another organisation; "
 			 "only its owner may add versions",
 			 it->id);
 		return report(g, it->index, VG_INGEST_REJECTED, it->id,
-			      it->modified, msg);
+			      it->modified, msg, it->converted, it->conversion);
 	}
 	snprintf(g->error, sizeof(g->error), "%s", vg_store_errmsg(g->store));
 	return rc;
@@ -217,15 +293,6 @@ struct pipe {
 	int done, stop;
 	int rc;                   /* the store thread's failure */
 };
-
-static void free_items(struct item *it)
-{
-	while (it) {
-		struct item *next = it->next;
-		free(it);
-		it = next;
-	}
-}
 
 static void *store_loop(void *arg)
 {
@@ -321,6 +388,23 @@ static int pipe_end(struct vg_ingest *g, int drain)
 	return rc;
 }
 
+static int push(struct vg_ingest *g, struct item *it);
+
+/* A bundle's envelope, met at its end: an invalid one stops the input,
+ * which then changes nothing. A TAXII envelope (no type, no id) has no
+ * rules here. */
+static int on_envelope(void *ud, const char *json, size_t len)
+{
+	struct vg_ingest *g = ud;
+	cJSON *env = cJSON_ParseWithLength(json, len);
+	int rc = env ? VG_OK : VG_ENOMEM;
+	if (env && (cJSON_GetObjectItemCaseSensitive(env, "type") ||
+		    cJSON_GetObjectItemCaseSensitive(env, "id")))
+		rc = vg_stix_validate_bundle(env, g->error, sizeof(g->error));
+	cJSON_Delete(env);
+	return rc;
+}
+
 static int on_object(void *ud, const char *json, size_t len, size_t index)
 {
 	struct vg_ingest *g = ud;
@@ -351,14 +435,34 @@ static int on_object(void *ud, const char *json, size_t len, size_t index)
 		const char *type = str_member(obj, "type");
 		if (type && !strcmp(type, "bundle") &&
 		    !vg_jstream_is_container(g->js)) {
+			rc = g->opts.envelope
+				     ? VG_OK
+				     : vg_stix_validate_bundle(obj, g->error,
+							       sizeof(g->error));
 			cJSON_Delete(obj);
-			return VG_OK;
+			return rc;
 		}
-		it = prepare(obj, json, len, index, &g->opts);
+		it = prepare_any(obj, json, len, index, &g->opts);
 		cJSON_Delete(obj);
 		if (!it)
 			return VG_ENOMEM;
 	}
+	/* one object, or a converted one and the SCOs made from it */
+	while (it->next) {
+		struct item *next = it->next;
+		it->next = NULL;
+		if ((rc = push(g, it))) {
+			free_items(next);
+			return rc;
+		}
+		it = next;
+	}
+	return push(g, it);
+}
+
+static int push(struct vg_ingest *g, struct item *it)
+{
+	int rc;
 	if (g->pipe)
 		return pipe_push(g->pipe, it);
 	if (g->collect) {
@@ -402,7 +506,7 @@ int vg__store_json(struct vg_store *s, const char *json,
 	cJSON *obj = cJSON_ParseWithLength(json, len);
 	if (!obj)
 		return VG_ENOMEM;
-	struct item *it = prepare(obj, json, len, 0, o);
+	struct item *it = prepare(obj, json, len, 0, o, NULL);
 	cJSON_Delete(obj);
 	if (!it)
 		return VG_ENOMEM;
@@ -430,6 +534,8 @@ int vg_ingest_begin(struct vg_store *s, const struct vg_ingest_opts *o,
 		free(g);
 		return VG_ENOMEM;
 	}
+	if (!g->opts.envelope)
+		vg_jstream_on_envelope(g->js, on_envelope);
 	if (!g->opts.in_transaction) {
 		int rc = s->ops->begin(s);
 		if (rc) {

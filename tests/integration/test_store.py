@@ -27,7 +27,8 @@ EXPECTED = {
 }
 
 MEDALLION_REJECTION = ("object 'malware--c0931cc6-c75e-47e5-9036-78fabc95d4ec': "
-                       "$.spec_version: is required (STIX 2.0 objects are not accepted)")
+                       "$.spec_version: is required (a STIX 2.0 object: import it "
+                       "with --convert-2.0) [3.2]")
 
 ICS17 = os.path.join(STIX, "ics-attack-17.1.json")
 ICS18 = os.path.join(STIX, "ics-attack-18.1.json")

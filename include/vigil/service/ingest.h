@@ -23,6 +23,11 @@ struct vg_ingest_result {
 	const char *id;
 	const char *modified; /* verbatim modified (or created), may be NULL */
 	const char *message;
+	/* 1 when the object was STIX 2.0, converted (opts.convert_20);
+	 * conversion says how (also on SCOs made from its container, with
+	 * converted 0), else NULL */
+	int converted;
+	const char *conversion;
 };
 
 struct vg_ingest_opts {
@@ -46,6 +51,9 @@ struct vg_ingest_opts {
 	/* the input must be a TAXII envelope: a top-level object without an
 	 * objects array is not stored but noted (vg_ingest_bare) */
 	int envelope;
+	/* STIX 2.0 objects are up-converted to 2.1 (vg_stix_convert_20)
+	 * before validation; without it they are rejected */
+	int convert_20;
 	/* Called for every object (may be NULL). Non-zero stops ingest. */
 	int (*on_result)(void *ud, const struct vg_ingest_result *r);
 	/* Called about every 1,000 objects (may be NULL). */
@@ -55,6 +63,7 @@ struct vg_ingest_opts {
 
 struct vg_ingest_counts {
 	size_t accepted, duplicates, rejected;
+	size_t converted; /* STIX 2.0 objects converted (any outcome) */
 };
 
 struct vg_ingest;
@@ -63,7 +72,9 @@ struct vg_ingest;
 int vg_ingest_begin(struct vg_store *s, const struct vg_ingest_opts *o,
 		    struct vg_ingest **out);
 /* Feed input bytes. VG_EJSON / VG_ETOOBIG for input that is not JSON or too
- * large (vg_ingest_error says where); VG_ESTORE etc. for store failures.
+ * large (vg_ingest_error says where); VG_EINVAL for a bundle whose envelope
+ * is invalid (vg_stix_validate_bundle; not with opts.envelope); VG_ESTORE
+ * etc. for store failures.
  * After any error only vg_ingest_abort is useful. */
 int vg_ingest_feed(struct vg_ingest *g, const char *p, size_t n);
 /* End of input: checks the input was complete and commits. On success the

@@ -241,6 +241,9 @@ int vg__check_hashes(struct vg__vctx *c, const cJSON *v,
 /* 1 when an ID-contributing property is present, 0 when none is, -1 when
  * obj is not of an SCO type. */
 int vg__sco_has_id_props(const cJSON *obj);
+/* The ID-contributing properties of an SCO type (NULL-terminated, at
+ * most 9), or NULL when type is not one of the 18. */
+const char *const *vg__sco_id_props(const char *type);
 
 /* ---- rules across an object (stix_rules.c) -------------------------- */
 

@@ -81,6 +81,12 @@ static const struct sco_def *def_of(const char *type)
 	return NULL;
 }
 
+const char *const *vg__sco_id_props(const char *type)
+{
+	const struct sco_def *def = def_of(type);
+	return def ? def->props : NULL;
+}
+
 int vg__sco_has_id_props(const cJSON *obj)
 {
 	const cJSON *type = cJSON_GetObjectItemCaseSensitive(obj, "type");
