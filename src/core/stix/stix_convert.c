@@ -141,13 +141,13 @@ static int missing(struct ctr *t, const char *key, const char *prop)
 		         "object '%s': $.objects['%s'].%s: refers to a key that "
 		         "is not in the container [2.13]",
 		         t->owner, key, prop);
-	return VG_EINVAL;
+	return -VG_EINVAL;
 }
 
 /* Walk v (the value of a property named name, NULL in lists) for its
  * references. rewrite 0: 1 when every one points at an object whose id is
- * known, 0 when not, VG_EINVAL when one points nowhere. rewrite 1: put
- * the ids in their place. */
+ * known, 0 when not. rewrite 1: put the ids in their place (1). Errors
+ * are negative: -VG_EINVAL when one points nowhere, -VG_ENOMEM. */
 static int refs(struct ctr *t, struct co *self, cJSON *v, const char *name,
                 int rewrite)
 {
@@ -158,7 +158,7 @@ static int refs(struct ctr *t, struct co *self, cJSON *v, const char *name,
 			return missing(t, self->key, name);
 		if (!rewrite)
 			return to->done;
-		return cJSON_SetValuestring(v, to->id) ? 1 : VG_ENOMEM;
+		return cJSON_SetValuestring(v, to->id) ? 1 : -VG_ENOMEM;
 	}
 	if (name && cJSON_IsArray(v) && ends(name, "_refs")) {
 		for (cJSON *e = v->child; e; e = e->next) {
@@ -167,7 +167,7 @@ static int refs(struct ctr *t, struct co *self, cJSON *v, const char *name,
 			if (!to)
 				return missing(t, self->key, name);
 			if (rewrite && !cJSON_SetValuestring(e, to->id))
-				return VG_ENOMEM;
+				return -VG_ENOMEM;
 			ready &= to->done;
 		}
 		return rewrite ? 1 : ready;
@@ -202,7 +202,7 @@ static int make_id(struct ctr *t, struct co *c, const char *type)
 		rc = refs(t, c, v, props[i], 0);
 		if (rc <= 0) {
 			cJSON_Delete(tmp);
-			return rc; /* 0: not yet; VG_EINVAL: nowhere */
+			return rc; /* 0: not yet; negative: an error */
 		}
 		rc = (dup = cJSON_Duplicate(v, 1)) &&
 		             cJSON_AddItemToObject(tmp, props[i], dup)
@@ -217,14 +217,13 @@ static int make_id(struct ctr *t, struct co *c, const char *type)
 	if (rc == VG_ENOTFOUND || rc == VG_EINVAL) {
 		char uuid[37];
 		const char *ns = strstr(t->owner, "--") + 2;
-		if (vg_uuid_v5(ns, c->key, strlen(c->key), uuid))
-			return VG_EINVAL;
+		if (vg_uuid_v5(ns, c->key, strlen(c->key), uuid) ||
+		    strlen(type) + 39 > sizeof(c->id))
+			return -VG_EINVAL;
 		uuid[14] = '4';
-		if (strlen(type) + 39 > sizeof(c->id))
-			return VG_EINVAL;
 		snprintf(c->id, sizeof(c->id), "%s--%s", type, uuid);
 	} else if (rc) {
-		return rc;
+		return -rc;
 	}
 	c->done = 1;
 	return 1;
@@ -290,8 +289,10 @@ static int convert_container(cJSON *obj, cJSON *objects, cJSON *scos,
 			if (t.a[i].done)
 				continue;
 			rc = make_id(&t, &t.a[i], get(t.a[i].obj, "type")->valuestring);
-			if (rc < 0)
+			if (rc < 0) {
+				rc = -rc;
 				goto out;
+			}
 			left -= (size_t)rc;
 		}
 		if (left == before) {
@@ -308,8 +309,10 @@ static int convert_container(cJSON *obj, cJSON *objects, cJSON *scos,
 		}
 	}
 	for (i = 0; i < t.n; i++)
-		if ((rc = refs(&t, &t.a[i], t.a[i].obj, NULL, 1)) < 0)
+		if ((rc = refs(&t, &t.a[i], t.a[i].obj, NULL, 1)) < 0) {
+			rc = -rc;
 			goto out;
+		}
 	cJSON *list = cJSON_CreateArray();
 	if (!list) {
 		rc = VG_ENOMEM;
