@@ -311,6 +311,27 @@ static void test_nested_timestamps(void **state)
 	    "hexadecimal digits (MD5) [10.7]");
 }
 
+static void test_container_refs(void **state)
+{
+	(void)state;
+	/* the container's keys, not identifiers [2.9, 2.13] */
+	ok(js(OBS("{'0':{'type':'ipv4-addr','value':'1.2.3.4'},'1':{'type':"
+	          "'network-traffic','src_ref':'0','dst_ref':'0','protocols':"
+	          "['tcp'],'x_acme_ref':'anything'}}")));
+	bad(js(OBS("{'0':{'type':'ipv4-addr','value':'1.2.3.4'},'1':{'type':"
+	           "'network-traffic','src_ref':'7','protocols':['tcp']}}")),
+	    "object '" OBSD "': $.objects['1'].src_ref: must be a key of the "
+	    "container [2.13]");
+	bad(js(OBS("{'0':{'type':'domain-name','value':'a.example',"
+	           "'resolves_to_refs':['0','9']}}")),
+	    "object '" OBSD "': $.objects['0'].resolves_to_refs[1]: must be a "
+	    "key of the container [2.13]");
+	bad(js(OBS("{'0':{'type':'file','name':'a','extensions':{'archive-"
+	           "ext':{'contains_refs':['" IPV4 "']}}}}")),
+	    "object '" OBSD "': $.objects['0'].extensions['archive-ext']"
+	    ".contains_refs[0]: must be a key of the container [2.13]");
+}
+
 static void test_sco_cross_rules(void **state)
 {
 	(void)state;
@@ -565,6 +586,7 @@ int main(void)
 	    cmocka_unit_test(test_hashes),
 	    cmocka_unit_test(test_id_references),
 	    cmocka_unit_test(test_nested_timestamps),
+	    cmocka_unit_test(test_container_refs),
 	    cmocka_unit_test(test_sco_cross_rules),
 	    cmocka_unit_test(test_sco_uuid_version),
 	    cmocka_unit_test(test_names),

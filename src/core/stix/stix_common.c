@@ -323,11 +323,7 @@ int vg__check_common(struct vg__vctx *c, enum vg__prop pid, const cJSON *k,
 		return shape(c, k, p, VG__S_BOOL);
 	case VG__P_REVOKED:
 		return shape(c, k, p, VG__S_BOOL);
-	case VG__P_SEVERITY:
-	case VG__P_USERNAME:
-	case VG__P_PHONE_NUMBER:
-	case VG__P_ACTION:
-		return vg__fail(c, p, "is a reserved property name [3.8]");
+
 	case VG__P_LABELS:
 		return shape(c, k, p, VG__S_STRS);
 	case VG__P_CONFIDENCE:

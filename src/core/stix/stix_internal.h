@@ -33,10 +33,7 @@ int vg__ts_cmp(const struct vg_ts *a, const struct vg_ts *b);
 
 /* Sorted by name: the table is searched by bisection. */
 #define VG__PROPS(X)                                                           \
-	X(ACTION, "action")                                                    \
-	X(ANALYSIS_ENDED, "analysis_ended")                                    \
 	X(ANALYSIS_SCO_REFS, "analysis_sco_refs")                              \
-	X(ANALYSIS_STARTED, "analysis_started")                                \
 	X(CONFIDENCE, "confidence")                                            \
 	X(CONTENT, "content")                                                  \
 	X(CONTENTS, "contents")                                                \
@@ -81,7 +78,6 @@ int vg__ts_cmp(const struct vg_ts *a, const struct vg_ts *b);
 	X(PATTERN, "pattern")                                                  \
 	X(PATTERN_TYPE, "pattern_type")                                        \
 	X(PAYLOAD_BIN, "payload_bin")                                          \
-	X(PHONE_NUMBER, "phone_number")                                        \
 	X(PRODUCT, "product")                                                  \
 	X(PROTOCOLS, "protocols")                                              \
 	X(PUBLISHED, "published")                                              \
@@ -90,19 +86,16 @@ int vg__ts_cmp(const struct vg_ts *a, const struct vg_ts *b);
 	X(RESULT, "result")                                                    \
 	X(REVOKED, "revoked")                                                  \
 	X(SCHEMA, "schema")                                                    \
-	X(SEVERITY, "severity")                                                \
 	X(SIGHTING_OF_REF, "sighting_of_ref")                                  \
 	X(SOURCE_REF, "source_ref")                                            \
 	X(SPEC_VERSION, "spec_version")                                        \
 	X(SRC_REF, "src_ref")                                                  \
 	X(START_TIME, "start_time")                                            \
 	X(STOP_TIME, "stop_time")                                              \
-	X(SUBMITTED, "submitted")                                              \
 	X(TARGET_REF, "target_ref")                                            \
 	X(THREAT_ACTOR_TYPES, "threat_actor_types")                            \
 	X(TYPE, "type")                                                        \
 	X(URL, "url")                                                          \
-	X(USERNAME, "username")                                                \
 	X(VALID_FROM, "valid_from")                                            \
 	X(VALID_UNTIL, "valid_until")                                          \
 	X(VALUE, "value")                                                      \

@@ -406,9 +406,44 @@ int vg__sco_check(struct vg__vctx *c)
 	return r->check ? r->check(c) : VG_OK;
 }
 
+/* References inside a container are keys of that container [2.13]. */
+static int local_refs(struct vg__vctx *c, const cJSON *objects,
+                      const cJSON *v, const struct vg__path *p)
+{
+	int rc, i = 0;
+	for (const cJSON *k = v->child; k; k = k->next, i++) {
+		const struct vg__path pk = {p, cJSON_IsObject(v) ? k->string : NULL,
+		                            i};
+		const char *name = cJSON_IsObject(v) ? k->string : "";
+		size_t n = strlen(name);
+		if (cJSON_IsObject(v) && name[0] == 'x' && name[1] == '_')
+			continue;
+		int one = n >= 4 && strcmp(name + n - 4, "_ref") == 0;
+		int many = n >= 5 && strcmp(name + n - 5, "_refs") == 0;
+		if (one || many) {
+			int j = 0;
+			for (const cJSON *r = one ? k : k->child; r;
+			     r = one ? NULL : r->next, j++) {
+				const struct vg__path pr = {&pk, NULL, j};
+				if (cJSON_IsString(r) &&
+				    get(objects, r->valuestring))
+					continue;
+				return vg__fail(c, one ? &pk : &pr,
+				                "must be a key of the container "
+				                "[2.13]");
+			}
+		} else if ((cJSON_IsObject(k) || cJSON_IsArray(k)) &&
+		           (rc = local_refs(c, objects, k, &pk))) {
+			return rc;
+		}
+	}
+	return VG_OK;
+}
+
 /* The deprecated observable container [2.13] of observed-data: its SCOs
  * are 2.1 or 2.0 objects, so only what both versions share is checked:
- * timestamps (by either version's names) and hashes. */
+ * timestamps (by either version's names), hashes, and that references
+ * are keys of the container. */
 int vg__container_check(struct vg__vctx *c, const cJSON *objects)
 {
 	static const char *const ts20[] = {"created", "modified", "accessed",
@@ -425,7 +460,8 @@ int vg__container_check(struct vg__vctx *c, const cJSON *objects)
 		const struct vg__path ph = {&pk, "hashes", 0};
 		if ((r && (rc = check_ts_list(c, o, &pk, r->ts))) ||
 		    (rc = check_ts_list(c, o, &pk, ts20)) ||
-		    (h && (rc = vg__check_hashes(c, h, &ph))))
+		    (h && (rc = vg__check_hashes(c, h, &ph))) ||
+		    (rc = local_refs(c, objects, o, &pk)))
 			return rc;
 	}
 	return VG_OK;

@@ -136,6 +136,17 @@ static int check_language_content(struct vg__vctx *c)
 
 static int check_malware_analysis(struct vg__vctx *c)
 {
+	/* its timestamps, by name: rare enough to stay out of the table */
+	static const char *const ts[] = {"analysis_started", "analysis_ended",
+	                                 "submitted"};
+	static const struct vg__pspec tspec = {0, VG__S_TS, 0, 0, 0};
+	for (size_t i = 0; i < 3; i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(c->obj, ts[i]);
+		const struct vg__path pk = {NULL, ts[i], 0};
+		int rc;
+		if (v && (rc = vg__check_shape(c, v, &pk, &tspec)))
+			return rc;
+	}
 	if (!P(RESULT) && !P(ANALYSIS_SCO_REFS))
 		return vg__failk(c, NULL,
 		                 "needs 'result' or 'analysis_sco_refs'");
@@ -368,8 +379,7 @@ static const struct vg__pspec p_location[] = {
 static const struct vg__pspec p_malware[] = {
 	R(IS_FAMILY, BOOL), O(NAME, STR), O(FIRST_SEEN, TS), O(LAST_SEEN, TS)};
 static const struct vg__pspec p_malware_analysis[] = {
-	R(PRODUCT, STR), O(RESULT, STR), O(ANALYSIS_SCO_REFS, IDS),
-	O(ANALYSIS_STARTED, TS), O(ANALYSIS_ENDED, TS), O(SUBMITTED, TS)};
+	R(PRODUCT, STR), O(RESULT, STR), O(ANALYSIS_SCO_REFS, IDS)};
 static const struct vg__pspec p_note[] = {
 	R(CONTENT, STR), R(OBJECT_REFS, IDS)};
 static const struct vg__pspec p_observed_data[] = {
