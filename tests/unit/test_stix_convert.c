@@ -37,7 +37,10 @@ static void test_is_20(void **state)
 	const char *no[] = {IND, "{'type':'ipv4-addr','value':'1.2.3.4'}",
 	                    "{'type':'bundle','id':'bundle--" UUID1 "'}",
 	                    "{'id':'x'}", "[1]",
-	                    "{'type':'report','spec_version':'2.1'}"};
+	                    "{'type':'report','spec_version':'2.1'}",
+	                    "{'type':'x-acme-sensor','id':'x-acme-sensor--" UUID1
+	                    "','extensions':{'" EXTDEF "':{'extension_type':"
+	                    "'new-sco'}}}"};
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
 		cJSON *o = js(yes[i]);
 		assert_int_equal(vg_stix_is_20(o), 1);

@@ -78,6 +78,14 @@ int vg_stix_is_20(const cJSON *obj)
 	    vg__stix_type_find(type->valuestring, strlen(type->valuestring));
 	if (t && t->kind == VG_STIX_SCO)
 		return 0;
+	/* a 2.1 custom SCO (a new-sco extension) needs no spec_version */
+	const cJSON *ext = get(obj, "extensions");
+	for (const cJSON *x = cJSON_IsObject(ext) ? ext->child : NULL;
+	     x && !t && !sv; x = x->next) {
+		const cJSON *et = get(x, "extension_type");
+		if (cJSON_IsString(et) && strcmp(et->valuestring, "new-sco") == 0)
+			return 0;
+	}
 	return !sv || (cJSON_IsString(sv) && strcmp(sv->valuestring, "2.0") == 0);
 }
 
