@@ -34,8 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	cJSON *scos = cJSON_CreateArray();
 	struct vg_stix_conversion conv;
-	if (scos && vg_stix_convert_20(v, scos, &conv, err, sizeof(err)) ==
-	                VG_OK) {
+	if (scos &&
+	    vg_stix_convert_20(v, scos, &conv, err, sizeof(err)) == VG_OK) {
 		if (!memchr(conv.note, '\0', sizeof(conv.note)))
 			__builtin_trap();
 		vg_stix_validate(v, &info, err, sizeof(err));

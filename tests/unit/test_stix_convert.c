@@ -34,13 +34,16 @@ static void test_is_20(void **state)
 	const char *yes[] = {HEAD20("malware", UUID1) ",'name':'x'}",
 	                     HEAD20("x-acme-thing", UUID1) "}",
 	                     "{'type':'report','spec_version':'2.0'}"};
-	const char *no[] = {IND, "{'type':'ipv4-addr','value':'1.2.3.4'}",
-	                    "{'type':'bundle','id':'bundle--" UUID1 "'}",
-	                    "{'id':'x'}", "[1]",
-	                    "{'type':'report','spec_version':'2.1'}",
-	                    "{'type':'x-acme-sensor','id':'x-acme-sensor--" UUID1
-	                    "','extensions':{'" EXTDEF "':{'extension_type':"
-	                    "'new-sco'}}}"};
+	const char *no[] = {
+	    IND,
+	    "{'type':'ipv4-addr','value':'1.2.3.4'}",
+	    "{'type':'bundle','id':'bundle--" UUID1 "'}",
+	    "{'id':'x'}",
+	    "[1]",
+	    "{'type':'report','spec_version':'2.1'}",
+	    "{'type':'x-acme-sensor','id':'x-acme-sensor--" UUID1
+	    "','extensions':{'" EXTDEF "':{'extension_type':"
+	    "'new-sco'}}}"};
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
 		cJSON *o = js(yes[i]);
 		assert_int_equal(vg_stix_is_20(o), 1);
@@ -74,55 +77,63 @@ static void test_spec_version_and_labels(void **state)
 {
 	(void)state;
 	/* medallion's one 2.0 object: only spec_version was missing */
-	converts(HEAD20("malware", UUID1) ",'name':'Poison Ivy','is_family':"
-	         "true,'malware_types':['remote-access-trojan']}",
+	converts(HEAD20("malware",
+	                UUID1) ",'name':'Poison Ivy','is_family':"
+	                       "true,'malware_types':['remote-access-trojan']}",
 	         "{'type':'malware','spec_version':'2.1','id':'malware--" UUID1
 	         "','created':'" T0 "','modified':'" T0 "','name':'Poison Ivy',"
 	         "'is_family':true,'malware_types':['remote-access-trojan']}",
 	         "spec_version '2.1' added");
 	converts(HEAD20("malware", UUID1) ",'name':'Poison Ivy','labels':"
-	         "['remote-access-trojan']}",
+	                                  "['remote-access-trojan']}",
 	         "{'type':'malware','spec_version':'2.1','id':'malware--" UUID1
 	         "','created':'" T0 "','modified':'" T0 "','name':'Poison Ivy',"
 	         "'is_family':true,'malware_types':['remote-access-trojan']}",
 	         "spec_version '2.1' added; labels moved to 'malware_types'; "
 	         "'is_family': true added");
-	converts(HEAD20("indicator", UUID1) ",'labels':['malicious-activity'],"
-	         "'pattern':'[ipv4-addr:value = \\\"198.51.100.1\\\"]',"
-	         "'valid_from':'" T0 "'}",
-	         "{'type':'indicator','spec_version':'2.1','id':'indicator--"
-	         UUID1 "','created':'" T0 "','modified':'" T0 "',"
-	         "'indicator_types':['malicious-activity'],'pattern':"
-	         "'[ipv4-addr:value = \\\"198.51.100.1\\\"]','pattern_type':'stix',"
-	         "'pattern_version':'2.0','valid_from':'" T0 "'}",
-	         "spec_version '2.1' added; labels moved to 'indicator_types'; "
-	         "'pattern_type': 'stix' and 'pattern_version': '2.0' added");
-	converts("{'type':'report','spec_version':'2.0','id':'report--" UUID1
-	         "','created':'" T0 "','modified':'" T0 "','name':'r','labels':"
-	         "['threat-report'],'published':'" T0 "','object_refs':['" MALW
-	         "']}",
-	         "{'type':'report','spec_version':'2.1','id':'report--" UUID1
-	         "','created':'" T0 "','modified':'" T0 "','name':'r',"
-	         "'report_types':['threat-report'],'published':'" T0 "',"
-	         "'object_refs':['" MALW "']}",
-	         "spec_version '2.0' made '2.1'; labels moved to 'report_types'");
+	converts(
+	    HEAD20(
+	        "indicator",
+	        UUID1) ",'labels':['malicious-activity'],"
+	               "'pattern':'[ipv4-addr:value = \\\"198.51.100.1\\\"]',"
+	               "'valid_from':'" T0 "'}",
+	    "{'type':'indicator','spec_version':'2.1','id':'indicator--" UUID1
+	    "','created':'" T0 "','modified':'" T0 "',"
+	    "'indicator_types':['malicious-activity'],'pattern':"
+	    "'[ipv4-addr:value = \\\"198.51.100.1\\\"]','pattern_type':'stix',"
+	    "'pattern_version':'2.0','valid_from':'" T0 "'}",
+	    "spec_version '2.1' added; labels moved to 'indicator_types'; "
+	    "'pattern_type': 'stix' and 'pattern_version': '2.0' added");
+	converts(
+	    "{'type':'report','spec_version':'2.0','id':'report--" UUID1
+	    "','created':'" T0 "','modified':'" T0 "','name':'r','labels':"
+	    "['threat-report'],'published':'" T0 "','object_refs':['" MALW
+	    "']}",
+	    "{'type':'report','spec_version':'2.1','id':'report--" UUID1
+	    "','created':'" T0 "','modified':'" T0 "','name':'r',"
+	    "'report_types':['threat-report'],'published':'" T0 "',"
+	    "'object_refs':['" MALW "']}",
+	    "spec_version '2.0' made '2.1'; labels moved to 'report_types'");
 	converts(HEAD20("threat-actor", UUID1) ",'name':'t','labels':['spy']}",
-	         "{'type':'threat-actor','spec_version':'2.1','id':'threat-actor--"
-	         UUID1 "','created':'" T0 "','modified':'" T0 "','name':'t',"
+	         "{'type':'threat-actor','spec_version':'2.1','id':'threat-"
+	         "actor--" UUID1 "','created':'" T0 "','modified':'" T0
+	         "','name':'t',"
 	         "'threat_actor_types':['spy']}",
 	         "spec_version '2.1' added; labels moved to "
 	         "'threat_actor_types'");
-	converts(HEAD20("tool", UUID1) ",'name':'t','labels':['remote-access']}",
-	         "{'type':'tool','spec_version':'2.1','id':'tool--" UUID1 "',"
-	         "'created':'" T0 "','modified':'" T0 "','name':'t',"
-	         "'tool_types':['remote-access']}",
-	         "spec_version '2.1' added; labels moved to 'tool_types'");
+	converts(
+	    HEAD20("tool", UUID1) ",'name':'t','labels':['remote-access']}",
+	    "{'type':'tool','spec_version':'2.1','id':'tool--" UUID1 "',"
+	    "'created':'" T0 "','modified':'" T0 "','name':'t',"
+	    "'tool_types':['remote-access']}",
+	    "spec_version '2.1' added; labels moved to 'tool_types'");
 	/* labels stay where 2.1 kept them, and beside a *_types already set */
-	converts(HEAD20("campaign", UUID1) ",'name':'c','labels':['x']}",
-	         "{'type':'campaign','spec_version':'2.1','id':'campaign--" UUID1
-	         "','created':'" T0 "','modified':'" T0 "','name':'c',"
-	         "'labels':['x']}",
-	         "spec_version '2.1' added");
+	converts(
+	    HEAD20("campaign", UUID1) ",'name':'c','labels':['x']}",
+	    "{'type':'campaign','spec_version':'2.1','id':'campaign--" UUID1
+	    "','created':'" T0 "','modified':'" T0 "','name':'c',"
+	    "'labels':['x']}",
+	    "spec_version '2.1' added");
 }
 
 #define OD20(objects)                                                          \
@@ -150,11 +161,14 @@ static void test_container(void **state)
 	                            "into SCOs and 'object_refs'; spec_version "
 	                            "'2.1' added");
 	/* the reference's vectors; refs rewritten to ids */
-	cJSON *ip = cJSON_GetArrayItem(scos, 0), *dn = cJSON_GetArrayItem(scos, 1);
-	cJSON *proc = cJSON_GetArrayItem(scos, 2), *nt = cJSON_GetArrayItem(scos, 3);
+	cJSON *ip = cJSON_GetArrayItem(scos, 0),
+	      *dn = cJSON_GetArrayItem(scos, 1);
+	cJSON *proc = cJSON_GetArrayItem(scos, 2),
+	      *nt = cJSON_GetArrayItem(scos, 3);
 	assert_string_equal(cJSON_GetObjectItem(ip, "id")->valuestring, IPV4);
-	assert_string_equal(cJSON_GetObjectItem(dn, "id")->valuestring,
-	                    "domain-name--bedb4899-d24b-5401-bc86-8f6b4cc18ec7");
+	assert_string_equal(
+	    cJSON_GetObjectItem(dn, "id")->valuestring,
+	    "domain-name--bedb4899-d24b-5401-bc86-8f6b4cc18ec7");
 	assert_string_equal(
 	    cJSON_GetArrayItem(cJSON_GetObjectItem(dn, "resolves_to_refs"), 0)
 	        ->valuestring,
@@ -169,9 +183,8 @@ static void test_container(void **state)
 	assert_non_null(cJSON_GetObjectItem(proc, "x_stix20_name"));
 	assert_null(cJSON_GetObjectItem(proc, "name"));
 	assert_string_equal(
-	    cJSON_GetArrayItem(cJSON_GetObjectItem(proc,
-	                                           "opened_connection_refs"),
-	                       0)
+	    cJSON_GetArrayItem(
+	        cJSON_GetObjectItem(proc, "opened_connection_refs"), 0)
 	        ->valuestring,
 	    cJSON_GetObjectItem(nt, "id")->valuestring);
 	/* the observed-data: object_refs in the container's order */
@@ -185,7 +198,8 @@ static void test_container(void **state)
 	assert_int_equal(vg_stix_convert_20(o2, scos2, &r, err, sizeof(err)),
 	                 VG_OK);
 	assert_string_equal(
-	    cJSON_GetObjectItem(cJSON_GetArrayItem(scos2, 0), "id")->valuestring,
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(scos2, 0), "id")
+	        ->valuestring,
 	    pid);
 	cJSON_Delete(o2);
 	cJSON_Delete(scos2);
@@ -218,8 +232,9 @@ static void test_container_refused(void **state)
 	free(after);
 	cJSON_Delete(o);
 	/* two files inside each other's parent directory refs */
-	o = js(OD20("{'0':{'type':'file','name':'a','parent_directory_ref':'1'},"
-	            "'1':{'type':'file','name':'b','parent_directory_ref':'0'}}"));
+	o = js(
+	    OD20("{'0':{'type':'file','name':'a','parent_directory_ref':'1'},"
+	         "'1':{'type':'file','name':'b','parent_directory_ref':'0'}}"));
 	assert_int_equal(vg_stix_convert_20(o, scos, &r, err, sizeof(err)),
 	                 VG_EINVAL);
 	assert_string_equal(err, "object 'observed-data--b67d30ff-02ac-498a-"

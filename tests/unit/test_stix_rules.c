@@ -16,17 +16,17 @@ static void test_ip_addresses(void **state)
 	(void)state;
 	const char *good4[] = {"198.51.100.3", "10.0.0.0/8", "0.0.0.0/0",
 	                       "255.255.255.255/32"};
-	const char *bad4[] = {"foo", "10.0.0.1/33", "010.0.0.1", "1.2.3.4/08",
-	                      "1.2.3", "1.2.3.4/", "::1"};
+	const char *bad4[] = {"foo",   "10.0.0.1/33", "010.0.0.1", "1.2.3.4/08",
+	                      "1.2.3", "1.2.3.4/",    "::1"};
 	char obj[256];
 	for (size_t i = 0; i < sizeof(good4) / sizeof(good4[0]); i++) {
-		snprintf(obj, sizeof(obj), SCO("ipv4-addr", V5) ",'value':'%s'}",
-		         good4[i]);
+		snprintf(obj, sizeof(obj),
+		         SCO("ipv4-addr", V5) ",'value':'%s'}", good4[i]);
 		ok(js(obj));
 	}
 	for (size_t i = 0; i < sizeof(bad4) / sizeof(bad4[0]); i++) {
-		snprintf(obj, sizeof(obj), SCO("ipv4-addr", V5) ",'value':'%s'}",
-		         bad4[i]);
+		snprintf(obj, sizeof(obj),
+		         SCO("ipv4-addr", V5) ",'value':'%s'}", bad4[i]);
 		bad(js(obj), E("ipv4-addr", V5) "$.value: must be an IPv4 "
 		                                "address or CIDR block [6.8]");
 	}
@@ -44,9 +44,10 @@ static void test_mac_addr(void **state)
 {
 	(void)state;
 	ok(js(SCO("mac-addr", V5) ",'value':'d2:fb:49:24:37:18'}"));
-	const char *msg = E("mac-addr", V5) "$.value: must be a MAC-48 "
-	                  "address, lowercase, colon-delimited, with leading "
-	                  "zeros [6.10]";
+	const char *msg = E(
+	    "mac-addr", V5) "$.value: must be a MAC-48 "
+	                    "address, lowercase, colon-delimited, with leading "
+	                    "zeros [6.10]";
 	bad(js(SCO("mac-addr", V5) ",'value':'D2:FB:49:24:37:18'}"), msg);
 	bad(js(SCO("mac-addr", V5) ",'value':'d2-fb-49-24-37-18'}"), msg);
 	bad(js(SCO("mac-addr", V5) ",'value':'d2:fb:49:24:37:8'}"), msg);
@@ -57,12 +58,14 @@ static void test_email_addr(void **state)
 	(void)state;
 	ok(js(SCO("email-addr", V5) ",'value':'jdoe@example.com'}"));
 	ok(js(SCO("email-addr", V5) ",'value':'john.doe+x@[192.0.2.1]'}"));
-	ok(js(SCO("email-addr", V5) ",'value':'\\\"john doe\\\"@example.com'}"));
-	const char *msg = E("email-addr", V5) "$.value: must be an email "
-	                  "address (RFC 5322 addr-spec) without a display name "
-	                  "[6.5]";
-	bad(js(SCO("email-addr", V5)
-	       ",'value':'John Doe <jdoe@example.com>'}"),
+	ok(js(
+	    SCO("email-addr", V5) ",'value':'\\\"john doe\\\"@example.com'}"));
+	const char *msg =
+	    E("email-addr",
+	      V5) "$.value: must be an email "
+	          "address (RFC 5322 addr-spec) without a display name "
+	          "[6.5]";
+	bad(js(SCO("email-addr", V5) ",'value':'John Doe <jdoe@example.com>'}"),
 	    msg);
 	bad(js(SCO("email-addr", V5) ",'value':'jdoe'}"), msg);
 	bad(js(SCO("email-addr", V5) ",'value':'jdoe@example..com'}"), msg);
@@ -81,9 +84,9 @@ static void test_urls(void **state)
 	bad(js(SCO("url", V5) ",'value':'http://example.com/%zz'}"), msg);
 	bad(js(SCO("url", V5) ",'value':'http://example.com/a#b#c'}"), msg);
 	ok(js(SCO("artifact", V5) ",'url':'https://example.com/a.bin',"
-	      "'hashes':{'SHA-256':'" HEX_SHA256 "'}}"));
-	bad(js(SCO("artifact", V5) ",'url':'foo','hashes':{'SHA-256':'"
-	       HEX_SHA256 "'}}"),
+	                          "'hashes':{'SHA-256':'" HEX_SHA256 "'}}"));
+	bad(js(SCO("artifact",
+	           V5) ",'url':'foo','hashes':{'SHA-256':'" HEX_SHA256 "'}}"),
 	    E("artifact", V5) "$.url: must be a URI (RFC 3986) [6.1]");
 }
 
@@ -93,7 +96,7 @@ static void test_payload_bin(void **state)
 	ok(js(SCO("artifact", V5) ",'payload_bin':'aGVsbG8='}"));
 	ok(js(SCO("artifact", V5) ",'payload_bin':'aGk='}"));
 	const char *msg = E("artifact", V5) "$.payload_bin: must be base64 "
-	                  "(RFC 4648, padded) [2.1]";
+	                                    "(RFC 4648, padded) [2.1]";
 	bad(js(SCO("artifact", V5) ",'payload_bin':'aGVsbG8'}"), msg);
 	bad(js(SCO("artifact", V5) ",'payload_bin':'aGV$bG8='}"), msg);
 	bad(js(SCO("artifact", V5) ",'payload_bin':'aGl='}"), msg);
@@ -103,7 +106,8 @@ static void test_payload_bin(void **state)
 static void test_encodings(void **state)
 {
 	(void)state;
-	ok(js(SCO("file", V5) ",'name':'quêry.dll','name_enc':'windows-1252'}"));
+	ok(js(
+	    SCO("file", V5) ",'name':'quêry.dll','name_enc':'windows-1252'}"));
 	ok(js(SCO("directory", V5) ",'path':'C:\\\\a','path_enc':'utf-8'}"));
 	ok(js(SCO("file", V5) ",'name':'a','name_enc':'Shift_JIS'}"));
 	bad(js(SCO("file", V5) ",'name':'a','name_enc':'foo'}"),
@@ -113,7 +117,7 @@ static void test_encodings(void **state)
 	    E("file", V5) "$.name_enc: must be the character set's preferred "
 	                  "IANA name, 'ISO-8859-1' [3.9.1]");
 	bad(js(SCO("file", V5) ",'hashes':{'MD5':'" HEX_MD5 "'},"
-	       "'name_enc':'UTF-8'}"),
+	                       "'name_enc':'UTF-8'}"),
 	    E("file", V5) "$.name_enc: must not be present without 'name' "
 	                  "[3.1]");
 }
@@ -122,18 +126,20 @@ static void test_software(void **state)
 {
 	(void)state;
 	ok(js(SCO("software", V5) ",'name':'Word','cpe':'cpe:2.3:a:microsoft:"
-	      "word:2000:*:*:*:*:*:*:*','languages':['en','fra','zh-Hant']}"));
+	                          "word:2000:*:*:*:*:*:*:*','languages':['en','"
+	                          "fra','zh-Hant']}"));
 	ok(js(SCO("software", V5) ",'name':'Word','cpe':'cpe:2.3:o:acme:os\\\\"
-	      ":x:1.0:-:*:en-us:*:*:x86:*'}"));
+	                          ":x:1.0:-:*:en-us:*:*:x86:*'}"));
 	const char *msg = E("software", V5) "$.cpe: must be a CPE 2.3 "
-	                  "formatted string [6.14]";
-	bad(js(SCO("software", V5) ",'name':'W','cpe':'cpe:/a:microsoft:word'}"),
+	                                    "formatted string [6.14]";
+	bad(js(SCO("software",
+	           V5) ",'name':'W','cpe':'cpe:/a:microsoft:word'}"),
 	    msg);
 	bad(js(SCO("software", V5) ",'name':'W','cpe':'cpe:2.3:a:microsoft:"
-	       "word:2000'}"),
+	                           "word:2000'}"),
 	    msg);
 	bad(js(SCO("software", V5) ",'name':'W','cpe':'cpe:2.3:x:a:b:c:d:e:f:"
-	       "g:h:i:j'}"),
+	                           "g:h:i:j'}"),
 	    msg);
 	bad(js(SCO("software", V5) ",'name':'W','languages':['en','english']}"),
 	    E("software", V5) "$.languages[1]: must be an RFC 5646 language "
@@ -143,9 +149,10 @@ static void test_software(void **state)
 static void test_registry_key(void **state)
 {
 	(void)state;
-	ok(js(SCO("windows-registry-key", V5)
-	      ",'key':'HKEY_LOCAL_MACHINE\\\\System\\\\Foo'}"));
-	bad(js(SCO("windows-registry-key", V5) ",'key':'HKLM\\\\System\\\\Foo'}"),
+	ok(js(SCO("windows-registry-key",
+	          V5) ",'key':'HKEY_LOCAL_MACHINE\\\\System\\\\Foo'}"));
+	bad(js(SCO("windows-registry-key",
+	           V5) ",'key':'HKLM\\\\System\\\\Foo'}"),
 	    E("windows-registry-key", V5) "$.key: must name its hive in full "
 	                                  "(HKEY_LOCAL_MACHINE, not HKLM) "
 	                                  "[6.17]");
@@ -158,11 +165,13 @@ static void test_registry_key(void **state)
 static void test_hashes(void **state)
 {
 	(void)state;
-	ok(js(SCO("file", V5) ",'hashes':{'MD5':'" HEX_MD5 "','SHA-256':'"
-	      HEX_SHA256 "','x_foo_hash':'whatever','SSDEEP':'96:s4Ud1Lj96"
-	      "tHHlZDrwciQmA+4uy1I0G4HYuL8N3TzS8QsO/wqWXLcMSx:sF1LjEtHHlZDr"
-	      "wiQmAD0G4HYuL8N3TzS8QsO/wqWXLcMSx','TLSH':'T1" HEX_SHA256
-	      "abcdef'}}"));
+	ok(js(SCO(
+	    "file",
+	    V5) ",'hashes':{'MD5':'" HEX_MD5 "','SHA-256':'" HEX_SHA256
+	        "','x_foo_hash':'whatever','SSDEEP':'96:s4Ud1Lj96"
+	        "tHHlZDrwciQmA+4uy1I0G4HYuL8N3TzS8QsO/wqWXLcMSx:sF1LjEtHHlZDr"
+	        "wiQmAD0G4HYuL8N3TzS8QsO/wqWXLcMSx','TLSH':'T1" HEX_SHA256
+	        "abcdef'}}"));
 	bad(js(SCO("file", V5) ",'hashes':{'MD5':'" HEX_MD5 "0'}}"),
 	    E("file", V5) "$.hashes.MD5: must be 32 hexadecimal digits (MD5) "
 	                  "[10.7]");
@@ -192,13 +201,15 @@ static void test_hashes(void **state)
 	    E_IND "$.external_references[0].hashes['SHA-256']: must be 64 "
 	          "hexadecimal digits (SHA-256) [10.7]");
 	bad(js(SCO("file", V5) ",'name':'a','extensions':{'ntfs-ext':{"
-	       "'alternate_data_streams':[{'name':'s','hashes':{'MD5':'1'}}]}}}"),
+	                       "'alternate_data_streams':[{'name':'s','hashes':"
+	                       "{'MD5':'1'}}]}}}"),
 	    E("file", V5) "$.extensions['ntfs-ext'].alternate_data_streams[0]"
 	                  ".hashes.MD5: must be 32 hexadecimal digits (MD5) "
 	                  "[10.7]");
 	bad(js(SCO("file", V5) ",'name':'a','extensions':{'windows-pebinary-"
-	       "ext':{'pe_type':'exe','sections':[{'name':'.text','hashes':{"
-	       "'SHA-256':'1'}}]}}}"),
+	                       "ext':{'pe_type':'exe','sections':[{'name':'."
+	                       "text','hashes':{"
+	                       "'SHA-256':'1'}}]}}}"),
 	    E("file", V5) "$.extensions['windows-pebinary-ext'].sections[0]"
 	                  ".hashes['SHA-256']: must be 64 hexadecimal digits "
 	                  "(SHA-256) [10.7]");
@@ -211,12 +222,13 @@ static void test_id_references(void **state)
 {
 	(void)state;
 #define VULN(refs)                                                             \
-	"{'type':'vulnerability','spec_version':'2.1','id':'vulnerability--" V4  \
-	"','created':'" T0 "','modified':'" T0 "','name':'CVE-2014-0160',"     \
+	"{'type':'vulnerability','spec_version':'2.1','id':'vulnerability-"    \
+	"-" V4 "','created':'" T0 "','modified':'" T0                          \
+	"','name':'CVE-2014-0160',"                                            \
 	"'external_references':" refs "}"
 #define AP(refs)                                                               \
-	"{'type':'attack-pattern','spec_version':'2.1','id':'attack-pattern--"  \
-	V4 "','created':'" T0 "','modified':'" T0 "','name':'Phishing',"        \
+	"{'type':'attack-pattern','spec_version':'2.1','id':'attack-pattern-"  \
+	"-" V4 "','created':'" T0 "','modified':'" T0 "','name':'Phishing',"   \
 	"'external_references':" refs "}"
 	ok(js(VULN("[{'source_name':'cve','external_id':'CVE-2014-0160'},"
 	           "{'source_name':'cve','external_id':'CVE-2021-1234567'},"
@@ -248,30 +260,36 @@ static void test_id_references(void **state)
 static void test_nested_timestamps(void **state)
 {
 	(void)state;
-	ok(js(SCO("file", V5) ",'name':'a','ctime':'2016-01-20T14:11:25.55Z',"
-	      "'extensions':{'windows-pebinary-ext':{'pe_type':'exe',"
-	      "'time_date_stamp':'2016-01-20T14:11:25Z'}}}"));
+	ok(js(SCO("file",
+	          V5) ",'name':'a','ctime':'2016-01-20T14:11:25.55Z',"
+	              "'extensions':{'windows-pebinary-ext':{'pe_type':'exe',"
+	              "'time_date_stamp':'2016-01-20T14:11:25Z'}}}"));
 	bad(js(SCO("file", V5) ",'name':'a','extensions':{'windows-pebinary-"
-	       "ext':{'pe_type':'exe','time_date_stamp':'2016-02-30T00:00:00Z'"
-	       "}}}"),
+	                       "ext':{'pe_type':'exe','time_date_stamp':'2016-"
+	                       "02-30T00:00:00Z'"
+	                       "}}}"),
 	    E("file", V5) "$.extensions['windows-pebinary-ext']."
 	                  "time_date_stamp: must be a timestamp "
 	                  "YYYY-MM-DDTHH:MM:SS[.s+]Z [2.16]");
 	bad(js(SCO("file", V5) ",'name':'a','mtime':'yesterday'}"),
 	    E("file", V5) "$.mtime: must be a timestamp "
 	                  "YYYY-MM-DDTHH:MM:SS[.s+]Z [2.16]");
-	ok(js(SCO("x509-certificate", V5) ",'serial_number':'1',"
-	      "'validity_not_before':'2016-03-12T12:00:00Z',"
-	      "'x509_v3_extensions':{'private_key_usage_period_not_after':"
-	      "'2018-03-12T12:00:00Z'}}"));
-	bad(js(SCO("x509-certificate", V5) ",'serial_number':'1',"
-	       "'validity_not_after':'2016-13-12T12:00:00Z'}"),
+	ok(js(SCO(
+	    "x509-certificate",
+	    V5) ",'serial_number':'1',"
+	        "'validity_not_before':'2016-03-12T12:00:00Z',"
+	        "'x509_v3_extensions':{'private_key_usage_period_not_after':"
+	        "'2018-03-12T12:00:00Z'}}"));
+	bad(js(SCO("x509-certificate",
+	           V5) ",'serial_number':'1',"
+	               "'validity_not_after':'2016-13-12T12:00:00Z'}"),
 	    E("x509-certificate", V5) "$.validity_not_after: must be a "
 	                              "timestamp YYYY-MM-DDTHH:MM:SS[.s+]Z "
 	                              "[2.16]");
 	bad(js(SCO("x509-certificate", V5) ",'serial_number':'1',"
-	       "'x509_v3_extensions':{'private_key_usage_period_not_before':"
-	       "'2016-03-12 12:00:00'}}"),
+	                                   "'x509_v3_extensions':{'private_key_"
+	                                   "usage_period_not_before':"
+	                                   "'2016-03-12 12:00:00'}}"),
 	    E("x509-certificate", V5) "$.x509_v3_extensions."
 	                              "private_key_usage_period_not_before: "
 	                              "must be a timestamp "
@@ -279,14 +297,15 @@ static void test_nested_timestamps(void **state)
 	bad(js(SCO("process", V4) ",'pid':1,'created_time':'2016-01-20'}"),
 	    E("process", V4) "$.created_time: must be a timestamp "
 	                     "YYYY-MM-DDTHH:MM:SS[.s+]Z [2.16]");
-	bad(js(SCO("user-account", V4) ",'account_created':'2016-01-20T25:00:00Z'}"),
+	bad(js(SCO("user-account",
+	           V4) ",'account_created':'2016-01-20T25:00:00Z'}"),
 	    E("user-account", V4) "$.account_created: must be a timestamp "
 	                          "YYYY-MM-DDTHH:MM:SS[.s+]Z [2.16]");
 	bad(js(SCO("email-message", V4) ",'is_multipart':false,'date':1}"),
 	    E("email-message", V4) "$.date: must be a timestamp "
 	                           "YYYY-MM-DDTHH:MM:SS[.s+]Z [2.16]");
-	bad(js(SCO("windows-registry-key", V4)
-	       ",'modified_time':'2016-01-20T14:11:25+01:00'}"),
+	bad(js(SCO("windows-registry-key",
+	           V4) ",'modified_time':'2016-01-20T14:11:25+01:00'}"),
 	    E("windows-registry-key", V4) "$.modified_time: must be a "
 	                                  "timestamp YYYY-MM-DDTHH:MM:SS[.s+]Z "
 	                                  "[2.16]");
@@ -299,7 +318,7 @@ static void test_nested_timestamps(void **state)
 	/* and the objects of observed-data's deprecated container */
 #define OBS(objects)                                                           \
 	"{'type':'observed-data','spec_version':'2.1','id':'" OBSD "',"        \
-	"'created':'" T0 "','modified':'" T0 "','first_observed':'" T0 "',"     \
+	"'created':'" T0 "','modified':'" T0 "','first_observed':'" T0 "',"    \
 	"'last_observed':'" T0 "','number_observed':1,'objects':" objects "}"
 	ok(js(OBS("{'0':{'type':'file','name':'a','created':'" T0 "'}}")));
 	bad(js(OBS("{'0':{'type':'file','name':'a','created':'2016-02-30T00:"
@@ -336,31 +355,32 @@ static void test_sco_cross_rules(void **state)
 {
 	(void)state;
 	ok(js(SCO("email-message", V4) ",'is_multipart':true,"
-	      "'body_multipart':[{'body':'hi'}]}"));
+	                               "'body_multipart':[{'body':'hi'}]}"));
 	ok(js(SCO("email-message", V4) ",'is_multipart':false,'body':'hi'}"));
 	bad(js(SCO("email-message", V4) ",'is_multipart':true,'body':'hi'}"),
 	    E("email-message", V4) "$.body: must not be present when "
 	                           "'is_multipart' is true [6.6]");
 	bad(js(SCO("email-message", V4) ",'is_multipart':false,"
-	       "'body_multipart':[{'body':'hi'}]}"),
+	                                "'body_multipart':[{'body':'hi'}]}"),
 	    E("email-message", V4) "$.body_multipart: must not be present when "
 	                           "'is_multipart' is false [6.6]");
 
 	ok(js(SCO("artifact", V5) ",'payload_bin':'aGk=','encryption_algorithm'"
-	      ":'AES-256-GCM','decryption_key':'secret'}"));
+	                          ":'AES-256-GCM','decryption_key':'secret'}"));
 	bad(js(SCO("artifact", V5) ",'payload_bin':'aGk=','decryption_key':"
-	       "'secret'}"),
+	                           "'secret'}"),
 	    E("artifact", V5) "$.decryption_key: must not be present without "
 	                      "'encryption_algorithm' [6.1]");
-	bad(js(SCO("artifact", V5) ",'payload_bin':'aGk=','encryption_algorithm'"
-	       ":'rot13'}"),
+	bad(js(SCO("artifact",
+	           V5) ",'payload_bin':'aGk=','encryption_algorithm'"
+	               ":'rot13'}"),
 	    E("artifact", V5) "$.encryption_algorithm: must be one of "
 	                      "AES-256-GCM, ChaCha20-Poly1305, "
 	                      "mime-type-indicated [10.4]");
 
 #define NT(rest)                                                               \
-	SCO("network-traffic", V5) ",'protocols':['tcp'],'src_ref':'" IPV4     \
-	"'" rest "}"
+	SCO("network-traffic", V5)                                             \
+	",'protocols':['tcp'],'src_ref':'" IPV4 "'" rest "}"
 	ok(js(NT(",'is_active':false,'start':'" T0 "','end':'" T0 "',"
 	         "'src_port':0,'dst_port':65535")));
 	ok(js(NT(",'is_active':true,'start':'" T0 "'")));
@@ -463,12 +483,14 @@ static void test_selectors(void **state)
 	       "[{'source_name':'a','url':'u'}]"));
 	ok(set(GM("['external_references.[0].source_name']"),
 	       "external_references", "[{'source_name':'a','url':'u'}]"));
-	const char *syntax = E_IND "$.granular_markings[0].selectors[0]: must "
-	                     "be property names, dictionary keys and [index] "
-	                     "separated by '.' [7.2.3]";
-	const char *absent = E_IND "$.granular_markings[0].selectors[0]: must "
-	                     "select a property or list item present on the "
-	                     "object [7.2.3]";
+	const char *syntax =
+	    E_IND "$.granular_markings[0].selectors[0]: must "
+	          "be property names, dictionary keys and [index] "
+	          "separated by '.' [7.2.3]";
+	const char *absent =
+	    E_IND "$.granular_markings[0].selectors[0]: must "
+	          "select a property or list item present on the "
+	          "object [7.2.3]";
 	bad(GM("['labels..[0]']"), syntax);
 	bad(GM("['labels.[x]']"), syntax);
 	bad(GM("['labels.[01]']"), syntax);
@@ -484,7 +506,7 @@ static void test_language_content(void **state)
 {
 	(void)state;
 #define LC(contents)                                                           \
-	"{'type':'language-content','spec_version':'2.1','id':'language-"     \
+	"{'type':'language-content','spec_version':'2.1','id':'language-"      \
 	"content--" V4 "','created':'" T0 "','modified':'" T0 "',"             \
 	"'object_ref':'" IND_ID "','contents':" contents "}"
 	ok(js(LC("{'de':{'name':'Bankraub','labels':['','b']},"
@@ -507,13 +529,14 @@ static void test_language_content(void **state)
 static void test_lang_known(void **state)
 {
 	(void)state;
-	const char *goods[] = {"'tl'", "'iw'", "'bh'", "'en-GB-oed'",
-	                       "'de-CH-1901'", "'en-a-bbb-x-ccc'", "'zh-yue-HK'",
-	                       "'tlh'", "'es-419'"};
+	const char *goods[] = {
+	    "'tl'",        "'iw'",         "'bh'",
+	    "'en-GB-oed'", "'de-CH-1901'", "'en-a-bbb-x-ccc'",
+	    "'zh-yue-HK'", "'tlh'",        "'es-419'"};
 	for (size_t i = 0; i < sizeof(goods) / sizeof(goods[0]); i++)
 		ok(set(js(IND), "lang", goods[i]));
-	const char *bads[] = {"'zz'", "'qq-US'", "'en-a'", "'en-US-a-b'",
-	                      "'en-x'", "'de-CH-19011901x'"};
+	const char *bads[] = {"'zz'",        "'qq-US'", "'en-a'",
+	                      "'en-US-a-b'", "'en-x'",  "'de-CH-19011901x'"};
 	for (size_t i = 0; i < sizeof(bads) / sizeof(bads[0]); i++)
 		bad(set(js(IND), "lang", bads[i]),
 		    E_IND "$.lang: must be an RFC 5646 language tag");
@@ -524,7 +547,7 @@ static void test_observed_refs(void **state)
 	(void)state;
 #define OBR(refs)                                                              \
 	"{'type':'observed-data','spec_version':'2.1','id':'" OBSD "',"        \
-	"'created':'" T0 "','modified':'" T0 "','first_observed':'" T0 "',"     \
+	"'created':'" T0 "','modified':'" T0 "','first_observed':'" T0 "',"    \
 	"'last_observed':'" T0 "','number_observed':1,'object_refs':" refs "}"
 	ok(js(OBR("['" IPV4 "','" REL "']")));
 	ok(js(OBR("['x-acme-sensor-reading--" V4 "']")));
@@ -559,7 +582,8 @@ static void test_bundle(void **state)
 	           "bundle 'bundle--" V4 "': $.type: is required [8]");
 	bundle_bad("{'type':'bundel','id':'bundle--" V4 "'}",
 	           "bundle 'bundle--" V4 "': $.type: must be 'bundle' [8]");
-	bundle_bad("{'type':'bundle'}", "bundle '(no id)': $.id: is required [8]");
+	bundle_bad("{'type':'bundle'}",
+	           "bundle '(no id)': $.id: is required [8]");
 	bundle_bad("{'type':'bundle','id':'bundle--1234'}",
 	           "bundle '(no id)': $.id: must be 'bundle--' followed by a "
 	           "UUID [8]");

@@ -401,12 +401,15 @@ static void test_scos(void **state)
 	(void)state;
 	ok(js("{" SCO("artifact") ",'payload_bin':'aGVsbG8='}"));
 	ok(js("{" SCO("artifact") ",'url':'https://example.com/a.bin',"
-	                          "'hashes':{'SHA-256':'abababababababababababababababababababababababababababababababab'}}"));
+	                          "'hashes':{'SHA-256':'"
+	                          "abababababababababababababababababababababab"
+	                          "abababababababababab'}}"));
 	bad(js("{" SCO("artifact") ",'mime_type':'text/plain'}"),
 	    E("artifact") "$: needs 'payload_bin' or 'url'");
 	bad(js("{" SCO("artifact") ",'payload_bin':'aGVsbG8=',"
 	                           "'url':'https://example.com/"
-	                           "a.bin','hashes':{'MD5':'abababababababababababababababab'}}"),
+	                           "a.bin','hashes':{'MD5':'"
+	                           "abababababababababababababababab'}}"),
 	    E("artifact") "$: must not have both 'payload_bin' and 'url'");
 	bad(js("{" SCO("artifact") ",'url':'https://example.com/a.bin'}"),
 	    E("artifact") "$.hashes: is required with 'url'");
@@ -519,7 +522,8 @@ static void test_marking_circular(void **state)
 	    "object '" STMT "': $.object_marking_refs[1]: must not refer to "
 	    "the marking-definition itself");
 	bad(js(MDEF(STMT, STATEMENT ",'granular_markings':[{'selectors':"
-	                            "['definition_type'],'marking_ref':'" STMT "'}]")),
+	                            "['definition_type'],'marking_ref':'" STMT
+	                            "'}]")),
 	    "object '" STMT "': $.granular_markings[0].marking_ref: must not "
 	    "refer to the marking-definition itself");
 }

@@ -263,9 +263,10 @@ static void test_object_marking_refs(void **state)
 static void test_granular_markings(void **state)
 {
 	(void)state;
-	ok(set(js(IND), "granular_markings",
-	       "[{'selectors':['pattern','pattern_type'],'marking_ref':'" TLP1_RED
-	       "'},{'selectors':['valid_from'],'lang':'fr'}]"));
+	ok(set(
+	    js(IND), "granular_markings",
+	    "[{'selectors':['pattern','pattern_type'],'marking_ref':'" TLP1_RED
+	    "'},{'selectors':['valid_from'],'lang':'fr'}]"));
 	bad(set(js(IND), "granular_markings", "[]"),
 	    E_IND "$.granular_markings: must not be an empty list");
 	bad(set(js(IND), "granular_markings", "{}"),

@@ -23,10 +23,10 @@ int vg_stix_validate_bundle(const cJSON *b, char *err, size_t errlen)
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(b, "id");
 	const cJSON *objects = cJSON_GetObjectItemCaseSensitive(b, "objects");
 	/* Only a well-formed id is echoed, as for objects. */
-	const char *shown = cJSON_IsString(id) &&
-	                            vg_stix_id_valid(id->valuestring, NULL)
-	                        ? id->valuestring
-	                        : NULL;
+	const char *shown =
+	    cJSON_IsString(id) && vg_stix_id_valid(id->valuestring, NULL)
+	        ? id->valuestring
+	        : NULL;
 	if (!type)
 		return fail(shown, "$.type", "is required", err, errlen);
 	if (!cJSON_IsString(type) || strcmp(type->valuestring, "bundle") != 0)
@@ -34,10 +34,11 @@ int vg_stix_validate_bundle(const cJSON *b, char *err, size_t errlen)
 	if (!id)
 		return fail(NULL, "$.id", "is required", err, errlen);
 	if (!shown || !vg_stix_id_valid(shown, "bundle"))
-		return fail(shown, "$.id", "must be 'bundle--' followed by a UUID",
-		            err, errlen);
+		return fail(shown, "$.id",
+		            "must be 'bundle--' followed by a UUID", err,
+		            errlen);
 	if (objects && !cJSON_IsArray(objects))
-		return fail(shown, "$.objects", "must be a list of STIX objects",
-		            err, errlen);
+		return fail(shown, "$.objects",
+		            "must be a list of STIX objects", err, errlen);
 	return VG_OK;
 }

@@ -83,10 +83,12 @@ int vg_stix_is_20(const cJSON *obj)
 	for (const cJSON *x = cJSON_IsObject(ext) ? ext->child : NULL;
 	     x && !t && !sv; x = x->next) {
 		const cJSON *et = get(x, "extension_type");
-		if (cJSON_IsString(et) && strcmp(et->valuestring, "new-sco") == 0)
+		if (cJSON_IsString(et) &&
+		    strcmp(et->valuestring, "new-sco") == 0)
 			return 0;
 	}
-	return !sv || (cJSON_IsString(sv) && strcmp(sv->valuestring, "2.0") == 0);
+	return !sv ||
+	       (cJSON_IsString(sv) && strcmp(sv->valuestring, "2.0") == 0);
 }
 
 /* ---- observable containers [2.13] ----------------------------------- */
@@ -145,10 +147,11 @@ static int ends(const char *s, const char *suffix)
 static int missing(struct ctr *t, const char *key, const char *prop)
 {
 	if (t->err && t->errlen)
-		snprintf(t->err, t->errlen,
-		         "object '%s': $.objects['%s'].%s: refers to a key that "
-		         "is not in the container [2.13]",
-		         t->owner, key, prop);
+		snprintf(
+		    t->err, t->errlen,
+		    "object '%s': $.objects['%s'].%s: refers to a key that "
+		    "is not in the container [2.13]",
+		    t->owner, key, prop);
 	return -VG_EINVAL;
 }
 
@@ -182,8 +185,9 @@ static int refs(struct ctr *t, struct co *self, cJSON *v, const char *name,
 	}
 	if (cJSON_IsObject(v) || cJSON_IsArray(v))
 		for (cJSON *e = v->child; e; e = e->next) {
-			rc = refs(t, self, e, cJSON_IsObject(v) ? e->string : NULL,
-			          rewrite);
+			rc =
+			    refs(t, self, e,
+			         cJSON_IsObject(v) ? e->string : NULL, rewrite);
 			if (rc < 0)
 				return rc;
 			ready &= rc;
@@ -202,7 +206,7 @@ static int make_id(struct ctr *t, struct co *c, const char *type)
 	 * copy: the object's own references are rewritten once, later. */
 	cJSON *tmp = cJSON_CreateObject();
 	int rc = tmp && cJSON_AddStringToObject(tmp, "type", type) ? VG_OK
-	                                                          : VG_ENOMEM;
+	                                                           : VG_ENOMEM;
 	for (size_t i = 0; !rc && props && props[i]; i++) {
 		cJSON *v = get(c->obj, props[i]), *dup;
 		if (!v)
@@ -268,8 +272,10 @@ static int convert_container(cJSON *obj, cJSON *objects, cJSON *scos,
 		return VG_OK;
 	for (cJSON *o = objects->child; o; o = o->next) {
 		const cJSON *type = get(o, "type");
-		size_t tl = cJSON_IsString(type) ? strlen(type->valuestring) : 0;
-		if (!vg__stix_type_name_valid(tl ? type->valuestring : "", tl) ||
+		size_t tl =
+		    cJSON_IsString(type) ? strlen(type->valuestring) : 0;
+		if (!vg__stix_type_name_valid(tl ? type->valuestring : "",
+		                              tl) ||
 		    get(o, "id"))
 			return VG_OK;
 		t.n++;
@@ -296,7 +302,8 @@ static int convert_container(cJSON *obj, cJSON *objects, cJSON *scos,
 		for (i = 0; i < t.n; i++) {
 			if (t.a[i].done)
 				continue;
-			rc = make_id(&t, &t.a[i], get(t.a[i].obj, "type")->valuestring);
+			rc = make_id(&t, &t.a[i],
+			             get(t.a[i].obj, "type")->valuestring);
 			if (rc < 0) {
 				rc = -rc;
 				goto out;
@@ -328,11 +335,12 @@ static int convert_container(cJSON *obj, cJSON *objects, cJSON *scos,
 	}
 	for (i = 0; i < t.n; i++) {
 		cJSON *o = t.a[i].obj, *type = get(o, "type"), *idv;
-		if ((rc = add_after(o, "id", idv = cJSON_CreateString(t.a[i].id),
-		                    type)) ||
-		    (rc = add_after(o, "spec_version", cJSON_CreateString("2.1"),
-		                    idv)) ||
-		    !cJSON_AddItemToArray(list, cJSON_CreateString(t.a[i].id))) {
+		if ((rc = add_after(
+		         o, "id", idv = cJSON_CreateString(t.a[i].id), type)) ||
+		    (rc = add_after(o, "spec_version",
+		                    cJSON_CreateString("2.1"), idv)) ||
+		    !cJSON_AddItemToArray(list,
+		                          cJSON_CreateString(t.a[i].id))) {
 			cJSON_Delete(list);
 			rc = rc ? rc : VG_ENOMEM;
 			goto out;
@@ -348,8 +356,9 @@ static int convert_container(cJSON *obj, cJSON *objects, cJSON *scos,
 		t.a[i].obj = NULL;
 	}
 	r->scos = t.n;
-	note(r, "%s", "the observable container 'objects' made into SCOs "
-	              "and 'object_refs'");
+	note(r, "%s",
+	     "the observable container 'objects' made into SCOs "
+	     "and 'object_refs'");
 	rc = VG_OK;
 out:
 	for (i = 0; t.a && i < t.n; i++)
@@ -364,8 +373,8 @@ out:
 static const struct {
 	const char *type, *to;
 } labels_to[] = {
-    {"indicator", "indicator_types"},     {"malware", "malware_types"},
-    {"report", "report_types"},           {"threat-actor", "threat_actor_types"},
+    {"indicator", "indicator_types"}, {"malware", "malware_types"},
+    {"report", "report_types"},       {"threat-actor", "threat_actor_types"},
     {"tool", "tool_types"},
 };
 
@@ -383,7 +392,8 @@ int vg_stix_convert_20(cJSON *obj, cJSON *scos,
 	cJSON *type = get(obj, "type");
 	const char *t = type->valuestring;
 	cJSON *objects = get(obj, "objects");
-	if (strcmp(t, "observed-data") == 0 && objects && !get(obj, "object_refs")) {
+	if (strcmp(t, "observed-data") == 0 && objects &&
+	    !get(obj, "object_refs")) {
 		rc = convert_container(obj, objects, scos, &r, err, errlen);
 		if (rc)
 			return rc;
@@ -394,8 +404,8 @@ int vg_stix_convert_20(cJSON *obj, cJSON *scos,
 			return VG_ENOMEM;
 		note(&r, "%s", "spec_version '2.0' made '2.1'");
 	} else {
-		if ((rc = add_after(obj, "spec_version", cJSON_CreateString("2.1"),
-		                    type)))
+		if ((rc = add_after(obj, "spec_version",
+		                    cJSON_CreateString("2.1"), type)))
 			return rc;
 		note(&r, "%s", "spec_version '2.1' added");
 	}
@@ -411,13 +421,15 @@ int vg_stix_convert_20(cJSON *obj, cJSON *scos,
 	if (strcmp(t, "indicator") == 0 && !get(obj, "pattern_type")) {
 		cJSON *pattern = get(obj, "pattern");
 		cJSON *pt;
-		if ((rc = add_after(obj, "pattern_type",
-		                    pt = cJSON_CreateString("stix"), pattern)) ||
+		if ((rc =
+		         add_after(obj, "pattern_type",
+		                   pt = cJSON_CreateString("stix"), pattern)) ||
 		    (rc = add_after(obj, "pattern_version",
 		                    cJSON_CreateString("2.0"), pt)))
 			return rc;
-		note(&r, "%s", "'pattern_type': 'stix' and "
-		               "'pattern_version': '2.0' added");
+		note(&r, "%s",
+		     "'pattern_type': 'stix' and "
+		     "'pattern_version': '2.0' added");
 	}
 	if (strcmp(t, "malware") == 0 && !get(obj, "is_family")) {
 		if ((rc = add_after(obj, "is_family", cJSON_CreateBool(1),

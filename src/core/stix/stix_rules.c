@@ -48,9 +48,8 @@ static int capec_id_valid(const char *s)
  * starts with the source's prefix. Such a reference has the source's
  * exact name and an id of its form [4.1, 4.19]. */
 static int check_id_references(struct vg__vctx *c, const char *source,
-                               const char *prefix,
-                               int (*valid)(const char *), const char *form,
-                               const char *sec)
+                               const char *prefix, int (*valid)(const char *),
+                               const char *form, const char *sec)
 {
 	const cJSON *refs = c->prop[VG__P_EXTERNAL_REFERENCES];
 	const struct vg__path pr = {NULL, "external_references", 0};
@@ -70,11 +69,12 @@ static int check_id_references(struct vg__vctx *c, const char *source,
 		const struct vg__path ps = {&pe, "source_name", 0};
 		const struct vg__path pi = {&pe, "external_id", 0};
 		if (strcmp(s, source) != 0)
-			return vg__fail(c, &ps, "must be '%s' for a %s id [%s]",
-			                source, prefix[1] == 'V' ? "CVE" : "CAPEC",
-			                sec);
+			return vg__fail(
+			    c, &ps, "must be '%s' for a %s id [%s]", source,
+			    prefix[1] == 'V' ? "CVE" : "CAPEC", sec);
 		if (!e)
-			return vg__fail(c, &pi, "is required with source '%s' [%s]",
+			return vg__fail(c, &pi,
+			                "is required with source '%s' [%s]",
 			                source, sec);
 		if (!valid(e))
 			return vg__fail(c, &pi, "must be %s [%s]", form, sec);
@@ -85,13 +85,13 @@ static int check_id_references(struct vg__vctx *c, const char *source,
 int vg__check_cve_refs(struct vg__vctx *c)
 {
 	return check_id_references(c, "cve", "CVE-", cve_id_valid,
-	                               "a CVE id, CVE-YYYY-NNNN", "4.19");
+	                           "a CVE id, CVE-YYYY-NNNN", "4.19");
 }
 
 int vg__check_capec_refs(struct vg__vctx *c)
 {
 	return check_id_references(c, "capec", "CAPEC-", capec_id_valid,
-	                               "a CAPEC id, CAPEC-N", "4.1");
+	                           "a CAPEC id, CAPEC-N", "4.1");
 }
 
 int vg__relationship_type_valid(const char *s)
@@ -115,7 +115,8 @@ int vg__check_observed_refs(struct vg__vctx *c)
 	if (!refs)
 		return VG_OK;
 	for (const cJSON *r = refs->child; r; r = r->next, i++) {
-		const struct vg__stix_type *t = vg__stix_type_of_id(r->valuestring);
+		const struct vg__stix_type *t =
+		    vg__stix_type_of_id(r->valuestring);
 		if (!t) {
 			if (strncmp(r->valuestring, "bundle--", 8) != 0) {
 				scos++;
@@ -131,7 +132,8 @@ int vg__check_observed_refs(struct vg__vctx *c)
 		return vg__fail(c, &pe, "must refer to an SCO or SRO [4.14]");
 	}
 	if (!scos)
-		return vg__fail(c, &pr, "must refer to at least one SCO [4.14]");
+		return vg__fail(c, &pr,
+		                "must refer to at least one SCO [4.14]");
 	return VG_OK;
 }
 
@@ -191,9 +193,10 @@ int vg__check_selectors(struct vg__vctx *c, const cJSON *sel,
 		const struct vg__path ps = {p, NULL, i};
 		int rc = resolve_selector(c->obj, s->valuestring);
 		if (rc == 1)
-			return vg__fail(c, &ps,
-			                "must be property names, dictionary keys "
-			                "and [index] separated by '.' [7.2.3]");
+			return vg__fail(
+			    c, &ps,
+			    "must be property names, dictionary keys "
+			    "and [index] separated by '.' [7.2.3]");
 		if (rc == 2)
 			return vg__fail(c, &ps,
 			                "must select a property or list item "
@@ -223,12 +226,13 @@ int vg__check_contents(struct vg__vctx *c)
 	for (const cJSON *l = c->prop[VG__P_CONTENTS]->child; l; l = l->next) {
 		const struct vg__path pl = {&pc, l->string, 0};
 		if (!vg__lang_valid(l->string))
-			return vg__fail(c, &pl,
-			                "must be an RFC 5646 language tag [7.1]");
+			return vg__fail(
+			    c, &pl, "must be an RFC 5646 language tag [7.1]");
 		if (!cJSON_IsObject(l) || !l->child)
-			return vg__fail(c, &pl,
-			                "must be a non-empty object of translated "
-			                "properties [7.1]");
+			return vg__fail(
+			    c, &pl,
+			    "must be a non-empty object of translated "
+			    "properties [7.1]");
 		for (const cJSON *k = l->child; k; k = k->next) {
 			if (prop_name(k->string))
 				continue;
@@ -245,8 +249,8 @@ int vg__check_contents(struct vg__vctx *c)
 
 int vg__check_extension_properties(struct vg__vctx *c)
 {
-	const cJSON *ep = cJSON_GetObjectItemCaseSensitive(
-	    c->obj, "extension_properties");
+	const cJSON *ep =
+	    cJSON_GetObjectItemCaseSensitive(c->obj, "extension_properties");
 	const struct vg__path pp = {NULL, "extension_properties", 0};
 	int rc;
 	if (!ep)

@@ -58,7 +58,8 @@ int vg__check_hashes(struct vg__vctx *c, const cJSON *v,
 			                "is not a valid hash algorithm name "
 			                "(3-250 characters of A-Z, a-z, 0-9, "
 			                "'-' and '_') [2.7]");
-		const char *alg = vg__hash_value_rule(h->string, h->valuestring);
+		const char *alg =
+		    vg__hash_value_rule(h->string, h->valuestring);
 		if (!alg)
 			continue;
 		if (strcmp(alg, "SSDEEP") == 0)
@@ -66,15 +67,16 @@ int vg__check_hashes(struct vg__vctx *c, const cJSON *v,
 			                "must be an ssdeep piecewise hash "
 			                "(blocksize:hash:hash) [10.7]");
 		if (strcmp(alg, "TLSH") == 0)
-			return vg__fail(c, &ph,
-			                "must be a TLSH hash (70 hexadecimal "
-			                "digits, 'T1' before them or not) [10.7]");
+			return vg__fail(
+			    c, &ph,
+			    "must be a TLSH hash (70 hexadecimal "
+			    "digits, 'T1' before them or not) [10.7]");
 		static const struct {
 			const char *alg;
 			int digits;
-		} len[] = {{"MD5", 32},       {"SHA-1", 40},
-		           {"SHA-256", 64},   {"SHA-512", 128},
-		           {"SHA3-256", 64},  {"SHA3-512", 128}};
+		} len[] = {{"MD5", 32},      {"SHA-1", 40},
+		           {"SHA-256", 64},  {"SHA-512", 128},
+		           {"SHA3-256", 64}, {"SHA3-512", 128}};
 		int digits = 0;
 		for (size_t i = 0; i < sizeof(len) / sizeof(len[0]); i++)
 			if (strcmp(len[i].alg, alg) == 0)
@@ -103,9 +105,9 @@ static int check_enc(struct vg__vctx *c, const cJSON *o,
 		memcpy(base, k->string, n - 4);
 		base[n - 4] = '\0';
 		if (!get(o, base))
-			return vg__fail(c, &pk,
-			                "must not be present without '%s' [3.1]",
-			                base);
+			return vg__fail(
+			    c, &pk, "must not be present without '%s' [3.1]",
+			    base);
 		const char *want = NULL;
 		int rc = cJSON_IsString(k)
 		             ? vg__charset_check(k->valuestring, &want)
@@ -116,15 +118,16 @@ static int check_enc(struct vg__vctx *c, const cJSON *o,
 			                "IANA name, '%s' [3.9.1]",
 			                want);
 		if (rc)
-			return vg__fail(c, &pk,
-			                "must be the name of a character set in "
-			                "the IANA registry [3.9.1]");
+			return vg__fail(
+			    c, &pk,
+			    "must be the name of a character set in "
+			    "the IANA registry [3.9.1]");
 	}
 	return VG_OK;
 }
 
-static int str_rule(struct vg__vctx *c, const char *key, int (*valid)(const char *),
-                    const char *msg)
+static int str_rule(struct vg__vctx *c, const char *key,
+                    int (*valid)(const char *), const char *msg)
 {
 	const cJSON *v = get(c->obj, key);
 	if (!v || (cJSON_IsString(v) && valid(v->valuestring)))
@@ -132,11 +135,12 @@ static int str_rule(struct vg__vctx *c, const char *key, int (*valid)(const char
 	return vg__failk(c, key, "%s", msg);
 }
 
-static int int_range(struct vg__vctx *c, const char *key, double lo,
-                     double hi, const char *sec)
+static int int_range(struct vg__vctx *c, const char *key, double lo, double hi,
+                     const char *sec)
 {
 	const cJSON *v = get(c->obj, key);
-	if (!v || (vg__is_int(v) && v->valuedouble >= lo && v->valuedouble <= hi))
+	if (!v ||
+	    (vg__is_int(v) && v->valuedouble >= lo && v->valuedouble <= hi))
 		return VG_OK;
 	return vg__failk(c, key, "must be an integer from %.0f to %.0f [%s]",
 	                 lo, hi, sec);
@@ -271,8 +275,11 @@ static int check_network_traffic(struct vg__vctx *c)
 	struct vg_ts ts, te;
 	int rc;
 
-	if ((start && (rc = check_ts(c, start, &(struct vg__path){NULL, "start", 0}, &ts))) ||
-	    (end && (rc = check_ts(c, end, &(struct vg__path){NULL, "end", 0}, &te))))
+	if ((start &&
+	     (rc = check_ts(c, start, &(struct vg__path){NULL, "start", 0},
+	                    &ts))) ||
+	    (end &&
+	     (rc = check_ts(c, end, &(struct vg__path){NULL, "end", 0}, &te))))
 		return rc;
 	if (end && cJSON_IsTrue(get(c->obj, "is_active")))
 		return vg__failk(c, "end",
@@ -336,7 +343,7 @@ static const char *const ts_directory[] = {FILE_TS, NULL};
 static const char *const ts_email[] = {"date", NULL};
 static const char *const ts_process[] = {"created_time", NULL};
 static const char *const ts_user[] = {
-    "account_created",   "account_expires", "credential_last_changed",
+    "account_created",     "account_expires",    "credential_last_changed",
     "account_first_login", "account_last_login", NULL};
 static const char *const ts_registry[] = {"modified_time", NULL};
 static const char *const ts_x509[] = {"validity_not_before",
@@ -407,13 +414,13 @@ int vg__sco_check(struct vg__vctx *c)
 }
 
 /* References inside a container are keys of that container [2.13]. */
-static int local_refs(struct vg__vctx *c, const cJSON *objects,
-                      const cJSON *v, const struct vg__path *p)
+static int local_refs(struct vg__vctx *c, const cJSON *objects, const cJSON *v,
+                      const struct vg__path *p)
 {
 	int rc, i = 0;
 	for (const cJSON *k = v->child; k; k = k->next, i++) {
-		const struct vg__path pk = {p, cJSON_IsObject(v) ? k->string : NULL,
-		                            i};
+		const struct vg__path pk = {
+		    p, cJSON_IsObject(v) ? k->string : NULL, i};
 		const char *name = cJSON_IsObject(v) ? k->string : "";
 		size_t n = strlen(name);
 		if (cJSON_IsObject(v) && name[0] == 'x' && name[1] == '_')
@@ -428,9 +435,10 @@ static int local_refs(struct vg__vctx *c, const cJSON *objects,
 				if (cJSON_IsString(r) &&
 				    get(objects, r->valuestring))
 					continue;
-				return vg__fail(c, one ? &pk : &pr,
-				                "must be a key of the container "
-				                "[2.13]");
+				return vg__fail(
+				    c, one ? &pk : &pr,
+				    "must be a key of the container "
+				    "[2.13]");
 			}
 		} else if ((cJSON_IsObject(k) || cJSON_IsArray(k)) &&
 		           (rc = local_refs(c, objects, k, &pk))) {

@@ -141,7 +141,8 @@ static int check_malware_analysis(struct vg__vctx *c)
 	                                 "submitted"};
 	static const struct vg__pspec tspec = {0, VG__S_TS, 0, 0, 0};
 	for (size_t i = 0; i < 3; i++) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(c->obj, ts[i]);
+		const cJSON *v =
+		    cJSON_GetObjectItemCaseSensitive(c->obj, ts[i]);
 		const struct vg__path pk = {NULL, ts[i], 0};
 		int rc;
 		if (v && (rc = vg__check_shape(c, v, &pk, &tspec)))

@@ -340,8 +340,8 @@ static int check_members(struct vg__vctx *c)
 				                "(3-250 characters of a-z, "
 				                "0-9 and '_')");
 			if (!(name[0] >= 'a' && name[0] <= 'z'))
-				return vg__fail(c, &pk,
-				                "must start with a letter [3.1]");
+				return vg__fail(
+				    c, &pk, "must start with a letter [3.1]");
 			if (reserved_name(name))
 				return vg__fail(c, &pk,
 				                "is a reserved property name "

@@ -59,7 +59,8 @@ static int cidr_valid(const char *s, int af, int max)
 	int v = 0, digits = 0;
 	for (; is_digit((unsigned char)*p) && digits < 4; p++, digits++)
 		v = v * 10 + (*p - '0');
-	return digits > 0 && !*p && v <= max && !(digits > 1 && slash[1] == '0');
+	return digits > 0 && !*p && v <= max &&
+	       !(digits > 1 && slash[1] == '0');
 }
 
 int vg__ipv4_valid(const char *s)
@@ -224,10 +225,9 @@ int vg__base64_valid(const char *s)
 /* ---- RFC 5646 language tags ----------------------------------------- */
 
 static const char *const irregular[] = {
-    "en-GB-oed", "i-ami",     "i-bnn",     "i-default", "i-enochian",
-    "i-hak",     "i-klingon", "i-lux",     "i-mingo",   "i-navajo",
-    "i-pwn",     "i-tao",     "i-tay",     "i-tsu",     "sgn-BE-FR",
-    "sgn-BE-NL", "sgn-CH-DE", NULL};
+    "en-GB-oed", "i-ami", "i-bnn",     "i-default", "i-enochian", "i-hak",
+    "i-klingon", "i-lux", "i-mingo",   "i-navajo",  "i-pwn",      "i-tao",
+    "i-tay",     "i-tsu", "sgn-BE-FR", "sgn-BE-NL", "sgn-CH-DE",  NULL};
 
 struct subtag {
 	const char *p;
@@ -289,18 +289,17 @@ int vg__lang_valid(const char *s)
 		    !primary_known(&t[0]))
 			return 0;
 		i = 1;
-		for (int e = 0; e < 3 && i < n && t[i].n == 3 &&
-		                all(&t[i], is_alpha);
-		     e++)
+		for (int e = 0;
+		     e < 3 && i < n && t[i].n == 3 && all(&t[i], is_alpha); e++)
 			i++;
 		if (i < n && t[i].n == 4 && all(&t[i], is_alpha))
 			i++; /* script */
 		if (i < n && ((t[i].n == 2 && all(&t[i], is_alpha)) ||
 		              (t[i].n == 3 && all(&t[i], is_digit))))
 			i++; /* region */
-		while (i < n && (t[i].n >= 5 ||
-		                 (t[i].n == 4 && is_digit((unsigned char)
-		                                              t[i].p[0]))))
+		while (i < n &&
+		       (t[i].n >= 5 ||
+		        (t[i].n == 4 && is_digit((unsigned char)t[i].p[0]))))
 			i++; /* variants */
 		while (i < n && t[i].n == 1 && !SINGLE(i, 'x')) {
 			size_t j = i + 1; /* extension: singleton, 2-8 */
@@ -476,12 +475,12 @@ static int ssdeep_valid(const char *s)
 static const struct hash_alg {
 	const char *key; /* the name, upper case, without '-' or '_' */
 	const char *name;
-	int hex;         /* hex digits, 0: its own syntax */
+	int hex; /* hex digits, 0: its own syntax */
 } algs[] = {
-    {"MD5", "MD5", 32},           {"SHA1", "SHA-1", 40},
-    {"SHA256", "SHA-256", 64},    {"SHA512", "SHA-512", 128},
-    {"SHA3256", "SHA3-256", 64},  {"SHA3512", "SHA3-512", 128},
-    {"SSDEEP", "SSDEEP", 0},      {"TLSH", "TLSH", 0},
+    {"MD5", "MD5", 32},          {"SHA1", "SHA-1", 40},
+    {"SHA256", "SHA-256", 64},   {"SHA512", "SHA-512", 128},
+    {"SHA3256", "SHA3-256", 64}, {"SHA3512", "SHA3-512", 128},
+    {"SSDEEP", "SSDEEP", 0},     {"TLSH", "TLSH", 0},
 };
 
 const char *vg__hash_value_rule(const char *alg, const char *v)
@@ -508,9 +507,8 @@ const char *vg__hash_value_rule(const char *alg, const char *v)
 			return ssdeep_valid(v) ? NULL : a->name;
 		/* TLSH: 35 bytes in hex, with the "T1" version prefix that
 		 * TLSH 4 writes, or without it */
-		return hex_run(v, 70) ||
-		               ((v[0] == 'T' || v[0] == 't') && v[1] == '1' &&
-		                hex_run(v + 2, 70))
+		return hex_run(v, 70) || ((v[0] == 'T' || v[0] == 't') &&
+		                          v[1] == '1' && hex_run(v + 2, 70))
 		           ? NULL
 		           : a->name;
 	}
