@@ -13,7 +13,8 @@
 #include <unistd.h>
 
 static const char help[] =
-	"usage: vigil [--data DIR] import [--json] [--collection C] FILE...\n\n"
+	"usage: vigil [--data DIR] import [--json] [--collection C] [--convert-2.0]\n"
+	"                                FILE...\n\n"
 	"Import STIX 2.1 objects from each FILE: a bundle, a TAXII envelope, a\n"
 	"JSON array or JSON lines ('-' reads standard input). Each file is one\n"
 	"transaction: a file that is not well-formed JSON changes nothing;\n"
@@ -24,12 +25,17 @@ static const char help[] =
 	"owned by the collection's organisation or, for a hub-wide or group\n"
 	"collection, by the hub's own organisation; each import is audited.\n\n"
 	"  --json          machine-readable output\n"
-	"  --collection C  the TAXII collection to import into\n";
+	"  --collection C  the TAXII collection to import into\n"
+	"  --convert-2.0   convert STIX 2.0 objects to 2.1 (docs/validation.md)\n"
+	"                  and report each conversion; without it they are\n"
+	"                  rejected\n";
 
 struct imp {
 	int json;
 	struct vg_ctx *vctx;
 	const char *collection;
+	int convert;          /* --convert-2.0 */
+	struct vg_buf conversions; /* JSON records of this file's */
 	const char *file;
 	int tty;
 	double started, last;
@@ -57,6 +63,23 @@ static void progress(void *ud, size_t objects, uint64_t bytes)
 static int on_result(void *ud, const struct vg_ingest_result *r)
 {
 	struct imp *c = ud;
+	if (r->conversion && c->json) {
+		/* printed after the rejections: a failed append only drops
+		 * a record */
+		struct vg_buf *b = &c->conversions;
+		if (!vg_buf_printf(b, "%s{\"index\":%zu,\"id\":",
+				   b->len ? "," : "", r->index))
+			(void)(vg_buf_json_str(b, r->id ? r->id : "") ||
+			       vg_buf_puts(b, ",\"conversion\":") ||
+			       vg_buf_json_str(b, r->conversion) ||
+			       vg_buf_putc(b, '}'));
+	} else if (r->conversion) {
+		if (c->tty && c->last > 0)
+			fputs("\r\033[K", stderr);
+		printf("  converted #%zu: object ", r->index);
+		vg_cli_json_str(r->id ? r->id : "(no id)");
+		printf(": %s\n", r->conversion);
+	}
 	if (r->outcome != VG_INGEST_REJECTED)
 		return 0;
 	if (c->json) {
@@ -84,6 +107,7 @@ static int import_one(struct imp *c, struct vg_ingest_counts *total,
 	c->started = now();
 	c->last = 0;
 	c->n_rejections = 0;
+	vg_buf_reset(&c->conversions);
 	if (c->json) {
 		fputs("{\"file\":", stdout);
 		vg_cli_json_str(c->file);
@@ -94,6 +118,7 @@ static int import_one(struct imp *c, struct vg_ingest_counts *total,
 		rc = VG_EIO;
 	} else {
 		struct vg_ingest_opts o = {
+			.convert_20 = c->convert,
 			.on_result = on_result,
 			.on_progress = progress,
 			.ud = c,
@@ -112,14 +137,21 @@ static int import_one(struct imp *c, struct vg_ingest_counts *total,
 	total->accepted += n.accepted;
 	total->duplicates += n.duplicates;
 	total->rejected += n.rejected;
+	total->converted += n.converted;
 	if (c->json) {
-		printf("],\"accepted\":%zu,\"duplicates\":%zu,\"rejected\":%zu,"
-		       "\"error\":",
-		       n.accepted, n.duplicates, n.rejected);
+		printf("],\"conversions\":[%s],\"accepted\":%zu,\"duplicates\":%zu,"
+		       "\"rejected\":%zu,\"converted\":%zu,\"error\":",
+		       rc || !c->conversions.data ? "" : c->conversions.data,
+		       n.accepted, n.duplicates, n.rejected, n.converted);
 		vg_cli_json_str(rc ? err : NULL);
 		putchar('}');
 	} else if (rc) {
 		printf("%s: not imported, nothing changed: %s\n", c->file, err);
+	} else if (c->convert) {
+		printf("%s: accepted %zu, duplicate %zu, rejected %zu, "
+		       "converted %zu\n",
+		       c->file, n.accepted, n.duplicates, n.rejected,
+		       n.converted);
 	} else {
 		printf("%s: accepted %zu, duplicate %zu, rejected %zu\n",
 		       c->file, n.accepted, n.duplicates, n.rejected);
@@ -134,10 +166,12 @@ int vg_cmd_import(struct vg_cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{"json", no_argument, NULL, 'j'},
 		{"collection", required_argument, NULL, 'c'},
+		{"convert-2.0", no_argument, NULL, '2'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
 	struct imp c = {.tty = isatty(2)};
+	vg_buf_init(&c.conversions, 0);
 	const char *collection = "community";
 	int ch;
 	optind = 1;
@@ -148,6 +182,8 @@ int vg_cmd_import(struct vg_cli *cli, int argc, char **argv)
 		}
 		if (ch == 'c')
 			collection = optarg;
+		else if (ch == '2')
+			c.convert = 1;
 		else if (ch == 'j')
 			c.json = 1;
 		else
@@ -173,13 +209,21 @@ int vg_cmd_import(struct vg_cli *cli, int argc, char **argv)
 		rc = import_one(&c, &total, &failed);
 	}
 	if (c.json)
-		printf("],\"accepted\":%zu,\"duplicates\":%zu,\"rejected\":%zu}\n",
-		       total.accepted, total.duplicates, total.rejected);
+		printf("],\"accepted\":%zu,\"duplicates\":%zu,\"rejected\":%zu,"
+		       "\"converted\":%zu}\n",
+		       total.accepted, total.duplicates, total.rejected,
+		       total.converted);
+	else if (files > 1 && c.convert)
+		printf("total: accepted %zu, duplicate %zu, rejected %zu, "
+		       "converted %zu\n",
+		       total.accepted, total.duplicates, total.rejected,
+		       total.converted);
 	else if (files > 1)
 		printf("total: accepted %zu, duplicate %zu, rejected %zu\n",
 		       total.accepted, total.duplicates, total.rejected);
 	vg_ctx_release(&vctx);
 	vg_service_close(svc);
+	vg_buf_release(&c.conversions);
 	if (rc == VG_ENOTFOUND)
 		return vg_cli_fail("no collection '%s' in this hub", collection);
 	if (rc)

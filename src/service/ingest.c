@@ -3,6 +3,7 @@
 #include "ingest_int.h"
 #include "vigil/util/error.h"
 #include "vigil/util/jstream.h"
+#include "vigil/stix/convert.h"
 #include "vigil/stix/stix.h"
 #include "vigil/watchlist/wl_stix.h"
 #include "service_int.h"
@@ -64,8 +65,10 @@ struct vg_ingest {
 
 static int report(struct vg_ingest *g, size_t index,
 		  enum vg_ingest_outcome outcome, const char *id,
-		  const char *modified, const char *message)
+		  const char *modified, const char *message, int converted,
+		  const char *conversion)
 {
+	g->counts.converted += converted != 0;
 	switch (outcome) {
 	case VG_INGEST_ACCEPTED: g->counts.accepted++; break;
 	case VG_INGEST_DUPLICATE: g->counts.duplicates++; break;
@@ -83,6 +86,8 @@ static int report(struct vg_ingest *g, size_t index,
 		.id = id,
 		.modified = modified,
 		.message = message,
+		.converted = converted,
+		.conversion = conversion,
 	};
 	return g->opts.on_result(g->opts.ud, &r);
 }
@@ -171,6 +176,8 @@ struct item {
 	const char *unknown;  /* marking refs to look up, "" ends; NULL none */
 	int shared;           /* an SCO or a standard TLP marking */
 	int marking_ok;       /* a statement or TLP marking definition */
+	int converted;          /* a STIX 2.0 object, converted */
+	const char *conversion; /* how, or NULL */
 	char text[];
 };
 
@@ -230,7 +237,8 @@ static int hub_rules(const cJSON *obj, const struct vg_stix_info *info,
 
 /* Validate one parsed object into a new item (NULL when out of memory). */
 static struct item *prepare(const cJSON *obj, const char *json, size_t len,
-			    size_t index, const struct vg_ingest_opts *opts)
+			    size_t index, const struct vg_ingest_opts *opts,
+			    const char *conversion)
 {
 	struct vg_stix_info info;
 	struct marks m;
@@ -262,6 +270,7 @@ static struct item *prepare(const cJSON *obj, const char *json, size_t len,
 			 opts->creator);
 	size_t extra = strlen(creator);
 	size_t need = sizeof(struct item) + span(id) + span(mod) +
+		      span(conversion) +
 		      (bad ? span(msg)
 			   : len + extra + 1 + span(info.type) + span(info.version) +
 				     span(info.created) + span(info.modified) +
@@ -279,6 +288,8 @@ static struct item *prepare(const cJSON *obj, const char *json, size_t len,
 	it->id = put_str(&p, id);
 	it->modified = put_str(&p, mod);
 	it->msg = bad ? put_str(&p, msg) : NULL;
+	it->converted = 0;
+	it->conversion = put_str(&p, conversion);
 	if (bad)
 		return it;
 	if (extra) {
@@ -322,6 +333,69 @@ static struct item *prepare(const cJSON *obj, const char *json, size_t len,
 				 (dt && !strcmp(dt, "statement"));
 	}
 	return it;
+}
+
+static void free_items(struct item *it)
+{
+	while (it) {
+		struct item *next = it->next;
+		free(it);
+		it = next;
+	}
+}
+
+/* With opts.convert_20 a STIX 2.0 object is up-converted, then validated
+ * as 2.1; the SCOs made from its observable container come first, as
+ * items of the same index. Returns a list (NULL when out of memory). */
+static struct item *prepare_any(cJSON *obj, const char *json, size_t len,
+				size_t index, const struct vg_ingest_opts *opts)
+{
+	struct vg_stix_conversion conv;
+	struct item *head = NULL, **tail = &head, *it;
+	char err[512], from[400];
+	if (!opts->convert_20 || !vg_stix_is_20(obj))
+		return prepare(obj, json, len, index, opts, NULL);
+	cJSON *scos = cJSON_CreateArray();
+	int rc = scos ? vg_stix_convert_20(obj, scos, &conv, err, sizeof(err))
+		      : VG_ENOMEM;
+	if (rc == VG_EINVAL) {
+		/* not convertible: rejected with the reason, unconverted */
+		const char *id = str_member(obj, "id");
+		cJSON_Delete(scos);
+		it = calloc(1, sizeof(*it) + span(id) + strlen(err) + 1);
+		if (it) {
+			char *p = it->text;
+			it->index = index;
+			it->rejected = 1;
+			it->id = put_str(&p, id);
+			it->msg = put_str(&p, err);
+		}
+		return it;
+	}
+	snprintf(from, sizeof(from), "made from the observable container of "
+		 "'%s'", str_member(obj, "id") ? str_member(obj, "id") : "");
+	for (cJSON *o = rc ? NULL : scos->child; o && !rc; o = o->next) {
+		char *text = cJSON_PrintUnformatted(o);
+		it = text ? prepare(o, text, strlen(text), index, opts, from)
+			  : NULL;
+		free(text);
+		if (!it)
+			rc = VG_ENOMEM;
+		else
+			*tail = it, tail = &it->next;
+	}
+	char *text = rc ? NULL : cJSON_PrintUnformatted(obj);
+	it = text ? prepare(obj, text, strlen(text), index, opts, conv.note)
+		  : NULL;
+	free(text);
+	cJSON_Delete(scos);
+	if (!it) {
+		free_items(head);
+		return NULL;
+	}
+	it->converted = 1;
+	*tail = it;
+	return head;
 }
 
 static int gather(void *ud, const struct vg_stored_version *v)
@@ -538,7 +612,8 @@ static int apply(struct vg_ingest *g, struct item *it)
 	int closed = 0;
 	if (it->rejected)
 		return report(g, it->index, VG_INGEST_REJECTED, it->id,
-			      it->modified, it->msg);
+			      it->modified, it->msg, it->converted,
+			      it->conversion);
 	int rc = plan(g, it, &p);
 	if (rc)
 		goto fail;
@@ -547,7 +622,7 @@ static int apply(struct vg_ingest *g, struct item *it)
 		if (it->marking_ok && (rc = strset_add(&g->known, it->o.id)))
 			goto fail;
 		return report(g, it->index, VG_INGEST_DUPLICATE, it->id,
-			      it->modified, NULL);
+			      it->modified, NULL, it->converted, it->conversion);
 	case VG_PLAN_REVOKED:
 		snprintf(msg, sizeof(msg),
 			 p.after_revoked
@@ -557,14 +632,14 @@ static int apply(struct vg_ingest *g, struct item *it)
 				   "stored, so this one may not be revoked",
 			 it->id);
 		return report(g, it->index, VG_INGEST_REJECTED, it->id,
-			      it->modified, msg);
+			      it->modified, msg, it->converted, it->conversion);
 	case VG_PLAN_DENIED:
 		snprintf(msg, sizeof(msg),
 			 "object '%s': $.id: belongs to another organisation; "
 			 "only its owner may add versions",
 			 it->id);
 		return report(g, it->index, VG_INGEST_REJECTED, it->id,
-			      it->modified, msg);
+			      it->modified, msg, it->converted, it->conversion);
 	case VG_PLAN_INSERT:
 		break;
 	}
@@ -590,7 +665,7 @@ static int apply(struct vg_ingest *g, struct item *it)
 	g->identities |= !strcmp(it->o.type, "identity");
 	if (!rc)
 		return report(g, it->index, VG_INGEST_ACCEPTED, it->id,
-			      it->modified, NULL);
+			      it->modified, NULL, it->converted, it->conversion);
 fail:
 	snprintf(g->error, sizeof(g->error), "%s", vg_store_errmsg(g->store));
 	return rc;
@@ -615,14 +690,6 @@ struct pipe {
 	int rc;                   /* the store thread's failure */
 };
 
-static void free_items(struct item *it)
-{
-	while (it) {
-		struct item *next = it->next;
-		free(it);
-		it = next;
-	}
-}
 
 static void *store_loop(void *arg)
 {
@@ -718,6 +785,23 @@ static int pipe_end(struct vg_ingest *g, int drain)
 	return rc;
 }
 
+static int push(struct vg_ingest *g, struct item *it);
+
+/* A bundle's envelope, met at its end: an invalid one stops the input,
+ * which then changes nothing. A TAXII envelope (no type, no id) has no
+ * rules here. */
+static int on_envelope(void *ud, const char *json, size_t len)
+{
+	struct vg_ingest *g = ud;
+	cJSON *env = cJSON_ParseWithLength(json, len);
+	int rc = env ? VG_OK : VG_ENOMEM;
+	if (env && (cJSON_GetObjectItemCaseSensitive(env, "type") ||
+		    cJSON_GetObjectItemCaseSensitive(env, "id")))
+		rc = vg_stix_validate_bundle(env, g->error, sizeof(g->error));
+	cJSON_Delete(env);
+	return rc;
+}
+
 static int on_object(void *ud, const char *json, size_t len, size_t index)
 {
 	struct vg_ingest *g = ud;
@@ -748,14 +832,34 @@ static int on_object(void *ud, const char *json, size_t len, size_t index)
 		const char *type = str_member(obj, "type");
 		if (type && !strcmp(type, "bundle") &&
 		    !vg_jstream_is_container(g->js)) {
+			rc = g->opts.envelope
+				     ? VG_OK
+				     : vg_stix_validate_bundle(obj, g->error,
+							       sizeof(g->error));
 			cJSON_Delete(obj);
-			return VG_OK;
+			return rc;
 		}
-		it = prepare(obj, json, len, index, &g->opts);
+		it = prepare_any(obj, json, len, index, &g->opts);
 		cJSON_Delete(obj);
 		if (!it)
 			return VG_ENOMEM;
 	}
+	/* one object, or a converted one and the SCOs made from it */
+	while (it->next) {
+		struct item *next = it->next;
+		it->next = NULL;
+		if ((rc = push(g, it))) {
+			free_items(next);
+			return rc;
+		}
+		it = next;
+	}
+	return push(g, it);
+}
+
+static int push(struct vg_ingest *g, struct item *it)
+{
+	int rc;
 	if (g->pipe)
 		return pipe_push(g->pipe, it);
 	if (g->collect) {
@@ -800,7 +904,7 @@ int vg__store_json(struct vg_store *s, const char *json,
 	cJSON *obj = cJSON_ParseWithLength(json, len);
 	if (!obj)
 		return VG_ENOMEM;
-	struct item *it = prepare(obj, json, len, 0, o);
+	struct item *it = prepare(obj, json, len, 0, o, NULL);
 	cJSON_Delete(obj);
 	if (!it)
 		return VG_ENOMEM;
@@ -836,6 +940,8 @@ int vg_ingest_begin(struct vg_store *s, const struct vg_ingest_opts *o,
 		free(g);
 		return VG_ENOMEM;
 	}
+	if (!g->opts.envelope)
+		vg_jstream_on_envelope(g->js, on_envelope);
 	if (!g->opts.in_transaction) {
 		int rc = s->ops->begin(s);
 		if (rc) {

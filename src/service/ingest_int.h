@@ -11,7 +11,9 @@ struct vg_ingest;
 int vg_ingest_begin(struct vg_store *s, const struct vg_ingest_opts *o,
 		    struct vg_ingest **out);
 /* Feed input bytes. VG_EJSON / VG_ETOOBIG for input that is not JSON or too
- * large (vg_ingest_error says where); VG_ESTORE etc. for store failures.
+ * large (vg_ingest_error says where); VG_EINVAL for a bundle whose envelope
+ * is invalid (vg_stix_validate_bundle; not with opts.envelope); VG_ESTORE
+ * etc. for store failures.
  * After any error only vg_ingest_abort is useful. */
 int vg_ingest_feed(struct vg_ingest *g, const char *p, size_t n);
 /* End of input: checks the input was complete and commits. On success the

@@ -139,6 +139,8 @@ static int import_fn(struct vg_store *s, void *arg)
 	vg_jw_kint(&d.w, "accepted", (int64_t)j->counts.accepted);
 	vg_jw_kint(&d.w, "duplicates", (int64_t)j->counts.duplicates);
 	vg_jw_kint(&d.w, "rejected", (int64_t)j->counts.rejected);
+	if (j->o.convert_20)
+		vg_jw_kint(&d.w, "converted", (int64_t)j->counts.converted);
 	const char *detail = vg__detail_end(&d);
 	rc = detail ? vg__audit(s, j->c, "objects.import", j->name, detail)
 		    : VG_ENOMEM;
@@ -168,6 +170,7 @@ int vg_objects_import(struct vg_ctx *c, const char *coll, const char *name,
 	j.o.on_result = o->on_result;
 	j.o.on_progress = o->on_progress;
 	j.o.ud = o->ud;
+	j.o.convert_20 = o->convert_20;
 	j.o.in_transaction = 1;
 	j.o.pipeline = 1;
 	rc = vg__write(c->svc, import_fn, &j);

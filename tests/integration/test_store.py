@@ -27,7 +27,8 @@ EXPECTED = {
 }
 
 MEDALLION_REJECTION = ("object 'malware--c0931cc6-c75e-47e5-9036-78fabc95d4ec': "
-                       "$.spec_version: is required (STIX 2.0 objects are not accepted)")
+                       "$.spec_version: is required (a STIX 2.0 object: import it "
+                       "with --convert-2.0) [3.2]")
 
 ICS17 = os.path.join(STIX, "ics-attack-17.1.json")
 ICS18 = os.path.join(STIX, "ics-attack-18.1.json")
@@ -276,6 +277,144 @@ class BadInput(VigilCase):
         r = self.vigil("import", "-", stdin=INDICATOR % (
             "2026-01-05T00:00:00.000Z", ""), check=0)
         self.assertEqual(r.out, "-: accepted 1, duplicate 0, rejected 0\n")
+
+
+MEDALLION = stix_file("medallion-default-data.json")
+MALWARE20 = "malware--c0931cc6-c75e-47e5-9036-78fabc95d4ec"
+
+BUNDLE20 = json.dumps({
+    "type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d",
+    "spec_version": "2.0", "objects": [
+        {"type": "indicator",
+         "id": "indicator--a932fcc6-e032-476c-826f-cb970a5a1ade",
+         "created": "2016-04-06T20:03:48.000Z",
+         "modified": "2016-04-06T20:03:48.000Z",
+         "labels": ["malicious-activity"],
+         "pattern": "[ipv4-addr:value = '198.51.100.3']",
+         "valid_from": "2016-01-01T00:00:00Z"},
+        {"type": "observed-data",
+         "id": "observed-data--b67d30ff-02ac-498a-92f9-32f845f448cf",
+         "created": "2016-04-06T19:58:16.000Z",
+         "modified": "2016-04-06T19:58:16.000Z",
+         "first_observed": "2015-12-21T19:00:00Z",
+         "last_observed": "2015-12-21T19:00:00Z", "number_observed": 50,
+         "objects": {"0": {"type": "ipv4-addr", "value": "198.51.100.3"},
+                     "1": {"type": "network-traffic", "src_ref": "0",
+                           "protocols": ["tcp"]}}}]})
+IND20 = "indicator--a932fcc6-e032-476c-826f-cb970a5a1ade"
+OBS20 = "observed-data--b67d30ff-02ac-498a-92f9-32f845f448cf"
+IP20 = "ipv4-addr--28bb3599-77cd-5a82-a950-b5bc3caf07c4"
+NT20 = "network-traffic--769fe37c-4c59-526e-b602-9ca23914b47a"
+
+
+class Convert20(VigilCase):
+    """vigil import --convert-2.0: STIX 2.0 up-converted, each conversion
+    reported; without the option the rejection names it."""
+
+    def test_medallion_text(self):
+        r = self.vigil("import", "--convert-2.0", MEDALLION)
+        self.assertEqual(r.code, 0, r.out)
+        self.assertEqual(r.out, "  converted #6: object \"%s\": spec_version "
+                         "'2.1' added\n%s: accepted 8, duplicate 0, "
+                         "rejected 0, converted 1\n" % (MALWARE20, MEDALLION))
+        stored = json.loads(self.vigil("get", MALWARE20, check=0).out)
+        self.assertEqual(stored["spec_version"], "2.1")
+        with open(MEDALLION) as f:
+            original = [o for c in json.load(f)["trustgroup1"]["collections"]
+                        for o in c["objects"] if o["id"] == MALWARE20][0]
+        stored.pop("spec_version")
+        self.assertEqual(stored, original)
+
+    def test_medallion_json(self):
+        r = self.vigil("import", "--json", "--convert-2.0", MEDALLION)
+        self.assertEqual(r.code, 0, r.out)
+        res = r.json()
+        self.assertEqual(res["files"][0]["conversions"], [
+            {"index": 6, "id": MALWARE20,
+             "conversion": "spec_version '2.1' added"}])
+        self.assertEqual((res["accepted"], res["duplicates"], res["rejected"],
+                          res["converted"]), (8, 0, 0, 1))
+        self.assertEqual(res["files"][0]["rejections"], [])
+        # a second import finds the same objects
+        r = self.vigil("import", "--json", "--convert-2.0", MEDALLION).json()
+        self.assertEqual((r["accepted"], r["duplicates"], r["converted"]),
+                         (0, 8, 1))
+
+    def test_without_option_names_it(self):
+        path = self.write("b20.json", BUNDLE20)
+        r = self.vigil("import", "--json", path)
+        self.assertEqual(r.code, 1)
+        res = r.json()["files"][0]
+        self.assertEqual([x["error"] for x in res["rejections"]], [
+            "object '%s': $.spec_version: is required (a STIX 2.0 object: "
+            "import it with --convert-2.0) [3.2]" % i for i in (IND20, OBS20)])
+        self.assertEqual((res["accepted"], res["converted"],
+                          res["conversions"]), (0, 0, []))
+
+    def test_bundle_with_container(self):
+        path = self.write("b20.json", BUNDLE20)
+        base = self.stats()
+        r = self.vigil("import", "--convert-2.0", path)
+        self.assertEqual(r.code, 0, r.out)
+        made = "made from the observable container of '%s'" % OBS20
+        self.assertEqual(r.out.splitlines(), [
+            "  converted #0: object \"%s\": spec_version '2.1' added; labels "
+            "moved to 'indicator_types'; 'pattern_type': 'stix' and "
+            "'pattern_version': '2.0' added" % IND20,
+            "  converted #1: object \"%s\": %s" % (IP20, made),
+            "  converted #1: object \"%s\": %s" % (NT20, made),
+            "  converted #1: object \"%s\": the observable container 'objects' "
+            "made into SCOs and 'object_refs'; spec_version '2.1' added"
+            % OBS20,
+            "%s: accepted 4, duplicate 0, rejected 0, converted 2" % path])
+        self.assertEqual(self.stats_added(base), {
+            "indicator": 1, "observed-data": 1, "ipv4-addr": 1,
+            "network-traffic": 1})
+        obs = json.loads(self.vigil("get", OBS20, check=0).out)
+        self.assertEqual(obs["object_refs"], [IP20, NT20])
+        self.assertNotIn("objects", obs)
+        nt = json.loads(self.vigil("get", NT20, check=0).out)
+        self.assertEqual(nt["src_ref"], IP20)
+
+
+class BundleEnvelope(VigilCase):
+    """An invalid bundle envelope refuses the whole file [8]."""
+
+    def test_bad_envelopes(self):
+        good = json.loads(INDICATOR % ("2026-01-01T00:00:00.000Z", ""))
+        cases = [
+            ({"id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d"},
+             "bundle 'bundle--5d0092c5-5f74-4287-9642-33f4c354e56d': $.type: "
+             "is required [8]"),
+            ({"type": "bundle"}, "bundle '(no id)': $.id: is required [8]"),
+            ({"type": "bundle", "id": "bundle-1"},
+             "bundle '(no id)': $.id: must be 'bundle--' followed by a "
+             "UUID [8]"),
+            ({"type": "report", "id": "bundle--5d0092c5-5f74-4287-9642-"
+              "33f4c354e56d"},
+             "bundle 'bundle--5d0092c5-5f74-4287-9642-33f4c354e56d': $.type: "
+             "must be 'bundle' [8]"),
+        ]
+        base = self.stats()
+        for env, error in cases:
+            with self.subTest(env=env):
+                # the envelope's members after the objects count too
+                doc = dict(objects=[good], **env)
+                path = self.write("bad.json", json.dumps(doc))
+                r = self.vigil("import", path)
+                self.assertEqual(r.code, 1)
+                self.assertEqual(r.out, "%s: not imported, nothing changed: "
+                                 "%s\n" % (path, error))
+                self.assertEqual(self.stats()["versions"], base["versions"])
+        # a bundle without objects is checked too
+        path = self.write("empty.json", json.dumps({"type": "bundle"}))
+        r = self.vigil("import", path)
+        self.assertEqual(r.out, "%s: not imported, nothing changed: bundle "
+                         "'(no id)': $.id: is required [8]\n" % path)
+        # TAXII envelopes have no type and no id
+        path = self.write("env.json", json.dumps({"more": False,
+                                                  "objects": [good]}))
+        self.assertEqual(self.vigil("import", path).code, 0)
 
 
 class Crash(VigilCase):

@@ -1235,8 +1235,9 @@ class AddAndStatus(TaxiiCase):
              "message": "object '%s': $.modified: is before 'created'"
                         % wrong["id"]},
             {"id": nosv["id"], "version": nosv["modified"],
-             "message": "object '%s': $.spec_version: is required (STIX 2.0 "
-                        "objects are not accepted)" % nosv["id"]}])
+             "message": "object '%s': $.spec_version: is required (a STIX "
+                        "2.0 object: import it with --convert-2.0) [3.2]"
+                        % nosv["id"]}])
         self.assertEqual(self.objects("org-alpha", match_type="indicator"),
                          [good])
 

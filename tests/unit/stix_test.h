@@ -31,6 +31,9 @@
 #define STMT MD "fa42a846-8d90-4e51-bc29-71d5b4802168"
 #define EXTDEF "extension-definition--d83fce45-ef58-4c6c-a3f4-1fbc32e98c6e"
 #define TLP2_EXT "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
+#define HEX_MD5 "3773a88f65a5e780c8dff9cdc3a056f3"
+#define HEX_SHA256                                                             \
+	"effb46bba03f6c8aea5c653f9cf984f170dcdd3bbbe2ff6843c3e5da0e698766"
 #define T0 "2016-04-06T20:03:48.000Z"
 #define T1 "2016-05-07T11:22:30.000Z"
 

@@ -472,7 +472,7 @@ static inline int post(struct vg_ctx *c, const char *coll, const char *objects,
                        char *err, size_t errlen)
 {
 	struct vg_buf body, out;
-	struct vg_ingest_counts k = {9, 9, 9};
+	struct vg_ingest_counts k = {9, 9, 9, 9};
 	vg_buf_init(&body, 0);
 	vg_buf_init(&out, 0);
 	assert_int_equal(vg_buf_printf(&body, "{\"objects\":[%s]}", objects),

@@ -194,6 +194,90 @@ static void test_too_big(void **state)
 	vg_buf_release(&o.all);
 }
 
+/* The envelope callback: a container object's members other than its
+ * objects, whatever their order, and the objects still reach the object
+ * callback; nothing for bare objects or arrays. */
+static int keep_env(void *ud, const char *json, size_t len)
+{
+	struct vg_buf *b = ud;
+	assert_int_equal(strlen(json), len);
+	vg_buf_append(b, json, len);
+	return vg_buf_putc(b, '\n');
+}
+
+static int count_obj(void *ud, const char *json, size_t len, size_t index)
+{
+	(void)json;
+	(void)len;
+	(void)index;
+	struct vg_buf *b = ud;
+	return vg_buf_putc(b, 'o');
+}
+
+static void envelope(const char *in, const char *want)
+{
+	for (size_t chunk = 1; chunk <= 64; chunk = chunk * 2 + 1) {
+		struct vg_buf b;
+		vg_buf_init(&b, 0);
+		struct vg_jstream *s = vg_jstream_new(1 << 20, count_obj, &b);
+		vg_jstream_on_envelope(s, (vg_jstream_env_cb)keep_env);
+		/* both callbacks share the buffer through ud */
+		size_t n = strlen(in);
+		int rc = VG_OK;
+		for (size_t i = 0; i < n && !rc; i += chunk)
+			rc = vg_jstream_feed(s, in + i,
+					     n - i < chunk ? n - i : chunk);
+		if (!rc)
+			rc = vg_jstream_finish(s);
+		assert_int_equal(rc, VG_OK);
+		assert_string_equal(b.data ? b.data : "", want);
+		vg_jstream_free(s);
+		vg_buf_release(&b);
+	}
+}
+
+static void test_envelope_members(void **state)
+{
+	(void)state;
+	envelope("{\"type\": \"bundle\", \"id\": \"bundle--1\", "
+		 "\"objects\": [{\"a\":1}, {\"b\":[2]}]}",
+		 "oo{\"type\":\"bundle\",\"id\":\"bundle--1\"}\n");
+	envelope("{\"objects\":[{\"a\":1}],\"id\":\"x\",\"more\":false}",
+		 "o{\"id\":\"x\",\"more\":false}\n");
+	envelope("{\"type\":\"bundle\",\"objects\":[],\"spec_version\":"
+		 "\"2.0\"}",
+		 "{\"type\":\"bundle\",\"spec_version\":\"2.0\"}\n");
+	envelope("{\"objects\":[{\"a\":1}]}", "o{}\n");
+	envelope("{\"type\":\"bundle\",\"objects\":[{\"a\":1}]}\n"
+		 "{\"id\":\"b2\",\"objects\":[{\"a\":2}]}",
+		 "o{\"type\":\"bundle\"}\no{\"id\":\"b2\"}\n");
+	/* no objects array: the object itself is the one to handle */
+	envelope("{\"type\":\"bundle\",\"id\":\"x\"}", "o");
+	envelope("[{\"a\":1},{\"b\":2}]", "oo");
+}
+
+static int refuse_env(void *ud, const char *json, size_t len)
+{
+	(void)ud;
+	(void)json;
+	(void)len;
+	return VG_EINVAL;
+}
+
+static void test_envelope_stops(void **state)
+{
+	(void)state;
+	struct vg_buf b;
+	vg_buf_init(&b, 0);
+	struct vg_jstream *s = vg_jstream_new(1 << 20, count_obj, &b);
+	vg_jstream_on_envelope(s, refuse_env);
+	const char *in = "{\"type\":\"bundle\",\"objects\":[{\"a\":1}]}";
+	assert_int_equal(vg_jstream_feed(s, in, strlen(in)), VG_EINVAL);
+	assert_string_equal(b.data, "o");
+	vg_jstream_free(s);
+	vg_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +290,8 @@ int main(void)
 		cmocka_unit_test(test_depth_limit),
 		cmocka_unit_test(test_callback_stops),
 		cmocka_unit_test(test_too_big),
+		cmocka_unit_test(test_envelope_members),
+		cmocka_unit_test(test_envelope_stops),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -128,8 +128,8 @@ static void test_medallion(void **state)
 	assert_int_equal(c.invalid, 1);
 	assert_string_equal(c.last_err,
 	                    "object 'malware--c0931cc6-c75e-47e5-9036-"
-	                    "78fabc95d4ec': $.spec_version: is required (STIX "
-	                    "2.0 objects are not accepted)");
+	                    "78fabc95d4ec': $.spec_version: is required (a STIX "
+	                    "2.0 object: import it with --convert-2.0) [3.2]");
 }
 
 int main(void)

@@ -164,14 +164,14 @@ static const struct req_case required[] = {
      E("x-mitre-tactic") "$.modified: is required"},
     {"{" HEAD("x-mitre-tactic") ",'x_mitre_shortname':'impact'}",
      "spec_version",
-     E("x-mitre-tactic") "$.spec_version: is required (STIX 2.0 objects "
-                         "are not accepted)"},
+     E("x-mitre-tactic") "$.spec_version: is required (a STIX 2.0 "
+                         "object: import it with --convert-2.0) [3.2]"},
     {"{" HEAD("relationship") ",'relationship_type':'uses',"
                               "'source_ref':'" IND_ID "','target_ref':'" MALW
                               "'}",
      "spec_version",
-     E("relationship") "$.spec_version: is required (STIX 2.0 objects are "
-                       "not accepted)"},
+     E("relationship") "$.spec_version: is required (a STIX 2.0 object: "
+                       "import it with --convert-2.0) [3.2]"},
 };
 
 static void test_required(void **state)
@@ -401,16 +401,19 @@ static void test_scos(void **state)
 	(void)state;
 	ok(js("{" SCO("artifact") ",'payload_bin':'aGVsbG8='}"));
 	ok(js("{" SCO("artifact") ",'url':'https://example.com/a.bin',"
-	                          "'hashes':{'SHA-256':'aa'}}"));
+	                          "'hashes':{'SHA-256':'"
+	                          "abababababababababababababababababababababab"
+	                          "abababababababababab'}}"));
 	bad(js("{" SCO("artifact") ",'mime_type':'text/plain'}"),
 	    E("artifact") "$: needs 'payload_bin' or 'url'");
 	bad(js("{" SCO("artifact") ",'payload_bin':'aGVsbG8=',"
 	                           "'url':'https://example.com/"
-	                           "a.bin','hashes':{'MD5':'aa'}}"),
+	                           "a.bin','hashes':{'MD5':'"
+	                           "abababababababababababababababab'}}"),
 	    E("artifact") "$: must not have both 'payload_bin' and 'url'");
 	bad(js("{" SCO("artifact") ",'url':'https://example.com/a.bin'}"),
 	    E("artifact") "$.hashes: is required with 'url'");
-	ok(js("{" SCO("file") ",'hashes':{'MD5':'aa'}}"));
+	ok(js("{" SCO("file") ",'hashes':{'MD5':'" HEX_MD5 "'}}"));
 	ok(js("{" SCO("file") ",'name':'a.exe'}"));
 	bad(js("{" SCO("file") ",'size':25536}"),
 	    E("file") "$: needs 'hashes' or 'name'");
@@ -519,7 +522,8 @@ static void test_marking_circular(void **state)
 	    "object '" STMT "': $.object_marking_refs[1]: must not refer to "
 	    "the marking-definition itself");
 	bad(js(MDEF(STMT, STATEMENT ",'granular_markings':[{'selectors':"
-	                            "['name'],'marking_ref':'" STMT "'}]")),
+	                            "['definition_type'],'marking_ref':'" STMT
+	                            "'}]")),
 	    "object '" STMT "': $.granular_markings[0].marking_ref: must not "
 	    "refer to the marking-definition itself");
 }
@@ -557,7 +561,7 @@ static void test_custom_types(void **state)
 	bad(js("{'type':'x-acme-sensor','id':'x-acme-sensor--" UUID1 "',"
 	       "'extensions':{'" EXTDEF "':{'extension_type':'new-sdo'}}}"),
 	    "object 'x-acme-sensor--" UUID1 "': $.spec_version: is required "
-	    "(STIX 2.0 objects are not accepted)");
+	    "(a STIX 2.0 object: import it with --convert-2.0) [3.2]");
 	/* Their own properties are the producer's; common rules hold. */
 	bad(js("{" HEAD("x-mitre-matrix") ",'tactic_refs':[]}"),
 	    E("x-mitre-matrix") "$.tactic_refs: must not be an empty list");

@@ -97,10 +97,11 @@ static void test_spec_version(void **state)
 {
 	(void)state;
 	bad(set(js(IND), "spec_version", NULL),
-	    E_IND "$.spec_version: is required (STIX 2.0 objects are not "
-	          "accepted)");
+	    E_IND "$.spec_version: is required (a STIX 2.0 object: import it "
+	          "with --convert-2.0) [3.2]");
 	bad(set(js(IND), "spec_version", "'2.0'"),
-	    E_IND "$.spec_version: must be '2.1'");
+	    E_IND "$.spec_version: must be '2.1' (a STIX 2.0 object: import "
+	          "it with --convert-2.0) [3.2]");
 	bad(set(js(IND), "spec_version", "2.1"),
 	    E_IND "$.spec_version: must be '2.1'");
 	/* Optional for SCOs, but 2.1 when present. */
@@ -109,6 +110,10 @@ static void test_spec_version(void **state)
 	      "'spec_version':'2.1'}"));
 	bad(js("{'type':'ipv4-addr','id':'" IPV4 "','value':'198.51.100.3',"
 	       "'spec_version':'2.0'}"),
+	    "object '" IPV4 "': $.spec_version: must be '2.1' (a STIX 2.0 "
+	    "object: import it with --convert-2.0) [3.2]");
+	bad(js("{'type':'ipv4-addr','id':'" IPV4 "','value':'198.51.100.3',"
+	       "'spec_version':'2.2'}"),
 	    "object '" IPV4 "': $.spec_version: must be '2.1'");
 }
 
@@ -258,9 +263,10 @@ static void test_object_marking_refs(void **state)
 static void test_granular_markings(void **state)
 {
 	(void)state;
-	ok(set(js(IND), "granular_markings",
-	       "[{'selectors':['pattern','name'],'marking_ref':'" TLP1_RED
-	       "'},{'selectors':['description'],'lang':'fr'}]"));
+	ok(set(
+	    js(IND), "granular_markings",
+	    "[{'selectors':['pattern','pattern_type'],'marking_ref':'" TLP1_RED
+	    "'},{'selectors':['valid_from'],'lang':'fr'}]"));
 	bad(set(js(IND), "granular_markings", "[]"),
 	    E_IND "$.granular_markings: must not be an empty list");
 	bad(set(js(IND), "granular_markings", "{}"),
@@ -276,23 +282,23 @@ static void test_granular_markings(void **state)
 	    E_IND "$.granular_markings[0].selectors: must not be an empty "
 	          "list");
 	bad(set(js(IND), "granular_markings",
-	        "[{'selectors':'name','marking_ref':'" TLP1_RED "'}]"),
+	        "[{'selectors':'pattern','marking_ref':'" TLP1_RED "'}]"),
 	    E_IND "$.granular_markings[0].selectors: must be a non-empty list "
 	          "of strings");
 	bad(set(js(IND), "granular_markings",
-	        "[{'selectors':['name'],'marking_ref':'" TLP1_RED
+	        "[{'selectors':['pattern'],'marking_ref':'" TLP1_RED
 	        "','lang':'en'}]"),
 	    E_IND "$.granular_markings[0]: needs exactly one of 'marking_ref' "
 	          "or 'lang'");
-	bad(set(js(IND), "granular_markings", "[{'selectors':['name']}]"),
+	bad(set(js(IND), "granular_markings", "[{'selectors':['pattern']}]"),
 	    E_IND "$.granular_markings[0]: needs exactly one of 'marking_ref' "
 	          "or 'lang'");
 	bad(set(js(IND), "granular_markings",
-	        "[{'selectors':['name'],'marking_ref':'" IDENT "'}]"),
+	        "[{'selectors':['pattern'],'marking_ref':'" IDENT "'}]"),
 	    E_IND "$.granular_markings[0].marking_ref: must be a "
 	          "marking-definition id");
 	bad(set(js(IND), "granular_markings",
-	        "[{'selectors':['name'],'lang':'english'}]"),
+	        "[{'selectors':['pattern'],'lang':'english'}]"),
 	    E_IND "$.granular_markings[0].lang: must be an RFC 5646 language "
 	          "tag");
 }
@@ -397,7 +403,7 @@ static void test_property_names(void **state)
 	cJSON_Delete(o);
 	/* Names below the top level are the property's business. */
 	ok(set(js(IND), "external_references",
-	       "[{'source_name':'a','url':'u','hashes':{'SHA-256':'aa'}}]"));
+	       "[{'source_name':'a','url':'u','hashes':{'x_acme':'aa'}}]"));
 }
 
 static void test_refs(void **state)

@@ -24,6 +24,11 @@ struct vg_ingest_result {
 	const char *id;
 	const char *modified; /* verbatim modified (or created), may be NULL */
 	const char *message;
+	/* 1 when the object was STIX 2.0, converted (opts.convert_20);
+	 * conversion says how (also on SCOs made from its container, with
+	 * converted 0), else NULL */
+	int converted;
+	const char *conversion;
 };
 
 struct vg_ingest_opts {
@@ -54,6 +59,9 @@ struct vg_ingest_opts {
 	/* the watchlist importer: may store entries with vigil's watchlist
 	 * extension, its definition and its definer; nobody else may */
 	int watchlist;
+	/* STIX 2.0 objects are up-converted to 2.1 (vg_stix_convert_20)
+	 * before validation; without it they are rejected */
+	int convert_20;
 	/* Called for every object (may be NULL). Non-zero stops ingest. */
 	int (*on_result)(void *ud, const struct vg_ingest_result *r);
 	/* Called about every 1,000 objects (may be NULL). */
@@ -63,6 +71,7 @@ struct vg_ingest_opts {
 
 struct vg_ingest_counts {
 	size_t accepted, duplicates, rejected;
+	size_t converted; /* STIX 2.0 objects converted (any outcome) */
 };
 
 #endif

@@ -113,4 +113,13 @@ struct vg_stix_info {
 int vg_stix_validate(const cJSON *obj, struct vg_stix_info *info, char *err,
 		     size_t errlen);
 
+/* Validate the envelope of a bundle [8]: bundle is the bundle object
+ * itself, or (from a stream) its members other than "objects". It needs
+ * "type": "bundle" and an "id" that is "bundle--" and a UUID; "objects",
+ * when present, is a list. A "spec_version" (STIX 2.0 bundles have one) is
+ * not checked. VG_OK, or VG_EINVAL with one message in err of the form
+ *     bundle '<id>': <JSON path>: <rule> [8]
+ * (<id> "(no id)" unless the id is well-formed). */
+int vg_stix_validate_bundle(const cJSON *bundle, char *err, size_t errlen);
+
 #endif

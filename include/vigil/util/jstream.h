@@ -22,6 +22,13 @@ struct vg_jstream;
  * VG_ETOOBIG. Returns NULL when out of memory. */
 struct vg_jstream *vg_jstream_new(size_t max_object, vg_jstream_cb cb,
 				  void *ud);
+/* Called when a top-level object that holds an "objects" array (a bundle,
+ * a TAXII envelope) ends, with that object's other members as one compact
+ * JSON object ("{\"type\":\"bundle\",\"id\":...}"), NUL-terminated and
+ * valid only during the call; a non-zero return stops the stream. An
+ * object without such an array reaches the object callback whole. */
+typedef int (*vg_jstream_env_cb)(void *ud, const char *json, size_t len);
+void vg_jstream_on_envelope(struct vg_jstream *s, vg_jstream_env_cb cb);
 /* Feed the next n bytes. VG_OK, VG_EJSON (malformed: see
  * vg_jstream_error), VG_ETOOBIG, VG_ENOMEM, or the callback's code. After
  * an error the stream accepts nothing more. */

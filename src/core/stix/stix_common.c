@@ -14,43 +14,6 @@ int vg__is_int(const cJSON *v)
 	       floor(v->valuedouble) == v->valuedouble;
 }
 
-static int is_alpha(char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
-}
-
-static int is_alnum(char ch)
-{
-	return is_alpha(ch) || (ch >= '0' && ch <= '9');
-}
-
-int vg__lang_valid(const char *s)
-{
-	/* RFC 5646 in outline: a 2-3 letter language, or the 'i'/'x'
-	 * prefixes with at least one subtag, then subtags of 1-8 letters or
-	 * digits. The registry itself is not consulted. */
-	size_t n = 0;
-	while (is_alpha(s[n]))
-		n++;
-	if (n == 1) {
-		if (!strchr("iIxX", s[0]) || s[1] != '-')
-			return 0;
-	} else if (n < 2 || n > 3) {
-		return 0;
-	}
-	for (const char *p = s + n; *p;) {
-		if (*p++ != '-')
-			return 0;
-		size_t m = 0;
-		while (is_alnum(p[m]))
-			m++;
-		if (m < 1 || m > 8)
-			return 0;
-		p += m;
-	}
-	return 1;
-}
-
 static int list_of(struct vg__vctx *c, const cJSON *v, const struct vg__path *p,
                    int ids, const char *list_msg)
 {
@@ -127,17 +90,7 @@ int vg__check_shape(struct vg__vctx *c, const cJSON *v,
 			return vg__fail(c, p, "must be an object");
 		break;
 	case VG__S_HASHES:
-		if (!cJSON_IsObject(v) || !v->child)
-			return vg__fail(c, p,
-			                "must be a non-empty object of "
-			                "hash strings");
-		for (const cJSON *h = v->child; h; h = h->next) {
-			if (cJSON_IsString(h))
-				continue;
-			const struct vg__path ph = {p, h->string, 0};
-			return vg__fail(c, &ph, "must be a string");
-		}
-		break;
+		return vg__check_hashes(c, v, p);
 	}
 	return VG_OK;
 }
@@ -257,7 +210,8 @@ static int check_granular_markings(struct vg__vctx *c, const cJSON *k,
 		const struct vg__path pl = {&pe, "lang", 0};
 		if (!sel)
 			return vg__fail(c, &ps, "is required");
-		if ((rc = shape(c, sel, &ps, VG__S_STRS)))
+		if ((rc = shape(c, sel, &ps, VG__S_STRS)) ||
+		    (rc = vg__check_selectors(c, sel, &ps)))
 			return rc;
 		if (!ref == !lang)
 			return vg__fail(c, &pe,
@@ -362,9 +316,14 @@ int vg__check_common(struct vg__vctx *c, enum vg__prop pid, const cJSON *k,
 		    !vg_stix_id_valid(k->valuestring, "identity"))
 			return vg__fail(c, p, "must be an identity id");
 		return VG_OK;
-	case VG__P_REVOKED:
 	case VG__P_DEFANGED:
+		/* custom types may be SCOs (new-sco extensions) */
+		if (c->type && c->type->kind != VG_STIX_SCO)
+			return vg__fail(c, p, "may only be used on SCOs [3.2]");
 		return shape(c, k, p, VG__S_BOOL);
+	case VG__P_REVOKED:
+		return shape(c, k, p, VG__S_BOOL);
+
 	case VG__P_LABELS:
 		return shape(c, k, p, VG__S_STRS);
 	case VG__P_CONFIDENCE:

@@ -199,8 +199,55 @@ int vg__check_common(struct vg__vctx *c, enum vg__prop pid, const cJSON *k,
 
 /* 1 when v is a number with an integral value. */
 int vg__is_int(const cJSON *v);
-/* 1 when s is an RFC 5646 language tag (the subset of docs/validation.md). */
+
+/* ---- value formats (stix_values.c): 1 when s has the format --------- */
+
+/* A well-formed RFC 5646 tag whose primary language subtag is registered
+ * (ISO 639-1 codes checked against ICU; see docs/validation.md). */
 int vg__lang_valid(const char *s);
+int vg__ipv4_valid(const char *s); /* address or CIDR block */
+int vg__ipv6_valid(const char *s);
+int vg__mac48_valid(const char *s);
+int vg__addr_spec_valid(const char *s);
+int vg__uri_valid(const char *s);
+int vg__base64_valid(const char *s);
+int vg__cpe23_valid(const char *s);
+int vg__hash_name_valid(const char *s);
+/* 1 when the Windows registry key starts with an abbreviated hive. */
+int vg__hive_abbreviated(const char *key);
+/* 0 when s is the IANA name to use for its character set; 1 when it is
+ * not an IANA character set; 2 when it is one but *want is its name. */
+int vg__charset_check(const char *s, const char **want);
+/* NULL when v suits the hash algorithm named alg (or alg is not one of
+ * hash-algorithm-ov), else the vocabulary's name of the algorithm. */
+const char *vg__hash_value_rule(const char *alg, const char *v);
+
+/* ---- SCOs (stix_sco.c, stix_sco_id.c) ------------------------------- */
+
+/* The rules of an SCO of a STIX 2.1 type beyond its table [6]. */
+int vg__sco_check(struct vg__vctx *c);
+/* Timestamps and hashes of observed-data's deprecated container. */
+int vg__container_check(struct vg__vctx *c, const cJSON *objects);
+/* A hashes value at p [2.7, 10.7]. */
+int vg__check_hashes(struct vg__vctx *c, const cJSON *v,
+                     const struct vg__path *p);
+/* 1 when an ID-contributing property is present, 0 when none is, -1 when
+ * obj is not of an SCO type. */
+int vg__sco_has_id_props(const cJSON *obj);
+/* The ID-contributing properties of an SCO type (NULL-terminated, at
+ * most 9), or NULL when type is not one of the 18. */
+const char *const *vg__sco_id_props(const char *type);
+
+/* ---- rules across an object (stix_rules.c) -------------------------- */
+
+int vg__check_cve_refs(struct vg__vctx *c);
+int vg__check_capec_refs(struct vg__vctx *c);
+int vg__relationship_type_valid(const char *s);
+int vg__check_observed_refs(struct vg__vctx *c);
+int vg__check_selectors(struct vg__vctx *c, const cJSON *sel,
+                        const struct vg__path *p);
+int vg__check_contents(struct vg__vctx *c);
+int vg__check_extension_properties(struct vg__vctx *c);
 
 /* ---- TLP (stix_tlp.c) ----------------------------------------------- */
 

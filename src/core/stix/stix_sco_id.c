@@ -73,6 +73,37 @@ static int put_member(struct vg_buf *b, int *n, const char *key, const cJSON *v)
 	return rc;
 }
 
+static const struct sco_def *def_of(const char *type)
+{
+	for (size_t i = 0; i < sizeof(sco_defs) / sizeof(sco_defs[0]); i++)
+		if (strcmp(sco_defs[i].type, type) == 0)
+			return &sco_defs[i];
+	return NULL;
+}
+
+const char *const *vg__sco_id_props(const char *type)
+{
+	const struct sco_def *def = def_of(type);
+	return def ? def->props : NULL;
+}
+
+int vg__sco_has_id_props(const cJSON *obj)
+{
+	const cJSON *type = cJSON_GetObjectItemCaseSensitive(obj, "type");
+	const struct sco_def *def =
+	    cJSON_IsString(type) ? def_of(type->valuestring) : NULL;
+	if (!def)
+		return -1;
+	for (size_t i = 0; i < 9 && def->props[i]; i++) {
+		const cJSON *v =
+		    cJSON_GetObjectItemCaseSensitive(obj, def->props[i]);
+		/* an empty hashes object contributes nothing */
+		if (v && (strcmp(def->props[i], "hashes") != 0 || pick_hash(v)))
+			return 1;
+	}
+	return 0;
+}
+
 int vg_stix_sco_id(const cJSON *obj, char *out, size_t outlen)
 {
 	const cJSON *type = cJSON_GetObjectItemCaseSensitive(obj, "type");
@@ -83,9 +114,7 @@ int vg_stix_sco_id(const cJSON *obj, char *out, size_t outlen)
 
 	if (!cJSON_IsString(type))
 		return VG_EINVAL;
-	for (size_t i = 0; i < sizeof(sco_defs) / sizeof(sco_defs[0]); i++)
-		if (strcmp(sco_defs[i].type, type->valuestring) == 0)
-			def = &sco_defs[i];
+	def = def_of(type->valuestring);
 	if (!def)
 		return VG_EINVAL;
 

@@ -127,8 +127,35 @@ static int check_malware(struct vg__vctx *c)
 	return check_seen(c);
 }
 
+static int check_attack_pattern(struct vg__vctx *c)
+{
+	return vg__check_capec_refs(c);
+}
+
+static int check_vulnerability(struct vg__vctx *c)
+{
+	return vg__check_cve_refs(c);
+}
+
+static int check_language_content(struct vg__vctx *c)
+{
+	return vg__check_contents(c);
+}
+
 static int check_malware_analysis(struct vg__vctx *c)
 {
+	/* its timestamps, by name: rare enough to stay out of the table */
+	static const char *const ts[] = {"analysis_started", "analysis_ended",
+	                                 "submitted"};
+	static const struct vg__pspec tspec = {0, VG__S_TS, 0, 0, 0};
+	for (size_t i = 0; i < 3; i++) {
+		const cJSON *v =
+		    cJSON_GetObjectItemCaseSensitive(c->obj, ts[i]);
+		const struct vg__path pk = {NULL, ts[i], 0};
+		int rc;
+		if (v && (rc = vg__check_shape(c, v, &pk, &tspec)))
+			return rc;
+	}
 	if (!P(RESULT) && !P(ANALYSIS_SCO_REFS))
 		return vg__failk(c, NULL,
 		                 "needs 'result' or 'analysis_sco_refs'");
@@ -144,6 +171,10 @@ static int check_observed_data(struct vg__vctx *c)
 	/* 'objects' is the deprecated 2.0 form, still valid in 2.1 [4.14]. */
 	if (!P(OBJECTS) && !P(OBJECT_REFS))
 		return vg__failk(c, "object_refs", "is required");
+	int rc = P(OBJECTS) ? vg__container_check(c, P(OBJECTS))
+	                    : vg__check_observed_refs(c);
+	if (rc)
+		return rc;
 	return ts_order(c, VG__P_FIRST_OBSERVED, VG__P_LAST_OBSERVED, 0);
 }
 
@@ -161,6 +192,9 @@ static int check_opinion(struct vg__vctx *c)
 
 static int check_relationship(struct vg__vctx *c)
 {
+	if (!vg__relationship_type_valid(P(RELATIONSHIP_TYPE)->valuestring))
+		return vg__failk(c, "relationship_type",
+		                 "must be made of a-z, 0-9 and '-' [5.1]");
 	/* Not an SRO, marking, language content, extension definition or
 	 * bundle [5.1]; SDOs, SCOs and custom objects are fine. */
 	static const enum vg__prop ends[] = {VG__P_SOURCE_REF,
@@ -256,7 +290,7 @@ static int check_extension_definition(struct vg__vctx *c)
 		                "property-extension, "
 		                "toplevel-property-extension");
 	}
-	return VG_OK;
+	return vg__check_extension_properties(c);
 }
 
 static int same_id(const cJSON *ref, const char *id)
@@ -400,7 +434,7 @@ static const struct vg__pspec p_extension_definition[] = {
 /* Sorted by name: searched by bisection. */
 static const struct vg__stix_type types[] = {
 	SCO("artifact", N(p_artifact), check_artifact),
-	SDO("attack-pattern", N(p_named), NULL),
+	SDO("attack-pattern", N(p_named), check_attack_pattern),
 	SCO("autonomous-system", N(p_as), NULL),
 	SDO("campaign", N(p_seen), check_seen),
 	SDO("course-of-action", N(p_named), NULL),
@@ -419,7 +453,8 @@ static const struct vg__stix_type types[] = {
 	SDO("intrusion-set", N(p_seen), check_seen),
 	SCO("ipv4-addr", N(p_value), NULL),
 	SCO("ipv6-addr", N(p_value), NULL),
-	META("language-content", BOTH, N(p_language_content), NULL),
+	META("language-content", BOTH, N(p_language_content),
+	     check_language_content),
 	SDO("location", N(p_location), check_location),
 	SCO("mac-addr", N(p_value), NULL),
 	SDO("malware", N(p_malware), check_malware),
@@ -441,7 +476,7 @@ static const struct vg__stix_type types[] = {
 	SDO("tool", N(p_named), NULL),
 	SCO("url", N(p_value), NULL),
 	SCO("user-account", NONE, NULL),
-	SDO("vulnerability", N(p_named), NULL),
+	SDO("vulnerability", N(p_named), check_vulnerability),
 	SCO("windows-registry-key", NONE, NULL),
 	SCO("x509-certificate", NONE, NULL),
 };

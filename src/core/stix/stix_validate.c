@@ -190,8 +190,11 @@ static int check_ref_name(struct vg__vctx *c, const cJSON *k,
 }
 
 /* Lists are never empty [2.12], members are unique, references are ids.
- * Below a custom (x_) property only the duplicate rule applies: its
+ * Below a custom (x_) property (mode WALK_CUSTOM) only the duplicate rule
+ * applies: its
  * content is the producer's, and ATT&CK does send empty lists there. */
+enum { WALK_STIX, WALK_CUSTOM, WALK_CONTAINER };
+
 static int walk(struct vg__vctx *c, const cJSON *v, const struct vg__path *p,
                 int custom, int depth)
 {
@@ -200,7 +203,7 @@ static int walk(struct vg__vctx *c, const cJSON *v, const struct vg__path *p,
 	if (depth > MAX_DEPTH)
 		return vg__fail(c, p, "is nested too deeply");
 	if (cJSON_IsArray(v)) {
-		if (!v->child && !custom)
+		if (!v->child && custom != WALK_CUSTOM)
 			return vg__fail(c, p, "must not be an empty list");
 		for (const cJSON *e = v->child; e; e = e->next, i++) {
 			if (!(e->type & (cJSON_Array | cJSON_Object)))
@@ -217,11 +220,11 @@ static int walk(struct vg__vctx *c, const cJSON *v, const struct vg__path *p,
 		return rc;
 	for (const cJSON *k = v->child; k; k = k->next) {
 		const struct vg__path pk = {p, k->string, 0};
-		int cust = custom || is_custom_name(k->string);
+		int cust = is_custom_name(k->string) ? WALK_CUSTOM : custom;
 		if ((k->type & (cJSON_Array | cJSON_Object)) &&
 		    (rc = walk(c, k, &pk, cust, depth + 1)))
 			return rc;
-		if (!cust && (rc = check_ref_name(c, k, &pk)))
+		if (cust == WALK_STIX && (rc = check_ref_name(c, k, &pk)))
 			return rc;
 	}
 	return VG_OK;
@@ -240,6 +243,23 @@ static int prop_name_valid(const char *s)
 		    n >= 250)
 			return 0;
 	return n >= 3;
+}
+
+/* The names reserved on every object [3.8]; kept out of the property
+ * table, whose bisection runs for every member of every object. */
+static int reserved_name(const char *s)
+{
+	switch (s[0]) {
+	case 'a':
+		return strcmp(s, "action") == 0;
+	case 'p':
+		return strcmp(s, "phone_number") == 0;
+	case 's':
+		return strcmp(s, "severity") == 0;
+	case 'u':
+		return strcmp(s, "username") == 0;
+	}
+	return 0;
 }
 
 /* A custom type declares itself an SCO through a new-sco extension
@@ -289,10 +309,16 @@ static int check_head(struct vg__vctx *c, int *sco_like)
 	*sco_like = c->type ? c->type->kind == VG_STIX_SCO
 	                    : declares_new_sco(cJSON_GetObjectItemCaseSensitive(
 	                          c->obj, "extensions"));
+	/* The one front-neutral name of the conversion option: the CLI's
+	 * flag and, later, the federation partners' setting. */
 	if (!sv && !*sco_like)
 		return vg__failk(c, "spec_version",
-		                 "is required (STIX 2.0 objects are not "
-		                 "accepted)");
+		                 "is required (a STIX 2.0 object: import it "
+		                 "with --convert-2.0) [3.2]");
+	if (sv && cJSON_IsString(sv) && strcmp(sv->valuestring, "2.0") == 0)
+		return vg__failk(c, "spec_version",
+		                 "must be '2.1' (a STIX 2.0 object: import it "
+		                 "with --convert-2.0) [3.2]");
 	if (sv && !(cJSON_IsString(sv) && strcmp(sv->valuestring, "2.1") == 0))
 		return vg__failk(c, "spec_version", "must be '2.1'");
 	return VG_OK;
@@ -305,7 +331,7 @@ static int check_members(struct vg__vctx *c)
 		const char *name = k->string;
 		enum vg__prop pid = vg__prop_find(name);
 		const struct vg__path pk = {NULL, name, 0};
-		int custom = 0;
+		int custom = WALK_STIX;
 
 		if (pid == VG__P__NONE) {
 			if (!prop_name_valid(name))
@@ -313,7 +339,20 @@ static int check_members(struct vg__vctx *c)
 				                "is not a valid property name "
 				                "(3-250 characters of a-z, "
 				                "0-9 and '_')");
-			custom = is_custom_name(name);
+			if (!(name[0] >= 'a' && name[0] <= 'z'))
+				return vg__fail(
+				    c, &pk, "must start with a letter [3.1]");
+			if (reserved_name(name))
+				return vg__fail(c, &pk,
+				                "is a reserved property name "
+				                "[3.8]");
+			custom = is_custom_name(name) ? WALK_CUSTOM : WALK_STIX;
+		} else if (pid == VG__P_OBJECTS && c->type &&
+		           strcmp(c->type->name, "observed-data") == 0) {
+			/* the deprecated container's references are its own
+			 * keys, not identifiers [2.9, 2.13] */
+			c->prop[pid] = k;
+			custom = WALK_CONTAINER;
 		} else {
 			c->prop[pid] = k;
 		}
@@ -322,7 +361,7 @@ static int check_members(struct vg__vctx *c)
 			return rc;
 		/* The markings and the creator have stricter rules of
 		 * their own, with messages that name the type expected. */
-		if (!custom && pid != VG__P_CREATED_BY_REF &&
+		if (custom == WALK_STIX && pid != VG__P_CREATED_BY_REF &&
 		    pid != VG__P_OBJECT_MARKING_REFS &&
 		    (rc = check_ref_name(c, k, &pk)))
 			return rc;
@@ -361,7 +400,9 @@ static int check_type(struct vg__vctx *c, int sco_like)
 		if ((rc = vg__check_shape(c, v, &pk, s)))
 			return rc;
 	}
-	return c->type->check ? c->type->check(c) : VG_OK;
+	if (c->type->check && (rc = c->type->check(c)))
+		return rc;
+	return c->type->kind == VG_STIX_SCO ? vg__sco_check(c) : VG_OK;
 }
 
 int vg_stix_validate(const cJSON *obj, struct vg_stix_info *info, char *err,

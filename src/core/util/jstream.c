@@ -66,6 +66,11 @@ struct vg_jstream {
 	size_t index;
 	int container;
 	int any_value;
+	/* the envelope: a top-level container object's members other than
+	 * "objects", gathered around the objects array (see jstream.h) */
+	vg_jstream_env_cb env_cb;
+	struct vg_buf env;
+	int env_open; /* the objects array at depth 1 has started */
 	/* position */
 	uint64_t offset, line, line_start;
 	char error[160];
@@ -82,6 +87,7 @@ struct vg_jstream *vg_jstream_new(size_t max_object, vg_jstream_cb cb,
 	s->st = S_VALUE;
 	s->line = 1;
 	vg_buf_init(&s->cap, max_object);
+	vg_buf_init(&s->env, max_object);
 	return s;
 }
 
@@ -90,6 +96,7 @@ void vg_jstream_free(struct vg_jstream *s)
 	if (!s)
 		return;
 	vg_buf_release(&s->cap);
+	vg_buf_release(&s->env);
 	free(s);
 }
 
@@ -101,6 +108,34 @@ const char *vg_jstream_error(const struct vg_jstream *s)
 int vg_jstream_is_container(const struct vg_jstream *s)
 {
 	return s->container;
+}
+
+void vg_jstream_on_envelope(struct vg_jstream *s, vg_jstream_env_cb cb)
+{
+	s->env_cb = cb;
+}
+
+/* Add the captured members of the top-level object to the envelope:
+ * text is "{..." at first, ",..." or "}" after the objects array; the
+ * key "objects": that ends a piece is dropped, and so is the comma that
+ * would then stand next to the brace. */
+static int env_add(struct vg_jstream *s, const char *text, size_t n,
+		   int before_objects)
+{
+	static const char key[] = "\"objects\":";
+	if (before_objects) {
+		if (n >= sizeof(key) - 1 &&
+		    !memcmp(text + n - (sizeof(key) - 1), key, sizeof(key) - 1))
+			n -= sizeof(key) - 1;
+		if (n && text[n - 1] == ',')
+			n--;
+	}
+	if (n && text[0] == ',' && s->env.len &&
+	    s->env.data[s->env.len - 1] == '{') {
+		text++;
+		n--;
+	}
+	return vg_buf_append(&s->env, text, n);
 }
 
 static int fail(struct vg_jstream *s, const char *fmt, ...)
@@ -181,6 +216,12 @@ static int value_start(struct vg_jstream *s, char c)
 		return cap_byte(s, c);
 	if (c == '[' && (s->depth == 0 || is_holder_path(s))) {
 		/* the array that holds the objects: a container */
+		if (s->env_cb && s->depth == 1 && s->cap_top) {
+			int rc = env_add(s, s->cap.data, s->cap.len, 1);
+			if (rc)
+				return rc;
+			s->env_open = 1;
+		}
 		s->container = 1;
 		s->capturing = s->cap_top = 0;
 		vg_buf_reset(&s->cap);
@@ -206,7 +247,18 @@ static int value_done(struct vg_jstream *s)
 	if (!s->capturing || s->depth != s->cap_depth)
 		return VG_OK;
 	s->capturing = s->cap_top = 0;
-	int rc = vg_buf_append(&s->cap, "", 0); /* NUL-terminate */
+	int rc;
+	if (s->env_open && s->depth == 0) {
+		/* the container's end: its envelope is complete */
+		s->env_open = 0;
+		if ((rc = env_add(s, s->cap.data, s->cap.len, 0)) ||
+		    (rc = vg_buf_append(&s->env, "", 0)))
+			return rc;
+		rc = s->env_cb(s->ud, s->env.data, s->env.len);
+		vg_buf_reset(&s->env);
+		return rc;
+	}
+	rc = vg_buf_append(&s->cap, "", 0); /* NUL-terminate */
 	if (rc)
 		return rc;
 	return s->cb(s->ud, s->cap.data, s->cap.len, s->index++);
@@ -266,7 +318,14 @@ static int close_container(struct vg_jstream *s, char c)
 	int rc = cap_byte(s, c);
 	if (rc)
 		return rc;
-	return value_done(s);
+	rc = value_done(s);
+	if (!rc && s->env_open && s->depth == 1 && c == ']' && !s->capturing) {
+		/* the objects array ended: capture the members after it */
+		s->capturing = s->cap_top = 1;
+		s->cap_depth = 0;
+		vg_buf_reset(&s->cap);
+	}
+	return rc;
 }
 
 /* One byte of a string (after the opening quote). */
