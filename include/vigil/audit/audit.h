@@ -73,4 +73,22 @@ int vg_checkpoint_verify(int64_t seq, const unsigned char head[VG_HASH_LEN],
 			 int64_t ts, const unsigned char sig[VG_SIG_LEN],
 			 const unsigned char pk[VG_SIGN_PK_LEN]);
 
+/* A checkpoint head as one line of a heads file (kept outside the store,
+ * so that a cut tail of the log is seen): "SEQ TIME HEAD SIG\n", TIME as
+ * YYYY-MM-DDTHH:MM:SS.ssssssZ (the exact microseconds signed), HEAD and
+ * SIG in lowercase hex. */
+#define VG_HEAD_LINE_LEN 256
+void vg_checkpoint_head_line(const struct vg_checkpoint *c,
+			     char out[VG_HEAD_LINE_LEN]);
+/* Parse one line (len bytes, a trailing newline allowed) of a heads file;
+ * a line copied from the syslog ("... audit checkpoint head: SEQ TIME
+ * HEAD SIG") is taken too. Fills c, with c->sig pointing at sig. VG_EINVAL
+ * when it is not a head. */
+int vg_checkpoint_head_parse(const char *line, size_t len,
+			     struct vg_checkpoint *c,
+			     unsigned char sig[VG_SIG_LEN]);
+/* What a syslog message of a head starts with (vg_checkpoint_head_parse
+ * finds the head after it). */
+#define VG_HEAD_SYSLOG_TAG "audit checkpoint head: "
+
 #endif
