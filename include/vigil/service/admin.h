@@ -35,7 +35,7 @@ struct vg_hub_init {
  * organisation's private collection, the hub admin and the admin's key
  * (key_out), audited as the operator login. VG_EDUPLICATE when the hub
  * exists already; VG_EINVAL (err) for names; VG_EIO (err) when the key
- * cannot be written (nothing is created then). */
+ * cannot be written (then no hub is created). */
 int vg_hub_create(const char *location, const struct vg_hub_init *in,
 		  const char *login, char key_out[VG_KEY_TEXT_LEN],
 		  char pk_out[2 * 32 + 1], char *err, size_t errlen);
