@@ -178,6 +178,32 @@ class Tampering(VigilCase):
         self.assert_broken(data, "checkpoint at entry 7: the signature is not "
                                  "the hub's")
 
+    def test_altered_detail_is_shown_as_a_string(self):
+        """A detail altered by hand that is not one strictly valid object
+        (trailing text, a raw new line, a lenient number) is shown as a
+        string: it can neither add a field nor break the JSON (found by
+        fuzz/fuzz_audit.c; before, '{} ,"actor":...' was copied as is)."""
+        details = ['{"org":2} ,"actor":"admin"', '{"a":"x\ny"}',
+                   '{"n":01}', '{"a":1}{"b":2}', '{"a":"<b>"}']
+        for d in details:
+            with self.subTest(detail=d):
+                data = self.copy("detail-%d" % details.index(d))
+                con = sqlite3.connect(os.path.join(data, "vigil.db"))
+                con.execute("UPDATE audit SET detail=? WHERE seq=3", (d,))
+                con.commit()
+                con.close()
+                r = self.vigil("audit", "show", "--json", data=data)
+                self.assertEqual(r.code, 0, r.err)
+                self.assertEqual(r.out.count("\n"), 1)
+                e = json.loads(r.out)["entries"][2]
+                self.assertEqual((e["seq"], e["actor"], e["action"],
+                                  e["detail"]),
+                                 (3, CLI_ACTOR, "user.add", d))
+        # the service's own details stay objects
+        r = self.vigil("audit", "show", "--json", check=0)
+        self.assertEqual(json.loads(r.out)["entries"][2]["detail"],
+                         {"org": 2, "role": "analyst", "clearance": 0})
+
     def test_rewritten_chain_is_caught_by_the_checkpoint(self):
         """Someone who changes entry 3 and recomputes every hash after it
         gets a chain that holds; the signed checkpoint does not."""

@@ -55,10 +55,12 @@ void vg_audit_hash(const struct vg_audit_entry *e, unsigned char out[VG_HASH_LEN
  * for an empty log): sets e->seq, e->prev and e->hash. */
 void vg_audit_link(struct vg_audit_entry *e, int64_t head_seq,
 		   const unsigned char head_hash[VG_HASH_LEN]);
-/* e as one JSON object: seq, time, actor, org, action, target, detail,
- * source, purpose, auth (and hash when with_hash), every string through
- * the encoder; a detail that is not a JSON object is written as a string,
- * so the output is valid JSON whatever the log holds. */
+/* e as one JSON object on one line: seq, time, actor, org, action,
+ * target, detail, source, purpose, auth (and hash when with_hash), every
+ * string through the encoder; a detail is written as it is only when it
+ * is one strictly valid JSON object that needs no escaping (as the
+ * service writes them), else as a string, so the output is valid JSON
+ * with exactly these keys whatever the log holds. */
 struct vg_buf;
 int vg_audit_entry_json(const struct vg_audit_entry *e, int with_hash,
 			struct vg_buf *out);
