@@ -90,7 +90,7 @@ static void check_str(const cJSON *v, const char *s, size_t max)
 	expect_str(s ? s : "", max, &want);
 	if (!cJSON_IsString(v) || strcmp(v->valuestring, want.data)) {
 		fprintf(stderr, "'%s' came back as '%s'\n", want.data,
-			cJSON_IsString(v) ? v->valuestring : "(not a string)");
+		        cJSON_IsString(v) ? v->valuestring : "(not a string)");
 		abort();
 	}
 	vg_buf_release(&want);
@@ -101,8 +101,10 @@ static void check_str(const cJSON *v, const char *s, size_t max)
 static int inert(const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f || *p == '<' || *p == '>' || *p == '&' ||
-		    (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)))
+		if (*p < 0x20 || *p == 0x7f || *p == '<' || *p == '>' ||
+		    *p == '&' ||
+		    (p[0] == 0xe2 && p[1] == 0x80 &&
+		     (p[2] == 0xa8 || p[2] == 0xa9)))
 			return 0;
 	return 1;
 }
@@ -150,8 +152,8 @@ static const char *next_field(const char **p, const char *end)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const keys[] = {
-		"seq", "time", "actor", "org", "action", "target", "detail",
-		"source", "purpose", "auth", "hash",
+	    "seq",    "time",   "actor",   "org",  "action", "target",
+	    "detail", "source", "purpose", "auth", "hash",
 	};
 	if (size < 9)
 		return 0;
@@ -167,14 +169,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size - 9] = '\0';
 	const char *p = text, *end = text + (size - 9);
 	struct vg_audit_entry e = {
-		.seq = (int64_t)(v >> 11),
-		.ts = (int64_t)v,
-		.org = (int64_t)(v ^ 0x5555555555555555u) >> 3,
+	    .seq = (int64_t)(v >> 11),
+	    .ts = (int64_t)v,
+	    .org = (int64_t)(v ^ 0x5555555555555555u) >> 3,
 	};
 	for (int i = 0; i < VG_HASH_LEN; i++)
-		e.hash[i] = (unsigned char)(v >> (i % 8 * 8)) ^ (unsigned char)i;
-	const char **fields[] = {&e.actor, &e.action, &e.target, &e.source,
-				 &e.purpose, &e.auth};
+		e.hash[i] =
+		    (unsigned char)(v >> (i % 8 * 8)) ^ (unsigned char)i;
+	const char **fields[] = {&e.actor,  &e.action,  &e.target,
+	                         &e.source, &e.purpose, &e.auth};
 	for (size_t i = 0; i < 6; i++)
 		*fields[i] = next_field(&p, end);
 
@@ -217,7 +220,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				break;
 			case '^':
 				it->kind = 'c';
-				it->max = val[1] ? (unsigned char)val[1] % 16 : 0;
+				it->max =
+				    val[1] ? (unsigned char)val[1] % 16 : 0;
 				it->value = val[1] ? val + 2 : val + 1;
 				vg_jw_strn(&w, it->value, it->max);
 				break;
@@ -256,16 +260,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    !cJSON_IsNumber(org) || org->valuedouble != (double)e.org)
 		abort();
 	check_str(cJSON_GetObjectItemCaseSensitive(j, "time"), t, SIZE_MAX);
-	const char *names[] = {"actor", "action", "target", "source", "purpose",
-			       "auth"};
+	const char *names[] = {"actor",  "action",  "target",
+	                       "source", "purpose", "auth"};
 	for (size_t i = 0; i < 6; i++)
 		check_str(cJSON_GetObjectItemCaseSensitive(j, names[i]),
-			  *fields[i], SIZE_MAX);
+		          *fields[i], SIZE_MAX);
 	if (with_hash) {
 		char h[2 * VG_HASH_LEN + 1];
 		for (int i = 0; i < VG_HASH_LEN; i++)
 			snprintf(h + 2 * i, 3, "%02x", e.hash[i]);
-		check_str(cJSON_GetObjectItemCaseSensitive(j, "hash"), h, SIZE_MAX);
+		check_str(cJSON_GetObjectItemCaseSensitive(j, "hash"), h,
+		          SIZE_MAX);
 	}
 
 	const cJSON *d = cJSON_GetObjectItemCaseSensitive(j, "detail");
@@ -277,7 +282,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			/* verbatim, between its key and the next */
 			struct vg_buf want;
 			vg_buf_init(&want, 0);
-			if (vg_buf_printf(&want, ",\"detail\":%s,\"source\":", d_text))
+			if (vg_buf_printf(&want,
+			                  ",\"detail\":%s,\"source\":", d_text))
 				abort();
 			if (!inert(d_text) || !strstr(out.data, want.data))
 				abort();
@@ -299,9 +305,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			vg_buf_release(&key);
 			if ((it->kind == 'n' &&
-			     (!cJSON_IsNumber(c) || c->valuedouble != (double)it->num)) ||
+			     (!cJSON_IsNumber(c) ||
+			      c->valuedouble != (double)it->num)) ||
 			    (it->kind == 'b' &&
-			     !(it->value[1] ? cJSON_IsTrue(c) : cJSON_IsFalse(c))) ||
+			     !(it->value[1] ? cJSON_IsTrue(c)
+			                    : cJSON_IsFalse(c))) ||
 			    (it->kind == 'z' && !cJSON_IsNull(c)))
 				abort();
 			if (it->kind == 's' || it->kind == 'c')

@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 struct run {
 	struct vg_buf out; /* the values, each followed by '\n' */
 	size_t n;
-	size_t stop_at;    /* the callback stops the stream at this value */
+	size_t stop_at; /* the callback stops the stream at this value */
 	size_t max;
 };
 
@@ -67,8 +67,8 @@ static int take(void *ud, const char *json, size_t len, size_t index)
 
 /* Feed p through a stream in chunks (sizes from seed; 0: all at once);
  * returns the result, the error text in err. */
-static int run(struct run *r, const char *p, size_t n, uint32_t seed,
-	       char *err, size_t errlen)
+static int run(struct run *r, const char *p, size_t n, uint32_t seed, char *err,
+               size_t errlen)
 {
 	struct vg_jstream *s = vg_jstream_new(r->max, take, r);
 	int rc = VG_OK;
@@ -77,7 +77,8 @@ static int run(struct run *r, const char *p, size_t n, uint32_t seed,
 	for (size_t i = 0; i < n && !rc;) {
 		size_t k = n - i;
 		if (seed) {
-			/* xorshift: mostly small chunks, now and then a big one */
+			/* xorshift: mostly small chunks, now and then a big one
+			 */
 			seed ^= seed << 13;
 			seed ^= seed >> 17;
 			seed ^= seed << 5;
@@ -102,19 +103,22 @@ static int run(struct run *r, const char *p, size_t n, uint32_t seed,
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const open[] = {
-		"", "{\"type\":\"bundle\",\"id\":\"bundle--1\",\"objects\":[",
-		"[", "{\"objects\":[",
-		"{\"api1\":{\"collections\":[{\"id\":\"c\",\"objects\":[",
+	    "",
+	    "{\"type\":\"bundle\",\"id\":\"bundle--1\",\"objects\":[",
+	    "[",
+	    "{\"objects\":[",
+	    "{\"api1\":{\"collections\":[{\"id\":\"c\",\"objects\":[",
 	};
 	static const char *const close[] = {"", "]}", "]", "],\"more\":false}",
-					     "]}]}}"};
+	                                    "]}]}}"};
 	if (size < 6)
 		return 0;
 	/* the first bytes choose the limit, where the callback stops, and
 	 * the chunk sizes; the rest is the body */
 	uint32_t seed = (uint32_t)data[0] | (uint32_t)data[1] << 8 |
-			(uint32_t)data[2] << 16 | (uint32_t)data[3] << 24;
-	size_t max = data[4] & 0x80 ? (size_t)(data[4] & 0x7f) * 8 + 2 : 1 << 20;
+	                (uint32_t)data[2] << 16 | (uint32_t)data[3] << 24;
+	size_t max =
+	    data[4] & 0x80 ? (size_t)(data[4] & 0x7f) * 8 + 2 : 1 << 20;
 	size_t stop_at = data[5] < 16 ? data[5] : 0;
 	const char *body = (const char *)data + 6;
 	size_t n = size - 6;
@@ -130,14 +134,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		vg_buf_init(&whole.out, 0);
 		vg_buf_init(&parts.out, 0);
 		int rc1 = run(&whole, in.data, in.len, 0, err1, sizeof(err1));
-		int rc2 = run(&parts, in.data, in.len, seed | 1, err2, sizeof(err2));
+		int rc2 =
+		    run(&parts, in.data, in.len, seed | 1, err2, sizeof(err2));
 		if (rc1 != rc2 || whole.n != parts.n ||
 		    whole.out.len != parts.out.len ||
 		    (whole.out.len &&
 		     memcmp(whole.out.data, parts.out.data, whole.out.len)) ||
 		    strcmp(err1, err2)) {
-			fprintf(stderr, "mode %zu: whole %d %zu '%s', chunked %d %zu '%s'\n",
-				m, rc1, whole.n, err1, rc2, parts.n, err2);
+			fprintf(stderr,
+			        "mode %zu: whole %d %zu '%s', chunked %d %zu "
+			        "'%s'\n",
+			        m, rc1, whole.n, err1, rc2, parts.n, err2);
 			abort();
 		}
 		vg_buf_release(&whole.out);

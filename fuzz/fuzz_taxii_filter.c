@@ -39,8 +39,8 @@ static char *decode(const char *s, size_t n)
 		abort();
 	for (size_t i = 0; i < n; i++) {
 		int hi, lo;
-		if (s[i] == '%' && i + 2 < n &&
-		    (hi = hexval(s[i + 1])) >= 0 && (lo = hexval(s[i + 2])) >= 0) {
+		if (s[i] == '%' && i + 2 < n && (hi = hexval(s[i + 1])) >= 0 &&
+		    (lo = hexval(s[i + 2])) >= 0) {
 			*o++ = (char)(hi << 4 | lo);
 			i += 2;
 		} else {
@@ -87,23 +87,25 @@ static void check_kept(const struct vg_taxii_filter *f)
 static void check_allowed(const struct vg_taxii_filter *f)
 {
 	static const unsigned sets[] = {
-		0, 0x7f,
-		VG_TF_ADDED_AFTER | VG_TF_LIMIT | VG_TF_NEXT | VG_TF_VERSION |
-			VG_TF_SPEC_VERSION,
-		VG_TF_ADDED_AFTER | VG_TF_LIMIT | VG_TF_NEXT | VG_TF_SPEC_VERSION,
+	    0,
+	    0x7f,
+	    VG_TF_ADDED_AFTER | VG_TF_LIMIT | VG_TF_NEXT | VG_TF_VERSION |
+	        VG_TF_SPEC_VERSION,
+	    VG_TF_ADDED_AFTER | VG_TF_LIMIT | VG_TF_NEXT | VG_TF_SPEC_VERSION,
 	};
 	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
 		char err[200] = "";
 		int rc = vg_taxii_filter_allowed(f, sets[i], err, sizeof(err));
 		int expect = (f->seen & ~sets[i]) ? VG_EINVAL : VG_OK;
-		if (rc != expect || (rc && !strstr(err, "is not a parameter of")))
+		if (rc != expect ||
+		    (rc && !strstr(err, "is not a parameter of")))
 			abort();
 	}
 }
 
 /* The value of "|TAG=" in canon, up to the next '|' (copied into out). */
 static const char *canon_list(const char *canon, const char *tag, char *out,
-			      size_t n)
+                              size_t n)
 {
 	char key[8];
 	snprintf(key, sizeof(key), "|%s=", tag);
@@ -148,8 +150,9 @@ static void parse_canon(const char *canon, struct vg_taxii_filter *g)
 	if (ver[0] && add(g, "match[version]", ver + 1))
 		abort();
 	static const char *const lists[][2] = {
-		{"i", "match[id]"}, {"t", "match[type]"},
-		{"s", "match[spec_version]"},
+	    {"i", "match[id]"},
+	    {"t", "match[type]"},
+	    {"s", "match[spec_version]"},
 	};
 	for (size_t i = 0; i < 3; i++)
 		if (canon_list(canon, lists[i][0], list, n)[0] &&
@@ -169,7 +172,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *stop = amp ? amp : end;
 		const char *eq = memchr(q, '=', (size_t)(stop - q));
 		char *name = decode(q, (size_t)((eq ? eq : stop) - q));
-		char *value = eq ? decode(eq + 1, (size_t)(stop - eq - 1)) : NULL;
+		char *value =
+		    eq ? decode(eq + 1, (size_t)(stop - eq - 1)) : NULL;
 		rc = add(&f, name, value);
 		free(name);
 		free(value);
@@ -184,9 +188,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (vg_taxii_filter_canon(&f, &c1))
 			abort();
 		parse_canon(c1.data, &g);
-		if (vg_taxii_filter_canon(&g, &c2) || strcmp(c1.data, c2.data)) {
+		if (vg_taxii_filter_canon(&g, &c2) ||
+		    strcmp(c1.data, c2.data)) {
 			fprintf(stderr, "canon '%s' parsed back gives '%s'\n",
-				c1.data, c2.data);
+			        c1.data, c2.data);
 			abort();
 		}
 		vg_buf_release(&c1);

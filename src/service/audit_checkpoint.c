@@ -23,7 +23,7 @@
  * when its public half is not the store's (a checkpoint signed with
  * another hub's key would never verify). */
 static int read_signing_key(struct vg_service *svc, unsigned char sk[64],
-			    char *err, size_t errlen)
+                            char *err, size_t errlen)
 {
 	const char *path = svc->signing_key;
 	char hex[260], pkhex[80];
@@ -32,29 +32,34 @@ static int read_signing_key(struct vg_service *svc, unsigned char sk[64],
 	ssize_t n;
 	int rc;
 	if (!path) {
-		snprintf(err, errlen, "this store has no signing key: set "
-				      "signing_key");
+		snprintf(err, errlen,
+		         "this store has no signing key: set "
+		         "signing_key");
 		return VG_ENOTFOUND;
 	}
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot read the hub's signing key "
-				      "'%.300s': %s",
-			 path, strerror(errno));
+		snprintf(err, errlen,
+		         "cannot read the hub's signing key "
+		         "'%.300s': %s",
+		         path, strerror(errno));
 		return VG_ENOTFOUND;
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		close(fd);
-		snprintf(err, errlen, "the hub's signing key '%.300s' is not a "
-				      "file", path);
+		snprintf(err, errlen,
+		         "the hub's signing key '%.300s' is not a "
+		         "file",
+		         path);
 		return VG_EINVAL;
 	}
 	if (st.st_mode & 077) {
 		close(fd);
-		snprintf(err, errlen, "the hub's signing key '%.300s' may be %s "
-				      "by group or others (mode %04o): chmod 600 it",
-			 path, st.st_mode & 044 ? "read" : "changed",
-			 (unsigned)(st.st_mode & 07777));
+		snprintf(err, errlen,
+		         "the hub's signing key '%.300s' may be %s "
+		         "by group or others (mode %04o): chmod 600 it",
+		         path, st.st_mode & 044 ? "read" : "changed",
+		         (unsigned)(st.st_mode & 07777));
 		return VG_EDENIED;
 	}
 	n = read(fd, hex, sizeof(hex) - 1);
@@ -71,20 +76,26 @@ static int read_signing_key(struct vg_service *svc, unsigned char sk[64],
 	sodium_memzero(hex, sizeof(hex));
 	if (rc) {
 		sodium_memzero(sk, 64);
-		snprintf(err, errlen, "the hub's signing key '%.300s' is not 128 "
-				      "hex digits", path);
+		snprintf(err, errlen,
+		         "the hub's signing key '%.300s' is not 128 "
+		         "hex digits",
+		         path);
 		return rc;
 	}
 	struct vg_store *s = vg__reader(svc);
-	rc = s ? vg__setting(s, VG_HUB_SIGN_PK, pkhex, sizeof(pkhex)) : VG_ESTORE;
+	rc = s ? vg__setting(s, VG_HUB_SIGN_PK, pkhex, sizeof(pkhex))
+	       : VG_ESTORE;
 	if (!rc)
 		rc = vg__unhex(pkhex, pk, 32);
 	if (!rc && memcmp(sk + 32, pk, 32)) {
-		snprintf(err, errlen, "the signing key '%.300s' is not this hub's "
-				      "(its public key is not the store's)", path);
+		snprintf(err, errlen,
+		         "the signing key '%.300s' is not this hub's "
+		         "(its public key is not the store's)",
+		         path);
 		rc = VG_EINVAL;
 	} else if (rc) {
-		snprintf(err, errlen, "the hub's public key is missing or damaged");
+		snprintf(err, errlen,
+		         "the hub's public key is missing or damaged");
 	}
 	if (rc)
 		sodium_memzero(sk, 64);
@@ -140,7 +151,7 @@ static int append_line(const char *path, const char *line)
 /* The head of a signed checkpoint, outside the store: the heads file and,
  * when asked, the syslog (which can carry it off the machine). */
 static int record_head(struct vg_service *svc, const struct vg_checkpoint *c,
-		       char *err, size_t errlen)
+                       char *err, size_t errlen)
 {
 	char line[VG_HEAD_LINE_LEN];
 	vg_checkpoint_head_line(c, line);
@@ -149,11 +160,12 @@ static int record_head(struct vg_service *svc, const struct vg_checkpoint *c,
 		       (int)strlen(line) - 1, line);
 	if (!svc->heads || !append_line(svc->heads, line))
 		return VG_OK;
-	snprintf(err, errlen, "checkpoint at entry %lld is signed, but its head "
-			      "could not be appended to '%.300s' (%s); the line "
-			      "is: %.*s",
-		 (long long)c->seq, svc->heads, strerror(errno),
-		 (int)strlen(line) - 1, line);
+	snprintf(err, errlen,
+	         "checkpoint at entry %lld is signed, but its head "
+	         "could not be appended to '%.300s' (%s); the line "
+	         "is: %.*s",
+	         (long long)c->seq, svc->heads, strerror(errno),
+	         (int)strlen(line) - 1, line);
 	return VG_EIO;
 }
 
@@ -175,7 +187,7 @@ static int sign_fn(struct vg_store *s, void *arg)
 	j->cp.ts = vg__now_us();
 	if (!rc)
 		rc = vg_checkpoint_sign(j->cp.seq, j->cp.head, j->cp.ts, j->sk,
-					j->sig);
+		                        j->sig);
 	j->cp.sig = j->sig;
 	if (!rc)
 		rc = s->ops->audit->checkpoint_add(s, &j->cp);
@@ -184,7 +196,7 @@ static int sign_fn(struct vg_store *s, void *arg)
 
 /* Sign a checkpoint for c (detail: its entry's) and record its head. */
 static int checkpoint(struct vg_ctx *c, const char *detail, int64_t *seq,
-		      char *err, size_t errlen)
+                      char *err, size_t errlen)
 {
 	struct vg_service *svc = c->svc;
 	unsigned char sk[64];
@@ -206,7 +218,7 @@ static int checkpoint(struct vg_ctx *c, const char *detail, int64_t *seq,
 }
 
 int vg_audit_checkpoint(struct vg_ctx *c, int64_t *seq, char *err,
-			size_t errlen)
+                        size_t errlen)
 {
 	err[0] = '\0';
 	/* the signing key is on the hub's machine: the operator's */
@@ -226,7 +238,7 @@ static int last_checkpoint(void *ud, const struct vg_checkpoint *c)
 }
 
 int vg_audit_checkpoint_auto(struct vg_ctx *c, int64_t *seq, char *err,
-			     size_t errlen)
+                             size_t errlen)
 {
 	struct vg_service *svc = c->svc;
 	int64_t every = svc->conf.checkpoint_entries;
@@ -297,7 +309,7 @@ static int inside(const char *path, const char *dir)
 }
 
 int vg_audit_checkpoint_ready(struct vg_ctx *c, char *note, size_t notelen,
-			      char *err, size_t errlen)
+                              char *err, size_t errlen)
 {
 	struct vg_service *svc = c->svc;
 	unsigned char sk[64];
@@ -309,20 +321,23 @@ int vg_audit_checkpoint_ready(struct vg_ctx *c, char *note, size_t notelen,
 	sodium_memzero(sk, sizeof(sk));
 	if (rc || !svc->heads)
 		return rc;
-	int fd = open(svc->heads, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	int fd =
+	    open(svc->heads, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot append to the checkpoint heads file "
-				      "'%.300s': %s",
-			 svc->heads, strerror(errno));
+		snprintf(err, errlen,
+		         "cannot append to the checkpoint heads file "
+		         "'%.300s': %s",
+		         svc->heads, strerror(errno));
 		return VG_EIO;
 	}
 	close(fd);
 	if (svc->key_dir && inside(svc->heads, svc->key_dir))
-		snprintf(note, notelen,
-			 "checkpoint heads go to '%.300s', in the data directory, "
-			 "where whoever can cut the log can cut them too: set "
-			 "checkpoint_heads to a file on another disk or an "
-			 "append-only one",
-			 svc->heads);
+		snprintf(
+		    note, notelen,
+		    "checkpoint heads go to '%.300s', in the data directory, "
+		    "where whoever can cut the log can cut them too: set "
+		    "checkpoint_heads to a file on another disk or an "
+		    "append-only one",
+		    svc->heads);
 	return VG_OK;
 }

@@ -44,14 +44,14 @@ static int unhex(const char *s, size_t len, unsigned char *p, size_t n)
 }
 
 void vg_checkpoint_head_line(const struct vg_checkpoint *c,
-			     char out[VG_HEAD_LINE_LEN])
+                             char out[VG_HEAD_LINE_LEN])
 {
 	char t[VG_TIME_LEN], h[2 * VG_HASH_LEN + 1], s[2 * VG_SIG_LEN + 1];
 	vg_time_format_us(c->ts, t);
 	hex(c->head, VG_HASH_LEN, h);
 	hex(c->sig, VG_SIG_LEN, s);
 	snprintf(out, VG_HEAD_LINE_LEN, "%lld %s %s %s\n", (long long)c->seq, t,
-		 h, s);
+	         h, s);
 }
 
 /* The next field of [*p, end) up to a single space: its start and
@@ -67,12 +67,13 @@ static const char *field(const char **p, const char *end, size_t *len)
 }
 
 int vg_checkpoint_head_parse(const char *line, size_t len,
-			     struct vg_checkpoint *c,
-			     unsigned char sig[VG_SIG_LEN])
+                             struct vg_checkpoint *c,
+                             unsigned char sig[VG_SIG_LEN])
 {
 	static const char tag[] = VG_HEAD_SYSLOG_TAG;
 	const char *p = line, *end = line + len;
-	while (end > p && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
+	while (end > p &&
+	       (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
 		end--;
 	if (memchr(p, '\0', (size_t)(end - p)))
 		return VG_EINVAL;
