@@ -3,10 +3,12 @@
 #include "vigil/util/buf.h"
 #include "vigil/util/error.h"
 
+#include <ctype.h>
 #include <pwd.h>
 #include <unistd.h>
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 int vg_cli_fail(const char *fmt, ...)
@@ -41,6 +43,12 @@ int vg_cli_open(struct vg_cli *cli, struct vg_service **svc, struct vg_ctx *ctx)
 {
 	char err[600] = "";
 	struct vg_service_conf c = {.location = cli->data};
+	const struct vg_server_conf *set = cli->settings;
+	if (set) {
+		c.signing_key = set->signing_key;
+		c.checkpoint_heads = set->checkpoint_heads;
+		c.checkpoint_syslog = set->checkpoint_syslog;
+	}
 	int rc = vg_service_open(&c, svc, err, sizeof(err));
 	if (rc == VG_ENOTFOUND)
 		return vg_cli_fail("%s: run 'vigil --data %s init'",
@@ -94,3 +102,58 @@ int vg_cli_help(int argc, char **argv, const char *help, int *exit)
 	return 1;
 }
 
+
+/* Apply a settings file; a missing one is fine unless required. */
+static int load_file(struct vg_server_conf *c, const char *path, int required)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	if (!f)
+		return required ? vg_cli_fail("cannot read '%s'", path) : 0;
+	char err[400];
+	size_t len = 0;
+	ssize_t got;
+	char *line = NULL;
+	size_t cap = 0;
+	int rc = 0;
+	while ((got = getline(&line, &cap, f)) > 0 && len < (1 << 20)) {
+		char *t = realloc(text, len + (size_t)got + 1);
+		if (!t) {
+			rc = vg_cli_fail("out of memory");
+			break;
+		}
+		text = t;
+		memcpy(text + len, line, (size_t)got);
+		len += (size_t)got;
+		text[len] = '\0';
+	}
+	free(line);
+	fclose(f);
+	if (!rc && text && vg_server_conf_parse(c, text, err, sizeof(err)))
+		rc = vg_cli_fail("%s: %s", path, err);
+	free(text);
+	return rc;
+}
+
+int vg_cli_settings(struct vg_cli *cli, const char *config,
+		    struct vg_server_conf *conf)
+{
+	char path[4096], err[400];
+	const char *key;
+	int rc;
+	vg_server_conf_defaults(conf, cli->data);
+	snprintf(path, sizeof(path), "%s/vigil.conf", cli->data);
+	if ((rc = load_file(conf, config ? config : path, config != NULL)))
+		return rc;
+	for (size_t i = 0; (key = vg_server_conf_key(i)); i++) {
+		char name[80] = "VIGIL_";
+		size_t j = 6;
+		for (const char *k = key; *k && j + 1 < sizeof(name); k++)
+			name[j++] = (char)toupper((unsigned char)*k);
+		name[j] = '\0';
+		const char *v = getenv(name);
+		if (v && vg_server_conf_set(conf, key, v, err, sizeof(err)))
+			return vg_cli_fail("%s: %s", name, err);
+	}
+	return VG_EXIT_OK;
+}

@@ -4,11 +4,15 @@
 
 #include <stdio.h>
 
+#include "vigil/conf/server_conf.h"
 #include "vigil/service/service.h"
 
 struct vg_cli {
 	const char *data;    /* store location (--data, $VIGIL_DATA) */
 	const char *purpose; /* --purpose, $VIGIL_PURPOSE: why the operator reads */
+	/* set before vg_cli_open by commands that sign checkpoints (from
+	 * vg_cli_settings); NULL: the service's defaults */
+	const struct vg_server_conf *settings;
 };
 
 struct vg_cmd {
@@ -29,6 +33,11 @@ int vg_cli_usage(const char *cmd, const char *fmt, ...)
 /* Open the hub named by cli->data as the operator (its context in ctx);
  * prints the reason on failure and returns the exit code, else 0. */
 int vg_cli_open(struct vg_cli *cli, struct vg_service **svc, struct vg_ctx *ctx);
+/* The settings as vigil serve reads them: the defaults, then DATA/vigil.conf
+ * (or config, which must exist), then VIGIL_<KEY> variables. Prints the
+ * reason on failure and returns the exit code, else 0. */
+int vg_cli_settings(struct vg_cli *cli, const char *config,
+		    struct vg_server_conf *conf);
 /* Close what vg_cli_open opened and turn rc (and err, when set) into the
  * exit code. */
 int vg_cli_done(struct vg_service *svc, struct vg_ctx *ctx, int rc,

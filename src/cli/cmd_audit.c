@@ -11,13 +11,21 @@
 
 static const char help[] =
 	"usage: vigil [--data DIR] audit show [--actor USER] [--since TS] [--json]\n"
-	"       vigil [--data DIR] audit verify [--json]\n"
-	"       vigil [--data DIR] audit checkpoint\n\n"
+	"       vigil [--data DIR] audit verify [--heads FILE] [--public-key HEX]\n"
+	"                                       [--json]\n"
+	"       vigil [--data DIR] audit checkpoint [--config FILE]\n\n"
 	"Every authentication, read, write, delete and admin action is an\n"
 	"entry of a hash chain. 'verify' checks the chain and every signed\n"
 	"checkpoint and names the first entry that was changed, removed,\n"
 	"reordered or truncated (exit status 1). 'checkpoint' signs the\n"
-	"current head with the hub's Ed25519 key.\n";
+	"current head with the hub's Ed25519 key (the signing_key setting) and\n"
+	"appends it to the heads file (checkpoint_heads); vigil serve signs\n"
+	"them by itself too (docs/security.md).\n\n"
+	"  --heads FILE      also check every checkpoint head of FILE (a copy\n"
+	"                    kept outside the hub): a log cut after one is found\n"
+	"  --public-key HEX  the hub's public key as kept outside the hub: the\n"
+	"                    store's must be the same\n"
+	"  --config FILE     settings file instead of DIR/vigil.conf\n";
 
 static int print_entry(void *ud, const struct vg_audit_entry *e)
 {
@@ -64,9 +72,13 @@ int vg_cmd_audit(struct vg_cli *cli, int argc, char **argv)
 		{"actor", required_argument, NULL, 'a'},
 		{"since", required_argument, NULL, 's'},
 		{"json", no_argument, NULL, 'j'},
+		{"heads", required_argument, NULL, 'H'},
+		{"public-key", required_argument, NULL, 'p'},
+		{"config", required_argument, NULL, 'c'},
 		{0},
 	};
 	struct vg_audit_filter f = {0};
+	const char *heads = NULL, *pk = NULL, *config = NULL;
 	int json = 0, c, rc;
 	char err[512] = "";
 	if (vg_cli_help(argc, argv, help, &rc))
@@ -82,6 +94,9 @@ int vg_cmd_audit(struct vg_cli *cli, int argc, char **argv)
 							     "timestamp", optarg);
 			break;
 		case 'j': json = 1; break;
+		case 'H': heads = optarg; break;
+		case 'p': pk = optarg; break;
+		case 'c': config = optarg; break;
 		default: return vg_cli_usage("audit", "unknown option");
 		}
 	}
@@ -89,6 +104,21 @@ int vg_cmd_audit(struct vg_cli *cli, int argc, char **argv)
 	    cp = !strcmp(verb, "checkpoint");
 	if (optind != argc || !(show || verify || cp))
 		return vg_cli_usage("audit", "expected show, verify or checkpoint");
+	if ((heads || pk) && !verify)
+		return vg_cli_usage("audit", "--heads and --public-key are for "
+					     "verify");
+	if (config && !cp)
+		return vg_cli_usage("audit", "--config is for checkpoint");
+	if (pk && (strlen(pk) != 64 || strspn(pk, "0123456789abcdefABCDEF") != 64))
+		return vg_cli_usage("audit", "--public-key '%s' is not 64 hex "
+					     "digits", pk);
+	struct vg_server_conf settings;
+	if (cp) {
+		/* where the key and the heads file are: as vigil serve has it */
+		if ((rc = vg_cli_settings(cli, config, &settings)))
+			return rc;
+		cli->settings = &settings;
+	}
 	struct vg_service *svc;
 	struct vg_ctx ctx;
 	if ((rc = vg_cli_open(cli, &svc, &ctx)))
@@ -102,12 +132,12 @@ int vg_cmd_audit(struct vg_cli *cli, int argc, char **argv)
 		if (json)
 			puts("]}");
 	} else if (verify) {
-		int64_t n = 0, k = 0;
-		rc = vg_audit_verify(&ctx, &n, &k, err, sizeof(err));
+		struct vg_audit_verified v;
+		rc = vg_audit_verify(&ctx, heads, pk, &v, err, sizeof(err));
 		if (rc == VG_EINVAL) {
 			if (json) {
 				printf("{\"ok\":false,\"entries\":%lld,\"error\":",
-				       (long long)n);
+				       (long long)v.entries);
 				vg_cli_json_str(err);
 				puts("}");
 			} else {
@@ -115,14 +145,20 @@ int vg_cmd_audit(struct vg_cli *cli, int argc, char **argv)
 			}
 			rc = 0;
 			exit = VG_EXIT_PARTIAL;
+		} else if (!rc && json) {
+			printf("{\"ok\":true,\"entries\":%lld,\"checkpoints\":%lld",
+			       (long long)v.entries, (long long)v.checkpoints);
+			if (heads)
+				printf(",\"heads\":%lld", (long long)v.heads);
+			puts("}");
 		} else if (!rc) {
-			if (json)
-				printf("{\"ok\":true,\"entries\":%lld,\"checkpoints\":"
-				       "%lld}\n", (long long)n, (long long)k);
-			else
-				printf("audit log intact: %lld entries, %lld signed "
-				       "checkpoints verified\n",
-				       (long long)n, (long long)k);
+			printf("audit log intact: %lld entries, %lld signed "
+			       "checkpoints verified",
+			       (long long)v.entries, (long long)v.checkpoints);
+			if (heads)
+				printf(", %lld heads of '%s' found", (long long)v.heads,
+				       heads);
+			putchar('\n');
 		}
 	} else {
 		int64_t seq = 0;

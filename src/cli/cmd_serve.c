@@ -5,7 +5,6 @@
 #include "vigil/util/error.h"
 #include "vigil/http/server.h"
 
-#include <ctype.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,46 +23,6 @@ static const char help[] =
 	"  --tls-key FILE      PEM private key\n"
 	"  --config FILE       settings file instead of DIR/vigil.conf\n"
 	"  --set KEY=VALUE     any setting of the file\n";
-
-static const char *const keys[] = {
-	"listen", "threads", "tls_cert", "tls_key", "max_content_length",
-	"max_header_bytes", "max_url_length", "connection_limit",
-	"per_ip_connection_limit", "idle_timeout", "purpose_required",
-	"status_ttl_hours", "commit_wait_us",
-};
-
-static int load_file(struct vg_server_conf *c, const char *path, int required)
-{
-	FILE *f = fopen(path, "r");
-	char *text = NULL;
-	size_t n = 0;
-	if (!f)
-		return required ? vg_cli_fail("cannot read '%s'", path) : 0;
-	char err[400];
-	size_t len = 0;
-	ssize_t got;
-	char *line = NULL;
-	size_t cap = 0;
-	int rc = 0;
-	while ((got = getline(&line, &cap, f)) > 0 && len < (1 << 20)) {
-		char *t = realloc(text, len + (size_t)got + 1);
-		if (!t) {
-			rc = vg_cli_fail("out of memory");
-			break;
-		}
-		text = t;
-		memcpy(text + len, line, (size_t)got);
-		len += (size_t)got;
-		text[len] = '\0';
-	}
-	(void)n;
-	free(line);
-	fclose(f);
-	if (!rc && text && vg_server_conf_parse(c, text, err, sizeof(err)))
-		rc = vg_cli_fail("%s: %s", path, err);
-	free(text);
-	return rc;
-}
 
 static int set(struct vg_server_conf *c, const char *key, const char *value,
 	       const char *from)
@@ -88,9 +47,7 @@ int vg_cmd_serve(struct vg_cli *cli, int argc, char **argv)
 	};
 	struct vg_server_conf conf;
 	const char *config = NULL;
-	char path[4096];
 	int c, rc;
-	vg_server_conf_defaults(&conf, cli->data);
 	/* the file first, so that environment and flags override it */
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -105,21 +62,8 @@ int vg_cmd_serve(struct vg_cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		return vg_cli_usage("serve", "unexpected argument '%s'", argv[optind]);
-	snprintf(path, sizeof(path), "%s/vigil.conf", cli->data);
-	if ((rc = load_file(&conf, config ? config : path, config != NULL)))
+	if ((rc = vg_cli_settings(cli, config, &conf)))
 		return rc;
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		char env[64];
-		size_t j = 0;
-		for (const char *k = keys[i]; *k && j + 1 < sizeof(env) - 6; k++)
-			env[j++] = (char)toupper((unsigned char)*k);
-		env[j] = '\0';
-		char name[80];
-		snprintf(name, sizeof(name), "VIGIL_%s", env);
-		const char *v = getenv(name);
-		if (v && (rc = set(&conf, keys[i], v, name)))
-			return rc;
-	}
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		const char *key = c == 'l'   ? "listen"

@@ -2,6 +2,7 @@
  * on epoll, the limits that are always on, request bodies, and a clean
  * stop on SIGTERM. The service (opened here) does the rest. */
 #include "http_int.h"
+#include "vigil/service/audit.h"
 #include "vigil/util/error.h"
 
 #include <arpa/inet.h>
@@ -9,6 +10,7 @@
 #include <fcntl.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -281,6 +283,25 @@ static void log_mhd(void *cls, const char *fmt, va_list ap)
 	vfprintf(stderr, fmt, ap);
 }
 
+/* The server's own login, the actor of its automatic checkpoints. */
+static const char *login(void)
+{
+	struct passwd *pw = getpwuid(getuid());
+	return pw ? pw->pw_name : "?";
+}
+
+/* An automatic checkpoint when one is due; a failure is reported and
+ * retried later by the service, the server goes on. */
+static void checkpoint_tick(struct vg_ctx *cp)
+{
+	char err[1024];
+	int64_t seq;
+	int rc = vg_audit_checkpoint_auto(cp, &seq, err, sizeof(err));
+	if (rc)
+		fprintf(stderr, "vigil serve: automatic checkpoint: %s\n",
+			err[0] ? err : vg_strerror(rc));
+}
+
 int vg_serve(const struct vg_server_conf *c)
 {
 	struct vg_http h = {.conf = c};
@@ -288,7 +309,8 @@ int vg_serve(const struct vg_server_conf *c)
 	char *cert = NULL, *key = NULL;
 	struct MHD_Daemon *d = NULL;
 	sigset_t sigs;
-	int rc;
+	struct vg_ctx cp = {0}; /* the server's own: automatic checkpoints */
+	int rc, auto_cp = 0;
 	if (sodium_init() < 0)
 		return VG_EINTERNAL;
 	/* keep freed memory: every commit makes each reader connection drop
@@ -327,12 +349,35 @@ int vg_serve(const struct vg_server_conf *c)
 		.gather_us = (long)c->commit_wait_us,
 		.status_ttl_us = (int64_t)c->status_ttl_hours * 3600000000LL,
 		.purpose_required = c->purpose_required,
+		.signing_key = c->signing_key,
+		.checkpoint_heads = c->checkpoint_heads,
+		.checkpoint_syslog = c->checkpoint_syslog,
+		.checkpoint_entries = (int64_t)c->checkpoint_entries,
+		.checkpoint_seconds = c->checkpoint_seconds,
 	};
 	char err[512] = "";
 	rc = vg_service_open(&sc, &h.svc, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "vigil serve: %s\n", err[0] ? err : vg_strerror(rc));
 		goto out;
+	}
+	/* automatic checkpoints: a key or heads file that cannot be used
+	 * stops the server now, not at its first checkpoint */
+	auto_cp = c->checkpoint_entries || c->checkpoint_seconds;
+	vg_ctx_init(&cp, h.svc, VG_CHANNEL_CLI, "server");
+	vg_ctx_operator(&cp, login());
+	snprintf(cp.source, sizeof(cp.source), "server");
+	if (auto_cp) {
+		char note[600];
+		rc = vg_audit_checkpoint_ready(&cp, note, sizeof(note), err,
+					       sizeof(err));
+		if (rc) {
+			fprintf(stderr, "vigil serve: %s\n",
+				err[0] ? err : vg_strerror(rc));
+			goto out;
+		}
+		if (note[0])
+			fprintf(stderr, "vigil serve: note: %s\n", note);
 	}
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
 			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
@@ -373,11 +418,15 @@ int vg_serve(const struct vg_server_conf *c)
 	       host, di ? di->port : 0);
 	fflush(stdout);
 
-	/* wait for a signal, watching the header deadline every second */
+	/* wait for a signal, watching the header deadline and signing the
+	 * audit checkpoints that are due every second */
 	const struct timespec tick = {1, 0};
 	int sig;
-	while ((sig = sigtimedwait(&sigs, NULL, &tick)) < 0)
+	while ((sig = sigtimedwait(&sigs, NULL, &tick)) < 0) {
 		cut_slow_headers((int64_t)c->idle_timeout * 1000000000);
+		if (auto_cp)
+			checkpoint_tick(&cp);
+	}
 	/* let the admitted requests finish, refusing new ones. Not
 	 * MHD_quiesce_daemon: with a thread pool on epoll, libmicrohttpd
 	 * 0.9.75 races its workers removing the listen socket and can abort
@@ -392,6 +441,7 @@ int vg_serve(const struct vg_server_conf *c)
 out:
 	if (d)
 		MHD_stop_daemon(d);
+	vg_ctx_release(&cp);
 	vg_service_close(h.svc);
 	free(cert);
 	if (key) {

@@ -7,6 +7,7 @@
 #include "vigil/util/error.h"
 #include "vigil/util/timefmt.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -133,16 +134,20 @@ static int make_key(struct vg_store *s, int64_t user, int expires_days,
 	return VG_OK;
 }
 
-static int write_signing_key(const char *dir, unsigned char pk[32], char *err,
-			     size_t errlen)
+/* A new key pair: the secret key to path (hex, mode 0600), never over a
+ * file that exists (another hub's key, or anything else); *made says the
+ * file was created, so that a failed init can take it back. */
+static int write_signing_key(const char *path, unsigned char pk[32],
+			     int *made, char *err, size_t errlen)
 {
 	unsigned char sk[crypto_sign_SECRETKEYBYTES];
-	char hex[2 * crypto_sign_SECRETKEYBYTES + 2], path[4096];
+	char hex[2 * crypto_sign_SECRETKEYBYTES + 2];
 	crypto_sign_keypair(pk, sk);
 	vg__hex(sk, sizeof(sk), hex);
 	strcat(hex, "\n");
-	snprintf(path, sizeof(path), "%s/hub-signing.key", dir);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	int e = errno;
+	*made = fd >= 0;
 	int ok = fd >= 0 && write(fd, hex, strlen(hex)) == (ssize_t)strlen(hex) &&
 		 fsync(fd) == 0;
 	if (fd >= 0)
@@ -150,7 +155,9 @@ static int write_signing_key(const char *dir, unsigned char pk[32], char *err,
 	sodium_memzero(sk, sizeof(sk));
 	sodium_memzero(hex, sizeof(hex));
 	if (!ok) {
-		snprintf(err, errlen, "cannot write '%.400s'", path);
+		snprintf(err, errlen, "cannot write the signing key '%.400s': %s",
+			 path, fd < 0 && e == EEXIST ? "it exists already"
+				    : strerror(fd < 0 ? e : errno));
 		return VG_EIO;
 	}
 	return VG_OK;
@@ -209,7 +216,9 @@ static int level_markings(struct vg_store *s, const char *hub_id,
 
 struct create {
 	const struct vg_hub_init *in;
-	const char *dir;
+	const char *key_path; /* NULL: no key file (a memory store) */
+	int key_made;
+	char *pk_out;
 	struct vg_ctx *c;
 	char *key_out;
 	char *err;
@@ -233,8 +242,9 @@ static int create_fn(struct vg_store *s, void *arg)
 		return rc ? rc : VG_EDUPLICATE;
 	vg__uuid4(hub_id);
 	randombytes_buf(secret, sizeof(secret));
-	rc = j->dir ? write_signing_key(j->dir, pk, j->err, j->errlen)
-		    : (crypto_sign_keypair(pk, (unsigned char[64]){0}), VG_OK);
+	rc = j->key_path ? write_signing_key(j->key_path, pk, &j->key_made,
+					     j->err, j->errlen)
+			 : (crypto_sign_keypair(pk, (unsigned char[64]){0}), VG_OK);
 	if (!rc)
 		rc = s->ops->hub->set(s, VG_HUB_ID, hub_id);
 	if (!rc)
@@ -246,6 +256,8 @@ static int create_fn(struct vg_store *s, void *arg)
 		rc = s->ops->hub->set(s, VG_HUB_SECRET, hex);
 	sodium_memzero(hex, sizeof(hex));
 	vg__hex(pk, sizeof(pk), hex);
+	if (j->pk_out)
+		memcpy(j->pk_out, hex, 2 * 32 + 1);
 	if (!rc)
 		rc = s->ops->hub->set(s, VG_HUB_SIGN_PK, hex);
 	if (!rc)
@@ -287,13 +299,13 @@ static int create_fn(struct vg_store *s, void *arg)
 }
 
 int vg_hub_create(const char *location, const struct vg_hub_init *in,
-		  const char *login, char key_out[VG_KEY_TEXT_LEN], char *err,
-		  size_t errlen)
+		  const char *login, char key_out[VG_KEY_TEXT_LEN],
+		  char pk_out[2 * 32 + 1], char *err, size_t errlen)
 {
 	struct vg_store *s = NULL;
 	struct vg_writer *w = NULL;
 	struct vg_ctx c;
-	char dir[4096];
+	char path[4096];
 	err[0] = '\0';
 	if (!vg_hub_name_ok(in->org_name ? in->org_name : "hub", 100)) {
 		snprintf(err, errlen, "organisation name '%s' must be 1-100 "
@@ -311,13 +323,21 @@ int vg_hub_create(const char *location, const struct vg_hub_init *in,
 	int rc = vg_store_open(location, VG_STORE_CREATE, &s, err, errlen);
 	if (rc)
 		return rc;
-	/* a directory store keeps the signing key beside the database */
+	/* a directory store keeps the signing key beside the database,
+	 * unless the operator keeps it elsewhere */
 	int is_dir = strncmp(location, "memory:", 7) != 0;
-	snprintf(dir, sizeof(dir), "%s",
-		 !strncmp(location, "sqlite:", 7) ? location + 7 : location);
+	if (in->signing_key)
+		snprintf(path, sizeof(path), "%s", in->signing_key);
+	else
+		snprintf(path, sizeof(path), "%s/hub-signing.key",
+			 !strncmp(location, "sqlite:", 7) ? location + 7
+							  : location);
 	vg_ctx_init(&c, NULL, VG_CHANNEL_CLI, "cli");
 	vg_ctx_operator(&c, login);
-	struct create j = {in, is_dir ? dir : NULL, &c, key_out, err, errlen};
+	if (pk_out)
+		pk_out[0] = '\0';
+	struct create j = {in, in->signing_key || is_dir ? path : NULL, 0,
+			   pk_out, &c, key_out, err, errlen};
 	rc = vg_writer_start(s, 0, 1, 0, &w);
 	if (!rc)
 		rc = vg_writer_run(w, create_fn, &j);
@@ -325,6 +345,9 @@ int vg_hub_create(const char *location, const struct vg_hub_init *in,
 		vg_writer_stop(w); /* closes s */
 	else
 		vg_store_close(s);
+	/* no hub, no key: a second try must not find this one in its way */
+	if (rc && j.key_made)
+		unlink(path);
 	return rc;
 }
 

@@ -1,16 +1,15 @@
-/* The audit log as a use case: reading it, verifying its hash chain and
- * signed checkpoints, signing new checkpoints. */
+/* The audit log as a use case: reading it, verifying its hash chain, its
+ * signed checkpoints and the heads kept outside the store (signing them
+ * is audit_checkpoint.c). */
 #include "service_int.h"
 #include "vigil/audit/audit.h"
 #include "vigil/service/audit.h"
 #include "vigil/util/error.h"
 
-#include <fcntl.h>
-#include <sodium.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 struct walk {
 	int64_t expect;      /* the next seq */
@@ -94,6 +93,9 @@ struct cps {
 	struct walk *w;
 	unsigned char pk[32];
 	int64_t n;
+	/* the seqs of the store's checkpoints, ascending (for the heads) */
+	int64_t *seqs;
+	size_t cap;
 };
 
 static int check_checkpoint(void *ud, const struct vg_checkpoint *c)
@@ -121,8 +123,108 @@ static int check_checkpoint(void *ud, const struct vg_checkpoint *c)
 			 (long long)c->seq);
 		return VG_EINVAL;
 	}
-	k->n++;
+	if ((size_t)k->n == k->cap) {
+		size_t cap = k->cap ? k->cap * 2 : 64;
+		void *p = realloc(k->seqs, cap * sizeof(*k->seqs));
+		if (!p)
+			return VG_ENOMEM;
+		k->seqs = p;
+		k->cap = cap;
+	}
+	k->seqs[k->n++] = c->seq;
 	return VG_OK;
+}
+
+static int has_checkpoint(const struct cps *k, int64_t seq)
+{
+	size_t lo = 0, hi = (size_t)k->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (k->seqs[mid] == seq)
+			return 1;
+		if (k->seqs[mid] < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* One line of a heads file against the log walked into k: signed by the
+ * hub, its entry still there with the head it signed, and its checkpoint
+ * still in the store. */
+static int check_head(struct cps *k, const char *file, size_t lineno,
+		      const char *line, size_t len)
+{
+	struct walk *w = k->w;
+	struct vg_checkpoint c;
+	unsigned char sig[VG_SIG_LEN];
+	int64_t last = w->expect - 1;
+	if (vg_checkpoint_head_parse(line, len, &c, sig)) {
+		snprintf(w->err, w->errlen,
+			 "%s line %zu: not a checkpoint head (expected SEQ TIME "
+			 "HEAD SIGNATURE)",
+			 file, lineno);
+		return VG_EINVAL;
+	}
+	if (vg_checkpoint_verify(c.seq, c.head, c.ts, c.sig, k->pk)) {
+		snprintf(w->err, w->errlen,
+			 "%s line %zu: the signature of the checkpoint at entry "
+			 "%lld is not the hub's",
+			 file, lineno, (long long)c.seq);
+		return VG_EINVAL;
+	}
+	if (c.seq > last) {
+		snprintf(w->err, w->errlen,
+			 "entry %lld: removed (truncated after the checkpoint "
+			 "of %s line %zu)",
+			 (long long)last + 1, file, lineno);
+		return VG_EINVAL;
+	}
+	if (memcmp(w->hashes[c.seq], c.head, VG_HASH_LEN)) {
+		snprintf(w->err, w->errlen,
+			 "entry %lld: changed since the checkpoint of %s line %zu",
+			 (long long)c.seq, file, lineno);
+		return VG_EINVAL;
+	}
+	if (!has_checkpoint(k, c.seq)) {
+		snprintf(w->err, w->errlen,
+			 "checkpoint at entry %lld: removed from the store (%s "
+			 "line %zu holds it)",
+			 (long long)c.seq, file, lineno);
+		return VG_EINVAL;
+	}
+	return VG_OK;
+}
+
+/* Every line of the heads file (blank lines skipped). */
+static int check_heads(struct cps *k, const char *file, int64_t *n_heads)
+{
+	FILE *f = fopen(file, "r");
+	char *line = NULL;
+	size_t cap = 0, lineno = 0;
+	ssize_t got;
+	int rc = VG_OK;
+	if (!f) {
+		snprintf(k->w->err, k->w->errlen, "cannot read '%s': %s", file,
+			 strerror(errno));
+		return VG_EIO;
+	}
+	while (!rc && (got = getline(&line, &cap, f)) > 0) {
+		lineno++;
+		if (strspn(line, " \t\r\n") == (size_t)got)
+			continue;
+		rc = check_head(k, file, lineno, line, (size_t)got);
+		if (!rc)
+			(*n_heads)++;
+	}
+	if (!rc && ferror(f)) {
+		snprintf(k->w->err, k->w->errlen, "cannot read '%s'", file);
+		rc = VG_EIO;
+	}
+	free(line);
+	fclose(f);
+	return rc;
 }
 
 int vg_audit_read(struct vg_ctx *c, const struct vg_audit_filter *f,
@@ -153,20 +255,27 @@ int vg_audit_read(struct vg_ctx *c, const struct vg_audit_filter *f,
 	return rc ? rc : s->ops->audit->scan(s, f, cb, ud);
 }
 
-int vg_audit_verify(struct vg_ctx *c, int64_t *n_entries,
-		    int64_t *n_checkpoints, char *err, size_t errlen)
+int vg_audit_verify(struct vg_ctx *c, const char *heads,
+		    const char *public_key, struct vg_audit_verified *out,
+		    char *err, size_t errlen)
 {
 	struct walk w = {.expect = 1, .err = err, .errlen = errlen};
 	struct cps k = {.w = &w};
 	struct vg_audit_filter f = {0};
 	struct vg_store *s = vg__reader(c->svc);
+	unsigned char given[32];
 	char *pkhex = NULL;
+	memset(out, 0, sizeof(*out));
 	err[0] = '\0';
 	int rc = vg__require(c, VG_ACT_AUDIT, "audit.verify");
 	if (rc)
 		return rc;
 	if (!s)
 		return VG_ESTORE;
+	if (public_key && vg__unhex(public_key, given, 32)) {
+		snprintf(err, errlen, "the public key given is not 64 hex digits");
+		return VG_EUNSUPPORTED;
+	}
 	rc = s->ops->hub->get(s, VG_HUB_SIGN_PK, &pkhex);
 	if (rc || vg__unhex(pkhex, k.pk, 32)) {
 		snprintf(err, errlen, "the hub's public key is missing or damaged");
@@ -174,77 +283,20 @@ int vg_audit_verify(struct vg_ctx *c, int64_t *n_entries,
 		return VG_EINVAL;
 	}
 	free(pkhex);
+	/* a key kept outside the hub is the one that counts */
+	if (public_key && memcmp(given, k.pk, 32)) {
+		snprintf(err, errlen, "the hub's public key in the store is not "
+				      "the one given");
+		return VG_EINVAL;
+	}
 	rc = s->ops->audit->scan(s, &f, check_entry, &w);
 	if (!rc)
 		rc = s->ops->audit->checkpoint_list(s, check_checkpoint, &k);
-	*n_entries = w.n;
-	*n_checkpoints = k.n;
+	if (!rc && heads)
+		rc = check_heads(&k, heads, &out->heads);
+	out->entries = w.n;
+	out->checkpoints = k.n;
 	free(w.hashes);
-	return rc;
-}
-
-static int read_signing_key(const char *dir, unsigned char sk[64])
-{
-	char path[4096], hex[260] = "";
-	snprintf(path, sizeof(path), "%s/hub-signing.key", dir);
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return VG_ENOTFOUND;
-	ssize_t n = read(fd, hex, sizeof(hex) - 1);
-	close(fd);
-	if (n < 128)
-		return VG_EINVAL;
-	hex[128] = '\0';
-	int rc = vg__unhex(hex, sk, 64);
-	sodium_memzero(hex, sizeof(hex));
-	return rc;
-}
-
-struct sign_job {
-	const struct vg_ctx *c;
-	const unsigned char *sk;
-	int64_t seq;
-};
-
-static int sign_fn(struct vg_store *s, void *arg)
-{
-	struct sign_job *j = arg;
-	unsigned char sig[VG_SIG_LEN], head[VG_HASH_LEN];
-	int64_t seq;
-	int rc = vg__audit(s, j->c, "audit.checkpoint", "", "{}");
-	/* the head now includes the entry that records this checkpoint */
-	if (!rc)
-		rc = s->ops->audit->head(s, &seq, head);
-	int64_t ts = vg__now_us();
-	if (!rc)
-		rc = vg_checkpoint_sign(seq, head, ts, j->sk, sig);
-	struct vg_checkpoint c = {.seq = seq, .ts = ts, .sig = sig};
-	memcpy(c.head, head, VG_HASH_LEN);
-	if (!rc)
-		rc = s->ops->audit->checkpoint_add(s, &c);
-	if (!rc)
-		j->seq = seq;
-	return rc;
-}
-
-int vg_audit_checkpoint(struct vg_ctx *c, int64_t *seq, char *err,
-			size_t errlen)
-{
-	unsigned char sk[64];
-	const char *dir = c->svc->key_dir;
-	/* the signing key is on the hub's machine: the operator's */
-	if (!c->p.operator)
-		return vg__deny(c, "operator", "audit.checkpoint");
-	int rc = dir ? read_signing_key(dir, sk) : VG_ENOTFOUND;
-	if (rc) {
-		snprintf(err, errlen, "cannot read the hub's signing key in "
-				      "'%.300s/hub-signing.key'", dir ? dir : "?");
-		return rc;
-	}
-	struct sign_job j = {c, sk, 0};
-	rc = vg__write(c->svc, sign_fn, &j);
-	sodium_memzero(sk, sizeof(sk));
-	if (!rc)
-		*seq = j.seq;
+	free(k.seqs);
 	return rc;
 }

@@ -148,7 +148,8 @@ static _Atomic unsigned long long serials;
 
 /* ---- open and close ----------------------------------------------------- */
 
-/* The directory of a directory store (where the signing key is). */
+/* The directory of a directory store (where the signing key and the
+ * heads file are by default). */
 static char *key_dir(const char *location)
 {
 	if (!strncmp(location, "memory:", 7) || strstr(location, "://"))
@@ -156,6 +157,27 @@ static char *key_dir(const char *location)
 	if (!strncmp(location, "sqlite:", 7))
 		location += 7;
 	return strdup(location);
+}
+
+/* path as given, else NAME in the store's directory, else NULL; *oom
+ * set when a copy fails. */
+static char *in_dir(const char *path, const char *dir, const char *name,
+		    int *oom)
+{
+	char *out = NULL;
+	if (path && *path) {
+		out = strdup(path);
+	} else if (dir) {
+		size_t n = strlen(dir) + strlen(name) + 2;
+		out = malloc(n);
+		if (out)
+			snprintf(out, n, "%s/%s", dir, name);
+	} else {
+		return NULL;
+	}
+	if (!out)
+		*oom = 1;
+	return out;
 }
 
 int vg_service_open(const struct vg_service_conf *c, struct vg_service **out,
@@ -174,9 +196,16 @@ int vg_service_open(const struct vg_service_conf *c, struct vg_service **out,
 		svc->conf.status_ttl_us = 24LL * 3600 * 1000000;
 	svc->location = strdup(c->location);
 	svc->key_dir = key_dir(c->location);
+	int oom = 0;
+	svc->signing_key = in_dir(c->signing_key, svc->key_dir,
+				  "hub-signing.key", &oom);
+	svc->heads = in_dir(c->checkpoint_heads, svc->key_dir,
+			    "audit-heads.log", &oom);
 	svc->conf.location = svc->location;
+	svc->conf.signing_key = svc->signing_key;
+	svc->conf.checkpoint_heads = svc->heads;
 	pthread_mutex_init(&svc->mu, NULL);
-	rc = svc->location ? vg_store_open(c->location, VG_STORE_WRITER, &s, err,
+	rc = svc->location && !oom ? vg_store_open(c->location, VG_STORE_WRITER, &s, err,
 					   errlen)
 			   : VG_ENOMEM;
 	if (!rc) {
@@ -215,6 +244,8 @@ void vg_service_close(struct vg_service *svc)
 	pthread_mutex_destroy(&svc->mu);
 	free(svc->location);
 	free(svc->key_dir);
+	free(svc->signing_key);
+	free(svc->heads);
 	free(svc);
 }
 

@@ -37,7 +37,16 @@ struct vg_hub_info {
 struct vg_service {
 	unsigned long long serial; /* unique in the process */
 	char *location;
-	char *key_dir;             /* where hub-signing.key is; NULL none */
+	char *key_dir;             /* the store's directory; NULL none */
+	char *signing_key;         /* the key's path; NULL none */
+	char *heads;               /* the heads file; NULL none */
+	/* the last checkpoint this process knows of, for automatic ones
+	 * (under mu): its entry, and when it was signed (or when counting
+	 * began); no new attempt before retry_us after a failure */
+	struct {
+		int known;
+		int64_t seq, us, retry_us;
+	} cp;
 	struct vg_service_conf conf;
 	struct vg_hub_info hub;
 	struct vg_writer *writer;

@@ -7,13 +7,14 @@ import hashlib
 import json
 import os
 import pwd
+import re
 import shutil
 import sqlite3
 import struct
 import subprocess
 import time
 
-from vigiltest import HubCase, VigilCase, main, request
+from vigiltest import HubCase, Server, VIGIL, VigilCase, main, request
 
 CLI_ACTOR = "local:" + pwd.getpwuid(os.getuid()).pw_name
 INTACT = "audit log intact: %d entries, %d signed checkpoints verified\n"
@@ -28,9 +29,10 @@ def sql(data, statement):
 
 
 def entry_hash(prev, seq, ts, actor, org, action, target, detail, source,
-               purpose):
+               purpose, auth=""):
     """src/core/audit_hash.c in Python: BLAKE2b-256 over the previous hash,
-    seq, ts, and each field (length-prefixed strings, little-endian)."""
+    seq, ts, and each field (length-prefixed strings, little-endian); auth
+    only when it is not empty."""
     h = hashlib.blake2b(digest_size=32)
     h.update(prev)
     h.update(struct.pack("<QQ", seq, ts & 0xFFFFFFFFFFFFFFFF))
@@ -43,6 +45,8 @@ def entry_hash(prev, seq, ts, actor, org, action, target, detail, source,
     h.update(struct.pack("<Q", org & 0xFFFFFFFFFFFFFFFF))
     for v in (action, target, detail, source, purpose):
         s(v)
+    if auth:
+        s(auth)
     return h.digest()
 
 
@@ -173,6 +177,32 @@ class Tampering(VigilCase):
         sql(data, "UPDATE checkpoints SET seq=7 WHERE seq=8")
         self.assert_broken(data, "checkpoint at entry 7: the signature is not "
                                  "the hub's")
+
+    def test_altered_detail_is_shown_as_a_string(self):
+        """A detail altered by hand that is not one strictly valid object
+        (trailing text, a raw new line, a lenient number) is shown as a
+        string: it can neither add a field nor break the JSON (found by
+        fuzz/fuzz_audit.c; before, '{} ,"actor":...' was copied as is)."""
+        details = ['{"org":2} ,"actor":"admin"', '{"a":"x\ny"}',
+                   '{"n":01}', '{"a":1}{"b":2}', '{"a":"<b>"}']
+        for d in details:
+            with self.subTest(detail=d):
+                data = self.copy("detail-%d" % details.index(d))
+                con = sqlite3.connect(os.path.join(data, "vigil.db"))
+                con.execute("UPDATE audit SET detail=? WHERE seq=3", (d,))
+                con.commit()
+                con.close()
+                r = self.vigil("audit", "show", "--json", data=data)
+                self.assertEqual(r.code, 0, r.err)
+                self.assertEqual(r.out.count("\n"), 1)
+                e = json.loads(r.out)["entries"][2]
+                self.assertEqual((e["seq"], e["actor"], e["action"],
+                                  e["detail"]),
+                                 (3, CLI_ACTOR, "user.add", d))
+        # the service's own details stay objects
+        r = self.vigil("audit", "show", "--json", check=0)
+        self.assertEqual(json.loads(r.out)["entries"][2]["detail"],
+                         {"org": 2, "role": "analyst", "clearance": 0})
 
     def test_rewritten_chain_is_caught_by_the_checkpoint(self):
         """Someone who changes entry 3 and recomputes every hash after it
@@ -524,6 +554,414 @@ class PurposeRequired(HubCase):
         reads = [e for e in out if e["action"] == "objects.read"]
         self.assertEqual([e["purpose"] for e in reads],
                          ["screening flight XY123"])
+
+
+HEAD_LINE = re.compile(r"^([1-9][0-9]*) (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z) "
+                       r"([0-9a-f]{64}) ([0-9a-f]{128})\n$")
+INTACT_HEADS = ("audit log intact: %d entries, %d signed checkpoints verified, "
+                "%d heads of '%s' found\n")
+
+
+class Checkpoints(VigilCase):
+    """vigil serve signs checkpoints by itself, after checkpoint_entries
+    entries or checkpoint_seconds seconds; each head goes to the heads file
+    too, so that `audit verify --heads` finds a log cut after it even when
+    the checkpoints in the store were deleted with it. The signing key may
+    live elsewhere, and is refused when others may read it."""
+
+    def setUp(self):
+        super().setUp()
+        r = self.vigil("key", "new", "--user", "admin", "--json", check=0)
+        self.key = r.json()["key"]          # entries: hub.create, key.new
+        self.heads = os.path.join(self.data, "audit-heads.log")
+        self.server = None
+
+    def tearDown(self):
+        if self.server:
+            code, err = self.server.stop()
+            self.assertEqual(code, 0, err)
+        super().tearDown()
+
+    def serve(self, *settings):
+        args = []
+        for kv in settings:
+            args += ["--set", kv]
+        self.server = Server(self.data, *args)
+
+    def stop(self):
+        code, err = self.server.stop()
+        self.server = None
+        self.assertEqual(code, 0, err)
+        return err
+
+    def reads(self, n):
+        """n requests, one audit entry each (discovery.read)."""
+        for _ in range(n):
+            r = request(self.server.base + "/taxii2/", key=self.key)
+            self.assertEqual(r.status, 200, r.body)
+
+    def head_lines(self, path=None):
+        try:
+            with open(path or self.heads, encoding="ascii") as f:
+                return f.readlines()
+        except FileNotFoundError:
+            return []
+
+    def wait_heads(self, n, seconds=8):
+        """The heads file once it holds n lines (the server checks once a
+        second)."""
+        deadline = time.time() + seconds
+        while len(self.head_lines()) < n and time.time() < deadline:
+            time.sleep(0.1)
+        lines = self.head_lines()
+        self.assertEqual(len(lines), n, lines)
+        return lines
+
+    def db(self, data=None):
+        return sqlite3.connect(os.path.join(data or self.data, "vigil.db"))
+
+    def entry(self, seq):
+        con = self.db()
+        row = con.execute("SELECT actor, action, target, detail, source, "
+                          "hex(hash), ts FROM audit WHERE seq=?",
+                          (seq,)).fetchone()
+        con.close()
+        return row
+
+    def checkpoints(self, data=None):
+        con = self.db(data)
+        rows = con.execute("SELECT seq, hex(head), ts, hex(sig) FROM "
+                           "checkpoints ORDER BY seq").fetchall()
+        con.close()
+        return rows
+
+    def assert_head(self, line, seq):
+        """line is the head of the store's checkpoint at seq, exactly."""
+        m = HEAD_LINE.match(line)
+        self.assertTrue(m, line)
+        cps = {c[0]: c for c in self.checkpoints()}
+        self.assertIn(seq, cps)
+        _, head, ts, sig = cps[seq]
+        self.assertEqual(int(m.group(1)), seq)
+        us = ts % 1000000
+        self.assertEqual(m.group(2), time.strftime(
+            "%Y-%m-%dT%H:%M:%S", time.gmtime(ts // 1000000)) + ".%06dZ" % us)
+        self.assertEqual(m.group(3), head.lower())
+        self.assertEqual(m.group(4), sig.lower())
+        # the head is the hash of the checkpoint's own entry
+        self.assertEqual(self.entry(seq)[5], head)
+
+    def assert_auto(self, seq, trigger):
+        self.assertEqual(self.entry(seq)[:5], (
+            CLI_ACTOR, "audit.checkpoint", "",
+            '{"trigger":"%s"}' % trigger, "server"))
+
+    def verify(self, *args, data=None):
+        r = self.vigil("audit", "verify", *args, data=data)
+        return r.code, r.out, r.err
+
+    def test_automatic_checkpoints_by_count(self):
+        self.serve("checkpoint_entries=5", "checkpoint_seconds=0")
+        self.reads(3)                        # entries 3-5
+        lines = self.wait_heads(1)           # 6: the checkpoint
+        self.assert_head(lines[0], 6)
+        self.assert_auto(6, "entries")
+        self.reads(4)                        # 7-10: not yet 5 since 6
+        time.sleep(1.5)
+        self.assertEqual(len(self.head_lines()), 1)
+        self.reads(1)                        # 11
+        lines = self.wait_heads(2)           # 12
+        self.assertEqual(lines[0], self.head_lines()[0])  # never rewritten
+        self.assert_head(lines[1], 12)
+        self.assert_auto(12, "entries")
+        self.assertEqual([c[0] for c in self.checkpoints()], [6, 12])
+        self.stop()
+        # the CLI appends its checkpoints to the same file
+        r = self.vigil("audit", "checkpoint", check=0)
+        self.assertEqual(r.out, "signed checkpoint at entry 13\n")
+        lines = self.head_lines()
+        self.assertEqual(len(lines), 3)
+        self.assert_head(lines[2], 13)
+        self.assertEqual(self.entry(13)[:5], (CLI_ACTOR, "audit.checkpoint",
+                                              "", "{}", "cli"))
+        self.assertEqual(self.verify("--heads", self.heads),
+                         (0, INTACT_HEADS % (13, 3, 3, self.heads), ""))
+        r = self.vigil("audit", "verify", "--heads", self.heads, "--json",
+                       check=0)
+        self.assertEqual(r.json(), {"ok": True, "entries": 13,
+                                    "checkpoints": 3, "heads": 3})
+        # without --heads, as before
+        self.assertEqual(self.verify(), (0, INTACT % (13, 3), ""))
+
+    def test_automatic_checkpoints_by_time(self):
+        self.serve("checkpoint_entries=0", "checkpoint_seconds=1")
+        self.reads(1)                        # 3
+        lines = self.wait_heads(1)           # 4, a second or two later
+        self.assert_head(lines[0], 4)
+        self.assert_auto(4, "seconds")
+        # nothing new since: no checkpoint of a checkpoint
+        time.sleep(2.5)
+        self.assertEqual(len(self.head_lines()), 1)
+        self.reads(1)                        # 5
+        lines = self.wait_heads(2)           # 6
+        self.assert_head(lines[1], 6)
+        self.assert_auto(6, "seconds")
+        self.stop()
+        self.assertEqual(self.verify("--heads", self.heads),
+                         (0, INTACT_HEADS % (6, 2, 2, self.heads), ""))
+
+    def test_defaults_sign_nothing_on_a_quiet_start(self):
+        """The defaults (10,000 entries, 300 s) count from the start: a
+        short run signs nothing, and the heads file is made at once."""
+        self.serve()
+        self.reads(3)
+        time.sleep(1.5)
+        err = self.stop()
+        self.assertEqual(self.head_lines(), [])
+        self.assertTrue(os.path.exists(self.heads))
+        self.assertEqual(self.checkpoints(), [])
+        # the operator is told where the heads go, and why that is weak
+        self.assertIn("vigil serve: note: checkpoint heads go to '%s', in "
+                      "the data directory, where whoever can cut the log can "
+                      "cut them too: set checkpoint_heads to a file on "
+                      "another disk or an append-only one\n" % self.heads,
+                      err)
+
+    def cut_log(self):
+        """Checkpoints at 6 and 12 (by count), entries up to 14; the server
+        stopped."""
+        self.serve("checkpoint_entries=5", "checkpoint_seconds=0")
+        self.reads(3)
+        self.wait_heads(1)
+        self.reads(5)
+        self.wait_heads(2)
+        self.reads(2)                        # 13, 14
+        self.stop()
+        self.assertEqual(self.verify("--heads", self.heads),
+                         (0, INTACT_HEADS % (14, 2, 2, self.heads), ""))
+
+    def copy(self, name):
+        dst = os.path.join(self.tmp, name)
+        shutil.copytree(self.data, dst)
+        return dst
+
+    def test_truncation_after_the_last_checkpoint_is_found_with_heads(self):
+        self.cut_log()
+        # the tail from entry 10 and the checkpoint that signed it deleted:
+        # the store alone still looks whole
+        data = self.copy("cut")
+        sql(data, "DELETE FROM audit WHERE seq >= 10; "
+                  "DELETE FROM checkpoints WHERE seq >= 10")
+        self.assertEqual(self.verify(data=data), (0, INTACT % (9, 1), ""))
+        msg = ("entry 10: removed (truncated after the checkpoint of %s "
+               "line 2)" % self.heads)
+        self.assertEqual(self.verify("--heads", self.heads, data=data),
+                         (1, "audit log NOT intact: %s\n" % msg, ""))
+        r = self.vigil("audit", "verify", "--heads", self.heads, "--json",
+                       data=data)
+        self.assertEqual((r.code, r.json()), (1, {
+            "ok": False, "entries": 9, "error": msg}))
+        # every entry after the first checkpoint gone
+        data = self.copy("cut-all")
+        sql(data, "DELETE FROM audit WHERE seq > 6; "
+                  "DELETE FROM checkpoints WHERE seq > 6")
+        self.assertEqual(self.verify("--heads", self.heads, data=data), (
+            1, "audit log NOT intact: entry 7: removed (truncated after the "
+               "checkpoint of %s line 2)\n" % self.heads, ""))
+        # only the checkpoint deleted: the line names it
+        data = self.copy("no-checkpoint")
+        sql(data, "DELETE FROM checkpoints WHERE seq = 12")
+        self.assertEqual(self.verify("--heads", self.heads, data=data), (
+            1, "audit log NOT intact: checkpoint at entry 12: removed from the "
+               "store (%s line 2 holds it)\n" % self.heads, ""))
+
+    def test_rewritten_chain_is_caught_by_the_heads(self):
+        """Entry 4 changed, every hash after it recomputed and the
+        store's checkpoints deleted: the chain holds, the heads do not."""
+        self.cut_log()
+        data = self.copy("rewritten")
+        sql(data, "UPDATE audit SET target='eve' WHERE seq=4; "
+                  "DELETE FROM checkpoints")
+        con = self.db(data)
+        rows = con.execute("SELECT seq, ts, actor, org, action, target, "
+                           "detail, source, purpose, auth, prev FROM audit "
+                           "ORDER BY seq").fetchall()
+        prev = rows[0][10]
+        for row in rows:
+            h = entry_hash(prev, *row[:10])
+            con.execute("UPDATE audit SET prev=?, hash=? WHERE seq=?",
+                        (prev, h, row[0]))
+            prev = h
+        con.commit()
+        con.close()
+        self.assertEqual(self.verify(data=data), (0, INTACT % (14, 0), ""))
+        self.assertEqual(self.verify("--heads", self.heads, data=data), (
+            1, "audit log NOT intact: entry 6: changed since the checkpoint "
+               "of %s line 1\n" % self.heads, ""))
+
+    def test_a_forged_or_broken_heads_line_is_named(self):
+        self.cut_log()
+        lines = self.head_lines()
+        forged = lines[1][:-10] + ("0" if lines[1][-10] != "0" else "1") + \
+            lines[1][-9:]
+        path = self.write("forged.log", lines[0] + forged)
+        self.assertEqual(self.verify("--heads", path), (
+            1, "audit log NOT intact: %s line 2: the signature of the "
+               "checkpoint at entry 12 is not the hub's\n" % path, ""))
+        # a head moved to another entry is not signed for it
+        path = self.write("moved.log", "7" + lines[0][1:])
+        self.assertEqual(self.verify("--heads", path), (
+            1, "audit log NOT intact: %s line 1: the signature of the "
+               "checkpoint at entry 7 is not the hub's\n" % path, ""))
+        path = self.write("broken.log", lines[0] + "\n" + lines[1] +
+                          "12 yesterday\n")
+        self.assertEqual(self.verify("--heads", path), (
+            1, "audit log NOT intact: %s line 4: not a checkpoint head "
+               "(expected SEQ TIME HEAD SIGNATURE)\n" % path, ""))
+        # lines copied from the syslog are heads too
+        path = self.write("syslog.log", "".join(
+            "Jan  1 00:00:00 hub vigil: audit checkpoint head: " + ln
+            for ln in lines))
+        self.assertEqual(self.verify("--heads", path),
+                         (0, INTACT_HEADS % (14, 2, 2, path), ""))
+        missing = os.path.join(self.tmp, "missing.log")
+        self.assertEqual(self.verify("--heads", missing), (
+            3, "", "vigil: cannot read '%s': No such file or directory\n"
+                   % missing))
+
+    def test_public_key_kept_elsewhere(self):
+        con = self.db()
+        pk = con.execute("SELECT value FROM hub WHERE key='hub.sign_pk'") \
+            .fetchone()[0]
+        con.close()
+        self.assertEqual(self.verify("--public-key", pk),
+                         (0, INTACT % (2, 0), ""))
+        other = "00" * 32
+        self.assertEqual(self.verify("--public-key", other), (
+            1, "audit log NOT intact: the hub's public key in the store is "
+               "not the one given\n", ""))
+        r = self.vigil("audit", "verify", "--public-key", "abc")
+        self.assertEqual(r.code, 2)
+        self.assertIn("--public-key 'abc' is not 64 hex digits", r.err)
+
+    def test_signing_key_in_another_directory(self):
+        keys = os.path.join(self.tmp, "keys")
+        os.mkdir(keys, 0o700)
+        key = os.path.join(keys, "hub.key")
+        data = os.path.join(self.tmp, "other")
+        r = self.vigil("init", "--signing-key", key, "--json", data=data,
+                       check=0)
+        out = r.json()
+        self.assertEqual(out["signing_key"], key)
+        self.assertRegex(out["public_key"], "^[0-9a-f]{64}$")
+        self.assertEqual(os.stat(key).st_mode & 0o777, 0o600)
+        self.assertFalse(os.path.exists(os.path.join(data, "hub-signing.key")))
+        with open(os.path.join(data, "vigil.conf")) as f:
+            self.assertEqual(f.read(), "# the audit signing key, kept outside "
+                             "the data directory (vigil init)\n"
+                             "signing_key = %s\n" % key)
+        # the key is the hub's: checkpoints by the CLI and by the server
+        self.assertEqual(self.vigil("audit", "checkpoint", data=data,
+                                    check=0).out,
+                         "signed checkpoint at entry 2\n")
+        self.data, self.heads = data, os.path.join(data, "audit-heads.log")
+        self.key = self.vigil("key", "new", "--user", "admin", "--json",
+                              check=0).json()["key"]               # 3
+        self.serve("checkpoint_entries=3", "checkpoint_seconds=0")
+        self.reads(2)                                              # 4, 5
+        lines = self.wait_heads(2)                                 # 6
+        self.assert_head(lines[1], 6)
+        self.stop()
+        self.assertEqual(self.verify("--heads", self.heads, "--public-key",
+                                     out["public_key"], data=data),
+                         (0, INTACT_HEADS % (6, 2, 2, self.heads), ""))
+        # a key file that exists is never overwritten, and no hub is made
+        with open(key) as f:
+            before = f.read()
+        third = os.path.join(self.tmp, "third")
+        r = self.vigil("init", "--signing-key", key, data=third)
+        self.assertEqual((r.code, r.out, r.err), (
+            3, "", "vigil: cannot create the hub: cannot write the signing "
+                   "key '%s': it exists already\n" % key))
+        with open(key) as f:
+            self.assertEqual(f.read(), before)
+        self.assertFalse(os.path.exists(os.path.join(third, "vigil.conf")))
+        # and another hub's key is not this one's
+        r = self.vigil("audit", "checkpoint", data=self.tmp + "/data",
+                       stdin=None)
+        self.assertEqual(r.code, 0, r.err)
+        env = dict(os.environ, VIGIL_SIGNING_KEY=key)
+        p = subprocess.run([VIGIL, "--data", os.path.join(self.tmp, "data"),
+                            "audit", "checkpoint"], env=env,
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual((p.returncode, p.stdout, p.stderr), (
+            3, "", "vigil: the signing key '%s' is not this hub's (its public "
+                   "key is not the store's)\n" % key))
+
+    def test_a_key_open_to_others_is_refused(self):
+        key = os.path.join(self.data, "hub-signing.key")
+        for mode, what in ((0o644, "read"), (0o640, "read"),
+                           (0o620, "changed"), (0o604, "read")):
+            os.chmod(key, mode)
+            msg = ("the hub's signing key '%s' may be %s by group or others "
+                   "(mode %04o): chmod 600 it" % (key, what, mode))
+            r = self.vigil("audit", "checkpoint")
+            self.assertEqual((r.code, r.out, r.err), (3, "", "vigil: %s\n" % msg))
+            # the server does not start with it
+            p = subprocess.run([VIGIL, "--data", self.data, "serve", "--listen",
+                                "127.0.0.1:0"], capture_output=True,
+                               text=True, timeout=60)
+            self.assertEqual((p.returncode, p.stdout, p.stderr),
+                             (3, "", "vigil serve: %s\n" % msg))
+        self.assertEqual(self.head_lines(), [])
+        self.assertEqual(self.checkpoints(), [])
+        os.chmod(key, 0o400)
+        self.assertEqual(self.vigil("audit", "checkpoint", check=0).out,
+                         "signed checkpoint at entry 3\n")
+
+    def test_heads_file_that_cannot_be_written(self):
+        bad = os.path.join(self.tmp, "no-such-dir", "heads.log")
+        p = subprocess.run([VIGIL, "--data", self.data, "serve", "--listen",
+                            "127.0.0.1:0", "--set", "checkpoint_heads=" + bad],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual((p.returncode, p.stdout, p.stderr), (
+            3, "", "vigil serve: cannot append to the checkpoint heads file "
+                   "'%s': No such file or directory\n" % bad))
+        # the CLI signs, and says the head is not in the file, with the line
+        env = dict(os.environ, VIGIL_CHECKPOINT_HEADS=bad)
+        p = subprocess.run([VIGIL, "--data", self.data, "audit",
+                            "checkpoint"], env=env, capture_output=True,
+                           text=True, timeout=60)
+        self.assertEqual((p.returncode, p.stdout), (3, ""))
+        (line,) = [c for c in self.checkpoints()]
+        self.assertRegex(p.stderr, "^vigil: checkpoint at entry 3 is signed, "
+                         "but its head could not be appended to '%s' \\(No "
+                         "such file or directory\\); the line is: 3 .{27} "
+                         "%s %s\n$" % (re.escape(bad), line[1].lower(),
+                                        line[3].lower()))
+        # somewhere else, by the setting: no note about the data directory
+        elsewhere = os.path.join(self.tmp, "heads.log")
+        self.serve("checkpoint_heads=" + elsewhere)
+        err = self.stop()
+        self.assertNotIn("note:", err)
+        self.assertTrue(os.path.exists(elsewhere))
+
+    def test_settings_are_checked(self):
+        for kv, msg in (
+                ("checkpoint_entries=-1", "'checkpoint_entries': '-1' is not "
+                 "a number from 0 to 1000000000"),
+                ("checkpoint_seconds=86401", "'checkpoint_seconds': '86401' "
+                 "is not a number from 0 to 86400"),
+                ("checkpoint_syslog=maybe", "'checkpoint_syslog': 'maybe' is "
+                 "not true or false")):
+            r = self.vigil("serve", "--set", kv)
+            self.assertEqual((r.code, r.err), (3, "vigil: --set: %s\n" % msg))
+        # with both off, the server needs no key
+        os.remove(os.path.join(self.data, "hub-signing.key"))
+        self.serve("checkpoint_entries=0", "checkpoint_seconds=0")
+        self.reads(1)
+        self.stop()
+        self.assertFalse(os.path.exists(self.heads))
 
 
 if __name__ == "__main__":

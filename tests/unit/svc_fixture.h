@@ -57,8 +57,8 @@ static inline void hub_open(struct hub *h, const char *name,
 	memset(h, 0, sizeof(*h));
 	snprintf(h->name, sizeof(h->name), "%s", name);
 	snprintf(h->location, sizeof(h->location), "memory:%s", name);
-	int rc = vg_hub_create(h->location, &in, OP_LOGIN, h->admin_key, err,
-	                       sizeof(err));
+	int rc = vg_hub_create(h->location, &in, OP_LOGIN, h->admin_key, NULL,
+	                       err, sizeof(err));
 	if (rc)
 		fail_msg("hub create: %s %s", vg_err_name(rc), err);
 	struct vg_service_conf c = {

@@ -75,15 +75,14 @@ static struct world *world_new(const char *name)
 static void world_free(struct world *w)
 {
 	struct vg_ctx op;
-	int64_t entries = 0, checkpoints = -1;
+	struct vg_audit_verified v = {.checkpoints = -1};
 	char err[200];
 	ctx_operator(&w->h, &op);
 	assert_int_equal(
-	    vg_audit_verify(&op, &entries, &checkpoints, err, sizeof(err)),
-	    VG_OK);
+	    vg_audit_verify(&op, NULL, NULL, &v, err, sizeof(err)), VG_OK);
 	assert_string_equal(err, "");
-	assert_true(entries >= w->log.mark);
-	assert_int_equal(checkpoints, 0);
+	assert_true(v.entries >= w->log.mark);
+	assert_int_equal(v.checkpoints, 0);
 	vg_ctx_release(&op);
 	for (int i = 0; i < N_WHO; i++)
 		vg_ctx_release(&w->w[i].c);
@@ -677,7 +676,8 @@ static void test_memory_hub(void **state)
 	assert_string_equal(vg_service_hub_name(h.svc), "test hub");
 	/* a second handle sees the same store: the hub exists */
 	assert_int_equal(
-	    vg_hub_create(h.location, &in, OP_LOGIN, key, err, sizeof(err)),
+	    vg_hub_create(h.location, &in, OP_LOGIN, key, NULL, err,
+	                  sizeof(err)),
 	    VG_EDUPLICATE);
 	vg_service_close(h.svc);
 	/* closed, still there */

@@ -202,20 +202,18 @@ static void test_every_call_one_entry(void **state)
 	/* after all of it the chain holds, entry by entry; verifying reads
 	 * nothing on record; only the auditor and the operator verify */
 	struct vg_ctx op;
-	int64_t entries = 0, checkpoints = -1;
+	struct vg_audit_verified v = {.checkpoints = -1};
 	ctx_operator(&w->h, &op);
 	assert_int_equal(
-	    vg_audit_verify(&op, &entries, &checkpoints, err, sizeof(err)),
+	    vg_audit_verify(&op, NULL, NULL, &v, err, sizeof(err)),
 	    VG_OK);
 	assert_string_equal(err, "");
-	assert_int_equal(entries, w->log.mark);
-	assert_int_equal(checkpoints, 0);
-	assert_int_equal(vg_audit_verify(&w->w[AUDITOR].c, &entries,
-	                                 &checkpoints, err, sizeof(err)),
+	assert_int_equal(v.entries, w->log.mark);
+	assert_int_equal(v.checkpoints, 0);
+	assert_int_equal(vg_audit_verify(&w->w[AUDITOR].c, NULL, NULL, &v, err, sizeof(err)),
 	                 VG_OK);
-	assert_int_equal(entries, w->log.mark);
-	assert_int_equal(vg_audit_verify(&w->w[ANALYST].c, &entries,
-	                                 &checkpoints, err, sizeof(err)),
+	assert_int_equal(v.entries, w->log.mark);
+	assert_int_equal(vg_audit_verify(&w->w[ANALYST].c, NULL, NULL, &v, err, sizeof(err)),
 	                 VG_EDENIED);
 	one_entry(w, ANALYST, "access.denied", "audit.verify",
 	          "{\"needs\":\"audit\",\"role\":\"analyst\"}");
@@ -456,13 +454,13 @@ static void test_entry_json(void **state)
 	}
 	/* and the chain holds them */
 	struct vg_ctx op;
-	int64_t entries, checkpoints;
+	struct vg_audit_verified v;
 	char err[200];
 	ctx_operator(&h, &op);
 	assert_int_equal(
-	    vg_audit_verify(&op, &entries, &checkpoints, err, sizeof(err)),
+	    vg_audit_verify(&op, NULL, NULL, &v, err, sizeof(err)),
 	    VG_OK);
-	assert_int_equal(entries, l.mark);
+	assert_int_equal(v.entries, l.mark);
 	vg_ctx_release(&op);
 	vg_ctx_release(&c);
 	vg_buf_release(&b);

@@ -55,11 +55,12 @@ void vg_audit_hash(const struct vg_audit_entry *e, unsigned char out[VG_HASH_LEN
  * for an empty log): sets e->seq, e->prev and e->hash. */
 void vg_audit_link(struct vg_audit_entry *e, int64_t head_seq,
 		   const unsigned char head_hash[VG_HASH_LEN]);
-/* e as one JSON object: seq, time, actor, org, action, target, detail,
- * source, purpose, auth (and hash when with_hash), every string through
- * the encoder; a detail that is not one compact JSON object in UTF-8
- * (nothing after it, no control byte) is written as a string, so the
- * output is valid JSON whatever the log holds. */
+/* e as one JSON object on one line: seq, time, actor, org, action,
+ * target, detail, source, purpose, auth (and hash when with_hash), every
+ * string through the encoder; a detail is written as it is only when it
+ * is one strictly valid JSON object that needs no escaping (as the
+ * service writes them), else as a string, so the output is valid JSON
+ * with exactly these keys whatever the log holds. */
 struct vg_buf;
 int vg_audit_entry_json(const struct vg_audit_entry *e, int with_hash,
 			struct vg_buf *out);
@@ -73,5 +74,23 @@ int vg_checkpoint_sign(int64_t seq, const unsigned char head[VG_HASH_LEN],
 int vg_checkpoint_verify(int64_t seq, const unsigned char head[VG_HASH_LEN],
 			 int64_t ts, const unsigned char sig[VG_SIG_LEN],
 			 const unsigned char pk[VG_SIGN_PK_LEN]);
+
+/* A checkpoint head as one line of a heads file (kept outside the store,
+ * so that a cut tail of the log is seen): "SEQ TIME HEAD SIG\n", TIME as
+ * YYYY-MM-DDTHH:MM:SS.ssssssZ (the exact microseconds signed), HEAD and
+ * SIG in lowercase hex. */
+#define VG_HEAD_LINE_LEN 256
+void vg_checkpoint_head_line(const struct vg_checkpoint *c,
+			     char out[VG_HEAD_LINE_LEN]);
+/* Parse one line (len bytes, a trailing newline allowed) of a heads file;
+ * a line copied from the syslog ("... audit checkpoint head: SEQ TIME
+ * HEAD SIG") is taken too. Fills c, with c->sig pointing at sig. VG_EINVAL
+ * when it is not a head. */
+int vg_checkpoint_head_parse(const char *line, size_t len,
+			     struct vg_checkpoint *c,
+			     unsigned char sig[VG_SIG_LEN]);
+/* What a syslog message of a head starts with (vg_checkpoint_head_parse
+ * finds the head after it). */
+#define VG_HEAD_SYSLOG_TAG "audit checkpoint head: "
 
 #endif

@@ -21,6 +21,13 @@ struct vg_server_conf {
 	int purpose_required;      /* X-Vigil-Purpose on every read */
 	unsigned status_ttl_hours; /* status resources live, default 24 */
 	unsigned commit_wait_us;   /* group commit gathering, default 1000 */
+	/* audit checkpoints: signed automatically after this many entries
+	 * (default 10000) or seconds (default 300; 0: never by that) */
+	unsigned long long checkpoint_entries;
+	unsigned checkpoint_seconds;
+	char checkpoint_heads[512]; /* heads file; "": DATA/audit-heads.log */
+	int checkpoint_syslog;      /* heads to the syslog too */
+	char signing_key[512];      /* "": DATA/hub-signing.key */
 	int print_ready;           /* print the URL when listening */
 };
 
@@ -32,5 +39,8 @@ int vg_server_conf_parse(struct vg_server_conf *c, const char *text,
 /* Apply one setting by its key (as in vigil.conf). */
 int vg_server_conf_set(struct vg_server_conf *c, const char *key,
 		       const char *value, char *err, size_t errlen);
+/* The i-th setting's key (from 0; NULL past the last): what VIGIL_<KEY>
+ * variables can set. */
+const char *vg_server_conf_key(size_t i);
 
 #endif

@@ -23,17 +23,22 @@ struct vg_hub_init {
 	const char *org_name;   /* the first organisation, default "hub" */
 	const char *admin_name; /* the hub admin, default "admin" */
 	const char *levels;     /* classification levels, lowest first */
+	/* where the audit signing key goes (NULL: DIR/hub-signing.key); a
+	 * file that exists is never overwritten */
+	const char *signing_key;
 };
 
 /* Create the store at location and the hub in it: settings, the hub's
- * Ed25519 signing key (DIR/hub-signing.key, mode 0600), the first
- * organisation with its identity object, the community, connected and
- * all collections, the organisation's private collection, the hub admin
- * and the admin's key (key_out), audited as the operator login.
- * VG_EDUPLICATE when the hub exists already; VG_EINVAL (err) for names. */
+ * Ed25519 signing key (in->signing_key or DIR/hub-signing.key, mode
+ * 0600; its public key, hex, in pk_out when not NULL), the first
+ * organisation with its identity object, the community, connected and all collections, the
+ * organisation's private collection, the hub admin and the admin's key
+ * (key_out), audited as the operator login. VG_EDUPLICATE when the hub
+ * exists already; VG_EINVAL (err) for names; VG_EIO (err) when the key
+ * cannot be written (then no hub is created). */
 int vg_hub_create(const char *location, const struct vg_hub_init *in,
-		  const char *login, char key_out[VG_KEY_TEXT_LEN], char *err,
-		  size_t errlen);
+		  const char *login, char key_out[VG_KEY_TEXT_LEN],
+		  char pk_out[2 * 32 + 1], char *err, size_t errlen);
 
 int vg_org_add(struct vg_ctx *c, const char *name, char *err, size_t errlen);
 int vg_user_add(struct vg_ctx *c, const char *name, const char *org,

@@ -25,6 +25,16 @@ struct vg_service_conf {
 	long gather_us;        /* how long a lone job waits for company */
 	int64_t status_ttl_us; /* TAXII status resources live; 0: 24 hours */
 	int purpose_required;  /* readers of the API state a purpose */
+	/* audit checkpoints (docs/security.md): the hub's Ed25519 secret key
+	 * (NULL: DIR/hub-signing.key of a directory store), the file each
+	 * signed head is appended to (NULL: DIR/audit-heads.log), whether
+	 * heads go to the syslog too, and when vigil serve signs one by
+	 * itself: after this many entries or seconds (0: never by that) */
+	const char *signing_key;
+	const char *checkpoint_heads;
+	int checkpoint_syslog;
+	int64_t checkpoint_entries;
+	int64_t checkpoint_seconds;
 };
 
 /* Open the hub in the store at c->location. VG_ENOTFOUND (with err) when

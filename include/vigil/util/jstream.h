@@ -33,7 +33,9 @@ void vg_jstream_on_envelope(struct vg_jstream *s, vg_jstream_env_cb cb);
  * vg_jstream_error), VG_ETOOBIG, VG_ENOMEM, or the callback's code. After
  * an error the stream accepts nothing more. */
 int vg_jstream_feed(struct vg_jstream *s, const char *p, size_t n);
-/* End of input: VG_EJSON when the input is empty or stops inside a value. */
+/* End of input: VG_EJSON when the input is empty or stops inside a value,
+ * or the callback's code for a last bare number; after an error the
+ * stream accepts nothing more. */
 int vg_jstream_finish(struct vg_jstream *s);
 /* What went wrong and where: "line 3, column 17: expected ':'". "" when
  * nothing did. Valid until the stream is freed. */

@@ -2,8 +2,8 @@
 #include "vigil/audit/audit.h"
 #include "vigil/util/error.h"
 #include "vigil/util/jsonw.h"
+#include "vigil/util/jstream.h"
 #include "vigil/util/timefmt.h"
-#include "util/text.h"
 
 #include <cjson/cJSON.h>
 
@@ -53,21 +53,44 @@ void vg_audit_link(struct vg_audit_entry *e, int64_t head_seq,
 	vg_audit_hash(e, e->hash);
 }
 
-/* Is d one JSON object that can be copied into an entry as it is? cJSON
- * alone would take text after the object, raw control bytes in strings
- * and bytes that are not UTF-8, any of which breaks the entry's JSON. A
- * detail the service wrote is compact, so no control byte at all. */
-static int detail_is_object(const char *d)
+static int any_value(void *ud, const char *json, size_t len, size_t index)
 {
+	(void)ud;
+	(void)json;
+	(void)len;
+	(void)index;
+	return VG_OK;
+}
+
+/* Is d a detail as the service writes them: one object, strictly valid
+ * JSON (RFC 8259 and UTF-8, as jstream checks POST bodies), holding
+ * nothing the encoder escapes (controls, DEL, < > &, U+2028 and U+2029)?
+ * Only such a detail is written as JSON; anything else (a log altered by
+ * hand: trailing text, a raw new line, a lenient number) is written as a
+ * string, so that no detail can add a field, break the JSON or start a
+ * new line (found by fuzz/fuzz_audit.c: cJSON_Parse took "{} ,..."). */
+static int detail_is_json(const char *d)
+{
+	const unsigned char *p = (const unsigned char *)d;
 	size_t n = strlen(d);
-	const char *end = NULL;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)d[i] < 0x20)
-			return 0;
-	if (!vg__utf8_valid(d, n))
+	if (p[0] != '{')
 		return 0;
-	cJSON *parsed = cJSON_ParseWithOpts(d, &end, 1);
-	int ok = cJSON_IsObject(parsed);
+	for (size_t i = 0; i < n; i++)
+		if (p[i] < 0x20 || p[i] == 0x7f || p[i] == '<' || p[i] == '>' ||
+		    p[i] == '&' ||
+		    (p[i] == 0xe2 && i + 2 < n && p[i + 1] == 0x80 &&
+		     (p[i + 2] == 0xa8 || p[i + 2] == 0xa9)))
+			return 0;
+	struct vg_jstream *s = vg_jstream_new(n + 1, any_value, NULL);
+	if (!s)
+		return 0;
+	int ok = !vg_jstream_feed(s, d, n) && !vg_jstream_finish(s);
+	vg_jstream_free(s);
+	if (!ok)
+		return 0;
+	/* one value, and an object: nothing after it */
+	cJSON *parsed = cJSON_ParseWithOpts(d, NULL, 1);
+	ok = cJSON_IsObject(parsed);
 	cJSON_Delete(parsed);
 	return ok;
 }
@@ -88,7 +111,7 @@ int vg_audit_entry_json(const struct vg_audit_entry *e, int with_hash,
 	vg_jw_kstr(&w, "target", e->target ? e->target : "");
 	vg_jw_key(&w, "detail");
 	const char *d = e->detail && *e->detail ? e->detail : "{}";
-	if (detail_is_object(d))
+	if (detail_is_json(d))
 		vg_jw_raw(&w, d, strlen(d));
 	else
 		vg_jw_str(&w, d);

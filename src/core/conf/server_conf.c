@@ -23,6 +23,37 @@ void vg_server_conf_defaults(struct vg_server_conf *c, const char *data)
 	c->idle_timeout = 30;
 	c->status_ttl_hours = 24;
 	c->commit_wait_us = 1000;
+	c->checkpoint_entries = 10000;
+	c->checkpoint_seconds = 300;
+}
+
+static const char *const keys[] = {
+	"listen", "threads", "tls_cert", "tls_key", "max_content_length",
+	"max_header_bytes", "max_url_length", "connection_limit",
+	"per_ip_connection_limit", "idle_timeout", "purpose_required",
+	"status_ttl_hours", "commit_wait_us", "checkpoint_entries",
+	"checkpoint_seconds", "checkpoint_heads", "checkpoint_syslog",
+	"signing_key",
+};
+
+const char *vg_server_conf_key(size_t i)
+{
+	return i < sizeof(keys) / sizeof(keys[0]) ? keys[i] : NULL;
+}
+
+static int boolean(const char *key, const char *v, int *out, char *err,
+		   size_t errlen)
+{
+	if (!strcasecmp(v, "true") || !strcmp(v, "1") || !strcasecmp(v, "yes"))
+		*out = 1;
+	else if (!strcasecmp(v, "false") || !strcmp(v, "0") ||
+		 !strcasecmp(v, "no"))
+		*out = 0;
+	else {
+		snprintf(err, errlen, "'%s': '%s' is not true or false", key, v);
+		return VG_EINVAL;
+	}
+	return VG_OK;
 }
 
 static int num(const char *key, const char *v, unsigned long long lo,
@@ -63,18 +94,16 @@ int vg_server_conf_set(struct vg_server_conf *c, const char *key,
 		return text(key, v, c->tls_cert, sizeof(c->tls_cert), err, errlen);
 	if (!strcmp(key, "tls_key"))
 		return text(key, v, c->tls_key, sizeof(c->tls_key), err, errlen);
-	if (!strcmp(key, "purpose_required")) {
-		if (!strcasecmp(v, "true") || !strcmp(v, "1") || !strcasecmp(v, "yes"))
-			c->purpose_required = 1;
-		else if (!strcasecmp(v, "false") || !strcmp(v, "0") ||
-			 !strcasecmp(v, "no"))
-			c->purpose_required = 0;
-		else {
-			snprintf(err, errlen, "'%s': '%s' is not true or false", key, v);
-			return VG_EINVAL;
-		}
-		return VG_OK;
-	}
+	if (!strcmp(key, "checkpoint_heads"))
+		return text(key, v, c->checkpoint_heads, sizeof(c->checkpoint_heads),
+			    err, errlen);
+	if (!strcmp(key, "signing_key"))
+		return text(key, v, c->signing_key, sizeof(c->signing_key), err,
+			    errlen);
+	if (!strcmp(key, "purpose_required"))
+		return boolean(key, v, &c->purpose_required, err, errlen);
+	if (!strcmp(key, "checkpoint_syslog"))
+		return boolean(key, v, &c->checkpoint_syslog, err, errlen);
 	static const struct {
 		const char *key;
 		unsigned long long lo, hi;
@@ -88,6 +117,8 @@ int vg_server_conf_set(struct vg_server_conf *c, const char *key,
 		{"idle_timeout", 1, 86400},
 		{"status_ttl_hours", 24, 24 * 365},
 		{"commit_wait_us", 0, 100000},
+		{"checkpoint_entries", 0, 1000000000},
+		{"checkpoint_seconds", 0, 86400},
 	};
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		if (strcmp(key, nums[i].key))
@@ -105,6 +136,8 @@ int vg_server_conf_set(struct vg_server_conf *c, const char *key,
 		case 6: c->idle_timeout = (unsigned)n; break;
 		case 7: c->status_ttl_hours = (unsigned)n; break;
 		case 8: c->commit_wait_us = (unsigned)n; break;
+		case 9: c->checkpoint_entries = n; break;
+		case 10: c->checkpoint_seconds = (unsigned)n; break;
 		}
 		return VG_OK;
 	}

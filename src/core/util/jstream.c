@@ -508,9 +508,19 @@ int vg_jstream_feed(struct vg_jstream *s, const char *p, size_t n)
 					if (s->capturing)
 						rc = vg_buf_append(&s->cap,
 								   p + i, j - i);
+					if (rc) {
+						/* the error names the first byte
+						 * past the limit, wherever the
+						 * chunk ends (the byte path does
+						 * too); the loop's end steps back
+						 * one */
+						size_t room = s->cap.max - s->cap.len;
+						s->offset += (room < j - i ? room : j - i) + 1;
+						break;
+					}
 					s->offset += j - i;
 					i = j;
-					if (i == n || rc)
+					if (i == n)
 						break;
 					c = (unsigned char)p[i];
 				}
@@ -618,8 +628,11 @@ int vg_jstream_finish(struct vg_jstream *s)
 	if (s->st == S_NUMBER && s->depth == 0) {
 		int ended;
 		int rc = number_byte(s, ' ', &ended);
-		if (rc)
+		if (rc) {
+			/* the callback's code: failed like any other error */
+			s->st = S_FAILED;
 			return rc;
+		}
 	}
 	if (s->st == S_TOP_NEXT)
 		return VG_OK;
