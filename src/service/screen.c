@@ -136,8 +136,11 @@ static int paxlst_list(struct vg_paxlst *px, struct vg_travel_list *out)
 				out->errors[out->n_errors].traveller += base;
 			out->n_errors++;
 		}
-		memcpy(out->travellers + base, l->travellers,
-		       l->n_travellers * sizeof(*l->travellers));
+		/* a message without travellers has none to move (and both
+		 * pointers may be NULL, which memcpy must never get) */
+		if (l->n_travellers)
+			memcpy(out->travellers + base, l->travellers,
+			       l->n_travellers * sizeof(*l->travellers));
 		out->n_travellers += l->n_travellers;
 		/* moved: the message no longer owns them */
 		free(l->travellers);

@@ -1,0 +1,149 @@
+"""Attacks on a real `vigil serve` (issue 8), each performed as the attacker
+would and asserted exactly: the answer, what is stored, the audit entries.
+
+10. a PAXLST message without travellers (UBSan under `make test SAN=1`);"""
+import json
+import os
+import socket
+import subprocess
+import threading
+import time
+import urllib.parse
+import uuid
+
+from vigiltest import TAXII, VIGIL, HubCase, Server, VigilCase, main, request
+
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+PRIVATE_XML = os.path.join(DATA, "alpha-private-list.xml")
+PAXLST = os.path.join(DATA, "screen-manifest.edi")
+CSV_HEAD = "surname,given_names,date_of_birth\n"
+MIB = 1 << 20
+
+PURPOSE_REQUIRED = {
+    "title": "purpose required",
+    "description": "this hub requires an X-Vigil-Purpose header on every "
+                   "read and screening",
+    "http_status": "400"}
+
+
+def bad_request(description):
+    return {"title": "bad request", "description": description,
+            "http_status": "400"}
+
+
+def indicator():
+    return {"type": "indicator", "spec_version": "2.1",
+            "id": "indicator--%s" % uuid.uuid4(),
+            "created": "2024-01-01T00:00:00.000Z",
+            "modified": "2024-01-01T00:00:00.000Z", "name": "test",
+            "pattern": "[ipv4-addr:value = '10.0.0.1']",
+            "pattern_type": "stix", "valid_from": "2024-01-01T00:00:00Z"}
+
+
+def travellers_csv(n):
+    return CSV_HEAD + "".join("DOE%d,Jane,1980-01-01\n" % i for i in range(n))
+
+
+def memory(pid):
+    """VmHWM and VmRSS of a process, in bytes."""
+    out = {}
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            k, _, v = line.partition(":")
+            if k in ("VmHWM", "VmRSS"):
+                out[k] = int(v.split()[0]) * 1024
+    return out["VmHWM"], out["VmRSS"]
+
+
+def raw(port, data, timeout=10):
+    """Send data on a new connection; everything the server answers until
+    it closes."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    s.sendall(data)
+    out = b""
+    try:
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            out += b
+    except (ConnectionResetError, socket.timeout):
+        pass
+    s.close()
+    return out
+
+
+def split(response):
+    head, _, body = response.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {}
+    for line in lines[1:]:
+        k, _, v = line.partition(":")
+        headers[k.strip().lower()] = v.strip()
+    return int(lines[0].split()[1]), headers, body
+
+
+class AbuseCase(HubCase):
+    """A hub with the admin's key and helpers for its audit log."""
+
+    def stored(self):
+        """The ids of every object version stored."""
+        return [o["id"] for o in self.vigil("export", "--all-versions",
+                                            check=0).json()["objects"]]
+
+    def audit(self, action=None):
+        log = self.vigil("audit", "show", "--json", check=0).json()["entries"]
+        return [e for e in log if action is None or e["action"] == action]
+
+    def api(self, method, path, key, body=None, headers=None, ctype=None):
+        h = {"Accept": "application/json",
+             "Content-Type": ctype or "application/json"}
+        h.update(headers or {})
+        return request(self.server.base + path, method, key=key,
+                       body=body, headers=h)
+
+
+# ---- 10. a PAXLST message without travellers --------------------------------
+
+EMPTY_PAXLST = (
+    "UNA:+.? '\n"
+    "UNB+UNOA:4+AIRLINE1:ZZ+NATAPI:ZZ+260302:0915+000000042++APIS'\n"
+    "UNG+PAXLST+AIRLINE1:ZZ+NATAPI:ZZ+260302:0915+1+UN+D:02B'\n"
+    "UNH+MSG001+PAXLST:D:02B:UN:IATA+CD456/260302/1130+01:F'\n"
+    "BGM+745'\n"
+    "NAD+MS+++OPS CONTROL CD'\n"
+    "TDT+20+CD456+++CD'\n"
+    "LOC+125+DXB'\n"
+    "DTM+189:2603021130:201'\n"
+    "LOC+87+CDG'\n"
+    "DTM+232:2603021615:201'\n"
+    "CNT+42:0'\n"
+    "UNT+10+MSG001'\n"
+    "UNE+1+1'\n"
+    "UNZ+1+000000042'\n")
+
+
+class PaxlstWithoutTravellers(AbuseCase):
+    def test_screened_as_an_empty_run(self):
+        """Before: memcpy(NULL, NULL, 0) in the service (UBSan stops the
+        server under make test SAN=1)."""
+        self.vigil("watchlist", "import", "--format", "un", PRIVATE_XML,
+                   "--list", "alpha-watch", check=0)
+        r = self.api("POST", "/api/v1/screen", self.admin_key, EMPTY_PAXLST,
+                     ctype="text/plain")
+        self.assertEqual(r.status, 200, r.body)
+        run = r.json()["run"]
+        self.assertEqual(r.json(), {"run": run, "format": "paxlst",
+                                    "travellers": [], "errors": [],
+                                    "hits": []})
+        self.assertEqual([(e["target"], e["detail"])
+                          for e in self.audit("screen.run")],
+                         [("api", {"run": run, "format": "paxlst",
+                                   "travellers": 0, "hits": 0,
+                                   "threshold": 0.7})])
+        # the server is still there
+        self.assertEqual(request(self.server.base + "/healthz").status, 200)
+
+
+if __name__ == "__main__":
+    main()
