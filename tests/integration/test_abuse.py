@@ -1,6 +1,7 @@
 """Attacks on a real `vigil serve` (issue 8), each performed as the attacker
 would and asserted exactly: the answer, what is stored, the audit entries.
 
+ 8. purpose_required and paths with empty segments;
 10. a PAXLST message without travellers (UBSan under `make test SAN=1`);"""
 import json
 import os
@@ -101,6 +102,48 @@ class AbuseCase(HubCase):
         h.update(headers or {})
         return request(self.server.base + path, method, key=key,
                        body=body, headers=h)
+
+
+# ---- 8. purpose_required and paths with empty segments ---------------------
+
+class PurposePaths(AbuseCase):
+    server_args = ("--set", "purpose_required=true")
+
+    def setUp(self):
+        super().setUp()
+        self.vigil("watchlist", "import", "--format", "un", PRIVATE_XML,
+                   "--list", "alpha-watch", check=0)
+
+    def test_no_path_spelling_skips_the_purpose(self):
+        """Before: POST /api/v1/screen// answered 200 without a purpose
+        and was audited with an empty one."""
+        body = travellers_csv(1)
+        for path in ["/api/v1/screen//", "/api/v1//screen",
+                     "//api/v1/screen", "/api//v1///screen//",
+                     "/api/v1/scr%65en", "/api/v1/screen%2F"]:
+            with self.subTest(path=path):
+                r = self.api("POST", path, self.admin_key, body,
+                             ctype="text/plain")
+                self.assertEqual((r.status, r.json()),
+                                 (400, PURPOSE_REQUIRED))
+        for path in ["/taxii2//hub//collections//", "//taxii2/hub/",
+                     "/api/v1//orgs/", "/api/v1/keys//"]:
+            with self.subTest(path=path):
+                r = self.api("GET", path, self.admin_key, headers={
+                    "Accept": TAXII if "taxii2" in path else "*/*"})
+                self.assertEqual((r.status, r.json()),
+                                 (400, PURPOSE_REQUIRED))
+        self.assertEqual(self.audit("screen.run"), [])
+        r = self.api("POST", "/api/v1/screen//", self.admin_key, body,
+                     headers={"X-Vigil-Purpose": "flight AB1 arrival"},
+                     ctype="text/plain")
+        self.assertEqual(r.status, 200, r.body)
+        run = r.json()["run"]
+        self.assertEqual([(e["actor"], e["target"], e["purpose"],
+                           e["detail"]) for e in self.audit("screen.run")],
+                         [("admin", "api", "flight AB1 arrival",
+                           {"run": run, "format": "csv", "travellers": 1,
+                            "hits": 0, "threshold": 0.7})])
 
 
 # ---- 10. a PAXLST message without travellers --------------------------------
