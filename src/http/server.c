@@ -274,6 +274,29 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss)
 	return inet_pton(AF_INET, host, &a->sin_addr) == 1 ? VG_OK : VG_EINVAL;
 }
 
+/* Is the address free to listen on? Bound here with what libmicrohttpd
+ * sets by default, SO_REUSEADDR only (a restart binds while the last
+ * run's connections linger in TIME_WAIT), so a port another server
+ * listens on is refused with its cause before anything starts. Never
+ * SO_REUSEPORT: with it a second server would bind the same port and the
+ * kernel split the connections between the two. errno on failure. */
+static int port_free(const struct sockaddr_storage *ss)
+{
+	int one = 1, rc = -1;
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+						  : sizeof(struct sockaddr_in);
+	if (fd < 0)
+		return -1;
+	if (!setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) &&
+	    !bind(fd, (const struct sockaddr *)ss, len))
+		rc = 0;
+	int e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
 static void log_mhd(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
@@ -300,6 +323,12 @@ int vg_serve(const struct vg_server_conf *c)
 		fprintf(stderr, "vigil serve: listen '%s' is not ADDR:PORT\n",
 			c->listen);
 		return VG_EINVAL;
+	}
+	if (port_free(&ss)) {
+		fprintf(stderr, "vigil serve: cannot listen on %s: %s\n",
+			c->listen, errno == EADDRINUSE ? "address in use"
+						       : strerror(errno));
+		return VG_EIO;
 	}
 	if (!!c->tls_cert[0] != !!c->tls_key[0]) {
 		fprintf(stderr, "vigil serve: --tls-cert and --tls-key go together\n");
@@ -355,7 +384,6 @@ int vg_serve(const struct vg_server_conf *c)
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, c->max_header_bytes,
 		MHD_OPTION_NOTIFY_COMPLETED, completed, &h,
 		MHD_OPTION_NOTIFY_CONNECTION, notify_connection, NULL,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
 		MHD_OPTION_ARRAY, h.tls ? tls_opts : tls_opts + 3,
 		MHD_OPTION_END);
 	if (!d) {

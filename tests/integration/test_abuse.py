@@ -2,7 +2,8 @@
 would and asserted exactly: the answer, what is stored, the audit entries.
 
  8. purpose_required and paths with empty segments;
-10. a PAXLST message without travellers (UBSan under `make test SAN=1`);"""
+10. a PAXLST message without travellers (UBSan under `make test SAN=1`);
+12. a second server on a port in use;"""
 import json
 import os
 import socket
@@ -186,6 +187,41 @@ class PaxlstWithoutTravellers(AbuseCase):
                                    "threshold": 0.7})])
         # the server is still there
         self.assertEqual(request(self.server.base + "/healthz").status, 200)
+
+
+# ---- 12. a second server on the same port ----------------------------------
+
+class AddressInUse(VigilCase):
+    def test_second_server_fails_with_address_in_use(self):
+        """Before: the listening socket set SO_REUSEPORT, so a second
+        `vigil serve` started silently and the kernel split the
+        connections between the two hubs."""
+        first = Server(self.data)
+        try:
+            p = subprocess.run([VIGIL, "--data", self.data, "serve",
+                                "--listen", "127.0.0.1:%d" % first.port],
+                               capture_output=True, text=True, timeout=30)
+            self.assertEqual((p.returncode, p.stdout, p.stderr), (
+                3, "", "vigil serve: cannot listen on 127.0.0.1:%d: address "
+                       "in use\n" % first.port))
+            # every connection reaches the first hub; these close from
+            # the server's side, which keeps them in TIME_WAIT
+            for _ in range(20):
+                r = request(first.base + "/healthz",
+                            headers={"Connection": "close"})
+                self.assertEqual(r.status, 200)
+        finally:
+            code, err = first.stop()
+        self.assertEqual(code, 0, err)
+        # a restart binds at once, while the last run's connections are
+        # in TIME_WAIT (SO_REUSEADDR stays)
+        again = Server(self.data, "--listen", "127.0.0.1:%d" % first.port)
+        try:
+            self.assertEqual(again.port, first.port)
+            self.assertEqual(request(again.base + "/healthz").status, 200)
+        finally:
+            code, err = again.stop()
+        self.assertEqual(code, 0, err)
 
 
 if __name__ == "__main__":
