@@ -206,6 +206,10 @@ int vg_screen(struct vg_ctx *c, const char *body, size_t len,
 		rc = vg_ctx_purpose(c);
 	if (rc)
 		return rc;
+	if (!(threshold >= 0 && threshold <= 1)) { /* NaN too */
+		snprintf(err, errlen, "the threshold is not a number from 0 to 1");
+		return VG_EINVAL;
+	}
 	rc = vg_screen_parse(body, len, &out->tl, &out->format, err, errlen);
 	if (rc) {
 		if (rc == VG_EINVAL) {
@@ -238,6 +242,8 @@ int vg_screen_match(struct vg_ctx *c, struct vg_person *who,
 	int rc = vg__require(c, VG_ACT_SCREEN, "screen.match");
 	if (!rc)
 		rc = vg_ctx_purpose(c);
+	if (!rc && !(threshold >= 0 && threshold <= 1)) /* NaN too */
+		rc = VG_EINVAL;
 	if (rc)
 		return rc;
 	out->tl.travellers = calloc(1, sizeof(*out->tl.travellers));

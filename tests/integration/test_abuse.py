@@ -2,6 +2,7 @@
 would and asserted exactly: the answer, what is stored, the audit entries.
 
  8. purpose_required and paths with empty segments;
+ 9. numbers in requests: nan, inf, -0, huge, hex, spaces;
 10. a PAXLST message without travellers (UBSan under `make test SAN=1`);
 12. a second server on a port in use;"""
 import json
@@ -145,6 +146,146 @@ class PurposePaths(AbuseCase):
                          [("admin", "api", "flight AB1 arrival",
                            {"run": run, "format": "csv", "travellers": 1,
                             "hits": 0, "threshold": 0.7})])
+
+
+# ---- 9. numbers from requests ----------------------------------------------
+
+def q(value):
+    return urllib.parse.quote(value, safe="")
+
+
+class Numbers(AbuseCase):
+    def setUp(self):
+        super().setUp()
+        self.vigil("org", "add", "Alpha", check=0)
+        self.vigil("user", "add", "aud", "--org", "Alpha", "--role",
+                   "auditor", check=0)
+        self.aud = self.new_key("aud")
+        self.vigil("watchlist", "import", "--format", "un", PRIVATE_XML,
+                   "--list", "alpha-watch", check=0)
+
+    BAD_INTEGERS = ["nan", "NaN", "inf", "-inf", "infinity", "-0", "-1",
+                    "+5", " 5", "5 ", "\t5", "0x10", "1e3", "1.0", "",
+                    "99999999999999999999", "9223372036854775808",
+                    "\u0665"]
+
+    def test_taxii_limit_and_added_after(self):
+        base = self.server.root + "collections/community/"
+        for path in ["objects/", "manifest/"]:
+            for v in self.BAD_INTEGERS:
+                with self.subTest(path=path, limit=v):
+                    r = request(base + path + "?limit=" + q(v),
+                                key=self.admin_key)
+                    self.assertEqual((r.status, r.json()), (400, bad_request(
+                        "'limit': '%s' is not a positive integer" % v)))
+            # the largest 64-bit value is a number: cut to a page
+            r = request(base + path + "?limit=9223372036854775807",
+                        key=self.admin_key)
+            self.assertEqual(r.status, 200, r.body)
+            for v in ["nan", "inf", " 2024-01-01T00:00:00Z",
+                      "2024-01-01T00:00:00Z ", "+2024-01-01T00:00:00Z",
+                      "99999-01-01T00:00:00Z", "0x10", "1e3", "-0",
+                      "2024-01-01T00:00:60Z", "2024-02-30T00:00:00Z"]:
+                with self.subTest(path=path, added_after=v):
+                    r = request(base + path + "?added_after=" + q(v),
+                                key=self.admin_key)
+                    self.assertEqual((r.status, r.json()), (400, bad_request(
+                        "'added_after': '%s' is not a timestamp" % v)))
+
+    def test_audit_limit_after_since(self):
+        for v in self.BAD_INTEGERS:
+            with self.subTest(limit=v):
+                r = self.api("GET", "/api/v1/audit?limit=" + q(v), self.aud)
+                self.assertEqual((r.status, r.json()), (400, bad_request(
+                    "'limit' is not a positive integer")))
+            with self.subTest(after=v):
+                r = self.api("GET", "/api/v1/audit?after=" + q(v), self.aud)
+                self.assertEqual((r.status, r.json()), (400, bad_request(
+                    "'after' is not an entry number")))
+        for v in ["nan", "inf", " 2024-01-01T00:00:00Z", "0x10", "-0"]:
+            with self.subTest(since=v):
+                r = self.api("GET", "/api/v1/audit?since=" + q(v), self.aud)
+                self.assertEqual((r.status, r.json()), (400, bad_request(
+                    "'since' is not a timestamp")))
+        r = self.api("GET", "/api/v1/audit?after=0&limit=1", self.aud)
+        self.assertEqual((r.status, len(r.json()["entries"])), (200, 1))
+        r = self.api("GET", "/api/v1/audit?after=9223372036854775807",
+                     self.aud)
+        self.assertEqual((r.status, r.json()),
+                         (200, {"entries": [], "more": False}))
+
+    def test_screening_threshold(self):
+        """Before: threshold=nan was taken, and the run failed with 500
+        and no audit entry."""
+        body = travellers_csv(1)
+        msg = bad_request("'list' names a list (at most 32) and "
+                          "'threshold' is a number from 0 to 1")
+        for v in ["nan", "NaN", "inf", "-inf", "infinity", "-0", "-0.0",
+                  "+0.5", " 0.5", "0.5 ", "0x0.8", "0x1p-1", "1e-1", "5e-1",
+                  "1.", ".5", "2", "1.0000001", "", "0,5", "\u0660.5",
+                  "0." + "0" * 40]:
+            with self.subTest(threshold=v):
+                r = self.api("POST", "/api/v1/screen?threshold=" + q(v),
+                             self.admin_key, body, ctype="text/plain")
+                self.assertEqual((r.status, r.json()), (400, msg))
+        self.assertEqual(self.audit("screen.run"), [])
+        for v, t in [("0", 0.0), ("1", 1.0), ("0.95", 0.95), ("1.000", 1.0)]:
+            with self.subTest(threshold=v):
+                r = self.api("POST", "/api/v1/screen?threshold=" + v,
+                             self.admin_key, body, ctype="text/plain")
+                self.assertEqual(r.status, 200, r.body)
+                self.assertEqual(self.audit("screen.run")[-1]["detail"][
+                    "threshold"], t)
+        # the command reads its numbers as strictly
+        path = self.write("t.csv", body)
+        for v in ["nan", "inf", "-0", "0x0.8"]:
+            r = self.vigil("screen", "--threshold", v, path)
+            self.assertEqual((r.code, r.err), (2, (
+                "vigil screen: --threshold takes a number from 0 to 1\n"
+                "run 'vigil screen --help' for usage\n")))
+
+    def test_key_expires_days(self):
+        shape = bad_request('the body must be {"user": text, '
+                            '"expires_days": 0 to 3650}')
+        before = len(self.api("GET", "/api/v1/keys", self.admin_key).json()[
+            "keys"])
+        for v in ["1e999", "-1e999", "-0", "-0.0", "1.5", "3651", "-1",
+                  '"30"', "1e308", "null", "true", "[30]"]:
+            with self.subTest(expires_days=v):
+                r = self.api("POST", "/api/v1/keys", self.admin_key,
+                             '{"user":"admin","expires_days":%s}' % v)
+                self.assertEqual((r.status, r.json()), (400, shape))
+        for v in ["0x10", "NaN", "Infinity", " +5"]:
+            with self.subTest(expires_days=v):  # not JSON at all
+                r = self.api("POST", "/api/v1/keys", self.admin_key,
+                             '{"user":"admin","expires_days":%s}' % v)
+                self.assertEqual((r.status, r.json()), (400, shape))
+        self.assertEqual(len(self.api("GET", "/api/v1/keys",
+                                      self.admin_key).json()["keys"]), before)
+        for v in ["0", "3650", "1e1", " 30"]:
+            with self.subTest(expires_days=v):
+                r = self.api("POST", "/api/v1/keys", self.admin_key,
+                             '{"user":"admin","expires_days":%s}' % v)
+                self.assertEqual(r.status, 201, r.body)
+
+    def test_hit_number_in_the_path(self):
+        r = self.api("POST", "/api/v1/screen", self.admin_key,
+                     CSV_HEAD + "KORSAKOVS,Valdis,1979-05-14\n",
+                     ctype="text/plain")
+        run = r.json()["run"]
+        self.assertEqual(len(r.json()["hits"]), 1)
+        d = '{"disposition":"confirmed"}'
+        for v in ["+1", "%201", "1%20", "0x1", "1e0", "01x", "-1", "0",
+                  "18446744073709551617", "1.0"]:
+            with self.subTest(hit=v):
+                r = self.api("POST", "/api/v1/screen/%s/hits/%s" % (run, v),
+                             self.admin_key, d)
+                self.assertEqual((r.status, r.json()), (404, {
+                    "title": "not found", "description": "no such hit",
+                    "http_status": "404"}))
+        r = self.api("POST", "/api/v1/screen/%s/hits/1" % run,
+                     self.admin_key, d)
+        self.assertEqual((r.status, r.json()), (200, {"run": run, "hit": 1}))
 
 
 # ---- 10. a PAXLST message without travellers --------------------------------

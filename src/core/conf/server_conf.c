@@ -2,6 +2,7 @@
  * environment and flags all go through vg_server_conf_set). Pure. */
 #include "vigil/conf/server_conf.h"
 #include "vigil/util/error.h"
+#include "vigil/util/num.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -29,9 +30,8 @@ static int num(const char *key, const char *v, unsigned long long lo,
 	       unsigned long long hi, unsigned long long *out, char *err,
 	       size_t errlen)
 {
-	char *end;
-	unsigned long long n = strtoull(v, &end, 10);
-	if (!*v || *end || *v == '-' || n < lo || n > hi) {
+	uint64_t n;
+	if (vg_num_uint(v, lo, hi, &n)) {
 		snprintf(err, errlen, "'%s': '%s' is not a number from %llu to %llu",
 			 key, v, lo, hi);
 		return VG_EINVAL;
