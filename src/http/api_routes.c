@@ -179,13 +179,28 @@ enum MHD_Result vg__h_screen_run(struct req *r)
 	return vg__respond(r, MHD_HTTP_OK, "application/json", &b, NULL);
 }
 
+/* The JSON body's object, or NULL (the answer is then 400): one JSON
+ * value and nothing after it but white space (cJSON stops after the first
+ * value and would ignore a second). */
+static cJSON *body_object(struct req *r)
+{
+	const char *p = r->body.data ? r->body.data : "", *end = NULL;
+	cJSON *o = cJSON_ParseWithLengthOpts(p, r->body.len, &end, 0);
+	while (o && end < p + r->body.len && strchr(" \t\r\n", *end) && *end)
+		end++;
+	if (!cJSON_IsObject(o) || end != p + r->body.len) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
 enum MHD_Result vg__h_screen_dispose(struct req *r)
 {
 	uint64_t hit;
 	if (vg_num_uint(r->seg[5], 1, INT64_MAX, &hit))
 		return vg__error(r, MHD_HTTP_NOT_FOUND, "not found", "no such hit");
-	cJSON *o = cJSON_ParseWithLength(r->body.data ? r->body.data : "",
-					 r->body.len);
+	cJSON *o = body_object(r);
 	const cJSON *d = cJSON_GetObjectItemCaseSensitive(o, "disposition");
 	const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, "note");
 	int disp = cJSON_IsString(d) ? vg_disposition_parse(d->valuestring) : -1;
@@ -218,18 +233,6 @@ enum MHD_Result vg__h_screen_dispose(struct req *r)
 }
 
 /* ---- administration ----------------------------------------------------- */
-
-/* The JSON body's object, or NULL (the answer is then 400). */
-static cJSON *body_object(struct req *r)
-{
-	cJSON *o = cJSON_ParseWithLength(r->body.data ? r->body.data : "",
-					 r->body.len);
-	if (!cJSON_IsObject(o)) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
-}
 
 static const char *str_of(const cJSON *o, const char *k)
 {

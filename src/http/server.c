@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -150,6 +151,44 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	atomic_fetch_sub(&h->in_flight, 1);
 }
 
+/* How the request says its body's length: every Content-Length and
+ * Transfer-Encoding header, counted (libmicrohttpd uses the first one, or
+ * Transfer-Encoding over Content-Length; a proxy in front may take
+ * another, and the two would then split the stream differently). */
+struct framing {
+	int lengths, encodings, chunked;
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind,
+				     const char *key, const char *value)
+{
+	struct framing *f = cls;
+	(void)kind;
+	if (!strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
+		f->lengths++;
+	} else if (!strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+		f->encodings++;
+		f->chunked = value && !strcasecmp(value, "chunked");
+	}
+	return MHD_YES;
+}
+
+/* Refuse a request whose length is ambiguous (request smuggling behind
+ * a proxy): two Content-Length headers, Content-Length with
+ * Transfer-Encoding, or an encoding other than one "chunked". */
+static const char *ambiguous_length(struct MHD_Connection *conn)
+{
+	struct framing f = {0};
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
+	if (f.lengths > 1)
+		return "more than one Content-Length header";
+	if (f.lengths && f.encodings)
+		return "both Content-Length and Transfer-Encoding";
+	if (f.encodings > 1 || (f.encodings && !f.chunked))
+		return "a Transfer-Encoding other than one 'chunked'";
+	return NULL;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 			      const char *url, const char *method,
 			      const char *version, const char *upload,
@@ -190,6 +229,25 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 		}
 		r->admitted = 1;
 		atomic_fetch_add(&h->working, 1);
+		const char *why = ambiguous_length(conn);
+		if (why) {
+			/* answered and closed before any of the body is read */
+			struct vg_buf b;
+			vg_buf_init(&b, 0);
+			int rc = vg_buf_puts(&b, "{\"title\":\"bad request\","
+						 "\"description\":");
+			if (!rc)
+				rc = vg_buf_json_str(&b, why);
+			if (!rc)
+				rc = vg_buf_puts(&b, ",\"http_status\":\"400\"}");
+			if (rc) {
+				vg_buf_release(&b);
+				return MHD_NO;
+			}
+			return vg__respond(r, MHD_HTTP_BAD_REQUEST,
+					   r->taxii ? TAXII_MEDIA : "application/json",
+					   &b, "Connection", "close", NULL);
+		}
 		if (strlen(url) > h->conf->max_url_length ||
 		    strlen(url) >= sizeof(r->path))
 			return vg__error(r, MHD_HTTP_URI_TOO_LONG, "URI too long",

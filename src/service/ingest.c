@@ -504,6 +504,8 @@ int vg_ingest_begin(struct vg_store *s, const struct vg_ingest_opts *o,
 		free(g);
 		return VG_ENOMEM;
 	}
+	if (g->opts.envelope)
+		vg_jstream_one_value(g->js); /* one envelope, nothing after it */
 	if (!g->opts.in_transaction) {
 		int rc = s->ops->begin(s);
 		if (rc) {

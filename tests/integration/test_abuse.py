@@ -4,6 +4,8 @@ would and asserted exactly: the answer, what is stored, the audit entries.
  8. purpose_required and paths with empty segments;
  9. numbers in requests: nan, inf, -0, huge, hex, spaces;
 10. a PAXLST message without travellers (UBSan under `make test SAN=1`);
+11. unknown parameters on every endpoint, a second JSON value after the
+    envelope, ambiguous body lengths (request smuggling);
 12. a second server on a port in use;"""
 import json
 import os
@@ -328,6 +330,237 @@ class PaxlstWithoutTravellers(AbuseCase):
                                    "threshold": 0.7})])
         # the server is still there
         self.assertEqual(request(self.server.base + "/healthz").status, 200)
+
+
+# ---- 11. parameters, trailing data, ambiguous lengths ----------------------
+
+class Parameters(AbuseCase):
+    def setUp(self):
+        super().setUp()
+        self.vigil("org", "add", "Alpha", check=0)
+        self.vigil("user", "add", "aud", "--org", "Alpha", "--role",
+                   "auditor", check=0)
+        self.vigil("group", "add", "Joint", check=0)
+        self.aud = self.new_key("aud")
+        self.before = self.stored()
+
+    def test_unknown_parameters_are_400_on_every_endpoint(self):
+        """Before: foo= and match[foo]= were ignored (docs/api.md said
+        400)."""
+        kid = self.admin_key[4:20]
+        oid = "indicator--%s" % uuid.uuid4()
+        coll = "/taxii2/hub/collections/community/"
+        env = '{"objects":[%s]}' % json.dumps(indicator())
+        run = str(uuid.uuid4())
+        cases = [
+            ("GET", "/healthz", None, None),
+            ("GET", "/metrics", self.admin_key, None),
+            ("GET", "/taxii2/", self.admin_key, None),
+            ("GET", "/taxii2/hub/", self.admin_key, None),
+            ("GET", "/taxii2/hub/status/%s/" % uuid.uuid4(), self.admin_key,
+             None),
+            ("GET", "/taxii2/hub/collections/", self.admin_key, None),
+            ("GET", coll, self.admin_key, None),
+            ("GET", coll + "manifest/", self.admin_key, None),
+            ("GET", coll + "objects/", self.admin_key, None),
+            ("POST", coll + "objects/", self.admin_key, env),
+            ("GET", coll + "objects/%s/" % oid, self.admin_key, None),
+            ("DELETE", coll + "objects/%s/" % oid, self.admin_key, None),
+            ("GET", coll + "objects/%s/versions/" % oid, self.admin_key,
+             None),
+            ("GET", "/api/v1/audit", self.aud, None),
+            ("POST", "/api/v1/screen", self.admin_key, travellers_csv(1)),
+            ("GET", "/api/v1/screen/" + run, self.admin_key, None),
+            ("POST", "/api/v1/screen/%s/hits/1" % run, self.admin_key,
+             '{"disposition":"confirmed"}'),
+            ("GET", "/api/v1/orgs", self.admin_key, None),
+            ("POST", "/api/v1/orgs", self.admin_key, '{"name":"Bravo"}'),
+            ("GET", "/api/v1/users", self.admin_key, None),
+            ("POST", "/api/v1/users", self.admin_key,
+             '{"name":"x1","org":"Alpha","role":"reader"}'),
+            ("POST", "/api/v1/users/aud/disable", self.admin_key, None),
+            ("GET", "/api/v1/keys", self.admin_key, None),
+            ("POST", "/api/v1/keys", self.admin_key, '{"user":"admin"}'),
+            ("DELETE", "/api/v1/keys/" + kid, self.admin_key, None),
+            ("GET", "/api/v1/groups", self.admin_key, None),
+            ("POST", "/api/v1/groups", self.admin_key, '{"name":"G2"}'),
+            ("POST", "/api/v1/groups/Joint/members/Alpha", self.admin_key,
+             None),
+            ("DELETE", "/api/v1/groups/Joint/members/Alpha", self.admin_key,
+             None),
+        ]
+        for method, path, key, body in cases:
+            # the TAXII filters and the audit log read limit, the others
+            # take no such parameter
+            takes_limit = "audit" in path or (
+                method != "POST" and path.startswith(coll) and
+                ("manifest" in path or "/objects/" in path))
+            for query, name in [("foo=1", "foo"), ("foo", "foo"),
+                                ("match[foo]=x", "match[foo]"),
+                                ("limit=1&bar=2",
+                                 "bar" if takes_limit else "limit")]:
+                with self.subTest(method=method, path=path, query=query):
+                    h = {"Accept": "application/json"}
+                    if path.startswith("/taxii2/"):
+                        h["Accept"] = TAXII
+                    r = request(self.server.base + path + "?" + query, method,
+                                key=key, body=body, headers=h)
+                    want = "'%s' is not a parameter of this endpoint" % name
+                    self.assertEqual((r.status, r.json()),
+                                     (400, bad_request(want)))
+                    self.assertEqual(r.headers["content-type"],
+                                     TAXII if path.startswith("/taxii2/")
+                                     else "application/json")
+        # none of the writes happened
+        self.assertEqual(self.stored(), self.before)
+        names = [o["name"] for o in self.api("GET", "/api/v1/orgs",
+                                             self.admin_key).json()["orgs"]]
+        self.assertEqual(names, ["hub", "Alpha"])
+        keys = self.api("GET", "/api/v1/keys", self.admin_key).json()["keys"]
+        self.assertEqual([(k["id"], k["revoked"]) for k in keys
+                          if k["user"] == "admin"], [(kid, False)])
+        self.assertEqual(request(self.server.root, key=self.aud).status, 200)
+        groups = self.api("GET", "/api/v1/groups", self.admin_key).json()
+        self.assertEqual(groups, {"groups": [{"id": groups["groups"][0]["id"],
+                                              "name": "Joint",
+                                              "members": []}]})
+        self.assertEqual([e["action"] for e in self.audit()
+                          if e["action"] in ("objects.add", "org.add",
+                                             "user.add", "user.disable",
+                                             "key.new", "key.revoke",
+                                             "group.add", "screen.run",
+                                             "group.member.add",
+                                             "group.member.remove",
+                                             "object.delete")
+                          and e["actor"] == "admin"], [])
+
+    def test_a_parameter_given_twice(self):
+        r = self.api("GET", "/api/v1/audit?limit=1&limit=2", self.aud)
+        self.assertEqual((r.status, r.json()),
+                         (400, bad_request("'limit' given more than once")))
+        r = self.api("POST", "/api/v1/screen?threshold=0.5&threshold=0.9",
+                     self.admin_key, travellers_csv(1), ctype="text/plain")
+        self.assertEqual((r.status, r.json()), (400, bad_request(
+            "'list' names a list (at most 32) and 'threshold' is a number "
+            "from 0 to 1")))
+
+
+class TrailingData(AbuseCase):
+    def test_two_envelopes_in_one_body_are_refused(self):
+        """Before: both envelopes were ingested."""
+        cid = self.collection_id("community")
+        before = self.stored()
+        a, b = indicator(), indicator()
+        one = json.dumps({"objects": [a]}, separators=(",", ":"))
+        two = json.dumps({"objects": [b]}, separators=(",", ":"))
+        url = self.server.root + "collections/community/objects/"
+        for body, where in [(one + two, "line 1, column %d" % (len(one) + 1)),
+                            (one + "\n" + two, "line 2, column 1"),
+                            (one + " x", "line 1, column %d" % (len(one) + 2)),
+                            (one + " {}", "line 1, column %d" % (len(one) + 2)),
+                            (one + "\n[]", "line 2, column 1")]:
+            with self.subTest(body=body[-30:]):
+                r = request(url, "POST", key=self.admin_key, body=body)
+                found = body[len(one):].strip()[0]
+                self.assertEqual((r.status, r.json()), (422, {
+                    "title": "not an envelope",
+                    "description": "the body is not valid JSON: %s: data "
+                                   "after the JSON value, found '%s'"
+                                   % (where, found),
+                    "http_status": "422"}))
+        self.assertEqual(self.stored(), before)
+        self.assertEqual([e["detail"] for e in self.audit("objects.add")],
+                         [{"collection": cid,
+                           "refused": "not an envelope"}] * 5)
+        # white space after the envelope is fine
+        r = request(url, "POST", key=self.admin_key, body=one + " \r\n\t\n")
+        self.assertEqual((r.status, r.json()["success_count"]), (202, 1))
+
+    def test_json_lines_stay_for_vigil_import(self):
+        a, b = indicator(), indicator()
+        path = self.write("two.jsonl", json.dumps({"objects": [a]}) + "\n" +
+                          json.dumps({"objects": [b]}) + "\n")
+        r = self.vigil("import", "--collection", "community", path)
+        self.assertEqual(r.code, 0, r.err)
+        self.assertEqual(self.stored()[-2:], [a["id"], b["id"]])
+
+    def test_api_bodies_take_one_json_value(self):
+        for path, body in [("/api/v1/orgs", '{"name":"X"}{"name":"Y"}'),
+                           ("/api/v1/orgs", '{"name":"X"} x'),
+                           ("/api/v1/groups", '{"name":"X"}\n{"name":"Y"}')]:
+            with self.subTest(path=path, body=body):
+                r = self.api("POST", path, self.admin_key, body)
+                self.assertEqual((r.status, r.json()), (400, bad_request(
+                    'the body must be {"name": text}')))
+        r = self.api("POST", "/api/v1/orgs", self.admin_key,
+                     '\n {"name":"X"} \n')
+        self.assertEqual((r.status, r.json()), (201, {"name": "X"}))
+        names = [o["name"] for o in self.api("GET", "/api/v1/orgs",
+                                             self.admin_key).json()["orgs"]]
+        self.assertEqual(names, ["hub", "X"])
+
+
+class Smuggling(AbuseCase):
+    """A proxy in front and this server must split a stream into the same
+    requests: any doubt about a body's length is 400, and the connection
+    is closed before any of the body is read."""
+
+    def attempt(self, framing, body):
+        cid = self.collection_id("community")
+        smuggled = (b"POST /taxii2/hub/collections/%s/objects/ HTTP/1.1\r\n"
+                    b"Host: a\r\nAuthorization: Bearer %s\r\n"
+                    b"Content-Type: %s\r\nContent-Length: %d\r\n\r\n%s"
+                    % (cid.encode(), self.admin_key.encode(), TAXII.encode(),
+                       len(body), body))
+        head = (b"POST /taxii2/hub/collections/%s/objects/ HTTP/1.1\r\n"
+                b"Host: a\r\nAuthorization: Bearer %s\r\n"
+                b"Content-Type: %s\r\n"
+                % (cid.encode(), self.admin_key.encode(), TAXII.encode()))
+        return raw(self.server.port, head + framing + b"\r\n" + body +
+                   smuggled)
+
+    def test_ambiguous_lengths_are_refused(self):
+        """Before: both were accepted."""
+        before = self.stored()
+        env = json.dumps({"objects": [indicator()]}).encode()
+        n = len(env)
+        cases = [
+            (b"Content-Length: %d\r\nContent-Length: %d\r\n" % (n, n + 20),
+             "more than one Content-Length header"),
+            (b"Content-Length: %d\r\nContent-Length: %d\r\n" % (n, n),
+             "more than one Content-Length header"),
+            (b"Content-Length: %d\r\nTransfer-Encoding: chunked\r\n" % n,
+             "both Content-Length and Transfer-Encoding"),
+            (b"Transfer-Encoding: chunked\r\nContent-Length: %d\r\n" % n,
+             "both Content-Length and Transfer-Encoding"),
+            (b"Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n",
+             "a Transfer-Encoding other than one 'chunked'"),
+            (b"Transfer-Encoding: gzip, chunked\r\n",
+             "a Transfer-Encoding other than one 'chunked'"),
+        ]
+        for framing, why in cases:
+            with self.subTest(framing=framing):
+                out = self.attempt(framing, env)
+                # one answer, then the connection is closed: the bytes
+                # after it are never read as a request
+                self.assertEqual(out.count(b"HTTP/1.1 "), 1, out)
+                status, headers, body = split(out)
+                self.assertEqual((status, headers["connection"],
+                                  headers["content-type"], json.loads(body)),
+                                 (400, "close", TAXII, bad_request(why)))
+        self.assertEqual(self.stored(), before)
+        self.assertEqual(self.audit("objects.add"), [])
+
+    def test_one_length_is_still_served(self):
+        env = json.dumps({"objects": [indicator()]}).encode()
+        chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(env), env)
+        for framing, body in [(b"Content-Length: %d\r\n" % len(env), env),
+                              (b"Transfer-Encoding: chunked\r\n", chunked)]:
+            with self.subTest(framing=framing):
+                out = self.attempt(framing + b"Connection: close\r\n", body)
+                status, _, answer = split(out)
+                self.assertEqual((status, json.loads(answer)["success_count"]),
+                                 (202, 1))
 
 
 # ---- 12. a second server on the same port ----------------------------------

@@ -124,8 +124,9 @@ int vg_taxii_filter_add(struct vg_taxii_filter *f, const char *name,
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (!strcmp(name, known[i].name))
 			bit = known[i].bit;
-	if (!bit)
-		return VG_OK;
+	if (!bit) /* match[foo] too: refused, never silently ignored */
+		return bad(err, errlen, "'%s' is not a parameter of this "
+					"endpoint%s", name, "");
 	if (f->seen & bit)
 		return bad(err, errlen, "'%s' given more than once%s", name, "");
 	f->seen |= bit;

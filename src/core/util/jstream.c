@@ -66,6 +66,7 @@ struct vg_jstream {
 	size_t index;
 	int container;
 	int any_value;
+	int one_value; /* nothing but white space may follow the first value */
 	/* position */
 	uint64_t offset, line, line_start;
 	char error[160];
@@ -101,6 +102,11 @@ const char *vg_jstream_error(const struct vg_jstream *s)
 int vg_jstream_is_container(const struct vg_jstream *s)
 {
 	return s->container;
+}
+
+void vg_jstream_one_value(struct vg_jstream *s)
+{
+	s->one_value = 1;
 }
 
 static int fail(struct vg_jstream *s, const char *fmt, ...)
@@ -484,8 +490,15 @@ int vg_jstream_feed(struct vg_jstream *s, const char *p, size_t n)
 			continue;
 		}
 		switch (s->st) {
-		case S_VALUE:
 		case S_TOP_NEXT:
+			/* another value: JSON lines, unless one was asked for */
+			if (s->one_value)
+				rc = fail(s, "data after the JSON value, found %s",
+					  show(c, tmp));
+			else
+				rc = start_value(s, c);
+			break;
+		case S_VALUE:
 			rc = start_value(s, c);
 			break;
 		case S_ARR_FIRST:
