@@ -33,6 +33,9 @@ struct vg_http {
 	 * ones (working) finish */
 	atomic_int stopping;
 	atomic_int working;
+	/* requests with a large body in flight: when the last one ends,
+	 * freed memory goes back to the system (server.c completed) */
+	atomic_int large;
 	int tls;
 };
 
@@ -53,6 +56,7 @@ struct req {
 	int n_seg;
 	struct vg_buf body;
 	int too_big;
+	int large; /* counted in vg_http.large */
 	int64_t start_ns;
 	enum route route;
 	int status;

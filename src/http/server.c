@@ -128,6 +128,11 @@ static void client_address(struct MHD_Connection *c, char *out, size_t n)
 			  out, (socklen_t)n);
 }
 
+/* A body from this size on makes a request large: the memory it took is
+ * returned to the system once no large request is left (below 1 MiB,
+ * glibc's own trimming is enough; bench/serve's envelopes are smaller) */
+#define LARGE_BODY (1u << 20)
+
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		      enum MHD_RequestTerminationCode code)
 {
@@ -146,9 +151,15 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	vg_buf_release(&r->body);
 	if (r->admitted)
 		atomic_fetch_sub(&h->working, 1);
+	int large = r->large;
 	free(r);
 	*con_cls = NULL;
 	atomic_fetch_sub(&h->in_flight, 1);
+	/* vg_serve keeps freed memory for the readers' page caches
+	 * (M_TRIM_THRESHOLD); what a burst of large bodies took is given
+	 * back when the last of them ends, off the path of small reads */
+	if (large && atomic_fetch_sub(&h->large, 1) == 1)
+		malloc_trim(0);
 }
 
 /* How the request says its body's length: every Content-Length and
@@ -260,6 +271,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 			return vg__error(r, MHD_HTTP_CONTENT_TOO_LARGE,
 					 "request too large",
 					 "the body exceeds max_content_length");
+		/* a known length is allocated once, not grown by copies */
+		if (cl && vg_buf_grow(&r->body, (size_t)strtoull(cl, NULL, 10)))
+			return MHD_NO;
 		return MHD_YES;
 	}
 	if (r->pending)
@@ -271,6 +285,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 		    vg_buf_append(&r->body, upload, *upload_size) != VG_OK) {
 			r->too_big = 1;
 			vg_buf_release(&r->body);
+		}
+		if (!r->large && r->body.len >= LARGE_BODY) {
+			r->large = 1;
+			atomic_fetch_add(&h->large, 1);
 		}
 		*upload_size = 0;
 		return MHD_YES;
@@ -374,8 +392,11 @@ int vg_serve(const struct vg_server_conf *c)
 		return VG_EINTERNAL;
 	/* keep freed memory: every commit makes each reader connection drop
 	 * and refill its page cache, and returning that memory to the kernel
-	 * each time costs page faults (glibc's thresholds) */
-	mallopt(M_MMAP_THRESHOLD, 256 << 20);
+	 * each time costs page faults (glibc's thresholds). Blocks of 4 MiB
+	 * and more (large request bodies; nothing a read allocates) are
+	 * mapped apart and unmapped when freed: kept in a thread's arena they
+	 * would stay at its top, which malloc_trim does not release. */
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
 	mallopt(M_TRIM_THRESHOLD, 1 << 30);
 	if (parse_listen(c->listen, &ss)) {
 		fprintf(stderr, "vigil serve: listen '%s' is not ADDR:PORT\n",
@@ -414,6 +435,7 @@ int vg_serve(const struct vg_server_conf *c)
 		.gather_us = (long)c->commit_wait_us,
 		.status_ttl_us = (int64_t)c->status_ttl_hours * 3600000000LL,
 		.purpose_required = c->purpose_required,
+		.max_envelope_objects = c->max_envelope_objects,
 	};
 	char err[512] = "";
 	rc = vg_service_open(&sc, &h.svc, err, sizeof(err));

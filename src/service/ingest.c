@@ -397,6 +397,11 @@ static int on_object(void *ud, const char *json, size_t len, size_t index)
 	struct item *it;
 	int rc;
 
+	if (g->opts.max_objects && index >= g->opts.max_objects) {
+		snprintf(g->error, sizeof(g->error),
+			 "more than %zu objects", g->opts.max_objects);
+		return VG_ETOOMANY;
+	}
 	cJSON *obj = cJSON_ParseWithLength(json, len);
 	if (!obj || !cJSON_IsObject(obj)) {
 		const char *why = obj ? "object '(no id)': $: is not a JSON object"

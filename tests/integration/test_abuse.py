@@ -1,6 +1,10 @@
 """Attacks on a real `vigil serve` (issue 8), each performed as the attacker
 would and asserted exactly: the answer, what is stored, the audit entries.
 
+ 3. one POST of 16 MiB of empty objects: refused at the envelope limit
+    before the rest is parsed, the server's peak memory measured
+    (/proc/PID/status VmHWM) with three at once, and the memory given back
+    afterwards (VmRSS); statuses whose failures list is cut;
  8. purpose_required and paths with empty segments;
  9. numbers in requests: nan, inf, -0, huge, hex, spaces;
 10. a PAXLST message without travellers (UBSan under `make test SAN=1`);
@@ -106,6 +110,122 @@ class AbuseCase(HubCase):
         h.update(headers or {})
         return request(self.server.base + path, method, key=key,
                        body=body, headers=h)
+
+
+# ---- 3. one POST that exhausted memory and disk ----------------------------
+
+# 16 MiB of {"objects":[{},{},...]}: 5,592,400 empty objects
+FLOOD = b'{"objects":[' + b",".join([b"{}"] * 5592400) + b"]}"
+EMPTY_FAILURE = {"id": "", "message": "object '(no id)': $.type: is required"}
+TOO_MANY = {"title": "request too large",
+            "description": "the envelope holds more than 10000 objects, the "
+                           "most this hub takes in one request",
+            "http_status": "413"}
+TOO_MANY_TEXT = json.dumps(TOO_MANY, separators=(",", ":"))
+
+
+class EnvelopeFlood(AbuseCase):
+    def post(self, body, cid="community"):
+        return request(self.server.root + "collections/%s/objects/" % cid,
+                       "POST", key=self.admin_key, body=body, timeout=300)
+
+    def test_three_floods_at_once_refused_memory_bounded_and_returned(self):
+        """Before: one such POST took 13 s, 2.5 GB and kept a 335 MB
+        status for 24 hours; three at once peaked at 5.7 GB and 4.1 GB
+        stayed held. Now each is refused with 413 when its 10,001st
+        object is parsed, and the rest of the body never is."""
+        self.assertEqual(len(FLOOD), 16 * MIB - 3)
+        cid = self.collection_id("community")
+        self.assertEqual(self.post('{"objects":[{}]}').status, 202)
+        _, before = memory(self.server.proc.pid)
+        answers = []
+
+        def flood():
+            answers.append(self.post(FLOOD))
+        threads = [threading.Thread(target=flood) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        hwm, _ = memory(self.server.proc.pid)
+        # (the body's start only: before, the answer was a 335 MB status)
+        self.assertEqual([(r.status, r.headers["content-type"], len(r.body),
+                           r.body[:1000]) for r in answers],
+                         [(413, TAXII, len(TOO_MANY_TEXT), TOO_MANY_TEXT)] * 3)
+        # Each request holds its body (16 MiB, allocated once from its
+        # Content-Length) and at most 10,000 parsed objects when it is
+        # refused: 32 MiB a request, twice its body, is the bound, 96 MiB
+        # for the three (measured: about 52 MiB).
+        self.assertLessEqual(hwm - before, 3 * 32 * MIB,
+                             (hwm >> 20, before >> 20))
+        # What the burst took goes back to the system when it ends (the
+        # server otherwise keeps freed memory for its page caches): the
+        # resident size falls back to within 16 MiB of where it was.
+        deadline = time.monotonic() + 10
+        while True:
+            _, rss = memory(self.server.proc.pid)
+            if rss <= before + 16 * MIB or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        self.assertLessEqual(rss, before + 16 * MIB,
+                             (before >> 20, hwm >> 20, rss >> 20))
+        self.assertLess(rss, hwm - 32 * MIB)
+        # nothing stored, each refusal on record
+        self.assertEqual([(e["actor"], e["target"], e["detail"])
+                          for e in self.audit("objects.add")][1:],
+                         [("admin", cid, {"collection": cid,
+                                          "refused": "too many objects"})] * 3)
+
+    def test_the_limit_is_exact_and_the_failures_list_is_cut(self):
+        """10,000 objects are taken; the status counts every failure and
+        lists the first 1,000 of them."""
+        body = '{"objects":[' + ",".join(["{}"] * 10000) + "]}"
+        r = self.post(body)
+        self.assertEqual(r.status, 202, r.body[:300])
+        st = r.json()
+        self.assertEqual((st["total_count"], st["success_count"],
+                          st["failure_count"], st["pending_count"],
+                          st["successes"], st["pendings"]),
+                         (10000, 0, 10000, 0, [], []))
+        self.assertEqual(st["failures"], [EMPTY_FAILURE] * 1000)
+        self.assertLess(len(r.body), 60 * 1024)
+        # stored as sent
+        s = request(self.server.root + "status/%s/" % st["id"],
+                    key=self.admin_key)
+        self.assertEqual((s.status, s.body), (200, r.body))
+        r = self.post('{"objects":[' + ",".join(["{}"] * 10001) + "]}")
+        self.assertEqual((r.status, r.json()), (413, TOO_MANY))
+
+    def test_successes_are_listed_ids_in_failures_are_cut(self):
+        good = [indicator() for _ in range(3)]
+        long_id = {"id": "x" * 5000, "type": "indicator"}
+        st = self.post(json.dumps({"objects": good + [long_id]})).json()
+        self.assertEqual(st["successes"],
+                         [{"id": o["id"], "version": o["modified"]}
+                          for o in good])
+        self.assertEqual(st["failures"], [{
+            "id": "x" * 300,
+            "message": "object '(no id)': $.id: must be 'indicator--' "
+                       "followed by a UUID"}])
+
+
+class EnvelopeLimitSetting(AbuseCase):
+    server_args = ("--set", "max_objects_per_envelope=3")
+
+    def test_the_limit_is_a_setting(self):
+        url = self.server.root + "collections/community/objects/"
+        objs = [indicator() for _ in range(4)]
+        r = request(url, "POST", key=self.admin_key,
+                    body=json.dumps({"objects": objs[:3]}))
+        self.assertEqual((r.status, r.json()["success_count"]), (202, 3))
+        r = request(url, "POST", key=self.admin_key,
+                    body=json.dumps({"objects": objs}))
+        self.assertEqual((r.status, r.json()["description"]), (413, (
+            "the envelope holds more than 3 objects, the most this hub "
+            "takes in one request")))
+        # the fourth is not stored, nor any of its envelope
+        r = request(url + "?match[id]=" + objs[3]["id"], key=self.admin_key)
+        self.assertEqual(r.json(), {"more": False})
 
 
 # ---- 8. purpose_required and paths with empty segments ---------------------

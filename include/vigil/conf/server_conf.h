@@ -21,6 +21,7 @@ struct vg_server_conf {
 	int purpose_required;      /* X-Vigil-Purpose on every read */
 	unsigned status_ttl_hours; /* status resources live, default 24 */
 	unsigned commit_wait_us;   /* group commit gathering, default 1000 */
+	size_t max_envelope_objects;  /* objects in one TAXII POST, 10,000 */
 	int print_ready;           /* print the URL when listening */
 };
 

@@ -25,6 +25,9 @@ struct vg_service_conf {
 	long gather_us;        /* how long a lone job waits for company */
 	int64_t status_ttl_us; /* TAXII status resources live; 0: 24 hours */
 	int purpose_required;  /* readers of the API state a purpose */
+	/* Limits on what one request may ask of the hub (0: none, as for
+	 * the operator's CLI; the server sets them, docs/configuration.md) */
+	size_t max_envelope_objects;  /* objects in one TAXII POST */
 };
 
 /* Open the hub in the store at c->location. VG_ENOTFOUND (with err) when

@@ -24,6 +24,7 @@ void vg_server_conf_defaults(struct vg_server_conf *c, const char *data)
 	c->idle_timeout = 30;
 	c->status_ttl_hours = 24;
 	c->commit_wait_us = 1000;
+	c->max_envelope_objects = 10000;
 }
 
 static int num(const char *key, const char *v, unsigned long long lo,
@@ -88,6 +89,7 @@ int vg_server_conf_set(struct vg_server_conf *c, const char *key,
 		{"idle_timeout", 1, 86400},
 		{"status_ttl_hours", 24, 24 * 365},
 		{"commit_wait_us", 0, 100000},
+		{"max_objects_per_envelope", 1, 1000000},
 	};
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		if (strcmp(key, nums[i].key))
@@ -105,6 +107,7 @@ int vg_server_conf_set(struct vg_server_conf *c, const char *key,
 		case 6: c->idle_timeout = (unsigned)n; break;
 		case 7: c->status_ttl_hours = (unsigned)n; break;
 		case 8: c->commit_wait_us = (unsigned)n; break;
+		case 9: c->max_envelope_objects = (size_t)n; break;
 		}
 		return VG_OK;
 	}
