@@ -30,6 +30,7 @@ static const char *const keys[] = {
 	"max_header_bytes", "max_url_length", "connection_limit",
 	"per_ip_connection_limit", "idle_timeout", "purpose_required",
 	"status_ttl_hours", "commit_wait_us", "max_objects_per_envelope",
+	"max_screen_travellers", "screen_travellers_per_minute",
 };
 
 static int load_file(struct vg_server_conf *c, const char *path, int required)

@@ -157,6 +157,30 @@ enum MHD_Result vg__h_screen(struct req *r)
 		return vg__error(r, MHD_HTTP_UNPROCESSABLE_CONTENT,
 				 "not travel data", err);
 	}
+	if (rc == VG_ERATE) {
+		char secs[16];
+		snprintf(secs, sizeof(secs), "%u", sc.retry_after);
+		vg_screening_release(&sc);
+		vg_buf_init(&b, 0);
+		struct vg_jw w;
+		vg_jw_init(&w, &b);
+		vg_jw_obj(&w);
+		vg_jw_kstr(&w, "title", "too many requests");
+		vg_jw_kstr(&w, "description", err);
+		vg_jw_kstr(&w, "http_status", "429");
+		vg_jw_close(&w);
+		if (vg_jw_end(&w)) {
+			vg_buf_release(&b);
+			return MHD_NO;
+		}
+		return vg__respond(r, MHD_HTTP_TOO_MANY_REQUESTS,
+				   "application/json", &b, "Retry-After", secs,
+				   NULL);
+	}
+	if (rc == VG_ETOOMANY) {
+		vg_screening_release(&sc);
+		return vg__http_fail(r, rc, err);
+	}
 	if (rc == VG_ENOTFOUND) {
 		/* nothing to screen against: an empty run is still an answer */
 		rc = VG_OK;

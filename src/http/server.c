@@ -436,6 +436,8 @@ int vg_serve(const struct vg_server_conf *c)
 		.status_ttl_us = (int64_t)c->status_ttl_hours * 3600000000LL,
 		.purpose_required = c->purpose_required,
 		.max_envelope_objects = c->max_envelope_objects,
+		.screen_max_travellers = c->max_screen_travellers,
+		.screen_per_minute = c->screen_per_minute,
 	};
 	char err[512] = "";
 	rc = vg_service_open(&sc, &h.svc, err, sizeof(err));

@@ -22,6 +22,9 @@ struct vg_server_conf {
 	unsigned status_ttl_hours; /* status resources live, default 24 */
 	unsigned commit_wait_us;   /* group commit gathering, default 1000 */
 	size_t max_envelope_objects;  /* objects in one TAXII POST, 10,000 */
+	size_t max_screen_travellers; /* records in one screening, 10,000 */
+	size_t screen_per_minute;     /* records a user screens a minute,
+				       * 60,000 */
 	int print_ready;           /* print the URL when listening */
 };
 

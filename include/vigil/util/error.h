@@ -20,6 +20,7 @@
 	X(UNSUPPORTED, "unsupported")                                        \
 	X(PURPOSE, "a purpose is required")                                  \
 	X(TOOMANY, "more items than one request may hold")                   \
+	X(RATE, "rate limit reached")                                        \
 	X(INTERNAL, "internal error")
 
 enum vg_err {

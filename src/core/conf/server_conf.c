@@ -25,6 +25,8 @@ void vg_server_conf_defaults(struct vg_server_conf *c, const char *data)
 	c->status_ttl_hours = 24;
 	c->commit_wait_us = 1000;
 	c->max_envelope_objects = 10000;
+	c->max_screen_travellers = 10000;
+	c->screen_per_minute = 60000;
 }
 
 static int num(const char *key, const char *v, unsigned long long lo,
@@ -90,6 +92,8 @@ int vg_server_conf_set(struct vg_server_conf *c, const char *key,
 		{"status_ttl_hours", 24, 24 * 365},
 		{"commit_wait_us", 0, 100000},
 		{"max_objects_per_envelope", 1, 1000000},
+		{"max_screen_travellers", 1, 1000000},
+		{"screen_travellers_per_minute", 1, 100000000},
 	};
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		if (strcmp(key, nums[i].key))
@@ -108,6 +112,8 @@ int vg_server_conf_set(struct vg_server_conf *c, const char *key,
 		case 7: c->status_ttl_hours = (unsigned)n; break;
 		case 8: c->commit_wait_us = (unsigned)n; break;
 		case 9: c->max_envelope_objects = (size_t)n; break;
+		case 10: c->max_screen_travellers = (size_t)n; break;
+		case 11: c->screen_per_minute = (size_t)n; break;
 		}
 		return VG_OK;
 	}
