@@ -91,7 +91,7 @@ int vg_server_conf_set(struct vg_server_conf *c, const char *key,
 		{"idle_timeout", 1, 86400},
 		{"status_ttl_hours", 24, 24 * 365},
 		{"commit_wait_us", 0, 100000},
-		{"max_objects_per_envelope", 1, 1000000},
+		{"max_objects_per_envelope", 1, 100000},
 		{"max_screen_travellers", 1, 1000000},
 		{"screen_travellers_per_minute", 1, 100000000},
 	};
