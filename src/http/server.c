@@ -364,7 +364,10 @@ static int port_free(const struct sockaddr_storage *ss)
 						  : sizeof(struct sockaddr_in);
 	if (fd < 0)
 		return -1;
+	/* IPv6 only, as libmicrohttpd binds without MHD_USE_DUAL_STACK */
 	if (!setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) &&
+	    (ss->ss_family != AF_INET6 ||
+	     !setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one))) &&
 	    !bind(fd, (const struct sockaddr *)ss, len))
 		rc = 0;
 	int e = errno;
@@ -447,7 +450,8 @@ int vg_serve(const struct vg_server_conf *c)
 	}
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
 			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
-			 (h.tls ? MHD_USE_TLS : 0);
+			 (h.tls ? MHD_USE_TLS : 0) |
+			 (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
 	struct MHD_OptionItem tls_opts[] = {
 		{MHD_OPTION_HTTPS_MEM_CERT, 0, cert},
 		{MHD_OPTION_HTTPS_MEM_KEY, 0, key},

@@ -727,6 +727,33 @@ class AddressInUse(VigilCase):
         self.assertEqual(code, 0, err)
 
 
+    def test_the_same_on_ipv6(self):
+        """[::1]:PORT: served (before, libmicrohttpd was not told the
+        address is IPv6 and every IPv6 listen address failed), and a
+        second server on it fails as on IPv4."""
+        first = subprocess.Popen([VIGIL, "--data", self.data, "serve",
+                                  "--listen", "[::1]:0"],
+                                 stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+        try:
+            line = first.stdout.readline()
+            port = int(line.rsplit(":", 1)[1].split("/")[0])
+            self.assertEqual(line, "vigil serving on http://[::1]:%d/taxii2/\n"
+                             % port)
+            r = request("http://[::1]:%d/healthz" % port)
+            self.assertEqual((r.status, r.json()), (200, {"status": "ok"}))
+            p = subprocess.run([VIGIL, "--data", self.data, "serve",
+                                "--listen", "[::1]:%d" % port],
+                               capture_output=True, text=True, timeout=30)
+            self.assertEqual((p.returncode, p.stdout, p.stderr), (
+                3, "", "vigil serve: cannot listen on [::1]:%d: address "
+                       "in use\n" % port))
+        finally:
+            first.terminate()
+            first.communicate(timeout=30)
+        self.assertEqual(first.returncode, 0)
+
+
 # ---- 13. travellers per screening, screenings per user ---------------------
 
 class ScreeningLimits(AbuseCase):
