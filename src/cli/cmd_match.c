@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "vigil/util/country.h"
 #include "vigil/util/error.h"
+#include "vigil/util/num.h"
 #include "vigil/service/screening.h"
 #include "vigil/watchlist/wl_stix.h"
 
@@ -31,7 +32,6 @@ int vg_cmd_match(struct vg_cli *cli, int argc, char **argv)
 	struct vg_traveller t;
 	double threshold = VG_MATCH_DEFAULT_THRESHOLD;
 	int json = 0, c, rc;
-	char *end;
 	vg_traveller_init(&t);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -58,8 +58,7 @@ int vg_cmd_match(struct vg_cli *cli, int argc, char **argv)
 			vg_person_add_nationality(&t.person, cc);
 			break;
 		case 't':
-			threshold = strtod(optarg, &end);
-			if (*end || threshold < 0 || threshold > 1) {
+			if (vg_num_decimal(optarg, 0, 1, &threshold)) {
 				vg_traveller_release(&t);
 				return vg_cli_usage("match", "--threshold takes 0 to 1");
 			}

@@ -2,6 +2,7 @@
  * the watchlists; the run is kept with its hits. */
 #include "cli.h"
 #include "vigil/util/error.h"
+#include "vigil/util/num.h"
 #include "vigil/service/screening.h"
 
 #include <getopt.h>
@@ -92,8 +93,7 @@ int vg_cmd_screen(struct vg_cli *cli, int argc, char **argv)
 			lists[n_lists++] = optarg;
 			break;
 		case 't':
-			threshold = strtod(optarg, &end);
-			if (*end || threshold < 0 || threshold > 1)
+			if (vg_num_decimal(optarg, 0, 1, &threshold))
 				return vg_cli_usage("screen", "--threshold takes a "
 							      "number from 0 to 1");
 			break;

@@ -8,6 +8,7 @@
 #include "vigil/service/screening.h"
 #include "vigil/util/error.h"
 #include "vigil/util/jsonw.h"
+#include "vigil/util/num.h"
 #include "vigil/util/timefmt.h"
 
 #include <cjson/cJSON.h>
@@ -67,24 +68,23 @@ enum MHD_Result vg__h_audit(struct req *r)
 	char err[200];
 	if (vg__args_only(r, params, err, sizeof(err)))
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request", err);
+	uint64_t n;
 	f.actor = vg__arg(r, "actor");
 	if ((v = vg__arg(r, "since")) && vg_time_parse_us(v, &f.since))
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
 				 "'since' is not a timestamp");
+	/* digits only: no sign, space, hex or exponent; within 64 bits */
 	if ((v = vg__arg(r, "after"))) {
-		char *end;
-		f.after_seq = strtoll(v, &end, 10);
-		if (!*v || *end || f.after_seq < 0)
+		if (vg_num_uint(v, 0, INT64_MAX, &n))
 			return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
 					 "'after' is not an entry number");
+		f.after_seq = (int64_t)n;
 	}
 	if ((v = vg__arg(r, "limit"))) {
-		char *end;
-		long long l = strtoll(v, &end, 10);
-		if (!*v || *end || l < 1)
+		if (vg_num_uint(v, 1, INT64_MAX, &n))
 			return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
 					 "'limit' is not a positive integer");
-		f.limit = l > 1000 ? 1000 : (size_t)l;
+		f.limit = n > 1000 ? 1000 : (size_t)n;
 	}
 	vg_buf_init(&b, 0);
 	struct audit_out o = {.b = &b};
@@ -103,6 +103,7 @@ struct lists {
 	const char *v[32];
 	size_t n;
 	int bad;
+	const char *threshold;
 	char unknown[64];
 };
 
@@ -111,8 +112,12 @@ static enum MHD_Result list_cb(void *cls, enum MHD_ValueKind kind,
 {
 	struct lists *l = cls;
 	(void)kind;
-	if (!strcmp(key, "threshold"))
+	if (!strcmp(key, "threshold")) {
+		if (l->threshold)
+			l->bad = 1; /* given twice */
+		l->threshold = value ? value : "";
 		return MHD_YES;
+	}
 	if (strcmp(key, "list")) {
 		if (!l->unknown[0])
 			snprintf(l->unknown, sizeof(l->unknown), "%.50s", key);
@@ -133,17 +138,14 @@ enum MHD_Result vg__h_screen(struct req *r)
 	char err[600] = "";
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, list_cb, &l);
 	double threshold = VG_MATCH_DEFAULT_THRESHOLD;
-	const char *t = vg__arg(r, "threshold");
-	char *end = NULL;
-	if (t)
-		threshold = strtod(t, &end);
 	if (l.unknown[0]) {
 		snprintf(err, sizeof(err), "'%s' is not a parameter of this "
 					   "endpoint", l.unknown);
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request", err);
 	}
-	if (l.bad || (t && (*end || !*t || !isfinite(threshold) ||
-			    threshold < 0 || threshold > 1)))
+	/* DIGITS[.DIGITS] only: no nan, inf, sign, space, hex or exponent */
+	if (l.bad || (l.threshold &&
+		      vg_num_decimal(l.threshold, 0, 1, &threshold)))
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
 				 "'list' names a list (at most 32) and "
 				 "'threshold' is a number from 0 to 1");
@@ -154,6 +156,30 @@ enum MHD_Result vg__h_screen(struct req *r)
 		vg_screening_release(&sc);
 		return vg__error(r, MHD_HTTP_UNPROCESSABLE_CONTENT,
 				 "not travel data", err);
+	}
+	if (rc == VG_ERATE) {
+		char secs[16];
+		snprintf(secs, sizeof(secs), "%u", sc.retry_after);
+		vg_screening_release(&sc);
+		vg_buf_init(&b, 0);
+		struct vg_jw w;
+		vg_jw_init(&w, &b);
+		vg_jw_obj(&w);
+		vg_jw_kstr(&w, "title", "too many requests");
+		vg_jw_kstr(&w, "description", err);
+		vg_jw_kstr(&w, "http_status", "429");
+		vg_jw_close(&w);
+		if (vg_jw_end(&w)) {
+			vg_buf_release(&b);
+			return MHD_NO;
+		}
+		return vg__respond(r, MHD_HTTP_TOO_MANY_REQUESTS,
+				   "application/json", &b, "Retry-After", secs,
+				   NULL);
+	}
+	if (rc == VG_ETOOMANY) {
+		vg_screening_release(&sc);
+		return vg__http_fail(r, rc, err);
 	}
 	if (rc == VG_ENOTFOUND) {
 		/* nothing to screen against: an empty run is still an answer */
@@ -177,14 +203,28 @@ enum MHD_Result vg__h_screen_run(struct req *r)
 	return vg__respond(r, MHD_HTTP_OK, "application/json", &b, NULL);
 }
 
+/* The JSON body's object, or NULL (the answer is then 400): one JSON
+ * value and nothing after it but white space (cJSON stops after the first
+ * value and would ignore a second). */
+static cJSON *body_object(struct req *r)
+{
+	const char *p = r->body.data ? r->body.data : "", *end = NULL;
+	cJSON *o = cJSON_ParseWithLengthOpts(p, r->body.len, &end, 0);
+	while (o && end < p + r->body.len && strchr(" \t\r\n", *end) && *end)
+		end++;
+	if (!cJSON_IsObject(o) || end != p + r->body.len) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
 enum MHD_Result vg__h_screen_dispose(struct req *r)
 {
-	char *end;
-	long long hit = strtoll(r->seg[5], &end, 10);
-	if (*end || hit < 1)
+	uint64_t hit;
+	if (vg_num_uint(r->seg[5], 1, INT64_MAX, &hit))
 		return vg__error(r, MHD_HTTP_NOT_FOUND, "not found", "no such hit");
-	cJSON *o = cJSON_ParseWithLength(r->body.data ? r->body.data : "",
-					 r->body.len);
+	cJSON *o = body_object(r);
 	const cJSON *d = cJSON_GetObjectItemCaseSensitive(o, "disposition");
 	const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, "note");
 	int disp = cJSON_IsString(d) ? vg_disposition_parse(d->valuestring) : -1;
@@ -193,7 +233,7 @@ enum MHD_Result vg__h_screen_dispose(struct req *r)
 	    (cJSON_IsString(n) && strlen(n->valuestring) > 2000))
 		rc = VG_EINVAL;
 	if (!rc)
-		rc = vg_screen_dispose(&r->ctx, r->seg[3], hit,
+		rc = vg_screen_dispose(&r->ctx, r->seg[3], (int64_t)hit,
 				       (enum vg_disposition)disp,
 				       cJSON_IsString(n) ? n->valuestring : NULL);
 	cJSON_Delete(o);
@@ -211,24 +251,12 @@ enum MHD_Result vg__h_screen_dispose(struct req *r)
 	vg_jw_init(&w, &b);
 	vg_jw_obj(&w);
 	vg_jw_kstr(&w, "run", r->seg[3]);
-	vg_jw_kint(&w, "hit", hit);
+	vg_jw_kint(&w, "hit", (int64_t)hit);
 	vg_jw_close(&w);
 	return vg__ok_json(r, vg_jw_end(&w), &b);
 }
 
 /* ---- administration ----------------------------------------------------- */
-
-/* The JSON body's object, or NULL (the answer is then 400). */
-static cJSON *body_object(struct req *r)
-{
-	cJSON *o = cJSON_ParseWithLength(r->body.data ? r->body.data : "",
-					 r->body.len);
-	if (!cJSON_IsObject(o)) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
-}
 
 static const char *str_of(const cJSON *o, const char *k)
 {
@@ -457,9 +485,12 @@ enum MHD_Result vg__h_keys_post(struct req *r)
 	const cJSON *days = cJSON_GetObjectItemCaseSensitive(o, "expires_days");
 	char err[400] = "", key[VG_KEY_TEXT_LEN] = "";
 	struct vg_buf b;
-	if (!user || (days && (!cJSON_IsNumber(days) || days->valuedouble < 0 ||
-			       days->valuedouble > 3650 ||
-			       days->valuedouble != (int)days->valuedouble))) {
+	/* a whole number of days, 0 to 3650: not -0, 1.5 or 1e999 (inf) */
+	if (!user || (days && (!cJSON_IsNumber(days) ||
+			       !(days->valuedouble >= 0 &&
+				 days->valuedouble <= 3650) ||
+			       signbit(days->valuedouble) ||
+			       days->valuedouble != floor(days->valuedouble)))) {
 		cJSON_Delete(o);
 		return bad_body(r, "{\"user\": text, \"expires_days\": 0 to 3650}");
 	}

@@ -33,6 +33,9 @@ struct vg_http {
 	 * ones (working) finish */
 	atomic_int stopping;
 	atomic_int working;
+	/* requests with a large body in flight: when the last one ends,
+	 * freed memory goes back to the system (server.c completed) */
+	atomic_int large;
 	int tls;
 };
 
@@ -53,6 +56,7 @@ struct req {
 	int n_seg;
 	struct vg_buf body;
 	int too_big;
+	int large; /* counted in vg_http.large */
 	int64_t start_ns;
 	enum route route;
 	int status;
@@ -85,6 +89,8 @@ enum {
 	ROUTE_READ = 1,    /* a read: the purpose, where required */
 	ROUTE_TAXII = 2,   /* TAXII media types */
 	ROUTE_NO_AUTH = 4, /* /healthz */
+	ROUTE_ARGS = 8,    /* the handler reads query parameters; without
+			    * it, any parameter is 400 */
 };
 
 /* Called again for a resumed request: queue its answer. */
@@ -113,8 +119,8 @@ int vg__accept_taxii(const char *accept);
 /* 1 when the Content-Type is TAXII 2.1 JSON. */
 int vg__content_taxii(const char *type);
 const char *vg__arg(struct req *r, const char *name);
-/* Every query parameter must be one of allowed (NULL-terminated): 400
- * names the first that is not. */
+/* Every query parameter must be one of allowed (NULL-terminated), each
+ * given once: VG_EINVAL with err naming the first that is not. */
 int vg__args_only(struct req *r, const char *const *allowed, char *err,
 		  size_t errlen);
 

@@ -102,6 +102,9 @@ enum MHD_Result vg__http_fail(struct req *r, int rc, const char *what)
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "purpose required",
 				 "this hub requires an X-Vigil-Purpose header on "
 				 "every read and screening");
+	case VG_ETOOMANY:
+		return vg__error(r, MHD_HTTP_CONTENT_TOO_LARGE, "request too large",
+				 what);
 	case VG_ESTORE:
 		return vg__error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
 				 "the store cannot be used right now");

@@ -27,27 +27,28 @@ static const struct vg_route routes[] = {
 	{"GET", "taxii2/hub/collections/*", R_COLLECTION, vg__h_collection,
 	 NEED_AUTH, ROUTE_READ | ROUTE_TAXII, NULL},
 	{"GET", "taxii2/hub/collections/*/manifest", R_MANIFEST, vg__h_manifest,
-	 NEED_AUTH, ROUTE_READ | ROUTE_TAXII, "no read access to this collection"},
+	 NEED_AUTH, ROUTE_READ | ROUTE_TAXII | ROUTE_ARGS,
+	 "no read access to this collection"},
 	{"GET", "taxii2/hub/collections/*/objects", R_OBJECTS_GET,
-	 vg__h_objects_get, NEED_AUTH, ROUTE_READ | ROUTE_TAXII,
+	 vg__h_objects_get, NEED_AUTH, ROUTE_READ | ROUTE_TAXII | ROUTE_ARGS,
 	 "no read access to this collection"},
 	{"POST", "taxii2/hub/collections/*/objects", R_OBJECTS_POST,
 	 vg__h_objects_post, NEED_AUTH, ROUTE_TAXII,
 	 "no write access to this collection"},
 	{"GET", "taxii2/hub/collections/*/objects/*", R_OBJECT_GET,
-	 vg__h_object_get, NEED_AUTH, ROUTE_READ | ROUTE_TAXII,
+	 vg__h_object_get, NEED_AUTH, ROUTE_READ | ROUTE_TAXII | ROUTE_ARGS,
 	 "no read access to this collection"},
 	{"DELETE", "taxii2/hub/collections/*/objects/*", R_OBJECT_DELETE,
-	 vg__h_object_delete, NEED_AUTH, ROUTE_TAXII,
+	 vg__h_object_delete, NEED_AUTH, ROUTE_TAXII | ROUTE_ARGS,
 	 "only the owning organisation may delete this object"},
 	{"GET", "taxii2/hub/collections/*/objects/*/versions", R_VERSIONS,
-	 vg__h_versions, NEED_AUTH, ROUTE_READ | ROUTE_TAXII,
+	 vg__h_versions, NEED_AUTH, ROUTE_READ | ROUTE_TAXII | ROUTE_ARGS,
 	 "no read access to this collection"},
 	/* /api/v1 */
-	{"GET", "api/v1/audit", R_AUDIT, vg__h_audit, VG_ACT_AUDIT, ROUTE_READ,
-	 "the audit log is for the auditor role"},
+	{"GET", "api/v1/audit", R_AUDIT, vg__h_audit, VG_ACT_AUDIT,
+	 ROUTE_READ | ROUTE_ARGS, "the audit log is for the auditor role"},
 	{"POST", "api/v1/screen", R_SCREEN, vg__h_screen, VG_ACT_SCREEN,
-	 ROUTE_READ, "the role does not allow this"},
+	 ROUTE_READ | ROUTE_ARGS, "the role does not allow this"},
 	{"GET", "api/v1/screen/*", R_SCREEN, vg__h_screen_run, VG_ACT_SCREEN,
 	 ROUTE_READ, "the role does not allow this"},
 	{"POST", "api/v1/screen/*/hits/*", R_SCREEN, vg__h_screen_dispose,
@@ -90,6 +91,8 @@ const char *vg__arg(struct req *r, const char *name)
 
 struct only {
 	const char *const *allowed;
+	unsigned seen;
+	int twice;
 	char bad[80];
 };
 
@@ -97,14 +100,22 @@ static enum MHD_Result only_cb(void *cls, enum MHD_ValueKind kind,
 			       const char *key, const char *value)
 {
 	struct only *o = cls;
+	unsigned i = 0;
 	(void)kind;
 	(void)value;
-	for (const char *const *a = o->allowed; *a; a++)
-		if (!strcmp(key, *a))
-			return MHD_YES;
-	if (!o->bad[0])
-		snprintf(o->bad, sizeof(o->bad), "%.60s", key);
-	return MHD_YES;
+	if (o->bad[0])
+		return MHD_NO;
+	for (const char *const *a = o->allowed; a && *a; a++, i++) {
+		if (strcmp(key, *a))
+			continue;
+		o->twice = (o->seen >> i) & 1;
+		o->seen |= 1u << i;
+		if (o->twice)
+			break;
+		return MHD_YES;
+	}
+	snprintf(o->bad, sizeof(o->bad), "%.60s", key);
+	return MHD_NO;
 }
 
 int vg__args_only(struct req *r, const char *const *allowed, char *err,
@@ -114,7 +125,9 @@ int vg__args_only(struct req *r, const char *const *allowed, char *err,
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, only_cb, &o);
 	if (!o.bad[0])
 		return VG_OK;
-	snprintf(err, errlen, "'%s' is not a parameter of this endpoint", o.bad);
+	snprintf(err, errlen, o.twice ? "'%s' given more than once"
+				      : "'%s' is not a parameter of this endpoint",
+		 o.bad);
 	return VG_EINVAL;
 }
 
@@ -214,6 +227,16 @@ static int method_is(const struct req *r, const char *m)
 	       (!strcmp(m, "GET") && !strcmp(r->method, "HEAD"));
 }
 
+/* The handler, once the query holds only what it reads: a route without
+ * ROUTE_ARGS takes no parameter at all. */
+static enum MHD_Result run(struct req *r, const struct vg_route *rt)
+{
+	char err[200];
+	if (!(rt->flags & ROUTE_ARGS) && vg__args_only(r, NULL, err, sizeof(err)))
+		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request", err);
+	return rt->fn(r);
+}
+
 enum MHD_Result vg__dispatch(struct req *r)
 {
 	const struct vg_route *found = NULL;
@@ -234,7 +257,7 @@ enum MHD_Result vg__dispatch(struct req *r)
 	r->taxii = r->n_seg > 0 && !strcmp(r->seg[0], "taxii2");
 	if (found && (found->flags & ROUTE_NO_AUTH)) {
 		r->route = found->name;
-		return found->fn(r);
+		return run(r, found);
 	}
 	if (authenticate(r, &answered))
 		return answered;
@@ -271,5 +294,5 @@ enum MHD_Result vg__dispatch(struct req *r)
 		rc = vg_ctx_purpose(&r->ctx);
 	if (rc)
 		return vg__http_fail(r, rc, NULL);
-	return found->fn(r);
+	return run(r, found);
 }

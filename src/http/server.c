@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -129,6 +130,11 @@ static void client_address(struct MHD_Connection *c, char *out, size_t n)
 			  out, (socklen_t)n);
 }
 
+/* A body from this size on makes a request large: the memory it took is
+ * returned to the system once no large request is left (below 1 MiB,
+ * glibc's own trimming is enough; bench/serve's envelopes are smaller) */
+#define LARGE_BODY (1u << 20)
+
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		      enum MHD_RequestTerminationCode code)
 {
@@ -147,9 +153,53 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	vg_buf_release(&r->body);
 	if (r->admitted)
 		atomic_fetch_sub(&h->working, 1);
+	int large = r->large;
 	free(r);
 	*con_cls = NULL;
 	atomic_fetch_sub(&h->in_flight, 1);
+	/* vg_serve keeps freed memory for the readers' page caches
+	 * (M_TRIM_THRESHOLD); what a burst of large bodies took is given
+	 * back when the last of them ends, off the path of small reads */
+	if (large && atomic_fetch_sub(&h->large, 1) == 1)
+		malloc_trim(0);
+}
+
+/* How the request says its body's length: every Content-Length and
+ * Transfer-Encoding header, counted (libmicrohttpd uses the first one, or
+ * Transfer-Encoding over Content-Length; a proxy in front may take
+ * another, and the two would then split the stream differently). */
+struct framing {
+	int lengths, encodings, chunked;
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind,
+				     const char *key, const char *value)
+{
+	struct framing *f = cls;
+	(void)kind;
+	if (!strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
+		f->lengths++;
+	} else if (!strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+		f->encodings++;
+		f->chunked = value && !strcasecmp(value, "chunked");
+	}
+	return MHD_YES;
+}
+
+/* Refuse a request whose length is ambiguous (request smuggling behind
+ * a proxy): two Content-Length headers, Content-Length with
+ * Transfer-Encoding, or an encoding other than one "chunked". */
+static const char *ambiguous_length(struct MHD_Connection *conn)
+{
+	struct framing f = {0};
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
+	if (f.lengths > 1)
+		return "more than one Content-Length header";
+	if (f.lengths && f.encodings)
+		return "both Content-Length and Transfer-Encoding";
+	if (f.encodings > 1 || (f.encodings && !f.chunked))
+		return "a Transfer-Encoding other than one 'chunked'";
+	return NULL;
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
@@ -192,6 +242,25 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 		}
 		r->admitted = 1;
 		atomic_fetch_add(&h->working, 1);
+		const char *why = ambiguous_length(conn);
+		if (why) {
+			/* answered and closed before any of the body is read */
+			struct vg_buf b;
+			vg_buf_init(&b, 0);
+			int rc = vg_buf_puts(&b, "{\"title\":\"bad request\","
+						 "\"description\":");
+			if (!rc)
+				rc = vg_buf_json_str(&b, why);
+			if (!rc)
+				rc = vg_buf_puts(&b, ",\"http_status\":\"400\"}");
+			if (rc) {
+				vg_buf_release(&b);
+				return MHD_NO;
+			}
+			return vg__respond(r, MHD_HTTP_BAD_REQUEST,
+					   r->taxii ? TAXII_MEDIA : "application/json",
+					   &b, "Connection", "close", NULL);
+		}
 		if (strlen(url) > h->conf->max_url_length ||
 		    strlen(url) >= sizeof(r->path))
 			return vg__error(r, MHD_HTTP_URI_TOO_LONG, "URI too long",
@@ -204,6 +273,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 			return vg__error(r, MHD_HTTP_CONTENT_TOO_LARGE,
 					 "request too large",
 					 "the body exceeds max_content_length");
+		/* a known length is allocated once, not grown by copies */
+		if (cl && vg_buf_grow(&r->body, (size_t)strtoull(cl, NULL, 10)))
+			return MHD_NO;
 		return MHD_YES;
 	}
 	if (r->pending)
@@ -215,6 +287,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 		    vg_buf_append(&r->body, upload, *upload_size) != VG_OK) {
 			r->too_big = 1;
 			vg_buf_release(&r->body);
+		}
+		if (!r->large && r->body.len >= LARGE_BODY) {
+			r->large = 1;
+			atomic_fetch_add(&h->large, 1);
 		}
 		*upload_size = 0;
 		return MHD_YES;
@@ -276,6 +352,32 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss)
 	return inet_pton(AF_INET, host, &a->sin_addr) == 1 ? VG_OK : VG_EINVAL;
 }
 
+/* Is the address free to listen on? Bound here with what libmicrohttpd
+ * sets by default, SO_REUSEADDR only (a restart binds while the last
+ * run's connections linger in TIME_WAIT), so a port another server
+ * listens on is refused with its cause before anything starts. Never
+ * SO_REUSEPORT: with it a second server would bind the same port and the
+ * kernel split the connections between the two. errno on failure. */
+static int port_free(const struct sockaddr_storage *ss)
+{
+	int one = 1, rc = -1;
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+						  : sizeof(struct sockaddr_in);
+	if (fd < 0)
+		return -1;
+	/* IPv6 only, as libmicrohttpd binds without MHD_USE_DUAL_STACK */
+	if (!setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) &&
+	    (ss->ss_family != AF_INET6 ||
+	     !setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one))) &&
+	    !bind(fd, (const struct sockaddr *)ss, len))
+		rc = 0;
+	int e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
 static void log_mhd(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
@@ -315,13 +417,22 @@ int vg_serve(const struct vg_server_conf *c)
 		return VG_EINTERNAL;
 	/* keep freed memory: every commit makes each reader connection drop
 	 * and refill its page cache, and returning that memory to the kernel
-	 * each time costs page faults (glibc's thresholds) */
-	mallopt(M_MMAP_THRESHOLD, 256 << 20);
+	 * each time costs page faults (glibc's thresholds). Blocks of 4 MiB
+	 * and more (large request bodies; nothing a read allocates) are
+	 * mapped apart and unmapped when freed: kept in a thread's arena they
+	 * would stay at its top, which malloc_trim does not release. */
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
 	mallopt(M_TRIM_THRESHOLD, 1 << 30);
 	if (parse_listen(c->listen, &ss)) {
 		fprintf(stderr, "vigil serve: listen '%s' is not ADDR:PORT\n",
 			c->listen);
 		return VG_EINVAL;
+	}
+	if (port_free(&ss)) {
+		fprintf(stderr, "vigil serve: cannot listen on %s: %s\n",
+			c->listen, errno == EADDRINUSE ? "address in use"
+						       : strerror(errno));
+		return VG_EIO;
 	}
 	if (!!c->tls_cert[0] != !!c->tls_key[0]) {
 		fprintf(stderr, "vigil serve: --tls-cert and --tls-key go together\n");
@@ -354,6 +465,9 @@ int vg_serve(const struct vg_server_conf *c)
 		.checkpoint_syslog = c->checkpoint_syslog,
 		.checkpoint_entries = (int64_t)c->checkpoint_entries,
 		.checkpoint_seconds = c->checkpoint_seconds,
+		.max_envelope_objects = c->max_envelope_objects,
+		.screen_max_travellers = c->max_screen_travellers,
+		.screen_per_minute = c->screen_per_minute,
 	};
 	char err[512] = "";
 	rc = vg_service_open(&sc, &h.svc, err, sizeof(err));
@@ -381,7 +495,8 @@ int vg_serve(const struct vg_server_conf *c)
 	}
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
 			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
-			 (h.tls ? MHD_USE_TLS : 0);
+			 (h.tls ? MHD_USE_TLS : 0) |
+			 (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
 	struct MHD_OptionItem tls_opts[] = {
 		{MHD_OPTION_HTTPS_MEM_CERT, 0, cert},
 		{MHD_OPTION_HTTPS_MEM_KEY, 0, key},
@@ -400,7 +515,6 @@ int vg_serve(const struct vg_server_conf *c)
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, c->max_header_bytes,
 		MHD_OPTION_NOTIFY_COMPLETED, completed, &h,
 		MHD_OPTION_NOTIFY_CONNECTION, notify_connection, NULL,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
 		MHD_OPTION_ARRAY, h.tls ? tls_opts : tls_opts + 3,
 		MHD_OPTION_END);
 	if (!d) {

@@ -808,6 +808,11 @@ static int on_object(void *ud, const char *json, size_t len, size_t index)
 	struct item *it;
 	int rc;
 
+	if (g->opts.max_objects && index >= g->opts.max_objects) {
+		snprintf(g->error, sizeof(g->error),
+			 "more than %zu objects", g->opts.max_objects);
+		return VG_ETOOMANY;
+	}
 	cJSON *obj = cJSON_ParseWithLength(json, len);
 	if (!obj || !cJSON_IsObject(obj)) {
 		const char *why = obj ? "object '(no id)': $: is not a JSON object"
@@ -940,7 +945,9 @@ int vg_ingest_begin(struct vg_store *s, const struct vg_ingest_opts *o,
 		free(g);
 		return VG_ENOMEM;
 	}
-	if (!g->opts.envelope)
+	if (g->opts.envelope)
+		vg_jstream_one_value(g->js); /* one envelope, nothing after it */
+	else
 		vg_jstream_on_envelope(g->js, on_envelope);
 	if (!g->opts.in_transaction) {
 		int rc = s->ops->begin(s);

@@ -38,7 +38,8 @@ void vg_ingest_counts(const struct vg_ingest *g, struct vg_ingest_counts *c);
 
 /* Two steps, for the server: vg_ingest_prepare parses and validates a
  * whole input on the caller's thread without touching any store (VG_EJSON
- * or VG_ETOOBIG with err for input that is not JSON); vg_ingest_apply
+ * or VG_ETOOBIG with err for input that is not JSON, VG_ETOOMANY past
+ * opts.max_objects, where the parse stops); vg_ingest_apply
  * then stores the validated objects inside the caller's transaction,
  * reporting each outcome through the options' on_result, and may run
  * again (a retried transaction). Free with vg_ingest_abort. */

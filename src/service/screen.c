@@ -136,8 +136,11 @@ static int paxlst_list(struct vg_paxlst *px, struct vg_travel_list *out)
 				out->errors[out->n_errors].traveller += base;
 			out->n_errors++;
 		}
-		memcpy(out->travellers + base, l->travellers,
-		       l->n_travellers * sizeof(*l->travellers));
+		/* a message without travellers has none to move (and both
+		 * pointers may be NULL, which memcpy must never get) */
+		if (l->n_travellers)
+			memcpy(out->travellers + base, l->travellers,
+			       l->n_travellers * sizeof(*l->travellers));
 		out->n_travellers += l->n_travellers;
 		/* moved: the message no longer owns them */
 		free(l->travellers);
@@ -147,15 +150,16 @@ static int paxlst_list(struct vg_paxlst *px, struct vg_travel_list *out)
 	return VG_OK;
 }
 
-int vg_screen_parse(const char *buf, size_t len, struct vg_travel_list *out,
-		    const char **format, char *err, size_t errlen)
+int vg_screen_parse(const char *buf, size_t len, size_t max,
+		    struct vg_travel_list *out, const char **format, char *err,
+		    size_t errlen)
 {
 	vg_travel_list_init(out);
 	switch (vg_travel_detect(buf, len)) {
 	case VG_TRAVEL_PAXLST: {
 		struct vg_paxlst px;
 		*format = "paxlst";
-		int rc = vg_paxlst_parse(buf, len, &px, err, errlen);
+		int rc = vg_paxlst_parse_max(buf, len, max, &px, err, errlen);
 		if (rc)
 			return rc;
 		rc = paxlst_list(&px, out);
@@ -164,10 +168,10 @@ int vg_screen_parse(const char *buf, size_t len, struct vg_travel_list *out,
 	}
 	case VG_TRAVEL_CSV:
 		*format = "csv";
-		return vg_travel_parse_csv(buf, len, out, err, errlen);
+		return vg_travel_parse_csv_max(buf, len, max, out, err, errlen);
 	case VG_TRAVEL_JSONL:
 		*format = "jsonl";
-		return vg_travel_parse_jsonl(buf, len, out, err, errlen);
+		return vg_travel_parse_jsonl_max(buf, len, max, out, err, errlen);
 	case VG_TRAVEL_UNKNOWN:
 		break;
 	}

@@ -15,12 +15,30 @@ struct shared {
 	int refs;
 };
 
+/* What one user may still screen (the rate limit): a budget in records,
+ * refilled continuously up to one minute's worth. */
+struct budget {
+	int64_t user;
+	double records;
+	int64_t at; /* when it was last refilled (monotonic us) */
+};
+
 struct vg_screen_cache {
 	pthread_mutex_t mu;
 	struct shared *cur;
 	int64_t generation; /* of the identities it was built from */
 	int building;
+	/* the users' budgets (conf.screen_per_minute), under mu */
+	struct budget *budgets;
+	size_t n_budgets, cap_budgets;
 };
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 int vg_screen_cache_new(struct vg_screen_cache **out)
 {
@@ -51,6 +69,7 @@ void vg_screen_cache_free(struct vg_screen_cache *c)
 		return;
 	if (c->cur)
 		unref(c, c->cur);
+	free(c->budgets);
 	pthread_mutex_destroy(&c->mu);
 	free(c);
 }
@@ -101,6 +120,115 @@ static int cache_get(struct vg_screen_cache *c, struct vg_store *s,
 		return VG_EINTERNAL;
 	*out = sh;
 	return VG_OK;
+}
+
+/* ---- the limits of one screening -------------------------------------- */
+
+/* The user's budget, refilled to now (NULL: out of memory). A full
+ * budget says nothing, so full ones make room for new users. Under mu. */
+static struct budget *budget_of(struct vg_screen_cache *c, int64_t user,
+				double per_min, int64_t now)
+{
+	struct budget *b = NULL;
+	for (size_t i = 0; i < c->n_budgets && !b; i++)
+		if (c->budgets[i].user == user)
+			b = &c->budgets[i];
+	if (!b) {
+		size_t n = 0;
+		for (size_t i = 0; i < c->n_budgets; i++) {
+			struct budget *o = &c->budgets[i];
+			if (o->records + (double)(now - o->at) * per_min / 6e7 <
+			    per_min)
+				c->budgets[n++] = *o;
+		}
+		c->n_budgets = n;
+		if (n == c->cap_budgets) {
+			size_t cap = n ? n * 2 : 16;
+			struct budget *v = realloc(c->budgets, cap * sizeof(*v));
+			if (!v)
+				return NULL;
+			c->budgets = v;
+			c->cap_budgets = cap;
+		}
+		b = &c->budgets[c->n_budgets++];
+		*b = (struct budget){.user = user, .records = per_min, .at = now};
+	}
+	b->records += (double)(now - b->at) * per_min / 6e7;
+	if (b->records > per_min)
+		b->records = per_min;
+	b->at = now;
+	return b;
+}
+
+/* Set aside what a screening of c may cost (*reserved records): VG_ERATE
+ * with *retry (seconds) when c's budget does not hold that much yet. The
+ * operator and a hub without the limit are not counted. */
+static int budget_take(struct vg_ctx *c, double *reserved, unsigned *retry)
+{
+	const struct vg_service_conf *k = &c->svc->conf;
+	double per_min = (double)k->screen_per_minute;
+	*reserved = 0;
+	if (!k->screen_per_minute || c->p.operator)
+		return VG_OK;
+	/* the most one screening may hold, or the whole budget if smaller,
+	 * so a screening always fits once the budget is full */
+	double want = k->screen_max_travellers &&
+				      (double)k->screen_max_travellers < per_min
+			      ? (double)k->screen_max_travellers
+			      : per_min;
+	struct vg_screen_cache *sc = c->svc->screen;
+	int rc = VG_OK;
+	pthread_mutex_lock(&sc->mu);
+	struct budget *b = budget_of(sc, c->p.user, per_min, mono_us());
+	if (!b) {
+		rc = VG_ENOMEM;
+	} else if (b->records < want) {
+		double secs = (want - b->records) * 60 / per_min;
+		*retry = secs < 1 ? 1 : (unsigned)secs + (secs > (unsigned)secs);
+		rc = VG_ERATE;
+	} else {
+		b->records -= want;
+		*reserved = want;
+	}
+	pthread_mutex_unlock(&sc->mu);
+	return rc;
+}
+
+/* A screening of c used `used` of the `reserved` records: the rest goes
+ * back to the budget. */
+static void budget_settle(struct vg_ctx *c, double reserved, double used)
+{
+	struct vg_screen_cache *sc = c->svc->screen;
+	double per_min = (double)c->svc->conf.screen_per_minute;
+	if (reserved <= 0)
+		return;
+	pthread_mutex_lock(&sc->mu);
+	struct budget *b = budget_of(sc, c->p.user, per_min, mono_us());
+	if (b)
+		b->records += reserved - used;
+	pthread_mutex_unlock(&sc->mu);
+}
+
+/* The records a parse took: travellers, and those dropped with errors. */
+static size_t records_of(const struct vg_travel_list *tl)
+{
+	size_t n = tl->n_travellers;
+	for (size_t i = 0; i < tl->n_errors; i++)
+		n += tl->errors[i].traveller == VG_TRAVEL_NO_RECORD;
+	return n;
+}
+
+/* A refused screening is on record too, with why. */
+static int refused(struct vg_ctx *c, const char *source, const char *why)
+{
+	struct vg__detail d;
+	vg__detail_begin(&d);
+	vg_jw_kstr(&d.w, "refused", why);
+	const char *detail = vg__detail_end(&d);
+	int rc = detail ? vg__audit_now(c, "screen.run", source, detail)
+			: VG_ENOMEM;
+	vg__detail_release(&d);
+	return rc;
 }
 
 /* ---- screening ------------------------------------------------------------ */
@@ -190,21 +318,42 @@ int vg_screen(struct vg_ctx *c, const char *body, size_t len,
 	out->threshold = threshold;
 	out->format = "unknown";
 	vg_travel_list_init(&out->tl);
+	double reserved = 0;
+	size_t max = c->svc->conf.screen_max_travellers;
 	int rc = vg__require(c, VG_ACT_SCREEN, "screen.run");
 	if (!rc)
 		rc = vg_ctx_purpose(c);
 	if (rc)
 		return rc;
-	rc = vg_screen_parse(body, len, &out->tl, &out->format, err, errlen);
-	if (rc) {
-		if (rc == VG_EINVAL) {
-			int a = vg__audit_now(c, "screen.run", source,
-					      "{\"refused\":\"not travel data\"}");
-			if (a)
-				return a;
-		}
-		return rc;
+	if (!(threshold >= 0 && threshold <= 1)) { /* NaN too */
+		snprintf(err, errlen, "the threshold is not a number from 0 to 1");
+		return VG_EINVAL;
 	}
+	/* the rate first, so a user over it costs no parsing */
+	rc = budget_take(c, &reserved, &out->retry_after);
+	if (rc == VG_ERATE) {
+		snprintf(err, errlen, "this user has screened as many travellers "
+				      "as the hub allows for now; try again in "
+				      "%u s", out->retry_after);
+		int a = refused(c, source, "rate limit");
+		return a ? a : rc;
+	}
+	if (rc)
+		return rc;
+	rc = vg_screen_parse(body, len, max, &out->tl, &out->format, err,
+			     errlen);
+	budget_settle(c, reserved, rc ? 0 : (double)records_of(&out->tl));
+	if (rc == VG_ETOOMANY)
+		snprintf(err, errlen, "more than %zu travellers, the most this "
+				      "hub screens in one request", max);
+	if (rc == VG_EINVAL || rc == VG_ETOOMANY) {
+		int a = refused(c, source, rc == VG_EINVAL ? "not travel data"
+							   : "too many travellers");
+		if (a)
+			return a;
+	}
+	if (rc)
+		return rc;
 	rc = screen_list(c, lists, n_lists, threads, out);
 	if (rc == VG_ENOTFOUND)
 		snprintf(err, errlen, "no watchlist entries%s: import a list with "
@@ -224,9 +373,14 @@ int vg_screen_match(struct vg_ctx *c, struct vg_person *who,
 	out->threshold = threshold;
 	out->format = "name";
 	vg_travel_list_init(&out->tl);
+	double reserved = 0;
 	int rc = vg__require(c, VG_ACT_SCREEN, "screen.match");
 	if (!rc)
 		rc = vg_ctx_purpose(c);
+	if (!rc && !(threshold >= 0 && threshold <= 1)) /* NaN too */
+		rc = VG_EINVAL;
+	if (!rc && !(rc = budget_take(c, &reserved, &out->retry_after)))
+		budget_settle(c, reserved, 1);
 	if (rc)
 		return rc;
 	out->tl.travellers = calloc(1, sizeof(*out->tl.travellers));

@@ -363,7 +363,9 @@ int vg_taxii_page(struct vg_ctx *t, const char *coll, enum vg_taxii_page kind,
 	struct page p = {
 		.kind = kind,
 		.out = out,
-		.limit = f->limit ? f->limit : DEFAULT_LIMIT,
+		.limit = !f->limit ? DEFAULT_LIMIT
+			 : f->limit < VG_TAXII_MAX_LIMIT ? f->limit
+							 : VG_TAXII_MAX_LIMIT,
 	};
 	q.limit = p.limit + 1;
 	rc = s->ops->objects->scan(s, &q, page_row, &p);

@@ -14,12 +14,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A status lists at most this many failures (the first ones, in input
+ * order); failure_count stays exact. Successes are bounded by the
+ * objects an envelope may hold. */
+#define MAX_LISTED_FAILURES 1000
+/* ids and versions in a status are cut at this many bytes: a valid id has
+ * at most 288, a rejected object's may be as long as the body */
+#define MAX_ITEM_TEXT 300
+
 struct add_job {
 	struct vg_ctx *c;
 	const struct vg_coll_view *coll;
 	struct vg_ingest *g; /* the envelope, parsed and validated */
 	struct vg_buf ok, failed; /* status list items */
 	struct vg_jw wok, wfailed;
+	size_t listed_failures;
 	struct vg_ingest_counts counts;
 	struct vg_buf *out;
 };
@@ -28,9 +37,12 @@ static int item(struct vg_jw *w, const struct vg_ingest_result *r,
 		const char *message)
 {
 	vg_jw_obj(w);
-	vg_jw_kstr(w, "id", r->id ? r->id : "");
-	if (r->modified)
-		vg_jw_kstr(w, "version", r->modified);
+	vg_jw_key(w, "id");
+	vg_jw_strn(w, r->id ? r->id : "", MAX_ITEM_TEXT);
+	if (r->modified) {
+		vg_jw_key(w, "version");
+		vg_jw_strn(w, r->modified, MAX_ITEM_TEXT);
+	}
 	if (message)
 		vg_jw_kstr(w, "message", message);
 	vg_jw_close(w);
@@ -46,6 +58,9 @@ static int on_result(void *ud, const struct vg_ingest_result *r)
 	case VG_INGEST_DUPLICATE:
 		return item(&j->wok, r, "already present");
 	case VG_INGEST_REJECTED:
+		if (j->listed_failures == MAX_LISTED_FAILURES)
+			return VG_OK; /* counted, not listed */
+		j->listed_failures++;
 		return item(&j->wfailed, r, r->message);
 	}
 	return VG_OK;
@@ -60,6 +75,7 @@ static int add_fn(struct vg_store *s, void *arg)
 	/* a retried transaction starts its lists again */
 	vg_buf_reset(&j->ok);
 	vg_buf_reset(&j->failed);
+	j->listed_failures = 0;
 	vg_jw_init(&j->wok, &j->ok);
 	vg_jw_init(&j->wfailed, &j->failed);
 	vg_jw_arr(&j->wok);
@@ -177,6 +193,7 @@ int vg_taxii_add(struct vg_ctx *c, const char *coll, const char *body,
 		.level_markings = c->svc->hub.level_ptrs,
 		.n_levels = c->svc->hub.n_levels,
 		.envelope = 1,
+		.max_objects = c->svc->conf.max_envelope_objects,
 		.on_result = on_result,
 		.ud = &j,
 	};
@@ -198,6 +215,11 @@ int vg_taxii_add(struct vg_ctx *c, const char *coll, const char *body,
 			snprintf(err, errlen, "the body is not valid JSON: %.500s",
 				 perr);
 			rc = VG_EINVAL;
+		} else if (rc == VG_ETOOMANY) {
+			/* refused where the parse stopped */
+			snprintf(err, errlen, "the envelope holds %s, the most "
+					      "this hub takes in one request",
+				 perr);
 		}
 	}
 	if (!rc && (vg_ingest_bare(j.g) == 2 ||
@@ -210,9 +232,10 @@ int vg_taxii_add(struct vg_ctx *c, const char *coll, const char *body,
 		rc = vg__write(c->svc, add_fn, &j);
 	if (!rc && counts)
 		*counts = j.counts;
-	if (rc == VG_EINVAL) {
+	if (rc == VG_EINVAL || rc == VG_ETOOMANY) {
 		/* a refused body is on record too */
-		int a = refused(c, cv.id, "not an envelope");
+		int a = refused(c, cv.id, rc == VG_EINVAL ? "not an envelope"
+							  : "too many objects");
 		if (a)
 			rc = a;
 	}

@@ -312,6 +312,47 @@ static void test_too_big_same_column_in_chunks(void **state)
 	}
 }
 
+/* A TAXII envelope is one JSON value: a second one, or anything but white
+ * space after it, fails where it starts; JSON lines stay for the rest. */
+static void test_one_value(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *err;
+	} cases[] = {
+		{"{\"objects\":[{\"a\":1}]}{\"objects\":[{\"b\":2}]}",
+		 "line 1, column 22: data after the JSON value, found '{'"},
+		{"{\"objects\":[]}\n {\"objects\":[]}",
+		 "line 2, column 2: data after the JSON value, found '{'"},
+		{"{\"objects\":[]} x", "line 1, column 16: data after the JSON "
+				      "value, found 'x'"},
+		{"5 6", "line 1, column 3: data after the JSON value, found '6'"},
+		{"{\"objects\":[]} \r\n\t", NULL},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct out o = {0};
+		vg_buf_init(&o.all, 0);
+		struct vg_jstream *s = vg_jstream_new(1 << 20, collect, &o);
+		vg_jstream_one_value(s);
+		int rc = vg_jstream_feed(s, cases[i].in, strlen(cases[i].in));
+		if (!rc)
+			rc = vg_jstream_finish(s);
+		assert_int_equal(rc, cases[i].err ? VG_EJSON : VG_OK);
+		assert_string_equal(vg_jstream_error(s),
+				    cases[i].err ? cases[i].err : "");
+		vg_jstream_free(s);
+		vg_buf_release(&o.all);
+	}
+	/* without it, the same input is two values (JSON lines) */
+	struct out o;
+	char err[200];
+	assert_int_equal(run("{\"a\":1}{\"b\":2}", 64, &o, err, sizeof(err),
+			     NULL),
+			 VG_OK);
+	assert_int_equal(o.n, 2);
+	vg_buf_release(&o.all);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +368,7 @@ int main(void)
 		cmocka_unit_test(test_envelope_members),
 		cmocka_unit_test(test_envelope_stops),
 		cmocka_unit_test(test_too_big_same_column_in_chunks),
+		cmocka_unit_test(test_one_value),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -565,6 +565,26 @@ static void detect(void **state)
 	assert_int_equal(vg_travel_detect("", 0), VG_TRAVEL_UNKNOWN);
 }
 
+/* At most max traveller groups in all messages: one more stops the
+ * parse. passengers.edi has two. */
+static void traveller_limit(void **state)
+{
+	(void)state;
+	char path[512], err[512] = "";
+	size_t len;
+	struct vg_paxlst px;
+	snprintf(path, sizeof(path), DATA "%s", "passengers.edi");
+	char *buf = slurp(path, &len);
+	assert_int_equal(vg_paxlst_parse_max(buf, len, 2, &px, err, sizeof(err)),
+	                 VG_OK);
+	assert_int_equal(px.msgs[0].list.n_travellers, 2);
+	vg_paxlst_release(&px);
+	assert_int_equal(vg_paxlst_parse_max(buf, len, 1, &px, err, sizeof(err)),
+	                 VG_ETOOMANY);
+	assert_string_equal(err, "more than 1 travellers");
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -583,6 +603,7 @@ int main(void)
 	    cmocka_unit_test(structure_errors),
 	    cmocka_unit_test(traveller_errors),
 	    cmocka_unit_test(detect),
+	    cmocka_unit_test(traveller_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

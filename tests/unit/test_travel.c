@@ -361,6 +361,42 @@ static void countries(void **state)
 	assert_string_equal(vg_country_get("XK")->alpha3, "XKX");
 }
 
+/* At most max records, good or dropped: one more stops the parse. */
+static void record_limits(void **state)
+{
+	(void)state;
+	struct vg_travel_list l = {0};
+	char err[256] = "";
+	const char *ok = "surname,given_names,date_of_birth\n"
+	                 "A,B,1970-01-01\nC,D,1971-01-01\n";
+	assert_int_equal(vg_travel_parse_csv_max(ok, strlen(ok), 2, &l, err,
+	                                         sizeof(err)),
+	                 VG_OK);
+	assert_int_equal(l.n_travellers, 2);
+	vg_travel_list_release(&l);
+	const char *bad = "surname,given_names,date_of_birth\n"
+	                  "A,B,1970-01-01\nshort\nC,D,1971-01-01\n";
+	assert_int_equal(vg_travel_parse_csv_max(bad, strlen(bad), 2, &l, err,
+	                                         sizeof(err)),
+	                 VG_ETOOMANY);
+	assert_string_equal(err, "more than 2 travellers");
+	assert_null(l.travellers);
+	const char *lines = "{\"surname\":\"A\"}\n\n{\"surname\":\"B\"}\n"
+	                    "not json\n";
+	assert_int_equal(vg_travel_parse_jsonl_max(lines, strlen(lines), 3, &l,
+	                                           err, sizeof(err)),
+	                 VG_OK);
+	assert_int_equal(l.n_travellers, 2);
+	assert_int_equal(l.n_errors, 1);
+	vg_travel_list_release(&l);
+	err[0] = '\0';
+	assert_int_equal(vg_travel_parse_jsonl_max(lines, strlen(lines), 2, &l,
+	                                           err, sizeof(err)),
+	                 VG_ETOOMANY);
+	assert_string_equal(err, "more than 2 travellers");
+	assert_null(l.travellers);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -368,7 +404,7 @@ int main(void)
 	    cmocka_unit_test(csv_header_errors), cmocka_unit_test(csv_bad_rows),
 	    cmocka_unit_test(csv_flights),       cmocka_unit_test(csv_utf8),
 	    cmocka_unit_test(jsonl_records),     cmocka_unit_test(jsonl_errors),
-	    cmocka_unit_test(countries),
+	    cmocka_unit_test(countries),         cmocka_unit_test(record_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,6 +28,10 @@ struct vg_server_conf {
 	char checkpoint_heads[512]; /* heads file; "": DATA/audit-heads.log */
 	int checkpoint_syslog;      /* heads to the syslog too */
 	char signing_key[512];      /* "": DATA/hub-signing.key */
+	size_t max_envelope_objects;  /* objects in one TAXII POST, 10,000 */
+	size_t max_screen_travellers; /* records in one screening, 10,000 */
+	size_t screen_per_minute;     /* records a user screens a minute,
+				       * 60,000 */
 	int print_ready;           /* print the URL when listening */
 };
 

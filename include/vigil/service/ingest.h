@@ -42,6 +42,9 @@ struct vg_ingest_opts {
 	const char *const *level_markings;
 	size_t n_levels;
 	size_t max_object;  /* bytes; 0: 16 MiB */
+	/* objects the input may hold (0: no limit): the next one stops the
+	 * parse with VG_ETOOMANY, so the rest is never read */
+	size_t max_objects;
 	/* the caller runs the transaction (the writer's jobs); ingest then
 	 * neither begins, commits nor rolls back */
 	int in_transaction;

@@ -84,14 +84,21 @@ struct vg_screening {
 	size_t n_entries;   /* entries the travellers were screened against */
 	void *index;        /* keeps the entries alive */
 	struct vg_service *svc;
+	unsigned retry_after; /* seconds, when refused with VG_ERATE */
 };
 void vg_screening_release(struct vg_screening *s);
 
 /* Screen body (PAXLST, CSV or JSON lines: detected) against the named
- * lists (none: all) at threshold on threads (0: one per core); the run is
- * stored and audited before out is filled. VG_EINVAL (err) for input
- * that is not travel data; VG_ENOTFOUND (err) when no entry may be
- * screened against; VG_EDENIED when the role may not screen. */
+ * lists (none: all) at threshold (0 to 1) on threads (0: one per core);
+ * the run is stored and audited before out is filled. VG_EINVAL (err)
+ * for input that is not travel data or a threshold out of range;
+ * VG_ENOTFOUND (err) when no entry may be screened against; VG_EDENIED
+ * when the role may not screen. The hub's limits (vg_service_conf):
+ * VG_ETOOMANY (err) past screen_max_travellers records, where the parse
+ * stops; VG_ERATE (err, out->retry_after) when the user's budget of
+ * screen_per_minute records a minute does not hold a screening's worth
+ * (screen_max_travellers) yet. Refusals for the data, its size and the
+ * rate are audited. */
 int vg_screen(struct vg_ctx *c, const char *body, size_t len,
 	      const char *const *lists, size_t n_lists, double threshold,
 	      int threads, const char *source, struct vg_screening *out,
@@ -126,9 +133,12 @@ int vg_screen_run_json(struct vg_ctx *c, const char *run, struct vg_buf *out);
 int vg_screen_dispose(struct vg_ctx *c, const char *run, int64_t hit,
 		      enum vg_disposition d, const char *note);
 
-/* Travel data in any supported format (detected), parsed. Pure. */
-int vg_screen_parse(const char *buf, size_t len, struct vg_travel_list *out,
-		    const char **format, char *err, size_t errlen);
+/* Travel data in any supported format (detected), parsed; at most max
+ * records (0: any), one more is VG_ETOOMANY and the rest is not read.
+ * Pure. */
+int vg_screen_parse(const char *buf, size_t len, size_t max,
+		    struct vg_travel_list *out, const char **format, char *err,
+		    size_t errlen);
 
 /* A shared index of every current watchlist entry, rebuilt when the
  * entries change; kept by the service. */

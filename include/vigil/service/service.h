@@ -35,6 +35,11 @@ struct vg_service_conf {
 	int checkpoint_syslog;
 	int64_t checkpoint_entries;
 	int64_t checkpoint_seconds;
+	/* Limits on what one request may ask of the hub (0: none, as for
+	 * the operator's CLI; the server sets them, docs/configuration.md) */
+	size_t max_envelope_objects;  /* objects in one TAXII POST */
+	size_t screen_max_travellers; /* records in one screening */
+	size_t screen_per_minute;     /* records one user screens a minute */
 };
 
 /* Open the hub in the store at c->location. VG_ENOTFOUND (with err) when

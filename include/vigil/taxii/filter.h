@@ -31,9 +31,10 @@ struct vg_taxii_filter {
 	unsigned seen;       /* which parameters were given */
 };
 
-/* Add one query parameter (name and value already URL-decoded). Unknown
- * names are ignored. VG_EINVAL with the reason in err for a malformed
- * value or a parameter given twice; VG_ENOMEM. */
+/* Add one query parameter (name and value already URL-decoded).
+ * VG_EINVAL with the reason in err for a name that is not a TAXII filter
+ * ("'foo' is not a parameter of this endpoint"), a malformed value or a
+ * parameter given twice; VG_ENOMEM. */
 int vg_taxii_filter_add(struct vg_taxii_filter *f, const char *name,
 			const char *value, char *err, size_t errlen);
 /* Parameters the endpoint does not take give VG_EINVAL: allowed is a set

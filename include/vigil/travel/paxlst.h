@@ -91,6 +91,12 @@ struct vg_paxlst {
  * not included) and *out is untouched. VG_ENOMEM likewise. */
 int vg_paxlst_parse(const char *buf, size_t len, struct vg_paxlst *out,
                     char *err, size_t errlen);
+/* The same, taking at most max traveller groups (NAD+FL, FM, DDT, DDU,
+ * kept or dropped) in all messages (0: any): one more stops the parse
+ * with VG_ETOOMANY and err "more than MAX travellers", so the rest of the
+ * input is never read. */
+int vg_paxlst_parse_max(const char *buf, size_t len, size_t max,
+                        struct vg_paxlst *out, char *err, size_t errlen);
 
 /* Free everything px owns; it is zeroed afterwards. */
 void vg_paxlst_release(struct vg_paxlst *px);

@@ -107,4 +107,15 @@ int vg_travel_parse_csv(const char *buf, size_t len, struct vg_travel_list *out,
 int vg_travel_parse_jsonl(const char *buf, size_t len,
                           struct vg_travel_list *out, char *err, size_t errlen);
 
+/* The two parsers taking at most max records (0: any): each traveller
+ * and each record dropped with an error counts one; one more stops the
+ * parse with VG_ETOOMANY and err "more than MAX travellers" (*out
+ * untouched), so the rest of the input is never read. */
+int vg_travel_parse_csv_max(const char *buf, size_t len, size_t max,
+                            struct vg_travel_list *out, char *err,
+                            size_t errlen);
+int vg_travel_parse_jsonl_max(const char *buf, size_t len, size_t max,
+                              struct vg_travel_list *out, char *err,
+                              size_t errlen);
+
 #endif

@@ -19,6 +19,8 @@
 	X(AUTH, "authentication failed")                                     \
 	X(UNSUPPORTED, "unsupported")                                        \
 	X(PURPOSE, "a purpose is required")                                  \
+	X(TOOMANY, "more items than one request may hold")                   \
+	X(RATE, "rate limit reached")                                        \
 	X(INTERNAL, "internal error")
 
 enum vg_err {

@@ -40,6 +40,10 @@ int vg_jstream_finish(struct vg_jstream *s);
 /* What went wrong and where: "line 3, column 17: expected ':'". "" when
  * nothing did. Valid until the stream is freed. */
 const char *vg_jstream_error(const struct vg_jstream *s);
+/* Take one JSON value only (a TAXII envelope): a byte after it other than
+ * white space fails with VG_EJSON ("data after the JSON value"). Call
+ * before the first feed. */
+void vg_jstream_one_value(struct vg_jstream *s);
 /* 1 when the input was a container (bundle, envelope, array, medallion
  * file) rather than bare objects. */
 int vg_jstream_is_container(const struct vg_jstream *s);

@@ -2,6 +2,7 @@
  * environment and flags all go through vg_server_conf_set). Pure. */
 #include "vigil/conf/server_conf.h"
 #include "vigil/util/error.h"
+#include "vigil/util/num.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -25,6 +26,9 @@ void vg_server_conf_defaults(struct vg_server_conf *c, const char *data)
 	c->commit_wait_us = 1000;
 	c->checkpoint_entries = 10000;
 	c->checkpoint_seconds = 300;
+	c->max_envelope_objects = 10000;
+	c->max_screen_travellers = 10000;
+	c->screen_per_minute = 60000;
 }
 
 static const char *const keys[] = {
@@ -33,7 +37,8 @@ static const char *const keys[] = {
 	"per_ip_connection_limit", "idle_timeout", "purpose_required",
 	"status_ttl_hours", "commit_wait_us", "checkpoint_entries",
 	"checkpoint_seconds", "checkpoint_heads", "checkpoint_syslog",
-	"signing_key",
+	"signing_key", "max_objects_per_envelope", "max_screen_travellers",
+	"screen_travellers_per_minute",
 };
 
 const char *vg_server_conf_key(size_t i)
@@ -60,9 +65,8 @@ static int num(const char *key, const char *v, unsigned long long lo,
 	       unsigned long long hi, unsigned long long *out, char *err,
 	       size_t errlen)
 {
-	char *end;
-	unsigned long long n = strtoull(v, &end, 10);
-	if (!*v || *end || *v == '-' || n < lo || n > hi) {
+	uint64_t n;
+	if (vg_num_uint(v, lo, hi, &n)) {
 		snprintf(err, errlen, "'%s': '%s' is not a number from %llu to %llu",
 			 key, v, lo, hi);
 		return VG_EINVAL;
@@ -119,6 +123,9 @@ int vg_server_conf_set(struct vg_server_conf *c, const char *key,
 		{"commit_wait_us", 0, 100000},
 		{"checkpoint_entries", 0, 1000000000},
 		{"checkpoint_seconds", 0, 86400},
+		{"max_objects_per_envelope", 1, 100000},
+		{"max_screen_travellers", 1, 1000000},
+		{"screen_travellers_per_minute", 1, 100000000},
 	};
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		if (strcmp(key, nums[i].key))
@@ -138,6 +145,9 @@ int vg_server_conf_set(struct vg_server_conf *c, const char *key,
 		case 8: c->commit_wait_us = (unsigned)n; break;
 		case 9: c->checkpoint_entries = n; break;
 		case 10: c->checkpoint_seconds = (unsigned)n; break;
+		case 11: c->max_envelope_objects = (size_t)n; break;
+		case 12: c->max_screen_travellers = (size_t)n; break;
+		case 13: c->screen_per_minute = (size_t)n; break;
 		}
 		return VG_OK;
 	}

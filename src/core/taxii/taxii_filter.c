@@ -1,6 +1,7 @@
 /* Parsing and checking TAXII 2.1 query parameters (taxii_filter.h). */
 #include "vigil/taxii/filter.h"
 #include "vigil/util/error.h"
+#include "vigil/util/num.h"
 #include "vigil/stix/stix.h"
 #include "vigil/util/timefmt.h"
 
@@ -123,8 +124,9 @@ int vg_taxii_filter_add(struct vg_taxii_filter *f, const char *name,
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (!strcmp(name, known[i].name))
 			bit = known[i].bit;
-	if (!bit)
-		return VG_OK;
+	if (!bit) /* match[foo] too: refused, never silently ignored */
+		return bad(err, errlen, "'%s' is not a parameter of this "
+					"endpoint%s", name, "");
 	if (f->seen & bit)
 		return bad(err, errlen, "'%s' given more than once%s", name, "");
 	f->seen |= bit;
@@ -137,9 +139,9 @@ int vg_taxii_filter_add(struct vg_taxii_filter *f, const char *name,
 				   name, value);
 		return VG_OK;
 	case VG_TF_LIMIT: {
-		char *end;
-		long long v = strtoll(value, &end, 10);
-		if (!*value || *end || v < 1 || value[0] == '+' || value[0] == ' ')
+		/* digits only; more than a page holds is cut to a page */
+		uint64_t v;
+		if (vg_num_uint(value, 1, INT64_MAX, &v))
 			return bad(err, errlen, "'%s': '%s' is not a positive "
 						"integer", name, value);
 		f->limit = v > VG_TAXII_MAX_LIMIT ? VG_TAXII_MAX_LIMIT : (size_t)v;

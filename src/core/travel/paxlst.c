@@ -583,6 +583,12 @@ void vg_paxlst_release(struct vg_paxlst *px)
 int vg_paxlst_parse(const char *buf, size_t len, struct vg_paxlst *out,
                     char *err, size_t errlen)
 {
+	return vg_paxlst_parse_max(buf, len, 0, out, err, errlen);
+}
+
+int vg_paxlst_parse_max(const char *buf, size_t len, size_t max,
+                        struct vg_paxlst *out, char *err, size_t errlen)
+{
 	struct vg__pax *p = calloc(1, sizeof(*p));
 	struct envelope v = {E_START, NULL, 0, 0};
 	char why[160];
@@ -590,6 +596,7 @@ int vg_paxlst_parse(const char *buf, size_t len, struct vg_paxlst *out,
 
 	if (!p)
 		return VG_ENOMEM;
+	p->max = max;
 	p->err = err;
 	p->errlen = errlen;
 	vg__edi_seg_init(&p->s);

@@ -37,6 +37,7 @@ struct vg__pax {
 	size_t doc;          /* current document, VG__PAX_NONE none */
 	struct vg_pdate ref; /* UNB date: the century of birth dates */
 	int latin1;          /* UNOC: text is ISO 8859-1 */
+	size_t max, records; /* traveller groups allowed (0: any), seen */
 	char *err;
 	size_t errlen;
 };

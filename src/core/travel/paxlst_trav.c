@@ -82,6 +82,11 @@ int vg__pax_traveller(struct vg__pax *p, enum vg_traveller_role role)
 	char *given = NULL, *full = NULL;
 	int rc;
 
+	/* one group past the limit stops the parse: the rest is not read */
+	if (p->max && ++p->records > p->max) {
+		vg__errf(p->err, p->errlen, "more than %zu travellers", p->max);
+		return VG_ETOOMANY;
+	}
 	if (role == VG_ROLE_PASSENGER || role == VG_ROLE_TRANSIT_PASSENGER)
 		m->n_passengers++;
 	else

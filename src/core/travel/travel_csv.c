@@ -80,10 +80,17 @@ out:
 int vg_travel_parse_csv(const char *buf, size_t len, struct vg_travel_list *out,
                         char *err, size_t errlen)
 {
+	return vg_travel_parse_csv_max(buf, len, 0, out, err, errlen);
+}
+
+int vg_travel_parse_csv_max(const char *buf, size_t len, size_t max,
+                            struct vg_travel_list *out, char *err,
+                            size_t errlen)
+{
 	struct vg__csv c;
 	struct vg_travel_list l;
 	int *map = NULL;
-	size_t ncols = 0;
+	size_t ncols = 0, records = 0;
 	int rc, got;
 	char why[128];
 
@@ -93,6 +100,12 @@ int vg_travel_parse_csv(const char *buf, size_t len, struct vg_travel_list *out,
 		goto out;
 	for (;;) {
 		rc = vg__csv_next(&c, &got, why, sizeof(why));
+		/* a record, good or bad, past the limit stops here */
+		if ((rc == VG_EINVAL || (!rc && got)) && max && ++records > max) {
+			vg__errf(err, errlen, "more than %zu travellers", max);
+			rc = VG_ETOOMANY;
+			goto out;
+		}
 		if (rc == VG_EINVAL) {
 			if ((rc = vg__travel_error(&l, VG_TRAVEL_NO_RECORD,
 			                           "%s", why)))

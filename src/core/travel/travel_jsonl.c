@@ -91,9 +91,16 @@ out:
 int vg_travel_parse_jsonl(const char *buf, size_t len,
                           struct vg_travel_list *out, char *err, size_t errlen)
 {
+	return vg_travel_parse_jsonl_max(buf, len, 0, out, err, errlen);
+}
+
+int vg_travel_parse_jsonl_max(const char *buf, size_t len, size_t max,
+                              struct vg_travel_list *out, char *err,
+                              size_t errlen)
+{
 	struct vg_travel_list l;
 	const char *p = buf, *end = buf + len;
-	size_t line = 0;
+	size_t line = 0, records = 0;
 	int rc = VG_OK;
 
 	vg_travel_list_init(&l);
@@ -110,11 +117,16 @@ int vg_travel_parse_jsonl(const char *buf, size_t len,
 		while (t > s &&
 		       (t[-1] == ' ' || t[-1] == '\t' || t[-1] == '\r'))
 			t--;
-		if (t > s)
+		/* every line that is not blank is a record, good or bad */
+		if (t > s && max && ++records > max)
+			rc = VG_ETOOMANY;
+		else if (t > s)
 			rc = line_record(&l, s, (size_t)(t - s), line);
 		p = nl ? nl + 1 : end;
 	}
-	if (rc) {
+	if (rc == VG_ETOOMANY) {
+		vg__errf(err, errlen, "more than %zu travellers", max);
+	} else if (rc) {
 		vg__errf(err, errlen, "out of memory");
 	} else {
 		*out = l;

@@ -71,6 +71,7 @@ struct vg_jstream {
 	vg_jstream_env_cb env_cb;
 	struct vg_buf env;
 	int env_open; /* the objects array at depth 1 has started */
+	int one_value; /* nothing but white space may follow the first value */
 	/* position */
 	uint64_t offset, line, line_start;
 	char error[160];
@@ -136,6 +137,11 @@ static int env_add(struct vg_jstream *s, const char *text, size_t n,
 		n--;
 	}
 	return vg_buf_append(&s->env, text, n);
+}
+
+void vg_jstream_one_value(struct vg_jstream *s)
+{
+	s->one_value = 1;
 }
 
 static int fail(struct vg_jstream *s, const char *fmt, ...)
@@ -553,8 +559,15 @@ int vg_jstream_feed(struct vg_jstream *s, const char *p, size_t n)
 			continue;
 		}
 		switch (s->st) {
-		case S_VALUE:
 		case S_TOP_NEXT:
+			/* another value: JSON lines, unless one was asked for */
+			if (s->one_value)
+				rc = fail(s, "data after the JSON value, found %s",
+					  show(c, tmp));
+			else
+				rc = start_value(s, c);
+			break;
+		case S_VALUE:
 			rc = start_value(s, c);
 			break;
 		case S_ARR_FIRST:
