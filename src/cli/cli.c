@@ -3,6 +3,7 @@
 #include "vigil/util/buf.h"
 #include "vigil/util/error.h"
 
+#include <getopt.h>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -26,9 +27,18 @@ int vg_cli_usage(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	fprintf(stderr, "vigil %s: ", cmd);
 	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\nrun 'vigil %s --help' for usage\n", cmd);
+	fprintf(stderr, " (usage: 'vigil help %s')\n", cmd);
 	va_end(ap);
 	return VG_EXIT_USAGE;
+}
+
+int vg_cli_bad_option(const char *cmd, char **argv)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+	if (arg[0] != '-' && optopt)
+		return vg_cli_usage(cmd, "unknown option '-%c', or it needs a value",
+				    optopt);
+	return vg_cli_usage(cmd, "unknown option '%s', or it needs a value", arg);
 }
 
 const char *vg_cli_login(void)

@@ -23,9 +23,13 @@ enum { VG_EXIT_OK = 0, VG_EXIT_PARTIAL = 1, VG_EXIT_USAGE = 2, VG_EXIT_FAIL = 3 
 
 /* Print "vigil: " fmt to stderr; returns VG_EXIT_FAIL. */
 int vg_cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Print a usage error and a hint to run --help; returns VG_EXIT_USAGE. */
+/* Print a usage error with a hint to 'vigil help CMD', in one line;
+ * returns VG_EXIT_USAGE. */
 int vg_cli_usage(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* After getopt_long returned '?' (opterr is off): name the argument it
+ * stopped at, in one line, and return VG_EXIT_USAGE. */
+int vg_cli_bad_option(const char *cmd, char **argv);
 /* Open the hub named by cli->data as the operator (its context in ctx);
  * prints the reason on failure and returns the exit code, else 0. */
 int vg_cli_open(struct vg_cli *cli, struct vg_service **svc, struct vg_ctx *ctx);

@@ -82,7 +82,7 @@ int vg_cmd_audit(struct vg_cli *cli, int argc, char **argv)
 							     "timestamp", optarg);
 			break;
 		case 'j': json = 1; break;
-		default: return vg_cli_usage("audit", "unknown option");
+		default: return vg_cli_bad_option("audit", argv);
 		}
 	}
 	int show = !strcmp(verb, "show"), verify = !strcmp(verb, "verify"),

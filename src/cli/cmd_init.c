@@ -48,7 +48,7 @@ int vg_cmd_init(struct vg_cli *cli, int argc, char **argv)
 		case 'a': in.admin_name = optarg; break;
 		case 'n': in.hub_name = optarg; break;
 		case 'l': in.levels = optarg; break;
-		default: return vg_cli_usage("init", "unknown option");
+		default: return vg_cli_bad_option("init", argv);
 		}
 	}
 	if (optind != argc)

@@ -106,7 +106,7 @@ int vg_cmd_screen(struct vg_cli *cli, int argc, char **argv)
 			json = 1;
 			break;
 		default:
-			return vg_cli_usage("screen", "unknown option");
+			return vg_cli_bad_option("screen", argv);
 		}
 	}
 	if (argc - optind != 1)

@@ -101,7 +101,7 @@ int vg_cmd_serve(struct vg_cli *cli, int argc, char **argv)
 		if (c == 'f')
 			config = optarg;
 		if (c == '?')
-			return vg_cli_usage("serve", "unknown option");
+			return vg_cli_bad_option("serve", argv);
 	}
 	if (optind != argc)
 		return vg_cli_usage("serve", "unexpected argument '%s'", argv[optind]);

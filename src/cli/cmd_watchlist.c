@@ -64,7 +64,7 @@ int vg_cmd_watchlist(struct vg_cli *cli, int argc, char **argv)
 		case 'l': list = optarg; break;
 		case 'c': collection = optarg; break;
 		case 'j': json = 1; break;
-		default: return vg_cli_usage("watchlist", "unknown option");
+		default: return vg_cli_bad_option("watchlist", argv);
 		}
 	}
 	int import = !strcmp(verb, "import"), show = !strcmp(verb, "list");
