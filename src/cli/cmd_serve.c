@@ -6,6 +6,7 @@
 #include "vigil/http/server.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,9 @@ static int load_file(struct vg_server_conf *c, const char *path, int required)
 	char *text = NULL;
 	size_t n = 0;
 	if (!f)
-		return required ? vg_cli_fail("cannot read '%s'", path) : 0;
+		return required ? vg_cli_fail("cannot read the settings file "
+					      "'%s': %s", path, strerror(errno))
+				: 0;
 	char err[400];
 	size_t len = 0;
 	ssize_t got;
