@@ -1,17 +1,16 @@
-/* The /api/v1 handlers (audit log, screening, administration), /healthz
- * and /metrics: each parses, calls one service function and renders. */
+/* The /api/v1 handlers (audit log, administration), /healthz and
+ * /metrics: each parses, calls one service function and renders.
+ * Screening's are in screen_routes.c. */
 #include "http_int.h"
 #include "vigil/audit/audit.h"
 #include "vigil/service/admin.h"
 #include "vigil/service/audit.h"
 #include "vigil/service/objects.h"
-#include "vigil/service/screening.h"
 #include "vigil/util/error.h"
 #include "vigil/util/jsonw.h"
 #include "vigil/util/timefmt.h"
 
 #include <cjson/cJSON.h>
-#include <math.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,125 +94,6 @@ enum MHD_Result vg__h_audit(struct req *r)
 		rc = vg_buf_printf(&b, "],\"more\":%s}",
 				   o.n == f.limit ? "true" : "false");
 	return vg__ok_json(r, rc, &b);
-}
-
-/* ---- /api/v1/screen -------------------------------------------------- */
-
-struct lists {
-	const char *v[32];
-	size_t n;
-	int bad;
-	char unknown[64];
-};
-
-static enum MHD_Result list_cb(void *cls, enum MHD_ValueKind kind,
-			       const char *key, const char *value)
-{
-	struct lists *l = cls;
-	(void)kind;
-	if (!strcmp(key, "threshold"))
-		return MHD_YES;
-	if (strcmp(key, "list")) {
-		if (!l->unknown[0])
-			snprintf(l->unknown, sizeof(l->unknown), "%.50s", key);
-		return MHD_YES;
-	}
-	if (!value || !*value || l->n == 32)
-		l->bad = 1;
-	else
-		l->v[l->n++] = value;
-	return MHD_YES;
-}
-
-enum MHD_Result vg__h_screen(struct req *r)
-{
-	struct lists l = {0};
-	struct vg_screening sc;
-	struct vg_buf b;
-	char err[600] = "";
-	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, list_cb, &l);
-	double threshold = VG_MATCH_DEFAULT_THRESHOLD;
-	const char *t = vg__arg(r, "threshold");
-	char *end = NULL;
-	if (t)
-		threshold = strtod(t, &end);
-	if (l.unknown[0]) {
-		snprintf(err, sizeof(err), "'%s' is not a parameter of this "
-					   "endpoint", l.unknown);
-		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request", err);
-	}
-	if (l.bad || (t && (*end || !*t || !isfinite(threshold) ||
-			    threshold < 0 || threshold > 1)))
-		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
-				 "'list' names a list (at most 32) and "
-				 "'threshold' is a number from 0 to 1");
-	vg_buf_init(&b, 0);
-	int rc = vg_screen(&r->ctx, r->body.data ? r->body.data : "", r->body.len,
-			   l.v, l.n, threshold, 2, "api", &sc, err, sizeof(err));
-	if (rc == VG_EINVAL) {
-		vg_screening_release(&sc);
-		return vg__error(r, MHD_HTTP_UNPROCESSABLE_CONTENT,
-				 "not travel data", err);
-	}
-	if (rc == VG_ENOTFOUND) {
-		/* nothing to screen against: an empty run is still an answer */
-		rc = VG_OK;
-	}
-	if (!rc)
-		rc = vg_screening_json(&sc, &b);
-	vg_screening_release(&sc);
-	return vg__ok_json(r, rc, &b);
-}
-
-enum MHD_Result vg__h_screen_run(struct req *r)
-{
-	struct vg_buf b;
-	vg_buf_init(&b, 0);
-	int rc = vg_screen_run_json(&r->ctx, r->seg[3], &b);
-	if (rc) {
-		vg_buf_release(&b);
-		return vg__http_fail(r, rc, "no such run or hit");
-	}
-	return vg__respond(r, MHD_HTTP_OK, "application/json", &b, NULL);
-}
-
-enum MHD_Result vg__h_screen_dispose(struct req *r)
-{
-	char *end;
-	long long hit = strtoll(r->seg[5], &end, 10);
-	if (*end || hit < 1)
-		return vg__error(r, MHD_HTTP_NOT_FOUND, "not found", "no such hit");
-	cJSON *o = cJSON_ParseWithLength(r->body.data ? r->body.data : "",
-					 r->body.len);
-	const cJSON *d = cJSON_GetObjectItemCaseSensitive(o, "disposition");
-	const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, "note");
-	int disp = cJSON_IsString(d) ? vg_disposition_parse(d->valuestring) : -1;
-	int rc = VG_OK;
-	if (disp < 0 || (n && !cJSON_IsString(n)) ||
-	    (cJSON_IsString(n) && strlen(n->valuestring) > 2000))
-		rc = VG_EINVAL;
-	if (!rc)
-		rc = vg_screen_dispose(&r->ctx, r->seg[3], hit,
-				       (enum vg_disposition)disp,
-				       cJSON_IsString(n) ? n->valuestring : NULL);
-	cJSON_Delete(o);
-	if (rc == VG_EINVAL)
-		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
-				 "the body must be {\"disposition\": "
-				 "\"confirmed\"|\"false-positive\"|"
-				 "\"needs-review\", \"note\": text up to 2000 "
-				 "characters}");
-	if (rc)
-		return vg__http_fail(r, rc, "no such run or hit");
-	struct vg_buf b;
-	struct vg_jw w;
-	vg_buf_init(&b, 0);
-	vg_jw_init(&w, &b);
-	vg_jw_obj(&w);
-	vg_jw_kstr(&w, "run", r->seg[3]);
-	vg_jw_kint(&w, "hit", hit);
-	vg_jw_close(&w);
-	return vg__ok_json(r, vg_jw_end(&w), &b);
 }
 
 /* ---- administration ----------------------------------------------------- */
