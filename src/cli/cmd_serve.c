@@ -30,7 +30,7 @@ static const char *const keys[] = {
 	"listen", "threads", "tls_cert", "tls_key", "max_content_length",
 	"max_header_bytes", "max_url_length", "connection_limit",
 	"per_ip_connection_limit", "idle_timeout", "purpose_required",
-	"status_ttl_hours", "commit_wait_us",
+	"status_ttl_hours", "commit_wait_us", "public_url", "trusted_proxies",
 };
 
 static int load_file(struct vg_server_conf *c, const char *path, int required)

@@ -244,6 +244,9 @@ enum MHD_Result vg__dispatch(struct req *r)
 		r->route = found->name;
 		return found->fn(r);
 	}
+	/* a refusal is counted under the route asked for (/metrics) */
+	if (found)
+		r->route = found->name;
 	if (authenticate(r, &answered))
 		return answered;
 	const char *purpose = MHD_lookup_connection_value(

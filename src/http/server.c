@@ -173,6 +173,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 		r->route = R_OTHER;
 		r->taxii = !strncmp(url, "/taxii2/", 8);
 		client_address(conn, r->source, sizeof(r->source));
+		vg__forwarded(r); /* the client behind a trusted proxy */
 		vg_ctx_init(&r->ctx, h->svc, VG_CHANNEL_HTTP, r->source);
 		r->ctx.defer = &r->defer;
 		vg_buf_init(&r->body, h->conf->max_content_length);
@@ -326,6 +327,7 @@ int vg_serve(const struct vg_server_conf *c)
 				"[::1]:8080)\n", c->listen);
 		return VG_EINVAL;
 	}
+	vg__warn_plain(c, &ss);
 	if (!!c->tls_cert[0] != !!c->tls_key[0]) {
 		fprintf(stderr, "vigil serve: --tls-cert and --tls-key go together\n");
 		return VG_EINVAL;

@@ -22,7 +22,22 @@ struct vg_server_conf {
 	unsigned status_ttl_hours; /* status resources live, default 24 */
 	unsigned commit_wait_us;   /* group commit gathering, default 1000 */
 	int print_ready;           /* print the URL when listening */
+	/* the hub's URL as its clients reach it, without a trailing '/'
+	 * ("https://hub.example.org"): discovery's URLs are made from it
+	 * instead of the request's Host; "" none */
+	char public_url[256];
+	/* the reverse proxies whose X-Forwarded-For, -Proto and -Host are
+	 * believed: addresses or networks (CIDR), at most
+	 * VG_MAX_TRUSTED_PROXIES */
+	struct vg_net {
+		int family; /* AF_INET, AF_INET6 */
+		unsigned char addr[16];
+		unsigned bits;
+	} proxies[16];
+	size_t n_proxies;
 };
+
+#define VG_MAX_TRUSTED_PROXIES 16
 
 void vg_server_conf_defaults(struct vg_server_conf *c, const char *data);
 /* Apply "key = value" lines (a vigil.conf) to c. VG_EINVAL with the line
@@ -32,5 +47,8 @@ int vg_server_conf_parse(struct vg_server_conf *c, const char *text,
 /* Apply one setting by its key (as in vigil.conf). */
 int vg_server_conf_set(struct vg_server_conf *c, const char *key,
 		       const char *value, char *err, size_t errlen);
+/* 1 when addr (an IPv4 or IPv6 address as text) is one of the trusted
+ * proxies or in one of their networks. Pure. */
+int vg_server_conf_trusted(const struct vg_server_conf *c, const char *addr);
 
 #endif
