@@ -36,9 +36,10 @@ int vg_cli_bad_option(const char *cmd, char **argv)
 {
 	const char *arg = optind > 0 ? argv[optind - 1] : "";
 	if (arg[0] != '-' && optopt)
-		return vg_cli_usage(cmd, "unknown option '-%c', or it needs a value",
-				    optopt);
-	return vg_cli_usage(cmd, "unknown option '%s', or it needs a value", arg);
+		return vg_cli_usage(cmd, "unknown option '-%c', or it needs "
+				    "a value", optopt);
+	return vg_cli_usage(cmd, "unknown option '%s', or it needs a value",
+			    arg);
 }
 
 const char *vg_cli_login(void)

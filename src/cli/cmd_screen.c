@@ -92,8 +92,8 @@ static void print_table(const struct vg_travel_list *tl,
 		if (h->suppressed) {
 			char t[VG_TIME_LEN];
 			vg_time_format_us(h->suppressed_at, t);
-			printf("     suppressed, disposed false positive on %.10s by "
-			       "%s\n", t, h->suppressed_by);
+			printf("     suppressed, disposed false positive on "
+			       "%.10s by %s\n", t, h->suppressed_by);
 		}
 		printf("     %s\n", line.data ? line.data : "");
 	}

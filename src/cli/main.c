@@ -24,7 +24,8 @@ static const struct vg_cmd commands[] = {
 	{"watchlist", "import the UN and OFAC lists, list the lists", vg_cmd_watchlist},
 	{"screen", "screen travellers (PAXLST, CSV, JSON lines)", vg_cmd_screen},
 	{"match", "match one name against the watchlists", vg_cmd_match},
-	{"screening", "stored screening runs and hit dispositions", vg_cmd_screening},
+	{"screening", "screening runs, dispositions, suppressions",
+	 vg_cmd_screening},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -36,7 +37,8 @@ static void usage(FILE *f)
 		   "and screening hub.\n\ncommands:\n");
 	for (size_t i = 0; i < N_COMMANDS; i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "  %-10s %s\n", "help", "'vigil help COMMAND': a command's usage");
+	fprintf(f, "  %-10s %s\n", "help",
+		"'vigil help COMMAND': a command's usage");
 	fprintf(f, "\nglobal options (before or after the command):\n"
 		   "  --data DIR  the store (default $VIGIL_DATA, else ./vigil-data)\n"
 		   "  --purpose TEXT  why you read, recorded with every audit entry\n"
@@ -72,8 +74,8 @@ static int take_globals(struct vg_cli *cli, int *argc, char **argv)
 			*to = argv[++i];
 		} else {
 			fprintf(stderr, "vigil: %s needs a value: vigil %s %s "
-					"COMMAND ...\n", a, a, to == &cli->data ? "DIR"
-									 : "TEXT");
+					"COMMAND ...\n",
+				a, a, to == &cli->data ? "DIR" : "TEXT");
 			return 1;
 		}
 	}
@@ -128,7 +130,8 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			return VG_EXIT_OK;
-		} else if (!strcmp(argv[i], "--data") || !strcmp(argv[i], "--purpose")) {
+		} else if (!strcmp(argv[i], "--data") ||
+			   !strcmp(argv[i], "--purpose")) {
 			fprintf(stderr, "vigil: %s needs a value: vigil %s %s "
 					"COMMAND ...\n", argv[i], argv[i],
 				argv[i][2] == 'd' ? "DIR" : "TEXT");

@@ -35,7 +35,7 @@ void vg__forwarded(struct req *r)
 		return;
 	r->proxied = 1;
 	const char *xff = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-						      "X-Forwarded-For");
+	                                              "X-Forwarded-For");
 	if (!xff)
 		return;
 	/* from the right: each proxy appends the address it was reached
@@ -72,7 +72,7 @@ static int plain(const char *s, size_t max)
 void vg__root_url(struct req *r, char *out, size_t n)
 {
 	const char *host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-						       MHD_HTTP_HEADER_HOST);
+	                                               MHD_HTTP_HEADER_HOST);
 	const char *scheme = r->h->tls ? "https" : "http";
 	if (r->h->conf->public_url[0]) {
 		snprintf(out, n, "%s" TAXII_ROOT, r->h->conf->public_url);
@@ -80,9 +80,9 @@ void vg__root_url(struct req *r, char *out, size_t n)
 	}
 	if (r->proxied) {
 		const char *p = MHD_lookup_connection_value(
-			r->conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+		    r->conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
 		const char *h = MHD_lookup_connection_value(
-			r->conn, MHD_HEADER_KIND, "X-Forwarded-Host");
+		    r->conn, MHD_HEADER_KIND, "X-Forwarded-Host");
 		if (p && (!strcmp(p, "https") || !strcmp(p, "http")))
 			scheme = p;
 		if (plain(h, 200))
@@ -101,16 +101,18 @@ void vg__warn_plain(const struct vg_server_conf *c, const void *sa)
 	if (c->tls_cert[0])
 		return;
 	if (ss->ss_family == AF_INET)
-		loopback = (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >>
-			    24) == 127;
+		loopback =
+		    (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >>
+		     24) == 127;
 	else if (ss->ss_family == AF_INET6)
 		loopback = IN6_IS_ADDR_LOOPBACK(
-			&((const struct sockaddr_in6 *)sa)->sin6_addr);
+		    &((const struct sockaddr_in6 *)sa)->sin6_addr);
 	if (!loopback)
-		fprintf(stderr, "vigil serve: warning: plain HTTP on %s, which is "
-				"not a loopback address: API keys cross the "
-				"network in clear. Set tls_cert and tls_key, or "
-				"listen on 127.0.0.1 behind a TLS proxy "
-				"(docs/configuration.md)\n",
-			c->listen);
+		fprintf(stderr,
+		        "vigil serve: warning: plain HTTP on %s, which is "
+		        "not a loopback address: API keys cross the "
+		        "network in clear. Set tls_cert and tls_key, or "
+		        "listen on 127.0.0.1 behind a TLS proxy "
+		        "(docs/configuration.md)\n",
+		        c->listen);
 }

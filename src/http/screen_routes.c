@@ -22,7 +22,7 @@ struct lists {
 };
 
 static enum MHD_Result list_cb(void *cls, enum MHD_ValueKind kind,
-			       const char *key, const char *value)
+                               const char *key, const char *value)
 {
 	struct lists *l = cls;
 	(void)kind;
@@ -53,22 +53,25 @@ enum MHD_Result vg__h_screen(struct req *r)
 	if (t)
 		threshold = strtod(t, &end);
 	if (l.unknown[0]) {
-		snprintf(err, sizeof(err), "'%s' is not a parameter of this "
-					   "endpoint", l.unknown);
+		snprintf(err, sizeof(err),
+		         "'%s' is not a parameter of this "
+		         "endpoint",
+		         l.unknown);
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request", err);
 	}
 	if (l.bad || (t && (*end || !*t || !isfinite(threshold) ||
-			    threshold < 0 || threshold > 1)))
+	                    threshold < 0 || threshold > 1)))
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
-				 "'list' names a list (at most 32) and "
-				 "'threshold' is a number from 0 to 1");
+		                 "'list' names a list (at most 32) and "
+		                 "'threshold' is a number from 0 to 1");
 	vg_buf_init(&b, 0);
-	int rc = vg_screen(&r->ctx, r->body.data ? r->body.data : "", r->body.len,
-			   l.v, l.n, threshold, 2, "api", &sc, err, sizeof(err));
+	int rc =
+	    vg_screen(&r->ctx, r->body.data ? r->body.data : "", r->body.len,
+	              l.v, l.n, threshold, 2, "api", &sc, err, sizeof(err));
 	if (rc == VG_EINVAL) {
 		vg_screening_release(&sc);
 		return vg__error(r, MHD_HTTP_UNPROCESSABLE_CONTENT,
-				 "not travel data", err);
+		                 "not travel data", err);
 	}
 	if (rc == VG_ENOTFOUND) {
 		/* nothing to screen against: an empty run is still an answer */
@@ -97,28 +100,30 @@ enum MHD_Result vg__h_screen_dispose(struct req *r)
 	char *end, err[300] = "", id[37] = "";
 	long long hit = strtoll(r->seg[5], &end, 10);
 	if (*end || hit < 1)
-		return vg__error(r, MHD_HTTP_NOT_FOUND, "not found", "no such hit");
+		return vg__error(r, MHD_HTTP_NOT_FOUND, "not found",
+		                 "no such hit");
 	cJSON *o = cJSON_ParseWithLength(r->body.data ? r->body.data : "",
-					 r->body.len);
+	                                 r->body.len);
 	const cJSON *d = cJSON_GetObjectItemCaseSensitive(o, "disposition");
 	const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, "note");
-	int disp = cJSON_IsString(d) ? vg_disposition_parse(d->valuestring) : -1;
+	int disp =
+	    cJSON_IsString(d) ? vg_disposition_parse(d->valuestring) : -1;
 	int rc = VG_OK;
 	if (disp < 0 || (n && !cJSON_IsString(n)) ||
 	    (cJSON_IsString(n) && strlen(n->valuestring) > 2000))
 		rc = VG_EINVAL;
 	if (!rc)
-		rc = vg_screen_dispose(&r->ctx, r->seg[3], hit,
-				       (enum vg_disposition)disp,
-				       cJSON_IsString(n) ? n->valuestring : NULL,
-				       id, err, sizeof(err));
+		rc = vg_screen_dispose(
+		    &r->ctx, r->seg[3], hit, (enum vg_disposition)disp,
+		    cJSON_IsString(n) ? n->valuestring : NULL, id, err,
+		    sizeof(err));
 	cJSON_Delete(o);
 	if (rc == VG_EINVAL)
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
-				 "the body must be {\"disposition\": "
-				 "\"confirmed\"|\"false-positive\"|"
-				 "\"needs-review\", \"note\": text up to 2000 "
-				 "characters}");
+		                 "the body must be {\"disposition\": "
+		                 "\"confirmed\"|\"false-positive\"|"
+		                 "\"needs-review\", \"note\": text up to 2000 "
+		                 "characters}");
 	/* another organisation's run answers as one that does not exist */
 	if (rc)
 		return vg__http_fail(r, rc, "no such run or hit");
@@ -156,30 +161,31 @@ static int run_item(void *ud, const struct vg_screen_run_row *row)
 
 enum MHD_Result vg__h_screen_list(struct req *r)
 {
-	static const char *const params[] = {"open", "needs_review", "since",
-					     "until", "source", "limit", NULL};
+	static const char *const params[] = {
+	    "open", "needs_review", "since", "until", "source", "limit", NULL};
 	struct vg_screen_run_filter f = {0};
 	char err[200];
 	const char *v;
 	size_t limit = 100;
 	if (vg__args_only(r, params, err, sizeof(err)))
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request", err);
-	if (flag(r, "open", &f.open) || flag(r, "needs_review", &f.needs_review))
+	if (flag(r, "open", &f.open) ||
+	    flag(r, "needs_review", &f.needs_review))
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
-				 "'open' and 'needs_review' are true or false");
+		                 "'open' and 'needs_review' are true or false");
 	if (((v = vg__arg(r, "since")) && vg_time_parse_us(v, &f.since)) ||
 	    ((v = vg__arg(r, "until")) && vg_time_parse_us(v, &f.until)))
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
-				 "'since' and 'until' are timestamps "
-				 "(2026-12-01T00:00:00Z)");
+		                 "'since' and 'until' are timestamps "
+		                 "(2026-12-01T00:00:00Z)");
 	f.source = vg__arg(r, "source");
 	if ((v = vg__arg(r, "limit"))) {
 		char *end;
 		long long n = strtoll(v, &end, 10);
 		if (!*v || *end || n < 1)
 			return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
-					 "'limit' is a positive integer (at "
-					 "most 1000 are answered)");
+			                 "'limit' is a positive integer (at "
+			                 "most 1000 are answered)");
 		limit = n > 1000 ? 1000 : (size_t)n;
 	}
 	f.limit = limit + 1; /* one more says there are more */
@@ -216,7 +222,7 @@ enum MHD_Result vg__h_suppressions(struct req *r)
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request", err);
 	if (flag(r, "all", &all))
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
-				 "'all' is true or false");
+		                 "'all' is true or false");
 	struct vg_buf b;
 	struct vg_jw w;
 	vg_buf_init(&b, 0);
@@ -236,7 +242,8 @@ enum MHD_Result vg__h_suppression_withdraw(struct req *r)
 {
 	char *end;
 	long long id = strtoll(r->seg[4], &end, 10);
-	int rc = *end || id < 1 ? VG_ENOTFOUND : vg_screen_withdraw(&r->ctx, id);
+	int rc =
+	    *end || id < 1 ? VG_ENOTFOUND : vg_screen_withdraw(&r->ctx, id);
 	if (rc)
 		return vg__http_fail(r, rc, "no such suppression");
 	struct vg_buf b;

@@ -285,7 +285,8 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss)
 		return VG_EINVAL;
 	const struct addrinfo *pick = NULL;
 	for (const struct addrinfo *r = res; r; r = r->ai_next)
-		if ((r->ai_family == AF_INET && (!pick || pick->ai_family != AF_INET)) ||
+		if ((r->ai_family == AF_INET &&
+		     (!pick || pick->ai_family != AF_INET)) ||
 		    (r->ai_family == AF_INET6 && !pick))
 			pick = r;
 	if (pick) {
@@ -293,7 +294,8 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss)
 		if (pick->ai_family == AF_INET)
 			a->sin_port = htons((uint16_t)port);
 		else
-			((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
+			((struct sockaddr_in6 *)ss)->sin6_port =
+				htons((uint16_t)port);
 	}
 	freeaddrinfo(res);
 	return pick ? VG_OK : VG_EINVAL;

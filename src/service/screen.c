@@ -539,7 +539,8 @@ int vg__screen_store(struct vg_store *s, const struct vg_ctx *a,
 	int64_t num = 0, suppressed = 0;
 	for (size_t i = 0; !rc && i < r->n_hits; i++) {
 		const struct vg_screen_hit *h = &r->hits[i];
-		const struct vg_traveller_key *k = keys ? &keys[h->traveller] : NULL;
+		const struct vg_traveller_key *k =
+			keys ? &keys[h->traveller] : NULL;
 		if (h->same_person)
 			continue;
 		vg_buf_reset(&ex);

@@ -40,7 +40,7 @@ static int cmp_str(const void *a, const void *b)
  * titles as symbols), its weighted tokens sorted and joined by spaces:
  * "AL-FADHLI, Muhsin" and "Muhsin al Fadhli" give "fadhli muhsin". */
 static int name_norm(struct vg_name_norm *nn, const char *s,
-		     enum vg_person_kind kind, char *out, size_t n)
+                     enum vg_person_kind kind, char *out, size_t n)
 {
 	struct vg_name_tokens *t = malloc(sizeof(*t));
 	const char *v[VG_NAME_MAX_TOKENS];
@@ -59,9 +59,11 @@ static int name_norm(struct vg_name_norm *nn, const char *s,
 	qsort(v, k, sizeof(v[0]), cmp_str);
 	out[0] = '\0';
 	for (size_t i = 0; !rc && i < k; i++) {
-		int w = snprintf(out + len, n - len, "%s%s", i ? " " : "", v[i]);
+		int w =
+		    snprintf(out + len, n - len, "%s%s", i ? " " : "", v[i]);
 		if (w < 0 || (size_t)w >= n - len)
-			break; /* cut at a token: a long name stays comparable */
+			break; /* cut at a token: a long name stays comparable
+			        */
 		len += (size_t)w;
 	}
 	free(t);
@@ -69,8 +71,8 @@ static int name_norm(struct vg_name_norm *nn, const char *s,
 }
 
 int vg__screen_keys(const struct vg_travel_list *tl,
-		    const struct vg_screen_result *r, struct vg_name_norm **nn,
-		    struct vg_traveller_key **out)
+                    const struct vg_screen_result *r, struct vg_name_norm **nn,
+                    struct vg_traveller_key **out)
 {
 	struct vg_traveller_key *k = NULL;
 	int rc = VG_OK;
@@ -90,8 +92,9 @@ int vg__screen_keys(const struct vg_travel_list *tl,
 		if (!rc && p->n_docs)
 			doc_norm(p->docs[0].number, k[t].doc, sizeof(k[t].doc));
 		if (!rc && p->n_names)
-			rc = name_norm(*nn, p->names[0].full, VG_PERSON_INDIVIDUAL,
-				       k[t].name, sizeof(k[t].name));
+			rc = name_norm(*nn, p->names[0].full,
+			               VG_PERSON_INDIVIDUAL, k[t].name,
+			               sizeof(k[t].name));
 		if (!rc && p->n_dobs)
 			vg_pdate_format(&p->dobs[0].from, k[t].dob);
 	}
@@ -113,7 +116,7 @@ struct names {
 };
 
 static int entry_names(struct vg_name_norm *nn, const struct vg_person *p,
-		       struct names *out)
+                       struct names *out)
 {
 	out->n = 0;
 	out->v = p->n_names ? calloc(p->n_names, sizeof(*out->v)) : NULL;
@@ -122,8 +125,8 @@ static int entry_names(struct vg_name_norm *nn, const struct vg_person *p,
 	for (size_t i = 0; i < p->n_names; i++) {
 		if (p->names[i].quality == VG_NAME_LOW)
 			continue;
-		int rc = name_norm(nn, p->names[i].full, p->kind, out->v[out->n],
-				   sizeof(out->v[0]));
+		int rc = name_norm(nn, p->names[i].full, p->kind,
+		                   out->v[out->n], sizeof(out->v[0]));
 		if (rc)
 			return rc;
 		if (out->v[out->n][0])
@@ -136,8 +139,8 @@ static int entry_names(struct vg_name_norm *nn, const struct vg_person *p,
  * number both list (five characters or more), or a name both give with a
  * date of birth both give exactly. */
 static void same_person(const struct vg_person *a, const struct names *an,
-			const struct vg_person *b, const struct names *bn,
-			char *why, size_t n)
+                        const struct vg_person *b, const struct names *bn,
+                        char *why, size_t n)
 {
 	why[0] = '\0';
 	for (size_t i = 0; i < a->n_docs; i++) {
@@ -177,8 +180,7 @@ static size_t find(size_t *up, size_t i)
 
 /* Group the n hits of one traveller (best first): each group in the
  * place of its best hit, which leads; the others follow it. */
-static int group_one(struct vg_name_norm *nn, struct vg_screen_hit *h,
-		     size_t n)
+static int group_one(struct vg_name_norm *nn, struct vg_screen_hit *h, size_t n)
 {
 	struct names nm[MAX_GROUP] = {{0}};
 	char why[MAX_GROUP][MAX_GROUP][128];
@@ -192,8 +194,8 @@ static int group_one(struct vg_name_norm *nn, struct vg_screen_hit *h,
 	for (size_t i = 0; !rc && i < n; i++)
 		for (size_t j = i + 1; j < n; j++) {
 			same_person(&h[i].entry->person, &nm[i],
-				    &h[j].entry->person, &nm[j], why[i][j],
-				    sizeof(why[i][j]));
+			            &h[j].entry->person, &nm[j], why[i][j],
+			            sizeof(why[i][j]));
 			memcpy(why[j][i], why[i][j], sizeof(why[i][j]));
 			size_t a = find(up, i), b = find(up, j);
 			/* a group's root is its lowest index: its best hit */
@@ -211,7 +213,8 @@ static int group_one(struct vg_name_norm *nn, struct vg_screen_hit *h,
 			tmp[k].because[0] = '\0';
 			/* the reason: its link to the earliest of the group */
 			for (size_t x = lead; i != lead && x < n; x++)
-				if (x != i && find(up, x) == lead && why[x][i][0]) {
+				if (x != i && find(up, x) == lead &&
+				    why[x][i][0]) {
 					memcpy(tmp[k].because, why[x][i],
 					       sizeof(tmp[k].because));
 					break;
@@ -233,7 +236,8 @@ int vg__screen_group(struct vg_screen_result *r, struct vg_name_norm **nn)
 	r->n_leads = 0;
 	for (size_t i = 0; !rc && i < r->n_hits;) {
 		size_t j = i;
-		while (j < r->n_hits && r->hits[j].traveller == r->hits[i].traveller)
+		while (j < r->n_hits &&
+		       r->hits[j].traveller == r->hits[i].traveller)
 			j++;
 		if (j - i > 1 && j - i <= MAX_GROUP) {
 			if (!*nn)
@@ -287,22 +291,23 @@ static int take_sup(void *ud, const struct vg_suppression_row *r)
 /* The suppression that covers entry e (at its current version) for the
  * traveller k, or NULL. */
 static const struct sup *covering(const struct sups *l,
-				  const struct vg_screen_entry *e,
-				  const struct vg_traveller_key *k)
+                                  const struct vg_screen_entry *e,
+                                  const struct vg_traveller_key *k)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		const struct sup *s = &l->v[i];
 		if (!strcmp(s->entry, e->id) && e->version[0] &&
-		    !strcmp(s->version, e->version) && !strcmp(s->doc, k->doc) &&
-		    !strcmp(s->name, k->name) && !strcmp(s->dob, k->dob))
+		    !strcmp(s->version, e->version) &&
+		    !strcmp(s->doc, k->doc) && !strcmp(s->name, k->name) &&
+		    !strcmp(s->dob, k->dob))
 			return s;
 	}
 	return NULL;
 }
 
 int vg__screen_suppress(struct vg_store *s, int64_t org,
-			const struct vg_traveller_key *keys,
-			struct vg_screen_result *r)
+                        const struct vg_traveller_key *keys,
+                        struct vg_screen_result *r)
 {
 	struct sups l = {0};
 	int rc = s->ops->screen->suppression_list(s, org, 0, take_sup, &l);
@@ -314,19 +319,18 @@ int vg__screen_suppress(struct vg_store *s, int64_t org,
 		h->suppressed = 0;
 		/* a person is held back only when every entry of the hit is:
 		 * a new entry, or a new version of one, raises it again */
-		const struct sup *lead = keys ? covering(&l, h->entry,
-							  &keys[h->traveller])
-					      : NULL;
-		for (size_t j = i + 1; lead && j < r->n_hits &&
-				       r->hits[j].same_person;
-		     j++)
-			if (!covering(&l, r->hits[j].entry, &keys[h->traveller]))
+		const struct sup *lead =
+		    keys ? covering(&l, h->entry, &keys[h->traveller]) : NULL;
+		for (size_t j = i + 1;
+		     lead && j < r->n_hits && r->hits[j].same_person; j++)
+			if (!covering(&l, r->hits[j].entry,
+			              &keys[h->traveller]))
 				lead = NULL;
 		if (lead) {
 			h->suppressed = lead->id;
 			h->suppressed_at = lead->created;
-			snprintf(h->suppressed_by, sizeof(h->suppressed_by), "%s",
-				 lead->by);
+			snprintf(h->suppressed_by, sizeof(h->suppressed_by),
+			         "%s", lead->by);
 		} else {
 			r->n_raised++;
 		}

@@ -15,7 +15,7 @@
 /* The organisation whose runs c reads: every one for the operator. */
 static int64_t org_of(const struct vg_ctx *c)
 {
-	return c->p.operator ? 0 : c->p.org;
+	return c->p.operator? 0 : c->p.org;
 }
 
 struct found_run {
@@ -36,7 +36,7 @@ static int take_run(void *ud, const struct vg_screen_run_row *r)
 /* The run c means by run (an id, or "last": its newest), if c may read
  * it; VG_ENOTFOUND otherwise. */
 static int find_run(struct vg_store *s, const struct vg_ctx *c, const char *run,
-		    struct found_run *out)
+                    struct found_run *out)
 {
 	struct vg_screen_run_filter f = {.org = org_of(c), .limit = 1};
 	memset(out, 0, sizeof(*out));
@@ -58,8 +58,8 @@ static int run_row(void *ud, const struct vg_screen_run_row *r)
 	struct run_out *o = ud;
 	char t[VG_TIME_LEN];
 	vg_time_format_us(r->created, t);
-	int rc = vg_buf_printf(o->b, "{\"run\":\"%s\",\"created\":\"%s\",\"actor\":",
-			       r->id, t);
+	int rc = vg_buf_printf(
+	    o->b, "{\"run\":\"%s\",\"created\":\"%s\",\"actor\":", r->id, t);
 	if (!rc)
 		rc = vg_buf_json_str(o->b, r->actor);
 	if (!rc)
@@ -67,19 +67,21 @@ static int run_row(void *ud, const struct vg_screen_run_row *r)
 	if (!rc)
 		rc = vg_buf_json_str(o->b, r->source);
 	if (!rc)
-		rc = vg_buf_printf(o->b, ",\"format\":\"%s\",\"threshold\":%.2f,"
-					 "\"travellers\":%s,\"hits\":[",
-				   r->format, r->threshold, r->travellers_json);
+		rc = vg_buf_printf(o->b,
+		                   ",\"format\":\"%s\",\"threshold\":%.2f,"
+		                   "\"travellers\":%s,\"hits\":[",
+		                   r->format, r->threshold, r->travellers_json);
 	return rc;
 }
 
 static int hit_row(void *ud, const struct vg_screen_hit_row *h)
 {
 	struct run_out *o = ud;
-	int rc = vg_buf_printf(o->b, "%s{\"hit\":%lld,\"traveller\":%lld,"
-				     "\"score\":%.4f,\"entry\":{\"id\":",
-			       o->n++ ? "," : "", (long long)h->n,
-			       (long long)h->traveller, h->score);
+	int rc = vg_buf_printf(o->b,
+	                       "%s{\"hit\":%lld,\"traveller\":%lld,"
+	                       "\"score\":%.4f,\"entry\":{\"id\":",
+	                       o->n++ ? "," : "", (long long)h->n,
+	                       (long long)h->traveller, h->score);
 	if (!rc)
 		rc = vg_buf_json_str(o->b, h->entry);
 	if (!rc && h->entry_version && h->entry_version[0]) {
@@ -102,20 +104,22 @@ static int hit_row(void *ud, const struct vg_screen_hit_row *h)
 	}
 	/* explanation and same_person are JSON the service wrote */
 	if (!rc)
-		rc = vg_buf_printf(o->b, "},\"explanation\":%s,\"disposition\":\"%s\"",
-				   h->explanation,
-				   vg_disposition_name((enum vg_disposition)h->disposition));
+		rc = vg_buf_printf(
+		    o->b, "},\"explanation\":%s,\"disposition\":\"%s\"",
+		    h->explanation,
+		    vg_disposition_name((enum vg_disposition)h->disposition));
 	if (!rc && h->same_person)
 		rc = vg_buf_printf(o->b, ",\"same_person\":%s", h->same_person);
 	if (!rc && h->suppressed) {
 		char t[VG_TIME_LEN];
 		vg_time_format_us(h->suppressed_at, t);
-		rc = vg_buf_printf(o->b, ",\"suppressed\":{\"suppression\":%lld,"
-					 "\"by\":",
-				   (long long)h->suppressed);
+		rc = vg_buf_printf(o->b,
+		                   ",\"suppressed\":{\"suppression\":%lld,"
+		                   "\"by\":",
+		                   (long long)h->suppressed);
 		if (!rc)
-			rc = vg_buf_json_str(o->b, h->suppressed_by ? h->suppressed_by
-								    : "");
+			rc = vg_buf_json_str(
+			    o->b, h->suppressed_by ? h->suppressed_by : "");
 		if (!rc)
 			rc = vg_buf_printf(o->b, ",\"at\":\"%s\"}", t);
 	}
@@ -152,14 +156,15 @@ int vg_screen_run_json(struct vg_ctx *c, const char *run, struct vg_buf *out)
 	rc = find_run(s, c, run, &f);
 	if (!rc) {
 		struct run_out o = {.b = out};
-		rc = s->ops->screen->run_get(s, f.id, org_of(c), run_row, hit_row,
-					     &o);
+		rc = s->ops->screen->run_get(s, f.id, org_of(c), run_row,
+		                             hit_row, &o);
 		if (!rc)
 			rc = vg_buf_puts(out, "]}");
 	}
 	if (!rc || rc == VG_ENOTFOUND) {
 		int a = vg__audit_read(c, "screen.read", rc ? run : f.id,
-				       rc ? "{\"found\":false}" : "{\"found\":true}");
+		                       rc ? "{\"found\":false}"
+		                          : "{\"found\":true}");
 		if (a)
 			rc = a;
 	}
@@ -223,18 +228,18 @@ static int made_here(void *ud, const struct vg_suppression_row *r)
 /* Remember a false positive: one suppression per entry of the hit (an
  * entry of an older run without its version cannot be remembered). */
 static int suppress(struct vg_store *s, const struct dispose_job *j,
-		    int64_t org, const struct hit_keys *k, struct vg_jw *w)
+                    int64_t org, const struct hit_keys *k, struct vg_jw *w)
 {
 	struct vg_suppression_row r = {
-		.org = org,
-		.doc = k->doc,
-		.name = k->name,
-		.dob = k->dob,
-		.run = j->run_id,
-		.hit = j->hit,
-		.created = vg__now_us(),
-		.by = j->c->user,
-		.note = j->note,
+	    .org = org,
+	    .doc = k->doc,
+	    .name = k->name,
+	    .dob = k->dob,
+	    .run = j->run_id,
+	    .hit = j->hit,
+	    .created = vg__now_us(),
+	    .by = j->c->user,
+	    .note = j->note,
 	};
 	cJSON *same = k->same ? cJSON_Parse(k->same) : NULL;
 	const cJSON *e = NULL;
@@ -248,9 +253,9 @@ static int suppress(struct vg_store *s, const struct dispose_job *j,
 				break;
 			e = cJSON_GetObjectItemCaseSensitive(o, "entry");
 			r.entry = cJSON_GetStringValue(
-				cJSON_GetObjectItemCaseSensitive(e, "id"));
+			    cJSON_GetObjectItemCaseSensitive(e, "id"));
 			r.entry_version = cJSON_GetStringValue(
-				cJSON_GetObjectItemCaseSensitive(e, "version"));
+			    cJSON_GetObjectItemCaseSensitive(e, "version"));
 		} else {
 			r.entry = k->entry;
 			r.entry_version = k->version;
@@ -284,14 +289,16 @@ static int dispose_fn(struct vg_store *s, void *arg)
 		return rc;
 	snprintf(j->run_id, sizeof(j->run_id), "%s", f.id);
 	m.run = j->run_id;
-	rc = s->ops->screen->hit_get(s, f.id, j->hit, org_of(j->c), take_hit, &k);
+	rc = s->ops->screen->hit_get(s, f.id, j->hit, org_of(j->c), take_hit,
+	                             &k);
 	if (!rc)
 		rc = s->ops->screen->dispose(s, f.id, j->hit, org_of(j->c),
-					     (int)j->d, j->c->user, j->note,
-					     vg__now_us());
+		                             (int)j->d, j->c->user, j->note,
+		                             vg__now_us());
 	/* the suppressions this hit made, still in force */
 	if (!rc)
-		rc = s->ops->screen->suppression_list(s, f.org, 0, made_here, &m);
+		rc = s->ops->screen->suppression_list(s, f.org, 0, made_here,
+		                                      &m);
 	struct vg__detail d;
 	vg__detail_begin(&d);
 	vg_jw_kint(&d.w, "hit", j->hit);
@@ -304,7 +311,7 @@ static int dispose_fn(struct vg_store *s, void *arg)
 		vg_jw_arr(&d.w);
 		for (size_t i = 0; !rc && i < m.n; i++) {
 			rc = s->ops->screen->suppression_withdraw(
-				s, m.ids[i], f.org, j->c->user, vg__now_us());
+			    s, m.ids[i], f.org, j->c->user, vg__now_us());
 			vg_jw_int(&d.w, m.ids[i]);
 		}
 		vg_jw_close(&d.w);
@@ -312,24 +319,25 @@ static int dispose_fn(struct vg_store *s, void *arg)
 	const char *detail = vg__detail_end(&d);
 	if (!rc)
 		rc = detail ? vg__audit(s, j->c, "screen.dispose", f.id, detail)
-			    : VG_ENOMEM;
+		            : VG_ENOMEM;
 	vg__detail_release(&d);
 	free(k.same);
 	return rc;
 }
 
 int vg_screen_dispose(struct vg_ctx *c, const char *run, int64_t hit,
-		      enum vg_disposition d, const char *note, char run_id[37],
-		      char *err, size_t errlen)
+                      enum vg_disposition d, const char *note, char run_id[37],
+                      char *err, size_t errlen)
 {
 	int rc = vg__require(c, VG_ACT_WRITE, "screen.dispose");
 	if (rc)
 		return rc;
 	if ((unsigned)d > VG_DISP_NEEDS_REVIEW || d == VG_DISP_OPEN ||
 	    (note && strlen(note) > 2000)) {
-		snprintf(err, errlen, "a disposition is confirmed, false-positive "
-				      "or needs-review, with a note of at most "
-				      "2000 bytes");
+		snprintf(err, errlen,
+		         "a disposition is confirmed, false-positive "
+		         "or needs-review, with a note of at most "
+		         "2000 bytes");
 		return VG_EINVAL;
 	}
 	struct dispose_job j = {c, run, hit, d, note, err, errlen, 0, ""};
@@ -341,10 +349,11 @@ int vg_screen_dispose(struct vg_ctx *c, const char *run, int64_t hit,
 			snprintf(err, errlen, "no run '%s'", run);
 		else
 			snprintf(err, errlen, "no hit %lld of run '%s'",
-				 (long long)hit, j.run_id);
-		int a = vg__audit_now(c, "screen.dispose", j.no_run ? run : j.run_id,
-				      j.no_run ? "{\"refused\":\"no such run\"}"
-					       : "{\"refused\":\"no such hit\"}");
+			         (long long)hit, j.run_id);
+		int a = vg__audit_now(
+		    c, "screen.dispose", j.no_run ? run : j.run_id,
+		    j.no_run ? "{\"refused\":\"no such run\"}"
+		             : "{\"refused\":\"no such hit\"}");
 		if (a)
 			rc = a;
 	}
@@ -378,7 +387,7 @@ void vg_screen_run_row_json(const struct vg_screen_run_row *r, struct vg_jw *w)
 }
 
 void vg_suppression_row_json(const struct vg_suppression_row *r,
-			     struct vg_jw *w)
+                             struct vg_jw *w)
 {
 	char t[VG_TIME_LEN];
 	vg_jw_obj(w);
@@ -420,7 +429,7 @@ static int count_run(void *ud, const struct vg_screen_run_row *r)
 }
 
 int vg_screen_runs(struct vg_ctx *c, const struct vg_screen_run_filter *f,
-		   vg_screen_run_cb cb, void *ud)
+                   vg_screen_run_cb cb, void *ud)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	struct vg_screen_run_filter mine = *f;
@@ -474,7 +483,7 @@ static int count_sup(void *ud, const struct vg_suppression_row *r)
 }
 
 int vg_screen_suppressions(struct vg_ctx *c, int all, vg_suppression_cb cb,
-			   void *ud)
+                           void *ud)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	struct counted_sup k = {cb, ud, 0};
@@ -485,13 +494,13 @@ int vg_screen_suppressions(struct vg_ctx *c, int all, vg_suppression_cb cb,
 		return rc;
 	if (!s)
 		return VG_ESTORE;
-	rc = s->ops->screen->suppression_list(s, c->p.operator ? -1 : c->p.org,
-					      all, count_sup, &k);
+	rc = s->ops->screen->suppression_list(s, c->p.operator? -1 : c->p.org,
+	                                      all, count_sup, &k);
 	if (rc)
 		return rc;
 	char detail[80];
 	snprintf(detail, sizeof(detail), "{\"count\":%lld%s}", (long long)k.n,
-		 all ? ",\"withdrawn_too\":true" : "");
+	         all ? ",\"withdrawn_too\":true" : "");
 	return vg__audit_read(c, "screen.suppressions", "", detail);
 }
 
@@ -505,8 +514,8 @@ static int withdraw_fn(struct vg_store *s, void *arg)
 	struct withdraw_job *j = arg;
 	char target[24];
 	int rc = s->ops->screen->suppression_withdraw(
-		s, j->id, j->c->p.operator ? -1 : j->c->p.org, j->c->user,
-		vg__now_us());
+	    s, j->id, j->c->p.operator? -1 : j->c->p.org, j->c->user,
+	    vg__now_us());
 	snprintf(target, sizeof(target), "%lld", (long long)j->id);
 	return rc ? rc : vg__audit(s, j->c, "screen.withdraw", target, "{}");
 }
@@ -522,7 +531,7 @@ int vg_screen_withdraw(struct vg_ctx *c, int64_t id)
 		char target[24];
 		snprintf(target, sizeof(target), "%lld", (long long)id);
 		int a = vg__audit_now(c, "screen.withdraw", target,
-				      "{\"refused\":\"no such suppression\"}");
+		                      "{\"refused\":\"no such suppression\"}");
 		if (a)
 			rc = a;
 	}

@@ -11,10 +11,11 @@
 
 /* ---- row strings --------------------------------------------------- */
 
-#define HIT_STRINGS(X)                                                       \
-	X(run) X(entry) X(list) X(ref) X(explanation) X(disposed_by) X(note)  \
-	X(entry_version) X(entry_name) X(key_doc) X(key_name) X(key_dob)      \
-	X(same_person)
+#define HIT_STRINGS(X)                                                         \
+	X(run)                                                                 \
+	X(entry) X(list) X(ref) X(explanation) X(disposed_by) X(note)          \
+	    X(entry_version) X(entry_name) X(key_doc) X(key_name) X(key_dob)   \
+	        X(same_person)
 
 void vg__m_free_hit(struct vg_screen_hit_row *h)
 {
@@ -26,7 +27,9 @@ void vg__m_free_hit(struct vg_screen_hit_row *h)
 int vg__m_dup_hit(struct vg_screen_hit_row *h)
 {
 	int ok = 1;
-#define DUP(f) if (h->f && !(h->f = dup(h->f))) ok = 0;
+#define DUP(f)                                                                 \
+	if (h->f && !(h->f = dup(h->f)))                                       \
+		ok = 0;
 	HIT_STRINGS(DUP)
 #undef DUP
 	/* the suppression's maker and time are looked up, never kept */
@@ -35,9 +38,10 @@ int vg__m_dup_hit(struct vg_screen_hit_row *h)
 	return ok ? VG_OK : VG_ENOMEM;
 }
 
-#define SUP_STRINGS(X)                                                       \
-	X(entry) X(entry_version) X(doc) X(name) X(dob) X(run) X(by) X(note)  \
-	X(withdrawn_by)
+#define SUP_STRINGS(X)                                                         \
+	X(entry)                                                               \
+	X(entry_version) X(doc) X(name) X(dob) X(run) X(by) X(note)            \
+	    X(withdrawn_by)
 
 void vg__m_free_sup(struct vg_suppression_row *r)
 {
@@ -49,7 +53,9 @@ void vg__m_free_sup(struct vg_suppression_row *r)
 int vg__m_dup_sup(struct vg_suppression_row *r)
 {
 	int ok = 1;
-#define DUP(f) if (r->f && !(r->f = dup(r->f))) ok = 0;
+#define DUP(f)                                                                 \
+	if (r->f && !(r->f = dup(r->f)))                                       \
+		ok = 0;
 	SUP_STRINGS(DUP)
 #undef DUP
 	return ok ? VG_OK : VG_ENOMEM;
@@ -71,8 +77,8 @@ static int run_add(struct vg_store *s, const struct vg_screen_run_row *r)
 	x->format = dup(r->format);
 	x->travellers_json = dup(r->travellers_json);
 	return x->id && x->actor && x->source && x->format && x->travellers_json
-		       ? VG_OK
-		       : VG_ENOMEM;
+	           ? VG_OK
+	           : VG_ENOMEM;
 }
 
 static int hit_add(struct vg_store *s, const struct vg_screen_hit_row *h)
@@ -102,7 +108,7 @@ static int hit_add(struct vg_store *s, const struct vg_screen_hit_row *h)
 }
 
 static const struct vg_screen_run_row *run_of(const struct m_state *st,
-					      const char *run, int64_t org)
+                                              const char *run, int64_t org)
 {
 	for (size_t i = 0; i < st->runs.n; i++)
 		if (!strcmp(st->runs.v[i].r.id, run) &&
@@ -112,7 +118,8 @@ static const struct vg_screen_run_row *run_of(const struct m_state *st,
 }
 
 static int dispose(struct vg_store *s, const char *run, int64_t n, int64_t org,
-		   int disposition, const char *by, const char *note, int64_t at)
+                   int disposition, const char *by, const char *note,
+                   int64_t at)
 {
 	TOUCH(s);
 	struct m_state *st = ST(s);
@@ -135,7 +142,7 @@ static int dispose(struct vg_store *s, const char *run, int64_t n, int64_t org,
 
 /* h as a callback gets it: with its suppression's maker and time. */
 static int emit_hit(const struct m_state *st, const struct vg_screen_hit_row *h,
-		    vg_screen_hit_cb cb, void *ud)
+                    vg_screen_hit_cb cb, void *ud)
 {
 	struct vg_screen_hit_row out = *h;
 	for (size_t i = 0; h->suppressed && i < st->sups.n; i++)
@@ -147,7 +154,7 @@ static int emit_hit(const struct m_state *st, const struct vg_screen_hit_row *h,
 }
 
 static const struct vg_screen_hit_row *hit_of(const struct m_state *st,
-					      const char *run, int64_t n)
+                                              const char *run, int64_t n)
 {
 	for (size_t i = 0; i < st->hits.n; i++)
 		if (!strcmp(st->hits.v[i].h.run, run) && st->hits.v[i].h.n == n)
@@ -156,7 +163,7 @@ static const struct vg_screen_hit_row *hit_of(const struct m_state *st,
 }
 
 static int run_get(struct vg_store *s, const char *run, int64_t org,
-		   vg_screen_run_cb run_cb, vg_screen_hit_cb hit_cb, void *ud)
+                   vg_screen_run_cb run_cb, vg_screen_hit_cb hit_cb, void *ud)
 {
 	struct m_state *st = ST(s);
 	const struct vg_screen_run_row *r = run_of(st, run, org);
@@ -173,18 +180,19 @@ static int run_get(struct vg_store *s, const char *run, int64_t org,
 }
 
 static int hit_get(struct vg_store *s, const char *run, int64_t n, int64_t org,
-		   vg_screen_hit_cb cb, void *ud)
+                   vg_screen_hit_cb cb, void *ud)
 {
 	struct m_state *st = ST(s);
 	const struct vg_screen_hit_row *h =
-		run_of(st, run, org) ? hit_of(st, run, n) : NULL;
+	    run_of(st, run, org) ? hit_of(st, run, n) : NULL;
 	return h ? emit_hit(st, h, cb, ud) : VG_ENOTFOUND;
 }
 
 /* The run with its counts, when f selects it (0), else 1. */
-static int run_counts(const struct m_state *st, const struct vg_screen_run_row *r,
-		      const struct vg_screen_run_filter *f,
-		      struct vg_screen_run_row *out)
+static int run_counts(const struct m_state *st,
+                      const struct vg_screen_run_row *r,
+                      const struct vg_screen_run_filter *f,
+                      struct vg_screen_run_row *out)
 {
 	if ((f->org && r->org != f->org) || (f->run && strcmp(f->run, r->id)) ||
 	    (f->since && r->created < f->since) ||
@@ -203,14 +211,15 @@ static int run_counts(const struct m_state *st, const struct vg_screen_run_row *
 		out->n_needs_review += h->disposition == 3;
 		out->n_suppressed += h->disposition == 0 && h->suppressed;
 	}
-	if ((f->open && !out->n_open) || (f->needs_review && !out->n_needs_review))
+	if ((f->open && !out->n_open) ||
+	    (f->needs_review && !out->n_needs_review))
 		return 1;
 	return 0;
 }
 
 /* Newest first: created, then id, both descending. */
 static int newer(const struct vg_screen_run_row *a,
-		 const struct vg_screen_run_row *b)
+                 const struct vg_screen_run_row *b)
 {
 	if (a->created != b->created)
 		return a->created > b->created;
@@ -218,7 +227,7 @@ static int newer(const struct vg_screen_run_row *a,
 }
 
 static int run_list(struct vg_store *s, const struct vg_screen_run_filter *f,
-		    vg_screen_run_cb cb, void *ud)
+                    vg_screen_run_cb cb, void *ud)
 {
 	struct m_state *st = ST(s);
 	const struct vg_screen_run_row *last = NULL;
@@ -230,7 +239,8 @@ static int run_list(struct vg_store *s, const struct vg_screen_run_filter *f,
 		struct vg_screen_run_row row, best_row;
 		for (size_t i = 0; i < st->runs.n; i++) {
 			const struct vg_screen_run_row *r = &st->runs.v[i].r;
-			if ((last && !newer(last, r)) || (best && !newer(r, best)))
+			if ((last && !newer(last, r)) ||
+			    (best && !newer(r, best)))
 				continue;
 			if (run_counts(st, r, f, &row))
 				continue;
@@ -248,7 +258,7 @@ static int run_list(struct vg_store *s, const struct vg_screen_run_filter *f,
 /* ---- suppressions --------------------------------------------------- */
 
 static int sup_add(struct vg_store *s, const struct vg_suppression_row *r,
-		   int64_t *id)
+                   int64_t *id)
 {
 	TOUCH(s);
 	struct m_state *st = ST(s);
@@ -267,26 +277,28 @@ static int sup_add(struct vg_store *s, const struct vg_suppression_row *r,
 }
 
 static int sup_list(struct vg_store *s, int64_t org, int withdrawn_too,
-		    vg_suppression_cb cb, void *ud)
+                    vg_suppression_cb cb, void *ud)
 {
 	struct m_state *st = ST(s);
 	int rc = VG_OK;
 	for (size_t i = 0; !rc && i < st->sups.n; i++) {
 		const struct vg_suppression_row *r = &st->sups.v[i].r;
-		if ((org < 0 || r->org == org) && (withdrawn_too || !r->withdrawn_at))
+		if ((org < 0 || r->org == org) &&
+		    (withdrawn_too || !r->withdrawn_at))
 			rc = cb(ud, r);
 	}
 	return rc;
 }
 
 static int sup_withdraw(struct vg_store *s, int64_t id, int64_t org,
-			const char *by, int64_t at)
+                        const char *by, int64_t at)
 {
 	TOUCH(s);
 	struct m_state *st = ST(s);
 	for (size_t i = 0; i < st->sups.n; i++) {
 		struct vg_suppression_row *r = &st->sups.v[i].r;
-		if (r->id != id || r->withdrawn_at || (org >= 0 && r->org != org))
+		if (r->id != id || r->withdrawn_at ||
+		    (org >= 0 && r->org != org))
 			continue;
 		char *b = dup(by);
 		if (!b)
@@ -299,13 +311,13 @@ static int sup_withdraw(struct vg_store *s, int64_t id, int64_t org,
 }
 
 const struct vg_store_screen_ops vg__m_screen_ops = {
-	.run_add = run_add,
-	.hit_add = hit_add,
-	.dispose = dispose,
-	.run_get = run_get,
-	.run_list = run_list,
-	.hit_get = hit_get,
-	.suppression_add = sup_add,
-	.suppression_list = sup_list,
-	.suppression_withdraw = sup_withdraw,
+    .run_add = run_add,
+    .hit_add = hit_add,
+    .dispose = dispose,
+    .run_get = run_get,
+    .run_list = run_list,
+    .hit_get = hit_get,
+    .suppression_add = sup_add,
+    .suppression_list = sup_list,
+    .suppression_withdraw = sup_withdraw,
 };

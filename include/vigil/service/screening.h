@@ -152,8 +152,9 @@ const char *vg_disposition_name(enum vg_disposition d);
  * not screen (an auditor). */
 int vg_screen_run_json(struct vg_ctx *c, const char *run, struct vg_buf *out);
 /* Set a hit's disposition, audited; the role must allow writing. run
- * may be "last"; run_id (may be NULL) gets the run's id. VG_ENOTFOUND (err: "no run 'ID'" or "no hit N of run 'ID'") when the run
- * or hit does not exist or belongs to another organisation. note may be
+ * may be "last"; run_id (may be NULL) gets the run's id. VG_ENOTFOUND
+ * (err: "no run 'ID'" or "no hit N of run 'ID'") when the run or hit
+ * does not exist or belongs to another organisation. note may be
  * NULL (at most 2000 bytes). A false positive is remembered: a
  * suppression for each entry of the hit (see vg_screen_suppressions);
  * another disposition of the same hit later withdraws them. */
