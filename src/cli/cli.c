@@ -3,7 +3,9 @@
 #include "vigil/util/buf.h"
 #include "vigil/util/error.h"
 
+#include <errno.h>
 #include <ctype.h>
+#include <getopt.h>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -28,9 +30,19 @@ int vg_cli_usage(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	fprintf(stderr, "vigil %s: ", cmd);
 	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\nrun 'vigil %s --help' for usage\n", cmd);
+	fprintf(stderr, " (usage: 'vigil help %s')\n", cmd);
 	va_end(ap);
 	return VG_EXIT_USAGE;
+}
+
+int vg_cli_bad_option(const char *cmd, char **argv)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+	if (arg[0] != '-' && optopt)
+		return vg_cli_usage(cmd, "unknown option '-%c', or it needs "
+				    "a value", optopt);
+	return vg_cli_usage(cmd, "unknown option '%s', or it needs a value",
+			    arg);
 }
 
 const char *vg_cli_login(void)
@@ -109,7 +121,9 @@ static int load_file(struct vg_server_conf *c, const char *path, int required)
 	FILE *f = fopen(path, "r");
 	char *text = NULL;
 	if (!f)
-		return required ? vg_cli_fail("cannot read '%s'", path) : 0;
+		return required ? vg_cli_fail("cannot read the settings file "
+					      "'%s': %s", path, strerror(errno))
+				: 0;
 	char err[400];
 	size_t len = 0;
 	ssize_t got;

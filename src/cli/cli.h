@@ -22,14 +22,25 @@ struct vg_cmd {
 };
 
 /* Exit codes: 0 success, 1 the command did its work but something was
- * rejected or not found, 2 usage, 3 failure. */
-enum { VG_EXIT_OK = 0, VG_EXIT_PARTIAL = 1, VG_EXIT_USAGE = 2, VG_EXIT_FAIL = 3 };
+ * rejected or not found, 2 usage, 3 failure. 'vigil screen' adds 4 when
+ * it raised hits (4 | 1 = 5: hits, and records it could not read). */
+enum {
+	VG_EXIT_OK = 0,
+	VG_EXIT_PARTIAL = 1,
+	VG_EXIT_USAGE = 2,
+	VG_EXIT_FAIL = 3,
+	VG_EXIT_HITS = 4,
+};
 
 /* Print "vigil: " fmt to stderr; returns VG_EXIT_FAIL. */
 int vg_cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Print a usage error and a hint to run --help; returns VG_EXIT_USAGE. */
+/* Print a usage error with a hint to 'vigil help CMD', in one line;
+ * returns VG_EXIT_USAGE. */
 int vg_cli_usage(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* After getopt_long returned '?' (opterr is off): name the argument it
+ * stopped at, in one line, and return VG_EXIT_USAGE. */
+int vg_cli_bad_option(const char *cmd, char **argv);
 /* Open the hub named by cli->data as the operator (its context in ctx);
  * prints the reason on failure and returns the exit code, else 0. */
 int vg_cli_open(struct vg_cli *cli, struct vg_service **svc, struct vg_ctx *ctx);
@@ -69,7 +80,10 @@ int vg_cmd_watchlist(struct vg_cli *cli, int argc, char **argv);
 int vg_cmd_screen(struct vg_cli *cli, int argc, char **argv);
 int vg_cmd_match(struct vg_cli *cli, int argc, char **argv);
 int vg_cmd_screening(struct vg_cli *cli, int argc, char **argv);
-/* Read a whole file ('-': standard input) into a malloc'd buffer. */
-int vg__cli_read_all(const char *path, char **out, size_t *len);
+/* Read a whole file ('-': standard input) into a malloc'd buffer; on
+ * failure why says the cause ("No such file or directory", "Is a
+ * directory"). */
+int vg__cli_read_all(const char *path, char **out, size_t *len, char *why,
+		     size_t whylen);
 
 #endif

@@ -97,7 +97,7 @@ int vg_cmd_audit(struct vg_cli *cli, int argc, char **argv)
 		case 'H': heads = optarg; break;
 		case 'p': pk = optarg; break;
 		case 'c': config = optarg; break;
-		default: return vg_cli_usage("audit", "unknown option");
+		default: return vg_cli_bad_option("audit", argv);
 		}
 	}
 	int show = !strcmp(verb, "show"), verify = !strcmp(verb, "verify"),

@@ -77,7 +77,7 @@ int vg_cmd_export(struct vg_cli *cli, int argc, char **argv)
 			q.all_versions = 1;
 			break;
 		default:
-			rc = vg_cli_usage("export", "unknown option");
+			rc = vg_cli_bad_option("export", argv);
 			goto out;
 		}
 	}

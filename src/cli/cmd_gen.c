@@ -87,10 +87,10 @@ int vg_cmd_gen(struct vg_cli *cli, int argc, char **argv)
 			o.created_by = optarg;
 			continue;
 		}
-		return vg_cli_usage("gen", c == 's' || c == 'c'
-						   ? "'%s' is not a whole number"
-						   : "unknown option%s",
-				    c == 's' || c == 'c' ? optarg : "");
+		if (c == 's' || c == 'c')
+			return vg_cli_usage("gen", "'%s' is not a whole number",
+					    optarg);
+		return vg_cli_bad_option("gen", argv);
 	}
 	if (!have_count)
 		return vg_cli_usage("gen", "--count is required");

@@ -38,7 +38,7 @@ int vg_cmd_get(struct vg_cli *cli, int argc, char **argv)
 		if (c == 'A')
 			all = 1;
 		else if (c != 'j') /* output is JSON already */
-			return vg_cli_usage("get", "unknown option");
+			return vg_cli_bad_option("get", argv);
 	}
 	if (optind + 1 != argc)
 		return vg_cli_usage("get", "give exactly one ID");

@@ -187,7 +187,7 @@ int vg_cmd_import(struct vg_cli *cli, int argc, char **argv)
 		else if (ch == 'j')
 			c.json = 1;
 		else
-			return vg_cli_usage("import", "unknown option");
+			return vg_cli_bad_option("import", argv);
 	}
 	if (optind == argc)
 		return vg_cli_usage("import", "no FILE given");

@@ -71,7 +71,7 @@ int vg_cmd_init(struct vg_cli *cli, int argc, char **argv)
 		case 'n': in.hub_name = optarg; break;
 		case 'l': in.levels = optarg; break;
 		case 'k': key_path = optarg; break;
-		default: return vg_cli_usage("init", "unknown option");
+		default: return vg_cli_bad_option("init", argv);
 		}
 	}
 	if (optind != argc)

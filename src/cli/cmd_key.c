@@ -67,7 +67,7 @@ int vg_cmd_key(struct vg_cli *cli, int argc, char **argv)
 							   "3650 days");
 			break;
 		case 'j': json = 1; break;
-		default: return vg_cli_usage("key", "unknown option");
+		default: return vg_cli_bad_option("key", argv);
 		}
 	}
 	int nargs = argc - optind;

@@ -68,7 +68,7 @@ int vg_cmd_match(struct vg_cli *cli, int argc, char **argv)
 			break;
 		default:
 			vg_traveller_release(&t);
-			return vg_cli_usage("match", "unknown option");
+			return vg_cli_bad_option("match", argv);
 		}
 	}
 	if (argc - optind != 1 || !*argv[optind]) {

@@ -10,19 +10,24 @@
 #include <string.h>
 
 static const char help[] =
-	"usage: vigil [--data DIR] serve [--listen ADDR:PORT] [--threads N]\n"
+	"usage: vigil [--data DIR] serve [--listen HOST:PORT] [--threads N]\n"
 	"                                [--tls-cert FILE --tls-key FILE]\n"
 	"                                [--config FILE] [--set KEY=VALUE]...\n\n"
-	"Serve TAXII 2.1 at /taxii2/, the audit log at /api/v1/audit, /healthz\n"
-	"and /metrics. SIGTERM or SIGINT finishes the requests in flight and\n"
-	"stops. Settings (see docs/configuration.md) come from DIR/vigil.conf\n"
-	"or --config, then VIGIL_<KEY> environment variables, then flags.\n\n"
-	"  --listen ADDR:PORT  default 127.0.0.1:8080 (port 0: any free port)\n"
+	"Serve TAXII 2.1 at /taxii2/, the hub's API at /api/v1/ (audit log,\n"
+	"screening, administration), /healthz and /metrics. SIGTERM or\n"
+	"SIGINT finishes the requests in flight and stops. Settings (see\n"
+	"docs/configuration.md) come from DIR/vigil.conf or --config, then\n"
+	"VIGIL_<KEY> environment variables, then flags.\n\n"
+	"  --listen HOST:PORT  an address or a host name; default\n"
+	"                      127.0.0.1:8080 (port 0: any free port). Plain\n"
+	"                      HTTP off loopback is served with a warning\n"
 	"  --threads N         worker threads (default 4)\n"
 	"  --tls-cert FILE     PEM certificate (with --tls-key): serve HTTPS\n"
 	"  --tls-key FILE      PEM private key\n"
 	"  --config FILE       settings file instead of DIR/vigil.conf\n"
-	"  --set KEY=VALUE     any setting of the file\n";
+	"  --set KEY=VALUE     any setting of the file (behind a reverse proxy:\n"
+	"                      public_url=https://hub.example.org and\n"
+	"                      trusted_proxies=127.0.0.1)\n";
 
 static int set(struct vg_server_conf *c, const char *key, const char *value,
 	       const char *from)
@@ -58,7 +63,7 @@ int vg_cmd_serve(struct vg_cli *cli, int argc, char **argv)
 		if (c == 'f')
 			config = optarg;
 		if (c == '?')
-			return vg_cli_usage("serve", "unknown option");
+			return vg_cli_bad_option("serve", argv);
 	}
 	if (optind != argc)
 		return vg_cli_usage("serve", "unexpected argument '%s'", argv[optind]);

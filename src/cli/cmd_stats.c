@@ -53,7 +53,7 @@ int vg_cmd_stats(struct vg_cli *cli, int argc, char **argv)
 			return VG_EXIT_OK;
 		}
 		if (c != 'j')
-			return vg_cli_usage("stats", "unknown option");
+			return vg_cli_bad_option("stats", argv);
 		a.json = 1;
 	}
 	if (optind != argc)

@@ -62,7 +62,7 @@ int vg_cmd_user(struct vg_cli *cli, int argc, char **argv)
 		case 'r': role = optarg; break;
 		case 'c': clearance = optarg; break;
 		case 'j': json = 1; break;
-		default: return vg_cli_usage("user", "unknown option");
+		default: return vg_cli_bad_option("user", argv);
 		}
 	}
 	int nargs = argc - optind;

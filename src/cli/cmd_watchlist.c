@@ -9,7 +9,7 @@
 static const char help[] =
 	"usage: vigil [--data DIR] watchlist import --format un FILE\n"
 	"                                  [--list NAME] [--collection C] [--json]\n"
-	"       vigil [--data DIR] watchlist import --format ofac DIR ...\n"
+	"       vigil [--data DIR] watchlist import --format ofac DIR|FILE ...\n"
 	"       vigil [--data DIR] watchlist list [--json]\n\n"
 	"Watchlist entries are STIX identity objects with vigil's watchlist\n"
 	"extension, stored, versioned and shared like everything else. A newer\n"
@@ -17,7 +17,8 @@ static const char help[] =
 	"longer listed.\n\n"
 	"  --format un|ofac  the UN Security Council consolidated list (XML),\n"
 	"                    or the OFAC SDN list (a directory with sdn.csv,\n"
-	"                    alt.csv, add.csv and sdn_comments.csv)\n"
+	"                    alt.csv, add.csv and sdn_comments.csv, or one\n"
+	"                    of those files)\n"
 	"  --list NAME       the list's name in vigil (default: the format)\n"
 	"  --collection C    where the entries go (default \"community\")\n";
 
@@ -64,7 +65,7 @@ int vg_cmd_watchlist(struct vg_cli *cli, int argc, char **argv)
 		case 'l': list = optarg; break;
 		case 'c': collection = optarg; break;
 		case 'j': json = 1; break;
-		default: return vg_cli_usage("watchlist", "unknown option");
+		default: return vg_cli_bad_option("watchlist", argv);
 		}
 	}
 	int import = !strcmp(verb, "import"), show = !strcmp(verb, "list");

@@ -1,11 +1,11 @@
-/* The /api/v1 handlers (audit log, screening, administration), /healthz
- * and /metrics: each parses, calls one service function and renders. */
+/* The /api/v1 handlers (audit log, administration), /healthz and
+ * /metrics: each parses, calls one service function and renders.
+ * Screening's are in screen_routes.c. */
 #include "http_int.h"
 #include "vigil/audit/audit.h"
 #include "vigil/service/admin.h"
 #include "vigil/service/audit.h"
 #include "vigil/service/objects.h"
-#include "vigil/service/screening.h"
 #include "vigil/util/error.h"
 #include "vigil/util/jsonw.h"
 #include "vigil/util/num.h"
@@ -97,116 +97,10 @@ enum MHD_Result vg__h_audit(struct req *r)
 	return vg__ok_json(r, rc, &b);
 }
 
-/* ---- /api/v1/screen -------------------------------------------------- */
-
-struct lists {
-	const char *v[32];
-	size_t n;
-	int bad;
-	const char *threshold;
-	char unknown[64];
-};
-
-static enum MHD_Result list_cb(void *cls, enum MHD_ValueKind kind,
-			       const char *key, const char *value)
-{
-	struct lists *l = cls;
-	(void)kind;
-	if (!strcmp(key, "threshold")) {
-		if (l->threshold)
-			l->bad = 1; /* given twice */
-		l->threshold = value ? value : "";
-		return MHD_YES;
-	}
-	if (strcmp(key, "list")) {
-		if (!l->unknown[0])
-			snprintf(l->unknown, sizeof(l->unknown), "%.50s", key);
-		return MHD_YES;
-	}
-	if (!value || !*value || l->n == 32)
-		l->bad = 1;
-	else
-		l->v[l->n++] = value;
-	return MHD_YES;
-}
-
-enum MHD_Result vg__h_screen(struct req *r)
-{
-	struct lists l = {0};
-	struct vg_screening sc;
-	struct vg_buf b;
-	char err[600] = "";
-	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, list_cb, &l);
-	double threshold = VG_MATCH_DEFAULT_THRESHOLD;
-	if (l.unknown[0]) {
-		snprintf(err, sizeof(err), "'%s' is not a parameter of this "
-					   "endpoint", l.unknown);
-		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request", err);
-	}
-	/* DIGITS[.DIGITS] only: no nan, inf, sign, space, hex or exponent */
-	if (l.bad || (l.threshold &&
-		      vg_num_decimal(l.threshold, 0, 1, &threshold)))
-		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
-				 "'list' names a list (at most 32) and "
-				 "'threshold' is a number from 0 to 1");
-	vg_buf_init(&b, 0);
-	int rc = vg_screen(&r->ctx, r->body.data ? r->body.data : "", r->body.len,
-			   l.v, l.n, threshold, 2, "api", &sc, err, sizeof(err));
-	if (rc == VG_EINVAL) {
-		vg_screening_release(&sc);
-		return vg__error(r, MHD_HTTP_UNPROCESSABLE_CONTENT,
-				 "not travel data", err);
-	}
-	if (rc == VG_ERATE) {
-		char secs[16];
-		snprintf(secs, sizeof(secs), "%u", sc.retry_after);
-		vg_screening_release(&sc);
-		vg_buf_init(&b, 0);
-		struct vg_jw w;
-		vg_jw_init(&w, &b);
-		vg_jw_obj(&w);
-		vg_jw_kstr(&w, "title", "too many requests");
-		vg_jw_kstr(&w, "description", err);
-		vg_jw_kstr(&w, "http_status", "429");
-		vg_jw_close(&w);
-		if (vg_jw_end(&w)) {
-			vg_buf_release(&b);
-			return MHD_NO;
-		}
-		return vg__respond(r, MHD_HTTP_TOO_MANY_REQUESTS,
-				   "application/json", &b, "Retry-After", secs,
-				   NULL);
-	}
-	if (rc == VG_ETOOMANY) {
-		vg_screening_release(&sc);
-		return vg__http_fail(r, rc, err);
-	}
-	if (rc == VG_ENOTFOUND) {
-		/* nothing to screen against: an empty run is still an answer */
-		rc = VG_OK;
-	}
-	if (!rc)
-		rc = vg_screening_json(&sc, &b);
-	vg_screening_release(&sc);
-	return vg__ok_json(r, rc, &b);
-}
-
-enum MHD_Result vg__h_screen_run(struct req *r)
-{
-	struct vg_buf b;
-	vg_buf_init(&b, 0);
-	int rc = vg_screen_run_json(&r->ctx, r->seg[3], &b);
-	if (rc) {
-		vg_buf_release(&b);
-		return vg__http_fail(r, rc, "no such run or hit");
-	}
-	return vg__respond(r, MHD_HTTP_OK, "application/json", &b, NULL);
-}
-
 /* The JSON body's object, or NULL (the answer is then 400): one JSON
  * value and nothing after it but white space (cJSON stops after the first
  * value and would ignore a second). */
-static cJSON *body_object(struct req *r)
+cJSON *vg__body_object(struct req *r)
 {
 	const char *p = r->body.data ? r->body.data : "", *end = NULL;
 	cJSON *o = cJSON_ParseWithLengthOpts(p, r->body.len, &end, 0);
@@ -217,43 +111,6 @@ static cJSON *body_object(struct req *r)
 		return NULL;
 	}
 	return o;
-}
-
-enum MHD_Result vg__h_screen_dispose(struct req *r)
-{
-	uint64_t hit;
-	if (vg_num_uint(r->seg[5], 1, INT64_MAX, &hit))
-		return vg__error(r, MHD_HTTP_NOT_FOUND, "not found", "no such hit");
-	cJSON *o = body_object(r);
-	const cJSON *d = cJSON_GetObjectItemCaseSensitive(o, "disposition");
-	const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, "note");
-	int disp = cJSON_IsString(d) ? vg_disposition_parse(d->valuestring) : -1;
-	int rc = VG_OK;
-	if (disp < 0 || (n && !cJSON_IsString(n)) ||
-	    (cJSON_IsString(n) && strlen(n->valuestring) > 2000))
-		rc = VG_EINVAL;
-	if (!rc)
-		rc = vg_screen_dispose(&r->ctx, r->seg[3], (int64_t)hit,
-				       (enum vg_disposition)disp,
-				       cJSON_IsString(n) ? n->valuestring : NULL);
-	cJSON_Delete(o);
-	if (rc == VG_EINVAL)
-		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
-				 "the body must be {\"disposition\": "
-				 "\"confirmed\"|\"false-positive\"|"
-				 "\"needs-review\", \"note\": text up to 2000 "
-				 "characters}");
-	if (rc)
-		return vg__http_fail(r, rc, "no such run or hit");
-	struct vg_buf b;
-	struct vg_jw w;
-	vg_buf_init(&b, 0);
-	vg_jw_init(&w, &b);
-	vg_jw_obj(&w);
-	vg_jw_kstr(&w, "run", r->seg[3]);
-	vg_jw_kint(&w, "hit", (int64_t)hit);
-	vg_jw_close(&w);
-	return vg__ok_json(r, vg_jw_end(&w), &b);
 }
 
 /* ---- administration ----------------------------------------------------- */
@@ -398,7 +255,7 @@ static enum MHD_Result named(struct req *r, const char *key,
 			     int (*fn)(struct vg_ctx *, const char *, char *,
 				       size_t))
 {
-	cJSON *o = body_object(r);
+	cJSON *o = vg__body_object(r);
 	const char *name = str_of(o, "name");
 	char err[400] = "";
 	struct vg_buf b;
@@ -432,7 +289,7 @@ enum MHD_Result vg__h_groups_post(struct req *r)
 
 enum MHD_Result vg__h_users_post(struct req *r)
 {
-	cJSON *o = body_object(r);
+	cJSON *o = vg__body_object(r);
 	const char *name = str_of(o, "name"), *org = str_of(o, "org");
 	const char *role = str_of(o, "role"), *cl = str_of(o, "clearance");
 	const cJSON *clv = cJSON_GetObjectItemCaseSensitive(o, "clearance");
@@ -480,7 +337,7 @@ enum MHD_Result vg__h_user_disable(struct req *r)
 
 enum MHD_Result vg__h_keys_post(struct req *r)
 {
-	cJSON *o = body_object(r);
+	cJSON *o = vg__body_object(r);
 	const char *user = str_of(o, "user");
 	const cJSON *days = cJSON_GetObjectItemCaseSensitive(o, "expires_days");
 	char err[400] = "", key[VG_KEY_TEXT_LEN] = "";

@@ -71,6 +71,7 @@ struct req {
 	unsigned pending_status;
 	int audit_rc;
 	int admitted; /* counted in working */
+	int proxied;  /* from a trusted proxy: its X-Forwarded-* count */
 };
 
 /* One entry of the route table. */
@@ -123,6 +124,10 @@ const char *vg__arg(struct req *r, const char *name);
  * given once: VG_EINVAL with err naming the first that is not. */
 int vg__args_only(struct req *r, const char *const *allowed, char *err,
 		  size_t errlen);
+/* The request body as one JSON object and nothing after it but white
+ * space, or NULL (caller frees with cJSON_Delete). */
+struct cJSON;
+struct cJSON *vg__body_object(struct req *r);
 
 /* The handlers, by file. */
 enum MHD_Result vg__h_discovery(struct req *r);
@@ -140,6 +145,9 @@ enum MHD_Result vg__h_audit(struct req *r);
 enum MHD_Result vg__h_screen(struct req *r);
 enum MHD_Result vg__h_screen_run(struct req *r);
 enum MHD_Result vg__h_screen_dispose(struct req *r);
+enum MHD_Result vg__h_screen_list(struct req *r);
+enum MHD_Result vg__h_suppressions(struct req *r);
+enum MHD_Result vg__h_suppression_withdraw(struct req *r);
 enum MHD_Result vg__h_orgs_get(struct req *r);
 enum MHD_Result vg__h_orgs_post(struct req *r);
 enum MHD_Result vg__h_users_get(struct req *r);
@@ -154,6 +162,17 @@ enum MHD_Result vg__h_group_member_add(struct req *r);
 enum MHD_Result vg__h_group_member_remove(struct req *r);
 enum MHD_Result vg__h_healthz(struct req *r);
 enum MHD_Result vg__h_metrics(struct req *r);
+
+/* Reverse proxies (proxy.c). From a trusted proxy, the client's address
+ * of X-Forwarded-For becomes r->source (and r->proxied is set). */
+void vg__forwarded(struct req *r);
+/* The API root's URL as clients reach it: public_url, else the scheme and
+ * host of the request (X-Forwarded-Proto and -Host from a trusted proxy),
+ * else the path alone. */
+void vg__root_url(struct req *r, char *out, size_t n);
+/* Warn on stderr when c serves plain HTTP on an address (a struct
+ * sockaddr_storage) that is not loopback. */
+void vg__warn_plain(const struct vg_server_conf *c, const void *sa);
 
 /* Metrics (metrics.c). */
 void vg__metrics_request(enum route route, unsigned status, int64_t ns);

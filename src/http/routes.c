@@ -49,6 +49,14 @@ static const struct vg_route routes[] = {
 	 ROUTE_READ | ROUTE_ARGS, "the audit log is for the auditor role"},
 	{"POST", "api/v1/screen", R_SCREEN, vg__h_screen, VG_ACT_SCREEN,
 	 ROUTE_READ | ROUTE_ARGS, "the role does not allow this"},
+	{"GET", "api/v1/screen", R_SCREEN, vg__h_screen_list, VG_ACT_SCREEN,
+	 ROUTE_READ | ROUTE_ARGS, "the role does not allow this"},
+	/* before the run route below, which would take it for a run */
+	{"GET", "api/v1/screen/suppressions", R_SCREEN, vg__h_suppressions,
+	 VG_ACT_SCREEN, ROUTE_READ | ROUTE_ARGS, "the role does not allow this"},
+	{"DELETE", "api/v1/screen/suppressions/*", R_SCREEN,
+	 vg__h_suppression_withdraw, VG_ACT_WRITE, 0,
+	 "the role does not allow this"},
 	{"GET", "api/v1/screen/*", R_SCREEN, vg__h_screen_run, VG_ACT_SCREEN,
 	 ROUTE_READ, "the role does not allow this"},
 	{"POST", "api/v1/screen/*/hits/*", R_SCREEN, vg__h_screen_dispose,
@@ -259,6 +267,9 @@ enum MHD_Result vg__dispatch(struct req *r)
 		r->route = found->name;
 		return run(r, found);
 	}
+	/* a refusal is counted under the route asked for (/metrics) */
+	if (found)
+		r->route = found->name;
 	if (authenticate(r, &answered))
 		return answered;
 	const char *purpose = MHD_lookup_connection_value(

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
+#include <netdb.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
@@ -224,6 +225,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 		r->route = R_OTHER;
 		r->taxii = !strncmp(url, "/taxii2/", 8);
 		client_address(conn, r->source, sizeof(r->source));
+		vg__forwarded(r); /* the client behind a trusted proxy */
 		vg_ctx_init(&r->ctx, h->svc, VG_CHANNEL_HTTP, r->source);
 		r->ctx.defer = &r->defer;
 		vg_buf_init(&r->body, h->conf->max_content_length);
@@ -315,6 +317,10 @@ static int read_file(const char *path, char **out)
 	int rc = VG_OK;
 	while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		rc = vg_buf_append(&b, chunk, n);
+	if (!rc && ferror(f))
+		rc = VG_EIO; /* a directory: errno says so */
+	else if (rc)
+		errno = 0;
 	fclose(f);
 	if (rc) {
 		vg_buf_release(&b);
@@ -349,7 +355,28 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss)
 	struct sockaddr_in *a = (struct sockaddr_in *)ss;
 	a->sin_family = AF_INET;
 	a->sin_port = htons((uint16_t)port);
-	return inet_pton(AF_INET, host, &a->sin_addr) == 1 ? VG_OK : VG_EINVAL;
+	if (inet_pton(AF_INET, host, &a->sin_addr) == 1)
+		return VG_OK;
+	/* a host name ("localhost"): its first IPv4 address, else IPv6 */
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
+	if (!host[0] || getaddrinfo(host, NULL, &hints, &res))
+		return VG_EINVAL;
+	const struct addrinfo *pick = NULL;
+	for (const struct addrinfo *r = res; r; r = r->ai_next)
+		if ((r->ai_family == AF_INET &&
+		     (!pick || pick->ai_family != AF_INET)) ||
+		    (r->ai_family == AF_INET6 && !pick))
+			pick = r;
+	if (pick) {
+		memcpy(ss, pick->ai_addr, pick->ai_addrlen);
+		if (pick->ai_family == AF_INET)
+			a->sin_port = htons((uint16_t)port);
+		else
+			((struct sockaddr_in6 *)ss)->sin6_port =
+				htons((uint16_t)port);
+	}
+	freeaddrinfo(res);
+	return pick ? VG_OK : VG_EINVAL;
 }
 
 /* Is the address free to listen on? Bound here with what libmicrohttpd
@@ -424,8 +451,9 @@ int vg_serve(const struct vg_server_conf *c)
 	mallopt(M_MMAP_THRESHOLD, 4 << 20);
 	mallopt(M_TRIM_THRESHOLD, 1 << 30);
 	if (parse_listen(c->listen, &ss)) {
-		fprintf(stderr, "vigil serve: listen '%s' is not ADDR:PORT\n",
-			c->listen);
+		fprintf(stderr, "vigil serve: listen '%s' is not HOST:PORT (an "
+				"address or a host name that resolves, IPv6 as "
+				"[::1]:8080)\n", c->listen);
 		return VG_EINVAL;
 	}
 	if (port_free(&ss)) {
@@ -434,15 +462,21 @@ int vg_serve(const struct vg_server_conf *c)
 						       : strerror(errno));
 		return VG_EIO;
 	}
+	vg__warn_plain(c, &ss);
 	if (!!c->tls_cert[0] != !!c->tls_key[0]) {
 		fprintf(stderr, "vigil serve: --tls-cert and --tls-key go together\n");
 		return VG_EINVAL;
 	}
-	if (c->tls_cert[0] && (read_file(c->tls_cert, &cert) ||
-			       read_file(c->tls_key, &key))) {
-		fprintf(stderr, "vigil serve: cannot read the TLS certificate or key\n");
-		rc = VG_EIO;
-		goto out;
+	for (int i = 0; c->tls_cert[0] && i < 2; i++) {
+		const char *path = i ? c->tls_key : c->tls_cert;
+		if (read_file(path, i ? &key : &cert)) {
+			fprintf(stderr, "vigil serve: cannot read the TLS %s '%s': "
+					"%s\n", i ? "key (tls_key)"
+						  : "certificate (tls_cert)",
+				path, errno ? strerror(errno) : "too large");
+			rc = VG_EIO;
+			goto out;
+		}
 	}
 	h.tls = cert != NULL;
 	/* signals are taken by sigwait below, never by another thread: block

@@ -5,7 +5,6 @@
 #include "vigil/util/error.h"
 #include "vigil/util/timefmt.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -73,28 +72,12 @@ static enum MHD_Result page(struct req *r, enum vg_taxii_page kind,
 #define PAGE_ARGS (VG_TF_ADDED_AFTER | VG_TF_LIMIT | VG_TF_NEXT)
 #define MATCH_ALL (VG_TF_ID | VG_TF_TYPE | VG_TF_VERSION | VG_TF_SPEC_VERSION)
 
-/* The API root's URL as the client reached it (its Host, when it is a
- * plain host name or address). */
-static void root_url(struct req *r, char *out, size_t n)
-{
-	const char *host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-						       MHD_HTTP_HEADER_HOST);
-	int ok = host && *host && strlen(host) < 200;
-	for (const char *p = host; ok && *p; p++)
-		ok = isalnum((unsigned char)*p) || strchr(".-:[]", *p);
-	if (ok)
-		snprintf(out, n, "%s://%s" TAXII_ROOT, r->h->tls ? "https" : "http",
-			 host);
-	else
-		snprintf(out, n, TAXII_ROOT);
-}
-
 enum MHD_Result vg__h_discovery(struct req *r)
 {
 	char url[300];
 	struct vg_buf b;
 	vg_buf_init(&b, 0);
-	root_url(r, url, sizeof(url));
+	vg__root_url(r, url, sizeof(url));
 	return vg__ok_json(r, vg_taxii_discovery(&r->ctx, url, &b), &b);
 }
 

@@ -57,6 +57,8 @@ static int load_row(void *ud, const struct vg_row *r)
 		return rc == VG_ENOMEM ? rc : 0;
 	}
 	snprintf(e->id, sizeof(e->id), "%s", r->id);
+	snprintf(e->version, sizeof(e->version), "%s",
+		 r->modified ? r->modified : "");
 	snprintf(e->list, sizeof(e->list), "%s", ref.list);
 	snprintf(e->ref, sizeof(e->ref), "%s", ref.ref);
 	snprintf(e->name, sizeof(e->name), "%s", ref.name);
@@ -208,6 +210,7 @@ static int add_hit(struct worker *w, size_t t, const struct vg_match_hit *h)
 		w->cap = cap;
 	}
 	struct vg_screen_hit *o = &w->hits[w->n_hits++];
+	memset(o, 0, sizeof(*o));
 	o->traveller = t;
 	o->entry = &w->x->entries[h->entry];
 	o->score = h->score;
@@ -374,29 +377,86 @@ static int travellers_json(const struct vg_travel_list *tl, struct vg_buf *b)
 	return rc ? rc : vg_buf_putc(b, ']');
 }
 
-static int hit_json(const struct vg_screen_hit *h, size_t n, int disposition,
-		    struct vg_buf *b)
+int vg__screen_entry_json(const struct vg_screen_entry *e, struct vg_buf *b)
 {
-	int rc = vg_buf_printf(b, "{\"hit\":%zu,\"traveller\":%zu,\"score\":%.4f,"
-				  "\"entry\":{\"id\":\"%s\",\"list\":",
-			       n, h->traveller, h->score, h->entry->id);
+	int rc = vg_buf_puts(b, "{\"id\":");
 	if (!rc)
-		rc = vg_buf_json_str(b, h->entry->list);
+		rc = vg_buf_json_str(b, e->id);
+	if (!rc && e->version[0]) {
+		rc = vg_buf_puts(b, ",\"version\":");
+		if (!rc)
+			rc = vg_buf_json_str(b, e->version);
+	}
+	if (!rc)
+		rc = vg_buf_puts(b, ",\"list\":");
+	if (!rc)
+		rc = vg_buf_json_str(b, e->list);
 	if (!rc)
 		rc = vg_buf_puts(b, ",\"reference_number\":");
 	if (!rc)
-		rc = vg_buf_json_str(b, h->entry->ref);
+		rc = vg_buf_json_str(b, e->ref);
 	if (!rc)
 		rc = vg_buf_puts(b, ",\"name\":");
 	if (!rc)
-		rc = vg_buf_json_str(b, h->entry->name);
+		rc = vg_buf_json_str(b, e->name);
+	return rc ? rc : vg_buf_putc(b, '}');
+}
+
+int vg__screen_same_json(const struct vg_screen_hit *h, size_t n,
+			 struct vg_buf *b)
+{
+	int rc = vg_buf_putc(b, '[');
+	for (size_t i = 1; !rc && i <= n && h[i].same_person; i++) {
+		rc = vg_buf_puts(b, i > 1 ? ",{\"entry\":" : "{\"entry\":");
+		if (!rc)
+			rc = vg__screen_entry_json(h[i].entry, b);
+		if (!rc)
+			rc = vg_buf_printf(b, ",\"score\":%.4f,\"explanation\":",
+					   h[i].score);
+		if (!rc)
+			rc = vg_match_explain_json(&h[i].ex, b);
+		if (!rc)
+			rc = vg_buf_puts(b, ",\"because\":");
+		if (!rc)
+			rc = vg_buf_json_str(b, h[i].because);
+		if (!rc)
+			rc = vg_buf_putc(b, '}');
+	}
+	return rc ? rc : vg_buf_putc(b, ']');
+}
+
+/* Lead h (and the n hits after it) as hit number num of a run (stored:
+ * with its disposition and suppression) or of a match (not stored). */
+static int hit_json(const struct vg_screen_hit *h, size_t n, size_t num,
+		    int stored, struct vg_buf *b)
+{
+	int rc = vg_buf_printf(b, "{\"hit\":%zu,\"traveller\":%zu,\"score\":%.4f,"
+				  "\"entry\":",
+			       num, h->traveller, h->score);
 	if (!rc)
-		rc = vg_buf_puts(b, "},\"explanation\":");
+		rc = vg__screen_entry_json(h->entry, b);
+	if (!rc)
+		rc = vg_buf_puts(b, ",\"explanation\":");
 	if (!rc)
 		rc = vg_match_explain_json(&h->ex, b);
-	if (!rc && disposition >= 0)
-		rc = vg_buf_printf(b, ",\"disposition\":\"%s\"",
-				   vg_disposition_name((enum vg_disposition)disposition));
+	if (!rc && stored)
+		rc = vg_buf_puts(b, ",\"disposition\":\"open\"");
+	if (!rc && n && h[1].same_person) {
+		rc = vg_buf_puts(b, ",\"same_person\":");
+		if (!rc)
+			rc = vg__screen_same_json(h, n, b);
+	}
+	if (!rc && h->suppressed) {
+		char t[VG_TIME_LEN];
+		vg_time_format_us(h->suppressed_at, t);
+		rc = vg_buf_printf(b, ",\"suppressed\":{\"suppression\":%lld,"
+				      "\"by\":",
+				   (long long)h->suppressed);
+		if (!rc)
+			rc = vg_buf_json_str(b, h->suppressed_by);
+		if (!rc)
+			rc = vg_buf_printf(b, ",\"at\":\"%s\"}", t);
+	}
 	return rc ? rc : vg_buf_putc(b, '}');
 }
 
@@ -421,12 +481,14 @@ int vg__screen_json(const char *run_id, const char *format,
 	}
 	if (!rc)
 		rc = vg_buf_puts(out, "],\"hits\":[");
-	for (size_t i = 0; !rc && i < r->n_hits; i++) {
-		if (i)
+	for (size_t i = 0, num = 0; !rc && i < r->n_hits; i++) {
+		if (r->hits[i].same_person)
+			continue;
+		if (num)
 			rc = vg_buf_putc(out, ',');
 		if (!rc)
-			rc = hit_json(&r->hits[i], i + 1, run_id ? VG_DISP_OPEN : -1,
-				      out);
+			rc = hit_json(&r->hits[i], r->n_hits - i - 1, ++num,
+				      run_id != NULL, out);
 	}
 	return rc ? rc : vg_buf_puts(out, "]}");
 }
@@ -452,13 +514,15 @@ const char *vg_disposition_name(enum vg_disposition d)
 int vg__screen_store(struct vg_store *s, const struct vg_ctx *a,
 		    const char *source, const char *format,
 		    const struct vg_travel_list *tl,
-		    const struct vg_screen_result *r, double threshold,
+		    const struct vg_screen_result *r,
+		    const struct vg_traveller_key *keys, double threshold,
 		    char run_id[37])
 {
 	unsigned char rnd[16];
-	struct vg_buf trav, ex;
+	struct vg_buf trav, ex, same;
 	vg_buf_init(&trav, 0);
 	vg_buf_init(&ex, 0);
+	vg_buf_init(&same, 0);
 	randombytes_buf(rnd, sizeof(rnd));
 	vg_uuid_v4(rnd, run_id);
 	int rc = travellers_json(tl, &trav);
@@ -470,26 +534,43 @@ int vg__screen_store(struct vg_store *s, const struct vg_ctx *a,
 		.source = source ? source : "",
 		.format = format,
 		.travellers = (int64_t)tl->n_travellers,
-		.hits = (int64_t)r->n_hits,
+		.hits = (int64_t)r->n_leads,
 		.threshold = threshold,
 		.travellers_json = trav.data,
 	};
 	if (!rc)
 		rc = s->ops->screen->run_add(s, &row);
+	int64_t num = 0, suppressed = 0;
 	for (size_t i = 0; !rc && i < r->n_hits; i++) {
 		const struct vg_screen_hit *h = &r->hits[i];
+		const struct vg_traveller_key *k =
+			keys ? &keys[h->traveller] : NULL;
+		if (h->same_person)
+			continue;
 		vg_buf_reset(&ex);
+		vg_buf_reset(&same);
 		rc = vg_match_explain_json(&h->ex, &ex);
+		int grouped = i + 1 < r->n_hits && h[1].same_person;
+		if (!rc && grouped)
+			rc = vg__screen_same_json(h, r->n_hits - i - 1, &same);
 		struct vg_screen_hit_row hr = {
 			.run = run_id,
-			.n = (int64_t)i + 1,
+			.n = ++num,
 			.traveller = (int64_t)h->traveller,
 			.entry = h->entry->id,
 			.list = h->entry->list,
 			.ref = h->entry->ref,
 			.score = h->score,
 			.explanation = ex.data,
+			.entry_version = h->entry->version,
+			.entry_name = h->entry->name,
+			.key_doc = k ? k->doc : "",
+			.key_name = k ? k->name : "",
+			.key_dob = k ? k->dob : "",
+			.same_person = grouped ? same.data : NULL,
+			.suppressed = h->suppressed,
 		};
+		suppressed += h->suppressed != 0;
 		if (!rc)
 			rc = s->ops->screen->hit_add(s, &hr);
 	}
@@ -499,7 +580,9 @@ int vg__screen_store(struct vg_store *s, const struct vg_ctx *a,
 		vg_jw_kstr(&d.w, "run", run_id);
 		vg_jw_kstr(&d.w, "format", format);
 		vg_jw_kint(&d.w, "travellers", (int64_t)tl->n_travellers);
-		vg_jw_kint(&d.w, "hits", (int64_t)r->n_hits);
+		vg_jw_kint(&d.w, "hits", (int64_t)r->n_leads);
+		if (suppressed)
+			vg_jw_kint(&d.w, "suppressed", suppressed);
 		vg_jw_knum(&d.w, "threshold", threshold, 2);
 		const char *detail = vg__detail_end(&d);
 		rc = detail ? vg__audit(s, a, "screen.run", source ? source : "",
@@ -509,75 +592,6 @@ int vg__screen_store(struct vg_store *s, const struct vg_ctx *a,
 	}
 	vg_buf_release(&trav);
 	vg_buf_release(&ex);
-	return rc;
-}
-
-struct run_out {
-	struct vg_buf *b;
-	size_t n;
-};
-
-static int run_row(void *ud, const struct vg_screen_run_row *r)
-{
-	struct run_out *o = ud;
-	char t[VG_TIME_LEN];
-	vg_time_format_us(r->created, t);
-	int rc = vg_buf_printf(o->b, "{\"run\":\"%s\",\"created\":\"%s\",\"actor\":",
-			       r->id, t);
-	if (!rc)
-		rc = vg_buf_json_str(o->b, r->actor);
-	if (!rc)
-		rc = vg_buf_puts(o->b, ",\"source\":");
-	if (!rc)
-		rc = vg_buf_json_str(o->b, r->source);
-	if (!rc)
-		rc = vg_buf_printf(o->b, ",\"format\":\"%s\",\"threshold\":%.2f,"
-					 "\"travellers\":%s,\"hits\":[",
-				   r->format, r->threshold, r->travellers_json);
-	return rc;
-}
-
-static int hit_row(void *ud, const struct vg_screen_hit_row *h)
-{
-	struct run_out *o = ud;
-	int rc = vg_buf_printf(o->b, "%s{\"hit\":%lld,\"traveller\":%lld,"
-				     "\"score\":%.4f,\"entry\":{\"id\":\"%s\","
-				     "\"list\":",
-			       o->n++ ? "," : "", (long long)h->n,
-			       (long long)h->traveller, h->score, h->entry);
-	if (!rc)
-		rc = vg_buf_json_str(o->b, h->list);
-	if (!rc)
-		rc = vg_buf_puts(o->b, ",\"reference_number\":");
-	if (!rc)
-		rc = vg_buf_json_str(o->b, h->ref);
-	if (!rc)
-		rc = vg_buf_printf(o->b, "},\"explanation\":%s,\"disposition\":\"%s\"",
-				   h->explanation,
-				   vg_disposition_name((enum vg_disposition)h->disposition));
-	if (!rc && h->disposed_by) {
-		char t[VG_TIME_LEN];
-		vg_time_format_us(h->disposed_at, t);
-		rc = vg_buf_puts(o->b, ",\"disposed_by\":");
-		if (!rc)
-			rc = vg_buf_json_str(o->b, h->disposed_by);
-		if (!rc)
-			rc = vg_buf_printf(o->b, ",\"disposed_at\":\"%s\"", t);
-		if (!rc && h->note) {
-			rc = vg_buf_puts(o->b, ",\"note\":");
-			if (!rc)
-				rc = vg_buf_json_str(o->b, h->note);
-		}
-	}
-	return rc ? rc : vg_buf_putc(o->b, '}');
-}
-
-int vg__screen_run_get(struct vg_store *s, int64_t org, const char *run_id,
-		       struct vg_buf *out)
-{
-	struct run_out o = {.b = out};
-	int rc = s->ops->screen->run_get(s, run_id, org, run_row, hit_row, &o);
-	if (!rc)
-		rc = vg_buf_puts(out, "]}");
+	vg_buf_release(&same);
 	return rc;
 }

@@ -35,15 +35,37 @@ void vg__screen_result_release(struct vg_screen_result *r);
 int vg__screen_json(const char *run_id, const char *format,
 		    const struct vg_travel_list *tl,
 		    const struct vg_screen_result *r, struct vg_buf *out);
-/* Keep a run with its hits, owned by c's organisation, with its audit
- * entry "screen.run", inside the caller's transaction. */
+/* An entry as {"id","version","list","reference_number","name"}. */
+int vg__screen_entry_json(const struct vg_screen_entry *e, struct vg_buf *b);
+/* The entries that follow lead h (same_person) as the JSON array
+ * [{"entry","score","explanation","because"}]; n: hits after h. */
+int vg__screen_same_json(const struct vg_screen_hit *h, size_t n,
+			 struct vg_buf *b);
+/* Keep a run with its hits (one row per lead, keys the travellers'),
+ * owned by c's organisation, with its audit entry "screen.run", inside
+ * the caller's transaction. */
 int vg__screen_store(struct vg_store *s, const struct vg_ctx *c,
 		     const char *source, const char *format,
 		     const struct vg_travel_list *tl,
-		     const struct vg_screen_result *r, double threshold,
+		     const struct vg_screen_result *r,
+		     const struct vg_traveller_key *keys, double threshold,
 		     char run_id[37]);
-/* A stored run (org 0: any) as JSON into out. */
-int vg__screen_run_get(struct vg_store *s, int64_t org, const char *run_id,
-		       struct vg_buf *out);
+
+/* screen_group.c: the key of every traveller with a hit (*out: one per
+ * traveller, malloc'd); *nn is made when first needed (free it with
+ * vg_name_norm_free). */
+int vg__screen_keys(const struct vg_travel_list *tl,
+		    const struct vg_screen_result *r, struct vg_name_norm **nn,
+		    struct vg_traveller_key **out);
+/* Group each traveller's hits that point at the same person (shared
+ * document numbers, or a name and an exact date of birth in common):
+ * the best leads, the others follow it with same_person. Sets n_leads
+ * (and n_raised to it). */
+int vg__screen_group(struct vg_screen_result *r, struct vg_name_norm **nn);
+/* Hold back the leads that org's suppressions cover (every entry of the
+ * hit, at its current version, for the traveller's key); sets n_raised. */
+int vg__screen_suppress(struct vg_store *s, int64_t org,
+			const struct vg_traveller_key *keys,
+			struct vg_screen_result *r);
 
 #endif

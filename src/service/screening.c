@@ -267,6 +267,8 @@ static size_t kept_entries(const struct vg_screen_index *x,
 
 void vg_screening_release(struct vg_screening *s)
 {
+	free(s->keys);
+	s->keys = NULL;
 	vg__screen_result_release(&s->r);
 	vg_travel_list_release(&s->tl);
 	if (s->index)
@@ -283,8 +285,22 @@ struct run_job {
 static int run_fn(struct vg_store *st, void *arg)
 {
 	struct run_job *j = arg;
-	return vg__screen_store(st, j->c, j->source, j->s->format, &j->s->tl,
-				&j->s->r, j->s->threshold, j->s->run);
+	/* the suppressions as this transaction sees them */
+	int rc = vg__screen_suppress(st, j->c->p.org, j->s->keys, &j->s->r);
+	return rc ? rc : vg__screen_store(st, j->c, j->source, j->s->format,
+					  &j->s->tl, &j->s->r, j->s->keys,
+					  j->s->threshold, j->s->run);
+}
+
+/* One hit per person, and the travellers' keys for suppressions. */
+static int settle(struct vg_screening *s)
+{
+	struct vg_name_norm *nn = NULL;
+	int rc = vg__screen_group(&s->r, &nn);
+	if (!rc)
+		rc = vg__screen_keys(&s->tl, &s->r, &nn, &s->keys);
+	vg_name_norm_free(nn);
+	return rc;
 }
 
 /* Screen out->tl for c against the shared index. */
@@ -361,6 +377,8 @@ int vg_screen(struct vg_ctx *c, const char *body, size_t len,
 			 n_lists ? " in the lists named" : "");
 	struct run_job j = {c, source, out};
 	if (!rc)
+		rc = settle(out);
+	if (!rc)
 		rc = vg__write(c->svc, run_fn, &j);
 	return rc;
 }
@@ -414,76 +432,4 @@ int vg_screening_json(const struct vg_screening *s, struct vg_buf *out)
 {
 	return vg__screen_json(s->run[0] ? s->run : NULL, s->format, &s->tl,
 			       &s->r, out);
-}
-
-/* ---- runs and dispositions --------------------------------------------- */
-
-int vg_screen_run_json(struct vg_ctx *c, const char *run, struct vg_buf *out)
-{
-	struct vg_store *s = vg__reader(c->svc);
-	/* a run holds travellers' data and hits: for the roles that screen,
-	 * not for an auditor */
-	int rc = vg__require(c, VG_ACT_SCREEN, "screen.read");
-	if (!rc)
-		rc = vg_ctx_purpose(c);
-	if (rc)
-		return rc;
-	if (!s)
-		return VG_ESTORE;
-	rc = vg__screen_run_get(s, c->p.operator ? 0 : c->p.org, run, out);
-	if (!rc || rc == VG_ENOTFOUND) {
-		int a = vg__audit_read(c, "screen.read", run,
-				       rc ? "{\"found\":false}" : "{\"found\":true}");
-		if (a)
-			rc = a;
-	}
-	return rc;
-}
-
-struct dispose_job {
-	const struct vg_ctx *c;
-	const char *run;
-	int64_t hit;
-	enum vg_disposition d;
-	const char *note;
-};
-
-static int dispose_fn(struct vg_store *s, void *arg)
-{
-	struct dispose_job *j = arg;
-	int rc = s->ops->screen->dispose(s, j->run, j->hit,
-					 j->c->p.operator ? 0 : j->c->p.org,
-					 (int)j->d, j->c->user, j->note,
-					 vg__now_us());
-	if (rc)
-		return rc;
-	struct vg__detail d;
-	vg__detail_begin(&d);
-	vg_jw_kint(&d.w, "hit", j->hit);
-	vg_jw_kstr(&d.w, "disposition", vg_disposition_name(j->d));
-	const char *detail = vg__detail_end(&d);
-	rc = detail ? vg__audit(s, j->c, "screen.dispose", j->run, detail)
-		    : VG_ENOMEM;
-	vg__detail_release(&d);
-	return rc;
-}
-
-int vg_screen_dispose(struct vg_ctx *c, const char *run, int64_t hit,
-		      enum vg_disposition d, const char *note)
-{
-	int rc = vg__require(c, VG_ACT_WRITE, "screen.dispose");
-	if (rc)
-		return rc;
-	if ((unsigned)d > VG_DISP_NEEDS_REVIEW || d == VG_DISP_OPEN ||
-	    (note && strlen(note) > 2000))
-		return VG_EINVAL;
-	struct dispose_job j = {c, run, hit, d, note};
-	rc = vg__write(c->svc, dispose_fn, &j);
-	if (rc == VG_ENOTFOUND) {
-		int a = vg__audit_now(c, "screen.dispose", run,
-				      "{\"refused\":\"no such hit\"}");
-		if (a)
-			rc = a;
-	}
-	return rc;
 }

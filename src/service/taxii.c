@@ -74,10 +74,12 @@ int vg__taxii_collection(struct vg_ctx *c, struct vg_store *s, const char *id,
 	return rc ? rc : VG_ENOTFOUND;
 }
 
-static int collection_json(const struct vg_coll_view *c, struct vg_jw *w)
+/* as_id: the id the resource gives itself (NULL: its own). */
+static int collection_json(const struct vg_coll_view *c, const char *as_id,
+			   struct vg_jw *w)
 {
 	vg_jw_obj(w);
-	vg_jw_kstr(w, "id", c->id);
+	vg_jw_kstr(w, "id", as_id ? as_id : c->id);
 	vg_jw_kstr(w, "title", c->title);
 	vg_jw_kstr(w, "description", c->description);
 	vg_jw_kstr(w, "alias", c->alias);
@@ -105,7 +107,11 @@ int vg_taxii_collection(struct vg_ctx *c, const char *id, struct vg_buf *out)
 	if (rc)
 		return rc;
 	vg_jw_init(&w, out);
-	collection_json(&v, &w);
+	/* read at its alias URL, the collection names itself by the alias:
+	 * TAXII clients (OASIS taxii2-client) check that the id they read is
+	 * in the URL they read it from. Everything else (pages, cursors, the
+	 * audit log, the list of collections) knows it by its id */
+	collection_json(&v, strcmp(id, v.alias) ? NULL : v.alias, &w);
 	rc = vg_jw_end(&w);
 	return rc ? rc : vg__audit_read(c, "collection.read", v.id, "{}");
 }
@@ -126,7 +132,7 @@ static int list_coll(void *ud, const struct vg_collection *c)
 		vg_jw_key(l->w, "collections");
 		vg_jw_arr(l->w);
 	}
-	return collection_json(&v, l->w);
+	return collection_json(&v, NULL, l->w);
 }
 
 int vg_taxii_collections(struct vg_ctx *c, struct vg_buf *out)

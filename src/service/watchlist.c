@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,12 +47,16 @@ static int parse_list(const char *format, const char *path,
 		      struct vg_watchlist *wl, char *err, size_t errlen)
 {
 	int rc;
+	char why[500];
 	if (!strcmp(format, "un")) {
 		char *buf = NULL;
 		size_t len = 0;
 		rc = slurp(path, &buf, &len, err, errlen);
-		if (!rc)
-			rc = vg_wl_parse_un(buf, len, wl, err, errlen);
+		if (!rc && (rc = vg_wl_parse_un(buf, len, wl, why, sizeof(why))))
+			/* the parser knows the line, not the file */
+			snprintf(err, errlen, "'%.300s': %s (--format un takes the "
+					      "UN Security Council consolidated "
+					      "list, XML)", path, why);
 		free(buf);
 		return rc;
 	}
@@ -60,16 +65,27 @@ static int parse_list(const char *format, const char *path,
 						    "sdn_comments.csv"};
 		char *bufs[4] = {0};
 		size_t lens[4] = {0};
+		char dir[4096];
+		struct stat st;
+		/* the folder, or any file in it (sdn.csv) */
+		snprintf(dir, sizeof(dir), "%s", path);
+		if (!stat(path, &st) && !S_ISDIR(st.st_mode)) {
+			char *slash = strrchr(dir, '/');
+			if (slash)
+				slash[slash == dir] = '\0';
+			else
+				snprintf(dir, sizeof(dir), ".");
+		}
 		rc = VG_OK;
 		for (int i = 0; !rc && i < 4; i++) {
-			char p[4096];
-			snprintf(p, sizeof(p), "%s/%s", path, names[i]);
+			char p[4200];
+			snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
 			rc = slurp(p, &bufs[i], &lens[i], err, errlen);
 		}
 		struct vg_ofac_input in = {bufs[0], lens[0], bufs[1], lens[1],
 					   bufs[2], lens[2], bufs[3], lens[3]};
-		if (!rc)
-			rc = vg_wl_parse_ofac(&in, wl, err, errlen);
+		if (!rc && (rc = vg_wl_parse_ofac(&in, wl, why, sizeof(why))))
+			snprintf(err, errlen, "'%.300s': %s", dir, why);
 		for (int i = 0; i < 4; i++)
 			free(bufs[i]);
 		return rc;

@@ -113,12 +113,11 @@ static void free_state(struct m_state *s)
 		free((char *)r->id); free((char *)r->actor); free((char *)r->source);
 		free((char *)r->format); free((char *)r->travellers_json);
 	}
-	for (size_t i = 0; i < s->hits.n; i++) {
-		struct vg_screen_hit_row *h = &s->hits.v[i].h;
-		free((char *)h->run); free((char *)h->entry); free((char *)h->list);
-		free((char *)h->ref); free((char *)h->explanation);
-		free((char *)h->disposed_by); free((char *)h->note);
-	}
+	for (size_t i = 0; i < s->hits.n; i++)
+		vg__m_free_hit(&s->hits.v[i].h);
+	for (size_t i = 0; i < s->sups.n; i++)
+		vg__m_free_sup(&s->sups.v[i].r);
+	free(s->sups.v);
 	free(s->objs.v); free(s->kv.v); free(s->owners.v); free(s->orgs.v); free(s->users.v);
 	free(s->keys.v); free(s->groups.v); free(s->members.v);
 	free(s->colls.v); free(s->status.v); free(s->audit.v); free(s->cps.v);
@@ -146,7 +145,7 @@ static int copy_state(struct m_state *d, const struct m_state *s)
 	COPYV(d->users, s->users); COPYV(d->keys, s->keys);
 	COPYV(d->groups, s->groups); COPYV(d->members, s->members);
 	COPYV(d->colls, s->colls); COPYV(d->status, s->status);
-	COPYV(d->runs, s->runs); COPYV(d->hits, s->hits);
+	COPYV(d->runs, s->runs); COPYV(d->hits, s->hits); COPYV(d->sups, s->sups);
 	d->last_added = s->last_added;
 	d->next_id = s->next_id;
 	if (!ok) {
@@ -154,7 +153,7 @@ static int copy_state(struct m_state *d, const struct m_state *s)
 		free(d->objs.v); free(d->kv.v); free(d->owners.v); free(d->orgs.v); free(d->users.v);
 		free(d->keys.v); free(d->groups.v); free(d->members.v);
 		free(d->colls.v); free(d->status.v); free(d->runs.v);
-		free(d->hits.v);
+		free(d->hits.v); free(d->sups.v);
 		memset(d, 0, sizeof(*d));
 		return VG_ENOMEM;
 	}
@@ -201,12 +200,10 @@ static int copy_state(struct m_state *d, const struct m_state *s)
 		r->id = dup(r->id); r->actor = dup(r->actor); r->source = dup(r->source);
 		r->format = dup(r->format); r->travellers_json = dup(r->travellers_json);
 	}
-	for (size_t i = 0; i < d->hits.n; i++) {
-		struct vg_screen_hit_row *h = &d->hits.v[i].h;
-		h->run = dup(h->run); h->entry = dup(h->entry); h->list = dup(h->list);
-		h->ref = dup(h->ref); h->explanation = dup(h->explanation);
-		h->disposed_by = dup(h->disposed_by); h->note = dup(h->note);
-	}
+	for (size_t i = 0; i < d->hits.n; i++)
+		vg__m_dup_hit(&d->hits.v[i].h);
+	for (size_t i = 0; i < d->sups.n; i++)
+		vg__m_dup_sup(&d->sups.v[i].r);
 	return VG_OK;
 }
 

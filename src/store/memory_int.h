@@ -28,6 +28,7 @@ struct m_audit { struct vg_audit_entry e; };
 struct m_cp { int64_t seq, ts; unsigned char head[VG_HASH_LEN], sig[VG_SIG_LEN]; };
 struct m_run { struct vg_screen_run_row r; };
 struct m_hit { struct vg_screen_hit_row h; };
+struct m_sup { struct vg_suppression_row r; };
 
 #define VEC(T) struct { T *v; size_t n, cap; }
 
@@ -47,6 +48,7 @@ struct m_state {
 	VEC(struct m_cp) cps;
 	VEC(struct m_run) runs;
 	VEC(struct m_hit) hits;
+	VEC(struct m_sup) sups;
 	int64_t last_added, next_id;
 };
 
@@ -81,6 +83,12 @@ struct m_db *vg__m_db(struct vg_store *s);
 /* s->err gets the message; returns rc. */
 int vg__m_fail(struct vg_store *s, int rc, const char *what);
 char *vg__m_dup(const char *s);
+/* Free the strings of a screening hit or a suppression; copy them (each
+ * copy owns its own: VG_ENOMEM when one could not be made). */
+void vg__m_free_hit(struct vg_screen_hit_row *h);
+int vg__m_dup_hit(struct vg_screen_hit_row *h);
+void vg__m_free_sup(struct vg_suppression_row *r);
+int vg__m_dup_sup(struct vg_suppression_row *r);
 /* Free the strings of one object row. */
 void vg__m_free_obj(struct m_obj *o);
 int vg__m_push(void **v, size_t *n, size_t *cap, size_t size);

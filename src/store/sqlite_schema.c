@@ -92,6 +92,30 @@ static const char *const migrations[] = {
 	 * are deleted (ids stored before are registered when next written) */
 	"CREATE TABLE owners (id TEXT PRIMARY KEY, owner INTEGER NOT NULL)"
 	" WITHOUT ROWID;",
+
+	/* the screening officer's workflow: each hit's entry version and
+	 * name, the traveller's key for suppressions, the entries of the
+	 * same person, the suppression that held it back; the suppressions
+	 * (false-positive dispositions remembered); runs listed by
+	 * organisation and time */
+	"ALTER TABLE screen_hits ADD COLUMN entry_version TEXT NOT NULL"
+	" DEFAULT '';"
+	"ALTER TABLE screen_hits ADD COLUMN entry_name TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE screen_hits ADD COLUMN key_doc TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE screen_hits ADD COLUMN key_name TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE screen_hits ADD COLUMN key_dob TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE screen_hits ADD COLUMN same_person TEXT;"
+	"ALTER TABLE screen_hits ADD COLUMN suppressed INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"CREATE TABLE screen_suppressions ("
+	" id INTEGER PRIMARY KEY, org INTEGER NOT NULL, entry TEXT NOT NULL,"
+	" entry_version TEXT NOT NULL, doc TEXT NOT NULL, name TEXT NOT NULL,"
+	" dob TEXT NOT NULL, run TEXT NOT NULL, hit INTEGER NOT NULL,"
+	" created INTEGER NOT NULL, by TEXT NOT NULL, note TEXT,"
+	" withdrawn_at INTEGER NOT NULL DEFAULT 0, withdrawn_by TEXT);"
+	"CREATE INDEX screen_suppressions_org ON screen_suppressions(org,"
+	" withdrawn_at);"
+	"CREATE INDEX screen_runs_created ON screen_runs(org, created);",
 };
 
 int vg__sqlite_migrate(sqlite3 *db, char *err, size_t errlen)

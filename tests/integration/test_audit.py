@@ -256,6 +256,8 @@ class Actions(HubCase):
 
     def test_every_action_is_on_record(self):
         cid = self.collection_id("community")
+        self.assertEqual(request(self.server.root + "collections/%s/" % cid,
+                                 key=self.admin_key).status, 200)
         url = self.server.root + "collections/%s/objects/" % cid
         # authentication failures carry the address they came from
         bad = "vgk_" + "0" * 16 + "_" + "A" * 43

@@ -88,8 +88,9 @@ class Crash(VigilCase):
                  ']}').encode() for i in range(0, count, PER_ENVELOPE)]
 
     def start_posters(self, server, envelopes):
-        cid = request(server.root + "collections/community/",
-                      key=self.key).json()["id"]
+        cid = [c["id"] for c in request(server.root + "collections/",
+                                        key=self.key).json()["collections"]
+               if c["alias"] == "community"][0]
         path = "/taxii2/hub/collections/%s/objects/" % cid
         posters = [Poster(server.port, path, self.key,
                           envelopes[i::CLIENTS]) for i in range(CLIENTS)]

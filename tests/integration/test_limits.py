@@ -368,7 +368,9 @@ class Settings(VigilCase):
             "1024 to 4294967296\n")
         code, _, err = self.serve_fails("--config",
                                         os.path.join(self.tmp, "missing"))
-        self.assertEqual((code, err), (3, "vigil: cannot read '%s'\n"
+        self.assertEqual((code, err), (3, "vigil: cannot read the settings "
+                                       "file '%s': No such file or "
+                                       "directory\n"
                                        % os.path.join(self.tmp, "missing")))
 
 

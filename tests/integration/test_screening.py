@@ -66,8 +66,30 @@ BAD_ERRORS = [
 
 
 def hit_keys(hits):
-    return [(h["traveller"], h["entry"]["list"],
-             h["entry"]["reference_number"], h["score"]) for h in hits]
+    """Every entry hit, the entries of one person (same_person) after the
+    hit they belong to."""
+    out = []
+    for h in hits:
+        out.append((h["traveller"], h["entry"]["list"],
+                    h["entry"]["reference_number"], h["score"]))
+        out += [(h["traveller"], o["entry"]["list"],
+                 o["entry"]["reference_number"], o["score"])
+                for o in h.get("same_person", [])]
+    return out
+
+
+def people(hits):
+    """Each hit as the references of its entries, and why they are one
+    person."""
+    return [([h["entry"]["reference_number"]] +
+             [o["entry"]["reference_number"] for o in h.get("same_person", [])],
+             [o["because"] for o in h.get("same_person", [])]) for h in hits]
+
+
+# issue 9, item 14: one person on two lists is one hit with both entries
+CSV_PEOPLE = [(["QDi.020"], []), (["6939"], []),
+              (["CDi.001", "15718"], ["name and date of birth"]),
+              (["IQi.056", "8198"], ["name and date of birth"])]
 
 
 def wl_ext(obj):
@@ -303,7 +325,7 @@ class TestMatch(ListsCase):
 
 
 class TestScreen(ListsCase):
-    def screen(self, path, code=0):
+    def screen(self, path, code=4):
         p = self.vigil("screen", "--json", path, code=code)
         return json.loads(p.stdout)
 
@@ -316,7 +338,8 @@ class TestScreen(ListsCase):
             "Erik BADEGE", "Chidi Emmanuel OKONKWO",
             "Sajeda Khairallah TILFAH", "Sofia LINDQVIST"])
         self.assertEqual(hit_keys(run["hits"]), CSV_HITS)
-        self.assertEqual([h["hit"] for h in run["hits"]], [1, 2, 3, 4, 5, 6])
+        self.assertEqual(people(run["hits"]), CSV_PEOPLE)
+        self.assertEqual([h["hit"] for h in run["hits"]], [1, 2, 3, 4])
         self.assertEqual({h["disposition"] for h in run["hits"]}, {"open"})
         ex = run["hits"][0]["explanation"]
         self.assertEqual([(q["kind"], q["detail"]) for q in ex["qualifiers"]],
@@ -334,13 +357,17 @@ class TestScreen(ListsCase):
                           (21, "HAMEEDULLAH AKHUND", "CD456"),
                           (25, "HIROSHI TANAKA", "CD456")])
         self.assertEqual(hit_keys(run["hits"]), PAXLST_HITS)
+        # the UN and OFAC entries list the same passport
+        self.assertEqual(people(run["hits"]),
+                         [(["QDi.184", "8860"], ["document '106261543'"]),
+                          (["TAi.118"], [])])
 
     def test_text_output(self):
-        p = self.vigil("screen", PAXLST)
+        p = self.vigil("screen", PAXLST, code=4)
         lines = p.stdout.splitlines()
         run = re.search(r"; run ([0-9a-f-]{36})$", lines[-1]).group(1)
         self.assertEqual(lines[-1], "%s: 4 travellers screened against 9979 "
-                         "entries (paxlst), 3 hits at threshold 0.70; run %s"
+                         "entries (paxlst), 2 hits at threshold 0.70; run %s"
                          % (PAXLST, run))
         self.assertEqual(lines[0].split()[:2], ["1", "MOHSIN"])
         self.assertIn("QDi.184", lines[0])
@@ -348,17 +375,17 @@ class TestScreen(ListsCase):
     def test_bad_record(self):
         """A bad value keeps the record (screened by name), a record that
         cannot be read is dropped; the run says so and exits 1."""
-        run = self.screen(BAD_CSV, code=1)
+        run = self.screen(BAD_CSV, code=5)
         self.assertEqual(run["errors"], BAD_ERRORS)
         self.assertEqual([(t["name"], t["errors"]) for t in run["travellers"]],
                          [("Sofia LINDQVIST", 0), ("Sajida TILFAH", 1),
                           ("Eric BADEGE", 1)])
         self.assertEqual(hit_keys(run["hits"]), BAD_HITS)
-        p = self.vigil("screen", BAD_CSV, code=1)
+        p = self.vigil("screen", BAD_CSV, code=5)
         self.assertEqual(p.stdout.splitlines()[:3],
                          ["  error: " + e for e in BAD_ERRORS])
         self.assertIn("3 travellers screened against 9979 entries (csv), "
-                      "4 hits at threshold 0.70", p.stdout)
+                      "2 hits at threshold 0.70", p.stdout)
 
     def test_threshold_and_list(self):
         run = self.screen_args("--list", "un")
@@ -369,20 +396,23 @@ class TestScreen(ListsCase):
                          [h for h in CSV_HITS if h[3] >= 0.95])
 
     def screen_args(self, *args):
-        return json.loads(self.vigil("screen", "--json", *args, CSV).stdout)
+        return json.loads(self.vigil("screen", "--json", *args, CSV,
+                                     code=4).stdout)
 
     def test_not_travel_data(self):
         path = os.path.join(self.tmp, "notes.txt")
         with open(path, "w") as f:
             f.write("hello\n")
         p = self.vigil("screen", path, code=3)
-        self.assertEqual(p.stderr, "vigil: the input is not PAXLST (UNA/UNB), "
+        self.assertEqual(p.stderr, "vigil: " + path + ": the input is not "
+                         "PAXLST (UNA/UNB), "
                          "CSV with the travel header, or JSON lines\n")
 
     def test_show_dispose_audit(self):
         run = self.screen(CSV)
         rid = run["run"]
-        shown = json.loads(self.vigil("screening", "show", rid).stdout)
+        shown = json.loads(self.vigil("screening", "show", rid,
+                                      "--json").stdout)
         self.assertEqual(shown["run"], rid)
         self.assertEqual((shown["actor"], shown["source"], shown["format"],
                           shown["threshold"]),
@@ -391,36 +421,51 @@ class TestScreen(ListsCase):
         self.assertEqual(hit_keys(shown["hits"]), CSV_HITS)
         self.assertEqual([h["explanation"] for h in shown["hits"]],
                          [h["explanation"] for h in run["hits"]])
+        self.assertEqual([h.get("same_person") for h in shown["hits"]],
+                         [h.get("same_person") for h in run["hits"]])
+        self.assertEqual([h["entry"] for h in shown["hits"]],
+                         [h["entry"] for h in run["hits"]])
 
         p = self.vigil("screening", "dispose", rid, "1", "confirmed",
                        "--note", "passport seen at the gate")
         self.assertEqual(p.stdout, "hit 1 of run %s: confirmed\n" % rid)
         self.vigil("screening", "dispose", rid, "4", "false-positive")
-        shown = json.loads(self.vigil("screening", "show", rid).stdout)
+        shown = json.loads(self.vigil("screening", "show", rid,
+                                      "--json").stdout)
         self.assertEqual([h["disposition"] for h in shown["hits"]],
-                         ["confirmed", "open", "open", "false-positive",
-                          "open", "open"])
+                         ["confirmed", "open", "open", "false-positive"])
         self.assertEqual(shown["hits"][0]["note"], "passport seen at the gate")
         self.assertEqual(shown["hits"][0]["disposed_by"], "local:root")
         self.assertNotIn("note", shown["hits"][3])
 
         p = self.vigil("screening", "dispose", rid, "7", "confirmed", code=3)
         self.assertEqual(p.stderr, "vigil: no hit 7 of run '%s'\n" % rid)
+        # issue 9, item 6: a run that does not exist is named as such
+        p = self.vigil("screening", "dispose", "no-such-run", "1",
+                       "confirmed", code=3)
+        self.assertEqual(p.stderr, "vigil: no run 'no-such-run'\n")
         p = self.vigil("screening", "dispose", rid, "1", "maybe", code=2)
         p = self.vigil("screening", "show", "no-such-run", code=3)
-        self.assertEqual(p.stderr, "vigil: no run 'no-such-run'\n")
+        self.assertEqual(p.stderr, "vigil: no run 'no-such-run' ('vigil "
+                         "screening list' lists the runs)\n")
 
         mine = [e for e in self.audit()
                 if rid in (e["target"], e["detail"].get("run"))]
+        sups = [e["detail"] for e in mine if e["action"] == "screen.dispose"
+                and e["detail"].get("disposition") == "false-positive"][0][
+                    "suppressions"]
+        self.assertEqual(len(sups), 2)
         self.assertEqual([(e["action"], e["target"], e["detail"])
                           for e in mine], [
             ("screen.run", CSV, {"run": rid, "format": "csv",
-                                 "travellers": 6, "hits": 6,
+                                 "travellers": 6, "hits": 4,
                                  "threshold": 0.7}),
             ("screen.read", rid, {"found": True}),
             ("screen.dispose", rid, {"hit": 1, "disposition": "confirmed"}),
+            # a false positive is remembered for both entries of the person
             ("screen.dispose", rid, {"hit": 4,
-                                     "disposition": "false-positive"}),
+                                     "disposition": "false-positive",
+                                     "suppressions": sups}),
             ("screen.read", rid, {"found": True}),
             # the operator's refused disposition is on record, as the API's
             ("screen.dispose", rid, {"refused": "no such hit"})])
@@ -637,7 +682,7 @@ class TestScreenApi(ServerCase):
             self.assertEqual(r.headers["content-type"], "application/json")
             api = r.json()
             p = run_vigil(self.data, "screen", "--json", path)
-            self.assertEqual(p.returncode, 1 if path == BAD_CSV else 0,
+            self.assertEqual(p.returncode, 5 if path == BAD_CSV else 4,
                              p.stderr)
             cli = json.loads(p.stdout)
             self.assertNotEqual(api["run"], cli["run"])
@@ -656,7 +701,7 @@ class TestScreenApi(ServerCase):
                           e[0]["purpose"], e[0]["detail"]),
                          ("alice", True, "api", "flight CD456 arrival",
                           {"run": rid, "format": "csv", "travellers": 6,
-                           "hits": 6, "threshold": 0.7}))
+                           "hits": 4, "threshold": 0.7}))
 
     def test_query_parameters(self):
         r = self.post("alice", CSV, "?list=un&threshold=0.95")
@@ -774,7 +819,7 @@ class TestScreenApi(ServerCase):
         self.assertEqual(r.json(), {"run": rid, "hit": 1})
         shown = self.get("alice", "/api/v1/screen/" + rid).json()
         self.assertEqual([h["disposition"] for h in shown["hits"]],
-                         ["confirmed"] + ["open"] * 5)
+                         ["confirmed"] + ["open"] * 3)
         self.assertEqual((shown["hits"][0]["disposed_by"],
                           shown["hits"][0]["note"]), ("alice", "seen"))
         acts = [(e["actor"], e["action"], e["detail"]) for e in self.audit()
@@ -783,7 +828,7 @@ class TestScreenApi(ServerCase):
             ("alice", "screen.read", {"found": True}),
             ("arthur", "screen.read", {"found": True}),
             ("bob", "screen.read", {"found": False}),
-            ("bob", "screen.dispose", {"refused": "no such hit"}),
+            ("bob", "screen.dispose", {"refused": "no such run"}),
             ("alice", "screen.dispose", {"refused": "no such hit"}),
             ("alice", "screen.dispose", {"hit": 1,
                                          "disposition": "confirmed"}),

@@ -189,7 +189,11 @@ class HubCase(VigilCase):
                           check=0).json()["key"]
 
     def collection_id(self, alias, key=None):
-        r = request(self.server.root + "collections/" + alias + "/",
+        """The id of the collection with this alias, from the list (read
+        at its alias URL, a collection names itself by the alias)."""
+        r = request(self.server.root + "collections/",
                     key=key or self.admin_key)
         self.assertEqual(r.status, 200, r.body)
-        return r.json()["id"]
+        ids = [c["id"] for c in r.json()["collections"] if c["alias"] == alias]
+        self.assertEqual(len(ids), 1, r.body)
+        return ids[0]

@@ -351,18 +351,27 @@ static inline void group_make(struct hub *h, const char *name, ...)
 	vg_ctx_release(&op);
 }
 
-/* The id of the collection alias (out: 40 bytes), asked as the operator. */
+/* The id of the collection alias (out: 40 bytes), asked as the operator,
+ * from the list (read at its alias, a collection names itself by it). */
 static inline void coll_id(struct hub *h, const char *alias, char *out)
 {
 	struct vg_ctx op;
 	struct vg_buf b;
+	const cJSON *c;
 	vg_buf_init(&b, 0);
 	ctx_operator(h, &op);
-	assert_int_equal(vg_taxii_collection(&op, alias, &b), VG_OK);
+	assert_int_equal(vg_taxii_collections(&op, &b), VG_OK);
 	cJSON *j = cJSON_Parse(b.data);
-	const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "id");
-	assert_true(cJSON_IsString(id));
-	snprintf(out, 40, "%s", id->valuestring);
+	out[0] = '\0';
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(j, "collections"))
+	{
+		const cJSON *a = cJSON_GetObjectItemCaseSensitive(c, "alias");
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(c, "id");
+		if (cJSON_IsString(a) && !strcmp(a->valuestring, alias) &&
+		    cJSON_IsString(id))
+			snprintf(out, 40, "%s", id->valuestring);
+	}
+	assert_true(out[0]);
 	cJSON_Delete(j);
 	vg_buf_release(&b);
 	vg_ctx_release(&op);

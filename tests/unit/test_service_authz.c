@@ -124,9 +124,10 @@ static void test_collection_resource_by_id_and_alias(void **state)
 						continue;
 					cJSON *j = cJSON_Parse(a[0].body.data);
 #define MEMBER(name) cJSON_GetObjectItemCaseSensitive(j, name)
+					/* by its alias, the alias is its id
+					 * (issue 9, item 7) */
 					assert_string_equal(
-					    MEMBER("id")->valuestring,
-					    M->coll_id[c]);
+					    MEMBER("id")->valuestring, ref);
 					assert_string_equal(
 					    MEMBER("alias")->valuestring,
 					    colls[c].alias);

@@ -133,7 +133,8 @@ static void csv_header_errors(void **state)
 	csv_fails("given_names,date_of_birth\n",
 	          "line 1: missing required column 'surname'");
 	csv_fails("surname,given_names,date_of_birth,nationalty\n",
-	          "line 1: unknown column 'nationalty'");
+	          "line 1: unknown column 'nationalty' (did you mean "
+	          "'nationality'?)");
 	csv_fails("surname,given_names,date_of_birth,SURNAME\n",
 	          "line 1: column 'surname' appears twice");
 	csv_fails("surname,\"given_names,date_of_birth\n",

@@ -33,7 +33,22 @@ struct vg_server_conf {
 	size_t screen_per_minute;     /* records a user screens a minute,
 				       * 60,000 */
 	int print_ready;           /* print the URL when listening */
+	/* the hub's URL as its clients reach it, without a trailing '/'
+	 * ("https://hub.example.org"): discovery's URLs are made from it
+	 * instead of the request's Host; "" none */
+	char public_url[256];
+	/* the reverse proxies whose X-Forwarded-For, -Proto and -Host are
+	 * believed: addresses or networks (CIDR), at most
+	 * VG_MAX_TRUSTED_PROXIES */
+	struct vg_net {
+		int family; /* AF_INET, AF_INET6 */
+		unsigned char addr[16];
+		unsigned bits;
+	} proxies[16];
+	size_t n_proxies;
 };
+
+#define VG_MAX_TRUSTED_PROXIES 16
 
 void vg_server_conf_defaults(struct vg_server_conf *c, const char *data);
 /* Apply "key = value" lines (a vigil.conf) to c. VG_EINVAL with the line
@@ -46,5 +61,8 @@ int vg_server_conf_set(struct vg_server_conf *c, const char *key,
 /* The i-th setting's key (from 0; NULL past the last): what VIGIL_<KEY>
  * variables can set. */
 const char *vg_server_conf_key(size_t i);
+/* 1 when addr (an IPv4 or IPv6 address as text) is one of the trusted
+ * proxies or in one of their networks. Pure. */
+int vg_server_conf_trusted(const struct vg_server_conf *c, const char *addr);
 
 #endif

@@ -81,7 +81,11 @@ struct vg_screen_run_row {
 	const char *format;
 	int64_t travellers, hits;
 	double threshold;
-	const char *travellers_json; /* JSON array */
+	const char *travellers_json; /* JSON array; NULL in lists (run_list) */
+	/* lists only: the hits by state (open counts neither disposed nor
+	 * suppressed hits; suppressed counts the suppressed still open) */
+	int64_t n_open, n_confirmed, n_false_positive, n_needs_review,
+		n_suppressed;
 };
 
 struct vg_screen_hit_row {
@@ -96,10 +100,53 @@ struct vg_screen_hit_row {
 	const char *disposed_by; /* NULL when open */
 	int64_t disposed_at;
 	const char *note;
+	const char *entry_version; /* the entry's modified; "" for older runs */
+	const char *entry_name;    /* "" for older runs */
+	/* the traveller as suppressions know it: document number, name and
+	 * date of birth, normalised by the service ("" when unknown) */
+	const char *key_doc, *key_name, *key_dob;
+	/* JSON array of the further entries found to be the same person, or
+	 * NULL */
+	const char *same_person;
+	int64_t suppressed; /* the suppression that held it back, 0 none */
+	/* run_get and hit_get: that suppression's maker and time */
+	const char *suppressed_by;
+	int64_t suppressed_at;
 };
 
 typedef int (*vg_screen_run_cb)(void *ud, const struct vg_screen_run_row *r);
 typedef int (*vg_screen_hit_cb)(void *ud, const struct vg_screen_hit_row *h);
+
+/* Which runs a list gives, newest first. */
+struct vg_screen_run_filter {
+	int64_t org;          /* the runs of org; 0: every organisation's */
+	const char *run;      /* only this run, or NULL */
+	int64_t since, until; /* created within [since, until), microseconds;
+			       * 0: unbounded */
+	const char *source;   /* sources containing this text, or NULL */
+	int open;             /* only runs with an open hit */
+	int needs_review;     /* only runs with a hit that needs review */
+	size_t limit;         /* at most this many; 0: all */
+};
+
+/* A false-positive disposition remembered: later runs of org do not raise
+ * a hit on entry (at entry_version) for the traveller with this document
+ * number, normalised name and date of birth. */
+struct vg_suppression_row {
+	int64_t id;
+	int64_t org;
+	const char *entry, *entry_version;
+	const char *doc, *name, *dob;
+	const char *run; /* the run and hit whose disposition made it */
+	int64_t hit;
+	int64_t created;
+	const char *by;
+	const char *note; /* may be NULL */
+	int64_t withdrawn_at; /* 0 while it holds */
+	const char *withdrawn_by;
+};
+
+typedef int (*vg_suppression_cb)(void *ud, const struct vg_suppression_row *r);
 
 
 /* Names of organisations and groups: 1-max printable characters without

@@ -4,6 +4,7 @@
 #include "vigil/util/error.h"
 #include "vigil/util/num.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +39,7 @@ static const char *const keys[] = {
 	"status_ttl_hours", "commit_wait_us", "checkpoint_entries",
 	"checkpoint_seconds", "checkpoint_heads", "checkpoint_syslog",
 	"signing_key", "max_objects_per_envelope", "max_screen_travellers",
-	"screen_travellers_per_minute",
+	"screen_travellers_per_minute", "public_url", "trusted_proxies",
 };
 
 const char *vg_server_conf_key(size_t i)
@@ -87,11 +88,126 @@ static int text(const char *key, const char *v, char *out, size_t n, char *err,
 	return VG_OK;
 }
 
+/* "https://host[:port][/path]" without query or fragment; the trailing
+ * '/' is dropped. */
+static int public_url(struct vg_server_conf *c, const char *v, char *err,
+		      size_t errlen)
+{
+	size_t n = strlen(v);
+	const char *host = !strncmp(v, "https://", 8)  ? v + 8
+			   : !strncmp(v, "http://", 7) ? v + 7
+						       : NULL;
+	if (!n) {
+		c->public_url[0] = '\0';
+		return VG_OK;
+	}
+	while (n && v[n - 1] == '/')
+		n--;
+	if (!host || !*host || *host == '/' || strpbrk(v, "?# \t\"<>\\") ||
+	    n >= sizeof(c->public_url)) {
+		snprintf(err, errlen, "'public_url': '%s' is not an http:// or "
+				      "https:// URL (as 'https://hub.example.org', "
+				      "at most %zu characters, no query)",
+			 v, sizeof(c->public_url) - 1);
+		return VG_EINVAL;
+	}
+	memcpy(c->public_url, v, n);
+	c->public_url[n] = '\0';
+	return VG_OK;
+}
+
+/* One address or network: "192.0.2.10", "10.0.0.0/8", "::1", "fd00::/8". */
+static int parse_net(const char *s, struct vg_net *out)
+{
+	char a[64];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+	if (!n || n >= sizeof(a))
+		return -1;
+	memcpy(a, s, n);
+	a[n] = '\0';
+	memset(out, 0, sizeof(*out));
+	if (inet_pton(AF_INET, a, out->addr) == 1) {
+		out->family = AF_INET;
+		out->bits = 32;
+	} else if (inet_pton(AF_INET6, a, out->addr) == 1) {
+		out->family = AF_INET6;
+		out->bits = 128;
+	} else {
+		return -1;
+	}
+	if (slash) {
+		char *end;
+		unsigned long b = strtoul(slash + 1, &end, 10);
+		if (!slash[1] || *end || b > out->bits)
+			return -1;
+		out->bits = (unsigned)b;
+	}
+	return 0;
+}
+
+static int trusted_proxies(struct vg_server_conf *c, const char *v, char *err,
+			   size_t errlen)
+{
+	char list[1024], *save = NULL;
+	size_t n = 0;
+	struct vg_net nets[VG_MAX_TRUSTED_PROXIES];
+	if (strlen(v) >= sizeof(list)) {
+		snprintf(err, errlen, "'trusted_proxies': longer than %zu "
+				      "characters", sizeof(list) - 1);
+		return VG_EINVAL;
+	}
+	snprintf(list, sizeof(list), "%s", v);
+	for (char *t = strtok_r(list, ", ", &save); t;
+	     t = strtok_r(NULL, ", ", &save)) {
+		if (n == VG_MAX_TRUSTED_PROXIES) {
+			snprintf(err, errlen, "'trusted_proxies': more than %d "
+					      "addresses or networks",
+				 VG_MAX_TRUSTED_PROXIES);
+			return VG_EINVAL;
+		}
+		if (parse_net(t, &nets[n++])) {
+			snprintf(err, errlen, "'trusted_proxies': '%s' is not an "
+					      "address or a network (192.0.2.10, "
+					      "10.0.0.0/8, ::1, fd00::/8)",
+				 t);
+			return VG_EINVAL;
+		}
+	}
+	memcpy(c->proxies, nets, n * sizeof(nets[0]));
+	c->n_proxies = n;
+	return VG_OK;
+}
+
+int vg_server_conf_trusted(const struct vg_server_conf *c, const char *addr)
+{
+	struct vg_net a;
+	if (!addr || parse_net(addr, &a) || strchr(addr, '/'))
+		return 0;
+	for (size_t i = 0; i < c->n_proxies; i++) {
+		const struct vg_net *p = &c->proxies[i];
+		if (p->family != a.family)
+			continue;
+		unsigned full = p->bits / 8, rest = p->bits % 8;
+		if (memcmp(p->addr, a.addr, full))
+			continue;
+		if (rest && (p->addr[full] ^ a.addr[full]) &
+				    (unsigned char)(0xff << (8 - rest)))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
 int vg_server_conf_set(struct vg_server_conf *c, const char *key,
 		       const char *v, char *err, size_t errlen)
 {
 	unsigned long long n;
 	int rc;
+	if (!strcmp(key, "public_url"))
+		return public_url(c, v, err, errlen);
+	if (!strcmp(key, "trusted_proxies"))
+		return trusted_proxies(c, v, err, errlen);
 	if (!strcmp(key, "listen"))
 		return text(key, v, c->listen, sizeof(c->listen), err, errlen);
 	if (!strcmp(key, "tls_cert"))

@@ -1,6 +1,7 @@
 /* Traveller records: their life cycle, format detection, and the checks
  * of the values the CSV and JSON-lines formats share. */
 #include "travel_rec.h"
+#include "vigil/names/match.h"
 #include "util/text.h"
 #include "vigil/util/country.h"
 #include "vigil/util/error.h"
@@ -102,6 +103,27 @@ int vg__travel_col(const char *s, size_t n)
 		if (vg__ieqn(s, n, vg__travel_cols[i]))
 			return i;
 	return -1;
+}
+
+int vg__travel_col_near(const char *s, size_t n)
+{
+	char low[64];
+	int best = -1;
+	size_t best_d = 3;
+	if (!n || n >= sizeof(low))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+	for (int i = 0; i < VG__TC_COUNT; i++) {
+		const char *c = vg__travel_cols[i];
+		size_t d = vg_str_lev(low, n, c, strlen(c));
+		size_t most = strlen(c) <= 5 ? 1 : 2;
+		if (d <= most && d < best_d) {
+			best = i;
+			best_d = d;
+		}
+	}
+	return best;
 }
 
 static int is_space(char c)

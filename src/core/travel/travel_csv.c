@@ -46,8 +46,15 @@ static int read_header(struct vg__csv *c, int **colmap, size_t *n, char *err,
 		char snip[64];
 		vg__snippet(snip, sizeof(snip), f, len);
 		if (col < 0) {
-			vg__errf(err, errlen, "line %zu: unknown column '%s'",
-			         c->rec_line, snip);
+			int near = vg__travel_col_near(f, len);
+			if (near >= 0)
+				vg__errf(err, errlen, "line %zu: unknown column "
+				         "'%s' (did you mean '%s'?)", c->rec_line,
+				         snip, vg__travel_cols[near]);
+			else
+				vg__errf(err, errlen, "line %zu: unknown column "
+				         "'%s' (the columns are %s)", c->rec_line,
+				         snip, VG__TRAVEL_COLS_TEXT);
 			rc = VG_EINVAL;
 			goto out;
 		}

@@ -29,6 +29,13 @@ enum vg__tcol {
 extern const char *const vg__travel_cols[VG__TC_COUNT];
 /* The column named s[0..n) (ASCII case ignored), or -1. */
 int vg__travel_col(const char *s, size_t n);
+/* The column whose name is nearest to s[0..n) (at most two edits, or one
+ * for short names), for "did you mean"; -1 when none is near. */
+int vg__travel_col_near(const char *s, size_t n);
+#define VG__TRAVEL_COLS_TEXT                                                 \
+	"surname, given_names, date_of_birth, gender, nationality, "          \
+	"document_type, document_number, document_country, flight, date, "   \
+	"role, seat, booking_ref, place_of_birth"
 
 /* One record's values: v[i] NULL when the column or key is absent. */
 struct vg__trec {
