@@ -99,8 +99,9 @@ enum MHD_Result vg__h_screen(struct req *r)
 		return vg__http_fail(r, rc, err);
 	}
 	if (rc == VG_ENOTFOUND) {
-		/* nothing to screen against: an empty run is still an answer */
-		rc = VG_OK;
+		/* nothing to screen against: not an answer of "no hit" */
+		vg_screening_release(&sc);
+		return vg__error(r, MHD_HTTP_CONFLICT, "no watchlist", err);
 	}
 	if (!rc)
 		rc = vg_screening_json(&sc, &b);

@@ -95,7 +95,8 @@ int vg__screen_load(struct vg_store *s, struct vg_screen_index *out)
 	for (size_t i = 0; !rc && i < out->n; i++)
 		persons[i] = &out->entries[i].person;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (!rc)
+	/* no entry, no index: screening then says there is no list */
+	if (!rc && out->n)
 		rc = vg_match_index_build(persons, NULL, out->n, &out->ix);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	out->build_seconds = (double)(t1.tv_sec - t0.tv_sec) +

@@ -371,10 +371,14 @@ int vg_screen(struct vg_ctx *c, const char *body, size_t len,
 	if (rc)
 		return rc;
 	rc = screen_list(c, lists, n_lists, threads, out);
-	if (rc == VG_ENOTFOUND)
+	if (rc == VG_ENOTFOUND) {
+		/* no list to screen against: never an answer of "no hit" */
 		snprintf(err, errlen, "no watchlist entries%s: import a list with "
 				      "'vigil watchlist import'",
 			 n_lists ? " in the lists named" : "");
+		int a = refused(c, source, "no watchlist entries");
+		return a ? a : rc;
+	}
 	struct run_job j = {c, source, out};
 	if (!rc)
 		rc = settle(out);

@@ -123,6 +123,15 @@ class TestErrors(VigilCase):
                          "document_number, document_country, flight, date, "
                          "role, seat, booking_ref, place_of_birth)\n" % csv)
 
+    def test_screen_without_a_list(self):
+        # a hub with no watchlist says so, and screens nothing
+        csv = self.write("v.csv", "surname,given_names,date_of_birth\n"
+                         "DOE,Jane,1970\n")
+        r = self.vigil("screen", csv, check=3)
+        self.assertEqual(r.err, "vigil: no watchlist entries: import a list "
+                         "with 'vigil watchlist import'\n")
+        self.assertEqual(r.out, "")
+
     def test_watchlist_files(self):
         empty = self.write("empty.xml", "")
         r = self.vigil("watchlist", "import", "--format", "un", empty,

@@ -715,6 +715,20 @@ class TestScreenApi(ServerCase):
                          "'list' names a list (at most 32) and 'threshold' "
                          "is a number from 0 to 1")
 
+    def test_no_entries_is_not_no_hit(self):
+        # bob (Bravo) cannot read Alpha's private list: for him it holds
+        # no entry, and a screening against it is refused, never "no hit"
+        r = self.post("bob", CSV, "?list=alpha-watch")
+        self.assertEqual(r.status, 409, r.body)
+        self.assertEqual(r.json(), {
+            "title": "no watchlist",
+            "description": "no watchlist entries in the lists named: import "
+                           "a list with 'vigil watchlist import'",
+            "http_status": "409"})
+        e = [e for e in self.audit() if e["action"] == "screen.run"][-1]
+        self.assertEqual((e["actor"], e["target"], e["detail"]),
+                         ("bob", "api", {"refused": "no watchlist entries"}))
+
     def test_auditor_refused(self):
         r = self.post("audrey", CSV)
         self.assertEqual(r.status, 403, r.body)
