@@ -354,6 +354,8 @@ int vg_serve(const struct vg_server_conf *c)
 		.checkpoint_syslog = c->checkpoint_syslog,
 		.checkpoint_entries = (int64_t)c->checkpoint_entries,
 		.checkpoint_seconds = c->checkpoint_seconds,
+		.session_idle_us = (int64_t)c->session_idle_seconds * 1000000,
+		.session_max_us = (int64_t)c->session_max_seconds * 1000000,
 	};
 	char err[512] = "";
 	rc = vg_service_open(&sc, &h.svc, err, sizeof(err));

@@ -28,6 +28,10 @@ struct vg_server_conf {
 	char checkpoint_heads[512]; /* heads file; "": DATA/audit-heads.log */
 	int checkpoint_syslog;      /* heads to the syslog too */
 	char signing_key[512];      /* "": DATA/hub-signing.key */
+	/* console sessions: idle limit and lifetime, seconds (default 1800
+	 * and 43200) */
+	unsigned session_idle_seconds;
+	unsigned session_max_seconds;
 	int print_ready;           /* print the URL when listening */
 };
 

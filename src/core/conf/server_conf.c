@@ -25,6 +25,8 @@ void vg_server_conf_defaults(struct vg_server_conf *c, const char *data)
 	c->commit_wait_us = 1000;
 	c->checkpoint_entries = 10000;
 	c->checkpoint_seconds = 300;
+	c->session_idle_seconds = 1800;
+	c->session_max_seconds = 43200;
 }
 
 static const char *const keys[] = {
@@ -33,7 +35,7 @@ static const char *const keys[] = {
 	"per_ip_connection_limit", "idle_timeout", "purpose_required",
 	"status_ttl_hours", "commit_wait_us", "checkpoint_entries",
 	"checkpoint_seconds", "checkpoint_heads", "checkpoint_syslog",
-	"signing_key",
+	"signing_key", "session_idle_seconds", "session_max_seconds",
 };
 
 const char *vg_server_conf_key(size_t i)
@@ -119,6 +121,8 @@ int vg_server_conf_set(struct vg_server_conf *c, const char *key,
 		{"commit_wait_us", 0, 100000},
 		{"checkpoint_entries", 0, 1000000000},
 		{"checkpoint_seconds", 0, 86400},
+		{"session_idle_seconds", 1, 86400},
+		{"session_max_seconds", 60, 30 * 86400},
 	};
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		if (strcmp(key, nums[i].key))
@@ -138,6 +142,8 @@ int vg_server_conf_set(struct vg_server_conf *c, const char *key,
 		case 8: c->commit_wait_us = (unsigned)n; break;
 		case 9: c->checkpoint_entries = n; break;
 		case 10: c->checkpoint_seconds = (unsigned)n; break;
+		case 11: c->session_idle_seconds = (unsigned)n; break;
+		case 12: c->session_max_seconds = (unsigned)n; break;
 		}
 		return VG_OK;
 	}
