@@ -12,6 +12,7 @@ import { Field, Loading, Notice, PageTitle, Select, TextArea, errorText, useLoad
 import { VirtualList } from '../components/vlist.js';
 
 const DISPOSITIONS = ['confirmed', 'false-positive', 'needs-review'];
+const SHOWN = 200; // travellers listed under a run (the hits are all there)
 
 function Upload() {
   const fileId = useId('file');
@@ -153,7 +154,7 @@ function Traveller({ tr }) {
 function Run({ id, session }) {
   const [st, reload] = useLoad(() => get(`/api/v1/screen/${enc(id)}`), [id]);
   const [open, setOpen] = useState(null);
-  if (st.loading) return html`<${Loading} />`;
+  if (st.loading && !st.data) return html`<${Loading} />`;
   if (st.error) return html`<${Notice} kind="error">${errorText(st.error)}<//>`;
   const r = st.data;
   const hits = r.hits || [];
@@ -192,14 +193,15 @@ function Run({ id, session }) {
             <p>${t('screen.state')}: <strong>${tv('disp', sel.disposition)}</strong>
               ${sel.disposed_by ? ` — ${sel.disposed_by} ${fmtTime(sel.disposed_at)}` : ''}</p>
             ${sel.note ? html`<p class="note">${sel.note}</p>` : null}
-            <${Dispose} key=${`${sel.hit}-${sel.disposition}`} run=${r.run} hit=${sel} session=${session} onDone=${reload} />
+            <${Dispose} key=${sel.hit} run=${r.run} hit=${sel} session=${session} onDone=${reload} />
           </div>`
         : null}
     </div>
     <h2>${t('screen.travellersTitle', { n: r.travellers.length })}</h2>
     <table class="list"><thead><tr><th scope="col">${t('screen.line')}</th><th scope="col">${t('screen.name')}</th><th scope="col">${t('screen.born')}</th>
       <th scope="col">${t('screen.nationality')}</th><th scope="col">${t('screen.document')}</th></tr></thead>
-      <tbody>${r.travellers.map((x) => html`<tr><td>${x.line || x.segment || ''}</td><td>${x.name}</td><td>${x.date_of_birth}</td><td>${x.nationality}</td><td>${x.document}</td></tr>`)}</tbody></table>
+      <tbody>${r.travellers.slice(0, SHOWN).map((x) => html`<tr><td>${x.line || x.segment || ''}</td><td>${x.name}</td><td>${x.date_of_birth}</td><td>${x.nationality}</td><td>${x.document}</td></tr>`)}</tbody></table>
+    ${r.travellers.length > SHOWN ? html`<p class="hint">${t('screen.travellersCut', { shown: SHOWN, n: r.travellers.length })}</p>` : null}
   </section>`;
 }
 
