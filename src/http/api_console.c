@@ -23,14 +23,14 @@
  * whole hub (the console calls /api/v1 and /taxii2). */
 static void cookie(struct req *r, const char *sid, char *out, size_t n)
 {
-	snprintf(out, n, "vigil_session=%s; Path=/; HttpOnly; SameSite=Strict%s%s",
-		 sid, r->h->tls ? "; Secure" : "",
-		 *sid ? "" : "; Max-Age=0");
+	snprintf(out, n,
+	         "vigil_session=%s; Path=/; HttpOnly; SameSite=Strict%s%s", sid,
+	         r->h->tls ? "; Secure" : "", *sid ? "" : "; Max-Age=0");
 }
 
 /* Who the caller is, and with a session its CSRF token, purpose and end. */
 static int session_json(struct req *r, const struct vg_session_info *si,
-			struct vg_buf *b)
+                        struct vg_buf *b)
 {
 	struct vg_jw w;
 	const char *actions[6];
@@ -43,10 +43,10 @@ static int session_json(struct req *r, const struct vg_session_info *si,
 	vg_jw_kstr(&w, "role", vg_role_name(r->ctx.p.role));
 	vg_jw_kint(&w, "clearance", r->ctx.p.clearance);
 	vg_jw_kstr(&w, "clearance_name",
-		   vg_service_level_name(r->h->svc, r->ctx.p.clearance));
+	           vg_service_level_name(r->h->svc, r->ctx.p.clearance));
 	vg_jw_kstr(&w, "hub", vg_service_hub_name(r->h->svc));
 	vg_jw_kbool(&w, "purpose_required",
-		    vg_service_purpose_required(r->h->svc));
+	            vg_service_purpose_required(r->h->svc));
 	if (si) {
 		vg_jw_kstr(&w, "csrf", si->csrf);
 		vg_jw_kstr(&w, "purpose", si->purpose);
@@ -72,7 +72,7 @@ static int session_json(struct req *r, const struct vg_session_info *si,
 static int is_json(struct req *r)
 {
 	const char *type = MHD_lookup_connection_value(
-		r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	    r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	return type && !strncasecmp(type, "application/json", 16) &&
 	       (!type[16] || type[16] == ';' || type[16] == ' ');
 }
@@ -80,7 +80,7 @@ static int is_json(struct req *r)
 static cJSON *body_object(struct req *r)
 {
 	cJSON *o = cJSON_ParseWithLength(r->body.data ? r->body.data : "",
-					 r->body.len);
+	                                 r->body.len);
 	if (!cJSON_IsObject(o)) {
 		cJSON_Delete(o);
 		return NULL;
@@ -97,7 +97,7 @@ static const char *str_of(const cJSON *o, const char *k)
 static enum MHD_Result purpose_required(struct req *r)
 {
 	return vg__error(r, MHD_HTTP_BAD_REQUEST, "purpose required",
-			 "this hub requires a purpose: state why you read");
+	                 "this hub requires a purpose: state why you read");
 }
 
 enum MHD_Result vg__h_session_open(struct req *r)
@@ -110,20 +110,21 @@ enum MHD_Result vg__h_session_open(struct req *r)
 	 * (CORS), so nobody is signed in behind their back */
 	if (!is_json(r))
 		return vg__error(r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
-				 "unsupported media type",
-				 "sign in with Content-Type: application/json");
+		                 "unsupported media type",
+		                 "sign in with Content-Type: application/json");
 	cJSON *o = body_object(r);
 	const char *user = str_of(o, "user"), *key = str_of(o, "key");
 	const cJSON *pv = cJSON_GetObjectItemCaseSensitive(o, "purpose");
 	if (!user || !key || (pv && !cJSON_IsString(pv) && !cJSON_IsNull(pv))) {
 		cJSON_Delete(o);
-		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
-				 "the body must be {\"user\": text, \"key\": text, "
-				 "\"purpose\": text (optional)}");
+		return vg__error(
+		    r, MHD_HTTP_BAD_REQUEST, "bad request",
+		    "the body must be {\"user\": text, \"key\": text, "
+		    "\"purpose\": text (optional)}");
 	}
 	int rc = vg_session_open(&r->ctx, user, key,
-				 cJSON_IsString(pv) ? pv->valuestring : NULL, &si,
-				 &res);
+	                         cJSON_IsString(pv) ? pv->valuestring : NULL,
+	                         &si, &res);
 	if (o) {
 		/* the key was in the body: not left in freed memory */
 		cJSON *k = cJSON_GetObjectItemCaseSensitive(o, "key");
@@ -137,13 +138,14 @@ enum MHD_Result vg__h_session_open(struct req *r)
 		return purpose_required(r);
 	if (rc == VG_EINVAL)
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
-				 "the purpose is longer than 500 bytes");
+		                 "the purpose is longer than 500 bytes");
 	if (rc)
 		return vg__http_fail(r, rc, NULL);
 	if (res != VG_AUTH_OK)
-		return vg__error(r, MHD_HTTP_UNAUTHORIZED, "authentication required",
-				 "the user name and key do not match a valid key "
-				 "of an enabled user");
+		return vg__error(
+		    r, MHD_HTTP_UNAUTHORIZED, "authentication required",
+		    "the user name and key do not match a valid key "
+		    "of an enabled user");
 	vg_buf_init(&b, 0);
 	rc = session_json(r, &si, &b);
 	cookie(r, si.id, set, sizeof(set));
@@ -153,8 +155,9 @@ enum MHD_Result vg__h_session_open(struct req *r)
 		sodium_memzero(set, sizeof(set));
 		return vg__http_fail(r, rc, NULL);
 	}
-	enum MHD_Result ok = vg__respond(r, MHD_HTTP_CREATED, "application/json",
-					 &b, MHD_HTTP_HEADER_SET_COOKIE, set, NULL);
+	enum MHD_Result ok =
+	    vg__respond(r, MHD_HTTP_CREATED, "application/json", &b,
+	                MHD_HTTP_HEADER_SET_COOKIE, set, NULL);
 	sodium_memzero(set, sizeof(set));
 	return ok;
 }
@@ -173,7 +176,7 @@ enum MHD_Result vg__h_session_get(struct req *r)
 static enum MHD_Result no_session(struct req *r)
 {
 	return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
-			 "this request was not made in a console session");
+	                 "this request was not made in a console session");
 }
 
 enum MHD_Result vg__h_session_close(struct req *r)
@@ -189,7 +192,7 @@ enum MHD_Result vg__h_session_close(struct req *r)
 	vg_buf_puts(&b, "{\"signed_out\":true}");
 	cookie(r, "", set, sizeof(set));
 	return vg__respond(r, MHD_HTTP_OK, "application/json", &b,
-			   MHD_HTTP_HEADER_SET_COOKIE, set, NULL);
+	                   MHD_HTTP_HEADER_SET_COOKIE, set, NULL);
 }
 
 enum MHD_Result vg__h_session_purpose(struct req *r)
@@ -203,7 +206,7 @@ enum MHD_Result vg__h_session_purpose(struct req *r)
 	if (!purpose) {
 		cJSON_Delete(o);
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
-				 "the body must be {\"purpose\": text}");
+		                 "the body must be {\"purpose\": text}");
 	}
 	int rc = vg_session_set_purpose(&r->ctx, r->sid, purpose, &si);
 	cJSON_Delete(o);
@@ -211,7 +214,7 @@ enum MHD_Result vg__h_session_purpose(struct req *r)
 		return purpose_required(r);
 	if (rc == VG_EINVAL)
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
-				 "the purpose is longer than 500 bytes");
+		                 "the purpose is longer than 500 bytes");
 	if (rc)
 		return vg__http_fail(r, rc, NULL);
 	vg_buf_init(&b, 0);
@@ -232,34 +235,35 @@ static long long count_arg(const char *v, long long max)
 
 enum MHD_Result vg__h_search(struct req *r)
 {
-	static const char *const params[] = {"q",     "type",  "label",
-					     "marking", "org",  "since",
-					     "until", "offset", "limit", NULL};
+	static const char *const params[] = {
+	    "q",     "type",  "label",  "marking", "org",
+	    "since", "until", "offset", "limit",   NULL};
 	char err[300] = "";
 	struct vg_buf b;
 	if (vg__args_only(r, params, err, sizeof(err)))
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request", err);
 	struct vg_search s = {
-		.text = vg__arg(r, "q"),
-		.type = vg__arg(r, "type"),
-		.label = vg__arg(r, "label"),
-		.marking = vg__arg(r, "marking"),
-		.org = vg__arg(r, "org"),
-		.since = vg__arg(r, "since"),
-		.until = vg__arg(r, "until"),
+	    .text = vg__arg(r, "q"),
+	    .type = vg__arg(r, "type"),
+	    .label = vg__arg(r, "label"),
+	    .marking = vg__arg(r, "marking"),
+	    .org = vg__arg(r, "org"),
+	    .since = vg__arg(r, "since"),
+	    .until = vg__arg(r, "until"),
 	};
 	const char *v;
 	long long n;
 	if ((v = vg__arg(r, "offset"))) {
 		if ((n = count_arg(v, VG_SEARCH_MAX_OFFSET)) < 0)
-			return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
-					 "'offset' is a number from 0 to 100000");
+			return vg__error(
+			    r, MHD_HTTP_BAD_REQUEST, "bad request",
+			    "'offset' is a number from 0 to 100000");
 		s.offset = (size_t)n;
 	}
 	if ((v = vg__arg(r, "limit"))) {
 		if ((n = count_arg(v, VG_SEARCH_MAX_LIMIT)) < 1)
 			return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
-					 "'limit' is a number from 1 to 200");
+			                 "'limit' is a number from 1 to 200");
 		s.limit = (size_t)n;
 	}
 	vg_buf_init(&b, 0);

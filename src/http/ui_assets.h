@@ -6,14 +6,14 @@
 #include <stddef.h>
 
 struct vg_ui_asset {
-	const char *name;            /* "index.html", "app-HASH.js", ... */
-	const char *type;            /* the Content-Type */
+	const char *name; /* "index.html", "app-HASH.js", ... */
+	const char *type; /* the Content-Type */
 	const unsigned char *data;
 	size_t len;
-	const unsigned char *gz;     /* the same, gzipped */
+	const unsigned char *gz; /* the same, gzipped */
 	size_t gz_len;
-	const char *etag;            /* quoted */
-	int immutable;               /* the name carries the content's hash */
+	const char *etag; /* quoted */
+	int immutable;    /* the name carries the content's hash */
 };
 
 extern const struct vg_ui_asset vg_ui_assets[];

@@ -26,24 +26,24 @@ struct names {
 		char name[128];
 		int64_t *groups;
 		size_t n_groups;
-	} *orgs;
+	} * orgs;
 	size_t n_orgs, cap_orgs;
 	struct coll {
 		char id[40];
 		char alias[80];
-	} *colls;
+	} * colls;
 	size_t n_colls, cap_colls;
 	struct grp {
 		int64_t id;
 		char name[128];
-	} *groups;
+	} * groups;
 	size_t n_groups, cap_groups;
 };
 
 #define GROW(v, n, cap)                                                        \
 	((n) < (cap) ? 0                                                       \
-		     : ((cap) = (cap) ? (cap) * 2 : 16,                        \
-			(v) = realloc((v), (cap) * sizeof(*(v))), !(v)))
+	             : ((cap) = (cap) ? (cap)*2 : 16,                          \
+	                (v) = realloc((v), (cap) * sizeof(*(v))), !(v)))
 
 static int take_org(void *ud, const struct vg_org *o)
 {
@@ -101,8 +101,8 @@ static int names_load(struct vg_store *s, struct names *n, int groups)
 	if (!rc && groups)
 		rc = s->ops->sharing->group_list(s, take_group, n);
 	for (size_t i = 0; !rc && groups && i < n->n_orgs; i++)
-		rc = s->ops->sharing->groups_of(s, n->orgs[i].id, &n->orgs[i].groups,
-						&n->orgs[i].n_groups);
+		rc = s->ops->sharing->groups_of(
+		    s, n->orgs[i].id, &n->orgs[i].groups, &n->orgs[i].n_groups);
 	if (rc)
 		names_release(n);
 	return rc;
@@ -157,9 +157,8 @@ static void kstrs(struct vg_jw *w, const char *key, const cJSON *j)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key), *e;
 	vg_jw_key(w, key);
 	vg_jw_arr(w);
-	cJSON_ArrayForEach(e, v)
-		if (cJSON_IsString(e))
-			vg_jw_str(w, e->valuestring);
+	cJSON_ArrayForEach(e, v) if (cJSON_IsString(e))
+	    vg_jw_str(w, e->valuestring);
 	vg_jw_close(w);
 }
 
@@ -174,7 +173,8 @@ static void level(struct vg_jw *w, const struct vg_service *svc, int cl)
 
 /* The keys of a summary of row r (parsed as j), inside an open object. */
 static void summary(struct vg_jw *w, const struct vg_service *svc,
-		    const struct names *n, const struct vg_row *r, const cJSON *j)
+                    const struct names *n, const struct vg_row *r,
+                    const cJSON *j)
 {
 	vg_jw_kstr(w, "id", r->id);
 	vg_jw_kstr(w, "type", jstr(j, "type"));
@@ -227,7 +227,7 @@ static int version_key(const char *v, int end, char out[VG_TS_KEY_LEN])
 	    strspn(v, "0123456789-") == 10) {
 		char ts[40];
 		snprintf(ts, sizeof(ts), "%sT%s", v,
-			 end ? "23:59:59.999999999Z" : "00:00:00Z");
+		         end ? "23:59:59.999999999Z" : "00:00:00Z");
 		return vg_ts_key_of(ts, out);
 	}
 	return vg_ts_key_of(v, out);
@@ -236,7 +236,7 @@ static int version_key(const char *v, int end, char out[VG_TS_KEY_LEN])
 static int tlp_of_name(const char *s)
 {
 	static const char *const n[] = {"clear", "green", "amber",
-					"amber+strict", "red"};
+	                                "amber+strict", "red"};
 	for (size_t i = 0; i < 5; i++)
 		if (!strcmp(s, n[i]))
 			return VG_TLP_CLEAR + (int)i;
@@ -262,7 +262,7 @@ static int take_org_id(void *ud, const struct vg_org *o)
 }
 
 int vg_objects_search(struct vg_ctx *c, const struct vg_search *sr,
-		      struct vg_buf *out, char *err, size_t errlen)
+                      struct vg_buf *out, char *err, size_t errlen)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	char words_buf[VG_QUERY_WORDS * (MAX_WORD + 1) + 1];
@@ -282,16 +282,19 @@ int vg_objects_search(struct vg_ctx *c, const struct vg_search *sr,
 	struct vg_query q = {.versions = VG_VERSIONS_LAST, .newest_first = 1};
 	if (sr->text) {
 		if (strlen(sr->text) >= sizeof(words_buf)) {
-			snprintf(err, errlen, "'q': at most %d words of %d bytes",
-				 VG_QUERY_WORDS, MAX_WORD);
+			snprintf(err, errlen,
+			         "'q': at most %d words of %d bytes",
+			         VG_QUERY_WORDS, MAX_WORD);
 			return VG_EINVAL;
 		}
 		snprintf(words_buf, sizeof(words_buf), "%s", sr->text);
-		for (char *save = NULL, *t = strtok_r(words_buf, " \t\r\n", &save); t;
-		     t = strtok_r(NULL, " \t\r\n", &save)) {
+		for (char *save = NULL,
+		          *t = strtok_r(words_buf, " \t\r\n", &save);
+		     t; t = strtok_r(NULL, " \t\r\n", &save)) {
 			if (n_words == VG_QUERY_WORDS || strlen(t) > MAX_WORD) {
-				snprintf(err, errlen, "'q': at most %d words of %d bytes",
-					 VG_QUERY_WORDS, MAX_WORD);
+				snprintf(err, errlen,
+				         "'q': at most %d words of %d bytes",
+				         VG_QUERY_WORDS, MAX_WORD);
 				return VG_EINVAL;
 			}
 			words[n_words++] = t;
@@ -316,20 +319,23 @@ int vg_objects_search(struct vg_ctx *c, const struct vg_search *sr,
 		q.label = sr->label;
 	}
 	if (sr->marking && *sr->marking) {
-		if (!strncmp(sr->marking, "tlp:", 4) && tlp_of_name(sr->marking + 4) > 0)
+		if (!strncmp(sr->marking, "tlp:", 4) &&
+		    tlp_of_name(sr->marking + 4) > 0)
 			q.tlp = tlp_of_name(sr->marking + 4) + 1;
 		else if (!strncmp(sr->marking, "marking-definition--", 20) &&
-			 vg_stix_id_valid(sr->marking, "marking-definition"))
+		         vg_stix_id_valid(sr->marking, "marking-definition"))
 			q.marking = sr->marking;
 		else {
-			snprintf(err, errlen, "'marking': a TLP level (tlp:clear, "
-					      "tlp:green, tlp:amber, tlp:amber+strict, "
-					      "tlp:red) or a marking-definition id");
+			snprintf(err, errlen,
+			         "'marking': a TLP level (tlp:clear, "
+			         "tlp:green, tlp:amber, tlp:amber+strict, "
+			         "tlp:red) or a marking-definition id");
 			return VG_EINVAL;
 		}
 	}
 	if (sr->org && *sr->org) {
-		rc = s->ops->hub->org_find(s, sr->org, 0, take_org_id, &q.owner);
+		rc =
+		    s->ops->hub->org_find(s, sr->org, 0, take_org_id, &q.owner);
 		if (rc == VG_ENOTFOUND) {
 			snprintf(err, errlen, "'org': no such organisation");
 			return VG_EINVAL;
@@ -339,24 +345,27 @@ int vg_objects_search(struct vg_ctx *c, const struct vg_search *sr,
 	}
 	if (sr->since && *sr->since) {
 		if (version_key(sr->since, 0, from)) {
-			snprintf(err, errlen, "'since': not a date (YYYY-MM-DD) or a "
-					      "timestamp");
+			snprintf(err, errlen,
+			         "'since': not a date (YYYY-MM-DD) or a "
+			         "timestamp");
 			return VG_EINVAL;
 		}
 		q.version_from = from;
 	}
 	if (sr->until && *sr->until) {
 		if (version_key(sr->until, 1, to)) {
-			snprintf(err, errlen, "'until': not a date (YYYY-MM-DD) or a "
-					      "timestamp");
+			snprintf(err, errlen,
+			         "'until': not a date (YYYY-MM-DD) or a "
+			         "timestamp");
 			return VG_EINVAL;
 		}
 		q.version_to = to;
 	}
 	size_t limit = sr->limit ? sr->limit : DEFAULT_LIMIT;
 	if (limit > VG_SEARCH_MAX_LIMIT || sr->offset > VG_SEARCH_MAX_OFFSET) {
-		snprintf(err, errlen, "'limit' is at most %d and 'offset' at most %d",
-			 VG_SEARCH_MAX_LIMIT, VG_SEARCH_MAX_OFFSET);
+		snprintf(err, errlen,
+		         "'limit' is at most %d and 'offset' at most %d",
+		         VG_SEARCH_MAX_LIMIT, VG_SEARCH_MAX_OFFSET);
 		return VG_EINVAL;
 	}
 	struct vg_access_expr vis;
@@ -405,12 +414,14 @@ int vg_objects_search(struct vg_ctx *c, const struct vg_search *sr,
 		vg_jw_kint(&d.w, "offset", (int64_t)sr->offset);
 	vg_jw_kint(&d.w, "count", (int64_t)o.count);
 	const char *detail = vg__detail_end(&d);
-	rc = detail ? vg__audit_read(c, "objects.search", "", detail) : VG_ENOMEM;
+	rc = detail ? vg__audit_read(c, "objects.search", "", detail)
+	            : VG_ENOMEM;
 	vg__detail_release(&d);
 	return rc;
 }
 
-/* ---- one object ----------------------------------------------------------- */
+/* ---- one object -----------------------------------------------------------
+ */
 
 struct ids {
 	char **v;
@@ -447,12 +458,12 @@ static void ids_of_refs(struct ids *x, const cJSON *j)
 	cJSON_ArrayForEach(v, j)
 	{
 		size_t kn = v->string ? strlen(v->string) : 0;
-		if (kn > 4 && !strcmp(v->string + kn - 4, "_ref") && cJSON_IsString(v))
+		if (kn > 4 && !strcmp(v->string + kn - 4, "_ref") &&
+		    cJSON_IsString(v))
 			ids_add(x, v->valuestring);
 		if (kn > 5 && !strcmp(v->string + kn - 5, "_refs"))
-			cJSON_ArrayForEach(e, v)
-				if (cJSON_IsString(e))
-					ids_add(x, e->valuestring);
+			cJSON_ArrayForEach(e, v) if (cJSON_IsString(e))
+			    ids_add(x, e->valuestring);
 	}
 }
 
@@ -474,16 +485,18 @@ static int version_row(void *ud, const struct vg_row *r)
 	struct view *v = ud;
 	char t[VG_TIME_LEN];
 	if (!v->count++) {
-		snprintf(v->type, sizeof(v->type), "%s", r->type ? r->type : "");
+		snprintf(v->type, sizeof(v->type), "%s",
+		         r->type ? r->type : "");
 		v->meta = (struct vg_access_meta){
-			.owner = r->owner,
-			.scope = (enum vg_scope)r->scope,
-			.group = r->grp,
-			.tlp = r->tlp,
-			.classification = r->classification,
+		    .owner = r->owner,
+		    .scope = (enum vg_scope)r->scope,
+		    .group = r->grp,
+		    .tlp = r->tlp,
+		    .classification = r->classification,
 		};
 		const char *alias = coll_alias(v->n, r->collection);
-		snprintf(v->collection, sizeof(v->collection), "%s", alias ? alias : "");
+		snprintf(v->collection, sizeof(v->collection), "%s",
+		         alias ? alias : "");
 		cJSON *j = cJSON_ParseWithLength(r->json, r->json_len);
 		ids_of_refs(&v->refs, j);
 		cJSON_Delete(j);
@@ -495,7 +508,8 @@ static int version_row(void *ud, const struct vg_row *r)
 	vg_jw_kstr(v->w, "collection", coll_alias(v->n, r->collection));
 	vg_jw_kstr(v->w, "org", org_name(v->n, r->owner));
 	vg_jw_kbool(v->w, "revoked", r->revoked);
-	vg_jw_kstr(v->w, "tlp", r->tlp ? vg_tlp_name((enum vg_tlp)r->tlp) : NULL);
+	vg_jw_kstr(v->w, "tlp",
+	           r->tlp ? vg_tlp_name((enum vg_tlp)r->tlp) : NULL);
 	vg_jw_key(v->w, "classification");
 	level(v->w, v->svc, r->classification);
 	vg_jw_key(v->w, "object");
@@ -513,7 +527,7 @@ static int related_row(void *ud, const struct vg_row *r)
 	vg_jw_obj(v->w);
 	summary(v->w, v->svc, v->n, r, j);
 	static const char *const refs[] = {"source_ref", "target_ref",
-					   "sighting_of_ref"};
+	                                   "sighting_of_ref"};
 	for (size_t i = 0; i < 3; i++) {
 		const char *ref = jstr(j, refs[i]);
 		if (!ref)
@@ -534,10 +548,10 @@ static int related_row(void *ud, const struct vg_row *r)
 	if (cJSON_GetObjectItemCaseSensitive(j, "where_sighted_refs")) {
 		kstrs(v->w, "where_sighted_refs", j);
 		const cJSON *e;
-		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(
-					      j, "where_sighted_refs"))
-			if (cJSON_IsString(e))
-				ids_add(&v->refs, e->valuestring);
+		cJSON_ArrayForEach(
+		    e, cJSON_GetObjectItemCaseSensitive(
+		           j, "where_sighted_refs")) if (cJSON_IsString(e))
+		    ids_add(&v->refs, e->valuestring);
 	}
 	vg_jw_close(v->w);
 	cJSON_Delete(j);
@@ -561,14 +575,14 @@ static int name_row(void *ud, const struct vg_row *r)
 }
 
 static const char *const scope_words[] = {
-	"organisation", "community", "connected", "all", "group",
+    "organisation", "community", "connected", "all", "group",
 };
 
 /* "who can see this and why": the newest version's markings and
  * audience, every organisation with its reason, and the rule's steps
  * for c. */
 static void access_json(struct vg_jw *w, const struct vg_ctx *c,
-			const struct view *v, const struct names *n)
+                        const struct view *v, const struct names *n)
 {
 	const struct vg_access_meta *m = &v->meta;
 	struct vg_access_why why;
@@ -583,12 +597,12 @@ static void access_json(struct vg_jw *w, const struct vg_ctx *c,
 	vg_jw_kstr(w, "audience", vg_audience_name(why.audience));
 	vg_jw_close(w);
 	vg_jw_kstr(w, "owner", org_name(n, m->owner));
-	vg_jw_kstr(w, "scope", (unsigned)m->scope < VG_SCOPE__COUNT
-				       ? scope_words[m->scope]
-				       : "?");
+	vg_jw_kstr(w, "scope",
+	           (unsigned)m->scope < VG_SCOPE__COUNT ? scope_words[m->scope]
+	                                                : "?");
 	vg_jw_kstr(w, "collection", v->collection);
-	vg_jw_kstr(w, "group", m->scope == VG_SCOPE_GROUP ? group_name(n, m->group)
-							  : NULL);
+	vg_jw_kstr(w, "group",
+	           m->scope == VG_SCOPE_GROUP ? group_name(n, m->group) : NULL);
 	vg_jw_kstr(w, "tlp", m->tlp ? vg_tlp_name((enum vg_tlp)m->tlp) : NULL);
 	vg_jw_key(w, "classification");
 	level(w, c->svc, m->classification);
@@ -601,9 +615,8 @@ static void access_json(struct vg_jw *w, const struct vg_ctx *c,
 	vg_jw_key(w, "audience");
 	vg_jw_arr(w);
 	for (size_t i = 0; i < n->n_orgs; i++) {
-		enum vg_audience a = vg_access_audience(m, n->orgs[i].id,
-							n->orgs[i].groups,
-							n->orgs[i].n_groups);
+		enum vg_audience a = vg_access_audience(
+		    m, n->orgs[i].id, n->orgs[i].groups, n->orgs[i].n_groups);
 		vg_jw_obj(w);
 		vg_jw_kstr(w, "org", n->orgs[i].name);
 		vg_jw_kbool(w, "in", vg_audience_admits(a));
@@ -643,11 +656,11 @@ int vg_object_view(struct vg_ctx *c, const char *id, struct vg_buf *out)
 	vg_jw_key(&w, "versions");
 	vg_jw_arr(&w);
 	struct vg_query q = {
-		.visible = &vis,
-		.ids = &id,
-		.n_ids = 1,
-		.versions = VG_VERSIONS_ALL,
-		.newest_first = 1,
+	    .visible = &vis,
+	    .ids = &id,
+	    .n_ids = 1,
+	    .versions = VG_VERSIONS_ALL,
+	    .newest_first = 1,
 	};
 	rc = s->ops->objects->scan(s, &q, version_row, &v);
 	vg_jw_close(&w);
@@ -660,13 +673,13 @@ int vg_object_view(struct vg_ctx *c, const char *id, struct vg_buf *out)
 		vg_jw_key(&w, k ? "sightings" : "relationships");
 		vg_jw_arr(&w);
 		struct vg_query r = {
-			.visible = &vis,
-			.types = &kinds[k],
-			.n_types = 1,
-			.ref = id,
-			.versions = VG_VERSIONS_LAST,
-			.newest_first = 1,
-			.limit = MAX_RELATED,
+		    .visible = &vis,
+		    .types = &kinds[k],
+		    .n_types = 1,
+		    .ref = id,
+		    .versions = VG_VERSIONS_LAST,
+		    .newest_first = 1,
+		    .limit = MAX_RELATED,
 		};
 		v.related = 0;
 		rc = s->ops->objects->scan(s, &r, related_row, &v);
@@ -680,10 +693,10 @@ int vg_object_view(struct vg_ctx *c, const char *id, struct vg_buf *out)
 	vg_jw_obj(&w);
 	if (v.refs.n) {
 		struct vg_query r = {
-			.visible = &vis,
-			.ids = (const char *const *)v.refs.v,
-			.n_ids = v.refs.n,
-			.versions = VG_VERSIONS_LAST,
+		    .visible = &vis,
+		    .ids = (const char *const *)v.refs.v,
+		    .n_ids = v.refs.n,
+		    .versions = VG_VERSIONS_LAST,
 		};
 		rc = s->ops->objects->scan(s, &r, name_row, &v);
 	}

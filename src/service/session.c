@@ -19,7 +19,7 @@
 struct sess {
 	unsigned char hash[32]; /* BLAKE2b-256 of the id */
 	char csrf[VG_SESSION_TOKEN_LEN];
-	char key[17];           /* the key that opened it */
+	char key[17]; /* the key that opened it */
 	char purpose[VG_PURPOSE_MAX + 1];
 	int64_t created, last, expires;
 };
@@ -54,13 +54,13 @@ void vg__sessions_free(struct vg_sessions *ss)
 static int64_t idle_us(const struct vg_service *svc)
 {
 	return svc->conf.session_idle_us > 0 ? svc->conf.session_idle_us
-					     : 30LL * 60 * 1000000;
+	                                     : 30LL * 60 * 1000000;
 }
 
 static int64_t max_us(const struct vg_service *svc)
 {
 	return svc->conf.session_max_us > 0 ? svc->conf.session_max_us
-					    : 12LL * 3600 * 1000000;
+	                                    : 12LL * 3600 * 1000000;
 }
 
 static void token(char out[VG_SESSION_TOKEN_LEN])
@@ -68,7 +68,7 @@ static void token(char out[VG_SESSION_TOKEN_LEN])
 	unsigned char rnd[32];
 	randombytes_buf(rnd, sizeof(rnd));
 	sodium_bin2base64(out, VG_SESSION_TOKEN_LEN, rnd, sizeof(rnd),
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(rnd, sizeof(rnd));
 }
 
@@ -77,14 +77,15 @@ static int hash_of(const char *sid, unsigned char h[32])
 {
 	if (!sid || strlen(sid) != VG_SESSION_TOKEN_LEN - 1 ||
 	    strspn(sid, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-			"0123456789-_") != VG_SESSION_TOKEN_LEN - 1)
+	                "0123456789-_") != VG_SESSION_TOKEN_LEN - 1)
 		return -1;
-	crypto_generichash(h, 32, (const unsigned char *)sid, strlen(sid), NULL, 0);
+	crypto_generichash(h, 32, (const unsigned char *)sid, strlen(sid), NULL,
+	                   0);
 	return 0;
 }
 
 static int expired(const struct vg_service *svc, const struct sess *e,
-		   int64_t now)
+                   int64_t now)
 {
 	return now >= e->expires || now - e->last > idle_us(svc);
 }
@@ -105,7 +106,7 @@ static struct sess *find(struct vg_sessions *ss, const unsigned char h[32])
 }
 
 static void info_of(const struct vg_service *svc, const struct sess *e,
-		    struct vg_session_info *out)
+                    struct vg_session_info *out)
 {
 	memset(out, 0, sizeof(*out));
 	memcpy(out->csrf, e->csrf, sizeof(out->csrf));
@@ -178,13 +179,13 @@ static int purpose_ok(struct vg_ctx *c, const char *purpose)
 }
 
 int vg_session_open(struct vg_ctx *c, const char *user, const char *key,
-		    const char *purpose, struct vg_session_info *out,
-		    enum vg_auth_result *res)
+                    const char *purpose, struct vg_session_info *out,
+                    enum vg_auth_result *res)
 {
 	struct sess e = {0};
 	char sid[VG_SESSION_TOKEN_LEN];
 	int rc = vg_ctx_authenticate(c, VG_CRED_BASIC, key, user,
-				     "/api/v1/session", res);
+	                             "/api/v1/session", res);
 	if (rc || *res != VG_AUTH_OK)
 		return rc;
 	rc = purpose_ok(c, purpose);
@@ -212,7 +213,8 @@ int vg_session_open(struct vg_ctx *c, const char *user, const char *key,
 	vg_jw_kint(&d.w, "idle_seconds", idle_us(c->svc) / 1000000);
 	vg_jw_kint(&d.w, "lifetime_seconds", (e.expires - e.created) / 1000000);
 	const char *detail = vg__detail_end(&d);
-	rc = detail ? vg__audit_now(c, "session.open", c->user, detail) : VG_ENOMEM;
+	rc = detail ? vg__audit_now(c, "session.open", c->user, detail)
+	            : VG_ENOMEM;
 	vg__detail_release(&d);
 	if (rc) {
 		forget(c->svc, sid);
@@ -228,9 +230,9 @@ out:
 }
 
 int vg_session_authenticate(struct vg_ctx *c, const char *sid, int write,
-			    const char *csrf, const char *what,
-			    struct vg_session_info *out,
-			    enum vg_auth_result *res)
+                            const char *csrf, const char *what,
+                            struct vg_session_info *out,
+                            enum vg_auth_result *res)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	struct vg_sessions *ss = c->svc->sessions;
@@ -276,7 +278,7 @@ int vg_session_authenticate(struct vg_ctx *c, const char *sid, int write,
 	info_of(c->svc, &e, out);
 	rc = VG_OK;
 	if (write && (!csrf || strlen(csrf) != strlen(e.csrf) ||
-		      sodium_memcmp(csrf, e.csrf, strlen(e.csrf)) != 0))
+	              sodium_memcmp(csrf, e.csrf, strlen(e.csrf)) != 0))
 		rc = vg__deny(c, "csrf-token", what);
 out:
 	sodium_memzero(&e, sizeof(e));
@@ -292,10 +294,11 @@ int vg_session_close(struct vg_ctx *c, const char *sid)
 }
 
 int vg_session_set_purpose(struct vg_ctx *c, const char *sid,
-			   const char *purpose, struct vg_session_info *out)
+                           const char *purpose, struct vg_session_info *out)
 {
 	unsigned char h[32];
-	if (!c->authenticated || c->channel != VG_CHANNEL_WEB || hash_of(sid, h))
+	if (!c->authenticated || c->channel != VG_CHANNEL_WEB ||
+	    hash_of(sid, h))
 		return vg__deny(c, "session", "session.purpose");
 	int rc = purpose_ok(c, purpose);
 	if (rc)
@@ -337,11 +340,12 @@ size_t vg_session_count(struct vg_service *svc)
 
 size_t vg_ctx_actions(const struct vg_ctx *c, const char *names[6])
 {
-	static const char *const all[] = {"read",  "write", "org-admin",
-					  "hub-admin", "audit", "screen"};
+	static const char *const all[] = {"read",      "write", "org-admin",
+	                                  "hub-admin", "audit", "screen"};
 	size_t n = 0;
 	for (int a = VG_ACT_READ; a <= VG_ACT_SCREEN; a++)
-		if (c->authenticated && vg_principal_allows(&c->p, (enum vg_action)a))
+		if (c->authenticated &&
+		    vg_principal_allows(&c->p, (enum vg_action)a))
 			names[n++] = all[a];
 	return n;
 }

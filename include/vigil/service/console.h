@@ -16,17 +16,17 @@
 
 /* A search; every field may be NULL (or 0). */
 struct vg_search {
-	const char *text;    /* words (at most 8, each at most 100 bytes), all
-				in the name or the description */
-	const char *type;    /* a STIX type */
+	const char *text; /* words (at most 8, each at most 100 bytes), all
+	                     in the name or the description */
+	const char *type; /* a STIX type */
 	const char *label;
 	const char *marking; /* "tlp:clear", "tlp:green", "tlp:amber",
-				"tlp:amber+strict", "tlp:red", or a
-				marking-definition id */
+	                        "tlp:amber+strict", "tlp:red", or a
+	                        marking-definition id */
 	const char *org;     /* the owner organisation, by name */
 	const char *since;   /* the version (modified, else created): from */
 	const char *until;   /* and to; a date (YYYY-MM-DD, the whole day)
-				or a timestamp */
+	                        or a timestamp */
 	size_t offset;       /* at most VG_SEARCH_MAX_OFFSET */
 	size_t limit;        /* 1 to VG_SEARCH_MAX_LIMIT; 0: 50 */
 };
@@ -37,7 +37,7 @@ struct vg_search {
  * "collection"}],"offset":N,"more":bool}. VG_EINVAL with err naming the
  * parameter. Audited "objects.search" with the filter and the count. */
 int vg_objects_search(struct vg_ctx *c, const struct vg_search *s,
-		      struct vg_buf *out, char *err, size_t errlen);
+                      struct vg_buf *out, char *err, size_t errlen);
 
 /* Object id as c may read it: {"id","type","versions":[{"version",
  * "date_added","collection","org","revoked","tlp","classification",

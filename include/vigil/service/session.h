@@ -22,12 +22,12 @@
 #define VG_PURPOSE_MAX 500
 
 struct vg_session_info {
-	char id[VG_SESSION_TOKEN_LEN];   /* the cookie's value: from open only */
+	char id[VG_SESSION_TOKEN_LEN]; /* the cookie's value: from open only */
 	char csrf[VG_SESSION_TOKEN_LEN]; /* for X-CSRF-Token */
 	char purpose[VG_PURPOSE_MAX + 1];
-	int64_t created;  /* microseconds */
-	int64_t expires;  /* the absolute end */
-	int64_t idle_us;  /* the idle limit */
+	int64_t created; /* microseconds */
+	int64_t expires; /* the absolute end */
+	int64_t idle_us; /* the idle limit */
 };
 
 /* Sign in: user's key opens a session (as HTTP Basic: the key must be
@@ -38,8 +38,8 @@ struct vg_session_info {
  * credential is audited "auth.fail" and *res says why (c stays
  * unauthenticated). VG_EINVAL for a purpose too long. */
 int vg_session_open(struct vg_ctx *c, const char *user, const char *key,
-		    const char *purpose, struct vg_session_info *out,
-		    enum vg_auth_result *res);
+                    const char *purpose, struct vg_session_info *out,
+                    enum vg_auth_result *res);
 
 /* Authenticate c by a session id (the cookie). write: the request
  * changes something, and csrf (the X-CSRF-Token header, may be NULL)
@@ -50,9 +50,9 @@ int vg_session_open(struct vg_ctx *c, const char *user, const char *key,
  * expired one is ended. On success out (without its id) is the
  * session and its idle time starts again. */
 int vg_session_authenticate(struct vg_ctx *c, const char *sid, int write,
-			    const char *csrf, const char *what,
-			    struct vg_session_info *out,
-			    enum vg_auth_result *res);
+                            const char *csrf, const char *what,
+                            struct vg_session_info *out,
+                            enum vg_auth_result *res);
 
 /* Sign out: end the session sid of c (authenticated by it). Audited
  * "session.close". */
@@ -62,7 +62,7 @@ int vg_session_close(struct vg_ctx *c, const char *sid);
  * audited with it. VG_EPURPOSE when empty and the hub requires one,
  * VG_EINVAL when too long. Audited "session.purpose". */
 int vg_session_set_purpose(struct vg_ctx *c, const char *sid,
-			   const char *purpose, struct vg_session_info *out);
+                           const char *purpose, struct vg_session_info *out);
 
 /* Who c is, for the console: audited "session.read" (no purpose
  * needed: the console asks for it first). */

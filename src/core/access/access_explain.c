@@ -5,9 +5,8 @@
 #include "vigil/access/access.h"
 #include "vigil/stix/stix.h"
 
-enum vg_audience vg_access_audience(const struct vg_access_meta *m,
-				    int64_t org, const int64_t *groups,
-				    size_t n)
+enum vg_audience vg_access_audience(const struct vg_access_meta *m, int64_t org,
+                                    const int64_t *groups, size_t n)
 {
 	if (m->owner == org)
 		return VG_AUD_OWNER;
@@ -36,18 +35,19 @@ int vg_audience_admits(enum vg_audience a)
 const char *vg_audience_name(enum vg_audience a)
 {
 	static const char *const names[] = {
-		"owner", "hub-wide", "group-member", "not-owner", "tlp-red",
-		"not-member",
+	    "owner",     "hub-wide", "group-member",
+	    "not-owner", "tlp-red",  "not-member",
 	};
 	return (unsigned)a < sizeof(names) / sizeof(names[0]) ? names[a] : "?";
 }
 
 void vg_access_explain(const struct vg_principal *p,
-		       const struct vg_access_meta *m, struct vg_access_why *out)
+                       const struct vg_access_meta *m,
+                       struct vg_access_why *out)
 {
-	out->role = p->operator || vg_role_allows(p->role, VG_ACT_READ);
-	out->clearance = p->operator || m->classification <= p->clearance;
+	out->role = p->operator|| vg_role_allows(p->role, VG_ACT_READ);
+	out->clearance = p->operator|| m->classification <= p->clearance;
 	out->audience = vg_access_audience(m, p->org, p->groups, p->n_groups);
-	out->read = p->operator ||
-		    (out->role && out->clearance && vg_audience_admits(out->audience));
+	out->read = p->operator||(out->role && out->clearance &&
+	                          vg_audience_admits(out->audience));
 }
