@@ -32,6 +32,7 @@ printf '%s' "$json" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p' >"$data/.demo-key-id"
 cat <<MSG
 
 vigil hub: http://$listen/taxii2/  (TAXII API root http://$listen/taxii2/hub/)
+console:   http://$listen/ui/  (sign in as admin with the key below)
 admin key: $key
 try:       curl -H "Authorization: Bearer $key" http://$listen/taxii2/hub/collections/
            $vigil --data $data match "Mohammed Omar" --dob 1960

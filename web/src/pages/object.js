@@ -57,7 +57,9 @@ function Access({ a }) {
     <ul class="plain">
       <li>${you.role ? t('access.step.role.ok') : t('access.step.role.no')}</li>
       <li>${you.clearance ? t('access.step.clearance.ok') : t('access.step.clearance.no')}</li>
-      <li>${tv('reason', you.audience)}</li>
+      <li>${['owner', 'hub-wide', 'group-member'].includes(you.audience)
+        ? t('access.step.audience.in', { reason: tv('reason', you.audience) })
+        : t('access.step.audience.out', { reason: tv('reason', you.audience) })}</li>
     </ul>
   </section>`;
 }
