@@ -7,6 +7,11 @@ missing=""
 for section in "$@"; do
   pkgs=$(awk -v s="[$section]" '/^\[/{on=($0==s); next} on && !/^#/ {print}' "$here/packages.txt")
   for p in $pkgs; do
+    # a node from elsewhere (NodeSource's nodejs carries npm, and Debian's
+    # npm would not install beside it) does as well as Debian's
+    case $p in nodejs|npm)
+      command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && continue ;;
+    esac
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
   done
 done

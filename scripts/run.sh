@@ -61,6 +61,7 @@ fi
 url="http://$listen/taxii2/"
 echo
 echo "vigil hub:  $url  (TAXII API root ${url}hub/)"
+echo "console:    http://$listen/ui/  (sign in as admin with the admin key)"
 if [ -n "$key" ]; then
 	echo "admin key:  $key  (shown this once; keep it)"
 else

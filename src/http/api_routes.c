@@ -60,8 +60,8 @@ static int audit_row(void *ud, const struct vg_audit_entry *e)
 
 enum MHD_Result vg__h_audit(struct req *r)
 {
-	static const char *const params[] = {"actor", "since", "after", "limit",
-					     NULL};
+	static const char *const params[] = {"actor", "action", "since", "after",
+					     "limit", NULL};
 	struct vg_audit_filter f = {.limit = 100};
 	struct vg_buf b;
 	const char *v;
@@ -70,6 +70,7 @@ enum MHD_Result vg__h_audit(struct req *r)
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request", err);
 	uint64_t n;
 	f.actor = vg__arg(r, "actor");
+	f.action = vg__arg(r, "action");
 	if ((v = vg__arg(r, "since")) && vg_time_parse_us(v, &f.since))
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
 				 "'since' is not a timestamp");

@@ -10,6 +10,7 @@
 
 #include "vigil/http/server.h"
 #include "vigil/service/service.h"
+#include "vigil/service/session.h"
 #include "vigil/taxii/filter.h"
 #include "vigil/util/buf.h"
 
@@ -21,7 +22,7 @@ enum route {
 	R_HEALTHZ, R_METRICS, R_DISCOVERY, R_API_ROOT, R_COLLECTIONS,
 	R_COLLECTION, R_OBJECTS_GET, R_OBJECTS_POST, R_OBJECT_GET,
 	R_OBJECT_DELETE, R_VERSIONS, R_MANIFEST, R_STATUS, R_AUDIT, R_SCREEN,
-	R_ADMIN, R_OTHER, R__COUNT,
+	R_ADMIN, R_UI, R_SESSION, R_CONSOLE, R_OTHER, R__COUNT,
 };
 
 /* The server, shared by every request. */
@@ -72,6 +73,11 @@ struct req {
 	int audit_rc;
 	int admitted; /* counted in working */
 	int proxied;  /* from a trusted proxy: its X-Forwarded-* count */
+	/* authenticated by a console session (the cookie): its id and what
+	 * the service said of it */
+	int by_session;
+	char sid[VG_SESSION_TOKEN_LEN];
+	struct vg_session_info sess;
 };
 
 /* One entry of the route table. */
@@ -161,6 +167,23 @@ enum MHD_Result vg__h_groups_post(struct req *r);
 enum MHD_Result vg__h_group_member_add(struct req *r);
 enum MHD_Result vg__h_group_member_remove(struct req *r);
 enum MHD_Result vg__h_healthz(struct req *r);
+/* the console (ui.c, api_console.c) */
+enum MHD_Result vg__h_root(struct req *r);
+enum MHD_Result vg__h_ui(struct req *r);
+enum MHD_Result vg__h_session_open(struct req *r);
+enum MHD_Result vg__h_session_get(struct req *r);
+enum MHD_Result vg__h_session_close(struct req *r);
+enum MHD_Result vg__h_session_purpose(struct req *r);
+enum MHD_Result vg__h_search(struct req *r);
+enum MHD_Result vg__h_object_view(struct req *r);
+enum MHD_Result vg__h_audit_verify(struct req *r);
+/* The console's security headers (CSP, no framing, no sniffing, no
+ * referrer), added to its pages and files. */
+void vg__ui_headers(struct MHD_Response *res);
+/* Every "METHOD pattern" of /api/v1 routes, as JSON strings into an open
+ * array of w: what this server offers the console. */
+struct vg_jw;
+void vg__routes_json(struct vg_jw *w);
 enum MHD_Result vg__h_metrics(struct req *r);
 
 /* Reverse proxies (proxy.c). From a trusted proxy, the client's address

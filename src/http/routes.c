@@ -4,6 +4,7 @@
  * handler. Handlers parse, call one service function and render. */
 #include "http_int.h"
 #include "vigil/util/error.h"
+#include "vigil/util/jsonw.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -13,6 +14,13 @@
 
 static const struct vg_route routes[] = {
 	{"GET", "healthz", R_HEALTHZ, vg__h_healthz, NEED_AUTH, ROUTE_NO_AUTH, NULL},
+	/* the console: its files need no key (they hold no data) */
+	{"GET", "", R_UI, vg__h_root, NEED_AUTH, ROUTE_NO_AUTH | ROUTE_ARGS,
+	 NULL},
+	{"GET", "ui", R_UI, vg__h_ui, NEED_AUTH, ROUTE_NO_AUTH | ROUTE_ARGS,
+	 NULL},
+	{"GET", "ui/*", R_UI, vg__h_ui, NEED_AUTH, ROUTE_NO_AUTH | ROUTE_ARGS,
+	 NULL},
 	{"GET", "metrics", R_METRICS, vg__h_metrics, NEED_AUTH, ROUTE_READ,
 	 "metrics are for hub admins and auditors"},
 	/* TAXII 2.1 */
@@ -61,6 +69,21 @@ static const struct vg_route routes[] = {
 	 ROUTE_READ, "the role does not allow this"},
 	{"POST", "api/v1/screen/*/hits/*", R_SCREEN, vg__h_screen_dispose,
 	 VG_ACT_WRITE, 0, "the role does not allow this"},
+	{"GET", "api/v1/audit/verify", R_AUDIT, vg__h_audit_verify, VG_ACT_AUDIT,
+	 ROUTE_READ, "the audit log is for the auditor role"},
+	/* the console's sessions, search and object view */
+	{"POST", "api/v1/session", R_SESSION, vg__h_session_open, NEED_AUTH,
+	 ROUTE_NO_AUTH, NULL},
+	{"GET", "api/v1/session", R_SESSION, vg__h_session_get, NEED_AUTH, 0,
+	 NULL},
+	{"DELETE", "api/v1/session", R_SESSION, vg__h_session_close, NEED_AUTH, 0,
+	 NULL},
+	{"POST", "api/v1/session/purpose", R_SESSION, vg__h_session_purpose,
+	 NEED_AUTH, 0, NULL},
+	{"GET", "api/v1/search", R_CONSOLE, vg__h_search, VG_ACT_READ,
+	 ROUTE_READ | ROUTE_ARGS, "the role does not read intelligence"},
+	{"GET", "api/v1/objects/*", R_CONSOLE, vg__h_object_view, VG_ACT_READ,
+	 ROUTE_READ, "the role does not read intelligence"},
 	{"GET", "api/v1/orgs", R_ADMIN, vg__h_orgs_get, NEED_AUTH, ROUTE_READ,
 	 NULL},
 	{"POST", "api/v1/orgs", R_ADMIN, vg__h_orgs_post, VG_ACT_HUB_ADMIN, 0,
@@ -163,12 +186,58 @@ static int decode_basic(const char *b64, char *user, size_t un, char *key,
 	return 0;
 }
 
-/* Authenticate from the Authorization header; on failure (audited by the
- * service) answer 401. */
+#define SESSION_COOKIE "vigil_session"
+
+static int writes(const struct req *r)
+{
+	return strcmp(r->method, "GET") && strcmp(r->method, "HEAD");
+}
+
+/* Authenticate by the console's session cookie: on failure (audited by
+ * the service) 401, or 403 for a change without the session's CSRF
+ * token. */
+static int authenticate_session(struct req *r, const char *sid,
+				enum MHD_Result *answered)
+{
+	enum vg_auth_result res;
+	const char *csrf = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+						       "X-CSRF-Token");
+	int rc = vg_session_authenticate(&r->ctx, sid, writes(r), csrf, r->path,
+					 &r->sess, &res);
+	if (rc == VG_EDENIED) {
+		*answered = vg__error(r, MHD_HTTP_FORBIDDEN, "forbidden",
+				      "a change needs this session's X-CSRF-Token");
+		return -1;
+	}
+	if (rc) {
+		*answered = vg__error(r, 503, "unavailable",
+				      rc == VG_ESTORE ? "the store cannot be opened"
+						      : "the audit log cannot be written");
+		return -1;
+	}
+	if (res != VG_AUTH_OK) {
+		*answered = vg__error(r, MHD_HTTP_UNAUTHORIZED,
+				      "authentication required",
+				      res == VG_AUTH_SESSION_EXPIRED
+					      ? "the session has expired: sign in again"
+					      : "the session has ended: sign in again");
+		return -1;
+	}
+	r->by_session = 1;
+	snprintf(r->sid, sizeof(r->sid), "%s", sid);
+	return 0;
+}
+
+/* Authenticate from the Authorization header, else the console's
+ * session cookie; on failure (audited by the service) answer 401. */
 static int authenticate(struct req *r, enum MHD_Result *answered)
 {
 	const char *auth = MHD_lookup_connection_value(
 		r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	const char *sid = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND,
+						      SESSION_COOKIE);
+	if (!auth && sid)
+		return authenticate_session(r, sid, answered);
 	char user[130] = "", key[200] = "";
 	enum vg_cred_scheme scheme = VG_CRED_NONE;
 	enum vg_auth_result res;
@@ -199,6 +268,18 @@ static int authenticate(struct req *r, enum MHD_Result *answered)
 			      "send 'Authorization: Bearer KEY' or HTTP Basic "
 			      "USER:KEY");
 	return -1;
+}
+
+void vg__routes_json(struct vg_jw *w)
+{
+	char line[160];
+	for (size_t i = 0; i < N_ROUTES; i++) {
+		if (strncmp(routes[i].pattern, "api/v1/", 7))
+			continue;
+		snprintf(line, sizeof(line), "%s %s", routes[i].method,
+			 routes[i].pattern);
+		vg_jw_str(w, line);
+	}
 }
 
 /* ---- dispatch -------------------------------------------------------- */
@@ -278,6 +359,9 @@ enum MHD_Result vg__dispatch(struct req *r)
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
 				 "X-Vigil-Purpose is longer than 500 characters");
 	r->ctx.purpose = purpose;
+	/* the console states its purpose once, in its session */
+	if (!purpose && r->by_session && r->sess.purpose[0])
+		r->ctx.purpose = r->sess.purpose;
 	if (!found) {
 		if (allow[0]) {
 			r->route = R_OTHER;

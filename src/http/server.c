@@ -502,6 +502,8 @@ int vg_serve(const struct vg_server_conf *c)
 		.max_envelope_objects = c->max_envelope_objects,
 		.screen_max_travellers = c->max_screen_travellers,
 		.screen_per_minute = c->screen_per_minute,
+		.session_idle_us = (int64_t)c->session_idle_seconds * 1000000,
+		.session_max_us = (int64_t)c->session_max_seconds * 1000000,
 	};
 	char err[512] = "";
 	rc = vg_service_open(&sc, &h.svc, err, sizeof(err));

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct walk {
 	int64_t expect;      /* the next seq */
@@ -242,6 +243,8 @@ int vg_audit_read(struct vg_ctx *c, const struct vg_audit_filter *f,
 	vg__detail_begin(&d);
 	if (f->actor)
 		vg_jw_kstr(&d.w, "actor", f->actor);
+	if (f->action)
+		vg_jw_kstr(&d.w, "action", f->action);
 	if (f->since)
 		vg_jw_kint(&d.w, "since", f->since);
 	if (f->after_seq)
@@ -298,5 +301,30 @@ int vg_audit_verify(struct vg_ctx *c, const char *heads,
 	out->checkpoints = k.n;
 	free(w.hashes);
 	free(k.seqs);
+	return rc;
+}
+
+int vg_audit_check(struct vg_ctx *c, struct vg_audit_verified *out,
+		   int *intact, char *err, size_t errlen)
+{
+	const char *heads = c->svc->heads;
+	int rc = vg_audit_verify(c, heads && !access(heads, F_OK) ? heads : NULL,
+				 NULL, out, err, errlen);
+	if (rc == VG_EDENIED || rc == VG_ESTORE || rc == VG_ENOMEM)
+		return rc;
+	/* a finding is an answer, not a failure of the request */
+	*intact = rc == VG_OK;
+	if (rc && !err[0])
+		snprintf(err, errlen, "%s", vg_strerror(rc));
+	struct vg__detail d;
+	vg__detail_begin(&d);
+	vg_jw_kbool(&d.w, "intact", *intact);
+	vg_jw_kint(&d.w, "entries", out->entries);
+	vg_jw_kint(&d.w, "checkpoints", out->checkpoints);
+	if (out->heads)
+		vg_jw_kint(&d.w, "heads", out->heads);
+	const char *detail = vg__detail_end(&d);
+	rc = detail ? vg__audit_read(c, "audit.verify", "", detail) : VG_ENOMEM;
+	vg__detail_release(&d);
 	return rc;
 }

@@ -42,7 +42,7 @@ const char *vg_auth_result_name(enum vg_auth_result r)
 	static const char *const names[] = {
 		"ok", "missing credentials", "malformed key", "unknown key",
 		"revoked key", "expired key", "disabled user", "key of another user",
-		"unsupported scheme",
+		"unsupported scheme", "unknown session", "expired session",
 	};
 	return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] : "?";
 }
@@ -84,32 +84,16 @@ static int take_user(void *ud, const struct vg_user *u)
 	return 0;
 }
 
-/* Check key (and the Basic user) against the store; *res says the
- * outcome, c becomes the user's principal when it is VG_AUTH_OK. */
-static int check_key(struct vg_ctx *c, struct vg_store *s, const char *key,
-		     const char *user, enum vg_auth_result *res)
+int vg__key_principal(struct vg_ctx *c, struct vg_store *s, const char *id,
+		      const unsigned char *hash, const char *user,
+		      const char *scheme, enum vg_auth_result *res)
 {
-	char id[17];
-	unsigned char hash[VG_HASH_LEN];
 	struct found f = {0};
-	*res = VG_AUTH_MALFORMED;
-	/* vgk_ + 16 hex + _ + 43 base64url */
-	if (strlen(key) != 4 + 16 + 1 + 43 || strncmp(key, "vgk_", 4) ||
-	    key[20] != '_')
-		return VG_OK;
-	memcpy(id, key + 4, 16);
-	id[16] = '\0';
-	for (int i = 0; i < 16; i++)
-		if (!strchr("0123456789abcdef", id[i]))
-			return VG_OK;
 	int rc = s->ops->hub->key_find(s, id, take_key, &f);
 	if (rc && rc != VG_ENOTFOUND)
 		return rc;
-	/* hash even for an unknown id, so both take the same time */
-	crypto_generichash(hash, VG_HASH_LEN, (const unsigned char *)key + 21,
-			   43, NULL, 0);
 	*res = VG_AUTH_UNKNOWN;
-	if (!f.have || sodium_memcmp(hash, f.hash, VG_HASH_LEN) != 0)
+	if (!f.have || (hash && sodium_memcmp(hash, f.hash, VG_HASH_LEN) != 0))
 		return VG_OK;
 	if (f.revoked) {
 		*res = VG_AUTH_REVOKED;
@@ -141,9 +125,33 @@ static int check_key(struct vg_ctx *c, struct vg_store *s, const char *key,
 	c->groups = groups;
 	c->p.groups = groups;
 	c->p.n_groups = n;
-	snprintf(c->auth, sizeof(c->auth), "%s:%s", user ? "basic" : "key", id);
+	c->key_expires = f.expires;
+	snprintf(c->auth, sizeof(c->auth), "%s:%s", scheme, id);
 	*res = VG_AUTH_OK;
 	return VG_OK;
+}
+
+/* Check key (and the Basic user) against the store; *res says the
+ * outcome, c becomes the user's principal when it is VG_AUTH_OK. */
+static int check_key(struct vg_ctx *c, struct vg_store *s, const char *key,
+		     const char *user, enum vg_auth_result *res)
+{
+	char id[17];
+	unsigned char hash[VG_HASH_LEN];
+	*res = VG_AUTH_MALFORMED;
+	/* vgk_ + 16 hex + _ + 43 base64url */
+	if (strlen(key) != 4 + 16 + 1 + 43 || strncmp(key, "vgk_", 4) ||
+	    key[20] != '_')
+		return VG_OK;
+	memcpy(id, key + 4, 16);
+	id[16] = '\0';
+	for (int i = 0; i < 16; i++)
+		if (!strchr("0123456789abcdef", id[i]))
+			return VG_OK;
+	/* hash even for an unknown id, so both take the same time */
+	crypto_generichash(hash, VG_HASH_LEN, (const unsigned char *)key + 21,
+			   43, NULL, 0);
+	return vg__key_principal(c, s, id, hash, user, user ? "basic" : "key", res);
 }
 
 int vg_ctx_authenticate(struct vg_ctx *c, enum vg_cred_scheme scheme,
@@ -166,18 +174,23 @@ int vg_ctx_authenticate(struct vg_ctx *c, enum vg_cred_scheme scheme,
 		c->authenticated = 1;
 		return VG_OK;
 	}
+	return vg__auth_fail(c, *res,
+			     scheme == VG_CRED_BASIC && user ? user : "", what);
+}
+
+int vg__auth_fail(struct vg_ctx *c, enum vg_auth_result res,
+		  const char *target, const char *what)
+{
 	/* a failure is on record too, with where it came from: the name a
 	 * Basic client gave is its target, never trusted as the actor */
 	struct vg__detail d;
 	vg__detail_begin(&d);
-	vg_jw_kstr(&d.w, "reason", vg_auth_result_name(*res));
+	vg_jw_kstr(&d.w, "reason", vg_auth_result_name(res));
 	vg_jw_key(&d.w, "path");
 	vg_jw_strn(&d.w, what ? what : "", 200);
 	const char *detail = vg__detail_end(&d);
-	rc = detail ? vg__audit_read(c, "auth.fail",
-				     scheme == VG_CRED_BASIC && user ? user : "",
-				     detail)
-		    : VG_ENOMEM;
+	int rc = detail ? vg__audit_read(c, "auth.fail", target, detail)
+			: VG_ENOMEM;
 	vg__detail_release(&d);
 	return rc;
 }

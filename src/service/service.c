@@ -137,6 +137,17 @@ int vg__generation_move(struct vg_store *s)
 	return rc ? rc : s->ops->hub->set(s, GEN_KEY, v);
 }
 
+int vg_service_purpose_required(const struct vg_service *svc)
+{
+	return svc->conf.purpose_required;
+}
+
+const char *vg_service_level_name(const struct vg_service *svc, int i)
+{
+	return i >= 0 && (size_t)i < svc->hub.n_levels ? svc->hub.level_names[i]
+							: "";
+}
+
 const char *vg_service_hub_name(const struct vg_service *svc)
 {
 	return svc->hub.name;
@@ -223,6 +234,8 @@ int vg_service_open(const struct vg_service_conf *c, struct vg_service **out,
 	}
 	rc = vg_screen_cache_new(&svc->screen);
 	if (!rc)
+		rc = vg__sessions_new(&svc->sessions);
+	if (!rc)
 		rc = vg__ownership_repair(svc);
 	if (rc) {
 		vg_service_close(svc);
@@ -238,6 +251,7 @@ void vg_service_close(struct vg_service *svc)
 		return;
 	vg_writer_stop(svc->writer);
 	vg_screen_cache_free(svc->screen);
+	vg__sessions_free(svc->sessions);
 	for (size_t i = 0; i < svc->n_readers; i++)
 		vg_store_close(svc->readers[i]);
 	free(svc->readers);

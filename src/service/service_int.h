@@ -55,6 +55,7 @@ struct vg_service {
 	struct vg_store **readers;
 	size_t n_readers, cap_readers;
 	struct vg_screen_cache *screen;
+	struct vg_sessions *sessions; /* the console's (session.c) */
 };
 
 int64_t vg__now_us(void);
@@ -104,6 +105,25 @@ struct vg__detail {
 void vg__detail_begin(struct vg__detail *d);
 const char *vg__detail_end(struct vg__detail *d);
 void vg__detail_release(struct vg__detail *d);
+
+/* c becomes the principal of key id (its user, organisation and groups),
+ * unless the key is unknown, revoked, expired, of another user than user
+ * (when not NULL) or its user disabled (*res says which). hash: the
+ * presented secret's, compared in constant time (NULL: the key was
+ * proven before, as for a session). c->auth becomes "SCHEME:ID". */
+int vg__key_principal(struct vg_ctx *c, struct vg_store *s, const char *id,
+		      const unsigned char *hash, const char *user,
+		      const char *scheme, enum vg_auth_result *res);
+
+/* Put a failed authentication on record ("auth.fail": the reason, what
+ * was asked, e.g. the path; target: a Basic user name or ""). */
+int vg__auth_fail(struct vg_ctx *c, enum vg_auth_result res,
+		  const char *target, const char *what);
+
+/* Console sessions (session.c): made at open, freed at close. */
+struct vg_sessions;
+int vg__sessions_new(struct vg_sessions **out);
+void vg__sessions_free(struct vg_sessions *ss);
 
 /* VG_EDENIED (and an "access.denied" entry) unless c may take action. */
 int vg__require(struct vg_ctx *c, enum vg_action action, const char *what);

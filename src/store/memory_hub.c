@@ -476,7 +476,8 @@ static int a_scan(struct vg_store *s, const struct vg_audit_filter *f,
 	size_t n = 0;
 	for (size_t i = 0; i < st->audit.n; i++) {
 		const struct vg_audit_entry *e = &st->audit.v[i].e;
-		if ((f->actor && strcmp(e->actor, f->actor)) || e->ts < f->since ||
+		if ((f->actor && strcmp(e->actor, f->actor)) ||
+		    (f->action && strcmp(e->action, f->action)) || e->ts < f->since ||
 		    e->seq <= f->after_seq)
 			continue;
 		if (f->limit && n == f->limit)

@@ -3,6 +3,7 @@
 #include "memory_int.h"
 #include "vigil/util/error.h"
 
+#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +52,75 @@ static const char *extreme(const struct m_state *st, const struct vg_query *q,
 	return best;
 }
 
+static int fold(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/* Is w in s, ASCII letters in any case (as SQLite's lower())? */
+static int contains(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+	for (; s && *s; s++) {
+		size_t i = 0;
+		while (i < n && s[i] && fold((unsigned char)s[i]) ==
+						fold((unsigned char)w[i]))
+			i++;
+		if (i == n)
+			return 1;
+	}
+	return !n && s;
+}
+
+static const char *str_at(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static int has_value(const cJSON *o, const char *k, const char *want)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k), *e;
+	if (cJSON_IsString(v))
+		return !strcmp(v->valuestring, want);
+	cJSON_ArrayForEach(e, v)
+		if (cJSON_IsString(e) && !strcmp(e->valuestring, want))
+			return 1;
+	return 0;
+}
+
+/* The search's clauses (objects.h), on the parsed JSON text. */
+static int search_match(const struct vg_query *q, const struct m_obj *o)
+{
+	if (q->tlp && o->tlp != q->tlp - 1)
+		return 0;
+	if (q->version_from && strcmp(o->version, q->version_from) < 0)
+		return 0;
+	if (q->version_to && strcmp(o->version, q->version_to) > 0)
+		return 0;
+	if (!q->n_words && !q->label && !q->marking && !q->ref)
+		return 1;
+	cJSON *j = cJSON_ParseWithLength(o->json, o->json_len);
+	int ok = j != NULL;
+	for (size_t i = 0; ok && i < q->n_words; i++) {
+		const char *name = str_at(j, "name"), *desc = str_at(j, "description");
+		ok = contains(name ? name : "", q->words[i]) ||
+		     contains(desc ? desc : "", q->words[i]);
+	}
+	if (ok && q->label)
+		ok = has_value(j, "labels", q->label);
+	if (ok && q->marking)
+		ok = has_value(j, "object_marking_refs", q->marking);
+	if (ok && q->ref) {
+		const char *a = str_at(j, "source_ref"), *b = str_at(j, "target_ref");
+		const char *c = str_at(j, "sighting_of_ref");
+		ok = (a && !strcmp(a, q->ref)) || (b && !strcmp(b, q->ref)) ||
+		     (c && !strcmp(c, q->ref));
+	}
+	cJSON_Delete(j);
+	return ok;
+}
+
 /* Does o match q (every clause of the SQL backend's WHERE)? */
 static int match(const struct m_state *st, const struct vg_query *q,
 		 const struct m_obj *o)
@@ -68,6 +138,8 @@ static int match(const struct m_state *st, const struct vg_query *q,
 	if (q->n_spec_versions &&
 	    !in_list(o->spec_version ? o->spec_version : "2.1", q->spec_versions,
 		     q->n_spec_versions))
+		return 0;
+	if (!search_match(q, o))
 		return 0;
 	unsigned v = q->versions ? q->versions : VG_VERSIONS_LAST;
 	if (!(v & VG_VERSIONS_ALL)) {
@@ -119,10 +191,23 @@ static int select_rows(const struct m_state *st, const struct vg_query *q,
 	size_t k = 0;
 	if (!v)
 		return VG_ENOMEM;
+	if (q->n_words > VG_QUERY_WORDS) {
+		free(v);
+		return VG_ETOOBIG;
+	}
 	for (size_t i = 0; i < st->objs.n; i++)
 		if (match(st, q, &st->objs.v[i]))
 			v[k++] = &st->objs.v[i];
 	qsort(v, k, sizeof(*v), by_added);
+	if (q->newest_first)
+		for (size_t i = 0; i < k / 2; i++) {
+			const struct m_obj *t = v[i];
+			v[i] = v[k - 1 - i];
+			v[k - 1 - i] = t;
+		}
+	size_t skip = q->offset < k ? q->offset : k;
+	memmove(v, v + skip, (k - skip) * sizeof(*v));
+	k -= skip;
 	*out = v;
 	*n = q->limit && k > q->limit ? q->limit : k;
 	return VG_OK;

@@ -56,10 +56,11 @@ static int audit_scan(struct vg_store *s, const struct vg_audit_filter *f,
 	snprintf(sql, sizeof(sql),
 		 "SELECT seq, ts, actor, org, action, target, detail, source,"
 		 " purpose, prev, hash, auth FROM audit WHERE (?1 IS NULL OR actor=?1)"
-		 " AND ts >= ?2 AND seq > ?3 ORDER BY seq%s",
+		 " AND ts >= ?2 AND seq > ?3 AND (?5 IS NULL OR action=?5)"
+		 " ORDER BY seq%s",
 		 f->limit ? " LIMIT ?4" : "");
-	int step, rc = vg__sq_prep(q, &st, sql, "tiii", f->actor, f->since,
-			    f->after_seq, (int64_t)f->limit);
+	int step, rc = vg__sq_prep(q, &st, sql, "tiiit", f->actor, f->since,
+			    f->after_seq, (int64_t)f->limit, f->action);
 	if (rc)
 		return rc;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {

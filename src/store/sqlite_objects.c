@@ -151,7 +151,7 @@ static int sq_set_scope(struct vg_store *s, const char *id, const char *version,
 enum { MAX_TERMS = 1000 };
 
 struct params {
-	const char *text[3 * MAX_TERMS + 8];
+	const char *text[3 * MAX_TERMS + VG_QUERY_WORDS + 16];
 	int n;
 	int64_t added_after;
 	int added_pos;
@@ -174,6 +174,53 @@ static int vis(struct vg_buf *sql, const struct vg_query *qy, const char *a)
 	return rc ? rc : vg__sq_expr(qy->visible, a, sql);
 }
 
+static int bind_text(struct params *p, const char *v)
+{
+	p->text[p->n++] = v;
+	return p->n;
+}
+
+/* The search's clauses (objects.h): SQLite's lower() folds ASCII only,
+ * as the memory backend does. */
+static int search_where(const struct vg_query *qy, struct vg_buf *sql,
+			struct params *p)
+{
+	int rc = VG_OK;
+	for (size_t i = 0; !rc && i < qy->n_words; i++) {
+		int k = bind_text(p, qy->words[i]);
+		rc = vg_buf_printf(sql,
+				   " AND (instr(lower(COALESCE(json_extract(o.json,"
+				   " '$.name'), '')), lower(?%d)) > 0 OR"
+				   " instr(lower(COALESCE(json_extract(o.json,"
+				   " '$.description'), '')), lower(?%d)) > 0)",
+				   k, k);
+	}
+	if (!rc && qy->label)
+		rc = vg_buf_printf(sql, " AND EXISTS (SELECT 1 FROM json_each(o.json,"
+					" '$.labels') WHERE value = ?%d)",
+				   bind_text(p, qy->label));
+	if (!rc && qy->marking)
+		rc = vg_buf_printf(sql, " AND EXISTS (SELECT 1 FROM json_each(o.json,"
+					" '$.object_marking_refs') WHERE value = ?%d)",
+				   bind_text(p, qy->marking));
+	if (!rc && qy->tlp)
+		rc = vg_buf_printf(sql, " AND o.tlp = %d", qy->tlp - 1);
+	if (!rc && qy->version_from)
+		rc = vg_buf_printf(sql, " AND o.version >= ?%d",
+				   bind_text(p, qy->version_from));
+	if (!rc && qy->version_to)
+		rc = vg_buf_printf(sql, " AND o.version <= ?%d",
+				   bind_text(p, qy->version_to));
+	if (!rc && qy->ref) {
+		int k = bind_text(p, qy->ref);
+		rc = vg_buf_printf(sql, " AND (json_extract(o.json, '$.source_ref') = ?%d"
+					" OR json_extract(o.json, '$.target_ref') = ?%d"
+					" OR json_extract(o.json, '$.sighting_of_ref') = ?%d)",
+				   k, k, k);
+	}
+	return rc;
+}
+
 /* WHERE clause (from "FROM objects o WHERE") for qy into sql and p. */
 static int build_where(const struct vg_query *qy, struct vg_buf *sql,
 		       struct params *p)
@@ -182,7 +229,8 @@ static int build_where(const struct vg_query *qy, struct vg_buf *sql,
 	if (!qy->visible)
 		return VG_EINVAL; /* no read without the reader's rule */
 	if (qy->n_types > MAX_TERMS || qy->n_ids > MAX_TERMS ||
-	    qy->n_version_keys > MAX_TERMS || qy->n_spec_versions > MAX_TERMS)
+	    qy->n_version_keys > MAX_TERMS || qy->n_spec_versions > MAX_TERMS ||
+	    qy->n_words > VG_QUERY_WORDS)
 		return VG_ETOOBIG;
 	p->n = 0;
 	rc = vg_buf_puts(sql, " FROM objects o WHERE 1");
@@ -206,6 +254,8 @@ static int build_where(const struct vg_query *qy, struct vg_buf *sql,
 	if (!rc && qy->n_spec_versions)
 		rc = add_in(sql, p, "COALESCE(o.spec_version, '2.1')",
 			    qy->spec_versions, qy->n_spec_versions);
+	if (!rc)
+		rc = search_where(qy, sql, p);
 	if (rc)
 		return rc;
 	unsigned v = qy->versions ? qy->versions : VG_VERSIONS_LAST;
@@ -312,9 +362,13 @@ static int sq_scan(struct vg_store *s, const struct vg_query *qy,
 	if (!rc)
 		rc = build_where(qy, &sql, p);
 	if (!rc)
-		rc = vg_buf_puts(&sql, " ORDER BY o.date_added");
-	if (!rc && qy->limit)
-		rc = vg_buf_printf(&sql, " LIMIT %zu", qy->limit);
+		rc = vg_buf_puts(&sql, qy->newest_first ? " ORDER BY o.date_added DESC"
+							: " ORDER BY o.date_added");
+	if (!rc && (qy->limit || qy->offset))
+		rc = vg_buf_printf(&sql, " LIMIT %lld",
+				   qy->limit ? (long long)qy->limit : -1LL);
+	if (!rc && qy->offset)
+		rc = vg_buf_printf(&sql, " OFFSET %zu", qy->offset);
 	if (rc)
 		goto out;
 	if ((rc = vg__sq_cached(q, &st, sql.data)))

@@ -118,6 +118,57 @@ static void test_expression_matches_function(void **state)
 	assert_true(allowed > 0 && allowed < checked);
 }
 
+/* The rule explained step by step (the console's "who can see this and
+ * why") gives vg_access_read's verdict over every combination, and the
+ * audience of an organisation is the same whoever in it asks. */
+static void test_explanation_matches_function(void **state)
+{
+	(void)state;
+	static const int64_t gsets[4][2] = {{0, 0}, {1, 0}, {2, 0}, {1, 2}};
+	static const size_t gn[4] = {0, 1, 1, 2};
+	long checked = 0;
+	for (int org = 1; org <= 4; org++)
+		for (int role = 0; role < VG_ROLE__COUNT; role++)
+			for (int cl = 0; cl < 3; cl++)
+				for (int g = 0; g < 4; g++) {
+					struct vg_principal p = who(org, (enum vg_role)role, cl);
+					p.groups = gsets[g];
+					p.n_groups = gn[g];
+					for (int owner = 1; owner <= 3; owner++)
+					for (int scope = 0; scope < VG_SCOPE__COUNT; scope++)
+					for (int grp = 1; grp <= 2; grp++)
+					for (int tlp = 0; tlp <= VG_TLP_RED; tlp++)
+					for (int cls = 0; cls < 3; cls++) {
+						struct vg_access_meta m = {
+							owner, (enum vg_scope)scope, grp, tlp, cls};
+						struct vg_access_why why;
+						vg_access_explain(&p, &m, &why);
+						if (why.read != vg_access_read(&p, &m))
+							fail_msg("org %d role %d clearance %d groups "
+								 "%d", org, role, cl, g);
+						assert_int_equal(why.role,
+								 vg_role_allows(p.role, VG_ACT_READ));
+						assert_int_equal(why.clearance, cls <= cl);
+						assert_int_equal(why.audience,
+								 vg_access_audience(&m, org, p.groups,
+										    p.n_groups));
+						checked++;
+					}
+				}
+	assert_int_equal(checked, 540L * 4 * 5 * 3 * 4);
+	struct vg_access_meta red = {1, VG_SCOPE_COMMUNITY, 0, VG_TLP_RED, 0};
+	assert_int_equal(vg_access_audience(&red, 2, NULL, 0), VG_AUD_RED);
+	assert_int_equal(vg_access_audience(&red, 1, NULL, 0), VG_AUD_OWNER);
+	struct vg_access_meta grp = {1, VG_SCOPE_GROUP, 7, VG_TLP_RED, 0};
+	const int64_t seven = 7;
+	assert_int_equal(vg_access_audience(&grp, 2, &seven, 1), VG_AUD_GROUP);
+	assert_int_equal(vg_access_audience(&grp, 3, NULL, 0), VG_AUD_NOT_MEMBER);
+	struct vg_access_meta own = {1, VG_SCOPE_ORG, 0, VG_TLP_CLEAR, 0};
+	assert_int_equal(vg_access_audience(&own, 2, &seven, 1), VG_AUD_NOT_OWNER);
+	assert_string_equal(vg_audience_name(VG_AUD_RED), "tlp-red");
+	assert_false(vg_audience_admits(VG_AUD_NOT_MEMBER));
+}
+
 static void test_operator_reads_and_does_everything(void **state)
 {
 	(void)state;
@@ -140,6 +191,7 @@ int main(void)
 		cmocka_unit_test(test_roles_grant_actions),
 		cmocka_unit_test(test_explicit_cases),
 		cmocka_unit_test(test_expression_matches_function),
+		cmocka_unit_test(test_explanation_matches_function),
 		cmocka_unit_test(test_operator_reads_and_does_everything),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -73,6 +73,39 @@ int vg_access_read(const struct vg_principal *p, const struct vg_access_meta *m)
 /* 1 when p belongs to sharing group g. */
 int vg_principal_in_group(const struct vg_principal *p, int64_t g);
 
+/* ---- the rule explained ----------------------------------------------- */
+
+/* Whether an organisation is in a version's audience (step 3 of the
+ * rule), and why. */
+enum vg_audience {
+	VG_AUD_OWNER,      /* the owner organisation */
+	VG_AUD_HUB,        /* a hub-wide scope, not TLP:RED */
+	VG_AUD_GROUP,      /* a member of the version's sharing group */
+	VG_AUD_NOT_OWNER,  /* organisation scope: the owner only */
+	VG_AUD_RED,        /* TLP:RED in a hub-wide scope: the owner only */
+	VG_AUD_NOT_MEMBER, /* group scope, not a member */
+};
+
+/* The audience step for organisation org, member of groups (n). */
+enum vg_audience vg_access_audience(const struct vg_access_meta *m,
+				    int64_t org, const int64_t *groups,
+				    size_t n);
+/* 1 for the reasons that admit (owner, hub, group). */
+int vg_audience_admits(enum vg_audience a);
+/* "owner", "hub-wide", "group-member", "not-owner", "tlp-red",
+ * "not-member". */
+const char *vg_audience_name(enum vg_audience a);
+
+/* vg_access_read step by step: read is exactly vg_access_read. */
+struct vg_access_why {
+	int role;      /* the role reads intelligence */
+	int clearance; /* the classification is within the clearance */
+	enum vg_audience audience;
+	int read;
+};
+void vg_access_explain(const struct vg_principal *p,
+		       const struct vg_access_meta *m, struct vg_access_why *out);
+
 /* ---- the rule as an expression for the stores ---------------------- */
 
 /* The columns of a stored version the rule reads. */

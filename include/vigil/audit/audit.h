@@ -38,6 +38,7 @@ typedef int (*vg_checkpoint_cb)(void *ud, const struct vg_checkpoint *c);
 
 struct vg_audit_filter {
 	const char *actor;   /* NULL: everyone */
+	const char *action;  /* NULL: every action */
 	int64_t since;       /* ts >= since; 0: all */
 	int64_t after_seq;   /* seq > after_seq */
 	size_t limit;        /* 0: no limit */

@@ -32,6 +32,10 @@ struct vg_server_conf {
 	size_t max_screen_travellers; /* records in one screening, 10,000 */
 	size_t screen_per_minute;     /* records a user screens a minute,
 				       * 60,000 */
+	/* console sessions: idle limit and lifetime, seconds (default 1800
+	 * and 43200) */
+	unsigned session_idle_seconds;
+	unsigned session_max_seconds;
 	int print_ready;           /* print the URL when listening */
 	/* the hub's URL as its clients reach it, without a trailing '/'
 	 * ("https://hub.example.org"): discovery's URLs are made from it

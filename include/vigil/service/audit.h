@@ -35,6 +35,13 @@ int vg_audit_verify(struct vg_ctx *c, const char *heads,
 		    const char *public_key, struct vg_audit_verified *out,
 		    char *err, size_t errlen);
 
+/* vg_audit_verify for an auditor of the API or the console: the chain,
+ * the checkpoints and, when it exists, the hub's heads file. *intact is
+ * 1 when nothing was found, else 0 with the finding in err. Audited
+ * "audit.verify" with the outcome and the counts. */
+int vg_audit_check(struct vg_ctx *c, struct vg_audit_verified *out,
+		   int *intact, char *err, size_t errlen);
+
 /* Sign the current head with the hub's key (conf.signing_key, read for
  * this and wiped after; refused when group or others may read it or when
  * it is not the hub's), then append the head to the heads file (O_APPEND,

@@ -40,6 +40,11 @@ struct vg_service_conf {
 	size_t max_envelope_objects;  /* objects in one TAXII POST */
 	size_t screen_max_travellers; /* records in one screening */
 	size_t screen_per_minute;     /* records one user screens a minute */
+	/* console sessions (session.h): closed after this long without a
+	 * request, and this long after sign-in whatever happens (0: 30
+	 * minutes and 12 hours) */
+	int64_t session_idle_us;
+	int64_t session_max_us;
 };
 
 /* Open the hub in the store at c->location. VG_ENOTFOUND (with err) when
@@ -83,7 +88,10 @@ struct vg_ctx {
 	char user[128];          /* the actor: a user name, "local:LOGIN", "-" */
 	char org_name[128];
 	char source[64];         /* the client's address, or "cli" */
-	char auth[32];           /* the credential: "key:ID", "basic:ID", "" */
+	char auth[32];           /* the credential: "key:ID", "basic:ID",
+				    "session:ID" (the key that opened a
+				    console session), "" */
+	int64_t key_expires;     /* the key's expiry (us), 0 never */
 	const char *purpose;     /* X-Vigil-Purpose, --purpose; may be NULL */
 	int64_t *groups;         /* malloc'd, every group of the organisation */
 	/* set by a front that answers asynchronously: read entries wait
@@ -117,6 +125,8 @@ enum vg_auth_result {
 	VG_AUTH_DISABLED,   /* the user is disabled */
 	VG_AUTH_WRONG_USER, /* Basic: the key is another user's */
 	VG_AUTH_SCHEME,     /* an unsupported scheme */
+	VG_AUTH_SESSION_UNKNOWN, /* a console session that does not exist */
+	VG_AUTH_SESSION_EXPIRED, /* idle too long, or past its lifetime */
 };
 const char *vg_auth_result_name(enum vg_auth_result r);
 
@@ -142,6 +152,11 @@ int vg_ctx_require(struct vg_ctx *c, enum vg_action action, const char *what);
  * state a purpose and c gave none (the operator is asked with --purpose,
  * never forced). */
 int vg_ctx_purpose(const struct vg_ctx *c);
+
+/* Does the hub require readers to state a purpose? */
+int vg_service_purpose_required(const struct vg_service *svc);
+/* The name of classification level i of the hub ("" past the last). */
+const char *vg_service_level_name(const struct vg_service *svc, int i);
 
 /* Commit the read entries kept in c->defer without waiting: done(arg,
  * result) runs on the writer's thread after the commit. c must stay valid

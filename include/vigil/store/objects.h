@@ -59,6 +59,8 @@ struct vg_row {
 typedef int (*vg_row_cb)(void *ud, const struct vg_row *row);
 typedef int (*vg_version_cb)(void *ud, const struct vg_stored_version *v);
 
+#define VG_QUERY_WORDS 8
+
 /* Which versions to read. Lists are ORed within, fields ANDed. Only
  * versions the expression visible holds true for are read, and "newest"
  * and "oldest" are among those, so an invisible newer version never
@@ -75,6 +77,20 @@ struct vg_query {
 	const char *const *version_keys; size_t n_version_keys;
 	const char *const *spec_versions; size_t n_spec_versions;
 	int64_t owner;        /* only this organisation's rows; 0: any */
+	/* the console's search, over the JSON texts (a scan, not an index):
+	 * every word in the name or the description (ASCII letters in any
+	 * case, other bytes exactly), a label, a reference of
+	 * object_marking_refs, a TLP level, versions (normalised keys) from
+	 * and to (inclusive), versions whose source_ref, target_ref or
+	 * sighting_of_ref is ref */
+	const char *const *words; size_t n_words; /* at most VG_QUERY_WORDS */
+	const char *label;
+	const char *marking;
+	int tlp;              /* enum vg_tlp + 1; 0: any */
+	const char *version_from, *version_to;
+	const char *ref;
+	int newest_first;     /* date_added descending */
+	size_t offset;        /* rows skipped before the first given */
 	size_t limit;         /* 0: no limit */
 	/* rows carry only date_added, id, version, modified and json (the
 	 * rest zero): what a TAXII page writes, read faster */

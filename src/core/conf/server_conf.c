@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,8 @@ void vg_server_conf_defaults(struct vg_server_conf *c, const char *data)
 	c->max_envelope_objects = 10000;
 	c->max_screen_travellers = 10000;
 	c->screen_per_minute = 60000;
+	c->session_idle_seconds = 1800;
+	c->session_max_seconds = 43200;
 }
 
 static const char *const keys[] = {
@@ -40,6 +43,7 @@ static const char *const keys[] = {
 	"checkpoint_seconds", "checkpoint_heads", "checkpoint_syslog",
 	"signing_key", "max_objects_per_envelope", "max_screen_travellers",
 	"screen_travellers_per_minute", "public_url", "trusted_proxies",
+	"session_idle_seconds", "session_max_seconds",
 };
 
 const char *vg_server_conf_key(size_t i)
@@ -224,46 +228,51 @@ int vg_server_conf_set(struct vg_server_conf *c, const char *key,
 		return boolean(key, v, &c->purpose_required, err, errlen);
 	if (!strcmp(key, "checkpoint_syslog"))
 		return boolean(key, v, &c->checkpoint_syslog, err, errlen);
+	/* each numeric setting: its range and where it goes */
+#define NUM(k, lo, hi, field)                                                \
+	{k, lo, hi, offsetof(struct vg_server_conf, field),                   \
+	 sizeof(((struct vg_server_conf *)0)->field)}
 	static const struct {
 		const char *key;
 		unsigned long long lo, hi;
+		size_t off, size;
 	} nums[] = {
-		{"threads", 1, 512},
-		{"max_content_length", 1024, 1ull << 32},
-		{"max_header_bytes", 1024, 1u << 20},
-		{"max_url_length", 64, 1u << 16},
-		{"connection_limit", 1, 1000000},
-		{"per_ip_connection_limit", 1, 1000000},
-		{"idle_timeout", 1, 86400},
-		{"status_ttl_hours", 24, 24 * 365},
-		{"commit_wait_us", 0, 100000},
-		{"checkpoint_entries", 0, 1000000000},
-		{"checkpoint_seconds", 0, 86400},
-		{"max_objects_per_envelope", 1, 100000},
-		{"max_screen_travellers", 1, 1000000},
-		{"screen_travellers_per_minute", 1, 100000000},
+		NUM("threads", 1, 512, threads),
+		NUM("max_content_length", 1024, 1ull << 32, max_content_length),
+		NUM("max_header_bytes", 1024, 1u << 20, max_header_bytes),
+		NUM("max_url_length", 64, 1u << 16, max_url_length),
+		NUM("connection_limit", 1, 1000000, connection_limit),
+		NUM("per_ip_connection_limit", 1, 1000000, per_ip_limit),
+		NUM("idle_timeout", 1, 86400, idle_timeout),
+		NUM("status_ttl_hours", 24, 24 * 365, status_ttl_hours),
+		NUM("commit_wait_us", 0, 100000, commit_wait_us),
+		NUM("checkpoint_entries", 0, 1000000000, checkpoint_entries),
+		NUM("checkpoint_seconds", 0, 86400, checkpoint_seconds),
+		NUM("max_objects_per_envelope", 1, 100000, max_envelope_objects),
+		NUM("max_screen_travellers", 1, 1000000, max_screen_travellers),
+		NUM("screen_travellers_per_minute", 1, 100000000,
+		    screen_per_minute),
+		NUM("session_idle_seconds", 1, 86400, session_idle_seconds),
+		NUM("session_max_seconds", 60, 30 * 86400, session_max_seconds),
 	};
+#undef NUM
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		if (strcmp(key, nums[i].key))
 			continue;
 		rc = num(key, v, nums[i].lo, nums[i].hi, &n, err, errlen);
 		if (rc)
 			return rc;
-		switch (i) {
-		case 0: c->threads = (int)n; break;
-		case 1: c->max_content_length = (size_t)n; break;
-		case 2: c->max_header_bytes = (size_t)n; break;
-		case 3: c->max_url_length = (size_t)n; break;
-		case 4: c->connection_limit = (unsigned)n; break;
-		case 5: c->per_ip_limit = (unsigned)n; break;
-		case 6: c->idle_timeout = (unsigned)n; break;
-		case 7: c->status_ttl_hours = (unsigned)n; break;
-		case 8: c->commit_wait_us = (unsigned)n; break;
-		case 9: c->checkpoint_entries = n; break;
-		case 10: c->checkpoint_seconds = (unsigned)n; break;
-		case 11: c->max_envelope_objects = (size_t)n; break;
-		case 12: c->max_screen_travellers = (size_t)n; break;
-		case 13: c->screen_per_minute = (size_t)n; break;
+		/* every range fits the field it goes to: 64 bits (size_t,
+		 * unsigned long long) or 32 (int, unsigned) */
+		_Static_assert(sizeof(size_t) == sizeof(unsigned long long),
+			       "size_t settings are copied as 64 bits");
+		char *f = (char *)c + nums[i].off;
+		if (nums[i].size == sizeof(unsigned long long)) {
+			unsigned long long x = n;
+			memcpy(f, &x, sizeof(x));
+		} else {
+			unsigned x = (unsigned)n;
+			memcpy(f, &x, sizeof(x));
 		}
 		return VG_OK;
 	}
