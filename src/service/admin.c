@@ -82,8 +82,8 @@ static int add_collection(struct vg_store *s, const char *alias,
 
 /* Inside a transaction: the organisation, its identity and its private
  * collection. */
-static int org_create(struct vg_store *s, const char *name, int64_t *id,
-		      char *err, size_t errlen)
+int vg__org_create(struct vg_store *s, const char *name, int64_t *id,
+		    char *err, size_t errlen)
 {
 	char identity[64], uuid[37], alias[140], title[160], sl[120];
 	vg__uuid4(uuid);
@@ -108,8 +108,8 @@ static int org_create(struct vg_store *s, const char *name, int64_t *id,
 	return rc;
 }
 
-static int make_key(struct vg_store *s, int64_t user, int expires_days,
-		    char key_out[VG_KEY_TEXT_LEN], char id_out[17])
+int vg__make_key(struct vg_store *s, int64_t user, int expires_days,
+		 char key_out[VG_KEY_TEXT_LEN], char id_out[17])
 {
 	unsigned char id[8], secret[32], hash[VG_HASH_LEN];
 	char idhex[17], b64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
@@ -266,7 +266,7 @@ static int create_fn(struct vg_store *s, void *arg)
 				    "Shared with everyone the data reaches",
 				    VG_SCOPE_ALL, 0, 0, NULL);
 	if (!rc)
-		rc = org_create(s, in->org_name ? in->org_name : "hub", &org,
+		rc = vg__org_create(s, in->org_name ? in->org_name : "hub", &org,
 				j->err, j->errlen);
 	snprintf(orgid, sizeof(orgid), "%lld", (long long)org);
 	if (!rc)
@@ -280,7 +280,7 @@ static int create_fn(struct vg_store *s, void *arg)
 					   org, VG_ROLE_HUB_ADMIN, n_levels - 1,
 					   &user);
 	if (!rc)
-		rc = make_key(s, user, 0, j->key_out, keyid);
+		rc = vg__make_key(s, user, 0, j->key_out, keyid);
 	if (!rc)
 		rc = vg__audit(s, j->c, "hub.create", hub_id, "{}");
 	return rc;
@@ -344,7 +344,7 @@ struct tx {
 static int org_add_fn(struct vg_store *s, void *arg)
 {
 	struct tx *t = arg;
-	int rc = org_create(s, t->name, &t->id, t->err, t->errlen);
+	int rc = vg__org_create(s, t->name, &t->id, t->err, t->errlen);
 	return rc ? rc : vg__audit(s, t->c, "org.add", t->name, "{}");
 }
 
@@ -509,7 +509,7 @@ static int key_new_fn(struct vg_store *s, void *arg)
 {
 	struct tx *t = arg;
 	char keyid[17];
-	int rc = make_key(s, t->id, t->days, t->key_out, keyid);
+	int rc = vg__make_key(s, t->id, t->days, t->key_out, keyid);
 	if (rc)
 		return rc;
 	struct vg__detail d;

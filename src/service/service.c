@@ -1,6 +1,7 @@
 /* The service handle: the store's location, the writer, one read handle
  * per thread, the hub's settings and the screening cache. */
 #include "service_int.h"
+#include "fed_int.h"
 #include "vigil/service/screening.h"
 #include "vigil/stix/stix.h"
 #include "vigil/util/error.h"
@@ -207,6 +208,7 @@ void vg_service_close(struct vg_service *svc)
 		return;
 	vg_writer_stop(svc->writer);
 	vg_screen_cache_free(svc->screen);
+	vg__fed_free(svc->fed);
 	for (size_t i = 0; i < svc->n_readers; i++)
 		vg_store_close(svc->readers[i]);
 	free(svc->readers);

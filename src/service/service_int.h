@@ -23,6 +23,8 @@
 
 #define VG_MAX_LEVELS 16
 
+struct vg__fed;
+
 /* What the service knows of its hub, read once at open. */
 struct vg_hub_info {
 	char name[200];
@@ -46,6 +48,7 @@ struct vg_service {
 	struct vg_store **readers;
 	size_t n_readers, cap_readers;
 	struct vg_screen_cache *screen;
+	struct vg__fed *fed;       /* federation keys (fed_keys.c), on first use */
 };
 
 int64_t vg__now_us(void);
@@ -125,5 +128,15 @@ int vg__store_json(struct vg_store *s, const char *json,
 int vg__collection_target(struct vg_service *svc, struct vg_store *s,
 			  const char *coll, struct vg_ingest_opts *o,
 			  char id_out[40]);
+
+/* ---- administration helpers (admin.c) --------------------------------- */
+
+/* Inside a transaction: an organisation, its identity object and its
+ * private collection (err says why a name is refused). */
+int vg__org_create(struct vg_store *s, const char *name, int64_t *id,
+		   char *err, size_t errlen);
+/* Inside a transaction: a new API key of user (key_out, shown once). */
+int vg__make_key(struct vg_store *s, int64_t user, int expires_days,
+		 char key_out[VG_KEY_TEXT_LEN], char id_out[17]);
 
 #endif

@@ -1,0 +1,386 @@
+/* What leaves this hub for partner hubs: a TAXII page read by a partner's
+ * principal goes through the egress rule (core/access/egress.c) instead
+ * of the read rule, and, when its sync front asks (fed_meta), carries each
+ * object's provenance beside it (x_vigil_provenance: origin, the hubs
+ * crossed, the origin's signature, the scope and level it gets there). The
+ * objects themselves are written as stored: content never changes on the
+ * way. Also: the preview of what would go and why not, and the hub's
+ * public document. */
+#include "fed_int.h"
+#include "taxii_int.h"
+#include "vigil/service/objects.h"
+#include "vigil/stix/stix.h"
+#include "vigil/util/error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What one row needs for the rule and for its provenance. */
+struct prov_copy {
+	int have;
+	char origin[100];
+	char path[2048];
+	char sig[100];
+	int unsigned_;
+};
+
+static int take_prov(void *ud, const struct vg_prov_row *r)
+{
+	struct prov_copy *p = ud;
+	p->have = 1;
+	snprintf(p->origin, sizeof(p->origin), "%s", r->origin);
+	snprintf(p->path, sizeof(p->path), "%s", r->path);
+	snprintf(p->sig, sizeof(p->sig), "%s", r->sig);
+	p->unsigned_ = r->unsigned_;
+	return 0;
+}
+
+struct group_names {
+	int64_t id[64];
+	char name[64][101];
+	size_t n;
+};
+
+static int take_group(void *ud, const struct vg_group *g, const char *members)
+{
+	struct group_names *gn = ud;
+	(void)members;
+	if (gn->n < 64) {
+		gn->id[gn->n] = g->id;
+		snprintf(gn->name[gn->n++], 101, "%s", g->name);
+	}
+	return 0;
+}
+
+/* The rule for one stored row: its verdict and what it needs to leave. */
+struct eval {
+	struct vg_service *svc;
+	struct vg_store *s;
+	const struct vg__partner *p;
+	struct vg__egress e;
+	struct vg__fed *f;
+	const char *coll_alias;
+	struct prov_copy prov;
+	int their_level;
+};
+
+static enum vg_egress_verdict judge(struct eval *ev, const struct vg_row *r)
+{
+	const char *path[64];
+	const char *labels[64];
+	size_t n_path = 0, n_labels = 0;
+	cJSON *parr = NULL, *obj = NULL;
+	ev->prov.have = 0;
+	int rc = ev->s->ops->sync->prov_get(ev->s, r->date_added, take_prov,
+					    &ev->prov);
+	if (rc && rc != VG_ENOTFOUND)
+		return VG_EGRESS_PATH; /* cannot tell where it came from: stays */
+	if (ev->prov.have) {
+		const cJSON *h;
+		parr = cJSON_Parse(ev->prov.path);
+		cJSON_ArrayForEach(h, parr)
+			if (cJSON_IsString(h) && n_path < 64)
+				path[n_path++] = h->valuestring;
+	}
+	if (ev->p->cfg.n_labels) {
+		const cJSON *l;
+		obj = cJSON_ParseWithLength(r->json, r->json_len);
+		cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(obj, "labels"))
+			if (cJSON_IsString(l) && n_labels < 64)
+				labels[n_labels++] = l->valuestring;
+	}
+	struct vg_egress_object o = {
+		.scope = r->scope,
+		.group = r->grp,
+		.tlp = r->tlp,
+		.classification = r->classification,
+		.collection = r->collection,
+		.collection_alias = ev->coll_alias,
+		.type = r->type,
+		.labels = labels,
+		.n_labels = n_labels,
+		.path = path,
+		.n_path = n_path,
+	};
+	enum vg_egress_verdict v = vg_egress_allowed(&ev->e.rule, &o,
+						     &ev->their_level);
+	cJSON_Delete(parr);
+	cJSON_Delete(obj);
+	return v;
+}
+
+struct fed_page {
+	struct eval ev;
+	struct vg_ctx *t;
+	struct vg_buf *out;
+	struct vg_buf prov;
+	struct vg_jw pw;
+	struct group_names groups;
+	size_t limit, n;
+	int more;
+	int64_t first, last;
+	int meta;
+	char last_origin[100], last_name[200], last_pk[80];
+};
+
+static void origin_info(struct fed_page *fp, const char *origin)
+{
+	if (!strcmp(fp->last_origin, origin))
+		return;
+	snprintf(fp->last_origin, sizeof(fp->last_origin), "%s", origin);
+	fp->last_name[0] = fp->last_pk[0] = '\0';
+	vg__fed_hub_setting(fp->ev.s, origin, "name", fp->last_name,
+			    sizeof(fp->last_name));
+	vg__fed_hub_setting(fp->ev.s, origin, "pk", fp->last_pk,
+			    sizeof(fp->last_pk));
+}
+
+/* The provenance entry of a row that leaves. */
+static int write_prov(struct fed_page *fp, const struct vg_row *r)
+{
+	struct vg_jw *w = &fp->pw;
+	struct vg__fed *f = fp->ev.f;
+	const struct prov_copy *pc = &fp->ev.prov;
+	char sig[100] = "";
+	int rc = VG_OK;
+	vg_jw_obj(w);
+	if (pc->have) {
+		origin_info(fp, pc->origin);
+		vg_jw_kstr(w, "origin", pc->origin);
+		vg_jw_kstr(w, "origin_name", fp->last_name);
+		if (fp->last_pk[0])
+			vg_jw_kstr(w, "origin_key", fp->last_pk);
+		vg_jw_key(w, "path");
+		vg_jw_raw(w, pc->path, strlen(pc->path));
+		vg_jw_kstr(w, "sig", pc->sig);
+	} else {
+		/* made here: this hub signs what it publishes */
+		rc = vg__fed_sign(f, r->json, r->json_len, sig);
+		vg_jw_kstr(w, "origin", f->hub_id);
+		vg_jw_kstr(w, "origin_name", f->hub_name);
+		vg_jw_kstr(w, "origin_key", f->pk_hex);
+		vg_jw_key(w, "path");
+		vg_jw_arr(w);
+		vg_jw_str(w, f->hub_id);
+		vg_jw_close(w);
+		vg_jw_kstr(w, "sig", sig);
+	}
+	int next = vg_egress_next_scope(r->scope);
+	vg_jw_kstr(w, "scope", vg_scope_name((enum vg_scope)next));
+	if (next == VG_SCOPE_GROUP)
+		for (size_t i = 0; i < fp->groups.n; i++)
+			if (fp->groups.id[i] == r->grp)
+				vg_jw_kstr(w, "group", fp->groups.name[i]);
+	int lv = fp->ev.their_level;
+	vg_jw_kstr(w, "level", lv > 0 ? fp->ev.p->cfg.lv_theirs[lv - 1] : "");
+	vg_jw_close(w);
+	return rc ? rc : w->rc;
+}
+
+static int fed_row(void *ud, const struct vg_row *r)
+{
+	struct fed_page *fp = ud;
+	if (judge(&fp->ev, r) != VG_EGRESS_OK)
+		return 0;
+	if (fp->n == fp->limit) {
+		fp->more = 1;
+		return 1;
+	}
+	int rc = vg_buf_puts(fp->out, fp->n ? "," : "{\"objects\":[");
+	if (!rc)
+		rc = vg_buf_append(fp->out, r->json, r->json_len);
+	if (!rc && fp->meta)
+		rc = write_prov(fp, r);
+	if (!fp->n)
+		fp->first = r->date_added;
+	fp->last = r->date_added;
+	fp->n++;
+	return rc;
+}
+
+int vg__fed_page(struct vg_ctx *t, struct vg_store *s,
+		 const struct vg__partner *p, const struct vg_coll_view *c,
+		 const struct vg_taxii_filter *f, int64_t after,
+		 const struct vg_buf *canon, struct vg_buf *out,
+		 struct vg_page_info *info, int *more)
+{
+	(void)canon;
+	struct fed_page *fp = calloc(1, sizeof(*fp));
+	struct vg_principal all = {.operator = 1};
+	struct vg_access_expr vis;
+	if (!fp)
+		return VG_ENOMEM;
+	int rc = vg__fed_get(t->svc, &fp->ev.f, NULL, 0);
+	if (!rc)
+		rc = vg__egress_init(t->svc, s, p, &fp->ev.e);
+	if (!rc)
+		rc = s->ops->sharing->group_list(s, take_group, &fp->groups);
+	if (rc)
+		goto out;
+	fp->ev.svc = t->svc;
+	fp->ev.s = s;
+	fp->ev.p = p;
+	fp->ev.coll_alias = c->alias;
+	fp->t = t;
+	fp->out = out;
+	fp->meta = t->fed_meta;
+	fp->limit = f->limit ? f->limit : 100;
+	vg_buf_init(&fp->prov, 0);
+	vg_jw_init(&fp->pw, &fp->prov);
+	vg_jw_arr(&fp->pw);
+	/* every stored row of the collection, then the egress rule */
+	vg_access_expr(&all, &vis);
+	struct vg_query q = {
+		.collection = c->id,
+		.visible = &vis,
+		.types = (const char *const *)f->types,
+		.n_types = f->n_types,
+		.ids = (const char *const *)f->ids,
+		.n_ids = f->n_ids,
+		.added_after = after,
+		.versions = f->versions,
+		.version_keys = (const char *const *)f->version_keys,
+		.n_version_keys = f->n_version_keys,
+		.spec_versions = (const char *const *)f->spec_versions,
+		.n_spec_versions = f->n_spec_versions,
+	};
+	rc = s->ops->objects->scan(s, &q, fed_row, fp);
+	if (rc == 1)
+		rc = VG_OK;
+	vg_jw_close(&fp->pw);
+	if (!rc)
+		rc = vg_jw_end(&fp->pw);
+	if (!rc && fp->n)
+		rc = vg_buf_puts(out, "],");
+	else if (!rc)
+		rc = vg_buf_puts(out, "{");
+	if (!rc && fp->meta) {
+		rc = vg_buf_puts(out, "\"x_vigil_provenance\":");
+		if (!rc)
+			rc = vg_buf_append(out, fp->prov.data, fp->prov.len);
+		if (!rc)
+			rc = vg_buf_putc(out, ',');
+	}
+	info->first = fp->first;
+	info->last = fp->last;
+	info->count = fp->n;
+	*more = fp->more;
+out:
+	vg_buf_release(&fp->prov);
+	vg__egress_release(&fp->ev.e);
+	free(fp);
+	return rc;
+}
+
+/* ---- preview ----------------------------------------------------------- */
+
+struct preview {
+	struct eval ev;
+	vg_preview_cb cb;
+	void *ud;
+	struct {
+		char id[40], alias[160];
+	} colls[64];
+	size_t n_colls;
+};
+
+static int take_coll(void *ud, const struct vg_collection *c)
+{
+	struct preview *pv = ud;
+	if (pv->n_colls < 64) {
+		snprintf(pv->colls[pv->n_colls].id, 40, "%s", c->id);
+		snprintf(pv->colls[pv->n_colls].alias, 160, "%s", c->alias);
+		pv->n_colls++;
+	}
+	return 0;
+}
+
+static int preview_row(void *ud, const struct vg_row *r)
+{
+	struct preview *pv = ud;
+	pv->ev.coll_alias = "";
+	for (size_t i = 0; i < pv->n_colls; i++)
+		if (!strcmp(pv->colls[i].id, r->collection))
+			pv->ev.coll_alias = pv->colls[i].alias;
+	enum vg_egress_verdict v = judge(&pv->ev, r);
+	struct vg_preview_row row = {
+		.id = r->id,
+		.version = r->modified ? r->modified : r->version,
+		.collection = pv->ev.coll_alias[0] ? pv->ev.coll_alias : r->collection,
+		.verdict = v,
+		.reason = vg_egress_reason(v),
+	};
+	return pv->cb(pv->ud, &row);
+}
+
+int vg_partner_preview(struct vg_ctx *c, const char *name, const char *id,
+		       vg_preview_cb cb, void *ud)
+{
+	struct vg_store *s = vg__reader(c->svc);
+	struct vg__partner *p = malloc(sizeof(*p));
+	struct preview *pv = calloc(1, sizeof(*pv));
+	struct vg_principal all = {.operator = 1};
+	struct vg_access_expr vis;
+	int rc = vg__require(c, VG_ACT_HUB_ADMIN, "partner.preview");
+	if (!rc && (!p || !pv))
+		rc = VG_ENOMEM;
+	if (!rc && !s)
+		rc = VG_ESTORE;
+	if (!rc)
+		rc = vg__partner_get(s, name, 0, p);
+	if (!rc)
+		rc = vg__fed_get(c->svc, &pv->ev.f, NULL, 0);
+	if (!rc)
+		rc = vg__egress_init(c->svc, s, p, &pv->ev.e);
+	if (!rc)
+		rc = s->ops->sharing->collection_list(s, take_coll, pv);
+	if (!rc)
+		rc = vg__audit_read(c, "partner.preview", name, "{}");
+	if (rc)
+		goto out;
+	pv->ev.svc = c->svc;
+	pv->ev.s = s;
+	pv->ev.p = p;
+	pv->cb = cb;
+	pv->ud = ud;
+	vg_access_expr(&all, &vis);
+	struct vg_query q = {
+		.visible = &vis,
+		.ids = &id,
+		.n_ids = id ? 1 : 0,
+		.versions = VG_VERSIONS_ALL,
+	};
+	/* each row once per collection: the rule looks at the row */
+	for (size_t i = 0; !rc && i < pv->n_colls; i++) {
+		q.collection = pv->colls[i].id;
+		rc = s->ops->objects->scan(s, &q, preview_row, pv);
+	}
+out:
+	if (pv)
+		vg__egress_release(&pv->ev.e);
+	free(pv);
+	free(p);
+	return rc;
+}
+
+/* ---- the hub's document ---------------------------------------------- */
+
+int vg_fed_hub_doc(struct vg_service *svc, struct vg_buf *out)
+{
+	struct vg__fed *f;
+	struct vg_jw w;
+	int rc = vg__fed_get(svc, &f, NULL, 0);
+	if (rc)
+		return rc;
+	vg_jw_init(&w, out);
+	vg_jw_obj(&w);
+	vg_jw_kstr(&w, "hub_id", f->hub_id);
+	vg_jw_kstr(&w, "name", f->hub_name);
+	vg_jw_kstr(&w, "sign_pk", f->pk_hex);
+	vg_jw_kstr(&w, "signature", "Ed25519 over \"vigil-object-v1\\n\" and "
+				    "the JCS form of each object version");
+	vg_jw_kstr(&w, "api_root", "/taxii2/hub/");
+	vg_jw_close(&w);
+	return vg_jw_end(&w);
+}
