@@ -23,6 +23,7 @@ static const struct vg_cmd commands[] = {
 	{"screen", "screen travellers (PAXLST, CSV, JSON lines)", vg_cmd_screen},
 	{"match", "match one name against the watchlists", vg_cmd_match},
 	{"screening", "stored screening runs and hit dispositions", vg_cmd_screening},
+	{"partner", "partner hubs: federation over TAXII 2.1", vg_cmd_partner},
 };
 
 static void usage(FILE *f)

@@ -71,7 +71,7 @@ struct req {
 
 /* One entry of the route table. */
 struct vg_route {
-	const char *method;  /* "GET" (HEAD too), "POST", "DELETE" */
+	const char *method;  /* "GET" (HEAD too), "POST", "PATCH", "DELETE" */
 	const char *pattern; /* segments; "*" matches any one */
 	enum route name;
 	enum MHD_Result (*fn)(struct req *r);
@@ -146,6 +146,15 @@ enum MHD_Result vg__h_groups_get(struct req *r);
 enum MHD_Result vg__h_groups_post(struct req *r);
 enum MHD_Result vg__h_group_member_add(struct req *r);
 enum MHD_Result vg__h_group_member_remove(struct req *r);
+enum MHD_Result vg__h_well_known(struct req *r);
+enum MHD_Result vg__h_partners_get(struct req *r);
+enum MHD_Result vg__h_partners_post(struct req *r);
+enum MHD_Result vg__h_partner_get(struct req *r);
+enum MHD_Result vg__h_partner_patch(struct req *r);
+enum MHD_Result vg__h_partner_delete(struct req *r);
+enum MHD_Result vg__h_partner_status(struct req *r);
+enum MHD_Result vg__h_partner_quarantine(struct req *r);
+enum MHD_Result vg__h_partner_preview(struct req *r);
 enum MHD_Result vg__h_healthz(struct req *r);
 enum MHD_Result vg__h_metrics(struct req *r);
 

@@ -11,10 +11,14 @@
 #include <string.h>
 #include <strings.h>
 
+#define PARTNERS_403 "partner hubs are for hub admins"
+
 static const struct vg_route routes[] = {
 	{"GET", "healthz", R_HEALTHZ, vg__h_healthz, NEED_AUTH, ROUTE_NO_AUTH, NULL},
 	{"GET", "metrics", R_METRICS, vg__h_metrics, NEED_AUTH, ROUTE_READ,
 	 "metrics are for hub admins and auditors"},
+	{"GET", ".well-known/vigil-hub", R_OTHER, vg__h_well_known, NEED_AUTH,
+	 ROUTE_NO_AUTH, NULL},
 	/* TAXII 2.1 */
 	{"GET", "taxii2", R_DISCOVERY, vg__h_discovery, NEED_AUTH,
 	 ROUTE_READ | ROUTE_TAXII, NULL},
@@ -77,6 +81,25 @@ static const struct vg_route routes[] = {
 	{"DELETE", "api/v1/groups/*/members/*", R_ADMIN,
 	 vg__h_group_member_remove, VG_ACT_HUB_ADMIN, 0,
 	 "sharing groups are for hub admins"},
+	/* federation (fed_routes.c) */
+	{"GET", "api/v1/partners", R_ADMIN, vg__h_partners_get, VG_ACT_HUB_ADMIN,
+	 ROUTE_READ, PARTNERS_403},
+	{"POST", "api/v1/partners", R_ADMIN, vg__h_partners_post,
+	 VG_ACT_HUB_ADMIN, 0, PARTNERS_403},
+	{"GET", "api/v1/partners/status", R_ADMIN, vg__h_partner_status,
+	 VG_ACT_HUB_ADMIN, ROUTE_READ, PARTNERS_403},
+	{"GET", "api/v1/partners/*", R_ADMIN, vg__h_partner_get, VG_ACT_HUB_ADMIN,
+	 ROUTE_READ, PARTNERS_403},
+	{"PATCH", "api/v1/partners/*", R_ADMIN, vg__h_partner_patch,
+	 VG_ACT_HUB_ADMIN, 0, PARTNERS_403},
+	{"DELETE", "api/v1/partners/*", R_ADMIN, vg__h_partner_delete,
+	 VG_ACT_HUB_ADMIN, 0, PARTNERS_403},
+	{"GET", "api/v1/partners/*/status", R_ADMIN, vg__h_partner_status,
+	 VG_ACT_HUB_ADMIN, ROUTE_READ, PARTNERS_403},
+	{"GET", "api/v1/partners/*/quarantine", R_ADMIN, vg__h_partner_quarantine,
+	 VG_ACT_HUB_ADMIN, ROUTE_READ, PARTNERS_403},
+	{"GET", "api/v1/partners/*/preview", R_ADMIN, vg__h_partner_preview,
+	 VG_ACT_HUB_ADMIN, ROUTE_READ, PARTNERS_403},
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
@@ -244,6 +267,10 @@ enum MHD_Result vg__dispatch(struct req *r)
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
 				 "X-Vigil-Purpose is longer than 500 characters");
 	r->ctx.purpose = purpose;
+	/* a partner hub's sync front asks for the objects' provenance */
+	const char *fed = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+						      "X-Vigil-Federation");
+	r->ctx.fed_meta = fed && !strcmp(fed, "1");
 	if (!found) {
 		if (allow[0]) {
 			r->route = R_OTHER;

@@ -553,8 +553,14 @@ static int store(struct vg_ctx *c, struct vg__partner *p, const char *remote,
 	}
 	if (!rc)
 		rc = vg__write(c->svc, page_fn, &j);
-	if (!rc && res)
+	if (!rc && res) {
+		const cJSON *more = cJSON_GetObjectItemCaseSensitive(j.env, "more");
+		const char *next = jstr(j.env, "next");
 		*res = j.res;
+		res->more = cJSON_IsTrue(more);
+		if (next && strlen(next) < sizeof(res->next))
+			snprintf(res->next, sizeof(res->next), "%s", next);
+	}
 	if (!rc && j.res.accepted)
 		vg__fed_notify(c->svc);
 out:

@@ -116,6 +116,8 @@ int vg_fed_cursor(struct vg_ctx *c, const char *remote, char out[64]);
 /* What storing one page did. */
 struct vg_fed_page {
 	size_t accepted, duplicates, quarantined, returned;
+	int more;       /* the envelope's "more" */
+	char next[256]; /* its "next" ("" none, or too long to follow) */
 };
 /* Store one page (a TAXII envelope) received from the partner's remote
  * collection, and move its cursor to date_last (the page's

@@ -1,0 +1,27 @@
+/* Shared between the files of sync/: one HTTP exchange with a partner. */
+#ifndef VIGIL_SYNC_INT_H
+#define VIGIL_SYNC_INT_H
+
+#include <stddef.h>
+
+#include "vigil/service/partners.h"
+#include "vigil/util/buf.h"
+
+/* Bodies larger than this are refused (an oversized envelope). */
+#define VG_SYNC_MAX_BODY ((size_t)64 << 20)
+
+struct vg_http_answer {
+	long status;
+	struct vg_buf body;
+	char date_last[64]; /* X-TAXII-Date-Added-Last, "" none */
+	char error[300];    /* the transport's error, "" none */
+};
+
+/* GET url from partner pc (its TLS settings and credential, timeouts on
+ * connect and every read, the body capped). VG_OK when an answer came
+ * (any status); VG_EIO with a->error otherwise. */
+int vg__sync_get(const struct vg_partner_conn *pc, const char *url,
+		 struct vg_http_answer *a);
+void vg__sync_answer_release(struct vg_http_answer *a);
+
+#endif
