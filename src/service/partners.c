@@ -804,13 +804,8 @@ int vg_partner_conn(struct vg_ctx *c, const char *name,
 	for (size_t i = 0; i < p->cfg.n_remote; i++)
 		snprintf(out->remote[i], sizeof(out->remote[0]), "%s",
 			 p->cfg.remote[i]);
+	/* none set: the sync front pulls every collection it may read */
 	out->n_remote = p->cfg.n_remote;
-	if (!out->n_remote) {
-		/* a vigil partner's hub-wide collections that travel */
-		snprintf(out->remote[0], sizeof(out->remote[0]), "connected");
-		snprintf(out->remote[1], sizeof(out->remote[1]), "all");
-		out->n_remote = 2;
-	}
 	out->interval = p->cfg.interval > 0 ? p->cfg.interval : 10;
 	out->limit = p->cfg.limit ? p->cfg.limit : 1000;
 	out->overlap_us = p->cfg.overlap_us;

@@ -39,12 +39,12 @@ static int learn(struct vg_ctx *c, const struct vg_partner_conn *pc,
 	strcat(url, "/.well-known/vigil-hub");
 	int rc = vg__sync_get(pc, url, &a);
 	if (rc) {
-		snprintf(err, errlen, "%s: %s", url, a.error);
+		snprintf(err, errlen, "%.300s: %.250s", url, a.error);
 		goto out;
 	}
 	if (a.status != 200) {
 		if (pc->hub_id[0]) {
-			snprintf(err, errlen, "%s: HTTP %ld from a pinned vigil hub",
+			snprintf(err, errlen, "%.300s: HTTP %ld from a pinned vigil hub",
 				 url, a.status);
 			rc = VG_EIO;
 		}
@@ -136,6 +136,13 @@ static int pull_collection(struct vg_ctx *c, const struct vg_partner_conn *pc,
 		r->returned += res.returned;
 		if (!res.more)
 			break;
+		if (!res.accepted && !res.duplicates && !res.quarantined &&
+		    !res.returned) {
+			snprintf(r->error, sizeof(r->error), "collection '%s': 'more' "
+					   "with an empty page", remote);
+			rc = VG_EIO;
+			break;
+		}
 		if (res.next[0]) {
 			/* next, with the original parameters; one that repeats
 			 * would never end */
@@ -170,6 +177,44 @@ out:
 	return rc;
 }
 
+/* Without collections set, every collection the partner lets this hub
+ * read (its collections resource, in its order). */
+static int discover(const struct vg_partner_conn *pc, char (*out)[200],
+		    size_t max, size_t *n, char *err, size_t errlen)
+{
+	char url[1200];
+	struct vg_http_answer a;
+	*n = 0;
+	snprintf(url, sizeof(url), "%scollections/", pc->url);
+	int rc = vg__sync_get(pc, url, &a);
+	if (rc) {
+		snprintf(err, errlen, "%.300s: %.250s", url, a.error);
+	} else if (a.status != 200) {
+		snprintf(err, errlen, "%.300s: HTTP %ld", url, a.status);
+		rc = VG_EIO;
+	} else {
+		cJSON *d = cJSON_ParseWithLength(a.body.data ? a.body.data : "",
+						 a.body.len);
+		const cJSON *c;
+		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(d, "collections"))
+		{
+			const cJSON *id = cJSON_GetObjectItemCaseSensitive(c, "id");
+			const cJSON *cr = cJSON_GetObjectItemCaseSensitive(c, "can_read");
+			if (cJSON_IsString(id) && cJSON_IsTrue(cr) && *n < max &&
+			    strlen(id->valuestring) < 200)
+				snprintf(out[(*n)++], 200, "%s", id->valuestring);
+		}
+		if (!cJSON_IsObject(d)) {
+			snprintf(err, errlen, "%.300s: not a TAXII collections "
+					      "resource", url);
+			rc = VG_EIO;
+		}
+		cJSON_Delete(d);
+	}
+	vg__sync_answer_release(&a);
+	return rc;
+}
+
 int vg_sync_round(struct vg_service *svc, const char *name,
 		  struct vg_sync_report *r)
 {
@@ -193,6 +238,9 @@ int vg_sync_round(struct vg_service *svc, const char *name,
 		vg_partner_conn_wipe(pc);
 		rc = vg_partner_conn(&c, name, pc, r->error, sizeof(r->error));
 	}
+	if (!rc && !pc->n_remote)
+		rc = discover(pc, pc->remote, VG_FED_MAX_LIST, &pc->n_remote,
+			      r->error, sizeof(r->error));
 	for (size_t i = 0; !rc && i < pc->n_remote; i++)
 		rc = pull_collection(&c, pc, pc->remote[i], r);
 	if (rc && !r->error[0])
