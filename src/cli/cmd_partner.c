@@ -166,20 +166,30 @@ static int sync_one(struct vg_cli *cli, const char *name, int json)
 	int rc = vg_cli_open(cli, &svc, &ctx);
 	if (rc)
 		return rc;
+	struct vg_sync_report pr;
 	rc = vg_sync_round(svc, name, &r);
+	if (!rc) {
+		/* and what goes to it, when this hub pushes */
+		rc = vg_sync_push(svc, name, &pr);
+		if (rc)
+			snprintf(r.error, sizeof(r.error), "push: %.590s", pr.error);
+	}
 	if (json) {
 		printf("{\"partner\":");
 		vg_cli_json_str(name);
 		printf(",\"pages\":%zu,\"accepted\":%zu,\"duplicates\":%zu,"
-		       "\"quarantined\":%zu,\"returned\":%zu,\"error\":",
-		       r.pages, r.accepted, r.duplicates, r.quarantined, r.returned);
+		       "\"quarantined\":%zu,\"returned\":%zu,\"pushed\":%zu,"
+		       "\"error\":",
+		       r.pages, r.accepted, r.duplicates, r.quarantined, r.returned,
+		       rc ? 0 : pr.accepted);
 		vg_cli_json_str(rc ? r.error : NULL);
 		printf("}\n");
 	} else {
 		printf("partner '%s': %zu pages, %zu accepted, %zu duplicates, "
-		       "%zu quarantined, %zu returned to their origin\n",
+		       "%zu quarantined, %zu returned to their origin; %zu "
+		       "pushed\n",
 		       name, r.pages, r.accepted, r.duplicates, r.quarantined,
-		       r.returned);
+		       r.returned, rc ? 0 : pr.accepted);
 	}
 	return vg_cli_done(svc, &ctx, rc, r.error);
 }

@@ -5,6 +5,7 @@
  * objects it covers, so a crash resumes without a gap or a duplicate. */
 #include "fed_int.h"
 #include "ingest_int.h"
+#include "taxii_int.h"
 #include "vigil/stix/stix.h"
 #include "vigil/util/error.h"
 #include "vigil/util/timefmt.h"
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 /* Where a page goes: a local collection. */
 struct target {
@@ -486,10 +488,31 @@ static const char *local_of(const struct vg__partner *p, const char *remote)
 	return NULL;
 }
 
+/* Each object's outcome, for a status resource: refused (with reason). */
+struct outcome {
+	unsigned char *bad;
+	char **reason;
+	size_t n;
+};
+
+static int store_x(struct vg_ctx *c, struct vg__partner *p, const char *remote,
+		   const char *local, int64_t retry_id, const char *body,
+		   size_t len, const char *date_last, struct vg_fed_page *res,
+		   struct outcome *oc, char *err, size_t errlen);
+
 static int store(struct vg_ctx *c, struct vg__partner *p, const char *remote,
 		 const char *local, int64_t retry_id, const char *body,
 		 size_t len, const char *date_last, struct vg_fed_page *res,
 		 char *err, size_t errlen)
+{
+	return store_x(c, p, remote, local, retry_id, body, len, date_last, res,
+		       NULL, err, errlen);
+}
+
+static int store_x(struct vg_ctx *c, struct vg__partner *p, const char *remote,
+		   const char *local, int64_t retry_id, const char *body,
+		   size_t len, const char *date_last, struct vg_fed_page *res,
+		   struct outcome *oc, char *err, size_t errlen)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	struct page_job j = {.c = c, .p = p, .remote = remote,
@@ -561,8 +584,13 @@ static int store(struct vg_ctx *c, struct vg__partner *p, const char *remote,
 		if (next && strlen(next) < sizeof(res->next))
 			snprintf(res->next, sizeof(res->next), "%s", next);
 	}
-	if (!rc && j.res.accepted)
-		vg__fed_notify(c->svc);
+	if (!rc && oc) {
+		oc->bad = j.bad;
+		oc->reason = j.reason;
+		oc->n = j.n;
+		j.bad = NULL;
+		j.reason = NULL;
+	}
 out:
 	job_release(&j);
 	return rc;
@@ -827,4 +855,200 @@ int vg_partner_quarantine_drop(struct vg_ctx *c, const char *name, int64_t id,
 	*dropped = (size_t)j.n;
 	free(p);
 	return rc;
+}
+
+/* ---- push: what a partner hub sends, and what this hub sent ----------- */
+
+struct status_job {
+	const char *id;
+	int64_t user, created;
+	const char *json;
+};
+
+static int status_fn(struct vg_store *s, void *arg)
+{
+	struct status_job *j = arg;
+	return s->ops->objects->status_put(s, j->id, j->user, j->created, j->json);
+}
+
+int vg__fed_add(struct vg_ctx *c, const struct vg_coll_view *coll,
+		const char *body, size_t len, struct vg_buf *out,
+		struct vg_ingest_counts *counts, char *err, size_t errlen)
+{
+	struct vg_store *s = vg__reader(c->svc);
+	struct vg__partner *p = malloc(sizeof(*p));
+	struct vg_fed_page res = {0};
+	int rc = !s ? VG_ESTORE : !p ? VG_ENOMEM
+				     : vg__partner_of_org(s, c->p.org, p);
+	struct vg_ctx sc;
+	/* stored as the partner's sync principal, whoever of it posted */
+	if (!rc)
+		rc = vg_fed_open(c->svc, p->name, &sc, err, errlen);
+	if (rc) {
+		free(p);
+		return rc;
+	}
+	snprintf(sc.user, sizeof(sc.user), "%s", c->user);
+	snprintf(sc.source, sizeof(sc.source), "%s", c->source);
+	snprintf(sc.auth, sizeof(sc.auth), "%s", c->auth);
+	sc.p.user = c->p.user;
+	struct outcome oc = {0};
+	cJSON *env = NULL;
+	rc = store_x(&sc, p, NULL, NULL, 0, body, len, NULL, &res, &oc, err,
+		     errlen);
+	(void)coll;
+	if (!rc && !(env = cJSON_ParseWithLength(body, len)))
+		rc = VG_ENOMEM;
+	if (!rc) {
+		/* the status resource: every object a success but those
+		 * quarantined (listed in the audit entry and the quarantine) */
+		char id[37], ts[VG_TIME_LEN];
+		int64_t now = vg__now_us();
+		struct vg_jw w;
+		size_t ok = res.accepted + res.duplicates + res.returned;
+		vg__uuid4(id);
+		vg_time_format_us(now, ts);
+		vg_jw_init(&w, out);
+		vg_jw_obj(&w);
+		vg_jw_kstr(&w, "id", id);
+		vg_jw_kstr(&w, "status", "complete");
+		vg_jw_kstr(&w, "request_timestamp", ts);
+		vg_jw_kint(&w, "total_count", (int64_t)(ok + res.quarantined));
+		const cJSON *objs = cJSON_GetObjectItemCaseSensitive(env, "objects");
+		vg_jw_kint(&w, "success_count", (int64_t)ok);
+		for (int pass = 0; pass < 2; pass++) {
+			vg_jw_key(&w, pass ? "failures" : "successes");
+			vg_jw_arr(&w);
+			for (size_t i = 0; i < oc.n; i++) {
+				const cJSON *o = cJSON_GetArrayItem(objs, (int)i);
+				const char *mod = jstr(o, "modified");
+				if (!oc.bad[i] != !pass)
+					continue;
+				vg_jw_obj(&w);
+				vg_jw_kstr(&w, "id", jstr(o, "id") ? jstr(o, "id") : "");
+				if (mod || jstr(o, "created"))
+					vg_jw_kstr(&w, "version",
+						   mod ? mod : jstr(o, "created"));
+				if (pass)
+					vg_jw_kstr(&w, "message", oc.reason[i]
+									  ? oc.reason[i]
+									  : "refused");
+				vg_jw_close(&w);
+			}
+			vg_jw_close(&w);
+			if (!pass)
+				vg_jw_kint(&w, "failure_count",
+					   (int64_t)res.quarantined);
+		}
+		vg_jw_kint(&w, "pending_count", 0);
+		vg_jw_key(&w, "pendings");
+		vg_jw_arr(&w);
+		vg_jw_close(&w);
+		vg_jw_close(&w);
+		rc = vg_jw_end(&w);
+		struct status_job sj = {id, c->p.user, now, out->data};
+		if (!rc)
+			rc = vg__write(c->svc, status_fn, &sj);
+		if (counts) {
+			counts->accepted = res.accepted;
+			counts->duplicates = res.duplicates + res.returned;
+			counts->rejected = res.quarantined;
+		}
+	}
+	for (size_t i = 0; oc.reason && i < oc.n; i++)
+		free(oc.reason[i]);
+	free(oc.reason);
+	free(oc.bad);
+	cJSON_Delete(env);
+	vg_ctx_release(&sc);
+	free(p);
+	return rc;
+}
+
+struct pushed_job {
+	struct vg_ctx *c;
+	struct vg__partner *p;
+	int64_t last;
+	size_t sent;
+	const char *status;
+};
+
+static int pushed_fn(struct vg_store *s, void *arg)
+{
+	struct pushed_job *j = arg;
+	char v[32];
+	snprintf(v, sizeof(v), "%lld", (long long)j->last);
+	int rc = j->last ? s->ops->sync->cursor_set(s, j->p->id, "push", v) : VG_OK;
+	if (rc || !j->sent)
+		return rc;
+	struct vg__detail d;
+	cJSON *st = j->status ? cJSON_Parse(j->status) : NULL;
+	const cJSON *f, *ok = cJSON_GetObjectItemCaseSensitive(st, "success_count");
+	vg__detail_begin(&d);
+	vg_jw_kint(&d.w, "sent", (int64_t)j->sent);
+	vg_jw_kint(&d.w, "succeeded", cJSON_IsNumber(ok) ? (int64_t)ok->valuedouble
+							 : -1);
+	vg_jw_key(&d.w, "failures");
+	vg_jw_arr(&d.w);
+	int k = 0;
+	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(st, "failures"))
+	{
+		if (k++ == 100)
+			break;
+		vg_jw_obj(&d.w);
+		vg_jw_kstr(&d.w, "id", jstr(f, "id") ? jstr(f, "id") : "");
+		vg_jw_key(&d.w, "message");
+		vg_jw_strn(&d.w, jstr(f, "message") ? jstr(f, "message") : "", 300);
+		vg_jw_close(&d.w);
+	}
+	vg_jw_close(&d.w);
+	vg_jw_kint(&d.w, "cursor", j->last);
+	const char *detail = vg__detail_end(&d);
+	rc = detail ? vg__audit(s, j->c, "sync.push", j->p->name, detail)
+		    : VG_ENOMEM;
+	vg__detail_release(&d);
+	cJSON_Delete(st);
+	return rc;
+}
+
+int vg_fed_pushed(struct vg_ctx *c, int64_t last, size_t sent,
+		  const char *status_json)
+{
+	struct vg_store *s = vg__reader(c->svc);
+	struct vg__partner *p = malloc(sizeof(*p));
+	int rc = !s ? VG_ESTORE : !p ? VG_ENOMEM : vg__fed_ctx_partner(c, s, p);
+	struct pushed_job j = {c, p, last, sent, status_json};
+	if (!rc)
+		rc = vg__write(c->svc, pushed_fn, &j);
+	free(p);
+	return rc;
+}
+
+int vg_fed_wait(struct vg_service *svc, uint64_t *seen, long timeout_ms)
+{
+	struct vg__fed *f;
+	struct timespec until;
+	int woke = 0;
+	if (vg__fed_get(svc, &f, NULL, 0))
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&f->mu);
+	while (f->commits == *seen &&
+	       pthread_cond_timedwait(&f->cond, &f->mu, &until) == 0)
+		;
+	woke = f->commits != *seen;
+	*seen = f->commits;
+	pthread_mutex_unlock(&f->mu);
+	return woke;
+}
+
+void vg_fed_wake(struct vg_service *svc)
+{
+	vg__fed_notify(svc);
 }

@@ -108,6 +108,13 @@ int vg__fed_verify(const char *pk_hex, const cJSON *obj, const char *sig);
 int vg__fed_ctx_partner(struct vg_ctx *c, struct vg_store *s,
 			struct vg__partner *p);
 
+/* A TAXII POST by a partner hub's principal (taxii_write.c hands it
+ * over): stored by the sync rules, owned by each object's origin hub. */
+struct vg_ingest_counts;
+int vg__fed_add(struct vg_ctx *c, const struct vg_coll_view *coll,
+		const char *body, size_t len, struct vg_buf *out,
+		struct vg_ingest_counts *counts, char *err, size_t errlen);
+
 /* Tell the push loops that objects were stored. */
 void vg__fed_notify(struct vg_service *svc);
 

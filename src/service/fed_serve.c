@@ -384,3 +384,112 @@ int vg_fed_hub_doc(struct vg_service *svc, struct vg_buf *out)
 	vg_jw_close(&w);
 	return vg_jw_end(&w);
 }
+
+/* ---- the push outbox -------------------------------------------------- */
+
+struct outbox {
+	struct fed_page fp; /* the rule and the provenance writer */
+	struct {
+		char id[40], alias[160];
+	} colls[64];
+	size_t n_colls;
+	int64_t scanned; /* the last row looked at, sent or not */
+};
+
+static int take_coll_ob(void *ud, const struct vg_collection *c)
+{
+	struct outbox *ob = ud;
+	if (ob->n_colls < 64) {
+		snprintf(ob->colls[ob->n_colls].id, 40, "%s", c->id);
+		snprintf(ob->colls[ob->n_colls].alias, 160, "%s", c->alias);
+		ob->n_colls++;
+	}
+	return 0;
+}
+
+static int outbox_row(void *ud, const struct vg_row *r)
+{
+	struct outbox *ob = ud;
+	ob->fp.ev.coll_alias = "";
+	for (size_t i = 0; i < ob->n_colls; i++)
+		if (!strcmp(ob->colls[i].id, r->collection))
+			ob->fp.ev.coll_alias = ob->colls[i].alias;
+	if (ob->fp.n == ob->fp.limit)
+		return 1;
+	ob->scanned = r->date_added;
+	return fed_row(&ob->fp, r);
+}
+
+int vg_fed_outbox(struct vg_ctx *c, size_t limit, struct vg_buf *env,
+		  int64_t *last, size_t *n)
+{
+	struct vg_store *s = vg__reader(c->svc);
+	struct vg__partner *p = malloc(sizeof(*p));
+	struct outbox *ob = calloc(1, sizeof(*ob));
+	struct vg_principal all = {.operator = 1};
+	struct vg_access_expr vis;
+	char *cur = NULL;
+	int64_t after = 0;
+	int rc = !s ? VG_ESTORE : !p || !ob ? VG_ENOMEM
+					   : vg__fed_ctx_partner(c, s, p);
+	*n = 0;
+	*last = 0;
+	if (!rc) {
+		rc = s->ops->sync->cursor_get(s, p->id, "push", &cur);
+		if (!rc)
+			after = strtoll(cur, NULL, 10);
+		if (rc == VG_ENOTFOUND)
+			rc = VG_OK;
+	}
+	if (!rc)
+		rc = vg__fed_get(c->svc, &ob->fp.ev.f, NULL, 0);
+	if (!rc)
+		rc = vg__egress_init(c->svc, s, p, &ob->fp.ev.e);
+	if (!rc)
+		rc = s->ops->sharing->group_list(s, take_group, &ob->fp.groups);
+	if (!rc)
+		rc = s->ops->sharing->collection_list(s, take_coll_ob, ob);
+	if (rc)
+		goto out;
+	ob->fp.ev.svc = c->svc;
+	ob->fp.ev.s = s;
+	ob->fp.ev.p = p;
+	ob->fp.out = env;
+	ob->fp.meta = p->hub_id[0] != '\0'; /* provenance for vigil hubs */
+	ob->fp.limit = limit;
+	vg_buf_init(&ob->fp.prov, 0);
+	vg_jw_init(&ob->fp.pw, &ob->fp.prov);
+	vg_jw_arr(&ob->fp.pw);
+	vg_access_expr(&all, &vis);
+	struct vg_query q = {
+		.visible = &vis,
+		.added_after = after,
+		.versions = VG_VERSIONS_ALL,
+	};
+	rc = s->ops->objects->scan(s, &q, outbox_row, ob);
+	if (rc == 1)
+		rc = VG_OK;
+	vg_jw_close(&ob->fp.pw);
+	if (!rc)
+		rc = vg_jw_end(&ob->fp.pw);
+	if (!rc && ob->fp.n) {
+		rc = vg_buf_puts(env, "]");
+		if (!rc && ob->fp.meta)
+			rc = vg_buf_puts(env, ",\"x_vigil_provenance\":");
+		if (!rc && ob->fp.meta)
+			rc = vg_buf_append(env, ob->fp.prov.data, ob->fp.prov.len);
+		if (!rc)
+			rc = vg_buf_putc(env, '}');
+	}
+	vg_buf_release(&ob->fp.prov);
+	/* the cursor may pass rows that stay: they are not looked at again */
+	*last = ob->fp.n == limit ? ob->fp.last : ob->scanned;
+	*n = ob->fp.n;
+out:
+	if (ob)
+		vg__egress_release(&ob->fp.ev.e);
+	free(cur);
+	free(ob);
+	free(p);
+	return rc;
+}

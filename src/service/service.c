@@ -264,5 +264,9 @@ struct vg_store *vg__reader(struct vg_service *svc)
 
 int vg__write(struct vg_service *svc, vg_write_fn fn, void *arg)
 {
-	return vg_writer_run(svc->writer, fn, arg);
+	int rc = vg_writer_run(svc->writer, fn, arg);
+	/* the push loops look for what a commit stored */
+	if (!rc && svc->fed)
+		vg__fed_notify(svc);
+	return rc;
 }

@@ -5,6 +5,7 @@
 #include "ingest_int.h"
 #include "service_int.h"
 #include "taxii_int.h"
+#include "fed_int.h"
 #include "vigil/service/objects.h"
 #include "vigil/stix/stix.h"
 #include "vigil/util/error.h"
@@ -162,6 +163,17 @@ int vg_taxii_add(struct vg_ctx *c, const char *coll, const char *body,
 	if (!cv.can_write) {
 		snprintf(err, errlen, "no write access to this collection");
 		return vg__require(c, VG_ACT_WRITE, "objects.add");
+	}
+	/* a partner hub's objects are stored by the sync rules */
+	if (!strncmp(c->org_name, "hub:", 4) && !c->p.operator) {
+		struct vg__partner *p = malloc(sizeof(*p));
+		rc = p ? vg__partner_of_org(s, c->p.org, p) : VG_ENOMEM;
+		free(p);
+		if (!rc)
+			return vg__fed_add(c, &cv, body, len, out, counts, err,
+					   errlen);
+		if (rc != VG_ENOTFOUND)
+			return rc;
 	}
 	/* what the poster creates names the poster's organisation */
 	char creator[128] = "";

@@ -52,6 +52,12 @@ void vg__sync_answer_release(struct vg_http_answer *a)
 int vg__sync_get(const struct vg_partner_conn *pc, const char *url,
 		 struct vg_http_answer *a)
 {
+	return vg__sync_post(pc, url, NULL, 0, a);
+}
+
+int vg__sync_post(const struct vg_partner_conn *pc, const char *url,
+		  const char *body, size_t len, struct vg_http_answer *a)
+{
 	char auth[1200] = "";
 	struct curl_slist *h = NULL;
 	memset(a, 0, sizeof(*a));
@@ -67,6 +73,13 @@ int vg__sync_get(const struct vg_partner_conn *pc, const char *url,
 	} else if (pc->secret[0]) {
 		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", pc->secret);
 		h = curl_slist_append(h, auth);
+	}
+	if (body) {
+		h = curl_slist_append(h, "Content-Type: "
+					 "application/taxii+json;version=2.1");
+		curl_easy_setopt(c, CURLOPT_POST, 1L);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
 	}
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);

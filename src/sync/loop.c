@@ -14,13 +14,14 @@
 #include <string.h>
 #include <time.h>
 
-#define MAX_PARTNERS 64
+#define MAX_PARTNERS 128
 
 struct worker {
 	struct vg_sync_loops *l;
 	pthread_t thread;
 	char name[101];
 	int started;
+	int push; /* the push loop (else the pull loop) */
 };
 
 struct vg_sync_loops {
@@ -52,12 +53,50 @@ static int wait_ms(struct vg_sync_loops *l, long ms)
 	return stop;
 }
 
+static int stopping(struct vg_sync_loops *l)
+{
+	pthread_mutex_lock(&l->mu);
+	int s = l->stopping;
+	pthread_mutex_unlock(&l->mu);
+	return s;
+}
+
+/* Push: woken by every commit that stored something (and every interval,
+ * for what other processes stored), a round each time. */
+static void *run_push(void *arg)
+{
+	struct worker *w = arg;
+	struct vg_sync_loops *l = w->l;
+	uint64_t seen = 0;
+	int errors = 0;
+	while (!stopping(l)) {
+		struct vg_sync_report r;
+		int rc = vg_sync_push(l->svc, w->name, &r);
+		if (rc) {
+			long ms = 1000;
+			for (int i = 0; i < errors && ms < 300000; i++)
+				ms *= 2;
+			errors++;
+			fprintf(stderr, "vigil sync: push to '%s': %s\n", w->name,
+				r.error);
+			ms = (ms > 300000 ? 300000 : ms) *
+			     (80 + (long)randombytes_uniform(41)) / 100;
+			if (wait_ms(l, ms))
+				break;
+			continue;
+		}
+		errors = 0;
+		vg_fed_wait(l->svc, &seen, 10000);
+	}
+	return NULL;
+}
+
 static void *run(void *arg)
 {
 	struct worker *w = arg;
 	struct vg_sync_loops *l = w->l;
 	int errors = 0;
-	while (!wait_ms(l, errors ? 0 : 0)) {
+	while (!wait_ms(l, 0)) {
 		struct vg_sync_report r;
 		struct vg_partner_conn *pc = calloc(1, sizeof(*pc));
 		struct vg_ctx c;
@@ -108,17 +147,23 @@ int vg_sync_start(struct vg_service *svc, struct vg_sync_loops **out)
 	pthread_cond_init(&l->cond, NULL);
 	vg_ctx_init(&c, svc, VG_CHANNEL_CLI, "serve");
 	vg_ctx_operator(&c, "serve");
-	int rc = vg_partner_names(&c, VG_FED_PULL, names, MAX_PARTNERS, &n);
-	vg_ctx_release(&c);
-	for (size_t i = 0; !rc && i < n; i++) {
-		struct worker *w = &l->w[l->n];
-		w->l = l;
-		snprintf(w->name, sizeof(w->name), "%.100s", names[i]);
-		if (pthread_create(&w->thread, NULL, run, w) == 0) {
-			w->started = 1;
-			l->n++;
+	int rc = VG_OK;
+	for (int push = 0; !rc && push < 2; push++) {
+		rc = vg_partner_names(&c, push ? VG_FED_PUSH : VG_FED_PULL, names,
+				      MAX_PARTNERS, &n);
+		for (size_t i = 0; !rc && i < n && l->n < MAX_PARTNERS; i++) {
+			struct worker *w = &l->w[l->n];
+			w->l = l;
+			w->push = push;
+			snprintf(w->name, sizeof(w->name), "%.100s", names[i]);
+			if (pthread_create(&w->thread, NULL, push ? run_push : run,
+					   w) == 0) {
+				w->started = 1;
+				l->n++;
+			}
 		}
 	}
+	vg_ctx_release(&c);
 	*out = l;
 	return rc;
 }
@@ -131,6 +176,7 @@ void vg_sync_stop(struct vg_sync_loops *l)
 	l->stopping = 1;
 	pthread_cond_broadcast(&l->cond);
 	pthread_mutex_unlock(&l->mu);
+	vg_fed_wake(l->svc);
 	for (size_t i = 0; i < l->n; i++)
 		if (l->w[i].started)
 			pthread_join(l->w[i].thread, NULL);

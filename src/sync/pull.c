@@ -30,8 +30,8 @@ static void origin_of(const char *url, char *out, size_t n)
 
 /* A vigil partner says who it is; its id and key are pinned the first
  * time. A plain TAXII server has no such document (404): nothing to pin. */
-static int learn(struct vg_ctx *c, const struct vg_partner_conn *pc,
-		 char *err, size_t errlen)
+int vg__sync_learn(struct vg_ctx *c, const struct vg_partner_conn *pc,
+		   char *err, size_t errlen)
 {
 	char url[1200];
 	struct vg_http_answer a;
@@ -229,8 +229,14 @@ int vg_sync_round(struct vg_service *svc, const char *name,
 		return rc;
 	}
 	rc = vg_partner_conn(&c, name, pc, r->error, sizeof(r->error));
+	if (!rc && !(pc->direction & VG_FED_PULL)) {
+		/* this hub does not pull from it */
+		vg_ctx_release(&c);
+		free(pc);
+		return VG_OK;
+	}
 	if (!rc)
-		rc = learn(&c, pc, r->error, sizeof(r->error));
+		rc = vg__sync_learn(&c, pc, r->error, sizeof(r->error));
 	if (!rc && pc->hub_id[0] == '\0') {
 		/* pinned just now: read it back */
 		char hub[80];

@@ -139,6 +139,26 @@ struct vg_fed_round {
 };
 int vg_fed_round_done(struct vg_ctx *c, const struct vg_fed_round *r);
 
+/* ---- push ------------------------------------------------------------- */
+
+/* The next envelope for the partner (its sync context): up to limit
+ * versions stored after its push cursor that the egress rule lets go,
+ * with their provenance for a vigil partner; *n of them, "" when none.
+ * *last: where the cursor goes once the partner has them (past versions
+ * that stay, too); 0 when nothing was looked at. */
+int vg_fed_outbox(struct vg_ctx *c, size_t limit, struct vg_buf *env,
+		  int64_t *last, size_t *n);
+/* The partner took the envelope up to last (its status resource, or
+ * NULL): the cursor moves, with an audit entry ("sync.push") that names
+ * each failure of the status. */
+int vg_fed_pushed(struct vg_ctx *c, int64_t last, size_t sent,
+		  const char *status_json);
+/* Wait until objects are stored on this hub (a commit of a write) after
+ * *seen, or timeout_ms; *seen gets the new count. 1 when woken. */
+int vg_fed_wait(struct vg_service *svc, uint64_t *seen, long timeout_ms);
+/* Wake every waiter (the server stops). */
+void vg_fed_wake(struct vg_service *svc);
+
 /* ---- quarantine and preview ------------------------------------------ */
 
 struct vg_quarantined {

@@ -22,8 +22,16 @@ struct vg_sync_report {
 int vg_sync_round(struct vg_service *svc, const char *name,
 		  struct vg_sync_report *r);
 
+/* One push round with partner name: everything stored since its push
+ * cursor that may go, in envelopes, each status resource polled until
+ * complete; the cursor moves after each envelope the partner took. */
+int vg_sync_push(struct vg_service *svc, const char *name,
+		 struct vg_sync_report *r);
+
 /* The loops of `vigil serve`: one thread per pulling partner, a round
- * every interval (backing off with jitter after errors). */
+ * every interval; one per pushing partner, woken by each commit that
+ * stored objects (and every interval); both back off with jitter after
+ * errors. */
 struct vg_sync_loops;
 int vg_sync_start(struct vg_service *svc, struct vg_sync_loops **out);
 void vg_sync_stop(struct vg_sync_loops *l);
