@@ -60,7 +60,8 @@ class Fed(unittest.TestCase):
             out = run(cls.d[h], "init", "--json", "--hub-name",
                       "hub-" + h).stdout
             cls.admin[h] = json.loads(out)["key"]
-        cls.srv = {h: Server(cls.d[h]) for h in "ARB"}
+        cls.port = {h: free_port() for h in "ARB"}
+        cls.srv = {h: cls.serve(h) for h in "ARB"}
         url = {h: cls.srv[h].root for h in "ARB"}
         # the partner records and the keys each side uses at the other
         k_ar = cls.add("A", "R", url["R"], "push", levels="CONFIDENTIAL=RESTRICTED")
@@ -79,6 +80,10 @@ class Fed(unittest.TestCase):
             for m in members:
                 run(cls.d[h], "group", "member", "add", "g1", m)
         run(cls.d["A"], "group", "add", "g2")
+
+    @classmethod
+    def serve(cls, h):
+        return Server(cls.d[h], "--listen", "127.0.0.1:%d" % cls.port[h])
 
     @classmethod
     def tearDownClass(cls):
@@ -343,6 +348,51 @@ class Fed(unittest.TestCase):
         r = request(self.srv["R"].root + "collections/community/objects/",
                     key=k)
         self.assertEqual(r.json().get("objects", []), [])
+
+
+    def test_9_push_live(self):
+        """With the servers' loops: published on A, visible on B through R
+        within seconds (A pushes to R, R pushes to B, each woken by its
+        commit)."""
+        import time
+        for h in "ARB":
+            self.srv[h].stop()
+        for h in "ARB":
+            self.srv[h] = self.serve(h)
+        waits = []
+        for i in range(3):
+            o = indicator("live %d" % i, [TLP_GREEN])
+            t0 = time.monotonic()
+            r = request(self.srv["A"].root + "collections/all/objects/",
+                        method="POST", key=self.admin["A"],
+                        body=json.dumps({"objects": [dict(
+                            o, created_by_ref=self.identity("A"))]}))
+            self.assertEqual(r.status, 202, r.body)
+            k = self.admin["B"]
+            while time.monotonic() - t0 < 20:
+                got = request(self.srv["B"].root + "collections/all/objects/"
+                              "?match[id]=" + o["id"], key=k)
+                if got.json().get("objects"):
+                    break
+                time.sleep(0.05)
+            waits.append(time.monotonic() - t0)
+        self.assertLess(max(waits), 5, waits)
+        st = json.loads(run(self.d["A"], "partner", "status", "R").stdout)
+        self.assertIsNotNone(st["last_success"])
+
+    def identity(self, hub):
+        orgs = run(self.d[hub], "org", "list", "--json").stdout
+        return [o["identity"] for o in json.loads(orgs)["orgs"]
+                if o["name"] == "hub"][0]
+
+
+def free_port():
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
 
 
 class FakeTaxii:
