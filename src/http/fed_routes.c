@@ -252,3 +252,52 @@ enum MHD_Result vg__h_partner_preview(struct req *r)
 	}
 	return vg__respond(r, MHD_HTTP_OK, "application/json", &b, NULL);
 }
+
+/* Deletions for partner hubs: read (pull) and given (push). */
+enum MHD_Result vg__h_tombstones_get(struct req *r)
+{
+	static const char *const params[] = {"after", "limit", NULL};
+	char err[200];
+	const char *a = vg__arg(r, "after"), *l = vg__arg(r, "limit");
+	char *end = NULL;
+	long long after = a ? strtoll(a, &end, 10) : 0;
+	if (vg__args_only(r, params, err, sizeof(err)) || (a && (*end || after < 0)))
+		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
+				 "'after' and 'limit' are whole numbers");
+	long long limit = l ? strtoll(l, &end, 10) : 1000;
+	if (l && (*end || limit < 1))
+		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
+				 "'after' and 'limit' are whole numbers");
+	struct vg_buf b;
+	vg_buf_init(&b, 0);
+	int rc = vg_fed_tombstones(&r->ctx, after,
+				   (size_t)(limit > 1000 ? 1000 : limit), &b);
+	if (rc) {
+		vg_buf_release(&b);
+		return vg__http_fail(r, rc, NULL);
+	}
+	return vg__respond(r, MHD_HTTP_OK, "application/json", &b, NULL);
+}
+
+enum MHD_Result vg__h_tombstones_post(struct req *r)
+{
+	char err[300] = "";
+	size_t applied = 0, refused = 0;
+	int64_t more = 0;
+	int rc = vg_fed_store_tombstones(&r->ctx, r->body.data ? r->body.data : "",
+					 r->body.len, 0, &applied, &refused, &more,
+					 err, sizeof(err));
+	if (rc == VG_EINVAL)
+		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request", err);
+	if (rc)
+		return vg__http_fail(r, rc, err[0] ? err : NULL);
+	struct vg_buf b;
+	struct vg_jw w;
+	vg_buf_init(&b, 0);
+	vg_jw_init(&w, &b);
+	vg_jw_obj(&w);
+	vg_jw_kint(&w, "applied", (int64_t)applied);
+	vg_jw_kint(&w, "refused", (int64_t)refused);
+	vg_jw_close(&w);
+	return vg__ok_json(r, vg_jw_end(&w), &b);
+}

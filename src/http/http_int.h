@@ -147,6 +147,8 @@ enum MHD_Result vg__h_groups_post(struct req *r);
 enum MHD_Result vg__h_group_member_add(struct req *r);
 enum MHD_Result vg__h_group_member_remove(struct req *r);
 enum MHD_Result vg__h_well_known(struct req *r);
+enum MHD_Result vg__h_tombstones_get(struct req *r);
+enum MHD_Result vg__h_tombstones_post(struct req *r);
 enum MHD_Result vg__h_partners_get(struct req *r);
 enum MHD_Result vg__h_partners_post(struct req *r);
 enum MHD_Result vg__h_partner_get(struct req *r);

@@ -100,6 +100,10 @@ static const struct vg_route routes[] = {
 	 VG_ACT_HUB_ADMIN, ROUTE_READ, PARTNERS_403},
 	{"GET", "api/v1/partners/*/preview", R_ADMIN, vg__h_partner_preview,
 	 VG_ACT_HUB_ADMIN, ROUTE_READ, PARTNERS_403},
+	{"GET", "api/v1/fed/tombstones", R_OTHER, vg__h_tombstones_get,
+	 VG_ACT_READ, ROUTE_READ, "for partner hubs"},
+	{"POST", "api/v1/fed/tombstones", R_OTHER, vg__h_tombstones_post,
+	 VG_ACT_WRITE, 0, "for partner hubs"},
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))

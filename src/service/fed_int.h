@@ -115,6 +115,12 @@ int vg__fed_add(struct vg_ctx *c, const struct vg_coll_view *coll,
 		const char *body, size_t len, struct vg_buf *out,
 		struct vg_ingest_counts *counts, char *err, size_t errlen);
 
+/* Inside a delete of this hub's own versions (taxii_write.c del_fn, with
+ * the delete's query): tombstones for those made here. */
+struct vg_query;
+int vg__fed_deleting(struct vg_ctx *c, struct vg_store *s,
+		     const struct vg_query *q);
+
 /* Tell the push loops that objects were stored. */
 void vg__fed_notify(struct vg_service *svc);
 

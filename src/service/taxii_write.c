@@ -348,6 +348,9 @@ static int del_fn(struct vg_store *s, void *arg)
 	rc = s->ops->objects->owner_of(s, j->id, &registered);
 	if (rc == VG_ENOTFOUND)
 		rc = register_first_owner(s, j->id);
+	/* a deletion by the origin travels as its signed tombstone */
+	if (!rc)
+		rc = vg__fed_deleting(j->c, s, &j->q);
 	if (!rc)
 		rc = s->ops->objects->remove(s, &j->q, &j->deleted);
 	if (!rc && j->identity)

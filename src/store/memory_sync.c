@@ -19,13 +19,19 @@ struct m_quar {
 	char *collection, *object_id, *version, *reason, *json, *prov;
 };
 struct m_prov { int64_t date_added; char *origin, *path, *sig; int unsigned_; };
+struct m_tomb {
+	int64_t seq, grp, created;
+	int scope, tlp, classification;
+	char *origin, *id, *version, *sig, *path, *collection, *type;
+};
 
 struct m_sync {
 	VEC(struct m_partner) partners;
 	VEC(struct m_cursor) cursors;
 	VEC(struct m_quar) quar;
 	VEC(struct m_prov) prov;
-	int64_t next_id;
+	VEC(struct m_tomb) tombs;
+	int64_t next_id, next_tomb;
 };
 
 #define dup vg__m_dup
@@ -34,6 +40,12 @@ static void free_partner(struct m_partner *p)
 {
 	free(p->name); free(p->url); free(p->hub_id); free(p->sign_pk);
 	free(p->config); free(p->state); free(p->secret);
+}
+
+static void free_tomb(struct m_tomb *t)
+{
+	free(t->origin); free(t->id); free(t->version); free(t->sig);
+	free(t->path); free(t->collection); free(t->type);
 }
 
 static void free_quar(struct m_quar *q)
@@ -59,7 +71,10 @@ void vg__m_sync_free(struct m_sync *y)
 		free(y->prov.v[i].path);
 		free(y->prov.v[i].sig);
 	}
+	for (size_t i = 0; i < y->tombs.n; i++)
+		free_tomb(&y->tombs.v[i]);
 	free(y->partners.v); free(y->cursors.v); free(y->quar.v); free(y->prov.v);
+	free(y->tombs.v);
 	free(y);
 }
 
@@ -90,6 +105,7 @@ int vg__m_sync_copy(struct m_sync **out, const struct m_sync *s)
 	if (!d)
 		return VG_ENOMEM;
 	d->next_id = s->next_id;
+	d->next_tomb = s->next_tomb;
 	COPYVEC(d->partners, s->partners);
 	for (size_t i = 0; i < d->partners.n; i++) {
 		struct m_partner *p = &d->partners.v[i];
@@ -114,6 +130,14 @@ int vg__m_sync_copy(struct m_sync **out, const struct m_sync *s)
 		d->prov.v[i].origin = dup(d->prov.v[i].origin);
 		d->prov.v[i].path = dup(d->prov.v[i].path);
 		d->prov.v[i].sig = dup(d->prov.v[i].sig);
+	}
+	COPYVEC(d->tombs, s->tombs);
+	for (size_t i = 0; i < d->tombs.n; i++) {
+		struct m_tomb *t = &d->tombs.v[i];
+		t->origin = dup(t->origin); t->id = dup(t->id);
+		t->version = dup(t->version); t->sig = dup(t->sig);
+		t->path = dup(t->path); t->collection = dup(t->collection);
+		t->type = dup(t->type);
 	}
 	*out = d;
 	return VG_OK;
@@ -456,6 +480,66 @@ static int prov_get(struct vg_store *s, int64_t date_added, vg_prov_cb cb,
 	return VG_ENOTFOUND;
 }
 
+static int tomb_add(struct vg_store *s, const struct vg_tomb_row *r,
+		    int64_t *seq)
+{
+	TOUCH(s);
+	struct m_sync *y = Y(s);
+	if (!y)
+		return VG_ENOMEM;
+	for (size_t i = 0; i < y->tombs.n; i++)
+		if (!strcmp(y->tombs.v[i].origin, r->origin) &&
+		    !strcmp(y->tombs.v[i].id, r->id) &&
+		    !strcmp(y->tombs.v[i].version, r->version))
+			return VG_EDUPLICATE;
+	if (PUSH(y->tombs))
+		return VG_ENOMEM;
+	struct m_tomb *t = &y->tombs.v[y->tombs.n - 1];
+	t->seq = ++y->next_tomb;
+	t->grp = r->grp;
+	t->created = r->created ? r->created : now_us();
+	t->scope = r->scope;
+	t->tlp = r->tlp;
+	t->classification = r->classification;
+	t->origin = dup(r->origin); t->id = dup(r->id);
+	t->version = dup(r->version); t->sig = dup(r->sig);
+	t->path = dup(r->path); t->collection = dup(r->collection);
+	t->type = dup(r->type);
+	if (!t->origin || !t->id || !t->version || !t->sig || !t->path ||
+	    !t->collection || !t->type) {
+		free_tomb(t);
+		y->tombs.n--;
+		return VG_ENOMEM;
+	}
+	*seq = t->seq;
+	return VG_OK;
+}
+
+static int tomb_list(struct vg_store *s, int64_t after, size_t limit,
+		     vg_tomb_cb cb, void *ud)
+{
+	const struct m_sync *y = R(s);
+	size_t n = 0;
+	int rc = VG_OK;
+	for (size_t i = 0; !rc && i < y->tombs.n; i++) {
+		const struct m_tomb *t = &y->tombs.v[i];
+		if (t->seq <= after)
+			continue;
+		if (limit && n++ == limit)
+			break;
+		struct vg_tomb_row r = {
+			.seq = t->seq, .origin = t->origin, .id = t->id,
+			.version = t->version, .sig = t->sig, .path = t->path,
+			.scope = t->scope, .tlp = t->tlp,
+			.classification = t->classification, .grp = t->grp,
+			.collection = t->collection, .type = t->type,
+			.created = t->created,
+		};
+		rc = cb(ud, &r);
+	}
+	return rc;
+}
+
 const struct vg_store_sync_ops vg__m_sync_ops = {
 	.partner_add = partner_add,
 	.partner_update = partner_update,
@@ -471,4 +555,6 @@ const struct vg_store_sync_ops vg__m_sync_ops = {
 	.quarantine_count = quarantine_count,
 	.prov_put = prov_put,
 	.prov_get = prov_get,
+	.tomb_add = tomb_add,
+	.tomb_list = tomb_list,
 };

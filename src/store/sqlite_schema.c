@@ -113,7 +113,15 @@ static const char *const migrations[] = {
 	"CREATE TABLE sync_prov ("
 	" date_added INTEGER PRIMARY KEY, origin TEXT NOT NULL,"
 	" path TEXT NOT NULL, sig TEXT NOT NULL,"
-	" unsigned INTEGER NOT NULL DEFAULT 0);",
+	" unsigned INTEGER NOT NULL DEFAULT 0);"
+	/* deletions by their origin, signed, relayed like versions */
+	"CREATE TABLE sync_tombstones ("
+	" seq INTEGER PRIMARY KEY, origin TEXT NOT NULL, id TEXT NOT NULL,"
+	" version TEXT NOT NULL, sig TEXT NOT NULL, path TEXT NOT NULL,"
+	" scope INTEGER NOT NULL, grp INTEGER NOT NULL, tlp INTEGER NOT NULL,"
+	" classification INTEGER NOT NULL, collection TEXT NOT NULL,"
+	" type TEXT NOT NULL, created INTEGER NOT NULL,"
+	" UNIQUE (origin, id, version));",
 };
 
 int vg__sqlite_migrate(sqlite3 *db, char *err, size_t errlen)

@@ -2,6 +2,7 @@
  * provenance. Kept and found only. */
 #include "sqlite_int.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -320,6 +321,66 @@ static int prov_get(struct vg_store *s, int64_t date_added, vg_prov_cb cb,
 	return rc;
 }
 
+static int tomb_add(struct vg_store *s, const struct vg_tomb_row *t,
+		    int64_t *seq)
+{
+	sq_t *q = vg__sq(s);
+	sqlite3_stmt *st;
+	int rc = vg__sq_prep(q, &st,
+			     "INSERT INTO sync_tombstones (origin, id, version, sig,"
+			     " path, scope, grp, tlp, classification, collection,"
+			     " type, created) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
+			     "?10,?11,?12)",
+			     "tttttiiiitti", t->origin, t->id, t->version, t->sig,
+			     t->path, (int64_t)t->scope, t->grp, (int64_t)t->tlp,
+			     (int64_t)t->classification, t->collection, t->type,
+			     t->created ? t->created : now_us());
+	if (rc)
+		return rc;
+	rc = vg__sq_run(q, st, "tombstone");
+	if (!rc)
+		*seq = sqlite3_last_insert_rowid(q->db);
+	return rc;
+}
+
+static int tomb_list(struct vg_store *s, int64_t after, size_t limit,
+		     vg_tomb_cb cb, void *ud)
+{
+	sq_t *q = vg__sq(s);
+	sqlite3_stmt *st;
+	int step, rc = vg__sq_prep(q, &st,
+				   "SELECT seq, origin, id, version, sig, path, scope,"
+				   " grp, tlp, classification, collection, type,"
+				   " created FROM sync_tombstones WHERE seq > ?1"
+				   " ORDER BY seq LIMIT ?2",
+				   "ii", after, limit ? (int64_t)limit : INT64_MAX);
+	if (rc)
+		return rc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct vg_tomb_row t = {
+			.seq = sqlite3_column_int64(st, 0),
+			.origin = vg__sq_col(st, 1),
+			.id = vg__sq_col(st, 2),
+			.version = vg__sq_col(st, 3),
+			.sig = vg__sq_col(st, 4),
+			.path = vg__sq_col(st, 5),
+			.scope = sqlite3_column_int(st, 6),
+			.grp = sqlite3_column_int64(st, 7),
+			.tlp = sqlite3_column_int(st, 8),
+			.classification = sqlite3_column_int(st, 9),
+			.collection = vg__sq_col(st, 10),
+			.type = vg__sq_col(st, 11),
+			.created = sqlite3_column_int64(st, 12),
+		};
+		if ((rc = cb(ud, &t)))
+			break;
+	}
+	if (!rc && step != SQLITE_DONE && step != SQLITE_ROW)
+		rc = vg__sq_fail(q, "read tombstones");
+	vg__sq_release(q, st);
+	return rc;
+}
+
 const struct vg_store_sync_ops vg__sq_sync_ops = {
 	.partner_add = partner_add,
 	.partner_update = partner_update,
@@ -335,4 +396,6 @@ const struct vg_store_sync_ops vg__sq_sync_ops = {
 	.quarantine_count = quarantine_count,
 	.prov_put = prov_put,
 	.prov_get = prov_get,
+	.tomb_add = tomb_add,
+	.tomb_list = tomb_list,
 };

@@ -177,6 +177,45 @@ out:
 	return rc;
 }
 
+/* A vigil partner's deletions, after the tombstone cursor. */
+static int pull_tombstones(struct vg_ctx *c, const struct vg_partner_conn *pc,
+			   struct vg_sync_report *r)
+{
+	char cursor[64], base[1100];
+	int rc = vg_fed_cursor(c, "#tombstones", cursor);
+	origin_of(pc->url, base, sizeof(base));
+	for (int round = 0; !rc && round < 10000; round++) {
+		char url[1300];
+		struct vg_http_answer a;
+		size_t applied = 0, refused = 0;
+		int64_t more = 0;
+		snprintf(url, sizeof(url), "%s/api/v1/fed/tombstones?after=%s&limit=1000",
+			 base, cursor[0] ? cursor : "0");
+		rc = vg__sync_get(pc, url, &a);
+		if (rc) {
+			snprintf(r->error, sizeof(r->error), "tombstones: %.300s",
+				 a.error);
+		} else if (a.status != 200) {
+			snprintf(r->error, sizeof(r->error), "tombstones: HTTP %ld",
+				 a.status);
+			rc = VG_EIO;
+		} else {
+			rc = vg_fed_store_tombstones(c, a.body.data ? a.body.data : "",
+						     a.body.len, 1, &applied,
+						     &refused, &more, r->error,
+						     sizeof(r->error));
+		}
+		vg__sync_answer_release(&a);
+		r->quarantined += refused;
+		r->tombstones += applied;
+		if (rc || !more)
+			break;
+		if ((rc = vg_fed_cursor(c, "#tombstones", cursor)))
+			break;
+	}
+	return rc;
+}
+
 /* Without collections set, every collection the partner lets this hub
  * read (its collections resource, in its order). */
 static int discover(const struct vg_partner_conn *pc, char (*out)[200],
@@ -249,6 +288,8 @@ int vg_sync_round(struct vg_service *svc, const char *name,
 			      r->error, sizeof(r->error));
 	for (size_t i = 0; !rc && i < pc->n_remote; i++)
 		rc = pull_collection(&c, pc, pc->remote[i], r);
+	if (!rc && pc->hub_id[0])
+		rc = pull_tombstones(&c, pc, r);
 	if (rc && !r->error[0])
 		snprintf(r->error, sizeof(r->error), "%s", vg_strerror(rc));
 	struct vg_fed_round done = {

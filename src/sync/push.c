@@ -71,6 +71,49 @@ static int complete(const struct vg_partner_conn *pc, struct vg_http_answer *a,
 	return rc;
 }
 
+/* The deletions that may go to a vigil partner, after its cursor. */
+static int push_tombstones(struct vg_ctx *c, const struct vg_partner_conn *pc,
+			   struct vg_sync_report *r)
+{
+	char url[1300];
+	const char *p = strstr(pc->url, "://");
+	const char *slash = p ? strchr(p + 3, '/') : NULL;
+	snprintf(url, sizeof(url), "%.*s/api/v1/fed/tombstones",
+		 (int)(slash ? slash - pc->url : (long)strlen(pc->url)), pc->url);
+	int rc = VG_OK;
+	for (int round = 0; !rc && round < 10000; round++) {
+		struct vg_buf out;
+		struct vg_http_answer a;
+		int64_t last = 0;
+		size_t n = 0;
+		vg_buf_init(&out, 0);
+		rc = vg_fed_tomb_outbox(c, 1000, &out, &last, &n);
+		if (!rc && n) {
+			rc = vg__sync_post(pc, url, out.data, out.len, &a);
+			if (!rc && a.status != 200)
+				rc = VG_EIO;
+			if (rc)
+				snprintf(r->error, sizeof(r->error),
+					 "tombstones: %.300s (HTTP %ld)",
+					 a.error[0] ? a.error : "refused", a.status);
+			vg__sync_answer_release(&a);
+		}
+		cJSON *d = rc ? NULL : cJSON_Parse(out.data);
+		int more = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(d, "more"));
+		cJSON_Delete(d);
+		vg_buf_release(&out);
+		/* the cursor moves only when it passed something */
+		char cur[64];
+		snprintf(cur, sizeof(cur), "%lld", (long long)last);
+		if (!rc && (n || more))
+			rc = vg_fed_tomb_pushed(c, last);
+		r->tombstones += n;
+		if (rc || !more)
+			break;
+	}
+	return rc;
+}
+
 int vg_sync_push(struct vg_service *svc, const char *name,
 		 struct vg_sync_report *r)
 {
@@ -139,6 +182,8 @@ int vg_sync_push(struct vg_service *svc, const char *name,
 		}
 		free(status);
 	}
+	if (!rc && pc->hub_id[0])
+		rc = push_tombstones(&c, pc, r);
 	if (rc && !r->error[0])
 		snprintf(r->error, sizeof(r->error), "%s", vg_strerror(rc));
 	if (rc || r->pages) {

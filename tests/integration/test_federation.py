@@ -243,6 +243,49 @@ class Fed(unittest.TestCase):
             self.assertEqual(sorted(v.get("revoked", False) for v in vs),
                              [False, True], h)
 
+    def test_4b_deletion_travels_and_forged_tombstone(self):
+        o = indicator("to delete", [TLP_GREEN])
+        keep = indicator("to keep", [TLP_GREEN])
+        self.post("A", "all", [o, keep])
+        self.sync("R", "A")
+        self.sync("B", "R")
+        self.assertTrue(all(self.has(h, o["id"]) for h in "ARB"))
+        # a tombstone that A did not sign, sent to B by R: refused
+        forged = {"tombstones": [{
+            "origin": self.hub_id("A"), "id": keep["id"],
+            "version": "2026-01-02T03:04:05.000000000Z",
+            "sig": "A" * 86 + "==", "path": [self.hub_id("A"),
+                                            self.hub_id("R")]}]}
+        r = request(self.srv["B"].base + "/api/v1/fed/tombstones",
+                    method="POST", key=self.k_rb_at_b(),
+                    body=json.dumps(forged))
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(r.json(), {"applied": 0, "refused": 1})
+        self.assertTrue(self.has("B", keep["id"]))
+        q = json.loads(run(self.d["B"], "partner", "quarantine", "R",
+                           "--json").stdout)["quarantine"]
+        self.assertIn("does not verify (forged)", q[-1]["reason"])
+        run(self.d["B"], "partner", "quarantine", "R", "--drop")
+        # the owner deletes on A: the tombstone travels A -> R -> B
+        r = request(self.srv["A"].root + "collections/all/objects/%s/"
+                    % o["id"], method="DELETE", key=self.admin["A"])
+        self.assertEqual(r.status, 200, r.body)
+        self.assertFalse(self.has("A", o["id"]))
+        self.sync("R", "A")
+        self.assertFalse(self.has("R", o["id"]))
+        self.sync("B", "R")
+        self.assertFalse(self.has("B", o["id"]))
+        self.assertTrue(all(self.has(h, keep["id"]) for h in "ARB"))
+
+    def hub_id(self, h):
+        return request(self.srv[h].base + "/.well-known/vigil-hub").json()[
+            "hub_id"]
+
+    def k_rb_at_b(self):
+        # the key R uses at B, as made at setup: a new one for R's user
+        return json.loads(run(self.d["B"], "key", "new", "--user",
+                              "R@partner", "--json").stdout)["key"]
+
     def test_5_altering_relay_and_invalid_objects(self):
         good = indicator("relayed intact", [TLP_GREEN])
         altered = indicator("to be altered", [TLP_GREEN])

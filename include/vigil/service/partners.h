@@ -159,6 +159,26 @@ int vg_fed_wait(struct vg_service *svc, uint64_t *seen, long timeout_ms);
 /* Wake every waiter (the server stops). */
 void vg_fed_wake(struct vg_service *svc);
 
+/* ---- deletions (tombstones) -------------------------------------------- */
+
+/* The tombstones after seq `after` (at most limit) that may go to the
+ * calling partner hub: {"tombstones":[...],"more":bool,"last":SEQ}. */
+int vg_fed_tombstones(struct vg_ctx *c, int64_t after, size_t limit,
+		      struct vg_buf *out);
+/* Apply tombstones from a partner ({"tombstones":[...]}, the answer of
+ * vg_fed_tombstones or a push): each verified against its origin's key
+ * and refused (quarantined) unless the origin owns the id here; the
+ * origin's rows of that version deleted; kept to go on. pulled: the
+ * partner's "last" becomes the cursor in the same transaction. */
+int vg_fed_store_tombstones(struct vg_ctx *c, const char *body, size_t len,
+			    int pulled, size_t *applied, size_t *refused,
+			    int64_t *more, char *err, size_t errlen);
+/* The tombstones to push to the partner after its push cursor; *last is
+ * where the cursor goes once it has them. */
+int vg_fed_tomb_outbox(struct vg_ctx *c, size_t limit, struct vg_buf *out,
+		       int64_t *last, size_t *n);
+int vg_fed_tomb_pushed(struct vg_ctx *c, int64_t last);
+
 /* ---- quarantine and preview ------------------------------------------ */
 
 struct vg_quarantined {

@@ -50,7 +50,23 @@ struct vg_prov_row {
 	int unsigned_;       /* accepted from a TAXII server that signs nothing */
 };
 
+/* A deletion by an object's origin hub, as it travels. */
+struct vg_tomb_row {
+	int64_t seq;         /* this hub's order of them, from 1 */
+	const char *origin;  /* the origin hub */
+	const char *id;
+	const char *version; /* the deleted version (normalised key) */
+	const char *sig;     /* the origin's signature (base64) */
+	const char *path;    /* JSON array of the hubs crossed */
+	/* what the egress rule needs of the version that was deleted */
+	int scope, tlp, classification;
+	int64_t grp;
+	const char *collection, *type;
+	int64_t created;
+};
+
 typedef int (*vg_partner_cb)(void *ud, const struct vg_partner_row *p);
+typedef int (*vg_tomb_cb)(void *ud, const struct vg_tomb_row *t);
 typedef int (*vg_quarantine_cb)(void *ud, const struct vg_quarantine_row *q);
 typedef int (*vg_prov_cb)(void *ud, const struct vg_prov_row *p);
 
@@ -93,6 +109,14 @@ struct vg_store_sync_ops {
 	/* VG_ENOTFOUND when the version has none (it was made here). */
 	int (*prov_get)(struct vg_store *s, int64_t date_added, vg_prov_cb cb,
 			void *ud);
+
+	/* A tombstone (VG_EDUPLICATE when (origin, id, version) has one);
+	 * *seq gets its number. */
+	int (*tomb_add)(struct vg_store *s, const struct vg_tomb_row *t,
+			int64_t *seq);
+	/* Tombstones after seq, in order, at most limit (0: all). */
+	int (*tomb_list)(struct vg_store *s, int64_t after, size_t limit,
+			 vg_tomb_cb cb, void *ud);
 };
 
 #endif

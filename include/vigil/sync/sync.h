@@ -12,6 +12,7 @@
 /* What one round did, for the CLI. */
 struct vg_sync_report {
 	size_t pages, accepted, duplicates, quarantined, returned;
+	size_t tombstones; /* deletions applied (pull) or sent (push) */
 	int more;        /* stopped with more to fetch (page cap) */
 	char error[600]; /* "" on success */
 };
