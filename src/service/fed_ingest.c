@@ -61,6 +61,7 @@ struct page_job {
 	struct vg_fed_page res;
 	char *err;
 	size_t errlen;
+	struct vg__seal_cache seals; /* (the parsing thread's) */
 	char pseudo[200];         /* the origin of what a plain TAXII server
 				   * sends: "taxii:NAME@THIS-HUB" */
 };
@@ -138,7 +139,7 @@ static int admit(void *ud, size_t index, const cJSON *obj, int64_t *owner,
 				   "publishes, and this copy has no signature",
 			 id, origin);
 		return 1;
-	} else if (!vg__fed_verify(o->pk, obj, sig)) {
+	} else if (!vg__fed_verify(o->pk, origin, obj, sig, &j->seals)) {
 		snprintf(msg, len, "object '%s': the signature of origin hub "
 				   "'%.80s' does not verify (altered or forged)",
 			 id, origin);

@@ -101,8 +101,16 @@ int vg__fed_hub_set(struct vg_store *s, const char *hub_id, const char *what,
  * "vigil-object-v1\n" and the JCS form, base64 (89 bytes with NUL). */
 int vg__fed_sign(const struct vg__fed *f, const char *json, size_t len,
 		 char out[100]);
-/* 1 when sig (base64) is pk_hex's over obj. */
-int vg__fed_verify(const char *pk_hex, const cJSON *obj, const char *sig);
+/* Seals whose signature was checked already (the last 8). */
+struct vg__seal_cache {
+	unsigned char seal[8][16 + 64];
+	char origin[8][100];
+	size_t n, next;
+};
+/* 1 when sig is origin's (key pk_hex) over obj: a seal (seal.h), or a
+ * signature of the object alone (vg__fed_sign). */
+int vg__fed_verify(const char *pk_hex, const char *origin, const cJSON *obj,
+		   const char *sig, struct vg__seal_cache *cache);
 
 /* The partner of a sync context (VG_EDENIED for any other context). */
 int vg__fed_ctx_partner(struct vg_ctx *c, struct vg_store *s,

@@ -4,6 +4,7 @@
  * signatures of object versions; settings of hubs seen as origins; the
  * commit notification of the push loops. */
 #include "fed_int.h"
+#include "vigil/fed/seal.h"
 #include "vigil/stix/stix.h"
 #include "vigil/util/error.h"
 
@@ -172,8 +173,33 @@ int vg__fed_sign(const struct vg__fed *f, const char *json, size_t len,
 	return rc;
 }
 
-int vg__fed_verify(const char *pk_hex, const cJSON *obj, const char *sig)
+int vg__fed_verify(const char *pk_hex, const char *origin, const cJSON *obj,
+		   const char *sig, struct vg__seal_cache *cache)
 {
+	if (sig && !strncmp(sig, "seal1:", 6)) {
+		struct vg_seal_proof p;
+		unsigned char pk[crypto_sign_PUBLICKEYBYTES], msg[256];
+		if (vg_seal_parse(sig, &p) || !vg_seal_holds(obj, &p))
+			return 0;
+		/* the root's signature: checked once per seal */
+		for (size_t i = 0; cache && i < cache->n; i++)
+			if (!memcmp(cache->seal[i], p.root, VG_SEAL_HASH) &&
+			    !memcmp(cache->seal[i] + VG_SEAL_HASH, p.sig, 64) &&
+			    !strcmp(cache->origin[i], origin))
+				return 1;
+		size_t ml = vg_seal_message(origin, p.root, msg, sizeof(msg));
+		if (!pk_hex || vg__unhex(pk_hex, pk, sizeof(pk)) || !ml ||
+		    crypto_sign_verify_detached(p.sig, msg, ml, pk))
+			return 0;
+		if (cache) {
+			size_t i = cache->n < 8 ? cache->n++ : cache->next++ % 8;
+			memcpy(cache->seal[i], p.root, VG_SEAL_HASH);
+			memcpy(cache->seal[i] + VG_SEAL_HASH, p.sig, 64);
+			snprintf(cache->origin[i], sizeof(cache->origin[i]), "%s",
+				 origin);
+		}
+		return 1;
+	}
 	unsigned char pk[crypto_sign_PUBLICKEYBYTES], raw[crypto_sign_BYTES];
 	size_t n = 0;
 	struct vg_buf b;

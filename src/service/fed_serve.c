@@ -8,6 +8,7 @@
  * public document. */
 #include "fed_int.h"
 #include "taxii_int.h"
+#include "vigil/fed/seal.h"
 #include "vigil/service/objects.h"
 #include "vigil/stix/stix.h"
 #include "vigil/util/error.h"
@@ -21,7 +22,7 @@ struct prov_copy {
 	int have;
 	char origin[100];
 	char path[2048];
-	char sig[100];
+	char sig[VG_SEAL_TEXT];
 	int unsigned_;
 };
 
@@ -122,7 +123,90 @@ struct fed_page {
 	int64_t first, last;
 	int meta;
 	char last_origin[100], last_name[200], last_pk[80];
+	/* the versions made here, sealed once the page is complete: where
+	 * each object's text is in out */
+	size_t *own_off, *own_len;
+	size_t n_own, cap_own;
 };
+
+/* A version made here in the page: its signature comes with the seal. */
+static int own_add(struct fed_page *fp, size_t off, size_t len)
+{
+	if (fp->n_own == fp->cap_own) {
+		size_t cap = fp->cap_own ? fp->cap_own * 2 : 64;
+		size_t *o = realloc(fp->own_off, cap * sizeof(*o));
+		if (o)
+			fp->own_off = o;
+		size_t *l = o ? realloc(fp->own_len, cap * sizeof(*l)) : NULL;
+		if (l)
+			fp->own_len = l;
+		if (!o || !l)
+			return VG_ENOMEM;
+		fp->cap_own = cap;
+	}
+	fp->own_off[fp->n_own] = off;
+	fp->own_len[fp->n_own++] = len;
+	return VG_OK;
+}
+
+/* Seal the page's own versions (seal.h): one signature for all of them,
+ * each marker "\x01K\x01" in the provenance replaced by version K's
+ * proof. The markers are bytes the JSON writer never lets through. */
+static int seal_fill(struct fed_page *fp)
+{
+	struct vg__fed *f = fp->ev.f;
+	int rc = VG_OK;
+	if (!fp->n_own)
+		return VG_OK;
+	if (fp->n_own > VG_SEAL_MAX)
+		return VG_ETOOBIG;
+	unsigned char (*leaves)[VG_SEAL_HASH] = malloc(fp->n_own * VG_SEAL_HASH);
+	unsigned char (*salts)[VG_SEAL_SALT] = malloc(fp->n_own * VG_SEAL_SALT);
+	struct vg_buf b;
+	vg_buf_init(&b, 0);
+	if (!leaves || !salts)
+		rc = VG_ENOMEM;
+	for (size_t k = 0; !rc && k < fp->n_own; k++) {
+		cJSON *o = cJSON_ParseWithLength(fp->out->data + fp->own_off[k],
+						 fp->own_len[k]);
+		randombytes_buf(salts[k], VG_SEAL_SALT);
+		rc = o ? vg_seal_leaf(o, salts[k], leaves[k]) : VG_ENOMEM;
+		cJSON_Delete(o);
+	}
+	unsigned char root[VG_SEAL_HASH], msg[256], sig[64];
+	if (!rc) {
+		vg_seal_root((const unsigned char (*)[VG_SEAL_HASH])leaves, fp->n_own,
+			     root);
+		size_t ml = vg_seal_message(f->hub_id, root, msg, sizeof(msg));
+		crypto_sign_detached(sig, NULL, msg, ml, f->sk);
+	}
+	for (size_t i = 0; !rc && i < fp->prov.len; i++) {
+		char c = fp->prov.data[i];
+		if (c != '\x01') {
+			rc = vg_buf_putc(&b, c);
+			continue;
+		}
+		size_t k = 0;
+		while (fp->prov.data[++i] != '\x01')
+			k = k * 10 + (size_t)(fp->prov.data[i] - '0');
+		char text[VG_SEAL_TEXT];
+		rc = k < fp->n_own
+			     ? vg_seal_text((const unsigned char (*)[VG_SEAL_HASH])leaves,
+					    fp->n_own, k, salts[k], root, sig, text)
+			     : VG_EINTERNAL;
+		if (!rc)
+			rc = vg_buf_puts(&b, text);
+	}
+	if (!rc) {
+		vg_buf_release(&fp->prov);
+		fp->prov = b;
+	} else {
+		vg_buf_release(&b);
+	}
+	free(leaves);
+	free(salts);
+	return rc;
+}
 
 static void origin_info(struct fed_page *fp, const char *origin)
 {
@@ -137,7 +221,7 @@ static void origin_info(struct fed_page *fp, const char *origin)
 }
 
 /* The provenance entry of a row that leaves. */
-static int write_prov(struct fed_page *fp, const struct vg_row *r)
+static int write_prov(struct fed_page *fp, const struct vg_row *r, size_t off)
 {
 	struct vg_jw *w = &fp->pw;
 	struct vg__fed *f = fp->ev.f;
@@ -155,8 +239,8 @@ static int write_prov(struct fed_page *fp, const struct vg_row *r)
 		vg_jw_raw(w, pc->path, strlen(pc->path));
 		vg_jw_kstr(w, "sig", pc->sig);
 	} else {
-		/* made here: this hub signs what it publishes */
-		rc = vg__fed_sign(f, r->json, r->json_len, sig);
+		/* made here: this hub signs what it publishes, the page's own
+		 * versions under one seal (seal_fill) */
 		vg_jw_kstr(w, "origin", f->hub_id);
 		vg_jw_kstr(w, "origin_name", f->hub_name);
 		vg_jw_kstr(w, "origin_key", f->pk_hex);
@@ -164,7 +248,10 @@ static int write_prov(struct fed_page *fp, const struct vg_row *r)
 		vg_jw_arr(w);
 		vg_jw_str(w, f->hub_id);
 		vg_jw_close(w);
-		vg_jw_kstr(w, "sig", sig);
+		vg_jw_key(w, "sig");
+		snprintf(sig, sizeof(sig), "\"\x01%zu\x01\"", fp->n_own);
+		vg_jw_raw(w, sig, strlen(sig));
+		rc = own_add(fp, off, r->json_len);
 	}
 	int next = vg_egress_next_scope(r->scope);
 	vg_jw_kstr(w, "scope", vg_scope_name((enum vg_scope)next));
@@ -188,10 +275,11 @@ static int fed_row(void *ud, const struct vg_row *r)
 		return 1;
 	}
 	int rc = vg_buf_puts(fp->out, fp->n ? "," : "{\"objects\":[");
+	size_t off = fp->out->len;
 	if (!rc)
 		rc = vg_buf_append(fp->out, r->json, r->json_len);
 	if (!rc && fp->meta)
-		rc = write_prov(fp, r);
+		rc = write_prov(fp, r, off);
 	if (!fp->n)
 		fp->first = r->date_added;
 	fp->last = r->date_added;
@@ -251,6 +339,8 @@ int vg__fed_page(struct vg_ctx *t, struct vg_store *s,
 	vg_jw_close(&fp->pw);
 	if (!rc)
 		rc = vg_jw_end(&fp->pw);
+	if (!rc)
+		rc = seal_fill(fp);
 	if (!rc && fp->n)
 		rc = vg_buf_puts(out, "],");
 	else if (!rc)
@@ -269,6 +359,8 @@ int vg__fed_page(struct vg_ctx *t, struct vg_store *s,
 out:
 	vg_buf_release(&fp->prov);
 	vg__egress_release(&fp->ev.e);
+	free(fp->own_off);
+	free(fp->own_len);
 	free(fp);
 	return rc;
 }
@@ -472,6 +564,8 @@ int vg_fed_outbox(struct vg_ctx *c, size_t limit, struct vg_buf *env,
 	vg_jw_close(&ob->fp.pw);
 	if (!rc)
 		rc = vg_jw_end(&ob->fp.pw);
+	if (!rc)
+		rc = seal_fill(&ob->fp);
 	if (!rc && ob->fp.n) {
 		rc = vg_buf_puts(env, "]");
 		if (!rc && ob->fp.meta)
@@ -486,8 +580,11 @@ int vg_fed_outbox(struct vg_ctx *c, size_t limit, struct vg_buf *env,
 	*last = ob->fp.n == limit ? ob->fp.last : ob->scanned;
 	*n = ob->fp.n;
 out:
-	if (ob)
+	if (ob) {
 		vg__egress_release(&ob->fp.ev.e);
+		free(ob->fp.own_off);
+		free(ob->fp.own_len);
+	}
 	free(cur);
 	free(ob);
 	free(p);
