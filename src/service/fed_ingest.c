@@ -49,6 +49,7 @@ struct page_job {
 	int64_t retry_id;
 	cJSON *env;               /* the whole envelope */
 	const cJSON *objs, *prov; /* its arrays */
+	const cJSON **provs;      /* prov's items by position */
 	size_t n;
 	struct origin *origins;
 	size_t n_origins;
@@ -74,7 +75,7 @@ static const char *jstr(const cJSON *o, const char *k)
 
 static const cJSON *prov_of(const struct page_job *j, size_t i)
 {
-	return j->prov ? cJSON_GetArrayItem(j->prov, (int)i) : NULL;
+	return j->provs && i < j->n ? j->provs[i] : NULL;
 }
 
 static const struct origin *find_origin(const struct page_job *j, const char *id)
@@ -478,6 +479,7 @@ static void job_release(struct page_job *j)
 	free(j->skip);
 	free(j->bad);
 	free(j->origins);
+	free(j->provs);
 	cJSON_Delete(j->env);
 }
 
@@ -546,6 +548,17 @@ static int store_x(struct vg_ctx *c, struct vg__partner *p, const char *remote,
 				      "provenance", p->name);
 		rc = VG_EINVAL;
 		goto out;
+	}
+	if (j.prov) {
+		/* by position: cJSON's arrays are lists */
+		const cJSON *it;
+		size_t k = 0;
+		if (!(j.provs = calloc(j.n + 1, sizeof(*j.provs)))) {
+			rc = VG_ENOMEM;
+			goto out;
+		}
+		cJSON_ArrayForEach(it, j.prov)
+			j.provs[k++] = it;
 	}
 	j.skip = calloc(j.n + 1, 1);
 	j.bad = calloc(j.n + 1, 1);

@@ -127,7 +127,21 @@ struct fed_page {
 	 * each object's text is in out */
 	size_t *own_off, *own_len;
 	size_t n_own, cap_own;
+	/* origins described (name, key) already in this page: once each */
+	char told[16][100];
+	size_t n_told;
 };
+
+/* 1 the first time origin comes up in the page (then it is described). */
+static int first_time(struct fed_page *fp, const char *origin)
+{
+	for (size_t i = 0; i < fp->n_told; i++)
+		if (!strcmp(fp->told[i], origin))
+			return 0;
+	if (fp->n_told < 16)
+		snprintf(fp->told[fp->n_told++], 100, "%s", origin);
+	return 1;
+}
 
 /* A version made here in the page: its signature comes with the seal. */
 static int own_add(struct fed_page *fp, size_t off, size_t len)
@@ -166,18 +180,22 @@ static int seal_fill(struct fed_page *fp)
 	vg_buf_init(&b, 0);
 	if (!leaves || !salts)
 		rc = VG_ENOMEM;
+	else
+		randombytes_buf(salts, fp->n_own * VG_SEAL_SALT);
 	for (size_t k = 0; !rc && k < fp->n_own; k++) {
 		cJSON *o = cJSON_ParseWithLength(fp->out->data + fp->own_off[k],
 						 fp->own_len[k]);
-		randombytes_buf(salts[k], VG_SEAL_SALT);
 		rc = o ? vg_seal_leaf(o, salts[k], leaves[k]) : VG_ENOMEM;
 		cJSON_Delete(o);
 	}
-	unsigned char root[VG_SEAL_HASH], msg[256], sig[64];
+	unsigned char msg[256], sig[64];
+	struct vg_seal_tree tree = {0};
+	if (!rc)
+		rc = vg_seal_tree_build(&tree,
+					(const unsigned char (*)[VG_SEAL_HASH])leaves,
+					fp->n_own);
 	if (!rc) {
-		vg_seal_root((const unsigned char (*)[VG_SEAL_HASH])leaves, fp->n_own,
-			     root);
-		size_t ml = vg_seal_message(f->hub_id, root, msg, sizeof(msg));
+		size_t ml = vg_seal_message(f->hub_id, tree.root, msg, sizeof(msg));
 		crypto_sign_detached(sig, NULL, msg, ml, f->sk);
 	}
 	for (size_t i = 0; !rc && i < fp->prov.len; i++) {
@@ -190,10 +208,8 @@ static int seal_fill(struct fed_page *fp)
 		while (fp->prov.data[++i] != '\x01')
 			k = k * 10 + (size_t)(fp->prov.data[i] - '0');
 		char text[VG_SEAL_TEXT];
-		rc = k < fp->n_own
-			     ? vg_seal_text((const unsigned char (*)[VG_SEAL_HASH])leaves,
-					    fp->n_own, k, salts[k], root, sig, text)
-			     : VG_EINTERNAL;
+		rc = k < fp->n_own ? vg_seal_text(&tree, k, salts[k], sig, text)
+				   : VG_EINTERNAL;
 		if (!rc)
 			rc = vg_buf_puts(&b, text);
 	}
@@ -203,6 +219,7 @@ static int seal_fill(struct fed_page *fp)
 	} else {
 		vg_buf_release(&b);
 	}
+	vg_seal_tree_release(&tree);
 	free(leaves);
 	free(salts);
 	return rc;
@@ -230,11 +247,13 @@ static int write_prov(struct fed_page *fp, const struct vg_row *r, size_t off)
 	int rc = VG_OK;
 	vg_jw_obj(w);
 	if (pc->have) {
-		origin_info(fp, pc->origin);
 		vg_jw_kstr(w, "origin", pc->origin);
-		vg_jw_kstr(w, "origin_name", fp->last_name);
-		if (fp->last_pk[0])
-			vg_jw_kstr(w, "origin_key", fp->last_pk);
+		if (first_time(fp, pc->origin)) {
+			origin_info(fp, pc->origin);
+			vg_jw_kstr(w, "origin_name", fp->last_name);
+			if (fp->last_pk[0])
+				vg_jw_kstr(w, "origin_key", fp->last_pk);
+		}
 		vg_jw_key(w, "path");
 		vg_jw_raw(w, pc->path, strlen(pc->path));
 		vg_jw_kstr(w, "sig", pc->sig);
@@ -242,8 +261,10 @@ static int write_prov(struct fed_page *fp, const struct vg_row *r, size_t off)
 		/* made here: this hub signs what it publishes, the page's own
 		 * versions under one seal (seal_fill) */
 		vg_jw_kstr(w, "origin", f->hub_id);
-		vg_jw_kstr(w, "origin_name", f->hub_name);
-		vg_jw_kstr(w, "origin_key", f->pk_hex);
+		if (first_time(fp, f->hub_id)) {
+			vg_jw_kstr(w, "origin_name", f->hub_name);
+			vg_jw_kstr(w, "origin_key", f->pk_hex);
+		}
 		vg_jw_key(w, "path");
 		vg_jw_arr(w);
 		vg_jw_str(w, f->hub_id);

@@ -397,6 +397,24 @@ struct add_job {
 	int64_t id;
 };
 
+static int take_org_id(void *ud, const struct vg_org *o)
+{
+	*(int64_t *)ud = o->id;
+	return 0;
+}
+
+struct user_id {
+	int64_t id, org;
+};
+
+static int take_user_id(void *ud, const struct vg_user *u)
+{
+	struct user_id *x = ud;
+	x->id = u->id;
+	x->org = u->org;
+	return 0;
+}
+
 static int add_fn(struct vg_store *s, void *arg)
 {
 	struct add_job *j = arg;
@@ -404,7 +422,19 @@ static int add_fn(struct vg_store *s, void *arg)
 	int64_t org = 0, uid = 0;
 	snprintf(org_name, sizeof(org_name), "hub:%s", j->sp->name);
 	snprintf(user, sizeof(user), "%s@partner", j->sp->name);
-	int rc = vg__org_create(s, org_name, &org, j->err, j->errlen);
+	/* a partner added again gets its organisation back: what it owns
+	 * stays its own */
+	struct vg__partner *other = malloc(sizeof(*other));
+	int rc = other ? s->ops->hub->org_find(s, org_name, 0, take_org_id, &org)
+		       : VG_ENOMEM;
+	if (!rc && !vg__partner_of_org(s, org, other)) {
+		snprintf(j->err, j->errlen, "partner '%s' exists already",
+			 j->sp->name);
+		rc = VG_EDUPLICATE;
+	} else if (rc == VG_ENOTFOUND) {
+		rc = vg__org_create(s, org_name, &org, j->err, j->errlen);
+	}
+	free(other);
 	struct vg_partner_row r = {
 		.name = j->sp->name,
 		.url = j->sp->url,
@@ -419,7 +449,11 @@ static int add_fn(struct vg_store *s, void *arg)
 	if (rc == VG_EDUPLICATE && !j->err[0])
 		snprintf(j->err, j->errlen, "partner '%s' exists already",
 			 j->sp->name);
-	if (!rc)
+	struct user_id u = {0, 0};
+	if (!rc && !s->ops->hub->user_find(s, user, 0, take_user_id, &u) &&
+	    u.org == org)
+		uid = u.id;
+	else if (!rc)
 		rc = s->ops->hub->user_add(s, user, org, VG_ROLE_ANALYST, 0, &uid);
 	if (rc == VG_EDUPLICATE && !j->err[0])
 		snprintf(j->err, j->errlen, "user '%s' exists already", user);

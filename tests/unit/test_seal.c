@@ -36,11 +36,14 @@ static void test_every_leaf_proves_its_root(void **state)
 			cJSON_Delete(o);
 		}
 		vg_seal_root((const unsigned char (*)[VG_SEAL_HASH])leaves, n, root);
+		struct vg_seal_tree t;
+		assert_int_equal(vg_seal_tree_build(&t, (const unsigned char (*)[VG_SEAL_HASH])leaves, n),
+				 VG_OK);
+		assert_memory_equal(t.root, root, VG_SEAL_HASH);
 		for (size_t i = 0; i < n; i++) {
 			char text[VG_SEAL_TEXT];
 			struct vg_seal_proof p;
-			assert_int_equal(vg_seal_text((const unsigned char (*)[VG_SEAL_HASH])leaves,
-						      n, i, salts[i], root, sig, text),
+			assert_int_equal(vg_seal_text(&t, i, salts[i], sig, text),
 					 VG_OK);
 			assert_int_equal(vg_seal_parse(text, &p), VG_OK);
 			assert_memory_equal(p.root, root, VG_SEAL_HASH);
@@ -70,6 +73,7 @@ static void test_every_leaf_proves_its_root(void **state)
 			cJSON_Delete(o);
 			cJSON_Delete(other);
 		}
+		vg_seal_tree_release(&t);
 	}
 	struct vg_seal_proof p;
 	assert_int_equal(vg_seal_parse("seal1:abc", &p), VG_EINVAL);

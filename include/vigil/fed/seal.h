@@ -30,16 +30,28 @@
  * form; VG_ENOMEM. */
 int vg_seal_leaf(const cJSON *obj, const unsigned char salt[VG_SEAL_SALT],
 		 unsigned char leaf[VG_SEAL_HASH]);
+/* A tree over n (1..VG_SEAL_MAX) leaves, every level kept, so each
+ * leaf's path is read off it. */
+struct vg_seal_tree {
+	unsigned char (*node)[VG_SEAL_HASH]; /* level 0 (the leaves) first */
+	size_t level_off[VG_SEAL_DEPTH + 2], level_n[VG_SEAL_DEPTH + 2];
+	size_t levels;
+	unsigned char root[VG_SEAL_HASH];
+};
+/* Build t over n leaves (copied). VG_EINVAL for n out of range, VG_ENOMEM. */
+int vg_seal_tree_build(struct vg_seal_tree *t,
+		       const unsigned char (*leaves)[VG_SEAL_HASH], size_t n);
+void vg_seal_tree_release(struct vg_seal_tree *t);
 /* The root over n (1..VG_SEAL_MAX) leaves. */
 void vg_seal_root(const unsigned char (*leaves)[VG_SEAL_HASH], size_t n,
 		  unsigned char root[VG_SEAL_HASH]);
 /* The message the origin signs for root. */
 size_t vg_seal_message(const char *origin, const unsigned char root[VG_SEAL_HASH],
 		       unsigned char *out, size_t len);
-/* The text of leaf i's proof under a signed root (sig: 64 bytes). */
-int vg_seal_text(const unsigned char (*leaves)[VG_SEAL_HASH], size_t n,
-		 size_t i, const unsigned char salt[VG_SEAL_SALT],
-		 const unsigned char root[VG_SEAL_HASH],
+/* The text of leaf i's proof in tree t under its signed root (sig: 64
+ * bytes). */
+int vg_seal_text(const struct vg_seal_tree *t, size_t i,
+		 const unsigned char salt[VG_SEAL_SALT],
 		 const unsigned char sig[64], char out[VG_SEAL_TEXT]);
 
 /* A proof read back. */

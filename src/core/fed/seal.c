@@ -5,6 +5,7 @@
 #include "vigil/util/error.h"
 
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char leaf_tag[] = "vigil-leaf-v1\n";
@@ -76,33 +77,69 @@ size_t vg_seal_message(const char *origin, const unsigned char root[VG_SEAL_HASH
 	return need;
 }
 
-int vg_seal_text(const unsigned char (*leaves)[VG_SEAL_HASH], size_t n,
-		 size_t i, const unsigned char salt[VG_SEAL_SALT],
-		 const unsigned char root[VG_SEAL_HASH],
+int vg_seal_tree_build(struct vg_seal_tree *t,
+		       const unsigned char (*leaves)[VG_SEAL_HASH], size_t n)
+{
+	memset(t, 0, sizeof(*t));
+	if (!n || n > VG_SEAL_MAX)
+		return VG_EINVAL;
+	/* odd nodes going up add at most one a level */
+	t->node = malloc((2 * n + VG_SEAL_DEPTH + 2) * VG_SEAL_HASH);
+	if (!t->node)
+		return VG_ENOMEM;
+	memcpy(t->node, leaves, n * VG_SEAL_HASH);
+	size_t off = 0, m = n, next = n;
+	for (;;) {
+		t->level_off[t->levels] = off;
+		t->level_n[t->levels++] = m;
+		if (m == 1)
+			break;
+		for (size_t i = 0; i < m; i += 2) {
+			if (i + 1 < m)
+				node(t->node[off + i], t->node[off + i + 1],
+				     t->node[next + i / 2]);
+			else
+				memcpy(t->node[next + i / 2], t->node[off + i],
+				       VG_SEAL_HASH);
+		}
+		off = next;
+		next += (m + 1) / 2;
+		m = (m + 1) / 2;
+	}
+	memcpy(t->root, t->node[off], VG_SEAL_HASH);
+	return VG_OK;
+}
+
+void vg_seal_tree_release(struct vg_seal_tree *t)
+{
+	free(t->node);
+	t->node = NULL;
+}
+
+int vg_seal_text(const struct vg_seal_tree *t, size_t i,
+		 const unsigned char salt[VG_SEAL_SALT],
 		 const unsigned char sig[64], char out[VG_SEAL_TEXT])
 {
-	static _Thread_local unsigned char work[VG_SEAL_MAX][VG_SEAL_HASH];
 	unsigned char proof[VG_SEAL_SALT + 4 + VG_SEAL_DEPTH * VG_SEAL_HASH];
 	unsigned char rs[VG_SEAL_HASH + 64];
-	size_t len = VG_SEAL_SALT + 4, idx = i, m = n;
-	if (!n || n > VG_SEAL_MAX || i >= n)
+	size_t len = VG_SEAL_SALT + 4, idx = i, n = t->level_n[0];
+	if (!t->node || i >= n)
 		return VG_EINVAL;
 	memcpy(proof, salt, VG_SEAL_SALT);
 	proof[VG_SEAL_SALT] = (unsigned char)(n >> 8);
 	proof[VG_SEAL_SALT + 1] = (unsigned char)n;
 	proof[VG_SEAL_SALT + 2] = (unsigned char)(i >> 8);
 	proof[VG_SEAL_SALT + 3] = (unsigned char)i;
-	memcpy(work, leaves, n * VG_SEAL_HASH);
-	while (m > 1) {
+	for (size_t l = 0; l + 1 < t->levels; l++) {
 		size_t sib = idx ^ 1;
-		if (sib < m) {
-			memcpy(proof + len, work[sib], VG_SEAL_HASH);
+		if (sib < t->level_n[l]) {
+			memcpy(proof + len, t->node[t->level_off[l] + sib],
+			       VG_SEAL_HASH);
 			len += VG_SEAL_HASH;
 		}
-		m = up(work, m);
 		idx /= 2;
 	}
-	memcpy(rs, root, VG_SEAL_HASH);
+	memcpy(rs, t->root, VG_SEAL_HASH);
 	memcpy(rs + VG_SEAL_HASH, sig, 64);
 	memcpy(out, "seal1:", 6);
 	sodium_bin2base64(out + 6, VG_SEAL_TEXT - 7, proof, len,
