@@ -321,6 +321,9 @@ int vg_hub_create(const char *location, const struct vg_hub_init *in,
 	rc = vg_writer_start(s, 0, 1, 0, &w);
 	if (!rc)
 		rc = vg_writer_run(w, create_fn, &j);
+	/* beside the signing key: the secret of partner credentials */
+	if (!rc && is_dir)
+		rc = vg__fed_key_file(dir, err, errlen);
 	if (w)
 		vg_writer_stop(w); /* closes s */
 	else

@@ -62,6 +62,14 @@ out:
 	return rc;
 }
 
+int vg__fed_key_file(const char *dir, char *err, size_t errlen)
+{
+	unsigned char key[32];
+	int rc = box_key(dir, key, err, errlen);
+	sodium_memzero(key, sizeof(key));
+	return rc;
+}
+
 int vg__fed_get(struct vg_service *svc, struct vg__fed **out, char *err,
 		size_t errlen)
 {

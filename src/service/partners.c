@@ -1024,3 +1024,63 @@ int vg_fed_cursor(struct vg_ctx *c, const char *remote, char out[64])
 	free(p);
 	return rc;
 }
+
+/* ---- /metrics ------------------------------------------------------------ */
+
+struct metrics_job {
+	struct vg_store *s;
+	struct vg_buf *out;
+	int rc;
+};
+
+static int metric_row(void *ud, const struct vg_partner_row *r)
+{
+	struct metrics_job *m = ud;
+	char name[220];
+	struct vg_buf nb;
+	int64_t q = 0;
+	cJSON *st = cJSON_Parse(r->state);
+	int64_t ok = state_int(st, "last_success");
+	cJSON_Delete(st);
+	/* the partner's name as a label value: escaped as JSON is a superset
+	 * of what Prometheus needs for names of [A-Za-z0-9._-] */
+	vg_buf_init(&nb, 0);
+	vg_buf_json_str(&nb, r->name);
+	snprintf(name, sizeof(name), "%s", nb.data ? nb.data : "\"\"");
+	vg_buf_release(&nb);
+	int rc = m->s->ops->sync->quarantine_count(m->s, r->id, &q);
+	if (!rc)
+		rc = vg_buf_printf(m->out,
+				   "vigil_sync_last_success_seconds{partner=%s} %.3f\n"
+				   "vigil_sync_lag_seconds{partner=%s} %.3f\n"
+				   "vigil_sync_quarantine{partner=%s} %lld\n",
+				   name, ok / 1e6, name,
+				   ok ? (vg__now_us() - ok) / 1e6 : -1.0, name,
+				   (long long)q);
+	st = cJSON_Parse(r->state);
+	if (!rc)
+		rc = vg_buf_printf(m->out,
+				   "vigil_sync_rounds_total{partner=%s} %lld\n"
+				   "vigil_sync_errors_total{partner=%s} %lld\n"
+				   "vigil_sync_backlog{partner=%s} %lld\n",
+				   name, (long long)state_int(st, "rounds"), name,
+				   (long long)state_int(st, "errors"), name,
+				   (long long)state_int(st, "more"));
+	cJSON_Delete(st);
+	return rc;
+}
+
+int vg_partner_metrics(struct vg_ctx *c, struct vg_buf *out)
+{
+	struct vg_store *s = vg__reader(c->svc);
+	if (!vg_principal_allows(&c->p, VG_ACT_AUDIT) &&
+	    !vg_principal_allows(&c->p, VG_ACT_HUB_ADMIN))
+		return vg__deny(c, "hub-admin or audit", "metrics.read");
+	if (!s)
+		return VG_ESTORE;
+	struct metrics_job m = {s, out, 0};
+	int rc = vg_buf_puts(out, "# HELP vigil_sync_lag_seconds Seconds since the "
+				  "last successful round with each partner hub.\n"
+				  "# TYPE vigil_sync_lag_seconds gauge\n");
+	return rc ? rc : s->ops->sync->partner_list(s, metric_row, &m);
+}

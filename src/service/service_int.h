@@ -135,6 +135,9 @@ int vg__collection_target(struct vg_service *svc, struct vg_store *s,
  * private collection (err says why a name is refused). */
 int vg__org_create(struct vg_store *s, const char *name, int64_t *id,
 		   char *err, size_t errlen);
+/* The secret that seals partner credentials, DIR/hub-sync.key (mode
+ * 0600): made unless it exists (fed_keys.c). */
+int vg__fed_key_file(const char *dir, char *err, size_t errlen);
 /* Inside a transaction: a new API key of user (key_out, shown once). */
 int vg__make_key(struct vg_store *s, int64_t user, int expires_days,
 		 char key_out[VG_KEY_TEXT_LEN], char id_out[17]);

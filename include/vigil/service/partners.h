@@ -70,6 +70,10 @@ int vg_partner_json(struct vg_ctx *c, const char *name, struct vg_buf *out);
  * quarantine size, last error, as JSON. */
 int vg_partner_status(struct vg_ctx *c, const char *name, struct vg_buf *out);
 
+/* Per-partner series for /metrics (Prometheus text): last success, lag,
+ * quarantine size, rounds, errors, backlog. Hub admin or auditor. */
+int vg_partner_metrics(struct vg_ctx *c, struct vg_buf *out);
+
 /* ---- the sync front ---------------------------------------------------- */
 
 /* What the sync front needs to reach a partner. secret is the unsealed
