@@ -864,7 +864,10 @@ struct names_job {
 static int name_row(void *ud, const struct vg_partner_row *r)
 {
 	struct names_job *j = ud;
-	if ((r->direction & j->dir) && j->n < j->max)
+	/* pushing needs the credential for the partner's hub; without one a
+	 * push partner only pulls from this hub */
+	if ((r->direction & j->dir) && j->n < j->max &&
+	    (j->dir != VG_FED_PUSH || r->secret_len))
 		snprintf(j->names[j->n++], 101, "%s", r->name);
 	return 0;
 }

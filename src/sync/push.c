@@ -130,8 +130,9 @@ int vg_sync_push(struct vg_service *svc, const char *name,
 	}
 	vg_buf_init(&env, 0);
 	rc = vg_partner_conn(&c, name, pc, r->error, sizeof(r->error));
-	if (!rc && !(pc->direction & VG_FED_PUSH))
-		goto out; /* this hub does not push to it */
+	if (!rc && (!(pc->direction & VG_FED_PUSH) || !pc->secret[0]))
+		goto out; /* this hub does not push to it (without a credential
+			   * the partner pulls) */
 	if (!rc && !pc->hub_id[0]) {
 		/* its hub id keeps what came from it from going back */
 		rc = vg__sync_learn(&c, pc, r->error, sizeof(r->error));
