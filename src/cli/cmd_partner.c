@@ -17,7 +17,7 @@ static const char help[] =
 	"                     [--cert FILE --key FILE] [--secret-file F|-]\n"
 	"                     [--levels OURS=THEIRS,...] [--types T,...]\n"
 	"                     [--labels L,...] [--send-collections C,...]\n"
-	"                     [--interval SECONDS] [--json]\n"
+	"                     [--interval SECONDS] [--page-size N] [--json]\n"
 	"       vigil partner set NAME [the same options]\n"
 	"       vigil partner list|status [--json]\n"
 	"       vigil partner show NAME\n"
@@ -70,6 +70,7 @@ static int add_or_set(struct vg_cli *cli, int argc, char **argv, int add)
 		{"labels", required_argument, NULL, 'L'},
 		{"send-collections", required_argument, NULL, 'S'},
 		{"interval", required_argument, NULL, 'i'},
+		{"page-size", required_argument, NULL, 'P'},
 		{"json", no_argument, NULL, 'j'},
 		{0},
 	};
@@ -103,6 +104,7 @@ static int add_or_set(struct vg_cli *cli, int argc, char **argv, int add)
 		case 'L': sp.labels = optarg; break;
 		case 'S': sp.send_collections = optarg; break;
 		case 'i': sp.interval = atoi(optarg); break;
+		case 'P': sp.page_size = atoi(optarg); break;
 		case 'j': json = 1; break;
 		default: return vg_cli_usage(verb, "unknown option");
 		}

@@ -59,6 +59,8 @@ static int spec_of(cJSON *o, struct vg_partner_spec *sp, const char **colls)
 	sp->send_collections = jstr(o, "send_collections");
 	if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(o, "interval")))
 		sp->interval = v->valueint;
+	if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(o, "page_size")))
+		sp->page_size = v->valueint;
 	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(o, "collections"))
 	{
 		if (!cJSON_IsString(v) || sp->n_collections == VG_FED_MAX_LIST)

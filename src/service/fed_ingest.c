@@ -395,11 +395,6 @@ static int resolve_origins(struct page_job *j, struct vg_store *s)
 			continue; /* refused by admit: unknown */
 		struct origin *o = &j->origins[j->n_origins++];
 		snprintf(o->id, sizeof(o->id), "%s", og);
-		if (!strcmp(og, j->p->hub_id)) {
-			o->org = j->p->org;
-			snprintf(o->pk, sizeof(o->pk), "%s", j->p->sign_pk);
-			continue;
-		}
 		char v[80];
 		int rc = vg__fed_hub_setting(s, og, "org", v, sizeof(v));
 		if (rc == VG_ENOTFOUND) {

@@ -350,6 +350,8 @@ static int apply_spec(struct vg_service *svc, const struct vg_partner_spec *sp,
 		split_list(sp->send_collections, c->colls, &c->n_colls);
 	if (sp->interval > 0)
 		c->interval = sp->interval;
+	if (sp->page_size > 0)
+		c->limit = (size_t)(sp->page_size > 1000 ? 1000 : sp->page_size);
 	return VG_OK;
 }
 
@@ -946,7 +948,10 @@ static int learn_fn(struct vg_store *s, void *arg)
 	/* the partner hub is its own origin: its organisation owns what it
 	 * originates, wherever it comes from */
 	snprintf(org, sizeof(org), "%lld", (long long)j->p->org);
-	if (!rc)
+	/* a hub seen before as an origin keeps its organisation: what it
+	 * owns stays owned by the same one */
+	char known[32];
+	if (!rc && vg__fed_hub_setting(s, j->hub_id, "org", known, sizeof(known)))
 		rc = vg__fed_hub_set(s, j->hub_id, "org", org);
 	if (!rc)
 		rc = vg__fed_hub_set(s, j->hub_id, "pk", j->pk);

@@ -368,6 +368,29 @@ class Fed(unittest.TestCase):
         finally:
             fake.stop()
 
+    def test_6b_small_pages_by_collection_id(self):
+        """Interop with the vigil TAXII server: a collection named by its
+        id, pages of 3 followed with next, every object once."""
+        objs = [indicator("page %d" % i, [TLP_GREEN]) for i in range(11)]
+        self.post("A", "all", objs)
+        cid = request(self.srv["A"].root + "collections/all/",
+                      key=self.admin["A"]).json()["id"]
+        k = json.loads(run(self.d["A"], "partner", "add", "small", "--url",
+                           "http://127.0.0.1:9/taxii2/hub/", "--direction",
+                           "push", "--json").stdout)["key"]
+        run(self.d["B"], "partner", "add", "A-small", "--url",
+            self.srv["A"].root, "--direction", "pull", "--collection", cid,
+            "--page-size", "3", "--secret-file", "-", stdin=k)
+        r = self.sync("B", "A-small")
+        self.assertIsNone(r["error"])
+        self.assertGreaterEqual(r["pages"], 4)
+        for o in objs:
+            self.assertEqual(len(self.versions("B", o["id"])), 1)
+        # nothing new: one overlap re-read, no new version
+        r = self.sync("B", "A-small")
+        self.assertEqual(r["accepted"], 0)
+        self.assertEqual(r["pages"], 1)
+
     def test_7_audit_verifies(self):
         for h in "ARB":
             r = run(self.d[h], "audit", "verify")

@@ -32,6 +32,7 @@ struct vg_partner_spec {
 	const char *levels;     /* "OURS=THEIRS,...": the classification map */
 	const char *types, *labels, *send_collections; /* egress filters */
 	int interval;           /* seconds between rounds, 0: keep/default */
+	int page_size;          /* objects asked for per page, 0: keep (1000) */
 };
 
 /* Add a partner hub: checks the URL (https, or http only to a loopback
