@@ -7,6 +7,7 @@
 #include "ingest_int.h"
 #include "taxii_int.h"
 #include "vigil/stix/stix.h"
+#include "vigil/util/jspan.h"
 #include "vigil/util/error.h"
 #include "vigil/util/timefmt.h"
 
@@ -47,10 +48,14 @@ struct page_job {
 	struct target t;
 	const char *remote;       /* NULL: a retry from the quarantine */
 	int64_t retry_id;
-	cJSON *env;               /* the whole envelope */
-	const cJSON *objs, *prov; /* its arrays */
-	const cJSON **provs;      /* prov's items by position */
+	cJSON *env;               /* x_vigil_provenance, parsed */
+	struct vg_span *objs;     /* each object's text */
+	size_t cap_objs;
+	const cJSON *prov;        /* the provenance array */
+	const cJSON **provs;      /* its items by position */
 	size_t n;
+	int more;                 /* the envelope's more and next */
+	char next[256];
 	struct origin *origins;
 	size_t n_origins;
 	unsigned char *skip;      /* per object: came back to its origin */
@@ -71,6 +76,21 @@ static const char *jstr(const cJSON *o, const char *k)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
 	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static int take_span(void *ud, const struct vg_span *e)
+{
+	struct page_job *j = ud;
+	if (j->n == j->cap_objs) {
+		size_t cap = j->cap_objs ? j->cap_objs * 2 : 256;
+		struct vg_span *v = realloc(j->objs, cap * sizeof(*v));
+		if (!v)
+			return VG_ENOMEM;
+		j->objs = v;
+		j->cap_objs = cap;
+	}
+	j->objs[j->n++] = *e;
+	return VG_OK;
 }
 
 static const cJSON *prov_of(const struct page_job *j, size_t i)
@@ -239,21 +259,23 @@ static int page_fn(struct vg_store *s, void *arg)
 	for (size_t i = 0; !rc && i < j->n; i++) {
 		if (!j->bad[i])
 			continue;
-		const cJSON *o = cJSON_GetArrayItem(j->objs, (int)i);
-		char *text = cJSON_PrintUnformatted(o);
+		/* kept as it came, to be stored again as it came */
+		cJSON *o = cJSON_ParseWithLength(j->objs[i].p, j->objs[i].n);
+		char *text = strndup(j->objs[i].p, j->objs[i].n);
 		char *prov = prov_of(j, i) ? cJSON_PrintUnformatted(prov_of(j, i))
 					   : NULL;
 		const char *mod = jstr(o, "modified");
 		struct vg_quarantine_row q = {
 			.partner = j->p->id,
 			.collection = j->t.id,
-			.object_id = jstr(o, "id"),
+			.object_id = jstr(o, "id") ? jstr(o, "id") : "",
 			.version = mod ? mod : jstr(o, "created"),
 			.reason = j->reason[i],
 			.json = text ? text : "",
 			.prov = prov ? prov : "",
 		};
 		rc = text ? s->ops->sync->quarantine_add(s, &q) : VG_ENOMEM;
+		cJSON_Delete(o);
 		free(text);
 		free(prov);
 	}
@@ -475,6 +497,7 @@ static void job_release(struct page_job *j)
 	free(j->bad);
 	free(j->origins);
 	free(j->provs);
+	free(j->objs);
 	cJSON_Delete(j->env);
 }
 
@@ -520,16 +543,29 @@ static int store_x(struct vg_ctx *c, struct vg__partner *p, const char *remote,
 	if (rc)
 		return rc;
 	snprintf(j.pseudo, sizeof(j.pseudo), "taxii:%s@%s", p->name, j.f->hub_id);
-	j.env = cJSON_ParseWithLength(body, len);
-	j.objs = cJSON_GetObjectItemCaseSensitive(j.env, "objects");
-	if (!cJSON_IsObject(j.env) || (j.objs && !cJSON_IsArray(j.objs))) {
+	/* the objects' texts as they came (no tree: ingest parses each) and
+	 * the provenance alone */
+	struct vg_span sp;
+	rc = vg_jspan_member(body, len, "objects", &sp);
+	if (!rc)
+		rc = vg_jspan_elements(sp.p, sp.n, take_span, &j);
+	if (rc == VG_ENOTFOUND)
+		rc = VG_OK;
+	if (rc) {
 		snprintf(err, errlen, "partner '%s': the answer is not a TAXII "
 				      "envelope", p->name);
-		rc = VG_EINVAL;
+		rc = rc == VG_ENOMEM ? rc : VG_EINVAL;
 		goto out;
 	}
-	j.n = (size_t)cJSON_GetArraySize(j.objs);
-	j.prov = cJSON_GetObjectItemCaseSensitive(j.env, "x_vigil_provenance");
+	if (!vg_jspan_member(body, len, "x_vigil_provenance", &sp))
+		j.env = cJSON_ParseWithLength(sp.p, sp.n);
+	j.prov = j.env;
+	if (!vg_jspan_member(body, len, "more", &sp))
+		j.more = sp.n == 4 && !memcmp(sp.p, "true", 4);
+	if (!vg_jspan_member(body, len, "next", &sp) && sp.n > 2 &&
+	    sp.p[0] == '"' && sp.n - 2 < sizeof(j.next) &&
+	    !memchr(sp.p + 1, '\\', sp.n - 2))
+		snprintf(j.next, sizeof(j.next), "%.*s", (int)sp.n - 2, sp.p + 1);
 	if (j.prov && (!cJSON_IsArray(j.prov) ||
 		       (size_t)cJSON_GetArraySize(j.prov) != j.n)) {
 		snprintf(err, errlen, "partner '%s': x_vigil_provenance does not "
@@ -586,12 +622,9 @@ static int store_x(struct vg_ctx *c, struct vg__partner *p, const char *remote,
 	if (!rc)
 		rc = vg__write(c->svc, page_fn, &j);
 	if (!rc && res) {
-		const cJSON *more = cJSON_GetObjectItemCaseSensitive(j.env, "more");
-		const char *next = jstr(j.env, "next");
 		*res = j.res;
-		res->more = cJSON_IsTrue(more);
-		if (next && strlen(next) < sizeof(res->next))
-			snprintf(res->next, sizeof(res->next), "%s", next);
+		res->more = j.more;
+		snprintf(res->next, sizeof(res->next), "%s", j.next);
 	}
 	if (!rc && oc) {
 		oc->bad = j.bad;

@@ -9,10 +9,12 @@
 #include "vigil/service/partners.h"
 #include "vigil/sync/sync.h"
 #include "vigil/util/error.h"
+#include "vigil/util/jspan.h"
 #include "vigil/util/timefmt.h"
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,58 +77,200 @@ static int add_param(char *url, size_t n, const char *name, const char *value)
 	return w < 0 || (size_t)w >= n - len ? VG_ETOOBIG : VG_OK;
 }
 
-/* One remote collection, page after page. */
+/* One remote collection, page after page. A second thread fetches and
+ * checks the next page (the TAXII rules: next with the original
+ * parameters, progress) while this one stores the last, so the partner's
+ * server, the network and this hub's store work at once; pages are
+ * stored, and the cursor moved, strictly in order. */
+struct fetched {
+	struct vg_http_answer a;
+	int rc;
+	char err[600];
+	int last; /* no page after this one */
+};
+
+struct fetcher {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cond;
+	const struct vg_partner_conn *pc;
+	const char *remote;
+	char *esc;
+	char after[VG_TIME_LEN];
+	struct fetched q[2];
+	size_t head, n;
+	int stop;
+};
+
+static int count_one(void *ud, const struct vg_span *e)
+{
+	(void)e;
+	(*(size_t *)ud)++;
+	return 0;
+}
+
+/* The next page's parameters from this one: 0 to go on, 1 when it was the
+ * last, or an error (e->err says why). */
+static int follow(struct fetcher *f, struct fetched *e, char *next,
+		  char *prev_next)
+{
+	/* more, next and how many objects, without parsing the objects */
+	const char *body = e->a.body.data ? e->a.body.data : "";
+	struct vg_span sp;
+	size_t n = 0;
+	int more = 0, rc = 0, bad = 0;
+	cJSON *nx = NULL;
+	if (!vg_jspan_member(body, e->a.body.len, "more", &sp))
+		more = sp.n == 4 && !memcmp(sp.p, "true", 4);
+	if (!vg_jspan_member(body, e->a.body.len, "next", &sp))
+		nx = cJSON_ParseWithLength(sp.p, sp.n);
+	int r = vg_jspan_member(body, e->a.body.len, "objects", &sp);
+	if (!r)
+		r = vg_jspan_elements(sp.p, sp.n, count_one, &n);
+	bad = r && r != VG_ENOTFOUND;
+	if (bad)
+		rc = 1; /* the store says what is wrong with it */
+	else if (!more)
+		rc = 1;
+	else if (!n) {
+		snprintf(e->err, sizeof(e->err), "collection '%s': 'more' with an "
+						 "empty page", f->remote);
+		rc = VG_EIO;
+	} else if (cJSON_IsString(nx) && strlen(nx->valuestring) < 256) {
+		if (!strcmp(nx->valuestring, prev_next)) {
+			snprintf(e->err, sizeof(e->err), "collection '%s': 'next' "
+							 "does not advance", f->remote);
+			rc = VG_EIO;
+		} else {
+			snprintf(next, 256, "%s", nx->valuestring);
+			snprintf(prev_next, 256, "%s", nx->valuestring);
+		}
+	} else {
+		/* more without next: after the page's last date_added, which
+		 * must move */
+		int64_t was = 0, now = 0;
+		if (f->after[0])
+			vg_time_parse_us(f->after, &was);
+		if (!e->a.date_last[0] || vg_time_parse_us(e->a.date_last, &now) ||
+		    now <= was) {
+			snprintf(e->err, sizeof(e->err), "collection '%s': more "
+							 "objects, but the server does not "
+							 "advance (X-TAXII-Date-Added-Last)",
+				 f->remote);
+			rc = VG_EIO;
+		} else {
+			vg_time_format_us(now, f->after);
+			next[0] = '\0';
+		}
+	}
+	cJSON_Delete(nx);
+	return rc;
+}
+
+static void *fetch_loop(void *arg)
+{
+	struct fetcher *f = arg;
+	char next[256] = "", prev_next[256] = "";
+	for (int pages = 0;; pages++) {
+		struct fetched e;
+		char url[2048], limit[24];
+		memset(&e, 0, sizeof(e));
+		snprintf(url, sizeof(url), "%scollections/%s/objects/", f->pc->url,
+			 f->esc);
+		snprintf(limit, sizeof(limit), "%zu", f->pc->limit);
+		e.rc = add_param(url, sizeof(url), "limit", limit);
+		if (!e.rc && f->after[0])
+			e.rc = add_param(url, sizeof(url), "added_after", f->after);
+		if (!e.rc && next[0])
+			e.rc = add_param(url, sizeof(url), "next", next);
+		if (!e.rc && pages == MAX_PAGES) {
+			snprintf(e.err, sizeof(e.err), "collection '%s': more than %d "
+						       "pages in one round", f->remote,
+				 MAX_PAGES);
+			e.rc = VG_EIO;
+		}
+		if (!e.rc) {
+			e.rc = vg__sync_get(f->pc, url, &e.a);
+			if (e.rc) {
+				snprintf(e.err, sizeof(e.err), "collection '%s': %s",
+					 f->remote, e.a.error);
+			} else if (e.a.status != 200) {
+				snprintf(e.err, sizeof(e.err), "collection '%s': HTTP "
+							       "%ld: %.200s",
+					 f->remote, e.a.status,
+					 e.a.body.data ? e.a.body.data : "");
+				e.rc = VG_EIO;
+			}
+		}
+		if (!e.rc) {
+			int fr = follow(f, &e, next, prev_next);
+			if (fr == 1)
+				e.last = 1;
+			else if (fr)
+				e.rc = fr;
+		}
+		pthread_mutex_lock(&f->mu);
+		while (f->n == 2 && !f->stop)
+			pthread_cond_wait(&f->cond, &f->mu);
+		int stop = f->stop;
+		if (!stop) {
+			f->q[(f->head + f->n) % 2] = e;
+			f->n++;
+			pthread_cond_broadcast(&f->cond);
+		}
+		pthread_mutex_unlock(&f->mu);
+		if (stop) {
+			vg__sync_answer_release(&e.a);
+			break;
+		}
+		if (e.rc || e.last)
+			break;
+	}
+	return NULL;
+}
+
 static int pull_collection(struct vg_ctx *c, const struct vg_partner_conn *pc,
 			   const char *remote, struct vg_sync_report *r)
 {
-	char cursor[64], after[VG_TIME_LEN] = "", next[256] = "", prev_next[256] = "";
-	char *esc = curl_easy_escape(NULL, remote, 0);
+	char cursor[64];
+	struct fetcher f = {.pc = pc, .remote = remote};
 	int rc = vg_fed_cursor(c, remote, cursor);
-	if (!esc)
-		return VG_ENOMEM;
 	if (rc)
-		goto out;
+		return rc;
+	if (!(f.esc = curl_easy_escape(NULL, remote, 0)))
+		return VG_ENOMEM;
 	if (cursor[0]) {
 		/* the overlap: ties at the cursor's instant are read again */
 		int64_t us;
 		if (!vg_time_parse_us(cursor, &us))
-			vg_time_format_us(us - pc->overlap_us, after);
+			vg_time_format_us(us - pc->overlap_us, f.after);
 	}
-	for (int pages = 0;; pages++) {
-		char url[2048], limit[24];
-		struct vg_http_answer a;
+	pthread_mutex_init(&f.mu, NULL);
+	pthread_cond_init(&f.cond, NULL);
+	if (pthread_create(&f.thread, NULL, fetch_loop, &f)) {
+		rc = VG_ENOMEM;
+		goto out;
+	}
+	for (;;) {
+		struct fetched e;
 		struct vg_fed_page res = {0};
-		if (pages == MAX_PAGES) {
-			snprintf(r->error, sizeof(r->error), "collection '%s': more "
-					   "than %d pages in one round", remote, MAX_PAGES);
-			r->more = 1;
-			rc = VG_EIO;
-			break;
-		}
-		snprintf(url, sizeof(url), "%scollections/%s/objects/", pc->url, esc);
-		snprintf(limit, sizeof(limit), "%zu", pc->limit);
-		rc = add_param(url, sizeof(url), "limit", limit);
-		if (!rc && after[0])
-			rc = add_param(url, sizeof(url), "added_after", after);
-		if (!rc && next[0])
-			rc = add_param(url, sizeof(url), "next", next);
+		pthread_mutex_lock(&f.mu);
+		while (!f.n)
+			pthread_cond_wait(&f.cond, &f.mu);
+		e = f.q[f.head];
+		f.head = (f.head + 1) % 2;
+		f.n--;
+		pthread_cond_broadcast(&f.cond);
+		pthread_mutex_unlock(&f.mu);
+		rc = e.rc;
 		if (rc)
-			break;
-		rc = vg__sync_get(pc, url, &a);
-		if (rc) {
-			snprintf(r->error, sizeof(r->error), "collection '%s': %s",
-				 remote, a.error);
-		} else if (a.status != 200) {
-			snprintf(r->error, sizeof(r->error), "collection '%s': HTTP "
-					   "%ld: %.200s", remote, a.status,
-				 a.body.data ? a.body.data : "");
-			rc = VG_EIO;
-		} else {
-			rc = vg_fed_store_page(c, remote, a.body.data ? a.body.data : "",
-					       a.body.len, a.date_last, &res,
+			snprintf(r->error, sizeof(r->error), "%s", e.err);
+		else
+			rc = vg_fed_store_page(c, remote,
+					       e.a.body.data ? e.a.body.data : "",
+					       e.a.body.len, e.a.date_last, &res,
 					       r->error, sizeof(r->error));
-		}
-		vg__sync_answer_release(&a);
+		vg__sync_answer_release(&e.a);
 		if (rc)
 			break;
 		r->pages++;
@@ -134,46 +278,24 @@ static int pull_collection(struct vg_ctx *c, const struct vg_partner_conn *pc,
 		r->duplicates += res.duplicates;
 		r->quarantined += res.quarantined;
 		r->returned += res.returned;
-		if (!res.more)
+		if (e.last)
 			break;
-		if (!res.accepted && !res.duplicates && !res.quarantined &&
-		    !res.returned) {
-			snprintf(r->error, sizeof(r->error), "collection '%s': 'more' "
-					   "with an empty page", remote);
-			rc = VG_EIO;
-			break;
-		}
-		if (res.next[0]) {
-			/* next, with the original parameters; one that repeats
-			 * would never end */
-			if (!strcmp(res.next, prev_next)) {
-				snprintf(r->error, sizeof(r->error), "collection '%s': "
-						   "'next' does not advance", remote);
-				rc = VG_EIO;
-				break;
-			}
-			snprintf(prev_next, sizeof(prev_next), "%s", res.next);
-			snprintf(next, sizeof(next), "%s", res.next);
-			continue;
-		}
-		/* more without next: go on after the page's last date_added,
-		 * which must move */
-		int64_t was = 0, now = 0;
-		if (after[0])
-			vg_time_parse_us(after, &was);
-		if (!a.date_last[0] || vg_time_parse_us(a.date_last, &now) ||
-		    now <= was) {
-			snprintf(r->error, sizeof(r->error), "collection '%s': more "
-					   "objects, but the server does not advance "
-					   "(X-TAXII-Date-Added-Last)", remote);
-			rc = VG_EIO;
-			break;
-		}
-		vg_time_format_us(now, after);
-		next[0] = '\0';
+	}
+	/* the fetcher stops at the next page it would queue */
+	pthread_mutex_lock(&f.mu);
+	f.stop = 1;
+	pthread_cond_broadcast(&f.cond);
+	pthread_mutex_unlock(&f.mu);
+	pthread_join(f.thread, NULL);
+	while (f.n) {
+		vg__sync_answer_release(&f.q[f.head].a);
+		f.head = (f.head + 1) % 2;
+		f.n--;
 	}
 out:
-	curl_free(esc);
+	pthread_mutex_destroy(&f.mu);
+	pthread_cond_destroy(&f.cond);
+	curl_free(f.esc);
 	return rc;
 }
 
