@@ -93,6 +93,28 @@ static int take_span(void *ud, const struct vg_span *e)
 	return VG_OK;
 }
 
+static int is_key(const struct vg_span *k, const char *name)
+{
+	return k->n == strlen(name) && !memcmp(k->p, name, k->n);
+}
+
+/* The members of an envelope that matter, in one pass over it. */
+static int take_member(void *ud, const struct vg_span *k,
+		       const struct vg_span *v)
+{
+	struct page_job *j = ud;
+	if (is_key(k, "objects"))
+		return vg_jspan_elements(v->p, v->n, take_span, j);
+	if (is_key(k, "x_vigil_provenance") && !j->env)
+		j->env = cJSON_ParseWithLength(v->p, v->n);
+	else if (is_key(k, "more"))
+		j->more = v->n == 4 && !memcmp(v->p, "true", 4);
+	else if (is_key(k, "next") && v->n > 2 && v->p[0] == '"' &&
+		 v->n - 2 < sizeof(j->next) && !memchr(v->p + 1, '\\', v->n - 2))
+		snprintf(j->next, sizeof(j->next), "%.*s", (int)v->n - 2, v->p + 1);
+	return VG_OK;
+}
+
 static const cJSON *prov_of(const struct page_job *j, size_t i)
 {
 	return j->provs && i < j->n ? j->provs[i] : NULL;
@@ -250,9 +272,8 @@ static int later(const char *a, const char *b)
 }
 
 /* The writer's part: objects, provenance, quarantine, cursor, audit. */
-static int page_fn(struct vg_store *s, void *arg)
+static int page_body(struct vg_store *s, struct page_job *j)
 {
-	struct page_job *j = arg;
 	memset(&j->res, 0, sizeof(j->res));
 	memset(j->bad, 0, j->n);
 	int rc = vg_ingest_apply(s, j->g, &j->counts);
@@ -285,16 +306,25 @@ static int page_fn(struct vg_store *s, void *arg)
 		int64_t n;
 		rc = s->ops->sync->quarantine_remove(s, j->p->id, j->retry_id, &n);
 	}
+	return rc;
+}
+
+/* After the objects of one or more pages of j's collection: the cursor
+ * (to date_last) and the audit entry, with res the pages' counts. */
+static int page_tail(struct vg_store *s, const struct page_job *j,
+		     const struct vg_fed_page *res, const char *date_last)
+{
+	int rc = VG_OK;
 	char key[240];
 	if (j->remote)
 		snprintf(key, sizeof(key), "pull:%s", j->remote);
-	if (!rc && j->remote && j->date_last && *j->date_last) {
+	if (!rc && j->remote && date_last && *date_last) {
 		char *cur = NULL;
 		rc = s->ops->sync->cursor_get(s, j->p->id, key, &cur);
 		if (rc == VG_ENOTFOUND)
 			rc = VG_OK;
-		if (!rc && later(j->date_last, cur))
-			rc = s->ops->sync->cursor_set(s, j->p->id, key, j->date_last);
+		if (!rc && later(date_last, cur))
+			rc = s->ops->sync->cursor_set(s, j->p->id, key, date_last);
 		free(cur);
 	}
 	if (!rc) {
@@ -304,11 +334,11 @@ static int page_fn(struct vg_store *s, void *arg)
 		vg_jw_kstr(&d.w, "remote", j->remote ? j->remote : "");
 		if (j->retry_id)
 			vg_jw_kint(&d.w, "retry", j->retry_id);
-		vg_jw_kint(&d.w, "accepted", (int64_t)j->res.accepted);
-		vg_jw_kint(&d.w, "duplicates", (int64_t)j->res.duplicates);
-		vg_jw_kint(&d.w, "quarantined", (int64_t)j->res.quarantined);
-		vg_jw_kint(&d.w, "returned", (int64_t)j->res.returned);
-		vg_jw_kstr(&d.w, "cursor", j->date_last ? j->date_last : "");
+		vg_jw_kint(&d.w, "accepted", (int64_t)res->accepted);
+		vg_jw_kint(&d.w, "duplicates", (int64_t)res->duplicates);
+		vg_jw_kint(&d.w, "quarantined", (int64_t)res->quarantined);
+		vg_jw_kint(&d.w, "returned", (int64_t)res->returned);
+		vg_jw_kstr(&d.w, "cursor", date_last ? date_last : "");
 		const char *detail = vg__detail_end(&d);
 		rc = detail ? vg__audit(s, j->c, j->retry_id ? "sync.retry"
 							     : "sync.pull",
@@ -317,6 +347,40 @@ static int page_fn(struct vg_store *s, void *arg)
 		vg__detail_release(&d);
 	}
 	return rc;
+}
+
+/* The writer's part for one page: objects, provenance, quarantine,
+ * cursor, audit. */
+static int page_fn(struct vg_store *s, void *arg)
+{
+	struct page_job *j = arg;
+	int rc = page_body(s, j);
+	return rc ? rc : page_tail(s, j, &j->res, j->date_last);
+}
+
+/* Several pages of one collection in one transaction: the index pages
+ * they touch are written once (each commit writes every page of the
+ * store it changed, and ids are random). */
+struct multi_job {
+	struct page_job *pages;
+	size_t n;
+	const char *date_last;
+	struct vg_fed_page total;
+};
+
+static int multi_fn(struct vg_store *s, void *arg)
+{
+	struct multi_job *m = arg;
+	int rc = VG_OK;
+	memset(&m->total, 0, sizeof(m->total));
+	for (size_t i = 0; !rc && i < m->n; i++) {
+		rc = page_body(s, &m->pages[i]);
+		m->total.accepted += m->pages[i].res.accepted;
+		m->total.duplicates += m->pages[i].res.duplicates;
+		m->total.quarantined += m->pages[i].res.quarantined;
+		m->total.returned += m->pages[i].res.returned;
+	}
+	return rc ? rc : page_tail(s, &m->pages[0], &m->total, m->date_last);
 }
 
 /* Organisations for origin hubs seen for the first time, and their keys
@@ -530,95 +594,96 @@ static int store(struct vg_ctx *c, struct vg__partner *p, const char *remote,
 		       NULL, err, errlen);
 }
 
-static int store_x(struct vg_ctx *c, struct vg__partner *p, const char *remote,
-		   const char *local, int64_t retry_id, const char *body,
-		   size_t len, const char *date_last, struct vg_fed_page *res,
-		   struct outcome *oc, char *err, size_t errlen)
+/* Read one page and prepare its objects (parsed, validated, admitted)
+ * into j, whose c, p, remote, retry_id, err are set. */
+static int page_setup(struct page_job *j, const char *local, const char *body,
+		      size_t len)
 {
+	struct vg_ctx *c = j->c;
+	struct vg__partner *p = j->p;
+	char *err = j->err;
+	size_t errlen = j->errlen;
 	struct vg_store *s = vg__reader(c->svc);
-	struct page_job j = {.c = c, .p = p, .remote = remote,
-			     .retry_id = retry_id, .date_last = date_last,
-			     .err = err, .errlen = errlen};
-	int rc = s ? vg__fed_get(c->svc, &j.f, err, errlen) : VG_ESTORE;
+	int rc = s ? vg__fed_get(c->svc, &j->f, err, errlen) : VG_ESTORE;
 	if (rc)
 		return rc;
-	snprintf(j.pseudo, sizeof(j.pseudo), "taxii:%s@%s", p->name, j.f->hub_id);
+	snprintf(j->pseudo, sizeof(j->pseudo), "taxii:%s@%s", p->name, j->f->hub_id);
 	/* the objects' texts as they came (no tree: ingest parses each) and
 	 * the provenance alone */
-	struct vg_span sp;
-	rc = vg_jspan_member(body, len, "objects", &sp);
-	if (!rc)
-		rc = vg_jspan_elements(sp.p, sp.n, take_span, &j);
-	if (rc == VG_ENOTFOUND)
-		rc = VG_OK;
+	rc = vg_jspan_members(body, len, take_member, j);
 	if (rc) {
 		snprintf(err, errlen, "partner '%s': the answer is not a TAXII "
 				      "envelope", p->name);
 		rc = rc == VG_ENOMEM ? rc : VG_EINVAL;
 		goto out;
 	}
-	if (!vg_jspan_member(body, len, "x_vigil_provenance", &sp))
-		j.env = cJSON_ParseWithLength(sp.p, sp.n);
-	j.prov = j.env;
-	if (!vg_jspan_member(body, len, "more", &sp))
-		j.more = sp.n == 4 && !memcmp(sp.p, "true", 4);
-	if (!vg_jspan_member(body, len, "next", &sp) && sp.n > 2 &&
-	    sp.p[0] == '"' && sp.n - 2 < sizeof(j.next) &&
-	    !memchr(sp.p + 1, '\\', sp.n - 2))
-		snprintf(j.next, sizeof(j.next), "%.*s", (int)sp.n - 2, sp.p + 1);
-	if (j.prov && (!cJSON_IsArray(j.prov) ||
-		       (size_t)cJSON_GetArraySize(j.prov) != j.n)) {
+	j->prov = j->env;
+	if (j->prov && (!cJSON_IsArray(j->prov) ||
+		       (size_t)cJSON_GetArraySize(j->prov) != j->n)) {
 		snprintf(err, errlen, "partner '%s': x_vigil_provenance does not "
 				      "match the objects", p->name);
 		rc = VG_EINVAL;
 		goto out;
 	}
-	if (!j.prov && p->hub_id[0] && j.n) {
+	if (!j->prov && p->hub_id[0] && j->n) {
 		/* a vigil hub always says where its objects come from */
 		snprintf(err, errlen, "partner '%s': a vigil hub answered without "
 				      "provenance", p->name);
 		rc = VG_EINVAL;
 		goto out;
 	}
-	if (j.prov) {
+	if (j->prov) {
 		/* by position: cJSON's arrays are lists */
 		const cJSON *it;
 		size_t k = 0;
-		if (!(j.provs = calloc(j.n + 1, sizeof(*j.provs)))) {
+		if (!(j->provs = calloc(j->n + 1, sizeof(*j->provs)))) {
 			rc = VG_ENOMEM;
 			goto out;
 		}
-		cJSON_ArrayForEach(it, j.prov)
-			j.provs[k++] = it;
+		cJSON_ArrayForEach(it, j->prov)
+			j->provs[k++] = it;
 	}
-	j.skip = calloc(j.n + 1, 1);
-	j.bad = calloc(j.n + 1, 1);
-	j.reason = calloc(j.n + 1, sizeof(*j.reason));
-	if (!j.skip || !j.bad || !j.reason) {
+	j->skip = calloc(j->n + 1, 1);
+	j->bad = calloc(j->n + 1, 1);
+	j->reason = calloc(j->n + 1, sizeof(*j->reason));
+	if (!j->skip || !j->bad || !j->reason) {
 		rc = VG_ENOMEM;
 		goto out;
 	}
-	if ((rc = choose_target(&j, s, local)) || (rc = resolve_origins(&j, s)))
+	if ((rc = choose_target(j, s, local)) || (rc = resolve_origins(j, s)))
 		goto out;
 	struct vg_ingest_opts o = {
-		.collection = j.t.id,
+		.collection = j->t.id,
 		.owner = p->org,
-		.scope = j.t.scope,
-		.grp = j.t.grp,
+		.scope = j->t.scope,
+		.grp = j->t.grp,
 		.level_markings = c->svc->hub.level_ptrs,
 		.n_levels = c->svc->hub.n_levels,
 		.envelope = 1,
 		.admit = admit,
 		.on_stored = on_stored,
 		.on_result = on_result,
-		.ud = &j,
+		.ud = j,
 	};
 	char perr[520] = "";
-	rc = vg_ingest_prepare(body, len, &o, &j.g, perr, sizeof(perr));
+	rc = vg_ingest_prepare(body, len, &o, &j->g, perr, sizeof(perr));
 	if (rc == VG_EJSON || rc == VG_ETOOBIG) {
 		snprintf(err, errlen, "partner '%s': %s", p->name, perr);
 		rc = VG_EINVAL;
 	}
+out:
+	return rc;
+}
+
+static int store_x(struct vg_ctx *c, struct vg__partner *p, const char *remote,
+		   const char *local, int64_t retry_id, const char *body,
+		   size_t len, const char *date_last, struct vg_fed_page *res,
+		   struct outcome *oc, char *err, size_t errlen)
+{
+	struct page_job j = {.c = c, .p = p, .remote = remote,
+			     .retry_id = retry_id, .date_last = date_last,
+			     .err = err, .errlen = errlen};
+	int rc = page_setup(&j, local, body, len);
 	if (!rc)
 		rc = vg__write(c->svc, page_fn, &j);
 	if (!rc && res) {
@@ -633,8 +698,40 @@ static int store_x(struct vg_ctx *c, struct vg__partner *p, const char *remote,
 		j.bad = NULL;
 		j.reason = NULL;
 	}
-out:
 	job_release(&j);
+	return rc;
+}
+
+int vg_fed_store_pages(struct vg_ctx *c, const char *remote,
+		       const char *const *bodies, const size_t *lens, size_t n,
+		       const char *date_last, struct vg_fed_page *res, char *err,
+		       size_t errlen)
+{
+	struct vg_store *s = vg__reader(c->svc);
+	struct vg__partner *p = malloc(sizeof(*p));
+	struct multi_job m = {.date_last = date_last};
+	int rc = !s ? VG_ESTORE : !p ? VG_ENOMEM : !n ? VG_EINVAL
+						      : vg__fed_ctx_partner(c, s, p);
+	if (!rc && !(m.pages = calloc(n, sizeof(*m.pages))))
+		rc = VG_ENOMEM;
+	for (size_t i = 0; !rc && i < n; i++) {
+		m.pages[i] = (struct page_job){.c = c, .p = p, .remote = remote,
+					       .err = err, .errlen = errlen};
+		m.n = i + 1;
+		rc = page_setup(&m.pages[i], local_of(p, remote), bodies[i],
+				lens[i]);
+	}
+	if (!rc)
+		rc = vg__write(c->svc, multi_fn, &m);
+	if (!rc && res) {
+		*res = m.total;
+		res->more = m.pages[n - 1].more;
+		snprintf(res->next, sizeof(res->next), "%s", m.pages[n - 1].next);
+	}
+	for (size_t i = 0; i < m.n; i++)
+		job_release(&m.pages[i]);
+	free(m.pages);
+	free(p);
 	return rc;
 }
 

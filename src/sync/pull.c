@@ -82,6 +82,9 @@ static int add_param(char *url, size_t n, const char *name, const char *value)
  * parameters, progress) while this one stores the last, so the partner's
  * server, the network and this hub's store work at once; pages are
  * stored, and the cursor moved, strictly in order. */
+#define QUEUE 8 /* pages fetched ahead */
+#define BATCH 4 /* pages stored in one transaction */
+
 struct fetched {
 	struct vg_http_answer a;
 	int rc;
@@ -97,7 +100,7 @@ struct fetcher {
 	const char *remote;
 	char *esc;
 	char after[VG_TIME_LEN];
-	struct fetched q[2];
+	struct fetched q[QUEUE];
 	size_t head, n;
 	int stop;
 };
@@ -109,6 +112,25 @@ static int count_one(void *ud, const struct vg_span *e)
 	return 0;
 }
 
+/* What the fetcher needs of a page: more, next, how many objects. */
+struct tail {
+	int more;
+	size_t n;
+	cJSON *next;
+};
+
+static int take_tail(void *ud, const struct vg_span *k, const struct vg_span *v)
+{
+	struct tail *t = ud;
+	if (k->n == 7 && !memcmp(k->p, "objects", 7))
+		return vg_jspan_elements(v->p, v->n, count_one, &t->n);
+	if (k->n == 4 && !memcmp(k->p, "more", 4))
+		t->more = v->n == 4 && !memcmp(v->p, "true", 4);
+	else if (k->n == 4 && !memcmp(k->p, "next", 4) && !t->next)
+		t->next = cJSON_ParseWithLength(v->p, v->n);
+	return 0;
+}
+
 /* The next page's parameters from this one: 0 to go on, 1 when it was the
  * last, or an error (e->err says why). */
 static int follow(struct fetcher *f, struct fetched *e, char *next,
@@ -116,18 +138,11 @@ static int follow(struct fetcher *f, struct fetched *e, char *next,
 {
 	/* more, next and how many objects, without parsing the objects */
 	const char *body = e->a.body.data ? e->a.body.data : "";
-	struct vg_span sp;
-	size_t n = 0;
-	int more = 0, rc = 0, bad = 0;
-	cJSON *nx = NULL;
-	if (!vg_jspan_member(body, e->a.body.len, "more", &sp))
-		more = sp.n == 4 && !memcmp(sp.p, "true", 4);
-	if (!vg_jspan_member(body, e->a.body.len, "next", &sp))
-		nx = cJSON_ParseWithLength(sp.p, sp.n);
-	int r = vg_jspan_member(body, e->a.body.len, "objects", &sp);
-	if (!r)
-		r = vg_jspan_elements(sp.p, sp.n, count_one, &n);
-	bad = r && r != VG_ENOTFOUND;
+	struct tail t = {0};
+	int rc = 0, bad = vg_jspan_members(body, e->a.body.len, take_tail, &t);
+	int more = t.more;
+	size_t n = t.n;
+	cJSON *nx = t.next;
 	if (bad)
 		rc = 1; /* the store says what is wrong with it */
 	else if (!more)
@@ -210,11 +225,11 @@ static void *fetch_loop(void *arg)
 				e.rc = fr;
 		}
 		pthread_mutex_lock(&f->mu);
-		while (f->n == 2 && !f->stop)
+		while (f->n == QUEUE && !f->stop)
 			pthread_cond_wait(&f->cond, &f->mu);
 		int stop = f->stop;
 		if (!stop) {
-			f->q[(f->head + f->n) % 2] = e;
+			f->q[(f->head + f->n) % QUEUE] = e;
 			f->n++;
 			pthread_cond_broadcast(&f->cond);
 		}
@@ -251,35 +266,48 @@ static int pull_collection(struct vg_ctx *c, const struct vg_partner_conn *pc,
 		rc = VG_ENOMEM;
 		goto out;
 	}
-	for (;;) {
-		struct fetched e;
+	for (int last = 0; !last && !rc;) {
+		/* up to BATCH pages, stored in one transaction; a failed
+		 * fetch ends the batch, which is stored first */
+		struct fetched e[BATCH];
+		const char *bodies[BATCH];
+		size_t lens[BATCH], k = 0;
+		int failed = 0;
 		struct vg_fed_page res = {0};
-		pthread_mutex_lock(&f.mu);
-		while (!f.n)
-			pthread_cond_wait(&f.cond, &f.mu);
-		e = f.q[f.head];
-		f.head = (f.head + 1) % 2;
-		f.n--;
-		pthread_cond_broadcast(&f.cond);
-		pthread_mutex_unlock(&f.mu);
-		rc = e.rc;
-		if (rc)
-			snprintf(r->error, sizeof(r->error), "%s", e.err);
-		else
-			rc = vg_fed_store_page(c, remote,
-					       e.a.body.data ? e.a.body.data : "",
-					       e.a.body.len, e.a.date_last, &res,
-					       r->error, sizeof(r->error));
-		vg__sync_answer_release(&e.a);
-		if (rc)
-			break;
-		r->pages++;
-		r->accepted += res.accepted;
-		r->duplicates += res.duplicates;
-		r->quarantined += res.quarantined;
-		r->returned += res.returned;
-		if (e.last)
-			break;
+		while (k < BATCH && !last && !failed) {
+			pthread_mutex_lock(&f.mu);
+			while (!f.n)
+				pthread_cond_wait(&f.cond, &f.mu);
+			e[k] = f.q[f.head];
+			f.head = (f.head + 1) % QUEUE;
+			f.n--;
+			pthread_cond_broadcast(&f.cond);
+			pthread_mutex_unlock(&f.mu);
+			if (e[k].rc) {
+				failed = e[k].rc;
+				snprintf(r->error, sizeof(r->error), "%s", e[k].err);
+				vg__sync_answer_release(&e[k].a);
+				break;
+			}
+			bodies[k] = e[k].a.body.data ? e[k].a.body.data : "";
+			lens[k] = e[k].a.body.len;
+			last = e[k].last;
+			k++;
+		}
+		if (k)
+			rc = vg_fed_store_pages(c, remote, bodies, lens, k,
+						e[k - 1].a.date_last, &res, r->error,
+						sizeof(r->error));
+		for (size_t i = 0; i < k; i++)
+			vg__sync_answer_release(&e[i].a);
+		if (!rc) {
+			r->pages += k;
+			r->accepted += res.accepted;
+			r->duplicates += res.duplicates;
+			r->quarantined += res.quarantined;
+			r->returned += res.returned;
+			rc = failed;
+		}
 	}
 	/* the fetcher stops at the next page it would queue */
 	pthread_mutex_lock(&f.mu);
@@ -289,7 +317,7 @@ static int pull_collection(struct vg_ctx *c, const struct vg_partner_conn *pc,
 	pthread_join(f.thread, NULL);
 	while (f.n) {
 		vg__sync_answer_release(&f.q[f.head].a);
-		f.head = (f.head + 1) % 2;
+		f.head = (f.head + 1) % QUEUE;
 		f.n--;
 	}
 out:

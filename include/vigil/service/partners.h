@@ -136,6 +136,14 @@ int vg_fed_store_page(struct vg_ctx *c, const char *remote, const char *body,
 		      size_t len, const char *date_last, struct vg_fed_page *res,
 		      char *err, size_t errlen);
 
+/* The same for n pages of one remote collection, in order, in one
+ * transaction (the cursor to date_last, the last page's); res sums them,
+ * with the last page's more and next. */
+int vg_fed_store_pages(struct vg_ctx *c, const char *remote,
+		       const char *const *bodies, const size_t *lens, size_t n,
+		       const char *date_last, struct vg_fed_page *res, char *err,
+		       size_t errlen);
+
 /* A round ended: record success (error NULL) or the error, for status. */
 struct vg_fed_round {
 	const char *error;   /* NULL: success */

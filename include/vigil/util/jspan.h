@@ -19,6 +19,13 @@ struct vg_span {
  * has none, VG_EJSON when text is not an object. */
 int vg_jspan_member(const char *text, size_t len, const char *key,
 		    struct vg_span *out);
+/* Call cb for each member of the top-level object in text, in one pass
+ * (key without its quotes, as written: escapes are not decoded); stops on
+ * a non-zero return (returned). VG_EJSON when text is not an object. */
+int vg_jspan_members(const char *text, size_t len,
+		     int (*cb)(void *ud, const struct vg_span *key,
+			       const struct vg_span *value),
+		     void *ud);
 /* Call cb for each element of the array in text (a value span); stops on
  * a non-zero return (returned). VG_EJSON when text is not an array. */
 int vg_jspan_elements(const char *text, size_t len,
