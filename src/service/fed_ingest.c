@@ -796,6 +796,9 @@ static int round_fn(struct vg_store *s, void *arg)
 	vg_jw_kint(&w, "duplicates", (int64_t)j->r->duplicates);
 	vg_jw_kint(&w, "quarantined", (int64_t)j->r->quarantined);
 	vg_jw_kint(&w, "more", j->r->more);
+	/* caught up after a round that completed; not known after one that
+	 * failed (the partner's backlog is its own) */
+	vg_jw_kint(&w, "lag_objects", j->r->error ? -1 : 0);
 	vg_jw_close(&w);
 	int rc = vg_jw_end(&w);
 	if (!rc)

@@ -715,7 +715,11 @@ static void status_json(struct vg_jw *w, const struct vg_partner_info *p)
 		vg_jw_num(w, (double)(vg__now_us() - ok) / 1e6, 3);
 	else
 		vg_jw_null(w);
-	vg_jw_kint(w, "lag_objects", state_int(st, "lag_objects"));
+	vg_jw_key(w, "lag_objects");
+	if (ok && state_int(st, "lag_objects") >= 0)
+		vg_jw_int(w, state_int(st, "lag_objects"));
+	else
+		vg_jw_null(w);
 	vg_jw_kbool(w, "backlog", state_int(st, "more") != 0);
 	vg_jw_kint(w, "last_round_accepted", state_int(st, "accepted"));
 	vg_jw_kint(w, "last_round_duplicates", state_int(st, "duplicates"));

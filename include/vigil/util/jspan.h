@@ -14,11 +14,6 @@ struct vg_span {
 	size_t n;
 };
 
-/* The value of member key (its quotes excluded from the key, the value's
- * text as it is) of the top-level object in text; VG_ENOTFOUND when it
- * has none, VG_EJSON when text is not an object. */
-int vg_jspan_member(const char *text, size_t len, const char *key,
-		    struct vg_span *out);
 /* Call cb for each member of the top-level object in text, in one pass
  * (key without its quotes, as written: escapes are not decoded); stops on
  * a non-zero return (returned). VG_EJSON when text is not an object. */

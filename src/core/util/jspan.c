@@ -91,41 +91,6 @@ int vg_jspan_members(const char *p, size_t n,
 	}
 }
 
-int vg_jspan_member(const char *p, size_t n, const char *key,
-		    struct vg_span *out)
-{
-	size_t kl = strlen(key), i = ws(p, 0, n);
-	if (i >= n || p[i] != '{')
-		return VG_EJSON;
-	i = ws(p, i + 1, n);
-	if (i < n && p[i] == '}')
-		return VG_ENOTFOUND;
-	for (;;) {
-		if (i >= n || p[i] != '"')
-			return VG_EJSON;
-		size_t ks = i + 1, ke = skip(p, i, n);
-		if (!ke)
-			return VG_EJSON;
-		i = ws(p, ke, n);
-		if (i >= n || p[i] != ':')
-			return VG_EJSON;
-		size_t vs = ws(p, i + 1, n), ve = skip(p, vs, n);
-		if (!ve)
-			return VG_EJSON;
-		if (ke - 1 - ks == kl && !memcmp(p + ks, key, kl)) {
-			out->p = p + vs;
-			out->n = ve - vs;
-			return VG_OK;
-		}
-		i = ws(p, ve, n);
-		if (i < n && p[i] == '}')
-			return VG_ENOTFOUND;
-		if (i >= n || p[i] != ',')
-			return VG_EJSON;
-		i = ws(p, i + 1, n);
-	}
-}
-
 int vg_jspan_elements(const char *p, size_t n,
 		      int (*cb)(void *ud, const struct vg_span *e), void *ud)
 {
