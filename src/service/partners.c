@@ -308,8 +308,8 @@ static int apply_spec(struct vg_service *svc, const struct vg_partner_spec *sp,
 					 sp->collections[i]);
 				return VG_EINVAL;
 			}
-			snprintf(c->remote[i], sizeof(c->remote[0]), "%s", copy);
-			snprintf(c->local[i], sizeof(c->local[0]), "%s", eq ? eq : "");
+			snprintf(c->remote[i], sizeof(c->remote[0]), "%.199s", copy);
+			snprintf(c->local[i], sizeof(c->local[0]), "%.79s", eq ? eq : "");
 			c->n_remote++;
 		}
 	}
