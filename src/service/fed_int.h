@@ -60,6 +60,8 @@ struct vg__partner {
 	char state[2048];
 	int64_t created;
 };
+/* An organisation's name into ud (128 bytes): an org_find callback. */
+int vg__fed_org_name(void *ud, const struct vg_org *o);
 /* By name (id 0) or id; VG_ENOTFOUND. */
 int vg__partner_get(struct vg_store *s, const char *name, int64_t id,
 		    struct vg__partner *out);
@@ -115,6 +117,21 @@ int vg__fed_verify(const char *pk_hex, const char *origin, const cJSON *obj,
 /* The partner of a sync context (VG_EDENIED for any other context). */
 int vg__fed_ctx_partner(struct vg_ctx *c, struct vg_store *s,
 			struct vg__partner *p);
+
+/* Each object's outcome, for a status resource: refused (with reason). */
+struct vg__outcome {
+	unsigned char *bad;
+	char **reason;
+	size_t n;
+};
+/* Store one envelope from partner p as c (its sync principal): into the
+ * local collection (NULL: by provenance), moving the cursor of remote
+ * (NULL: none) to date_last, taking quarantined object retry_id (0: none)
+ * out; oc (may be NULL) gets each object's outcome (the caller frees). */
+int vg__fed_store(struct vg_ctx *c, struct vg__partner *p, const char *remote,
+		  const char *local, int64_t retry_id, const char *body,
+		  size_t len, const char *date_last, struct vg_fed_page *res,
+		  struct vg__outcome *oc, char *err, size_t errlen);
 
 /* A TAXII POST by a partner hub's principal (taxii_write.c hands it
  * over): stored by the sync rules, owned by each object's origin hub. */
