@@ -12,24 +12,25 @@
 #include <string.h>
 
 static const char help[] =
-	"usage: vigil partner add NAME --url URL --direction pull|push|both\n"
-	"                     [--collection REMOTE[=LOCAL]]... [--ca FILE]\n"
-	"                     [--cert FILE --key FILE] [--secret-file F|-]\n"
-	"                     [--levels OURS=THEIRS,...] [--types T,...]\n"
-	"                     [--labels L,...] [--send-collections C,...]\n"
-	"                     [--interval SECONDS] [--page-size N] [--json]\n"
-	"       vigil partner set NAME [the same options]\n"
-	"       vigil partner list|status [--json]\n"
-	"       vigil partner show NAME\n"
-	"       vigil partner remove NAME\n"
-	"       vigil partner sync NAME [--json]\n"
-	"       vigil partner quarantine NAME [--retry [ID] | --drop [ID]] [--json]\n"
-	"       vigil partner preview NAME [--id ID] [--json]\n\n"
-	"Partner hubs exchange intelligence with this hub over TAXII 2.1\n"
-	"(docs/federation.md). add prints the key the partner hub uses to\n"
-	"reach this hub (shown once). The credential for the partner's hub is\n"
-	"read from --secret-file (or '-' for standard input), never from the\n"
-	"command line: a token (Bearer) or 'basic USER:PASSWORD'.\n";
+    "usage: vigil partner add NAME --url URL --direction pull|push|both\n"
+    "                     [--collection REMOTE[=LOCAL]]... [--ca FILE]\n"
+    "                     [--cert FILE --key FILE] [--secret-file F|-]\n"
+    "                     [--levels OURS=THEIRS,...] [--types T,...]\n"
+    "                     [--labels L,...] [--send-collections C,...]\n"
+    "                     [--interval SECONDS] [--page-size N] [--json]\n"
+    "       vigil partner set NAME [the same options]\n"
+    "       vigil partner list|status [--json]\n"
+    "       vigil partner show NAME\n"
+    "       vigil partner remove NAME\n"
+    "       vigil partner sync NAME [--json]\n"
+    "       vigil partner quarantine NAME [--retry [ID] | --drop [ID]] "
+    "[--json]\n"
+    "       vigil partner preview NAME [--id ID] [--json]\n\n"
+    "Partner hubs exchange intelligence with this hub over TAXII 2.1\n"
+    "(docs/federation.md). add prints the key the partner hub uses to\n"
+    "reach this hub (shown once). The credential for the partner's hub is\n"
+    "read from --secret-file (or '-' for standard input), never from the\n"
+    "command line: a token (Bearer) or 'basic USER:PASSWORD'.\n";
 
 static int read_secret(const char *path, char *out, size_t n)
 {
@@ -49,30 +50,30 @@ static int read_secret(const char *path, char *out, size_t n)
 
 static int parse_dir(const char *s)
 {
-	return !strcmp(s, "pull") ? VG_FED_PULL
+	return !strcmp(s, "pull")   ? VG_FED_PULL
 	       : !strcmp(s, "push") ? VG_FED_PUSH
 	       : !strcmp(s, "both") ? VG_FED_BOTH
-				    : -1;
+	                            : -1;
 }
 
 static int add_or_set(struct vg_cli *cli, int argc, char **argv, int add)
 {
 	static const struct option opts[] = {
-		{"url", required_argument, NULL, 'u'},
-		{"direction", required_argument, NULL, 'd'},
-		{"collection", required_argument, NULL, 'c'},
-		{"ca", required_argument, NULL, 'a'},
-		{"cert", required_argument, NULL, 'C'},
-		{"key", required_argument, NULL, 'K'},
-		{"secret-file", required_argument, NULL, 's'},
-		{"levels", required_argument, NULL, 'l'},
-		{"types", required_argument, NULL, 't'},
-		{"labels", required_argument, NULL, 'L'},
-		{"send-collections", required_argument, NULL, 'S'},
-		{"interval", required_argument, NULL, 'i'},
-		{"page-size", required_argument, NULL, 'P'},
-		{"json", no_argument, NULL, 'j'},
-		{0},
+	    {"url", required_argument, NULL, 'u'},
+	    {"direction", required_argument, NULL, 'd'},
+	    {"collection", required_argument, NULL, 'c'},
+	    {"ca", required_argument, NULL, 'a'},
+	    {"cert", required_argument, NULL, 'C'},
+	    {"key", required_argument, NULL, 'K'},
+	    {"secret-file", required_argument, NULL, 's'},
+	    {"levels", required_argument, NULL, 'l'},
+	    {"types", required_argument, NULL, 't'},
+	    {"labels", required_argument, NULL, 'L'},
+	    {"send-collections", required_argument, NULL, 'S'},
+	    {"interval", required_argument, NULL, 'i'},
+	    {"page-size", required_argument, NULL, 'P'},
+	    {"json", no_argument, NULL, 'j'},
+	    {0},
 	};
 	const char *verb = add ? "partner add" : "partner set";
 	const char *colls[VG_FED_MAX_LIST];
@@ -83,30 +84,57 @@ static int add_or_set(struct vg_cli *cli, int argc, char **argv, int add)
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'u': sp.url = optarg; break;
+		case 'u':
+			sp.url = optarg;
+			break;
 		case 'd':
 			if ((sp.direction = parse_dir(optarg)) < 0)
-				return vg_cli_usage(verb, "--direction is pull, push "
-							  "or both");
+				return vg_cli_usage(verb,
+				                    "--direction is pull, push "
+				                    "or both");
 			break;
 		case 'c':
 			if (sp.n_collections == VG_FED_MAX_LIST)
-				return vg_cli_usage(verb, "at most %d --collection",
-						    VG_FED_MAX_LIST);
+				return vg_cli_usage(verb,
+				                    "at most %d --collection",
+				                    VG_FED_MAX_LIST);
 			colls[sp.n_collections++] = optarg;
 			break;
-		case 'a': sp.ca = optarg; break;
-		case 'C': sp.cert = optarg; break;
-		case 'K': sp.key = optarg; break;
-		case 's': secret_file = optarg; break;
-		case 'l': sp.levels = optarg; break;
-		case 't': sp.types = optarg; break;
-		case 'L': sp.labels = optarg; break;
-		case 'S': sp.send_collections = optarg; break;
-		case 'i': sp.interval = atoi(optarg); break;
-		case 'P': sp.page_size = atoi(optarg); break;
-		case 'j': json = 1; break;
-		default: return vg_cli_usage(verb, "unknown option");
+		case 'a':
+			sp.ca = optarg;
+			break;
+		case 'C':
+			sp.cert = optarg;
+			break;
+		case 'K':
+			sp.key = optarg;
+			break;
+		case 's':
+			secret_file = optarg;
+			break;
+		case 'l':
+			sp.levels = optarg;
+			break;
+		case 't':
+			sp.types = optarg;
+			break;
+		case 'L':
+			sp.labels = optarg;
+			break;
+		case 'S':
+			sp.send_collections = optarg;
+			break;
+		case 'i':
+			sp.interval = atoi(optarg);
+			break;
+		case 'P':
+			sp.page_size = atoi(optarg);
+			break;
+		case 'j':
+			json = 1;
+			break;
+		default:
+			return vg_cli_usage(verb, "unknown option");
 		}
 	}
 	if (optind + 1 != argc)
@@ -124,7 +152,7 @@ static int add_or_set(struct vg_cli *cli, int argc, char **argv, int add)
 	if ((rc = vg_cli_open(cli, &svc, &ctx)))
 		return rc;
 	rc = add ? vg_partner_add(&ctx, &sp, key, err, sizeof(err))
-		 : vg_partner_set(&ctx, &sp, err, sizeof(err));
+	         : vg_partner_set(&ctx, &sp, err, sizeof(err));
 	sodium_memzero(secret, sizeof(secret));
 	if (!rc && add && json) {
 		printf("{\"name\":");
@@ -132,7 +160,8 @@ static int add_or_set(struct vg_cli *cli, int argc, char **argv, int add)
 		printf(",\"key\":\"%s\"}\n", key);
 	} else if (!rc && add) {
 		printf("partner '%s' added; the key it uses to reach this hub "
-		       "(shown once):\n%s\n", sp.name, key);
+		       "(shown once):\n%s\n",
+		       sp.name, key);
 	} else if (!rc) {
 		printf("partner '%s' updated\n", sp.name);
 	}
@@ -141,7 +170,7 @@ static int add_or_set(struct vg_cli *cli, int argc, char **argv, int add)
 }
 
 static int print_buf(struct vg_cli *cli, const char *name,
-		     int (*fn)(struct vg_ctx *, const char *, struct vg_buf *))
+                     int (*fn)(struct vg_ctx *, const char *, struct vg_buf *))
 {
 	struct vg_service *svc;
 	struct vg_ctx ctx;
@@ -174,7 +203,8 @@ static int sync_one(struct vg_cli *cli, const char *name, int json)
 		/* and what goes to it, when this hub pushes */
 		rc = vg_sync_push(svc, name, &pr);
 		if (rc)
-			snprintf(r.error, sizeof(r.error), "push: %.590s", pr.error);
+			snprintf(r.error, sizeof(r.error), "push: %.590s",
+			         pr.error);
 	}
 	if (json) {
 		printf("{\"partner\":");
@@ -182,8 +212,8 @@ static int sync_one(struct vg_cli *cli, const char *name, int json)
 		printf(",\"pages\":%zu,\"accepted\":%zu,\"duplicates\":%zu,"
 		       "\"quarantined\":%zu,\"returned\":%zu,\"pushed\":%zu,"
 		       "\"error\":",
-		       r.pages, r.accepted, r.duplicates, r.quarantined, r.returned,
-		       rc ? 0 : pr.accepted);
+		       r.pages, r.accepted, r.duplicates, r.quarantined,
+		       r.returned, rc ? 0 : pr.accepted);
 		vg_cli_json_str(rc ? r.error : NULL);
 		printf("}\n");
 	} else {
@@ -236,13 +266,14 @@ static int quarantine(struct vg_cli *cli, int argc, char **argv)
 		} else if (!name && argv[i][0] != '-') {
 			name = argv[i];
 		} else {
-			return vg_cli_usage("partner quarantine", "unexpected '%s'",
-					    argv[i]);
+			return vg_cli_usage("partner quarantine",
+			                    "unexpected '%s'", argv[i]);
 		}
 	}
 	if (!name || (retry && drop))
-		return vg_cli_usage("partner quarantine", "give NAME and at most "
-							  "one of --retry, --drop");
+		return vg_cli_usage("partner quarantine",
+		                    "give NAME and at most "
+		                    "one of --retry, --drop");
 	struct vg_service *svc;
 	struct vg_ctx ctx;
 	char err[600] = "";
@@ -251,15 +282,16 @@ static int quarantine(struct vg_cli *cli, int argc, char **argv)
 		return rc;
 	if (retry) {
 		size_t ok = 0, still = 0;
-		rc = vg_partner_quarantine_retry(&ctx, name, id, &ok, &still, err,
-						 sizeof(err));
+		rc = vg_partner_quarantine_retry(&ctx, name, id, &ok, &still,
+		                                 err, sizeof(err));
 		if (!rc)
 			printf(json ? "{\"stored\":%zu,\"still\":%zu}\n"
-				    : "%zu stored, %zu still quarantined\n",
+			            : "%zu stored, %zu still quarantined\n",
 			       ok, still);
 	} else if (drop) {
 		int64_t n = 0;
-		rc = vg_partner_quarantine_drop(&ctx, name, id, &n, err, sizeof(err));
+		rc = vg_partner_quarantine_drop(&ctx, name, id, &n, err,
+		                                sizeof(err));
 		if (!rc)
 			printf(json ? "{\"dropped\":%lld}\n" : "%lld dropped\n",
 			       (long long)n);
@@ -318,8 +350,8 @@ static int preview(struct vg_cli *cli, int argc, char **argv)
 		else if (!name && argv[i][0] != '-')
 			name = argv[i];
 		else
-			return vg_cli_usage("partner preview", "unexpected '%s'",
-					    argv[i]);
+			return vg_cli_usage("partner preview",
+			                    "unexpected '%s'", argv[i]);
 	}
 	if (!name)
 		return vg_cli_usage("partner preview", "give NAME");
@@ -384,7 +416,8 @@ int vg_cmd_partner(struct vg_cli *cli, int argc, char **argv)
 		else if (!name && argv[i][0] != '-')
 			name = argv[i];
 		else
-			return vg_cli_usage("partner", "unexpected '%s'", argv[i]);
+			return vg_cli_usage("partner", "unexpected '%s'",
+			                    argv[i]);
 	}
 	(void)json;
 	if (!strcmp(verb, "list"))

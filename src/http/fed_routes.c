@@ -32,10 +32,11 @@ static const char *jstr(const cJSON *o, const char *k)
 
 static int direction(const char *s)
 {
-	return !s ? 0 : !strcmp(s, "pull") ? VG_FED_PULL
-			: !strcmp(s, "push") ? VG_FED_PUSH
-			: !strcmp(s, "both") ? VG_FED_BOTH
-					     : -1;
+	return !s                   ? 0
+	       : !strcmp(s, "pull") ? VG_FED_PULL
+	       : !strcmp(s, "push") ? VG_FED_PUSH
+	       : !strcmp(s, "both") ? VG_FED_BOTH
+	                            : -1;
 }
 
 /* The body of POST (add) and PATCH (set) as a spec; lists point into the
@@ -59,9 +60,11 @@ static int spec_of(cJSON *o, struct vg_partner_spec *sp, const char **colls)
 	sp->send_collections = jstr(o, "send_collections");
 	if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(o, "interval")))
 		sp->interval = v->valueint;
-	if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(o, "page_size")))
+	if (cJSON_IsNumber(
+	        v = cJSON_GetObjectItemCaseSensitive(o, "page_size")))
 		sp->page_size = v->valueint;
-	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(o, "collections"))
+	cJSON_ArrayForEach(v,
+	                   cJSON_GetObjectItemCaseSensitive(o, "collections"))
 	{
 		if (!cJSON_IsString(v) || sp->n_collections == VG_FED_MAX_LIST)
 			return -1;
@@ -72,15 +75,15 @@ static int spec_of(cJSON *o, struct vg_partner_spec *sp, const char **colls)
 }
 
 static const char shape[] =
-	"the body must be {\"name\", \"url\", \"direction\": pull|push|both, "
-	"and optionally \"collections\": [...], \"credential\", \"ca\", "
-	"\"cert\", \"key\", \"levels\", \"types\", \"labels\", "
-	"\"send_collections\", \"interval\"}";
+    "the body must be {\"name\", \"url\", \"direction\": pull|push|both, "
+    "and optionally \"collections\": [...], \"credential\", \"ca\", "
+    "\"cert\", \"key\", \"levels\", \"types\", \"labels\", "
+    "\"send_collections\", \"interval\"}";
 
 enum MHD_Result vg__h_partners_post(struct req *r)
 {
 	cJSON *o = cJSON_ParseWithLength(r->body.data ? r->body.data : "",
-					 r->body.len);
+	                                 r->body.len);
 	struct vg_partner_spec sp;
 	const char *colls[VG_FED_MAX_LIST];
 	char err[600] = "", key[VG_KEY_TEXT_LEN] = "";
@@ -119,7 +122,7 @@ enum MHD_Result vg__h_partners_post(struct req *r)
 enum MHD_Result vg__h_partner_patch(struct req *r)
 {
 	cJSON *o = cJSON_ParseWithLength(r->body.data ? r->body.data : "",
-					 r->body.len);
+	                                 r->body.len);
 	struct vg_partner_spec sp;
 	const char *colls[VG_FED_MAX_LIST];
 	char err[600] = "";
@@ -163,10 +166,9 @@ enum MHD_Result vg__h_partner_status(struct req *r)
 {
 	struct vg_buf b;
 	vg_buf_init(&b, 0);
-	int rc = vg_partner_status(&r->ctx, r->n_seg > 3 && strcmp(r->seg[3], "status")
-						    ? r->seg[3]
-						    : NULL,
-				   &b);
+	int rc = vg_partner_status(
+	    &r->ctx,
+	    r->n_seg > 3 && strcmp(r->seg[3], "status") ? r->seg[3] : NULL, &b);
 	if (rc) {
 		vg_buf_release(&b);
 		return vg__http_fail(r, rc, "no such partner");
@@ -263,17 +265,18 @@ enum MHD_Result vg__h_tombstones_get(struct req *r)
 	const char *a = vg__arg(r, "after"), *l = vg__arg(r, "limit");
 	char *end = NULL;
 	long long after = a ? strtoll(a, &end, 10) : 0;
-	if (vg__args_only(r, params, err, sizeof(err)) || (a && (*end || after < 0)))
+	if (vg__args_only(r, params, err, sizeof(err)) ||
+	    (a && (*end || after < 0)))
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
-				 "'after' and 'limit' are whole numbers");
+		                 "'after' and 'limit' are whole numbers");
 	long long limit = l ? strtoll(l, &end, 10) : 1000;
 	if (l && (*end || limit < 1))
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
-				 "'after' and 'limit' are whole numbers");
+		                 "'after' and 'limit' are whole numbers");
 	struct vg_buf b;
 	vg_buf_init(&b, 0);
 	int rc = vg_fed_tombstones(&r->ctx, after,
-				   (size_t)(limit > 1000 ? 1000 : limit), &b);
+	                           (size_t)(limit > 1000 ? 1000 : limit), &b);
 	if (rc) {
 		vg_buf_release(&b);
 		return vg__http_fail(r, rc, NULL);
@@ -286,9 +289,9 @@ enum MHD_Result vg__h_tombstones_post(struct req *r)
 	char err[300] = "";
 	size_t applied = 0, refused = 0;
 	int64_t more = 0;
-	int rc = vg_fed_store_tombstones(&r->ctx, r->body.data ? r->body.data : "",
-					 r->body.len, 0, &applied, &refused, &more,
-					 err, sizeof(err));
+	int rc = vg_fed_store_tombstones(
+	    &r->ctx, r->body.data ? r->body.data : "", r->body.len, 0, &applied,
+	    &refused, &more, err, sizeof(err));
 	if (rc == VG_EINVAL)
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request", err);
 	if (rc)

@@ -46,21 +46,21 @@ struct page_job {
 	struct vg__partner *p;
 	struct vg__fed *f;
 	struct target t;
-	const char *remote;       /* NULL: a retry from the quarantine */
+	const char *remote; /* NULL: a retry from the quarantine */
 	int64_t retry_id;
-	cJSON *env;               /* x_vigil_provenance, parsed */
-	struct vg_span *objs;     /* each object's text */
+	cJSON *env;           /* x_vigil_provenance, parsed */
+	struct vg_span *objs; /* each object's text */
 	size_t cap_objs;
-	const cJSON *prov;        /* the provenance array */
-	const cJSON **provs;      /* its items by position */
+	const cJSON *prov;   /* the provenance array */
+	const cJSON **provs; /* its items by position */
 	size_t n;
-	int more;                 /* the envelope's more and next */
+	int more; /* the envelope's more and next */
 	char next[256];
 	struct origin *origins;
 	size_t n_origins;
-	unsigned char *skip;      /* per object: came back to its origin */
-	unsigned char *bad;       /* per object: refused */
-	char **reason;            /* per refused object */
+	unsigned char *skip; /* per object: came back to its origin */
+	unsigned char *bad;  /* per object: refused */
+	char **reason;       /* per refused object */
 	struct vg_ingest *g;
 	struct vg_ingest_counts counts;
 	const char *date_last;
@@ -68,8 +68,8 @@ struct page_job {
 	char *err;
 	size_t errlen;
 	struct vg__seal_cache seals; /* (the parsing thread's) */
-	char pseudo[200];         /* the origin of what a plain TAXII server
-				   * sends: "taxii:NAME@THIS-HUB" */
+	char pseudo[200];            /* the origin of what a plain TAXII server
+	                              * sends: "taxii:NAME@THIS-HUB" */
 };
 
 static const char *jstr(const cJSON *o, const char *k)
@@ -100,7 +100,7 @@ static int is_key(const struct vg_span *k, const char *name)
 
 /* The members of an envelope that matter, in one pass over it. */
 static int take_member(void *ud, const struct vg_span *k,
-		       const struct vg_span *v)
+                       const struct vg_span *v)
 {
 	struct page_job *j = ud;
 	if (is_key(k, "objects"))
@@ -110,8 +110,10 @@ static int take_member(void *ud, const struct vg_span *k,
 	else if (is_key(k, "more"))
 		j->more = v->n == 4 && !memcmp(v->p, "true", 4);
 	else if (is_key(k, "next") && v->n > 2 && v->p[0] == '"' &&
-		 v->n - 2 < sizeof(j->next) && !memchr(v->p + 1, '\\', v->n - 2))
-		snprintf(j->next, sizeof(j->next), "%.*s", (int)v->n - 2, v->p + 1);
+	         v->n - 2 < sizeof(j->next) &&
+	         !memchr(v->p + 1, '\\', v->n - 2))
+		snprintf(j->next, sizeof(j->next), "%.*s", (int)v->n - 2,
+		         v->p + 1);
 	return VG_OK;
 }
 
@@ -120,7 +122,8 @@ static const cJSON *prov_of(const struct page_job *j, size_t i)
 	return j->provs && i < j->n ? j->provs[i] : NULL;
 }
 
-static const struct origin *find_origin(const struct page_job *j, const char *id)
+static const struct origin *find_origin(const struct page_job *j,
+                                        const char *id)
 {
 	for (size_t i = 0; i < j->n_origins; i++)
 		if (!strcmp(j->origins[i].id, id))
@@ -131,22 +134,25 @@ static const struct origin *find_origin(const struct page_job *j, const char *id
 static int on_path(const cJSON *prov, const char *hub)
 {
 	const cJSON *h;
-	cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(prov, "path"))
-		if (cJSON_IsString(h) && !strcmp(h->valuestring, hub))
-			return 1;
+	cJSON_ArrayForEach(
+	    h, cJSON_GetObjectItemCaseSensitive(
+	           prov, "path")) if (cJSON_IsString(h) &&
+	                              !strcmp(h->valuestring, hub)) return 1;
 	return 0;
 }
 
 /* The checks of one object before it is stored (ingest's admit hook):
  * where it comes from, the origin's signature, its level here. */
 static int admit(void *ud, size_t index, const cJSON *obj, int64_t *owner,
-		 int *level, char *msg, size_t len)
+                 int *level, char *msg, size_t len)
 {
 	struct page_job *j = ud;
 	const cJSON *pv = prov_of(j, index);
 	const char *id = jstr(obj, "id");
 	if (index >= j->n)
-		return snprintf(msg, len, "object '%s': not in the envelope", id), 1;
+		return snprintf(msg, len, "object '%s': not in the envelope",
+		                id),
+		       1;
 	if (!j->prov) {
 		/* a plain TAXII server: the partner's own trust, unsigned */
 		*owner = j->p->org;
@@ -154,45 +160,53 @@ static int admit(void *ud, size_t index, const cJSON *obj, int64_t *owner,
 	}
 	const char *origin = jstr(pv, "origin"), *sig = jstr(pv, "sig");
 	if (!origin) {
-		snprintf(msg, len, "object '%s': no provenance from partner '%s'",
-			 id, j->p->name);
+		snprintf(msg, len,
+		         "object '%s': no provenance from partner '%s'", id,
+		         j->p->name);
 		return 1;
 	}
 	if (!strcmp(origin, j->f->hub_id) || on_path(pv, j->f->hub_id)) {
-		/* this hub's own object, or one that passed here: nothing new */
+		/* this hub's own object, or one that passed here: nothing new
+		 */
 		j->skip[index] = 1;
 		snprintf(msg, len, "returned");
 		return 1;
 	}
 	const struct origin *o = find_origin(j, origin);
 	if (!o || !o->org) {
-		snprintf(msg, len, "object '%s': origin hub '%.80s' unknown", id,
-			 origin);
+		snprintf(msg, len, "object '%s': origin hub '%.80s' unknown",
+		         id, origin);
 		return 1;
 	}
 	if (!strncmp(origin, "taxii:", 6)) {
 		/* relayed from a TAXII server that signs nothing */
 		if (sig && *sig) {
-			snprintf(msg, len, "object '%s': a signature from unsigned "
-					   "origin '%.80s'", id, origin);
+			snprintf(msg, len,
+			         "object '%s': a signature from unsigned "
+			         "origin '%.80s'",
+			         id, origin);
 			return 1;
 		}
 	} else if (!sig || !*sig) {
-		snprintf(msg, len, "object '%s': origin hub '%.80s' signs what it "
-				   "publishes, and this copy has no signature",
-			 id, origin);
+		snprintf(msg, len,
+		         "object '%s': origin hub '%.80s' signs what it "
+		         "publishes, and this copy has no signature",
+		         id, origin);
 		return 1;
 	} else if (!vg__fed_verify(o->pk, origin, obj, sig, &j->seals)) {
-		snprintf(msg, len, "object '%s': the signature of origin hub "
-				   "'%.80s' does not verify (altered or forged)",
-			 id, origin);
+		snprintf(msg, len,
+		         "object '%s': the signature of origin hub "
+		         "'%.80s' does not verify (altered or forged)",
+		         id, origin);
 		return 1;
 	}
 	const char *lv = jstr(pv, "level");
 	*level = 0;
 	if (lv && *lv && (*level = vg__hub_level(&j->c->svc->hub, lv)) < 0) {
-		snprintf(msg, len, "object '%s': classification '%.60s' is not a "
-				   "level of this hub", id, lv);
+		snprintf(msg, len,
+		         "object '%s': classification '%.60s' is not a "
+		         "level of this hub",
+		         id, lv);
 		return 1;
 	}
 	*owner = o->org;
@@ -202,7 +216,7 @@ static int admit(void *ud, size_t index, const cJSON *obj, int64_t *owner,
 /* The provenance row of a stored version (ingest's on_stored hook): the
  * path it came by, with this hub at its end. */
 static int on_stored(void *ud, struct vg_store *s, size_t index,
-		     int64_t date_added)
+                     int64_t date_added)
 {
 	struct page_job *j = ud;
 	const cJSON *pv = prov_of(j, index), *h;
@@ -215,9 +229,9 @@ static int on_stored(void *ud, struct vg_store *s, size_t index,
 	if (!origin)
 		origin = j->pseudo;
 	if (pv)
-		cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(pv, "path"))
-			if (cJSON_IsString(h))
-				vg_jw_str(&w, h->valuestring);
+		cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(
+		                          pv, "path")) if (cJSON_IsString(h))
+		    vg_jw_str(&w, h->valuestring);
 	if (!pv)
 		vg_jw_str(&w, origin);
 	vg_jw_str(&w, j->f->hub_id);
@@ -225,11 +239,11 @@ static int on_stored(void *ud, struct vg_store *s, size_t index,
 	int rc = vg_jw_end(&w);
 	const char *sig = pv ? jstr(pv, "sig") : NULL;
 	struct vg_prov_row r = {
-		.date_added = date_added,
-		.origin = origin,
-		.path = path.data,
-		.sig = sig ? sig : "",
-		.unsigned_ = !sig || !*sig,
+	    .date_added = date_added,
+	    .origin = origin,
+	    .path = path.data,
+	    .sig = sig ? sig : "",
+	    .unsigned_ = !sig || !*sig,
 	};
 	if (!rc)
 		rc = s->ops->sync->prov_put(s, &r);
@@ -243,8 +257,12 @@ static int on_result(void *ud, const struct vg_ingest_result *r)
 	if (r->index >= j->n)
 		return VG_OK;
 	switch (r->outcome) {
-	case VG_INGEST_ACCEPTED: j->res.accepted++; break;
-	case VG_INGEST_DUPLICATE: j->res.duplicates++; break;
+	case VG_INGEST_ACCEPTED:
+		j->res.accepted++;
+		break;
+	case VG_INGEST_DUPLICATE:
+		j->res.duplicates++;
+		break;
 	case VG_INGEST_REJECTED:
 		if (j->skip[r->index]) {
 			j->res.returned++;
@@ -252,7 +270,8 @@ static int on_result(void *ud, const struct vg_ingest_result *r)
 		}
 		j->bad[r->index] = 1;
 		free(j->reason[r->index]);
-		j->reason[r->index] = strdup(r->message ? r->message : "refused");
+		j->reason[r->index] =
+		    strdup(r->message ? r->message : "refused");
 		if (!j->reason[r->index])
 			return VG_ENOMEM;
 		j->res.quarantined++;
@@ -283,17 +302,18 @@ static int page_body(struct vg_store *s, struct page_job *j)
 		/* kept as it came, to be stored again as it came */
 		cJSON *o = cJSON_ParseWithLength(j->objs[i].p, j->objs[i].n);
 		char *text = strndup(j->objs[i].p, j->objs[i].n);
-		char *prov = prov_of(j, i) ? cJSON_PrintUnformatted(prov_of(j, i))
-					   : NULL;
+		char *prov = prov_of(j, i)
+		                 ? cJSON_PrintUnformatted(prov_of(j, i))
+		                 : NULL;
 		const char *mod = jstr(o, "modified");
 		struct vg_quarantine_row q = {
-			.partner = j->p->id,
-			.collection = j->t.id,
-			.object_id = jstr(o, "id") ? jstr(o, "id") : "",
-			.version = mod ? mod : jstr(o, "created"),
-			.reason = j->reason[i],
-			.json = text ? text : "",
-			.prov = prov ? prov : "",
+		    .partner = j->p->id,
+		    .collection = j->t.id,
+		    .object_id = jstr(o, "id") ? jstr(o, "id") : "",
+		    .version = mod ? mod : jstr(o, "created"),
+		    .reason = j->reason[i],
+		    .json = text ? text : "",
+		    .prov = prov ? prov : "",
 		};
 		rc = text ? s->ops->sync->quarantine_add(s, &q) : VG_ENOMEM;
 		cJSON_Delete(o);
@@ -304,7 +324,8 @@ static int page_body(struct vg_store *s, struct page_job *j)
 		/* retried: it leaves the quarantine, or stays with the new
 		 * reason (added again above) */
 		int64_t n;
-		rc = s->ops->sync->quarantine_remove(s, j->p->id, j->retry_id, &n);
+		rc = s->ops->sync->quarantine_remove(s, j->p->id, j->retry_id,
+		                                     &n);
 	}
 	return rc;
 }
@@ -312,7 +333,7 @@ static int page_body(struct vg_store *s, struct page_job *j)
 /* After the objects of one or more pages of j's collection: the cursor
  * (to date_last) and the audit entry, with res the pages' counts. */
 static int page_tail(struct vg_store *s, const struct page_job *j,
-		     const struct vg_fed_page *res, const char *date_last)
+                     const struct vg_fed_page *res, const char *date_last)
 {
 	int rc = VG_OK;
 	char key[240];
@@ -324,7 +345,8 @@ static int page_tail(struct vg_store *s, const struct page_job *j,
 		if (rc == VG_ENOTFOUND)
 			rc = VG_OK;
 		if (!rc && later(date_last, cur))
-			rc = s->ops->sync->cursor_set(s, j->p->id, key, date_last);
+			rc = s->ops->sync->cursor_set(s, j->p->id, key,
+			                              date_last);
 		free(cur);
 	}
 	if (!rc) {
@@ -340,10 +362,11 @@ static int page_tail(struct vg_store *s, const struct page_job *j,
 		vg_jw_kint(&d.w, "returned", (int64_t)res->returned);
 		vg_jw_kstr(&d.w, "cursor", date_last ? date_last : "");
 		const char *detail = vg__detail_end(&d);
-		rc = detail ? vg__audit(s, j->c, j->retry_id ? "sync.retry"
-							     : "sync.pull",
-					j->p->name, detail)
-			    : VG_ENOMEM;
+		rc = detail
+		         ? vg__audit(s, j->c,
+		                     j->retry_id ? "sync.retry" : "sync.pull",
+		                     j->p->name, detail)
+		         : VG_ENOMEM;
 		vg__detail_release(&d);
 	}
 	return rc;
@@ -393,8 +416,8 @@ struct origins_job {
 };
 
 static int origin_org(struct vg_store *s, struct vg_ctx *c,
-		      const struct vg__partner *p, struct origin *o,
-		      const char *name, const char *key)
+                      const struct vg__partner *p, struct origin *o,
+                      const char *name, const char *key)
 {
 	char v[80], org_name[160];
 	int rc = vg__fed_hub_setting(s, o->id, "org", v, sizeof(v));
@@ -408,12 +431,12 @@ static int origin_org(struct vg_store *s, struct vg_ctx *c,
 		return rc;
 	char err[300] = "";
 	snprintf(org_name, sizeof(org_name), "hub:%.60s",
-		 name && vg_hub_name_ok(name, 60) ? name : o->id);
+	         name && vg_hub_name_ok(name, 60) ? name : o->id);
 	rc = vg__org_create(s, org_name, &o->org, err, sizeof(err));
 	if (rc == VG_EDUPLICATE) {
 		/* another hub of that name: the id tells them apart */
 		snprintf(org_name, sizeof(org_name), "hub:%.60s (%.8s)",
-			 name && vg_hub_name_ok(name, 60) ? name : "?", o->id);
+		         name && vg_hub_name_ok(name, 60) ? name : "?", o->id);
 		rc = vg__org_create(s, org_name, &o->org, err, sizeof(err));
 	}
 	snprintf(v, sizeof(v), "%lld", (long long)o->org);
@@ -432,7 +455,8 @@ static int origin_org(struct vg_store *s, struct vg_ctx *c,
 		vg_jw_kstr(&d.w, "sign_pk", key ? key : "");
 		vg_jw_kstr(&d.w, "introduced_by", p->name);
 		const char *detail = vg__detail_end(&d);
-		rc = detail ? vg__audit(s, c, "fed.origin", o->id, detail) : VG_ENOMEM;
+		rc = detail ? vg__audit(s, c, "fed.origin", o->id, detail)
+		            : VG_ENOMEM;
 		vg__detail_release(&d);
 	}
 	return rc;
@@ -509,7 +533,7 @@ static int find_target(struct vg_store *s, const char *coll, struct target *t)
  * community; all stays all; a group goes to the local group of that name,
  * which must list the partner hub), else the community. */
 static int choose_target(struct page_job *j, struct vg_store *s,
-			 const char *local)
+                         const char *local)
 {
 	char alias[160] = "community";
 	if (local && *local) {
@@ -527,9 +551,10 @@ static int choose_target(struct page_job *j, struct vg_store *s,
 	}
 	int rc = find_target(s, alias, &j->t);
 	if (rc == VG_ENOTFOUND)
-		snprintf(j->err, j->errlen, "partner '%s': no local collection "
-					    "'%s' for what it sends",
-			 j->p->name, alias);
+		snprintf(j->err, j->errlen,
+		         "partner '%s': no local collection "
+		         "'%s' for what it sends",
+		         j->p->name, alias);
 	if (rc)
 		return rc;
 	if (j->t.scope == VG_SCOPE_GROUP) {
@@ -542,9 +567,10 @@ static int choose_target(struct page_job *j, struct vg_store *s,
 			in |= g[i] == j->t.grp;
 		free(g);
 		if (!rc && !in) {
-			snprintf(j->err, j->errlen, "partner '%s': the group of "
-						    "collection '%s' does not list it",
-				 j->p->name, alias);
+			snprintf(j->err, j->errlen,
+			         "partner '%s': the group of "
+			         "collection '%s' does not list it",
+			         j->p->name, alias);
 			rc = VG_EDENIED;
 		}
 	}
@@ -573,11 +599,10 @@ static const char *local_of(const struct vg__partner *p, const char *remote)
 	return NULL;
 }
 
-
 /* Read one page and prepare its objects (parsed, validated, admitted)
  * into j, whose c, p, remote, retry_id, err are set. */
 static int page_setup(struct page_job *j, const char *local, const char *body,
-		      size_t len)
+                      size_t len)
 {
 	struct vg_ctx *c = j->c;
 	struct vg__partner *p = j->p;
@@ -587,28 +612,35 @@ static int page_setup(struct page_job *j, const char *local, const char *body,
 	int rc = s ? vg__fed_get(c->svc, &j->f, err, errlen) : VG_ESTORE;
 	if (rc)
 		return rc;
-	snprintf(j->pseudo, sizeof(j->pseudo), "taxii:%s@%s", p->name, j->f->hub_id);
+	snprintf(j->pseudo, sizeof(j->pseudo), "taxii:%s@%s", p->name,
+	         j->f->hub_id);
 	/* the objects' texts as they came (no tree: ingest parses each) and
 	 * the provenance alone */
 	rc = vg_jspan_members(body, len, take_member, j);
 	if (rc) {
-		snprintf(err, errlen, "partner '%s': the answer is not a TAXII "
-				      "envelope", p->name);
+		snprintf(err, errlen,
+		         "partner '%s': the answer is not a TAXII "
+		         "envelope",
+		         p->name);
 		rc = rc == VG_ENOMEM ? rc : VG_EINVAL;
 		goto out;
 	}
 	j->prov = j->env;
 	if (j->prov && (!cJSON_IsArray(j->prov) ||
-		       (size_t)cJSON_GetArraySize(j->prov) != j->n)) {
-		snprintf(err, errlen, "partner '%s': x_vigil_provenance does not "
-				      "match the objects", p->name);
+	                (size_t)cJSON_GetArraySize(j->prov) != j->n)) {
+		snprintf(err, errlen,
+		         "partner '%s': x_vigil_provenance does not "
+		         "match the objects",
+		         p->name);
 		rc = VG_EINVAL;
 		goto out;
 	}
 	if (!j->prov && p->hub_id[0] && j->n) {
 		/* a vigil hub always says where its objects come from */
-		snprintf(err, errlen, "partner '%s': a vigil hub answered without "
-				      "provenance", p->name);
+		snprintf(err, errlen,
+		         "partner '%s': a vigil hub answered without "
+		         "provenance",
+		         p->name);
 		rc = VG_EINVAL;
 		goto out;
 	}
@@ -620,8 +652,7 @@ static int page_setup(struct page_job *j, const char *local, const char *body,
 			rc = VG_ENOMEM;
 			goto out;
 		}
-		cJSON_ArrayForEach(it, j->prov)
-			j->provs[k++] = it;
+		cJSON_ArrayForEach(it, j->prov) j->provs[k++] = it;
 	}
 	j->skip = calloc(j->n + 1, 1);
 	j->bad = calloc(j->n + 1, 1);
@@ -633,17 +664,17 @@ static int page_setup(struct page_job *j, const char *local, const char *body,
 	if ((rc = choose_target(j, s, local)) || (rc = resolve_origins(j, s)))
 		goto out;
 	struct vg_ingest_opts o = {
-		.collection = j->t.id,
-		.owner = p->org,
-		.scope = j->t.scope,
-		.grp = j->t.grp,
-		.level_markings = c->svc->hub.level_ptrs,
-		.n_levels = c->svc->hub.n_levels,
-		.envelope = 1,
-		.admit = admit,
-		.on_stored = on_stored,
-		.on_result = on_result,
-		.ud = j,
+	    .collection = j->t.id,
+	    .owner = p->org,
+	    .scope = j->t.scope,
+	    .grp = j->t.grp,
+	    .level_markings = c->svc->hub.level_ptrs,
+	    .n_levels = c->svc->hub.n_levels,
+	    .envelope = 1,
+	    .admit = admit,
+	    .on_stored = on_stored,
+	    .on_result = on_result,
+	    .ud = j,
 	};
 	char perr[520] = "";
 	rc = vg_ingest_prepare(body, len, &o, &j->g, perr, sizeof(perr));
@@ -656,13 +687,17 @@ out:
 }
 
 int vg__fed_store(struct vg_ctx *c, struct vg__partner *p, const char *remote,
-		  const char *local, int64_t retry_id, const char *body,
-		  size_t len, const char *date_last, struct vg_fed_page *res,
-		  struct vg__outcome *oc, char *err, size_t errlen)
+                  const char *local, int64_t retry_id, const char *body,
+                  size_t len, const char *date_last, struct vg_fed_page *res,
+                  struct vg__outcome *oc, char *err, size_t errlen)
 {
-	struct page_job j = {.c = c, .p = p, .remote = remote,
-			     .retry_id = retry_id, .date_last = date_last,
-			     .err = err, .errlen = errlen};
+	struct page_job j = {.c = c,
+	                     .p = p,
+	                     .remote = remote,
+	                     .retry_id = retry_id,
+	                     .date_last = date_last,
+	                     .err = err,
+	                     .errlen = errlen};
 	int rc = page_setup(&j, local, body, len);
 	if (!rc)
 		rc = vg__write(c->svc, page_fn, &j);
@@ -683,30 +718,36 @@ int vg__fed_store(struct vg_ctx *c, struct vg__partner *p, const char *remote,
 }
 
 int vg_fed_store_pages(struct vg_ctx *c, const char *remote,
-		       const char *const *bodies, const size_t *lens, size_t n,
-		       const char *date_last, struct vg_fed_page *res, char *err,
-		       size_t errlen)
+                       const char *const *bodies, const size_t *lens, size_t n,
+                       const char *date_last, struct vg_fed_page *res,
+                       char *err, size_t errlen)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	struct vg__partner *p = malloc(sizeof(*p));
 	struct multi_job m = {.date_last = date_last};
-	int rc = !s ? VG_ESTORE : !p ? VG_ENOMEM : !n ? VG_EINVAL
-						      : vg__fed_ctx_partner(c, s, p);
+	int rc = !s   ? VG_ESTORE
+	         : !p ? VG_ENOMEM
+	         : !n ? VG_EINVAL
+	              : vg__fed_ctx_partner(c, s, p);
 	if (!rc && !(m.pages = calloc(n, sizeof(*m.pages))))
 		rc = VG_ENOMEM;
 	for (size_t i = 0; !rc && i < n; i++) {
-		m.pages[i] = (struct page_job){.c = c, .p = p, .remote = remote,
-					       .err = err, .errlen = errlen};
+		m.pages[i] = (struct page_job){.c = c,
+		                               .p = p,
+		                               .remote = remote,
+		                               .err = err,
+		                               .errlen = errlen};
 		m.n = i + 1;
 		rc = page_setup(&m.pages[i], local_of(p, remote), bodies[i],
-				lens[i]);
+		                lens[i]);
 	}
 	if (!rc)
 		rc = vg__write(c->svc, multi_fn, &m);
 	if (!rc && res) {
 		*res = m.total;
 		res->more = m.pages[n - 1].more;
-		snprintf(res->next, sizeof(res->next), "%s", m.pages[n - 1].next);
+		snprintf(res->next, sizeof(res->next), "%s",
+		         m.pages[n - 1].next);
 	}
 	for (size_t i = 0; i < m.n; i++)
 		job_release(&m.pages[i]);
@@ -716,15 +757,15 @@ int vg_fed_store_pages(struct vg_ctx *c, const char *remote,
 }
 
 int vg_fed_store_page(struct vg_ctx *c, const char *remote, const char *body,
-		      size_t len, const char *date_last, struct vg_fed_page *res,
-		      char *err, size_t errlen)
+                      size_t len, const char *date_last,
+                      struct vg_fed_page *res, char *err, size_t errlen)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	struct vg__partner *p = malloc(sizeof(*p));
 	int rc = !s ? VG_ESTORE : !p ? VG_ENOMEM : vg__fed_ctx_partner(c, s, p);
 	if (!rc)
-		rc = vg__fed_store(c, p, remote, local_of(p, remote), 0, body, len,
-				   date_last, res, NULL, err, errlen);
+		rc = vg__fed_store(c, p, remote, local_of(p, remote), 0, body,
+		                   len, date_last, res, NULL, err, errlen);
 	free(p);
 	return rc;
 }

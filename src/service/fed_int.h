@@ -28,7 +28,7 @@ struct vg__fed {
 /* The hub's federation keys (VG_EIO with err when a key file cannot be
  * read or made). */
 int vg__fed_get(struct vg_service *svc, struct vg__fed **out, char *err,
-		size_t errlen);
+                size_t errlen);
 void vg__fed_free(struct vg__fed *f);
 
 /* A partner's settings (its config JSON), parsed. */
@@ -64,10 +64,11 @@ struct vg__partner {
 int vg__fed_org_name(void *ud, const struct vg_org *o);
 /* By name (id 0) or id; VG_ENOTFOUND. */
 int vg__partner_get(struct vg_store *s, const char *name, int64_t id,
-		    struct vg__partner *out);
+                    struct vg__partner *out);
 /* The partner whose organisation is org (VG_ENOTFOUND: org is no
  * partner's). */
-int vg__partner_of_org(struct vg_store *s, int64_t org, struct vg__partner *out);
+int vg__partner_of_org(struct vg_store *s, int64_t org,
+                       struct vg__partner *out);
 
 /* The egress rule's view of partner p (lists point into p and groups). */
 struct vg__egress {
@@ -77,7 +78,7 @@ struct vg__egress {
 	int64_t *groups;
 };
 int vg__egress_init(struct vg_service *svc, struct vg_store *s,
-		    const struct vg__partner *p, struct vg__egress *e);
+                    const struct vg__partner *p, struct vg__egress *e);
 void vg__egress_release(struct vg__egress *e);
 
 /* The partner page of a TAXII read (taxii.c hands it over when the
@@ -88,21 +89,21 @@ struct vg_coll_view;
 struct vg_taxii_filter;
 struct vg_page_info;
 int vg__fed_page(struct vg_ctx *t, struct vg_store *s,
-		 const struct vg__partner *p, const struct vg_coll_view *c,
-		 const struct vg_taxii_filter *f, int64_t after,
-		 const struct vg_buf *canon, struct vg_buf *out,
-		 struct vg_page_info *info, int *more);
+                 const struct vg__partner *p, const struct vg_coll_view *c,
+                 const struct vg_taxii_filter *f, int64_t after,
+                 const struct vg_buf *canon, struct vg_buf *out,
+                 struct vg_page_info *info, int *more);
 
 /* Settings of hubs seen as origins: "fed.hub.ID.org|pk|name". */
 int vg__fed_hub_setting(struct vg_store *s, const char *hub_id,
-			const char *what, char *out, size_t n);
+                        const char *what, char *out, size_t n);
 int vg__fed_hub_set(struct vg_store *s, const char *hub_id, const char *what,
-		    const char *value);
+                    const char *value);
 
 /* The signature of an object text by this hub: Ed25519 over
  * "vigil-object-v1\n" and the JCS form, base64 (89 bytes with NUL). */
 int vg__fed_sign(const struct vg__fed *f, const char *json, size_t len,
-		 char out[100]);
+                 char out[100]);
 /* Seals whose signature was checked already (the last 8). */
 struct vg__seal_cache {
 	unsigned char seal[8][16 + 64];
@@ -112,11 +113,11 @@ struct vg__seal_cache {
 /* 1 when sig is origin's (key pk_hex) over obj: a seal (seal.h), or a
  * signature of the object alone (vg__fed_sign). */
 int vg__fed_verify(const char *pk_hex, const char *origin, const cJSON *obj,
-		   const char *sig, struct vg__seal_cache *cache);
+                   const char *sig, struct vg__seal_cache *cache);
 
 /* The partner of a sync context (VG_EDENIED for any other context). */
 int vg__fed_ctx_partner(struct vg_ctx *c, struct vg_store *s,
-			struct vg__partner *p);
+                        struct vg__partner *p);
 
 /* Each object's outcome, for a status resource: refused (with reason). */
 struct vg__outcome {
@@ -129,22 +130,22 @@ struct vg__outcome {
  * (NULL: none) to date_last, taking quarantined object retry_id (0: none)
  * out; oc (may be NULL) gets each object's outcome (the caller frees). */
 int vg__fed_store(struct vg_ctx *c, struct vg__partner *p, const char *remote,
-		  const char *local, int64_t retry_id, const char *body,
-		  size_t len, const char *date_last, struct vg_fed_page *res,
-		  struct vg__outcome *oc, char *err, size_t errlen);
+                  const char *local, int64_t retry_id, const char *body,
+                  size_t len, const char *date_last, struct vg_fed_page *res,
+                  struct vg__outcome *oc, char *err, size_t errlen);
 
 /* A TAXII POST by a partner hub's principal (taxii_write.c hands it
  * over): stored by the sync rules, owned by each object's origin hub. */
 struct vg_ingest_counts;
 int vg__fed_add(struct vg_ctx *c, const struct vg_coll_view *coll,
-		const char *body, size_t len, struct vg_buf *out,
-		struct vg_ingest_counts *counts, char *err, size_t errlen);
+                const char *body, size_t len, struct vg_buf *out,
+                struct vg_ingest_counts *counts, char *err, size_t errlen);
 
 /* Inside a delete of this hub's own versions (taxii_write.c del_fn, with
  * the delete's query): tombstones for those made here. */
 struct vg_query;
 int vg__fed_deleting(struct vg_ctx *c, struct vg_store *s,
-		     const struct vg_query *q);
+                     const struct vg_query *q);
 
 /* Tell the push loops that objects were stored. */
 void vg__fed_notify(struct vg_service *svc);

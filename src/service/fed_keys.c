@@ -35,7 +35,7 @@ static int read_hex_file(const char *path, unsigned char *out, size_t n)
 /* The credential sealing key: read, or made once (O_EXCL: two processes
  * making it at once agree on the first). */
 static int box_key(const char *dir, unsigned char key[32], char *err,
-		   size_t errlen)
+                   size_t errlen)
 {
 	char path[4200], hex[65];
 	snprintf(path, sizeof(path), "%s/hub-sync.key", dir);
@@ -50,9 +50,9 @@ static int box_key(const char *dir, unsigned char key[32], char *err,
 		goto out;
 	}
 	rc = fd >= 0 && write(fd, hex, 64) == 64 && write(fd, "\n", 1) == 1 &&
-			     fsync(fd) == 0
-		     ? VG_OK
-		     : VG_EIO;
+	             fsync(fd) == 0
+	         ? VG_OK
+	         : VG_EIO;
 	if (fd >= 0)
 		close(fd);
 	sodium_memzero(hex, sizeof(hex));
@@ -71,7 +71,7 @@ int vg__fed_key_file(const char *dir, char *err, size_t errlen)
 }
 
 int vg__fed_get(struct vg_service *svc, struct vg__fed **out, char *err,
-		size_t errlen)
+                size_t errlen)
 {
 	int rc = VG_OK;
 	/* the read handle first: making one takes svc->mu */
@@ -92,11 +92,12 @@ int vg__fed_get(struct vg_service *svc, struct vg__fed **out, char *err,
 	snprintf(f->hub_name, sizeof(f->hub_name), "%s", svc->hub.name);
 	if (svc->key_dir) {
 		char path[4200];
-		snprintf(path, sizeof(path), "%s/hub-signing.key", svc->key_dir);
+		snprintf(path, sizeof(path), "%s/hub-signing.key",
+		         svc->key_dir);
 		rc = read_hex_file(path, f->sk, sizeof(f->sk));
 		if (rc)
-			snprintf(err, errlen, "cannot read the signing key '%.300s'",
-				 path);
+			snprintf(err, errlen,
+			         "cannot read the signing key '%.300s'", path);
 		if (!rc)
 			rc = box_key(svc->key_dir, f->box, err, errlen);
 		if (!rc)
@@ -105,11 +106,13 @@ int vg__fed_get(struct vg_service *svc, struct vg__fed **out, char *err,
 		/* a store in memory (the unit tests): keys derived from the
 		 * hub's secret, for this process only */
 		unsigned char seed[32];
-		crypto_generichash(seed, 32, (const unsigned char *)"vigil fed sign",
-				   14, svc->hub.secret, 32);
+		crypto_generichash(seed, 32,
+		                   (const unsigned char *)"vigil fed sign", 14,
+		                   svc->hub.secret, 32);
 		crypto_sign_seed_keypair(f->pk, f->sk, seed);
-		crypto_generichash(f->box, 32, (const unsigned char *)"vigil fed box",
-				   13, svc->hub.secret, 32);
+		crypto_generichash(f->box, 32,
+		                   (const unsigned char *)"vigil fed box", 13,
+		                   svc->hub.secret, 32);
 		sodium_memzero(seed, sizeof(seed));
 	}
 	if (rc) {
@@ -161,7 +164,7 @@ static int signed_text(const cJSON *obj, struct vg_buf *b)
 }
 
 int vg__fed_sign(const struct vg__fed *f, const char *json, size_t len,
-		 char out[100])
+                 char out[100])
 {
 	struct vg_buf b;
 	unsigned char sig[crypto_sign_BYTES];
@@ -172,17 +175,17 @@ int vg__fed_sign(const struct vg__fed *f, const char *json, size_t len,
 	int rc = signed_text(obj, &b);
 	cJSON_Delete(obj);
 	if (!rc) {
-		crypto_sign_detached(sig, NULL, (const unsigned char *)b.data, b.len,
-				     f->sk);
+		crypto_sign_detached(sig, NULL, (const unsigned char *)b.data,
+		                     b.len, f->sk);
 		sodium_bin2base64(out, 100, sig, sizeof(sig),
-				  sodium_base64_VARIANT_ORIGINAL);
+		                  sodium_base64_VARIANT_ORIGINAL);
 	}
 	vg_buf_release(&b);
 	return rc;
 }
 
 int vg__fed_verify(const char *pk_hex, const char *origin, const cJSON *obj,
-		   const char *sig, struct vg__seal_cache *cache)
+                   const char *sig, struct vg__seal_cache *cache)
 {
 	if (sig && !strncmp(sig, "seal1:", 6)) {
 		struct vg_seal_proof p;
@@ -200,11 +203,12 @@ int vg__fed_verify(const char *pk_hex, const char *origin, const cJSON *obj,
 		    crypto_sign_verify_detached(p.sig, msg, ml, pk))
 			return 0;
 		if (cache) {
-			size_t i = cache->n < 8 ? cache->n++ : cache->next++ % 8;
+			size_t i =
+			    cache->n < 8 ? cache->n++ : cache->next++ % 8;
 			memcpy(cache->seal[i], p.root, VG_SEAL_HASH);
 			memcpy(cache->seal[i] + VG_SEAL_HASH, p.sig, 64);
-			snprintf(cache->origin[i], sizeof(cache->origin[i]), "%s",
-				 origin);
+			snprintf(cache->origin[i], sizeof(cache->origin[i]),
+			         "%s", origin);
 		}
 		return 1;
 	}
@@ -212,14 +216,14 @@ int vg__fed_verify(const char *pk_hex, const char *origin, const cJSON *obj,
 	size_t n = 0;
 	struct vg_buf b;
 	if (!pk_hex || vg__unhex(pk_hex, pk, sizeof(pk)) || !sig ||
-	    sodium_base642bin(raw, sizeof(raw), sig, strlen(sig), NULL, &n, NULL,
-			      sodium_base64_VARIANT_ORIGINAL) ||
+	    sodium_base642bin(raw, sizeof(raw), sig, strlen(sig), NULL, &n,
+	                      NULL, sodium_base64_VARIANT_ORIGINAL) ||
 	    n != sizeof(raw))
 		return 0;
 	vg_buf_init(&b, 0);
 	int ok = !signed_text(obj, &b) &&
-		 !crypto_sign_verify_detached(raw, (const unsigned char *)b.data,
-					      b.len, pk);
+	         !crypto_sign_verify_detached(
+	             raw, (const unsigned char *)b.data, b.len, pk);
 	vg_buf_release(&b);
 	return ok;
 }
@@ -227,7 +231,7 @@ int vg__fed_verify(const char *pk_hex, const char *origin, const cJSON *obj,
 /* ---- hubs seen as origins -------------------------------------------- */
 
 int vg__fed_hub_setting(struct vg_store *s, const char *hub_id,
-			const char *what, char *out, size_t n)
+                        const char *what, char *out, size_t n)
 {
 	char key[160];
 	snprintf(key, sizeof(key), "fed.hub.%.80s.%s", hub_id, what);
@@ -235,7 +239,7 @@ int vg__fed_hub_setting(struct vg_store *s, const char *hub_id,
 }
 
 int vg__fed_hub_set(struct vg_store *s, const char *hub_id, const char *what,
-		    const char *value)
+                    const char *value)
 {
 	char key[160];
 	snprintf(key, sizeof(key), "fed.hub.%.80s.%s", hub_id, what);

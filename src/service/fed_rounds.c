@@ -41,9 +41,11 @@ static int round_fn(struct vg_store *s, void *arg)
 	const cJSON *v;
 	int64_t ok = 0, err_at = 0, rounds = 0, errors = 0;
 	const char *last_error = NULL;
-	if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(st, "last_success")))
+	if (cJSON_IsNumber(
+	        v = cJSON_GetObjectItemCaseSensitive(st, "last_success")))
 		ok = (int64_t)v->valuedouble;
-	if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(st, "last_error_at")))
+	if (cJSON_IsNumber(
+	        v = cJSON_GetObjectItemCaseSensitive(st, "last_error_at")))
 		err_at = (int64_t)v->valuedouble;
 	if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(st, "rounds")))
 		rounds = (int64_t)v->valuedouble;
@@ -55,8 +57,10 @@ static int round_fn(struct vg_store *s, void *arg)
 	vg_jw_obj(&w);
 	vg_jw_kint(&w, "last_success", j->r->error ? ok : now);
 	vg_jw_kint(&w, "last_error_at", j->r->error ? now : err_at);
-	vg_jw_kstr(&w, "last_error", j->r->error ? j->r->error
-						 : last_error ? last_error : "");
+	vg_jw_kstr(&w, "last_error",
+	           j->r->error  ? j->r->error
+	           : last_error ? last_error
+	                        : "");
 	vg_jw_kint(&w, "rounds", rounds + 1);
 	vg_jw_kint(&w, "errors", errors + (j->r->error != NULL));
 	vg_jw_kint(&w, "pages", (int64_t)j->r->pages);
@@ -81,8 +85,9 @@ static int round_fn(struct vg_store *s, void *arg)
 		if (j->r->error)
 			vg_jw_kstr(&d.w, "error", j->r->error);
 		const char *detail = vg__detail_end(&d);
-		rc = detail ? vg__audit(s, j->c, "sync.round", j->p->name, detail)
-			    : VG_ENOMEM;
+		rc = detail
+		         ? vg__audit(s, j->c, "sync.round", j->p->name, detail)
+		         : VG_ENOMEM;
 		vg__detail_release(&d);
 	}
 	vg_buf_release(&b);
@@ -111,15 +116,19 @@ static int q_row(void *ud, const struct vg_quarantine_row *r)
 {
 	struct qlist *l = ud;
 	struct vg_quarantined q = {
-		.id = r->id, .created = r->created, .collection = r->collection,
-		.object_id = r->object_id, .version = r->version,
-		.reason = r->reason, .json = r->json,
+	    .id = r->id,
+	    .created = r->created,
+	    .collection = r->collection,
+	    .object_id = r->object_id,
+	    .version = r->version,
+	    .reason = r->reason,
+	    .json = r->json,
 	};
 	return l->cb(l->ud, &q);
 }
 
 static int admin_partner(struct vg_ctx *c, const char *what, const char *name,
-			 struct vg__partner *p, char *err, size_t errlen)
+                         struct vg__partner *p, char *err, size_t errlen)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	int rc = vg__require(c, VG_ACT_HUB_ADMIN, what);
@@ -134,13 +143,13 @@ static int admin_partner(struct vg_ctx *c, const char *what, const char *name,
 }
 
 int vg_partner_quarantine(struct vg_ctx *c, const char *name,
-			  vg_quarantined_cb cb, void *ud)
+                          vg_quarantined_cb cb, void *ud)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	struct vg__partner *p = malloc(sizeof(*p));
 	struct qlist l = {cb, ud};
 	int rc = p ? admin_partner(c, "quarantine.read", name, p, NULL, 0)
-		   : VG_ENOMEM;
+	           : VG_ENOMEM;
 	if (!rc)
 		rc = vg__audit_read(c, "quarantine.read", name, "{}");
 	if (!rc)
@@ -170,20 +179,21 @@ static int hold(void *ud, const struct vg_quarantine_row *r)
 }
 
 int vg_partner_quarantine_retry(struct vg_ctx *c, const char *name, int64_t id,
-				size_t *stored, size_t *still, char *err,
-				size_t errlen)
+                                size_t *stored, size_t *still, char *err,
+                                size_t errlen)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	struct vg__partner *p = malloc(sizeof(*p));
 	struct held *h = NULL;
 	int rc = p ? admin_partner(c, "quarantine.retry", name, p, err, errlen)
-		   : VG_ENOMEM;
+	           : VG_ENOMEM;
 	*stored = *still = 0;
 	if (!rc)
 		rc = s->ops->sync->quarantine_list(s, p->id, id, hold, &h);
 	if (!rc && id && !h) {
-		snprintf(err, errlen, "partner '%s' has no quarantined object %lld",
-			 name, (long long)id);
+		snprintf(err, errlen,
+		         "partner '%s' has no quarantined object %lld", name,
+		         (long long)id);
 		rc = VG_ENOTFOUND;
 	}
 	/* a retry stores as the partner's sync principal would */
@@ -199,12 +209,13 @@ int vg_partner_quarantine_retry(struct vg_ctx *c, const char *name, int64_t id,
 		rc = vg_buf_printf(&env, "{\"objects\":[%s]", x->json);
 		if (!rc && x->prov[0])
 			rc = vg_buf_printf(&env, ",\"x_vigil_provenance\":[%s]",
-					   x->prov);
+			                   x->prov);
 		if (!rc)
 			rc = vg_buf_putc(&env, '}');
 		if (!rc)
-			rc = vg__fed_store(&sc, p, NULL, x->coll, x->id, env.data,
-					   env.len, NULL, &res, NULL, err, errlen);
+			rc = vg__fed_store(&sc, p, NULL, x->coll, x->id,
+			                   env.data, env.len, NULL, &res, NULL,
+			                   err, errlen);
 		vg_buf_release(&env);
 		if (!rc && res.quarantined)
 			(*still)++;
@@ -241,25 +252,27 @@ static int drop_fn(struct vg_store *s, void *arg)
 		vg_jw_kint(&d.w, "id", j->id);
 		vg_jw_kint(&d.w, "dropped", j->n);
 		const char *detail = vg__detail_end(&d);
-		rc = detail ? vg__audit(s, j->c, "quarantine.drop", j->name, detail)
-			    : VG_ENOMEM;
+		rc = detail ? vg__audit(s, j->c, "quarantine.drop", j->name,
+		                        detail)
+		            : VG_ENOMEM;
 		vg__detail_release(&d);
 	}
 	return rc;
 }
 
 int vg_partner_quarantine_drop(struct vg_ctx *c, const char *name, int64_t id,
-			       int64_t *dropped, char *err, size_t errlen)
+                               int64_t *dropped, char *err, size_t errlen)
 {
 	struct vg__partner *p = malloc(sizeof(*p));
 	int rc = p ? admin_partner(c, "quarantine.drop", name, p, err, errlen)
-		   : VG_ENOMEM;
+	           : VG_ENOMEM;
 	struct drop_job j = {c, p ? p->id : 0, id, 0, name};
 	if (!rc)
 		rc = vg__write(c->svc, drop_fn, &j);
 	if (!rc && id && !j.n) {
-		snprintf(err, errlen, "partner '%s' has no quarantined object %lld",
-			 name, (long long)id);
+		snprintf(err, errlen,
+		         "partner '%s' has no quarantined object %lld", name,
+		         (long long)id);
 		rc = VG_ENOTFOUND;
 	}
 	*dropped = (size_t)j.n;
@@ -278,18 +291,20 @@ struct status_job {
 static int status_fn(struct vg_store *s, void *arg)
 {
 	struct status_job *j = arg;
-	return s->ops->objects->status_put(s, j->id, j->user, j->created, j->json);
+	return s->ops->objects->status_put(s, j->id, j->user, j->created,
+	                                   j->json);
 }
 
 int vg__fed_add(struct vg_ctx *c, const struct vg_coll_view *coll,
-		const char *body, size_t len, struct vg_buf *out,
-		struct vg_ingest_counts *counts, char *err, size_t errlen)
+                const char *body, size_t len, struct vg_buf *out,
+                struct vg_ingest_counts *counts, char *err, size_t errlen)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	struct vg__partner *p = malloc(sizeof(*p));
 	struct vg_fed_page res = {0};
-	int rc = !s ? VG_ESTORE : !p ? VG_ENOMEM
-				     : vg__partner_of_org(s, c->p.org, p);
+	int rc = !s   ? VG_ESTORE
+	         : !p ? VG_ENOMEM
+	              : vg__partner_of_org(s, c->p.org, p);
 	struct vg_ctx sc;
 	/* stored as the partner's sync principal, whoever of it posted */
 	if (!rc)
@@ -304,8 +319,8 @@ int vg__fed_add(struct vg_ctx *c, const struct vg_coll_view *coll,
 	sc.p.user = c->p.user;
 	struct vg__outcome oc = {0};
 	cJSON *env = NULL;
-	rc = vg__fed_store(&sc, p, NULL, NULL, 0, body, len, NULL, &res, &oc, err,
-			   errlen);
+	rc = vg__fed_store(&sc, p, NULL, NULL, 0, body, len, NULL, &res, &oc,
+	                   err, errlen);
 	(void)coll;
 	if (!rc && !(env = cJSON_ParseWithLength(body, len)))
 		rc = VG_ENOMEM;
@@ -324,31 +339,35 @@ int vg__fed_add(struct vg_ctx *c, const struct vg_coll_view *coll,
 		vg_jw_kstr(&w, "status", "complete");
 		vg_jw_kstr(&w, "request_timestamp", ts);
 		vg_jw_kint(&w, "total_count", (int64_t)(ok + res.quarantined));
-		const cJSON *objs = cJSON_GetObjectItemCaseSensitive(env, "objects");
+		const cJSON *objs =
+		    cJSON_GetObjectItemCaseSensitive(env, "objects");
 		vg_jw_kint(&w, "success_count", (int64_t)ok);
 		for (int pass = 0; pass < 2; pass++) {
 			vg_jw_key(&w, pass ? "failures" : "successes");
 			vg_jw_arr(&w);
 			for (size_t i = 0; i < oc.n; i++) {
-				const cJSON *o = cJSON_GetArrayItem(objs, (int)i);
+				const cJSON *o =
+				    cJSON_GetArrayItem(objs, (int)i);
 				const char *mod = jstr(o, "modified");
 				if (!oc.bad[i] != !pass)
 					continue;
 				vg_jw_obj(&w);
-				vg_jw_kstr(&w, "id", jstr(o, "id") ? jstr(o, "id") : "");
+				vg_jw_kstr(&w, "id",
+				           jstr(o, "id") ? jstr(o, "id") : "");
 				if (mod || jstr(o, "created"))
 					vg_jw_kstr(&w, "version",
-						   mod ? mod : jstr(o, "created"));
+					           mod ? mod
+					               : jstr(o, "created"));
 				if (pass)
-					vg_jw_kstr(&w, "message", oc.reason[i]
-									  ? oc.reason[i]
-									  : "refused");
+					vg_jw_kstr(&w, "message",
+					           oc.reason[i] ? oc.reason[i]
+					                        : "refused");
 				vg_jw_close(&w);
 			}
 			vg_jw_close(&w);
 			if (!pass)
 				vg_jw_kint(&w, "failure_count",
-					   (int64_t)res.quarantined);
+				           (int64_t)res.quarantined);
 		}
 		vg_jw_kint(&w, "pending_count", 0);
 		vg_jw_key(&w, "pendings");
@@ -388,16 +407,18 @@ static int pushed_fn(struct vg_store *s, void *arg)
 	struct pushed_job *j = arg;
 	char v[32];
 	snprintf(v, sizeof(v), "%lld", (long long)j->last);
-	int rc = j->last ? s->ops->sync->cursor_set(s, j->p->id, "push", v) : VG_OK;
+	int rc =
+	    j->last ? s->ops->sync->cursor_set(s, j->p->id, "push", v) : VG_OK;
 	if (rc || !j->sent)
 		return rc;
 	struct vg__detail d;
 	cJSON *st = j->status ? cJSON_Parse(j->status) : NULL;
-	const cJSON *f, *ok = cJSON_GetObjectItemCaseSensitive(st, "success_count");
+	const cJSON *f,
+	    *ok = cJSON_GetObjectItemCaseSensitive(st, "success_count");
 	vg__detail_begin(&d);
 	vg_jw_kint(&d.w, "sent", (int64_t)j->sent);
-	vg_jw_kint(&d.w, "succeeded", cJSON_IsNumber(ok) ? (int64_t)ok->valuedouble
-							 : -1);
+	vg_jw_kint(&d.w, "succeeded",
+	           cJSON_IsNumber(ok) ? (int64_t)ok->valuedouble : -1);
 	vg_jw_key(&d.w, "failures");
 	vg_jw_arr(&d.w);
 	int k = 0;
@@ -408,21 +429,22 @@ static int pushed_fn(struct vg_store *s, void *arg)
 		vg_jw_obj(&d.w);
 		vg_jw_kstr(&d.w, "id", jstr(f, "id") ? jstr(f, "id") : "");
 		vg_jw_key(&d.w, "message");
-		vg_jw_strn(&d.w, jstr(f, "message") ? jstr(f, "message") : "", 300);
+		vg_jw_strn(&d.w, jstr(f, "message") ? jstr(f, "message") : "",
+		           300);
 		vg_jw_close(&d.w);
 	}
 	vg_jw_close(&d.w);
 	vg_jw_kint(&d.w, "cursor", j->last);
 	const char *detail = vg__detail_end(&d);
 	rc = detail ? vg__audit(s, j->c, "sync.push", j->p->name, detail)
-		    : VG_ENOMEM;
+	            : VG_ENOMEM;
 	vg__detail_release(&d);
 	cJSON_Delete(st);
 	return rc;
 }
 
 int vg_fed_pushed(struct vg_ctx *c, int64_t last, size_t sent,
-		  const char *status_json)
+                  const char *status_json)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	struct vg__partner *p = malloc(sizeof(*p));

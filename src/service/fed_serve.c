@@ -74,38 +74,41 @@ static enum vg_egress_verdict judge(struct eval *ev, const struct vg_row *r)
 	cJSON *parr = NULL, *obj = NULL;
 	ev->prov.have = 0;
 	int rc = ev->s->ops->sync->prov_get(ev->s, r->date_added, take_prov,
-					    &ev->prov);
+	                                    &ev->prov);
 	if (rc && rc != VG_ENOTFOUND)
-		return VG_EGRESS_PATH; /* cannot tell where it came from: stays */
+		return VG_EGRESS_PATH; /* cannot tell where it came from: stays
+		                        */
 	if (ev->prov.have) {
 		const cJSON *h;
 		parr = cJSON_Parse(ev->prov.path);
-		cJSON_ArrayForEach(h, parr)
-			if (cJSON_IsString(h) && n_path < 64)
-				path[n_path++] = h->valuestring;
+		cJSON_ArrayForEach(h,
+		                   parr) if (cJSON_IsString(h) && n_path < 64)
+		    path[n_path++] = h->valuestring;
 	}
 	if (ev->p->cfg.n_labels) {
 		const cJSON *l;
 		obj = cJSON_ParseWithLength(r->json, r->json_len);
-		cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(obj, "labels"))
-			if (cJSON_IsString(l) && n_labels < 64)
-				labels[n_labels++] = l->valuestring;
+		cJSON_ArrayForEach(l,
+		                   cJSON_GetObjectItemCaseSensitive(
+		                       obj, "labels")) if (cJSON_IsString(l) &&
+		                                           n_labels < 64)
+		    labels[n_labels++] = l->valuestring;
 	}
 	struct vg_egress_object o = {
-		.scope = r->scope,
-		.group = r->grp,
-		.tlp = r->tlp,
-		.classification = r->classification,
-		.collection = r->collection,
-		.collection_alias = ev->coll_alias,
-		.type = r->type,
-		.labels = labels,
-		.n_labels = n_labels,
-		.path = path,
-		.n_path = n_path,
+	    .scope = r->scope,
+	    .group = r->grp,
+	    .tlp = r->tlp,
+	    .classification = r->classification,
+	    .collection = r->collection,
+	    .collection_alias = ev->coll_alias,
+	    .type = r->type,
+	    .labels = labels,
+	    .n_labels = n_labels,
+	    .path = path,
+	    .n_path = n_path,
 	};
-	enum vg_egress_verdict v = vg_egress_allowed(&ev->e.rule, &o,
-						     &ev->their_level);
+	enum vg_egress_verdict v =
+	    vg_egress_allowed(&ev->e.rule, &o, &ev->their_level);
 	cJSON_Delete(parr);
 	cJSON_Delete(obj);
 	return v;
@@ -174,8 +177,8 @@ static int seal_fill(struct fed_page *fp)
 		return VG_OK;
 	if (fp->n_own > VG_SEAL_MAX)
 		return VG_ETOOBIG;
-	unsigned char (*leaves)[VG_SEAL_HASH] = malloc(fp->n_own * VG_SEAL_HASH);
-	unsigned char (*salts)[VG_SEAL_SALT] = malloc(fp->n_own * VG_SEAL_SALT);
+	unsigned char(*leaves)[VG_SEAL_HASH] = malloc(fp->n_own * VG_SEAL_HASH);
+	unsigned char(*salts)[VG_SEAL_SALT] = malloc(fp->n_own * VG_SEAL_SALT);
 	struct vg_buf b;
 	vg_buf_init(&b, 0);
 	if (!leaves || !salts)
@@ -184,18 +187,19 @@ static int seal_fill(struct fed_page *fp)
 		randombytes_buf(salts, fp->n_own * VG_SEAL_SALT);
 	for (size_t k = 0; !rc && k < fp->n_own; k++) {
 		cJSON *o = cJSON_ParseWithLength(fp->out->data + fp->own_off[k],
-						 fp->own_len[k]);
+		                                 fp->own_len[k]);
 		rc = o ? vg_seal_leaf(o, salts[k], leaves[k]) : VG_ENOMEM;
 		cJSON_Delete(o);
 	}
 	unsigned char msg[256], sig[64];
 	struct vg_seal_tree tree = {0};
 	if (!rc)
-		rc = vg_seal_tree_build(&tree,
-					(const unsigned char (*)[VG_SEAL_HASH])leaves,
-					fp->n_own);
+		rc = vg_seal_tree_build(
+		    &tree, (const unsigned char(*)[VG_SEAL_HASH])leaves,
+		    fp->n_own);
 	if (!rc) {
-		size_t ml = vg_seal_message(f->hub_id, tree.root, msg, sizeof(msg));
+		size_t ml =
+		    vg_seal_message(f->hub_id, tree.root, msg, sizeof(msg));
 		crypto_sign_detached(sig, NULL, msg, ml, f->sk);
 	}
 	for (size_t i = 0; !rc && i < fp->prov.len; i++) {
@@ -209,7 +213,7 @@ static int seal_fill(struct fed_page *fp)
 			k = k * 10 + (size_t)(fp->prov.data[i] - '0');
 		char text[VG_SEAL_TEXT];
 		rc = k < fp->n_own ? vg_seal_text(&tree, k, salts[k], sig, text)
-				   : VG_EINTERNAL;
+		                   : VG_EINTERNAL;
 		if (!rc)
 			rc = vg_buf_puts(&b, text);
 	}
@@ -232,9 +236,9 @@ static void origin_info(struct fed_page *fp, const char *origin)
 	snprintf(fp->last_origin, sizeof(fp->last_origin), "%s", origin);
 	fp->last_name[0] = fp->last_pk[0] = '\0';
 	vg__fed_hub_setting(fp->ev.s, origin, "name", fp->last_name,
-			    sizeof(fp->last_name));
+	                    sizeof(fp->last_name));
 	vg__fed_hub_setting(fp->ev.s, origin, "pk", fp->last_pk,
-			    sizeof(fp->last_pk));
+	                    sizeof(fp->last_pk));
 }
 
 /* The provenance entry of a row that leaves. */
@@ -309,14 +313,14 @@ static int fed_row(void *ud, const struct vg_row *r)
 }
 
 int vg__fed_page(struct vg_ctx *t, struct vg_store *s,
-		 const struct vg__partner *p, const struct vg_coll_view *c,
-		 const struct vg_taxii_filter *f, int64_t after,
-		 const struct vg_buf *canon, struct vg_buf *out,
-		 struct vg_page_info *info, int *more)
+                 const struct vg__partner *p, const struct vg_coll_view *c,
+                 const struct vg_taxii_filter *f, int64_t after,
+                 const struct vg_buf *canon, struct vg_buf *out,
+                 struct vg_page_info *info, int *more)
 {
 	(void)canon;
 	struct fed_page *fp = calloc(1, sizeof(*fp));
-	struct vg_principal all = {.operator = 1};
+	struct vg_principal all = {.operator= 1 };
 	struct vg_access_expr vis;
 	if (!fp)
 		return VG_ENOMEM;
@@ -341,18 +345,18 @@ int vg__fed_page(struct vg_ctx *t, struct vg_store *s,
 	/* every stored row of the collection, then the egress rule */
 	vg_access_expr(&all, &vis);
 	struct vg_query q = {
-		.collection = c->id,
-		.visible = &vis,
-		.types = (const char *const *)f->types,
-		.n_types = f->n_types,
-		.ids = (const char *const *)f->ids,
-		.n_ids = f->n_ids,
-		.added_after = after,
-		.versions = f->versions,
-		.version_keys = (const char *const *)f->version_keys,
-		.n_version_keys = f->n_version_keys,
-		.spec_versions = (const char *const *)f->spec_versions,
-		.n_spec_versions = f->n_spec_versions,
+	    .collection = c->id,
+	    .visible = &vis,
+	    .types = (const char *const *)f->types,
+	    .n_types = f->n_types,
+	    .ids = (const char *const *)f->ids,
+	    .n_ids = f->n_ids,
+	    .added_after = after,
+	    .versions = f->versions,
+	    .version_keys = (const char *const *)f->version_keys,
+	    .n_version_keys = f->n_version_keys,
+	    .spec_versions = (const char *const *)f->spec_versions,
+	    .n_spec_versions = f->n_spec_versions,
 	};
 	rc = s->ops->objects->scan(s, &q, fed_row, fp);
 	if (rc == 1)
@@ -418,22 +422,23 @@ static int preview_row(void *ud, const struct vg_row *r)
 			pv->ev.coll_alias = pv->colls[i].alias;
 	enum vg_egress_verdict v = judge(&pv->ev, r);
 	struct vg_preview_row row = {
-		.id = r->id,
-		.version = r->modified ? r->modified : r->version,
-		.collection = pv->ev.coll_alias[0] ? pv->ev.coll_alias : r->collection,
-		.verdict = v,
-		.reason = vg_egress_reason(v),
+	    .id = r->id,
+	    .version = r->modified ? r->modified : r->version,
+	    .collection =
+	        pv->ev.coll_alias[0] ? pv->ev.coll_alias : r->collection,
+	    .verdict = v,
+	    .reason = vg_egress_reason(v),
 	};
 	return pv->cb(pv->ud, &row);
 }
 
 int vg_partner_preview(struct vg_ctx *c, const char *name, const char *id,
-		       vg_preview_cb cb, void *ud)
+                       vg_preview_cb cb, void *ud)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	struct vg__partner *p = malloc(sizeof(*p));
 	struct preview *pv = calloc(1, sizeof(*pv));
-	struct vg_principal all = {.operator = 1};
+	struct vg_principal all = {.operator= 1 };
 	struct vg_access_expr vis;
 	int rc = vg__require(c, VG_ACT_HUB_ADMIN, "partner.preview");
 	if (!rc && (!p || !pv))
@@ -459,10 +464,10 @@ int vg_partner_preview(struct vg_ctx *c, const char *name, const char *id,
 	pv->ud = ud;
 	vg_access_expr(&all, &vis);
 	struct vg_query q = {
-		.visible = &vis,
-		.ids = &id,
-		.n_ids = id ? 1 : 0,
-		.versions = VG_VERSIONS_ALL,
+	    .visible = &vis,
+	    .ids = &id,
+	    .n_ids = id ? 1 : 0,
+	    .versions = VG_VERSIONS_ALL,
 	};
 	/* each row once per collection: the rule looks at the row */
 	for (size_t i = 0; !rc && i < pv->n_colls; i++) {
@@ -491,8 +496,9 @@ int vg_fed_hub_doc(struct vg_service *svc, struct vg_buf *out)
 	vg_jw_kstr(&w, "hub_id", f->hub_id);
 	vg_jw_kstr(&w, "name", f->hub_name);
 	vg_jw_kstr(&w, "sign_pk", f->pk_hex);
-	vg_jw_kstr(&w, "signature", "Ed25519 over \"vigil-object-v1\\n\" and "
-				    "the JCS form of each object version");
+	vg_jw_kstr(&w, "signature",
+	           "Ed25519 over \"vigil-object-v1\\n\" and "
+	           "the JCS form of each object version");
 	vg_jw_kstr(&w, "api_root", "/taxii2/hub/");
 	vg_jw_close(&w);
 	return vg_jw_end(&w);
@@ -534,17 +540,18 @@ static int outbox_row(void *ud, const struct vg_row *r)
 }
 
 int vg_fed_outbox(struct vg_ctx *c, size_t limit, struct vg_buf *env,
-		  int64_t *last, size_t *n)
+                  int64_t *last, size_t *n)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	struct vg__partner *p = malloc(sizeof(*p));
 	struct outbox *ob = calloc(1, sizeof(*ob));
-	struct vg_principal all = {.operator = 1};
+	struct vg_principal all = {.operator= 1 };
 	struct vg_access_expr vis;
 	char *cur = NULL;
 	int64_t after = 0;
-	int rc = !s ? VG_ESTORE : !p || !ob ? VG_ENOMEM
-					   : vg__fed_ctx_partner(c, s, p);
+	int rc = !s          ? VG_ESTORE
+	         : !p || !ob ? VG_ENOMEM
+	                     : vg__fed_ctx_partner(c, s, p);
 	*n = 0;
 	*last = 0;
 	if (!rc) {
@@ -575,9 +582,9 @@ int vg_fed_outbox(struct vg_ctx *c, size_t limit, struct vg_buf *env,
 	vg_jw_arr(&ob->fp.pw);
 	vg_access_expr(&all, &vis);
 	struct vg_query q = {
-		.visible = &vis,
-		.added_after = after,
-		.versions = VG_VERSIONS_ALL,
+	    .visible = &vis,
+	    .added_after = after,
+	    .versions = VG_VERSIONS_ALL,
 	};
 	rc = s->ops->objects->scan(s, &q, outbox_row, ob);
 	if (rc == 1)
@@ -592,7 +599,8 @@ int vg_fed_outbox(struct vg_ctx *c, size_t limit, struct vg_buf *env,
 		if (!rc && ob->fp.meta)
 			rc = vg_buf_puts(env, ",\"x_vigil_provenance\":");
 		if (!rc && ob->fp.meta)
-			rc = vg_buf_append(env, ob->fp.prov.data, ob->fp.prov.len);
+			rc = vg_buf_append(env, ob->fp.prov.data,
+			                   ob->fp.prov.len);
 		if (!rc)
 			rc = vg_buf_putc(env, '}');
 	}

@@ -14,44 +14,44 @@
 
 /* What the origin signs: the deleted version, by id and version key. */
 static int tomb_text(const char *origin, const char *id, const char *version,
-		     struct vg_buf *b)
+                     struct vg_buf *b)
 {
 	return vg_buf_printf(b, "vigil-tombstone-v1\n%s\n%s\n%s", origin, id,
-			     version);
+	                     version);
 }
 
 static int tomb_sign(const struct vg__fed *f, const char *id,
-		     const char *version, char out[100])
+                     const char *version, char out[100])
 {
 	struct vg_buf b;
 	unsigned char sig[crypto_sign_BYTES];
 	vg_buf_init(&b, 0);
 	int rc = tomb_text(f->hub_id, id, version, &b);
 	if (!rc) {
-		crypto_sign_detached(sig, NULL, (const unsigned char *)b.data, b.len,
-				     f->sk);
+		crypto_sign_detached(sig, NULL, (const unsigned char *)b.data,
+		                     b.len, f->sk);
 		sodium_bin2base64(out, 100, sig, sizeof(sig),
-				  sodium_base64_VARIANT_ORIGINAL);
+		                  sodium_base64_VARIANT_ORIGINAL);
 	}
 	vg_buf_release(&b);
 	return rc;
 }
 
 static int tomb_verify(const char *pk_hex, const char *origin, const char *id,
-		       const char *version, const char *sig)
+                       const char *version, const char *sig)
 {
 	unsigned char pk[32], raw[crypto_sign_BYTES];
 	size_t n = 0;
 	struct vg_buf b;
 	if (!pk_hex || vg__unhex(pk_hex, pk, sizeof(pk)) || !sig ||
-	    sodium_base642bin(raw, sizeof(raw), sig, strlen(sig), NULL, &n, NULL,
-			      sodium_base64_VARIANT_ORIGINAL) ||
+	    sodium_base642bin(raw, sizeof(raw), sig, strlen(sig), NULL, &n,
+	                      NULL, sodium_base64_VARIANT_ORIGINAL) ||
 	    n != sizeof(raw))
 		return 0;
 	vg_buf_init(&b, 0);
 	int ok = !tomb_text(origin, id, version, &b) &&
-		 !crypto_sign_verify_detached(raw, (const unsigned char *)b.data,
-					      b.len, pk);
+	         !crypto_sign_verify_detached(
+	             raw, (const unsigned char *)b.data, b.len, pk);
 	vg_buf_release(&b);
 	return ok;
 }
@@ -77,7 +77,7 @@ static int tomb_row(void *ud, const struct vg_row *r)
 	int received = 0;
 	char sig[100], path[100];
 	int rc = d->s->ops->sync->prov_get(d->s, r->date_added, take_prov_flag,
-					   &received);
+	                                   &received);
 	if (rc && rc != VG_ENOTFOUND)
 		return rc;
 	if (received)
@@ -86,17 +86,17 @@ static int tomb_row(void *ud, const struct vg_row *r)
 		return rc;
 	snprintf(path, sizeof(path), "[\"%s\"]", d->f->hub_id);
 	struct vg_tomb_row t = {
-		.origin = d->f->hub_id,
-		.id = r->id,
-		.version = r->version,
-		.sig = sig,
-		.path = path,
-		.scope = r->scope,
-		.grp = r->grp,
-		.tlp = r->tlp,
-		.classification = r->classification,
-		.collection = r->collection,
-		.type = r->type,
+	    .origin = d->f->hub_id,
+	    .id = r->id,
+	    .version = r->version,
+	    .sig = sig,
+	    .path = path,
+	    .scope = r->scope,
+	    .grp = r->grp,
+	    .tlp = r->tlp,
+	    .classification = r->classification,
+	    .collection = r->collection,
+	    .type = r->type,
 	};
 	int64_t seq;
 	rc = d->s->ops->sync->tomb_add(d->s, &t, &seq);
@@ -104,7 +104,7 @@ static int tomb_row(void *ud, const struct vg_row *r)
 }
 
 int vg__fed_deleting(struct vg_ctx *c, struct vg_store *s,
-		     const struct vg_query *q)
+                     const struct vg_query *q)
 {
 	struct deleting d = {.s = s};
 	int rc = vg__fed_get(c->svc, &d.f, NULL, 0);
@@ -140,14 +140,18 @@ static int serve_row(void *ud, const struct vg_tomb_row *t)
 	}
 	sv->last = t->seq;
 	cJSON *parr = cJSON_Parse(t->path);
-	cJSON_ArrayForEach(h, parr)
-		if (cJSON_IsString(h) && n_path < 64)
-			path[n_path++] = h->valuestring;
+	cJSON_ArrayForEach(h, parr) if (cJSON_IsString(h) && n_path < 64)
+	    path[n_path++] = h->valuestring;
 	struct vg_egress_object o = {
-		.scope = t->scope, .group = t->grp, .tlp = t->tlp,
-		.classification = t->classification, .collection = t->collection,
-		.collection_alias = "", .type = t->type, .path = path,
-		.n_path = n_path,
+	    .scope = t->scope,
+	    .group = t->grp,
+	    .tlp = t->tlp,
+	    .classification = t->classification,
+	    .collection = t->collection,
+	    .collection_alias = "",
+	    .type = t->type,
+	    .path = path,
+	    .n_path = n_path,
 	};
 	/* the filters on collections and labels are not known of a deletion:
 	 * only the rules of the table, the type and the path */
@@ -182,12 +186,15 @@ static int serve_row(void *ud, const struct vg_tomb_row *t)
 /* The tombstones after seq `after` that may go to partner p, as
  * {"tombstones":[...],"more":bool,"last":SEQ}. */
 static int tombs_json(struct vg_ctx *c, struct vg_store *s,
-		      const struct vg__partner *p, int64_t after, size_t limit,
-		      struct vg_buf *out)
+                      const struct vg__partner *p, int64_t after, size_t limit,
+                      struct vg_buf *out)
 {
 	struct vg_jw w;
-	struct serve sv = {.s = s, .p = p, .w = &w, .limit = limit ? limit : 1000,
-			   .last = after};
+	struct serve sv = {.s = s,
+	                   .p = p,
+	                   .w = &w,
+	                   .limit = limit ? limit : 1000,
+	                   .last = after};
 	int rc = vg__egress_init(c->svc, s, p, &sv.e);
 	if (rc)
 		return rc;
@@ -207,12 +214,12 @@ static int tombs_json(struct vg_ctx *c, struct vg_store *s,
 }
 
 int vg_fed_tombstones(struct vg_ctx *c, int64_t after, size_t limit,
-		      struct vg_buf *out)
+                      struct vg_buf *out)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	struct vg__partner *p = malloc(sizeof(*p));
 	int rc = !s ? VG_ESTORE : !p ? VG_ENOMEM : VG_OK;
-	if (!rc && (c->p.operator || vg__partner_of_org(s, c->p.org, p)))
+	if (!rc && (c->p.operator|| vg__partner_of_org(s, c->p.org, p)))
 		rc = vg__deny(c, "a partner hub", "tombstones.read");
 	if (!rc)
 		rc = tombs_json(c, s, p, after, limit, out);
@@ -223,7 +230,7 @@ int vg_fed_tombstones(struct vg_ctx *c, int64_t after, size_t limit,
 }
 
 int vg_fed_tomb_outbox(struct vg_ctx *c, size_t limit, struct vg_buf *out,
-		       int64_t *last, size_t *n)
+                       int64_t *last, size_t *n)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	struct vg__partner *p = malloc(sizeof(*p));
@@ -231,7 +238,8 @@ int vg_fed_tomb_outbox(struct vg_ctx *c, size_t limit, struct vg_buf *out,
 	int64_t after = 0;
 	int rc = !s ? VG_ESTORE : !p ? VG_ENOMEM : vg__fed_ctx_partner(c, s, p);
 	if (!rc) {
-		rc = s->ops->sync->cursor_get(s, p->id, "push:tombstones", &cur);
+		rc =
+		    s->ops->sync->cursor_get(s, p->id, "push:tombstones", &cur);
 		if (!rc)
 			after = strtoll(cur, NULL, 10);
 		if (rc == VG_ENOTFOUND)
@@ -245,7 +253,7 @@ int vg_fed_tomb_outbox(struct vg_ctx *c, size_t limit, struct vg_buf *out,
 		cJSON *d = cJSON_Parse(out->data);
 		const cJSON *l = cJSON_GetObjectItemCaseSensitive(d, "last");
 		*n = (size_t)cJSON_GetArraySize(
-			cJSON_GetObjectItemCaseSensitive(d, "tombstones"));
+		    cJSON_GetObjectItemCaseSensitive(d, "tombstones"));
 		if (cJSON_IsNumber(l))
 			*last = (int64_t)l->valuedouble;
 		cJSON_Delete(d);
@@ -299,10 +307,10 @@ static int take_newest(void *ud, const struct vg_stored_version *v)
 /* Delete the origin's rows of (id, version) everywhere; the newest left
  * in each collection becomes the latest. */
 static int delete_version(struct vg_store *s, const char *id,
-			  const char *version, int64_t org, int64_t *deleted)
+                          const char *version, int64_t org, int64_t *deleted)
 {
 	struct left_rows l = {.n = 0};
-	struct vg_principal all = {.operator = 1};
+	struct vg_principal all = {.operator= 1 };
 	struct vg_access_expr vis;
 	int rc = s->ops->objects->versions(s, id, gather_colls, &l);
 	*deleted = 0;
@@ -310,9 +318,14 @@ static int delete_version(struct vg_store *s, const char *id,
 	for (size_t i = 0; !rc && i < l.n; i++) {
 		const char *key = version;
 		struct vg_query q = {
-			.collection = l.coll[i], .visible = &vis, .ids = &id,
-			.n_ids = 1, .versions = VG_VERSIONS_LIST,
-			.version_keys = &key, .n_version_keys = 1, .owner = org,
+		    .collection = l.coll[i],
+		    .visible = &vis,
+		    .ids = &id,
+		    .n_ids = 1,
+		    .versions = VG_VERSIONS_LIST,
+		    .version_keys = &key,
+		    .n_version_keys = 1,
+		    .owner = org,
 		};
 		int64_t n = 0;
 		rc = s->ops->objects->remove(s, &q, &n);
@@ -322,7 +335,7 @@ static int delete_version(struct vg_store *s, const char *id,
 			rc = s->ops->objects->versions(s, id, take_newest, &nw);
 		if (!rc)
 			rc = s->ops->objects->set_latest(s, id, l.coll[i],
-							 nw.v[0] ? nw.v : NULL);
+			                                 nw.v[0] ? nw.v : NULL);
 	}
 	return rc;
 }
@@ -334,17 +347,17 @@ static const char *js(const cJSON *o, const char *k)
 }
 
 static int refuse(struct vg_store *s, struct apply_job *j, const cJSON *t,
-		  const char *why)
+                  const char *why)
 {
 	char *text = cJSON_PrintUnformatted(t);
 	struct vg_quarantine_row q = {
-		.partner = j->p->id,
-		.collection = "",
-		.object_id = js(t, "id") ? js(t, "id") : "",
-		.version = js(t, "version") ? js(t, "version") : "",
-		.reason = why,
-		.json = text ? text : "{}",
-		.prov = "tombstone",
+	    .partner = j->p->id,
+	    .collection = "",
+	    .object_id = js(t, "id") ? js(t, "id") : "",
+	    .version = js(t, "version") ? js(t, "version") : "",
+	    .reason = why,
+	    .json = text ? text : "{}",
+	    .prov = "tombstone",
 	};
 	int rc = s->ops->sync->quarantine_add(s, &q);
 	free(text);
@@ -370,23 +383,30 @@ static int apply_one(struct vg_store *s, struct apply_job *j, const cJSON *t)
 	const cJSON *h, *path = cJSON_GetObjectItemCaseSensitive(t, "path");
 	char pk[80] = "", org[32] = "", why[300];
 	if (!origin || !id || !version || !sig || !cJSON_IsArray(path))
-		return refuse(s, j, t, "tombstone: not {origin, id, version, sig, "
-				       "path}");
+		return refuse(s, j, t,
+		              "tombstone: not {origin, id, version, sig, "
+		              "path}");
 	if (!strcmp(origin, j->f->hub_id))
 		return VG_OK; /* this hub's own */
-	cJSON_ArrayForEach(h, path)
-		if (cJSON_IsString(h) && !strcmp(h->valuestring, j->f->hub_id))
-			return VG_OK; /* it passed here */
+	cJSON_ArrayForEach(
+	    h,
+	    path) if (cJSON_IsString(h) &&
+	              !strcmp(h->valuestring,
+	                      j->f->hub_id)) return VG_OK; /* it passed here */
 	if (vg__fed_hub_setting(s, origin, "pk", pk, sizeof(pk)) ||
 	    vg__fed_hub_setting(s, origin, "org", org, sizeof(org))) {
-		snprintf(why, sizeof(why), "tombstone of '%.80s': origin hub "
-					   "'%.80s' unknown here", id, origin);
+		snprintf(why, sizeof(why),
+		         "tombstone of '%.80s': origin hub "
+		         "'%.80s' unknown here",
+		         id, origin);
 		return refuse(s, j, t, why);
 	}
 	if (!tomb_verify(pk, origin, id, version, sig)) {
-		snprintf(why, sizeof(why), "tombstone of '%.80s': the signature of "
-					   "origin hub '%.80s' does not verify "
-					   "(forged)", id, origin);
+		snprintf(why, sizeof(why),
+		         "tombstone of '%.80s': the signature of "
+		         "origin hub '%.80s' does not verify "
+		         "(forged)",
+		         id, origin);
 		return refuse(s, j, t, why);
 	}
 	int64_t owner = 0, origin_org = strtoll(org, NULL, 10);
@@ -396,18 +416,24 @@ static int apply_one(struct vg_store *s, struct apply_job *j, const cJSON *t)
 	if (rc)
 		return rc;
 	if (owner != origin_org) {
-		snprintf(why, sizeof(why), "tombstone of '%.80s': hub '%.80s' is "
-					   "not its origin", id, origin);
+		snprintf(why, sizeof(why),
+		         "tombstone of '%.80s': hub '%.80s' is "
+		         "not its origin",
+		         id, origin);
 		return refuse(s, j, t, why);
 	}
 	/* how the copy here was shared decides where the tombstone goes on */
 	struct vg_tomb_row here = {.scope = VG_SCOPE_ORG};
-	struct vg_principal all = {.operator = 1};
+	struct vg_principal all = {.operator= 1 };
 	struct vg_access_expr vis;
 	vg_access_expr(&all, &vis);
-	struct vg_query q = {.visible = &vis, .ids = &id, .n_ids = 1,
-			     .versions = VG_VERSIONS_LIST, .version_keys = &version,
-			     .n_version_keys = 1, .owner = owner};
+	struct vg_query q = {.visible = &vis,
+	                     .ids = &id,
+	                     .n_ids = 1,
+	                     .versions = VG_VERSIONS_LIST,
+	                     .version_keys = &version,
+	                     .n_version_keys = 1,
+	                     .owner = owner};
 	if ((rc = s->ops->objects->scan(s, &q, take_here, &here)) && rc != 1)
 		return rc;
 	int64_t deleted = 0;
@@ -419,18 +445,23 @@ static int apply_one(struct vg_store *s, struct apply_job *j, const cJSON *t)
 	vg_buf_init(&pb, 0);
 	vg_jw_init(&w, &pb);
 	vg_jw_arr(&w);
-	cJSON_ArrayForEach(h, path)
-		if (cJSON_IsString(h))
-			vg_jw_str(&w, h->valuestring);
+	cJSON_ArrayForEach(h, path) if (cJSON_IsString(h))
+	    vg_jw_str(&w, h->valuestring);
 	vg_jw_str(&w, j->f->hub_id);
 	vg_jw_close(&w);
 	rc = vg_jw_end(&w);
 	struct vg_tomb_row tr = {
-		.origin = origin, .id = id, .version = version, .sig = sig,
-		.path = pb.data, .scope = here.scope, .grp = here.grp,
-		.tlp = here.tlp, .classification = here.classification,
-		.collection = "",
-		.type = js(t, "type") ? js(t, "type") : "",
+	    .origin = origin,
+	    .id = id,
+	    .version = version,
+	    .sig = sig,
+	    .path = pb.data,
+	    .scope = here.scope,
+	    .grp = here.grp,
+	    .tlp = here.tlp,
+	    .classification = here.classification,
+	    .collection = "",
+	    .type = js(t, "type") ? js(t, "type") : "",
 	};
 	int64_t seq;
 	if (!rc) {
@@ -447,7 +478,7 @@ static int apply_one(struct vg_store *s, struct apply_job *j, const cJSON *t)
 		vg_jw_kint(&d.w, "deleted", deleted);
 		const char *detail = vg__detail_end(&d);
 		rc = detail ? vg__audit(s, j->c, "sync.tombstone", id, detail)
-			    : VG_ENOMEM;
+		            : VG_ENOMEM;
 		vg__detail_release(&d);
 		j->applied++;
 	}
@@ -460,7 +491,8 @@ static int apply_fn(struct vg_store *s, void *arg)
 	const cJSON *t;
 	int rc = VG_OK;
 	j->applied = j->refused = 0;
-	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(j->doc, "tombstones"))
+	cJSON_ArrayForEach(
+	    t, cJSON_GetObjectItemCaseSensitive(j->doc, "tombstones"))
 	{
 		if ((rc = apply_one(s, j, t)))
 			return rc;
@@ -474,8 +506,8 @@ static int apply_fn(struct vg_store *s, void *arg)
 }
 
 int vg_fed_store_tombstones(struct vg_ctx *c, const char *body, size_t len,
-			    int pulled, size_t *applied, size_t *refused,
-			    int64_t *more, char *err, size_t errlen)
+                            int pulled, size_t *applied, size_t *refused,
+                            int64_t *more, char *err, size_t errlen)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	struct vg__partner *p = malloc(sizeof(*p));
@@ -483,14 +515,15 @@ int vg_fed_store_tombstones(struct vg_ctx *c, const char *body, size_t len,
 	int rc = !s ? VG_ESTORE : !p ? VG_ENOMEM : VG_OK;
 	if (!rc && c->channel == VG_CHANNEL_SYNC)
 		rc = vg__fed_ctx_partner(c, s, p);
-	else if (!rc && (c->p.operator || vg__partner_of_org(s, c->p.org, p)))
+	else if (!rc && (c->p.operator|| vg__partner_of_org(s, c->p.org, p)))
 		rc = vg__deny(c, "a partner hub", "tombstones.add");
 	if (!rc)
 		rc = vg__fed_get(c->svc, &j.f, err, errlen);
 	if (rc)
 		goto out;
 	j.doc = cJSON_ParseWithLength(body, len);
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(j.doc, "tombstones");
+	const cJSON *arr =
+	    cJSON_GetObjectItemCaseSensitive(j.doc, "tombstones");
 	if (!cJSON_IsArray(arr)) {
 		snprintf(err, errlen, "not {\"tombstones\": [...]}");
 		rc = VG_EINVAL;
@@ -503,7 +536,8 @@ int vg_fed_store_tombstones(struct vg_ctx *c, const char *body, size_t len,
 	if (!rc) {
 		*applied = j.applied;
 		*refused = j.refused;
-		*more = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j.doc, "more"));
+		*more = cJSON_IsTrue(
+		    cJSON_GetObjectItemCaseSensitive(j.doc, "more"));
 	}
 out:
 	cJSON_Delete(j.doc);

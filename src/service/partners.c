@@ -23,13 +23,12 @@ void vg__fed_cfg_defaults(struct vg__fed_cfg *c)
 }
 
 static void copy_str_list(const cJSON *a, char (*dst)[120], size_t max,
-			  size_t *n)
+                          size_t *n)
 {
 	const cJSON *v;
 	*n = 0;
-	cJSON_ArrayForEach(v, a)
-		if (cJSON_IsString(v) && *n < max)
-			snprintf(dst[(*n)++], 120, "%s", v->valuestring);
+	cJSON_ArrayForEach(v, a) if (cJSON_IsString(v) && *n < max)
+	    snprintf(dst[(*n)++], 120, "%s", v->valuestring);
 }
 
 static void str_of(const cJSON *o, const char *k, char *out, size_t n)
@@ -47,11 +46,13 @@ int vg__fed_cfg_parse(const char *json, struct vg__fed_cfg *c)
 		cJSON_Delete(o);
 		return VG_EINVAL;
 	}
-	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(o, "collections"))
+	cJSON_ArrayForEach(v,
+	                   cJSON_GetObjectItemCaseSensitive(o, "collections"))
 	{
 		if (c->n_remote == FED_LIST)
 			break;
-		str_of(v, "remote", c->remote[c->n_remote], sizeof(c->remote[0]));
+		str_of(v, "remote", c->remote[c->n_remote],
+		       sizeof(c->remote[0]));
 		str_of(v, "local", c->local[c->n_remote], sizeof(c->local[0]));
 		c->n_remote++;
 	}
@@ -67,16 +68,17 @@ int vg__fed_cfg_parse(const char *json, struct vg__fed_cfg *c)
 		c->n_lv++;
 	}
 	copy_str_list(cJSON_GetObjectItemCaseSensitive(o, "types"), c->types,
-		      FED_LIST, &c->n_types);
+	              FED_LIST, &c->n_types);
 	copy_str_list(cJSON_GetObjectItemCaseSensitive(o, "labels"), c->labels,
-		      FED_LIST, &c->n_labels);
+	              FED_LIST, &c->n_labels);
 	copy_str_list(cJSON_GetObjectItemCaseSensitive(o, "send_collections"),
-		      c->colls, FED_LIST, &c->n_colls);
+	              c->colls, FED_LIST, &c->n_colls);
 	if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(o, "interval")))
 		c->interval = v->valueint;
 	if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(o, "limit")))
 		c->limit = (size_t)v->valuedouble;
-	if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(o, "overlap_us")))
+	if (cJSON_IsNumber(
+	        v = cJSON_GetObjectItemCaseSensitive(o, "overlap_us")))
 		c->overlap_us = (int64_t)v->valuedouble;
 	cJSON_Delete(o);
 	return VG_OK;
@@ -113,9 +115,9 @@ int vg__fed_cfg_json(const struct vg__fed_cfg *c, struct vg_buf *out)
 	for (size_t i = 0; i < c->n_lv; i++)
 		vg_jw_kstr(&w, c->lv_ours[i], c->lv_theirs[i]);
 	vg_jw_close(&w);
-	put_list(&w, "types", (char (*)[120])c->types, c->n_types);
-	put_list(&w, "labels", (char (*)[120])c->labels, c->n_labels);
-	put_list(&w, "send_collections", (char (*)[120])c->colls, c->n_colls);
+	put_list(&w, "types", (char(*)[120])c->types, c->n_types);
+	put_list(&w, "labels", (char(*)[120])c->labels, c->n_labels);
+	put_list(&w, "send_collections", (char(*)[120])c->colls, c->n_colls);
 	vg_jw_kint(&w, "interval", c->interval);
 	vg_jw_kint(&w, "limit", (int64_t)c->limit);
 	vg_jw_kint(&w, "overlap_us", c->overlap_us);
@@ -152,12 +154,12 @@ int vg__fed_org_name(void *ud, const struct vg_org *o)
 }
 
 int vg__partner_get(struct vg_store *s, const char *name, int64_t id,
-		    struct vg__partner *out)
+                    struct vg__partner *out)
 {
 	int rc = s->ops->sync->partner_find(s, name, id, take_partner, out);
 	if (!rc)
 		s->ops->hub->org_find(s, NULL, out->org, vg__fed_org_name,
-				      out->org_name);
+		                      out->org_name);
 	return rc;
 }
 
@@ -186,7 +188,7 @@ int vg__partner_of_org(struct vg_store *s, int64_t org, struct vg__partner *out)
 }
 
 int vg__egress_init(struct vg_service *svc, struct vg_store *s,
-		    const struct vg__partner *p, struct vg__egress *e)
+                    const struct vg__partner *p, struct vg__egress *e)
 {
 	size_t n_groups = 0;
 	memset(e, 0, sizeof(*e));
@@ -207,20 +209,21 @@ int vg__egress_init(struct vg_service *svc, struct vg_store *s,
 	for (size_t k = 0; k < p->cfg.n_lv; k++) {
 		int ours = vg__hub_level(&svc->hub, p->cfg.lv_ours[k]);
 		if (ours >= 0)
-			e->level_map[ours] = (int)k + 1; /* their name: lv_theirs[k] */
+			e->level_map[ours] =
+			    (int)k + 1; /* their name: lv_theirs[k] */
 	}
 	e->rule = (struct vg_egress_partner){
-		.hub_id = p->hub_id,
-		.groups = e->groups,
-		.n_groups = n_groups,
-		.collections = e->colls,
-		.n_collections = p->cfg.n_colls,
-		.types = e->types,
-		.n_types = p->cfg.n_types,
-		.labels = e->labels,
-		.n_labels = p->cfg.n_labels,
-		.level_map = e->level_map,
-		.n_levels = svc->hub.n_levels ? svc->hub.n_levels : 1,
+	    .hub_id = p->hub_id,
+	    .groups = e->groups,
+	    .n_groups = n_groups,
+	    .collections = e->colls,
+	    .n_collections = p->cfg.n_colls,
+	    .types = e->types,
+	    .n_types = p->cfg.n_types,
+	    .labels = e->labels,
+	    .n_labels = p->cfg.n_labels,
+	    .level_map = e->level_map,
+	    .n_levels = svc->hub.n_levels ? svc->hub.n_levels : 1,
 	};
 	return VG_OK;
 }
@@ -243,21 +246,27 @@ static int url_ok(const char *url, char *err, size_t errlen)
 		host = url + 7;
 		if (strncmp(host, "127.", 4) && strncmp(host, "localhost", 9) &&
 		    strncmp(host, "[::1]", 5)) {
-			snprintf(err, errlen, "partner URL '%.200s': plain http is "
-					      "only for loopback addresses; use "
-					      "https", url);
+			snprintf(err, errlen,
+			         "partner URL '%.200s': plain http is "
+			         "only for loopback addresses; use "
+			         "https",
+			         url);
 			return VG_EINVAL;
 		}
 	} else {
-		snprintf(err, errlen, "partner URL '%.200s' must start with "
-				      "https://", url);
+		snprintf(err, errlen,
+		         "partner URL '%.200s' must start with "
+		         "https://",
+		         url);
 		return VG_EINVAL;
 	}
 	size_t n = strlen(url);
 	if (!*host || *host == '/' || n > 1000 || url[n - 1] != '/' ||
 	    strpbrk(url, " \t\r\n\"\\")) {
-		snprintf(err, errlen, "partner URL '%.200s' must be the API root, "
-				      "ending with '/'", url);
+		snprintf(err, errlen,
+		         "partner URL '%.200s' must be the API root, "
+		         "ending with '/'",
+		         url);
 		return VG_EINVAL;
 	}
 	return VG_OK;
@@ -267,8 +276,10 @@ static int name_ok(const char *name, char *err, size_t errlen)
 {
 	if (!name || strlen(name) > 50 || !vg_hub_user_name_ok(name) ||
 	    strchr(name, '@')) {
-		snprintf(err, errlen, "partner name '%.60s' must be 1-50 of A-Z a-z "
-				      "0-9 . _ -", name ? name : "");
+		snprintf(err, errlen,
+		         "partner name '%.60s' must be 1-50 of A-Z a-z "
+		         "0-9 . _ -",
+		         name ? name : "");
 		return VG_EINVAL;
 	}
 	return VG_OK;
@@ -280,18 +291,19 @@ static void split_list(const char *s, char (*dst)[120], size_t *n)
 	char copy[4096];
 	*n = 0;
 	snprintf(copy, sizeof(copy), "%s", s);
-	for (char *save = NULL, *t = strtok_r(copy, ",", &save); t && *n < FED_LIST;
-	     t = strtok_r(NULL, ",", &save))
+	for (char *save = NULL, *t = strtok_r(copy, ",", &save);
+	     t && *n < FED_LIST; t = strtok_r(NULL, ",", &save))
 		if (*t)
 			snprintf(dst[(*n)++], 120, "%s", t);
 }
 
 static int apply_spec(struct vg_service *svc, const struct vg_partner_spec *sp,
-		      struct vg__fed_cfg *c, char *err, size_t errlen)
+                      struct vg__fed_cfg *c, char *err, size_t errlen)
 {
 	if (sp->n_collections) {
 		if (sp->n_collections > FED_LIST) {
-			snprintf(err, errlen, "at most %d collections", FED_LIST);
+			snprintf(err, errlen, "at most %d collections",
+			         FED_LIST);
 			return VG_EINVAL;
 		}
 		c->n_remote = 0;
@@ -303,13 +315,16 @@ static int apply_spec(struct vg_service *svc, const struct vg_partner_spec *sp,
 				*eq++ = '\0';
 			if (!*copy || strlen(copy) >= sizeof(c->remote[0]) ||
 			    strpbrk(copy, "/?&# ")) {
-				snprintf(err, errlen, "collection '%.100s' is not a "
-						      "collection id or alias",
-					 sp->collections[i]);
+				snprintf(err, errlen,
+				         "collection '%.100s' is not a "
+				         "collection id or alias",
+				         sp->collections[i]);
 				return VG_EINVAL;
 			}
-			snprintf(c->remote[i], sizeof(c->remote[0]), "%.199s", copy);
-			snprintf(c->local[i], sizeof(c->local[0]), "%.79s", eq ? eq : "");
+			snprintf(c->remote[i], sizeof(c->remote[0]), "%.199s",
+			         copy);
+			snprintf(c->local[i], sizeof(c->local[0]), "%.79s",
+			         eq ? eq : "");
 			c->n_remote++;
 		}
 	}
@@ -330,11 +345,13 @@ static int apply_spec(struct vg_service *svc, const struct vg_partner_spec *sp,
 		for (char *save = NULL, *t = strtok_r(copy, ",", &save); t;
 		     t = strtok_r(NULL, ",", &save)) {
 			char *eq = strchr(t, '=');
-			if (!eq || eq == t || !eq[1] || c->n_lv == VG_MAX_LEVELS ||
+			if (!eq || eq == t || !eq[1] ||
+			    c->n_lv == VG_MAX_LEVELS ||
 			    vg__hub_level(&svc->hub, (*eq = '\0', t)) < 0) {
-				snprintf(err, errlen, "levels: '%s' is not OURS=THEIRS "
-						      "with OURS a level of this hub",
-					 t);
+				snprintf(err, errlen,
+				         "levels: '%s' is not OURS=THEIRS "
+				         "with OURS a level of this hub",
+				         t);
 				return VG_EINVAL;
 			}
 			snprintf(c->lv_ours[c->n_lv], 64, "%s", t);
@@ -351,35 +368,37 @@ static int apply_spec(struct vg_service *svc, const struct vg_partner_spec *sp,
 	if (sp->interval > 0)
 		c->interval = sp->interval;
 	if (sp->page_size > 0)
-		c->limit = (size_t)(sp->page_size > 1000 ? 1000 : sp->page_size);
+		c->limit =
+		    (size_t)(sp->page_size > 1000 ? 1000 : sp->page_size);
 	return VG_OK;
 }
 
 /* secretbox: nonce and box */
 static int seal(const struct vg__fed *f, const char *secret, unsigned char *out,
-		size_t *n)
+                size_t *n)
 {
 	size_t len = strlen(secret);
 	if (len > 900)
 		return VG_ETOOBIG;
 	randombytes_buf(out, crypto_secretbox_NONCEBYTES);
 	crypto_secretbox_easy(out + crypto_secretbox_NONCEBYTES,
-			      (const unsigned char *)secret, len, out, f->box);
+	                      (const unsigned char *)secret, len, out, f->box);
 	*n = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + len;
 	return VG_OK;
 }
 
 static int unseal(const struct vg__fed *f, const unsigned char *in, size_t n,
-		  char *out, size_t outlen)
+                  char *out, size_t outlen)
 {
-	const size_t head = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES;
+	const size_t head =
+	    crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES;
 	out[0] = '\0';
 	if (!n)
 		return VG_OK;
 	if (n < head || n - head >= outlen ||
-	    crypto_secretbox_open_easy((unsigned char *)out,
-				       in + crypto_secretbox_NONCEBYTES,
-				       n - crypto_secretbox_NONCEBYTES, in, f->box))
+	    crypto_secretbox_open_easy(
+	        (unsigned char *)out, in + crypto_secretbox_NONCEBYTES,
+	        n - crypto_secretbox_NONCEBYTES, in, f->box))
 		return VG_EINVAL;
 	out[n - head] = '\0';
 	return VG_OK;
@@ -427,36 +446,38 @@ static int add_fn(struct vg_store *s, void *arg)
 	/* a partner added again gets its organisation back: what it owns
 	 * stays its own */
 	struct vg__partner *other = malloc(sizeof(*other));
-	int rc = other ? s->ops->hub->org_find(s, org_name, 0, take_org_id, &org)
-		       : VG_ENOMEM;
+	int rc = other
+	             ? s->ops->hub->org_find(s, org_name, 0, take_org_id, &org)
+	             : VG_ENOMEM;
 	if (!rc && !vg__partner_of_org(s, org, other)) {
 		snprintf(j->err, j->errlen, "partner '%s' exists already",
-			 j->sp->name);
+		         j->sp->name);
 		rc = VG_EDUPLICATE;
 	} else if (rc == VG_ENOTFOUND) {
 		rc = vg__org_create(s, org_name, &org, j->err, j->errlen);
 	}
 	free(other);
 	struct vg_partner_row r = {
-		.name = j->sp->name,
-		.url = j->sp->url,
-		.direction = j->sp->direction,
-		.org = org,
-		.config = j->config,
-		.secret = j->secret,
-		.secret_len = j->secret_len,
+	    .name = j->sp->name,
+	    .url = j->sp->url,
+	    .direction = j->sp->direction,
+	    .org = org,
+	    .config = j->config,
+	    .secret = j->secret,
+	    .secret_len = j->secret_len,
 	};
 	if (!rc)
 		rc = s->ops->sync->partner_add(s, &r, &j->id);
 	if (rc == VG_EDUPLICATE && !j->err[0])
 		snprintf(j->err, j->errlen, "partner '%s' exists already",
-			 j->sp->name);
+		         j->sp->name);
 	struct user_id u = {0, 0};
 	if (!rc && !s->ops->hub->user_find(s, user, 0, take_user_id, &u) &&
 	    u.org == org)
 		uid = u.id;
 	else if (!rc)
-		rc = s->ops->hub->user_add(s, user, org, VG_ROLE_ANALYST, 0, &uid);
+		rc = s->ops->hub->user_add(s, user, org, VG_ROLE_ANALYST, 0,
+		                           &uid);
 	if (rc == VG_EDUPLICATE && !j->err[0])
 		snprintf(j->err, j->errlen, "user '%s' exists already", user);
 	if (!rc)
@@ -470,22 +491,23 @@ static int add_fn(struct vg_store *s, void *arg)
 		vg_jw_kstr(&d.w, "user", user);
 		vg_jw_kstr(&d.w, "key", keyid);
 		const char *detail = vg__detail_end(&d);
-		rc = detail ? vg__audit(s, j->c, "partner.add", j->sp->name, detail)
-			    : VG_ENOMEM;
+		rc = detail ? vg__audit(s, j->c, "partner.add", j->sp->name,
+		                        detail)
+		            : VG_ENOMEM;
 		vg__detail_release(&d);
 	}
 	return rc;
 }
 
 int vg_partner_add(struct vg_ctx *c, const struct vg_partner_spec *sp,
-		   char key_out[VG_KEY_TEXT_LEN], char *err, size_t errlen)
+                   char key_out[VG_KEY_TEXT_LEN], char *err, size_t errlen)
 {
 	struct vg__fed_cfg cfg;
 	struct vg__fed *f;
 	struct vg_buf conf;
 	unsigned char secret[1200];
-	struct add_job j = {.c = c, .sp = sp, .key_out = key_out, .err = err,
-			    .errlen = errlen};
+	struct add_job j = {
+	    .c = c, .sp = sp, .key_out = key_out, .err = err, .errlen = errlen};
 	int rc = vg__require(c, VG_ACT_HUB_ADMIN, "partner.add");
 	if (rc)
 		return rc;
@@ -503,7 +525,8 @@ int vg_partner_add(struct vg_ctx *c, const struct vg_partner_spec *sp,
 	if ((rc = vg__fed_get(c->svc, &f, err, errlen)))
 		return rc;
 	if (sp->secret && (rc = seal(f, sp->secret, secret, &j.secret_len))) {
-		snprintf(err, errlen, "the credential is longer than 900 bytes");
+		snprintf(err, errlen,
+		         "the credential is longer than 900 bytes");
 		return rc;
 	}
 	j.secret = sp->secret ? secret : NULL;
@@ -530,21 +553,21 @@ static int set_fn(struct vg_store *s, void *arg)
 {
 	struct set_job *j = arg;
 	struct vg_partner_row r = {
-		.id = j->p->id,
-		.url = j->p->url,
-		.direction = j->p->direction,
-		.hub_id = j->p->hub_id,
-		.sign_pk = j->p->sign_pk,
-		.config = j->config,
-		.secret = j->secret,
-		.secret_len = j->secret_len,
+	    .id = j->p->id,
+	    .url = j->p->url,
+	    .direction = j->p->direction,
+	    .hub_id = j->p->hub_id,
+	    .sign_pk = j->p->sign_pk,
+	    .config = j->config,
+	    .secret = j->secret,
+	    .secret_len = j->secret_len,
 	};
 	int rc = s->ops->sync->partner_update(s, &r);
 	return rc ? rc : vg__audit(s, j->c, "partner.set", j->p->name, j->what);
 }
 
 static int find_partner(struct vg_ctx *c, const char *name,
-			struct vg__partner *p, char *err, size_t errlen)
+                        struct vg__partner *p, char *err, size_t errlen)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	if (!s)
@@ -556,7 +579,7 @@ static int find_partner(struct vg_ctx *c, const char *name,
 }
 
 int vg_partner_set(struct vg_ctx *c, const struct vg_partner_spec *sp,
-		   char *err, size_t errlen)
+                   char *err, size_t errlen)
 {
 	struct vg__partner *p = malloc(sizeof(*p));
 	struct vg__fed *f;
@@ -579,7 +602,8 @@ int vg_partner_set(struct vg_ctx *c, const struct vg_partner_spec *sp,
 	}
 	if (sp->direction) {
 		if (sp->direction > 3) {
-			snprintf(err, errlen, "direction must be pull, push or both");
+			snprintf(err, errlen,
+			         "direction must be pull, push or both");
 			rc = VG_EINVAL;
 			goto out;
 		}
@@ -622,7 +646,7 @@ static int rm_fn(struct vg_store *s, void *arg)
 }
 
 int vg_partner_remove(struct vg_ctx *c, const char *name, char *err,
-		      size_t errlen)
+                      size_t errlen)
 {
 	struct vg__partner *p = malloc(sizeof(*p));
 	int rc = vg__require(c, VG_ACT_HUB_ADMIN, "partner.remove");
@@ -647,13 +671,12 @@ void vg_partner_conn_wipe(struct vg_partner_conn *pc)
 /* Only the operator, or the partner's own sync principal. */
 static int may_sync(struct vg_ctx *c, const struct vg__partner *p)
 {
-	return c->p.operator ||
-	       (c->channel == VG_CHANNEL_SYNC && c->authenticated &&
-		c->p.org == p->org);
+	return c->p.operator||(c->channel == VG_CHANNEL_SYNC &&
+	                       c->authenticated && c->p.org == p->org);
 }
 
 int vg_partner_conn(struct vg_ctx *c, const char *name,
-		    struct vg_partner_conn *out, char *err, size_t errlen)
+                    struct vg_partner_conn *out, char *err, size_t errlen)
 {
 	struct vg__partner *p = malloc(sizeof(*p));
 	struct vg__fed *f;
@@ -676,15 +699,18 @@ int vg_partner_conn(struct vg_ctx *c, const char *name,
 	snprintf(out->key, sizeof(out->key), "%s", p->cfg.key);
 	for (size_t i = 0; i < p->cfg.n_remote; i++)
 		snprintf(out->remote[i], sizeof(out->remote[0]), "%s",
-			 p->cfg.remote[i]);
+		         p->cfg.remote[i]);
 	/* none set: the sync front pulls every collection it may read */
 	out->n_remote = p->cfg.n_remote;
 	out->interval = p->cfg.interval > 0 ? p->cfg.interval : 10;
 	out->limit = p->cfg.limit ? p->cfg.limit : 1000;
 	out->overlap_us = p->cfg.overlap_us;
-	if (unseal(f, p->secret, p->secret_len, out->secret, sizeof(out->secret))) {
-		snprintf(err, errlen, "partner '%s': the credential cannot be "
-				      "unsealed (hub-sync.key changed?)", name);
+	if (unseal(f, p->secret, p->secret_len, out->secret,
+	           sizeof(out->secret))) {
+		snprintf(err, errlen,
+		         "partner '%s': the credential cannot be "
+		         "unsealed (hub-sync.key changed?)",
+		         name);
 		rc = VG_EINVAL;
 	}
 out:
@@ -712,7 +738,7 @@ static int name_row(void *ud, const struct vg_partner_row *r)
 }
 
 int vg_partner_names(struct vg_ctx *c, int dir, char names[][101], size_t max,
-		     size_t *n)
+                     size_t *n)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	struct names_job j = {dir, names, max, 0};
@@ -726,20 +752,22 @@ int vg_partner_names(struct vg_ctx *c, int dir, char names[][101], size_t max,
 }
 
 int vg_fed_open(struct vg_service *svc, const char *name, struct vg_ctx *c,
-		char *err, size_t errlen)
+                char *err, size_t errlen)
 {
 	struct vg_store *s = vg__reader(svc);
 	struct vg__partner *p = malloc(sizeof(*p));
-	int rc = !s ? VG_ESTORE : !p ? VG_ENOMEM : vg__partner_get(s, name, 0, p);
+	int rc = !s   ? VG_ESTORE
+	         : !p ? VG_ENOMEM
+	              : vg__partner_get(s, name, 0, p);
 	if (rc == VG_ENOTFOUND)
 		snprintf(err, errlen, "no partner '%s'", name);
 	if (!rc) {
 		vg_ctx_init(c, svc, VG_CHANNEL_SYNC, p->url);
 		c->p = (struct vg_principal){
-			.org = p->org,
-			.role = VG_ROLE_ANALYST,
-			.clearance = svc->hub.n_levels ? (int)svc->hub.n_levels - 1
-						       : 0,
+		    .org = p->org,
+		    .role = VG_ROLE_ANALYST,
+		    .clearance =
+		        svc->hub.n_levels ? (int)svc->hub.n_levels - 1 : 0,
 		};
 		c->authenticated = 1;
 		snprintf(c->user, sizeof(c->user), "sync:%s", p->name);
@@ -752,7 +780,7 @@ int vg_fed_open(struct vg_service *svc, const char *name, struct vg_ctx *c,
 }
 
 int vg__fed_ctx_partner(struct vg_ctx *c, struct vg_store *s,
-			struct vg__partner *p)
+                        struct vg__partner *p)
 {
 	if (c->channel != VG_CHANNEL_SYNC || !c->authenticated)
 		return vg__deny(c, "sync", "sync");
@@ -775,9 +803,14 @@ static int learn_fn(struct vg_store *s, void *arg)
 	vg_buf_init(&conf, 0);
 	int rc = vg__fed_cfg_json(&j->p->cfg, &conf);
 	struct vg_partner_row r = {
-		.id = j->p->id, .url = j->p->url, .direction = j->p->direction,
-		.hub_id = j->hub_id, .sign_pk = j->pk, .config = conf.data,
-		.secret = j->p->secret, .secret_len = j->p->secret_len,
+	    .id = j->p->id,
+	    .url = j->p->url,
+	    .direction = j->p->direction,
+	    .hub_id = j->hub_id,
+	    .sign_pk = j->pk,
+	    .config = conf.data,
+	    .secret = j->p->secret,
+	    .secret_len = j->p->secret_len,
 	};
 	if (!rc)
 		rc = s->ops->sync->partner_update(s, &r);
@@ -788,7 +821,8 @@ static int learn_fn(struct vg_store *s, void *arg)
 	/* a hub seen before as an origin keeps its organisation: what it
 	 * owns stays owned by the same one */
 	char known[32];
-	if (!rc && vg__fed_hub_setting(s, j->hub_id, "org", known, sizeof(known)))
+	if (!rc &&
+	    vg__fed_hub_setting(s, j->hub_id, "org", known, sizeof(known)))
 		rc = vg__fed_hub_set(s, j->hub_id, "org", org);
 	if (!rc)
 		rc = vg__fed_hub_set(s, j->hub_id, "pk", j->pk);
@@ -800,15 +834,16 @@ static int learn_fn(struct vg_store *s, void *arg)
 		vg_jw_kstr(&d.w, "hub_id", j->hub_id);
 		vg_jw_kstr(&d.w, "sign_pk", j->pk);
 		const char *detail = vg__detail_end(&d);
-		rc = detail ? vg__audit(s, j->c, "partner.pin", j->p->name, detail)
-			    : VG_ENOMEM;
+		rc = detail
+		         ? vg__audit(s, j->c, "partner.pin", j->p->name, detail)
+		         : VG_ENOMEM;
 		vg__detail_release(&d);
 	}
 	return rc;
 }
 
 int vg_fed_learn(struct vg_ctx *c, const char *hub_id, const char *hub_name,
-		 const char *sign_pk, char *err, size_t errlen)
+                 const char *sign_pk, char *err, size_t errlen)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	struct vg__partner *p = malloc(sizeof(*p));
@@ -820,17 +855,22 @@ int vg_fed_learn(struct vg_ctx *c, const char *hub_id, const char *hub_name,
 	if (!vg_uuid_valid(hub_id ? hub_id : "") || !sign_pk ||
 	    vg__unhex(sign_pk, pk, sizeof(pk)) || !hub_name ||
 	    !vg_hub_name_ok(hub_name, 100)) {
-		snprintf(err, errlen, "partner '%s': its hub document is not "
-				      "{hub_id, name, sign_pk}", p->name);
+		snprintf(err, errlen,
+		         "partner '%s': its hub document is not "
+		         "{hub_id, name, sign_pk}",
+		         p->name);
 		rc = VG_EINVAL;
 		goto out;
 	}
 	if (p->hub_id[0]) {
-		if (strcmp(p->hub_id, hub_id) || strcasecmp(p->sign_pk, sign_pk)) {
-			snprintf(err, errlen, "partner '%s': the hub answers as %s "
-					      "with key %.16s..., but %s with key "
-					      "%.16s... is pinned",
-				 p->name, hub_id, sign_pk, p->hub_id, p->sign_pk);
+		if (strcmp(p->hub_id, hub_id) ||
+		    strcasecmp(p->sign_pk, sign_pk)) {
+			snprintf(err, errlen,
+			         "partner '%s': the hub answers as %s "
+			         "with key %.16s..., but %s with key "
+			         "%.16s... is pinned",
+			         p->name, hub_id, sign_pk, p->hub_id,
+			         p->sign_pk);
 			rc = VG_EDENIED;
 		}
 		goto out;
@@ -838,8 +878,10 @@ int vg_fed_learn(struct vg_ctx *c, const char *hub_id, const char *hub_name,
 	/* a key seen before through a relay must be the same */
 	if (!vg__fed_hub_setting(s, hub_id, "pk", known, sizeof(known)) &&
 	    strcasecmp(known, sign_pk)) {
-		snprintf(err, errlen, "partner '%s': hub %s has key %.16s... pinned, "
-				      "not %.16s...", p->name, hub_id, known, sign_pk);
+		snprintf(err, errlen,
+		         "partner '%s': hub %s has key %.16s... pinned, "
+		         "not %.16s...",
+		         p->name, hub_id, known, sign_pk);
 		rc = VG_EDENIED;
 		goto out;
 	}

@@ -26,17 +26,23 @@ static int list_row(void *ud, const struct vg_partner_row *r)
 	if (rc)
 		return rc;
 	struct vg_partner_info i = {
-		.name = r->name, .url = r->url, .org_name = org,
-		.hub_id = r->hub_id, .sign_pk = r->sign_pk,
-		.direction = r->direction, .has_secret = r->secret_len > 0,
-		.config = r->config, .state = r->state, .quarantined = q,
-		.created = r->created,
+	    .name = r->name,
+	    .url = r->url,
+	    .org_name = org,
+	    .hub_id = r->hub_id,
+	    .sign_pk = r->sign_pk,
+	    .direction = r->direction,
+	    .has_secret = r->secret_len > 0,
+	    .config = r->config,
+	    .state = r->state,
+	    .quarantined = q,
+	    .created = r->created,
 	};
 	return l->cb(l->ud, &i);
 }
 
 int vg_partner_list(struct vg_ctx *c, const char *name, vg_partner_info_cb cb,
-		    void *ud)
+                    void *ud)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	int rc = vg__require(c, VG_ACT_HUB_ADMIN, "partners.read");
@@ -48,7 +54,7 @@ int vg_partner_list(struct vg_ctx *c, const char *name, vg_partner_info_cb cb,
 		return rc;
 	struct list_job l = {s, cb, ud};
 	return name ? s->ops->sync->partner_find(s, name, 0, list_row, &l)
-		    : s->ops->sync->partner_list(s, list_row, &l);
+	            : s->ops->sync->partner_list(s, list_row, &l);
 }
 
 static const char *dir_name(int d)
@@ -147,7 +153,7 @@ static int json_row(void *ud, const struct vg_partner_info *p)
 }
 
 static int partners_json(struct vg_ctx *c, const char *name, int status,
-			 struct vg_buf *out)
+                         struct vg_buf *out)
 {
 	struct vg_jw w;
 	struct json_job j = {&w, status};
@@ -200,22 +206,22 @@ static int metric_row(void *ud, const struct vg_partner_row *r)
 	vg_buf_release(&nb);
 	int rc = m->s->ops->sync->quarantine_count(m->s, r->id, &q);
 	if (!rc)
-		rc = vg_buf_printf(m->out,
-				   "vigil_sync_last_success_seconds{partner=%s} %.3f\n"
-				   "vigil_sync_lag_seconds{partner=%s} %.3f\n"
-				   "vigil_sync_quarantine{partner=%s} %lld\n",
-				   name, ok / 1e6, name,
-				   ok ? (vg__now_us() - ok) / 1e6 : -1.0, name,
-				   (long long)q);
+		rc = vg_buf_printf(
+		    m->out,
+		    "vigil_sync_last_success_seconds{partner=%s} %.3f\n"
+		    "vigil_sync_lag_seconds{partner=%s} %.3f\n"
+		    "vigil_sync_quarantine{partner=%s} %lld\n",
+		    name, ok / 1e6, name, ok ? (vg__now_us() - ok) / 1e6 : -1.0,
+		    name, (long long)q);
 	st = cJSON_Parse(r->state);
 	if (!rc)
 		rc = vg_buf_printf(m->out,
-				   "vigil_sync_rounds_total{partner=%s} %lld\n"
-				   "vigil_sync_errors_total{partner=%s} %lld\n"
-				   "vigil_sync_backlog{partner=%s} %lld\n",
-				   name, (long long)state_int(st, "rounds"), name,
-				   (long long)state_int(st, "errors"), name,
-				   (long long)state_int(st, "more"));
+		                   "vigil_sync_rounds_total{partner=%s} %lld\n"
+		                   "vigil_sync_errors_total{partner=%s} %lld\n"
+		                   "vigil_sync_backlog{partner=%s} %lld\n",
+		                   name, (long long)state_int(st, "rounds"),
+		                   name, (long long)state_int(st, "errors"),
+		                   name, (long long)state_int(st, "more"));
 	cJSON_Delete(st);
 	return rc;
 }
@@ -229,8 +235,9 @@ int vg_partner_metrics(struct vg_ctx *c, struct vg_buf *out)
 	if (!s)
 		return VG_ESTORE;
 	struct metrics_job m = {s, out, 0};
-	int rc = vg_buf_puts(out, "# HELP vigil_sync_lag_seconds Seconds since the "
-				  "last successful round with each partner hub.\n"
-				  "# TYPE vigil_sync_lag_seconds gauge\n");
+	int rc =
+	    vg_buf_puts(out, "# HELP vigil_sync_lag_seconds Seconds since the "
+	                     "last successful round with each partner hub.\n"
+	                     "# TYPE vigil_sync_lag_seconds gauge\n");
 	return rc ? rc : s->ops->sync->partner_list(s, metric_row, &m);
 }

@@ -13,12 +13,19 @@ struct m_partner {
 	unsigned char *secret;
 	size_t secret_len;
 };
-struct m_cursor { int64_t partner; char *key, *value; };
+struct m_cursor {
+	int64_t partner;
+	char *key, *value;
+};
 struct m_quar {
 	int64_t id, partner, created;
 	char *collection, *object_id, *version, *reason, *json, *prov;
 };
-struct m_prov { int64_t date_added; char *origin, *path, *sig; int unsigned_; };
+struct m_prov {
+	int64_t date_added;
+	char *origin, *path, *sig;
+	int unsigned_;
+};
 struct m_tomb {
 	int64_t seq, grp, created;
 	int scope, tlp, classification;
@@ -38,20 +45,34 @@ struct m_sync {
 
 static void free_partner(struct m_partner *p)
 {
-	free(p->name); free(p->url); free(p->hub_id); free(p->sign_pk);
-	free(p->config); free(p->state); free(p->secret);
+	free(p->name);
+	free(p->url);
+	free(p->hub_id);
+	free(p->sign_pk);
+	free(p->config);
+	free(p->state);
+	free(p->secret);
 }
 
 static void free_tomb(struct m_tomb *t)
 {
-	free(t->origin); free(t->id); free(t->version); free(t->sig);
-	free(t->path); free(t->collection); free(t->type);
+	free(t->origin);
+	free(t->id);
+	free(t->version);
+	free(t->sig);
+	free(t->path);
+	free(t->collection);
+	free(t->type);
 }
 
 static void free_quar(struct m_quar *q)
 {
-	free(q->collection); free(q->object_id); free(q->version);
-	free(q->reason); free(q->json); free(q->prov);
+	free(q->collection);
+	free(q->object_id);
+	free(q->version);
+	free(q->reason);
+	free(q->json);
+	free(q->prov);
 }
 
 void vg__m_sync_free(struct m_sync *y)
@@ -73,7 +94,10 @@ void vg__m_sync_free(struct m_sync *y)
 	}
 	for (size_t i = 0; i < y->tombs.n; i++)
 		free_tomb(&y->tombs.v[i]);
-	free(y->partners.v); free(y->cursors.v); free(y->quar.v); free(y->prov.v);
+	free(y->partners.v);
+	free(y->cursors.v);
+	free(y->quar.v);
+	free(y->prov.v);
 	free(y->tombs.v);
 	free(y);
 }
@@ -86,14 +110,14 @@ static unsigned char *dupmem(const unsigned char *p, size_t n)
 	return d;
 }
 
-#define COPYVEC(d, s)                                                        \
-	do {                                                                 \
-		(d).n = (d).cap = (s).n;                                     \
-		(d).v = (s).n ? calloc((s).n, sizeof(*(s).v)) : NULL;        \
-		if ((s).n && !(d).v)                                         \
-			goto nomem;                                          \
-		if ((s).n)                                                   \
-			memcpy((d).v, (s).v, (s).n * sizeof(*(s).v));        \
+#define COPYVEC(d, s)                                                          \
+	do {                                                                   \
+		(d).n = (d).cap = (s).n;                                       \
+		(d).v = (s).n ? calloc((s).n, sizeof(*(s).v)) : NULL;          \
+		if ((s).n && !(d).v)                                           \
+			goto nomem;                                            \
+		if ((s).n)                                                     \
+			memcpy((d).v, (s).v, (s).n * sizeof(*(s).v));          \
 	} while (0)
 
 int vg__m_sync_copy(struct m_sync **out, const struct m_sync *s)
@@ -109,9 +133,13 @@ int vg__m_sync_copy(struct m_sync **out, const struct m_sync *s)
 	COPYVEC(d->partners, s->partners);
 	for (size_t i = 0; i < d->partners.n; i++) {
 		struct m_partner *p = &d->partners.v[i];
-		p->name = dup(p->name); p->url = dup(p->url); p->hub_id = dup(p->hub_id);
-		p->sign_pk = dup(p->sign_pk); p->config = dup(p->config);
-		p->state = dup(p->state); p->secret = dupmem(p->secret, p->secret_len);
+		p->name = dup(p->name);
+		p->url = dup(p->url);
+		p->hub_id = dup(p->hub_id);
+		p->sign_pk = dup(p->sign_pk);
+		p->config = dup(p->config);
+		p->state = dup(p->state);
+		p->secret = dupmem(p->secret, p->secret_len);
 	}
 	COPYVEC(d->cursors, s->cursors);
 	for (size_t i = 0; i < d->cursors.n; i++) {
@@ -121,9 +149,12 @@ int vg__m_sync_copy(struct m_sync **out, const struct m_sync *s)
 	COPYVEC(d->quar, s->quar);
 	for (size_t i = 0; i < d->quar.n; i++) {
 		struct m_quar *q = &d->quar.v[i];
-		q->collection = dup(q->collection); q->object_id = dup(q->object_id);
-		q->version = dup(q->version); q->reason = dup(q->reason);
-		q->json = dup(q->json); q->prov = dup(q->prov);
+		q->collection = dup(q->collection);
+		q->object_id = dup(q->object_id);
+		q->version = dup(q->version);
+		q->reason = dup(q->reason);
+		q->json = dup(q->json);
+		q->prov = dup(q->prov);
 	}
 	COPYVEC(d->prov, s->prov);
 	for (size_t i = 0; i < d->prov.n; i++) {
@@ -134,9 +165,12 @@ int vg__m_sync_copy(struct m_sync **out, const struct m_sync *s)
 	COPYVEC(d->tombs, s->tombs);
 	for (size_t i = 0; i < d->tombs.n; i++) {
 		struct m_tomb *t = &d->tombs.v[i];
-		t->origin = dup(t->origin); t->id = dup(t->id);
-		t->version = dup(t->version); t->sig = dup(t->sig);
-		t->path = dup(t->path); t->collection = dup(t->collection);
+		t->origin = dup(t->origin);
+		t->id = dup(t->id);
+		t->version = dup(t->version);
+		t->sig = dup(t->sig);
+		t->path = dup(t->path);
+		t->collection = dup(t->collection);
 		t->type = dup(t->type);
 	}
 	*out = d;
@@ -172,13 +206,24 @@ static int set_fields(struct m_partner *p, const struct vg_partner_row *r)
 	char *url = dup(r->url), *hub = dup(r->hub_id ? r->hub_id : "");
 	char *pk = dup(r->sign_pk ? r->sign_pk : ""), *cf = dup(r->config);
 	unsigned char *sec = dupmem(r->secret, r->secret_len);
-	if (!url || !hub || !pk || !cf || (r->secret && r->secret_len && !sec)) {
-		free(url); free(hub); free(pk); free(cf); free(sec);
+	if (!url || !hub || !pk || !cf ||
+	    (r->secret && r->secret_len && !sec)) {
+		free(url);
+		free(hub);
+		free(pk);
+		free(cf);
+		free(sec);
 		return VG_ENOMEM;
 	}
-	free(p->url); free(p->hub_id); free(p->sign_pk); free(p->config);
+	free(p->url);
+	free(p->hub_id);
+	free(p->sign_pk);
+	free(p->config);
 	free(p->secret);
-	p->url = url; p->hub_id = hub; p->sign_pk = pk; p->config = cf;
+	p->url = url;
+	p->hub_id = hub;
+	p->sign_pk = pk;
+	p->config = cf;
 	p->secret = sec;
 	p->secret_len = sec ? r->secret_len : 0;
 	p->direction = r->direction;
@@ -194,7 +239,7 @@ static struct m_partner *by_id(const struct m_sync *y, int64_t id)
 }
 
 static int partner_add(struct vg_store *s, const struct vg_partner_row *r,
-		       int64_t *id)
+                       int64_t *id)
 {
 	TOUCH(s);
 	struct m_sync *y = Y(s);
@@ -202,7 +247,8 @@ static int partner_add(struct vg_store *s, const struct vg_partner_row *r,
 		return VG_ENOMEM;
 	for (size_t i = 0; i < y->partners.n; i++)
 		if (!strcmp(y->partners.v[i].name, r->name))
-			return vg__m_fail(s, VG_EDUPLICATE, "partner name taken");
+			return vg__m_fail(s, VG_EDUPLICATE,
+			                  "partner name taken");
 	if (PUSH(y->partners))
 		return VG_ENOMEM;
 	struct m_partner *p = &y->partners.v[y->partners.n - 1];
@@ -244,17 +290,24 @@ static int partner_state(struct vg_store *s, int64_t id, const char *state)
 static int emit(const struct m_partner *p, vg_partner_cb cb, void *ud)
 {
 	struct vg_partner_row r = {
-		.id = p->id, .name = p->name, .url = p->url,
-		.direction = p->direction, .org = p->org, .hub_id = p->hub_id,
-		.sign_pk = p->sign_pk, .config = p->config, .secret = p->secret,
-		.secret_len = p->secret_len, .state = p->state,
-		.created = p->created,
+	    .id = p->id,
+	    .name = p->name,
+	    .url = p->url,
+	    .direction = p->direction,
+	    .org = p->org,
+	    .hub_id = p->hub_id,
+	    .sign_pk = p->sign_pk,
+	    .config = p->config,
+	    .secret = p->secret,
+	    .secret_len = p->secret_len,
+	    .state = p->state,
+	    .created = p->created,
 	};
 	return cb(ud, &r);
 }
 
 static int partner_find(struct vg_store *s, const char *name, int64_t id,
-			vg_partner_cb cb, void *ud)
+                        vg_partner_cb cb, void *ud)
 {
 	const struct m_sync *y = R(s);
 	for (size_t i = 0; i < y->partners.n; i++) {
@@ -268,14 +321,14 @@ static int partner_find(struct vg_store *s, const char *name, int64_t id,
 static int by_name(const void *a, const void *b)
 {
 	return strcmp((*(const struct m_partner *const *)a)->name,
-		      (*(const struct m_partner *const *)b)->name);
+	              (*(const struct m_partner *const *)b)->name);
 }
 
 static int partner_list(struct vg_store *s, vg_partner_cb cb, void *ud)
 {
 	const struct m_sync *y = R(s);
-	const struct m_partner **v = y->partners.n ? malloc(y->partners.n * sizeof(*v))
-						   : NULL;
+	const struct m_partner **v =
+	    y->partners.n ? malloc(y->partners.n * sizeof(*v)) : NULL;
 	int rc = VG_OK;
 	if (y->partners.n && !v)
 		return VG_ENOMEM;
@@ -311,7 +364,7 @@ static int partner_remove(struct vg_store *s, int64_t id)
 		if (y->quar.v[i].partner == id) {
 			free_quar(&y->quar.v[i]);
 			memmove(&y->quar.v[i], &y->quar.v[i + 1],
-				(y->quar.n - i - 1) * sizeof(y->quar.v[0]));
+			        (y->quar.n - i - 1) * sizeof(y->quar.v[0]));
 			y->quar.n--;
 		} else {
 			i++;
@@ -321,19 +374,20 @@ static int partner_remove(struct vg_store *s, int64_t id)
 }
 
 static int cursor_get(struct vg_store *s, int64_t partner, const char *key,
-		      char **value)
+                      char **value)
 {
 	const struct m_sync *y = R(s);
 	for (size_t i = 0; i < y->cursors.n; i++)
 		if (y->cursors.v[i].partner == partner &&
 		    !strcmp(y->cursors.v[i].key, key))
-			return (*value = dup(y->cursors.v[i].value)) ? VG_OK
-								     : VG_ENOMEM;
+			return (*value = dup(y->cursors.v[i].value))
+			           ? VG_OK
+			           : VG_ENOMEM;
 	return VG_ENOTFOUND;
 }
 
 static int cursor_set(struct vg_store *s, int64_t partner, const char *key,
-		      const char *value)
+                      const char *value)
 {
 	TOUCH(s);
 	struct m_sync *y = Y(s);
@@ -390,7 +444,7 @@ static int quarantine_add(struct vg_store *s, const struct vg_quarantine_row *r)
 }
 
 static int quarantine_list(struct vg_store *s, int64_t partner, int64_t id,
-			   vg_quarantine_cb cb, void *ud)
+                           vg_quarantine_cb cb, void *ud)
 {
 	const struct m_sync *y = R(s);
 	int rc = VG_OK;
@@ -399,10 +453,15 @@ static int quarantine_list(struct vg_store *s, int64_t partner, int64_t id,
 		if (q->partner != partner || (id && q->id != id))
 			continue;
 		struct vg_quarantine_row r = {
-			.id = q->id, .partner = q->partner, .created = q->created,
-			.collection = q->collection, .object_id = q->object_id,
-			.version = q->version, .reason = q->reason, .json = q->json,
-			.prov = q->prov,
+		    .id = q->id,
+		    .partner = q->partner,
+		    .created = q->created,
+		    .collection = q->collection,
+		    .object_id = q->object_id,
+		    .version = q->version,
+		    .reason = q->reason,
+		    .json = q->json,
+		    .prov = q->prov,
 		};
 		rc = cb(ud, &r);
 	}
@@ -410,7 +469,7 @@ static int quarantine_list(struct vg_store *s, int64_t partner, int64_t id,
 }
 
 static int quarantine_remove(struct vg_store *s, int64_t partner, int64_t id,
-			     int64_t *n)
+                             int64_t *n)
 {
 	TOUCH(s);
 	struct m_sync *y = Y(s);
@@ -456,7 +515,9 @@ static int prov_put(struct vg_store *s, const struct vg_prov_row *r)
 	p->path = dup(r->path);
 	p->sig = dup(r->sig ? r->sig : "");
 	if (!p->origin || !p->path || !p->sig) {
-		free(p->origin); free(p->path); free(p->sig);
+		free(p->origin);
+		free(p->path);
+		free(p->sig);
 		y->prov.n--;
 		return VG_ENOMEM;
 	}
@@ -464,7 +525,7 @@ static int prov_put(struct vg_store *s, const struct vg_prov_row *r)
 }
 
 static int prov_get(struct vg_store *s, int64_t date_added, vg_prov_cb cb,
-		    void *ud)
+                    void *ud)
 {
 	const struct m_sync *y = R(s);
 	for (size_t i = 0; i < y->prov.n; i++) {
@@ -472,8 +533,11 @@ static int prov_get(struct vg_store *s, int64_t date_added, vg_prov_cb cb,
 		if (p->date_added != date_added)
 			continue;
 		struct vg_prov_row r = {
-			.date_added = p->date_added, .origin = p->origin,
-			.path = p->path, .sig = p->sig, .unsigned_ = p->unsigned_,
+		    .date_added = p->date_added,
+		    .origin = p->origin,
+		    .path = p->path,
+		    .sig = p->sig,
+		    .unsigned_ = p->unsigned_,
 		};
 		return cb(ud, &r);
 	}
@@ -481,7 +545,7 @@ static int prov_get(struct vg_store *s, int64_t date_added, vg_prov_cb cb,
 }
 
 static int tomb_add(struct vg_store *s, const struct vg_tomb_row *r,
-		    int64_t *seq)
+                    int64_t *seq)
 {
 	TOUCH(s);
 	struct m_sync *y = Y(s);
@@ -501,9 +565,12 @@ static int tomb_add(struct vg_store *s, const struct vg_tomb_row *r,
 	t->scope = r->scope;
 	t->tlp = r->tlp;
 	t->classification = r->classification;
-	t->origin = dup(r->origin); t->id = dup(r->id);
-	t->version = dup(r->version); t->sig = dup(r->sig);
-	t->path = dup(r->path); t->collection = dup(r->collection);
+	t->origin = dup(r->origin);
+	t->id = dup(r->id);
+	t->version = dup(r->version);
+	t->sig = dup(r->sig);
+	t->path = dup(r->path);
+	t->collection = dup(r->collection);
 	t->type = dup(r->type);
 	if (!t->origin || !t->id || !t->version || !t->sig || !t->path ||
 	    !t->collection || !t->type) {
@@ -516,7 +583,7 @@ static int tomb_add(struct vg_store *s, const struct vg_tomb_row *r,
 }
 
 static int tomb_list(struct vg_store *s, int64_t after, size_t limit,
-		     vg_tomb_cb cb, void *ud)
+                     vg_tomb_cb cb, void *ud)
 {
 	const struct m_sync *y = R(s);
 	size_t n = 0;
@@ -528,12 +595,19 @@ static int tomb_list(struct vg_store *s, int64_t after, size_t limit,
 		if (limit && n++ == limit)
 			break;
 		struct vg_tomb_row r = {
-			.seq = t->seq, .origin = t->origin, .id = t->id,
-			.version = t->version, .sig = t->sig, .path = t->path,
-			.scope = t->scope, .tlp = t->tlp,
-			.classification = t->classification, .grp = t->grp,
-			.collection = t->collection, .type = t->type,
-			.created = t->created,
+		    .seq = t->seq,
+		    .origin = t->origin,
+		    .id = t->id,
+		    .version = t->version,
+		    .sig = t->sig,
+		    .path = t->path,
+		    .scope = t->scope,
+		    .tlp = t->tlp,
+		    .classification = t->classification,
+		    .grp = t->grp,
+		    .collection = t->collection,
+		    .type = t->type,
+		    .created = t->created,
 		};
 		rc = cb(ud, &r);
 	}
@@ -541,20 +615,20 @@ static int tomb_list(struct vg_store *s, int64_t after, size_t limit,
 }
 
 const struct vg_store_sync_ops vg__m_sync_ops = {
-	.partner_add = partner_add,
-	.partner_update = partner_update,
-	.partner_state = partner_state,
-	.partner_find = partner_find,
-	.partner_list = partner_list,
-	.partner_remove = partner_remove,
-	.cursor_get = cursor_get,
-	.cursor_set = cursor_set,
-	.quarantine_add = quarantine_add,
-	.quarantine_list = quarantine_list,
-	.quarantine_remove = quarantine_remove,
-	.quarantine_count = quarantine_count,
-	.prov_put = prov_put,
-	.prov_get = prov_get,
-	.tomb_add = tomb_add,
-	.tomb_list = tomb_list,
+    .partner_add = partner_add,
+    .partner_update = partner_update,
+    .partner_state = partner_state,
+    .partner_find = partner_find,
+    .partner_list = partner_list,
+    .partner_remove = partner_remove,
+    .cursor_get = cursor_get,
+    .cursor_set = cursor_set,
+    .quarantine_add = quarantine_add,
+    .quarantine_list = quarantine_list,
+    .quarantine_remove = quarantine_remove,
+    .quarantine_count = quarantine_count,
+    .prov_put = prov_put,
+    .prov_get = prov_get,
+    .tomb_add = tomb_add,
+    .tomb_list = tomb_list,
 };

@@ -16,9 +16,10 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
 {
 	struct vg_http_answer *a = ud;
 	if (vg_buf_append(&a->body, p, size * n)) {
-		snprintf(a->error, sizeof(a->error),
-			 "the answer is larger than %zu bytes (oversized envelope)",
-			 (size_t)VG_SYNC_MAX_BODY);
+		snprintf(
+		    a->error, sizeof(a->error),
+		    "the answer is larger than %zu bytes (oversized envelope)",
+		    (size_t)VG_SYNC_MAX_BODY);
 		return 0; /* stops the transfer */
 	}
 	return size * n;
@@ -34,7 +35,8 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 		size_t k = len - (sizeof(name) - 1);
 		while (k && (*v == ' ' || *v == '\t'))
 			v++, k--;
-		while (k && (v[k - 1] == '\r' || v[k - 1] == '\n' || v[k - 1] == ' '))
+		while (k && (v[k - 1] == '\r' || v[k - 1] == '\n' ||
+		             v[k - 1] == ' '))
 			k--;
 		if (k < sizeof(a->date_last)) {
 			memcpy(a->date_last, v, k);
@@ -50,13 +52,13 @@ void vg__sync_answer_release(struct vg_http_answer *a)
 }
 
 int vg__sync_get(const struct vg_partner_conn *pc, const char *url,
-		 struct vg_http_answer *a)
+                 struct vg_http_answer *a)
 {
 	return vg__sync_post(pc, url, NULL, 0, a);
 }
 
 int vg__sync_post(const struct vg_partner_conn *pc, const char *url,
-		  const char *body, size_t len, struct vg_http_answer *a)
+                  const char *body, size_t len, struct vg_http_answer *a)
 {
 	char auth[1200] = "";
 	struct curl_slist *h = NULL;
@@ -71,15 +73,17 @@ int vg__sync_post(const struct vg_partner_conn *pc, const char *url,
 		curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
 		curl_easy_setopt(c, CURLOPT_USERPWD, pc->secret + 6);
 	} else if (pc->secret[0]) {
-		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", pc->secret);
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %s",
+		         pc->secret);
 		h = curl_slist_append(h, auth);
 	}
 	if (body) {
 		h = curl_slist_append(h, "Content-Type: "
-					 "application/taxii+json;version=2.1");
+		                         "application/taxii+json;version=2.1");
 		curl_easy_setopt(c, CURLOPT_POST, 1L);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+		                 (curl_off_t)len);
 	}
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
@@ -111,7 +115,8 @@ int vg__sync_post(const struct vg_partner_conn *pc, const char *url,
 	int rc = VG_OK;
 	if (cc != CURLE_OK) {
 		if (!a->error[0])
-			snprintf(a->error, sizeof(a->error), "%s", curl_easy_strerror(cc));
+			snprintf(a->error, sizeof(a->error), "%s",
+			         curl_easy_strerror(cc));
 		rc = VG_EIO;
 	} else {
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &a->status);

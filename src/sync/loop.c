@@ -77,8 +77,8 @@ static void *run_push(void *arg)
 			for (int i = 0; i < errors && ms < 300000; i++)
 				ms *= 2;
 			errors++;
-			fprintf(stderr, "vigil sync: push to '%s': %s\n", w->name,
-				r.error);
+			fprintf(stderr, "vigil sync: push to '%s': %s\n",
+			        w->name, r.error);
 			ms = (ms > 300000 ? 300000 : ms) *
 			     (80 + (long)randombytes_uniform(41)) / 100;
 			if (wait_ms(l, ms))
@@ -102,8 +102,10 @@ static void *run(void *arg)
 		struct vg_ctx c;
 		int interval = 10;
 		/* the interval as set now */
-		if (pc && !vg_fed_open(l->svc, w->name, &c, r.error, sizeof(r.error))) {
-			if (!vg_partner_conn(&c, w->name, pc, r.error, sizeof(r.error)))
+		if (pc && !vg_fed_open(l->svc, w->name, &c, r.error,
+		                       sizeof(r.error))) {
+			if (!vg_partner_conn(&c, w->name, pc, r.error,
+			                     sizeof(r.error)))
 				interval = pc->interval;
 			vg_ctx_release(&c);
 		}
@@ -114,8 +116,8 @@ static void *run(void *arg)
 		long ms = (long)interval * 1000;
 		if (rc) {
 			errors++;
-			fprintf(stderr, "vigil sync: partner '%s': %s\n", w->name,
-				r.error);
+			fprintf(stderr, "vigil sync: partner '%s': %s\n",
+			        w->name, r.error);
 			for (int i = 1; i < errors && ms < 300000; i++)
 				ms *= 2;
 			if (ms > 300000)
@@ -149,15 +151,15 @@ int vg_sync_start(struct vg_service *svc, struct vg_sync_loops **out)
 	vg_ctx_operator(&c, "serve");
 	int rc = VG_OK;
 	for (int push = 0; !rc && push < 2; push++) {
-		rc = vg_partner_names(&c, push ? VG_FED_PUSH : VG_FED_PULL, names,
-				      MAX_PARTNERS, &n);
+		rc = vg_partner_names(&c, push ? VG_FED_PUSH : VG_FED_PULL,
+		                      names, MAX_PARTNERS, &n);
 		for (size_t i = 0; !rc && i < n && l->n < MAX_PARTNERS; i++) {
 			struct worker *w = &l->w[l->n];
 			w->l = l;
 			w->push = push;
 			snprintf(w->name, sizeof(w->name), "%.100s", names[i]);
-			if (pthread_create(&w->thread, NULL, push ? run_push : run,
-					   w) == 0) {
+			if (pthread_create(&w->thread, NULL,
+			                   push ? run_push : run, w) == 0) {
 				w->started = 1;
 				l->n++;
 			}

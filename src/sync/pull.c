@@ -33,7 +33,7 @@ static void origin_of(const char *url, char *out, size_t n)
 /* A vigil partner says who it is; its id and key are pinned the first
  * time. A plain TAXII server has no such document (404): nothing to pin. */
 int vg__sync_learn(struct vg_ctx *c, const struct vg_partner_conn *pc,
-		   char *err, size_t errlen)
+                   char *err, size_t errlen)
 {
 	char url[1200];
 	struct vg_http_answer a;
@@ -46,19 +46,22 @@ int vg__sync_learn(struct vg_ctx *c, const struct vg_partner_conn *pc,
 	}
 	if (a.status != 200) {
 		if (pc->hub_id[0]) {
-			snprintf(err, errlen, "%.300s: HTTP %ld from a pinned vigil hub",
-				 url, a.status);
+			snprintf(err, errlen,
+			         "%.300s: HTTP %ld from a pinned vigil hub",
+			         url, a.status);
 			rc = VG_EIO;
 		}
 		goto out;
 	}
-	cJSON *d = cJSON_ParseWithLength(a.body.data ? a.body.data : "", a.body.len);
+	cJSON *d =
+	    cJSON_ParseWithLength(a.body.data ? a.body.data : "", a.body.len);
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(d, "hub_id");
 	const cJSON *nm = cJSON_GetObjectItemCaseSensitive(d, "name");
 	const cJSON *pk = cJSON_GetObjectItemCaseSensitive(d, "sign_pk");
 	rc = vg_fed_learn(c, cJSON_IsString(id) ? id->valuestring : NULL,
-			  cJSON_IsString(nm) ? nm->valuestring : NULL,
-			  cJSON_IsString(pk) ? pk->valuestring : NULL, err, errlen);
+	                  cJSON_IsString(nm) ? nm->valuestring : NULL,
+	                  cJSON_IsString(pk) ? pk->valuestring : NULL, err,
+	                  errlen);
 	cJSON_Delete(d);
 out:
 	vg__sync_answer_release(&a);
@@ -72,7 +75,7 @@ static int add_param(char *url, size_t n, const char *name, const char *value)
 		return VG_ENOMEM;
 	size_t len = strlen(url);
 	int w = snprintf(url + len, n - len, "%c%s=%s",
-			 strchr(url, '?') ? '&' : '?', name, esc);
+	                 strchr(url, '?') ? '&' : '?', name, esc);
 	curl_free(esc);
 	return w < 0 || (size_t)w >= n - len ? VG_ETOOBIG : VG_OK;
 }
@@ -134,7 +137,7 @@ static int take_tail(void *ud, const struct vg_span *k, const struct vg_span *v)
 /* The next page's parameters from this one: 0 to go on, 1 when it was the
  * last, or an error (e->err says why). */
 static int follow(struct fetcher *f, struct fetched *e, char *next,
-		  char *prev_next)
+                  char *prev_next)
 {
 	/* more, next and how many objects, without parsing the objects */
 	const char *body = e->a.body.data ? e->a.body.data : "";
@@ -148,13 +151,17 @@ static int follow(struct fetcher *f, struct fetched *e, char *next,
 	else if (!more)
 		rc = 1;
 	else if (!n) {
-		snprintf(e->err, sizeof(e->err), "collection '%s': 'more' with an "
-						 "empty page", f->remote);
+		snprintf(e->err, sizeof(e->err),
+		         "collection '%s': 'more' with an "
+		         "empty page",
+		         f->remote);
 		rc = VG_EIO;
 	} else if (cJSON_IsString(nx) && strlen(nx->valuestring) < 256) {
 		if (!strcmp(nx->valuestring, prev_next)) {
-			snprintf(e->err, sizeof(e->err), "collection '%s': 'next' "
-							 "does not advance", f->remote);
+			snprintf(e->err, sizeof(e->err),
+			         "collection '%s': 'next' "
+			         "does not advance",
+			         f->remote);
 			rc = VG_EIO;
 		} else {
 			snprintf(next, 256, "%s", nx->valuestring);
@@ -166,12 +173,13 @@ static int follow(struct fetcher *f, struct fetched *e, char *next,
 		int64_t was = 0, now = 0;
 		if (f->after[0])
 			vg_time_parse_us(f->after, &was);
-		if (!e->a.date_last[0] || vg_time_parse_us(e->a.date_last, &now) ||
-		    now <= was) {
-			snprintf(e->err, sizeof(e->err), "collection '%s': more "
-							 "objects, but the server does not "
-							 "advance (X-TAXII-Date-Added-Last)",
-				 f->remote);
+		if (!e->a.date_last[0] ||
+		    vg_time_parse_us(e->a.date_last, &now) || now <= was) {
+			snprintf(e->err, sizeof(e->err),
+			         "collection '%s': more "
+			         "objects, but the server does not "
+			         "advance (X-TAXII-Date-Added-Last)",
+			         f->remote);
 			rc = VG_EIO;
 		} else {
 			vg_time_format_us(now, f->after);
@@ -190,30 +198,34 @@ static void *fetch_loop(void *arg)
 		struct fetched e;
 		char url[2048], limit[24];
 		memset(&e, 0, sizeof(e));
-		snprintf(url, sizeof(url), "%scollections/%s/objects/", f->pc->url,
-			 f->esc);
+		snprintf(url, sizeof(url), "%scollections/%s/objects/",
+		         f->pc->url, f->esc);
 		snprintf(limit, sizeof(limit), "%zu", f->pc->limit);
 		e.rc = add_param(url, sizeof(url), "limit", limit);
 		if (!e.rc && f->after[0])
-			e.rc = add_param(url, sizeof(url), "added_after", f->after);
+			e.rc = add_param(url, sizeof(url), "added_after",
+			                 f->after);
 		if (!e.rc && next[0])
 			e.rc = add_param(url, sizeof(url), "next", next);
 		if (!e.rc && pages == MAX_PAGES) {
-			snprintf(e.err, sizeof(e.err), "collection '%s': more than %d "
-						       "pages in one round", f->remote,
-				 MAX_PAGES);
+			snprintf(e.err, sizeof(e.err),
+			         "collection '%s': more than %d "
+			         "pages in one round",
+			         f->remote, MAX_PAGES);
 			e.rc = VG_EIO;
 		}
 		if (!e.rc) {
 			e.rc = vg__sync_get(f->pc, url, &e.a);
 			if (e.rc) {
-				snprintf(e.err, sizeof(e.err), "collection '%s': %s",
-					 f->remote, e.a.error);
+				snprintf(e.err, sizeof(e.err),
+				         "collection '%s': %s", f->remote,
+				         e.a.error);
 			} else if (e.a.status != 200) {
-				snprintf(e.err, sizeof(e.err), "collection '%s': HTTP "
-							       "%ld: %.200s",
-					 f->remote, e.a.status,
-					 e.a.body.data ? e.a.body.data : "");
+				snprintf(e.err, sizeof(e.err),
+				         "collection '%s': HTTP "
+				         "%ld: %.200s",
+				         f->remote, e.a.status,
+				         e.a.body.data ? e.a.body.data : "");
 				e.rc = VG_EIO;
 			}
 		}
@@ -245,7 +257,7 @@ static void *fetch_loop(void *arg)
 }
 
 static int pull_collection(struct vg_ctx *c, const struct vg_partner_conn *pc,
-			   const char *remote, struct vg_sync_report *r)
+                           const char *remote, struct vg_sync_report *r)
 {
 	char cursor[64];
 	struct fetcher f = {.pc = pc, .remote = remote};
@@ -285,7 +297,8 @@ static int pull_collection(struct vg_ctx *c, const struct vg_partner_conn *pc,
 			pthread_mutex_unlock(&f.mu);
 			if (e[k].rc) {
 				failed = e[k].rc;
-				snprintf(r->error, sizeof(r->error), "%s", e[k].err);
+				snprintf(r->error, sizeof(r->error), "%s",
+				         e[k].err);
 				vg__sync_answer_release(&e[k].a);
 				break;
 			}
@@ -296,8 +309,8 @@ static int pull_collection(struct vg_ctx *c, const struct vg_partner_conn *pc,
 		}
 		if (k)
 			rc = vg_fed_store_pages(c, remote, bodies, lens, k,
-						e[k - 1].a.date_last, &res, r->error,
-						sizeof(r->error));
+			                        e[k - 1].a.date_last, &res,
+			                        r->error, sizeof(r->error));
 		for (size_t i = 0; i < k; i++)
 			vg__sync_answer_release(&e[i].a);
 		if (!rc) {
@@ -329,7 +342,7 @@ out:
 
 /* A vigil partner's deletions, after the tombstone cursor. */
 static int pull_tombstones(struct vg_ctx *c, const struct vg_partner_conn *pc,
-			   struct vg_sync_report *r)
+                           struct vg_sync_report *r)
 {
 	char cursor[64], base[1100];
 	int rc = vg_fed_cursor(c, "#tombstones", cursor);
@@ -339,21 +352,22 @@ static int pull_tombstones(struct vg_ctx *c, const struct vg_partner_conn *pc,
 		struct vg_http_answer a;
 		size_t applied = 0, refused = 0;
 		int64_t more = 0;
-		snprintf(url, sizeof(url), "%s/api/v1/fed/tombstones?after=%s&limit=1000",
-			 base, cursor[0] ? cursor : "0");
+		snprintf(url, sizeof(url),
+		         "%s/api/v1/fed/tombstones?after=%s&limit=1000", base,
+		         cursor[0] ? cursor : "0");
 		rc = vg__sync_get(pc, url, &a);
 		if (rc) {
-			snprintf(r->error, sizeof(r->error), "tombstones: %.300s",
-				 a.error);
+			snprintf(r->error, sizeof(r->error),
+			         "tombstones: %.300s", a.error);
 		} else if (a.status != 200) {
-			snprintf(r->error, sizeof(r->error), "tombstones: HTTP %ld",
-				 a.status);
+			snprintf(r->error, sizeof(r->error),
+			         "tombstones: HTTP %ld", a.status);
 			rc = VG_EIO;
 		} else {
-			rc = vg_fed_store_tombstones(c, a.body.data ? a.body.data : "",
-						     a.body.len, 1, &applied,
-						     &refused, &more, r->error,
-						     sizeof(r->error));
+			rc = vg_fed_store_tombstones(
+			    c, a.body.data ? a.body.data : "", a.body.len, 1,
+			    &applied, &refused, &more, r->error,
+			    sizeof(r->error));
 		}
 		vg__sync_answer_release(&a);
 		r->quarantined += refused;
@@ -369,7 +383,7 @@ static int pull_tombstones(struct vg_ctx *c, const struct vg_partner_conn *pc,
 /* Without collections set, every collection the partner lets this hub
  * read (its collections resource, in its order). */
 static int discover(const struct vg_partner_conn *pc, char (*out)[200],
-		    size_t max, size_t *n, char *err, size_t errlen)
+                    size_t max, size_t *n, char *err, size_t errlen)
 {
 	char url[1200];
 	struct vg_http_answer a;
@@ -383,19 +397,25 @@ static int discover(const struct vg_partner_conn *pc, char (*out)[200],
 		rc = VG_EIO;
 	} else {
 		cJSON *d = cJSON_ParseWithLength(a.body.data ? a.body.data : "",
-						 a.body.len);
+		                                 a.body.len);
 		const cJSON *c;
-		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(d, "collections"))
+		cJSON_ArrayForEach(
+		    c, cJSON_GetObjectItemCaseSensitive(d, "collections"))
 		{
-			const cJSON *id = cJSON_GetObjectItemCaseSensitive(c, "id");
-			const cJSON *cr = cJSON_GetObjectItemCaseSensitive(c, "can_read");
-			if (cJSON_IsString(id) && cJSON_IsTrue(cr) && *n < max &&
-			    strlen(id->valuestring) < 200)
-				snprintf(out[(*n)++], 200, "%s", id->valuestring);
+			const cJSON *id =
+			    cJSON_GetObjectItemCaseSensitive(c, "id");
+			const cJSON *cr =
+			    cJSON_GetObjectItemCaseSensitive(c, "can_read");
+			if (cJSON_IsString(id) && cJSON_IsTrue(cr) &&
+			    *n < max && strlen(id->valuestring) < 200)
+				snprintf(out[(*n)++], 200, "%s",
+				         id->valuestring);
 		}
 		if (!cJSON_IsObject(d)) {
-			snprintf(err, errlen, "%.300s: not a TAXII collections "
-					      "resource", url);
+			snprintf(err, errlen,
+			         "%.300s: not a TAXII collections "
+			         "resource",
+			         url);
 			rc = VG_EIO;
 		}
 		cJSON_Delete(d);
@@ -405,7 +425,7 @@ static int discover(const struct vg_partner_conn *pc, char (*out)[200],
 }
 
 int vg_sync_round(struct vg_service *svc, const char *name,
-		  struct vg_sync_report *r)
+                  struct vg_sync_report *r)
 {
 	struct vg_ctx c;
 	struct vg_partner_conn *pc = calloc(1, sizeof(*pc));
@@ -435,7 +455,7 @@ int vg_sync_round(struct vg_service *svc, const char *name,
 	}
 	if (!rc && !pc->n_remote)
 		rc = discover(pc, pc->remote, VG_FED_MAX_LIST, &pc->n_remote,
-			      r->error, sizeof(r->error));
+		              r->error, sizeof(r->error));
 	for (size_t i = 0; !rc && i < pc->n_remote; i++)
 		rc = pull_collection(&c, pc, pc->remote[i], r);
 	if (!rc && pc->hub_id[0])
@@ -443,12 +463,12 @@ int vg_sync_round(struct vg_service *svc, const char *name,
 	if (rc && !r->error[0])
 		snprintf(r->error, sizeof(r->error), "%s", vg_strerror(rc));
 	struct vg_fed_round done = {
-		.error = rc ? r->error : NULL,
-		.pages = r->pages,
-		.accepted = r->accepted,
-		.duplicates = r->duplicates,
-		.quarantined = r->quarantined,
-		.more = r->more,
+	    .error = rc ? r->error : NULL,
+	    .pages = r->pages,
+	    .accepted = r->accepted,
+	    .duplicates = r->duplicates,
+	    .quarantined = r->quarantined,
+	    .more = r->more,
 	};
 	int rd = vg_fed_round_done(&c, &done);
 	if (!rc)

@@ -21,13 +21,13 @@ struct vg_http_answer {
  * connect and every read, the body capped). VG_OK when an answer came
  * (any status); VG_EIO with a->error otherwise. */
 int vg__sync_get(const struct vg_partner_conn *pc, const char *url,
-		 struct vg_http_answer *a);
+                 struct vg_http_answer *a);
 /* POST body (TAXII JSON) to url; the same as GET otherwise. */
 int vg__sync_post(const struct vg_partner_conn *pc, const char *url,
-		  const char *body, size_t len, struct vg_http_answer *a);
+                  const char *body, size_t len, struct vg_http_answer *a);
 void vg__sync_answer_release(struct vg_http_answer *a);
 /* The partner's hub document, pinned the first time (pull.c). */
 int vg__sync_learn(struct vg_ctx *c, const struct vg_partner_conn *pc,
-		   char *err, size_t errlen);
+                   char *err, size_t errlen);
 
 #endif

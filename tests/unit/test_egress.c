@@ -23,11 +23,11 @@ static const char *const labels[] = {"terrorism"};
 static struct vg_egress_partner partner(void)
 {
 	struct vg_egress_partner p = {
-		.hub_id = "hub-P",
-		.groups = groups,
-		.n_groups = 1,
-		.level_map = level_map,
-		.n_levels = 4,
+	    .hub_id = "hub-P",
+	    .groups = groups,
+	    .n_groups = 1,
+	    .level_map = level_map,
+	    .n_levels = 4,
 	};
 	return p;
 }
@@ -37,9 +37,11 @@ static void test_explicit(void **state)
 	(void)state;
 	struct vg_egress_partner p = partner();
 	const char *path_other[] = {"hub-A"}, *path_p[] = {"hub-A", "hub-P"};
-	struct vg_egress_object o = {.scope = VG_SCOPE_ALL, .tlp = VG_TLP_GREEN,
-				     .type = "indicator", .path = path_other,
-				     .n_path = 1};
+	struct vg_egress_object o = {.scope = VG_SCOPE_ALL,
+	                             .tlp = VG_TLP_GREEN,
+	                             .type = "indicator",
+	                             .path = path_other,
+	                             .n_path = 1};
 	int lv = -5;
 	assert_int_equal(vg_egress_allowed(&p, &o, &lv), VG_EGRESS_OK);
 	assert_int_equal(lv, 0);
@@ -76,22 +78,22 @@ static void test_explicit(void **state)
 	o.n_path = 2;
 	assert_int_equal(vg_egress_allowed(&p, &o, NULL), VG_EGRESS_OK);
 	assert_int_equal(vg_egress_next_scope(VG_SCOPE_CONNECTED),
-			 VG_SCOPE_COMMUNITY);
+	                 VG_SCOPE_COMMUNITY);
 	assert_int_equal(vg_egress_next_scope(VG_SCOPE_ALL), VG_SCOPE_ALL);
 	assert_int_equal(vg_egress_next_scope(VG_SCOPE_GROUP), VG_SCOPE_GROUP);
 	assert_int_equal(vg_egress_next_scope(VG_SCOPE_COMMUNITY), -1);
 	assert_int_equal(vg_egress_next_scope(VG_SCOPE_ORG), -1);
 	assert_string_equal(vg_egress_name(VG_EGRESS_TLP), "tlp");
 	assert_string_equal(vg_egress_reason(VG_EGRESS_TLP),
-			    "TLP:RED and TLP:AMBER+STRICT never leave by sync");
+	                    "TLP:RED and TLP:AMBER+STRICT never leave by sync");
 }
 
 /* The table, checked in its order: the first rule that holds an object
  * back is the answer. */
 static enum vg_egress_verdict reference(int on_path, int scope, int member,
-					int tlp, int level, int coll_f,
-					int coll_in, int type_f, int type_in,
-					int label_f, int label_in)
+                                        int tlp, int level, int coll_f,
+                                        int coll_in, int type_f, int type_in,
+                                        int label_f, int label_in)
 {
 	if (on_path)
 		return VG_EGRESS_PATH;
@@ -119,61 +121,143 @@ static void test_every_combination(void **state)
 	const char *path_p[] = {"hub-A", "hub-P"}, *path_a[] = {"hub-A"};
 	const char *lab_yes[] = {"x", "terrorism"}, *lab_no[] = {"x"};
 	for (int on_path = 0; on_path < 2; on_path++)
-	for (int scope = 0; scope < VG_SCOPE__COUNT; scope++)
-	for (int member = 0; member < 2; member++)
-	for (int tlp = 0; tlp <= VG_TLP_RED; tlp++)
-	for (int level = 0; level < 4; level++)
-	for (int cf = 0; cf < 2; cf++)
-	for (int ci = 0; ci < 2; ci++)
-	for (int tf = 0; tf < 2; tf++)
-	for (int ti = 0; ti < 2; ti++)
-	for (int lf = 0; lf < 2; lf++)
-	for (int li = 0; li < 2; li++) {
-		struct vg_egress_partner p = partner();
-		if (cf) {
-			p.collections = colls;
-			p.n_collections = 2;
-		}
-		if (tf) {
-			p.types = types;
-			p.n_types = 1;
-		}
-		if (lf) {
-			p.labels = labels;
-			p.n_labels = 1;
-		}
-		struct vg_egress_object o = {
-			.scope = scope,
-			.group = member ? 7 : 8,
-			.tlp = tlp,
-			.classification = level,
-			.collection = ci ? "all" : "community",
-			.collection_alias = ci ? "all" : "community",
-			.type = ti ? "indicator" : "malware",
-			.labels = li ? lab_yes : lab_no,
-			.n_labels = li ? 2 : 1,
-			.path = on_path ? path_p : path_a,
-			.n_path = on_path ? 2 : 1,
-		};
-		int lv = -5;
-		enum vg_egress_verdict want = reference(on_path, scope, member,
-							tlp, level, cf, ci, tf,
-							ti, lf, li);
-		enum vg_egress_verdict got = vg_egress_allowed(&p, &o, &lv);
-		if (got != want)
-			fail_msg("path %d scope %d member %d tlp %d level %d "
-				 "coll %d/%d type %d/%d label %d/%d: %s, want %s",
-				 on_path, scope, member, tlp, level, cf, ci, tf,
-				 ti, lf, li, vg_egress_name(got),
-				 vg_egress_name(want));
-		if (got == VG_EGRESS_OK) {
-			assert_int_equal(lv, level_map[level]);
-			/* what leaves has a scope on the next hub */
-			assert_true(vg_egress_next_scope(scope) >= 0);
-			ok++;
-		}
-		n++;
-	}
+		for (int scope = 0; scope < VG_SCOPE__COUNT; scope++)
+			for (int member = 0; member < 2; member++)
+				for (int tlp = 0; tlp <= VG_TLP_RED; tlp++)
+					for (int level = 0; level < 4; level++)
+						for (int cf = 0; cf < 2; cf++)
+							for (int ci = 0; ci < 2;
+							     ci++)
+								for (int tf = 0;
+								     tf < 2;
+								     tf++)
+									for (
+									    int ti =
+									        0;
+									    ti <
+									    2;
+									    ti++)
+										for (
+										    int lf =
+										        0;
+										    lf <
+										    2;
+										    lf++)
+											for (
+											    int li =
+											        0;
+											    li <
+											    2;
+											    li++) {
+												struct vg_egress_partner
+												    p = partner();
+												if (cf) {
+													p.collections =
+													    colls;
+													p.n_collections =
+													    2;
+												}
+												if (tf) {
+													p.types =
+													    types;
+													p.n_types =
+													    1;
+												}
+												if (lf) {
+													p.labels =
+													    labels;
+													p.n_labels =
+													    1;
+												}
+												struct vg_egress_object o = {
+												    .scope =
+												        scope,
+												    .group =
+												        member
+												            ? 7
+												            : 8,
+												    .tlp =
+												        tlp,
+												    .classification =
+												        level,
+												    .collection =
+												        ci ? "all"
+												           : "community",
+												    .collection_alias =
+												        ci ? "all"
+												           : "community",
+												    .type =
+												        ti ? "indicator"
+												           : "malware",
+												    .labels =
+												        li ? lab_yes
+												           : lab_no,
+												    .n_labels =
+												        li ? 2
+												           : 1,
+												    .path =
+												        on_path
+												            ? path_p
+												            : path_a,
+												    .n_path =
+												        on_path
+												            ? 2
+												            : 1,
+												};
+												int lv =
+												    -5;
+												enum vg_egress_verdict want = reference(
+												    on_path,
+												    scope,
+												    member,
+												    tlp,
+												    level,
+												    cf,
+												    ci,
+												    tf,
+												    ti,
+												    lf,
+												    li);
+												enum vg_egress_verdict
+												    got = vg_egress_allowed(
+												        &p,
+												        &o,
+												        &lv);
+												if (got !=
+												    want)
+													fail_msg(
+													    "path %d scope %d member %d tlp %d level %d "
+													    "coll %d/%d type %d/%d label %d/%d: %s, want %s",
+													    on_path,
+													    scope,
+													    member,
+													    tlp,
+													    level,
+													    cf,
+													    ci,
+													    tf,
+													    ti,
+													    lf,
+													    li,
+													    vg_egress_name(
+													        got),
+													    vg_egress_name(
+													        want));
+												if (got ==
+												    VG_EGRESS_OK) {
+													assert_int_equal(
+													    lv,
+													    level_map
+													        [level]);
+													/* what leaves has a scope on the next hub */
+													assert_true(
+													    vg_egress_next_scope(
+													        scope) >=
+													    0);
+													ok++;
+												}
+												n++;
+											}
 	assert_int_equal(n, 2 * 5 * 2 * 6 * 4 * 64);
 	assert_true(ok > 0);
 }
@@ -181,8 +265,8 @@ static void test_every_combination(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_explicit),
-		cmocka_unit_test(test_every_combination),
+	    cmocka_unit_test(test_explicit),
+	    cmocka_unit_test(test_every_combination),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,9 +15,11 @@
 static cJSON *obj(int i)
 {
 	char text[200];
-	snprintf(text, sizeof(text),
-		 "{\"type\":\"indicator\",\"id\":\"indicator--%08d-0000-4000-8000-"
-		 "000000000000\",\"name\":\"n%d\",\"b\":[1,2.5,true]}", i, i);
+	snprintf(
+	    text, sizeof(text),
+	    "{\"type\":\"indicator\",\"id\":\"indicator--%08d-0000-4000-8000-"
+	    "000000000000\",\"name\":\"n%d\",\"b\":[1,2.5,true]}",
+	    i, i);
 	return cJSON_Parse(text);
 }
 
@@ -32,19 +34,23 @@ static void test_every_leaf_proves_its_root(void **state)
 		for (size_t i = 0; i < n; i++) {
 			cJSON *o = obj((int)i);
 			randombytes_buf(salts[i], VG_SEAL_SALT);
-			assert_int_equal(vg_seal_leaf(o, salts[i], leaves[i]), VG_OK);
+			assert_int_equal(vg_seal_leaf(o, salts[i], leaves[i]),
+			                 VG_OK);
 			cJSON_Delete(o);
 		}
-		vg_seal_root((const unsigned char (*)[VG_SEAL_HASH])leaves, n, root);
+		vg_seal_root((const unsigned char(*)[VG_SEAL_HASH])leaves, n,
+		             root);
 		struct vg_seal_tree t;
-		assert_int_equal(vg_seal_tree_build(&t, (const unsigned char (*)[VG_SEAL_HASH])leaves, n),
-				 VG_OK);
+		assert_int_equal(
+		    vg_seal_tree_build(
+		        &t, (const unsigned char(*)[VG_SEAL_HASH])leaves, n),
+		    VG_OK);
 		assert_memory_equal(t.root, root, VG_SEAL_HASH);
 		for (size_t i = 0; i < n; i++) {
 			char text[VG_SEAL_TEXT];
 			struct vg_seal_proof p;
-			assert_int_equal(vg_seal_text(&t, i, salts[i], sig, text),
-					 VG_OK);
+			assert_int_equal(
+			    vg_seal_text(&t, i, salts[i], sig, text), VG_OK);
 			assert_int_equal(vg_seal_parse(text, &p), VG_OK);
 			assert_memory_equal(p.root, root, VG_SEAL_HASH);
 			assert_memory_equal(p.sig, sig, 64);
@@ -63,8 +69,8 @@ static void test_every_leaf_proves_its_root(void **state)
 			q = p;
 			q.root[3] ^= 1;
 			assert_false(vg_seal_holds(o, &q));
-			/* the same object with its members in another order holds
-			 * (JCS) */
+			/* the same object with its members in another order
+			 * holds (JCS) */
 			cJSON *moved = cJSON_Duplicate(o, 1);
 			cJSON *nm = cJSON_DetachItemFromObject(moved, "name");
 			cJSON_AddItemToObject(moved, "name", nm);
@@ -84,7 +90,7 @@ static void test_every_leaf_proves_its_root(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_leaf_proves_its_root),
+	    cmocka_unit_test(test_every_leaf_proves_its_root),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,9 +22,10 @@ static int show_partner(void *ud, const struct vg_partner_row *p)
 {
 	struct seen *s = ud;
 	size_t n = strlen(s->text);
-	snprintf(s->text + n, sizeof(s->text) - n, "%s|%s|%d|%lld|%s|%s|%s|%zu|%s;",
-		 p->name, p->url, p->direction, (long long)p->org, p->hub_id,
-		 p->sign_pk, p->config, p->secret_len, p->state);
+	snprintf(s->text + n, sizeof(s->text) - n,
+	         "%s|%s|%d|%lld|%s|%s|%s|%zu|%s;", p->name, p->url,
+	         p->direction, (long long)p->org, p->hub_id, p->sign_pk,
+	         p->config, p->secret_len, p->state);
 	return 0;
 }
 
@@ -33,8 +34,8 @@ static int show_q(void *ud, const struct vg_quarantine_row *q)
 	struct seen *s = ud;
 	size_t n = strlen(s->text);
 	snprintf(s->text + n, sizeof(s->text) - n, "%s|%s|%s|%s|%s|%s;",
-		 q->collection, q->object_id, q->version, q->reason, q->json,
-		 q->prov);
+	         q->collection, q->object_id, q->version, q->reason, q->json,
+	         q->prov);
 	return 0;
 }
 
@@ -42,8 +43,8 @@ static int show_prov(void *ud, const struct vg_prov_row *p)
 {
 	struct seen *s = ud;
 	snprintf(s->text, sizeof(s->text), "%lld|%s|%s|%s|%d",
-		 (long long)p->date_added, p->origin, p->path, p->sig,
-		 p->unsigned_);
+	         (long long)p->date_added, p->origin, p->path, p->sig,
+	         p->unsigned_);
 	return 0;
 }
 
@@ -56,11 +57,18 @@ static void run(struct vg_store *s, struct seen *out)
 	char *v = NULL;
 	struct seen t = {""};
 	assert_int_equal(s->ops->begin(s), VG_OK);
-	struct vg_partner_row pa = {.name = "beta", .url = "https://b/", .direction = 1,
-				    .org = 5, .config = "{}", .secret = secret,
-				    .secret_len = 3};
-	struct vg_partner_row pb = {.name = "alpha", .url = "https://a/", .direction = 3,
-				    .org = 6, .config = "{\"x\":1}"};
+	struct vg_partner_row pa = {.name = "beta",
+	                            .url = "https://b/",
+	                            .direction = 1,
+	                            .org = 5,
+	                            .config = "{}",
+	                            .secret = secret,
+	                            .secret_len = 3};
+	struct vg_partner_row pb = {.name = "alpha",
+	                            .url = "https://a/",
+	                            .direction = 3,
+	                            .org = 6,
+	                            .config = "{\"x\":1}"};
 	assert_int_equal(y->partner_add(s, &pa, &a), VG_OK);
 	assert_int_equal(y->partner_add(s, &pb, &b), VG_OK);
 	assert_int_equal(y->partner_add(s, &pa, &n), VG_EDUPLICATE);
@@ -83,25 +91,34 @@ static void run(struct vg_store *s, struct seen *out)
 	assert_string_equal(v, "T2");
 	free(v);
 	assert_int_equal(s->ops->begin(s), VG_OK);
-	struct vg_quarantine_row q = {.partner = a, .created = 1, .collection = "c",
-				      .object_id = "indicator--1", .version = "v",
-				      .reason = "bad", .json = "{}", .prov = "{\"o\":1}"};
+	struct vg_quarantine_row q = {.partner = a,
+	                              .created = 1,
+	                              .collection = "c",
+	                              .object_id = "indicator--1",
+	                              .version = "v",
+	                              .reason = "bad",
+	                              .json = "{}",
+	                              .prov = "{\"o\":1}"};
 	assert_int_equal(y->quarantine_add(s, &q), VG_OK);
 	q.reason = "worse";
 	assert_int_equal(y->quarantine_add(s, &q), VG_OK);
 	q.partner = b;
 	assert_int_equal(y->quarantine_add(s, &q), VG_OK);
-	struct vg_prov_row p = {.date_added = 42, .origin = "O", .path = "[\"O\"]",
-				.sig = "S", .unsigned_ = 0};
+	struct vg_prov_row p = {.date_added = 42,
+	                        .origin = "O",
+	                        .path = "[\"O\"]",
+	                        .sig = "S",
+	                        .unsigned_ = 0};
 	assert_int_equal(y->prov_put(s, &p), VG_OK);
 	assert_int_equal(y->prov_put(s, &p), VG_EDUPLICATE);
 	assert_int_equal(s->ops->commit(s), VG_OK);
 
 	assert_int_equal(y->partner_list(s, show_partner, &t), VG_OK);
-	assert_int_equal(y->partner_find(s, "beta", 0, show_partner, &t), VG_OK);
+	assert_int_equal(y->partner_find(s, "beta", 0, show_partner, &t),
+	                 VG_OK);
 	assert_int_equal(y->partner_find(s, NULL, b, show_partner, &t), VG_OK);
 	assert_int_equal(y->partner_find(s, "gamma", 0, show_partner, &t),
-			 VG_ENOTFOUND);
+	                 VG_ENOTFOUND);
 	assert_int_equal(y->quarantine_count(s, a, &n), VG_OK);
 	assert_int_equal(n, 2);
 	assert_int_equal(y->quarantine_list(s, a, 0, show_q, &t), VG_OK);
@@ -117,7 +134,8 @@ static void run(struct vg_store *s, struct seen *out)
 	assert_int_equal(y->quarantine_count(s, b, &n), VG_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(y->cursor_get(s, a, "pull:all", &v), VG_ENOTFOUND);
-	snprintf(out->text, sizeof(out->text), "%.3000s#%.1000s", t.text, pr.text);
+	snprintf(out->text, sizeof(out->text), "%.3000s#%.1000s", t.text,
+	         pr.text);
 }
 
 static void test_backends_agree(void **state)
@@ -127,20 +145,21 @@ static void test_backends_agree(void **state)
 	struct seen a, b;
 	char dir[] = "/tmp/vigil-store-sync-XXXXXX";
 	assert_non_null(mkdtemp(dir));
-	assert_int_equal(vg_store_open("memory:sync", VG_STORE_CREATE, &m, NULL, 0),
-			 VG_OK);
-	assert_int_equal(vg_store_open(dir, VG_STORE_CREATE, &q, NULL, 0), VG_OK);
+	assert_int_equal(
+	    vg_store_open("memory:sync", VG_STORE_CREATE, &m, NULL, 0), VG_OK);
+	assert_int_equal(vg_store_open(dir, VG_STORE_CREATE, &q, NULL, 0),
+	                 VG_OK);
 	run(m, &a);
 	run(q, &b);
 	assert_string_equal(a.text, b.text);
-	assert_string_equal(
-		a.text,
-		"alpha|https://a/|3|6|||{\"x\":1}|0|{\"ok\":1};"
-		"beta|https://b/|1|5|H|PK|{}|0|{};"
-		"beta|https://b/|1|5|H|PK|{}|0|{};"
-		"alpha|https://a/|3|6|||{\"x\":1}|0|{\"ok\":1};"
-		"c|indicator--1|v|bad|{}|{\"o\":1};c|indicator--1|v|worse|{}|{\"o\":1};"
-		"#42|O|[\"O\"]|S|0");
+	assert_string_equal(a.text,
+	                    "alpha|https://a/|3|6|||{\"x\":1}|0|{\"ok\":1};"
+	                    "beta|https://b/|1|5|H|PK|{}|0|{};"
+	                    "beta|https://b/|1|5|H|PK|{}|0|{};"
+	                    "alpha|https://a/|3|6|||{\"x\":1}|0|{\"ok\":1};"
+	                    "c|indicator--1|v|bad|{}|{\"o\":1};c|indicator--1|"
+	                    "v|worse|{}|{\"o\":1};"
+	                    "#42|O|[\"O\"]|S|0");
 	vg_store_close(m);
 	vg_store_memory_drop("sync");
 	vg_store_close(q);
@@ -152,7 +171,7 @@ static void test_backends_agree(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_backends_agree),
+	    cmocka_unit_test(test_backends_agree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,28 +29,35 @@ enum vg_fed_direction {
 
 /* What the rule needs of the partner. Lists are borrowed. */
 struct vg_egress_partner {
-	const char *hub_id;   /* the partner hub ("" unknown) */
-	const int64_t *groups; size_t n_groups; /* groups that list it */
+	const char *hub_id; /* the partner hub ("" unknown) */
+	const int64_t *groups;
+	size_t n_groups; /* groups that list it */
 	/* filters: an empty list lets everything through */
-	const char *const *collections; size_t n_collections;
-	const char *const *types; size_t n_types;
-	const char *const *labels; size_t n_labels;
+	const char *const *collections;
+	size_t n_collections;
+	const char *const *types;
+	size_t n_types;
+	const char *const *labels;
+	size_t n_labels;
 	/* level_map[i]: the partner's level for this hub's level i, or
 	 * VG_EGRESS_NO_LEVEL; levels at or past n_levels have none */
-	const int *level_map; size_t n_levels;
+	const int *level_map;
+	size_t n_levels;
 };
 
 /* What the rule needs of an object version. */
 struct vg_egress_object {
-	int scope;          /* enum vg_scope */
-	int64_t group;      /* the sharing group of a group scope */
-	int tlp;            /* enum vg_tlp */
-	int classification; /* this hub's level */
+	int scope;              /* enum vg_scope */
+	int64_t group;          /* the sharing group of a group scope */
+	int tlp;                /* enum vg_tlp */
+	int classification;     /* this hub's level */
 	const char *collection; /* the local collection's id */
 	const char *collection_alias;
 	const char *type;
-	const char *const *labels; size_t n_labels;
-	const char *const *path; size_t n_path; /* hub ids crossed */
+	const char *const *labels;
+	size_t n_labels;
+	const char *const *path;
+	size_t n_path; /* hub ids crossed */
 };
 
 /* Why an object stays (the first rule that holds it back). */
@@ -71,8 +78,8 @@ enum vg_egress_verdict {
  * it gets there; otherwise the first rule (in the order of the enum) that
  * holds it back. */
 enum vg_egress_verdict vg_egress_allowed(const struct vg_egress_partner *p,
-					 const struct vg_egress_object *o,
-					 int *their_level);
+                                         const struct vg_egress_object *o,
+                                         int *their_level);
 /* The rule as words: "the partner hub is on the object's path" ... */
 const char *vg_egress_reason(enum vg_egress_verdict v);
 /* Short names for lists and JSON: "ok", "path", "scope", ... */

@@ -29,7 +29,7 @@
 /* The leaf of obj (its JCS form) with salt. VG_EINVAL when obj has no JCS
  * form; VG_ENOMEM. */
 int vg_seal_leaf(const cJSON *obj, const unsigned char salt[VG_SEAL_SALT],
-		 unsigned char leaf[VG_SEAL_HASH]);
+                 unsigned char leaf[VG_SEAL_HASH]);
 /* A tree over n (1..VG_SEAL_MAX) leaves, every level kept, so each
  * leaf's path is read off it. */
 struct vg_seal_tree {
@@ -40,19 +40,20 @@ struct vg_seal_tree {
 };
 /* Build t over n leaves (copied). VG_EINVAL for n out of range, VG_ENOMEM. */
 int vg_seal_tree_build(struct vg_seal_tree *t,
-		       const unsigned char (*leaves)[VG_SEAL_HASH], size_t n);
+                       const unsigned char (*leaves)[VG_SEAL_HASH], size_t n);
 void vg_seal_tree_release(struct vg_seal_tree *t);
 /* The root over n (1..VG_SEAL_MAX) leaves. */
 void vg_seal_root(const unsigned char (*leaves)[VG_SEAL_HASH], size_t n,
-		  unsigned char root[VG_SEAL_HASH]);
+                  unsigned char root[VG_SEAL_HASH]);
 /* The message the origin signs for root. */
-size_t vg_seal_message(const char *origin, const unsigned char root[VG_SEAL_HASH],
-		       unsigned char *out, size_t len);
+size_t vg_seal_message(const char *origin,
+                       const unsigned char root[VG_SEAL_HASH],
+                       unsigned char *out, size_t len);
 /* The text of leaf i's proof in tree t under its signed root (sig: 64
  * bytes). */
 int vg_seal_text(const struct vg_seal_tree *t, size_t i,
-		 const unsigned char salt[VG_SEAL_SALT],
-		 const unsigned char sig[64], char out[VG_SEAL_TEXT]);
+                 const unsigned char salt[VG_SEAL_SALT],
+                 const unsigned char sig[64], char out[VG_SEAL_TEXT]);
 
 /* A proof read back. */
 struct vg_seal_proof {

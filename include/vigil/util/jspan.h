@@ -18,12 +18,12 @@ struct vg_span {
  * (key without its quotes, as written: escapes are not decoded); stops on
  * a non-zero return (returned). VG_EJSON when text is not an object. */
 int vg_jspan_members(const char *text, size_t len,
-		     int (*cb)(void *ud, const struct vg_span *key,
-			       const struct vg_span *value),
-		     void *ud);
+                     int (*cb)(void *ud, const struct vg_span *key,
+                               const struct vg_span *value),
+                     void *ud);
 /* Call cb for each element of the array in text (a value span); stops on
  * a non-zero return (returned). VG_EJSON when text is not an array. */
 int vg_jspan_elements(const char *text, size_t len,
-		      int (*cb)(void *ud, const struct vg_span *e), void *ud);
+                      int (*cb)(void *ud, const struct vg_span *e), void *ud);
 
 #endif

@@ -15,8 +15,8 @@ static int listed(const char *v, const char *const *list, size_t n)
 }
 
 enum vg_egress_verdict vg_egress_allowed(const struct vg_egress_partner *p,
-					 const struct vg_egress_object *o,
-					 int *their_level)
+                                         const struct vg_egress_object *o,
+                                         int *their_level)
 {
 	/* never back to a hub it came through (nor to the origin) */
 	if (p->hub_id && p->hub_id[0])
@@ -43,8 +43,8 @@ enum vg_egress_verdict vg_egress_allowed(const struct vg_egress_partner *p,
 	if (o->classification < 0 || (size_t)o->classification >= p->n_levels ||
 	    p->level_map[o->classification] == VG_EGRESS_NO_LEVEL)
 		return VG_EGRESS_LEVEL;
-	if (p->n_collections && !listed(o->collection, p->collections,
-					p->n_collections) &&
+	if (p->n_collections &&
+	    !listed(o->collection, p->collections, p->n_collections) &&
 	    !listed(o->collection_alias, p->collections, p->n_collections))
 		return VG_EGRESS_COLLECTION;
 	if (p->n_types && !listed(o->type, p->types, p->n_types))
@@ -62,20 +62,20 @@ enum vg_egress_verdict vg_egress_allowed(const struct vg_egress_partner *p,
 }
 
 static const char *const names[VG_EGRESS__COUNT] = {
-	"ok", "path", "scope", "group", "tlp", "level", "collection", "type",
-	"label",
+    "ok",    "path",       "scope", "group", "tlp",
+    "level", "collection", "type",  "label",
 };
 
 static const char *const reasons[VG_EGRESS__COUNT] = {
-	"may leave",
-	"the partner hub is on the object's path (it came from there)",
-	"organisation and community scope stay on the hub",
-	"its sharing group does not list the partner hub",
-	"TLP:RED and TLP:AMBER+STRICT never leave by sync",
-	"its classification has no mapping for the partner hub",
-	"its collection is not one the partner hub takes",
-	"its type is not one the partner hub takes",
-	"it has none of the labels the partner hub takes",
+    "may leave",
+    "the partner hub is on the object's path (it came from there)",
+    "organisation and community scope stay on the hub",
+    "its sharing group does not list the partner hub",
+    "TLP:RED and TLP:AMBER+STRICT never leave by sync",
+    "its classification has no mapping for the partner hub",
+    "its collection is not one the partner hub takes",
+    "its type is not one the partner hub takes",
+    "it has none of the labels the partner hub takes",
 };
 
 const char *vg_egress_reason(enum vg_egress_verdict v)
@@ -91,9 +91,13 @@ const char *vg_egress_name(enum vg_egress_verdict v)
 int vg_egress_next_scope(int scope)
 {
 	switch (scope) {
-	case VG_SCOPE_CONNECTED: return VG_SCOPE_COMMUNITY;
-	case VG_SCOPE_ALL: return VG_SCOPE_ALL;
-	case VG_SCOPE_GROUP: return VG_SCOPE_GROUP;
-	default: return -1;
+	case VG_SCOPE_CONNECTED:
+		return VG_SCOPE_COMMUNITY;
+	case VG_SCOPE_ALL:
+		return VG_SCOPE_ALL;
+	case VG_SCOPE_GROUP:
+		return VG_SCOPE_GROUP;
+	default:
+		return -1;
 	}
 }

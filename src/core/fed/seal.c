@@ -13,7 +13,7 @@ static const char node_tag[] = "vigil-node-v1\n";
 static const char seal_tag[] = "vigil-seal-v1\n";
 
 int vg_seal_leaf(const cJSON *obj, const unsigned char salt[VG_SEAL_SALT],
-		 unsigned char leaf[VG_SEAL_HASH])
+                 unsigned char leaf[VG_SEAL_HASH])
 {
 	struct vg_buf b;
 	crypto_generichash_state st;
@@ -22,9 +22,10 @@ int vg_seal_leaf(const cJSON *obj, const unsigned char salt[VG_SEAL_SALT],
 	if (!rc) {
 		crypto_generichash_init(&st, NULL, 0, VG_SEAL_HASH);
 		crypto_generichash_update(&st, (const unsigned char *)leaf_tag,
-					  sizeof(leaf_tag) - 1);
+		                          sizeof(leaf_tag) - 1);
 		crypto_generichash_update(&st, salt, VG_SEAL_SALT);
-		crypto_generichash_update(&st, (const unsigned char *)b.data, b.len);
+		crypto_generichash_update(&st, (const unsigned char *)b.data,
+		                          b.len);
 		crypto_generichash_final(&st, leaf, VG_SEAL_HASH);
 	}
 	vg_buf_release(&b);
@@ -32,7 +33,7 @@ int vg_seal_leaf(const cJSON *obj, const unsigned char salt[VG_SEAL_SALT],
 }
 
 static void node(const unsigned char *l, const unsigned char *r,
-		 unsigned char *out)
+                 unsigned char *out)
 {
 	unsigned char in[sizeof(node_tag) - 1 + 2 * VG_SEAL_HASH];
 	memcpy(in, node_tag, sizeof(node_tag) - 1);
@@ -55,7 +56,7 @@ static size_t up(unsigned char (*v)[VG_SEAL_HASH], size_t n)
 }
 
 void vg_seal_root(const unsigned char (*leaves)[VG_SEAL_HASH], size_t n,
-		  unsigned char root[VG_SEAL_HASH])
+                  unsigned char root[VG_SEAL_HASH])
 {
 	static _Thread_local unsigned char work[VG_SEAL_MAX][VG_SEAL_HASH];
 	memcpy(work, leaves, n * VG_SEAL_HASH);
@@ -64,10 +65,12 @@ void vg_seal_root(const unsigned char (*leaves)[VG_SEAL_HASH], size_t n,
 	memcpy(root, work[0], VG_SEAL_HASH);
 }
 
-size_t vg_seal_message(const char *origin, const unsigned char root[VG_SEAL_HASH],
-		       unsigned char *out, size_t len)
+size_t vg_seal_message(const char *origin,
+                       const unsigned char root[VG_SEAL_HASH],
+                       unsigned char *out, size_t len)
 {
-	size_t ol = strlen(origin), need = sizeof(seal_tag) - 1 + ol + 1 + VG_SEAL_HASH;
+	size_t ol = strlen(origin),
+	       need = sizeof(seal_tag) - 1 + ol + 1 + VG_SEAL_HASH;
 	if (need > len)
 		return 0;
 	memcpy(out, seal_tag, sizeof(seal_tag) - 1);
@@ -78,7 +81,7 @@ size_t vg_seal_message(const char *origin, const unsigned char root[VG_SEAL_HASH
 }
 
 int vg_seal_tree_build(struct vg_seal_tree *t,
-		       const unsigned char (*leaves)[VG_SEAL_HASH], size_t n)
+                       const unsigned char (*leaves)[VG_SEAL_HASH], size_t n)
 {
 	memset(t, 0, sizeof(*t));
 	if (!n || n > VG_SEAL_MAX)
@@ -117,8 +120,8 @@ void vg_seal_tree_release(struct vg_seal_tree *t)
 }
 
 int vg_seal_text(const struct vg_seal_tree *t, size_t i,
-		 const unsigned char salt[VG_SEAL_SALT],
-		 const unsigned char sig[64], char out[VG_SEAL_TEXT])
+                 const unsigned char salt[VG_SEAL_SALT],
+                 const unsigned char sig[64], char out[VG_SEAL_TEXT])
 {
 	unsigned char proof[VG_SEAL_SALT + 4 + VG_SEAL_DEPTH * VG_SEAL_HASH];
 	unsigned char rs[VG_SEAL_HASH + 64];
@@ -143,11 +146,11 @@ int vg_seal_text(const struct vg_seal_tree *t, size_t i,
 	memcpy(rs + VG_SEAL_HASH, sig, 64);
 	memcpy(out, "seal1:", 6);
 	sodium_bin2base64(out + 6, VG_SEAL_TEXT - 7, proof, len,
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	size_t o = strlen(out);
 	out[o++] = ':';
 	sodium_bin2base64(out + o, VG_SEAL_TEXT - o, rs, sizeof(rs),
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	return VG_OK;
 }
 
@@ -158,19 +161,22 @@ int vg_seal_parse(const char *text, struct vg_seal_proof *p)
 	size_t len = 0, rl = 0;
 	const char *colon;
 	memset(p, 0, sizeof(*p));
-	if (!text || strncmp(text, "seal1:", 6) || !(colon = strchr(text + 6, ':')))
+	if (!text || strncmp(text, "seal1:", 6) ||
+	    !(colon = strchr(text + 6, ':')))
 		return VG_EINVAL;
 	if (sodium_base642bin(proof, sizeof(proof), text + 6,
-			      (size_t)(colon - text - 6), NULL, &len, NULL,
-			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) ||
-	    sodium_base642bin(rs, sizeof(rs), colon + 1, strlen(colon + 1), NULL,
-			      &rl, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) ||
+	                      (size_t)(colon - text - 6), NULL, &len, NULL,
+	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) ||
+	    sodium_base642bin(rs, sizeof(rs), colon + 1, strlen(colon + 1),
+	                      NULL, &rl, NULL,
+	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) ||
 	    len < VG_SEAL_SALT + 4 || (len - VG_SEAL_SALT - 4) % VG_SEAL_HASH ||
 	    rl != sizeof(rs))
 		return VG_EINVAL;
 	memcpy(p->salt, proof, VG_SEAL_SALT);
 	p->n = (size_t)proof[VG_SEAL_SALT] << 8 | proof[VG_SEAL_SALT + 1];
-	p->index = (size_t)proof[VG_SEAL_SALT + 2] << 8 | proof[VG_SEAL_SALT + 3];
+	p->index =
+	    (size_t)proof[VG_SEAL_SALT + 2] << 8 | proof[VG_SEAL_SALT + 3];
 	p->n_path = (len - VG_SEAL_SALT - 4) / VG_SEAL_HASH;
 	if (!p->n || p->n > VG_SEAL_MAX || p->index >= p->n)
 		return VG_EINVAL;
@@ -186,7 +192,8 @@ int vg_seal_holds(const cJSON *obj, const struct vg_seal_proof *p)
 	size_t idx = p->index, m = p->n, k = 0;
 	if (vg_seal_leaf(obj, p->salt, h))
 		return 0;
-	/* climb as the tree was built: a node with no sibling goes up as it is */
+	/* climb as the tree was built: a node with no sibling goes up as it is
+	 */
 	while (m > 1) {
 		size_t sib = idx ^ 1;
 		if (sib < m) {

@@ -7,7 +7,8 @@
 
 static size_t ws(const char *p, size_t i, size_t n)
 {
-	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r'))
+	while (i < n &&
+	       (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r'))
 		i++;
 	return i;
 }
@@ -56,9 +57,9 @@ static size_t skip(const char *p, size_t i, size_t n)
 }
 
 int vg_jspan_members(const char *p, size_t n,
-		     int (*cb)(void *ud, const struct vg_span *key,
-			       const struct vg_span *value),
-		     void *ud)
+                     int (*cb)(void *ud, const struct vg_span *key,
+                               const struct vg_span *value),
+                     void *ud)
 {
 	size_t i = ws(p, 0, n);
 	if (i >= n || p[i] != '{')
@@ -92,7 +93,7 @@ int vg_jspan_members(const char *p, size_t n,
 }
 
 int vg_jspan_elements(const char *p, size_t n,
-		      int (*cb)(void *ud, const struct vg_span *e), void *ud)
+                      int (*cb)(void *ud, const struct vg_span *e), void *ud)
 {
 	size_t i = ws(p, 0, n);
 	if (i >= n || p[i] != '[')
