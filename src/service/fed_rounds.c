@@ -319,9 +319,10 @@ int vg__fed_add(struct vg_ctx *c, const struct vg_coll_view *coll,
 	sc.p.user = c->p.user;
 	struct vg__outcome oc = {0};
 	cJSON *env = NULL;
-	rc = vg__fed_store(&sc, p, NULL, NULL, 0, body, len, NULL, &res, &oc,
-	                   err, errlen);
-	(void)coll;
+	/* a vigil hub's objects go where their provenance says; a plain
+	 * TAXII client's into the collection it posted to */
+	rc = vg__fed_store(&sc, p, NULL, p->hub_id[0] ? NULL : coll->id, 0, body,
+	                   len, NULL, &res, &oc, err, errlen);
 	if (!rc && !(env = cJSON_ParseWithLength(body, len)))
 		rc = VG_ENOMEM;
 	if (!rc) {

@@ -202,6 +202,11 @@ static void *fetch_loop(void *arg)
 		         f->pc->url, f->esc);
 		snprintf(limit, sizeof(limit), "%zu", f->pc->limit);
 		e.rc = add_param(url, sizeof(url), "limit", limit);
+		/* every version: history and revocations travel, not only
+		 * what is latest when the page is read */
+		if (!e.rc)
+			e.rc = add_param(url, sizeof(url), "match%5Bversion%5D",
+			                 "all");
 		if (!e.rc && f->after[0])
 			e.rc = add_param(url, sizeof(url), "added_after",
 			                 f->after);

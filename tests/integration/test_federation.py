@@ -243,6 +243,17 @@ class Fed(unittest.TestCase):
             self.assertEqual(sorted(v.get("revoked", False) for v in vs),
                              [False, True], h)
 
+    def test_4c_every_version_travels(self):
+        o = indicator("v1", [TLP_GREEN])
+        v2 = dict(o, name="v2", modified="2026-01-05T00:00:00.000Z")
+        self.post("A", "all", [o])
+        self.post("A", "all", [v2])
+        self.sync("R", "A")
+        self.sync("B", "R")
+        for h in "ARB":
+            self.assertEqual(sorted(v["name"] for v in self.versions(h, o["id"])),
+                             ["v1", "v2"], h)
+
     def test_4b_deletion_travels_and_forged_tombstone(self):
         o = indicator("to delete", [TLP_GREEN])
         keep = indicator("to keep", [TLP_GREEN])
