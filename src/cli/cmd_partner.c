@@ -17,7 +17,8 @@ static const char help[] =
     "                     [--cert FILE --key FILE] [--secret-file F|-]\n"
     "                     [--levels OURS=THEIRS,...] [--types T,...]\n"
     "                     [--labels L,...] [--send-collections C,...]\n"
-    "                     [--interval SECONDS] [--page-size N] [--json]\n"
+    "                     [--interval SECONDS] [--page-size N]\n"
+    "                     [--timeout SECONDS] [--json]\n"
     "       vigil partner set NAME [the same options]\n"
     "       vigil partner list|status [--json]\n"
     "       vigil partner show NAME\n"
@@ -72,6 +73,7 @@ static int add_or_set(struct vg_cli *cli, int argc, char **argv, int add)
 	    {"send-collections", required_argument, NULL, 'S'},
 	    {"interval", required_argument, NULL, 'i'},
 	    {"page-size", required_argument, NULL, 'P'},
+	    {"timeout", required_argument, NULL, 'T'},
 	    {"json", no_argument, NULL, 'j'},
 	    {0},
 	};
@@ -129,6 +131,9 @@ static int add_or_set(struct vg_cli *cli, int argc, char **argv, int add)
 			break;
 		case 'P':
 			sp.page_size = atoi(optarg);
+			break;
+		case 'T':
+			sp.timeout = atoi(optarg);
 			break;
 		case 'j':
 			json = 1;

@@ -63,6 +63,8 @@ static int spec_of(cJSON *o, struct vg_partner_spec *sp, const char **colls)
 	if (cJSON_IsNumber(
 	        v = cJSON_GetObjectItemCaseSensitive(o, "page_size")))
 		sp->page_size = v->valueint;
+	if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(o, "timeout")))
+		sp->timeout = v->valueint;
 	cJSON_ArrayForEach(v,
 	                   cJSON_GetObjectItemCaseSensitive(o, "collections"))
 	{

@@ -44,6 +44,7 @@ struct vg__fed_cfg {
 	int interval;
 	size_t limit;
 	int64_t overlap_us;
+	int timeout; /* seconds a read may stall */
 };
 void vg__fed_cfg_defaults(struct vg__fed_cfg *c);
 int vg__fed_cfg_parse(const char *json, struct vg__fed_cfg *c);

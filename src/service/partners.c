@@ -20,6 +20,7 @@ void vg__fed_cfg_defaults(struct vg__fed_cfg *c)
 	c->interval = 10;
 	c->limit = 1000;
 	c->overlap_us = 1;
+	c->timeout = 30;
 }
 
 static void copy_str_list(const cJSON *a, char (*dst)[120], size_t max,
@@ -80,6 +81,8 @@ int vg__fed_cfg_parse(const char *json, struct vg__fed_cfg *c)
 	if (cJSON_IsNumber(
 	        v = cJSON_GetObjectItemCaseSensitive(o, "overlap_us")))
 		c->overlap_us = (int64_t)v->valuedouble;
+	if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(o, "timeout")))
+		c->timeout = v->valueint;
 	cJSON_Delete(o);
 	return VG_OK;
 }
@@ -121,6 +124,7 @@ int vg__fed_cfg_json(const struct vg__fed_cfg *c, struct vg_buf *out)
 	vg_jw_kint(&w, "interval", c->interval);
 	vg_jw_kint(&w, "limit", (int64_t)c->limit);
 	vg_jw_kint(&w, "overlap_us", c->overlap_us);
+	vg_jw_kint(&w, "timeout", c->timeout);
 	vg_jw_close(&w);
 	return vg_jw_end(&w);
 }
@@ -370,6 +374,8 @@ static int apply_spec(struct vg_service *svc, const struct vg_partner_spec *sp,
 	if (sp->page_size > 0)
 		c->limit =
 		    (size_t)(sp->page_size > 1000 ? 1000 : sp->page_size);
+	if (sp->timeout > 0)
+		c->timeout = sp->timeout > 3600 ? 3600 : sp->timeout;
 	return VG_OK;
 }
 
@@ -705,6 +711,7 @@ int vg_partner_conn(struct vg_ctx *c, const char *name,
 	out->interval = p->cfg.interval > 0 ? p->cfg.interval : 10;
 	out->limit = p->cfg.limit ? p->cfg.limit : 1000;
 	out->overlap_us = p->cfg.overlap_us;
+	out->timeout = p->cfg.timeout > 0 ? p->cfg.timeout : 30;
 	if (unseal(f, p->secret, p->secret_len, out->secret,
 	           sizeof(out->secret))) {
 		snprintf(err, errlen,

@@ -105,7 +105,8 @@ int vg__sync_post(const struct vg_partner_conn *pc, const char *url,
 	 * 30 s), and the whole exchange */
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 30L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME,
+	                 (long)(pc->timeout > 0 ? pc->timeout : 30));
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 600L);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, a);

@@ -368,6 +368,21 @@ class Fed(unittest.TestCase):
                 self.assertIn("oversized", r["error"])
             finally:
                 big.stop()
+            # a body that stalls: the read times out (--timeout 1)
+            slow = FakeTaxii({"slow": (200, '{"objects":[],"more":false}',
+                                       30)})
+            try:
+                run(self.d["B"], "partner", "add", "bad-slow", "--url",
+                    slow.root, "--direction", "pull", "--collection", "slow",
+                    "--timeout", "1")
+                t0 = __import__("time").monotonic()
+                r = self.sync("B", "bad-slow", check=3)
+                self.assertIn("Timeout was reached", r["error"])
+                # cut long before the 30 s stall ends (curl's low-speed
+                # check averages over a few seconds)
+                self.assertLess(__import__("time").monotonic() - t0, 20)
+            finally:
+                slow.stop()
             st = json.loads(run(self.d["B"], "partner", "status").stdout)
             errs = {p["name"]: p["last_error"] for p in st["partners"]}
             self.assertIn("HTTP 500", errs["bad-500"])
@@ -479,19 +494,31 @@ class FakeTaxii:
     def __init__(self, answers):
         answers = {k: (v if isinstance(v, tuple) else (200, v))
                    for k, v in answers.items()}
+        self.stop_flag = threading.Event()
+        stop_flag = self.stop_flag
 
         class H(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
                 parts = self.path.split("?")[0].strip("/").split("/")
                 if len(parts) == 5 and parts[2] == "collections" and \
                         parts[3] in answers:
-                    st, body = answers[parts[3]]
+                    st, body = answers[parts[3]][:2]
+                    stall = answers[parts[3]][2] if len(
+                        answers[parts[3]]) > 2 else 0
                     data = body.encode()
                     self.send_response(st)
                     self.send_header("Content-Type", TAXII)
                     self.send_header("Content-Length", str(len(data)))
                     self.end_headers()
-                    self.wfile.write(data)
+                    if stall:
+                        # a slow body: a few bytes, then nothing for a while
+                        self.wfile.write(data[:10])
+                        self.wfile.flush()
+                        stop_flag.wait(stall)
+                    try:
+                        self.wfile.write(data[10 if stall else 0:])
+                    except OSError:
+                        pass
                 else:
                     self.send_response(404)
                     self.send_header("Content-Length", "0")
@@ -508,6 +535,7 @@ class FakeTaxii:
         self.t.start()
 
     def stop(self):
+        self.stop_flag.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 

@@ -34,6 +34,7 @@ struct vg_partner_spec {
 	const char *types, *labels, *send_collections; /* egress filters */
 	int interval;  /* seconds between rounds, 0: keep/default */
 	int page_size; /* objects asked for per page, 0: keep (1000) */
+	int timeout; /* seconds a read may stall, 0: keep (30) */
 };
 
 /* Add a partner hub: checks the URL (https, or http only to a loopback
@@ -94,6 +95,7 @@ struct vg_partner_conn {
 	int interval;       /* seconds between rounds */
 	size_t limit;       /* page size asked for */
 	int64_t overlap_us; /* re-read before the cursor (timestamp ties) */
+	int timeout;        /* seconds a read may stall */
 };
 void vg_partner_conn_wipe(struct vg_partner_conn *pc);
 /* The connection of partner name (operator or the partner's own sync
