@@ -85,5 +85,6 @@ int vg_cmd_screening(struct vg_cli *cli, int argc, char **argv);
  * directory"). */
 int vg__cli_read_all(const char *path, char **out, size_t *len, char *why,
 		     size_t whylen);
+int vg_cmd_partner(struct vg_cli *cli, int argc, char **argv);
 
 #endif

@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "vigil/util/error.h"
 #include "vigil/http/server.h"
+#include "vigil/sync/sync.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -38,8 +39,23 @@ static int set(struct vg_server_conf *c, const char *key, const char *value,
 	return 0;
 }
 
+/* The sync loops run beside the server, on its service. */
+static int sync_start(struct vg_service *svc, void *arg)
+{
+	return vg_sync_start(svc, arg);
+}
+
+static void sync_stop(void *arg)
+{
+	vg_sync_stop(*(struct vg_sync_loops **)arg);
+}
+
 int vg_cmd_serve(struct vg_cli *cli, int argc, char **argv)
 {
+	struct vg_sync_loops *loops = NULL;
+	struct vg_serve_hooks hooks = {
+		sync_start, sync_stop, &loops,
+	};
 	static const struct option opts[] = {
 		{"listen", required_argument, NULL, 'l'},
 		{"threads", required_argument, NULL, 't'},
@@ -89,6 +105,6 @@ int vg_cmd_serve(struct vg_cli *cli, int argc, char **argv)
 				return rc;
 		}
 	}
-	rc = vg_serve(&conf);
+	rc = vg_serve_with(&conf, &hooks);
 	return rc ? VG_EXIT_FAIL : VG_EXIT_OK;
 }

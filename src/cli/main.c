@@ -26,6 +26,7 @@ static const struct vg_cmd commands[] = {
 	{"match", "match one name against the watchlists", vg_cmd_match},
 	{"screening", "screening runs, dispositions, suppressions",
 	 vg_cmd_screening},
+	{"partner", "partner hubs: federation over TAXII 2.1", vg_cmd_partner},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

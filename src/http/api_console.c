@@ -7,6 +7,7 @@
 #include "vigil/service/console.h"
 #include "vigil/util/error.h"
 #include "vigil/util/jsonw.h"
+#include "vigil/util/num.h"
 #include "vigil/util/timefmt.h"
 
 #include <cjson/cJSON.h>
@@ -224,15 +225,6 @@ enum MHD_Result vg__h_session_purpose(struct req *r)
 
 /* ---- search and objects ------------------------------------------------- */
 
-/* A count of plain decimal digits up to max; -1 otherwise. */
-static long long count_arg(const char *v, long long max)
-{
-	if (!v || !*v || strlen(v) > 9 || strspn(v, "0123456789") != strlen(v))
-		return -1;
-	long long n = strtoll(v, NULL, 10);
-	return n > max ? -1 : n;
-}
-
 enum MHD_Result vg__h_search(struct req *r)
 {
 	static const char *const params[] = {
@@ -252,16 +244,16 @@ enum MHD_Result vg__h_search(struct req *r)
 	    .until = vg__arg(r, "until"),
 	};
 	const char *v;
-	long long n;
+	uint64_t n;
 	if ((v = vg__arg(r, "offset"))) {
-		if ((n = count_arg(v, VG_SEARCH_MAX_OFFSET)) < 0)
+		if (vg_num_uint(v, 0, VG_SEARCH_MAX_OFFSET, &n))
 			return vg__error(
 			    r, MHD_HTTP_BAD_REQUEST, "bad request",
 			    "'offset' is a number from 0 to 100000");
 		s.offset = (size_t)n;
 	}
 	if ((v = vg__arg(r, "limit"))) {
-		if ((n = count_arg(v, VG_SEARCH_MAX_LIMIT)) < 1)
+		if (vg_num_uint(v, 1, VG_SEARCH_MAX_LIMIT, &n))
 			return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
 			                 "'limit' is a number from 1 to 200");
 		s.limit = (size_t)n;

@@ -6,6 +6,7 @@
 #include "vigil/service/admin.h"
 #include "vigil/service/audit.h"
 #include "vigil/service/objects.h"
+#include "vigil/service/partners.h"
 #include "vigil/util/error.h"
 #include "vigil/util/jsonw.h"
 #include "vigil/util/num.h"
@@ -36,6 +37,8 @@ enum MHD_Result vg__h_metrics(struct req *r)
 	int rc = vg_metrics_read(&r->ctx, &n);
 	if (!rc)
 		rc = vg__metrics_text(&n, &b);
+	if (!rc)
+		rc = vg_partner_metrics(&r->ctx, &b);
 	if (rc) {
 		vg_buf_release(&b);
 		return vg__http_fail(r, rc, NULL);

@@ -82,7 +82,7 @@ struct req {
 
 /* One entry of the route table. */
 struct vg_route {
-	const char *method;  /* "GET" (HEAD too), "POST", "DELETE" */
+	const char *method;  /* "GET" (HEAD too), "POST", "PATCH", "DELETE" */
 	const char *pattern; /* segments; "*" matches any one */
 	enum route name;
 	enum MHD_Result (*fn)(struct req *r);
@@ -166,6 +166,17 @@ enum MHD_Result vg__h_groups_get(struct req *r);
 enum MHD_Result vg__h_groups_post(struct req *r);
 enum MHD_Result vg__h_group_member_add(struct req *r);
 enum MHD_Result vg__h_group_member_remove(struct req *r);
+enum MHD_Result vg__h_well_known(struct req *r);
+enum MHD_Result vg__h_tombstones_get(struct req *r);
+enum MHD_Result vg__h_tombstones_post(struct req *r);
+enum MHD_Result vg__h_partners_get(struct req *r);
+enum MHD_Result vg__h_partners_post(struct req *r);
+enum MHD_Result vg__h_partner_get(struct req *r);
+enum MHD_Result vg__h_partner_patch(struct req *r);
+enum MHD_Result vg__h_partner_delete(struct req *r);
+enum MHD_Result vg__h_partner_status(struct req *r);
+enum MHD_Result vg__h_partner_quarantine(struct req *r);
+enum MHD_Result vg__h_partner_preview(struct req *r);
 enum MHD_Result vg__h_healthz(struct req *r);
 /* the console (ui.c, api_console.c) */
 enum MHD_Result vg__h_root(struct req *r);

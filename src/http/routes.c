@@ -12,6 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
+#define PARTNERS_403 "partner hubs are for hub admins"
+
 static const struct vg_route routes[] = {
 	{"GET", "healthz", R_HEALTHZ, vg__h_healthz, NEED_AUTH, ROUTE_NO_AUTH, NULL},
 	/* the console: its files need no key (they hold no data) */
@@ -23,6 +25,8 @@ static const struct vg_route routes[] = {
 	 NULL},
 	{"GET", "metrics", R_METRICS, vg__h_metrics, NEED_AUTH, ROUTE_READ,
 	 "metrics are for hub admins and auditors"},
+	{"GET", ".well-known/vigil-hub", R_OTHER, vg__h_well_known, NEED_AUTH,
+	 ROUTE_NO_AUTH, NULL},
 	/* TAXII 2.1 */
 	{"GET", "taxii2", R_DISCOVERY, vg__h_discovery, NEED_AUTH,
 	 ROUTE_READ | ROUTE_TAXII, NULL},
@@ -109,6 +113,29 @@ static const struct vg_route routes[] = {
 	{"DELETE", "api/v1/groups/*/members/*", R_ADMIN,
 	 vg__h_group_member_remove, VG_ACT_HUB_ADMIN, 0,
 	 "sharing groups are for hub admins"},
+	/* federation (fed_routes.c) */
+	{"GET", "api/v1/partners", R_ADMIN, vg__h_partners_get, VG_ACT_HUB_ADMIN,
+	 ROUTE_READ, PARTNERS_403},
+	{"POST", "api/v1/partners", R_ADMIN, vg__h_partners_post,
+	 VG_ACT_HUB_ADMIN, 0, PARTNERS_403},
+	{"GET", "api/v1/partners/status", R_ADMIN, vg__h_partner_status,
+	 VG_ACT_HUB_ADMIN, ROUTE_READ, PARTNERS_403},
+	{"GET", "api/v1/partners/*", R_ADMIN, vg__h_partner_get, VG_ACT_HUB_ADMIN,
+	 ROUTE_READ, PARTNERS_403},
+	{"PATCH", "api/v1/partners/*", R_ADMIN, vg__h_partner_patch,
+	 VG_ACT_HUB_ADMIN, 0, PARTNERS_403},
+	{"DELETE", "api/v1/partners/*", R_ADMIN, vg__h_partner_delete,
+	 VG_ACT_HUB_ADMIN, 0, PARTNERS_403},
+	{"GET", "api/v1/partners/*/status", R_ADMIN, vg__h_partner_status,
+	 VG_ACT_HUB_ADMIN, ROUTE_READ, PARTNERS_403},
+	{"GET", "api/v1/partners/*/quarantine", R_ADMIN, vg__h_partner_quarantine,
+	 VG_ACT_HUB_ADMIN, ROUTE_READ, PARTNERS_403},
+	{"GET", "api/v1/partners/*/preview", R_ADMIN, vg__h_partner_preview,
+	 VG_ACT_HUB_ADMIN, ROUTE_READ | ROUTE_ARGS, PARTNERS_403},
+	{"GET", "api/v1/fed/tombstones", R_OTHER, vg__h_tombstones_get,
+	 VG_ACT_READ, ROUTE_READ | ROUTE_ARGS, "for partner hubs"},
+	{"POST", "api/v1/fed/tombstones", R_OTHER, vg__h_tombstones_post,
+	 VG_ACT_WRITE, 0, "for partner hubs"},
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
@@ -362,6 +389,10 @@ enum MHD_Result vg__dispatch(struct req *r)
 	/* the console states its purpose once, in its session */
 	if (!purpose && r->by_session && r->sess.purpose[0])
 		r->ctx.purpose = r->sess.purpose;
+	/* a partner hub's sync front asks for the objects' provenance */
+	const char *fed = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+						      "X-Vigil-Federation");
+	r->ctx.fed_meta = fed && !strcmp(fed, "1");
 	if (!found) {
 		if (allow[0]) {
 			r->route = R_OTHER;

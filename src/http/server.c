@@ -433,6 +433,13 @@ static void checkpoint_tick(struct vg_ctx *cp)
 
 int vg_serve(const struct vg_server_conf *c)
 {
+	return vg_serve_with(c, NULL);
+}
+
+int vg_serve_with(const struct vg_server_conf *c,
+		  const struct vg_serve_hooks *hooks)
+{
+	int hooked = 0;
 	struct vg_http h = {.conf = c};
 	struct sockaddr_storage ss;
 	char *cert = NULL, *key = NULL;
@@ -567,6 +574,11 @@ int vg_serve(const struct vg_server_conf *c)
 	printf("vigil serving on %s://%s:%u/taxii2/\n", h.tls ? "https" : "http",
 	       host, di ? di->port : 0);
 	fflush(stdout);
+	if (hooks && hooks->start) {
+		if ((rc = hooks->start(h.svc, hooks->arg)))
+			goto out;
+		hooked = 1;
+	}
 
 	/* wait for a signal, watching the header deadline and signing the
 	 * audit checkpoints that are due every second */
@@ -581,6 +593,9 @@ int vg_serve(const struct vg_server_conf *c)
 	 * MHD_quiesce_daemon: with a thread pool on epoll, libmicrohttpd
 	 * 0.9.75 races its workers removing the listen socket and can abort
 	 * the process ("Failed to remove listen FD from epoll set") */
+	if (hooked)
+		hooks->stop(hooks->arg);
+	hooked = 0;
 	atomic_store(&h.stopping, 1);
 	for (int i = 0; i < 3000 && atomic_load(&h.working) > 0; i++)
 		usleep(10000);
@@ -589,6 +604,8 @@ int vg_serve(const struct vg_server_conf *c)
 	fprintf(stderr, "vigil serve: stopped on signal %d\n", sig);
 	rc = VG_OK;
 out:
+	if (hooked)
+		hooks->stop(hooks->arg);
 	if (d)
 		MHD_stop_daemon(d);
 	vg_ctx_release(&cp);

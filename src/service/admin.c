@@ -83,8 +83,8 @@ static int add_collection(struct vg_store *s, const char *alias,
 
 /* Inside a transaction: the organisation, its identity and its private
  * collection. */
-static int org_create(struct vg_store *s, const char *name, int64_t *id,
-		      char *err, size_t errlen)
+int vg__org_create(struct vg_store *s, const char *name, int64_t *id,
+		    char *err, size_t errlen)
 {
 	char identity[64], uuid[37], alias[140], title[160], sl[120];
 	vg__uuid4(uuid);
@@ -109,8 +109,8 @@ static int org_create(struct vg_store *s, const char *name, int64_t *id,
 	return rc;
 }
 
-static int make_key(struct vg_store *s, int64_t user, int expires_days,
-		    char key_out[VG_KEY_TEXT_LEN], char id_out[17])
+int vg__make_key(struct vg_store *s, int64_t user, int expires_days,
+		 char key_out[VG_KEY_TEXT_LEN], char id_out[17])
 {
 	unsigned char id[8], secret[32], hash[VG_HASH_LEN];
 	char idhex[17], b64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
@@ -278,7 +278,7 @@ static int create_fn(struct vg_store *s, void *arg)
 				    "Shared with everyone the data reaches",
 				    VG_SCOPE_ALL, 0, 0, NULL);
 	if (!rc)
-		rc = org_create(s, in->org_name ? in->org_name : "hub", &org,
+		rc = vg__org_create(s, in->org_name ? in->org_name : "hub", &org,
 				j->err, j->errlen);
 	snprintf(orgid, sizeof(orgid), "%lld", (long long)org);
 	if (!rc)
@@ -292,7 +292,7 @@ static int create_fn(struct vg_store *s, void *arg)
 					   org, VG_ROLE_HUB_ADMIN, n_levels - 1,
 					   &user);
 	if (!rc)
-		rc = make_key(s, user, 0, j->key_out, keyid);
+		rc = vg__make_key(s, user, 0, j->key_out, keyid);
 	if (!rc)
 		rc = vg__audit(s, j->c, "hub.create", hub_id, "{}");
 	return rc;
@@ -326,12 +326,12 @@ int vg_hub_create(const char *location, const struct vg_hub_init *in,
 	/* a directory store keeps the signing key beside the database,
 	 * unless the operator keeps it elsewhere */
 	int is_dir = strncmp(location, "memory:", 7) != 0;
+	const char *dir = !strncmp(location, "sqlite:", 7) ? location + 7
+							  : location;
 	if (in->signing_key)
 		snprintf(path, sizeof(path), "%s", in->signing_key);
 	else
-		snprintf(path, sizeof(path), "%s/hub-signing.key",
-			 !strncmp(location, "sqlite:", 7) ? location + 7
-							  : location);
+		snprintf(path, sizeof(path), "%s/hub-signing.key", dir);
 	vg_ctx_init(&c, NULL, VG_CHANNEL_CLI, "cli");
 	vg_ctx_operator(&c, login);
 	if (pk_out)
@@ -341,6 +341,9 @@ int vg_hub_create(const char *location, const struct vg_hub_init *in,
 	rc = vg_writer_start(s, 0, 1, 0, &w);
 	if (!rc)
 		rc = vg_writer_run(w, create_fn, &j);
+	/* in the data directory: the secret of partner credentials */
+	if (!rc && is_dir)
+		rc = vg__fed_key_file(dir, err, errlen);
 	if (w)
 		vg_writer_stop(w); /* closes s */
 	else
@@ -367,7 +370,7 @@ struct tx {
 static int org_add_fn(struct vg_store *s, void *arg)
 {
 	struct tx *t = arg;
-	int rc = org_create(s, t->name, &t->id, t->err, t->errlen);
+	int rc = vg__org_create(s, t->name, &t->id, t->err, t->errlen);
 	return rc ? rc : vg__audit(s, t->c, "org.add", t->name, "{}");
 }
 
@@ -532,7 +535,7 @@ static int key_new_fn(struct vg_store *s, void *arg)
 {
 	struct tx *t = arg;
 	char keyid[17];
-	int rc = make_key(s, t->id, t->days, t->key_out, keyid);
+	int rc = vg__make_key(s, t->id, t->days, t->key_out, keyid);
 	if (rc)
 		return rc;
 	struct vg__detail d;

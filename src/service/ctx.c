@@ -202,7 +202,11 @@ int vg__require(struct vg_ctx *c, enum vg_action action, const char *what)
 	static const char *const names[] = {
 		"read", "write", "org-admin", "hub-admin", "audit", "screen",
 	};
-	if (c->authenticated && vg_principal_allows(&c->p, action))
+	/* a partner hub's principal reads and writes by sync, nothing else
+	 * (docs/federation.md) */
+	int hub = !c->p.operator && !strncmp(c->org_name, "hub:", 4) &&
+		  action != VG_ACT_READ && action != VG_ACT_WRITE;
+	if (c->authenticated && !hub && vg_principal_allows(&c->p, action))
 		return VG_OK;
 	return vg__deny(c, (unsigned)action < 6 ? names[action] : "?", what);
 }

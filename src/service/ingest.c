@@ -260,9 +260,24 @@ static struct item *prepare(const cJSON *obj, const char *json, size_t len,
 		rc = hub_rules(obj, &info, opts, shared, msg, sizeof(msg),
 			       &add_creator);
 	}
+	int64_t owner = opts->owner;
+	int level = -1;
+	if (!rc && opts->admit) {
+		rc = opts->admit(opts->ud, index, obj, &owner, &level, msg,
+				 sizeof(msg))
+			     ? VG_EINVAL
+			     : VG_OK;
+		add_creator = 0;
+	}
 	int bad = rc == VG_EINVAL;
 	if (!bad)
 		markings(obj, opts, &m);
+	if (!bad && level >= 0) {
+		/* classified by the hub that sent it */
+		m.level = level;
+		m.unknown_len = 0;
+		m.unknown[0] = '\0';
+	}
 	/* created_by_ref goes first in the text: the rest stays exact */
 	char creator[200] = "";
 	if (add_creator)
@@ -310,7 +325,7 @@ static struct item *prepare(const cJSON *obj, const char *json, size_t len,
 		.json_len = len,
 		.revoked = info.revoked,
 		.collection = opts->collection,
-		.owner = opts->owner,
+		.owner = owner,
 		.scope = opts->scope,
 		.grp = opts->grp,
 		.tlp = (int)m.tlp,
@@ -654,7 +669,10 @@ static int apply(struct vg_ingest *g, struct item *it)
 	}
 	it->o.latest = p.latest;
 	it->o.copy = p.copy;
-	rc = g->store->ops->objects->insert(g->store, &it->o, NULL);
+	int64_t added = 0;
+	rc = g->store->ops->objects->insert(g->store, &it->o, &added);
+	if (!rc && g->opts.on_stored)
+		rc = g->opts.on_stored(g->opts.ud, g->store, it->index, added);
 	it->o.scope = scope;
 	if (!rc && p.clear_latest)
 		rc = g->store->ops->objects->set_latest(g->store, it->o.id,

@@ -152,3 +152,36 @@ int vg__ownership_repair(struct vg_service *svc)
 	vg_ctx_release(&c);
 	return rc;
 }
+
+struct first {
+	int64_t added, owner;
+};
+
+static int take_first(void *ud, const struct vg_stored_version *v)
+{
+	struct first *f = ud;
+	if (!f->added || v->date_added < f->added) {
+		f->added = v->date_added;
+		f->owner = v->owner;
+	}
+	return 0;
+}
+
+int vg__owner_register(struct vg_store *s, const char *id, int64_t *owner)
+{
+	struct first f = {0};
+	*owner = 0;
+	if (vg_stix_id_shared(id))
+		return VG_OK;
+	int rc = s->ops->objects->owner_of(s, id, owner);
+	if (rc != VG_ENOTFOUND)
+		return rc;
+	rc = s->ops->objects->versions(s, id, take_first, &f);
+	if (!rc && !f.added)
+		return VG_ENOTFOUND;
+	if (!rc)
+		rc = s->ops->objects->owner_set(s, id, f.owner);
+	if (!rc)
+		*owner = f.owner;
+	return rc;
+}

@@ -1,6 +1,7 @@
 /* The service handle: the store's location, the writer, one read handle
  * per thread, the hub's settings and the screening cache. */
 #include "service_int.h"
+#include "fed_int.h"
 #include "vigil/service/screening.h"
 #include "vigil/stix/stix.h"
 #include "vigil/util/error.h"
@@ -252,6 +253,7 @@ void vg_service_close(struct vg_service *svc)
 	vg_writer_stop(svc->writer);
 	vg_screen_cache_free(svc->screen);
 	vg__sessions_free(svc->sessions);
+	vg__fed_free(svc->fed);
 	for (size_t i = 0; i < svc->n_readers; i++)
 		vg_store_close(svc->readers[i]);
 	free(svc->readers);
@@ -309,5 +311,9 @@ struct vg_store *vg__reader(struct vg_service *svc)
 
 int vg__write(struct vg_service *svc, vg_write_fn fn, void *arg)
 {
-	return vg_writer_run(svc->writer, fn, arg);
+	int rc = vg_writer_run(svc->writer, fn, arg);
+	/* the push loops look for what a commit stored */
+	if (!rc && svc->fed)
+		vg__fed_notify(svc);
+	return rc;
 }

@@ -23,6 +23,8 @@
 
 #define VG_MAX_LEVELS 16
 
+struct vg__fed;
+
 /* What the service knows of its hub, read once at open. */
 struct vg_hub_info {
 	char name[200];
@@ -56,6 +58,7 @@ struct vg_service {
 	size_t n_readers, cap_readers;
 	struct vg_screen_cache *screen;
 	struct vg_sessions *sessions; /* the console's (session.c) */
+	struct vg__fed *fed;       /* federation keys (fed_keys.c), on first use */
 };
 
 int64_t vg__now_us(void);
@@ -144,6 +147,11 @@ int vg__generation_move(struct vg_store *s);
  * before ownership was enforced) are registered to their first holder and
  * the others' rows narrowed to their holder (ownership.c). */
 int vg__ownership_repair(struct vg_service *svc);
+/* The organisation an owned id belongs to: the registry's, else its first
+ * holder's, registered now so that it outlives the rows about to go.
+ * VG_ENOTFOUND when this hub never held it; *owner 0 for a shared id
+ * (SCOs, TLP markings), which nobody owns. */
+int vg__owner_register(struct vg_store *s, const char *id, int64_t *owner);
 
 /* ---- ingest helpers ------------------------------------------------- */
 
@@ -159,5 +167,18 @@ int vg__store_json(struct vg_store *s, const char *json,
 int vg__collection_target(struct vg_service *svc, struct vg_store *s,
 			  const char *coll, struct vg_ingest_opts *o,
 			  char id_out[40]);
+
+/* ---- administration helpers (admin.c) --------------------------------- */
+
+/* Inside a transaction: an organisation, its identity object and its
+ * private collection (err says why a name is refused). */
+int vg__org_create(struct vg_store *s, const char *name, int64_t *id,
+		   char *err, size_t errlen);
+/* The secret that seals partner credentials, DIR/hub-sync.key (mode
+ * 0600): made unless it exists (fed_keys.c). */
+int vg__fed_key_file(const char *dir, char *err, size_t errlen);
+/* Inside a transaction: a new API key of user (key_out, shown once). */
+int vg__make_key(struct vg_store *s, int64_t user, int expires_days,
+		 char key_out[VG_KEY_TEXT_LEN], char id_out[17]);
 
 #endif

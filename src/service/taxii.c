@@ -4,6 +4,7 @@
  * writer (or wait in the context for the front to commit them). */
 #include "service_int.h"
 #include "taxii_int.h"
+#include "fed_int.h"
 #include "vigil/service/objects.h"
 #include "vigil/stix/stix.h"
 #include "vigil/util/error.h"
@@ -374,7 +375,39 @@ int vg_taxii_page(struct vg_ctx *t, const char *coll, enum vg_taxii_page kind,
 							 : VG_TAXII_MAX_LIMIT,
 	};
 	q.limit = p.limit + 1;
-	rc = s->ops->objects->scan(s, &q, page_row, &p);
+	/* a partner hub reads objects by the egress rule (fed_serve.c) */
+	struct vg__partner *partner = NULL;
+	if (!t->p.operator && !strncmp(t->org_name, "hub:", 4) &&
+	    (partner = malloc(sizeof(*partner))) &&
+	    vg__partner_of_org(s, t->p.org, partner)) {
+		free(partner);
+		partner = NULL;
+	}
+	int partner_page = partner != NULL;
+	if (partner && (kind == VG_PAGE_MANIFEST || kind == VG_PAGE_VERSIONS)) {
+		/* hubs read objects, by the egress rule, and nothing else */
+		free(partner);
+		vg_buf_release(&canon);
+		snprintf(err, errlen, "partner hubs read objects only");
+		return vg__deny(t, "a user, not a partner hub", actions[kind]);
+	}
+	if (partner) {
+		struct vg_taxii_filter pf = *f;
+		struct vg_page_info pi = {0};
+		pf.limit = p.limit;
+		if (object_id) {
+			pf.ids[0] = (char *)object_id;
+			pf.n_ids = 1;
+		}
+		rc = vg__fed_page(t, s, partner, c, &pf, after, &canon, out, &pi,
+				  &p.more);
+		p.n = pi.count;
+		p.first = pi.first;
+		p.last = pi.last;
+		free(partner);
+	} else {
+		rc = s->ops->objects->scan(s, &q, page_row, &p);
+	}
 	if (rc == 1)
 		rc = VG_OK;
 	if (rc)
@@ -398,7 +431,8 @@ int vg_taxii_page(struct vg_ctx *t, const char *coll, enum vg_taxii_page kind,
 		rc = VG_ENOTFOUND;
 		goto out;
 	}
-	rc = vg_buf_printf(out, "%s\"more\":%s", p.n ? "]," : "{",
+	rc = vg_buf_printf(out, "%s\"more\":%s",
+			   partner_page ? "" : p.n ? "]," : "{",
 			   p.more ? "true" : "false");
 	if (!rc && p.more) {
 		char cur[50];

@@ -5,6 +5,7 @@
 #include "ingest_int.h"
 #include "service_int.h"
 #include "taxii_int.h"
+#include "fed_int.h"
 #include "vigil/service/objects.h"
 #include "vigil/stix/stix.h"
 #include "vigil/util/error.h"
@@ -179,6 +180,17 @@ int vg_taxii_add(struct vg_ctx *c, const char *coll, const char *body,
 		snprintf(err, errlen, "no write access to this collection");
 		return vg__require(c, VG_ACT_WRITE, "objects.add");
 	}
+	/* a partner hub's objects are stored by the sync rules */
+	if (!strncmp(c->org_name, "hub:", 4) && !c->p.operator) {
+		struct vg__partner *p = malloc(sizeof(*p));
+		rc = p ? vg__partner_of_org(s, c->p.org, p) : VG_ENOMEM;
+		free(p);
+		if (!rc)
+			return vg__fed_add(c, &cv, body, len, out, counts, err,
+					   errlen);
+		if (rc != VG_ENOTFOUND)
+			return rc;
+	}
 	/* what the poster creates names the poster's organisation */
 	char creator[128] = "";
 	if ((rc = s->ops->hub->org_find(s, NULL, c->p.org, take_identity,
@@ -304,34 +316,6 @@ static void remaining_release(struct remaining *r)
 	free(r->v);
 }
 
-struct first {
-	int64_t added, owner;
-	int shared;
-};
-
-static int take_first(void *ud, const struct vg_stored_version *v)
-{
-	struct first *f = ud;
-	if (!f->added || v->date_added < f->added) {
-		f->added = v->date_added;
-		f->owner = v->owner;
-	}
-	return 0;
-}
-
-/* The owner of a legacy id is whoever stored it first; shared ids (SCOs,
- * TLP markings) have none. */
-static int register_first_owner(struct vg_store *s, const char *id)
-{
-	struct first f = {0};
-	if (vg_stix_id_shared(id))
-		return VG_OK;
-	int rc = s->ops->objects->versions(s, id, take_first, &f);
-	if (!rc && f.added)
-		rc = s->ops->objects->owner_set(s, id, f.owner);
-	return rc;
-}
-
 /* An organisation deletes its own copies; what others hold of the same
  * object stays theirs. Nothing of its own but something visible: 403.
  * The newest remaining version in the collection becomes the latest. */
@@ -353,12 +337,12 @@ static int del_fn(struct vg_store *s, void *arg)
 		return rc;
 	if (!j->own)
 		return VG_EDENIED;
-	/* an owned id stays its owner's after its rows are gone: registered
-	 * here when it was stored before registrations existed */
-	int64_t registered;
-	rc = s->ops->objects->owner_of(s, j->id, &registered);
-	if (rc == VG_ENOTFOUND)
-		rc = register_first_owner(s, j->id);
+	/* an owned id stays its owner's after its rows are gone */
+	int64_t owner;
+	rc = vg__owner_register(s, j->id, &owner);
+	/* a deletion by the origin travels as its signed tombstone */
+	if (!rc)
+		rc = vg__fed_deleting(j->c, s, &j->q);
 	if (!rc)
 		rc = s->ops->objects->remove(s, &j->q, &j->deleted);
 	if (!rc && j->identity)

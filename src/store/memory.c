@@ -122,6 +122,7 @@ static void free_state(struct m_state *s)
 	free(s->keys.v); free(s->groups.v); free(s->members.v);
 	free(s->colls.v); free(s->status.v); free(s->audit.v); free(s->cps.v);
 	free(s->runs.v); free(s->hits.v);
+	vg__m_sync_free(s->sync);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -148,6 +149,8 @@ static int copy_state(struct m_state *d, const struct m_state *s)
 	COPYV(d->runs, s->runs); COPYV(d->hits, s->hits); COPYV(d->sups, s->sups);
 	d->last_added = s->last_added;
 	d->next_id = s->next_id;
+	if (ok && vg__m_sync_copy(&d->sync, s->sync))
+		ok = 0;
 	if (!ok) {
 		/* nothing was duplicated yet: free only the arrays */
 		free(d->objs.v); free(d->kv.v); free(d->owners.v); free(d->orgs.v); free(d->users.v);
@@ -498,4 +501,5 @@ const struct vg_store_ops vg_store_memory = {
 	.sharing = &vg__m_sharing_ops,
 	.audit = &vg__m_audit_ops,
 	.screen = &vg__m_screen_ops,
+	.sync = &vg__m_sync_ops,
 };

@@ -32,6 +32,8 @@ struct m_sup { struct vg_suppression_row r; };
 
 #define VEC(T) struct { T *v; size_t n, cap; }
 
+struct m_sync; /* memory_sync.c */
+
 /* Everything a store holds. */
 struct m_state {
 	VEC(struct m_obj) objs;
@@ -49,6 +51,7 @@ struct m_state {
 	VEC(struct m_run) runs;
 	VEC(struct m_hit) hits;
 	VEC(struct m_sup) sups;
+	struct m_sync *sync; /* federation rows; NULL until the first */
 	int64_t last_added, next_id;
 };
 
@@ -110,5 +113,9 @@ extern const struct vg_store_hub_ops vg__m_hub_ops;
 extern const struct vg_store_sharing_ops vg__m_sharing_ops;
 extern const struct vg_store_audit_ops vg__m_audit_ops;
 extern const struct vg_store_screen_ops vg__m_screen_ops;
+extern const struct vg_store_sync_ops vg__m_sync_ops;
+/* The federation rows of a state: freed with it, deep-copied with it. */
+void vg__m_sync_free(struct m_sync *y);
+int vg__m_sync_copy(struct m_sync **out, const struct m_sync *s);
 
 #endif

@@ -116,6 +116,36 @@ static const char *const migrations[] = {
 	"CREATE INDEX screen_suppressions_org ON screen_suppressions(org,"
 	" withdrawn_at);"
 	"CREATE INDEX screen_runs_created ON screen_runs(org, created);",
+
+	/* federation: partner hubs, their cursors (committed with the objects
+	 * they cover), the per-partner quarantine, and each received
+	 * version's provenance (origin hub, hubs crossed, signature) */
+	"CREATE TABLE sync_partners ("
+	" id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, url TEXT NOT NULL,"
+	" direction INTEGER NOT NULL, org INTEGER NOT NULL,"
+	" hub_id TEXT NOT NULL DEFAULT '', sign_pk TEXT NOT NULL DEFAULT '',"
+	" config TEXT NOT NULL, secret BLOB, state TEXT NOT NULL DEFAULT '{}',"
+	" created INTEGER NOT NULL);"
+	"CREATE TABLE sync_cursors (partner INTEGER NOT NULL, key TEXT NOT NULL,"
+	" value TEXT NOT NULL, PRIMARY KEY (partner, key)) WITHOUT ROWID;"
+	"CREATE TABLE sync_quarantine ("
+	" id INTEGER PRIMARY KEY, partner INTEGER NOT NULL,"
+	" created INTEGER NOT NULL, collection TEXT NOT NULL,"
+	" object_id TEXT NOT NULL, version TEXT NOT NULL, reason TEXT NOT NULL,"
+	" json TEXT NOT NULL, prov TEXT NOT NULL);"
+	"CREATE INDEX sync_quarantine_partner ON sync_quarantine(partner, id);"
+	"CREATE TABLE sync_prov ("
+	" date_added INTEGER PRIMARY KEY, origin TEXT NOT NULL,"
+	" path TEXT NOT NULL, sig TEXT NOT NULL,"
+	" unsigned INTEGER NOT NULL DEFAULT 0);"
+	/* deletions by their origin, signed, relayed like versions */
+	"CREATE TABLE sync_tombstones ("
+	" seq INTEGER PRIMARY KEY, origin TEXT NOT NULL, id TEXT NOT NULL,"
+	" version TEXT NOT NULL, sig TEXT NOT NULL, path TEXT NOT NULL,"
+	" scope INTEGER NOT NULL, grp INTEGER NOT NULL, tlp INTEGER NOT NULL,"
+	" classification INTEGER NOT NULL, collection TEXT NOT NULL,"
+	" type TEXT NOT NULL, created INTEGER NOT NULL,"
+	" UNIQUE (origin, id, version));",
 };
 
 int vg__sqlite_migrate(sqlite3 *db, char *err, size_t errlen)

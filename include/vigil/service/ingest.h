@@ -9,6 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cjson/cJSON.h>
+
+struct vg_store;
 
 enum vg_ingest_outcome {
 	VG_INGEST_ACCEPTED,  /* stored as a new version */
@@ -65,6 +68,17 @@ struct vg_ingest_opts {
 	/* STIX 2.0 objects are up-converted to 2.1 (vg_stix_convert_20)
 	 * before validation; without it they are rejected */
 	int convert_20;
+	/* Federation (the service's sync ingest): admit runs for every valid
+	 * object on the parsing thread, with its position in the input; it
+	 * may refuse it (non-zero, the reason in msg, reported as a
+	 * rejection), give it another owner, and give its classification
+	 * (*level >= 0: that level, its markings already classified by the
+	 * hub that sent it). on_stored runs inside the transaction after
+	 * each version is stored, with its date_added. */
+	int (*admit)(void *ud, size_t index, const cJSON *obj, int64_t *owner,
+		     int *level, char *msg, size_t len);
+	int (*on_stored)(void *ud, struct vg_store *s, size_t index,
+			 int64_t date_added);
 	/* Called for every object (may be NULL). Non-zero stops ingest. */
 	int (*on_result)(void *ud, const struct vg_ingest_result *r);
 	/* Called about every 1,000 objects (may be NULL). */

@@ -97,6 +97,9 @@ struct vg_ctx {
 	/* set by a front that answers asynchronously: read entries wait
 	 * here (see vg_ctx_commit_reads) */
 	struct vg_audit_defer *defer;
+	/* a partner hub's sync front asks for provenance with the objects
+	 * (X-Vigil-Federation: 1; partners.h) */
+	int fed_meta;
 };
 
 /* An unauthenticated context on channel, from source (copied). */

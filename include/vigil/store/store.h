@@ -63,7 +63,7 @@ struct vg_store_ops {
 	const struct vg_store_sharing_ops *sharing;
 	const struct vg_store_audit_ops *audit;
 	const struct vg_store_screen_ops *screen;
-	const struct vg_store_sync_ops *sync; /* federation: NULL until then */
+	const struct vg_store_sync_ops *sync; /* federation (sync.h) */
 	const struct vg_store_warn_ops *warn; /* early warning: NULL until then */
 };
 
@@ -103,5 +103,6 @@ static inline const char *vg_store_errmsg(struct vg_store *s)
 #include "vigil/store/hub.h"
 #include "vigil/store/audit.h"
 #include "vigil/store/screen.h"
+#include "vigil/store/sync.h"
 
 #endif
