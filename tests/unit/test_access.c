@@ -79,43 +79,81 @@ static void test_explicit_cases(void **state)
 }
 
 /* Every object meta over 3 owners x 5 scopes x 2 groups x 6 TLP x 3
- * levels; every principal over 4 orgs x 5 roles x 3 clearances x 4 group
- * sets, and the operator. The expression the stores translate must hold
- * exactly where the function allows. */
+ * levels x 3 rows; every principal over 4 orgs x 5 roles x 3 clearances
+ * x 4 group sets x 3 grant sets, and the operator. The expression the
+ * stores translate must hold exactly where the function allows. */
 static void test_expression_matches_function(void **state)
 {
 	(void)state;
 	static const int64_t gsets[4][2] = {{0, 0}, {1, 0}, {2, 0}, {1, 2}};
 	static const size_t gn[4] = {0, 1, 1, 2};
-	long checked = 0, allowed = 0;
+	static const int64_t grsets[3][2] = {{0, 0}, {5, 0}, {2, 9}};
+	static const size_t grn[3] = {0, 1, 2};
+	static const int64_t rows[3] = {2, 5, 9};
+	long checked = 0, allowed = 0, by_grant = 0;
 	for (int org = 1; org <= 5; org++)
 		for (int role = 0; role < VG_ROLE__COUNT; role++)
 			for (int cl = 0; cl < 3; cl++)
-				for (int g = 0; g < 4; g++) {
+				for (int g = 0; g < 4; g++)
+				for (int gr = 0; gr < 3; gr++) {
 					struct vg_principal p = who(org, (enum vg_role)role, cl);
 					p.groups = gsets[g];
 					p.n_groups = gn[g];
+					p.grants = grsets[gr];
+					p.n_grants = grn[gr];
 					p.operator = org == 5; /* org 5: the operator */
 					struct vg_access_expr x;
 					vg_access_expr(&p, &x);
 					assert_true(x.n >= 1 && x.n <= VG_EXPR_NODES);
+					struct vg_principal bare = p;
+					bare.n_grants = 0;
 					for (int owner = 1; owner <= 3; owner++)
 					for (int scope = 0; scope < VG_SCOPE__COUNT; scope++)
 					for (int grp = 1; grp <= 2; grp++)
 					for (int tlp = 0; tlp <= VG_TLP_RED; tlp++)
-					for (int cls = 0; cls < 3; cls++) {
+					for (int cls = 0; cls < 3; cls++)
+					for (int r = 0; r < 3; r++) {
 						struct vg_access_meta m = {
-							owner, (enum vg_scope)scope, grp, tlp, cls};
+							owner, (enum vg_scope)scope, grp, tlp, cls,
+							rows[r]};
 						int fn = vg_access_read(&p, &m);
 						if (fn != vg_expr_eval(&x, 0, &m))
-							fail_msg("org %d role %d clearance %d groups %d: "
-								 "function %d", org, role, cl, g, fn);
+							fail_msg("org %d role %d clearance %d groups %d "
+								 "grants %d: function %d", org, role, cl,
+								 g, gr, fn);
+						by_grant += fn && !vg_access_read(&bare, &m);
 						allowed += fn;
 						checked++;
 					}
 				}
-	assert_int_equal(checked, 540L * 5 * 5 * 3 * 4);
+	assert_int_equal(checked, 540L * 3 * 5 * 5 * 3 * 4 * 3);
 	assert_true(allowed > 0 && allowed < checked);
+	assert_true(by_grant > 0);
+}
+
+/* A grant opens the audience to one row for the grantee's organisation,
+ * never past the clearance, and nothing for another row. */
+static void test_grants(void **state)
+{
+	(void)state;
+	static const int64_t rows[] = {3, 40, 700};
+	struct vg_principal b = who(2, VG_ROLE_READER, 1);
+	struct vg_access_meta m = {.owner = 1, .scope = VG_SCOPE_ORG,
+				   .tlp = VG_TLP_RED, .added = 40};
+	assert_false(vg_access_read(&b, &m));
+	b.grants = rows;
+	b.n_grants = 3;
+	assert_true(vg_access_read(&b, &m));
+	m.added = 41;
+	assert_false(vg_access_read(&b, &m));
+	m.added = 700;
+	m.classification = 2;
+	assert_false(vg_access_read(&b, &m)); /* above the clearance */
+	struct vg_principal auditor = who(2, VG_ROLE_AUDITOR, 3);
+	auditor.grants = rows;
+	auditor.n_grants = 3;
+	m.classification = 0;
+	assert_false(vg_access_read(&auditor, &m)); /* no reading role */
 }
 
 static void test_operator_reads_and_does_everything(void **state)
@@ -140,6 +178,7 @@ int main(void)
 		cmocka_unit_test(test_roles_grant_actions),
 		cmocka_unit_test(test_explicit_cases),
 		cmocka_unit_test(test_expression_matches_function),
+		cmocka_unit_test(test_grants),
 		cmocka_unit_test(test_operator_reads_and_does_everything),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
