@@ -123,6 +123,7 @@ static void free_state(struct m_state *s)
 	free(s->keys.v); free(s->groups.v); free(s->members.v);
 	free(s->colls.v); free(s->status.v); free(s->audit.v); free(s->cps.v);
 	free(s->runs.v); free(s->hits.v);
+	vg__m_warn_free(s->warn);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -206,6 +207,11 @@ static int copy_state(struct m_state *d, const struct m_state *s)
 		h->run = dup(h->run); h->entry = dup(h->entry); h->list = dup(h->list);
 		h->ref = dup(h->ref); h->explanation = dup(h->explanation);
 		h->disposed_by = dup(h->disposed_by); h->note = dup(h->note);
+	}
+	d->warn = NULL;
+	if (vg__m_warn_copy(&d->warn, s->warn)) {
+		free_state(d);
+		return VG_ENOMEM;
 	}
 	return VG_OK;
 }
@@ -501,4 +507,5 @@ const struct vg_store_ops vg_store_memory = {
 	.sharing = &vg__m_sharing_ops,
 	.audit = &vg__m_audit_ops,
 	.screen = &vg__m_screen_ops,
+	.warn = &vg__m_warn_ops,
 };

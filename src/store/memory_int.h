@@ -48,6 +48,7 @@ struct m_state {
 	VEC(struct m_run) runs;
 	VEC(struct m_hit) hits;
 	int64_t last_added, next_id;
+	struct m_warn *warn; /* early warning's rows (memory_warn.c) */
 };
 
 #define VG_M_LEVELS 16
@@ -102,5 +103,10 @@ extern const struct vg_store_hub_ops vg__m_hub_ops;
 extern const struct vg_store_sharing_ops vg__m_sharing_ops;
 extern const struct vg_store_audit_ops vg__m_audit_ops;
 extern const struct vg_store_screen_ops vg__m_screen_ops;
+extern const struct vg_store_warn_ops vg__m_warn_ops;
+
+/* Early warning's rows, copied with the state (memory_warn.c). */
+void vg__m_warn_free(struct m_warn *w);
+int vg__m_warn_copy(struct m_warn **dst, const struct m_warn *src);
 
 #endif

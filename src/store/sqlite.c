@@ -380,4 +380,5 @@ const struct vg_store_ops vg_store_sqlite = {
 	.sharing = &vg__sq_sharing_ops,
 	.audit = &vg__sq_audit_ops,
 	.screen = &vg__sq_screen_ops,
+	.warn = &vg__sq_warn_ops,
 };

@@ -103,5 +103,6 @@ static inline const char *vg_store_errmsg(struct vg_store *s)
 #include "vigil/store/hub.h"
 #include "vigil/store/audit.h"
 #include "vigil/store/screen.h"
+#include "vigil/store/warn.h"
 
 #endif
