@@ -25,6 +25,10 @@ void vg_ctx_release(struct vg_ctx *c)
 	c->groups = NULL;
 	c->p.groups = NULL;
 	c->p.n_groups = 0;
+	free(c->grants);
+	c->grants = NULL;
+	c->p.grants = NULL;
+	c->p.n_grants = 0;
 }
 
 void vg_ctx_operator(struct vg_ctx *c, const char *login)
@@ -141,6 +145,18 @@ static int check_key(struct vg_ctx *c, struct vg_store *s, const char *key,
 	c->groups = groups;
 	c->p.groups = groups;
 	c->p.n_groups = n;
+	/* the rows owners granted the organisation (early warning): none
+	 * for nearly everyone, one indexed probe */
+	if (s->ops->warn) {
+		int64_t *grants = NULL;
+		rc = s->ops->warn->grants_of(s, c->p.org, &grants, &n);
+		if (rc)
+			return rc;
+		free(c->grants);
+		c->grants = grants;
+		c->p.grants = grants;
+		c->p.n_grants = n;
+	}
 	snprintf(c->auth, sizeof(c->auth), "%s:%s", user ? "basic" : "key", id);
 	*res = VG_AUTH_OK;
 	return VG_OK;

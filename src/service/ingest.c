@@ -6,6 +6,7 @@
 #include "vigil/stix/stix.h"
 #include "vigil/watchlist/wl_stix.h"
 #include "service_int.h"
+#include "warn_int.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -59,6 +60,7 @@ struct vg_ingest {
 	/* prepared only (vg_ingest_prepare): validated items wait here */
 	int collect;
 	struct item *held, *held_tail;
+	struct vg__warn_eval *warn; /* early warning (warn_ingest.c) */
 	char error[600];
 };
 
@@ -171,8 +173,16 @@ struct item {
 	const char *unknown;  /* marking refs to look up, "" ends; NULL none */
 	int shared;           /* an SCO or a standard TLP marking */
 	int marking_ok;       /* a statement or TLP marking definition */
+	struct vg__warn_item *warn; /* keys and watches matched, or NULL */
 	char text[];
 };
+
+static void item_free(struct item *it)
+{
+	if (it)
+		vg__warn_item_free(it->warn);
+	free(it);
+}
 
 static size_t span(const char *s)
 {
@@ -228,9 +238,11 @@ static int hub_rules(const cJSON *obj, const struct vg_stix_info *info,
 	return VG_OK;
 }
 
-/* Validate one parsed object into a new item (NULL when out of memory). */
+/* Validate one parsed object into a new item (NULL when out of memory),
+ * with its early-warning keys and matches (w: NULL for none). */
 static struct item *prepare(const cJSON *obj, const char *json, size_t len,
-			    size_t index, const struct vg_ingest_opts *opts)
+			    size_t index, const struct vg_ingest_opts *opts,
+			    struct vg__warn_eval *w)
 {
 	struct vg_stix_info info;
 	struct marks m;
@@ -266,11 +278,17 @@ static struct item *prepare(const cJSON *obj, const char *json, size_t len,
 			   : len + extra + 1 + span(info.type) + span(info.version) +
 				     span(info.created) + span(info.modified) +
 				     span(info.spec_version) + m.unknown_len + 1);
-	struct item *it = malloc(need);
-	if (!it)
+	struct vg__warn_item *wi = NULL;
+	if (!bad && vg__warn_prepare(w, obj, &info, &wi))
 		return NULL;
+	struct item *it = malloc(need);
+	if (!it) {
+		vg__warn_item_free(wi);
+		return NULL;
+	}
 	char *p = it->text;
 	it->next = NULL;
+	it->warn = wi;
 	it->index = index;
 	it->rejected = bad;
 	it->unknown = NULL;
@@ -526,6 +544,8 @@ static int finish(struct vg_ingest *g)
 	if (!rc && g->identities)
 		rc = vg__generation_move(g->store);
 	g->identities = 0;
+	if (!rc)
+		rc = vg__warn_finish(g->warn, g->store);
 	return rc;
 }
 
@@ -536,6 +556,7 @@ static int apply(struct vg_ingest *g, struct item *it)
 	char msg[512];
 	struct vg_version_plan p;
 	int closed = 0;
+	int64_t added = 0;
 	if (it->rejected)
 		return report(g, it->index, VG_INGEST_REJECTED, it->id,
 			      it->modified, it->msg);
@@ -579,7 +600,9 @@ static int apply(struct vg_ingest *g, struct item *it)
 	}
 	it->o.latest = p.latest;
 	it->o.copy = p.copy;
-	rc = g->store->ops->objects->insert(g->store, &it->o, NULL);
+	rc = g->store->ops->objects->insert(g->store, &it->o, &added);
+	if (!rc && it->warn)
+		rc = vg__warn_apply(g->warn, g->store, it->warn, &it->o, added);
 	it->o.scope = scope;
 	if (!rc && p.registers)
 		rc = g->store->ops->objects->owner_set(g->store, it->o.id,
@@ -622,7 +645,7 @@ static void free_items(struct item *it)
 {
 	while (it) {
 		struct item *next = it->next;
-		free(it);
+		item_free(it);
 		it = next;
 	}
 }
@@ -732,7 +755,7 @@ static int on_object(void *ud, const char *json, size_t len, size_t index)
 		const char *why = obj ? "object '(no id)': $: is not a JSON object"
 				      : "object '(no id)': $: cannot be parsed";
 		cJSON_Delete(obj);
-		it = calloc(1, sizeof(*it) + strlen(why) + 1);
+		it = calloc(1, sizeof(*it) + strlen(why) + 1); /* no warn */
 		if (!it)
 			return VG_ENOMEM;
 		it->index = index;
@@ -754,7 +777,7 @@ static int on_object(void *ud, const char *json, size_t len, size_t index)
 			cJSON_Delete(obj);
 			return VG_OK;
 		}
-		it = prepare(obj, json, len, index, &g->opts);
+		it = prepare(obj, json, len, index, &g->opts, g->warn);
 		cJSON_Delete(obj);
 		if (!it)
 			return VG_ENOMEM;
@@ -770,7 +793,7 @@ static int on_object(void *ud, const char *json, size_t len, size_t index)
 		return VG_OK;
 	}
 	rc = apply(g, it);
-	free(it);
+	item_free(it);
 	return rc;
 }
 
@@ -803,18 +826,22 @@ int vg__store_json(struct vg_store *s, const char *json,
 	cJSON *obj = cJSON_ParseWithLength(json, len);
 	if (!obj)
 		return VG_ENOMEM;
-	struct item *it = prepare(obj, json, len, 0, o);
+	int rc = vg__warn_eval_begin(o->svc, &g.warn);
+	struct item *it = rc ? NULL : prepare(obj, json, len, 0, o, g.warn);
 	cJSON_Delete(obj);
-	if (!it)
-		return VG_ENOMEM;
-	int rc = apply(&g, it);
+	if (!it) {
+		vg__warn_eval_end(g.warn);
+		return rc ? rc : VG_ENOMEM;
+	}
+	rc = apply(&g, it);
 	if (!rc)
 		rc = finish(&g);
 	if (!rc && g.counts.rejected) {
 		snprintf(err, errlen, "%s", why.msg[0] ? why.msg : "rejected");
 		rc = VG_EINVAL;
 	}
-	free(it);
+	item_free(it);
+	vg__warn_eval_end(g.warn);
 	free(g.rows.v);
 	vg_buf_release(&g.rows.text);
 	strset_release(&g.known);
@@ -835,13 +862,16 @@ int vg_ingest_begin(struct vg_store *s, const struct vg_ingest_opts *o,
 		g->opts = *o;
 	size_t max = g->opts.max_object ? g->opts.max_object : 16u << 20;
 	g->js = vg_jstream_new(max, on_object, g);
-	if (!g->js) {
+	int wrc = g->js ? vg__warn_eval_begin(g->opts.svc, &g->warn) : VG_ENOMEM;
+	if (wrc) {
+		vg_jstream_free(g->js);
 		free(g);
-		return VG_ENOMEM;
+		return wrc;
 	}
 	if (!g->opts.in_transaction) {
 		int rc = s->ops->begin(s);
 		if (rc) {
+			vg__warn_eval_end(g->warn);
 			vg_jstream_free(g->js);
 			free(g);
 			return rc;
@@ -891,6 +921,7 @@ void vg_ingest_abort(struct vg_ingest *g)
 	strset_release(&g->known);
 	strset_release(&g->unknown);
 	pend_release(g);
+	vg__warn_eval_end(g->warn);
 	free(g);
 }
 
@@ -1016,6 +1047,7 @@ int vg_ingest_apply(struct vg_store *s, struct vg_ingest *g,
 	strset_release(&g->unknown);
 	pend_release(g);
 	g->identities = 0;
+	vg__warn_restart(g->warn);
 	for (struct item *it = g->held; it && !rc; it = it->next)
 		rc = apply(g, it);
 	if (!rc)

@@ -1,6 +1,7 @@
 /* The service handle: the store's location, the writer, one read handle
  * per thread, the hub's settings and the screening cache. */
 #include "service_int.h"
+#include "warn_int.h"
 #include "vigil/service/screening.h"
 #include "vigil/stix/stix.h"
 #include "vigil/util/error.h"
@@ -193,6 +194,8 @@ int vg_service_open(const struct vg_service_conf *c, struct vg_service **out,
 		return rc;
 	}
 	rc = vg_screen_cache_new(&svc->screen);
+	if (!rc)
+		rc = vg__warn_open(svc);
 	if (rc) {
 		vg_service_close(svc);
 		return rc;
@@ -205,6 +208,7 @@ void vg_service_close(struct vg_service *svc)
 {
 	if (!svc)
 		return;
+	vg__warn_close(svc);
 	vg_writer_stop(svc->writer);
 	vg_screen_cache_free(svc->screen);
 	for (size_t i = 0; i < svc->n_readers; i++)

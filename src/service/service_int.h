@@ -46,6 +46,7 @@ struct vg_service {
 	struct vg_store **readers;
 	size_t n_readers, cap_readers;
 	struct vg_screen_cache *screen;
+	struct vg_warn_state *warn; /* early warning (warn_int.h) */
 };
 
 int64_t vg__now_us(void);

@@ -177,6 +177,7 @@ int vg_taxii_add(struct vg_ctx *c, const char *coll, const char *body,
 		.level_markings = c->svc->hub.level_ptrs,
 		.n_levels = c->svc->hub.n_levels,
 		.envelope = 1,
+		.svc = c->svc,
 		.on_result = on_result,
 		.ud = &j,
 	};

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct vg_service;
 
 enum vg_ingest_outcome {
 	VG_INGEST_ACCEPTED,  /* stored as a new version */
@@ -54,6 +55,10 @@ struct vg_ingest_opts {
 	/* the watchlist importer: may store entries with vigil's watchlist
 	 * extension, its definition and its definer; nobody else may */
 	int watchlist;
+	/* early warning: each version's correlation keys and the watches it
+	 * matches, in the transaction that stores it (NULL: none; set by
+	 * vg__collection_target, and by every path that ingests) */
+	struct vg_service *svc;
 	/* Called for every object (may be NULL). Non-zero stops ingest. */
 	int (*on_result)(void *ud, const struct vg_ingest_result *r);
 	/* Called about every 1,000 objects (may be NULL). */

@@ -19,7 +19,8 @@
 	X(AUTH, "authentication failed")                                     \
 	X(UNSUPPORTED, "unsupported")                                        \
 	X(PURPOSE, "a purpose is required")                                  \
-	X(INTERNAL, "internal error")
+	X(INTERNAL, "internal error")                                        \
+	X(RATELIMIT, "rate limit exceeded")
 
 enum vg_err {
 	VG_OK = 0,
