@@ -60,6 +60,8 @@ int vg_cmd_watchlist(struct vg_cli *cli, int argc, char **argv);
 int vg_cmd_screen(struct vg_cli *cli, int argc, char **argv);
 int vg_cmd_match(struct vg_cli *cli, int argc, char **argv);
 int vg_cmd_screening(struct vg_cli *cli, int argc, char **argv);
+int vg_cmd_correlate(struct vg_cli *cli, int argc, char **argv);
+int vg_cmd_warn(struct vg_cli *cli, int argc, char **argv);
 /* Read a whole file ('-': standard input) into a malloc'd buffer. */
 int vg__cli_read_all(const char *path, char **out, size_t *len);
 

@@ -23,6 +23,8 @@ static const struct vg_cmd commands[] = {
 	{"screen", "screen travellers (PAXLST, CSV, JSON lines)", vg_cmd_screen},
 	{"match", "match one name against the watchlists", vg_cmd_match},
 	{"screening", "stored screening runs and hit dispositions", vg_cmd_screening},
+	{"correlate", "objects related to one by shared keys; hit / no-hit", vg_cmd_correlate},
+	{"warn", "early warning's settings, exclusions and key index", vg_cmd_warn},
 };
 
 static void usage(FILE *f)

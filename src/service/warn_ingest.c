@@ -204,14 +204,14 @@ int vg__warn_apply(struct vg__warn_eval *e, struct vg_store *s,
 /* ---- observed data ---------------------------------------------------------- */
 
 struct scos {
-	cJSON *v[64];
-	size_t n;
+	cJSON **v;
+	size_t n, max;
 };
 
 static int take_sco(void *ud, const struct vg_row *r)
 {
 	struct scos *sc = ud;
-	if (sc->n == 64)
+	if (sc->n == sc->max)
 		return 0;
 	cJSON *o = cJSON_ParseWithLength(r->json, r->json_len);
 	if (o)
@@ -228,7 +228,7 @@ static int gather(struct vg_store *s, const cJSON *od, struct scos *sc)
 	const cJSON *e;
 	if (!cJSON_IsArray(refs)) {
 		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(od, "objects"))
-			if (sc->n < 64 && cJSON_IsObject(e))
+			if (sc->n < sc->max && cJSON_IsObject(e))
 				sc->v[sc->n++] = cJSON_Duplicate(e, 1);
 		return VG_OK;
 	}
@@ -246,11 +246,21 @@ static int gather(struct vg_store *s, const cJSON *od, struct scos *sc)
 	return s->ops->objects->scan(s, &q, take_sco, sc);
 }
 
+int vg__warn_gather_scos(struct vg_store *s, const cJSON *od, cJSON **v,
+			 size_t max, size_t *n)
+{
+	struct scos sc = {v, 0, max};
+	int rc = gather(s, od, &sc);
+	*n = sc.n;
+	return rc;
+}
+
 static int match_observed(struct vg__warn_eval *e, struct vg_store *s,
 			  const struct deferred *d)
 {
 	cJSON *od = cJSON_Parse(d->json);
-	struct scos sc = {.n = 0};
+	cJSON *v[64];
+	struct scos sc = {v, 0, 64};
 	struct vg__cands cands = {0};
 	struct vg_pattern_obs obs;
 	int rc = VG_OK;

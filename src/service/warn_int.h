@@ -115,11 +115,26 @@ void vg__warn_cache_drop(struct vg_service *svc);
  * index and a matcher for its patterns (made when the cache changes). */
 struct vg__warn_tls {
 	struct vg_warn_keyer *keyer;
+	struct vg_match_scratch *pair; /* for scoring two persons */
 	struct vg_match_scratch *scratch;
 	struct vg_pattern_matcher *matcher;
 	uint64_t serial; /* of the cache the scratch and matcher serve */
 };
 struct vg__warn_tls *vg__warn_tls(const struct vg__wcache *c);
+/* The thread's scratch for scoring a pair of persons (NULL: no memory). */
+struct vg_match_scratch *vg__warn_pair_scratch(struct vg__warn_tls *t);
+
+/* ---- correlation ------------------------------------------------------ */
+
+/* The newest version of id c may read, as JSON (caller frees);
+ * VG_ENOTFOUND when none. */
+int vg__warn_visible_json(struct vg_ctx *c, struct vg_store *s, const char *id,
+			  char **json);
+/* The objects of owner that match object id (one c reads) and that c
+ * may learn of as hit / no-hit: their ids, into *ids (malloc'd array of
+ * malloc'd strings). VG_ENOTFOUND when c may not read id. */
+int vg__warn_hidden_of(struct vg_ctx *c, struct vg_store *s, const char *id,
+		       int64_t owner, char ***ids, size_t *n);
 
 /* ---- matching an arrival ----------------------------------------------- */
 
@@ -185,10 +200,21 @@ int vg__warn_apply(struct vg__warn_eval *e, struct vg_store *s,
  * their observables; the alerts raised put on record. */
 int vg__warn_finish(struct vg__warn_eval *e, struct vg_store *s);
 
+/* The observables observed data od names (its object_refs as s holds
+ * them, or 2.0's embedded objects), parsed into v (at most max; the
+ * caller deletes them). */
+int vg__warn_gather_scos(struct vg_store *s, const cJSON *od, cJSON **v,
+			 size_t max, size_t *n);
+
 /* Tell the listeners that alerts may be new (after a commit). */
 void vg__warn_notify(struct vg_service *svc);
 
 /* ---- rendering -------------------------------------------------------- */
+
+/* Write alert a as principal p may see it now (a match, a hit / no-hit,
+ * a request or decision); 1 written, 0 when it is not for p. */
+int vg__warn_render(struct vg_store *s, const struct vg_principal *p,
+		    const struct vg_alert_row *a, struct vg_jw *w);
 
 /* The reader's name of an organisation ("organisation 7" when unknown). */
 void vg__warn_org_name(struct vg_store *s, int64_t org, char *out, size_t n);

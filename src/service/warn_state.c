@@ -156,6 +156,7 @@ static void tls_free(void *p)
 	if (!t)
 		return;
 	vg_warn_keyer_free(t->keyer);
+	vg_match_scratch_free(t->pair);
 	vg_match_scratch_free(t->scratch);
 	vg_pattern_matcher_free(t->matcher);
 	free(t);
@@ -195,6 +196,13 @@ struct vg__warn_tls *vg__warn_tls(const struct vg__wcache *c)
 		}
 	}
 	return t;
+}
+
+struct vg_match_scratch *vg__warn_pair_scratch(struct vg__warn_tls *t)
+{
+	if (t && !t->pair && vg_match_scratch_new(NULL, &t->pair))
+		t->pair = NULL;
+	return t ? t->pair : NULL;
 }
 
 /* The calling thread's state goes (the main thread never exits through

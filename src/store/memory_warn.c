@@ -263,6 +263,21 @@ static int keys_scan(struct vg_store *s, const struct vg_warn_keyq *q,
 	return rc;
 }
 
+static int row_at(struct vg_store *s, int64_t added, vg_warn_row_cb cb, void *ud)
+{
+	const struct m_obj *o = obj_at(s, added);
+	if (!o)
+		return VG_ENOTFOUND;
+	struct vg_warn_row r = {
+		.added = o->date_added, .id = o->id, .type = o->type,
+		.version = o->version, .collection = o->collection,
+		.created = o->created, .latest = o->latest, .revoked = o->revoked,
+		.owner = o->owner, .scope = o->scope, .grp = o->grp, .tlp = o->tlp,
+		.classification = o->classification,
+	};
+	return cb(ud, &r);
+}
+
 static int keys_clear(struct vg_store *s)
 {
 	TOUCH(s);
@@ -896,6 +911,7 @@ static int excl_list(struct vg_store *s, vg_excl_cb cb, void *ud)
 const struct vg_store_warn_ops vg__m_warn_ops = {
 	.keys_add = keys_add,
 	.keys_scan = keys_scan,
+	.row = row_at,
 	.keys_clear = keys_clear,
 	.key_counts = key_counts,
 	.counts = counts,

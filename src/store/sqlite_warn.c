@@ -111,6 +111,42 @@ out:
 	return rc;
 }
 
+static int row_at(struct vg_store *s, int64_t added, vg_warn_row_cb cb, void *ud)
+{
+	sq_t *q = vg__sq(s);
+	sqlite3_stmt *st;
+	int rc = vg__sq_prep(q, &st,
+			     "SELECT o.date_added, o.id, o.type, o.version,"
+			     " o.collection, o.created, o.latest, o.revoked, o.owner,"
+			     " o.scope, o.grp, o.tlp, o.classification FROM objects o"
+			     " WHERE o.date_added = ?1", "i", added);
+	if (rc)
+		return rc;
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		struct vg_warn_row r = {
+			.added = sqlite3_column_int64(st, 0),
+			.id = vg__sq_col(st, 1),
+			.type = vg__sq_col(st, 2),
+			.version = vg__sq_col(st, 3),
+			.collection = vg__sq_col(st, 4),
+			.created = vg__sq_col(st, 5),
+			.latest = sqlite3_column_int(st, 6),
+			.revoked = sqlite3_column_int(st, 7),
+			.owner = sqlite3_column_int64(st, 8),
+			.scope = sqlite3_column_int(st, 9),
+			.grp = sqlite3_column_int64(st, 10),
+			.tlp = sqlite3_column_int(st, 11),
+			.classification = sqlite3_column_int(st, 12),
+		};
+		rc = cb(ud, &r);
+	} else {
+		rc = step == SQLITE_DONE ? VG_ENOTFOUND : vg__sq_fail(q, "row");
+	}
+	vg__sq_release(q, st);
+	return rc;
+}
+
 static int keys_clear(struct vg_store *s)
 {
 	return vg__sq_exec(vg__sq(s), "DELETE FROM warn_keys");
@@ -764,6 +800,7 @@ static int excl_list(struct vg_store *s, vg_excl_cb cb, void *ud)
 const struct vg_store_warn_ops vg__sq_warn_ops = {
 	.keys_add = keys_add,
 	.keys_scan = keys_scan,
+	.row = row_at,
 	.keys_clear = keys_clear,
 	.key_counts = key_counts,
 	.counts = counts,

@@ -169,6 +169,9 @@ struct vg_store_warn_ops {
 	/* rows of q in (key, added) order */
 	int (*keys_scan)(struct vg_store *s, const struct vg_warn_keyq *q,
 			 vg_warn_row_cb cb, void *ud);
+	/* the stored version added (key NULL, no JSON); VG_ENOTFOUND */
+	int (*row)(struct vg_store *s, int64_t added, vg_warn_row_cb cb,
+		   void *ud);
 	/* forget every key (the index is rebuilt) */
 	int (*keys_clear)(struct vg_store *s);
 	/* keys starting with prefix ("" any) found on more than min
