@@ -62,6 +62,11 @@ int vg_cmd_match(struct vg_cli *cli, int argc, char **argv);
 int vg_cmd_screening(struct vg_cli *cli, int argc, char **argv);
 int vg_cmd_correlate(struct vg_cli *cli, int argc, char **argv);
 int vg_cmd_warn(struct vg_cli *cli, int argc, char **argv);
+int vg_cmd_watch(struct vg_cli *cli, int argc, char **argv);
+int vg_cmd_alerts(struct vg_cli *cli, int argc, char **argv);
+int vg_cmd_access(struct vg_cli *cli, int argc, char **argv);
+int vg_cmd_graph(struct vg_cli *cli, int argc, char **argv);
+int vg_cmd_trends(struct vg_cli *cli, int argc, char **argv);
 /* Read a whole file ('-': standard input) into a malloc'd buffer. */
 int vg__cli_read_all(const char *path, char **out, size_t *len);
 

@@ -3,6 +3,7 @@
  * reader may not see. The operator sees everything, so hit / no-hit is
  * what API users get; --json prints the answer as the API gives it. */
 #include "cli.h"
+#include "warn_cli.h"
 #include "vigil/service/warn.h"
 #include "vigil/util/error.h"
 
@@ -11,14 +12,15 @@
 #include <string.h>
 
 static const char help[] =
-	"usage: vigil [--data DIR] correlate [--json] ID\n\n"
+	"usage: vigil [--data DIR] correlate [--json] [--as USER] ID\n\n"
 	"Print the keys of object ID (observable values, pattern literals,\n"
 	"names and aliases, document numbers) and the objects that share one,\n"
 	"each with the keys it shares. Keys on more objects than the budget\n"
 	"are listed but not expanded; excluded keys (private addresses, very\n"
 	"common domains: 'vigil warn exclusions') are not looked up. Records\n"
 	"the reader may not read are counted per organisation (hit / no-hit)\n"
-	"where their owners allow it. Audited.\n"
+	"where their owners allow it: the operator reads everything, so\n"
+	"--as USER shows what that user would see. Audited.\n"
 	"Exit status 1 when there is no such object.\n";
 
 static const char *str(const cJSON *o, const char *k)
@@ -87,9 +89,11 @@ int vg_cmd_correlate(struct vg_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"json", no_argument, NULL, 'j'},
+		{"as", required_argument, NULL, 'a'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
+	const char *as = NULL;
 	int json = 0, c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -97,15 +101,18 @@ int vg_cmd_correlate(struct vg_cli *cli, int argc, char **argv)
 			fputs(help, stdout);
 			return VG_EXIT_OK;
 		}
-		if (c != 'j')
+		if (c == 'a')
+			as = optarg;
+		else if (c == 'j')
+			json = 1;
+		else
 			return vg_cli_usage("correlate", "unknown option");
-		json = 1;
 	}
 	if (optind + 1 != argc)
 		return vg_cli_usage("correlate", "give exactly one ID");
 	struct vg_service *svc;
 	struct vg_ctx ctx;
-	int rc = vg_cli_open(cli, &svc, &ctx);
+	int rc = vg__cli_open_as(cli, as, &svc, &ctx);
 	if (rc)
 		return rc;
 	struct vg_buf b;

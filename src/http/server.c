@@ -2,6 +2,7 @@
  * on epoll, the limits that are always on, request bodies, and a clean
  * stop on SIGTERM. The service (opened here) does the rest. */
 #include "http_int.h"
+#include "warn_http.h"
 #include "vigil/util/error.h"
 
 #include <arpa/inet.h>
@@ -334,6 +335,9 @@ int vg_serve(const struct vg_server_conf *c)
 		fprintf(stderr, "vigil serve: %s\n", err[0] ? err : vg_strerror(rc));
 		goto out;
 	}
+	if (vg__webhooks_start(&h))
+		fprintf(stderr, "vigil serve: webhooks cannot start; alerts are "
+				"kept and delivered when they can\n");
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
 			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
 			 (h.tls ? MHD_USE_TLS : 0);
@@ -383,6 +387,7 @@ int vg_serve(const struct vg_server_conf *c)
 	 * 0.9.75 races its workers removing the listen socket and can abort
 	 * the process ("Failed to remove listen FD from epoll set") */
 	atomic_store(&h.stopping, 1);
+	vg__sse_stop(&h);
 	for (int i = 0; i < 3000 && atomic_load(&h.working) > 0; i++)
 		usleep(10000);
 	MHD_stop_daemon(d);
@@ -392,6 +397,7 @@ int vg_serve(const struct vg_server_conf *c)
 out:
 	if (d)
 		MHD_stop_daemon(d);
+	vg__webhooks_stop();
 	vg_service_close(h.svc);
 	free(cert);
 	if (key) {

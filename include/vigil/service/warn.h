@@ -16,6 +16,17 @@
 #include "vigil/service/service.h"
 #include "vigil/util/buf.h"
 
+/* ---- the operator acting as a user --------------------------------------- */
+
+/* The operator's context c becomes user's principal (organisation,
+ * role, clearance, groups, grants), so the command shows what that user
+ * would see (hit / no-hit, alerts) and acts in its name (watches, access
+ * requests); the audit log names both ("local:LOGIN as USER"). Only the
+ * operator; VG_ENOTFOUND (err) for no such enabled user. Audited
+ * "operator.as". */
+int vg_warn_ctx_as(struct vg_ctx *c, const char *user, char *err,
+		   size_t errlen);
+
 /* ---- correlation ------------------------------------------------------ */
 
 /* The objects related to object id by a shared key that c may read,
