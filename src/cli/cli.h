@@ -2,6 +2,7 @@
 #ifndef VIGIL_CLI_H
 #define VIGIL_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "vigil/service/service.h"
@@ -67,6 +68,8 @@ int vg_cmd_alerts(struct vg_cli *cli, int argc, char **argv);
 int vg_cmd_access(struct vg_cli *cli, int argc, char **argv);
 int vg_cmd_graph(struct vg_cli *cli, int argc, char **argv);
 int vg_cmd_trends(struct vg_cli *cli, int argc, char **argv);
+/* vigil gen --scenario (cmd_scenario.c). */
+int vg__cli_gen_scenario(uint64_t n, size_t noise, const char *dir);
 /* Read a whole file ('-': standard input) into a malloc'd buffer. */
 int vg__cli_read_all(const char *path, char **out, size_t *len);
 

@@ -14,7 +14,7 @@ static int value_key(const char *value, char *out, size_t n, char *err,
 {
 	static const char *const kinds[] = {"ip4:", "ip6:", "dom:", "url:",
 					    "email:", "hash:", "mac:", "asn:",
-					    "name:", "doc:"};
+					    "name:", "name2:", "doc:"};
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (!strncmp(value, kinds[i], strlen(kinds[i])) &&
 		    strlen(value) > strlen(kinds[i])) {

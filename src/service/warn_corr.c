@@ -193,7 +193,7 @@ static int on_row(void *ud, const struct vg_warn_row *r)
 		if ((int64_t)k->seen.n > k->conf.budget)
 			return OVER; /* listed, not expanded */
 	}
-	if (!strncmp(r->key, "name:", 5) && !names_agree(k, r))
+	if (!strncmp(r->key, "name", 4) && !names_agree(k, r))
 		return 0;
 	struct vg_access_meta m = {
 		.owner = r->owner, .scope = (enum vg_scope)r->scope, .group = r->grp,
@@ -501,7 +501,7 @@ static int run(struct vg_ctx *c, struct vg_store *s, const char *id,
 			continue;
 		struct keyinfo *ki = &k->keys[k->n_keys++];
 		char shown[VG_WARN_KEY_MAX];
-		if (!strncmp(key, "name:", 5))
+		if (!strncmp(key, "name", 4))
 			snprintf(shown, sizeof(shown), "%s", label);
 		else
 			vg_warn_key_display(key, shown, sizeof(shown));

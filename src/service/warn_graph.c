@@ -344,7 +344,7 @@ static int shared_keys(struct graph *g, int from, int depth, const cJSON *o)
 		const char *k = vg_warn_keyset_at(&ks, i);
 		char shown[VG_WARN_KEY_MAX];
 		/* names are left to correlation, where the scorer confirms */
-		if (!vg_warn_key_correlates(k) || !strncmp(k, "name:", 5) ||
+		if (!vg_warn_key_correlates(k) || !strncmp(k, "name", 4) ||
 		    vg_warn_excluded(&g->ex, k))
 			continue;
 		vg_warn_key_display(k, shown, sizeof(shown));

@@ -315,7 +315,9 @@ struct sigs {
 static int on_window_row(void *ud, const struct vg_warn_row *r)
 {
 	struct sigs *x = ud;
-	if (!vg_warn_key_correlates(r->key) || vg_warn_excluded(x->ex, r->key))
+	/* a pair of a name's tokens is no report of the name */
+	if (!vg_warn_key_correlates(r->key) || !strncmp(r->key, "name2:", 6) ||
+	    vg_warn_excluded(x->ex, r->key))
 		return 0;
 	/* rows arrive in key order: one entry per key */
 	if (!x->cur || strcmp(x->cur->key, r->key)) {

@@ -32,8 +32,10 @@
  *   mac:00:11:22:33:44:55, asn:64500
  *   name:#1 gln          a name: the sorted codes of its distinctive
  *                        tokens (a common-name group '#N', else the
- *                        consonant skeleton), and each pair of them when
- *                        there are three or more
+ *                        consonant skeleton)
+ *   name2:#1 gln         each pair of those codes when there are three
+ *                        or more (weaker: a name with a token more or
+ *                        less)
  *   doc:X1234567         a document number: letters and digits, upper case
  *   ref:<stix id>        an id the object refers to (relationship ends,
  *                        sightings, object_refs, every *_ref(s) but

@@ -48,11 +48,11 @@ static int by_code(const void *a, const void *b)
 	return strcmp((const char *)a, (const char *)b);
 }
 
-static int add_codes(struct vg_warn_keyset *out, char codes[][CODE_LEN],
-		     const size_t *idx, size_t n)
+static int add_codes(struct vg_warn_keyset *out, const char *kind,
+		     char codes[][CODE_LEN], const size_t *idx, size_t n)
 {
-	char key[MAX_CODES * CODE_LEN + 8] = "name:";
-	size_t at = 5;
+	char key[MAX_CODES * CODE_LEN + 8];
+	size_t at = (size_t)snprintf(key, sizeof(key), "%s", kind);
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			key[at++] = ' ';
@@ -118,15 +118,15 @@ int vg_warn_name_keys(struct vg_warn_keyer *k, const char *name,
 	/* one token alone is a key only when it says enough */
 	if (n == 1)
 		return codes[0][0] != '#' && strlen(codes[0]) >= 3
-			       ? add_codes(out, codes, idx, 1)
+			       ? add_codes(out, "name:", codes, idx, 1)
 			       : VG_OK;
-	rc = add_codes(out, codes, idx, n);
+	rc = add_codes(out, "name:", codes, idx, n);
 	/* a name with a token more (a second given name, a nisba) still
 	 * shares a pair with the shorter spelling */
 	for (size_t i = 0; !rc && n >= 3 && i < n; i++)
 		for (size_t j = i + 1; !rc && j < n; j++) {
 			size_t p[2] = {i, j};
-			rc = add_codes(out, codes, p, 2);
+			rc = add_codes(out, "name2:", codes, p, 2);
 		}
 	return rc;
 }

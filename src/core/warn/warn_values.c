@@ -505,7 +505,7 @@ void vg_warn_key_display(const char *key, char *out, size_t n)
 		return;
 	}
 	const char *c = strchr(key, ':');
-	if (c && strncmp(key, "name:", 5))
+	if (c && strncmp(key, "name:", 5) && strncmp(key, "name2:", 6))
 		snprintf(out, n, "%s", c + 1);
 	else
 		snprintf(out, n, "%s", key);
@@ -515,7 +515,7 @@ int vg_warn_key_correlates(const char *key)
 {
 	static const char *const kinds[] = {"ip4:", "ip6:", "dom:", "url:",
 					    "email:", "hash:", "mac:", "asn:",
-					    "name:", "doc:"};
+					    "name:", "name2:", "doc:"};
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (!strncmp(key, kinds[i], strlen(kinds[i])))
 			return 1;
