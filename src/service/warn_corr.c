@@ -216,6 +216,17 @@ static int on_row(void *ud, const struct vg_warn_row *r)
 	return ids_add(&k->hidden_here, r->id);
 }
 
+static int count_row(void *ud, const struct vg_warn_row *r)
+{
+	struct corr *k = ud;
+	if (!strcasecmp(r->id, k->id) || ids_has(&k->seen, r->id))
+		return 0;
+	int rc = ids_add(&k->seen, r->id);
+	if (rc)
+		return rc;
+	return (int64_t)k->seen.n > k->conf.budget ? OVER : 0;
+}
+
 static int scan(struct corr *k, const struct vg_warn_keyq *q)
 {
 	int rc = k->s->ops->warn->keys_scan(k->s, q, on_row, k);
@@ -244,7 +255,20 @@ static int lookup(struct corr *k, struct keyinfo *ki)
 		v[i] = vg_warn_keyset_at(&ks, i);
 	struct vg_warn_keyq q = {.keys = v, .n_keys = ks.n, .latest = 1,
 				 .json = 1};
-	if (!rc)
+	if (!rc && !strncmp(ki->key, "name", 4)) {
+		/* a name is checked by the scorer, row by row: count first,
+		 * without the texts, so a common name over the budget costs
+		 * one cheap scan */
+		q.json = 0;
+		rc = k->s->ops->warn->keys_scan(k->s, &q, count_row, k);
+		if (rc == OVER) {
+			ki->over = 1;
+			rc = VG_OK;
+		}
+		ids_release(&k->seen);
+		q.json = 1;
+	}
+	if (!rc && !ki->over)
 		rc = scan(k, &q);
 	/* a block: the addresses and blocks inside it too */
 	char lo[VG_WARN_KEY_MAX], hi[VG_WARN_KEY_MAX];
