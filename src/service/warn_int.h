@@ -68,6 +68,10 @@ struct vg__wcache {
 	void **users;
 	size_t n_names;
 	double min_threshold;
+	int name_kinds;          /* bit per enum vg_person_kind watched */
+	/* the prefix lengths of watched address blocks: an arrival's
+	 * address is looked up under those only */
+	unsigned char v4_prefix[33], v6_prefix[129];
 	struct vg_pattern_set *patterns;
 	size_t n_patterns;
 };

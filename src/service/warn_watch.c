@@ -117,8 +117,15 @@ static int index_watch(struct vg__wcache *c, uint32_t i)
 	int rc = VG_OK;
 	switch (w->kind) {
 	case VG_WATCH_VALUE:
-	case VG_WATCH_DOCUMENT:
+	case VG_WATCH_DOCUMENT: {
+		/* "ip4:HHHHHHHH/NN", "ip6:<32 hex>/NNN" */
+		const char *slash = strrchr(w->term, '/');
+		if (slash && !strncmp(w->term, "ip4:", 4) && atoi(slash + 1) <= 32)
+			c->v4_prefix[atoi(slash + 1)] = 1;
+		if (slash && !strncmp(w->term, "ip6:", 4) && atoi(slash + 1) <= 128)
+			c->v6_prefix[atoi(slash + 1)] = 1;
 		return vg__smap_add(c->map, w->term, i);
+	}
 	case VG_WATCH_OBJECT:
 		rc = lower_key(c->map, "ref:", w->term, i);
 		return rc ? rc : lower_key(c->map, "id:", w->term, i);
@@ -140,6 +147,7 @@ static int index_watch(struct vg__wcache *c, uint32_t i)
 			return VG_OK;
 		w->person.kind = !strncmp(w->term, "entity:", 7) ? VG_PERSON_ENTITY
 								  : VG_PERSON_INDIVIDUAL;
+		c->name_kinds |= 1 << w->person.kind;
 		return vg_person_add_name(&w->person, colon + 1, NULL, NULL,
 					  VG_NAME_PRIMARY);
 	}
@@ -358,12 +366,13 @@ static int key_lookups(const struct vg__wcache *c, const char *key,
 	if (rc)
 		return rc;
 	if (!strncmp(key, "ip4:", 4) || !strncmp(key, "ip6:", 4)) {
-		struct vg_warn_keyset sup;
-		vg_warn_keyset_init(&sup);
-		rc = vg_warn_ip_supernets(key, &sup);
-		for (size_t i = 0; !rc && i < sup.n; i++)
-			rc = by_key(c, vg_warn_keyset_at(&sup, i), key, type, keys, out);
-		vg_warn_keyset_release(&sup);
+		/* the blocks that hold it, of the sizes watches name */
+		const unsigned char *used = key[2] == '4' ? c->v4_prefix : c->v6_prefix;
+		int max = key[2] == '4' ? 32 : 128;
+		char k[64];
+		for (int p = 0; !rc && p < max; p++)
+			if (used[p] && !vg_warn_ip_supernet(key, p, k))
+				rc = by_key(c, k, key, type, keys, out);
 	} else if (!strncmp(key, "dom:", 4)) {
 		char parent[VG_WARN_KEY_MAX];
 		snprintf(parent, sizeof(parent), "%s", key);
@@ -457,12 +466,17 @@ int vg__warn_match(const struct vg__wcache *c, const cJSON *obj,
 		if (!t)
 			rc = VG_ENOMEM;
 		else if (!(rc = vg_warn_object_person(obj, &p, &kind)) && p.n_names) {
-			rc = name_hits(c, t, &p, out);
 			/* a group's or a person's name, unless the object says:
-			 * a threat actor is looked up as both */
-			if (!rc && strcmp(type, "identity")) {
-				p.kind = kind == VG_PERSON_ENTITY ? VG_PERSON_INDIVIDUAL
-								  : VG_PERSON_ENTITY;
+			 * a threat actor is looked up as both (as the kinds
+			 * watched) */
+			if (c->name_kinds & (1 << kind))
+				rc = name_hits(c, t, &p, out);
+			enum vg_person_kind other = kind == VG_PERSON_ENTITY
+							    ? VG_PERSON_INDIVIDUAL
+							    : VG_PERSON_ENTITY;
+			if (!rc && strcmp(type, "identity") &&
+			    (c->name_kinds & (1 << other))) {
+				p.kind = other;
 				rc = name_hits(c, t, &p, out);
 			}
 		} else if (rc == VG_ENOTFOUND) {

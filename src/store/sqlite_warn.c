@@ -11,19 +11,42 @@ typedef struct vg__sq sq_t;
 
 /* ---- the key index -------------------------------------------------- */
 
+/* The keys of a version go in by statements of up to 8 rows each: the
+ * index insert is the cost, the statement's overhead need not be. */
+static const char *const add_sql[8] = {
+	"INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9)",
+	"INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9),(?2,?9)",
+	"INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9),(?2,?9),"
+	"(?3,?9)",
+	"INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9),(?2,?9),"
+	"(?3,?9),(?4,?9)",
+	"INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9),(?2,?9),"
+	"(?3,?9),(?4,?9),(?5,?9)",
+	"INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9),(?2,?9),"
+	"(?3,?9),(?4,?9),(?5,?9),(?6,?9)",
+	"INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9),(?2,?9),"
+	"(?3,?9),(?4,?9),(?5,?9),(?6,?9),(?7,?9)",
+	"INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9),(?2,?9),"
+	"(?3,?9),(?4,?9),(?5,?9),(?6,?9),(?7,?9),(?8,?9)",
+};
+
 static int keys_add(struct vg_store *s, int64_t added, const char *const *keys,
 		    size_t n)
 {
 	sq_t *q = vg__sq(s);
-	sqlite3_stmt *st;
-	int rc = vg__sq_cached(q, &st, "INSERT OR IGNORE INTO warn_keys (key, added)"
-				       " VALUES (?1,?2)");
-	for (size_t i = 0; !rc && i < n; i++) {
-		sqlite3_bind_text(st, 1, keys[i], -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, added);
-		rc = vg__sq_done(q, st, "add key");
+	int rc = VG_OK;
+	for (size_t at = 0; !rc && at < n; at += 8) {
+		size_t k = n - at < 8 ? n - at : 8;
+		sqlite3_stmt *st;
+		if ((rc = vg__sq_cached(q, &st, add_sql[k - 1])))
+			break;
+		for (size_t i = 0; i < k; i++)
+			sqlite3_bind_text(st, (int)i + 1, keys[at + i], -1,
+					  SQLITE_STATIC);
+		sqlite3_bind_int64(st, 9, added);
+		rc = vg__sq_done(q, st, "add keys");
+		vg__sq_release(q, st);
 	}
-	vg__sq_release(q, st);
 	return rc;
 }
 

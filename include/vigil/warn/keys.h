@@ -117,6 +117,10 @@ int vg_warn_pattern_keys(struct vg_warn_keyer *k, const char *text,
 /* The keys of the blocks that hold an ip4/ip6 key's network: every
  * shorter prefix, /0 included (added to out). Other keys: none. */
 int vg_warn_ip_supernets(const char *key, struct vg_warn_keyset *out);
+/* The key of the block of prefix p (shorter than the key's) that holds
+ * an ip4/ip6 key's network, into out (at least 64 bytes); -1 when key
+ * is none or p is not shorter. */
+int vg_warn_ip_supernet(const char *key, int p, char *out);
 /* The range [lo, hi] of keys whose network lies inside an ip4/ip6
  * key's block (lo and hi at least VG_WARN_KEY_MAX bytes); -1 for other
  * keys. The range also holds blocks larger than the key's that start

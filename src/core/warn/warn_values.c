@@ -134,6 +134,18 @@ int vg_warn_ip_supernets(const char *key, struct vg_warn_keyset *out)
 	return rc;
 }
 
+int vg_warn_ip_supernet(const char *key, int p, char *out)
+{
+	struct ipnet n;
+	if (key_ip(key, &n) || p < 0 || p >= n.prefix)
+		return -1;
+	n.prefix = p;
+	for (int b = p; b < (n.v6 ? 128 : 32); b++)
+		n.a[b / 8] &= (unsigned char)~(0x80 >> (b % 8));
+	ip_key(&n, out, 64);
+	return 0;
+}
+
 int vg_warn_ip_range(const char *key, char *lo, char *hi)
 {
 	struct ipnet n;
