@@ -530,6 +530,132 @@ static void test_requests_and_grants(void **state)
 	vg_buf_release(&b);
 }
 
+
+/* Link analysis and trends answer under the reader's rights: a hidden
+ * object is neither a node nor a way through; counts are of what the
+ * reader may see; a sudden count is a spike; signals need k. */
+static void test_graph_and_trends(void **state)
+{
+	struct fx *f = *state;
+	const char *rel = "{\"type\":\"relationship\",\"spec_version\":\"2.1\","
+			  "\"id\":\"%s\",\"created\":\"2024-01-01T00:00:00.000Z\","
+			  "\"modified\":\"2024-01-01T00:00:00.000Z\","
+			  "\"relationship_type\":\"%s\",\"source_ref\":\"%s\","
+			  "\"target_ref\":\"%s\"}";
+	/* a cell -- its indicator -- an address -- the network's indicator
+	 * -- the network; and a private link of gamma's */
+	post_ok(&f->a.c, f->community,
+		jfmt("%s,%s,%s", actor(TA_B, "Cell", NULL),
+		     ind(IND_A, "[ipv4-addr:value = '198.51.100.7']", NULL),
+		     jfmt(rel, "relationship--aaaaaaaa" U("31"), "indicates", IND_A, TA_B)));
+	post_ok(&f->b.c, f->community,
+		jfmt("%s,%s,%s",
+		     actor("threat-actor--bbbbbbbb" U("32"), "Network", NULL),
+		     ind("indicator--bbbbbbbb" U("33"), "[ipv4-addr:value = '198.51.100.7']", NULL),
+		     jfmt(rel, "relationship--bbbbbbbb" U("34"), "indicates",
+			  "indicator--bbbbbbbb" U("33"), "threat-actor--bbbbbbbb" U("32"))));
+	post_ok(&f->g.c, f->org_g,
+		jfmt("%s,%s", person(ID_G, "Ivo Trell", NULL),
+		     jfmt(rel, "relationship--cccccccc" U("35"), "related-to", ID_G, TA_B)));
+	struct vg_buf b;
+	vg_buf_init(&b, 0);
+	assert_int_equal(vg_graph_path(&f->a.c, TA_B, "threat-actor--bbbbbbbb" U("32"),
+				       6, &b),
+			 VG_OK);
+	cJSON *j = cJSON_Parse(b.data), *x;
+	assert_int_equal(cJSON_GetObjectItemCaseSensitive(j, "length")->valueint, 3);
+	const char *want[] = {TA_B, IND_A, "indicator--bbbbbbbb" U("33"),
+			      "threat-actor--bbbbbbbb" U("32")};
+	int i = 0;
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(j, "nodes"))
+		assert_string_equal(cJSON_GetObjectItemCaseSensitive(x, "id")->valuestring,
+				    want[i++]);
+	const cJSON *e1 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "edges"), 1);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(e1, "kind")->valuestring, "key");
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(e1, "label")->valuestring,
+			    "198.51.100.7");
+	cJSON_Delete(j);
+	/* gamma's person is no node for alpha, but is for gamma */
+	vg_buf_reset(&b);
+	assert_int_equal(vg_graph_neighbours(&f->a.c, TA_B, 1, 0, &b), VG_OK);
+	assert_null(strstr(b.data, ID_G));
+	assert_non_null(strstr(b.data, IND_A));
+	vg_buf_reset(&b);
+	assert_int_equal(vg_graph_neighbours(&f->g.c, TA_B, 1, 0, &b), VG_OK);
+	assert_non_null(strstr(b.data, ID_G));
+	assert_non_null(strstr(b.data, "\"label\":\"related-to\""));
+	vg_buf_reset(&b);
+	assert_int_equal(vg_graph_neighbours(&f->a.c, ID_G, 1, 0, &b), VG_ENOTFOUND);
+	/* groups: the two actors are one group through the address */
+	vg_buf_reset(&b);
+	const char *types[] = {"threat-actor"};
+	assert_int_equal(vg_graph_groups(&f->a.c, types, 1, NULL, 3, 0, &b), VG_OK);
+	j = cJSON_Parse(b.data);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, "groups")), 1);
+	assert_int_equal(cJSON_GetObjectItemCaseSensitive(
+				 cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "groups"), 0),
+				 "size")->valueint, 2);
+	cJSON_Delete(j);
+
+	/* trends: one label, quiet for weeks, then eight in a day */
+	char objs[8192] = "";
+	for (int d = 0; d < 28; d += 7) {
+		char id[80];
+		snprintf(id, sizeof(id), "threat-actor--dddddddd-0000-4000-8000-0000000000%02d", d);
+		snprintf(objs + strlen(objs), sizeof(objs) - strlen(objs), "%s%s",
+			 *objs ? "," : "",
+			 jfmt("{\"type\":\"threat-actor\",\"spec_version\":\"2.1\","
+			      "\"id\":\"%s\",\"created\":\"2024-02-%02dT00:00:00.000Z\","
+			      "\"modified\":\"2024-02-%02dT00:00:00.000Z\",\"name\":\"x\","
+			      "\"labels\":[\"cell\"]}", id, d + 1, d + 1));
+	}
+	for (int k = 0; k < 8; k++) {
+		char id[80];
+		snprintf(id, sizeof(id), "threat-actor--eeeeeeee-0000-4000-8000-0000000000%02d", k);
+		snprintf(objs + strlen(objs), sizeof(objs) - strlen(objs), ",%s",
+			 jfmt("{\"type\":\"threat-actor\",\"spec_version\":\"2.1\","
+			      "\"id\":\"%s\",\"created\":\"2024-03-10T00:00:00.000Z\","
+			      "\"modified\":\"2024-03-10T00:00:00.000Z\",\"name\":\"x\","
+			      "\"labels\":[\"cell\"]}", id));
+	}
+	post_ok(&f->b.c, f->community, objs);
+	vg_buf_reset(&b);
+	char err[200] = "";
+	struct vg_trend_query q = {.facet = "label", .since = "2024-03-01",
+				   .until = "2024-03-15"};
+	assert_int_equal(vg_trends(&f->a.c, &q, &b, err, sizeof(err)), VG_OK);
+	j = cJSON_Parse(b.data);
+	const cJSON *sr = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "series"), 0);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(sr, "value")->valuestring, "cell");
+	assert_int_equal(cJSON_GetObjectItemCaseSensitive(sr, "total")->valueint, 8);
+	const cJSON *sp = cJSON_GetObjectItemCaseSensitive(sr, "spikes");
+	assert_int_equal(cJSON_GetArraySize(sp), 1);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(sp, 0),
+							     "period")->valuestring,
+			    "2024-03-10");
+	cJSON_Delete(j);
+	/* weekly: the same eight, in the week of Monday 4 March */
+	vg_buf_reset(&b);
+	q.weekly = 1;
+	assert_int_equal(vg_trends(&f->a.c, &q, &b, err, sizeof(err)), VG_OK);
+	assert_non_null(strstr(b.data, "{\"period\":\"2024-03-04\",\"count\":8}"));
+	vg_buf_reset(&b);
+	q = (struct vg_trend_query){.facet = "color"};
+	assert_int_equal(vg_trends(&f->a.c, &q, &b, err, sizeof(err)), VG_EINVAL);
+	assert_string_equal(err, "'color' is not a facet (type, label, actor, attack, "
+				 "location, sector, country, org)");
+	/* signals: the address, by alpha and beta: not at k = 3 */
+	vg_buf_reset(&b);
+	assert_int_equal(vg_trends_signals(&f->a.c, 1, NULL, &b, err, sizeof(err)), VG_OK);
+	assert_non_null(strstr(b.data, "\"signals\":[]"));
+	set(f, "k", "2");
+	vg_buf_reset(&b);
+	assert_int_equal(vg_trends_signals(&f->a.c, 1, NULL, &b, err, sizeof(err)), VG_OK);
+	assert_non_null(strstr(b.data, "{\"kind\":\"ip4\",\"value\":\"198.51.100.7\","
+				       "\"organisations\":2}"));
+	vg_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -539,6 +665,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_watches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_requests_and_grants, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_graph_and_trends, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
