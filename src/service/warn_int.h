@@ -108,8 +108,9 @@ void vg__warn_cache_put(struct vg_service *svc, struct vg__wcache *c);
 /* Move the generation (inside the caller's transaction): watches,
  * grants or settings changed. */
 int vg__warn_gen_move(struct vg_store *s);
-/* Build a cache from s's watches (warn_watch.c) and free one. */
-int vg__warn_cache_build(struct vg_store *s, int64_t gen,
+/* Build a cache from s's watches (warn_watch.c; only watch one when not
+ * 0: a new watch's retroactive run) and free one. */
+int vg__warn_cache_build(struct vg_store *s, int64_t gen, int64_t one,
 			 struct vg__wcache **out);
 void vg__warn_cache_free(struct vg__wcache *c);
 /* Drop the process's cache, so the next ingest rebuilds it. */

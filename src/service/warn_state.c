@@ -290,7 +290,7 @@ int vg__warn_cache_get(struct vg_service *svc, struct vg_store *s,
 	w->building = 1;
 	pthread_mutex_unlock(&w->mu);
 	struct vg__wcache *n = NULL;
-	int rc = vg__warn_cache_build(s, gen, &n);
+	int rc = vg__warn_cache_build(s, gen, 0, &n);
 	int last = 0;
 	pthread_mutex_lock(&w->mu);
 	w->building = 0;

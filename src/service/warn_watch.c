@@ -186,7 +186,8 @@ void vg__warn_cache_free(struct vg__wcache *c)
 	free(c);
 }
 
-int vg__warn_cache_build(struct vg_store *s, int64_t gen, struct vg__wcache **out)
+int vg__warn_cache_build(struct vg_store *s, int64_t gen, int64_t one,
+			 struct vg__wcache **out)
 {
 	struct vg__wcache *c = calloc(1, sizeof(*c));
 	struct rows rs = {0};
@@ -197,7 +198,8 @@ int vg__warn_cache_build(struct vg_store *s, int64_t gen, struct vg__wcache **ou
 	c->gen = gen;
 	rc = vg__warn_conf_read(s, &c->conf);
 	if (!rc && s->ops->warn)
-		rc = s->ops->warn->watch_list(s, 0, take_watch, &rs);
+		rc = one ? s->ops->warn->watch_get(s, one, take_watch, &rs)
+			 : s->ops->warn->watch_list(s, 0, take_watch, &rs);
 	c->w = rs.w;
 	c->n = rs.n;
 	if (!rc)

@@ -521,14 +521,17 @@ static int retro(struct vg_ctx *c, int64_t id, size_t *raised, int *truncated)
 	*truncated = 0;
 	if (!s)
 		return VG_ESTORE;
-	int rc = vg__warn_cache_get(c->svc, s, &cache);
+	/* a cache of the new watch alone: the hub's is rebuilt by the
+	 * next arrival, not by each new watch */
+	int rc = vg__warn_cache_build(s, -1, id, &cache);
 	if (rc)
 		return rc;
+	cache->refs = 1;
 	size_t i = 0;
 	while (i < cache->n && cache->w[i].id != id)
 		i++;
 	if (i == cache->n || !cache->w[i].active || !cache->conf.retro_max) {
-		vg__warn_cache_put(c->svc, cache);
+		vg__warn_cache_free(cache);
 		return VG_OK;
 	}
 	r.svc = c->svc;
@@ -547,7 +550,7 @@ static int retro(struct vg_ctx *c, int64_t id, size_t *raised, int *truncated)
 			vg__warn_notify(c->svc);
 	}
 	retro_release(&r);
-	vg__warn_cache_put(c->svc, cache);
+	vg__warn_cache_free(cache);
 	return rc;
 }
 
