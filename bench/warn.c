@@ -29,14 +29,17 @@ static double now(void)
 }
 
 static int open_hub(const char *data, int threaded, struct vg_service **svc,
-		    struct vg_ctx *c)
+                    struct vg_ctx *c)
 {
 	char err[300] = "";
-	struct vg_service_conf conf = {.location = data, .threaded = threaded,
-				       .max_batch = 512, .gather_us = 1000};
+	struct vg_service_conf conf = {.location = data,
+	                               .threaded = threaded,
+	                               .max_batch = 512,
+	                               .gather_us = 1000};
 	int rc = vg_service_open(&conf, svc, err, sizeof(err));
 	if (rc) {
-		fprintf(stderr, "bench_warn: %s\n", err[0] ? err : vg_strerror(rc));
+		fprintf(stderr, "bench_warn: %s\n",
+		        err[0] ? err : vg_strerror(rc));
 		return rc;
 	}
 	vg_ctx_init(c, *svc, VG_CHANNEL_CLI, "cli");
@@ -64,16 +67,18 @@ static int watches(const char *data, long n)
 			w.kind = "value";
 			if (k < 20)
 				snprintf(term, sizeof(term), "198.%u.%u.%u",
-					 vg_rng_below(&r, 256), vg_rng_below(&r, 256),
-					 vg_rng_below(&r, 256));
+				         vg_rng_below(&r, 256),
+				         vg_rng_below(&r, 256),
+				         vg_rng_below(&r, 256));
 			else if (k < 39)
-				snprintf(term, sizeof(term), "watched-%ld.example", i);
+				snprintf(term, sizeof(term),
+				         "watched-%ld.example", i);
 			else {
 				vg_rng_name(&r, name, sizeof(name));
 				for (char *p = name; *p; p++)
 					*p = (char)(*p | 0x20);
-				snprintf(term, sizeof(term), "%s-%u.example", name,
-					 vg_rng_below(&r, 200000));
+				snprintf(term, sizeof(term), "%s-%u.example",
+				         name, vg_rng_below(&r, 200000));
 			}
 		} else if (k < 60) {
 			w.kind = "name";
@@ -82,23 +87,26 @@ static int watches(const char *data, long n)
 			snprintf(term, sizeof(term), "%s %s", name, sur);
 		} else if (k < 70) {
 			w.kind = "document";
-			snprintf(term, sizeof(term), "P%07u", vg_rng_below(&r, 10000000));
+			snprintf(term, sizeof(term), "P%07u",
+			         vg_rng_below(&r, 10000000));
 		} else if (k < 85) {
 			w.kind = "pattern";
 			snprintf(term, sizeof(term),
-				 k < 78 ? "[ipv4-addr:value = '203.0.%u.%u']"
-					: "[domain-name:value = 'x%u-%u.example']",
-				 vg_rng_below(&r, 256), vg_rng_below(&r, 256));
+			         k < 78
+			             ? "[ipv4-addr:value = '203.0.%u.%u']"
+			             : "[domain-name:value = 'x%u-%u.example']",
+			         vg_rng_below(&r, 256), vg_rng_below(&r, 256));
 		} else if (k < 95) {
 			w.kind = "object";
 			snprintf(term, sizeof(term),
-				 "threat-actor--%08x-0000-4000-8000-%012x",
-				 vg_rng_below(&r, 0xffffffffu), (unsigned)i);
+			         "threat-actor--%08x-0000-4000-8000-%012x",
+			         vg_rng_below(&r, 0xffffffffu), (unsigned)i);
 		} else {
 			w.kind = "query";
 			snprintf(term, sizeof(term),
-				 "{\"labels\":[\"label-%u\"],\"types\":[\"indicator\"]}",
-				 vg_rng_below(&r, 1000));
+			         "{\"labels\":[\"label-%u\"],\"types\":["
+			         "\"indicator\"]}",
+			         vg_rng_below(&r, 1000));
 		}
 		w.term = term;
 		struct vg_buf b;
@@ -107,7 +115,8 @@ static int watches(const char *data, long n)
 		int rc = vg_watch_add(&c, &w, &b, err, sizeof(err));
 		vg_buf_release(&b);
 		if (rc) {
-			fprintf(stderr, "bench_warn: watch %s %s: %s\n", w.kind, term, err);
+			fprintf(stderr, "bench_warn: watch %s %s: %s\n", w.kind,
+			        term, err);
 			break;
 		}
 		made++;
@@ -118,7 +127,8 @@ static int watches(const char *data, long n)
 	return made == n ? 0 : 1;
 }
 
-/* ---- correlation lookups ---------------------------------------------------- */
+/* ---- correlation lookups ----------------------------------------------------
+ */
 
 struct sample {
 	char **ids;
@@ -149,8 +159,8 @@ static int cmp(const void *a, const void *b)
 static void report(const char *what, double *t, size_t n)
 {
 	qsort(t, n, sizeof(*t), cmp);
-	printf("%-44s n=%zu median %.3f ms  p90 %.3f ms  p99 %.3f ms\n", what, n,
-	       t[n / 2] * 1e3, t[n * 9 / 10] * 1e3, t[n * 99 / 100] * 1e3);
+	printf("%-44s n=%zu median %.3f ms  p90 %.3f ms  p99 %.3f ms\n", what,
+	       n, t[n / 2] * 1e3, t[n * 9 / 10] * 1e3, t[n * 99 / 100] * 1e3);
 }
 
 static atomic_int committed;
@@ -170,12 +180,12 @@ static int correlate(const char *data, long n, const char *user)
 	if (open_hub(data, 1, &svc, &op))
 		return 1;
 	static const char *const types[] = {"indicator", "identity",
-					    "threat-actor", "domain-name",
-					    "ipv4-addr"};
+	                                    "threat-actor", "domain-name",
+	                                    "ipv4-addr"};
 	struct vg_hub_counts hc;
 	struct vg_export_filter f = {.types = types, .n_types = 5};
 	struct sample s = {.ids = calloc((size_t)n, sizeof(char *)),
-			   .want = (size_t)n};
+	                   .want = (size_t)n};
 	size_t count = 0;
 	/* about 55% of `vigil gen` objects are of those types */
 	if (vg_metrics_read(&op, &hc))
@@ -187,7 +197,8 @@ static int correlate(const char *data, long n, const char *user)
 		fprintf(stderr, "bench_warn: cannot read the ids\n");
 		return 1;
 	}
-	printf("objects stored: %lld versions; %zu sampled\n", hc.versions, s.n);
+	printf("objects stored: %lld versions; %zu sampled\n", hc.versions,
+	       s.n);
 	vg_ctx_init(&c, svc, VG_CHANNEL_HTTP, "127.0.0.1");
 	vg_ctx_operator(&c, "bench");
 	if (vg_warn_ctx_as(&c, user, err, sizeof(err))) {
@@ -210,7 +221,9 @@ static int correlate(const char *data, long n, const char *user)
 			atomic_store(&committed, 1);
 		if (rc)
 			fprintf(stderr, "bench_warn: %s: %s\n", s.ids[i], err);
-		related += b.data ? (size_t)(strstr(b.data, "\"related\":[]") == NULL) : 0;
+		related +=
+		    b.data ? (size_t)(strstr(b.data, "\"related\":[]") == NULL)
+		           : 0;
 		over += b.data && strstr(b.data, "\"over_budget\":true");
 		vg_buf_release(&b);
 		/* wait for the commit before the defer is reused */
@@ -260,6 +273,7 @@ int main(int argc, char **argv)
 		return watches(argv[2], strtol(argv[3], NULL, 10));
 	if (argc >= 5 && !strcmp(argv[1], "correlate"))
 		return correlate(argv[2], strtol(argv[3], NULL, 10), argv[4]);
-	fprintf(stderr, "usage: bench_warn watches DATA N | correlate DATA N USER\n");
+	fprintf(stderr,
+	        "usage: bench_warn watches DATA N | correlate DATA N USER\n");
 	return 2;
 }

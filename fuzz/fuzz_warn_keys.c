@@ -20,7 +20,8 @@ static void check(const struct vg_warn_keyset *ks, int finished)
 		size_t n = strlen(k);
 		if (!n || n > VG_WARN_KEY_MAX || !strchr(k, ':'))
 			__builtin_trap();
-		if (finished && i && strcmp(vg_warn_keyset_at(ks, i - 1), k) >= 0)
+		if (finished && i &&
+		    strcmp(vg_warn_keyset_at(ks, i - 1), k) >= 0)
 			__builtin_trap();
 		char shown[VG_WARN_KEY_MAX];
 		vg_warn_key_display(k, shown, sizeof(shown));

@@ -12,16 +12,16 @@
 #include <string.h>
 
 static const char help[] =
-	"usage: vigil [--data DIR] correlate [--json] [--as USER] ID\n\n"
-	"Print the keys of object ID (observable values, pattern literals,\n"
-	"names and aliases, document numbers) and the objects that share one,\n"
-	"each with the keys it shares. Keys on more objects than the budget\n"
-	"are listed but not expanded; excluded keys (private addresses, very\n"
-	"common domains: 'vigil warn exclusions') are not looked up. Records\n"
-	"the reader may not read are counted per organisation (hit / no-hit)\n"
-	"where their owners allow it: the operator reads everything, so\n"
-	"--as USER shows what that user would see. Audited.\n"
-	"Exit status 1 when there is no such object.\n";
+    "usage: vigil [--data DIR] correlate [--json] [--as USER] ID\n\n"
+    "Print the keys of object ID (observable values, pattern literals,\n"
+    "names and aliases, document numbers) and the objects that share one,\n"
+    "each with the keys it shares. Keys on more objects than the budget\n"
+    "are listed but not expanded; excluded keys (private addresses, very\n"
+    "common domains: 'vigil warn exclusions') are not looked up. Records\n"
+    "the reader may not read are counted per organisation (hit / no-hit)\n"
+    "where their owners allow it: the operator reads everything, so\n"
+    "--as USER shows what that user would see. Audited.\n"
+    "Exit status 1 when there is no such object.\n";
 
 static const char *str(const cJSON *o, const char *k)
 {
@@ -35,7 +35,8 @@ static void join(const cJSON *arr)
 	int first = 1;
 	cJSON_ArrayForEach(e, arr)
 	{
-		printf("%s%s", first ? "" : ", ", cJSON_IsString(e) ? e->valuestring : "");
+		printf("%s%s", first ? "" : ", ",
+		       cJSON_IsString(e) ? e->valuestring : "");
 		first = 0;
 	}
 }
@@ -50,14 +51,18 @@ static void render(const char *json)
 	printf("keys:\n");
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r, "keys"))
 	{
-		const cJSON *rel = cJSON_GetObjectItemCaseSensitive(e, "related");
+		const cJSON *rel =
+		    cJSON_GetObjectItemCaseSensitive(e, "related");
 		printf("  %-6s %s", str(e, "kind"), str(e, "value"));
-		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "excluded")))
+		if (cJSON_IsTrue(
+		        cJSON_GetObjectItemCaseSensitive(e, "excluded")))
 			printf("  (excluded)\n");
-		else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "over_budget")))
+		else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+		             e, "over_budget")))
 			printf("  (over the budget: not expanded)\n");
 		else
-			printf("  %d related\n", cJSON_IsNumber(rel) ? rel->valueint : 0);
+			printf("  %d related\n",
+			       cJSON_IsNumber(rel) ? rel->valueint : 0);
 	}
 	const cJSON *rel = cJSON_GetObjectItemCaseSensitive(r, "related");
 	printf("related: %d\n", cJSON_GetArraySize(rel));
@@ -88,10 +93,10 @@ static void render(const char *json)
 int vg_cmd_correlate(struct vg_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"as", required_argument, NULL, 'a'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
+	    {"json", no_argument, NULL, 'j'},
+	    {"as", required_argument, NULL, 'a'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	const char *as = NULL;
 	int json = 0, c;

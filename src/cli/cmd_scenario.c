@@ -42,16 +42,20 @@ int vg__cli_gen_scenario(uint64_t n, size_t noise, const char *dir)
 	char path[4096];
 	int rc = VG_OK;
 	if (mkdir(dir, 0755) && errno != EEXIST)
-		return vg_cli_fail("cannot make '%s': %s", dir, strerror(errno));
+		return vg_cli_fail("cannot make '%s': %s", dir,
+		                   strerror(errno));
 	for (size_t a = 0; a < VG_SCENARIO_AGENCIES; a++) {
-		snprintf(path, sizeof(path), "%s/%s.json", dir, vg_scenario_agency(a));
+		snprintf(path, sizeof(path), "%s/%s.json", dir,
+		         vg_scenario_agency(a));
 		if (!(x.f[a] = fopen(path, "w"))) {
 			rc = VG_EIO;
 			break;
 		}
-		fprintf(x.f[a], "{\"type\":\"bundle\",\"id\":\"bundle--%08llx-0000-4000-"
-				"8000-%012zx\",\"objects\":[",
-			(unsigned long long)(n & 0xffffffffu), a);
+		fprintf(
+		    x.f[a],
+		    "{\"type\":\"bundle\",\"id\":\"bundle--%08llx-0000-4000-"
+		    "8000-%012zx\",\"objects\":[",
+		    (unsigned long long)(n & 0xffffffffu), a);
 	}
 	struct vg_scenario_out o = {object, truth};
 	if (!rc)
@@ -65,8 +69,10 @@ int vg__cli_gen_scenario(uint64_t n, size_t noise, const char *dir)
 	}
 	if (rc)
 		return vg_cli_fail("scenario %llu: %s", (unsigned long long)n,
-				   vg_strerror(rc));
-	printf("scenario %llu in %s: alpha.json, gamma.json, beta.json (post in "
-	       "that order), truth.json\n", (unsigned long long)n, dir);
+		                   vg_strerror(rc));
+	printf(
+	    "scenario %llu in %s: alpha.json, gamma.json, beta.json (post in "
+	    "that order), truth.json\n",
+	    (unsigned long long)n, dir);
 	return VG_EXIT_OK;
 }

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 int vg__cli_open_as(struct vg_cli *cli, const char *as, struct vg_service **svc,
-		    struct vg_ctx *ctx)
+                    struct vg_ctx *ctx)
 {
 	int rc = vg_cli_open(cli, svc, ctx);
 	char err[200] = "";

@@ -12,7 +12,7 @@
 /* vg_cli_open, then (as not NULL) act as user as; prints the reason and
  * returns the exit code on failure, else 0. */
 int vg__cli_open_as(struct vg_cli *cli, const char *as, struct vg_service **svc,
-		    struct vg_ctx *ctx);
+                    struct vg_ctx *ctx);
 /* Print JSON text indented (or as it is with compact). */
 void vg__cli_print_json(const char *json, int compact);
 /* A string member of o, "" when absent. */

@@ -102,9 +102,11 @@ static ssize_t reader(void *cls, uint64_t pos, char *buf, size_t max)
 		unsigned long long w = atomic_load(&wakes);
 		int64_t last = x->last;
 		size_t n = 0;
-		if (vg_warn_last_seq(x->h->svc) > x->last || w != x->seen_wakes) {
+		if (vg_warn_last_seq(x->h->svc) > x->last ||
+		    w != x->seen_wakes) {
 			x->seen_wakes = w;
-			if (vg_alerts_stream_next(&x->ctx, x->last, &x->out, &last, &n))
+			if (vg_alerts_stream_next(&x->ctx, x->last, &x->out,
+			                          &last, &n))
 				return MHD_CONTENT_READER_END_WITH_ERROR;
 			x->last = last;
 			x->sent += n;
@@ -161,7 +163,8 @@ static int copy_ctx(struct vg_ctx *dst, const struct vg_ctx *src)
 		dst->groups = malloc(src->p.n_groups * sizeof(int64_t));
 		if (!dst->groups)
 			return VG_ENOMEM;
-		memcpy(dst->groups, src->p.groups, src->p.n_groups * sizeof(int64_t));
+		memcpy(dst->groups, src->p.groups,
+		       src->p.n_groups * sizeof(int64_t));
 		dst->p.groups = dst->groups;
 	}
 	if (src->p.n_grants) {
@@ -170,7 +173,8 @@ static int copy_ctx(struct vg_ctx *dst, const struct vg_ctx *src)
 			free(dst->groups);
 			return VG_ENOMEM;
 		}
-		memcpy(dst->grants, src->p.grants, src->p.n_grants * sizeof(int64_t));
+		memcpy(dst->grants, src->p.grants,
+		       src->p.n_grants * sizeof(int64_t));
 		dst->p.grants = dst->grants;
 	}
 	return VG_OK;
@@ -183,14 +187,15 @@ enum MHD_Result vg__h_alerts_stream(struct req *r)
 	if (vg__args_only(r, params, err, sizeof(err)))
 		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request", err);
 	const char *from = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-						       "Last-Event-ID");
+	                                               "Last-Event-ID");
 	if (!from)
 		from = vg__arg(r, "after");
 	char *end = NULL;
 	long long after = from ? strtoll(from, &end, 10) : 0;
 	if (from && (!*from || *end || after < 0))
-		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
-				 "Last-Event-ID (or 'after') is an alert number");
+		return vg__error(
+		    r, MHD_HTTP_BAD_REQUEST, "bad request",
+		    "Last-Event-ID (or 'after') is an alert number");
 	/* the stream's opening is on record before anything is sent */
 	struct vg_audit_defer *keep = r->ctx.defer;
 	r->ctx.defer = NULL;
@@ -224,13 +229,13 @@ enum MHD_Result vg__h_alerts_stream(struct req *r)
 	if (first)
 		vg_warn_listen(r->h->svc, wake, NULL);
 	struct MHD_Response *res = MHD_create_response_from_callback(
-		MHD_SIZE_UNKNOWN, 4096, reader, x, done);
+	    MHD_SIZE_UNKNOWN, 4096, reader, x, done);
 	if (!res) {
 		done(x);
 		return MHD_NO;
 	}
 	MHD_add_response_header(res, MHD_HTTP_HEADER_CONTENT_TYPE,
-				"text/event-stream; charset=utf-8");
+	                        "text/event-stream; charset=utf-8");
 	MHD_add_response_header(res, "Cache-Control", "no-store");
 	MHD_add_response_header(res, "X-Accel-Buffering", "no");
 	MHD_add_response_header(res, "X-Content-Type-Options", "nosniff");

@@ -43,7 +43,8 @@ static int deliver(void *ud, const struct vg_webhook *h)
 	long status = 0;
 	snprintf(sig, sizeof(sig), "X-Vigil-Signature: %s", h->signature);
 	snprintf(ts, sizeof(ts), "X-Vigil-Timestamp: %s", h->timestamp);
-	snprintf(alert, sizeof(alert), "X-Vigil-Alert: %lld", (long long)h->alert);
+	snprintf(alert, sizeof(alert), "X-Vigil-Alert: %lld",
+	         (long long)h->alert);
 	hdr = curl_slist_append(hdr, "Content-Type: application/json");
 	hdr = curl_slist_append(hdr, sig);
 	hdr = curl_slist_append(hdr, ts);
@@ -70,7 +71,8 @@ static int deliver(void *ud, const struct vg_webhook *h)
 	int ok = rc == CURLE_OK && status >= 200 && status < 300;
 	char why[CURL_ERROR_SIZE + 40];
 	if (rc != CURLE_OK)
-		snprintf(why, sizeof(why), "%s", err[0] ? err : curl_easy_strerror(rc));
+		snprintf(why, sizeof(why), "%s",
+		         err[0] ? err : curl_easy_strerror(rc));
 	else
 		snprintf(why, sizeof(why), "HTTP %ld", status);
 	vg_webhook_done(svc, h, ok, ok ? NULL : why);

@@ -17,7 +17,7 @@
 static int may_decide(struct vg_ctx *c, const char *what)
 {
 	if (c->authenticated &&
-	    (c->p.operator || vg_principal_allows(&c->p, VG_ACT_WRITE)))
+	    (c->p.operator|| vg_principal_allows(&c->p, VG_ACT_WRITE)))
 		return VG_OK;
 	return vg__deny(c, "write", what);
 }
@@ -57,20 +57,22 @@ static int choice_fn(struct vg_store *s, void *arg)
 	int rc = s->ops->warn->disclosure_set(s, j->subject, j->org, j->choice);
 	struct vg__detail d;
 	vg__detail_begin(&d);
-	vg_jw_kstr(&d.w, "choice", j->choice < 0 ? "default"
-				   : j->choice ? "yes" : "no");
+	vg_jw_kstr(&d.w, "choice",
+	           j->choice < 0 ? "default"
+	           : j->choice   ? "yes"
+	                         : "no");
 	vg_jw_kint(&d.w, "org", j->org);
 	const char *detail = vg__detail_end(&d);
 	if (!rc)
-		rc = detail ? vg__audit(s, j->c, "access.disclosure", j->subject,
-					detail)
-			    : VG_ENOMEM;
+		rc = detail ? vg__audit(s, j->c, "access.disclosure",
+		                        j->subject, detail)
+		            : VG_ENOMEM;
 	vg__detail_release(&d);
 	return rc;
 }
 
 int vg_access_disclosure(struct vg_ctx *c, const char *subject, int choice,
-			 char *err, size_t errlen)
+                         char *err, size_t errlen)
 {
 	int rc = may_decide(c, "access.disclosure");
 	if (rc)
@@ -78,24 +80,27 @@ int vg_access_disclosure(struct vg_ctx *c, const char *subject, int choice,
 	struct vg_store *s = store_of(c, &rc);
 	if (rc)
 		return rc;
-	struct choice_job j = {c, subject, c->p.org, choice < 0 ? -1 : !!choice};
+	struct choice_job j = {c, subject, c->p.org,
+	                       choice < 0 ? -1 : !!choice};
 	struct coll co = {0};
 	if (vg_stix_id_valid(subject, NULL)) {
 		/* an object: its registered owner decides */
 		int64_t owner = 0;
 		rc = s->ops->objects->owner_of(s, subject, &owner);
-		if (!rc && !c->p.operator && owner != c->p.org)
+		if (!rc && !c->p.operator&& owner != c->p.org)
 			rc = VG_ENOTFOUND;
 		if (rc) {
-			snprintf(err, errlen, "no object '%s' of your organisation",
-				 subject);
+			snprintf(err, errlen,
+			         "no object '%s' of your organisation",
+			         subject);
 			return rc;
 		}
 		j.org = owner;
 	} else {
 		/* a collection: each organisation decides for its records in
 		 * it */
-		rc = s->ops->sharing->collection_find(s, subject, take_coll, &co);
+		rc = s->ops->sharing->collection_find(s, subject, take_coll,
+		                                      &co);
 		if (rc && rc != VG_ENOTFOUND)
 			return rc;
 		if (!co.found) {
@@ -104,16 +109,18 @@ int vg_access_disclosure(struct vg_ctx *c, const char *subject, int choice,
 		}
 		j.subject = co.id;
 		if (c->p.operator) {
-			snprintf(err, errlen, "the operator decides for an "
-					      "organisation's objects, not its "
-					      "collections");
+			snprintf(err, errlen,
+			         "the operator decides for an "
+			         "organisation's objects, not its "
+			         "collections");
 			return VG_EINVAL;
 		}
 	}
 	return vg__write(c->svc, choice_fn, &j);
 }
 
-/* ---- requests -------------------------------------------------------------- */
+/* ---- requests --------------------------------------------------------------
+ */
 
 struct org {
 	int64_t id;
@@ -140,15 +147,15 @@ static int req_fn(struct vg_store *s, void *arg)
 {
 	struct req_job *j = arg;
 	struct vg_request_row r = {
-		.created = vg__now_us(),
-		.requester_org = j->c->p.org,
-		.requester_user = j->c->p.user,
-		.requester_name = j->c->user,
-		.owner_org = j->owner,
-		.object = j->object,
-		.reason = j->reason ? j->reason : "",
-		.items = j->items,
-		.state = VG_REQ_PENDING,
+	    .created = vg__now_us(),
+	    .requester_org = j->c->p.org,
+	    .requester_user = j->c->p.user,
+	    .requester_name = j->c->user,
+	    .owner_org = j->owner,
+	    .object = j->object,
+	    .reason = j->reason ? j->reason : "",
+	    .items = j->items,
+	    .state = VG_REQ_PENDING,
 	};
 	int rc = s->ops->warn->request_add(s, &r, &j->id);
 	char from[128];
@@ -157,17 +164,17 @@ static int req_fn(struct vg_store *s, void *arg)
 	struct vg__detail d;
 	vg__detail_begin(&d);
 	vg_jw_kint(&d.w, "request", j->id);
-	vg_jw_kstr(&d.w, "from", j->c->p.operator ? "the hub operator" : from);
+	vg_jw_kstr(&d.w, "from", j->c->p.operator? "the hub operator" : from);
 	vg_jw_kstr(&d.w, "by", j->c->user);
 	vg_jw_key(&d.w, "reason");
 	vg_jw_strn(&d.w, r.reason, 1000);
 	vg_jw_kint(&d.w, "records", (int64_t)j->records);
 	const char *detail = vg__detail_end(&d);
 	struct vg_alert_row a = {
-		.org = j->owner,
-		.created = r.created,
-		.kind = VG_ALERT_REQUEST,
-		.detail = detail,
+	    .org = j->owner,
+	    .created = r.created,
+	    .kind = VG_ALERT_REQUEST,
+	    .detail = detail,
 	};
 	if (!rc)
 		rc = detail ? s->ops->warn->alert_add(s, &a, NULL) : VG_ENOMEM;
@@ -179,15 +186,16 @@ static int req_fn(struct vg_store *s, void *arg)
 	vg_jw_kint(&ad.w, "records", (int64_t)j->records);
 	const char *adetail = vg__detail_end(&ad);
 	if (!rc)
-		rc = adetail ? vg__audit(s, j->c, "access.request", j->object, adetail)
-			     : VG_ENOMEM;
+		rc = adetail ? vg__audit(s, j->c, "access.request", j->object,
+		                         adetail)
+		             : VG_ENOMEM;
 	vg__detail_release(&ad);
 	return rc;
 }
 
 int vg_access_request(struct vg_ctx *c, const char *object, const char *org,
-		      const char *reason, struct vg_buf *out, char *err,
-		      size_t errlen)
+                      const char *reason, struct vg_buf *out, char *err,
+                      size_t errlen)
 {
 	int rc = vg__require(c, VG_ACT_READ, "access.request");
 	if (!rc)
@@ -210,9 +218,12 @@ int vg_access_request(struct vg_ctx *c, const char *object, const char *org,
 	if (o.found)
 		rc = vg__warn_hidden_of(c, s, object, o.id, &ids, &n);
 	if (!rc && !n) {
-		snprintf(err, errlen, "no record of '%s' that you were told of "
-				      "matches '%s'", org, object);
-		rc = vg__audit_now(c, "access.request", object, "{\"found\":false}");
+		snprintf(err, errlen,
+		         "no record of '%s' that you were told of "
+		         "matches '%s'",
+		         org, object);
+		rc = vg__audit_now(c, "access.request", object,
+		                   "{\"found\":false}");
 		if (!rc)
 			rc = VG_ENOTFOUND;
 	} else if (rc == VG_ENOTFOUND) {
@@ -258,7 +269,8 @@ int vg_access_request(struct vg_ctx *c, const char *object, const char *org,
 	return rc;
 }
 
-/* ---- listing requests -------------------------------------------------------- */
+/* ---- listing requests
+ * -------------------------------------------------------- */
 
 struct rlist {
 	struct vg_ctx *c;
@@ -269,7 +281,7 @@ struct rlist {
 };
 
 static void counts(const char *items, int64_t *pending, int64_t *granted,
-		   int64_t *refused)
+                   int64_t *refused)
 {
 	cJSON *a = cJSON_Parse(items), *e;
 	*pending = *granted = *refused = 0;
@@ -287,9 +299,9 @@ static void counts(const char *items, int64_t *pending, int64_t *granted,
 static int list_req(void *ud, const struct vg_request_row *r)
 {
 	struct rlist *l = ud;
-	int mine = l->c->p.operator ||
-		   (l->incoming ? r->owner_org == l->c->p.org
-				: r->requester_org == l->c->p.org);
+	int mine =
+	    l->c->p.operator||(l->incoming ? r->owner_org == l->c->p.org
+	                                   : r->requester_org == l->c->p.org);
 	if (!mine)
 		return 0;
 	struct vg_jw *w = l->w;
@@ -297,8 +309,8 @@ static int list_req(void *ud, const struct vg_request_row *r)
 	int64_t pending, granted, refused;
 	vg_time_format_us(r->created, created);
 	counts(r->items, &pending, &granted, &refused);
-	vg__warn_org_name(l->s, l->incoming ? r->requester_org : r->owner_org, org,
-			  sizeof(org));
+	vg__warn_org_name(l->s, l->incoming ? r->requester_org : r->owner_org,
+	                  org, sizeof(org));
 	vg_jw_obj(w);
 	vg_jw_kint(w, "id", r->id);
 	vg_jw_kstr(w, "created", created);
@@ -312,7 +324,8 @@ static int list_req(void *ud, const struct vg_request_row *r)
 		vg_jw_kstr(w, "object", r->object);
 	}
 	vg_jw_kstr(w, "reason", r->reason);
-	vg_jw_kstr(w, "state", r->state == VG_REQ_PENDING ? "pending" : "decided");
+	vg_jw_kstr(w, "state",
+	           r->state == VG_REQ_PENDING ? "pending" : "decided");
 	vg_jw_kint(w, "pending", pending);
 	vg_jw_kint(w, "granted", granted);
 	vg_jw_kint(w, "refused", refused);
@@ -333,7 +346,7 @@ int vg_access_requests(struct vg_ctx *c, struct vg_buf *out)
 		return rc;
 	struct vg_jw w;
 	struct rlist l = {c, s, &w, 0, 0};
-	int64_t org = c->p.operator ? 0 : c->p.org;
+	int64_t org = c->p.operator? 0 : c->p.org;
 	vg_jw_init(&w, out);
 	vg_jw_obj(&w);
 	vg_jw_key(&w, "outgoing");
@@ -352,7 +365,8 @@ int vg_access_requests(struct vg_ctx *c, struct vg_buf *out)
 	return rc ? rc : vg__audit_read(c, "access.requests", "", "{}");
 }
 
-/* ---- deciding ------------------------------------------------------------------ */
+/* ---- deciding
+ * ------------------------------------------------------------------ */
 
 struct reqrow {
 	int found;
@@ -393,13 +407,13 @@ static int grant_row(void *ud, const struct vg_row *row)
 	struct rows_of *x = ud;
 	struct decide_job *j = x->j;
 	struct vg_grant_row g = {
-		.org = j->r->requester_org,
-		.owner = j->r->owner_org,
-		.added = row->date_added,
-		.object = row->id,
-		.request = j->r->id,
-		.granted_by = j->c->user,
-		.created = vg__now_us(),
+	    .org = j->r->requester_org,
+	    .owner = j->r->owner_org,
+	    .added = row->date_added,
+	    .object = row->id,
+	    .request = j->r->id,
+	    .granted_by = j->c->user,
+	    .created = vg__now_us(),
 	};
 	j->grants++;
 	return x->s->ops->warn->grant_add(x->s, &g, NULL);
@@ -417,27 +431,35 @@ static int decide_fn(struct vg_store *s, void *arg)
 	{
 		cJSON *st = cJSON_GetObjectItemCaseSensitive(e, "state");
 		const cJSON *ob = cJSON_GetObjectItemCaseSensitive(e, "object");
-		int pending = cJSON_IsString(st) && !strcmp(st->valuestring, "pending");
-		int this = cJSON_IsString(ob) && pending &&
-			   (!j->object || !strcasecmp(ob->valuestring, j->object));
+		int pending =
+		    cJSON_IsString(st) && !strcmp(st->valuestring, "pending");
+		int this =
+		    cJSON_IsString(ob) && pending &&
+		    (!j->object || !strcasecmp(ob->valuestring, j->object));
 		if (!rc && this) {
 			touched = 1;
-			cJSON_SetValuestring(st, j->grant ? "granted" : "refused");
+			cJSON_SetValuestring(st,
+			                     j->grant ? "granted" : "refused");
 			if (j->grant) {
-				/* every stored version of it, as it stands now */
-				struct vg_principal all = {.operator = 1};
+				/* every stored version of it, as it stands now
+				 */
+				struct vg_principal all = {.operator= 1 };
 				struct vg_access_expr vis;
 				const char *id = ob->valuestring;
 				vg_access_expr(&all, &vis);
-				struct vg_query q = {.visible = &vis, .ids = &id,
-						     .n_ids = 1,
-						     .versions = VG_VERSIONS_ALL,
-						     .owner = j->r->owner_org};
+				struct vg_query q = {.visible = &vis,
+				                     .ids = &id,
+				                     .n_ids = 1,
+				                     .versions =
+				                         VG_VERSIONS_ALL,
+				                     .owner = j->r->owner_org};
 				struct rows_of x = {s, j, id, 0};
-				rc = s->ops->objects->scan(s, &q, grant_row, &x);
+				rc =
+				    s->ops->objects->scan(s, &q, grant_row, &x);
 			}
 		}
-		const char *v = cJSON_GetObjectItemCaseSensitive(e, "state")->valuestring;
+		const char *v =
+		    cJSON_GetObjectItemCaseSensitive(e, "state")->valuestring;
 		j->pending += !strcmp(v, "pending");
 		j->granted += !strcmp(v, "granted");
 		j->refused += !strcmp(v, "refused");
@@ -450,9 +472,9 @@ static int decide_fn(struct vg_store *s, void *arg)
 		rc = VG_ENOMEM;
 	if (!rc)
 		rc = s->ops->warn->request_update(s, j->r->id, text,
-						  j->pending ? VG_REQ_PENDING
-							     : VG_REQ_DECIDED,
-						  j->c->user, vg__now_us());
+		                                  j->pending ? VG_REQ_PENDING
+		                                             : VG_REQ_DECIDED,
+		                                  j->c->user, vg__now_us());
 	cJSON_free(text);
 	if (!rc && j->grant)
 		rc = vg__warn_gen_move(s); /* watchers' principals changed */
@@ -469,11 +491,11 @@ static int decide_fn(struct vg_store *s, void *arg)
 	vg_jw_kint(&d.w, "pending", j->pending);
 	const char *detail = vg__detail_end(&d);
 	struct vg_alert_row a = {
-		.org = j->r->requester_org,
-		.user = j->r->requester_user,
-		.created = vg__now_us(),
-		.kind = VG_ALERT_DECISION,
-		.detail = detail,
+	    .org = j->r->requester_org,
+	    .user = j->r->requester_user,
+	    .created = vg__now_us(),
+	    .kind = VG_ALERT_DECISION,
+	    .detail = detail,
 	};
 	if (!rc)
 		rc = detail ? s->ops->warn->alert_add(s, &a, NULL) : VG_ENOMEM;
@@ -488,16 +510,17 @@ static int decide_fn(struct vg_store *s, void *arg)
 	vg_jw_kint(&ad.w, "versions", j->grants);
 	const char *adetail = vg__detail_end(&ad);
 	if (!rc)
-		rc = adetail ? vg__audit(s, j->c, j->grant ? "access.grant"
-							   : "access.refuse",
-					 target, adetail)
-			     : VG_ENOMEM;
+		rc = adetail ? vg__audit(s, j->c,
+		                         j->grant ? "access.grant"
+		                                  : "access.refuse",
+		                         target, adetail)
+		             : VG_ENOMEM;
 	vg__detail_release(&ad);
 	return rc;
 }
 
 int vg_access_decide(struct vg_ctx *c, int64_t request, const char *object,
-		     int grant, struct vg_buf *out, char *err, size_t errlen)
+                     int grant, struct vg_buf *out, char *err, size_t errlen)
 {
 	int rc = may_decide(c, grant ? "access.grant" : "access.refuse");
 	if (rc)
@@ -511,11 +534,11 @@ int vg_access_decide(struct vg_ctx *c, int64_t request, const char *object,
 	rc = s->ops->warn->request_get(s, request, take_req, &r);
 	if (rc && rc != VG_ENOTFOUND)
 		goto out;
-	if (!r.found || (!c->p.operator && r.owner_org != c->p.org)) {
+	if (!r.found || (!c->p.operator&& r.owner_org != c->p.org)) {
 		snprintf(err, errlen, "no request %lld to your organisation",
-			 (long long)request);
+		         (long long)request);
 		rc = vg__audit_now(c, grant ? "access.grant" : "access.refuse",
-				   target, "{\"found\":false}");
+		                   target, "{\"found\":false}");
 		rc = rc ? rc : VG_ENOTFOUND;
 		goto out;
 	}
@@ -523,8 +546,8 @@ int vg_access_decide(struct vg_ctx *c, int64_t request, const char *object,
 	rc = vg__write(c->svc, decide_fn, &j);
 	if (rc == VG_ENOTFOUND)
 		snprintf(err, errlen, "nothing pending in request %lld%s%s",
-			 (long long)request, object ? " for " : "",
-			 object ? object : "");
+		         (long long)request, object ? " for " : "",
+		         object ? object : "");
 	if (!rc) {
 		vg__warn_notify(c->svc);
 		struct vg_jw w;
@@ -542,7 +565,8 @@ out:
 	return rc;
 }
 
-/* ---- grants ------------------------------------------------------------------ */
+/* ---- grants
+ * ------------------------------------------------------------------ */
 
 struct glist {
 	struct vg_ctx *c;
@@ -554,8 +578,8 @@ struct glist {
 static int list_grant(void *ud, const struct vg_grant_row *g)
 {
 	struct glist *l = ud;
-	int mine = l->given ? (l->c->p.operator || g->owner == l->c->p.org)
-			    : g->org == l->c->p.org;
+	int mine = l->given ? (l->c->p.operator|| g->owner == l->c->p.org)
+	                    : g->org == l->c->p.org;
 	if (!mine)
 		return 0;
 	char created[VG_TIME_LEN], org[128];
@@ -585,7 +609,7 @@ int vg_access_grants(struct vg_ctx *c, struct vg_buf *out)
 		return rc;
 	struct vg_jw w;
 	struct glist l = {c, s, &w, 1};
-	int64_t org = c->p.operator ? 0 : c->p.org;
+	int64_t org = c->p.operator? 0 : c->p.org;
 	vg_jw_init(&w, out);
 	vg_jw_obj(&w);
 	vg_jw_key(&w, "given");
@@ -646,11 +670,13 @@ int vg_access_revoke(struct vg_ctx *c, int64_t grant)
 	struct gfind x = {grant, 0, 0};
 	char target[32];
 	snprintf(target, sizeof(target), "%lld", (long long)grant);
-	rc = s->ops->warn->grant_list(s, c->p.operator ? 0 : c->p.org, find_grant, &x);
+	rc = s->ops->warn->grant_list(s, c->p.operator? 0 : c->p.org,
+	                              find_grant, &x);
 	if (rc)
 		return rc;
-	if (!x.found || (!c->p.operator && x.owner != c->p.org)) {
-		rc = vg__audit_now(c, "access.revoke", target, "{\"found\":false}");
+	if (!x.found || (!c->p.operator&& x.owner != c->p.org)) {
+		rc = vg__audit_now(c, "access.revoke", target,
+		                   "{\"found\":false}");
 		return rc ? rc : VG_ENOTFOUND;
 	}
 	struct revoke_job j = {c, grant};

@@ -10,11 +10,11 @@
 /* A value as the key it excludes: a key as such, else a value vigil
  * reads (an address or block, a domain with its subdomains, a hash...). */
 static int value_key(const char *value, char *out, size_t n, char *err,
-		     size_t errlen)
+                     size_t errlen)
 {
-	static const char *const kinds[] = {"ip4:", "ip6:", "dom:", "url:",
-					    "email:", "hash:", "mac:", "asn:",
-					    "name:", "name2:", "doc:"};
+	static const char *const kinds[] = {
+	    "ip4:", "ip6:", "dom:",  "url:",   "email:", "hash:",
+	    "mac:", "asn:", "name:", "name2:", "doc:"};
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (!strncmp(value, kinds[i], strlen(kinds[i])) &&
 		    strlen(value) > strlen(kinds[i])) {
@@ -28,7 +28,8 @@ static int value_key(const char *value, char *out, size_t n, char *err,
 	vg_warn_keyset_init(&ks);
 	int rc = vg_warn_value_key(t->keyer, value, NULL, &ks, err, errlen);
 	if (rc == VG_EINVAL)
-		rc = vg_warn_value_key(t->keyer, value, "domain", &ks, err, errlen);
+		rc = vg_warn_value_key(t->keyer, value, "domain", &ks, err,
+		                       errlen);
 	if (!rc) {
 		/* a URL gives its host too: the URL itself is meant */
 		const char *k = vg_warn_keyset_at(&ks, ks.n - 1);
@@ -44,8 +45,8 @@ static int value_key(const char *value, char *out, size_t n, char *err,
 
 static int may_administer(struct vg_ctx *c, const char *what)
 {
-	if (c->authenticated && (c->p.operator ||
-				 vg_principal_allows(&c->p, VG_ACT_HUB_ADMIN)))
+	if (c->authenticated &&
+	    (c->p.operator|| vg_principal_allows(&c->p, VG_ACT_HUB_ADMIN)))
 		return VG_OK;
 	return vg__deny(c, "hub-admin", what);
 }
@@ -67,13 +68,13 @@ static int excl_fn(struct vg_store *s, void *arg)
 	const char *detail = vg__detail_end(&d);
 	if (!rc)
 		rc = detail ? vg__audit(s, j->c, "warn.exclude", j->key, detail)
-			    : VG_ENOMEM;
+		            : VG_ENOMEM;
 	vg__detail_release(&d);
 	return rc;
 }
 
 int vg_warn_exclude(struct vg_ctx *c, const char *value, int excluded,
-		    char *err, size_t errlen)
+                    char *err, size_t errlen)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	char key[VG_WARN_KEY_MAX];
@@ -127,7 +128,8 @@ int vg_warn_exclusions(struct vg_ctx *c, struct vg_buf *out)
 	return rc ? rc : vg__audit_read(c, "warn.exclusions", "", "{}");
 }
 
-/* ---- the budget ------------------------------------------------------------ */
+/* ---- the budget ------------------------------------------------------------
+ */
 
 static int over_row(void *ud, const char *key, int64_t n)
 {
@@ -173,7 +175,8 @@ int vg_warn_over_budget(struct vg_ctx *c, struct vg_buf *out)
 	return rc ? rc : vg__audit_read(c, "warn.over_budget", "", "{}");
 }
 
-/* ---- settings ---------------------------------------------------------------- */
+/* ---- settings
+ * ---------------------------------------------------------------- */
 
 int vg_warn_settings(struct vg_ctx *c, struct vg_buf *out)
 {
@@ -218,36 +221,42 @@ static int set_fn(struct vg_store *s, void *arg)
 		rc = vg__warn_gen_move(s);
 	if (!rc)
 		rc = detail ? vg__audit(s, j->c, "warn.set", j->key, detail)
-			    : VG_ENOMEM;
+		            : VG_ENOMEM;
 	vg__detail_release(&d);
 	return rc;
 }
 
 int vg_warn_set(struct vg_ctx *c, const char *name, const char *value,
-		char *err, size_t errlen)
+                char *err, size_t errlen)
 {
 	static const struct {
 		const char *name;
 		double lo, hi;
 	} known[] = {
-		{"index", 0, 0},          {"budget", 1, 1e9},
-		{"name_threshold", 0.01, 1}, {"hits_per_hour", 0, 1e9},
-		{"k", 2, 1000},           {"retro_max", 0, 1e7},
+	    {"index", 0, 0},
+	    {"budget", 1, 1e9},
+	    {"name_threshold", 0.01, 1},
+	    {"hits_per_hour", 0, 1e9},
+	    {"k", 2, 1000},
+	    {"retro_max", 0, 1e7},
 	};
 	if (!c->p.operator)
 		return vg__deny(c, "operator", "warn.set");
 	size_t i = 0;
-	while (i < sizeof(known) / sizeof(known[0]) && strcmp(known[i].name, name))
+	while (i < sizeof(known) / sizeof(known[0]) &&
+	       strcmp(known[i].name, name))
 		i++;
 	if (i == sizeof(known) / sizeof(known[0])) {
-		snprintf(err, errlen, "'%s' is not a setting (index, budget, "
-				      "name_threshold, hits_per_hour, k, retro_max)",
-			 name);
+		snprintf(err, errlen,
+		         "'%s' is not a setting (index, budget, "
+		         "name_threshold, hits_per_hour, k, retro_max)",
+		         name);
 		return VG_EINVAL;
 	}
 	if (!strcmp(name, "index")) {
 		if (strcmp(value, "on") && strcmp(value, "off")) {
-			snprintf(err, errlen, "index is on or off, not '%s'", value);
+			snprintf(err, errlen, "index is on or off, not '%s'",
+			         value);
 			return VG_EINVAL;
 		}
 	} else {
@@ -256,9 +265,10 @@ int vg_warn_set(struct vg_ctx *c, const char *name, const char *value,
 		int integral = strcmp(name, "name_threshold") != 0;
 		if (!*value || *end || d < known[i].lo || d > known[i].hi ||
 		    (integral && d != (double)(long long)d)) {
-			snprintf(err, errlen, "%s must be %s from %g to %g, not '%s'",
-				 name, integral ? "a whole number" : "a number",
-				 known[i].lo, known[i].hi, value);
+			snprintf(err, errlen,
+			         "%s must be %s from %g to %g, not '%s'", name,
+			         integral ? "a whole number" : "a number",
+			         known[i].lo, known[i].hi, value);
 			return VG_EINVAL;
 		}
 	}
@@ -270,7 +280,8 @@ int vg_warn_set(struct vg_ctx *c, const char *name, const char *value,
 	return rc;
 }
 
-/* ---- rebuilding the index ---------------------------------------------------- */
+/* ---- rebuilding the index
+ * ---------------------------------------------------- */
 
 struct reindex_job {
 	struct vg_ctx *c;
@@ -303,7 +314,7 @@ static int reindex_row(void *ud, const struct vg_row *r)
 static int reindex_fn(struct vg_store *s, void *arg)
 {
 	struct reindex_job *j = arg;
-	struct vg_principal all = {.operator = 1};
+	struct vg_principal all = {.operator= 1 };
 	struct vg_access_expr vis;
 	j->s = s;
 	j->versions = j->keys = 0;
@@ -320,7 +331,7 @@ static int reindex_fn(struct vg_store *s, void *arg)
 	const char *detail = vg__detail_end(&d);
 	if (!rc)
 		rc = detail ? vg__audit(s, j->c, "warn.reindex", "", detail)
-			    : VG_ENOMEM;
+		            : VG_ENOMEM;
 	vg__detail_release(&d);
 	return rc;
 }

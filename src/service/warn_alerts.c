@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- rendering ------------------------------------------------------------ */
+/* ---- rendering ------------------------------------------------------------
+ */
 
 struct meta {
 	int found;
@@ -27,11 +28,15 @@ static int take_meta(void *ud, const struct vg_warn_row *r)
 	struct meta *x = ud;
 	x->found = 1;
 	x->m = (struct vg_access_meta){
-		.owner = r->owner, .scope = (enum vg_scope)r->scope, .group = r->grp,
-		.tlp = r->tlp, .classification = r->classification, .added = r->added,
+	    .owner = r->owner,
+	    .scope = (enum vg_scope)r->scope,
+	    .group = r->grp,
+	    .tlp = r->tlp,
+	    .classification = r->classification,
+	    .added = r->added,
 	};
 	snprintf(x->collection, sizeof(x->collection), "%s",
-		 r->collection ? r->collection : "");
+	         r->collection ? r->collection : "");
 	return 0;
 }
 
@@ -55,7 +60,7 @@ static void bare_detail(struct vg_jw *w, const char *detail, const char *org)
 }
 
 int vg__warn_render(struct vg_store *s, const struct vg_principal *p,
-		    const struct vg_alert_row *a, struct vg_jw *w)
+                    const struct vg_alert_row *a, struct vg_jw *w)
 {
 	char created[VG_TIME_LEN];
 	int kind = a->kind;
@@ -107,7 +112,7 @@ struct listing {
 	struct vg_store *s;
 	const struct vg_principal *p;
 	struct vg_jw *w;
-	struct vg_buf *sse;  /* the stream: events instead of an array */
+	struct vg_buf *sse; /* the stream: events instead of an array */
 	size_t n;
 	int64_t last;
 };
@@ -128,7 +133,7 @@ static int list_row(void *ud, const struct vg_alert_row *a)
 	int rc = vg_jw_end(&w);
 	if (!rc && shown) {
 		rc = vg_buf_printf(l->sse, "id: %lld\nevent: alert\ndata: ",
-				   (long long)a->seq);
+		                   (long long)a->seq);
 		if (!rc)
 			rc = vg_buf_append(l->sse, one.data, one.len);
 		if (!rc)
@@ -142,14 +147,14 @@ static int list_row(void *ud, const struct vg_alert_row *a)
 /* Whose alerts c reads: its own and its organisation's (the operator,
  * those of its own watches: organisation 0). */
 static struct vg_alertq query_for(const struct vg_ctx *c, int64_t after,
-				  size_t limit, int unacked)
+                                  size_t limit, int unacked)
 {
 	struct vg_alertq q = {
-		.org = c->p.operator ? 0 : c->p.org,
-		.user = c->p.operator ? 0 : c->p.user,
-		.after = after,
-		.limit = limit,
-		.unacked = unacked,
+	    .org = c->p.operator? 0 : c->p.org,
+	    .user = c->p.operator? 0 : c->p.user,
+	    .after = after,
+	    .limit = limit,
+	    .unacked = unacked,
 	};
 	return q;
 }
@@ -167,7 +172,7 @@ static int reading(struct vg_ctx *c, const char *what, struct vg_store **s)
 }
 
 int vg_alerts_list(struct vg_ctx *c, int64_t after, size_t limit, int unacked,
-		   struct vg_buf *out, int64_t *last)
+                   struct vg_buf *out, int64_t *last)
 {
 	struct vg_store *s;
 	int rc = reading(c, "alerts.read", &s);
@@ -194,7 +199,8 @@ int vg_alerts_list(struct vg_ctx *c, int64_t after, size_t limit, int unacked,
 	vg_jw_kint(&d.w, "count", (int64_t)l.n);
 	const char *detail = vg__detail_end(&d);
 	if (!rc)
-		rc = detail ? vg__audit_read(c, "alerts.read", "", detail) : VG_ENOMEM;
+		rc = detail ? vg__audit_read(c, "alerts.read", "", detail)
+		            : VG_ENOMEM;
 	vg__detail_release(&d);
 	if (!rc && last)
 		*last = l.last;
@@ -212,8 +218,9 @@ static int take_ack(void *ud, const struct vg_alert_row *a)
 {
 	struct ack *k = ud;
 	const struct vg_ctx *c = k->c;
-	k->mine = c->p.operator ? a->org == 0
-				: a->org == c->p.org && (!a->user || a->user == c->p.user);
+	k->mine = c->p.operator
+	              ? a->org == 0
+	              : a->org == c->p.org &&(!a->user || a->user == c->p.user);
 	return 0;
 }
 
@@ -263,13 +270,14 @@ int vg_alerts_stream_open(struct vg_ctx *c, int64_t after)
 	vg__detail_begin(&d);
 	vg_jw_kint(&d.w, "after", after);
 	const char *detail = vg__detail_end(&d);
-	rc = detail ? vg__audit_read(c, "alerts.stream", "", detail) : VG_ENOMEM;
+	rc =
+	    detail ? vg__audit_read(c, "alerts.stream", "", detail) : VG_ENOMEM;
 	vg__detail_release(&d);
 	return rc;
 }
 
 int vg_alerts_stream_next(struct vg_ctx *c, int64_t after, struct vg_buf *out,
-			  int64_t *last, size_t *n)
+                          int64_t *last, size_t *n)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	*last = after;
@@ -297,7 +305,7 @@ int vg_alerts_stream_close(struct vg_ctx *c, int64_t after, size_t sent)
 	vg_jw_kint(&d.w, "sent", (int64_t)sent);
 	const char *detail = vg__detail_end(&d);
 	int rc = detail ? vg__audit_now(c, "alerts.stream.end", "", detail)
-			: VG_ENOMEM;
+	                : VG_ENOMEM;
 	vg__detail_release(&d);
 	return rc;
 }
@@ -315,7 +323,8 @@ static int take_hook(void *ud, const struct vg_watch_row *w)
 	struct hook_watch *h = ud;
 	h->found = w->webhook && w->secret;
 	snprintf(h->url, sizeof(h->url), "%s", w->webhook ? w->webhook : "");
-	snprintf(h->secret, sizeof(h->secret), "%s", w->secret ? w->secret : "");
+	snprintf(h->secret, sizeof(h->secret), "%s",
+	         w->secret ? w->secret : "");
 	return 0;
 }
 
@@ -365,7 +374,7 @@ static int gone_fn(struct vg_store *s, void *arg)
 }
 
 int vg_webhooks_due(struct vg_service *svc, size_t limit,
-		    int (*cb)(void *ud, const struct vg_webhook *h), void *ud)
+                    int (*cb)(void *ud, const struct vg_webhook *h), void *ud)
 {
 	struct vg_store *s = vg__reader(svc);
 	struct vg__wcache *cache = NULL;
@@ -374,7 +383,8 @@ int vg_webhooks_due(struct vg_service *svc, size_t limit,
 		return VG_ESTORE;
 	if (!s->ops->warn)
 		return VG_OK;
-	int rc = s->ops->warn->delivery_due(s, vg__now_us(), limit, take_due, &due);
+	int rc =
+	    s->ops->warn->delivery_due(s, vg__now_us(), limit, take_due, &due);
 	if (!rc && due.n)
 		rc = vg__warn_cache_get(svc, s, &cache);
 	for (size_t i = 0; !rc && i < due.n; i++) {
@@ -384,9 +394,11 @@ int vg_webhooks_due(struct vg_service *svc, size_t limit,
 		for (size_t k = 0; k < cache->n && !w; k++)
 			if (cache->w[k].id == d->watch)
 				w = &cache->w[k];
-		if (s->ops->warn->watch_get(s, d->watch, take_hook, &h) == VG_ENOTFOUND ||
+		if (s->ops->warn->watch_get(s, d->watch, take_hook, &h) ==
+		        VG_ENOTFOUND ||
 		    !h.found || !w || !w->active) {
-			/* the watch is gone or its creator may no longer read */
+			/* the watch is gone or its creator may no longer read
+			 */
 			struct gone_job j = {*d};
 			j.d.done = 2;
 			j.d.error = "the watch is gone or inactive";
@@ -410,17 +422,23 @@ int vg_webhooks_due(struct vg_service *svc, size_t limit,
 		} else if (!rc) {
 			char ts[24], sig[65], hdr[80];
 			unsigned char key[32];
-			snprintf(ts, sizeof(ts), "%lld", (long long)(vg__now_us() / 1000000));
+			snprintf(ts, sizeof(ts), "%lld",
+			         (long long)(vg__now_us() / 1000000));
 			if (vg__unhex(h.secret, key, sizeof(key)))
 				rc = VG_EINTERNAL;
 			else {
-				vg_warn_sign(key, sizeof(key), ts, b.data, b.len, sig);
+				vg_warn_sign(key, sizeof(key), ts, b.data,
+				             b.len, sig);
 				snprintf(hdr, sizeof(hdr), "sha256=%s", sig);
 				struct vg_webhook hk = {
-					.alert = d->alert, .watch = d->watch,
-					.attempts = d->attempts, .url = h.url,
-					.body = b.data, .len = b.len, .timestamp = ts,
-					.signature = hdr,
+				    .alert = d->alert,
+				    .watch = d->watch,
+				    .attempts = d->attempts,
+				    .url = h.url,
+				    .body = b.data,
+				    .len = b.len,
+				    .timestamp = ts,
+				    .signature = hdr,
 				};
 				rc = cb(ud, &hk);
 			}
@@ -449,12 +467,14 @@ static int done_fn(struct vg_store *s, void *arg)
 	if (delay > 3600000000LL)
 		delay = 3600000000LL;
 	struct vg_delivery_row d = {
-		.alert = j->h->alert,
-		.watch = j->h->watch,
-		.attempts = attempts,
-		.next_at = vg__now_us() + delay,
-		.done = j->ok ? 1 : attempts >= 10 ? 2 : 0,
-		.error = j->ok ? NULL : j->error,
+	    .alert = j->h->alert,
+	    .watch = j->h->watch,
+	    .attempts = attempts,
+	    .next_at = vg__now_us() + delay,
+	    .done = j->ok            ? 1
+	            : attempts >= 10 ? 2
+	                             : 0,
+	    .error = j->ok ? NULL : j->error,
 	};
 	int rc = s->ops->warn->delivery_update(s, &d);
 	struct vg_ctx sys;
@@ -473,15 +493,16 @@ static int done_fn(struct vg_store *s, void *arg)
 	}
 	const char *detail = vg__detail_end(&det);
 	if (!rc)
-		rc = detail ? vg__audit(s, &sys, "alert.deliver", target, detail)
-			    : VG_ENOMEM;
+		rc = detail
+		         ? vg__audit(s, &sys, "alert.deliver", target, detail)
+		         : VG_ENOMEM;
 	vg__detail_release(&det);
 	vg_ctx_release(&sys);
 	return rc;
 }
 
 int vg_webhook_done(struct vg_service *svc, const struct vg_webhook *h, int ok,
-		    const char *error)
+                    const char *error)
 {
 	struct done_job j = {svc, h, ok, error};
 	return vg__write(svc, done_fn, &j);

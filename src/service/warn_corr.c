@@ -12,7 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
-/* ---- small sets ------------------------------------------------------------ */
+/* ---- small sets ------------------------------------------------------------
+ */
 
 struct ids {
 	char **v;
@@ -53,7 +54,8 @@ static void ids_release(struct ids *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* ---- what the answer collects ---------------------------------------------- */
+/* ---- what the answer collects ----------------------------------------------
+ */
 
 struct related {
 	char *id, *type, *label;
@@ -115,7 +117,8 @@ static int rel_add(struct corr *k, const struct vg_warn_row *r)
 			k->cap_rel = cap;
 		}
 		char label[200] = "";
-		cJSON *o = r->json ? cJSON_ParseWithLength(r->json, r->json_len) : NULL;
+		cJSON *o = r->json ? cJSON_ParseWithLength(r->json, r->json_len)
+		                   : NULL;
 		if (o)
 			vg__warn_label(o, label, sizeof(label));
 		cJSON_Delete(o);
@@ -196,8 +199,12 @@ static int on_row(void *ud, const struct vg_warn_row *r)
 	if (!strncmp(r->key, "name", 4) && !names_agree(k, r))
 		return 0;
 	struct vg_access_meta m = {
-		.owner = r->owner, .scope = (enum vg_scope)r->scope, .group = r->grp,
-		.tlp = r->tlp, .classification = r->classification, .added = r->added,
+	    .owner = r->owner,
+	    .scope = (enum vg_scope)r->scope,
+	    .group = r->grp,
+	    .tlp = r->tlp,
+	    .classification = r->classification,
+	    .added = r->added,
 	};
 	if (vg_access_read(&k->c->p, &m)) {
 		if (ids_has(&k->shown_here, r->id))
@@ -211,7 +218,8 @@ static int on_row(void *ud, const struct vg_warn_row *r)
 	struct hidden *h = hid_get(k, r->owner);
 	if (!h)
 		return VG_ENOMEM;
-	if ((rc = ids_add(&h->objects, r->id)) || (rc = ids_add(&h->keys, k->cur->shown)))
+	if ((rc = ids_add(&h->objects, r->id)) ||
+	    (rc = ids_add(&h->keys, k->cur->shown)))
 		return rc;
 	return ids_add(&k->hidden_here, r->id);
 }
@@ -253,8 +261,8 @@ static int lookup(struct corr *k, struct keyinfo *ki)
 		rc = VG_ENOMEM;
 	for (size_t i = 0; !rc && i < ks.n; i++)
 		v[i] = vg_warn_keyset_at(&ks, i);
-	struct vg_warn_keyq q = {.keys = v, .n_keys = ks.n, .latest = 1,
-				 .json = 1};
+	struct vg_warn_keyq q = {
+	    .keys = v, .n_keys = ks.n, .latest = 1, .json = 1};
 	if (!rc && !strncmp(ki->key, "name", 4)) {
 		/* a name is checked by the scorer, row by row: count first,
 		 * without the texts, so a common name over the budget costs
@@ -274,7 +282,8 @@ static int lookup(struct corr *k, struct keyinfo *ki)
 	char lo[VG_WARN_KEY_MAX], hi[VG_WARN_KEY_MAX];
 	if (!rc && !ki->over && !vg_warn_ip_range(ki->key, lo, hi) &&
 	    !strstr(ki->key, "/32") && !strstr(ki->key, "/128")) {
-		struct vg_warn_keyq r = {.lo = lo, .hi = hi, .latest = 1, .json = 1};
+		struct vg_warn_keyq r = {
+		    .lo = lo, .hi = hi, .latest = 1, .json = 1};
 		k->range_of = ki->key;
 		rc = scan(k, &r);
 	}
@@ -328,13 +337,15 @@ static int take_newest(void *ud, const struct vg_row *r)
 }
 
 int vg__warn_visible_json(struct vg_ctx *c, struct vg_store *s, const char *id,
-			  char **json)
+                          char **json)
 {
 	struct vg_access_expr vis;
 	struct first f = {0};
 	vg_access_expr(&c->p, &vis);
-	struct vg_query q = {.visible = &vis, .ids = &id, .n_ids = 1,
-			     .versions = VG_VERSIONS_LAST};
+	struct vg_query q = {.visible = &vis,
+	                     .ids = &id,
+	                     .n_ids = 1,
+	                     .versions = VG_VERSIONS_LAST};
 	int rc = s->ops->objects->scan(s, &q, take_newest, &f);
 	if (!rc && !f.json)
 		rc = VG_ENOTFOUND;
@@ -346,7 +357,8 @@ int vg__warn_visible_json(struct vg_ctx *c, struct vg_store *s, const char *id,
 	return VG_OK;
 }
 
-/* ---- the answer ------------------------------------------------------------- */
+/* ---- the answer -------------------------------------------------------------
+ */
 
 static void write_ids(struct vg_jw *w, const char *name, const struct ids *s)
 {
@@ -359,11 +371,12 @@ static void write_ids(struct vg_jw *w, const char *name, const struct ids *s)
 
 static int by_id(const void *a, const void *b)
 {
-	return strcmp(((const struct related *)a)->id, ((const struct related *)b)->id);
+	return strcmp(((const struct related *)a)->id,
+	              ((const struct related *)b)->id);
 }
 
 static int answer(struct corr *k, const char *label, int withheld,
-		  struct vg_buf *out)
+                  struct vg_buf *out)
 {
 	struct vg_jw w;
 	if (k->n_rel)
@@ -418,7 +431,7 @@ static int answer(struct corr *k, const char *label, int withheld,
 	vg_jw_close(&w);
 	if (withheld)
 		vg_jw_kstr(&w, "hits_withheld",
-			   "this hour's hit / no-hit answers are used up");
+		           "this hour's hit / no-hit answers are used up");
 	vg_jw_close(&w);
 	return vg_jw_end(&w);
 }
@@ -449,8 +462,9 @@ static int audit(struct corr *k, int found, int withheld)
 	if (withheld)
 		vg_jw_kbool(&d.w, "withheld", 1);
 	const char *detail = vg__detail_end(&d);
-	int rc = detail ? vg__audit_read(k->c, "object.correlate", k->id, detail)
-			: VG_ENOMEM;
+	int rc = detail
+	             ? vg__audit_read(k->c, "object.correlate", k->id, detail)
+	             : VG_ENOMEM;
 	vg__detail_release(&d);
 	return rc;
 }
@@ -483,7 +497,7 @@ static void corr_release(struct corr *k)
 /* Look up every key of object id for c into k; the object's label into
  * label. VG_ENOTFOUND when c may not read id. */
 static int run(struct vg_ctx *c, struct vg_store *s, const char *id,
-	       struct corr *k, char *label, size_t labellen)
+               struct corr *k, char *label, size_t labellen)
 {
 	struct vg_warn_excl ex = {0};
 	struct vg_warn_keyset ks;
@@ -506,8 +520,8 @@ static int run(struct vg_ctx *c, struct vg_store *s, const char *id,
 	}
 	vg__warn_label(obj, label, labellen);
 	enum vg_person_kind kind;
-	k->has_self = !vg_warn_object_person(obj, &k->self, &kind) &&
-		      k->self.n_names;
+	k->has_self =
+	    !vg_warn_object_person(obj, &k->self, &kind) && k->self.n_names;
 	if ((rc = vg_warn_object_keys(k->t->keyer, obj, &ks)) ||
 	    (rc = vg__warn_exclusions(c->svc, s, &ex)))
 		goto out;
@@ -559,7 +573,7 @@ out:
 }
 
 int vg_warn_correlate(struct vg_ctx *c, const char *id, struct vg_buf *out,
-		      char *err, size_t errlen)
+                      char *err, size_t errlen)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	struct corr k = {0};
@@ -600,7 +614,7 @@ out:
 }
 
 int vg__warn_hidden_of(struct vg_ctx *c, struct vg_store *s, const char *id,
-		       int64_t owner, char ***ids, size_t *n)
+                       int64_t owner, char ***ids, size_t *n)
 {
 	struct corr k = {0};
 	char label[200];

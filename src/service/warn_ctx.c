@@ -21,18 +21,17 @@ static int take(void *ud, const struct vg_user *u)
 		return 0;
 	a->found = 1;
 	a->c->p = (struct vg_principal){
-		.user = u->id,
-		.org = u->org,
-		.role = (enum vg_role)u->role,
-		.clearance = u->clearance,
+	    .user = u->id,
+	    .org = u->org,
+	    .role = (enum vg_role)u->role,
+	    .clearance = u->clearance,
 	};
 	snprintf(a->name, sizeof(a->name), "%s", u->name);
 	snprintf(a->org, sizeof(a->org), "%s", u->org_name);
 	return 0;
 }
 
-int vg_warn_ctx_as(struct vg_ctx *c, const char *user, char *err,
-		   size_t errlen)
+int vg_warn_ctx_as(struct vg_ctx *c, const char *user, char *err, size_t errlen)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	if (!c->p.operator)
@@ -68,7 +67,8 @@ int vg_warn_ctx_as(struct vg_ctx *c, const char *user, char *err,
 	vg__detail_begin(&d);
 	vg_jw_kstr(&d.w, "org", a.org);
 	const char *detail = vg__detail_end(&d);
-	rc = detail ? vg__audit_now(c, "operator.as", a.name, detail) : VG_ENOMEM;
+	rc = detail ? vg__audit_now(c, "operator.as", a.name, detail)
+	            : VG_ENOMEM;
 	vg__detail_release(&d);
 	if (rc) {
 		free(groups);

@@ -16,14 +16,14 @@
 struct gnode {
 	char *id, *type, *label;
 	int depth;
-	int parent;       /* node it was reached from (-1 none) */
-	int parent_edge;  /* edge it was reached by */
-	int seed;         /* groups: a member of the starting set */
+	int parent;      /* node it was reached from (-1 none) */
+	int parent_edge; /* edge it was reached by */
+	int seed;        /* groups: a member of the starting set */
 	int group;
 };
 
 struct gedge {
-	int a, b;         /* nodes; a -> b as the data says */
+	int a, b; /* nodes; a -> b as the data says */
 	char *kind, *label, *via;
 };
 
@@ -51,7 +51,7 @@ static int node_find(const struct graph *g, const char *id)
 /* Add a node for a visible object (json: its text); its index, or -1
  * when the graph is full. */
 static int node_add(struct graph *g, const char *id, const char *json,
-		    size_t len, int depth, int *idx)
+                    size_t len, int depth, int *idx)
 {
 	*idx = node_find(g, id);
 	if (*idx >= 0)
@@ -93,7 +93,7 @@ static int node_add(struct graph *g, const char *id, const char *json,
 }
 
 static int edge_add(struct graph *g, int a, int b, const char *kind,
-		    const char *label, const char *via, int *idx)
+                    const char *label, const char *via, int *idx)
 {
 	*idx = -1;
 	if (a < 0 || b < 0 || a == b)
@@ -153,7 +153,8 @@ static int ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
-/* ---- the neighbours of one node -------------------------------------------- */
+/* ---- the neighbours of one node --------------------------------------------
+ */
 
 /* One neighbour, found (when visible) and joined to node from. */
 struct step {
@@ -180,9 +181,10 @@ static int reach(struct step *st, const char *id)
 			return rc;
 		g->n[idx].parent = st->from;
 	}
-	int rc = st->reversed
-			 ? edge_add(g, idx, st->from, st->kind, st->label, st->via, &e)
-			 : edge_add(g, st->from, idx, st->kind, st->label, st->via, &e);
+	int rc =
+	    st->reversed
+	        ? edge_add(g, idx, st->from, st->kind, st->label, st->via, &e)
+	        : edge_add(g, st->from, idx, st->kind, st->label, st->via, &e);
 	if (!rc && g->n[idx].parent == st->from && g->n[idx].parent_edge < 0)
 		g->n[idx].parent_edge = e;
 	return rc;
@@ -204,11 +206,13 @@ static int refs_of(struct step *st, const cJSON *o, const char *skip)
 		if (!name || !strcmp(name, "created_by_ref") ||
 		    !strcmp(name, "object_marking_refs"))
 			continue;
-		const cJSON *rt = cJSON_GetObjectItemCaseSensitive(o, "relationship_type");
+		const cJSON *rt =
+		    cJSON_GetObjectItemCaseSensitive(o, "relationship_type");
 		st->kind = sro ? t : "ref";
-		st->label = sro && !strcmp(t, "relationship") && cJSON_IsString(rt)
-				    ? rt->valuestring
-				    : name;
+		st->label =
+		    sro && !strcmp(t, "relationship") && cJSON_IsString(rt)
+		        ? rt->valuestring
+		        : name;
 		if (ends_with(name, "_ref") && cJSON_IsString(p)) {
 			if (!skip || strcasecmp(p->valuestring, skip))
 				rc = reach(st, p->valuestring);
@@ -242,8 +246,12 @@ static int on_referrer(void *ud, const struct vg_warn_row *r)
 	struct back *b = ud;
 	struct graph *g = b->g;
 	struct vg_access_meta m = {
-		.owner = r->owner, .scope = (enum vg_scope)r->scope, .group = r->grp,
-		.tlp = r->tlp, .classification = r->classification, .added = r->added,
+	    .owner = r->owner,
+	    .scope = (enum vg_scope)r->scope,
+	    .group = r->grp,
+	    .tlp = r->tlp,
+	    .classification = r->classification,
+	    .added = r->added,
 	};
 	if (!vg_access_read(&g->c->p, &m) || !r->json)
 		return 0;
@@ -261,10 +269,13 @@ static int on_referrer(void *ud, const struct vg_warn_row *r)
 		rc = refs_of(&st, o, b->self);
 		/* the edge's direction as the data says: from the other end
 		 * to this node when this node is the target */
-		const cJSON *tgt = cJSON_GetObjectItemCaseSensitive(o, "target_ref");
-		if (cJSON_IsString(tgt) && !strcasecmp(tgt->valuestring, b->self))
+		const cJSON *tgt =
+		    cJSON_GetObjectItemCaseSensitive(o, "target_ref");
+		if (cJSON_IsString(tgt) &&
+		    !strcasecmp(tgt->valuestring, b->self))
 			for (size_t i = 0; i < g->ne; i++)
-				if (g->e[i].via && !strcmp(g->e[i].via, r->id) &&
+				if (g->e[i].via &&
+				    !strcmp(g->e[i].via, r->id) &&
 				    g->e[i].a == b->from) {
 					int t = g->e[i].a;
 					g->e[i].a = g->e[i].b;
@@ -276,14 +287,16 @@ static int on_referrer(void *ud, const struct vg_warn_row *r)
 		if (!rc && idx >= 0) {
 			const char *prop = "refers to";
 			const cJSON *p;
-			cJSON_ArrayForEach(p, o)
-				if (p->string && strstr(p->string, "_ref") &&
-				    strstr(cJSON_IsString(p) ? p->valuestring : "", b->self))
-					prop = p->string;
+			cJSON_ArrayForEach(
+			    p, o) if (p->string && strstr(p->string, "_ref") &&
+			              strstr(cJSON_IsString(p) ? p->valuestring
+			                                       : "",
+			                     b->self)) prop = p->string;
 			if (g->n[idx].parent < 0 && idx != b->from)
 				g->n[idx].parent = b->from;
 			rc = edge_add(g, idx, b->from, "ref", prop, NULL, &e);
-			if (!rc && g->n[idx].parent == b->from && g->n[idx].parent_edge < 0)
+			if (!rc && g->n[idx].parent == b->from &&
+			    g->n[idx].parent_edge < 0)
 				g->n[idx].parent_edge = e;
 		}
 	}
@@ -316,11 +329,16 @@ static int on_sharer_add(void *ud, const struct vg_warn_row *r)
 	struct shared *x = ud;
 	struct graph *g = x->g;
 	struct vg_access_meta m = {
-		.owner = r->owner, .scope = (enum vg_scope)r->scope, .group = r->grp,
-		.tlp = r->tlp, .classification = r->classification, .added = r->added,
+	    .owner = r->owner,
+	    .scope = (enum vg_scope)r->scope,
+	    .group = r->grp,
+	    .tlp = r->tlp,
+	    .classification = r->classification,
+	    .added = r->added,
 	};
 	int idx, e;
-	if (!strcasecmp(r->id, x->self) || !vg_access_read(&g->c->p, &m) || !r->json)
+	if (!strcasecmp(r->id, x->self) || !vg_access_read(&g->c->p, &m) ||
+	    !r->json)
 		return 0;
 	/* a name key only proposes: the same person by the scorer */
 	int rc = node_add(g, r->id, r->json, r->json_len, x->depth, &idx);
@@ -357,7 +375,8 @@ static int shared_keys(struct graph *g, int from, int depth, const cJSON *o)
 		}
 		q.json = 1;
 		if (!rc)
-			rc = g->s->ops->warn->keys_scan(g->s, &q, on_sharer_add, &x);
+			rc = g->s->ops->warn->keys_scan(g->s, &q, on_sharer_add,
+			                                &x);
 	}
 	vg_warn_keyset_release(&ks);
 	return rc;
@@ -377,13 +396,17 @@ static int expand(struct graph *g, int from)
 	struct step st = {g, from, depth, "ref", "", NULL, 0};
 	rc = refs_of(&st, o, NULL);
 	if (!rc) {
-		size_t n = (size_t)snprintf(key, sizeof(key), "ref:%s", g->n[from].id);
+		size_t n =
+		    (size_t)snprintf(key, sizeof(key), "ref:%s", g->n[from].id);
 		for (size_t i = 4; i < n && i < sizeof(key); i++)
 			key[i] = (char)tolower((unsigned char)key[i]);
 		const char *k = key;
 		struct back b = {g, from, depth, g->n[from].id, 0};
-		struct vg_warn_keyq q = {.keys = &k, .n_keys = 1, .latest = 1,
-					 .json = 1, .limit = 2000};
+		struct vg_warn_keyq q = {.keys = &k,
+		                         .n_keys = 1,
+		                         .latest = 1,
+		                         .json = 1,
+		                         .limit = 2000};
 		rc = g->s->ops->warn->keys_scan(g->s, &q, on_referrer, &b);
 		rc = rc == 1 ? VG_OK : rc;
 	}
@@ -393,10 +416,11 @@ static int expand(struct graph *g, int from)
 	return rc;
 }
 
-/* ---- answers --------------------------------------------------------------- */
+/* ---- answers ---------------------------------------------------------------
+ */
 
 static int start(struct vg_ctx *c, const char *what, struct graph *g,
-		 size_t max)
+                 size_t max)
 {
 	int rc = vg__require(c, VG_ACT_READ, what);
 	if (!rc)
@@ -439,7 +463,7 @@ static void write_node(struct vg_jw *w, const struct gnode *n)
 }
 
 static void write_edge(struct vg_jw *w, const struct graph *g,
-		       const struct gedge *e)
+                       const struct gedge *e)
 {
 	vg_jw_obj(w);
 	vg_jw_kstr(w, "source", g->n[e->a].id);
@@ -472,7 +496,7 @@ static int write_graph(struct graph *g, struct vg_buf *out)
 }
 
 static int audit(struct graph *g, const char *what, const char *target,
-		 int found)
+                 int found)
 {
 	struct vg__detail d;
 	vg__detail_begin(&d);
@@ -482,7 +506,7 @@ static int audit(struct graph *g, const char *what, const char *target,
 	vg_jw_kint(&d.w, "edges", (int64_t)g->ne);
 	const char *detail = vg__detail_end(&d);
 	int rc = detail ? vg__audit_read(g->c, "graph.read", target, detail)
-			: VG_ENOMEM;
+	                : VG_ENOMEM;
 	vg__detail_release(&d);
 	return rc;
 }
@@ -504,7 +528,7 @@ static int bfs(struct graph *g, int depth, const char *stop_at, int *found)
 }
 
 int vg_graph_neighbours(struct vg_ctx *c, const char *id, int depth,
-			size_t max_nodes, struct vg_buf *out)
+                        size_t max_nodes, struct vg_buf *out)
 {
 	struct graph g;
 	int idx, rc = start(c, "graph.read", &g, max_nodes);
@@ -527,7 +551,7 @@ int vg_graph_neighbours(struct vg_ctx *c, const char *id, int depth,
 }
 
 int vg_graph_path(struct vg_ctx *c, const char *from, const char *to,
-		  int max_depth, struct vg_buf *out)
+                  int max_depth, struct vg_buf *out)
 {
 	struct graph g;
 	int idx, found = -1, rc = start(c, "graph.read", &g, 5000);
@@ -600,10 +624,12 @@ static int take_seed(void *ud, const struct vg_row *r)
 }
 
 int vg_graph_groups(struct vg_ctx *c, const char *const *types, size_t n_types,
-		    const char *id, int depth, size_t max_nodes, struct vg_buf *out)
+                    const char *id, int depth, size_t max_nodes,
+                    struct vg_buf *out)
 {
 	struct graph g;
-	int idx, rc = start(c, "graph.read", &g, max_nodes ? max_nodes * 4 : 800);
+	int idx,
+	    rc = start(c, "graph.read", &g, max_nodes ? max_nodes * 4 : 800);
 	size_t max_seeds = max_nodes ? max_nodes : 200;
 	if (!rc && (depth < 1 || depth > 4))
 		rc = VG_EINVAL;
@@ -614,7 +640,8 @@ int vg_graph_groups(struct vg_ctx *c, const char *const *types, size_t n_types,
 	} else if (!rc) {
 		struct vg_access_expr vis;
 		vg_access_expr(&c->p, &vis);
-		struct vg_query q = {.visible = &vis, .types = types, .n_types = n_types};
+		struct vg_query q = {
+		    .visible = &vis, .types = types, .n_types = n_types};
 		struct seeds s = {&g, max_seeds, 0};
 		rc = g.s->ops->objects->scan(g.s, &q, take_seed, &s);
 		rc = rc == 1 ? VG_OK : rc;

@@ -101,7 +101,8 @@ void vg__warn_item_free(struct vg__warn_item *it)
 }
 
 int vg__warn_prepare(struct vg__warn_eval *e, const cJSON *obj,
-		     const struct vg_stix_info *info, struct vg__warn_item **out)
+                     const struct vg_stix_info *info,
+                     struct vg__warn_item **out)
 {
 	*out = NULL;
 	if (!e)
@@ -116,9 +117,10 @@ int vg__warn_prepare(struct vg__warn_eval *e, const cJSON *obj,
 	int rc = vg_warn_object_keys(t->keyer, obj, &it->keys);
 	if (!rc)
 		rc = vg__warn_match(e->cache, obj, info->type, info->id,
-				    info->kind == VG_STIX_SCO, &it->keys,
-				    vg__now_us(), &it->cands);
-	it->observed = e->cache->patterns && !strcmp(info->type, "observed-data");
+		                    info->kind == VG_STIX_SCO, &it->keys,
+		                    vg__now_us(), &it->cands);
+	it->observed =
+	    e->cache->patterns && !strcmp(info->type, "observed-data");
 	if (rc || (!it->keys.n && !it->cands.n && !it->observed)) {
 		vg__warn_item_free(it);
 		return rc;
@@ -130,18 +132,18 @@ int vg__warn_prepare(struct vg__warn_eval *e, const cJSON *obj,
 static struct vg_access_meta meta_of(const struct vg_object *o, int64_t added)
 {
 	struct vg_access_meta m = {
-		.owner = o->owner,
-		.scope = (enum vg_scope)o->scope,
-		.group = o->grp,
-		.tlp = o->tlp,
-		.classification = o->classification,
-		.added = added,
+	    .owner = o->owner,
+	    .scope = (enum vg_scope)o->scope,
+	    .group = o->grp,
+	    .tlp = o->tlp,
+	    .classification = o->classification,
+	    .added = added,
 	};
 	return m;
 }
 
 static int add_keys(struct vg_store *s, int64_t added,
-		    const struct vg_warn_keyset *ks)
+                    const struct vg_warn_keyset *ks)
 {
 	const char *stack[64] = {0};
 	const char **v = ks->n <= 64 ? stack : malloc(ks->n * sizeof(*v));
@@ -161,8 +163,8 @@ static const char *version_of(const struct vg_object *o)
 }
 
 int vg__warn_apply(struct vg__warn_eval *e, struct vg_store *s,
-		   const struct vg__warn_item *it, const struct vg_object *o,
-		   int64_t added)
+                   const struct vg__warn_item *it, const struct vg_object *o,
+                   int64_t added)
 {
 	if (!e || !it)
 		return VG_OK;
@@ -171,7 +173,7 @@ int vg__warn_apply(struct vg__warn_eval *e, struct vg_store *s,
 	for (size_t i = 0; !rc && i < it->cands.n; i++) {
 		int raised = 0;
 		rc = vg__warn_raise(s, e->cache, &it->cands.v[i], &m, o->id,
-				    version_of(o), o->collection, 0, &raised);
+		                    version_of(o), o->collection, 0, &raised);
 		e->raised += (size_t)raised;
 	}
 	if (!rc && it->observed) {
@@ -201,7 +203,8 @@ int vg__warn_apply(struct vg__warn_eval *e, struct vg_store *s,
 	return rc;
 }
 
-/* ---- observed data ---------------------------------------------------------- */
+/* ---- observed data ----------------------------------------------------------
+ */
 
 struct scos {
 	cJSON **v;
@@ -227,19 +230,19 @@ static int gather(struct vg_store *s, const cJSON *od, struct scos *sc)
 	const cJSON *refs = cJSON_GetObjectItemCaseSensitive(od, "object_refs");
 	const cJSON *e;
 	if (!cJSON_IsArray(refs)) {
-		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(od, "objects"))
-			if (sc->n < sc->max && cJSON_IsObject(e))
-				sc->v[sc->n++] = cJSON_Duplicate(e, 1);
+		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(
+		                          od, "objects")) if (sc->n < sc->max &&
+		                                              cJSON_IsObject(e))
+		    sc->v[sc->n++] = cJSON_Duplicate(e, 1);
 		return VG_OK;
 	}
 	const char *ids[64];
 	size_t n = 0;
-	cJSON_ArrayForEach(e, refs)
-		if (n < 64 && cJSON_IsString(e))
-			ids[n++] = e->valuestring;
+	cJSON_ArrayForEach(e, refs) if (n < 64 && cJSON_IsString(e)) ids[n++] =
+	    e->valuestring;
 	if (!n)
 		return VG_OK;
-	struct vg_principal all = {.operator = 1};
+	struct vg_principal all = {.operator= 1 };
 	struct vg_access_expr vis;
 	vg_access_expr(&all, &vis);
 	struct vg_query q = {.visible = &vis, .ids = ids, .n_ids = n};
@@ -247,7 +250,7 @@ static int gather(struct vg_store *s, const cJSON *od, struct scos *sc)
 }
 
 int vg__warn_gather_scos(struct vg_store *s, const cJSON *od, cJSON **v,
-			 size_t max, size_t *n)
+                         size_t max, size_t *n)
 {
 	struct scos sc = {v, 0, max};
 	int rc = gather(s, od, &sc);
@@ -256,7 +259,7 @@ int vg__warn_gather_scos(struct vg_store *s, const cJSON *od, cJSON **v,
 }
 
 static int match_observed(struct vg__warn_eval *e, struct vg_store *s,
-			  const struct deferred *d)
+                          const struct deferred *d)
 {
 	cJSON *od = cJSON_Parse(d->json);
 	cJSON *v[64];
@@ -276,7 +279,7 @@ static int match_observed(struct vg__warn_eval *e, struct vg_store *s,
 	for (size_t i = 0; !rc && i < cands.n; i++) {
 		int raised = 0;
 		rc = vg__warn_raise(s, e->cache, &cands.v[i], &d->m, d->id,
-				    d->version, d->collection, 0, &raised);
+		                    d->version, d->collection, 0, &raised);
 		e->raised += (size_t)raised;
 	}
 out:
@@ -304,7 +307,7 @@ int vg__warn_finish(struct vg__warn_eval *e, struct vg_store *s)
 		vg_jw_kint(&det.w, "alerts", (int64_t)e->raised);
 		const char *detail = vg__detail_end(&det);
 		rc = detail ? vg__audit(s, &sys, "alerts.raise", "", detail)
-			    : VG_ENOMEM;
+		            : VG_ENOMEM;
 		vg__detail_release(&det);
 		vg_ctx_release(&sys);
 		e->notify = 1;

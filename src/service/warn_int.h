@@ -19,12 +19,12 @@
 /* ---- settings (hub settings "warn.*") ---------------------------------- */
 
 struct vg__warn_conf {
-	int index;            /* warn.index: keys and watches at ingest */
-	int64_t budget;       /* warn.budget: objects a key may correlate */
-	double name_threshold;/* warn.name_threshold */
-	int64_t hits_per_hour;/* warn.hits_per_hour: hit / no-hit answers */
-	int64_t k;            /* warn.k: cross-agency signals */
-	int64_t retro_max;    /* warn.retro_max: alerts of a new watch */
+	int index;             /* warn.index: keys and watches at ingest */
+	int64_t budget;        /* warn.budget: objects a key may correlate */
+	double name_threshold; /* warn.name_threshold */
+	int64_t hits_per_hour; /* warn.hits_per_hour: hit / no-hit answers */
+	int64_t k;             /* warn.k: cross-agency signals */
+	int64_t retro_max;     /* warn.retro_max: alerts of a new watch */
 };
 
 /* Read the settings from s (defaults where unset). */
@@ -38,7 +38,7 @@ void vg__smap_free(struct vg__smap *m);
 int vg__smap_add(struct vg__smap *m, const char *key, uint32_t v);
 /* The values of key (NULL, *n 0 when none); valid until the next add. */
 const uint32_t *vg__smap_get(const struct vg__smap *m, const char *key,
-			     size_t *n);
+                             size_t *n);
 
 /* ---- the watch cache --------------------------------------------------- */
 
@@ -47,8 +47,8 @@ struct vg__watch {
 	int shared, kind, hook;
 	char *name, *term, *display;
 	double threshold;
-	int active;             /* the creator may still read */
-	struct vg_principal p;  /* the creator's, at the cache's build */
+	int active;            /* the creator may still read */
+	struct vg_principal p; /* the creator's, at the cache's build */
 	int64_t *groups, *grants;
 	struct vg_pattern *pattern;
 	struct vg_watch_query query;
@@ -57,18 +57,18 @@ struct vg__watch {
 
 struct vg__wcache {
 	int refs;
-	uint64_t serial;        /* unique per build, in the process */
-	int64_t gen;            /* the store's generation it was built at */
+	uint64_t serial; /* unique per build, in the process */
+	int64_t gen;     /* the store's generation it was built at */
 	struct vg__warn_conf conf;
 	struct vg__watch *w;
 	size_t n;
-	struct vg__smap *map;   /* keys -> watches (see warn_watch.c) */
+	struct vg__smap *map; /* keys -> watches (see warn_watch.c) */
 	struct vg_match_index *names;
 	const struct vg_person **persons;
 	void **users;
 	size_t n_names;
 	double min_threshold;
-	int name_kinds;          /* bit per enum vg_person_kind watched */
+	int name_kinds; /* bit per enum vg_person_kind watched */
 	/* the prefix lengths of watched address blocks: an arrival's
 	 * address is looked up under those only */
 	unsigned char v4_prefix[33], v6_prefix[129];
@@ -84,16 +84,16 @@ struct vg_warn_state {
 	struct listener {
 		void (*fn)(void *arg);
 		void *arg;
-	} *listeners;
+	} * listeners;
 	size_t n_listeners, cap_listeners;
-	atomic_llong last_seq;  /* the highest alert seq known */
+	atomic_llong last_seq; /* the highest alert seq known */
 	pthread_t ticker;
 	int ticking, stopping;
 	pthread_cond_t tick;
 	/* hit / no-hit answers per user in the current hour */
 	struct bucket {
 		int64_t user, hour, n;
-	} *buckets;
+	} * buckets;
 	size_t n_buckets;
 };
 
@@ -103,7 +103,7 @@ void vg__warn_close(struct vg_service *svc);
 /* A reference to the current cache (rebuilt when the store's generation
  * "gen.warn" moved); give it back with vg__warn_cache_put. */
 int vg__warn_cache_get(struct vg_service *svc, struct vg_store *s,
-		       struct vg__wcache **out);
+                       struct vg__wcache **out);
 void vg__warn_cache_put(struct vg_service *svc, struct vg__wcache *c);
 /* Move the generation (inside the caller's transaction): watches,
  * grants or settings changed. */
@@ -111,7 +111,7 @@ int vg__warn_gen_move(struct vg_store *s);
 /* Build a cache from s's watches (warn_watch.c; only watch one when not
  * 0: a new watch's retroactive run) and free one. */
 int vg__warn_cache_build(struct vg_store *s, int64_t gen, int64_t one,
-			 struct vg__wcache **out);
+                         struct vg__wcache **out);
 void vg__warn_cache_free(struct vg__wcache *c);
 /* Drop the process's cache, so the next ingest rebuilds it. */
 void vg__warn_cache_drop(struct vg_service *svc);
@@ -134,20 +134,20 @@ struct vg_match_scratch *vg__warn_pair_scratch(struct vg__warn_tls *t);
 /* The newest version of id c may read, as JSON (caller frees);
  * VG_ENOTFOUND when none. */
 int vg__warn_visible_json(struct vg_ctx *c, struct vg_store *s, const char *id,
-			  char **json);
+                          char **json);
 /* The objects of owner that match object id (one c reads) and that c
  * may learn of as hit / no-hit: their ids, into *ids (malloc'd array of
  * malloc'd strings). VG_ENOTFOUND when c may not read id. */
 int vg__warn_hidden_of(struct vg_ctx *c, struct vg_store *s, const char *id,
-		       int64_t owner, char ***ids, size_t *n);
+                       int64_t owner, char ***ids, size_t *n);
 
 /* ---- matching an arrival ----------------------------------------------- */
 
 /* One watch an arrival matched, before the rights decide what to say. */
 struct vg__cand {
-	uint32_t watch;  /* index in the cache */
-	char *key;       /* the matched key or term */
-	char *detail;    /* JSON: the explanation (for the watcher) */
+	uint32_t watch; /* index in the cache */
+	char *key;      /* the matched key or term */
+	char *detail;   /* JSON: the explanation (for the watcher) */
 };
 
 struct vg__cands {
@@ -160,26 +160,26 @@ void vg__cands_release(struct vg__cands *c);
  * for names and patterns (sco: an observable), its JSON. now: the
  * observation's instant. */
 int vg__warn_match(const struct vg__wcache *c, const cJSON *obj,
-		   const char *type, const char *id, int sco,
-		   const struct vg_warn_keyset *keys, int64_t now_us,
-		   struct vg__cands *out);
+                   const char *type, const char *id, int sco,
+                   const struct vg_warn_keyset *keys, int64_t now_us,
+                   struct vg__cands *out);
 /* The pattern watches of c that observations obs[0..n) match. */
 int vg__warn_match_obs(const struct vg__wcache *c,
-		       const struct vg_pattern_obs *obs, size_t n,
-		       struct vg__cands *out);
+                       const struct vg_pattern_obs *obs, size_t n,
+                       struct vg__cands *out);
 
 /* What an alert about the version with meta m says to principal p: a
  * match (p may read it), a hit / no-hit (the owner allows it), or
  * nothing (-1). The choices are read from s. */
 int vg__warn_decide(struct vg_store *s, const struct vg_principal *p,
-		    const struct vg_access_meta *m, const char *object,
-		    const char *collection);
+                    const struct vg_access_meta *m, const char *object,
+                    const char *collection);
 /* Store the alert of candidate cand about a stored version, deciding by
  * the watch's principal; *raised 1 when one was stored. */
 int vg__warn_raise(struct vg_store *s, const struct vg__wcache *c,
-		   const struct vg__cand *cand, const struct vg_access_meta *m,
-		   const char *object, const char *version,
-		   const char *collection, int retro, int *raised);
+                   const struct vg__cand *cand, const struct vg_access_meta *m,
+                   const char *object, const char *version,
+                   const char *collection, int retro, int *raised);
 
 /* ---- the ingest hook (ingest.c calls these) ----------------------------- */
 
@@ -194,13 +194,14 @@ void vg__warn_restart(struct vg__warn_eval *e);
 /* On the parsing thread: the keys of a validated object and the watches
  * it matches. *out NULL when there is nothing to do. */
 int vg__warn_prepare(struct vg__warn_eval *e, const cJSON *obj,
-		     const struct vg_stix_info *info, struct vg__warn_item **out);
+                     const struct vg_stix_info *info,
+                     struct vg__warn_item **out);
 void vg__warn_item_free(struct vg__warn_item *it);
 /* On the storing thread, after the version was inserted as added: its
  * keys and alerts, in the same transaction. */
 int vg__warn_apply(struct vg__warn_eval *e, struct vg_store *s,
-		   const struct vg__warn_item *it, const struct vg_object *o,
-		   int64_t added);
+                   const struct vg__warn_item *it, const struct vg_object *o,
+                   int64_t added);
 /* The end of an input, in its transaction: observed data matched with
  * their observables; the alerts raised put on record. */
 int vg__warn_finish(struct vg__warn_eval *e, struct vg_store *s);
@@ -209,7 +210,7 @@ int vg__warn_finish(struct vg__warn_eval *e, struct vg_store *s);
  * them, or 2.0's embedded objects), parsed into v (at most max; the
  * caller deletes them). */
 int vg__warn_gather_scos(struct vg_store *s, const cJSON *od, cJSON **v,
-			 size_t max, size_t *n);
+                         size_t max, size_t *n);
 
 /* Tell the listeners that alerts may be new (after a commit). */
 void vg__warn_notify(struct vg_service *svc);
@@ -219,7 +220,7 @@ void vg__warn_notify(struct vg_service *svc);
 /* Write alert a as principal p may see it now (a match, a hit / no-hit,
  * a request or decision); 1 written, 0 when it is not for p. */
 int vg__warn_render(struct vg_store *s, const struct vg_principal *p,
-		    const struct vg_alert_row *a, struct vg_jw *w);
+                    const struct vg_alert_row *a, struct vg_jw *w);
 
 /* The reader's name of an organisation ("organisation 7" when unknown). */
 void vg__warn_org_name(struct vg_store *s, int64_t org, char *out, size_t n);
@@ -228,11 +229,11 @@ void vg__warn_label(const cJSON *obj, char *out, size_t n);
 /* Take one hit / no-hit answer from p's hourly allowance: VG_OK or
  * VG_ERATELIMIT. The operator has no limit. */
 int vg__warn_bucket_take(struct vg_service *svc, const struct vg_principal *p,
-			 int64_t per_hour);
+                         int64_t per_hour);
 /* The effective correlation exclusions (vigil's defaults and the
  * store's changes). */
 int vg__warn_exclusions(struct vg_service *svc, struct vg_store *s,
-			struct vg_warn_excl *out);
+                        struct vg_warn_excl *out);
 /* A system context for entries written by the hub itself. */
 void vg__warn_system_ctx(struct vg_service *svc, struct vg_ctx *c);
 

@@ -25,7 +25,8 @@ static int64_t setting_int(struct vg_store *s, const char *key, int64_t dflt)
 int vg__warn_conf_read(struct vg_store *s, struct vg__warn_conf *c)
 {
 	char v[64];
-	c->index = vg__setting(s, "warn.index", v, sizeof(v)) || strcmp(v, "off");
+	c->index =
+	    vg__setting(s, "warn.index", v, sizeof(v)) || strcmp(v, "off");
 	c->budget = setting_int(s, "warn.budget", 100);
 	c->hits_per_hour = setting_int(s, "warn.hits_per_hour", 300);
 	c->k = setting_int(s, "warn.k", 3);
@@ -40,7 +41,8 @@ int vg__warn_conf_read(struct vg_store *s, struct vg__warn_conf *c)
 	return VG_OK;
 }
 
-/* ---- the string map -------------------------------------------------------- */
+/* ---- the string map --------------------------------------------------------
+ */
 
 struct slot {
 	char *key;
@@ -138,7 +140,7 @@ int vg__smap_add(struct vg__smap *m, const char *key, uint32_t v)
 }
 
 const uint32_t *vg__smap_get(const struct vg__smap *m, const char *key,
-			     size_t *n)
+                             size_t *n)
 {
 	const struct slot *s = find(m, key);
 	*n = s->key ? s->n : 0;
@@ -188,7 +190,8 @@ struct vg__warn_tls *vg__warn_tls(const struct vg__wcache *c)
 		t->serial = c->serial;
 		if (c->names && vg_match_scratch_new(c->names, &t->scratch))
 			t->scratch = NULL;
-		if (c->patterns && vg_pattern_matcher_new(c->patterns, &t->matcher))
+		if (c->patterns &&
+		    vg_pattern_matcher_new(c->patterns, &t->matcher))
 			t->matcher = NULL;
 		if ((c->names && !t->scratch) || (c->patterns && !t->matcher)) {
 			t->serial = 0;
@@ -217,7 +220,8 @@ static void tls_release_here(void)
 	}
 }
 
-/* ---- the cache ------------------------------------------------------------- */
+/* ---- the cache -------------------------------------------------------------
+ */
 
 #define GEN_KEY "gen.warn"
 
@@ -261,7 +265,7 @@ void vg__warn_cache_drop(struct vg_service *svc)
 }
 
 int vg__warn_cache_get(struct vg_service *svc, struct vg_store *s,
-		       struct vg__wcache **out)
+                       struct vg__wcache **out)
 {
 	struct vg_warn_state *w = svc->warn;
 	int64_t gen = setting_int(s, GEN_KEY, 0);
@@ -416,7 +420,8 @@ int vg__warn_open(struct vg_service *svc)
 	if (s && s->ops->warn)
 		s->ops->warn->alert_last(s, &last);
 	atomic_store(&w->last_seq, last);
-	if (svc->conf.threaded && !pthread_create(&w->ticker, NULL, ticker, svc))
+	if (svc->conf.threaded &&
+	    !pthread_create(&w->ticker, NULL, ticker, svc))
 		w->ticking = 1;
 	return VG_OK;
 }
@@ -446,21 +451,21 @@ void vg__warn_close(struct vg_service *svc)
 /* ---- the hourly allowance ---------------------------------------------- */
 
 int vg__warn_bucket_take(struct vg_service *svc, const struct vg_principal *p,
-			 int64_t per_hour)
+                         int64_t per_hour)
 {
 	struct vg_warn_state *w = svc->warn;
 	int64_t hour = vg__now_us() / 3600000000LL;
 	int rc = VG_OK;
-	if (p->operator || per_hour <= 0)
-		return per_hour <= 0 && !p->operator ? VG_ERATELIMIT : VG_OK;
+	if (p->operator|| per_hour <= 0)
+		return per_hour <= 0 && !p->operator? VG_ERATELIMIT : VG_OK;
 	pthread_mutex_lock(&w->mu);
 	struct bucket *b = NULL;
 	for (size_t i = 0; i < w->n_buckets && !b; i++)
 		if (w->buckets[i].user == p->user)
 			b = &w->buckets[i];
 	if (!b) {
-		struct bucket *nb = realloc(w->buckets,
-					    (w->n_buckets + 1) * sizeof(*nb));
+		struct bucket *nb =
+		    realloc(w->buckets, (w->n_buckets + 1) * sizeof(*nb));
 		if (!nb) {
 			pthread_mutex_unlock(&w->mu);
 			return VG_ENOMEM;
@@ -510,9 +515,9 @@ static const char *jstr(const cJSON *o, const char *name)
 
 void vg__warn_label(const cJSON *obj, char *out, size_t n)
 {
-	static const char *const props[] = {"name", "value", "pattern",
-					    "relationship_type", "path",
-					    "display_name", "user_id", "key"};
+	static const char *const props[] = {
+	    "name", "value",        "pattern", "relationship_type",
+	    "path", "display_name", "user_id", "key"};
 	const char *t = jstr(obj, "type");
 	for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++) {
 		const char *v = jstr(obj, props[i]);
@@ -533,18 +538,19 @@ void vg__warn_system_ctx(struct vg_service *svc, struct vg_ctx *c)
 {
 	vg_ctx_init(c, svc, VG_CHANNEL_HTTP, "warn");
 	snprintf(c->user, sizeof(c->user), "vigil:warn");
-	c->p = (struct vg_principal){.operator = 1};
+	c->p = (struct vg_principal){.operator= 1 };
 	c->authenticated = 1;
 }
 
 static int take_excl(void *ud, const char *key, int excluded)
 {
 	struct vg_warn_excl *x = ud;
-	return excluded ? vg_warn_excl_add(x, key) : (vg_warn_excl_remove(x, key), 0);
+	return excluded ? vg_warn_excl_add(x, key)
+	                : (vg_warn_excl_remove(x, key), 0);
 }
 
 int vg__warn_exclusions(struct vg_service *svc, struct vg_store *s,
-			struct vg_warn_excl *out)
+                        struct vg_warn_excl *out)
 {
 	struct vg__warn_tls *t = vg__warn_tls(NULL);
 	(void)svc;
@@ -558,15 +564,16 @@ int vg__warn_exclusions(struct vg_service *svc, struct vg_store *s,
 		char why[200];
 		vg_warn_keyset_reset(&ks);
 		/* "localhost" is a domain too, though it has no dot */
-		if (vg_warn_value_key(t->keyer, vg_warn_default_exclusions[i], NULL,
-				      &ks, why, sizeof(why)) &&
+		if (vg_warn_value_key(t->keyer, vg_warn_default_exclusions[i],
+		                      NULL, &ks, why, sizeof(why)) &&
 		    vg_warn_value_key(t->keyer, vg_warn_default_exclusions[i],
-				      "domain", &ks, why, sizeof(why)))
+		                      "domain", &ks, why, sizeof(why)))
 			continue;
 		for (size_t k = 0; !rc && k < ks.n; k++)
 			if (!strncmp(vg_warn_keyset_at(&ks, k), "dom:", 4) ||
 			    ks.n == 1)
-				rc = vg_warn_excl_add(out, vg_warn_keyset_at(&ks, k));
+				rc = vg_warn_excl_add(
+				    out, vg_warn_keyset_at(&ks, k));
 	}
 	vg_warn_keyset_release(&ks);
 	if (!rc && s->ops->warn)

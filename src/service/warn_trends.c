@@ -13,13 +13,14 @@
 #include <strings.h>
 #include <time.h>
 
-/* ---- days ------------------------------------------------------------------- */
+/* ---- days -------------------------------------------------------------------
+ */
 
 static int64_t day_num(const char *d)
 {
 	int y, m, dd;
-	if (!d || sscanf(d, "%4d-%2d-%2d", &y, &m, &dd) != 3 || m < 1 || m > 12 ||
-	    dd < 1 || dd > 31)
+	if (!d || sscanf(d, "%4d-%2d-%2d", &y, &m, &dd) != 3 || m < 1 ||
+	    m > 12 || dd < 1 || dd > 31)
 		return INT64_MIN;
 	return vg_days_from_civil(y, m, dd);
 }
@@ -42,7 +43,8 @@ static int64_t period_of(int64_t day, int weekly)
 	return day - dow;
 }
 
-/* ---- collecting counts ------------------------------------------------------- */
+/* ---- collecting counts
+ * ------------------------------------------------------- */
 
 struct series {
 	char *value;
@@ -53,7 +55,7 @@ struct series {
 struct trend {
 	struct series *v;
 	size_t n, cap;
-	int64_t first;    /* first period counted (the baseline's start) */
+	int64_t first; /* first period counted (the baseline's start) */
 	size_t periods;
 	int weekly;
 	const char *strip; /* a prefix taken off the values */
@@ -98,8 +100,8 @@ static int on_count(void *ud, const char *value, const char *day, int64_t n)
 	if (i < 0 || (size_t)i >= t->periods)
 		return 0;
 	size_t pl = t->strip ? strlen(t->strip) : 0;
-	struct series *s = series_of(t, pl && !strncmp(value, t->strip, pl)
-					       ? value + pl : value);
+	struct series *s = series_of(
+	    t, pl && !strncmp(value, t->strip, pl) ? value + pl : value);
 	if (!s)
 		return VG_ENOMEM;
 	s->counts[i] += n;
@@ -119,20 +121,20 @@ static const struct {
 	const char *name;
 	const char *facet[2]; /* store facets; NULL ends */
 	const char *strip;
-	int ids;              /* values are object ids, shown by name */
+	int ids; /* values are object ids, shown by name */
 } facets[] = {
-	{"type", {"type", NULL}, NULL, 0},
-	{"org", {"owner", NULL}, NULL, 0},
-	{"label", {"label:", NULL}, "label:", 0},
-	{"sector", {"sector:", NULL}, "sector:", 0},
-	{"country", {"country:", NULL}, "country:", 0},
-	{"actor", {"ref:threat-actor--", "ref:intrusion-set--"}, "ref:", 1},
-	{"attack", {"ref:attack-pattern--", NULL}, "ref:", 1},
-	{"location", {"ref:location--", NULL}, "ref:", 1},
+    {"type", {"type", NULL}, NULL, 0},
+    {"org", {"owner", NULL}, NULL, 0},
+    {"label", {"label:", NULL}, "label:", 0},
+    {"sector", {"sector:", NULL}, "sector:", 0},
+    {"country", {"country:", NULL}, "country:", 0},
+    {"actor", {"ref:threat-actor--", "ref:intrusion-set--"}, "ref:", 1},
+    {"attack", {"ref:attack-pattern--", NULL}, "ref:", 1},
+    {"location", {"ref:location--", NULL}, "ref:", 1},
 };
 
 int vg_trends(struct vg_ctx *c, const struct vg_trend_query *q,
-	      struct vg_buf *out, char *err, size_t errlen)
+              struct vg_buf *out, char *err, size_t errlen)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	struct trend t = {0};
@@ -147,12 +149,14 @@ int vg_trends(struct vg_ctx *c, const struct vg_trend_query *q,
 		return VG_EUNSUPPORTED;
 	size_t f = 0;
 	const char *name = q->facet ? q->facet : "type";
-	while (f < sizeof(facets) / sizeof(facets[0]) && strcmp(facets[f].name, name))
+	while (f < sizeof(facets) / sizeof(facets[0]) &&
+	       strcmp(facets[f].name, name))
 		f++;
 	if (f == sizeof(facets) / sizeof(facets[0])) {
-		snprintf(err, errlen, "'%s' is not a facet (type, label, actor, "
-				      "attack, location, sector, country, org)",
-			 name);
+		snprintf(err, errlen,
+		         "'%s' is not a facet (type, label, actor, "
+		         "attack, location, sector, country, org)",
+		         name);
 		return VG_EINVAL;
 	}
 	int64_t today = vg__now_us() / 86400000000LL;
@@ -160,8 +164,9 @@ int vg_trends(struct vg_ctx *c, const struct vg_trend_query *q,
 	int64_t since = q->since ? day_num(q->since) : until - 89;
 	if (until == INT64_MIN || since == INT64_MIN || since > until ||
 	    until - since > 3660) {
-		snprintf(err, errlen, "since and until are days (YYYY-MM-DD), since "
-				      "not after until, at most ten years apart");
+		snprintf(err, errlen,
+		         "since and until are days (YYYY-MM-DD), since "
+		         "not after until, at most ten years apart");
 		return VG_EINVAL;
 	}
 	int weekly = q->weekly;
@@ -181,8 +186,10 @@ int vg_trends(struct vg_ctx *c, const struct vg_trend_query *q,
 	struct vg_access_expr vis;
 	vg_access_expr(&c->p, &vis);
 	for (int k = 0; !rc && k < 2 && facets[f].facet[k]; k++) {
-		struct vg_warn_countq cq = {.visible = &vis, .facet = facets[f].facet[k],
-					    .since = from, .until = to};
+		struct vg_warn_countq cq = {.visible = &vis,
+		                            .facet = facets[f].facet[k],
+		                            .since = from,
+		                            .until = to};
 		rc = s->ops->warn->counts(s, &cq, on_count, &t);
 	}
 	size_t base = (size_t)window;
@@ -226,8 +233,8 @@ int vg_trends(struct vg_ctx *c, const struct vg_trend_query *q,
 			cJSON_Delete(o);
 			free(json);
 		} else if (!strcmp(name, "org")) {
-			vg__warn_org_name(s, strtoll(sr->value, NULL, 10), label,
-					  sizeof(label));
+			vg__warn_org_name(s, strtoll(sr->value, NULL, 10),
+			                  label, sizeof(label));
 		}
 		shown++;
 		vg_jw_obj(&w);
@@ -255,8 +262,8 @@ int vg_trends(struct vg_ctx *c, const struct vg_trend_query *q,
 			size_t hn = 0;
 			for (size_t h = p - base; h < p && hn < 366; h++)
 				hist[hn++] = (uint64_t)sr->counts[h];
-			vg_warn_spike((uint64_t)sr->counts[p], hist, hn, min_count, alpha,
-				      &sp);
+			vg_warn_spike((uint64_t)sr->counts[p], hist, hn,
+			              min_count, alpha, &sp);
 			if (!sp.spike)
 				continue;
 			char d[11];
@@ -287,12 +294,14 @@ int vg_trends(struct vg_ctx *c, const struct vg_trend_query *q,
 	vg_jw_kstr(&d.w, "until", to);
 	const char *detail = vg__detail_end(&d);
 	if (!rc)
-		rc = detail ? vg__audit_read(c, "trends.read", "", detail) : VG_ENOMEM;
+		rc = detail ? vg__audit_read(c, "trends.read", "", detail)
+		            : VG_ENOMEM;
 	vg__detail_release(&d);
 	return rc;
 }
 
-/* ---- cross-agency signals ----------------------------------------------------- */
+/* ---- cross-agency signals
+ * ----------------------------------------------------- */
 
 struct sig {
 	char *key;
@@ -338,21 +347,26 @@ static int on_window_row(void *ud, const struct vg_warn_row *r)
 		}
 	}
 	struct vg_access_meta m = {
-		.owner = r->owner, .scope = (enum vg_scope)r->scope, .group = r->grp,
-		.tlp = r->tlp, .classification = r->classification, .added = r->added,
+	    .owner = r->owner,
+	    .scope = (enum vg_scope)r->scope,
+	    .group = r->grp,
+	    .tlp = r->tlp,
+	    .classification = r->classification,
+	    .added = r->added,
 	};
 	int readable = vg_access_read(&x->c->p, &m);
 	/* an organisation counts when the reader may read its record, or
 	 * its owner allows hit / no-hit on it */
-	if (!readable &&
-	    vg__warn_decide(x->s, &x->c->p, &m, r->id, r->collection) != VG_ALERT_HIT)
+	if (!readable && vg__warn_decide(x->s, &x->c->p, &m, r->id,
+	                                 r->collection) != VG_ALERT_HIT)
 		return 0;
 	if (readable && !x->cur->visible) {
 		x->cur->visible = 1;
 		if (!strncmp(r->key, "name:", 5) && r->json) {
 			cJSON *o = cJSON_ParseWithLength(r->json, r->json_len);
 			if (o)
-				vg__warn_label(o, x->cur->label, sizeof(x->cur->label));
+				vg__warn_label(o, x->cur->label,
+				               sizeof(x->cur->label));
 			cJSON_Delete(o);
 		}
 	}
@@ -373,7 +387,7 @@ static int by_orgs(const void *a, const void *b)
 }
 
 int vg_trends_signals(struct vg_ctx *c, int days, const char *until,
-		      struct vg_buf *out, char *err, size_t errlen)
+                      struct vg_buf *out, char *err, size_t errlen)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	struct vg__warn_conf conf;
@@ -454,7 +468,7 @@ int vg_trends_signals(struct vg_ctx *c, int days, const char *until,
 	const char *detail = vg__detail_end(&d);
 	if (!rc)
 		rc = detail ? vg__audit_read(c, "trends.signals", "", detail)
-			    : VG_ENOMEM;
+		            : VG_ENOMEM;
 	vg__detail_release(&d);
 	return rc;
 }

@@ -76,7 +76,7 @@ static int take_user(void *ud, const struct vg_user *u)
 static int principal(struct vg_store *s, struct vg__watch *w)
 {
 	if (!w->org && !w->user) {
-		w->p = (struct vg_principal){.operator = 1};
+		w->p = (struct vg_principal){.operator= 1 };
 		w->active = 1;
 		return VG_OK;
 	}
@@ -100,7 +100,7 @@ static int principal(struct vg_store *s, struct vg__watch *w)
 }
 
 static int lower_key(struct vg__smap *m, const char *prefix, const char *id,
-		     uint32_t v)
+                     uint32_t v)
 {
 	char key[VG_WARN_KEY_MAX];
 	size_t n = (size_t)snprintf(key, sizeof(key), "%s%s", prefix, id);
@@ -120,9 +120,11 @@ static int index_watch(struct vg__wcache *c, uint32_t i)
 	case VG_WATCH_DOCUMENT: {
 		/* "ip4:HHHHHHHH/NN", "ip6:<32 hex>/NNN" */
 		const char *slash = strrchr(w->term, '/');
-		if (slash && !strncmp(w->term, "ip4:", 4) && atoi(slash + 1) <= 32)
+		if (slash && !strncmp(w->term, "ip4:", 4) &&
+		    atoi(slash + 1) <= 32)
 			c->v4_prefix[atoi(slash + 1)] = 1;
-		if (slash && !strncmp(w->term, "ip6:", 4) && atoi(slash + 1) <= 128)
+		if (slash && !strncmp(w->term, "ip6:", 4) &&
+		    atoi(slash + 1) <= 128)
 			c->v6_prefix[atoi(slash + 1)] = 1;
 		return vg__smap_add(c->map, w->term, i);
 	}
@@ -145,14 +147,16 @@ static int index_watch(struct vg__wcache *c, uint32_t i)
 		const char *colon = strchr(w->term, ':');
 		if (!colon)
 			return VG_OK;
-		w->person.kind = !strncmp(w->term, "entity:", 7) ? VG_PERSON_ENTITY
-								  : VG_PERSON_INDIVIDUAL;
+		w->person.kind = !strncmp(w->term, "entity:", 7)
+		                     ? VG_PERSON_ENTITY
+		                     : VG_PERSON_INDIVIDUAL;
 		c->name_kinds |= 1 << w->person.kind;
 		return vg_person_add_name(&w->person, colon + 1, NULL, NULL,
-					  VG_NAME_PRIMARY);
+		                          VG_NAME_PRIMARY);
 	}
 	case VG_WATCH_PATTERN:
-		if (vg_pattern_parse(w->term, strlen(w->term), &w->pattern, NULL)) {
+		if (vg_pattern_parse(w->term, strlen(w->term), &w->pattern,
+		                     NULL)) {
 			w->pattern = NULL;
 			return VG_OK;
 		}
@@ -187,7 +191,7 @@ void vg__warn_cache_free(struct vg__wcache *c)
 }
 
 int vg__warn_cache_build(struct vg_store *s, int64_t gen, int64_t one,
-			 struct vg__wcache **out)
+                         struct vg__wcache **out)
 {
 	struct vg__wcache *c = calloc(1, sizeof(*c));
 	struct rows rs = {0};
@@ -199,7 +203,7 @@ int vg__warn_cache_build(struct vg_store *s, int64_t gen, int64_t one,
 	rc = vg__warn_conf_read(s, &c->conf);
 	if (!rc && s->ops->warn)
 		rc = one ? s->ops->warn->watch_get(s, one, take_watch, &rs)
-			 : s->ops->warn->watch_list(s, 0, take_watch, &rs);
+		         : s->ops->warn->watch_list(s, 0, take_watch, &rs);
 	c->w = rs.w;
 	c->n = rs.n;
 	if (!rc)
@@ -213,7 +217,8 @@ int vg__warn_cache_build(struct vg_store *s, int64_t gen, int64_t one,
 	/* the name watches, in one screening index */
 	size_t names = 0;
 	for (size_t i = 0; i < c->n; i++)
-		names += c->w[i].kind == VG_WATCH_NAME && c->w[i].person.n_names;
+		names +=
+		    c->w[i].kind == VG_WATCH_NAME && c->w[i].person.n_names;
 	if (!rc && names) {
 		c->persons = calloc(names, sizeof(*c->persons));
 		c->users = calloc(names, sizeof(*c->users));
@@ -232,8 +237,8 @@ int vg__warn_cache_build(struct vg_store *s, int64_t gen, int64_t one,
 			c->users[c->n_names++] = (void *)(uintptr_t)i;
 		}
 		if (!rc)
-			rc = vg_match_index_build(c->persons, c->users, c->n_names,
-						  &c->names);
+			rc = vg_match_index_build(c->persons, c->users,
+			                          c->n_names, &c->names);
 	}
 	if (!rc && !c->n_patterns) {
 		vg_pattern_set_free(c->patterns);
@@ -247,7 +252,8 @@ int vg__warn_cache_build(struct vg_store *s, int64_t gen, int64_t one,
 	return VG_OK;
 }
 
-/* ---- matching -------------------------------------------------------------- */
+/* ---- matching --------------------------------------------------------------
+ */
 
 void vg__cands_release(struct vg__cands *c)
 {
@@ -270,7 +276,7 @@ static int has_watch(const struct vg__cands *out, uint32_t w)
 /* Add candidate (w, key) with a detail: the watch, its term and what
  * matched (extra: more JSON members, already written, or NULL). */
 static int cand(const struct vg__wcache *c, struct vg__cands *out, uint32_t w,
-		const char *key, const char *extra)
+                const char *key, const char *extra)
 {
 	const struct vg__watch *wt = &c->w[w];
 	if (has_watch(out, w))
@@ -291,12 +297,13 @@ static int cand(const struct vg__wcache *c, struct vg__cands *out, uint32_t w,
 	vg_jw_init(&jw, &b);
 	vg_jw_obj(&jw);
 	vg_jw_kstr(&jw, "watch", wt->name);
-	vg_jw_kstr(&jw, "kind", vg_watch_kind_name((enum vg_watch_kind)wt->kind));
+	vg_jw_kstr(&jw, "kind",
+	           vg_watch_kind_name((enum vg_watch_kind)wt->kind));
 	vg_jw_kstr(&jw, "term", wt->display);
-	vg_jw_kstr(&jw, "matched", wt->kind == VG_WATCH_VALUE ||
-					   wt->kind == VG_WATCH_DOCUMENT
-				       ? shown
-				       : key);
+	vg_jw_kstr(&jw, "matched",
+	           wt->kind == VG_WATCH_VALUE || wt->kind == VG_WATCH_DOCUMENT
+	               ? shown
+	               : key);
 	if (extra) {
 		/* extra is ",\"k\":v..." members */
 		vg_jw_close(&jw);
@@ -327,8 +334,8 @@ static int cand(const struct vg__wcache *c, struct vg__cands *out, uint32_t w,
 
 /* The watches found under one lookup key. */
 static int by_key(const struct vg__wcache *c, const char *lookup,
-		  const char *key, const char *type,
-		  const struct vg_warn_keyset *keys, struct vg__cands *out)
+                  const char *key, const char *type,
+                  const struct vg_warn_keyset *keys, struct vg__cands *out)
 {
 	size_t n;
 	const uint32_t *v = vg__smap_get(c->map, lookup, &n);
@@ -343,11 +350,12 @@ static int by_key(const struct vg__wcache *c, const char *lookup,
 			rc = cand(c, out, v[i], key, NULL);
 			break;
 		case VG_WATCH_OBJECT:
-			if (!strncmp(lookup, "ref:", 4) || !strncmp(lookup, "id:", 3))
+			if (!strncmp(lookup, "ref:", 4) ||
+			    !strncmp(lookup, "id:", 3))
 				rc = cand(c, out, v[i], lookup,
-					  !strncmp(lookup, "id:", 3)
-						  ? ",\"why\":\"a new version\""
-						  : ",\"why\":\"refers to it\"");
+				          !strncmp(lookup, "id:", 3)
+				              ? ",\"why\":\"a new version\""
+				              : ",\"why\":\"refers to it\"");
 			break;
 		case VG_WATCH_QUERY:
 			if (vg_watch_query_matches(&w->query, type, keys))
@@ -361,15 +369,16 @@ static int by_key(const struct vg__wcache *c, const char *lookup,
 /* The lookups of one key: itself, the blocks holding an address, the
  * parents of a domain. */
 static int key_lookups(const struct vg__wcache *c, const char *key,
-		       const char *type, const struct vg_warn_keyset *keys,
-		       struct vg__cands *out)
+                       const char *type, const struct vg_warn_keyset *keys,
+                       struct vg__cands *out)
 {
 	int rc = by_key(c, key, key, type, keys, out);
 	if (rc)
 		return rc;
 	if (!strncmp(key, "ip4:", 4) || !strncmp(key, "ip6:", 4)) {
 		/* the blocks that hold it, of the sizes watches name */
-		const unsigned char *used = key[2] == '4' ? c->v4_prefix : c->v6_prefix;
+		const unsigned char *used =
+		    key[2] == '4' ? c->v4_prefix : c->v6_prefix;
 		int max = key[2] == '4' ? 32 : 128;
 		char k[64];
 		for (int p = 0; !rc && p < max; p++)
@@ -387,19 +396,20 @@ static int key_lookups(const struct vg__wcache *c, const char *key,
 }
 
 static int name_hits(const struct vg__wcache *c, struct vg__warn_tls *t,
-		     const struct vg_person *q, struct vg__cands *out)
+                     const struct vg_person *q, struct vg__cands *out)
 {
 	struct vg_match_hit hits[16];
 	size_t n = 0;
 	int rc = vg_match_index_query(c->names, t->scratch, q, c->min_threshold,
-				      hits, 16, &n);
+	                              hits, 16, &n);
 	for (size_t i = 0; !rc && i < n; i++) {
 		uint32_t w = (uint32_t)(uintptr_t)hits[i].user;
 		if (!c->w[w].active || hits[i].score < c->w[w].threshold)
 			continue;
 		struct vg_buf b;
 		vg_buf_init(&b, 1 << 16);
-		rc = vg_buf_printf(&b, ",\"score\":%.4f,\"name\":", hits[i].score);
+		rc = vg_buf_printf(&b,
+		                   ",\"score\":%.4f,\"name\":", hits[i].score);
 		if (!rc)
 			rc = vg_buf_json_str(&b, hits[i].ex.query_text);
 		if (!rc)
@@ -425,8 +435,8 @@ static int on_pattern(void *ud, uint64_t id)
 }
 
 int vg__warn_match_obs(const struct vg__wcache *c,
-		       const struct vg_pattern_obs *obs, size_t n,
-		       struct vg__cands *out)
+                       const struct vg_pattern_obs *obs, size_t n,
+                       struct vg__cands *out)
 {
 	if (!c->patterns)
 		return VG_OK;
@@ -438,16 +448,17 @@ int vg__warn_match_obs(const struct vg__wcache *c,
 }
 
 int vg__warn_match(const struct vg__wcache *c, const cJSON *obj,
-		   const char *type, const char *id, int sco,
-		   const struct vg_warn_keyset *keys, int64_t now_us,
-		   struct vg__cands *out)
+                   const char *type, const char *id, int sco,
+                   const struct vg_warn_keyset *keys, int64_t now_us,
+                   struct vg__cands *out)
 {
 	int rc = VG_OK;
 	char tk[140];
 	if (!c->n)
 		return VG_OK;
 	for (size_t i = 0; !rc && i < keys->n; i++)
-		rc = key_lookups(c, vg_warn_keyset_at(keys, i), type, keys, out);
+		rc =
+		    key_lookups(c, vg_warn_keyset_at(keys, i), type, keys, out);
 	if (!rc && id) {
 		char k[VG_WARN_KEY_MAX];
 		size_t n = (size_t)snprintf(k, sizeof(k), "id:%s", id);
@@ -458,24 +469,25 @@ int vg__warn_match(const struct vg__wcache *c, const cJSON *obj,
 	snprintf(tk, sizeof(tk), "type:%s", type);
 	if (!rc)
 		rc = by_key(c, tk, tk, type, keys, out);
-	if (!rc && c->names && (!strcmp(type, "identity") ||
-				!strcmp(type, "threat-actor") ||
-				!strcmp(type, "intrusion-set"))) {
+	if (!rc && c->names &&
+	    (!strcmp(type, "identity") || !strcmp(type, "threat-actor") ||
+	     !strcmp(type, "intrusion-set"))) {
 		struct vg__warn_tls *t = vg__warn_tls(c);
 		struct vg_person p;
 		enum vg_person_kind kind;
 		vg_person_init(&p);
 		if (!t)
 			rc = VG_ENOMEM;
-		else if (!(rc = vg_warn_object_person(obj, &p, &kind)) && p.n_names) {
+		else if (!(rc = vg_warn_object_person(obj, &p, &kind)) &&
+		         p.n_names) {
 			/* a group's or a person's name, unless the object says:
 			 * a threat actor is looked up as both (as the kinds
 			 * watched) */
 			if (c->name_kinds & (1 << kind))
 				rc = name_hits(c, t, &p, out);
 			enum vg_person_kind other = kind == VG_PERSON_ENTITY
-							    ? VG_PERSON_INDIVIDUAL
-							    : VG_PERSON_ENTITY;
+			                                ? VG_PERSON_INDIVIDUAL
+			                                : VG_PERSON_ENTITY;
 			if (!rc && strcmp(type, "identity") &&
 			    (c->name_kinds & (1 << other))) {
 				p.kind = other;
@@ -490,10 +502,11 @@ int vg__warn_match(const struct vg__wcache *c, const cJSON *obj,
 	if (!rc && c->patterns && obj && sco) {
 		const cJSON *scos[1] = {obj};
 		struct vg_pattern_obs o = {
-			.scos = scos,
-			.n_scos = 1,
-			.first = {now_us / 1000000, (int32_t)(now_us % 1000000) * 1000},
-			.count = 1,
+		    .scos = scos,
+		    .n_scos = 1,
+		    .first = {now_us / 1000000,
+		              (int32_t)(now_us % 1000000) * 1000},
+		    .count = 1,
 		};
 		o.last = o.first;
 		rc = vg__warn_match_obs(c, &o, 1, out);
@@ -501,11 +514,12 @@ int vg__warn_match(const struct vg__wcache *c, const cJSON *obj,
 	return rc;
 }
 
-/* ---- what an alert says ---------------------------------------------------- */
+/* ---- what an alert says ----------------------------------------------------
+ */
 
 int vg__warn_decide(struct vg_store *s, const struct vg_principal *p,
-		    const struct vg_access_meta *m, const char *object,
-		    const char *collection)
+                    const struct vg_access_meta *m, const char *object,
+                    const char *collection)
 {
 	if (vg_access_read(p, m))
 		return VG_ALERT_MATCH;
@@ -519,9 +533,9 @@ int vg__warn_decide(struct vg_store *s, const struct vg_principal *p,
 }
 
 int vg__warn_raise(struct vg_store *s, const struct vg__wcache *c,
-		   const struct vg__cand *cand, const struct vg_access_meta *m,
-		   const char *object, const char *version,
-		   const char *collection, int retro, int *raised)
+                   const struct vg__cand *cand, const struct vg_access_meta *m,
+                   const char *object, const char *version,
+                   const char *collection, int retro, int *raised)
 {
 	const struct vg__watch *w = &c->w[cand->watch];
 	*raised = 0;
@@ -540,7 +554,8 @@ int vg__warn_raise(struct vg_store *s, const struct vg__wcache *c,
 		vg_jw_init(&jw, &b);
 		vg_jw_obj(&jw);
 		vg_jw_kstr(&jw, "watch", w->name);
-		vg_jw_kstr(&jw, "kind", vg_watch_kind_name((enum vg_watch_kind)w->kind));
+		vg_jw_kstr(&jw, "kind",
+		           vg_watch_kind_name((enum vg_watch_kind)w->kind));
 		vg_jw_kstr(&jw, "term", w->display);
 		vg_jw_kstr(&jw, "held_by", org);
 		vg_jw_close(&jw);
@@ -549,23 +564,23 @@ int vg__warn_raise(struct vg_store *s, const struct vg__wcache *c,
 		vg_buf_release(&b);
 	}
 	struct vg_alert_row a = {
-		.watch = w->id,
-		.org = w->org,
-		.user = w->shared ? 0 : w->user,
-		.created = vg__now_us(),
-		.kind = kind,
-		.retro = retro,
-		.added = m->added,
-		.object = object,
-		.version = version,
-		.key = kind == VG_ALERT_HIT ? w->display : cand->key,
-		.detail = kind == VG_ALERT_HIT ? hidden : cand->detail,
+	    .watch = w->id,
+	    .org = w->org,
+	    .user = w->shared ? 0 : w->user,
+	    .created = vg__now_us(),
+	    .kind = kind,
+	    .retro = retro,
+	    .added = m->added,
+	    .object = object,
+	    .version = version,
+	    .key = kind == VG_ALERT_HIT ? w->display : cand->key,
+	    .detail = kind == VG_ALERT_HIT ? hidden : cand->detail,
 	};
 	int64_t seq = 0;
 	int rc = s->ops->warn->alert_add(s, &a, &seq);
 	if (!rc && w->hook) {
-		struct vg_delivery_row d = {.alert = seq, .watch = w->id,
-					    .next_at = a.created};
+		struct vg_delivery_row d = {
+		    .alert = seq, .watch = w->id, .next_at = a.created};
 		rc = s->ops->warn->delivery_add(s, &d);
 	}
 	if (!rc)

@@ -24,7 +24,7 @@ struct made {
 };
 
 static int check_term(const struct vg_watch_spec *w, struct made *m, char *err,
-		      size_t errlen)
+                      size_t errlen)
 {
 	struct vg__warn_tls *t = vg__warn_tls(NULL);
 	struct vg_warn_keyset ks;
@@ -34,27 +34,32 @@ static int check_term(const struct vg_watch_spec *w, struct made *m, char *err,
 		return VG_ENOMEM;
 	m->kind = vg_watch_kind_parse(w->kind ? w->kind : "");
 	if (m->kind < 0) {
-		snprintf(err, errlen, "'%s' is not a kind of watch (value, name, "
-				      "document, pattern, object, query)",
-			 w->kind ? w->kind : "");
+		snprintf(err, errlen,
+		         "'%s' is not a kind of watch (value, name, "
+		         "document, pattern, object, query)",
+		         w->kind ? w->kind : "");
 		return VG_EINVAL;
 	}
 	if (!*term || strlen(term) > 4000) {
-		snprintf(err, errlen, "a watch needs a term of 1 to 4000 bytes");
+		snprintf(err, errlen,
+		         "a watch needs a term of 1 to 4000 bytes");
 		return VG_EINVAL;
 	}
 	snprintf(m->display, sizeof(m->display), "%s", term);
 	vg_warn_keyset_init(&ks);
 	switch ((enum vg_watch_kind)m->kind) {
 	case VG_WATCH_VALUE:
-		rc = vg_warn_value_key(t->keyer, term, w->value_kind, &ks, err, errlen);
+		rc = vg_warn_value_key(t->keyer, term, w->value_kind, &ks, err,
+		                       errlen);
 		if (!rc) {
 			/* a URL or an address names its host too: the value
 			 * itself is watched */
 			const char *k = vg_warn_keyset_at(&ks, 0);
 			for (size_t i = 0; i < ks.n; i++)
-				if (!strncmp(vg_warn_keyset_at(&ks, i), "url:", 4) ||
-				    !strncmp(vg_warn_keyset_at(&ks, i), "email:", 6))
+				if (!strncmp(vg_warn_keyset_at(&ks, i),
+				             "url:", 4) ||
+				    !strncmp(vg_warn_keyset_at(&ks, i),
+				             "email:", 6))
 					k = vg_warn_keyset_at(&ks, i);
 			snprintf(m->term, sizeof(m->term), "%s", k);
 		}
@@ -62,8 +67,10 @@ static int check_term(const struct vg_watch_spec *w, struct made *m, char *err,
 	case VG_WATCH_NAME: {
 		const char *nk = w->name_kind ? w->name_kind : "person";
 		if (strcmp(nk, "person") && strcmp(nk, "entity")) {
-			snprintf(err, errlen, "a name is a person's or an entity's, "
-					      "not '%s'", nk);
+			snprintf(err, errlen,
+			         "a name is a person's or an entity's, "
+			         "not '%s'",
+			         nk);
 			rc = VG_EINVAL;
 		} else if (w->threshold < 0 || w->threshold > 1) {
 			snprintf(err, errlen, "the threshold is from 0 to 1");
@@ -75,8 +82,10 @@ static int check_term(const struct vg_watch_spec *w, struct made *m, char *err,
 	}
 	case VG_WATCH_DOCUMENT:
 		if (vg_warn_doc_key(term, m->term, sizeof(m->term))) {
-			snprintf(err, errlen, "'%.100s' is not a document number (at "
-					      "least 4 letters or digits)", term);
+			snprintf(err, errlen,
+			         "'%.100s' is not a document number (at "
+			         "least 4 letters or digits)",
+			         term);
 			rc = VG_EINVAL;
 		}
 		break;
@@ -87,7 +96,8 @@ static int check_term(const struct vg_watch_spec *w, struct made *m, char *err,
 		if (rc == VG_EINVAL) {
 			char why[200];
 			vg_pattern_error_text(&pe, why, sizeof(why));
-			snprintf(err, errlen, "pattern: %s [%s]", why, pe.section);
+			snprintf(err, errlen, "pattern: %s [%s]", why,
+			         pe.section);
 		}
 		vg_pattern_free(p);
 		snprintf(m->term, sizeof(m->term), "%s", term);
@@ -95,7 +105,8 @@ static int check_term(const struct vg_watch_spec *w, struct made *m, char *err,
 	}
 	case VG_WATCH_OBJECT:
 		if (!vg_stix_id_valid(term, NULL)) {
-			snprintf(err, errlen, "'%.100s' is not a STIX id", term);
+			snprintf(err, errlen, "'%.100s' is not a STIX id",
+			         term);
 			rc = VG_EINVAL;
 		}
 		for (size_t i = 0; term[i] && i + 1 < sizeof(m->term); i++)
@@ -126,9 +137,11 @@ static int check_term(const struct vg_watch_spec *w, struct made *m, char *err,
 	if (w->webhook && *w->webhook) {
 		if ((strncmp(w->webhook, "http://", 7) &&
 		     strncmp(w->webhook, "https://", 8)) ||
-		    strlen(w->webhook) > 2000 || strpbrk(w->webhook, " \r\n\t")) {
-			snprintf(err, errlen, "a webhook is an http:// or https:// URL "
-					      "of at most 2000 bytes");
+		    strlen(w->webhook) > 2000 ||
+		    strpbrk(w->webhook, " \r\n\t")) {
+			snprintf(err, errlen,
+			         "a webhook is an http:// or https:// URL "
+			         "of at most 2000 bytes");
 			return VG_EINVAL;
 		}
 		unsigned char raw[32];
@@ -139,7 +152,8 @@ static int check_term(const struct vg_watch_spec *w, struct made *m, char *err,
 	return VG_OK;
 }
 
-/* ---- making a watch -------------------------------------------------------- */
+/* ---- making a watch --------------------------------------------------------
+ */
 
 struct owner {
 	int64_t user, org;
@@ -169,18 +183,18 @@ static int add_fn(struct vg_store *s, void *arg)
 {
 	struct add_job *j = arg;
 	struct vg_watch_row r = {
-		.name = j->w->name && *j->w->name ? j->w->name : j->m->display,
-		.org = j->o->org,
-		.user = j->o->user,
-		.user_name = j->o->name,
-		.shared = j->w->shared,
-		.kind = j->m->kind,
-		.term = j->m->term,
-		.display = j->m->display,
-		.threshold = j->w->threshold,
-		.webhook = j->w->webhook && *j->w->webhook ? j->w->webhook : NULL,
-		.secret = j->m->secret[0] ? j->m->secret : NULL,
-		.created = vg__now_us(),
+	    .name = j->w->name && *j->w->name ? j->w->name : j->m->display,
+	    .org = j->o->org,
+	    .user = j->o->user,
+	    .user_name = j->o->name,
+	    .shared = j->w->shared,
+	    .kind = j->m->kind,
+	    .term = j->m->term,
+	    .display = j->m->display,
+	    .threshold = j->w->threshold,
+	    .webhook = j->w->webhook && *j->w->webhook ? j->w->webhook : NULL,
+	    .secret = j->m->secret[0] ? j->m->secret : NULL,
+	    .created = vg__now_us(),
 	};
 	int rc = s->ops->warn->watch_add(s, &r, &j->id);
 	if (!rc)
@@ -189,7 +203,8 @@ static int add_fn(struct vg_store *s, void *arg)
 	char target[32];
 	snprintf(target, sizeof(target), "%lld", (long long)j->id);
 	vg__detail_begin(&d);
-	vg_jw_kstr(&d.w, "kind", vg_watch_kind_name((enum vg_watch_kind)r.kind));
+	vg_jw_kstr(&d.w, "kind",
+	           vg_watch_kind_name((enum vg_watch_kind)r.kind));
 	vg_jw_key(&d.w, "term");
 	vg_jw_strn(&d.w, r.display, 500);
 	vg_jw_kstr(&d.w, "for", r.user_name);
@@ -198,7 +213,7 @@ static int add_fn(struct vg_store *s, void *arg)
 	const char *detail = vg__detail_end(&d);
 	if (!rc)
 		rc = detail ? vg__audit(s, j->c, "watch.add", target, detail)
-			    : VG_ENOMEM;
+		            : VG_ENOMEM;
 	vg__detail_release(&d);
 	return rc;
 }
@@ -246,8 +261,8 @@ static int seen(struct retro *r, const char *id)
 }
 
 static int keep(struct retro *r, const struct vg_access_meta *m,
-		const char *object, const char *version, const char *collection,
-		struct vg__cand *cand)
+                const char *object, const char *version, const char *collection,
+                struct vg__cand *cand)
 {
 	if (r->n == r->max) {
 		r->truncated = 1;
@@ -282,8 +297,8 @@ static int keep(struct retro *r, const struct vg_access_meta *m,
 
 /* Match one stored version with the new watch, as an arrival would be. */
 static int consider(struct retro *r, const cJSON *obj, const char *type,
-		    const char *id, const char *version, const char *collection,
-		    const struct vg_access_meta *m, struct vg_pattern_obs *obs)
+                    const char *id, const char *version, const char *collection,
+                    const struct vg_access_meta *m, struct vg_pattern_obs *obs)
 {
 	struct vg__warn_tls *t = vg__warn_tls(r->c);
 	struct vg__cands cands = {0};
@@ -298,9 +313,9 @@ static int consider(struct retro *r, const cJSON *obj, const char *type,
 		if ((rc = vg_warn_object_keys(t->keyer, obj, &r->ks)))
 			return rc;
 		int sco = !vg_stix_validate(obj, &info, msg, sizeof(msg)) &&
-			  info.kind == VG_STIX_SCO;
+		          info.kind == VG_STIX_SCO;
 		rc = vg__warn_match(r->c, obj, type, id, sco, &r->ks, m->added,
-				    &cands);
+		                    &cands);
 	}
 	for (size_t i = 0; !rc && i < cands.n; i++)
 		if (cands.v[i].watch == r->w) {
@@ -317,19 +332,23 @@ static int on_row(void *ud, const struct vg_warn_row *row)
 	int s = seen(r, row->id);
 	if (s)
 		return s < 0 ? VG_ENOMEM : 0;
-	cJSON *obj = row->json ? cJSON_ParseWithLength(row->json, row->json_len)
-			       : NULL;
+	cJSON *obj =
+	    row->json ? cJSON_ParseWithLength(row->json, row->json_len) : NULL;
 	if (!obj)
 		return 0;
 	struct vg_access_meta m = {
-		.owner = row->owner, .scope = (enum vg_scope)row->scope,
-		.group = row->grp, .tlp = row->tlp,
-		.classification = row->classification, .added = row->added,
+	    .owner = row->owner,
+	    .scope = (enum vg_scope)row->scope,
+	    .group = row->grp,
+	    .tlp = row->tlp,
+	    .classification = row->classification,
+	    .added = row->added,
 	};
 	const cJSON *mod = cJSON_GetObjectItemCaseSensitive(obj, "modified");
 	const char *version = cJSON_IsString(mod) ? mod->valuestring : "";
 	int rc;
-	if (!strcmp(row->type, "observed-data") && r->c->w[r->w].kind == VG_WATCH_PATTERN) {
+	if (!strcmp(row->type, "observed-data") &&
+	    r->c->w[r->w].kind == VG_WATCH_PATTERN) {
 		cJSON *sc[64];
 		size_t n = 0;
 		struct vg_pattern_obs obs;
@@ -339,13 +358,13 @@ static int on_row(void *ud, const struct vg_warn_row *row)
 			obs.scos = (const cJSON *const *)sc;
 			obs.n_scos = n;
 			rc = consider(r, obj, row->type, row->id, version,
-				      row->collection, &m, &obs);
+			              row->collection, &m, &obs);
 		}
 		for (size_t i = 0; i < n; i++)
 			cJSON_Delete(sc[i]);
 	} else {
-		rc = consider(r, obj, row->type, row->id, version, row->collection,
-			      &m, NULL);
+		rc = consider(r, obj, row->type, row->id, version,
+		              row->collection, &m, NULL);
 	}
 	cJSON_Delete(obj);
 	return rc;
@@ -353,7 +372,8 @@ static int on_row(void *ud, const struct vg_warn_row *row)
 
 static int scan_keys(struct retro *r, const char *const *keys, size_t n)
 {
-	struct vg_warn_keyq q = {.keys = keys, .n_keys = n, .latest = 1, .json = 1};
+	struct vg_warn_keyq q = {
+	    .keys = keys, .n_keys = n, .latest = 1, .json = 1};
 	int rc = r->s->ops->warn->keys_scan(r->s, &q, on_row, r);
 	return rc == 1 ? VG_OK : rc;
 }
@@ -368,11 +388,17 @@ static int scan_range(struct retro *r, const char *lo, const char *hi)
 static int on_typed(void *ud, const struct vg_row *row)
 {
 	struct vg_warn_row w = {
-		.id = row->id, .type = row->type, .collection = row->collection,
-		.added = row->date_added, .owner = row->owner, .scope = row->scope,
-		.grp = row->grp, .tlp = row->tlp,
-		.classification = row->classification, .json = row->json,
-		.json_len = row->json_len,
+	    .id = row->id,
+	    .type = row->type,
+	    .collection = row->collection,
+	    .added = row->date_added,
+	    .owner = row->owner,
+	    .scope = row->scope,
+	    .grp = row->grp,
+	    .tlp = row->tlp,
+	    .classification = row->classification,
+	    .json = row->json,
+	    .json_len = row->json_len,
 	};
 	return on_row(ud, &w);
 }
@@ -423,9 +449,11 @@ static int retro_run(struct retro *r)
 	}
 	case VG_WATCH_NAME: {
 		const char *name = strchr(w->term, ':');
-		if (name && !(rc = vg_warn_name_keys(t->keyer, name + 1,
-						     VG_PERSON_INDIVIDUAL, &ks)))
-			rc = vg_warn_name_keys(t->keyer, name + 1, VG_PERSON_ENTITY, &ks);
+		if (name &&
+		    !(rc = vg_warn_name_keys(t->keyer, name + 1,
+		                             VG_PERSON_INDIVIDUAL, &ks)))
+			rc = vg_warn_name_keys(t->keyer, name + 1,
+			                       VG_PERSON_ENTITY, &ks);
 		break;
 	}
 	case VG_WATCH_PATTERN:
@@ -441,18 +469,19 @@ static int retro_run(struct retro *r)
 		const char *k = vg_warn_keyset_at(&ks, i);
 		if (!strncmp(k, "type:", 5)) {
 			/* a query by type only: the objects of the type */
-			struct vg_principal all = {.operator = 1};
+			struct vg_principal all = {.operator= 1 };
 			struct vg_access_expr vis;
 			const char *type = k + 5;
 			vg_access_expr(&all, &vis);
-			struct vg_query q = {.visible = &vis, .types = &type,
-					     .n_types = 1};
+			struct vg_query q = {
+			    .visible = &vis, .types = &type, .n_types = 1};
 			rc = r->s->ops->objects->scan(r->s, &q, on_typed, r);
 			rc = rc == 1 ? VG_OK : rc;
 			continue;
 		}
 		rc = scan_keys(r, &k, 1);
-		if (!rc && w->kind == VG_WATCH_PATTERN && !vg_warn_ip_range(k, lo, hi))
+		if (!rc && w->kind == VG_WATCH_PATTERN &&
+		    !vg_warn_ip_range(k, lo, hi))
 			rc = scan_range(r, lo, hi);
 	}
 	if (!rc && w->kind == VG_WATCH_PATTERN)
@@ -493,8 +522,8 @@ static int raise_fn(struct vg_store *s, void *arg)
 	for (size_t i = 0; !rc && i < r->n; i++) {
 		int raised = 0;
 		rc = vg__warn_raise(s, r->c, &r->v[i].cand, &r->v[i].m,
-				    r->v[i].object, r->v[i].version,
-				    r->v[i].collection, 1, &raised);
+		                    r->v[i].object, r->v[i].version,
+		                    r->v[i].collection, 1, &raised);
 		j->raised += (size_t)raised;
 	}
 	struct vg__detail d;
@@ -506,7 +535,7 @@ static int raise_fn(struct vg_store *s, void *arg)
 	const char *detail = vg__detail_end(&d);
 	if (!rc)
 		rc = detail ? vg__audit(s, j->c, "watch.retro", target, detail)
-			    : VG_ENOMEM;
+		            : VG_ENOMEM;
 	vg__detail_release(&d);
 	return rc;
 }
@@ -555,7 +584,7 @@ static int retro(struct vg_ctx *c, int64_t id, size_t *raised, int *truncated)
 }
 
 int vg_watch_add(struct vg_ctx *c, const struct vg_watch_spec *w,
-		 struct vg_buf *out, char *err, size_t errlen)
+                 struct vg_buf *out, char *err, size_t errlen)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	struct made *m = calloc(1, sizeof(*m));
@@ -616,7 +645,8 @@ out:
 	return rc;
 }
 
-/* ---- listing and removing -------------------------------------------------- */
+/* ---- listing and removing --------------------------------------------------
+ */
 
 struct list {
 	const struct vg_ctx *c;
@@ -628,8 +658,8 @@ struct list {
  * operator: all). */
 static int sees(const struct vg_ctx *c, const struct vg_watch_row *r)
 {
-	return c->p.operator ||
-	       (r->org == c->p.org && (r->shared || r->user == c->p.user));
+	return c->p.operator||(r->org == c->p.org &&
+	                       (r->shared || r->user == c->p.user));
 }
 
 static int list_row(void *ud, const struct vg_watch_row *r)
@@ -675,7 +705,8 @@ int vg_watch_list(struct vg_ctx *c, struct vg_buf *out)
 	vg_jw_obj(&w);
 	vg_jw_key(&w, "watches");
 	vg_jw_arr(&w);
-	rc = s->ops->warn->watch_list(s, c->p.operator ? 0 : c->p.org, list_row, &l);
+	rc = s->ops->warn->watch_list(s, c->p.operator? 0 : c->p.org, list_row,
+	                              &l);
 	vg_jw_close(&w);
 	vg_jw_close(&w);
 	if (!rc)
@@ -685,7 +716,8 @@ int vg_watch_list(struct vg_ctx *c, struct vg_buf *out)
 	vg_jw_kint(&d.w, "count", (int64_t)l.n);
 	const char *detail = vg__detail_end(&d);
 	if (!rc)
-		rc = detail ? vg__audit_read(c, "watch.list", "", detail) : VG_ENOMEM;
+		rc = detail ? vg__audit_read(c, "watch.list", "", detail)
+		            : VG_ENOMEM;
 	vg__detail_release(&d);
 	return rc;
 }
@@ -700,9 +732,9 @@ static int take_rm(void *ud, const struct vg_watch_row *r)
 	struct rm *m = ud;
 	m->found = sees(m->c, r);
 	/* the creator; for shared watches the organisation's admins too */
-	m->may = m->c->p.operator || r->user == m->c->p.user ||
-		 (r->shared && r->org == m->c->p.org &&
-		  vg_principal_allows(&m->c->p, VG_ACT_ORG_ADMIN));
+	m->may = m->c->p.operator|| r->user == m->c->p.user ||(
+	    r->shared && r->org == m->c->p.org &&
+	    vg_principal_allows(&m->c->p, VG_ACT_ORG_ADMIN));
 	return 0;
 }
 
@@ -740,12 +772,13 @@ int vg_watch_remove(struct vg_ctx *c, int64_t id)
 		return rc;
 	if (!m.found) {
 		/* another organisation's watch is none */
-		rc = vg__audit_now(c, "watch.remove", target, "{\"found\":false}");
+		rc = vg__audit_now(c, "watch.remove", target,
+		                   "{\"found\":false}");
 		return rc ? rc : VG_ENOTFOUND;
 	}
 	if (!m.may)
 		return vg__deny(c, "the watch's creator or org-admin",
-				"watch.remove");
+		                "watch.remove");
 	struct rm_job j = {c, id};
 	return vg__write(c->svc, rm_fn, &j);
 }

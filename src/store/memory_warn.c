@@ -10,14 +10,34 @@
 #include <string.h>
 #include <time.h>
 
-struct wk { char *key; int64_t added; };
-struct ww { struct vg_watch_row r; };
-struct wa { struct vg_alert_row r; };
-struct wd { struct vg_delivery_row r; };
-struct wdis { char *subject; int64_t org; int choice; };
-struct wr { struct vg_request_row r; };
-struct wg { struct vg_grant_row r; };
-struct wx { char *key; int excluded; };
+struct wk {
+	char *key;
+	int64_t added;
+};
+struct ww {
+	struct vg_watch_row r;
+};
+struct wa {
+	struct vg_alert_row r;
+};
+struct wd {
+	struct vg_delivery_row r;
+};
+struct wdis {
+	char *subject;
+	int64_t org;
+	int choice;
+};
+struct wr {
+	struct vg_request_row r;
+};
+struct wg {
+	struct vg_grant_row r;
+};
+struct wx {
+	char *key;
+	int excluded;
+};
 
 struct m_warn {
 	VEC(struct wk) keys;
@@ -35,25 +55,36 @@ struct m_warn {
 
 static void free_watch(struct vg_watch_row *w)
 {
-	free((char *)w->name); free((char *)w->user_name); free((char *)w->term);
-	free((char *)w->display); free((char *)w->webhook); free((char *)w->secret);
+	free((char *)w->name);
+	free((char *)w->user_name);
+	free((char *)w->term);
+	free((char *)w->display);
+	free((char *)w->webhook);
+	free((char *)w->secret);
 }
 
 static void free_alert(struct vg_alert_row *a)
 {
-	free((char *)a->object); free((char *)a->version); free((char *)a->key);
-	free((char *)a->detail); free((char *)a->acked_by);
+	free((char *)a->object);
+	free((char *)a->version);
+	free((char *)a->key);
+	free((char *)a->detail);
+	free((char *)a->acked_by);
 }
 
 static void free_request(struct vg_request_row *r)
 {
-	free((char *)r->requester_name); free((char *)r->object);
-	free((char *)r->reason); free((char *)r->items); free((char *)r->decided_by);
+	free((char *)r->requester_name);
+	free((char *)r->object);
+	free((char *)r->reason);
+	free((char *)r->items);
+	free((char *)r->decided_by);
 }
 
 static void free_grant(struct vg_grant_row *g)
 {
-	free((char *)g->object); free((char *)g->granted_by);
+	free((char *)g->object);
+	free((char *)g->granted_by);
 	free((char *)g->revoked_by);
 }
 
@@ -77,20 +108,25 @@ void vg__m_warn_free(struct m_warn *w)
 		free_grant(&w->grants.v[i].r);
 	for (size_t i = 0; i < w->excl.n; i++)
 		free(w->excl.v[i].key);
-	free(w->keys.v); free(w->watches.v); free(w->alerts.v);
-	free(w->deliveries.v); free(w->disclosure.v); free(w->requests.v);
-	free(w->grants.v); free(w->excl.v);
+	free(w->keys.v);
+	free(w->watches.v);
+	free(w->alerts.v);
+	free(w->deliveries.v);
+	free(w->disclosure.v);
+	free(w->requests.v);
+	free(w->grants.v);
+	free(w->excl.v);
 	free(w);
 }
 
-#define COPY(dst, src)                                                       \
-	do {                                                                 \
-		(dst).n = (dst).cap = (src).n;                               \
+#define COPY(dst, src)                                                         \
+	do {                                                                   \
+		(dst).n = (dst).cap = (src).n;                                 \
 		(dst).v = (src).n ? malloc((src).n * sizeof(*(src).v)) : NULL; \
-		if ((src).n && !(dst).v)                                     \
-			ok = 0;                                              \
-		else if ((src).n)                                            \
-			memcpy((dst).v, (src).v, (src).n * sizeof(*(src).v)); \
+		if ((src).n && !(dst).v)                                       \
+			ok = 0;                                                \
+		else if ((src).n)                                              \
+			memcpy((dst).v, (src).v, (src).n * sizeof(*(src).v));  \
 	} while (0)
 
 int vg__m_warn_copy(struct m_warn **dst, const struct m_warn *s)
@@ -102,18 +138,27 @@ int vg__m_warn_copy(struct m_warn **dst, const struct m_warn *s)
 	int ok = 1;
 	if (!d)
 		return VG_ENOMEM;
-	COPY(d->keys, s->keys); COPY(d->watches, s->watches);
-	COPY(d->alerts, s->alerts); COPY(d->deliveries, s->deliveries);
-	COPY(d->disclosure, s->disclosure); COPY(d->requests, s->requests);
-	COPY(d->grants, s->grants); COPY(d->excl, s->excl);
+	COPY(d->keys, s->keys);
+	COPY(d->watches, s->watches);
+	COPY(d->alerts, s->alerts);
+	COPY(d->deliveries, s->deliveries);
+	COPY(d->disclosure, s->disclosure);
+	COPY(d->requests, s->requests);
+	COPY(d->grants, s->grants);
+	COPY(d->excl, s->excl);
 	d->next_watch = s->next_watch;
 	d->next_alert = s->next_alert;
 	d->next_request = s->next_request;
 	d->next_grant = s->next_grant;
 	if (!ok) {
-		free(d->keys.v); free(d->watches.v); free(d->alerts.v);
-		free(d->deliveries.v); free(d->disclosure.v); free(d->requests.v);
-		free(d->grants.v); free(d->excl.v);
+		free(d->keys.v);
+		free(d->watches.v);
+		free(d->alerts.v);
+		free(d->deliveries.v);
+		free(d->disclosure.v);
+		free(d->requests.v);
+		free(d->grants.v);
+		free(d->excl.v);
 		free(d);
 		return VG_ENOMEM;
 	}
@@ -121,14 +166,19 @@ int vg__m_warn_copy(struct m_warn **dst, const struct m_warn *s)
 		d->keys.v[i].key = dup(d->keys.v[i].key);
 	for (size_t i = 0; i < d->watches.n; i++) {
 		struct vg_watch_row *w = &d->watches.v[i].r;
-		w->name = dup(w->name); w->user_name = dup(w->user_name);
-		w->term = dup(w->term); w->display = dup(w->display);
-		w->webhook = dup(w->webhook); w->secret = dup(w->secret);
+		w->name = dup(w->name);
+		w->user_name = dup(w->user_name);
+		w->term = dup(w->term);
+		w->display = dup(w->display);
+		w->webhook = dup(w->webhook);
+		w->secret = dup(w->secret);
 	}
 	for (size_t i = 0; i < d->alerts.n; i++) {
 		struct vg_alert_row *a = &d->alerts.v[i].r;
-		a->object = dup(a->object); a->version = dup(a->version);
-		a->key = dup(a->key); a->detail = dup(a->detail);
+		a->object = dup(a->object);
+		a->version = dup(a->version);
+		a->key = dup(a->key);
+		a->detail = dup(a->detail);
 		a->acked_by = dup(a->acked_by);
 	}
 	for (size_t i = 0; i < d->deliveries.n; i++)
@@ -137,13 +187,16 @@ int vg__m_warn_copy(struct m_warn **dst, const struct m_warn *s)
 		d->disclosure.v[i].subject = dup(d->disclosure.v[i].subject);
 	for (size_t i = 0; i < d->requests.n; i++) {
 		struct vg_request_row *r = &d->requests.v[i].r;
-		r->requester_name = dup(r->requester_name); r->object = dup(r->object);
-		r->reason = dup(r->reason); r->items = dup(r->items);
+		r->requester_name = dup(r->requester_name);
+		r->object = dup(r->object);
+		r->reason = dup(r->reason);
+		r->items = dup(r->items);
 		r->decided_by = dup(r->decided_by);
 	}
 	for (size_t i = 0; i < d->grants.n; i++) {
 		struct vg_grant_row *g = &d->grants.v[i].r;
-		g->object = dup(g->object); g->granted_by = dup(g->granted_by);
+		g->object = dup(g->object);
+		g->granted_by = dup(g->granted_by);
 		g->revoked_by = dup(g->revoked_by);
 	}
 	for (size_t i = 0; i < d->excl.n; i++)
@@ -173,7 +226,7 @@ static const struct m_obj *obj_at(struct vg_store *s, int64_t added)
 /* ---- the key index ------------------------------------------------------- */
 
 static int keys_add(struct vg_store *s, int64_t added, const char *const *keys,
-		    size_t n)
+                    size_t n)
 {
 	TOUCH(s);
 	struct m_warn *w = W(s, 1);
@@ -215,12 +268,13 @@ static int key_selected(const struct vg_warn_keyq *q, const char *key)
 		return 0;
 	}
 	if (q->lo)
-		return strcmp(key, q->lo) >= 0 && strcmp(key, q->hi ? q->hi : q->lo) <= 0;
+		return strcmp(key, q->lo) >= 0 &&
+		       strcmp(key, q->hi ? q->hi : q->lo) <= 0;
 	return 1;
 }
 
 static int keys_scan(struct vg_store *s, const struct vg_warn_keyq *q,
-		     vg_warn_row_cb cb, void *ud)
+                     vg_warn_row_cb cb, void *ud)
 {
 	struct m_warn *w = W(s, 0);
 	if (!w || !w->keys.n)
@@ -232,7 +286,8 @@ static int keys_scan(struct vg_store *s, const struct vg_warn_keyq *q,
 		return VG_ENOMEM;
 	for (size_t i = 0; i < w->keys.n; i++) {
 		const struct wk *e = &w->keys.v[i];
-		if (key_selected(q, e->key) && (!q->after || e->added > q->after) &&
+		if (key_selected(q, e->key) &&
+		    (!q->after || e->added > q->after) &&
 		    (!q->before || e->added < q->before))
 			v[n++] = e;
 	}
@@ -245,12 +300,20 @@ static int keys_scan(struct vg_store *s, const struct vg_warn_keyq *q,
 		if (q->limit && out == q->limit)
 			break;
 		struct vg_warn_row r = {
-			.key = v[i]->key, .added = o->date_added, .id = o->id,
-			.type = o->type, .version = o->version,
-			.collection = o->collection, .created = o->created,
-			.latest = o->latest, .revoked = o->revoked, .owner = o->owner,
-			.scope = o->scope, .grp = o->grp, .tlp = o->tlp,
-			.classification = o->classification,
+		    .key = v[i]->key,
+		    .added = o->date_added,
+		    .id = o->id,
+		    .type = o->type,
+		    .version = o->version,
+		    .collection = o->collection,
+		    .created = o->created,
+		    .latest = o->latest,
+		    .revoked = o->revoked,
+		    .owner = o->owner,
+		    .scope = o->scope,
+		    .grp = o->grp,
+		    .tlp = o->tlp,
+		    .classification = o->classification,
 		};
 		if (q->json) {
 			r.json = o->json;
@@ -263,17 +326,26 @@ static int keys_scan(struct vg_store *s, const struct vg_warn_keyq *q,
 	return rc;
 }
 
-static int row_at(struct vg_store *s, int64_t added, vg_warn_row_cb cb, void *ud)
+static int row_at(struct vg_store *s, int64_t added, vg_warn_row_cb cb,
+                  void *ud)
 {
 	const struct m_obj *o = obj_at(s, added);
 	if (!o)
 		return VG_ENOTFOUND;
 	struct vg_warn_row r = {
-		.added = o->date_added, .id = o->id, .type = o->type,
-		.version = o->version, .collection = o->collection,
-		.created = o->created, .latest = o->latest, .revoked = o->revoked,
-		.owner = o->owner, .scope = o->scope, .grp = o->grp, .tlp = o->tlp,
-		.classification = o->classification,
+	    .added = o->date_added,
+	    .id = o->id,
+	    .type = o->type,
+	    .version = o->version,
+	    .collection = o->collection,
+	    .created = o->created,
+	    .latest = o->latest,
+	    .revoked = o->revoked,
+	    .owner = o->owner,
+	    .scope = o->scope,
+	    .grp = o->grp,
+	    .tlp = o->tlp,
+	    .classification = o->classification,
 	};
 	return cb(ud, &r);
 }
@@ -331,7 +403,7 @@ static void sc_release(struct strcount *c)
 }
 
 static int key_counts(struct vg_store *s, const char *prefix, int64_t min,
-		      int (*cb)(void *ud, const char *key, int64_t n), void *ud)
+                      int (*cb)(void *ud, const char *key, int64_t n), void *ud)
 {
 	struct m_warn *w = W(s, 0);
 	struct strcount keys = {0};
@@ -374,7 +446,11 @@ static void day_of(const struct m_obj *o, char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
-struct cell { char *value; char day[11]; struct strcount ids; };
+struct cell {
+	char *value;
+	char day[11];
+	struct strcount ids;
+};
 
 static int by_cell(const void *a, const void *b)
 {
@@ -384,7 +460,7 @@ static int by_cell(const void *a, const void *b)
 }
 
 static int counts(struct vg_store *s, const struct vg_warn_countq *q,
-		  vg_warn_count_cb cb, void *ud)
+                  vg_warn_count_cb cb, void *ud)
 {
 	struct m_state *st = &vg__m_db(s)->st;
 	struct m_warn *w = W(s, 0);
@@ -397,16 +473,17 @@ static int counts(struct vg_store *s, const struct vg_warn_countq *q,
 	size_t pl = strlen(q->facet);
 	size_t rows = column ? st->objs.n : w ? w->keys.n : 0;
 	for (size_t i = 0; !rc && i < rows; i++) {
-		const struct m_obj *o = column ? &st->objs.v[i]
-					       : obj_at(s, w->keys.v[i].added);
+		const struct m_obj *o =
+		    column ? &st->objs.v[i] : obj_at(s, w->keys.v[i].added);
 		char owner[24], day[11];
 		const char *value;
 		if (!column && strncmp(w->keys.v[i].key, q->facet, pl))
 			continue;
 		if (!o)
 			continue;
-		struct vg_access_meta m = {o->owner, (enum vg_scope)o->scope, o->grp,
-					   o->tlp, o->classification, o->date_added};
+		struct vg_access_meta m = {
+		    o->owner, (enum vg_scope)o->scope, o->grp,
+		    o->tlp,   o->classification,       o->date_added};
 		if (!vg_expr_eval(q->visible, 0, &m))
 			continue;
 		day_of(o, day);
@@ -414,18 +491,21 @@ static int counts(struct vg_store *s, const struct vg_warn_countq *q,
 		    (q->until && strcmp(day, q->until) > 0))
 			continue;
 		if (column && !strcmp(q->facet, "owner")) {
-			snprintf(owner, sizeof(owner), "%lld", (long long)o->owner);
+			snprintf(owner, sizeof(owner), "%lld",
+			         (long long)o->owner);
 			value = owner;
 		} else {
 			value = column ? o->type : w->keys.v[i].key;
 		}
 		size_t c = 0;
-		while (c < n && (strcmp(cells[c].value, value) || strcmp(cells[c].day, day)))
+		while (c < n && (strcmp(cells[c].value, value) ||
+		                 strcmp(cells[c].day, day)))
 			c++;
 		if (c == n) {
 			if (n == cap) {
 				cap = cap ? cap * 2 : 16;
-				struct cell *nc = realloc(cells, cap * sizeof(*nc));
+				struct cell *nc =
+				    realloc(cells, cap * sizeof(*nc));
 				if (!nc) {
 					rc = VG_ENOMEM;
 					break;
@@ -445,7 +525,8 @@ static int counts(struct vg_store *s, const struct vg_warn_countq *q,
 	if (!rc)
 		qsort(cells, n, sizeof(*cells), by_cell);
 	for (size_t c = 0; !rc && c < n; c++)
-		rc = cb(ud, cells[c].value, cells[c].day, (int64_t)cells[c].ids.n);
+		rc = cb(ud, cells[c].value, cells[c].day,
+		        (int64_t)cells[c].ids.n);
 	for (size_t c = 0; c < n; c++) {
 		free(cells[c].value);
 		sc_release(&cells[c].ids);
@@ -457,7 +538,7 @@ static int counts(struct vg_store *s, const struct vg_warn_countq *q,
 /* ---- watches ----------------------------------------------------------- */
 
 static int watch_add(struct vg_store *s, const struct vg_watch_row *r,
-		     int64_t *id)
+                     int64_t *id)
 {
 	TOUCH(s);
 	struct m_warn *w = W(s, 1);
@@ -507,7 +588,8 @@ static int watch_remove(struct vg_store *s, int64_t id)
 			w = W(s, 0);
 			free_watch(&w->watches.v[i].r);
 			memmove(&w->watches.v[i], &w->watches.v[i + 1],
-				(w->watches.n - i - 1) * sizeof(w->watches.v[0]));
+			        (w->watches.n - i - 1) *
+			            sizeof(w->watches.v[0]));
 			w->watches.n--;
 			return VG_OK;
 		}
@@ -517,7 +599,7 @@ static int watch_remove(struct vg_store *s, int64_t id)
 /* ---- alerts ----------------------------------------------------------- */
 
 static int alert_add(struct vg_store *s, const struct vg_alert_row *a,
-		     int64_t *seq)
+                     int64_t *seq)
 {
 	TOUCH(s);
 	struct m_warn *w = W(s, 1);
@@ -534,11 +616,12 @@ static int alert_add(struct vg_store *s, const struct vg_alert_row *a,
 	n->acked_at = 0;
 	if (seq)
 		*seq = n->seq;
-	return n->object && n->version && n->key && n->detail ? VG_OK : VG_ENOMEM;
+	return n->object && n->version && n->key && n->detail ? VG_OK
+	                                                      : VG_ENOMEM;
 }
 
 static int alert_scan(struct vg_store *s, const struct vg_alertq *q,
-		      vg_alert_cb cb, void *ud)
+                      vg_alert_cb cb, void *ud)
 {
 	struct m_warn *w = W(s, 0);
 	size_t out = 0;
@@ -567,7 +650,8 @@ static int alert_get(struct vg_store *s, int64_t seq, vg_alert_cb cb, void *ud)
 	return VG_ENOTFOUND;
 }
 
-static int alert_ack(struct vg_store *s, int64_t seq, const char *by, int64_t at)
+static int alert_ack(struct vg_store *s, int64_t seq, const char *by,
+                     int64_t at)
 {
 	struct m_warn *w = W(s, 0);
 	for (size_t i = 0; w && i < w->alerts.n; i++)
@@ -619,15 +703,17 @@ static int delivery_add(struct vg_store *s, const struct vg_delivery_row *d)
 
 static int by_due(const void *a, const void *b)
 {
-	const struct vg_delivery_row *x = *(const struct vg_delivery_row *const *)a;
-	const struct vg_delivery_row *y = *(const struct vg_delivery_row *const *)b;
+	const struct vg_delivery_row *x =
+	    *(const struct vg_delivery_row *const *)a;
+	const struct vg_delivery_row *y =
+	    *(const struct vg_delivery_row *const *)b;
 	if (x->next_at != y->next_at)
 		return x->next_at < y->next_at ? -1 : 1;
 	return (x->alert > y->alert) - (x->alert < y->alert);
 }
 
 static int delivery_due(struct vg_store *s, int64_t now, size_t limit,
-			vg_delivery_cb cb, void *ud)
+                        vg_delivery_cb cb, void *ud)
 {
 	struct m_warn *w = W(s, 0);
 	if (!w || !w->deliveries.n)
@@ -638,7 +724,8 @@ static int delivery_due(struct vg_store *s, int64_t now, size_t limit,
 	if (!v)
 		return VG_ENOMEM;
 	for (size_t i = 0; i < w->deliveries.n; i++)
-		if (!w->deliveries.v[i].r.done && w->deliveries.v[i].r.next_at <= now)
+		if (!w->deliveries.v[i].r.done &&
+		    w->deliveries.v[i].r.next_at <= now)
 			v[n++] = &w->deliveries.v[i].r;
 	qsort(v, n, sizeof(*v), by_due);
 	for (size_t i = 0; i < n && (!limit || i < limit) && !rc; i++)
@@ -665,7 +752,7 @@ static int delivery_update(struct vg_store *s, const struct vg_delivery_row *d)
 /* ---- disclosure choices ------------------------------------------------- */
 
 static int disclosure_set(struct vg_store *s, const char *subject, int64_t org,
-			  int choice)
+                          int choice)
 {
 	TOUCH(s);
 	struct m_warn *w = W(s, 1);
@@ -694,7 +781,7 @@ static int disclosure_set(struct vg_store *s, const char *subject, int64_t org,
 }
 
 static int disclosure_get(struct vg_store *s, const char *subject, int64_t org,
-			  int *choice)
+                          int *choice)
 {
 	struct m_warn *w = W(s, 0);
 	for (size_t i = 0; w && i < w->disclosure.n; i++)
@@ -709,7 +796,7 @@ static int disclosure_get(struct vg_store *s, const char *subject, int64_t org,
 /* ---- access requests ------------------------------------------------- */
 
 static int request_add(struct vg_store *s, const struct vg_request_row *r,
-		       int64_t *id)
+                       int64_t *id)
 {
 	TOUCH(s);
 	struct m_warn *w = W(s, 1);
@@ -727,11 +814,12 @@ static int request_add(struct vg_store *s, const struct vg_request_row *r,
 	if (id)
 		*id = n->id;
 	return n->requester_name && n->object && n->reason && n->items
-		       ? VG_OK
-		       : VG_ENOMEM;
+	           ? VG_OK
+	           : VG_ENOMEM;
 }
 
-static int request_get(struct vg_store *s, int64_t id, vg_request_cb cb, void *ud)
+static int request_get(struct vg_store *s, int64_t id, vg_request_cb cb,
+                       void *ud)
 {
 	struct m_warn *w = W(s, 0);
 	for (size_t i = 0; w && i < w->requests.n; i++)
@@ -741,7 +829,7 @@ static int request_get(struct vg_store *s, int64_t id, vg_request_cb cb, void *u
 }
 
 static int request_list(struct vg_store *s, int64_t org, vg_request_cb cb,
-			void *ud)
+                        void *ud)
 {
 	struct m_warn *w = W(s, 0);
 	for (size_t i = w ? w->requests.n : 0; i-- > 0;) {
@@ -756,7 +844,7 @@ static int request_list(struct vg_store *s, int64_t org, vg_request_cb cb,
 }
 
 static int request_update(struct vg_store *s, int64_t id, const char *items,
-			  int state, const char *decided_by, int64_t decided_at)
+                          int state, const char *decided_by, int64_t decided_at)
 {
 	struct m_warn *w = W(s, 0);
 	for (size_t i = 0; w && i < w->requests.n; i++)
@@ -784,7 +872,7 @@ static int request_update(struct vg_store *s, int64_t id, const char *items,
 /* ---- grants ----------------------------------------------------------- */
 
 static int grant_add(struct vg_store *s, const struct vg_grant_row *g,
-		     int64_t *id)
+                     int64_t *id)
 {
 	TOUCH(s);
 	struct m_warn *w = W(s, 1);
@@ -809,7 +897,8 @@ static int by_int64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int grants_of(struct vg_store *s, int64_t org, int64_t **added, size_t *n)
+static int grants_of(struct vg_store *s, int64_t org, int64_t **added,
+                     size_t *n)
 {
 	struct m_warn *w = W(s, 0);
 	size_t k = 0;
@@ -851,7 +940,8 @@ static int grant_list(struct vg_store *s, int64_t org, vg_grant_cb cb, void *ud)
 	return VG_OK;
 }
 
-static int grant_revoke(struct vg_store *s, int64_t id, const char *by, int64_t at)
+static int grant_revoke(struct vg_store *s, int64_t id, const char *by,
+                        int64_t at)
 {
 	struct m_warn *w = W(s, 0);
 	for (size_t i = 0; w && i < w->grants.n; i++)
@@ -909,34 +999,34 @@ static int excl_list(struct vg_store *s, vg_excl_cb cb, void *ud)
 }
 
 const struct vg_store_warn_ops vg__m_warn_ops = {
-	.keys_add = keys_add,
-	.keys_scan = keys_scan,
-	.row = row_at,
-	.keys_clear = keys_clear,
-	.key_counts = key_counts,
-	.counts = counts,
-	.watch_add = watch_add,
-	.watch_list = watch_list,
-	.watch_get = watch_get,
-	.watch_remove = watch_remove,
-	.alert_add = alert_add,
-	.alert_scan = alert_scan,
-	.alert_get = alert_get,
-	.alert_ack = alert_ack,
-	.alert_last = alert_last,
-	.delivery_add = delivery_add,
-	.delivery_due = delivery_due,
-	.delivery_update = delivery_update,
-	.disclosure_set = disclosure_set,
-	.disclosure_get = disclosure_get,
-	.request_add = request_add,
-	.request_get = request_get,
-	.request_list = request_list,
-	.request_update = request_update,
-	.grant_add = grant_add,
-	.grants_of = grants_of,
-	.grant_list = grant_list,
-	.grant_revoke = grant_revoke,
-	.excl_put = excl_put,
-	.excl_list = excl_list,
+    .keys_add = keys_add,
+    .keys_scan = keys_scan,
+    .row = row_at,
+    .keys_clear = keys_clear,
+    .key_counts = key_counts,
+    .counts = counts,
+    .watch_add = watch_add,
+    .watch_list = watch_list,
+    .watch_get = watch_get,
+    .watch_remove = watch_remove,
+    .alert_add = alert_add,
+    .alert_scan = alert_scan,
+    .alert_get = alert_get,
+    .alert_ack = alert_ack,
+    .alert_last = alert_last,
+    .delivery_add = delivery_add,
+    .delivery_due = delivery_due,
+    .delivery_update = delivery_update,
+    .disclosure_set = disclosure_set,
+    .disclosure_get = disclosure_get,
+    .request_add = request_add,
+    .request_get = request_get,
+    .request_list = request_list,
+    .request_update = request_update,
+    .grant_add = grant_add,
+    .grants_of = grants_of,
+    .grant_list = grant_list,
+    .grant_revoke = grant_revoke,
+    .excl_put = excl_put,
+    .excl_list = excl_list,
 };

@@ -14,24 +14,24 @@ typedef struct vg__sq sq_t;
 /* The keys of a version go in by statements of up to 8 rows each: the
  * index insert is the cost, the statement's overhead need not be. */
 static const char *const add_sql[8] = {
-	"INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9)",
-	"INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9),(?2,?9)",
-	"INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9),(?2,?9),"
-	"(?3,?9)",
-	"INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9),(?2,?9),"
-	"(?3,?9),(?4,?9)",
-	"INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9),(?2,?9),"
-	"(?3,?9),(?4,?9),(?5,?9)",
-	"INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9),(?2,?9),"
-	"(?3,?9),(?4,?9),(?5,?9),(?6,?9)",
-	"INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9),(?2,?9),"
-	"(?3,?9),(?4,?9),(?5,?9),(?6,?9),(?7,?9)",
-	"INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9),(?2,?9),"
-	"(?3,?9),(?4,?9),(?5,?9),(?6,?9),(?7,?9),(?8,?9)",
+    "INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9)",
+    "INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9),(?2,?9)",
+    "INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9),(?2,?9),"
+    "(?3,?9)",
+    "INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9),(?2,?9),"
+    "(?3,?9),(?4,?9)",
+    "INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9),(?2,?9),"
+    "(?3,?9),(?4,?9),(?5,?9)",
+    "INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9),(?2,?9),"
+    "(?3,?9),(?4,?9),(?5,?9),(?6,?9)",
+    "INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9),(?2,?9),"
+    "(?3,?9),(?4,?9),(?5,?9),(?6,?9),(?7,?9)",
+    "INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9),(?2,?9),"
+    "(?3,?9),(?4,?9),(?5,?9),(?6,?9),(?7,?9),(?8,?9)",
 };
 
 static int keys_add(struct vg_store *s, int64_t added, const char *const *keys,
-		    size_t n)
+                    size_t n)
 {
 	sq_t *q = vg__sq(s);
 	int rc = VG_OK;
@@ -42,7 +42,7 @@ static int keys_add(struct vg_store *s, int64_t added, const char *const *keys,
 			break;
 		for (size_t i = 0; i < k; i++)
 			sqlite3_bind_text(st, (int)i + 1, keys[at + i], -1,
-					  SQLITE_STATIC);
+			                  SQLITE_STATIC);
 		sqlite3_bind_int64(st, 9, added);
 		rc = vg__sq_done(q, st, "add keys");
 		vg__sq_release(q, st);
@@ -50,15 +50,15 @@ static int keys_add(struct vg_store *s, int64_t added, const char *const *keys,
 	return rc;
 }
 
-#define KEY_COLS                                                              \
-	"k.key, k.added, o.id, o.type, o.version, o.collection, o.created,"   \
-	" o.latest, o.revoked, o.owner, o.scope, o.grp, o.tlp,"               \
+#define KEY_COLS                                                               \
+	"k.key, k.added, o.id, o.type, o.version, o.collection, o.created,"    \
+	" o.latest, o.revoked, o.owner, o.scope, o.grp, o.tlp,"                \
 	" o.classification"
 
 enum { MAX_KEYS = 1000 };
 
 static int keys_scan(struct vg_store *s, const struct vg_warn_keyq *qy,
-		     vg_warn_row_cb cb, void *ud)
+                     vg_warn_row_cb cb, void *ud)
 {
 	sq_t *q = vg__sq(s);
 	struct vg_buf sql;
@@ -67,9 +67,10 @@ static int keys_scan(struct vg_store *s, const struct vg_warn_keyq *qy,
 	if (qy->n_keys > MAX_KEYS)
 		return VG_ETOOBIG;
 	vg_buf_init(&sql, 1 << 20);
-	rc = vg_buf_printf(&sql, "SELECT " KEY_COLS "%s FROM warn_keys k JOIN"
-				 " objects o ON o.date_added = k.added WHERE 1",
-			   qy->json ? ", o.json" : "");
+	rc = vg_buf_printf(&sql,
+	                   "SELECT " KEY_COLS "%s FROM warn_keys k JOIN"
+	                   " objects o ON o.date_added = k.added WHERE 1",
+	                   qy->json ? ", o.json" : "");
 	if (!rc && qy->n_keys) {
 		rc = vg_buf_puts(&sql, " AND k.key IN (");
 		for (size_t i = 0; !rc && i < qy->n_keys; i++)
@@ -84,9 +85,11 @@ static int keys_scan(struct vg_store *s, const struct vg_warn_keyq *qy,
 	if (!rc && qy->latest)
 		rc = vg_buf_puts(&sql, " AND o.latest = 1 AND o.revoked = 0");
 	if (!rc && qy->after)
-		rc = vg_buf_printf(&sql, " AND k.added > %lld", (long long)qy->after);
+		rc = vg_buf_printf(&sql, " AND k.added > %lld",
+		                   (long long)qy->after);
 	if (!rc && qy->before)
-		rc = vg_buf_printf(&sql, " AND k.added < %lld", (long long)qy->before);
+		rc = vg_buf_printf(&sql, " AND k.added < %lld",
+		                   (long long)qy->before);
 	if (!rc)
 		rc = vg_buf_puts(&sql, " ORDER BY k.key, k.added");
 	if (!rc && qy->limit)
@@ -97,27 +100,29 @@ static int keys_scan(struct vg_store *s, const struct vg_warn_keyq *qy,
 		goto out;
 	if (qy->n_keys)
 		for (size_t i = 0; i < qy->n_keys; i++)
-			sqlite3_bind_text(st, (int)i + 1, qy->keys[i], -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, (int)i + 1, qy->keys[i], -1,
+			                  SQLITE_STATIC);
 	else if (n == 2) {
 		sqlite3_bind_text(st, 1, qy->lo, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, qy->hi ? qy->hi : qy->lo, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, qy->hi ? qy->hi : qy->lo, -1,
+		                  SQLITE_STATIC);
 	}
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct vg_warn_row r = {
-			.key = vg__sq_col(st, 0),
-			.added = sqlite3_column_int64(st, 1),
-			.id = vg__sq_col(st, 2),
-			.type = vg__sq_col(st, 3),
-			.version = vg__sq_col(st, 4),
-			.collection = vg__sq_col(st, 5),
-			.created = vg__sq_col(st, 6),
-			.latest = sqlite3_column_int(st, 7),
-			.revoked = sqlite3_column_int(st, 8),
-			.owner = sqlite3_column_int64(st, 9),
-			.scope = sqlite3_column_int(st, 10),
-			.grp = sqlite3_column_int64(st, 11),
-			.tlp = sqlite3_column_int(st, 12),
-			.classification = sqlite3_column_int(st, 13),
+		    .key = vg__sq_col(st, 0),
+		    .added = sqlite3_column_int64(st, 1),
+		    .id = vg__sq_col(st, 2),
+		    .type = vg__sq_col(st, 3),
+		    .version = vg__sq_col(st, 4),
+		    .collection = vg__sq_col(st, 5),
+		    .created = vg__sq_col(st, 6),
+		    .latest = sqlite3_column_int(st, 7),
+		    .revoked = sqlite3_column_int(st, 8),
+		    .owner = sqlite3_column_int64(st, 9),
+		    .scope = sqlite3_column_int(st, 10),
+		    .grp = sqlite3_column_int64(st, 11),
+		    .tlp = sqlite3_column_int(st, 12),
+		    .classification = sqlite3_column_int(st, 13),
 		};
 		if (qy->json) {
 			r.json = vg__sq_col(st, 14);
@@ -134,33 +139,36 @@ out:
 	return rc;
 }
 
-static int row_at(struct vg_store *s, int64_t added, vg_warn_row_cb cb, void *ud)
+static int row_at(struct vg_store *s, int64_t added, vg_warn_row_cb cb,
+                  void *ud)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = vg__sq_prep(q, &st,
-			     "SELECT o.date_added, o.id, o.type, o.version,"
-			     " o.collection, o.created, o.latest, o.revoked, o.owner,"
-			     " o.scope, o.grp, o.tlp, o.classification FROM objects o"
-			     " WHERE o.date_added = ?1", "i", added);
+	int rc = vg__sq_prep(
+	    q, &st,
+	    "SELECT o.date_added, o.id, o.type, o.version,"
+	    " o.collection, o.created, o.latest, o.revoked, o.owner,"
+	    " o.scope, o.grp, o.tlp, o.classification FROM objects o"
+	    " WHERE o.date_added = ?1",
+	    "i", added);
 	if (rc)
 		return rc;
 	int step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
 		struct vg_warn_row r = {
-			.added = sqlite3_column_int64(st, 0),
-			.id = vg__sq_col(st, 1),
-			.type = vg__sq_col(st, 2),
-			.version = vg__sq_col(st, 3),
-			.collection = vg__sq_col(st, 4),
-			.created = vg__sq_col(st, 5),
-			.latest = sqlite3_column_int(st, 6),
-			.revoked = sqlite3_column_int(st, 7),
-			.owner = sqlite3_column_int64(st, 8),
-			.scope = sqlite3_column_int(st, 9),
-			.grp = sqlite3_column_int64(st, 10),
-			.tlp = sqlite3_column_int(st, 11),
-			.classification = sqlite3_column_int(st, 12),
+		    .added = sqlite3_column_int64(st, 0),
+		    .id = vg__sq_col(st, 1),
+		    .type = vg__sq_col(st, 2),
+		    .version = vg__sq_col(st, 3),
+		    .collection = vg__sq_col(st, 4),
+		    .created = vg__sq_col(st, 5),
+		    .latest = sqlite3_column_int(st, 6),
+		    .revoked = sqlite3_column_int(st, 7),
+		    .owner = sqlite3_column_int64(st, 8),
+		    .scope = sqlite3_column_int(st, 9),
+		    .grp = sqlite3_column_int64(st, 10),
+		    .tlp = sqlite3_column_int(st, 11),
+		    .classification = sqlite3_column_int(st, 12),
 		};
 		rc = cb(ud, &r);
 	} else {
@@ -185,24 +193,26 @@ static void prefix_end(const char *prefix, char *out, size_t n)
 }
 
 static int key_counts(struct vg_store *s, const char *prefix, int64_t min,
-		      int (*cb)(void *ud, const char *key, int64_t n), void *ud)
+                      int (*cb)(void *ud, const char *key, int64_t n), void *ud)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
 	char end[256];
 	prefix_end(prefix, end, sizeof(end));
-	int rc = vg__sq_prep(q, &st,
-			     "SELECT k.key, COUNT(DISTINCT o.id) FROM warn_keys k JOIN"
-			     " objects o ON o.date_added = k.added WHERE (?1 = '' OR"
-			     " (k.key >= ?1 AND k.key < ?2)) AND o.latest = 1 AND"
-			     " o.revoked = 0 GROUP BY k.key HAVING COUNT(DISTINCT o.id)"
-			     " > ?3 ORDER BY k.key",
-			     "tti", prefix, end, min);
+	int rc = vg__sq_prep(
+	    q, &st,
+	    "SELECT k.key, COUNT(DISTINCT o.id) FROM warn_keys k JOIN"
+	    " objects o ON o.date_added = k.added WHERE (?1 = '' OR"
+	    " (k.key >= ?1 AND k.key < ?2)) AND o.latest = 1 AND"
+	    " o.revoked = 0 GROUP BY k.key HAVING COUNT(DISTINCT o.id)"
+	    " > ?3 ORDER BY k.key",
+	    "tti", prefix, end, min);
 	int step;
 	if (rc)
 		return rc;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		if ((rc = cb(ud, vg__sq_col(st, 0), sqlite3_column_int64(st, 1))))
+		if ((rc = cb(ud, vg__sq_col(st, 0),
+		             sqlite3_column_int64(st, 1))))
 			break;
 	if (!rc && step != SQLITE_DONE)
 		rc = vg__sq_fail(q, "count keys");
@@ -210,11 +220,12 @@ static int key_counts(struct vg_store *s, const char *prefix, int64_t min,
 	return rc;
 }
 
-#define DAY "COALESCE(substr(o.created, 1, 10), date(o.date_added / 1000000," \
-	    " 'unixepoch'))"
+#define DAY                                                                    \
+	"COALESCE(substr(o.created, 1, 10), date(o.date_added / 1000000,"      \
+	" 'unixepoch'))"
 
 static int counts(struct vg_store *s, const struct vg_warn_countq *qy,
-		  vg_warn_count_cb cb, void *ud)
+                  vg_warn_count_cb cb, void *ud)
 {
 	sq_t *q = vg__sq(s);
 	struct vg_buf sql;
@@ -225,14 +236,17 @@ static int counts(struct vg_store *s, const struct vg_warn_countq *qy,
 		return VG_EINVAL;
 	vg_buf_init(&sql, 1 << 20);
 	if (!strcmp(qy->facet, "type") || !strcmp(qy->facet, "owner")) {
-		rc = vg_buf_printf(&sql, "SELECT CAST(o.%s AS TEXT), " DAY ","
-					 " COUNT(DISTINCT o.id) FROM objects o WHERE ",
-				   qy->facet);
+		rc =
+		    vg_buf_printf(&sql,
+		                  "SELECT CAST(o.%s AS TEXT), " DAY ","
+		                  " COUNT(DISTINCT o.id) FROM objects o WHERE ",
+		                  qy->facet);
 	} else {
-		rc = vg_buf_puts(&sql, "SELECT k.key, " DAY ", COUNT(DISTINCT o.id)"
-				       " FROM warn_keys k JOIN objects o ON"
-				       " o.date_added = k.added WHERE k.key >= ?1 AND"
-				       " k.key < ?2 AND ");
+		rc = vg_buf_puts(&sql,
+		                 "SELECT k.key, " DAY ", COUNT(DISTINCT o.id)"
+		                 " FROM warn_keys k JOIN objects o ON"
+		                 " o.date_added = k.added WHERE k.key >= ?1 AND"
+		                 " k.key < ?2 AND ");
 		bind = 1;
 	}
 	if (!rc)
@@ -241,7 +255,7 @@ static int counts(struct vg_store *s, const struct vg_warn_countq *qy,
 		rc = vg_buf_printf(&sql, " AND " DAY " >= ?%d", bind ? 3 : 1);
 	if (!rc && qy->until)
 		rc = vg_buf_printf(&sql, " AND " DAY " <= ?%d",
-				   (bind ? 3 : 1) + !!qy->since);
+		                   (bind ? 3 : 1) + !!qy->since);
 	if (!rc)
 		rc = vg_buf_puts(&sql, " GROUP BY 1, 2 ORDER BY 1, 2");
 	if (!rc)
@@ -260,7 +274,7 @@ static int counts(struct vg_store *s, const struct vg_warn_countq *qy,
 		sqlite3_bind_text(st, at++, qy->until, -1, SQLITE_STATIC);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
 		if ((rc = cb(ud, vg__sq_col(st, 0), vg__sq_col(st, 1),
-			     sqlite3_column_int64(st, 2))))
+		             sqlite3_column_int64(st, 2))))
 			break;
 	if (!rc && step != SQLITE_DONE)
 		rc = vg__sq_fail(q, "count trends");
@@ -273,15 +287,16 @@ out:
 /* ---- watches ----------------------------------------------------------- */
 
 static int watch_add(struct vg_store *s, const struct vg_watch_row *w,
-		     int64_t *id)
+                     int64_t *id)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = vg__sq_cached(q, &st,
-			       "INSERT INTO warn_watches (name, org, user, user_name,"
-			       " shared, kind, term, display, threshold, webhook,"
-			       " secret, created, disabled) VALUES (?1,?2,?3,?4,?5,?6,"
-			       "?7,?8,?9,?10,?11,?12,?13)");
+	int rc = vg__sq_cached(
+	    q, &st,
+	    "INSERT INTO warn_watches (name, org, user, user_name,"
+	    " shared, kind, term, display, threshold, webhook,"
+	    " secret, created, disabled) VALUES (?1,?2,?3,?4,?5,?6,"
+	    "?7,?8,?9,?10,?11,?12,?13)");
 	if (rc)
 		return rc;
 	vg__sq_bind_text(st, 1, w->name);
@@ -303,30 +318,30 @@ static int watch_add(struct vg_store *s, const struct vg_watch_row *w,
 	return rc;
 }
 
-#define WATCH_COLS                                                            \
-	"id, name, org, user, user_name, shared, kind, term, display,"        \
+#define WATCH_COLS                                                             \
+	"id, name, org, user, user_name, shared, kind, term, display,"         \
 	" threshold, webhook, secret, created, disabled"
 
 static int watch_rows(sq_t *q, sqlite3_stmt *st, vg_watch_cb cb, void *ud,
-		      int *found)
+                      int *found)
 {
 	int step, rc = VG_OK;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct vg_watch_row w = {
-			.id = sqlite3_column_int64(st, 0),
-			.name = vg__sq_col(st, 1),
-			.org = sqlite3_column_int64(st, 2),
-			.user = sqlite3_column_int64(st, 3),
-			.user_name = vg__sq_col(st, 4),
-			.shared = sqlite3_column_int(st, 5),
-			.kind = sqlite3_column_int(st, 6),
-			.term = vg__sq_col(st, 7),
-			.display = vg__sq_col(st, 8),
-			.threshold = sqlite3_column_double(st, 9),
-			.webhook = vg__sq_col(st, 10),
-			.secret = vg__sq_col(st, 11),
-			.created = sqlite3_column_int64(st, 12),
-			.disabled = sqlite3_column_int(st, 13),
+		    .id = sqlite3_column_int64(st, 0),
+		    .name = vg__sq_col(st, 1),
+		    .org = sqlite3_column_int64(st, 2),
+		    .user = sqlite3_column_int64(st, 3),
+		    .user_name = vg__sq_col(st, 4),
+		    .shared = sqlite3_column_int(st, 5),
+		    .kind = sqlite3_column_int(st, 6),
+		    .term = vg__sq_col(st, 7),
+		    .display = vg__sq_col(st, 8),
+		    .threshold = sqlite3_column_double(st, 9),
+		    .webhook = vg__sq_col(st, 10),
+		    .secret = vg__sq_col(st, 11),
+		    .created = sqlite3_column_int64(st, 12),
+		    .disabled = sqlite3_column_int(st, 13),
 		};
 		if (found)
 			*found = 1;
@@ -343,9 +358,10 @@ static int watch_list(struct vg_store *s, int64_t org, vg_watch_cb cb, void *ud)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = vg__sq_prep(q, &st, "SELECT " WATCH_COLS " FROM warn_watches"
-				     " WHERE ?1 = 0 OR org = ?1 ORDER BY id",
-			     "i", org);
+	int rc = vg__sq_prep(q, &st,
+	                     "SELECT " WATCH_COLS " FROM warn_watches"
+	                     " WHERE ?1 = 0 OR org = ?1 ORDER BY id",
+	                     "i", org);
 	return rc ? rc : watch_rows(q, st, cb, ud, NULL);
 }
 
@@ -354,8 +370,10 @@ static int watch_get(struct vg_store *s, int64_t id, vg_watch_cb cb, void *ud)
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
 	int found = 0;
-	int rc = vg__sq_prep(q, &st, "SELECT " WATCH_COLS " FROM warn_watches"
-				     " WHERE id = ?1", "i", id);
+	int rc = vg__sq_prep(q, &st,
+	                     "SELECT " WATCH_COLS " FROM warn_watches"
+	                     " WHERE id = ?1",
+	                     "i", id);
 	if (!rc)
 		rc = watch_rows(q, st, cb, ud, &found);
 	return rc ? rc : found ? VG_OK : VG_ENOTFOUND;
@@ -365,8 +383,8 @@ static int watch_remove(struct vg_store *s, int64_t id)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = vg__sq_prep(q, &st, "DELETE FROM warn_watches WHERE id = ?1", "i",
-			     id);
+	int rc = vg__sq_prep(q, &st, "DELETE FROM warn_watches WHERE id = ?1",
+	                     "i", id);
 	if (!rc)
 		rc = vg__sq_run(q, st, "remove watch");
 	return rc ? rc : sqlite3_changes(q->db) ? VG_OK : VG_ENOTFOUND;
@@ -375,14 +393,15 @@ static int watch_remove(struct vg_store *s, int64_t id)
 /* ---- alerts ------------------------------------------------------------- */
 
 static int alert_add(struct vg_store *s, const struct vg_alert_row *a,
-		     int64_t *seq)
+                     int64_t *seq)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = vg__sq_cached(q, &st,
-			       "INSERT INTO warn_alerts (watch, org, user, created,"
-			       " kind, retro, added, object, version, key, detail)"
-			       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
+	int rc =
+	    vg__sq_cached(q, &st,
+	                  "INSERT INTO warn_alerts (watch, org, user, created,"
+	                  " kind, retro, added, object, version, key, detail)"
+	                  " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, a->watch);
@@ -402,30 +421,30 @@ static int alert_add(struct vg_store *s, const struct vg_alert_row *a,
 	return rc;
 }
 
-#define ALERT_COLS                                                            \
+#define ALERT_COLS                                                             \
 	"seq, watch, org, user, created, kind, retro, added, object, version," \
 	" key, detail, acked_by, acked_at"
 
 static int alert_rows(sq_t *q, sqlite3_stmt *st, vg_alert_cb cb, void *ud,
-		      int *found)
+                      int *found)
 {
 	int step, rc = VG_OK;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct vg_alert_row a = {
-			.seq = sqlite3_column_int64(st, 0),
-			.watch = sqlite3_column_int64(st, 1),
-			.org = sqlite3_column_int64(st, 2),
-			.user = sqlite3_column_int64(st, 3),
-			.created = sqlite3_column_int64(st, 4),
-			.kind = sqlite3_column_int(st, 5),
-			.retro = sqlite3_column_int(st, 6),
-			.added = sqlite3_column_int64(st, 7),
-			.object = vg__sq_col(st, 8),
-			.version = vg__sq_col(st, 9),
-			.key = vg__sq_col(st, 10),
-			.detail = vg__sq_col(st, 11),
-			.acked_by = vg__sq_col(st, 12),
-			.acked_at = sqlite3_column_int64(st, 13),
+		    .seq = sqlite3_column_int64(st, 0),
+		    .watch = sqlite3_column_int64(st, 1),
+		    .org = sqlite3_column_int64(st, 2),
+		    .user = sqlite3_column_int64(st, 3),
+		    .created = sqlite3_column_int64(st, 4),
+		    .kind = sqlite3_column_int(st, 5),
+		    .retro = sqlite3_column_int(st, 6),
+		    .added = sqlite3_column_int64(st, 7),
+		    .object = vg__sq_col(st, 8),
+		    .version = vg__sq_col(st, 9),
+		    .key = vg__sq_col(st, 10),
+		    .detail = vg__sq_col(st, 11),
+		    .acked_by = vg__sq_col(st, 12),
+		    .acked_at = sqlite3_column_int64(st, 13),
 		};
 		if (found)
 			*found = 1;
@@ -439,18 +458,18 @@ static int alert_rows(sq_t *q, sqlite3_stmt *st, vg_alert_cb cb, void *ud,
 }
 
 static int alert_scan(struct vg_store *s, const struct vg_alertq *qy,
-		      vg_alert_cb cb, void *ud)
+                      vg_alert_cb cb, void *ud)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = vg__sq_prep(q, &st,
-			     "SELECT " ALERT_COLS " FROM warn_alerts WHERE org = ?1"
-			     " AND (user = 0 OR user = ?2) AND seq > ?3 AND"
-			     " (?4 = 0 OR watch = ?4) AND (?5 = 0 OR acked_by IS NULL)"
-			     " ORDER BY seq LIMIT ?6",
-			     "iiiiii", qy->org, qy->user, qy->after, qy->watch,
-			     (int64_t)qy->unacked,
-			     qy->limit ? (int64_t)qy->limit : INT64_MAX);
+	int rc = vg__sq_prep(
+	    q, &st,
+	    "SELECT " ALERT_COLS " FROM warn_alerts WHERE org = ?1"
+	    " AND (user = 0 OR user = ?2) AND seq > ?3 AND"
+	    " (?4 = 0 OR watch = ?4) AND (?5 = 0 OR acked_by IS NULL)"
+	    " ORDER BY seq LIMIT ?6",
+	    "iiiiii", qy->org, qy->user, qy->after, qy->watch,
+	    (int64_t)qy->unacked, qy->limit ? (int64_t)qy->limit : INT64_MAX);
 	return rc ? rc : alert_rows(q, st, cb, ud, NULL);
 }
 
@@ -459,20 +478,24 @@ static int alert_get(struct vg_store *s, int64_t seq, vg_alert_cb cb, void *ud)
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
 	int found = 0;
-	int rc = vg__sq_prep(q, &st, "SELECT " ALERT_COLS " FROM warn_alerts"
-				     " WHERE seq = ?1", "i", seq);
+	int rc = vg__sq_prep(q, &st,
+	                     "SELECT " ALERT_COLS " FROM warn_alerts"
+	                     " WHERE seq = ?1",
+	                     "i", seq);
 	if (!rc)
 		rc = alert_rows(q, st, cb, ud, &found);
 	return rc ? rc : found ? VG_OK : VG_ENOTFOUND;
 }
 
-static int alert_ack(struct vg_store *s, int64_t seq, const char *by, int64_t at)
+static int alert_ack(struct vg_store *s, int64_t seq, const char *by,
+                     int64_t at)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = vg__sq_prep(q, &st, "UPDATE warn_alerts SET acked_by = ?2,"
-				     " acked_at = ?3 WHERE seq = ?1", "iti",
-			     seq, by, at);
+	int rc = vg__sq_prep(q, &st,
+	                     "UPDATE warn_alerts SET acked_by = ?2,"
+	                     " acked_at = ?3 WHERE seq = ?1",
+	                     "iti", seq, by, at);
 	if (!rc)
 		rc = vg__sq_run(q, st, "acknowledge alert");
 	return rc ? rc : sqlite3_changes(q->db) ? VG_OK : VG_ENOTFOUND;
@@ -482,8 +505,8 @@ static int alert_last(struct vg_store *s, int64_t *seq)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = vg__sq_prep(q, &st, "SELECT COALESCE(MAX(seq), 0) FROM warn_alerts",
-			     NULL);
+	int rc = vg__sq_prep(
+	    q, &st, "SELECT COALESCE(MAX(seq), 0) FROM warn_alerts", NULL);
 	if (rc)
 		return rc;
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -500,36 +523,38 @@ static int delivery_add(struct vg_store *s, const struct vg_delivery_row *d)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = vg__sq_prep(q, &st,
-			     "INSERT OR IGNORE INTO warn_deliveries (alert, watch,"
-			     " attempts, next_at, done, error) VALUES"
-			     " (?1,?2,?3,?4,?5,?6)",
-			     "iiiiit", d->alert, d->watch, (int64_t)d->attempts,
-			     d->next_at, (int64_t)d->done, d->error);
+	int rc =
+	    vg__sq_prep(q, &st,
+	                "INSERT OR IGNORE INTO warn_deliveries (alert, watch,"
+	                " attempts, next_at, done, error) VALUES"
+	                " (?1,?2,?3,?4,?5,?6)",
+	                "iiiiit", d->alert, d->watch, (int64_t)d->attempts,
+	                d->next_at, (int64_t)d->done, d->error);
 	return rc ? rc : vg__sq_run(q, st, "add delivery");
 }
 
 static int delivery_due(struct vg_store *s, int64_t now, size_t limit,
-			vg_delivery_cb cb, void *ud)
+                        vg_delivery_cb cb, void *ud)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
 	int step;
-	int rc = vg__sq_prep(q, &st,
-			     "SELECT alert, watch, attempts, next_at, done, error FROM"
-			     " warn_deliveries WHERE done = 0 AND next_at <= ?1"
-			     " ORDER BY next_at, alert LIMIT ?2",
-			     "ii", now, limit ? (int64_t)limit : INT64_MAX);
+	int rc = vg__sq_prep(
+	    q, &st,
+	    "SELECT alert, watch, attempts, next_at, done, error FROM"
+	    " warn_deliveries WHERE done = 0 AND next_at <= ?1"
+	    " ORDER BY next_at, alert LIMIT ?2",
+	    "ii", now, limit ? (int64_t)limit : INT64_MAX);
 	if (rc)
 		return rc;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct vg_delivery_row d = {
-			.alert = sqlite3_column_int64(st, 0),
-			.watch = sqlite3_column_int64(st, 1),
-			.attempts = sqlite3_column_int(st, 2),
-			.next_at = sqlite3_column_int64(st, 3),
-			.done = sqlite3_column_int(st, 4),
-			.error = vg__sq_col(st, 5),
+		    .alert = sqlite3_column_int64(st, 0),
+		    .watch = sqlite3_column_int64(st, 1),
+		    .attempts = sqlite3_column_int(st, 2),
+		    .next_at = sqlite3_column_int64(st, 3),
+		    .done = sqlite3_column_int(st, 4),
+		    .error = vg__sq_col(st, 5),
 		};
 		if ((rc = cb(ud, &d)))
 			break;
@@ -544,40 +569,46 @@ static int delivery_update(struct vg_store *s, const struct vg_delivery_row *d)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = vg__sq_prep(q, &st,
-			     "UPDATE warn_deliveries SET attempts = ?3, next_at = ?4,"
-			     " done = ?5, error = ?6 WHERE alert = ?1 AND watch = ?2",
-			     "iiiiit", d->alert, d->watch, (int64_t)d->attempts,
-			     d->next_at, (int64_t)d->done, d->error);
+	int rc = vg__sq_prep(
+	    q, &st,
+	    "UPDATE warn_deliveries SET attempts = ?3, next_at = ?4,"
+	    " done = ?5, error = ?6 WHERE alert = ?1 AND watch = ?2",
+	    "iiiiit", d->alert, d->watch, (int64_t)d->attempts, d->next_at,
+	    (int64_t)d->done, d->error);
 	if (!rc)
 		rc = vg__sq_run(q, st, "update delivery");
 	return rc ? rc : sqlite3_changes(q->db) ? VG_OK : VG_ENOTFOUND;
 }
 
-/* ---- disclosure choices ---------------------------------------------------- */
+/* ---- disclosure choices ----------------------------------------------------
+ */
 
 static int disclosure_set(struct vg_store *s, const char *subject, int64_t org,
-			  int choice)
+                          int choice)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
 	int rc = choice < 0
-			 ? vg__sq_prep(q, &st, "DELETE FROM warn_disclosure WHERE"
-					       " subject = ?1 AND org = ?2",
-				       "ti", subject, org)
-			 : vg__sq_prep(q, &st, "INSERT OR REPLACE INTO warn_disclosure"
-					       " (subject, org, choice) VALUES (?1,?2,?3)",
-				       "tii", subject, org, (int64_t)choice);
+	             ? vg__sq_prep(q, &st,
+	                           "DELETE FROM warn_disclosure WHERE"
+	                           " subject = ?1 AND org = ?2",
+	                           "ti", subject, org)
+	             : vg__sq_prep(q, &st,
+	                           "INSERT OR REPLACE INTO warn_disclosure"
+	                           " (subject, org, choice) VALUES (?1,?2,?3)",
+	                           "tii", subject, org, (int64_t)choice);
 	return rc ? rc : vg__sq_run(q, st, "set disclosure");
 }
 
 static int disclosure_get(struct vg_store *s, const char *subject, int64_t org,
-			  int *choice)
+                          int *choice)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = vg__sq_prep(q, &st, "SELECT choice FROM warn_disclosure WHERE"
-				     " subject = ?1 AND org = ?2", "ti", subject, org);
+	int rc = vg__sq_prep(q, &st,
+	                     "SELECT choice FROM warn_disclosure WHERE"
+	                     " subject = ?1 AND org = ?2",
+	                     "ti", subject, org);
 	if (rc)
 		return rc;
 	int step = sqlite3_step(st);
@@ -585,7 +616,7 @@ static int disclosure_get(struct vg_store *s, const char *subject, int64_t org,
 		*choice = sqlite3_column_int(st, 0);
 	rc = step == SQLITE_ROW    ? VG_OK
 	     : step == SQLITE_DONE ? VG_ENOTFOUND
-				   : vg__sq_fail(q, "disclosure");
+	                           : vg__sq_fail(q, "disclosure");
 	vg__sq_release(q, st);
 	return rc;
 }
@@ -593,19 +624,19 @@ static int disclosure_get(struct vg_store *s, const char *subject, int64_t org,
 /* ---- access requests ---------------------------------------------------- */
 
 static int request_add(struct vg_store *s, const struct vg_request_row *r,
-		       int64_t *id)
+                       int64_t *id)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = vg__sq_prep(q, &st,
-			     "INSERT INTO warn_requests (created, requester_org,"
-			     " requester_user, requester_name, owner_org, object,"
-			     " reason, items, state) VALUES (?1,?2,?3,?4,?5,?6,?7,"
-			     "?8,?9)",
-			     "iiitittti", r->created, r->requester_org,
-			     r->requester_user, r->requester_name, r->owner_org,
-			     r->object, r->reason ? r->reason : "", r->items,
-			     (int64_t)r->state);
+	int rc = vg__sq_prep(
+	    q, &st,
+	    "INSERT INTO warn_requests (created, requester_org,"
+	    " requester_user, requester_name, owner_org, object,"
+	    " reason, items, state) VALUES (?1,?2,?3,?4,?5,?6,?7,"
+	    "?8,?9)",
+	    "iiitittti", r->created, r->requester_org, r->requester_user,
+	    r->requester_name, r->owner_org, r->object,
+	    r->reason ? r->reason : "", r->items, (int64_t)r->state);
 	if (!rc)
 		rc = vg__sq_run(q, st, "add request");
 	if (!rc && id)
@@ -613,28 +644,28 @@ static int request_add(struct vg_store *s, const struct vg_request_row *r,
 	return rc;
 }
 
-#define REQ_COLS                                                              \
-	"id, created, requester_org, requester_user, requester_name,"         \
+#define REQ_COLS                                                               \
+	"id, created, requester_org, requester_user, requester_name,"          \
 	" owner_org, object, reason, items, state, decided_by, decided_at"
 
 static int request_rows(sq_t *q, sqlite3_stmt *st, vg_request_cb cb, void *ud,
-			int *found)
+                        int *found)
 {
 	int step, rc = VG_OK;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct vg_request_row r = {
-			.id = sqlite3_column_int64(st, 0),
-			.created = sqlite3_column_int64(st, 1),
-			.requester_org = sqlite3_column_int64(st, 2),
-			.requester_user = sqlite3_column_int64(st, 3),
-			.requester_name = vg__sq_col(st, 4),
-			.owner_org = sqlite3_column_int64(st, 5),
-			.object = vg__sq_col(st, 6),
-			.reason = vg__sq_col(st, 7),
-			.items = vg__sq_col(st, 8),
-			.state = sqlite3_column_int(st, 9),
-			.decided_by = vg__sq_col(st, 10),
-			.decided_at = sqlite3_column_int64(st, 11),
+		    .id = sqlite3_column_int64(st, 0),
+		    .created = sqlite3_column_int64(st, 1),
+		    .requester_org = sqlite3_column_int64(st, 2),
+		    .requester_user = sqlite3_column_int64(st, 3),
+		    .requester_name = vg__sq_col(st, 4),
+		    .owner_org = sqlite3_column_int64(st, 5),
+		    .object = vg__sq_col(st, 6),
+		    .reason = vg__sq_col(st, 7),
+		    .items = vg__sq_col(st, 8),
+		    .state = sqlite3_column_int(st, 9),
+		    .decided_by = vg__sq_col(st, 10),
+		    .decided_at = sqlite3_column_int64(st, 11),
 		};
 		if (found)
 			*found = 1;
@@ -647,57 +678,64 @@ static int request_rows(sq_t *q, sqlite3_stmt *st, vg_request_cb cb, void *ud,
 	return rc;
 }
 
-static int request_get(struct vg_store *s, int64_t id, vg_request_cb cb, void *ud)
+static int request_get(struct vg_store *s, int64_t id, vg_request_cb cb,
+                       void *ud)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
 	int found = 0;
-	int rc = vg__sq_prep(q, &st, "SELECT " REQ_COLS " FROM warn_requests"
-				     " WHERE id = ?1", "i", id);
+	int rc = vg__sq_prep(q, &st,
+	                     "SELECT " REQ_COLS " FROM warn_requests"
+	                     " WHERE id = ?1",
+	                     "i", id);
 	if (!rc)
 		rc = request_rows(q, st, cb, ud, &found);
 	return rc ? rc : found ? VG_OK : VG_ENOTFOUND;
 }
 
 static int request_list(struct vg_store *s, int64_t org, vg_request_cb cb,
-			void *ud)
-{
-	sq_t *q = vg__sq(s);
-	sqlite3_stmt *st;
-	int rc = vg__sq_prep(q, &st, "SELECT " REQ_COLS " FROM warn_requests"
-				     " WHERE ?1 = 0 OR requester_org = ?1 OR"
-				     " owner_org = ?1 ORDER BY id DESC", "i", org);
-	return rc ? rc : request_rows(q, st, cb, ud, NULL);
-}
-
-static int request_update(struct vg_store *s, int64_t id, const char *items,
-			  int state, const char *decided_by, int64_t decided_at)
+                        void *ud)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
 	int rc = vg__sq_prep(q, &st,
-			     "UPDATE warn_requests SET items = ?2, state = ?3,"
-			     " decided_by = ?4, decided_at = ?5 WHERE id = ?1",
-			     "ititi", id, items, (int64_t)state, decided_by,
-			     decided_at);
+	                     "SELECT " REQ_COLS " FROM warn_requests"
+	                     " WHERE ?1 = 0 OR requester_org = ?1 OR"
+	                     " owner_org = ?1 ORDER BY id DESC",
+	                     "i", org);
+	return rc ? rc : request_rows(q, st, cb, ud, NULL);
+}
+
+static int request_update(struct vg_store *s, int64_t id, const char *items,
+                          int state, const char *decided_by, int64_t decided_at)
+{
+	sq_t *q = vg__sq(s);
+	sqlite3_stmt *st;
+	int rc = vg__sq_prep(q, &st,
+	                     "UPDATE warn_requests SET items = ?2, state = ?3,"
+	                     " decided_by = ?4, decided_at = ?5 WHERE id = ?1",
+	                     "ititi", id, items, (int64_t)state, decided_by,
+	                     decided_at);
 	if (!rc)
 		rc = vg__sq_run(q, st, "update request");
 	return rc ? rc : sqlite3_changes(q->db) ? VG_OK : VG_ENOTFOUND;
 }
 
-/* ---- grants --------------------------------------------------------------- */
+/* ---- grants ---------------------------------------------------------------
+ */
 
 static int grant_add(struct vg_store *s, const struct vg_grant_row *g,
-		     int64_t *id)
+                     int64_t *id)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = vg__sq_prep(q, &st,
-			     "INSERT INTO warn_grants (org, owner, added, object,"
-			     " request, granted_by, created) VALUES (?1,?2,?3,?4,"
-			     "?5,?6,?7)",
-			     "iiititi", g->org, g->owner, g->added, g->object,
-			     g->request, g->granted_by, g->created);
+	int rc =
+	    vg__sq_prep(q, &st,
+	                "INSERT INTO warn_grants (org, owner, added, object,"
+	                " request, granted_by, created) VALUES (?1,?2,?3,?4,"
+	                "?5,?6,?7)",
+	                "iiititi", g->org, g->owner, g->added, g->object,
+	                g->request, g->granted_by, g->created);
 	if (!rc)
 		rc = vg__sq_run(q, st, "add grant");
 	if (!rc && id)
@@ -705,16 +743,18 @@ static int grant_add(struct vg_store *s, const struct vg_grant_row *g,
 	return rc;
 }
 
-static int grants_of(struct vg_store *s, int64_t org, int64_t **added, size_t *n)
+static int grants_of(struct vg_store *s, int64_t org, int64_t **added,
+                     size_t *n)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
 	int64_t *v = NULL;
 	size_t k = 0, cap = 0;
 	int step;
-	int rc = vg__sq_prep(q, &st, "SELECT DISTINCT added FROM warn_grants WHERE"
-				     " org = ?1 AND revoked = 0 ORDER BY added",
-			     "i", org);
+	int rc = vg__sq_prep(q, &st,
+	                     "SELECT DISTINCT added FROM warn_grants WHERE"
+	                     " org = ?1 AND revoked = 0 ORDER BY added",
+	                     "i", org);
 	if (rc)
 		return rc;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -746,27 +786,28 @@ static int grant_list(struct vg_store *s, int64_t org, vg_grant_cb cb, void *ud)
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
 	int step;
-	int rc = vg__sq_prep(q, &st,
-			     "SELECT id, org, owner, added, object, request,"
-			     " granted_by, created, revoked, revoked_by, revoked_at"
-			     " FROM warn_grants WHERE ?1 = 0 OR org = ?1 OR owner = ?1"
-			     " ORDER BY id",
-			     "i", org);
+	int rc = vg__sq_prep(
+	    q, &st,
+	    "SELECT id, org, owner, added, object, request,"
+	    " granted_by, created, revoked, revoked_by, revoked_at"
+	    " FROM warn_grants WHERE ?1 = 0 OR org = ?1 OR owner = ?1"
+	    " ORDER BY id",
+	    "i", org);
 	if (rc)
 		return rc;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct vg_grant_row g = {
-			.id = sqlite3_column_int64(st, 0),
-			.org = sqlite3_column_int64(st, 1),
-			.owner = sqlite3_column_int64(st, 2),
-			.added = sqlite3_column_int64(st, 3),
-			.object = vg__sq_col(st, 4),
-			.request = sqlite3_column_int64(st, 5),
-			.granted_by = vg__sq_col(st, 6),
-			.created = sqlite3_column_int64(st, 7),
-			.revoked = sqlite3_column_int(st, 8),
-			.revoked_by = vg__sq_col(st, 9),
-			.revoked_at = sqlite3_column_int64(st, 10),
+		    .id = sqlite3_column_int64(st, 0),
+		    .org = sqlite3_column_int64(st, 1),
+		    .owner = sqlite3_column_int64(st, 2),
+		    .added = sqlite3_column_int64(st, 3),
+		    .object = vg__sq_col(st, 4),
+		    .request = sqlite3_column_int64(st, 5),
+		    .granted_by = vg__sq_col(st, 6),
+		    .created = sqlite3_column_int64(st, 7),
+		    .revoked = sqlite3_column_int(st, 8),
+		    .revoked_by = vg__sq_col(st, 9),
+		    .revoked_at = sqlite3_column_int64(st, 10),
 		};
 		if ((rc = cb(ud, &g)))
 			break;
@@ -777,14 +818,16 @@ static int grant_list(struct vg_store *s, int64_t org, vg_grant_cb cb, void *ud)
 	return rc;
 }
 
-static int grant_revoke(struct vg_store *s, int64_t id, const char *by, int64_t at)
+static int grant_revoke(struct vg_store *s, int64_t id, const char *by,
+                        int64_t at)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = vg__sq_prep(q, &st,
-			     "UPDATE warn_grants SET revoked = 1, revoked_by = ?2,"
-			     " revoked_at = ?3 WHERE id = ?1 AND revoked = 0",
-			     "iti", id, by, at);
+	int rc =
+	    vg__sq_prep(q, &st,
+	                "UPDATE warn_grants SET revoked = 1, revoked_by = ?2,"
+	                " revoked_at = ?3 WHERE id = ?1 AND revoked = 0",
+	                "iti", id, by, at);
 	if (!rc)
 		rc = vg__sq_run(q, st, "revoke grant");
 	return rc ? rc : sqlite3_changes(q->db) ? VG_OK : VG_ENOTFOUND;
@@ -796,9 +839,10 @@ static int excl_put(struct vg_store *s, const char *key, int excluded)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int rc = vg__sq_prep(q, &st, "INSERT OR REPLACE INTO warn_exclusions"
-				     " (key, excluded) VALUES (?1,?2)",
-			     "ti", key, (int64_t)excluded);
+	int rc = vg__sq_prep(q, &st,
+	                     "INSERT OR REPLACE INTO warn_exclusions"
+	                     " (key, excluded) VALUES (?1,?2)",
+	                     "ti", key, (int64_t)excluded);
 	return rc ? rc : vg__sq_run(q, st, "set exclusion");
 }
 
@@ -807,8 +851,10 @@ static int excl_list(struct vg_store *s, vg_excl_cb cb, void *ud)
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
 	int step;
-	int rc = vg__sq_prep(q, &st, "SELECT key, excluded FROM warn_exclusions"
-				     " ORDER BY key", NULL);
+	int rc = vg__sq_prep(q, &st,
+	                     "SELECT key, excluded FROM warn_exclusions"
+	                     " ORDER BY key",
+	                     NULL);
 	if (rc)
 		return rc;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
@@ -821,34 +867,34 @@ static int excl_list(struct vg_store *s, vg_excl_cb cb, void *ud)
 }
 
 const struct vg_store_warn_ops vg__sq_warn_ops = {
-	.keys_add = keys_add,
-	.keys_scan = keys_scan,
-	.row = row_at,
-	.keys_clear = keys_clear,
-	.key_counts = key_counts,
-	.counts = counts,
-	.watch_add = watch_add,
-	.watch_list = watch_list,
-	.watch_get = watch_get,
-	.watch_remove = watch_remove,
-	.alert_add = alert_add,
-	.alert_scan = alert_scan,
-	.alert_get = alert_get,
-	.alert_ack = alert_ack,
-	.alert_last = alert_last,
-	.delivery_add = delivery_add,
-	.delivery_due = delivery_due,
-	.delivery_update = delivery_update,
-	.disclosure_set = disclosure_set,
-	.disclosure_get = disclosure_get,
-	.request_add = request_add,
-	.request_get = request_get,
-	.request_list = request_list,
-	.request_update = request_update,
-	.grant_add = grant_add,
-	.grants_of = grants_of,
-	.grant_list = grant_list,
-	.grant_revoke = grant_revoke,
-	.excl_put = excl_put,
-	.excl_list = excl_list,
+    .keys_add = keys_add,
+    .keys_scan = keys_scan,
+    .row = row_at,
+    .keys_clear = keys_clear,
+    .key_counts = key_counts,
+    .counts = counts,
+    .watch_add = watch_add,
+    .watch_list = watch_list,
+    .watch_get = watch_get,
+    .watch_remove = watch_remove,
+    .alert_add = alert_add,
+    .alert_scan = alert_scan,
+    .alert_get = alert_get,
+    .alert_ack = alert_ack,
+    .alert_last = alert_last,
+    .delivery_add = delivery_add,
+    .delivery_due = delivery_due,
+    .delivery_update = delivery_update,
+    .disclosure_set = disclosure_set,
+    .disclosure_get = disclosure_get,
+    .request_add = request_add,
+    .request_get = request_get,
+    .request_list = request_list,
+    .request_update = request_update,
+    .grant_add = grant_add,
+    .grants_of = grants_of,
+    .grant_list = grant_list,
+    .grant_revoke = grant_revoke,
+    .excl_put = excl_put,
+    .excl_list = excl_list,
 };

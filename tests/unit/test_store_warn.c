@@ -31,7 +31,8 @@ static int open_fx(void **state, int memory)
 	if (memory) {
 		snprintf(loc, sizeof(loc), "memory:store-warn-%d", getpid());
 	} else {
-		snprintf(f->dir, sizeof(f->dir), "/tmp/vigil-store-warn-XXXXXX");
+		snprintf(f->dir, sizeof(f->dir),
+		         "/tmp/vigil-store-warn-XXXXXX");
 		if (!mkdtemp(f->dir))
 			return -1;
 		snprintf(loc, sizeof(loc), "%s/db", f->dir);
@@ -42,8 +43,14 @@ static int open_fx(void **state, int memory)
 	return 0;
 }
 
-static int setup_sqlite(void **state) { return open_fx(state, 0); }
-static int setup_memory(void **state) { return open_fx(state, 1); }
+static int setup_sqlite(void **state)
+{
+	return open_fx(state, 0);
+}
+static int setup_memory(void **state)
+{
+	return open_fx(state, 1);
+}
 
 static int teardown(void **state)
 {
@@ -65,16 +72,23 @@ static int teardown(void **state)
 
 /* Store one version; its date_added is returned. */
 static int64_t put(struct vg_store *s, const char *id, const char *version,
-		   int64_t owner, int scope, int latest, const char *created)
+                   int64_t owner, int scope, int latest, const char *created)
 {
 	char json[200];
 	int64_t added = 0;
-	snprintf(json, sizeof(json), "{\"id\":\"%s\",\"v\":\"%s\"}", id, version);
+	snprintf(json, sizeof(json), "{\"id\":\"%s\",\"v\":\"%s\"}", id,
+	         version);
 	struct vg_object o = {
-		.id = id, .type = "indicator", .version = version,
-		.created = created, .collection = "c", .owner = owner,
-		.scope = scope, .latest = latest, .json = json,
-		.json_len = strlen(json),
+	    .id = id,
+	    .type = "indicator",
+	    .version = version,
+	    .created = created,
+	    .collection = "c",
+	    .owner = owner,
+	    .scope = scope,
+	    .latest = latest,
+	    .json = json,
+	    .json_len = strlen(json),
 	};
 	assert_int_equal(s->ops->objects->insert(s, &o, &added), VG_OK);
 	return added;
@@ -91,7 +105,7 @@ static int add_row(void *ud, const struct vg_warn_row *r)
 }
 
 static void scan_is(struct vg_store *s, const struct vg_warn_keyq *q,
-		    const char *want)
+                    const char *want)
 {
 	char got[600] = "";
 	assert_int_equal(s->ops->warn->keys_scan(s, q, add_row, got), VG_OK);
@@ -102,7 +116,8 @@ static int counted(void *ud, const char *key, int64_t n)
 {
 	char *out = ud;
 	size_t l = strlen(out);
-	snprintf(out + l, 600 - l, "%s%s:%lld", l ? " " : "", key, (long long)n);
+	snprintf(out + l, 600 - l, "%s%s:%lld", l ? " " : "", key,
+	         (long long)n);
 	return 0;
 }
 
@@ -111,7 +126,7 @@ static int cell(void *ud, const char *v, const char *day, int64_t n)
 	char *out = ud;
 	size_t l = strlen(out);
 	snprintf(out + l, 600 - l, "%s%s@%s=%lld", l ? " " : "", v, day,
-		 (long long)n);
+	         (long long)n);
 	return 0;
 }
 
@@ -120,12 +135,16 @@ static void test_key_index(void **state)
 	struct vg_store *s = ((struct fx *)*state)->s;
 	const struct vg_store_warn_ops *w = s->ops->warn;
 	assert_int_equal(s->ops->begin(s), VG_OK);
-	int64_t a1 = put(s, "a", "1", 1, VG_SCOPE_COMMUNITY, 0, "2024-01-01T00:00:00Z");
-	int64_t a2 = put(s, "a", "2", 1, VG_SCOPE_COMMUNITY, 1, "2024-01-01T00:00:00Z");
-	int64_t b1 = put(s, "b", "1", 2, VG_SCOPE_ORG, 1, "2024-01-02T00:00:00Z");
+	int64_t a1 =
+	    put(s, "a", "1", 1, VG_SCOPE_COMMUNITY, 0, "2024-01-01T00:00:00Z");
+	int64_t a2 =
+	    put(s, "a", "2", 1, VG_SCOPE_COMMUNITY, 1, "2024-01-01T00:00:00Z");
+	int64_t b1 =
+	    put(s, "b", "1", 2, VG_SCOPE_ORG, 1, "2024-01-02T00:00:00Z");
 	int64_t c1 = put(s, "c", "1", 3, VG_SCOPE_COMMUNITY, 1, NULL);
 	const char *ka[] = {"ip4:0a000001/32", "dom:com.example"};
-	const char *kb[] = {"ip4:0a000001/32", "dom:com.example.www", "label:x"};
+	const char *kb[] = {"ip4:0a000001/32", "dom:com.example.www",
+	                    "label:x"};
 	const char *kc[] = {"dom:com.example.a", "label:x"};
 	assert_int_equal(w->keys_add(s, a1, ka, 2), VG_OK);
 	assert_int_equal(w->keys_add(s, a2, ka, 2), VG_OK);
@@ -143,8 +162,8 @@ static void test_key_index(void **state)
 	q.json = 1;
 	q.limit = 1;
 	scan_is(s, &q, "ip4:0a000001/32=a(json)");
-	struct vg_warn_keyq r = {.lo = "dom:com.example.", .hi = "dom:com.example/",
-				 .latest = 1};
+	struct vg_warn_keyq r = {
+	    .lo = "dom:com.example.", .hi = "dom:com.example/", .latest = 1};
 	scan_is(s, &r, "dom:com.example.a=c dom:com.example.www=b");
 	struct vg_warn_keyq win = {.after = a2, .before = c1};
 	scan_is(s, &win, "dom:com.example.www=b ip4:0a000001/32=b label:x=b");
@@ -182,7 +201,8 @@ static void test_key_index(void **state)
 	p.org = 2;
 	vg_access_expr(&p, &x);
 	assert_int_equal(w->counts(s, &cq, cell, got), VG_OK);
-	snprintf(want, sizeof(want), "1@2024-01-01=1 2@2024-01-02=1 3@%s=1", today);
+	snprintf(want, sizeof(want), "1@2024-01-01=1 2@2024-01-02=1 3@%s=1",
+	         today);
 	assert_string_equal(got, want);
 
 	/* the index is rebuilt from nothing */
@@ -198,8 +218,8 @@ static int take_watch(void *ud, const struct vg_watch_row *w)
 	char *out = ud;
 	size_t l = strlen(out);
 	snprintf(out + l, 600 - l, "%s%lld:%s:%s:%s:%d:%s", l ? " " : "",
-		 (long long)w->id, w->name, w->term, w->display, w->kind,
-		 w->webhook ? w->webhook : "-");
+	         (long long)w->id, w->name, w->term, w->display, w->kind,
+	         w->webhook ? w->webhook : "-");
 	return 0;
 }
 
@@ -208,8 +228,8 @@ static int take_alert(void *ud, const struct vg_alert_row *a)
 	char *out = ud;
 	size_t l = strlen(out);
 	snprintf(out + l, 600 - l, "%s%lld:%lld:%s:%s", l ? " " : "",
-		 (long long)a->seq, (long long)a->watch, a->object,
-		 a->acked_by ? a->acked_by : "-");
+	         (long long)a->seq, (long long)a->watch, a->object,
+	         a->acked_by ? a->acked_by : "-");
 	return 0;
 }
 
@@ -218,7 +238,7 @@ static int take_delivery(void *ud, const struct vg_delivery_row *d)
 	char *out = ud;
 	size_t l = strlen(out);
 	snprintf(out + l, 600 - l, "%s%lld/%lld:%d", l ? " " : "",
-		 (long long)d->alert, (long long)d->watch, d->attempts);
+	         (long long)d->alert, (long long)d->watch, d->attempts);
 	return 0;
 }
 
@@ -229,9 +249,14 @@ static void test_watches_alerts_deliveries(void **state)
 	char got[600] = "";
 	int64_t id1, id2, seq;
 	assert_int_equal(s->ops->begin(s), VG_OK);
-	struct vg_watch_row r = {.name = "w1", .org = 1, .user = 5, .kind = 0,
-				 .term = "ip4:0a000001/32", .display = "10.0.0.1",
-				 .threshold = 0.7, .created = 1};
+	struct vg_watch_row r = {.name = "w1",
+	                         .org = 1,
+	                         .user = 5,
+	                         .kind = 0,
+	                         .term = "ip4:0a000001/32",
+	                         .display = "10.0.0.1",
+	                         .threshold = 0.7,
+	                         .created = 1};
 	assert_int_equal(w->watch_add(s, &r, &id1), VG_OK);
 	r.name = "w2";
 	r.org = 2;
@@ -240,7 +265,7 @@ static void test_watches_alerts_deliveries(void **state)
 	assert_int_equal(s->ops->commit(s), VG_OK);
 	assert_int_equal(w->watch_list(s, 0, take_watch, got), VG_OK);
 	assert_string_equal(got, "1:w1:ip4:0a000001/32:10.0.0.1:0:- "
-				 "2:w2:ip4:0a000001/32:10.0.0.1:0:http://x/");
+	                         "2:w2:ip4:0a000001/32:10.0.0.1:0:http://x/");
 	got[0] = '\0';
 	assert_int_equal(w->watch_list(s, 2, take_watch, got), VG_OK);
 	assert_string_equal(got, "2:w2:ip4:0a000001/32:10.0.0.1:0:http://x/");
@@ -252,7 +277,8 @@ static void test_watches_alerts_deliveries(void **state)
 	assert_int_equal(w->alert_last(s, &seq), VG_OK);
 	assert_int_equal(seq, 0);
 	assert_int_equal(s->ops->begin(s), VG_OK);
-	struct vg_alert_row a = {.watch = id1, .org = 1, .user = 5, .object = "x"};
+	struct vg_alert_row a = {
+	    .watch = id1, .org = 1, .user = 5, .object = "x"};
 	assert_int_equal(w->alert_add(s, &a, &seq), VG_OK);
 	assert_int_equal(seq, 1);
 	a.user = 0; /* the organisation's */
@@ -300,8 +326,11 @@ static void test_watches_alerts_deliveries(void **state)
 	assert_int_equal(w->delivery_due(s, 200, 0, take_delivery, got), VG_OK);
 	assert_string_equal(got, "3/2:0 4/2:0");
 	assert_int_equal(s->ops->begin(s), VG_OK);
-	d = (struct vg_delivery_row){.alert = 3, .watch = id2, .attempts = 1,
-				     .next_at = 300, .error = "503"};
+	d = (struct vg_delivery_row){.alert = 3,
+	                             .watch = id2,
+	                             .attempts = 1,
+	                             .next_at = 300,
+	                             .error = "503"};
 	assert_int_equal(w->delivery_update(s, &d), VG_OK);
 	d.alert = 4;
 	d.done = 1;
@@ -327,9 +356,9 @@ static int take_req(void *ud, const struct vg_request_row *r)
 	char *out = ud;
 	size_t l = strlen(out);
 	snprintf(out + l, 600 - l, "%s%lld:%lld>%lld:%s:%s:%d:%s", l ? " " : "",
-		 (long long)r->id, (long long)r->requester_org,
-		 (long long)r->owner_org, r->object, r->items, r->state,
-		 r->decided_by ? r->decided_by : "-");
+	         (long long)r->id, (long long)r->requester_org,
+	         (long long)r->owner_org, r->object, r->items, r->state,
+	         r->decided_by ? r->decided_by : "-");
 	return 0;
 }
 
@@ -338,8 +367,8 @@ static int take_grant(void *ud, const struct vg_grant_row *g)
 	char *out = ud;
 	size_t l = strlen(out);
 	snprintf(out + l, 600 - l, "%s%lld:%lld<%lld:%lld:%d", l ? " " : "",
-		 (long long)g->id, (long long)g->org, (long long)g->owner,
-		 (long long)g->added, g->revoked);
+	         (long long)g->id, (long long)g->org, (long long)g->owner,
+	         (long long)g->added, g->revoked);
 	return 0;
 }
 
@@ -364,20 +393,30 @@ static void test_requests_grants_choices(void **state)
 	assert_int_equal(w->disclosure_set(s, "x", 1, 0), VG_OK);
 	assert_int_equal(w->disclosure_set(s, "x", 2, 1), VG_OK);
 	assert_int_equal(w->disclosure_set(s, "x", 1, 1), VG_OK);
-	struct vg_request_row r = {.created = 1, .requester_org = 2,
-				   .requester_user = 7, .requester_name = "bob",
-				   .owner_org = 1, .object = "o", .reason = "why",
-				   .items = "[]"};
+	struct vg_request_row r = {.created = 1,
+	                           .requester_org = 2,
+	                           .requester_user = 7,
+	                           .requester_name = "bob",
+	                           .owner_org = 1,
+	                           .object = "o",
+	                           .reason = "why",
+	                           .items = "[]"};
 	assert_int_equal(w->request_add(s, &r, &id), VG_OK);
 	assert_int_equal(id, 1);
 	r.requester_org = 3;
 	r.owner_org = 4;
 	assert_int_equal(w->request_add(s, &r, &id), VG_OK);
-	assert_int_equal(w->request_update(s, 1, "[1]", VG_REQ_DECIDED, "ann", 5),
-			 VG_OK);
-	assert_int_equal(w->request_update(s, 9, "[]", 0, NULL, 0), VG_ENOTFOUND);
-	struct vg_grant_row g = {.org = 2, .owner = 1, .added = 50, .object = "o",
-				 .request = 1, .granted_by = "ann", .created = 5};
+	assert_int_equal(
+	    w->request_update(s, 1, "[1]", VG_REQ_DECIDED, "ann", 5), VG_OK);
+	assert_int_equal(w->request_update(s, 9, "[]", 0, NULL, 0),
+	                 VG_ENOTFOUND);
+	struct vg_grant_row g = {.org = 2,
+	                         .owner = 1,
+	                         .added = 50,
+	                         .object = "o",
+	                         .request = 1,
+	                         .granted_by = "ann",
+	                         .created = 5};
 	assert_int_equal(w->grant_add(s, &g, &id), VG_OK);
 	g.added = 20;
 	assert_int_equal(w->grant_add(s, &g, &id), VG_OK);
@@ -463,18 +502,22 @@ static void test_rollback(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_key_index, setup_sqlite, teardown),
-		cmocka_unit_test_setup_teardown(test_key_index, setup_memory, teardown),
-		cmocka_unit_test_setup_teardown(test_watches_alerts_deliveries,
-						setup_sqlite, teardown),
-		cmocka_unit_test_setup_teardown(test_watches_alerts_deliveries,
-						setup_memory, teardown),
-		cmocka_unit_test_setup_teardown(test_requests_grants_choices,
-						setup_sqlite, teardown),
-		cmocka_unit_test_setup_teardown(test_requests_grants_choices,
-						setup_memory, teardown),
-		cmocka_unit_test_setup_teardown(test_rollback, setup_sqlite, teardown),
-		cmocka_unit_test_setup_teardown(test_rollback, setup_memory, teardown),
+	    cmocka_unit_test_setup_teardown(test_key_index, setup_sqlite,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_key_index, setup_memory,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_watches_alerts_deliveries,
+	                                    setup_sqlite, teardown),
+	    cmocka_unit_test_setup_teardown(test_watches_alerts_deliveries,
+	                                    setup_memory, teardown),
+	    cmocka_unit_test_setup_teardown(test_requests_grants_choices,
+	                                    setup_sqlite, teardown),
+	    cmocka_unit_test_setup_teardown(test_requests_grants_choices,
+	                                    setup_memory, teardown),
+	    cmocka_unit_test_setup_teardown(test_rollback, setup_sqlite,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_rollback, setup_memory,
+	                                    teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,7 +25,7 @@
  * operator; VG_ENOTFOUND (err) for no such enabled user. Audited
  * "operator.as". */
 int vg_warn_ctx_as(struct vg_ctx *c, const char *user, char *err,
-		   size_t errlen);
+                   size_t errlen);
 
 /* ---- correlation ------------------------------------------------------ */
 
@@ -35,7 +35,7 @@ int vg_warn_ctx_as(struct vg_ctx *c, const char *user, char *err,
  * over the budget and excluded keys listed, not expanded. Audited
  * "object.correlate". */
 int vg_warn_correlate(struct vg_ctx *c, const char *id, struct vg_buf *out,
-		      char *err, size_t errlen);
+                      char *err, size_t errlen);
 
 /* The correlation exclusions in force: vigil's own and the hub's
  * changes (every reader); add (excluded 1) or lift (0) one, as a value
@@ -43,14 +43,14 @@ int vg_warn_correlate(struct vg_ctx *c, const char *id, struct vg_buf *out,
  * operator). */
 int vg_warn_exclusions(struct vg_ctx *c, struct vg_buf *out);
 int vg_warn_exclude(struct vg_ctx *c, const char *value, int excluded,
-		    char *err, size_t errlen);
+                    char *err, size_t errlen);
 /* The keys found on more objects than the budget (the operator). */
 int vg_warn_over_budget(struct vg_ctx *c, struct vg_buf *out);
 /* Early warning's settings: list, or set one (the operator): index
  * (on|off), budget, name_threshold, hits_per_hour, k, retro_max. */
 int vg_warn_settings(struct vg_ctx *c, struct vg_buf *out);
 int vg_warn_set(struct vg_ctx *c, const char *name, const char *value,
-		char *err, size_t errlen);
+                char *err, size_t errlen);
 /* Compute the keys of every stored version again (the operator). */
 int vg_warn_reindex(struct vg_ctx *c, size_t *versions, size_t *keys);
 
@@ -59,10 +59,10 @@ int vg_warn_reindex(struct vg_ctx *c, size_t *versions, size_t *keys);
 struct vg_watch_spec {
 	const char *name;       /* a label; NULL: the term */
 	const char *kind;       /* value, name, document, pattern, object,
-				   query */
+	                           query */
 	const char *term;       /* what is watched */
 	const char *value_kind; /* value: ip, domain, url, email, hash, mac,
-				   asn (NULL: guessed) */
+	                           asn (NULL: guessed) */
 	const char *name_kind;  /* name: person (default) or entity */
 	double threshold;       /* name: 0 for the hub's */
 	int shared;             /* every user of the organisation sees it */
@@ -75,19 +75,20 @@ struct vg_watch_spec {
  * arrival after. out: {"id","secret"?,"retro":N,"retro_note"?}; the
  * webhook secret is shown this once. Audited "watch.add". */
 int vg_watch_add(struct vg_ctx *c, const struct vg_watch_spec *w,
-		 struct vg_buf *out, char *err, size_t errlen);
+                 struct vg_buf *out, char *err, size_t errlen);
 /* c's watches and its organisation's shared ones (the operator: all). */
 int vg_watch_list(struct vg_ctx *c, struct vg_buf *out);
 /* Remove a watch of c's (or, for org-admins, of its organisation). */
 int vg_watch_remove(struct vg_ctx *c, int64_t id);
 
-/* ---- alerts ---------------------------------------------------------------- */
+/* ---- alerts ----------------------------------------------------------------
+ */
 
 /* c's alerts after seq after, at most limit (0: 100), oldest first, each
  * shown as c may see it now. *last gets the last seq listed (after when
  * none). Audited "alerts.read". */
-int vg_alerts_list(struct vg_ctx *c, int64_t after, size_t limit,
-		   int unacked, struct vg_buf *out, int64_t *last);
+int vg_alerts_list(struct vg_ctx *c, int64_t after, size_t limit, int unacked,
+                   struct vg_buf *out, int64_t *last);
 /* Acknowledge one of c's alerts. Audited "alert.ack". */
 int vg_alerts_ack(struct vg_ctx *c, int64_t seq);
 
@@ -97,7 +98,7 @@ int vg_alerts_ack(struct vg_ctx *c, int64_t seq);
  * *last and *n; close puts on record how many were sent. */
 int vg_alerts_stream_open(struct vg_ctx *c, int64_t after);
 int vg_alerts_stream_next(struct vg_ctx *c, int64_t after, struct vg_buf *out,
-			  int64_t *last, size_t *n);
+                          int64_t *last, size_t *n);
 int vg_alerts_stream_close(struct vg_ctx *c, int64_t after, size_t sent);
 
 /* fn(arg) runs (on any thread) whenever alerts may be new: after a
@@ -113,7 +114,7 @@ struct vg_webhook {
 	int64_t alert, watch;
 	int attempts; /* made before this one */
 	const char *url;
-	const char *body;      /* the alert as the watcher may see it */
+	const char *body; /* the alert as the watcher may see it */
 	size_t len;
 	const char *timestamp; /* seconds since the epoch */
 	const char *signature; /* "sha256=" HMAC-SHA256 of "TS.BODY" */
@@ -121,11 +122,11 @@ struct vg_webhook {
 
 /* The deliveries due now (at most limit), each with its signed body. */
 int vg_webhooks_due(struct vg_service *svc, size_t limit,
-		    int (*cb)(void *ud, const struct vg_webhook *h), void *ud);
+                    int (*cb)(void *ud, const struct vg_webhook *h), void *ud);
 /* A delivery's outcome: ok, or retried with backoff (1 s doubling, at
  * most 1 hour apart) until 10 attempts. Audited "alert.deliver". */
-int vg_webhook_done(struct vg_service *svc, const struct vg_webhook *h,
-		    int ok, const char *error);
+int vg_webhook_done(struct vg_service *svc, const struct vg_webhook *h, int ok,
+                    const char *error);
 
 /* ---- access requests and grants --------------------------------------- */
 
@@ -133,8 +134,8 @@ int vg_webhook_done(struct vg_service *svc, const struct vg_webhook *h,
  * reads) and that c was told of as hit / no-hit. out: {"id","records"}.
  * The owner is alerted. Audited "access.request". */
 int vg_access_request(struct vg_ctx *c, const char *object, const char *org,
-		      const char *reason, struct vg_buf *out, char *err,
-		      size_t errlen);
+                      const char *reason, struct vg_buf *out, char *err,
+                      size_t errlen);
 /* Requests c's organisation made (without the owner's ids) and received
  * (with them). */
 int vg_access_requests(struct vg_ctx *c, struct vg_buf *out);
@@ -143,7 +144,7 @@ int vg_access_requests(struct vg_ctx *c, struct vg_buf *out);
  * access rule for the requester's organisation, per stored version.
  * Audited "access.grant" / "access.refuse". */
 int vg_access_decide(struct vg_ctx *c, int64_t request, const char *object,
-		     int grant, struct vg_buf *out, char *err, size_t errlen);
+                     int grant, struct vg_buf *out, char *err, size_t errlen);
 /* Grants c's organisation gave and received. */
 int vg_access_grants(struct vg_ctx *c, struct vg_buf *out);
 /* The owner revokes a grant. Audited "access.revoke". */
@@ -152,7 +153,7 @@ int vg_access_revoke(struct vg_ctx *c, int64_t grant);
  * may be disclosed as hit / no-hit: choice 1 yes, 0 no, -1 the default.
  * Audited "access.disclosure". */
 int vg_access_disclosure(struct vg_ctx *c, const char *subject, int choice,
-			 char *err, size_t errlen);
+                         char *err, size_t errlen);
 
 /* ---- link analysis ------------------------------------------------------ */
 
@@ -161,39 +162,39 @@ int vg_access_disclosure(struct vg_ctx *c, const char *subject, int choice,
  * (0: 200): {"nodes":[{"id","type","label","depth"}],"edges":[{"source",
  * "target","kind","label"}],"truncated":bool}. Audited "graph.read". */
 int vg_graph_neighbours(struct vg_ctx *c, const char *id, int depth,
-			size_t max_nodes, struct vg_buf *out);
+                        size_t max_nodes, struct vg_buf *out);
 /* A shortest path from one object to another (at most max_depth 1-8
  * edges): the same shape, nodes in path order; VG_ENOTFOUND when none. */
 int vg_graph_path(struct vg_ctx *c, const char *from, const char *to,
-		  int max_depth, struct vg_buf *out);
+                  int max_depth, struct vg_buf *out);
 /* Connected groups among the objects of types (or around id) within
  * depth: {"groups":[{"nodes":[...],"size"}],...}. */
-int vg_graph_groups(struct vg_ctx *c, const char *const *types,
-		    size_t n_types, const char *id, int depth,
-		    size_t max_nodes, struct vg_buf *out);
+int vg_graph_groups(struct vg_ctx *c, const char *const *types, size_t n_types,
+                    const char *id, int depth, size_t max_nodes,
+                    struct vg_buf *out);
 
 /* ---- trends ------------------------------------------------------------- */
 
 struct vg_trend_query {
-	const char *facet;  /* type, label, actor, attack, location, sector,
-			       country, org */
-	int weekly;         /* per ISO week (Monday) instead of per day */
+	const char *facet; /* type, label, actor, attack, location, sector,
+	                      country, org */
+	int weekly;        /* per ISO week (Monday) instead of per day */
 	const char *since, *until; /* YYYY-MM-DD, NULL: the last 90 days to
-				      the newest */
-	int window;         /* baseline periods for spikes (0: 28 days or
-			       8 weeks) */
-	uint64_t min_count; /* a spike has at least this many (0: 5) */
-	double alpha;       /* and P(count or more) below (0: 0.001) */
+	                              the newest */
+	int window;                /* baseline periods for spikes (0: 28 days or
+	                              8 weeks) */
+	uint64_t min_count;        /* a spike has at least this many (0: 5) */
+	double alpha;              /* and P(count or more) below (0: 0.001) */
 };
 
 /* Counts per period and facet value of what c may see, with spikes;
  * audited "trends.read". */
 int vg_trends(struct vg_ctx *c, const struct vg_trend_query *q,
-	      struct vg_buf *out, char *err, size_t errlen);
+              struct vg_buf *out, char *err, size_t errlen);
 /* Keys c sees that at least k organisations reported within days
  * (0: 7) ending at until (NULL: now): only counts of at least k.
  * Audited "trends.signals". */
 int vg_trends_signals(struct vg_ctx *c, int days, const char *until,
-		      struct vg_buf *out, char *err, size_t errlen);
+                      struct vg_buf *out, char *err, size_t errlen);
 
 #endif

@@ -57,19 +57,19 @@ struct vg_warn_countq {
 	const char *since, *until; /* days, inclusive; NULL: open */
 };
 typedef int (*vg_warn_count_cb)(void *ud, const char *value, const char *day,
-				int64_t count);
+                                int64_t count);
 
 /* ---- watches, alerts, deliveries ------------------------------------ */
 
 struct vg_watch_row {
 	int64_t id;
 	const char *name;
-	int64_t org, user;   /* the creator */
+	int64_t org, user; /* the creator */
 	const char *user_name;
 	int shared;          /* every user of org sees its alerts */
 	int kind;            /* enum vg_watch_kind */
 	const char *term;    /* value key, name, document key, pattern,
-				object id or query JSON */
+	                        object id or query JSON */
 	const char *display; /* the term as the user wrote it */
 	double threshold;    /* names */
 	const char *webhook; /* URL or NULL */
@@ -90,29 +90,29 @@ enum vg_alert_kind {
 };
 
 struct vg_alert_row {
-	int64_t seq;        /* set by the store: increasing, unique */
-	int64_t watch;      /* 0 for requests and decisions */
-	int64_t org, user;  /* whom it is for: user 0 = every user of org */
+	int64_t seq;       /* set by the store: increasing, unique */
+	int64_t watch;     /* 0 for requests and decisions */
+	int64_t org, user; /* whom it is for: user 0 = every user of org */
 	int64_t created;
 	int kind;           /* enum vg_alert_kind */
 	int retro;          /* found when the watch was made */
 	int64_t added;      /* the version's date_added, 0 none */
 	const char *object; /* its id ("" none) */
 	const char *version;
-	const char *key;    /* the matched key or term ("" none) */
-	const char *detail; /* JSON object */
+	const char *key;      /* the matched key or term ("" none) */
+	const char *detail;   /* JSON object */
 	const char *acked_by; /* NULL until acknowledged */
 	int64_t acked_at;
 };
 typedef int (*vg_alert_cb)(void *ud, const struct vg_alert_row *a);
 
 struct vg_alertq {
-	int64_t org;     /* required */
-	int64_t user;    /* the reader: its own and its org's shared alerts */
-	int64_t after;   /* seq > after */
-	int64_t watch;   /* 0: any */
-	int unacked;     /* only those not acknowledged */
-	size_t limit;    /* 0: no limit */
+	int64_t org;   /* required */
+	int64_t user;  /* the reader: its own and its org's shared alerts */
+	int64_t after; /* seq > after */
+	int64_t watch; /* 0: any */
+	int unacked;   /* only those not acknowledged */
+	size_t limit;  /* 0: no limit */
 };
 
 struct vg_delivery_row {
@@ -133,7 +133,7 @@ struct vg_request_row {
 	int64_t created;
 	int64_t requester_org, requester_user, owner_org;
 	const char *requester_name; /* the user */
-	const char *object;   /* the requester's object the match came from */
+	const char *object; /* the requester's object the match came from */
 	const char *reason;
 	/* [{"object": ID, "rows": [date_added...], "state": "pending"|
 	 * "granted"|"refused"}]: the owner's objects; never shown to the
@@ -147,9 +147,9 @@ typedef int (*vg_request_cb)(void *ud, const struct vg_request_row *r);
 
 struct vg_grant_row {
 	int64_t id;
-	int64_t org;      /* the grantee organisation */
-	int64_t owner;    /* the granting organisation */
-	int64_t added;    /* the version granted */
+	int64_t org;   /* the grantee organisation */
+	int64_t owner; /* the granting organisation */
+	int64_t added; /* the version granted */
 	const char *object;
 	int64_t request;
 	const char *granted_by;
@@ -165,87 +165,88 @@ typedef int (*vg_excl_cb)(void *ud, const char *key, int excluded);
 struct vg_store_warn_ops {
 	/* the key index: keys of the version stored as added */
 	int (*keys_add)(struct vg_store *s, int64_t added,
-			const char *const *keys, size_t n);
+	                const char *const *keys, size_t n);
 	/* rows of q in (key, added) order */
 	int (*keys_scan)(struct vg_store *s, const struct vg_warn_keyq *q,
-			 vg_warn_row_cb cb, void *ud);
+	                 vg_warn_row_cb cb, void *ud);
 	/* the stored version added (key NULL, no JSON); VG_ENOTFOUND */
 	int (*row)(struct vg_store *s, int64_t added, vg_warn_row_cb cb,
-		   void *ud);
+	           void *ud);
 	/* forget every key (the index is rebuilt) */
 	int (*keys_clear)(struct vg_store *s);
 	/* keys starting with prefix ("" any) found on more than min
 	 * distinct objects among latest versions, with that count */
 	int (*key_counts)(struct vg_store *s, const char *prefix, int64_t min,
-			  int (*cb)(void *ud, const char *key, int64_t n),
-			  void *ud);
+	                  int (*cb)(void *ud, const char *key, int64_t n),
+	                  void *ud);
 	/* trends (see struct vg_warn_countq), in (value, day) order */
 	int (*counts)(struct vg_store *s, const struct vg_warn_countq *q,
-		      vg_warn_count_cb cb, void *ud);
+	              vg_warn_count_cb cb, void *ud);
 
 	/* watches: add sets *id; list every watch (org 0) or org's, by id */
 	int (*watch_add)(struct vg_store *s, const struct vg_watch_row *w,
-			 int64_t *id);
+	                 int64_t *id);
 	int (*watch_list)(struct vg_store *s, int64_t org, vg_watch_cb cb,
-			  void *ud);
+	                  void *ud);
 	/* VG_ENOTFOUND when there is no watch id */
 	int (*watch_get)(struct vg_store *s, int64_t id, vg_watch_cb cb,
-			 void *ud);
+	                 void *ud);
 	int (*watch_remove)(struct vg_store *s, int64_t id);
 
 	/* alerts: add sets a->seq (read back with *seq) */
 	int (*alert_add)(struct vg_store *s, const struct vg_alert_row *a,
-			 int64_t *seq);
+	                 int64_t *seq);
 	/* q's alerts in seq order */
 	int (*alert_scan)(struct vg_store *s, const struct vg_alertq *q,
-			  vg_alert_cb cb, void *ud);
+	                  vg_alert_cb cb, void *ud);
 	/* VG_ENOTFOUND when there is no alert seq */
 	int (*alert_get)(struct vg_store *s, int64_t seq, vg_alert_cb cb,
-			 void *ud);
+	                 void *ud);
 	int (*alert_ack)(struct vg_store *s, int64_t seq, const char *by,
-			 int64_t at);
+	                 int64_t at);
 	/* the highest seq (0 none) */
 	int (*alert_last)(struct vg_store *s, int64_t *seq);
 
 	/* webhook deliveries: due ones (not done, next_at <= now) oldest
 	 * first */
-	int (*delivery_add)(struct vg_store *s, const struct vg_delivery_row *d);
+	int (*delivery_add)(struct vg_store *s,
+	                    const struct vg_delivery_row *d);
 	int (*delivery_due)(struct vg_store *s, int64_t now, size_t limit,
-			    vg_delivery_cb cb, void *ud);
+	                    vg_delivery_cb cb, void *ud);
 	int (*delivery_update)(struct vg_store *s,
-			       const struct vg_delivery_row *d);
+	                       const struct vg_delivery_row *d);
 
 	/* an owner's choice for an object or collection id (subject);
 	 * get: VG_ENOTFOUND when none */
 	int (*disclosure_set)(struct vg_store *s, const char *subject,
-			      int64_t org, int choice);
+	                      int64_t org, int choice);
 	int (*disclosure_get)(struct vg_store *s, const char *subject,
-			      int64_t org, int *choice);
+	                      int64_t org, int *choice);
 
 	/* access requests: list those org made or received (0: all), newest
 	 * first */
 	int (*request_add)(struct vg_store *s, const struct vg_request_row *r,
-			   int64_t *id);
+	                   int64_t *id);
 	int (*request_get)(struct vg_store *s, int64_t id, vg_request_cb cb,
-			   void *ud);
+	                   void *ud);
 	int (*request_list)(struct vg_store *s, int64_t org, vg_request_cb cb,
-			    void *ud);
+	                    void *ud);
 	int (*request_update)(struct vg_store *s, int64_t id, const char *items,
-			      int state, const char *decided_by,
-			      int64_t decided_at);
+	                      int state, const char *decided_by,
+	                      int64_t decided_at);
 
 	/* grants: the rows granted to org and not revoked, ascending, into a
 	 * malloc'd array (caller frees; NULL when none) */
 	int (*grant_add)(struct vg_store *s, const struct vg_grant_row *g,
-			 int64_t *id);
+	                 int64_t *id);
 	int (*grants_of)(struct vg_store *s, int64_t org, int64_t **added,
-			 size_t *n);
+	                 size_t *n);
 	/* grants org gave or received (0: all), by id */
 	int (*grant_list)(struct vg_store *s, int64_t org, vg_grant_cb cb,
-			  void *ud);
+	                  void *ud);
 	/* VG_ENOTFOUND unless grant id exists and is not revoked */
 	int (*grant_revoke)(struct vg_store *s, int64_t id, const char *by,
-			    int64_t at);
+	                    int64_t at);
 
 	/* correlation exclusions changed from vigil's defaults: a key made
 	 * excluded (1) or not (0) */

@@ -33,9 +33,9 @@
  *   name:#1 gln          a name: the sorted codes of its distinctive
  *                        tokens (a common-name group '#N', else the
  *                        consonant skeleton)
- *   name2:#1 gln         each pair of those codes when there are three
- *                        or more (weaker: a name with a token more or
- *                        less)
+ *   name2:#1 gln         each pair of those codes of a person's name of
+ *                        three or more (weaker: a name with a token
+ *                        more or less)
  *   doc:X1234567         a document number: letters and digits, upper case
  *   ref:<stix id>        an id the object refers to (relationship ends,
  *                        sightings, object_refs, every *_ref(s) but
@@ -94,8 +94,8 @@ int vg_warn_object_keys(struct vg_warn_keyer *k, const cJSON *obj,
  * "domain", "url", "email", "hash", "mac", "asn". Added to out (not
  * finished). VG_EINVAL (with why) for a value of no such kind. */
 int vg_warn_value_key(struct vg_warn_keyer *k, const char *value,
-                      const char *kind, struct vg_warn_keyset *out,
-                      char *why, size_t whylen);
+                      const char *kind, struct vg_warn_keyset *out, char *why,
+                      size_t whylen);
 
 /* The name keys of one name (kind: person or entity normalisation).
  * Added to out (not finished). */

@@ -55,8 +55,8 @@ struct vg_watch_query {
 /* Parse {"types":[..],"labels":[..],"sectors":[..],"countries":[..],
  * "locations":[location ids]}: at least one list, strings only.
  * VG_EINVAL with why; VG_ENOMEM. */
-int vg_watch_query_parse(const char *json, struct vg_watch_query *q,
-                         char *why, size_t whylen);
+int vg_watch_query_parse(const char *json, struct vg_watch_query *q, char *why,
+                         size_t whylen);
 void vg_watch_query_release(struct vg_watch_query *q);
 /* The query as compact JSON (lists sorted as given). */
 int vg_watch_query_json(const struct vg_watch_query *q, struct vg_buf *out);

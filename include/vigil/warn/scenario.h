@@ -32,6 +32,6 @@ int vg_scenario_step(size_t agency);
  * by a user of its agency, who becomes its creator). VG_OK, VG_ENOMEM or
  * a callback's code. */
 int vg_scenario(uint64_t n, size_t noise, const struct vg_scenario_out *o,
-		void *ud);
+                void *ud);
 
 #endif

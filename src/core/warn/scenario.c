@@ -23,31 +23,31 @@
 static const struct {
 	const char *latin, *arabic, *travel;
 } people[] = {
-	{"Abu Khalid al-Jumrani",
-	 "\xd8\xa3\xd8\xa8\xd9\x88 \xd8\xae\xd8\xa7\xd9\x84\xd8\xaf "
-	 "\xd8\xa7\xd9\x84\xd8\xac\xd9\x85\xd8\xb1\xd8\xa7\xd9\x86\xd9\x8a",
-	 "Khaled Joumrani"},
-	{"Abu Yusuf al-Tarvadi",
-	 "\xd8\xa3\xd8\xa8\xd9\x88 \xd9\x8a\xd9\x88\xd8\xb3\xd9\x81 "
-	 "\xd8\xa7\xd9\x84\xd8\xaa\xd8\xb1\xd9\x81\xd8\xa7\xd8\xaf\xd9\x8a",
-	 "Youssef Tarvadi"},
-	{"Abu Omar al-Saffuri",
-	 "\xd8\xa3\xd8\xa8\xd9\x88 \xd8\xb9\xd9\x85\xd8\xb1 "
-	 "\xd8\xa7\xd9\x84\xd8\xb5\xd9\x81\xd9\x88\xd8\xb1\xd9\x8a",
-	 "Omar Safouri"},
-	{"Abu Bakr al-Haddali",
-	 "\xd8\xa3\xd8\xa8\xd9\x88 \xd8\xa8\xd9\x83\xd8\xb1 "
-	 "\xd8\xa7\xd9\x84\xd8\xad\xd8\xaf\xd8\xa7\xd9\x84\xd9\x8a",
-	 "Bakr Hadali"},
-	{"Abu Zaid al-Bakhiri",
-	 "\xd8\xa3\xd8\xa8\xd9\x88 \xd8\xb2\xd9\x8a\xd8\xaf "
-	 "\xd8\xa7\xd9\x84\xd8\xa8\xd8\xae\xd9\x8a\xd8\xb1\xd9\x8a",
-	 "Zaid Bakhiri"},
+    {"Abu Khalid al-Jumrani",
+     "\xd8\xa3\xd8\xa8\xd9\x88 \xd8\xae\xd8\xa7\xd9\x84\xd8\xaf "
+     "\xd8\xa7\xd9\x84\xd8\xac\xd9\x85\xd8\xb1\xd8\xa7\xd9\x86\xd9\x8a",
+     "Khaled Joumrani"},
+    {"Abu Yusuf al-Tarvadi",
+     "\xd8\xa3\xd8\xa8\xd9\x88 \xd9\x8a\xd9\x88\xd8\xb3\xd9\x81 "
+     "\xd8\xa7\xd9\x84\xd8\xaa\xd8\xb1\xd9\x81\xd8\xa7\xd8\xaf\xd9\x8a",
+     "Youssef Tarvadi"},
+    {"Abu Omar al-Saffuri",
+     "\xd8\xa3\xd8\xa8\xd9\x88 \xd8\xb9\xd9\x85\xd8\xb1 "
+     "\xd8\xa7\xd9\x84\xd8\xb5\xd9\x81\xd9\x88\xd8\xb1\xd9\x8a",
+     "Omar Safouri"},
+    {"Abu Bakr al-Haddali",
+     "\xd8\xa3\xd8\xa8\xd9\x88 \xd8\xa8\xd9\x83\xd8\xb1 "
+     "\xd8\xa7\xd9\x84\xd8\xad\xd8\xaf\xd8\xa7\xd9\x84\xd9\x8a",
+     "Bakr Hadali"},
+    {"Abu Zaid al-Bakhiri",
+     "\xd8\xa3\xd8\xa8\xd9\x88 \xd8\xb2\xd9\x8a\xd8\xaf "
+     "\xd8\xa7\xd9\x84\xd8\xa8\xd8\xae\xd9\x8a\xd8\xb1\xd9\x8a",
+     "Zaid Bakhiri"},
 };
 #define N_PEOPLE (sizeof(people) / sizeof(people[0]))
 
 static const char *const agencies[VG_SCENARIO_AGENCIES] = {"alpha", "beta",
-							   "gamma"};
+                                                           "gamma"};
 static const int steps[VG_SCENARIO_AGENCIES] = {1, 3, 2};
 static const char *const countries[VG_SCENARIO_AGENCIES] = {"FR", "DE", "ES"};
 
@@ -97,21 +97,22 @@ static void sco_id(const char *type, const char *value, char out[80])
 static int emit(struct sc *s)
 {
 	int rc = s->b.data ? s->o->object(s->ud, s->agency, s->b.data, s->b.len)
-			   : VG_ENOMEM;
+	                   : VG_ENOMEM;
 	vg_buf_reset(&s->b);
 	return rc;
 }
 
 static int common(struct sc *s, const char *type, const char *id)
 {
-	return vg_buf_printf(&s->b,
-			     "{\"type\":\"%s\",\"spec_version\":\"2.1\",\"id\":\"%s\","
-			     "\"created\":\"%s\",\"modified\":\"%s\"",
-			     type, id, s->ts, s->ts);
+	return vg_buf_printf(
+	    &s->b,
+	    "{\"type\":\"%s\",\"spec_version\":\"2.1\",\"id\":\"%s\","
+	    "\"created\":\"%s\",\"modified\":\"%s\"",
+	    type, id, s->ts, s->ts);
 }
 
 static int person(struct sc *s, const char *id, const char *name,
-		  const char *passport, const char *country)
+                  const char *passport, const char *country)
 {
 	int rc = common(s, "identity", id);
 	if (rc)
@@ -123,39 +124,45 @@ static int person(struct sc *s, const char *id, const char *name,
 	if (!rc)
 		rc = vg_buf_puts(&s->b, ",\"identity_class\":\"individual\"");
 	if (!rc && passport)
-		rc = vg_buf_printf(&s->b, ",\"x_vigil_documents\":[{\"type\":\"P\","
-					  "\"number\":\"%s\",\"country\":\"%s\"}]",
-				   passport, country);
+		rc = vg_buf_printf(&s->b,
+		                   ",\"x_vigil_documents\":[{\"type\":\"P\","
+		                   "\"number\":\"%s\",\"country\":\"%s\"}]",
+		                   passport, country);
 	return rc ? rc : vg_buf_putc(&s->b, '}');
 }
 
 static int rel(struct sc *s, const char *id, const char *type, const char *src,
-	       const char *dst)
+               const char *dst)
 {
 	int rc = common(s, "relationship", id);
 	return rc ? rc
-		  : vg_buf_printf(&s->b, ",\"relationship_type\":\"%s\","
-					 "\"source_ref\":\"%s\",\"target_ref\":\"%s\"}",
-				  type, src, dst);
+	          : vg_buf_printf(
+	                &s->b,
+	                ",\"relationship_type\":\"%s\","
+	                "\"source_ref\":\"%s\",\"target_ref\":\"%s\"}",
+	                type, src, dst);
 }
 
 static int indicator(struct sc *s, const char *id, const char *name,
-		     const char *pattern)
+                     const char *pattern)
 {
 	int rc = common(s, "indicator", id);
 	return rc ? rc
-		  : vg_buf_printf(&s->b, ",\"name\":\"%s\",\"indicator_types\":"
-					 "[\"malicious-activity\"],\"pattern\":\"%s\","
-					 "\"pattern_type\":\"stix\",\"valid_from\":\"%s\"}",
-				  name, pattern, s->ts);
+	          : vg_buf_printf(
+	                &s->b,
+	                ",\"name\":\"%s\",\"indicator_types\":"
+	                "[\"malicious-activity\"],\"pattern\":\"%s\","
+	                "\"pattern_type\":\"stix\",\"valid_from\":\"%s\"}",
+	                name, pattern, s->ts);
 }
 
 static int sco(struct sc *s, const char *type, const char *id,
-	       const char *value)
+               const char *value)
 {
-	return vg_buf_printf(&s->b, "{\"type\":\"%s\",\"spec_version\":\"2.1\","
-				    "\"id\":\"%s\",\"value\":\"%s\"}",
-			     type, id, value);
+	return vg_buf_printf(&s->b,
+	                     "{\"type\":\"%s\",\"spec_version\":\"2.1\","
+	                     "\"id\":\"%s\",\"value\":\"%s\"}",
+	                     type, id, value);
 }
 
 /* The agency's unrelated synthetic objects, without created_by_ref (the
@@ -176,7 +183,8 @@ static int on_noise(void *ud, const char *json, size_t len)
 		size_t head = (size_t)(at - json), cut = strlen(CBR) + 46 + 2;
 		rc = vg_buf_append(&s->b, json, head);
 		if (!rc)
-			rc = vg_buf_append(&s->b, json + head + cut, len - head - cut);
+			rc = vg_buf_append(&s->b, json + head + cut,
+			                   len - head - cut);
 	} else {
 		rc = vg_buf_append(&s->b, json, len);
 	}
@@ -190,13 +198,15 @@ static int noise(struct sc *s, uint64_t seed, size_t n)
 }
 
 int vg_scenario(uint64_t n, size_t noise_n, const struct vg_scenario_out *o,
-		void *ud)
+                void *ud)
 {
-	struct sc s = {.rng.s = 0x5ce7a210ULL ^ (n * 0x9e3779b97f4a7c15ULL), .o = o,
-		       .ud = ud};
+	struct sc s = {.rng.s = 0x5ce7a210ULL ^ (n * 0x9e3779b97f4a7c15ULL),
+	               .o = o,
+	               .ud = ud};
 	char la[80], lg[80], lb[80], cell[80], net[80], ia[80], ig[80], r1[80],
-		r2[80], r3[80], r4[80], url[80], dom[80], od[80], loc[80], sig[80];
-	char ip[32], domain[96], urlv[160], pass[16], cname[64], nname[64], p[200];
+	    r2[80], r3[80], r4[80], url[80], dom[80], od[80], loc[80], sig[80];
+	char ip[32], domain[96], urlv[160], pass[16], cname[64], nname[64],
+	    p[200];
 	char q[160];
 	const size_t who = (size_t)(n % N_PEOPLE);
 	int rc;
@@ -210,10 +220,10 @@ int vg_scenario(uint64_t n, size_t noise_n, const struct vg_scenario_out *o,
 	for (char *c = lower; *c; c++)
 		*c = (char)(*c | 0x20);
 	snprintf(domain, sizeof(domain), "login-%s-%llu.example", lower,
-		 (unsigned long long)n);
+	         (unsigned long long)n);
 	snprintf(urlv, sizeof(urlv), "http://%s/verify/account", domain);
 	snprintf(pass, sizeof(pass), "%c%07u", 'A' + vg_rng_below(&s.rng, 26),
-		 vg_rng_below(&s.rng, 10000000));
+	         vg_rng_below(&s.rng, 10000000));
 	new_id(&s, "identity", la);
 	new_id(&s, "identity", lg);
 	new_id(&s, "identity", lb);
@@ -238,10 +248,12 @@ int vg_scenario(uint64_t n, size_t noise_n, const struct vg_scenario_out *o,
 	rc = person(&s, la, people[who].latin, NULL, NULL) || emit(&s);
 	if (!rc)
 		rc = common(&s, "threat-actor", cell) ||
-		     vg_buf_printf(&s.b, ",\"name\":\"%s Brigade\",\"threat_actor_types\":"
-					 "[\"terrorist\"],\"labels\":[\"cell\"],"
-					 "\"description\":\"Fictional local cell.\"}",
-				   cname) ||
+		     vg_buf_printf(
+		         &s.b,
+		         ",\"name\":\"%s Brigade\",\"threat_actor_types\":"
+		         "[\"terrorist\"],\"labels\":[\"cell\"],"
+		         "\"description\":\"Fictional local cell.\"}",
+		         cname) ||
 		     emit(&s);
 	if (!rc)
 		rc = rel(&s, r1, "related-to", la, cell) || emit(&s);
@@ -257,12 +269,14 @@ int vg_scenario(uint64_t n, size_t noise_n, const struct vg_scenario_out *o,
 	s.ts = "2025-03-05T08:00:00.000Z";
 	if (!rc)
 		rc = common(&s, "intrusion-set", net) ||
-		     vg_buf_printf(&s.b, ",\"name\":\"%s Network\",\"description\":"
-					 "\"Fictional foreign network.\"}",
-				   nname) ||
+		     vg_buf_printf(&s.b,
+		                   ",\"name\":\"%s Network\",\"description\":"
+		                   "\"Fictional foreign network.\"}",
+		                   nname) ||
 		     emit(&s);
 	if (!rc)
-		rc = person(&s, lg, people[who].arabic, pass, countries[2]) || emit(&s);
+		rc = person(&s, lg, people[who].arabic, pass, countries[2]) ||
+		     emit(&s);
 	if (!rc)
 		rc = rel(&s, r3, "related-to", lg, net) || emit(&s);
 	if (!rc)
@@ -273,10 +287,12 @@ int vg_scenario(uint64_t n, size_t noise_n, const struct vg_scenario_out *o,
 		rc = sco(&s, "url", url, urlv) || emit(&s);
 	if (!rc)
 		rc = common(&s, "observed-data", od) ||
-		     vg_buf_printf(&s.b, ",\"first_observed\":\"%s\",\"last_observed\":"
-					 "\"%s\",\"number_observed\":4,\"object_refs\":"
-					 "[\"%s\"]}",
-				   s.ts, s.ts, url) ||
+		     vg_buf_printf(
+		         &s.b,
+		         ",\"first_observed\":\"%s\",\"last_observed\":"
+		         "\"%s\",\"number_observed\":4,\"object_refs\":"
+		         "[\"%s\"]}",
+		         s.ts, s.ts, url) ||
 		     emit(&s);
 	if (!rc)
 		rc = noise(&s, n * 3 + 3, noise_n);
@@ -285,18 +301,22 @@ int vg_scenario(uint64_t n, size_t noise_n, const struct vg_scenario_out *o,
 	s.agency = 1;
 	s.ts = "2025-03-09T08:00:00.000Z";
 	if (!rc)
-		rc = person(&s, lb, people[who].travel, pass, countries[2]) || emit(&s);
+		rc = person(&s, lb, people[who].travel, pass, countries[2]) ||
+		     emit(&s);
 	if (!rc)
 		rc = common(&s, "location", loc) ||
-		     vg_buf_printf(&s.b, ",\"name\":\"Border crossing\",\"country\":"
-					 "\"%s\"}",
-				   countries[1]) ||
+		     vg_buf_printf(&s.b,
+		                   ",\"name\":\"Border crossing\",\"country\":"
+		                   "\"%s\"}",
+		                   countries[1]) ||
 		     emit(&s);
 	if (!rc)
 		rc = common(&s, "sighting", sig) ||
-		     vg_buf_printf(&s.b, ",\"sighting_of_ref\":\"%s\","
-					 "\"where_sighted_refs\":[\"%s\"],\"count\":1}",
-				   lb, loc) ||
+		     vg_buf_printf(
+		         &s.b,
+		         ",\"sighting_of_ref\":\"%s\","
+		         "\"where_sighted_refs\":[\"%s\"],\"count\":1}",
+		         lb, loc) ||
 		     emit(&s);
 	if (!rc)
 		rc = sco(&s, "domain-name", dom, domain) || emit(&s);
@@ -325,21 +345,21 @@ int vg_scenario(uint64_t n, size_t noise_n, const struct vg_scenario_out *o,
 		vg_jw_close(&w);
 	}
 	vg_jw_close(&w);
-#define LINK(k, a, b)                                                        \
-	do {                                                                 \
-		vg_jw_obj(&w);                                               \
-		vg_jw_kstr(&w, "kind", k);                                   \
-		vg_jw_kstr(&w, "from", a);                                   \
-		vg_jw_kstr(&w, "to", b);                                     \
-		vg_jw_close(&w);                                             \
+#define LINK(k, a, b)                                                          \
+	do {                                                                   \
+		vg_jw_obj(&w);                                                 \
+		vg_jw_kstr(&w, "kind", k);                                     \
+		vg_jw_kstr(&w, "from", a);                                     \
+		vg_jw_kstr(&w, "to", b);                                       \
+		vg_jw_close(&w);                                               \
 	} while (0)
 	vg_jw_key(&w, "links");
 	vg_jw_arr(&w);
-	LINK("name", la, lg);       /* alpha's leader, gamma's contact */
-	LINK("name", la, lb);       /* alpha's leader, beta's traveller */
-	LINK("document", lb, lg);   /* beta's traveller, gamma's contact */
-	LINK("ip", ia, ig);         /* the one server */
-	LINK("domain", dom, url);   /* beta's domain, gamma's URL on it */
+	LINK("name", la, lg);     /* alpha's leader, gamma's contact */
+	LINK("name", la, lb);     /* alpha's leader, beta's traveller */
+	LINK("document", lb, lg); /* beta's traveller, gamma's contact */
+	LINK("ip", ia, ig);       /* the one server */
+	LINK("domain", dom, url); /* beta's domain, gamma's URL on it */
 	vg_jw_close(&w);
 	vg_jw_key(&w, "paths");
 	vg_jw_arr(&w);
@@ -349,14 +369,14 @@ int vg_scenario(uint64_t n, size_t noise_n, const struct vg_scenario_out *o,
 	vg_jw_kint(&w, "max_length", 3);
 	vg_jw_close(&w);
 	vg_jw_close(&w);
-#define WATCH(nm, ag, k, term)                                               \
-	do {                                                                 \
-		vg_jw_obj(&w);                                               \
-		vg_jw_kstr(&w, "name", nm);                                  \
-		vg_jw_kstr(&w, "agency", ag);                                \
-		vg_jw_kstr(&w, "kind", k);                                   \
-		vg_jw_kstr(&w, "term", term);                                \
-		vg_jw_close(&w);                                             \
+#define WATCH(nm, ag, k, term)                                                 \
+	do {                                                                   \
+		vg_jw_obj(&w);                                                 \
+		vg_jw_kstr(&w, "name", nm);                                    \
+		vg_jw_kstr(&w, "agency", ag);                                  \
+		vg_jw_kstr(&w, "kind", k);                                     \
+		vg_jw_kstr(&w, "term", term);                                  \
+		vg_jw_close(&w);                                               \
 	} while (0)
 	snprintf(q, sizeof(q), "[domain-name:value = '%s']", domain);
 	vg_jw_key(&w, "watches");
@@ -368,13 +388,13 @@ int vg_scenario(uint64_t n, size_t noise_n, const struct vg_scenario_out *o,
 	WATCH("w-object", "gamma", "object", net);
 	WATCH("w-query", "beta", "query", "{\"labels\":[\"cell\"]}");
 	vg_jw_close(&w);
-#define ALERT(nm, st, obj)                                                   \
-	do {                                                                 \
-		vg_jw_obj(&w);                                               \
-		vg_jw_kstr(&w, "watch", nm);                                 \
-		vg_jw_kint(&w, "step", st);                                  \
-		vg_jw_kstr(&w, "object", obj);                               \
-		vg_jw_close(&w);                                             \
+#define ALERT(nm, st, obj)                                                     \
+	do {                                                                   \
+		vg_jw_obj(&w);                                                 \
+		vg_jw_kstr(&w, "watch", nm);                                   \
+		vg_jw_kint(&w, "step", st);                                    \
+		vg_jw_kstr(&w, "object", obj);                                 \
+		vg_jw_close(&w);                                               \
 	} while (0)
 	vg_jw_key(&w, "alerts");
 	vg_jw_arr(&w);

@@ -114,28 +114,57 @@ int vg_warn_keyset_has(const struct vg_warn_keyset *ks, const char *key)
 /* ---- exclusions -------------------------------------------------------- */
 
 const char *const vg_warn_default_exclusions[] = {
-	/* IPv4 special-use blocks (RFC 6890): private, loopback, link
-	 * local, shared address space, "this network", multicast and
-	 * reserved, broadcast */
-	"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8",
-	"169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/4",
-	"240.0.0.0/4",
-	/* IPv6: unspecified, loopback, unique local, link local, multicast */
-	"::/128", "::1/128", "fc00::/7", "fe80::/10", "ff00::/8",
-	/* reserved names (RFC 2606, RFC 6761) */
-	"localhost", "local", "invalid", "example.com", "example.net",
-	"example.org",
-	/* domains nearly every mail, URL and DNS log names */
-	"google.com", "googleapis.com", "gstatic.com", "microsoft.com",
-	"windows.com", "windowsupdate.com", "office.com", "live.com",
-	"outlook.com", "apple.com", "icloud.com", "amazonaws.com",
-	"akamaihd.net", "cloudflare.com", "facebook.com", "gmail.com",
-	"yahoo.com", "hotmail.com", "w3.org", "schema.org",
-	/* the hashes of empty input */
-	"d41d8cd98f00b204e9800998ecf8427e",
-	"da39a3ee5e6b4b0d3255bfef95601890afd80709",
-	"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-	NULL,
+    /* IPv4 special-use blocks (RFC 6890): private, loopback, link
+     * local, shared address space, "this network", multicast and
+     * reserved, broadcast */
+    "0.0.0.0/8",
+    "10.0.0.0/8",
+    "100.64.0.0/10",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "224.0.0.0/4",
+    "240.0.0.0/4",
+    /* IPv6: unspecified, loopback, unique local, link local, multicast */
+    "::/128",
+    "::1/128",
+    "fc00::/7",
+    "fe80::/10",
+    "ff00::/8",
+    /* reserved names (RFC 2606, RFC 6761) */
+    "localhost",
+    "local",
+    "invalid",
+    "example.com",
+    "example.net",
+    "example.org",
+    /* domains nearly every mail, URL and DNS log names */
+    "google.com",
+    "googleapis.com",
+    "gstatic.com",
+    "microsoft.com",
+    "windows.com",
+    "windowsupdate.com",
+    "office.com",
+    "live.com",
+    "outlook.com",
+    "apple.com",
+    "icloud.com",
+    "amazonaws.com",
+    "akamaihd.net",
+    "cloudflare.com",
+    "facebook.com",
+    "gmail.com",
+    "yahoo.com",
+    "hotmail.com",
+    "w3.org",
+    "schema.org",
+    /* the hashes of empty input */
+    "d41d8cd98f00b204e9800998ecf8427e",
+    "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    NULL,
 };
 
 void vg_warn_excl_init(struct vg_warn_excl *x)

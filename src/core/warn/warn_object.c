@@ -49,7 +49,7 @@ static int by_code(const void *a, const void *b)
 }
 
 static int add_codes(struct vg_warn_keyset *out, const char *kind,
-		     char codes[][CODE_LEN], const size_t *idx, size_t n)
+                     char codes[][CODE_LEN], const size_t *idx, size_t n)
 {
 	char key[MAX_CODES * CODE_LEN + 8];
 	size_t at = (size_t)snprintf(key, sizeof(key), "%s", kind);
@@ -65,7 +65,7 @@ static int add_codes(struct vg_warn_keyset *out, const char *kind,
 }
 
 int vg_warn_name_keys(struct vg_warn_keyer *k, const char *name,
-		      enum vg_person_kind kind, struct vg_warn_keyset *out)
+                      enum vg_person_kind kind, struct vg_warn_keyset *out)
 {
 	int rc;
 	if (!name || !*name)
@@ -88,7 +88,8 @@ int vg_warn_name_keys(struct vg_warn_keyer *k, const char *name,
 			continue;
 		if (tk->group)
 			snprintf(codes[n], CODE_LEN, "#%u", tk->group);
-		else if (tk->skel_len >= 2 && !(tk->flags & (VG_TOK_DIGITS | VG_TOK_CJK)))
+		else if (tk->skel_len >= 2 &&
+		         !(tk->flags & (VG_TOK_DIGITS | VG_TOK_CJK)))
 			snprintf(codes[n], CODE_LEN, "%s", t->pool + tk->skel);
 		else
 			snprintf(codes[n], CODE_LEN, "%s", t->pool + tk->text);
@@ -118,12 +119,14 @@ int vg_warn_name_keys(struct vg_warn_keyer *k, const char *name,
 	/* one token alone is a key only when it says enough */
 	if (n == 1)
 		return codes[0][0] != '#' && strlen(codes[0]) >= 3
-			       ? add_codes(out, "name:", codes, idx, 1)
-			       : VG_OK;
+		           ? add_codes(out, "name:", codes, idx, 1)
+		           : VG_OK;
 	rc = add_codes(out, "name:", codes, idx, n);
-	/* a name with a token more (a second given name, a nisba) still
-	 * shares a pair with the shorter spelling */
-	for (size_t i = 0; !rc && n >= 3 && i < n; i++)
+	/* a person's name with a token more (a second given name, a nisba)
+	 * still shares a pair with the shorter spelling; an entity's words
+	 * in pairs ("security agency") say nothing */
+	for (size_t i = 0;
+	     !rc && n >= 3 && kind == VG_PERSON_INDIVIDUAL && i < n; i++)
 		for (size_t j = i + 1; !rc && j < n; j++) {
 			size_t p[2] = {i, j};
 			rc = add_codes(out, "name2:", codes, p, 2);
@@ -153,11 +156,12 @@ static int add_docs_array(const cJSON *arr, struct vg_person *p)
 	cJSON_ArrayForEach(d, arr)
 	{
 		if (cJSON_IsString(d))
-			rc = vg_person_add_doc_unique(p, NULL, d->valuestring, NULL);
+			rc = vg_person_add_doc_unique(p, NULL, d->valuestring,
+			                              NULL);
 		else if (jstr(d, "number"))
 			rc = vg_person_add_doc_unique(p, jstr(d, "type"),
-						      jstr(d, "number"),
-						      jstr(d, "country"));
+			                              jstr(d, "number"),
+			                              jstr(d, "country"));
 		if (rc)
 			return rc;
 	}
@@ -165,7 +169,7 @@ static int add_docs_array(const cJSON *arr, struct vg_person *p)
 }
 
 int vg_warn_object_person(const cJSON *obj, struct vg_person *p,
-			  enum vg_person_kind *kind)
+                          enum vg_person_kind *kind)
 {
 	const char *type = jstr(obj, "type"), *name = jstr(obj, "name");
 	const cJSON *a;
@@ -175,7 +179,7 @@ int vg_warn_object_person(const cJSON *obj, struct vg_person *p,
 	if (!strcmp(type, "identity")) {
 		const char *cls = jstr(obj, "identity_class");
 		*kind = cls && !strcmp(cls, "individual") ? VG_PERSON_INDIVIDUAL
-							  : VG_PERSON_ENTITY;
+		                                          : VG_PERSON_ENTITY;
 		if (vg_wl_stix_ext(obj)) {
 			struct vg_wl_ref ref;
 			rc = vg_wl_stix_person(obj, p, &ref);
@@ -188,8 +192,9 @@ int vg_warn_object_person(const cJSON *obj, struct vg_person *p,
 	} else if (!strcmp(type, "threat-actor")) {
 		const char *rl = jstr(obj, "resource_level");
 		*kind = rl && !strcmp(rl, "individual") ? VG_PERSON_INDIVIDUAL
-							: VG_PERSON_ENTITY;
-	} else if (!strcmp(type, "intrusion-set") || !strcmp(type, "campaign")) {
+		                                        : VG_PERSON_ENTITY;
+	} else if (!strcmp(type, "intrusion-set") ||
+	           !strcmp(type, "campaign")) {
 		*kind = VG_PERSON_ENTITY;
 	} else {
 		return VG_ENOTFOUND;
@@ -206,18 +211,19 @@ int vg_warn_object_person(const cJSON *obj, struct vg_person *p,
 			break;
 		if (cJSON_IsString(a) && *a->valuestring)
 			rc = vg_person_add_name(p, a->valuestring, NULL, NULL,
-						VG_NAME_GOOD);
+			                        VG_NAME_GOOD);
 	}
 	if (!rc)
-		rc = add_docs_array(cJSON_GetObjectItemCaseSensitive(obj, "x_vigil_documents"),
-				    p);
+		rc = add_docs_array(
+		    cJSON_GetObjectItemCaseSensitive(obj, "x_vigil_documents"),
+		    p);
 	if (rc)
 		return rc;
 	return p->n_names || p->n_docs ? VG_OK : VG_ENOTFOUND;
 }
 
 static int person_keys(struct vg_warn_keyer *k, const cJSON *obj,
-		       struct vg_warn_keyset *out)
+                       struct vg_warn_keyset *out)
 {
 	struct vg_person p;
 	enum vg_person_kind kind;
@@ -271,8 +277,8 @@ static int on_literal(void *ud, const struct vg_pattern_literal *l)
 	if (!strcmp(t, "autonomous-system") && !strcmp(path, "number") &&
 	    l->kind == VG_PAT_INT) {
 		char key[40];
-		snprintf(key, sizeof(key), "asn:%.*s", (int)(l->len < 24 ? l->len : 24),
-			 l->text);
+		snprintf(key, sizeof(key), "asn:%.*s",
+		         (int)(l->len < 24 ? l->len : 24), l->text);
 		return vg_warn_keyset_add(c->out, key, strlen(key));
 	}
 	if (l->kind != VG_PAT_STRING)
@@ -280,8 +286,8 @@ static int on_literal(void *ud, const struct vg_pattern_literal *l)
 	if ((!strcmp(t, "ipv4-addr") || !strcmp(t, "ipv6-addr")) &&
 	    !strcmp(path, "value"))
 		return vg__warn_add_ip(c->out, l->text, l->len, &added);
-	if (!strcmp(t, "network-traffic") &&
-	    (!strcmp(path, "src_ref.value") || !strcmp(path, "dst_ref.value"))) {
+	if (!strcmp(t, "network-traffic") && (!strcmp(path, "src_ref.value") ||
+	                                      !strcmp(path, "dst_ref.value"))) {
 		int rc = vg__warn_add_ip(c->out, l->text, l->len, &added);
 		if (rc || added)
 			return rc;
@@ -296,7 +302,8 @@ static int on_literal(void *ud, const struct vg_pattern_literal *l)
 		return vg__warn_add_url(c->k, c->out, l->text, l->len, &added);
 	if ((!strcmp(t, "email-addr") && !strcmp(path, "value")) ||
 	    (!strcmp(t, "email-message") && ends_with(path, ".value")))
-		return vg__warn_add_email(c->k, c->out, l->text, l->len, &added);
+		return vg__warn_add_email(c->k, c->out, l->text, l->len,
+		                          &added);
 	if (!strcmp(t, "mac-addr") && !strcmp(path, "value"))
 		return vg__warn_add_mac(c->out, l->text, l->len, &added);
 	if ((!strcmp(t, "file") || !strcmp(t, "artifact") ||
@@ -307,7 +314,7 @@ static int on_literal(void *ud, const struct vg_pattern_literal *l)
 }
 
 int vg_warn_pattern_keys(struct vg_warn_keyer *k, const char *text,
-			 struct vg_warn_keyset *out)
+                         struct vg_warn_keyset *out)
 {
 	struct vg_pattern *p;
 	int rc = vg_pattern_parse(text, strlen(text), &p, NULL);
@@ -322,7 +329,7 @@ int vg_warn_pattern_keys(struct vg_warn_keyer *k, const char *text,
 /* ---- SCOs, references, facets ------------------------------------------ */
 
 static int sco_keys(struct vg_warn_keyer *k, const cJSON *o, const char *type,
-		    struct vg_warn_keyset *out)
+                    struct vg_warn_keyset *out)
 {
 	const char *v = jstr(o, "value");
 	int added = 0;
@@ -331,8 +338,8 @@ static int sco_keys(struct vg_warn_keyer *k, const cJSON *o, const char *type,
 	if (!strcmp(type, "domain-name") && v) {
 		char dom[300];
 		return vg__warn_domain(k, v, strlen(v), dom, sizeof(dom))
-			       ? VG_OK
-			       : vg__warn_add_domain(out, dom);
+		           ? VG_OK
+		           : vg__warn_add_domain(out, dom);
 	}
 	if (!strcmp(type, "url") && v)
 		return vg__warn_add_url(k, out, v, strlen(v), &added);
@@ -351,10 +358,11 @@ static int sco_keys(struct vg_warn_keyer *k, const cJSON *o, const char *type,
 	}
 	const cJSON *h;
 	int rc = VG_OK;
-	cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(o, "hashes"))
-		if (!rc && cJSON_IsString(h) && h->string)
-			rc = vg__warn_add_hash(out, h->string, h->valuestring,
-					       strlen(h->valuestring));
+	cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(
+	                          o, "hashes")) if (!rc && cJSON_IsString(h) &&
+	                                            h->string) rc =
+	    vg__warn_add_hash(out, h->string, h->valuestring,
+	                      strlen(h->valuestring));
 	return rc;
 }
 
@@ -402,13 +410,13 @@ static int ref_keys(const cJSON *obj, struct vg_warn_keyset *out)
 }
 
 static int facet(struct vg_warn_keyset *out, const char *kind, const char *v,
-		 int upper)
+                 int upper)
 {
 	char key[200];
 	size_t n = (size_t)snprintf(key, sizeof(key), "%s:", kind);
 	for (; *v && n + 1 < 120; v++) {
 		char c = upper ? (char)toupper((unsigned char)*v)
-			       : (char)tolower((unsigned char)*v);
+		               : (char)tolower((unsigned char)*v);
 		key[n++] = c;
 	}
 	key[n] = '\0';
@@ -416,17 +424,21 @@ static int facet(struct vg_warn_keyset *out, const char *kind, const char *v,
 }
 
 static int facet_keys(const cJSON *obj, const char *type,
-		      struct vg_warn_keyset *out)
+                      struct vg_warn_keyset *out)
 {
 	const cJSON *e;
 	int rc = VG_OK;
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(obj, "labels"))
-		if (!rc && cJSON_IsString(e) && *e->valuestring)
-			rc = facet(out, "label", e->valuestring, 0);
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(
+	                          obj, "labels")) if (!rc &&
+	                                              cJSON_IsString(e) &&
+	                                              *e->valuestring) rc =
+	    facet(out, "label", e->valuestring, 0);
 	if (!strcmp(type, "identity"))
-		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(obj, "sectors"))
-			if (!rc && cJSON_IsString(e) && *e->valuestring)
-				rc = facet(out, "sector", e->valuestring, 0);
+		cJSON_ArrayForEach(
+		    e, cJSON_GetObjectItemCaseSensitive(
+		           obj, "sectors")) if (!rc && cJSON_IsString(e) &&
+		                                *e->valuestring) rc =
+		    facet(out, "sector", e->valuestring, 0);
 	const char *country = jstr(obj, "country");
 	if (!rc && country && strlen(country) == 2 && !strcmp(type, "location"))
 		rc = facet(out, "country", country, 1);
@@ -434,7 +446,7 @@ static int facet_keys(const cJSON *obj, const char *type,
 }
 
 int vg_warn_object_keys(struct vg_warn_keyer *k, const cJSON *obj,
-			struct vg_warn_keyset *out)
+                        struct vg_warn_keyset *out)
 {
 	const char *type = jstr(obj, "type");
 	int rc = VG_OK;
@@ -442,19 +454,21 @@ int vg_warn_object_keys(struct vg_warn_keyer *k, const cJSON *obj,
 	if (!type)
 		return VG_OK;
 	if (!strcmp(type, "indicator")) {
-		const char *pt = jstr(obj, "pattern_type"), *pat = jstr(obj, "pattern");
+		const char *pt = jstr(obj, "pattern_type"),
+		           *pat = jstr(obj, "pattern");
 		if (pt && pat && !strcmp(pt, "stix")) {
 			rc = vg_warn_pattern_keys(k, pat, out);
 			if (rc == VG_EINVAL)
 				rc = VG_OK; /* validation refuses it */
 		}
 	} else if (!strcmp(type, "identity") || !strcmp(type, "threat-actor") ||
-		   !strcmp(type, "intrusion-set")) {
+	           !strcmp(type, "intrusion-set")) {
 		rc = person_keys(k, obj, out);
 	} else if (!strcmp(type, "observed-data")) {
 		/* STIX 2.0's embedded objects */
 		const cJSON *e;
-		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(obj, "objects"))
+		cJSON_ArrayForEach(
+		    e, cJSON_GetObjectItemCaseSensitive(obj, "objects"))
 		{
 			const char *t = jstr(e, "type");
 			if (!rc && t)
@@ -470,7 +484,8 @@ int vg_warn_object_keys(struct vg_warn_keyer *k, const cJSON *obj,
 	return rc ? rc : vg_warn_keyset_finish(out);
 }
 
-/* ---- values a user gives -------------------------------------------------- */
+/* ---- values a user gives --------------------------------------------------
+ */
 
 static int all_hex(const char *s, size_t n)
 {
@@ -481,8 +496,8 @@ static int all_hex(const char *s, size_t n)
 }
 
 int vg_warn_value_key(struct vg_warn_keyer *k, const char *value,
-		      const char *kind, struct vg_warn_keyset *out, char *why,
-		      size_t whylen)
+                      const char *kind, struct vg_warn_keyset *out, char *why,
+                      size_t whylen)
 {
 	size_t len = value ? strlen(value) : 0;
 	int added = 0, rc = VG_OK;
@@ -501,7 +516,8 @@ int vg_warn_value_key(struct vg_warn_keyer *k, const char *value,
 #define KIND(x) (any || !strcmp(kind, x))
 	if (KIND("ip") && (rc = vg__warn_add_ip(out, value, len, &added)))
 		return rc;
-	if (!added && KIND("url") && (rc = vg__warn_add_url(k, out, value, len, &added)))
+	if (!added && KIND("url") &&
+	    (rc = vg__warn_add_url(k, out, value, len, &added)))
 		return rc;
 	if (!added && KIND("email") && memchr(value, '@', len) &&
 	    (rc = vg__warn_add_email(k, out, value, len, &added)))
@@ -519,27 +535,33 @@ int vg_warn_value_key(struct vg_warn_keyer *k, const char *value,
 			added = 1;
 		}
 	}
-	if (!added && KIND("mac") && (!any || memchr(value, ':', len) || memchr(value, '-', len)) &&
+	if (!added && KIND("mac") &&
+	    (!any || memchr(value, ':', len) || memchr(value, '-', len)) &&
 	    (rc = vg__warn_add_mac(out, value, len, &added)))
 		return rc;
 	if (!added && KIND("hash") && all_hex(value, len) &&
 	    (len == 32 || len == 40 || len == 64 || len == 128)) {
-		const char *alg = len == 32 ? "md5" : len == 40 ? "sha1"
-					  : len == 64 ? "sha256" : "sha512";
+		const char *alg = len == 32   ? "md5"
+		                  : len == 40 ? "sha1"
+		                  : len == 64 ? "sha256"
+		                              : "sha512";
 		rc = vg__warn_add_hash(out, alg, value, len);
 		added = 1;
 	}
-	if (!added && KIND("domain") && !vg__warn_domain(k, value, len, dom, sizeof(dom)) &&
+	if (!added && KIND("domain") &&
+	    !vg__warn_domain(k, value, len, dom, sizeof(dom)) &&
 	    (strchr(dom, '.') || !any)) {
 		rc = vg__warn_add_domain(out, dom);
 		added = 1;
 	}
 #undef KIND
 	if (!rc && !added) {
-		snprintf(why, whylen, "'%.*s' is not %s%s", (int)(len > 100 ? 100 : len),
-			 value, any ? "an address, block, domain, URL, e-mail address, MAC address, AS number or hash"
-				    : "a value of kind ",
-			 any ? "" : kind);
+		snprintf(why, whylen, "'%.*s' is not %s%s",
+		         (int)(len > 100 ? 100 : len), value,
+		         any ? "an address, block, domain, URL, e-mail "
+		               "address, MAC address, AS number or hash"
+		             : "a value of kind ",
+		         any ? "" : kind);
 		return VG_EINVAL;
 	}
 	return rc;

@@ -13,7 +13,7 @@
 #include <string.h>
 
 int vg_warn_disclosable(const struct vg_access_meta *m, int object_choice,
-			int collection_choice)
+                        int collection_choice)
 {
 	if (object_choice != VG_DISCLOSE_DEFAULT)
 		return object_choice == VG_DISCLOSE_YES;
@@ -23,7 +23,7 @@ int vg_warn_disclosable(const struct vg_access_meta *m, int object_choice,
 }
 
 static const char *const kind_names[VG_WATCH__COUNT] = {
-	"value", "name", "document", "pattern", "object", "query",
+    "value", "name", "document", "pattern", "object", "query",
 };
 
 const char *vg_watch_kind_name(enum vg_watch_kind k)
@@ -67,20 +67,20 @@ static char *norm_member(const char *s, int upper)
 		return NULL;
 	for (size_t i = 0; i <= n; i++)
 		o[i] = upper ? (char)toupper((unsigned char)s[i])
-			     : (char)tolower((unsigned char)s[i]);
+		             : (char)tolower((unsigned char)s[i]);
 	return o;
 }
 
-static int take_list(const cJSON *root, const char *name, char ***v,
-		     size_t *n, int upper, char *why, size_t whylen)
+static int take_list(const cJSON *root, const char *name, char ***v, size_t *n,
+                     int upper, char *why, size_t whylen)
 {
 	const cJSON *a = cJSON_GetObjectItemCaseSensitive(root, name), *e;
 	if (!a)
 		return VG_OK;
 	size_t cnt = (size_t)cJSON_GetArraySize(a);
 	if (!cJSON_IsArray(a) || cnt > 100) {
-		snprintf(why, whylen, "'%s' must be a list of at most 100 strings",
-			 name);
+		snprintf(why, whylen,
+		         "'%s' must be a list of at most 100 strings", name);
 		return VG_EINVAL;
 	}
 	*v = calloc(cnt ? cnt : 1, sizeof(char *));
@@ -90,20 +90,25 @@ static int take_list(const cJSON *root, const char *name, char ***v,
 	{
 		if (!cJSON_IsString(e) || !*e->valuestring ||
 		    strlen(e->valuestring) > 100) {
-			snprintf(why, whylen, "'%s' must be a list of strings of "
-					      "1 to 100 bytes", name);
+			snprintf(why, whylen,
+			         "'%s' must be a list of strings of "
+			         "1 to 100 bytes",
+			         name);
 			return VG_EINVAL;
 		}
 		if (!strcmp(name, "countries") && strlen(e->valuestring) != 2) {
-			snprintf(why, whylen, "'countries' holds ISO 3166-1 "
-					      "alpha-2 codes, not '%s'",
-				 e->valuestring);
+			snprintf(why, whylen,
+			         "'countries' holds ISO 3166-1 "
+			         "alpha-2 codes, not '%s'",
+			         e->valuestring);
 			return VG_EINVAL;
 		}
 		if (!strcmp(name, "locations") &&
 		    !vg_stix_id_valid(e->valuestring, "location")) {
-			snprintf(why, whylen, "'locations' holds location ids, "
-					      "not '%s'", e->valuestring);
+			snprintf(why, whylen,
+			         "'locations' holds location ids, "
+			         "not '%s'",
+			         e->valuestring);
 			return VG_EINVAL;
 		}
 		if (!((*v)[(*n)++] = norm_member(e->valuestring, upper)))
@@ -112,17 +117,18 @@ static int take_list(const cJSON *root, const char *name, char ***v,
 	return VG_OK;
 }
 
-int vg_watch_query_parse(const char *json, struct vg_watch_query *q,
-			 char *why, size_t whylen)
+int vg_watch_query_parse(const char *json, struct vg_watch_query *q, char *why,
+                         size_t whylen)
 {
 	static const char *const known[] = {"types", "labels", "sectors",
-					    "countries", "locations"};
+	                                    "countries", "locations"};
 	memset(q, 0, sizeof(*q));
 	cJSON *root = cJSON_Parse(json ? json : "");
 	int rc = VG_OK;
 	if (!cJSON_IsObject(root)) {
-		snprintf(why, whylen, "a query is a JSON object with types, labels, "
-				      "sectors, countries or locations");
+		snprintf(why, whylen,
+		         "a query is a JSON object with types, labels, "
+		         "sectors, countries or locations");
 		cJSON_Delete(root);
 		return VG_EINVAL;
 	}
@@ -133,25 +139,31 @@ int vg_watch_query_parse(const char *json, struct vg_watch_query *q,
 		for (size_t i = 0; i < 5; i++)
 			ok |= !strcmp(m->string, known[i]);
 		if (!ok) {
-			snprintf(why, whylen, "'%.60s' is not a field of a query "
-					      "(types, labels, sectors, countries, "
-					      "locations)", m->string);
+			snprintf(why, whylen,
+			         "'%.60s' is not a field of a query "
+			         "(types, labels, sectors, countries, "
+			         "locations)",
+			         m->string);
 			rc = VG_EINVAL;
 			goto out;
 		}
 	}
-	if ((rc = take_list(root, "types", &q->types, &q->n_types, 0, why, whylen)) ||
-	    (rc = take_list(root, "labels", &q->labels, &q->n_labels, 0, why, whylen)) ||
-	    (rc = take_list(root, "sectors", &q->sectors, &q->n_sectors, 0, why, whylen)) ||
-	    (rc = take_list(root, "countries", &q->countries, &q->n_countries, 1, why,
-			    whylen)) ||
-	    (rc = take_list(root, "locations", &q->locations, &q->n_locations, 0, why,
-			    whylen)))
+	if ((rc = take_list(root, "types", &q->types, &q->n_types, 0, why,
+	                    whylen)) ||
+	    (rc = take_list(root, "labels", &q->labels, &q->n_labels, 0, why,
+	                    whylen)) ||
+	    (rc = take_list(root, "sectors", &q->sectors, &q->n_sectors, 0, why,
+	                    whylen)) ||
+	    (rc = take_list(root, "countries", &q->countries, &q->n_countries,
+	                    1, why, whylen)) ||
+	    (rc = take_list(root, "locations", &q->locations, &q->n_locations,
+	                    0, why, whylen)))
 		goto out;
 	if (!q->n_types && !q->n_labels && !q->n_sectors && !q->n_countries &&
 	    !q->n_locations) {
-		snprintf(why, whylen, "a query needs at least one of types, labels, "
-				      "sectors, countries, locations");
+		snprintf(why, whylen,
+		         "a query needs at least one of types, labels, "
+		         "sectors, countries, locations");
 		rc = VG_EINVAL;
 	}
 out:
@@ -187,15 +199,15 @@ int vg_watch_query_json(const struct vg_watch_query *q, struct vg_buf *out)
 }
 
 static int has_key(const struct vg_warn_keyset *ks, const char *kind,
-		   const char *v)
+                   const char *v)
 {
 	char key[VG_WARN_KEY_MAX];
 	snprintf(key, sizeof(key), "%s:%s", kind, v);
 	return vg_warn_keyset_has(ks, key);
 }
 
-static int any_key(const struct vg_warn_keyset *ks, const char *kind,
-		   char **v, size_t n)
+static int any_key(const struct vg_warn_keyset *ks, const char *kind, char **v,
+                   size_t n)
 {
 	if (!n)
 		return 1;
@@ -206,7 +218,7 @@ static int any_key(const struct vg_warn_keyset *ks, const char *kind,
 }
 
 int vg_watch_query_matches(const struct vg_watch_query *q, const char *type,
-			   const struct vg_warn_keyset *ks)
+                           const struct vg_warn_keyset *ks)
 {
 	if (q->n_types) {
 		int ok = 0;
@@ -222,8 +234,9 @@ int vg_watch_query_matches(const struct vg_watch_query *q, const char *type,
 	 * to one of the locations named */
 	if (q->n_countries || q->n_locations) {
 		int ok = q->n_countries &&
-			 any_key(ks, "country", q->countries, q->n_countries);
-		ok |= q->n_locations && any_key(ks, "ref", q->locations, q->n_locations);
+		         any_key(ks, "country", q->countries, q->n_countries);
+		ok |= q->n_locations &&
+		      any_key(ks, "ref", q->locations, q->n_locations);
 		if (!ok)
 			return 0;
 	}
@@ -231,7 +244,7 @@ int vg_watch_query_matches(const struct vg_watch_query *q, const char *type,
 }
 
 static int add_all(struct vg_warn_keyset *out, const char *kind, char **v,
-		   size_t n)
+                   size_t n)
 {
 	int rc = VG_OK;
 	for (size_t i = 0; !rc && i < n; i++) {
@@ -243,7 +256,7 @@ static int add_all(struct vg_warn_keyset *out, const char *kind, char **v,
 }
 
 int vg_watch_query_anchors(const struct vg_watch_query *q,
-			   struct vg_warn_keyset *out)
+                           struct vg_warn_keyset *out)
 {
 	if (q->n_labels)
 		return add_all(out, "label", q->labels, q->n_labels);
@@ -251,12 +264,14 @@ int vg_watch_query_anchors(const struct vg_watch_query *q,
 		return add_all(out, "sector", q->sectors, q->n_sectors);
 	if (q->n_countries || q->n_locations) {
 		int rc = add_all(out, "country", q->countries, q->n_countries);
-		return rc ? rc : add_all(out, "ref", q->locations, q->n_locations);
+		return rc ? rc
+		          : add_all(out, "ref", q->locations, q->n_locations);
 	}
 	return add_all(out, "type", q->types, q->n_types);
 }
 
-/* ---- spikes --------------------------------------------------------------- */
+/* ---- spikes ---------------------------------------------------------------
+ */
 
 double vg_warn_poisson_tail(uint64_t k, double lambda)
 {
@@ -275,7 +290,8 @@ double vg_warn_poisson_tail(uint64_t k, double lambda)
 	double p = 1.0 - cdf;
 	if (p < 1e-12) {
 		/* cancellation: sum the upper tail instead */
-		double t = exp(-lambda + (double)k * log(lambda) - lgamma((double)k + 1));
+		double t = exp(-lambda + (double)k * log(lambda) -
+		               lgamma((double)k + 1));
 		double s = 0;
 		for (uint64_t i = k; i < k + 1000 && t > 1e-320; i++) {
 			s += t;
@@ -287,7 +303,7 @@ double vg_warn_poisson_tail(uint64_t k, double lambda)
 }
 
 void vg_warn_spike(uint64_t count, const uint64_t *history, size_t n,
-		   uint64_t min_count, double alpha, struct vg_spike *out)
+                   uint64_t min_count, double alpha, struct vg_spike *out)
 {
 	double sum = 0;
 	for (size_t i = 0; i < n; i++)
@@ -303,15 +319,15 @@ void vg_warn_spike(uint64_t count, const uint64_t *history, size_t n,
 /* ---- webhooks ---------------------------------------------------------- */
 
 void vg_warn_sign(const unsigned char *secret, size_t secret_len,
-		  const char *timestamp, const char *body, size_t len,
-		  char out[65])
+                  const char *timestamp, const char *body, size_t len,
+                  char out[65])
 {
 	crypto_auth_hmacsha256_state st;
 	unsigned char mac[crypto_auth_hmacsha256_BYTES];
 	static const char digits[] = "0123456789abcdef";
 	crypto_auth_hmacsha256_init(&st, secret, secret_len);
 	crypto_auth_hmacsha256_update(&st, (const unsigned char *)timestamp,
-				      strlen(timestamp));
+	                              strlen(timestamp));
 	crypto_auth_hmacsha256_update(&st, (const unsigned char *)".", 1);
 	crypto_auth_hmacsha256_update(&st, (const unsigned char *)body, len);
 	crypto_auth_hmacsha256_final(&st, mac);

@@ -88,7 +88,8 @@ static int key_ip(const char *key, struct ipnet *out)
 	out->v6 = v6;
 	for (size_t i = 0; i < digits; i += 2) {
 		unsigned v;
-		if (!isxdigit((unsigned char)p[i]) || !isxdigit((unsigned char)p[i + 1]) ||
+		if (!isxdigit((unsigned char)p[i]) ||
+		    !isxdigit((unsigned char)p[i + 1]) ||
 		    sscanf(p + i, "%2x", &v) != 1)
 			return -1;
 		out->a[i / 2] = (unsigned char)v;
@@ -104,7 +105,7 @@ static int key_ip(const char *key, struct ipnet *out)
 }
 
 int vg__warn_add_ip(struct vg_warn_keyset *ks, const char *s, size_t len,
-		    int *added)
+                    int *added)
 {
 	struct ipnet n;
 	char key[64];
@@ -189,7 +190,7 @@ static int ascii_only(const char *s, size_t len)
 }
 
 int vg__warn_domain(struct vg_warn_keyer *k, const char *s, size_t len,
-		    char *out, size_t n)
+                    char *out, size_t n)
 {
 	char tmp[300];
 	while (len && isspace((unsigned char)*s)) {
@@ -204,15 +205,18 @@ int vg__warn_domain(struct vg_warn_keyer *k, const char *s, size_t len,
 		UErrorCode e = U_ZERO_ERROR;
 		UIDNAInfo info = UIDNA_INFO_INITIALIZER;
 		if (!k->idna) {
-			k->idna = uidna_openUTS46(UIDNA_NONTRANSITIONAL_TO_ASCII, &e);
+			k->idna =
+			    uidna_openUTS46(UIDNA_NONTRANSITIONAL_TO_ASCII, &e);
 			if (U_FAILURE(e)) {
 				k->idna = NULL;
 				return -1;
 			}
 		}
-		int32_t m = uidna_nameToASCII_UTF8(k->idna, s, (int32_t)len, tmp,
-						   (int32_t)sizeof(tmp) - 1, &info, &e);
-		if (U_FAILURE(e) || info.errors || m <= 0 || (size_t)m >= sizeof(tmp))
+		int32_t m =
+		    uidna_nameToASCII_UTF8(k->idna, s, (int32_t)len, tmp,
+		                           (int32_t)sizeof(tmp) - 1, &info, &e);
+		if (U_FAILURE(e) || info.errors || m <= 0 ||
+		    (size_t)m >= sizeof(tmp))
 			return -1;
 		s = tmp;
 		len = (size_t)m;
@@ -221,7 +225,8 @@ int vg__warn_domain(struct vg_warn_keyer *k, const char *s, size_t len,
 		return -1;
 	for (size_t i = 0; i < len; i++) {
 		char c = (char)tolower((unsigned char)s[i]);
-		if (!(isalnum((unsigned char)c) || c == '-' || c == '_' || c == '.'))
+		if (!(isalnum((unsigned char)c) || c == '-' || c == '_' ||
+		      c == '.'))
 			return -1;
 		if (c == '.' && (i == 0 || out[i - 1] == '.'))
 			return -1;
@@ -271,7 +276,7 @@ int vg_warn_dom_subrange(const char *key, char *lo, char *hi)
 /* Add the host of a URL: an address, a bracketed IPv6 address or a
  * domain. */
 static int add_host(struct vg_warn_keyer *k, struct vg_warn_keyset *ks,
-		    const char *h, size_t len, char *canon, size_t cn)
+                    const char *h, size_t len, char *canon, size_t cn)
 {
 	int added = 0;
 	if (len > 2 && h[0] == '[' && h[len - 1] == ']') {
@@ -296,7 +301,7 @@ static int add_host(struct vg_warn_keyer *k, struct vg_warn_keyset *ks,
 }
 
 int vg__warn_add_url(struct vg_warn_keyer *k, struct vg_warn_keyset *ks,
-		     const char *s, size_t len, int *added)
+                     const char *s, size_t len, int *added)
 {
 	char scheme[32], host[300];
 	*added = 0;
@@ -313,7 +318,8 @@ int vg__warn_add_url(struct vg_warn_keyer *k, struct vg_warn_keyset *ks,
 	size_t sl = (size_t)(sep - s);
 	for (size_t i = 0; i < sl; i++) {
 		char c = (char)tolower((unsigned char)s[i]);
-		if (!(isalnum((unsigned char)c) || c == '+' || c == '-' || c == '.'))
+		if (!(isalnum((unsigned char)c) || c == '+' || c == '-' ||
+		      c == '.'))
 			return VG_OK;
 		scheme[i] = c;
 	}
@@ -361,8 +367,8 @@ int vg__warn_add_url(struct vg_warn_keyer *k, struct vg_warn_keyset *ks,
 				return VG_OK;
 		long pn = strtol(port, NULL, 10);
 		int dflt = (!strcmp(scheme, "http") && pn == 80) ||
-			   (!strcmp(scheme, "https") && pn == 443) ||
-			   (!strcmp(scheme, "ftp") && pn == 21);
+		           (!strcmp(scheme, "https") && pn == 443) ||
+		           (!strcmp(scheme, "ftp") && pn == 21);
 		if (!dflt)
 			snprintf(portbuf, sizeof(portbuf), ":%ld", pn);
 	}
@@ -388,7 +394,7 @@ int vg__warn_add_url(struct vg_warn_keyer *k, struct vg_warn_keyset *ks,
 }
 
 int vg__warn_add_email(struct vg_warn_keyer *k, struct vg_warn_keyset *ks,
-		       const char *s, size_t len, int *added)
+                       const char *s, size_t len, int *added)
 {
 	char dom[300], key[VG_WARN_KEY_MAX + 8];
 	*added = 0;
@@ -422,7 +428,7 @@ int vg__warn_add_email(struct vg_warn_keyer *k, struct vg_warn_keyset *ks,
 /* ---- hashes and MAC addresses ---------------------------------------- */
 
 int vg__warn_add_hash(struct vg_warn_keyset *ks, const char *alg,
-		      const char *value, size_t len)
+                      const char *value, size_t len)
 {
 	char a[32], key[VG_WARN_KEY_MAX + 8];
 	size_t n = 0;
@@ -451,7 +457,7 @@ int vg__warn_add_hash(struct vg_warn_keyset *ks, const char *alg,
 }
 
 int vg__warn_add_mac(struct vg_warn_keyset *ks, const char *s, size_t len,
-		     int *added)
+                     int *added)
 {
 	char key[48] = "mac:";
 	size_t n = 4, digits = 0;
@@ -525,9 +531,9 @@ void vg_warn_key_display(const char *key, char *out, size_t n)
 
 int vg_warn_key_correlates(const char *key)
 {
-	static const char *const kinds[] = {"ip4:", "ip6:", "dom:", "url:",
-					    "email:", "hash:", "mac:", "asn:",
-					    "name:", "name2:", "doc:"};
+	static const char *const kinds[] = {
+	    "ip4:", "ip6:", "dom:",  "url:",   "email:", "hash:",
+	    "mac:", "asn:", "name:", "name2:", "doc:"};
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (!strncmp(key, kinds[i], strlen(kinds[i])))
 			return 1;
