@@ -292,15 +292,21 @@ static int keys_scan(struct vg_store *s, const struct vg_warn_keyq *q,
 			v[n++] = e;
 	}
 	qsort(v, n, sizeof(*v), by_key_added);
+	/* as the SQLite backend: the keys it keeps hashed come after the
+	 * others, and back as their kind from a scan of every key */
+	int whole = !q->n_keys && !q->lo;
 	size_t out = 0;
-	for (size_t i = 0; i < n && !rc; i++) {
+	for (size_t k = 0; k < 2 * n && !rc; k++) {
+		size_t i = k % n;
+		if (vg_warn_key_hashed(v[i]->key) != (k >= n))
+			continue;
 		const struct m_obj *o = obj_at(s, v[i]->added);
 		if (!o || (q->latest && (!o->latest || o->revoked)))
 			continue;
 		if (q->limit && out == q->limit)
 			break;
 		struct vg_warn_row r = {
-		    .key = v[i]->key,
+		    .key = whole && k >= n ? "ref:" : v[i]->key,
 		    .added = o->date_added,
 		    .id = o->id,
 		    .type = o->type,
@@ -412,7 +418,8 @@ static int key_counts(struct vg_store *s, const char *prefix, int64_t min,
 		return VG_OK;
 	size_t pl = strlen(prefix);
 	for (size_t i = 0; !rc && i < w->keys.n; i++)
-		if (!strncmp(w->keys.v[i].key, prefix, pl))
+		if (!strncmp(w->keys.v[i].key, prefix, pl) &&
+		    !vg_warn_key_hashed(w->keys.v[i].key))
 			rc = sc_add(&keys, w->keys.v[i].key, &added);
 	qsort(keys.v, keys.n, sizeof(char *), by_str);
 	for (size_t k = 0; !rc && k < keys.n; k++) {

@@ -99,6 +99,10 @@ static const char *const migrations[] = {
 	 * and grants, changes to the shipped correlation exclusions */
 	"CREATE TABLE warn_keys (key TEXT NOT NULL, added INTEGER NOT NULL,"
 	" PRIMARY KEY (key, added)) WITHOUT ROWID;"
+	/* references, found by exact key only: a 63-bit hash of the key,
+	 * which inserts about twice as fast as the text */
+	"CREATE TABLE warn_refs (h INTEGER NOT NULL, added INTEGER NOT NULL,"
+	" PRIMARY KEY (h, added)) WITHOUT ROWID;"
 	"CREATE TABLE warn_watches ("
 	" id INTEGER PRIMARY KEY, name TEXT NOT NULL, org INTEGER NOT NULL,"
 	" user INTEGER NOT NULL, user_name TEXT NOT NULL, shared INTEGER NOT NULL,"

@@ -4,6 +4,7 @@
  * exclusions. */
 #include "sqlite_int.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,38 +12,72 @@ typedef struct vg__sq sq_t;
 
 /* ---- the key index -------------------------------------------------- */
 
+/* Two tables: warn_keys (text, ordered, for ranges) and warn_refs, the
+ * keys vg_warn_key_hashed names as a 63-bit hash (FNV-1a, then a
+ * splitmix finaliser): found by exact key only. */
+static int64_t key_hash(const char *key)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (const char *p = key; *p; p++) {
+		h ^= (unsigned char)*p;
+		h *= 1099511628211ULL;
+	}
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	return (int64_t)(h & INT64_MAX);
+}
+
 /* The keys of a version go in by statements of up to 8 rows each: the
  * index insert is the cost, the statement's overhead need not be. */
-static const char *const add_sql[8] = {
-    "INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9)",
-    "INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9),(?2,?9)",
-    "INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9),(?2,?9),"
-    "(?3,?9)",
-    "INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9),(?2,?9),"
-    "(?3,?9),(?4,?9)",
-    "INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9),(?2,?9),"
-    "(?3,?9),(?4,?9),(?5,?9)",
-    "INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9),(?2,?9),"
-    "(?3,?9),(?4,?9),(?5,?9),(?6,?9)",
-    "INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9),(?2,?9),"
-    "(?3,?9),(?4,?9),(?5,?9),(?6,?9),(?7,?9)",
-    "INSERT OR IGNORE INTO warn_keys (key, added) VALUES (?1,?9),(?2,?9),"
-    "(?3,?9),(?4,?9),(?5,?9),(?6,?9),(?7,?9),(?8,?9)",
-};
+#define ROWS8(t, c)                                                            \
+	{                                                                      \
+		"INSERT OR IGNORE INTO " t " (" c ", added) VALUES (?1,?9)",   \
+		    "INSERT OR IGNORE INTO " t " (" c                          \
+		    ", added) VALUES (?1,?9),(?2,?9)",                         \
+		    "INSERT OR IGNORE INTO " t " (" c                          \
+		    ", added) VALUES (?1,?9),(?2,?9),"                         \
+		    "(?3,?9)",                                                 \
+		    "INSERT OR IGNORE INTO " t " (" c                          \
+		    ", added) VALUES (?1,?9),(?2,?9),"                         \
+		    "(?3,?9),(?4,?9)",                                         \
+		    "INSERT OR IGNORE INTO " t " (" c                          \
+		    ", added) VALUES (?1,?9),(?2,?9),"                         \
+		    "(?3,?9),(?4,?9),(?5,?9)",                                 \
+		    "INSERT OR IGNORE INTO " t " (" c                          \
+		    ", added) VALUES (?1,?9),(?2,?9),"                         \
+		    "(?3,?9),(?4,?9),(?5,?9),(?6,?9)",                         \
+		    "INSERT OR IGNORE INTO " t " (" c                          \
+		    ", added) VALUES (?1,?9),(?2,?9),"                         \
+		    "(?3,?9),(?4,?9),(?5,?9),(?6,?9),(?7,?9)",                 \
+		    "INSERT OR IGNORE INTO " t " (" c                          \
+		    ", added) VALUES (?1,?9),(?2,?9),"                         \
+		    "(?3,?9),(?4,?9),(?5,?9),(?6,?9),(?7,?9),(?8,?9)"          \
+	}
 
-static int keys_add(struct vg_store *s, int64_t added, const char *const *keys,
-                    size_t n)
+static const char *const add_text[8] = ROWS8("warn_keys", "key");
+static const char *const add_hash[8] = ROWS8("warn_refs", "h");
+
+static int add_rows(sq_t *q, int64_t added, const char *const *keys, size_t n,
+                    int hashed)
 {
-	sq_t *q = vg__sq(s);
 	int rc = VG_OK;
 	for (size_t at = 0; !rc && at < n; at += 8) {
 		size_t k = n - at < 8 ? n - at : 8;
 		sqlite3_stmt *st;
-		if ((rc = vg__sq_cached(q, &st, add_sql[k - 1])))
+		if ((rc = vg__sq_cached(q, &st,
+		                        (hashed ? add_hash : add_text)[k - 1])))
 			break;
-		for (size_t i = 0; i < k; i++)
-			sqlite3_bind_text(st, (int)i + 1, keys[at + i], -1,
-			                  SQLITE_STATIC);
+		for (size_t i = 0; i < k; i++) {
+			if (hashed)
+				sqlite3_bind_int64(st, (int)i + 1,
+				                   key_hash(keys[at + i]));
+			else
+				sqlite3_bind_text(st, (int)i + 1, keys[at + i],
+				                  -1, SQLITE_STATIC);
+		}
 		sqlite3_bind_int64(st, 9, added);
 		rc = vg__sq_done(q, st, "add keys");
 		vg__sq_release(q, st);
@@ -50,37 +85,78 @@ static int keys_add(struct vg_store *s, int64_t added, const char *const *keys,
 	return rc;
 }
 
+static int keys_add(struct vg_store *s, int64_t added, const char *const *keys,
+                    size_t n)
+{
+	sq_t *q = vg__sq(s);
+	const char *stack[2][64] = {{0}};
+	const char **v[2] = {stack[0], stack[1]};
+	size_t m[2] = {0, 0};
+	if (n > 64) {
+		v[0] = malloc(n * sizeof(char *));
+		v[1] = malloc(n * sizeof(char *));
+		if (!v[0] || !v[1]) {
+			free(v[0] == stack[0] ? NULL : v[0]);
+			free(v[1] == stack[1] ? NULL : v[1]);
+			return VG_ENOMEM;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		int h = vg_warn_key_hashed(keys[i]);
+		v[h][m[h]++] = keys[i];
+	}
+	int rc = add_rows(q, added, v[0], m[0], 0);
+	if (!rc)
+		rc = add_rows(q, added, v[1], m[1], 1);
+	if (n > 64) {
+		free(v[0]);
+		free(v[1]);
+	}
+	return rc;
+}
+
 #define KEY_COLS                                                               \
-	"k.key, k.added, o.id, o.type, o.version, o.collection, o.created,"    \
+	" k.added, o.id, o.type, o.version, o.collection, o.created,"          \
 	" o.latest, o.revoked, o.owner, o.scope, o.grp, o.tlp,"                \
 	" o.classification"
 
 enum { MAX_KEYS = 1000 };
 
-static int keys_scan(struct vg_store *s, const struct vg_warn_keyq *qy,
-                     vg_warn_row_cb cb, void *ud)
+/* One of the two tables: the text keys (keys, or the range of qy), or
+ * the hashed keys (keys). emitted counts rows against qy->limit. */
+struct scan {
+	sq_t *q;
+	const struct vg_warn_keyq *qy;
+	vg_warn_row_cb cb;
+	void *ud;
+	size_t emitted;
+};
+
+static int scan_table(struct scan *x, int hashed, const char *const *keys,
+                      size_t n, int whole)
 {
-	sq_t *q = vg__sq(s);
+	const struct vg_warn_keyq *qy = x->qy;
 	struct vg_buf sql;
 	sqlite3_stmt *st = NULL;
-	int rc, step, n = 0;
-	if (qy->n_keys > MAX_KEYS)
-		return VG_ETOOBIG;
+	int rc, step;
+	if (qy->limit && x->emitted >= qy->limit)
+		return VG_OK;
 	vg_buf_init(&sql, 1 << 20);
-	rc = vg_buf_printf(&sql,
-	                   "SELECT " KEY_COLS "%s FROM warn_keys k JOIN"
-	                   " objects o ON o.date_added = k.added WHERE 1",
-	                   qy->json ? ", o.json" : "");
-	if (!rc && qy->n_keys) {
-		rc = vg_buf_puts(&sql, " AND k.key IN (");
-		for (size_t i = 0; !rc && i < qy->n_keys; i++)
+	rc =
+	    vg_buf_printf(&sql,
+	                  "SELECT %s," KEY_COLS "%s FROM %s k JOIN objects o ON"
+	                  " o.date_added = k.added WHERE 1",
+	                  hashed ? "k.h" : "k.key", qy->json ? ", o.json" : "",
+	                  hashed ? "warn_refs" : "warn_keys");
+	if (!rc && n) {
+		rc =
+		    vg_buf_printf(&sql, " AND k.%s IN (", hashed ? "h" : "key");
+		for (size_t i = 0; !rc && i < n; i++)
 			rc = vg_buf_printf(&sql, "%s?%zu", i ? "," : "", i + 1);
 		if (!rc)
 			rc = vg_buf_putc(&sql, ')');
-		n = (int)qy->n_keys;
-	} else if (!rc && qy->lo) {
+	} else if (!rc && !whole && qy->lo) {
 		rc = vg_buf_puts(&sql, " AND k.key >= ?1 AND k.key <= ?2");
-		n = 2;
 	}
 	if (!rc && qy->latest)
 		rc = vg_buf_puts(&sql, " AND o.latest = 1 AND o.revoked = 0");
@@ -91,25 +167,41 @@ static int keys_scan(struct vg_store *s, const struct vg_warn_keyq *qy,
 		rc = vg_buf_printf(&sql, " AND k.added < %lld",
 		                   (long long)qy->before);
 	if (!rc)
-		rc = vg_buf_puts(&sql, " ORDER BY k.key, k.added");
+		rc = vg_buf_printf(&sql, " ORDER BY k.%s, k.added",
+		                   hashed ? "h" : "key");
 	if (!rc && qy->limit)
-		rc = vg_buf_printf(&sql, " LIMIT %zu", qy->limit);
+		rc = vg_buf_printf(&sql, " LIMIT %zu", qy->limit - x->emitted);
 	if (!rc)
-		rc = vg__sq_cached(q, &st, sql.data);
+		rc = vg__sq_cached(x->q, &st, sql.data);
 	if (rc)
 		goto out;
-	if (qy->n_keys)
-		for (size_t i = 0; i < qy->n_keys; i++)
-			sqlite3_bind_text(st, (int)i + 1, qy->keys[i], -1,
+	for (size_t i = 0; i < n; i++) {
+		if (hashed)
+			sqlite3_bind_int64(st, (int)i + 1, key_hash(keys[i]));
+		else
+			sqlite3_bind_text(st, (int)i + 1, keys[i], -1,
 			                  SQLITE_STATIC);
-	else if (n == 2) {
+	}
+	if (!n && !whole && qy->lo) {
 		sqlite3_bind_text(st, 1, qy->lo, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, qy->hi ? qy->hi : qy->lo, -1,
 		                  SQLITE_STATIC);
 	}
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *key = "ref:";
+		if (!hashed) {
+			key = vg__sq_col(st, 0);
+		} else {
+			/* the key asked for, by its hash */
+			int64_t h = sqlite3_column_int64(st, 0);
+			for (size_t i = 0; i < n; i++)
+				if (key_hash(keys[i]) == h) {
+					key = keys[i];
+					break;
+				}
+		}
 		struct vg_warn_row r = {
-		    .key = vg__sq_col(st, 0),
+		    .key = key,
 		    .added = sqlite3_column_int64(st, 1),
 		    .id = vg__sq_col(st, 2),
 		    .type = vg__sq_col(st, 3),
@@ -128,14 +220,53 @@ static int keys_scan(struct vg_store *s, const struct vg_warn_keyq *qy,
 			r.json = vg__sq_col(st, 14);
 			r.json_len = (size_t)sqlite3_column_bytes(st, 14);
 		}
-		if ((rc = cb(ud, &r)))
+		x->emitted++;
+		if ((rc = x->cb(x->ud, &r)))
 			break;
 	}
 	if (!rc && step != SQLITE_DONE)
-		rc = vg__sq_fail(q, "read keys");
+		rc = vg__sq_fail(x->q, "read keys");
 out:
-	vg__sq_release(q, st);
+	vg__sq_release(x->q, st);
 	vg_buf_release(&sql);
+	return rc;
+}
+
+static int keys_scan(struct vg_store *s, const struct vg_warn_keyq *qy,
+                     vg_warn_row_cb cb, void *ud)
+{
+	struct scan x = {vg__sq(s), qy, cb, ud, 0};
+	const char *stack[2][64] = {{0}};
+	const char **v[2] = {stack[0], stack[1]};
+	size_t m[2] = {0, 0};
+	int rc;
+	if (qy->n_keys > MAX_KEYS)
+		return VG_ETOOBIG;
+	if (!qy->n_keys) {
+		/* a range is of text keys; every key, of both tables */
+		rc = scan_table(&x, 0, NULL, 0, !qy->lo);
+		return rc || qy->lo ? rc : scan_table(&x, 1, NULL, 0, 1);
+	}
+	if (qy->n_keys > 64) {
+		v[0] = malloc(qy->n_keys * sizeof(char *));
+		v[1] = malloc(qy->n_keys * sizeof(char *));
+		if (!v[0] || !v[1]) {
+			free(v[0] == stack[0] ? NULL : v[0]);
+			free(v[1] == stack[1] ? NULL : v[1]);
+			return VG_ENOMEM;
+		}
+	}
+	for (size_t i = 0; i < qy->n_keys; i++) {
+		int h = vg_warn_key_hashed(qy->keys[i]);
+		v[h][m[h]++] = qy->keys[i];
+	}
+	rc = m[0] ? scan_table(&x, 0, v[0], m[0], 0) : VG_OK;
+	if (!rc && m[1])
+		rc = scan_table(&x, 1, v[1], m[1], 0);
+	if (qy->n_keys > 64) {
+		free(v[0]);
+		free(v[1]);
+	}
 	return rc;
 }
 
@@ -180,7 +311,8 @@ static int row_at(struct vg_store *s, int64_t added, vg_warn_row_cb cb,
 
 static int keys_clear(struct vg_store *s)
 {
-	return vg__sq_exec(vg__sq(s), "DELETE FROM warn_keys");
+	int rc = vg__sq_exec(vg__sq(s), "DELETE FROM warn_keys");
+	return rc ? rc : vg__sq_exec(vg__sq(s), "DELETE FROM warn_refs");
 }
 
 /* The first key after every key starting with prefix. */

@@ -475,6 +475,42 @@ static void test_requests_grants_choices(void **state)
 	assert_string_equal(got, "dom:com.google=1 ip4:c6336400/24=1");
 }
 
+/* References are found by their exact key (the SQLite backend keeps most
+ * as hashes): a scan of every key gives them back as their kind, after
+ * the others; references to the objects trends count by stay keys. */
+static void test_hashed_refs(void **state)
+{
+	struct vg_store *s = ((struct fx *)*state)->s;
+	const struct vg_store_warn_ops *w = s->ops->warn;
+	assert_int_equal(s->ops->begin(s), VG_OK);
+	int64_t a = put(s, "a", "1", 1, VG_SCOPE_COMMUNITY, 1, NULL);
+	int64_t b = put(s, "b", "1", 1, VG_SCOPE_COMMUNITY, 1, NULL);
+	const char *ka[] = {"ref:relationship--x", "ref:threat-actor--t",
+	                    "label:z"};
+	const char *kb[] = {"ref:relationship--x", "ref:relationship--y"};
+	assert_int_equal(vg_warn_key_hashed(ka[0]), 1);
+	assert_int_equal(vg_warn_key_hashed(ka[1]), 0);
+	assert_int_equal(vg_warn_key_hashed("ref:location--l"), 0);
+	assert_int_equal(vg_warn_key_hashed("label:ref:x"), 0);
+	assert_int_equal(w->keys_add(s, a, ka, 3), VG_OK);
+	assert_int_equal(w->keys_add(s, b, kb, 2), VG_OK);
+	assert_int_equal(s->ops->commit(s), VG_OK);
+	const char *x[] = {"ref:relationship--x", "label:z"};
+	struct vg_warn_keyq q = {.keys = x, .n_keys = 2};
+	scan_is(s, &q, "label:z=a ref:relationship--x=a ref:relationship--x=b");
+	const char *y[] = {"ref:relationship--y"};
+	q = (struct vg_warn_keyq){.keys = y, .n_keys = 1};
+	scan_is(s, &q, "ref:relationship--y=b");
+	q = (struct vg_warn_keyq){.lo = "ref:threat-actor--",
+	                          .hi = "ref:threat-actor-."};
+	scan_is(s, &q, "ref:threat-actor--t=a");
+	q = (struct vg_warn_keyq){.limit = 3};
+	scan_is(s, &q, "label:z=a ref:threat-actor--t=a ref:=a");
+	char got[600] = "";
+	assert_int_equal(w->key_counts(s, "", 0, counted, got), VG_OK);
+	assert_string_equal(got, "label:z:1 ref:threat-actor--t:1");
+}
+
 /* A rolled back transaction leaves no key, watch or alert behind. */
 static void test_rollback(void **state)
 {
@@ -514,6 +550,10 @@ int main(void)
 	                                    setup_sqlite, teardown),
 	    cmocka_unit_test_setup_teardown(test_requests_grants_choices,
 	                                    setup_memory, teardown),
+	    cmocka_unit_test_setup_teardown(test_hashed_refs, setup_sqlite,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_hashed_refs, setup_memory,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_rollback, setup_sqlite,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_rollback, setup_memory,

@@ -16,6 +16,27 @@ struct vg_store;
 
 /* ---- the key index -------------------------------------------------- */
 
+/* Keys a backend may keep as a hash only: references ("ref:ID", half of
+ * all keys) but to the objects trends count by (threat actors,
+ * intrusion sets, attack patterns, locations). They are found by their
+ * exact key only; a scan of every key gives them back as "ref:", and
+ * key_counts leaves them out. */
+static inline int vg_warn_key_hashed(const char *key)
+{
+	static const char *const kept[] = {"threat-actor--", "intrusion-set--",
+	                                   "attack-pattern--", "location--"};
+	if (key[0] != 'r' || key[1] != 'e' || key[2] != 'f' || key[3] != ':')
+		return 0;
+	for (int i = 0; i < 4; i++) {
+		const char *a = key + 4, *b = kept[i];
+		while (*b && *a == *b)
+			a++, b++;
+		if (!*b)
+			return 0;
+	}
+	return 1;
+}
+
 /* A stored version found through one of its keys. Strings live until
  * the callback returns. */
 struct vg_warn_row {
@@ -166,7 +187,8 @@ struct vg_store_warn_ops {
 	/* the key index: keys of the version stored as added */
 	int (*keys_add)(struct vg_store *s, int64_t added,
 	                const char *const *keys, size_t n);
-	/* rows of q in (key, added) order */
+	/* rows of q in (key, added) order, the keys kept hashed
+	 * (vg_warn_key_hashed) after the others */
 	int (*keys_scan)(struct vg_store *s, const struct vg_warn_keyq *q,
 	                 vg_warn_row_cb cb, void *ud);
 	/* the stored version added (key NULL, no JSON); VG_ENOTFOUND */
