@@ -356,5 +356,23 @@ class TestCommands(Agencies):
         self.assertIn("budget must be a whole number from 1 to 1e+09", r.err)
 
 
+
+class TestParameters(Agencies):
+
+    def test_numbers_are_digits_only(self):
+        """A number in a query is digits and nothing else, as everywhere
+        in the API: a sign, a space, an exponent or an overflow is 400."""
+        k = self.keys["alpha"]
+        self.assertEqual(api(self, "alerts?limit=5", k).status, 200)
+        for bad in ("limit=%2B5", "limit=%205", "limit=5%20", "limit=1e2",
+                    "limit=0", "limit=1001", "after=-1",
+                    "after=99999999999999999999", "unacked=1"):
+            r = api(self, "alerts?" + bad, k)
+            self.assertEqual(r.status, 400, bad)
+        for bad in ("trends?facet=type&window=%2B3", "trends/signals?days=07x",
+                    "graph/neighbours?id=indicator--aaaaaaaa-0000-4000-8000-"
+                    "000000000001&depth=%202"):
+            self.assertEqual(api(self, bad, k).status, 400, bad)
+
 if __name__ == "__main__":
     main()
