@@ -248,9 +248,23 @@ class TestWebhook(Agencies):
         th.start()
         try:
             url = "http://127.0.0.1:%d/hook" % srv.server_port
-            r = api(self, "watches", self.keys["alpha"], "POST",
-                    {"kind": "value", "term": "evil-site.example",
-                     "webhook": url})
+            watch = {"kind": "value", "term": "evil-site.example",
+                     "webhook": url}
+            # only to the hosts the operator allowed: none at first
+            r = api(self, "watches", self.keys["alpha"], "POST", watch)
+            self.assertEqual(r.status, 400, r.body)
+            self.assertIn("webhook_hosts", r.json()["description"])
+            self.vigil("warn", "set", "webhook_hosts",
+                       "hooks.example.org, 127.0.0.1:%d" % srv.server_port,
+                       check=0)
+            for bad in ("http://127.0.0.1:%d@169.254.169.254/" %
+                        srv.server_port, "http://127.0.0.1/hook",
+                        "http://localhost:%d/hook" % srv.server_port,
+                        "ftp://hooks.example.org/"):
+                r = api(self, "watches", self.keys["alpha"], "POST",
+                        dict(watch, webhook=bad))
+                self.assertEqual(r.status, 400, bad)
+            r = api(self, "watches", self.keys["alpha"], "POST", watch)
             self.assertEqual(r.status, 201, r.body)
             secret = bytes.fromhex(r.json()["secret"])
             self.post("beta", [{"type": "domain-name", "spec_version": "2.1",
@@ -350,7 +364,8 @@ class TestCommands(Agencies):
         s = self.vigil("warn", "settings", check=0).json()
         self.assertEqual(s, {"index": "on", "budget": 100,
                              "name_threshold": 0.7, "hits_per_hour": 300,
-                             "k": 3, "retro_max": 1000})
+                             "k": 3, "retro_max": 1000,
+                             "webhook_hosts": ""})
         r = self.vigil("warn", "set", "budget", "zero")
         self.assertEqual(r.code, 3)
         self.assertIn("budget must be a whole number from 1 to 1e+09", r.err)
