@@ -32,6 +32,7 @@ const ts = (m) => `2026-0${m}-01T00:00:00.000Z`;
 let hub;
 let partner; // the second hub, 'hub-p', that this hub pulls from
 let partnerDir;
+let pKey; // the key hub-p uses here
 let browser;
 let star; // a malware that thousands of notes refer to
 const timings = {};
@@ -47,7 +48,7 @@ before(async () => {
   partner = await Server.start(pdata);
   hub = await makeHub({
     beforeServe: (data) => {
-      vigil(data, ['partner', 'add', 'hub-p', '--url', `${partner.base}/taxii2/hub/`, '--direction', 'pull', '--interval', '2', '--secret-file', '-', '--json'], forMain);
+      pKey = JSON.parse(vigil(data, ['partner', 'add', 'hub-p', '--url', `${partner.base}/taxii2/hub/`, '--direction', 'pull', '--interval', '2', '--secret-file', '-', '--json'], forMain)).key;
     },
   });
   star = `malware--${crypto.randomUUID()}`;
@@ -434,6 +435,20 @@ test('partners: status and lag, the preview with the reasons, the quarantine', a
   await axe(page, 'partners preview');
   await card.getByRole('button', { name: 'Show the quarantine' }).click();
   await card.getByText('Nothing is quarantined.').waitFor();
+  // a tombstone hub-p did not sign, as hub-p sends it: quarantined
+  const hubP = (await http(partner.base, 'GET', '/.well-known/vigil-hub')).json.hub_id;
+  const forged = { tombstones: [{ origin: hubP, id: `indicator--${crypto.randomUUID()}`, version: '2026-01-02T03:04:05.000000000Z', sig: `${'A'.repeat(86)}==`, path: [hubP] }] };
+  const tr = await http(hub.server.base, 'POST', '/api/v1/fed/tombstones', { key: pKey, body: forged });
+  assert.deepEqual(tr.json, { applied: 0, refused: 1 });
+  await card.getByRole('button', { name: 'Show the quarantine' }).click();
+  await card.getByRole('button', { name: 'Show the quarantine' }).click();
+  await card.locator('.quarantine table').getByText(/does not verify/).waitFor();
+  await axe(page, 'partners quarantine');
+  await card.locator('.quarantine table').getByRole('button', { name: /^Drop / }).click();
+  await card.getByText('Dropped 1.').waitFor();
+  await card.getByText('Nothing is quarantined.').waitFor();
+  const q = await http(hub.server.base, 'GET', '/api/v1/partners/hub-p/quarantine', { key: hub.keys.admin });
+  assert.deepEqual(q.json, { quarantine: [] });
   await clean(page, 'partners');
   // the dashboard shows the partner's status
   await visit(page, '#/dashboard', '#h-dash-partners', '#/dashboard (admin)');

@@ -3,9 +3,10 @@
 // not, the rule that holds it back; and what was quarantined from it.
 import { useMemo, useState } from 'preact/hooks';
 import { html } from '../html.js';
-import { enc, get, qs } from '../api.js';
+import { enc, get, post, qs } from '../api.js';
 import { fmtLag, fmtNum, fmtTime, t, tv } from '../i18n.js';
 import { href } from '../router.js';
+import { offers } from '../pages.js';
 import { Field, Loading, Notice, PageTitle, errorText, useLoad } from '../components/ui.js';
 import { VirtualList } from '../components/vlist.js';
 
@@ -45,18 +46,42 @@ function Preview({ name }) {
   </section>`;
 }
 
-function Quarantine({ name }) {
-  const [st] = useLoad(() => get(`/api/v1/partners/${enc(name)}/quarantine`), [name]);
-  if (st.loading) return html`<${Loading} />`;
+function Quarantine({ name, session }) {
+  const [st, reload] = useLoad(() => get(`/api/v1/partners/${enc(name)}/quarantine`), [name]);
+  const [msg, setMsg] = useState(null);
+  const acts = offers(session, 'POST api/v1/partners/*/quarantine/drop') && offers(session, 'POST api/v1/partners/*/quarantine/retry');
+  const act = async (what, id) => {
+    try {
+      const r = await post(`/api/v1/partners/${enc(name)}/quarantine/${what}`, id ? { id } : {});
+      setMsg({ kind: 'ok', text: what === 'drop' ? t('partners.dropped', { n: r.dropped }) : t('partners.retried', { stored: r.stored, still: r.still }) });
+      reload();
+    } catch (e) {
+      setMsg({ kind: 'error', text: errorText(e) });
+    }
+  };
+  if (st.loading && !st.data) return html`<${Loading} />`;
   if (st.error) return html`<${Notice} kind="error">${errorText(st.error)}<//>`;
   const rows = st.data.quarantine || [];
-  if (!rows.length) return html`<p>${t('partners.quarantineNone')}</p>`;
-  return html`<table class="list"><caption>${t('partners.quarantineOf', { name })}</caption>
-    <thead><tr><th scope="col">${t('partners.object')}</th><th scope="col">${t('object.version')}</th><th scope="col">${t('object.collection')}</th><th scope="col">${t('partners.reason')}</th></tr></thead>
-    <tbody>${rows.map((q) => html`<tr><td dir="ltr">${q.object_id}</td><td>${q.version}</td><td>${q.collection}</td><td>${q.reason}</td></tr>`)}</tbody></table>`;
+  return html`<div class="quarantine">
+    <${Notice} kind=${msg && msg.kind}>${msg && msg.text}<//>
+    ${rows.length
+      ? html`<table class="list"><caption>${t('partners.quarantineOf', { name })}</caption>
+        <thead><tr><th scope="col">${t('partners.object')}</th><th scope="col">${t('object.version')}</th><th scope="col">${t('object.collection')}</th><th scope="col">${t('partners.reason')}</th>
+          ${acts ? html`<th scope="col"><span class="sr-only">${t('common.actions')}</span></th>` : null}</tr></thead>
+        <tbody>${rows.map((q) => html`<tr><td dir="ltr">${q.object_id}</td><td>${q.version}</td><td>${q.collection}</td><td>${q.reason}</td>
+          ${acts
+            ? html`<td class="buttons"><button type="button" class="secondary small" onClick=${() => act('retry', q.id)}>${t('partners.retry', { id: q.id })}</button>
+                <button type="button" class="secondary small" onClick=${() => act('drop', q.id)}>${t('partners.drop', { id: q.id })}</button></td>`
+            : null}</tr>`)}</tbody></table>
+        ${acts
+          ? html`<div class="buttons"><button type="button" class="secondary" onClick=${() => act('retry')}>${t('partners.retryAll')}</button>
+              <button type="button" class="secondary" onClick=${() => act('drop')}>${t('partners.dropAll')}</button></div>`
+          : null}`
+      : html`<p>${t('partners.quarantineNone')}</p>`}
+  </div>`;
 }
 
-function Partner({ p, info }) {
+function Partner({ p, info, session }) {
   const [open, setOpen] = useState(null);
   const hid = `h-partner-${p.name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
   const toggle = (what) => setOpen(open === what ? null : what);
@@ -80,11 +105,11 @@ function Partner({ p, info }) {
       <button type="button" class="secondary" aria-expanded=${open === 'quarantine'} onClick=${() => toggle('quarantine')}>${t('partners.showQuarantine')}</button>
     </div>
     ${open === 'preview' ? html`<${Preview} name=${p.name} />` : null}
-    ${open === 'quarantine' ? html`<${Quarantine} name=${p.name} />` : null}
+    ${open === 'quarantine' ? html`<${Quarantine} name=${p.name} session=${session} />` : null}
   </section>`;
 }
 
-export default function Partners() {
+export default function Partners({ session }) {
   const [st] = useLoad(() => Promise.all([get('/api/v1/partners/status'), get('/api/v1/partners').catch(() => ({ partners: [] }))]), []);
   if (st.loading) return html`<${Loading} />`;
   if (st.error) return html`<section><${PageTitle}>${t('partners.title')}<//><${Notice} kind="error">${errorText(st.error)}<//></section>`;
@@ -95,6 +120,6 @@ export default function Partners() {
     <${PageTitle}>${t('partners.title')}<//>
     <p class="hint">${t('partners.hint')}</p>
     ${rows.length ? null : html`<p>${t('partners.none')}</p>`}
-    ${rows.map((p) => html`<${Partner} key=${p.name} p=${p} info=${info[p.name]} />`)}
+    ${rows.map((p) => html`<${Partner} key=${p.name} p=${p} info=${info[p.name]} session=${session} />`)}
   </section>`;
 }
