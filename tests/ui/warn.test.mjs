@@ -370,6 +370,10 @@ test('the graph: neighbours, a path, groups, and thousands of nodes staying resp
   assert.equal(steps.length, 3);
   assert.equal(steps[1], XSS);
   assert.equal(steps[2], 'Sandcrawler loader');
+  // none between the star and the malware: said so
+  await page.getByRole('textbox', { name: 'From object id', exact: true }).fill(star);
+  await page.getByRole('button', { name: 'Shortest path' }).click();
+  await page.getByText('No path between these two objects that you may see.').waitFor();
   // groups of threat actors
   await page.getByLabel('Objects of type').selectOption('threat-actor');
   await page.getByRole('button', { name: 'Show groups' }).click();

@@ -134,12 +134,14 @@ export default function Graph({ route }) {
     setInfo(t('graph.counts', { nodes: fmtNum(c.nodes().filter((x) => !x.isParent()).length), edges: fmtNum(c.edges().length) }) + (g.truncated ? ` ${t('graph.truncated')}` : ''));
   };
 
-  const run = async (fn) => {
+  // what failed, so that a path's 404 says there is no path
+  const run = async (fn, what) => {
     setError(null);
     setBusy(true);
     try {
       await fn();
     } catch (e) {
+      e.what = what;
       setError(e);
     } finally {
       setBusy(false);
@@ -163,7 +165,7 @@ export default function Graph({ route }) {
       const c = cy.current;
       c.elements().addClass('path');
       setPath(g);
-    });
+    }, 'path');
   const findGroups = (byId) =>
     run(async () => {
       setPath(null);
@@ -233,7 +235,7 @@ export default function Graph({ route }) {
         <button type="submit" disabled=${busy}>${t('graph.groups')}</button>
       </form>
     </div>
-    <${Notice} kind="error">${error && (error.status === 404 && path === null && from && to ? t('graph.noPath') : errorText(error))}<//>
+    <${Notice} kind="error">${error && (error.status === 404 && error.what === 'path' ? t('graph.noPath') : errorText(error))}<//>
     <p role="status" class="graph-info">${busy ? t('common.loading') : info}</p>
     <p class="hint">${t('graph.hint')}</p>
     <div class="graph" ref=${box} role="img" aria-label=${t('graph.canvas')}></div>
