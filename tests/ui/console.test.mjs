@@ -300,6 +300,39 @@ test('a screening upload, its hits explained, and a disposition with a note', as
   await page.context().close();
 });
 
+test('the runs list and the suppressions, withdrawn in the console', async () => {
+  // the disposition above made a suppression for alpha
+  const before = await http(hub.server.base, 'GET', '/api/v1/screen/suppressions', { key: hub.keys['alpha-analyst'] });
+  assert.equal(before.json.suppressions.length, 1, before.text);
+  const s = before.json.suppressions[0];
+  const page = await newPage();
+  await signIn(page, 'alpha-analyst');
+  await visit(page, '#/screening', '#h-supp', '#/screening');
+  // the runs, newest first, with their open hits; one opens its run
+  const runs = (await http(hub.server.base, 'GET', '/api/v1/screen', { key: hub.keys['alpha-analyst'] })).json.runs;
+  assert.equal(await page.locator('#h-runs + table tbody tr').count(), runs.length);
+  await page.locator('#h-supp + p + table').getByText('born elsewhere; different passport').waitFor();
+  await page.locator('#h-supp + p + table').getByRole('link', { name: s.entry }).waitFor();
+  await axe(page, 'screening runs and suppressions');
+  await page.locator('#h-supp + p + table').getByRole('button', { name: 'Withdraw' }).click();
+  await page.getByText('No suppressions.').waitFor();
+  const after = await http(hub.server.base, 'GET', '/api/v1/screen/suppressions?all=true', { key: hub.keys['alpha-analyst'] });
+  assert.equal(after.json.suppressions.length, 1);
+  assert.equal(after.json.suppressions[0].withdrawn_by, 'alpha-analyst');
+  // bravo sees none of alpha's runs or suppressions
+  const bravo = await newPage();
+  await signIn(bravo, 'bravo-analyst');
+  await visit(bravo, '#/screening', '#h-supp', '#/screening');
+  await bravo.getByText('No suppressions.').waitFor();
+  assert.ok(!(await bravo.evaluate(() => document.body.innerText)).includes('born elsewhere'));
+  await page.locator('#h-runs + table tbody tr').first().getByRole('link').click();
+  await page.waitForSelector('#h-hit');
+  await clean(page, 'runs and suppressions');
+  await clean(bravo, 'runs and suppressions (bravo)');
+  await page.context().close();
+  await bravo.context().close();
+});
+
 test('10,000 hits scroll in a windowed list', async () => {
   const rows = ['surname,given_names,date_of_birth,nationality'];
   for (let i = 0; i < 10000; i++) rows.push('KORSAKOVS,Valdis,1979-05-14,LV');
