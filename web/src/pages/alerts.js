@@ -19,7 +19,7 @@ const MOST = 100000; // alerts kept in the page
 const list = (s) => s.split(',').map((x) => x.trim()).filter(Boolean);
 
 // The body of POST /api/v1/watches from the form.
-export function watchBody(w) {
+function watchBody(w) {
   const b = { kind: w.kind, name: w.name || undefined, shared: w.shared };
   if (w.kind === 'query') {
     const q = {};

@@ -117,9 +117,11 @@ export default function Graph({ route }) {
     }
     c.add(adds);
     const eadds = [];
+    const fresh = new Set();
     for (const e of g.edges || []) {
       const id = `${e.source}|${e.target}|${e.kind}|${e.label || ''}`;
-      if (c.getElementById(id).length || eadds.some((x) => x.data.id === id)) continue;
+      if (fresh.has(id) || c.getElementById(id).length) continue;
+      fresh.add(id);
       if (!c.getElementById(e.source).length || !c.getElementById(e.target).length) continue;
       eadds.push({ group: 'edges', data: { id, source: e.source, target: e.target, label: e.label || e.kind }, classes: small ? 'small' : '' });
     }
