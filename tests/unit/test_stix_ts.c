@@ -10,6 +10,7 @@
 
 #include "vigil/util/error.h"
 #include "vigil/stix/stix.h"
+#include "vigil/util/timefmt.h"
 
 static void ok(const char *s)
 {
@@ -145,12 +146,40 @@ static void test_keys(void **state)
 	assert_string_equal(a, "untouched");
 }
 
+/* Microseconds written as a TAXII timestamp, and read back. */
+static void test_format(void **state)
+{
+	(void)state;
+	static const struct {
+		int64_t us;
+		const char *text;
+	} cases[] = {
+		{0, "1970-01-01T00:00:00.000000Z"},
+		{1, "1970-01-01T00:00:00.000001Z"},
+		{-1, "1969-12-31T23:59:59.999999Z"},
+		{951782400000000LL, "2000-02-29T00:00:00.000000Z"},
+		{1796537085794284LL, "2026-12-06T06:04:45.794284Z"},
+		{253402300799999999LL, "9999-12-31T23:59:59.999999Z"},
+		{-62135596800000000LL, "0001-01-01T00:00:00.000000Z"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char out[VG_TIME_LEN];
+		int64_t back = 0;
+		memset(out, 'x', sizeof(out));
+		vg_time_format_us(cases[i].us, out);
+		assert_string_equal(out, cases[i].text);
+		assert_int_equal(vg_time_parse_us(out, &back), VG_OK);
+		assert_true(back == cases[i].us);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_leap_years), cmocka_unit_test(test_calendar),
 	    cmocka_unit_test(test_clock),      cmocka_unit_test(test_utc_only),
 	    cmocka_unit_test(test_fraction),   cmocka_unit_test(test_keys),
+	    cmocka_unit_test(test_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
