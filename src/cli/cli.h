@@ -13,6 +13,7 @@ struct vg_cli {
 	/* set before vg_cli_open by commands that sign checkpoints (from
 	 * vg_cli_settings); NULL: the service's defaults */
 	const struct vg_server_conf *settings;
+	const char *key_dir; /* --key-dir, $VIGIL_KEY_DIR: a PostgreSQL hub's key */
 };
 
 struct vg_cmd {
@@ -86,5 +87,6 @@ int vg_cmd_screening(struct vg_cli *cli, int argc, char **argv);
 int vg__cli_read_all(const char *path, char **out, size_t *len, char *why,
 		     size_t whylen);
 int vg_cmd_partner(struct vg_cli *cli, int argc, char **argv);
+int vg_cmd_migrate(struct vg_cli *cli, int argc, char **argv);
 
 #endif

@@ -59,6 +59,11 @@ struct vg_service {
 	struct vg_screen_cache *screen;
 	struct vg_sessions *sessions; /* the console's (session.c) */
 	struct vg__fed *fed;       /* federation keys (fed_keys.c), on first use */
+	/* a store of several processes (store.h notify): a thread listens
+	 * for their changes and refreshes the caches early */
+	struct vg_store *listener;
+	pthread_t listen_thread;
+	_Atomic int listen_stop;
 };
 
 int64_t vg__now_us(void);
@@ -142,6 +147,8 @@ int vg__deny(struct vg_ctx *c, const char *needs, const char *what);
  * built from them (the screening index) know they are stale. */
 int vg__generation(struct vg_store *s, int64_t *gen);
 int vg__generation_move(struct vg_store *s);
+/* The topic other processes hear when the generation moves. */
+#define VG__TOPIC_IDENTITIES "identities"
 
 /* Once per store: owned ids that several organisations hold (stored
  * before ownership was enforced) are registered to their first holder and

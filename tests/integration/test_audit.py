@@ -1,6 +1,6 @@
 """The audit log: `vigil audit verify` names exactly the entry that was
 changed, removed, reordered or truncated (tampering done with the sqlite3
-command on copies of the store), and a forged checkpoint; every kind of
+command, or psql, on copies of the store), and a forged checkpoint; every kind of
 action is on record with its actor, source and purpose; the purpose can be
 required; only auditors read GET /api/v1/audit, with its filters."""
 import hashlib
@@ -14,14 +14,18 @@ import struct
 import subprocess
 import time
 
-from vigiltest import HubCase, Server, VIGIL, VigilCase, main, request
+from vigiltest import (POSTGRES, HubCase, Server, VIGIL, VigilCase, main,
+                       psql, request, store_copy)
 
 CLI_ACTOR = "local:" + pwd.getpwuid(os.getuid()).pw_name
 INTACT = "audit log intact: %d entries, %d signed checkpoints verified\n"
 
 
 def sql(data, statement):
-    """Run statement with the sqlite3 command on DATA/vigil.db."""
+    """Run statement with the sqlite3 command on DATA/vigil.db (psql on a
+    PostgreSQL store)."""
+    if POSTGRES:
+        return psql(statement, data)
     p = subprocess.run(["sqlite3", os.path.join(data, "vigil.db"), statement],
                        capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
@@ -71,9 +75,23 @@ class Tampering(VigilCase):
                    "--role", "auditor", check=0)
 
     def copy(self, name):
-        dst = os.path.join(self.tmp, name)
-        shutil.copytree(self.data, dst)
-        return dst
+        return store_copy(self.data, self.tmp, name)
+
+    def flip(self, data, table, column, seq, byte, bit):
+        """Flip one bit of a stored blob."""
+        if POSTGRES:
+            sql(data, "UPDATE %s SET %s = set_byte(%s, %d, get_byte(%s, %d)"
+                      " # %d) WHERE seq = %d" % (table, column, column, byte,
+                                                 column, byte, bit, seq))
+            return
+        con = sqlite3.connect(os.path.join(data, "vigil.db"))
+        b = bytearray(con.execute("SELECT %s FROM %s WHERE seq=?"
+                                  % (column, table), (seq,)).fetchone()[0])
+        b[byte] ^= bit
+        con.execute("UPDATE %s SET %s=? WHERE seq=?" % (table, column),
+                    (bytes(b), seq))
+        con.commit()
+        con.close()
 
     def verify(self, data):
         return self.vigil("audit", "verify", data=data)
@@ -121,13 +139,7 @@ class Tampering(VigilCase):
                     "content)" % seqs[col])
         # one flipped bit of a stored hash is a change of that entry too
         data = self.copy("changed-hash")
-        con = sqlite3.connect(os.path.join(data, "vigil.db"))
-        h = bytearray(con.execute("SELECT hash FROM audit WHERE seq=4")
-                      .fetchone()[0])
-        h[0] ^= 1
-        con.execute("UPDATE audit SET hash=? WHERE seq=4", (bytes(h),))
-        con.commit()
-        con.close()
+        self.flip(data, "audit", "hash", 4, 0, 1)
         self.assert_broken(data, "entry 4: changed (its hash does not match "
                                  "its content)")
 
@@ -162,14 +174,9 @@ class Tampering(VigilCase):
 
     def test_forged_checkpoint_signature(self):
         data = self.copy("forged")
-        con = sqlite3.connect(os.path.join(data, "vigil.db"))
-        sig = bytearray(con.execute("SELECT sig FROM checkpoints WHERE seq=8")
-                        .fetchone()[0])
-        self.assertEqual(len(sig), 64)
-        sig[10] ^= 0x40
-        con.execute("UPDATE checkpoints SET sig=? WHERE seq=8", (bytes(sig),))
-        con.commit()
-        con.close()
+        self.assertEqual(sql(data, "SELECT length(sig) FROM checkpoints"
+                                   " WHERE seq=8"), "64\n")
+        self.flip(data, "checkpoints", "sig", 8, 10, 0x40)
         self.assert_broken(data, "checkpoint at entry 8: the signature is not "
                                  "the hub's")
         # a checkpoint moved to another entry does not verify either
@@ -209,22 +216,39 @@ class Tampering(VigilCase):
         gets a chain that holds; the signed checkpoint does not."""
         data = self.copy("rewritten")
         sql(data, "UPDATE audit SET target='eve' WHERE seq=3")
-        con = sqlite3.connect(os.path.join(data, "vigil.db"))
-        rows = con.execute("SELECT seq, ts, actor, org, action, target, "
-                           "detail, source, purpose, prev FROM audit "
-                           "ORDER BY seq").fetchall()
-        prev = rows[0][9]
-        for row in rows:
-            h = entry_hash(prev, *row[:9])
-            con.execute("UPDATE audit SET prev=?, hash=? WHERE seq=?",
-                        (prev, h, row[0]))
-            prev = h
-        con.commit()
-        con.close()
+        cols = ("SELECT seq, ts, actor, org, action, target, detail, source,"
+                " purpose, %s FROM audit ORDER BY seq")
+        if POSTGRES:
+            rows = []
+            for line in psql(cols % "encode(prev, 'hex')", data,
+                             sep="\x1f").splitlines():
+                f = line.split("\x1f")
+                rows.append((int(f[0]), int(f[1]), f[2], int(f[3]), *f[4:9],
+                             bytes.fromhex(f[9])))
+            prev = rows[0][9]
+            updates = []
+            for row in rows:
+                h = entry_hash(prev, *row[:9])
+                updates.append("UPDATE audit SET prev=decode('%s', 'hex'),"
+                               " hash=decode('%s', 'hex') WHERE seq=%d;"
+                               % (prev.hex(), h.hex(), row[0]))
+                prev = h
+            sql(data, "".join(updates))
+            hexed = "SELECT upper(encode(hash, 'hex')) FROM audit WHERE seq=2"
+        else:
+            con = sqlite3.connect(os.path.join(data, "vigil.db"))
+            rows = con.execute(cols % "prev").fetchall()
+            prev = rows[0][9]
+            for row in rows:
+                h = entry_hash(prev, *row[:9])
+                con.execute("UPDATE audit SET prev=?, hash=? WHERE seq=?",
+                            (prev, h, row[0]))
+                prev = h
+            con.commit()
+            con.close()
+            hexed = "SELECT hex(hash) FROM audit WHERE seq=2"
         # the recomputed chain is the one the program computes
-        self.assertEqual(
-            sql(self.data, "SELECT hex(hash) FROM audit WHERE seq=2"),
-            sql(data, "SELECT hex(hash) FROM audit WHERE seq=2"))
+        self.assertEqual(sql(self.data, hexed), sql(data, hexed))
         self.assert_broken(data, "entry 8: changed since the checkpoint that "
                                  "signed it")
 

@@ -1,0 +1,154 @@
+/* The PostgreSQL schema, as a list of migrations applied in order, each
+ * in its own transaction; vigil_schema holds the number applied. Several
+ * processes may open the store at once: the migration lock makes one of
+ * them migrate and the others wait. Never edit a released migration:
+ * append a new one. Texts are compared by bytes (COLLATE "C"), as SQLite
+ * does, whatever the database's collation. */
+#include "pg_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const migrations[] = {
+    /* 1: the hub as SQLite's migrations 1 to 5 leave it */
+    "CREATE TABLE objects ("
+    " date_added bigint PRIMARY KEY," /* microseconds, unique, increasing */
+    " id text COLLATE \"C\" NOT NULL,"
+    " version text COLLATE \"C\" NOT NULL," /* normalised modified or created */
+    " type text COLLATE \"C\" NOT NULL,"
+    " created text, modified text, spec_version text COLLATE \"C\","
+    " revoked integer NOT NULL DEFAULT 0,"
+    " owner bigint NOT NULL DEFAULT 0,"
+    " scope integer NOT NULL DEFAULT 0,"
+    " tlp integer NOT NULL DEFAULT 0,"
+    " classification integer NOT NULL DEFAULT 0,"
+    " latest integer NOT NULL,"
+    " collection text COLLATE \"C\" NOT NULL,"
+    " grp bigint NOT NULL DEFAULT 0,"
+    " copy integer NOT NULL DEFAULT 0,"
+    " json text NOT NULL);"
+    "CREATE UNIQUE INDEX objects_id ON objects(id, version, collection, owner);"
+    "CREATE INDEX objects_collection ON objects(collection, date_added);"
+    "CREATE TABLE hub (key text COLLATE \"C\" PRIMARY KEY, value text NOT "
+    "NULL);"
+    "CREATE TABLE orgs ("
+    " id bigint PRIMARY KEY, name text COLLATE \"C\" NOT NULL UNIQUE,"
+    " identity text COLLATE \"C\" NOT NULL UNIQUE, created bigint NOT NULL);"
+    "CREATE TABLE users ("
+    " id bigint PRIMARY KEY, name text COLLATE \"C\" NOT NULL UNIQUE,"
+    " org bigint NOT NULL REFERENCES orgs(id),"
+    " role integer NOT NULL, clearance integer NOT NULL DEFAULT 0,"
+    " disabled integer NOT NULL DEFAULT 0, created bigint NOT NULL);"
+    "CREATE TABLE keys ("
+    " id text COLLATE \"C\" PRIMARY KEY,"
+    " \"user\" bigint NOT NULL REFERENCES users(id),"
+    " hash bytea NOT NULL, created bigint NOT NULL,"
+    " expires bigint NOT NULL DEFAULT 0,"
+    " revoked integer NOT NULL DEFAULT 0);"
+    "CREATE TABLE groups ("
+    " id bigint PRIMARY KEY, name text COLLATE \"C\" NOT NULL UNIQUE,"
+    " created bigint NOT NULL);"
+    "CREATE TABLE group_members ("
+    " grp bigint NOT NULL REFERENCES groups(id),"
+    " org bigint NOT NULL REFERENCES orgs(id), PRIMARY KEY (grp, org));"
+    "CREATE TABLE collections ("
+    " id text COLLATE \"C\" PRIMARY KEY,"
+    " alias text COLLATE \"C\" NOT NULL UNIQUE, title text NOT NULL,"
+    " description text NOT NULL, scope integer NOT NULL,"
+    " org bigint NOT NULL DEFAULT 0, grp bigint NOT NULL DEFAULT 0,"
+    " position integer NOT NULL);"
+    "CREATE TABLE status ("
+    " id text COLLATE \"C\" PRIMARY KEY, \"user\" bigint NOT NULL,"
+    " created bigint NOT NULL, json text NOT NULL);"
+    "CREATE INDEX status_created ON status(created);"
+    "CREATE TABLE audit ("
+    " seq bigint PRIMARY KEY, ts bigint NOT NULL, actor text NOT NULL,"
+    " org bigint NOT NULL, action text NOT NULL, target text NOT NULL,"
+    " detail text NOT NULL, source text NOT NULL, purpose text NOT NULL,"
+    " prev bytea NOT NULL, hash bytea NOT NULL,"
+    " auth text NOT NULL DEFAULT '');"
+    "CREATE TABLE checkpoints ("
+    " seq bigint PRIMARY KEY, head bytea NOT NULL, ts bigint NOT NULL,"
+    " sig bytea NOT NULL);"
+    "CREATE TABLE screen_runs ("
+    " id text COLLATE \"C\" PRIMARY KEY, created bigint NOT NULL,"
+    " actor text NOT NULL, org bigint NOT NULL, source text NOT NULL,"
+    " format text NOT NULL, travellers bigint NOT NULL, hits bigint NOT NULL,"
+    " threshold double precision NOT NULL, travellers_json text NOT NULL);"
+    "CREATE TABLE screen_hits ("
+    " run text COLLATE \"C\" NOT NULL REFERENCES screen_runs(id),"
+    " n bigint NOT NULL, traveller bigint NOT NULL, entry text NOT NULL,"
+    " list text NOT NULL, ref text NOT NULL,"
+    " score double precision NOT NULL, explanation text NOT NULL,"
+    " disposition integer NOT NULL DEFAULT 0, disposed_by text,"
+    " disposed_at bigint, note text, PRIMARY KEY (run, n));"
+    "CREATE TABLE owners (id text COLLATE \"C\" PRIMARY KEY,"
+    " owner bigint NOT NULL);",
+};
+
+int vg__pg_migrate(struct vg__pg *p)
+{
+	const int known = (int)(sizeof(migrations) / sizeof(migrations[0]));
+	PGresult *r = NULL;
+	int have = 0, rc;
+	/* most opens find the schema current: one read, no lock */
+	rc = vg__pg_run(p, &r, "SELECT to_regclass('vigil_schema') IS NOT NULL",
+	                NULL);
+	if (!rc && !strcmp(PQgetvalue(r, 0, 0), "t")) {
+		PQclear(r);
+		r = NULL;
+		rc =
+		    vg__pg_run(p, &r, "SELECT version FROM vigil_schema", NULL);
+		if (!rc && PQntuples(r) == 1 && vg__pg_int(r, 0, 0) == known) {
+			PQclear(r);
+			return VG_OK;
+		}
+	}
+	PQclear(r);
+	r = NULL;
+	if (rc)
+		return rc;
+	rc =
+	    vg__pg_exec(p, "SELECT pg_advisory_lock(" VG__PG_MIGRATE_LOCK ");"
+	                   " CREATE TABLE IF NOT EXISTS vigil_schema (version "
+	                   "integer NOT NULL);"
+	                   " INSERT INTO vigil_schema SELECT 0 WHERE NOT EXISTS"
+	                   " (SELECT 1 FROM vigil_schema)");
+	if (!rc)
+		rc =
+		    vg__pg_run(p, &r, "SELECT version FROM vigil_schema", NULL);
+	if (!rc) {
+		have = (int)vg__pg_int(r, 0, 0);
+		if (have > known) {
+			snprintf(p->err, sizeof(p->err),
+			         "store schema version %d is newer than this "
+			         "program's %d",
+			         have, known);
+			rc = VG_ESCHEMA;
+		}
+	}
+	PQclear(r);
+	for (int v = have; !rc && v < known; v++) {
+		char set[80];
+		snprintf(set, sizeof(set),
+		         "UPDATE vigil_schema SET version = %d", v + 1);
+		rc = vg__pg_exec(p, "BEGIN");
+		if (!rc)
+			rc = vg__pg_exec(p, migrations[v]);
+		if (!rc)
+			rc = vg__pg_exec(p, set);
+		if (!rc)
+			rc = vg__pg_exec(p, "COMMIT");
+		if (rc) {
+			char why[400];
+			snprintf(why, sizeof(why), "%.390s", p->err);
+			snprintf(p->err, sizeof(p->err), "migration %d: %.400s",
+			         v + 1, why);
+			vg__pg_exec(p, "ROLLBACK");
+		}
+	}
+	/* a lost connection has dropped the lock with it */
+	PQclear(PQexec(p->conn,
+	               "SELECT pg_advisory_unlock(" VG__PG_MIGRATE_LOCK ")"));
+	return rc;
+}

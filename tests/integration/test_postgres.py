@@ -1,0 +1,357 @@
+"""PostgreSQL only (ctest's integration-pg): two `vigil serve` processes on
+one database under concurrent POST and GET clients, one killed with -9
+mid-write; the PostgreSQL server stopped and started under load; and
+`vigil migrate` SQLite -> PostgreSQL -> SQLite giving the same export byte
+for byte and audit logs that verify."""
+import http.client
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+
+import test_crash
+from vigiltest import (POSTGRES, SHARED, STIX, TAXII, VIGIL, Server,
+                       VigilCase, drop_store, main, request, store_location,
+                       store_sql)
+
+NEEDS = "PostgreSQL only: run with VIGIL_TEST_BACKEND=postgres (integration-pg)"
+PER_ENVELOPE = test_crash.PER_ENVELOPE
+HERE = os.path.dirname(os.path.abspath(__file__))
+PGTEST = os.path.join(HERE, "..", "..", "scripts", "pgtest.sh")
+
+
+class Reader(threading.Thread):
+    """GETs pages of a collection from the given servers in turn until
+    stopped; every answer must be 200 (or a refused connection from a
+    server that was killed)."""
+
+    def __init__(self, servers, cid, key):
+        super().__init__(daemon=True)
+        self.servers, self.cid, self.key = servers, cid, key
+        self.stop_at = False
+        self.pages = 0
+        self.bad = []
+
+    def run(self):
+        i = 0
+        while not self.stop_at:
+            s = self.servers[i % len(self.servers)]
+            i += 1
+            try:
+                r = request(s.root + "collections/%s/objects/?limit=50"
+                            % self.cid, key=self.key, timeout=30)
+            except OSError:
+                continue  # the killed one
+            if r.status != 200:
+                self.bad.append((r.status, r.body[:200]))
+            else:
+                self.pages += 1
+
+
+@unittest.skipUnless(POSTGRES, NEEDS)
+class TwoServers(VigilCase):
+    def setUp(self):
+        super().setUp()
+        self.key = self.vigil("key", "new", "--user", "admin", "--json",
+                              check=0).json()["key"]
+        self.servers = []
+
+    def tearDown(self):
+        for s in self.servers:
+            s.stop(signal.SIGKILL)
+        super().tearDown()
+
+    serve = test_crash.Crash.serve
+    envelopes = test_crash.Crash.envelopes
+    start_posters = test_crash.Crash.start_posters
+    wait_acked = test_crash.Crash.wait_acked
+    assert_all_present = test_crash.Crash.assert_all_present
+    verify_audit = test_crash.Crash.verify_audit
+
+    def page_all(self, servers, cid):
+        """Every object of the collection, paged 500 at a time with each
+        next page asked of the other server: (id, modified) in order."""
+        got, nxt, i = [], None, 0
+        while True:
+            s = servers[i % len(servers)]
+            i += 1
+            url = s.root + "collections/%s/objects/?limit=500" % cid
+            if nxt:
+                url += "&next=" + nxt
+            r = request(url, key=self.key)
+            self.assertEqual(r.status, 200, r.body[:300])
+            env = r.json()
+            got += [(o["id"], o.get("modified")) for o in env["objects"]]
+            if not env["more"]:
+                return got
+            nxt = env["next"]
+
+    def test_two_servers_kill_9_of_one_mid_write(self):
+        envelopes = self.envelopes(5, 60 * PER_ENVELOPE)
+        a, b = self.serve(), self.serve()
+        cid, on_a = self.start_posters(a, envelopes[0::2])
+        _, on_b = self.start_posters(b, envelopes[1::2])
+        reader = Reader([a, b], cid, self.key)
+        reader.start()
+        self.wait_acked(on_a + on_b, 10)
+        a.proc.send_signal(signal.SIGKILL)
+        a.proc.wait()
+        for p in on_a + on_b:
+            p.join(300)
+            self.assertFalse(p.is_alive())
+        reader.stop_at = True
+        reader.join(60)
+        self.assertEqual(reader.bad, [])
+        self.assertGreater(reader.pages, 0)
+        # b went on: every envelope of its clients was acknowledged
+        self.assertEqual(sum(len(p.acked) for p in on_b),
+                         len(envelopes[1::2]), [p.errors for p in on_b])
+        self.assertLess(sum(len(p.acked) for p in on_a), len(envelopes[0::2]),
+                        "the kill came too late")
+        # every acknowledged object of both, read through b and through a
+        # restarted a
+        self.assert_all_present(b, cid, on_a + on_b)
+        a = self.serve()
+        self.assert_all_present(a, cid, on_a + on_b)
+        # one date_added per version, across both processes
+        [(n, distinct)] = store_sql(self.data, "SELECT COUNT(*), COUNT("
+                                    "DISTINCT date_added) FROM objects")
+        self.assertEqual(n, distinct)
+        # paging from one process to the other: each version once, in
+        # date_added order
+        paged = self.page_all([a, b], cid)
+        self.assertEqual(len(paged), len(set(paged)))
+        rows = store_sql(self.data, "SELECT o.id FROM objects o, collections c"
+                         " WHERE c.alias = 'community' AND o.collection = c.id"
+                         " AND o.latest = 1 ORDER BY date_added")
+        self.assertEqual([p[0] for p in paged], [r[0] for r in rows])
+        for s in (a, b):
+            self.assertEqual(s.stop()[0], 0)
+        self.servers = []
+        self.verify_audit()
+
+    def test_writes_of_two_servers_make_one_chain(self):
+        """Imports and posts through two processes at once: one audit
+        chain, seq without gaps, and it verifies."""
+        a, b = self.serve(), self.serve()
+        envelopes = self.envelopes(6, 20 * PER_ENVELOPE)
+        cid, on_a = self.start_posters(a, envelopes[0::2])
+        _, on_b = self.start_posters(b, envelopes[1::2])
+        imp = subprocess.Popen([VIGIL, "--data", self.data, "import",
+                                os.path.join(STIX, "oasis-apt1.json")],
+                               stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+        for p in on_a + on_b:
+            p.join(300)
+            self.assertEqual(p.errors, [])
+        self.assertEqual(imp.wait(300), 0, imp.stderr.read())
+        [(n, first, last)] = store_sql(self.data, "SELECT COUNT(*), MIN(seq),"
+                                       " MAX(seq) FROM audit")
+        self.assertEqual((first, last), ("1", n))
+        for s in (a, b):
+            self.assertEqual(s.stop()[0], 0)
+        self.servers = []
+        self.verify_audit()
+
+
+class Restart(unittest.TestCase):
+    """A private cluster: its server is stopped and started again while a
+    `vigil serve` takes POSTs."""
+
+    @unittest.skipUnless(POSTGRES, NEEDS)
+    def test_postgres_restart_under_load(self):
+        tmp = tempfile.mkdtemp(prefix="vigil-pgr-")
+        os.chmod(tmp, 0o755)  # the cluster's owner goes through it
+        cluster = os.path.join(tmp, "pg")
+        server = None
+        try:
+            url = subprocess.run(["sh", PGTEST, "start", cluster],
+                                 capture_output=True, text=True, check=True
+                                 ).stdout.strip()
+            data = url.replace(":///?", ":///restart?", 1)
+            env = dict(os.environ, VIGIL_KEY_DIR=os.path.join(tmp, "keys"))
+
+            def vigil(*args):
+                p = subprocess.run([VIGIL, "--data", data, *args], env=env,
+                                   capture_output=True, text=True, timeout=300)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                return p.stdout
+            key = json.loads(vigil("init", "--json"))["key"]
+            orgs = json.loads(vigil("org", "list", "--json"))["orgs"]
+            text = vigil("gen", "--seed", "8", "--count", "8000",
+                         "--created-by", orgs[0]["identity"])
+            from vigiltest import raw_objects
+            objs = raw_objects(text)
+            bodies = [('{"objects":[' + ",".join(objs[i:i + 100]) +
+                       ']}').encode() for i in range(0, len(objs), 100)]
+            server = Server(data, env=env)
+            cid = request(server.root + "collections/community/",
+                          key=key).json()["id"]
+            path = "/taxii2/hub/collections/%s/objects/" % cid
+            acked, refused, other = [], [0], []
+
+            def post_all():
+                for body in bodies:
+                    t0 = time.monotonic()
+                    while time.monotonic() - t0 < 120:
+                        conn = http.client.HTTPConnection(
+                            "127.0.0.1", server.port, timeout=60)
+                        conn.request("POST", path, body=body, headers={
+                            "Authorization": "Bearer " + key,
+                            "Accept": TAXII, "Content-Type": TAXII})
+                        r = conn.getresponse()
+                        data_ = r.read()
+                        conn.close()
+                        if r.status == 202:
+                            st = json.loads(data_)
+                            if st["status"] == "complete":
+                                acked.append(st["successes"])
+                            break
+                        if r.status == 503:
+                            refused[0] += 1
+                            time.sleep(0.05)
+                            continue
+                        other.append((r.status, data_[:200]))
+                        return
+            poster = threading.Thread(target=post_all, daemon=True)
+            poster.start()
+            while len(acked) < 5:
+                time.sleep(0.01)
+            subprocess.run(["sh", PGTEST, "restart", cluster], check=True)
+            poster.join(300)
+            self.assertFalse(poster.is_alive())
+            self.assertEqual(other, [])
+            # while the database was away, requests failed cleanly (503),
+            # and vigil reconnected by itself: every envelope went in
+            self.assertGreater(refused[0], 0, "no request met the restart")
+            self.assertEqual(len(acked), len(bodies))
+            ids = {s["id"] for st in acked for s in st}
+            self.assertEqual(len(ids), len(objs))
+            got = {row[0] for row in store_sql(data, "SELECT id FROM objects")}
+            self.assertEqual(ids - got, set())
+            r = request(server.root + "collections/%s/objects/?limit=10"
+                        % cid, key=key)
+            self.assertEqual(r.status, 200, r.body[:300])
+            code, err = server.stop()
+            server = None
+            self.assertEqual(code, 0, err)
+            out = vigil("audit", "verify")
+            self.assertTrue(out.startswith("audit log intact: "), out)
+        finally:
+            if server:
+                server.stop(signal.SIGKILL)
+            subprocess.run(["sh", PGTEST, "stop", cluster])
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+@unittest.skipUnless(POSTGRES, NEEDS)
+class Migrate(VigilCase):
+    """A SQLite hub with objects of every kind, versions, deletions, keys,
+    groups, a screening run with a disposition and a checkpoint, copied to
+    PostgreSQL (the test's database) and back to SQLite."""
+
+    def sqlite_hub(self, path):
+        def run(*args, stdin=None):
+            p = subprocess.run([VIGIL, "--data", path, *args], input=stdin,
+                               capture_output=True, text=True, timeout=600)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            return p.stdout
+        run("init")
+        for f in ("oasis-apt1.json", "ics-attack-17.1.json",
+                  "ics-attack-18.1.json"):
+            run("import", os.path.join(STIX, f))
+        run("org", "add", "Partner")
+        run("user", "add", "ana", "--org", "Partner", "--role", "analyst")
+        run("key", "new", "--user", "ana")
+        run("group", "add", "Ring")
+        run("group", "member", "add", "Ring", "Partner")
+        run("watchlist", "import", "--format", "un", os.path.join(
+            SHARED, "data", "watchlists", "un",
+            "consolidated-2026-02-27.xml"))
+        scr = json.loads(run("screen", "--json", os.path.join(
+            HERE, "data", "screen-travellers.csv")))
+        run("screening", "dispose", scr["run"], "1", "false-positive",
+            "--note", "not him")
+        run("audit", "checkpoint")
+        return run, scr["run"]
+
+    def empty_target(self):
+        """The test's database dropped and its key gone: the migration
+        makes them."""
+        drop_store(self.data)
+        os.remove(os.path.join(self.tmp, "data", "hub-signing.key"))
+
+    def export(self, data):
+        r = self.vigil("export", "--all-versions", data=data, check=0).out
+        return r[r.index('"objects":'):]
+
+    def test_round_trip_sqlite_postgres_sqlite(self):
+        src = os.path.join(self.tmp, "src")
+        back = os.path.join(self.tmp, "back")
+        self.empty_target()
+        run, run_id = self.sqlite_hub(src)
+        r = self.vigil("migrate", "--from", src, "--to", self.data,
+                       "--json", check=0).json()
+        self.assertEqual((r["tables"], r["verified"]), (14, True))
+        r2 = self.vigil("migrate", "--from", self.data, "--to", back,
+                        "--json", check=0).json()
+        self.assertEqual(r2["rows"], r["rows"] + 1)  # + hub.migrate
+        a, b, c = self.export(src), self.export(self.data), self.export(back)
+        self.assertEqual(a, b)
+        self.assertEqual(a, c)
+        for d in (src, self.data, back):
+            v = self.vigil("audit", "verify", data=d, check=0).out
+            self.assertTrue(v.startswith("audit log intact: "), v)
+            self.assertIn("1 signed checkpoints verified", v)
+            shown = json.loads(self.vigil("screening", "show", run_id,
+                                          data=d, check=0).out)
+            self.assertEqual(shown["hits"][0]["disposition"],
+                             "false-positive")
+            self.assertEqual(shown["hits"][0]["note"], "not him")
+        # the copies' checkpoints can be extended with the moved key
+        self.vigil("audit", "checkpoint", data=back, check=0)
+        self.vigil("audit", "checkpoint", check=0)
+        # the same objects, organisations, users and keys everywhere
+        for what in (("org", "list", "--json"), ("user", "list", "--json"),
+                     ("group", "list", "--json"), ("stats", "--json")):
+            outs = [self.vigil(*what, data=d, check=0).json()
+                    for d in (src, self.data, back)]
+            if what[0] == "stats":
+                for o in outs:
+                    o.pop("bytes")
+            self.assertEqual(outs[0], outs[1], what)
+            self.assertEqual(outs[0], outs[2], what)
+
+    def test_refusals(self):
+        src = os.path.join(self.tmp, "src")
+        self.vigil("init", data=src, check=0)
+        # the test's database holds a hub already
+        r = self.vigil("migrate", "--from", src, "--to", self.data)
+        self.assertEqual(r.code, 3)
+        self.assertIn("holds a hub already", r.err)
+        r = self.vigil("migrate", "--from", os.path.join(self.tmp, "none"),
+                       "--to", self.data)
+        self.assertEqual((r.code, r.err), (3, "vigil: migrate: no store in "
+                                           "'%s'\n" % os.path.join(
+                                               self.tmp, "none")))
+
+    def test_the_first_released_store_copies(self):
+        fixture = os.path.join(HERE, "data", "store-v3")
+        src = os.path.join(self.tmp, "v3")
+        shutil.copytree(fixture, src)
+        os.chmod(os.path.join(src, "hub-signing.key"), 0o600)
+        self.empty_target()
+        self.vigil("migrate", "--from", src, "--to", self.data, check=0)
+        stats = self.vigil("stats", "--json", check=0).json()
+        self.assertEqual((stats["objects"], stats["versions"]), (162, 162))
+        v = self.vigil("audit", "verify", check=0).out
+        self.assertTrue(v.startswith("audit log intact: "), v)
+
+
+if __name__ == "__main__":
+    main()
