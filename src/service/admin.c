@@ -306,7 +306,7 @@ int vg_hub_create(const char *location, const struct vg_hub_init *in,
 	struct vg_store *s = NULL;
 	struct vg_writer *w = NULL;
 	struct vg_ctx c;
-	char path[4096];
+	char path[4200];
 	err[0] = '\0';
 	if (!vg_hub_name_ok(in->org_name ? in->org_name : "hub", 100)) {
 		snprintf(err, errlen, "organisation name '%s' must be 1-100 "

@@ -132,7 +132,10 @@ static int finish(const struct vg_migrate *m, struct vg_migrate_result *out,
 	vg_ctx_init(&c, svc, VG_CHANNEL_CLI, "cli");
 	vg_ctx_operator(&c, m->login ? m->login : "-");
 	/* verified first: the copy is the source's log, entry for entry */
-	rc = vg_audit_verify(&c, &out->entries, &out->checkpoints, err, errlen);
+	struct vg_audit_verified v = {0};
+	rc = vg_audit_verify(&c, NULL, NULL, &v, err, errlen);
+	out->entries = v.entries;
+	out->checkpoints = v.checkpoints;
 	if (rc == VG_EINVAL) {
 		char why[300];
 		snprintf(why, sizeof(why), "%s", err);

@@ -237,6 +237,9 @@ static int refused(struct vg_ctx *c, const char *source, const char *why)
 	int rc = detail ? vg__audit_now(c, "screen.run", source, detail)
 			: VG_ENOMEM;
 	vg__detail_release(&d);
+	return rc;
+}
+
 int vg__screen_cache_refresh(struct vg_screen_cache *c, struct vg_store *s)
 {
 	pthread_mutex_lock(&c->mu);
