@@ -103,8 +103,9 @@ static int audit_scan(struct vg_store *s, const struct vg_audit_filter *f,
 		    "SELECT seq, ts, actor, org, action, target, detail,"
 		    " source, purpose, prev, hash, auth FROM audit WHERE"
 		    " ($1::text IS NULL OR actor = $1) AND ts >= $2 AND"
-		    " seq > $3 ORDER BY seq LIMIT $4",
-		    "tiii", f->actor, f->since, after, want);
+		    " seq > $3 AND ($5::text IS NULL OR action = $5)"
+		    " ORDER BY seq LIMIT $4",
+		    "tiiit", f->actor, f->since, after, want, f->action);
 		if (rc)
 			return rc;
 		int n = PQntuples(r);
