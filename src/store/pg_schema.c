@@ -84,6 +84,32 @@ static const char *const migrations[] = {
     " disposed_at bigint, note text, PRIMARY KEY (run, n));"
     "CREATE TABLE owners (id text COLLATE \"C\" PRIMARY KEY,"
     " owner bigint NOT NULL);",
+
+    /* 2: the screening officer's workflow, as SQLite's migration 6: each
+     * hit's entry version and name, the traveller's key, the entries of
+     * the same person, the suppression that held it back; the
+     * suppressions; runs listed by organisation and time */
+    "ALTER TABLE screen_hits"
+    " ADD COLUMN entry_version text COLLATE \"C\" NOT NULL DEFAULT '',"
+    " ADD COLUMN entry_name text COLLATE \"C\" NOT NULL DEFAULT '',"
+    " ADD COLUMN key_doc text COLLATE \"C\" NOT NULL DEFAULT '',"
+    " ADD COLUMN key_name text COLLATE \"C\" NOT NULL DEFAULT '',"
+    " ADD COLUMN key_dob text COLLATE \"C\" NOT NULL DEFAULT '',"
+    " ADD COLUMN same_person text COLLATE \"C\","
+    " ADD COLUMN suppressed bigint NOT NULL DEFAULT 0;"
+    "CREATE TABLE screen_suppressions ("
+    " id bigint PRIMARY KEY, org bigint NOT NULL,"
+    " entry text COLLATE \"C\" NOT NULL,"
+    " entry_version text COLLATE \"C\" NOT NULL,"
+    " doc text COLLATE \"C\" NOT NULL, name text COLLATE \"C\" NOT NULL,"
+    " dob text COLLATE \"C\" NOT NULL, run text COLLATE \"C\" NOT NULL,"
+    " hit bigint NOT NULL, created bigint NOT NULL,"
+    " \"by\" text COLLATE \"C\" NOT NULL, note text COLLATE \"C\","
+    " withdrawn_at bigint NOT NULL DEFAULT 0,"
+    " withdrawn_by text COLLATE \"C\");"
+    "CREATE INDEX screen_suppressions_org ON screen_suppressions(org,"
+    " withdrawn_at);"
+    "CREATE INDEX screen_runs_created ON screen_runs(org, created);",
 };
 
 int vg__pg_migrate(struct vg__pg *p)
