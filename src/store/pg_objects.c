@@ -3,7 +3,9 @@
  * (sqlite_objects.c); the queries have the same meaning, written for
  * PostgreSQL. Which rows to write is decided by the service. */
 #include "pg_int.h"
+#include "search_json.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -307,6 +309,20 @@ static int pg_owner_set(struct vg_store *s, const char *id, int64_t owner)
 	return rc;
 }
 
+static int pg_shared_ids(struct vg_store *s,
+                         int (*cb)(void *ud, const char *id), void *ud)
+{
+	PGresult *r = NULL;
+	int rc = vg__pg_run(vg__pg(s), &r,
+	                    "SELECT id FROM objects GROUP BY id"
+	                    " HAVING COUNT(DISTINCT owner) > 1 ORDER BY id",
+	                    NULL);
+	for (int i = 0; !rc && i < PQntuples(r); i++)
+		rc = cb(ud, PQgetvalue(r, i, 0));
+	PQclear(r);
+	return rc;
+}
+
 static int pg_set_scope(struct vg_store *s, const char *id, const char *version,
                         const char *collection, int64_t owner, int scope)
 {
@@ -322,8 +338,9 @@ static int pg_set_scope(struct vg_store *s, const char *id, const char *version,
 
 enum { MAX_TERMS = 1000, CHUNK = 5000 };
 
+/* the lists of four fields, the words and a dozen single values */
 struct params {
-	struct vg__pg_arg a[3 * MAX_TERMS + 8];
+	struct vg__pg_arg a[4 * MAX_TERMS + VG_QUERY_WORDS + 16];
 	int n;
 };
 
@@ -372,18 +389,54 @@ static int uuid_text(const char *s)
 	return s[36] == '\0';
 }
 
+/* The search's clauses (objects.h), as sqlite_objects.c search_where
+ * writes them. Those that read the JSON text are decided on the parsed
+ * text by the scan (search_json.c): here they only narrow the rows, by
+ * what is true of every row they hold: a text without a backslash holds
+ * each of its strings verbatim (lower() with "C" folds ASCII only, as
+ * the search does). */
+static int search_where(const struct vg_query *qy, struct vg_buf *sql,
+                        struct params *p)
+{
+	int rc = VG_OK;
+	for (size_t i = 0; !rc && i < qy->n_words; i++)
+		rc = vg_buf_printf(sql,
+		                   " AND (strpos(o.json, chr(92)) > 0 OR"
+		                   " strpos(lower(o.json COLLATE \"C\"),"
+		                   " lower($%d COLLATE \"C\")) > 0)",
+		                   text_param(p, qy->words[i]));
+	const char *verbatim[] = {qy->label, qy->marking, qy->ref};
+	for (size_t i = 0; !rc && i < 3; i++)
+		if (verbatim[i])
+			rc =
+			    vg_buf_printf(sql,
+			                  " AND (strpos(o.json, chr(92)) > 0 OR"
+			                  " strpos(o.json, $%d) > 0)",
+			                  text_param(p, verbatim[i]));
+	if (!rc && qy->tlp)
+		rc = vg_buf_printf(sql, " AND o.tlp = %d", qy->tlp - 1);
+	if (!rc && qy->version_from)
+		rc = vg_buf_printf(sql, " AND o.version >= $%d",
+		                   text_param(p, qy->version_from));
+	if (!rc && qy->version_to)
+		rc = vg_buf_printf(sql, " AND o.version <= $%d",
+		                   text_param(p, qy->version_to));
+	return rc;
+}
+
 /* WHERE clause (from "FROM objects o WHERE") for qy, as sqlite_objects.c
- * build_where writes it. *after (when not NULL) gets the number of the
- * parameter that date_added must be after, always present (a scan read
- * in parts moves it). */
+ * build_where writes it. *cursor (when not NULL) gets the number of the
+ * parameter that date_added must be after (before, when the scan reads
+ * newest first), always present: a scan read in parts moves it. */
 static int build_where(const struct vg_query *qy, struct vg_buf *sql,
-                       struct params *p, int *after)
+                       struct params *p, int *cursor)
 {
 	int rc;
 	if (!qy->visible)
 		return VG_EINVAL; /* no read without the reader's rule */
 	if (qy->n_types > MAX_TERMS || qy->n_ids > MAX_TERMS ||
-	    qy->n_version_keys > MAX_TERMS || qy->n_spec_versions > MAX_TERMS)
+	    qy->n_version_keys > MAX_TERMS || qy->n_spec_versions > MAX_TERMS ||
+	    qy->n_words > VG_QUERY_WORDS)
 		return VG_ETOOBIG;
 	p->n = 0;
 	rc = vg_buf_puts(sql, " FROM objects o WHERE true");
@@ -400,11 +453,16 @@ static int build_where(const struct vg_query *qy, struct vg_buf *sql,
 		                   text_param(p, qy->collection));
 	if (!rc)
 		rc = vis(sql, qy, "o");
-	if (!rc && (qy->added_after || after)) {
+	int desc = cursor && qy->newest_first;
+	if (!rc && (qy->added_after || (cursor && !desc))) {
 		int k = int_param(p, qy->added_after);
-		if (after)
-			*after = k;
+		if (cursor && !desc)
+			*cursor = k;
 		rc = vg_buf_printf(sql, " AND o.date_added > $%d", k);
+	}
+	if (!rc && desc) {
+		*cursor = int_param(p, INT64_MAX);
+		rc = vg_buf_printf(sql, " AND o.date_added < $%d", *cursor);
 	}
 	if (!rc && qy->n_types)
 		rc = add_in(sql, p, "o.type", qy->types, qy->n_types);
@@ -414,6 +472,8 @@ static int build_where(const struct vg_query *qy, struct vg_buf *sql,
 	if (!rc && qy->n_spec_versions)
 		rc = add_in(sql, p, "COALESCE(o.spec_version, '2.1')",
 		            qy->spec_versions, qy->n_spec_versions);
+	if (!rc)
+		rc = search_where(qy, sql, p);
 	if (rc)
 		return rc;
 	unsigned v = qy->versions ? qy->versions : VG_VERSIONS_LAST;
@@ -493,12 +553,22 @@ static int build_where(const struct vg_query *qy, struct vg_buf *sql,
 	"o.date_added, o.id, o.version, COALESCE(o.modified, o.created),"      \
 	" o.json"
 
-/* Hand the rows of r to cb; *last gets the last date_added. */
+/* Where a scan is: the rows still to skip and to give (the search's
+ * clauses on the JSON text are decided here, so skipping and counting are
+ * too), and the date_added of the last row read. */
+struct progress {
+	int json;          /* the JSON clauses are decided here */
+	size_t skip, left; /* left 0: no limit */
+	int done;
+	int64_t last;
+};
+
+/* Hand the rows of r that meet the query to cb. */
 static int rows(const struct vg_query *qy, PGresult *r, vg_row_cb cb, void *ud,
-                int64_t *last)
+                struct progress *pr)
 {
 	int n = PQntuples(r), rc = VG_OK;
-	for (int i = 0; !rc && i < n; i++) {
+	for (int i = 0; !rc && !pr->done && i < n; i++) {
 		struct vg_row row = {
 		    .date_added = vg__pg_int(r, i, 0),
 		    .id = PQgetvalue(r, i, 1),
@@ -507,6 +577,15 @@ static int rows(const struct vg_query *qy, PGresult *r, vg_row_cb cb, void *ud,
 		    .json = PQgetvalue(r, i, 4),
 		    .json_len = (size_t)PQgetlength(r, i, 4),
 		};
+		pr->last = row.date_added;
+		if (pr->json) {
+			if (!vg__search_json(qy, row.json, row.json_len))
+				continue;
+			if (pr->skip) {
+				pr->skip--;
+				continue;
+			}
+		}
 		if (!qy->slim) {
 			row.type = PQgetvalue(r, i, 5);
 			row.spec_version = vg__pg_str(r, i, 6);
@@ -519,39 +598,55 @@ static int rows(const struct vg_query *qy, PGresult *r, vg_row_cb cb, void *ud,
 			row.tlp = (int)vg__pg_int(r, i, 13);
 			row.classification = (int)vg__pg_int(r, i, 14);
 		}
-		*last = row.date_added;
 		rc = cb(ud, &row);
+		if (pr->left && !--pr->left)
+			pr->done = 1;
 	}
 	return rc;
 }
 
 /* Read in parts of CHUNK rows (by date_added, which orders the scan), so
  * that no result holds the whole hub and callbacks may use the handle;
- * outside a write transaction the parts share one snapshot. */
+ * outside a write transaction the parts share one snapshot. The offset
+ * is the statement's for its first part, and the limit counts down over
+ * the parts; when the JSON clauses are decided here, both are applied to
+ * the rows that meet them, every part is whole. */
 static int pg_scan(struct vg_store *s, const struct vg_query *qy, vg_row_cb cb,
                    void *ud)
 {
 	pg_t *p = vg__pg(s);
 	struct vg_buf sql;
 	struct params *pa = calloc(1, sizeof(*pa));
-	int rc, after = 0, snapshot = 0;
+	struct progress pr = {
+	    .json = vg__search_json_any(qy),
+	    .skip = qy->offset,
+	    .left = qy->limit,
+	};
+	int rc, cursor = 0, snapshot = 0, limit_at = 0, offset_at = 0;
 	vg_buf_init(&sql, 1 << 20);
 	if (!pa)
 		return VG_ENOMEM;
-	int parts = !qy->limit || qy->limit > CHUNK;
+	int parts = pr.json || !qy->limit || qy->limit > CHUNK;
 	rc = vg_buf_puts(&sql, qy->slim ? "SELECT " ROW_COLS_SLIM
 	                                : "SELECT " ROW_COLS);
 	if (!rc)
-		rc = build_where(qy, &sql, pa, parts ? &after : NULL);
+		rc = build_where(qy, &sql, pa, parts ? &cursor : NULL);
 	if (!rc)
-		rc = vg_buf_puts(&sql, " ORDER BY o.date_added");
-	int limit_at = 0;
+		rc = vg_buf_puts(&sql, qy->newest_first
+		                           ? " ORDER BY o.date_added DESC"
+		                           : " ORDER BY o.date_added");
 	if (!rc && parts) {
 		limit_at = int_param(pa, 0);
 		rc = vg_buf_printf(&sql, " LIMIT $%d", limit_at);
-	} else if (!rc && qy->limit) {
-		/* an integer, written in: see the collection above */
+		if (!rc && qy->offset && !pr.json) {
+			offset_at = int_param(pa, (int64_t)qy->offset);
+			rc = vg_buf_printf(&sql, " OFFSET $%d", offset_at);
+		}
+	} else if (!rc) {
+		/* integers, written in: see the collection above */
 		rc = vg_buf_printf(&sql, " LIMIT %zu", qy->limit);
+		if (!rc && qy->offset)
+			rc = vg_buf_printf(&sql, " OFFSET %zu", qy->offset);
 	}
 	if (rc)
 		goto out;
@@ -562,26 +657,28 @@ static int pg_scan(struct vg_store *s, const struct vg_query *qy, vg_row_cb cb,
 		p->in_tx = 2;
 		snapshot = 1;
 	}
-	size_t left = qy->limit;
 	for (;;) {
-		size_t want =
-		    parts ? (left && left < CHUNK ? left : CHUNK) : qy->limit;
+		/* a part is at most what is left to give, unless rows are
+		 * still to be decided here */
+		size_t want = !parts ? qy->limit
+		              : !pr.json && pr.left && pr.left < CHUNK ? pr.left
+		                                                       : CHUNK;
 		PGresult *r = NULL;
-		int64_t last = 0;
 		if (limit_at)
 			snprintf(pa->a[limit_at - 1].num, sizeof(pa->a[0].num),
 			         "%zu", want);
 		if ((rc = vg__pg_runv(p, &r, sql.data, pa->n, pa->a)))
 			break;
 		size_t got = (size_t)PQntuples(r);
-		rc = rows(qy, r, cb, ud, &last);
+		rc = rows(qy, r, cb, ud, &pr);
 		PQclear(r);
-		if (rc || !parts || got < want)
+		if (rc || !parts || got < want || pr.done)
 			break;
-		if (left && !(left -= got))
-			break;
-		snprintf(pa->a[after - 1].num, sizeof(pa->a[0].num), "%lld",
-		         (long long)last);
+		snprintf(pa->a[cursor - 1].num, sizeof(pa->a[0].num), "%lld",
+		         (long long)pr.last);
+		if (offset_at) /* skipped by the first part */
+			snprintf(pa->a[offset_at - 1].num, sizeof(pa->a[0].num),
+			         "0");
 	}
 	if (snapshot) {
 		PQclear(PQexec(p->conn, "COMMIT"));
@@ -591,6 +688,14 @@ out:
 	vg_buf_release(&sql);
 	free(pa);
 	return rc;
+}
+
+/* A row's date_added added to an array literal under way. */
+static int collect_added(void *ud, const struct vg_row *row)
+{
+	struct vg_buf *b = ud;
+	return vg_buf_printf(b, "%s%lld", b->len > 1 ? "," : "",
+	                     (long long)row->date_added);
 }
 
 static int pg_remove(struct vg_store *s, const struct vg_query *qy,
@@ -609,6 +714,24 @@ static int pg_remove(struct vg_store *s, const struct vg_query *qy,
 		goto out;
 	}
 	vg__pg_prefetch_forget(p, qy->ids[0]);
+	if (vg__search_json_any(qy)) {
+		/* the rows the scan finds (it decides the JSON clauses) */
+		struct vg_query all = *qy;
+		all.offset = all.limit = 0;
+		all.newest_first = 0;
+		all.slim = 1;
+		rc = vg_buf_putc(&sql, '{');
+		if (!rc)
+			rc = pg_scan(s, &all, collect_added, &sql);
+		if (!rc)
+			rc = vg_buf_putc(&sql, '}');
+		if (!rc)
+			rc = vg__pg_run(p, &r,
+			                "DELETE FROM objects WHERE"
+			                " date_added = ANY($1::int8[])",
+			                "t", sql.data);
+		goto done;
+	}
 	rc = vg_buf_puts(&sql, "DELETE FROM objects WHERE date_added IN"
 	                       " (SELECT o.date_added");
 	if (!rc)
@@ -617,6 +740,7 @@ static int pg_remove(struct vg_store *s, const struct vg_query *qy,
 		rc = vg_buf_putc(&sql, ')');
 	if (!rc)
 		rc = vg__pg_runv(p, &r, sql.data, pa->n, pa->a);
+done:
 	if (!rc)
 		*deleted = vg__pg_changes(r);
 	PQclear(r);
@@ -705,6 +829,7 @@ const struct vg_store_objects_ops vg__pg_objects_ops = {
     .insert = pg_insert,
     .owner_of = pg_owner_of,
     .owner_set = pg_owner_set,
+    .shared_ids = pg_shared_ids,
     .set_scope = pg_set_scope,
     .set_latest = pg_set_latest,
     .scan = pg_scan,
