@@ -797,6 +797,7 @@ const struct vg_store_ops vg_store_pg = {
     .sharing = &vg__pg_sharing_ops,
     .audit = &vg__pg_audit_ops,
     .screen = &vg__pg_screen_ops,
+    .sync = &vg__pg_sync_ops,
     .copy = &vg__pg_copy_ops,
 };
 

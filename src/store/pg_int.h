@@ -165,6 +165,7 @@ extern const struct vg_store_hub_ops vg__pg_hub_ops;
 extern const struct vg_store_sharing_ops vg__pg_sharing_ops;
 extern const struct vg_store_audit_ops vg__pg_audit_ops;
 extern const struct vg_store_screen_ops vg__pg_screen_ops;
+extern const struct vg_store_sync_ops vg__pg_sync_ops;
 extern const struct vg_store_copy_ops vg__pg_copy_ops;
 
 #endif

@@ -110,6 +110,42 @@ static const char *const migrations[] = {
     "CREATE INDEX screen_suppressions_org ON screen_suppressions(org,"
     " withdrawn_at);"
     "CREATE INDEX screen_runs_created ON screen_runs(org, created);",
+
+    /* 3: federation, as SQLite's migration 7: partner hubs, their
+     * cursors, the per-partner quarantine, each received version's
+     * provenance, and the tombstones of deletions by their origin */
+    "CREATE TABLE sync_partners ("
+    " id bigint PRIMARY KEY, name text COLLATE \"C\" NOT NULL UNIQUE,"
+    " url text COLLATE \"C\" NOT NULL, direction integer NOT NULL,"
+    " org bigint NOT NULL, hub_id text COLLATE \"C\" NOT NULL DEFAULT '',"
+    " sign_pk text COLLATE \"C\" NOT NULL DEFAULT '',"
+    " config text COLLATE \"C\" NOT NULL, secret bytea,"
+    " state text COLLATE \"C\" NOT NULL DEFAULT '{}',"
+    " created bigint NOT NULL);"
+    "CREATE TABLE sync_cursors (partner bigint NOT NULL,"
+    " key text COLLATE \"C\" NOT NULL, value text COLLATE \"C\" NOT NULL,"
+    " PRIMARY KEY (partner, key));"
+    "CREATE TABLE sync_quarantine ("
+    " id bigint PRIMARY KEY, partner bigint NOT NULL,"
+    " created bigint NOT NULL, collection text COLLATE \"C\" NOT NULL,"
+    " object_id text COLLATE \"C\" NOT NULL,"
+    " version text COLLATE \"C\" NOT NULL,"
+    " reason text COLLATE \"C\" NOT NULL, json text COLLATE \"C\" NOT NULL,"
+    " prov text COLLATE \"C\" NOT NULL);"
+    "CREATE INDEX sync_quarantine_partner ON sync_quarantine(partner, id);"
+    "CREATE TABLE sync_prov ("
+    " date_added bigint PRIMARY KEY, origin text COLLATE \"C\" NOT NULL,"
+    " path text COLLATE \"C\" NOT NULL, sig text COLLATE \"C\" NOT NULL,"
+    " unsigned integer NOT NULL DEFAULT 0);"
+    "CREATE TABLE sync_tombstones ("
+    " seq bigint PRIMARY KEY, origin text COLLATE \"C\" NOT NULL,"
+    " id text COLLATE \"C\" NOT NULL, version text COLLATE \"C\" NOT NULL,"
+    " sig text COLLATE \"C\" NOT NULL, path text COLLATE \"C\" NOT NULL,"
+    " scope integer NOT NULL, grp bigint NOT NULL, tlp integer NOT NULL,"
+    " classification integer NOT NULL,"
+    " collection text COLLATE \"C\" NOT NULL,"
+    " type text COLLATE \"C\" NOT NULL, created bigint NOT NULL,"
+    " UNIQUE (origin, id, version));",
 };
 
 int vg__pg_migrate(struct vg__pg *p)
