@@ -197,7 +197,7 @@ static int run_list(struct vg_store *s, const struct vg_screen_run_filter *f,
 	    " AND ($7::int8 = 0 OR EXISTS (SELECT 1 FROM screen_hits h WHERE"
 	    "  h.run = r.id AND h.disposition = 3))"
 	    " ORDER BY r.created DESC, r.id DESC LIMIT $8",
-	    "ititiiii", f->org, f->run, f->since, f->until, f->source,
+	    "itiitiii", f->org, f->run, f->since, f->until, f->source,
 	    (int64_t) !!f->open, (int64_t) !!f->needs_review,
 	    f->limit ? (int64_t)f->limit : INT64_MAX);
 	for (int i = 0; !rc && i < PQntuples(r); i++) {
