@@ -150,6 +150,13 @@ static int load_file(struct vg_server_conf *c, const char *path, int required)
 	return rc;
 }
 
+const char *vg_cli_home(const struct vg_cli *cli)
+{
+	if (!strstr(cli->data, "://"))
+		return cli->data;
+	return cli->key_dir ? cli->key_dir : "/nonexistent";
+}
+
 int vg_cli_settings(struct vg_cli *cli, const char *config,
 		    struct vg_server_conf *conf)
 {
@@ -157,12 +164,8 @@ int vg_cli_settings(struct vg_cli *cli, const char *config,
 	const char *key;
 	int rc;
 	vg_server_conf_defaults(conf, cli->data);
-	/* a PostgreSQL hub's files (its key, vigil.conf) are in its key
-	 * directory; a directory store's beside its database */
-	snprintf(path, sizeof(path), "%s/vigil.conf",
-		 !strstr(cli->data, "://") ? cli->data
-		 : cli->key_dir		   ? cli->key_dir
-					   : "/nonexistent");
+	conf->key_dir = cli->key_dir;
+	snprintf(path, sizeof(path), "%s/vigil.conf", vg_cli_home(cli));
 	if ((rc = load_file(conf, config ? config : path, config != NULL)))
 		return rc;
 	for (size_t i = 0; (key = vg_server_conf_key(i)); i++) {

@@ -45,6 +45,10 @@ int vg_cli_bad_option(const char *cmd, char **argv);
 /* Open the hub named by cli->data as the operator (its context in ctx);
  * prints the reason on failure and returns the exit code, else 0. */
 int vg_cli_open(struct vg_cli *cli, struct vg_service **svc, struct vg_ctx *ctx);
+/* Where the hub's files (signing key, vigil.conf, heads) are: the data
+ * directory, or a PostgreSQL hub's key directory ("/nonexistent" when it
+ * has none). */
+const char *vg_cli_home(const struct vg_cli *cli);
 /* The settings as vigil serve reads them: the defaults, then DATA/vigil.conf
  * (or config, which must exist), then VIGIL_<KEY> variables. Prints the
  * reason on failure and returns the exit code, else 0. */

@@ -76,7 +76,7 @@ int vg_cmd_init(struct vg_cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		return vg_cli_usage("init", "unexpected argument '%s'", argv[optind]);
-	snprintf(conf, sizeof(conf), "%s/vigil.conf", cli->data);
+	snprintf(conf, sizeof(conf), "%s/vigil.conf", vg_cli_home(cli));
 	if (key_path) {
 		size_t n = strlen(key_path);
 		/* it becomes a line of vigil.conf: absolute, no quoting */
