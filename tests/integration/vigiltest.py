@@ -85,8 +85,10 @@ def store_sql(location, statement):
     """The rows of a read-only SQL statement on the store at location
     (either backend), as tuples of strings."""
     if POSTGRES and "://" in location:
-        out = psql(statement, location)
-        return [tuple(line.split("|")) for line in out.splitlines() if line]
+        # fields apart by a byte no stored text holds (a detail may hold |)
+        out = psql(statement, location, sep="\x1f")
+        return [tuple(line.split("\x1f")) for line in out.splitlines()
+                if line]
     import sqlite3
     db = sqlite3.connect("file:%s?mode=ro" % os.path.join(location,
                                                          "vigil.db"),
