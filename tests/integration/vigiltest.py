@@ -100,6 +100,20 @@ def store_sql(location, statement):
         db.close()
 
 
+def store_exec(location, statements):
+    """Run SQL statements that change the store at location (either
+    backend; a test's tampering), in one transaction."""
+    if POSTGRES and "://" in location:
+        psql("BEGIN;%s;COMMIT" % statements, location)
+        return
+    import sqlite3
+    db = sqlite3.connect(os.path.join(location, "vigil.db"))
+    try:
+        db.executescript("BEGIN;%s;COMMIT" % statements)
+    finally:
+        db.close()
+
+
 def _drop_all():
     for db in list(_made):
         try:
