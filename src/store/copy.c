@@ -21,12 +21,31 @@ const struct vg_store_table vg_store_tables[] = {
      "titittiirt", "id"},
     {"screen_hits",
      "run,n,traveller,entry,list,ref,score,explanation,disposition,"
-     "disposed_by,disposed_at,note",
-     "tiitttrtitit", "run,n"},
+     "disposed_by,disposed_at,note,entry_version,entry_name,key_doc,"
+     "key_name,key_dob,same_person,suppressed",
+     "tiitttrtitit"
+     "tttttti",
+     "run,n"},
+    {"screen_suppressions",
+     "id,org,entry,entry_version,doc,name,dob,run,hit,created,\"by\",note,"
+     "withdrawn_at,withdrawn_by",
+     "iittttttiittit", "id"},
     {"owners", "id,owner", "ti", "id"},
+    {"sync_partners",
+     "id,name,url,direction,org,hub_id,sign_pk,config,secret,state,created",
+     "ittiitttbti", "id"},
+    {"sync_cursors", "partner,key,value", "itt", "partner,key"},
+    {"sync_quarantine",
+     "id,partner,created,collection,object_id,version,reason,json,prov",
+     "iiitttttt", "id"},
+    {"sync_tombstones",
+     "seq,origin,id,version,sig,path,scope,grp,tlp,classification,"
+     "collection,type,created",
+     "itttttiiiitti", "seq"},
     {"objects",
      "date_added,id,version,type,created,modified,spec_version,revoked,"
      "owner,scope,tlp,classification,latest,collection,grp,copy,json",
      "ittttttiiiiiitiit", "date_added"},
+    {"sync_prov", "date_added,origin,path,sig,unsigned", "ittti", "date_added"},
     {0},
 };
