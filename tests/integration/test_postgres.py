@@ -13,12 +13,14 @@ import tempfile
 import threading
 import time
 import unittest
+import uuid
 
 import test_crash
 from vigiltest import (POSTGRES, SHARED, STIX, TAXII, VIGIL, Server,
                        VigilCase, drop_store, main, request, store_location,
                        store_sql)
 
+TLP_GREEN = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"
 NEEDS = "PostgreSQL only: run with VIGIL_TEST_BACKEND=postgres (integration-pg)"
 PER_ENVELOPE = test_crash.PER_ENVELOPE
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -252,14 +254,16 @@ class Restart(unittest.TestCase):
 @unittest.skipUnless(POSTGRES, NEEDS)
 class Migrate(VigilCase):
     """A SQLite hub with objects of every kind, versions, deletions, keys,
-    groups, a screening run with a disposition and a checkpoint, copied to
-    PostgreSQL (the test's database) and back to SQLite."""
+    groups, screening runs with a disposition and the suppression it made,
+    a partner hub it pulled from (cursors, provenance, a tombstone, a
+    quarantined forgery) and a checkpoint, copied to PostgreSQL (the test's
+    database) and back to SQLite."""
 
     def sqlite_hub(self, path):
-        def run(*args, stdin=None):
+        def run(*args, stdin=None, code=0):
             p = subprocess.run([VIGIL, "--data", path, *args], input=stdin,
                                capture_output=True, text=True, timeout=600)
-            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(p.returncode, code, p.stderr)
             return p.stdout
         run("init")
         for f in ("oasis-apt1.json", "ics-attack-17.1.json",
@@ -273,12 +277,78 @@ class Migrate(VigilCase):
         run("watchlist", "import", "--format", "un", os.path.join(
             SHARED, "data", "watchlists", "un",
             "consolidated-2026-02-27.xml"))
-        scr = json.loads(run("screen", "--json", os.path.join(
-            HERE, "data", "screen-travellers.csv")))
+        csv = os.path.join(HERE, "data", "screen-travellers.csv")
+        scr = json.loads(run("screen", "--json", csv, code=4))
         run("screening", "dispose", scr["run"], "1", "false-positive",
             "--note", "not him")
+        again = json.loads(run("screen", "--json", csv, code=4))
+        self.assertEqual(again["hits"][0]["suppressed"]["suppression"], 1)
+        self.federate(path, run)
         run("audit", "checkpoint")
         return run, scr["run"]
+
+    def federate(self, src, run):
+        """src pulls two indicators from an origin hub; the origin deletes
+        one (its tombstone travels); a tombstone the origin did not sign,
+        posted to src, is quarantined."""
+        origin = os.path.join(self.tmp, "origin")
+        admin = self.vigil("init", "--json", data=origin, check=0).json()["key"]
+        o_srv, s_srv = Server(origin), Server(src)
+        try:
+            key_at_origin = self.vigil(
+                "partner", "add", "src", "--url", s_srv.root, "--direction",
+                "push", "--interval", "3600", "--json", data=origin,
+                check=0).json()["key"]
+            key_at_src = json.loads(run(
+                "partner", "add", "origin", "--url", o_srv.root,
+                "--direction", "pull", "--interval", "3600", "--json",
+                "--secret-file", "-", stdin=key_at_origin))["key"]
+            ids = []
+            for name in ("kept", "deleted"):
+                oid = "indicator--%s" % uuid.uuid4()
+                ids.append(oid)
+                ts = "2026-01-02T03:04:05.000Z"
+                self.write(name + ".json", json.dumps({"objects": [{
+                    "type": "indicator", "spec_version": "2.1", "id": oid,
+                    "created": ts, "modified": ts, "name": name,
+                    "pattern_type": "stix", "valid_from": ts,
+                    "pattern": "[ipv4-addr:value = '198.51.100.7']",
+                    "object_marking_refs": [TLP_GREEN]}]}))
+                self.vigil("import", "--collection", "all",
+                           os.path.join(self.tmp, name + ".json"),
+                           data=origin, check=0)
+            got = json.loads(run("partner", "sync", "origin", "--json"))
+            self.assertEqual((got["error"], got["quarantined"]), (None, 0))
+            run("get", ids[0])
+            run("get", ids[1])
+            r = request(o_srv.root + "collections/all/objects/%s/" % ids[1],
+                        method="DELETE", key=admin)
+            self.assertEqual(r.status, 200, r.body)
+            got = json.loads(run("partner", "sync", "origin", "--json"))
+            self.assertEqual((got["error"], got["quarantined"]), (None, 0))
+            run("get", ids[0])
+            run("get", ids[1], code=1)
+            hub = request(o_srv.base + "/.well-known/vigil-hub").json()
+            forged = {"tombstones": [{
+                "origin": hub["hub_id"], "id": ids[0],
+                "version": "2026-01-02T03:04:05.000000000Z",
+                "sig": "A" * 86 + "==", "path": [hub["hub_id"]]}]}
+            r = request(s_srv.base + "/api/v1/fed/tombstones",
+                        method="POST", key=key_at_src,
+                        body=json.dumps(forged))
+            self.assertEqual((r.status, r.json()), (200, {"applied": 0,
+                                                         "refused": 1}))
+        finally:
+            for srv in (o_srv, s_srv):
+                code, err = srv.stop()
+                self.assertEqual(code, 0, err)
+        counts = store_sql(src, "SELECT (SELECT count(*) FROM sync_partners),"
+                                " (SELECT count(*) FROM sync_cursors),"
+                                " (SELECT count(*) FROM sync_prov),"
+                                " (SELECT count(*) FROM sync_tombstones),"
+                                " (SELECT count(*) FROM sync_quarantine),"
+                                " (SELECT count(*) FROM screen_suppressions)")
+        self.assertTrue(all(int(n) > 0 for n in counts[0]), counts)
 
     def empty_target(self):
         """The test's database dropped and its key gone: the migration
@@ -297,7 +367,7 @@ class Migrate(VigilCase):
         run, run_id = self.sqlite_hub(src)
         r = self.vigil("migrate", "--from", src, "--to", self.data,
                        "--json", check=0).json()
-        self.assertEqual((r["tables"], r["verified"]), (14, True))
+        self.assertEqual((r["tables"], r["verified"]), (20, True))
         r2 = self.vigil("migrate", "--from", self.data, "--to", back,
                         "--json", check=0).json()
         self.assertEqual(r2["rows"], r["rows"] + 1)  # + hub.migrate
@@ -309,7 +379,7 @@ class Migrate(VigilCase):
             self.assertTrue(v.startswith("audit log intact: "), v)
             self.assertIn("1 signed checkpoints verified", v)
             shown = json.loads(self.vigil("screening", "show", run_id,
-                                          data=d, check=0).out)
+                                          "--json", data=d, check=0).out)
             self.assertEqual(shown["hits"][0]["disposition"],
                              "false-positive")
             self.assertEqual(shown["hits"][0]["note"], "not him")
@@ -318,12 +388,19 @@ class Migrate(VigilCase):
         self.vigil("audit", "checkpoint", check=0)
         # the same objects, organisations, users and keys everywhere
         for what in (("org", "list", "--json"), ("user", "list", "--json"),
-                     ("group", "list", "--json"), ("stats", "--json")):
+                     ("group", "list", "--json"), ("stats", "--json"),
+                     ("screening", "list", "--json"),
+                     ("screening", "suppressions", "--all", "--json"),
+                     ("partner", "list", "--json"),
+                     ("partner", "quarantine", "origin", "--json")):
             outs = [self.vigil(*what, data=d, check=0).json()
                     for d in (src, self.data, back)]
             if what[0] == "stats":
                 for o in outs:
                     o.pop("bytes")
+            if what[0] == "partner" and what[1] == "list":
+                for o in outs:  # counted from now
+                    o["partners"][0]["status"].pop("lag_seconds")
             self.assertEqual(outs[0], outs[1], what)
             self.assertEqual(outs[0], outs[2], what)
 
