@@ -7,6 +7,7 @@
 #include "vigil/stix/stix.h"
 #include "vigil/watchlist/wl_stix.h"
 #include "service_int.h"
+#include "warn_int.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -60,6 +61,7 @@ struct vg_ingest {
 	/* prepared only (vg_ingest_prepare): validated items wait here */
 	int collect;
 	struct item *held, *held_tail;
+	struct vg__warn_eval *warn; /* early warning (warn_ingest.c) */
 	char error[600];
 };
 
@@ -178,8 +180,16 @@ struct item {
 	int marking_ok;       /* a statement or TLP marking definition */
 	int converted;          /* a STIX 2.0 object, converted */
 	const char *conversion; /* how, or NULL */
+	struct vg__warn_item *warn; /* keys and watches matched, or NULL */
 	char text[];
 };
+
+static void item_free(struct item *it)
+{
+	if (it)
+		vg__warn_item_free(it->warn);
+	free(it);
+}
 
 static size_t span(const char *s)
 {
@@ -235,10 +245,11 @@ static int hub_rules(const cJSON *obj, const struct vg_stix_info *info,
 	return VG_OK;
 }
 
-/* Validate one parsed object into a new item (NULL when out of memory). */
+/* Validate one parsed object into a new item (NULL when out of memory),
+ * with its early-warning keys and matches (w: NULL for none). */
 static struct item *prepare(const cJSON *obj, const char *json, size_t len,
 			    size_t index, const struct vg_ingest_opts *opts,
-			    const char *conversion)
+			    const char *conversion, struct vg__warn_eval *w)
 {
 	struct vg_stix_info info;
 	struct marks m;
@@ -290,11 +301,17 @@ static struct item *prepare(const cJSON *obj, const char *json, size_t len,
 			   : len + extra + 1 + span(info.type) + span(info.version) +
 				     span(info.created) + span(info.modified) +
 				     span(info.spec_version) + m.unknown_len + 1);
-	struct item *it = malloc(need);
-	if (!it)
+	struct vg__warn_item *wi = NULL;
+	if (!bad && vg__warn_prepare(w, obj, &info, &wi))
 		return NULL;
+	struct item *it = malloc(need);
+	if (!it) {
+		vg__warn_item_free(wi);
+		return NULL;
+	}
 	char *p = it->text;
 	it->next = NULL;
+	it->warn = wi;
 	it->index = index;
 	it->rejected = bad;
 	it->unknown = NULL;
@@ -354,7 +371,7 @@ static void free_items(struct item *it)
 {
 	while (it) {
 		struct item *next = it->next;
-		free(it);
+		item_free(it);
 		it = next;
 	}
 }
@@ -363,13 +380,14 @@ static void free_items(struct item *it)
  * as 2.1; the SCOs made from its observable container come first, as
  * items of the same index. Returns a list (NULL when out of memory). */
 static struct item *prepare_any(cJSON *obj, const char *json, size_t len,
-				size_t index, const struct vg_ingest_opts *opts)
+				size_t index, const struct vg_ingest_opts *opts,
+				struct vg__warn_eval *w)
 {
 	struct vg_stix_conversion conv;
 	struct item *head = NULL, **tail = &head, *it;
 	char err[512], from[400];
 	if (!opts->convert_20 || !vg_stix_is_20(obj))
-		return prepare(obj, json, len, index, opts, NULL);
+		return prepare(obj, json, len, index, opts, NULL, w);
 	cJSON *scos = cJSON_CreateArray();
 	int rc = scos ? vg_stix_convert_20(obj, scos, &conv, err, sizeof(err))
 		      : VG_ENOMEM;
@@ -391,7 +409,7 @@ static struct item *prepare_any(cJSON *obj, const char *json, size_t len,
 		 "'%s'", str_member(obj, "id") ? str_member(obj, "id") : "");
 	for (cJSON *o = rc ? NULL : scos->child; o && !rc; o = o->next) {
 		char *text = cJSON_PrintUnformatted(o);
-		it = text ? prepare(o, text, strlen(text), index, opts, from)
+		it = text ? prepare(o, text, strlen(text), index, opts, from, w)
 			  : NULL;
 		free(text);
 		if (!it)
@@ -400,7 +418,8 @@ static struct item *prepare_any(cJSON *obj, const char *json, size_t len,
 			*tail = it, tail = &it->next;
 	}
 	char *text = rc ? NULL : cJSON_PrintUnformatted(obj);
-	it = text ? prepare(obj, text, strlen(text), index, opts, conv.note)
+	it = text ? prepare(obj, text, strlen(text), index, opts, conv.note,
+			   w)
 		  : NULL;
 	free(text);
 	cJSON_Delete(scos);
@@ -615,6 +634,8 @@ static int finish(struct vg_ingest *g)
 	if (!rc && g->identities)
 		rc = vg__generation_move(g->store);
 	g->identities = 0;
+	if (!rc)
+		rc = vg__warn_finish(g->warn, g->store);
 	return rc;
 }
 
@@ -625,6 +646,7 @@ static int apply(struct vg_ingest *g, struct item *it)
 	char msg[512];
 	struct vg_version_plan p;
 	int closed = 0;
+	int64_t added = 0;
 	if (it->rejected)
 		return report(g, it->index, VG_INGEST_REJECTED, it->id,
 			      it->modified, it->msg, it->converted,
@@ -669,10 +691,11 @@ static int apply(struct vg_ingest *g, struct item *it)
 	}
 	it->o.latest = p.latest;
 	it->o.copy = p.copy;
-	int64_t added = 0;
 	rc = g->store->ops->objects->insert(g->store, &it->o, &added);
 	if (!rc && g->opts.on_stored)
 		rc = g->opts.on_stored(g->opts.ud, g->store, it->index, added);
+	if (!rc && it->warn)
+		rc = vg__warn_apply(g->warn, g->store, it->warn, &it->o, added);
 	it->o.scope = scope;
 	if (!rc && p.clear_latest)
 		rc = g->store->ops->objects->set_latest(g->store, it->o.id,
@@ -863,7 +886,7 @@ static int on_object(void *ud, const char *json, size_t len, size_t index)
 		const char *why = obj ? "object '(no id)': $: is not a JSON object"
 				      : "object '(no id)': $: cannot be parsed";
 		cJSON_Delete(obj);
-		it = calloc(1, sizeof(*it) + strlen(why) + 1);
+		it = calloc(1, sizeof(*it) + strlen(why) + 1); /* no warn */
 		if (!it)
 			return VG_ENOMEM;
 		it->index = index;
@@ -889,7 +912,7 @@ static int on_object(void *ud, const char *json, size_t len, size_t index)
 			cJSON_Delete(obj);
 			return rc;
 		}
-		it = prepare_any(obj, json, len, index, &g->opts);
+		it = prepare_any(obj, json, len, index, &g->opts, g->warn);
 		cJSON_Delete(obj);
 		if (!it)
 			return VG_ENOMEM;
@@ -921,7 +944,7 @@ static int push(struct vg_ingest *g, struct item *it)
 		return VG_OK;
 	}
 	rc = apply(g, it);
-	free(it);
+	item_free(it);
 	return rc;
 }
 
@@ -954,18 +977,22 @@ int vg__store_json(struct vg_store *s, const char *json,
 	cJSON *obj = cJSON_ParseWithLength(json, len);
 	if (!obj)
 		return VG_ENOMEM;
-	struct item *it = prepare(obj, json, len, 0, o, NULL);
+	int rc = vg__warn_eval_begin(o->svc, &g.warn);
+	struct item *it = rc ? NULL : prepare(obj, json, len, 0, o, NULL, g.warn);
 	cJSON_Delete(obj);
-	if (!it)
-		return VG_ENOMEM;
-	int rc = apply(&g, it);
+	if (!it) {
+		vg__warn_eval_end(g.warn);
+		return rc ? rc : VG_ENOMEM;
+	}
+	rc = apply(&g, it);
 	if (!rc)
 		rc = finish(&g);
 	if (!rc && g.counts.rejected) {
 		snprintf(err, errlen, "%s", why.msg[0] ? why.msg : "rejected");
 		rc = VG_EINVAL;
 	}
-	free(it);
+	item_free(it);
+	vg__warn_eval_end(g.warn);
 	free(g.rows.v);
 	vg_buf_release(&g.rows.text);
 	strset_release(&g.known);
@@ -986,9 +1013,11 @@ int vg_ingest_begin(struct vg_store *s, const struct vg_ingest_opts *o,
 		g->opts = *o;
 	size_t max = g->opts.max_object ? g->opts.max_object : 16u << 20;
 	g->js = vg_jstream_new(max, on_object, g);
-	if (!g->js) {
+	int wrc = g->js ? vg__warn_eval_begin(g->opts.svc, &g->warn) : VG_ENOMEM;
+	if (wrc) {
+		vg_jstream_free(g->js);
 		free(g);
-		return VG_ENOMEM;
+		return wrc;
 	}
 	if (g->opts.envelope)
 		vg_jstream_one_value(g->js); /* one envelope, nothing after it */
@@ -997,6 +1026,7 @@ int vg_ingest_begin(struct vg_store *s, const struct vg_ingest_opts *o,
 	if (!g->opts.in_transaction) {
 		int rc = s->ops->begin(s);
 		if (rc) {
+			vg__warn_eval_end(g->warn);
 			vg_jstream_free(g->js);
 			free(g);
 			return rc;
@@ -1046,6 +1076,7 @@ void vg_ingest_abort(struct vg_ingest *g)
 	strset_release(&g->known);
 	strset_release(&g->unknown);
 	pend_release(g);
+	vg__warn_eval_end(g->warn);
 	free(g);
 }
 
@@ -1171,6 +1202,7 @@ int vg_ingest_apply(struct vg_store *s, struct vg_ingest *g,
 	strset_release(&g->unknown);
 	pend_release(g);
 	g->identities = 0;
+	vg__warn_restart(g->warn);
 	rc = apply_all(g, g->held);
 	if (!rc)
 		rc = finish(g);

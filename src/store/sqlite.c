@@ -383,4 +383,5 @@ const struct vg_store_ops vg_store_sqlite = {
 	.screen = &vg__sq_screen_ops,
 	.sync = &vg__sq_sync_ops,
 	.copy = &vg__sq_copy_ops,
+	.warn = &vg__sq_warn_ops,
 };
