@@ -798,6 +798,7 @@ const struct vg_store_ops vg_store_pg = {
     .audit = &vg__pg_audit_ops,
     .screen = &vg__pg_screen_ops,
     .sync = &vg__pg_sync_ops,
+    .warn = &vg__pg_warn_ops,
     .copy = &vg__pg_copy_ops,
 };
 

@@ -159,6 +159,21 @@ int vg__pg_reconnect(struct vg__pg *p);
 /* LISTEN again to every topic (after a new connection). */
 int vg__pg_relisten(struct vg__pg *p);
 
+/* Early warning's key index (pg_warn_keys.c), in vg__pg_warn_ops. */
+int vg__pg_warn_keys_add(struct vg_store *s, int64_t added,
+                         const char *const *keys, size_t n);
+int vg__pg_warn_keys_scan(struct vg_store *s, const struct vg_warn_keyq *q,
+                          vg_warn_row_cb cb, void *ud);
+int vg__pg_warn_row(struct vg_store *s, int64_t added, vg_warn_row_cb cb,
+                    void *ud);
+int vg__pg_warn_keys_clear(struct vg_store *s);
+int vg__pg_warn_key_counts(struct vg_store *s, const char *prefix,
+                           int64_t min,
+                           int (*cb)(void *ud, const char *key, int64_t n),
+                           void *ud);
+int vg__pg_warn_counts(struct vg_store *s, const struct vg_warn_countq *q,
+                       vg_warn_count_cb cb, void *ud);
+
 extern const struct vg_store_ops vg_store_pg;
 extern const struct vg_store_objects_ops vg__pg_objects_ops;
 extern const struct vg_store_hub_ops vg__pg_hub_ops;
@@ -166,6 +181,7 @@ extern const struct vg_store_sharing_ops vg__pg_sharing_ops;
 extern const struct vg_store_audit_ops vg__pg_audit_ops;
 extern const struct vg_store_screen_ops vg__pg_screen_ops;
 extern const struct vg_store_sync_ops vg__pg_sync_ops;
+extern const struct vg_store_warn_ops vg__pg_warn_ops;
 extern const struct vg_store_copy_ops vg__pg_copy_ops;
 
 #endif

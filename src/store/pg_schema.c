@@ -146,6 +146,60 @@ static const char *const migrations[] = {
     " collection text COLLATE \"C\" NOT NULL,"
     " type text COLLATE \"C\" NOT NULL, created bigint NOT NULL,"
     " UNIQUE (origin, id, version));",
+
+    /* 4: early warning, as SQLite's migration 8: the key index of object
+     * versions (warn_refs: references as a 63-bit hash of the key, found
+     * by exact key only), watches, alerts and their webhook deliveries,
+     * owners' hit / no-hit choices, access requests and grants, changes
+     * to the shipped correlation exclusions */
+    "CREATE TABLE warn_keys (key text COLLATE \"C\" NOT NULL,"
+    " added bigint NOT NULL, PRIMARY KEY (key, added));"
+    "CREATE TABLE warn_refs (h bigint NOT NULL, added bigint NOT NULL,"
+    " PRIMARY KEY (h, added));"
+    "CREATE TABLE warn_watches ("
+    " id bigint PRIMARY KEY, name text COLLATE \"C\" NOT NULL,"
+    " org bigint NOT NULL, \"user\" bigint NOT NULL,"
+    " user_name text COLLATE \"C\" NOT NULL, shared integer NOT NULL,"
+    " kind integer NOT NULL, term text COLLATE \"C\" NOT NULL,"
+    " display text COLLATE \"C\" NOT NULL,"
+    " threshold double precision NOT NULL, webhook text COLLATE \"C\","
+    " secret text COLLATE \"C\", created bigint NOT NULL,"
+    " disabled integer NOT NULL DEFAULT 0);"
+    "CREATE TABLE warn_alerts ("
+    " seq bigint PRIMARY KEY, watch bigint NOT NULL, org bigint NOT NULL,"
+    " \"user\" bigint NOT NULL, created bigint NOT NULL,"
+    " kind integer NOT NULL, retro integer NOT NULL, added bigint NOT NULL,"
+    " object text COLLATE \"C\" NOT NULL,"
+    " version text COLLATE \"C\" NOT NULL,"
+    " key text COLLATE \"C\" NOT NULL, detail text COLLATE \"C\" NOT NULL,"
+    " acked_by text COLLATE \"C\", acked_at bigint);"
+    "CREATE INDEX warn_alerts_org ON warn_alerts(org, seq);"
+    "CREATE TABLE warn_deliveries ("
+    " alert bigint NOT NULL, watch bigint NOT NULL,"
+    " attempts integer NOT NULL, next_at bigint NOT NULL,"
+    " done integer NOT NULL, error text COLLATE \"C\","
+    " PRIMARY KEY (alert, watch));"
+    "CREATE INDEX warn_deliveries_due ON warn_deliveries(done, next_at);"
+    "CREATE TABLE warn_disclosure (subject text COLLATE \"C\" NOT NULL,"
+    " org bigint NOT NULL, choice integer NOT NULL,"
+    " PRIMARY KEY (subject, org));"
+    "CREATE TABLE warn_requests ("
+    " id bigint PRIMARY KEY, created bigint NOT NULL,"
+    " requester_org bigint NOT NULL, requester_user bigint NOT NULL,"
+    " requester_name text COLLATE \"C\" NOT NULL,"
+    " owner_org bigint NOT NULL, object text COLLATE \"C\" NOT NULL,"
+    " reason text COLLATE \"C\" NOT NULL,"
+    " items text COLLATE \"C\" NOT NULL, state integer NOT NULL,"
+    " decided_by text COLLATE \"C\", decided_at bigint);"
+    "CREATE TABLE warn_grants ("
+    " id bigint PRIMARY KEY, org bigint NOT NULL, owner bigint NOT NULL,"
+    " added bigint NOT NULL, object text COLLATE \"C\" NOT NULL,"
+    " request bigint NOT NULL, granted_by text COLLATE \"C\" NOT NULL,"
+    " created bigint NOT NULL, revoked integer NOT NULL DEFAULT 0,"
+    " revoked_by text COLLATE \"C\", revoked_at bigint);"
+    "CREATE INDEX warn_grants_org ON warn_grants(org, revoked);"
+    "CREATE TABLE warn_exclusions (key text COLLATE \"C\" PRIMARY KEY,"
+    " excluded integer NOT NULL);",
 };
 
 int vg__pg_migrate(struct vg__pg *p)
