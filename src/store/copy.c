@@ -47,5 +47,27 @@ const struct vg_store_table vg_store_tables[] = {
      "owner,scope,tlp,classification,latest,collection,grp,copy,json",
      "ittttttiiiiiitiit", "date_added"},
     {"sync_prov", "date_added,origin,path,sig,unsigned", "ittti", "date_added"},
+    {"warn_keys", "key,added", "ti", "key,added"},
+    {"warn_refs", "h,added", "ii", "h,added"},
+    {"warn_watches",
+     "id,name,org,\"user\",user_name,shared,kind,term,display,threshold,"
+     "webhook,secret,created,disabled",
+     "itiitiittrttii", "id"},
+    {"warn_alerts",
+     "seq,watch,org,\"user\",created,kind,retro,added,object,version,key,"
+     "detail,acked_by,acked_at",
+     "iiiiiiiittttti", "seq"},
+    {"warn_deliveries", "alert,watch,attempts,next_at,done,error", "iiiiit",
+     "alert,watch"},
+    {"warn_disclosure", "subject,org,choice", "tii", "subject,org"},
+    {"warn_requests",
+     "id,created,requester_org,requester_user,requester_name,owner_org,"
+     "object,reason,items,state,decided_by,decided_at",
+     "iiiititttiti", "id"},
+    {"warn_grants",
+     "id,org,owner,added,object,request,granted_by,created,revoked,"
+     "revoked_by,revoked_at",
+     "iiiititiiti", "id"},
+    {"warn_exclusions", "key,excluded", "ti", "key"},
     {0},
 };

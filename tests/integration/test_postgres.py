@@ -284,8 +284,57 @@ class Migrate(VigilCase):
         again = json.loads(run("screen", "--json", csv, code=4))
         self.assertEqual(again["hits"][0]["suppressed"]["suppression"], 1)
         self.federate(path, run)
+        self.early_warning(path, run)
         run("audit", "checkpoint")
         return run, scr["run"]
+
+    def early_warning(self, src, run):
+        """Two agencies' indicators on one address: ann's watch on its
+        block (with a webhook, never reached) alerts on both; ann asks
+        gamma for its record, which gamma discloses, and gus grants it;
+        an address no longer excluded from correlation."""
+        keys = {}
+        for org, user in (("alpha", "ann"), ("gamma", "gus")):
+            run("org", "add", org)
+            run("user", "add", user, "--org", org, "--role", "analyst")
+            keys[user] = json.loads(run("key", "new", "--user", user,
+                                        "--json"))["key"]
+        srv = Server(src)
+        try:
+            colls = {c["alias"]: c["id"] for c in request(
+                srv.root + "collections/", key=keys["gus"]).json()[
+                    "collections"]}
+            ind = {}
+            for user, coll in (("ann", "community"), ("gus", "org-gamma")):
+                ind[user] = "indicator--%s" % uuid.uuid4()
+                ts = "2025-01-01T00:00:00.000Z"
+                r = request(srv.root + "collections/%s/objects/"
+                            % colls[coll], "POST", key=keys[user],
+                            body=json.dumps({"objects": [{
+                                "type": "indicator", "spec_version": "2.1",
+                                "id": ind[user], "created": ts,
+                                "modified": ts, "pattern_type": "stix",
+                                "valid_from": ts,
+                                "pattern": "[ipv4-addr:value = "
+                                           "'192.0.2.66']"}]}))
+                self.assertEqual(r.status, 202, r.body)
+            r = request(srv.base + "/api/v1/disclosure", "POST",
+                        key=keys["gus"], body=json.dumps(
+                            {"subject": "org-gamma", "choice": "yes"}))
+            self.assertEqual(r.status, 200, r.body)
+        finally:
+            code, err = srv.stop()
+            self.assertEqual(code, 0, err)
+        self.assertEqual(json.loads(run(
+            "access", "request", ind["ann"], "--org", "gamma", "--reason",
+            "joint case", "--as", "ann")), {"id": 1, "records": 1})
+        self.assertEqual(json.loads(run("access", "grant", "1", "--as",
+                                        "gus"))["granted"], 1)
+        out = run("watch", "add", "value", "192.0.2.0/24", "--webhook",
+                  "http://127.0.0.1:9/hook", "--as", "ann")
+        self.assertEqual(out.splitlines()[0], "watch 1 (value 192.0.2.0/24):"
+                                              " 2 alerts on stored data")
+        run("warn", "include", "192.0.2.1")
 
     def federate(self, src, run):
         """src pulls two indicators from an origin hub; the origin deletes
@@ -350,6 +399,15 @@ class Migrate(VigilCase):
                                 " (SELECT count(*) FROM screen_suppressions)")
         self.assertTrue(all(int(n) > 0 for n in counts[0]), counts)
 
+    def assert_warn_rows(self, src):
+        """Every early-warning table of src holds rows."""
+        tables = ("warn_keys", "warn_refs", "warn_watches", "warn_alerts",
+                  "warn_deliveries", "warn_disclosure", "warn_requests",
+                  "warn_grants", "warn_exclusions")
+        counts = store_sql(src, "SELECT %s" % ", ".join(
+            "(SELECT count(*) FROM %s)" % t for t in tables))
+        self.assertTrue(all(int(n) > 0 for n in counts[0]), counts)
+
     def empty_target(self):
         """The test's database dropped and its key gone: the migration
         makes them."""
@@ -367,7 +425,8 @@ class Migrate(VigilCase):
         run, run_id = self.sqlite_hub(src)
         r = self.vigil("migrate", "--from", src, "--to", self.data,
                        "--json", check=0).json()
-        self.assertEqual((r["tables"], r["verified"]), (20, True))
+        self.assertEqual((r["tables"], r["verified"]), (29, True))
+        self.assert_warn_rows(src)
         r2 = self.vigil("migrate", "--from", self.data, "--to", back,
                         "--json", check=0).json()
         self.assertEqual(r2["rows"], r["rows"] + 1)  # + hub.migrate
@@ -392,7 +451,12 @@ class Migrate(VigilCase):
                      ("screening", "list", "--json"),
                      ("screening", "suppressions", "--all", "--json"),
                      ("partner", "list", "--json"),
-                     ("partner", "quarantine", "origin", "--json")):
+                     ("partner", "quarantine", "origin", "--json"),
+                     ("watch", "list", "--as", "ann", "--json"),
+                     ("alerts", "--as", "ann", "--json"),
+                     ("access", "requests", "--as", "gus"),
+                     ("access", "grants", "--as", "gus"),
+                     ("warn", "exclusions")):
             outs = [self.vigil(*what, data=d, check=0).json()
                     for d in (src, self.data, back)]
             if what[0] == "stats":
