@@ -35,13 +35,16 @@ static const char *backend_of(const char *location)
 struct copy {
 	struct vg_store *to;
 	int64_t rows;
+	int to_failed; /* the copy refused a row (else the source failed) */
 };
 
 static int copy_row(void *ud, const struct vg_store_value *v, size_t n)
 {
 	struct copy *c = ud;
 	c->rows++;
-	return c->to->ops->copy->load_row(c->to, v, n);
+	int rc = c->to->ops->copy->load_row(c->to, v, n);
+	c->to_failed = rc != 0;
+	return rc;
 }
 
 /* A digest of every row of a table as the copy interface gives it. */
@@ -228,17 +231,20 @@ int vg_hub_migrate(const struct vg_migrate *m, struct vg_migrate_result *out,
 	to_tx = 1;
 	for (const struct vg_store_table *t = vg_store_tables; t->name && !rc;
 	     t++) {
-		struct copy c = {to, 0};
+		struct copy c = {to, 0, 0};
+		struct vg_store *failed = to;
 		rc = to->ops->copy->load_begin(to, t);
 		if (!rc) {
 			rc = from->ops->copy->rows(from, t, copy_row, &c);
+			if (rc && !c.to_failed)
+				failed = from;
 			int e = to->ops->copy->load_end(to);
 			rc = rc ? rc : e;
 		}
 		if (rc) {
 			snprintf(err, errlen, "copying table '%s': %.300s",
 			         t->name,
-			         rc == VG_ESTORE ? vg_store_errmsg(to)
+			         rc == VG_ESTORE ? vg_store_errmsg(failed)
 			                         : vg_strerror(rc));
 			goto fail;
 		}

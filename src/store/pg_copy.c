@@ -62,6 +62,45 @@ static int row_values(const struct vg_store_table *t, PGresult *r, int row,
 	return VG_OK;
 }
 
+/* The type letter (copy.h) of a column of PostgreSQL type oid. */
+static char letter_of(Oid oid)
+{
+	switch (oid) {
+	case 20: /* int8 */
+	case 21: /* int2 */
+	case 23: /* int4 */
+		return 'i';
+	case 700: /* float4 */
+	case 701: /* float8 */
+		return 'r';
+	case 17: /* bytea */
+		return 'b';
+	default:
+		return 't';
+	}
+}
+
+/* A value read as another type would be changed: the copy list is wrong,
+ * and the copy must not go on. */
+static int check_types(pg_t *p, const struct vg_store_table *t, PGresult *r)
+{
+	static const char *const names[] = {
+	    ['i'] = "an integer", ['r'] = "a real", ['b'] = "a blob",
+	    ['t'] = "a text"};
+	for (int c = 0; c < PQnfields(r); c++) {
+		char have = letter_of(PQftype(r, c));
+		if (have == t->types[c])
+			continue;
+		snprintf(p->err, sizeof(p->err),
+		         "table '%s' column '%s' holds %s where the copy list"
+		         " says %s",
+		         t->name, PQfname(r, c), names[(unsigned char)have],
+		         names[(unsigned char)t->types[c]]);
+		return VG_ESTORE;
+	}
+	return VG_OK;
+}
+
 static int pg_rows(struct vg_store *s, const struct vg_store_table *t,
                    vg_store_row_cb cb, void *ud)
 {
@@ -96,6 +135,7 @@ static int pg_rows(struct vg_store *s, const struct vg_store_table *t,
 			break;
 		}
 		int rows = PQntuples(r);
+		rc = check_types(p, t, r);
 		for (int i = 0; !rc && i < rows; i++) {
 			rc = row_values(t, r, i, v, num, &blob);
 			if (!rc)

@@ -15,6 +15,33 @@ static int select_sql(const struct vg_store_table *t, struct vg_buf *b)
 	                     t->name, t->order);
 }
 
+/* The storage class a column of type letter l holds (copy.h). */
+static int class_of(char l)
+{
+	return l == 'i'   ? SQLITE_INTEGER
+	       : l == 'r' ? SQLITE_FLOAT
+	       : l == 'b' ? SQLITE_BLOB
+	                  : SQLITE_TEXT;
+}
+
+static const char *const class_names[] = {
+    [SQLITE_INTEGER] = "an integer", [SQLITE_FLOAT] = "a real",
+    [SQLITE_TEXT] = "a text",        [SQLITE_BLOB] = "a blob",
+    [SQLITE_NULL] = "NULL",
+};
+
+/* Column c of t, by its name in t->cols, into out. */
+static void col_name(const struct vg_store_table *t, int c, char *out,
+                     size_t n)
+{
+	const char *p = t->cols;
+	for (int i = 0; i < c && p; i++)
+		if ((p = strchr(p, ',')))
+			p++;
+	size_t len = p ? strcspn(p, ",") : 0;
+	snprintf(out, n, "%.*s", (int)len, p ? p : "");
+}
+
 static int sq_rows(struct vg_store *s, const struct vg_store_table *t,
                    vg_store_row_cb cb, void *ud)
 {
@@ -38,9 +65,23 @@ static int sq_rows(struct vg_store *s, const struct vg_store_table *t,
 		for (size_t i = 0; i < n; i++) {
 			int c = (int)i;
 			memset(&v[i], 0, sizeof(v[i]));
-			if (sqlite3_column_type(st, c) == SQLITE_NULL) {
+			int have = sqlite3_column_type(st, c);
+			if (have == SQLITE_NULL) {
 				v[i].null = 1;
 				continue;
+			}
+			/* a value copied as another type would be changed: the
+			 * copy list is wrong, the copy must not go on */
+			if (have != class_of(t->types[i])) {
+				char col[64];
+				col_name(t, c, col, sizeof(col));
+				snprintf(q->err, sizeof(q->err),
+				         "table '%s' column '%s' holds %s where "
+				         "the copy list says %s",
+				         t->name, col, class_names[have],
+				         class_names[class_of(t->types[i])]);
+				rc = VG_ESTORE;
+				goto out;
 			}
 			switch (t->types[i]) {
 			case 'i':
@@ -73,6 +114,7 @@ static int sq_rows(struct vg_store *s, const struct vg_store_table *t,
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = vg__sq_fail(q, t->name);
+out:
 	sqlite3_finalize(st);
 	return rc;
 }
