@@ -147,28 +147,42 @@ int vg__generation_move(struct vg_store *s)
 
 /* ---- the listener: other processes' changes ---------------------------- */
 
+enum { HEARD_IDENTITIES = 1, HEARD_WATCHES = 2, HEARD_ALERTS = 4 };
+
 static void heard(void *ud, const char *topic)
 {
-	int *identities = ud;
-	if (!strcmp(topic, VG__TOPIC_IDENTITIES) || !strcmp(topic, "*"))
-		*identities = 1;
+	int *what = ud;
+	if (!strcmp(topic, "*")) /* a new connection: anything may have */
+		*what |= HEARD_IDENTITIES | HEARD_WATCHES | HEARD_ALERTS;
+	else if (!strcmp(topic, VG__TOPIC_IDENTITIES))
+		*what |= HEARD_IDENTITIES;
+	else if (!strcmp(topic, VG__TOPIC_WATCHES))
+		*what |= HEARD_WATCHES;
+	else if (!strcmp(topic, VG__TOPIC_ALERTS))
+		*what |= HEARD_ALERTS;
 }
 
+/* The other processes' changes, as they commit: the screening index and
+ * the watch cache rebuilt here at once, the alert streams woken. */
 static void *listen_loop(void *arg)
 {
 	struct vg_service *svc = arg;
 	while (!svc->listen_stop) {
-		int identities = 0;
+		int what = 0;
 		int rc = svc->listener->ops->wait(svc->listener, 250, heard,
-						  &identities);
+						  &what);
 		if (rc) {
 			/* the database is away: try again in a while */
 			struct timespec ts = {0, 500 * 1000000L};
 			nanosleep(&ts, NULL);
 			continue;
 		}
-		if (identities)
+		if (what & HEARD_IDENTITIES)
 			vg__screen_cache_refresh(svc->screen, svc->listener);
+		if (what & HEARD_WATCHES)
+			vg__warn_cache_refresh(svc, svc->listener);
+		if (what & HEARD_ALERTS)
+			vg__warn_notify(svc);
 	}
 	return NULL;
 }
@@ -182,7 +196,9 @@ static void listen_start(struct vg_service *svc, struct vg_store *s)
 		return;
 	if (vg_store_open(svc->location, 0, &l, NULL, 0))
 		return;
-	if (l->ops->listen(l, VG__TOPIC_IDENTITIES)) {
+	if (l->ops->listen(l, VG__TOPIC_IDENTITIES) ||
+	    l->ops->listen(l, VG__TOPIC_WATCHES) ||
+	    l->ops->listen(l, VG__TOPIC_ALERTS)) {
 		vg_store_close(l);
 		return;
 	}

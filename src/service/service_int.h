@@ -150,6 +150,10 @@ int vg__generation(struct vg_store *s, int64_t *gen);
 int vg__generation_move(struct vg_store *s);
 /* The topic other processes hear when the generation moves. */
 #define VG__TOPIC_IDENTITIES "identities"
+/* ... when early warning's generation moves (watches, grants, settings:
+ * warn_state.c), and when alerts are raised. */
+#define VG__TOPIC_WATCHES "watches"
+#define VG__TOPIC_ALERTS "alerts"
 
 /* Once per store: owned ids that several organisations hold (stored
  * before ownership was enforced) are registered to their first holder and
