@@ -1,9 +1,9 @@
 /* The PostgreSQL backend of the store (location postgres://...): one
  * connection per handle (the service holds one per reader thread and one
  * for its writer: that is the process's pool). This file: connecting and
- * reconnecting, statements prepared once per connection, transactions
- * and savepoints, the hub's clock, the consistency check; the domains are
- * in pg_*.c, the schema in pg_schema.c.
+ * reconnecting, transactions and savepoints, the hub's clock, the
+ * consistency check; statements (prepared once per connection, pipelined)
+ * are in pg_run.c, the domains in pg_*.c, the schema in pg_schema.c.
  *
  * Isolation. A write transaction is READ COMMITTED and takes the hub's
  * write lock (an advisory lock) first, so the writers of every process
@@ -21,7 +21,6 @@
 
 typedef struct vg__pg pg_t;
 
-static int drain(pg_t *p, PGresult **last);
 static int pg_rollback(struct vg_store *s);
 
 /* Why the last open on this thread failed (vg__pg_open_error). */
@@ -108,14 +107,6 @@ static void tx_forget(pg_t *p)
 	p->head_ok = 0;
 }
 
-static void cache_clear(pg_t *p)
-{
-	for (unsigned i = 0; i < VG__PG_CACHE; i++) {
-		free(p->cache[i].sql);
-		p->cache[i].sql = NULL;
-	}
-}
-
 /* Session settings of every new connection. */
 static int session(pg_t *p)
 {
@@ -127,9 +118,7 @@ static int session(pg_t *p)
 	return rc ? rc : vg__pg_relisten(p);
 }
 
-/* A lost connection, outside a transaction: connect again (prepared
- * statements are gone with the old session). */
-static int reconnect(pg_t *p)
+int vg__pg_ensure(struct vg__pg *p)
 {
 	if (PQstatus(p->conn) == CONNECTION_OK)
 		return VG_OK;
@@ -140,326 +129,11 @@ int vg__pg_reconnect(struct vg__pg *p)
 {
 	if (p->in_tx)
 		return vg__pg_fail(p, "connection lost in a transaction", NULL);
-	cache_clear(p);
+	vg__pg_cache_clear(p);
 	PQreset(p->conn);
 	if (PQstatus(p->conn) != CONNECTION_OK)
 		return vg__pg_fail(p, "reconnect", NULL);
 	return session(p);
-}
-
-int vg__pg_exec(struct vg__pg *p, const char *sql)
-{
-	int rc = reconnect(p);
-	if (!rc)
-		rc = vg__pg_batch_flush(p);
-	if (!rc)
-		rc = drain(p, NULL);
-	if (rc)
-		return rc;
-	PGresult *r = PQexec(p->conn, sql);
-	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-		rc = vg__pg_fail(p, sql, r);
-	PQclear(r);
-	return rc;
-}
-
-static uint64_t sql_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-/* 1 when sql is prepared on this connection (its name in *name). */
-static int cached(pg_t *p, const char *sql, const char **name)
-{
-	uint64_t h = sql_hash(sql);
-	for (unsigned i = 0; i < VG__PG_CACHE; i++) {
-		if (p->cache[i].sql && p->cache[i].hash == h &&
-		    !strcmp(p->cache[i].sql, sql)) {
-			*name = p->cache[i].name;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* The name of the statement prepared for sql (prepared now if needed). */
-static int prepared(pg_t *p, const char *sql, const char **name)
-{
-	unsigned i;
-	if (cached(p, sql, name))
-		return VG_OK;
-	i = p->next_slot++ % VG__PG_CACHE;
-	char *copy = strdup(sql);
-	if (!copy)
-		return VG_ENOMEM;
-	if (p->cache[i].sql) {
-		/* the slot's old statement goes */
-		char dealloc[48];
-		snprintf(dealloc, sizeof(dealloc), "DEALLOCATE %s",
-		         p->cache[i].name);
-		PQclear(PQexec(p->conn, dealloc));
-		free(p->cache[i].sql);
-		p->cache[i].sql = NULL;
-	}
-	snprintf(p->cache[i].name, sizeof(p->cache[i].name), "vg%u",
-	         ++p->serial);
-	PGresult *r = PQprepare(p->conn, p->cache[i].name, sql, 0, NULL);
-	if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
-		int rc = vg__pg_fail(p, "prepare", r);
-		PQclear(r);
-		free(copy);
-		return rc;
-	}
-	PQclear(r);
-	p->cache[i].sql = copy;
-	p->cache[i].hash = sql_hash(sql);
-	*name = p->cache[i].name;
-	return VG_OK;
-}
-
-static int lost(pg_t *p)
-{
-	return PQstatus(p->conn) != CONNECTION_OK;
-}
-
-/* Collect the results of the commands queued in the pipeline (and sync
- * it): the first failure, or VG_OK. *last (may be NULL) gets the result of
- * the last command queued. The pipeline is left. */
-static int drain(pg_t *p, PGresult **last)
-{
-	int rc = VG_OK, nulls = 0;
-	PGresult *keep = NULL;
-	if (!p->piped)
-		return VG_OK;
-	if (PQpipelineSync(p->conn) != 1)
-		rc = vg__pg_fail(p, "pipeline", NULL);
-	while (!rc || PQstatus(p->conn) == CONNECTION_OK) {
-		PGresult *r = PQgetResult(p->conn);
-		if (!r) {
-			/* between the results of two commands; a broken
-			 * connection gives nothing more */
-			if (PQstatus(p->conn) != CONNECTION_OK ||
-			    ++nulls > p->piped + 1) {
-				if (!rc)
-					rc = vg__pg_fail(p, "pipeline", NULL);
-				break;
-			}
-			continue;
-		}
-		ExecStatusType st = PQresultStatus(r);
-		if (st == PGRES_PIPELINE_SYNC) {
-			PQclear(r);
-			break;
-		}
-		if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && !rc)
-			rc = vg__pg_fail(p, "queued statement", r);
-		PQclear(keep);
-		keep = r;
-	}
-	p->piped = 0;
-	PQexitPipelineMode(p->conn);
-	if (last && !rc)
-		*last = keep;
-	else
-		PQclear(keep);
-	return rc;
-}
-
-int vg__pg_drain(struct vg__pg *p)
-{
-	int rc = vg__pg_batch_flush(p);
-	return rc ? rc : drain(p, NULL);
-}
-
-/* Queue a statement without parameters (savepoints) in the pipeline. */
-static int queue_plain(pg_t *p, const char *sql)
-{
-	if (!p->piped && PQenterPipelineMode(p->conn) != 1)
-		return vg__pg_fail(p, "pipeline", NULL);
-	if (PQsendQueryParams(p->conn, sql, 0, NULL, NULL, NULL, NULL, 0) !=
-	    1) {
-		int rc = vg__pg_fail(p, sql, NULL);
-		p->piped++;
-		drain(p, NULL);
-		return rc;
-	}
-	p->piped++;
-	return VG_OK;
-}
-
-/* Run (or with queue, inside a write transaction, only send) a prepared
- * statement. A statement run while others are queued goes through the
- * pipeline after them: one round trip for all. */
-static int run_args(pg_t *p, PGresult **res, const char *sql, int n,
-                    struct vg__pg_arg *args, int queue)
-{
-	const char *vals_s[32], **vals = vals_s;
-	int lens_s[32], fmts_s[32], *lens = lens_s, *fmts = fmts_s;
-	int rc;
-	if (n > 32) {
-		vals = malloc(n * sizeof(*vals));
-		lens = malloc(n * sizeof(*lens));
-		fmts = malloc(n * sizeof(*fmts));
-		if (!vals || !lens || !fmts) {
-			rc = VG_ENOMEM;
-			goto out;
-		}
-	}
-	for (int i = 0; i < n; i++) {
-		vals[i] = args[i].p;
-		lens[i] = args[i].len;
-		fmts[i] = args[i].binary;
-	}
-	queue = queue && p->in_tx == 1;
-	/* rows gathered go first: whatever this statement is sees them */
-	if ((rc = vg__pg_batch_flush(p)))
-		goto out;
-	for (int attempt = 0;; attempt++) {
-		const char *name = NULL;
-		PGresult *r = NULL;
-		rc = reconnect(p);
-		if (!rc && !cached(p, sql, &name) && p->piped)
-			rc = drain(p, NULL); /* preparing is not pipelined */
-		if (!rc)
-			rc = prepared(p, sql, &name);
-		if (!rc && (queue || p->piped)) {
-			if (!p->piped && PQenterPipelineMode(p->conn) != 1) {
-				rc = vg__pg_fail(p, "pipeline", NULL);
-				goto out;
-			}
-			if (PQsendQueryPrepared(p->conn, name, n, vals, lens,
-			                        fmts, 0) != 1) {
-				rc = vg__pg_fail(p, "queue", NULL);
-				p->piped++;
-				drain(p, NULL);
-				goto out;
-			}
-			p->piped++;
-			/* a bounded queue: failures are found soon enough */
-			if (queue && p->piped < 512)
-				goto out;
-			rc = drain(p, queue ? NULL : &r);
-			if (rc || queue) {
-				PQclear(r);
-				goto out;
-			}
-		} else if (!rc) {
-			r = PQexecPrepared(p->conn, name, n, vals, lens, fmts,
-			                   0);
-		}
-		if (!rc) {
-			ExecStatusType st =
-			    r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
-			if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
-				if (res)
-					*res = r;
-				else
-					PQclear(r);
-				rc = VG_OK;
-				goto out;
-			}
-			const char *state =
-			    r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-			if (state && !strcmp(state, "23505")) {
-				snprintf(p->err, sizeof(p->err), "%s",
-				         "duplicate");
-				PQclear(r);
-				rc = VG_EDUPLICATE;
-				goto out;
-			}
-			if (state && !strcmp(state, "26000")) {
-				/* the statement is not on this session (a
-				 * pooler or a DISCARD): prepare anew */
-				cache_clear(p);
-			}
-			rc = vg__pg_fail(p, "query", r);
-			PQclear(r);
-		}
-		/* a read outside a transaction may be tried again on a new
-		 * connection: nothing of it happened */
-		if (attempt || p->in_tx || !lost(p))
-			break;
-	}
-out:
-	if (vals != vals_s) {
-		free(vals);
-		free(lens);
-		free(fmts);
-	}
-	return rc;
-}
-
-int vg__pg_runv(struct vg__pg *p, PGresult **res, const char *sql, int n,
-                struct vg__pg_arg *args)
-{
-	return run_args(p, res, sql, n, args, 0);
-}
-
-int vg__pg_queuev(struct vg__pg *p, const char *sql, int n,
-                  struct vg__pg_arg *args)
-{
-	return run_args(p, NULL, sql, n, args, 1);
-}
-
-static int run_fmt(pg_t *p, PGresult **res, const char *sql, int queue,
-                   const char *fmt, va_list ap)
-{
-	struct vg__pg_arg args[24];
-	int n = 0;
-	for (; fmt && *fmt && n < 24; fmt++, n++) {
-		struct vg__pg_arg *a = &args[n];
-		memset(a, 0, sizeof(*a));
-		switch (*fmt) {
-		case 't':
-			a->p = va_arg(ap, const char *);
-			break;
-		case 'i':
-			snprintf(a->num, sizeof(a->num), "%lld",
-			         (long long)va_arg(ap, int64_t));
-			a->p = a->num;
-			break;
-		case 'd':
-			snprintf(a->num, sizeof(a->num), "%.17g",
-			         va_arg(ap, double));
-			a->p = a->num;
-			break;
-		case 'b':
-		case 's':
-			a->p = va_arg(ap, const char *);
-			a->len = *fmt == 'b' ? VG_HASH_LEN : VG_SIG_LEN;
-			a->binary = 1;
-			break;
-		case 'n':
-			a->p = va_arg(ap, const char *);
-			a->len = (int)va_arg(ap, size_t);
-			a->binary = 1;
-			break;
-		}
-	}
-	return run_args(p, res, sql, n, args, queue);
-}
-
-int vg__pg_run(struct vg__pg *p, PGresult **res, const char *sql,
-               const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int rc = run_fmt(p, res, sql, 0, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-int vg__pg_queue(struct vg__pg *p, const char *sql, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int rc = run_fmt(p, NULL, sql, 1, fmt, ap);
-	va_end(ap);
-	return rc;
 }
 
 static const char *pg_errmsg(struct vg_store *s)
@@ -470,7 +144,7 @@ static const char *pg_errmsg(struct vg_store *s)
 static void pg_close(struct vg_store *s)
 {
 	pg_t *p = vg__pg(s);
-	cache_clear(p);
+	vg__pg_cache_clear(p);
 	tx_forget(p);
 	vg__pg_batch_free(p);
 	if (p->load) /* a COPY left open: abandoned with the connection */
@@ -612,7 +286,7 @@ int64_t vg__pg_next_added(struct vg__pg *p)
 static int pg_begin(struct vg_store *s)
 {
 	pg_t *p = vg__pg(s);
-	int rc = reconnect(p);
+	int rc = vg__pg_ensure(p);
 	if (rc)
 		return rc;
 	tx_forget(p);
@@ -651,8 +325,8 @@ static int pg_commit(struct vg_store *s)
 	int rc = VG_OK;
 	/* what is gathered and queued, and the COMMIT, in one round trip */
 	rc = vg__pg_batch_flush(p);
-	if (!rc && p->piped && !(rc = queue_plain(p, "COMMIT")))
-		rc = drain(p, &r);
+	if (!rc && p->piped && !(rc = vg__pg_queue_plain(p, "COMMIT")))
+		rc = vg__pg_drain_last(p, &r);
 	if (rc) {
 		/* a queued write failed: nothing of the transaction stays */
 		char why[512];
@@ -687,7 +361,7 @@ static int pg_rollback(struct vg_store *s)
 	pg_t *p = vg__pg(s);
 	int rc = VG_OK;
 	vg__pg_batch_drop(p);
-	drain(p, NULL);
+	vg__pg_drain_last(p, NULL);
 	PGresult *r = PQexec(p->conn, "ROLLBACK");
 	if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
 		rc = vg__pg_fail(p, "rollback", r);
@@ -713,9 +387,9 @@ static int savepoint_sql(pg_t *p, const char *verb, vg_savepoint sp)
 	else if ((rc = vg__pg_batch_flush(p)))
 		return rc;
 	if (!undo && p->in_tx == 1)
-		return queue_plain(p, sql);
+		return vg__pg_queue_plain(p, sql);
 	p->head_ok = 0;
-	drain(p, NULL);
+	vg__pg_drain_last(p, NULL);
 	PGresult *r = PQexec(p->conn, sql);
 	if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
 		rc = vg__pg_fail(p, sql, r);

@@ -108,6 +108,18 @@ int vg__pg_runv(struct vg__pg *p, PGresult **res, const char *sql, int n,
 /* Run sql without arguments and without preparing it (transaction
  * control, migrations). */
 int vg__pg_exec(struct vg__pg *p, const char *sql);
+/* Connected: a lost connection, outside a transaction, is made again
+ * (the statements prepared are gone with the old session). */
+int vg__pg_ensure(struct vg__pg *p);
+/* Forget the statements prepared on this connection. */
+void vg__pg_cache_clear(struct vg__pg *p);
+/* Queue a statement without parameters (savepoints, COMMIT) in the
+ * pipeline. */
+int vg__pg_queue_plain(struct vg__pg *p, const char *sql);
+/* Collect the results of what is queued and leave the pipeline: the
+ * first failure, or VG_OK; *last (may be NULL) gets the result of the
+ * last statement queued. */
+int vg__pg_drain_last(struct vg__pg *p, PGresult **last);
 /* Record "what: message"; VG_ESTORE. */
 int vg__pg_fail(struct vg__pg *p, const char *what, const PGresult *r);
 
@@ -158,6 +170,13 @@ int vg__pg_wait(struct vg_store *s, int ms,
 int vg__pg_reconnect(struct vg__pg *p);
 /* LISTEN again to every topic (after a new connection). */
 int vg__pg_relisten(struct vg__pg *p);
+
+/* The queries on object versions (pg_query.c), in vg__pg_objects_ops. */
+int vg__pg_scan(struct vg_store *s, const struct vg_query *qy, vg_row_cb cb,
+                void *ud);
+int vg__pg_remove(struct vg_store *s, const struct vg_query *qy,
+                  int64_t *removed);
+int vg__pg_type_stats(struct vg_store *s, vg_type_stats_cb cb, void *ud);
 
 /* Early warning's key index (pg_warn_keys.c), in vg__pg_warn_ops. */
 int vg__pg_warn_keys_add(struct vg_store *s, int64_t added,
