@@ -1,6 +1,7 @@
 """PostgreSQL only (ctest's integration-pg): two `vigil serve` processes on
 one database under concurrent POST and GET clients, one killed with -9
-mid-write; the PostgreSQL server stopped and started under load; and
+mid-write; a watch made on one firing on the other, its alert streamed
+at once; the PostgreSQL server stopped and started under load; and
 `vigil migrate` SQLite -> PostgreSQL -> SQLite giving the same export byte
 for byte and audit logs that verify."""
 import http.client
@@ -92,6 +93,88 @@ class TwoServers(VigilCase):
             if not env["more"]:
                 return got
             nxt = env["next"]
+
+    def test_a_watch_made_on_one_server_fires_on_the_other(self):
+        """Early warning across processes: a watch made through A fires on
+        an object posted through B, and the alert reaches a stream open on
+        A at once (NOTIFY vigil_alerts); the watch removed through B no
+        longer fires on A (its generation moved)."""
+        keys = {}
+        for org, user in (("alpha", "ann"), ("beta", "bob")):
+            self.vigil("org", "add", org, check=0)
+            self.vigil("user", "add", user, "--org", org, "--role",
+                       "analyst", check=0)
+            keys[user] = self.vigil("key", "new", "--user", user, "--json",
+                                    check=0).json()["key"]
+        a, b = self.serve(), self.serve()
+        cid = [c["id"] for c in request(a.root + "collections/",
+                                        key=keys["bob"]).json()[
+            "collections"] if c["alias"] == "community"][0]
+
+        def api(server, path, key, method="GET", body=None):
+            return request(server.base + "/api/v1/" + path, method, key=key,
+                           body=None if body is None else json.dumps(body),
+                           headers={"Accept": "application/json",
+                                    "Content-Type": "application/json"})
+
+        def post(server, value):
+            ns = uuid.UUID("00abedb4-aa42-466c-9c01-fed23315a9b7")
+            sco = {"type": "ipv4-addr", "spec_version": "2.1",
+                   "id": "ipv4-addr--%s" % uuid.uuid5(
+                       ns, json.dumps({"value": value},
+                                      separators=(",", ":"))),
+                   "value": value}
+            r = request(server.root + "collections/%s/objects/" % cid,
+                        "POST", key=keys["bob"],
+                        body=json.dumps({"objects": [sco]}))
+            self.assertEqual(r.status, 202, r.body)
+            return sco["id"]
+
+        def stream(server, got):
+            c = http.client.HTTPConnection("127.0.0.1", server.port,
+                                           timeout=10)
+            c.request("GET", "/api/v1/alerts/stream", headers={
+                "Authorization": "Bearer " + keys["ann"],
+                "Accept": "text/event-stream"})
+            r = c.getresponse()
+            cur = {}
+            try:
+                while not got:
+                    line = r.fp.readline().decode()
+                    if not line:
+                        break
+                    line = line.rstrip("\n")
+                    if line.startswith("id: "):
+                        cur["id"] = int(line[4:])
+                    elif line.startswith("data: "):
+                        cur["data"] = json.loads(line[6:])
+                    elif line == "" and "id" in cur:
+                        got.append(cur)
+            except TimeoutError:
+                pass
+            c.close()
+
+        r = api(a, "watches", keys["ann"], "POST",
+                {"kind": "value", "term": "198.51.100.0/24"})
+        self.assertEqual(r.status, 201, r.body)
+        wid = r.json()["id"]
+        got = []
+        t = threading.Thread(target=stream, args=(a, got))
+        t.start()
+        time.sleep(0.5)
+        posted = time.time()
+        oid = post(b, "198.51.100.1")
+        t.join()
+        self.assertLess(time.time() - posted, 2.0)
+        self.assertEqual([(e["id"], e["data"]["kind"], e["data"]["object"])
+                          for e in got], [(1, "match", oid)])
+        alerts = api(b, "alerts", keys["ann"]).json()["alerts"]
+        self.assertEqual([x["object"] for x in alerts], [oid])
+        r = api(b, "watches/%d" % wid, keys["ann"], "DELETE")
+        self.assertEqual(r.status, 200, r.body)
+        post(a, "198.51.100.2")
+        alerts = api(a, "alerts", keys["ann"]).json()["alerts"]
+        self.assertEqual([x["object"] for x in alerts], [oid])
 
     def test_two_servers_kill_9_of_one_mid_write(self):
         envelopes = self.envelopes(5, 60 * PER_ENVELOPE)
