@@ -16,7 +16,7 @@ jq_time() { # file -> seconds of jq -c . FILE > /dev/null
 	echo "$(date +%s.%N) - $start" | bc
 }
 
-measure() { # label file count -> prints the jq reference and vigil rows
+measure() { # label file count [warn] -> prints the jq reference and vigil rows
 	jq_secs=$(jq_time "$2")
 	bytes=$(stat -c %s "$2")
 	awk -v s="$jq_secs" -v n="$3" -v b="$bytes" 'BEGIN {
@@ -24,6 +24,11 @@ measure() { # label file count -> prints the jq reference and vigil rows
 			"jq -c . > /dev/null", n, b / 1e6, s, n / s, b / 1e6 / s }'
 	rm -rf "$work/store"
 	"$vigil" --data "$work/store" init >/dev/null
+	# early warning's keys and watches at ingest, on by default; "off"
+	# measures the store without them (a binary without it ignores this)
+	if [ "${4:-}" = off ]; then
+		"$vigil" --data "$work/store" warn set index off >/dev/null
+	fi
 	/usr/bin/time -f "%e %M" -o "$work/time" \
 		"$vigil" --data "$work/store" import "$2" >"$work/out"
 	read -r secs rss_kb <"$work/time"
@@ -37,6 +42,9 @@ measure() { # label file count -> prints the jq reference and vigil rows
 echo "bench/import on $(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 measure "vigil import" "$work/gen.json" "$count"
 cat "$work/out"
+if "$vigil" help warn >/dev/null 2>&1; then
+	measure "import, no early warn" "$work/gen.json" "$count" off
+fi
 "$vigil" gen --seed 2 --count $((count * 2)) >"$work/gen2.json"
 measure "vigil import (2x file)" "$work/gen2.json" $((count * 2))
 echo "targets: >= 50000 objects/s, <= 3x jq's time, peak RSS < 200 MB"

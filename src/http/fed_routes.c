@@ -222,6 +222,59 @@ enum MHD_Result vg__h_partner_quarantine(struct req *r)
 	return vg__respond(r, MHD_HTTP_OK, "application/json", &b, NULL);
 }
 
+/* POST .../quarantine/retry and .../quarantine/drop: the body names one
+ * quarantined row ({"id": N}) or is empty or {} for all of them. */
+enum MHD_Result vg__h_partner_quarantine_act(struct req *r)
+{
+	static const char shape[] =
+	    "the body is empty, {} (every quarantined object) or {\"id\": "
+	    "a quarantined row's id}";
+	int retry = !strcmp(r->seg[5], "retry");
+	char err[300] = "";
+	int64_t id = 0;
+	if (r->body.len) {
+		cJSON *o = cJSON_ParseWithLength(r->body.data, r->body.len);
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "id");
+		int bad = !cJSON_IsObject(o) ||
+		          cJSON_GetArraySize(o) > (v ? 1 : 0) ||
+		          (v && (!cJSON_IsNumber(v) || v->valuedouble < 1 ||
+		                 v->valuedouble > 9007199254740991.0 ||
+		                 v->valuedouble != (double)(int64_t)v->valuedouble));
+		if (!bad && v)
+			id = (int64_t)v->valuedouble;
+		cJSON_Delete(o);
+		if (bad)
+			return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
+			                 shape);
+	}
+	struct vg_buf b;
+	struct vg_jw w;
+	int rc;
+	vg_buf_init(&b, 0);
+	vg_jw_init(&w, &b);
+	vg_jw_obj(&w);
+	if (retry) {
+		size_t stored = 0, still = 0;
+		rc = vg_partner_quarantine_retry(&r->ctx, r->seg[3], id, &stored,
+		                                 &still, err, sizeof(err));
+		vg_jw_kint(&w, "stored", (int64_t)stored);
+		vg_jw_kint(&w, "still", (int64_t)still);
+	} else {
+		int64_t dropped = 0;
+		rc = vg_partner_quarantine_drop(&r->ctx, r->seg[3], id, &dropped,
+		                                err, sizeof(err));
+		vg_jw_kint(&w, "dropped", dropped);
+	}
+	vg_jw_close(&w);
+	if (!rc)
+		rc = vg_jw_end(&w);
+	if (rc) {
+		vg_buf_release(&b);
+		return vg__http_fail(r, rc, err[0] ? err : "no such partner");
+	}
+	return vg__respond(r, MHD_HTTP_OK, "application/json", &b, NULL);
+}
+
 static int p_row(void *ud, const struct vg_preview_row *p)
 {
 	struct vg_jw *w = ud;

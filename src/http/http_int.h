@@ -176,6 +176,7 @@ enum MHD_Result vg__h_partner_patch(struct req *r);
 enum MHD_Result vg__h_partner_delete(struct req *r);
 enum MHD_Result vg__h_partner_status(struct req *r);
 enum MHD_Result vg__h_partner_quarantine(struct req *r);
+enum MHD_Result vg__h_partner_quarantine_act(struct req *r);
 enum MHD_Result vg__h_partner_preview(struct req *r);
 enum MHD_Result vg__h_healthz(struct req *r);
 /* the console (ui.c, api_console.c) */

@@ -131,6 +131,10 @@ static const struct vg_route routes[] = {
 	 VG_ACT_HUB_ADMIN, ROUTE_READ, PARTNERS_403},
 	{"GET", "api/v1/partners/*/quarantine", R_ADMIN, vg__h_partner_quarantine,
 	 VG_ACT_HUB_ADMIN, ROUTE_READ, PARTNERS_403},
+	{"POST", "api/v1/partners/*/quarantine/retry", R_ADMIN,
+	 vg__h_partner_quarantine_act, VG_ACT_HUB_ADMIN, 0, PARTNERS_403},
+	{"POST", "api/v1/partners/*/quarantine/drop", R_ADMIN,
+	 vg__h_partner_quarantine_act, VG_ACT_HUB_ADMIN, 0, PARTNERS_403},
 	{"GET", "api/v1/partners/*/preview", R_ADMIN, vg__h_partner_preview,
 	 VG_ACT_HUB_ADMIN, ROUTE_READ | ROUTE_ARGS, PARTNERS_403},
 	{"GET", "api/v1/fed/tombstones", R_OTHER, vg__h_tombstones_get,
@@ -364,15 +368,20 @@ static void split(struct req *r)
 	}
 }
 
+/* The pattern's segments (no empty one) against the path's, "*" for any
+ * one segment; read in place, as every request tries many routes. */
 static int matches(const char *pattern, struct req *r)
 {
-	char p[128];
 	int n = 0;
-	snprintf(p, sizeof(p), "%s", pattern);
-	for (char *save = NULL, *t = strtok_r(p, "/", &save); t;
-	     t = strtok_r(NULL, "/", &save), n++)
-		if (n >= r->n_seg || (strcmp(t, "*") && strcmp(t, r->seg[n])))
+	for (const char *t = pattern; *t; n++) {
+		size_t len = strcspn(t, "/");
+		if (n >= r->n_seg ||
+		    ((len != 1 || *t != '*') &&
+		     (strncmp(t, r->seg[n], len) || r->seg[n][len])))
 			return 0;
+		t += len;
+		t += *t == '/';
+	}
 	return n == r->n_seg;
 }
 

@@ -4,6 +4,7 @@
 #include "warn_http.h"
 #include "vigil/service/warn.h"
 #include "vigil/util/error.h"
+#include "vigil/util/num.h"
 #include "vigil/util/jsonw.h"
 
 #include <cjson/cJSON.h>
@@ -45,15 +46,15 @@ static enum MHD_Result answer(struct req *r, int rc, unsigned status,
 	return vg__http_fail(r, rc, err && *err ? err : NULL);
 }
 
-/* A whole number from a parameter (dflt when absent); -1 when bad. */
+/* A whole number from a parameter (dflt when absent): digits only, as
+ * every parameter of the API (util/num.h); -1 when bad. */
 static long long num_arg(struct req *r, const char *name, long long dflt)
 {
 	const char *v = vg__arg(r, name);
-	char *end;
+	uint64_t n;
 	if (!v)
 		return dflt;
-	long long n = strtoll(v, &end, 10);
-	return *v && !*end && n >= 0 ? n : -1;
+	return vg_num_uint(v, 0, INT64_MAX, &n) ? -1 : (long long)n;
 }
 
 static int bad_args(struct req *r, const char *const *allowed,

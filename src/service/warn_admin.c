@@ -198,6 +198,7 @@ int vg_warn_settings(struct vg_ctx *c, struct vg_buf *out)
 	vg_jw_kint(&w, "hits_per_hour", f.hits_per_hour);
 	vg_jw_kint(&w, "k", f.k);
 	vg_jw_kint(&w, "retro_max", f.retro_max);
+	vg_jw_kstr(&w, "webhook_hosts", f.webhook_hosts);
 	vg_jw_close(&w);
 	rc = vg_jw_end(&w);
 	return rc ? rc : vg__audit_read(c, "warn.settings", "", "{}");
@@ -239,6 +240,7 @@ int vg_warn_set(struct vg_ctx *c, const char *name, const char *value,
 	    {"hits_per_hour", 0, 1e9},
 	    {"k", 2, 1000},
 	    {"retro_max", 0, 1e7},
+	    {"webhook_hosts", 0, 0},
 	};
 	if (!c->p.operator)
 		return vg__deny(c, "operator", "warn.set");
@@ -249,7 +251,8 @@ int vg_warn_set(struct vg_ctx *c, const char *name, const char *value,
 	if (i == sizeof(known) / sizeof(known[0])) {
 		snprintf(err, errlen,
 		         "'%s' is not a setting (index, budget, "
-		         "name_threshold, hits_per_hour, k, retro_max)",
+		         "name_threshold, hits_per_hour, k, retro_max, "
+		         "webhook_hosts)",
 		         name);
 		return VG_EINVAL;
 	}
@@ -257,6 +260,14 @@ int vg_warn_set(struct vg_ctx *c, const char *name, const char *value,
 		if (strcmp(value, "on") && strcmp(value, "off")) {
 			snprintf(err, errlen, "index is on or off, not '%s'",
 			         value);
+			return VG_EINVAL;
+		}
+	} else if (!strcmp(name, "webhook_hosts")) {
+		if (!vg_webhook_hosts_valid(value)) {
+			snprintf(err, errlen,
+			         "webhook_hosts is a list of HOST, HOST:PORT, "
+			         "[IPV6]:PORT or *, separated by commas (at most "
+			         "1000 bytes)");
 			return VG_EINVAL;
 		}
 	} else {

@@ -385,6 +385,9 @@ int vg_webhooks_due(struct vg_service *svc, size_t limit,
 		return VG_OK;
 	int rc =
 	    s->ops->warn->delivery_due(s, vg__now_us(), limit, take_due, &due);
+	struct vg__warn_conf conf;
+	if (!rc && due.n)
+		rc = vg__warn_conf_read(s, &conf);
 	if (!rc && due.n)
 		rc = vg__warn_cache_get(svc, s, &cache);
 	for (size_t i = 0; !rc && i < due.n; i++) {
@@ -402,6 +405,15 @@ int vg_webhooks_due(struct vg_service *svc, size_t limit,
 			struct gone_job j = {*d};
 			j.d.done = 2;
 			j.d.error = "the watch is gone or inactive";
+			rc = vg__write(svc, gone_fn, &j);
+			continue;
+		}
+		if (!vg_webhook_allowed(h.url, conf.webhook_hosts)) {
+			/* the operator withdrew the host since */
+			struct gone_job j = {*d};
+			j.d.done = 2;
+			j.d.error = "the hub no longer allows webhooks to this host";
+			sodium_memzero(h.secret, sizeof(h.secret));
 			rc = vg__write(svc, gone_fn, &j);
 			continue;
 		}

@@ -25,6 +25,7 @@ struct vg__warn_conf {
 	int64_t hits_per_hour; /* warn.hits_per_hour: hit / no-hit answers */
 	int64_t k;             /* warn.k: cross-agency signals */
 	int64_t retro_max;     /* warn.retro_max: alerts of a new watch */
+	char webhook_hosts[1001]; /* warn.webhook_hosts: where webhooks go */
 };
 
 /* Read the settings from s (defaults where unset). */

@@ -31,6 +31,9 @@ int vg__warn_conf_read(struct vg_store *s, struct vg__warn_conf *c)
 	c->hits_per_hour = setting_int(s, "warn.hits_per_hour", 300);
 	c->k = setting_int(s, "warn.k", 3);
 	c->retro_max = setting_int(s, "warn.retro_max", 1000);
+	if (vg__setting(s, "warn.webhook_hosts", c->webhook_hosts,
+	                sizeof(c->webhook_hosts)))
+		c->webhook_hosts[0] = '\0';
 	c->name_threshold = VG_MATCH_DEFAULT_THRESHOLD;
 	if (!vg__setting(s, "warn.name_threshold", v, sizeof(v))) {
 		char *end;

@@ -152,6 +152,26 @@ static int check_term(const struct vg_watch_spec *w, struct made *m, char *err,
 	return VG_OK;
 }
 
+/* A webhook goes only to a host the operator allowed: any analyst may
+ * make a watch, and the hub's requests must not reach what its network
+ * can (docs/early-warning.md). */
+static int check_webhook(struct vg_store *s, const struct vg_watch_spec *w,
+                         char *err, size_t errlen)
+{
+	struct vg__warn_conf conf;
+	if (!w->webhook || !*w->webhook)
+		return VG_OK;
+	int rc = vg__warn_conf_read(s, &conf);
+	if (!rc && !vg_webhook_allowed(w->webhook, conf.webhook_hosts)) {
+		snprintf(err, errlen,
+		         "webhooks go only to the hosts the hub's operator "
+		         "allowed (vigil warn set webhook_hosts HOST,...); "
+		         "this URL's host is not one of them");
+		rc = VG_EINVAL;
+	}
+	return rc;
+}
+
 /* ---- making a watch --------------------------------------------------------
  */
 
@@ -618,7 +638,8 @@ int vg_watch_add(struct vg_ctx *c, const struct vg_watch_spec *w,
 		if (rc)
 			goto out;
 	}
-	if ((rc = check_term(w, m, err, errlen)))
+	if ((rc = check_term(w, m, err, errlen)) ||
+	    (rc = check_webhook(s, w, err, errlen)))
 		goto out;
 	struct add_job j = {c, w, m, &o, 0};
 	if ((rc = vg__write(c->svc, add_fn, &j)))

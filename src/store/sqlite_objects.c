@@ -232,7 +232,10 @@ static int build_where(const struct vg_query *qy, struct vg_buf *sql,
 	    qy->n_version_keys > MAX_TERMS || qy->n_spec_versions > MAX_TERMS ||
 	    qy->n_words > VG_QUERY_WORDS)
 		return VG_ETOOBIG;
+	/* set as they are used: a page's parameters are a few of the 24 KB */
 	p->n = 0;
+	p->added_pos = 0;
+	p->added_after = 0;
 	rc = vg_buf_puts(sql, " FROM objects o WHERE 1");
 	if (!rc && qy->collection) {
 		p->text[p->n++] = qy->collection;
@@ -351,7 +354,7 @@ static int sq_scan(struct vg_store *s, const struct vg_query *qy,
 {
 	sq_t *q = vg__sq(s);
 	struct vg_buf sql;
-	struct params *p = calloc(1, sizeof(*p));
+	struct params *p = malloc(sizeof(*p));
 	sqlite3_stmt *st = NULL;
 	int rc, step;
 	vg_buf_init(&sql, 1 << 20);
@@ -413,7 +416,7 @@ static int sq_remove(struct vg_store *s, const struct vg_query *qy,
 {
 	sq_t *q = vg__sq(s);
 	struct vg_buf sql;
-	struct params *p = calloc(1, sizeof(*p));
+	struct params *p = malloc(sizeof(*p));
 	sqlite3_stmt *st = NULL;
 	int rc;
 	vg_buf_init(&sql, 1 << 20);

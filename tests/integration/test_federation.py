@@ -464,6 +464,64 @@ class Fed(unittest.TestCase):
         self.assertEqual(r.json().get("objects", []), [])
 
 
+    def test_8b_api_quarantine(self):
+        # a tombstone A did not sign, sent to B by R: quarantined at B
+        forged = {"tombstones": [{
+            "origin": self.hub_id("A"), "id": "indicator--%s" % uuid.uuid4(),
+            "version": "2026-01-02T03:04:05.000000000Z",
+            "sig": "A" * 86 + "==", "path": [self.hub_id("A"),
+                                            self.hub_id("R")]}]}
+        k_r = self.k_rb_at_b()
+        r = request(self.srv["B"].base + "/api/v1/fed/tombstones",
+                    method="POST", key=k_r, body=json.dumps(forged))
+        self.assertEqual(r.json(), {"applied": 0, "refused": 1})
+        base = self.srv["B"].base + "/api/v1/partners/R/quarantine"
+        q = request(base, key=self.admin["B"]).json()["quarantine"]
+        qid = q[-1]["id"]
+        self.assertIn("does not verify (forged)", q[-1]["reason"])
+
+        def act(what, body, key=None):
+            return request(base + "/" + what, method="POST",
+                           key=key or self.admin["B"], body=body,
+                           headers={"Content-Type": "application/json"})
+        shape = ("the body is empty, {} (every quarantined object) or "
+                 "{\"id\": a quarantined row's id}")
+        for bad in ('{"id": "1"}', '{"id": 0}', '{"id": 1.5}', '[]',
+                    '{"id": 1, "x": 2}', 'nope'):
+            r = act("drop", bad)
+            self.assertEqual(r.status, 400, bad)
+            self.assertEqual(r.json()["description"], shape)
+        r = act("drop", '{"id": 99999999}')
+        self.assertEqual(r.status, 404, r.body)
+        self.assertEqual(r.json()["description"],
+                         "partner 'R' has no quarantined object 99999999")
+        r = request(self.srv["B"].base + "/api/v1/partners/Z/quarantine/drop",
+                    method="POST", key=self.admin["B"], body="{}")
+        self.assertEqual(r.status, 404, r.body)
+        self.assertEqual(r.json()["description"], "no partner 'Z'")
+        # the partner hub's own key is no hub admin here
+        r = act("drop", '{"id": %d}' % qid, key=k_r)
+        self.assertEqual(r.status, 403, r.body)
+        self.assertEqual(r.json()["description"],
+                         "partner hubs are for hub admins")
+        self.assertEqual(
+            request(base, key=self.admin["B"]).json()["quarantine"], q)
+        # dropped: gone from the list, nothing else changed, audited
+        r = act("drop", '{"id": %d}' % qid)
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(r.json(), {"dropped": 1})
+        left = request(base, key=self.admin["B"]).json()["quarantine"]
+        self.assertEqual(left, q[:-1])
+        # a retry of everything left stores or keeps each of them
+        r = act("retry", "")
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(r.json()["stored"] + r.json()["still"], len(left))
+        log = json.loads(run(self.d["B"], "audit", "show", "--json").stdout)
+        entries = log["entries"] if isinstance(log, dict) else log
+        drops = [e for e in entries if e.get("action") == "quarantine.drop"]
+        self.assertTrue(drops)
+        self.assertEqual(drops[-1]["target"], "R")
+
     def test_9_push_live(self):
         """With the servers' loops: published on A, visible on B through R
         within seconds (A pushes to R, R pushes to B, each woken by its

@@ -248,9 +248,23 @@ class TestWebhook(Agencies):
         th.start()
         try:
             url = "http://127.0.0.1:%d/hook" % srv.server_port
-            r = api(self, "watches", self.keys["alpha"], "POST",
-                    {"kind": "value", "term": "evil-site.example",
-                     "webhook": url})
+            watch = {"kind": "value", "term": "evil-site.example",
+                     "webhook": url}
+            # only to the hosts the operator allowed: none at first
+            r = api(self, "watches", self.keys["alpha"], "POST", watch)
+            self.assertEqual(r.status, 400, r.body)
+            self.assertIn("webhook_hosts", r.json()["description"])
+            self.vigil("warn", "set", "webhook_hosts",
+                       "hooks.example.org, 127.0.0.1:%d" % srv.server_port,
+                       check=0)
+            for bad in ("http://127.0.0.1:%d@169.254.169.254/" %
+                        srv.server_port, "http://127.0.0.1/hook",
+                        "http://localhost:%d/hook" % srv.server_port,
+                        "ftp://hooks.example.org/"):
+                r = api(self, "watches", self.keys["alpha"], "POST",
+                        dict(watch, webhook=bad))
+                self.assertEqual(r.status, 400, bad)
+            r = api(self, "watches", self.keys["alpha"], "POST", watch)
             self.assertEqual(r.status, 201, r.body)
             secret = bytes.fromhex(r.json()["secret"])
             self.post("beta", [{"type": "domain-name", "spec_version": "2.1",
@@ -350,11 +364,30 @@ class TestCommands(Agencies):
         s = self.vigil("warn", "settings", check=0).json()
         self.assertEqual(s, {"index": "on", "budget": 100,
                              "name_threshold": 0.7, "hits_per_hour": 300,
-                             "k": 3, "retro_max": 1000})
+                             "k": 3, "retro_max": 1000,
+                             "webhook_hosts": ""})
         r = self.vigil("warn", "set", "budget", "zero")
         self.assertEqual(r.code, 3)
         self.assertIn("budget must be a whole number from 1 to 1e+09", r.err)
 
+
+
+class TestParameters(Agencies):
+
+    def test_numbers_are_digits_only(self):
+        """A number in a query is digits and nothing else, as everywhere
+        in the API: a sign, a space, an exponent or an overflow is 400."""
+        k = self.keys["alpha"]
+        self.assertEqual(api(self, "alerts?limit=5", k).status, 200)
+        for bad in ("limit=%2B5", "limit=%205", "limit=5%20", "limit=1e2",
+                    "limit=0", "limit=1001", "after=-1",
+                    "after=99999999999999999999", "unacked=1"):
+            r = api(self, "alerts?" + bad, k)
+            self.assertEqual(r.status, 400, bad)
+        for bad in ("trends?facet=type&window=%2B3", "trends/signals?days=07x",
+                    "graph/neighbours?id=indicator--aaaaaaaa-0000-4000-8000-"
+                    "000000000001&depth=%202"):
+            self.assertEqual(api(self, bad, k).status, 400, bad)
 
 if __name__ == "__main__":
     main()

@@ -68,8 +68,9 @@ function uuid() {
   return crypto.randomUUID();
 }
 
-// The hub every browser test uses.
-export async function makeHub() {
+// The hub every browser test uses; opts.beforeServe(data) runs once the
+// hub is made and before its server starts (partners are read then).
+export async function makeHub(opts = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-ui-'));
   const data = join(dir, 'data');
   const admin = JSON.parse(vigil(data, ['init', '--json', '--org', 'Demo Agency'])).key;
@@ -88,6 +89,7 @@ export async function makeHub() {
   }
   vigil(data, ['import', '-'], vigil(data, ['gen', '--seed', '7', '--count', '300']));
   vigil(data, ['watchlist', 'import', '--format', 'un', join(TESTDATA, 'alpha-private-list.xml')]);
+  if (opts.beforeServe) await opts.beforeServe(data);
   const server = await Server.start(data);
   const post = async (key, coll, objects) => {
     const r = await http(server.base, 'POST', `/taxii2/hub/collections/${coll}/objects/`, { key, body: { objects } });
@@ -122,7 +124,7 @@ export async function makeHub() {
   // an audit entry whose target is the attack (a Basic user name)
   await http(server.base, 'GET', '/taxii2/', { headers: { Authorization: `Basic ${Buffer.from(`${XSS}:nope`).toString('base64')}` } });
   return {
-    dir, data, server, keys, ids,
+    dir, data, server, keys, ids, post,
     async close() {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -73,3 +73,12 @@ export function fmtTime(ts) {
 export function fmtNum(n) {
   return new Intl.NumberFormat(lang).format(n);
 }
+
+// Seconds as a person reads them: 42 s, 5 min, 3 h, 2 d.
+export function fmtLag(s) {
+  if (s === null || s === undefined) return t('common.never');
+  if (s < 90) return t('time.seconds', { n: fmtNum(Math.round(s)) });
+  if (s < 5400) return t('time.minutes', { n: fmtNum(Math.round(s / 60)) });
+  if (s < 172800) return t('time.hours', { n: fmtNum(Math.round(s / 3600)) });
+  return t('time.days', { n: fmtNum(Math.round(s / 86400)) });
+}

@@ -1,8 +1,8 @@
 // The console's pages: each its own module, loaded when first shown, and
 // offered only when this server has the endpoints it calls (the session
-// lists them) and the role has the action. Pages of features still to
-// come (early warning, federation) are here, ready: they appear by
-// themselves once the server answers their endpoints.
+// lists them, as the route table spells them) and the role has the
+// action. A store without early warning answers its routes with 501, so
+// the pages that need them say so instead of breaking.
 export const PAGES = [
   {
     id: 'dashboard',
@@ -13,13 +13,13 @@ export const PAGES = [
   { id: 'search', needs: ['GET api/v1/search'], action: 'read', load: () => import('./pages/search.js') },
   {
     id: 'graph',
-    needs: ['GET api/v1/graph/neighbours', 'GET api/v1/graph/path'],
+    needs: ['GET api/v1/graph/*'],
     action: 'read',
     load: () => import('./pages/graph.js'),
   },
   {
     id: 'alerts',
-    needs: ['GET api/v1/alerts', 'GET api/v1/watches', 'POST api/v1/watches'],
+    needs: ['GET api/v1/alerts', 'GET api/v1/watches', 'POST api/v1/watches', 'GET api/v1/alerts/stream'],
     action: 'read',
     load: () => import('./pages/alerts.js'),
   },
@@ -31,7 +31,7 @@ export const PAGES = [
   },
   {
     id: 'partners',
-    needs: ['GET api/v1/partners', 'GET api/v1/partners/*/preview'],
+    needs: ['GET api/v1/partners/status', 'GET api/v1/partners/*/preview', 'GET api/v1/partners/*/quarantine'],
     action: 'hub-admin',
     load: () => import('./pages/partners.js'),
   },

@@ -95,4 +95,12 @@ void vg_warn_sign(const unsigned char *secret, size_t secret_len,
                   const char *timestamp, const char *body, size_t len,
                   char out[65]);
 
+/* 1 when url (http:// or https://, no user name or password) names a
+ * host the hub's operator allowed: hosts is a list separated by commas
+ * of "HOST" (any port), "HOST:PORT", "[IPV6]" or "[IPV6]:PORT", or "*"
+ * for any host; names compare without case. An empty list allows none. */
+int vg_webhook_allowed(const char *url, const char *hosts);
+/* 1 when hosts is such a list (at most 1000 bytes). */
+int vg_webhook_hosts_valid(const char *hosts);
+
 #endif

@@ -60,18 +60,29 @@ int vg_buf_putc(struct vg_buf *b, char c)
 
 int vg_buf_vprintf(struct vg_buf *b, const char *fmt, va_list ap)
 {
+	/* formatted once into the room there is; a second time only when
+	 * it did not fit */
+	size_t room = b->cap - b->len;
 	va_list cp;
 	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
+	int n = vsnprintf(b->cap ? b->data + b->len : NULL, b->cap ? room : 0,
+			  fmt, cp);
 	va_end(cp);
-	if (n < 0)
-		return VG_EINVAL;
-	int rc = vg_buf_grow(b, (size_t)n);
-	if (rc)
-		return rc;
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	b->len += (size_t)n;
-	return VG_OK;
+	int rc = n < 0 ? VG_EINVAL : VG_OK;
+	if (!rc && (size_t)n < room && (size_t)n <= b->max &&
+	    b->len <= b->max - (size_t)n) {
+		b->len += (size_t)n;
+		return VG_OK;
+	}
+	if (!rc)
+		rc = vg_buf_grow(b, (size_t)n);
+	if (!rc) {
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+		b->len += (size_t)n;
+	} else if (b->cap) {
+		b->data[b->len] = '\0'; /* what did not fit is not kept */
+	}
+	return rc;
 }
 
 int vg_buf_printf(struct vg_buf *b, const char *fmt, ...)

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int vg_warn_disclosable(const struct vg_access_meta *m, int object_choice,
                         int collection_choice)
@@ -337,4 +338,132 @@ void vg_warn_sign(const unsigned char *secret, size_t secret_len,
 	}
 	out[64] = '\0';
 	sodium_memzero(&st, sizeof(st));
+}
+
+/* ---- webhook destinations ------------------------------------------- */
+
+/* An authority "HOST[:PORT]" or "[IPV6][:PORT]" of n bytes: its host
+ * (brackets kept) and port (0 when absent); 0 when malformed. */
+static int authority(const char *a, size_t n, const char **host,
+                     size_t *hlen, unsigned *port)
+{
+	const char *end = a + n, *colon = NULL;
+	*host = a;
+	*port = 0;
+	if (n && *a == '[') {
+		const char *close = memchr(a, ']', n);
+		if (!close)
+			return 0;
+		*hlen = (size_t)(close + 1 - a);
+		if (close + 1 < end) {
+			if (close[1] != ':')
+				return 0;
+			colon = close + 1;
+		}
+	} else {
+		colon = memchr(a, ':', n);
+		*hlen = colon ? (size_t)(colon - a) : n;
+	}
+	if (!*hlen)
+		return 0;
+	for (const char *c = a; c < a + *hlen; c++)
+		if (!isalnum((unsigned char)*c) && !strchr(".-_[]:", *c))
+			return 0;
+	if (colon) {
+		unsigned v = 0;
+		if (colon + 1 == end)
+			return 0;
+		for (const char *d = colon + 1; d < end; d++) {
+			if (!isdigit((unsigned char)*d) || v > 6553)
+				return 0;
+			v = v * 10 + (unsigned)(*d - '0');
+		}
+		if (!v || v > 65535)
+			return 0;
+		*port = v;
+	}
+	return 1;
+}
+
+/* Each entry of the list (commas, spaces around them); cb's non-zero
+ * answer stops and is returned; -1 for a malformed entry. */
+static int each_entry(const char *hosts,
+                      int (*cb)(void *ud, const char *e, size_t n),
+                      void *ud)
+{
+	const char *p = hosts;
+	while (*p) {
+		p += strspn(p, " ");
+		size_t n = strcspn(p, ",");
+		size_t m = n;
+		while (m && p[m - 1] == ' ')
+			m--;
+		if (m) {
+			int r = cb(ud, p, m);
+			if (r)
+				return r;
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+static int entry_ok(void *ud, const char *e, size_t n)
+{
+	const char *h;
+	size_t hl;
+	unsigned port;
+	(void)ud;
+	return (n == 1 && *e == '*') || authority(e, n, &h, &hl, &port) ? 0
+	                                                                : -1;
+}
+
+int vg_webhook_hosts_valid(const char *hosts)
+{
+	return hosts && strlen(hosts) <= 1000 &&
+	       each_entry(hosts, entry_ok, NULL) == 0;
+}
+
+struct dest {
+	const char *host;
+	size_t hlen;
+	unsigned port;
+};
+
+static int entry_admits(void *ud, const char *e, size_t n)
+{
+	const struct dest *d = ud;
+	const char *h;
+	size_t hl;
+	unsigned port;
+	if (n == 1 && *e == '*')
+		return 1;
+	if (!authority(e, n, &h, &hl, &port))
+		return 0;
+	return hl == d->hlen && !strncasecmp(h, d->host, hl) &&
+	       (!port || port == d->port);
+}
+
+int vg_webhook_allowed(const char *url, const char *hosts)
+{
+	struct dest d;
+	const char *p;
+	unsigned dflt;
+	if (!url || !hosts)
+		return 0;
+	if (!strncmp(url, "http://", 7))
+		p = url + 7, dflt = 80;
+	else if (!strncmp(url, "https://", 8))
+		p = url + 8, dflt = 443;
+	else
+		return 0;
+	size_t n = strcspn(p, "/?#");
+	/* a user name would make "http://allowed@elsewhere" read as allowed */
+	if (memchr(p, '@', n) || !authority(p, n, &d.host, &d.hlen, &d.port))
+		return 0;
+	if (!d.port)
+		d.port = dflt;
+	return each_entry(hosts, entry_admits, &d) == 1;
 }

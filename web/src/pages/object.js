@@ -106,41 +106,58 @@ function Related({ title, id, rows, names, self }) {
 
 function Correlations({ id, session }) {
   const [st] = useLoad(() => get(`/api/v1/objects/${enc(id)}/correlations`), [id]);
+  const canAsk = offers(session, 'POST api/v1/access-requests');
+  const [reqs, reloadReqs] = useLoad(() => (offers(session, 'GET api/v1/access-requests') ? get('/api/v1/access-requests') : null), [id]);
   const [org, setOrg] = useState('');
   const [reason, setReason] = useState('');
   const [sent, setSent] = useState(null);
   const [error, setError] = useState(null);
   if (st.loading) return html`<${Loading} />`;
-  if (st.error) return html`<${Notice} kind="error">${errorText(st.error)}<//>`;
+  if (st.error) return html`<${Notice} kind="error">${st.error.status === 501 ? t('corr.none') : errorText(st.error)}<//>`;
   const c = st.data;
+  const mine = reqs.data ? (reqs.data.outgoing || []).filter((r) => r.object === id) : [];
   const ask = async (e) => {
     e.preventDefault();
     try {
-      setSent(await post('/api/v1/access-requests', { object: id, org, reason }));
+      setSent(await post('/api/v1/access-requests', { object: id, org, reason: reason || undefined }));
       setError(null);
+      reloadReqs();
     } catch (err) {
+      setSent(null);
       setError(err);
     }
   };
   return html`<section aria-labelledby="h-corr" class="card">
     <h2 id="h-corr">${t('corr.title')}</h2>
     <h3>${t('corr.keys')}</h3>
-    <ul class="plain">${c.keys.map((k) => html`<li><code>${k.kind}</code> ${k.value} — ${t('corr.relatedCount', { n: k.related })}
-      ${k.excluded ? html` <span class="badge">${t('corr.excluded')}</span>` : null}${k.over_budget ? html` <span class="badge">${t('corr.overBudget')}</span>` : null}</li>`)}</ul>
+    ${c.keys.length
+      ? html`<ul class="plain keys">${c.keys.map((k) => html`<li><code>${tv('keykind', k.kind)}</code> <span dir="ltr">${k.value}</span> — ${t('corr.relatedCount', { n: k.related })}
+          ${k.excluded ? html` <span class="badge">${t('corr.excluded')}</span>` : null}${k.over_budget ? html` <span class="badge">${t('corr.overBudget')}</span>` : null}</li>`)}</ul>`
+      : html`<p>${t('corr.noKeys')}</p>`}
     <h3>${t('corr.related')}</h3>
-    ${c.related.length ? html`<ul class="plain">${c.related.map((r) => html`<li><a href=${href('object', [r.id])}>${r.label || r.id}</a> <span class="muted">(${r.type})</span></li>`)}</ul>` : html`<p>${t('object.noneRelated')}</p>`}
-    <h3>${t('corr.hits')}</h3>
+    ${c.related.length
+      ? html`<ul class="plain corr-related">${c.related.map((r) => html`<li><a href=${href('object', [r.id])}>${r.label || r.id}</a> <span class="muted">(${r.type})</span>
+          <span class="muted"> ${t('corr.through', { keys: (r.keys || []).join(', ') })}</span></li>`)}</ul>`
+      : html`<p>${t('object.noneRelated')}</p>`}
+    <h3 id="h-hits">${t('corr.hits')}</h3>
     ${c.hits_withheld ? html`<${Notice} kind="warn">${t('corr.withheld')}<//>` : null}
-    ${c.hits.length ? html`<ul class="plain">${c.hits.map((h) => html`<li>${t('corr.heldBy', { org: h.held_by, n: h.records })}</li>`)}</ul>` : html`<p>${t('corr.noHits')}</p>`}
-    ${c.hits.length && offers(session, 'POST api/v1/access-requests')
-      ? html`<form class="inline-form" onSubmit=${ask}>
-          <${Select} label=${t('corr.askOrg')} value=${org} onChange=${setOrg}
-            options=${[{ value: '', label: '—' }].concat(c.hits.map((h) => ({ value: h.held_by, label: h.held_by })))} />
-          <${Field} label=${t('corr.reason')} value=${reason} onInput=${setReason} required />
+    ${c.hits.length
+      ? html`<ul class="plain hits" aria-labelledby="h-hits">${c.hits.map((h) => html`<li><strong class="hit">${t('corr.hit')}</strong> ${t('corr.heldBy', { org: h.held_by, n: h.records })}
+          <span class="muted"> ${t('corr.through', { keys: (h.keys || []).join(', ') })}</span></li>`)}</ul>`
+      : html`<p><strong class="nohit">${t('corr.noHit')}</strong> ${t('corr.noHits')}</p>`}
+    ${c.hits.length && canAsk
+      ? html`<form class="inline-form" onSubmit=${ask} aria-labelledby="h-ask"><h3 id="h-ask">${t('corr.ask')}</h3>
+          <div class="grid"><${Select} label=${t('corr.askOrg')} value=${org} onChange=${setOrg}
+            options=${[{ value: '', label: t('corr.choose') }].concat(c.hits.map((h) => ({ value: h.held_by, label: h.held_by })))} />
+          <${Field} label=${t('corr.reason')} value=${reason} onInput=${setReason} /></div>
           <button type="submit" disabled=${!org}>${t('corr.ask')}</button>
-          <${Notice} kind="error">${errorText(error)}<//>
+          <${Notice} kind="error">${error && (error.status === 429 ? t('corr.withheld') : errorText(error))}<//>
           ${sent ? html`<${Notice} kind="ok">${t('corr.asked', { n: sent.records })}<//>` : null}
         </form>`
+      : null}
+    ${mine.length
+      ? html`<h3>${t('corr.requests')}</h3><ul class="plain requests">${mine.map((r) => html`<li>${t('corr.request', { org: r.to, state: tv('reqstate', r.state) })}
+          <span class="muted"> ${t('corr.requestCounts', { pending: r.pending, granted: r.granted, refused: r.refused })}</span></li>`)}</ul>`
       : null}
   </section>`;
 }
@@ -171,6 +188,6 @@ export default function ObjectPage({ route, session }) {
     <${Related} title=${t('object.relationships')} id="h-rels" rows=${o.relationships} names=${o.names} self=${o.id} />
     <${Related} title=${t('object.sightings')} id="h-sights" rows=${o.sightings} names=${o.names} self=${o.id} />
     ${offers(session, 'GET api/v1/objects/*/correlations') ? html`<${Correlations} id=${o.id} session=${session} />` : null}
-    ${offers(session, 'GET api/v1/graph/neighbours') ? html`<p><a href=${href('graph', [], { id: o.id })}>${t('object.graph')}</a></p>` : null}
+    ${offers(session, 'GET api/v1/graph/*') ? html`<p><a href=${href('graph', [], { id: o.id })}>${t('object.graph')}</a></p>` : null}
   </article>`;
 }

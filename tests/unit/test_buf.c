@@ -1,0 +1,69 @@
+/* Unit tests of the capped growing buffer (util/buf.h): formatting that
+ * fits the room there is, that needs the buffer to grow, and that the cap
+ * refuses, which leaves the buffer as it was. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "vigil/util/buf.h"
+#include "vigil/util/error.h"
+
+static void printf_grows_and_fits(void **state)
+{
+	(void)state;
+	struct vg_buf b;
+	vg_buf_init(&b, 0);
+	assert_int_equal(vg_buf_printf(&b, "%s-%d", "a", 1), VG_OK);
+	assert_string_equal(b.data, "a-1");
+	/* exactly the room left, one more, then far more than the room */
+	size_t room = b.cap - b.len - 1;
+	char fill[256];
+	memset(fill, 'x', sizeof(fill));
+	assert_true(room < sizeof(fill));
+	assert_int_equal(vg_buf_printf(&b, "%.*s", (int)room, fill), VG_OK);
+	assert_int_equal(b.len, 3 + room);
+	assert_int_equal(vg_buf_printf(&b, "%c", 'y'), VG_OK);
+	assert_int_equal(b.len, 4 + room);
+	assert_int_equal(vg_buf_printf(&b, "%.*s|%lld", 200, fill, -42LL),
+			 VG_OK);
+	assert_int_equal(b.len, 4 + room + 200 + 4);
+	assert_string_equal(b.data + b.len - 4, "|-42");
+	assert_int_equal(strlen(b.data), b.len);
+	vg_buf_release(&b);
+}
+
+static void printf_past_the_cap_changes_nothing(void **state)
+{
+	(void)state;
+	struct vg_buf b;
+	vg_buf_init(&b, 10);
+	assert_int_equal(vg_buf_printf(&b, "%s", "12345"), VG_OK);
+	/* fits the allocation (64 bytes) but not the cap */
+	assert_int_equal(vg_buf_printf(&b, "%s", "678901"), VG_ETOOBIG);
+	assert_string_equal(b.data, "12345");
+	assert_int_equal(b.len, 5);
+	assert_int_equal(vg_buf_printf(&b, "%s", "67890"), VG_OK);
+	assert_string_equal(b.data, "1234567890");
+	assert_int_equal(vg_buf_printf(&b, "%d", 1), VG_ETOOBIG);
+	assert_string_equal(b.data, "1234567890");
+	vg_buf_release(&b);
+	/* a refusal on the way to a larger allocation */
+	vg_buf_init(&b, 100);
+	assert_int_equal(vg_buf_printf(&b, "%s", "ab"), VG_OK);
+	assert_int_equal(vg_buf_printf(&b, "%0120d", 7), VG_ETOOBIG);
+	assert_string_equal(b.data, "ab");
+	vg_buf_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(printf_grows_and_fits),
+		cmocka_unit_test(printf_past_the_cap_changes_nothing),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
