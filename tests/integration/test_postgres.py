@@ -373,7 +373,8 @@ class Migrate(VigilCase):
 
     def early_warning(self, src, run):
         """Two agencies' indicators on one address: ann's watch on its
-        block (with a webhook, never reached) alerts on both; ann asks
+        block (with a webhook to a host allowed, never reached) alerts on
+        both; ann asks
         gamma for its record, which gamma discloses, and gus grants it;
         an address no longer excluded from correlation."""
         keys = {}
@@ -413,6 +414,7 @@ class Migrate(VigilCase):
             "joint case", "--as", "ann")), {"id": 1, "records": 1})
         self.assertEqual(json.loads(run("access", "grant", "1", "--as",
                                         "gus"))["granted"], 1)
+        run("warn", "set", "webhook_hosts", "127.0.0.1:9")
         out = run("watch", "add", "value", "192.0.2.0/24", "--webhook",
                   "http://127.0.0.1:9/hook", "--as", "ann")
         self.assertEqual(out.splitlines()[0], "watch 1 (value 192.0.2.0/24):"
