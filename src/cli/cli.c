@@ -54,7 +54,8 @@ const char *vg_cli_login(void)
 int vg_cli_open(struct vg_cli *cli, struct vg_service **svc, struct vg_ctx *ctx)
 {
 	char err[600] = "";
-	struct vg_service_conf c = {.location = cli->data};
+	struct vg_service_conf c = {.location = cli->data,
+				     .key_dir = cli->key_dir};
 	const struct vg_server_conf *set = cli->settings;
 	if (set) {
 		c.signing_key = set->signing_key;
@@ -149,6 +150,13 @@ static int load_file(struct vg_server_conf *c, const char *path, int required)
 	return rc;
 }
 
+const char *vg_cli_home(const struct vg_cli *cli)
+{
+	if (!strstr(cli->data, "://"))
+		return cli->data;
+	return cli->key_dir ? cli->key_dir : "/nonexistent";
+}
+
 int vg_cli_settings(struct vg_cli *cli, const char *config,
 		    struct vg_server_conf *conf)
 {
@@ -156,7 +164,8 @@ int vg_cli_settings(struct vg_cli *cli, const char *config,
 	const char *key;
 	int rc;
 	vg_server_conf_defaults(conf, cli->data);
-	snprintf(path, sizeof(path), "%s/vigil.conf", cli->data);
+	conf->key_dir = cli->key_dir;
+	snprintf(path, sizeof(path), "%s/vigil.conf", vg_cli_home(cli));
 	if ((rc = load_file(conf, config ? config : path, config != NULL)))
 		return rc;
 	for (size_t i = 0; (key = vg_server_conf_key(i)); i++) {

@@ -14,6 +14,7 @@ struct vg_cli {
 	/* set before vg_cli_open by commands that sign checkpoints (from
 	 * vg_cli_settings); NULL: the service's defaults */
 	const struct vg_server_conf *settings;
+	const char *key_dir; /* --key-dir, $VIGIL_KEY_DIR: a PostgreSQL hub's key */
 };
 
 struct vg_cmd {
@@ -45,6 +46,10 @@ int vg_cli_bad_option(const char *cmd, char **argv);
 /* Open the hub named by cli->data as the operator (its context in ctx);
  * prints the reason on failure and returns the exit code, else 0. */
 int vg_cli_open(struct vg_cli *cli, struct vg_service **svc, struct vg_ctx *ctx);
+/* Where the hub's files (signing key, vigil.conf, heads) are: the data
+ * directory, or a PostgreSQL hub's key directory ("/nonexistent" when it
+ * has none). */
+const char *vg_cli_home(const struct vg_cli *cli);
 /* The settings as vigil serve reads them: the defaults, then DATA/vigil.conf
  * (or config, which must exist), then VIGIL_<KEY> variables. Prints the
  * reason on failure and returns the exit code, else 0. */
@@ -87,6 +92,7 @@ int vg_cmd_screening(struct vg_cli *cli, int argc, char **argv);
 int vg__cli_read_all(const char *path, char **out, size_t *len, char *why,
 		     size_t whylen);
 int vg_cmd_partner(struct vg_cli *cli, int argc, char **argv);
+int vg_cmd_migrate(struct vg_cli *cli, int argc, char **argv);
 int vg_cmd_correlate(struct vg_cli *cli, int argc, char **argv);
 int vg_cmd_warn(struct vg_cli *cli, int argc, char **argv);
 int vg_cmd_watch(struct vg_cli *cli, int argc, char **argv);

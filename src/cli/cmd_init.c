@@ -55,7 +55,7 @@ int vg_cmd_init(struct vg_cli *cli, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	struct vg_hub_init in = {0};
+	struct vg_hub_init in = {.key_dir = cli->key_dir};
 	const char *key_path = NULL;
 	char abs[4096], conf[4200];
 	int json = 0, c, exit = VG_EXIT_OK;
@@ -76,7 +76,7 @@ int vg_cmd_init(struct vg_cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		return vg_cli_usage("init", "unexpected argument '%s'", argv[optind]);
-	snprintf(conf, sizeof(conf), "%s/vigil.conf", cli->data);
+	snprintf(conf, sizeof(conf), "%s/vigil.conf", vg_cli_home(cli));
 	if (key_path) {
 		size_t n = strlen(key_path);
 		/* it becomes a line of vigil.conf: absolute, no quoting */

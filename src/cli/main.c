@@ -27,6 +27,7 @@ static const struct vg_cmd commands[] = {
 	{"screening", "screening runs, dispositions, suppressions",
 	 vg_cmd_screening},
 	{"partner", "partner hubs: federation over TAXII 2.1", vg_cmd_partner},
+	{"migrate", "copy a hub to another store and verify it", vg_cmd_migrate},
 	{"correlate", "objects related to one by shared keys; hit / no-hit", vg_cmd_correlate},
 	{"warn", "early warning's settings, exclusions and key index", vg_cmd_warn},
 	{"watch", "watch values, names, documents, patterns, objects, queries", vg_cmd_watch},
@@ -48,7 +49,10 @@ static void usage(FILE *f)
 	fprintf(f, "  %-10s %s\n", "help",
 		"'vigil help COMMAND': a command's usage");
 	fprintf(f, "\nglobal options (before or after the command):\n"
-		   "  --data DIR  the store (default $VIGIL_DATA, else ./vigil-data)\n"
+		   "  --data DIR  the store (default $VIGIL_DATA, else ./vigil-data):\n"
+		   "              a directory (SQLite) or postgres://USER@HOST/DB\n"
+		   "  --key-dir DIR  where a PostgreSQL hub's keys are\n"
+		   "              (default $VIGIL_KEY_DIR)\n"
 		   "  --purpose TEXT  why you read, recorded with every audit entry\n"
 		   "              (default $VIGIL_PURPOSE)\n"
 		   "  --version   print the version\n"
@@ -121,7 +125,8 @@ static int run_command(struct vg_cli *cli, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	struct vg_cli cli = {.data = getenv("VIGIL_DATA"),
-			     .purpose = getenv("VIGIL_PURPOSE")};
+			     .purpose = getenv("VIGIL_PURPOSE"),
+			     .key_dir = getenv("VIGIL_KEY_DIR")};
 	int i = 1;
 	opterr = 0; /* commands say what is wrong in one line of their own */
 	if (!cli.data || !*cli.data)
@@ -131,6 +136,10 @@ int main(int argc, char **argv)
 			cli.data = argv[++i];
 		} else if (!strncmp(argv[i], "--data=", 7)) {
 			cli.data = argv[i] + 7;
+		} else if (!strcmp(argv[i], "--key-dir") && i + 1 < argc) {
+			cli.key_dir = argv[++i];
+		} else if (!strncmp(argv[i], "--key-dir=", 10)) {
+			cli.key_dir = argv[i] + 10;
 		} else if (!strcmp(argv[i], "--purpose") && i + 1 < argc) {
 			cli.purpose = argv[++i];
 		} else if (!strncmp(argv[i], "--purpose=", 10)) {

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void stix_now(char out[32])
@@ -305,7 +306,7 @@ int vg_hub_create(const char *location, const struct vg_hub_init *in,
 	struct vg_store *s = NULL;
 	struct vg_writer *w = NULL;
 	struct vg_ctx c;
-	char path[4096];
+	char path[4200];
 	err[0] = '\0';
 	if (!vg_hub_name_ok(in->org_name ? in->org_name : "hub", 100)) {
 		snprintf(err, errlen, "organisation name '%s' must be 1-100 "
@@ -320,14 +321,31 @@ int vg_hub_create(const char *location, const struct vg_hub_init *in,
 	}
 	if (sodium_init() < 0)
 		return VG_EINTERNAL;
-	int rc = vg_store_open(location, VG_STORE_CREATE, &s, err, errlen);
+	int rc;
+	/* a directory store keeps the signing key beside the database, a
+	 * PostgreSQL hub in its key directory, unless the operator keeps it
+	 * elsewhere */
+	int is_dir = strncmp(location, "memory:", 7) != 0;
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s",
+		 !strncmp(location, "sqlite:", 7) ? location + 7 : location);
+	if (strstr(location, "://")) {
+		if (!in->key_dir || !*in->key_dir) {
+			snprintf(err, errlen, "a PostgreSQL hub keeps its signing "
+					      "key in a key directory: give "
+					      "--key-dir DIR (or VIGIL_KEY_DIR)");
+			return VG_EINVAL;
+		}
+		snprintf(dir, sizeof(dir), "%s", in->key_dir);
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+			snprintf(err, errlen, "cannot make the key directory '%.300s'",
+				 dir);
+			return VG_EIO;
+		}
+	}
+	rc = vg_store_open(location, VG_STORE_CREATE, &s, err, errlen);
 	if (rc)
 		return rc;
-	/* a directory store keeps the signing key beside the database,
-	 * unless the operator keeps it elsewhere */
-	int is_dir = strncmp(location, "memory:", 7) != 0;
-	const char *dir = !strncmp(location, "sqlite:", 7) ? location + 7
-							  : location;
 	if (in->signing_key)
 		snprintf(path, sizeof(path), "%s", in->signing_key);
 	else

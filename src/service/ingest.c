@@ -732,6 +732,35 @@ struct pipe {
 };
 
 
+/* Tell the store which ids the next BATCH items from it will ask about
+ * (their reads in one go where the backend can). */
+static int prefetch(struct vg_ingest *g, const struct item *it)
+{
+	int (*fn)(struct vg_store *, const char *const *, size_t) =
+		g->store->ops->objects->prefetch;
+	const char *ids[BATCH];
+	size_t n = 0, k = 0;
+	if (!fn)
+		return VG_OK;
+	for (; it && k < BATCH; it = it->next, k++)
+		if (!it->rejected)
+			ids[n++] = it->o.id;
+	return n ? fn(g->store, ids, n) : VG_OK;
+}
+
+/* Apply every item of list, the store told of each BATCH ahead. */
+static int apply_all(struct vg_ingest *g, struct item *list)
+{
+	int rc = VG_OK;
+	size_t k = 0;
+	for (struct item *it = list; it && !rc; it = it->next, k++) {
+		if (k % BATCH == 0 && (rc = prefetch(g, it)))
+			break;
+		rc = apply(g, it);
+	}
+	return rc;
+}
+
 static void *store_loop(void *arg)
 {
 	struct vg_ingest *g = arg;
@@ -747,9 +776,7 @@ static void *store_loop(void *arg)
 		p->queued = 0;
 		pthread_cond_broadcast(&p->cond);
 		pthread_mutex_unlock(&p->mu);
-		int rc = VG_OK;
-		for (struct item *it = list; it && !rc; it = it->next)
-			rc = apply(g, it);
+		int rc = apply_all(g, list);
 		free_items(list);
 		pthread_mutex_lock(&p->mu);
 		if (rc) {
@@ -1176,8 +1203,7 @@ int vg_ingest_apply(struct vg_store *s, struct vg_ingest *g,
 	pend_release(g);
 	g->identities = 0;
 	vg__warn_restart(g->warn);
-	for (struct item *it = g->held; it && !rc; it = it->next)
-		rc = apply(g, it);
+	rc = apply_all(g, g->held);
 	if (!rc)
 		rc = finish(g);
 	if (!rc && counts)

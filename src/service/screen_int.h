@@ -68,4 +68,8 @@ int vg__screen_suppress(struct vg_store *s, int64_t org,
 			const struct vg_traveller_key *keys,
 			struct vg_screen_result *r);
 
+/* Rebuild the shared index now if it was built and the identities'
+ * generation moved (the listener, on another process's change). */
+int vg__screen_cache_refresh(struct vg_screen_cache *c, struct vg_store *s);
+
 #endif

@@ -25,6 +25,7 @@ struct budget {
 
 struct vg_screen_cache {
 	pthread_mutex_t mu;
+	pthread_cond_t built; /* a build ended */
 	struct shared *cur;
 	int64_t generation; /* of the identities it was built from */
 	int building;
@@ -46,6 +47,7 @@ int vg_screen_cache_new(struct vg_screen_cache **out)
 	if (!c)
 		return VG_ENOMEM;
 	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->built, NULL);
 	c->generation = -1;
 	*out = c;
 	return VG_OK;
@@ -70,6 +72,7 @@ void vg_screen_cache_free(struct vg_screen_cache *c)
 	if (c->cur)
 		unref(c, c->cur);
 	free(c->budgets);
+	pthread_cond_destroy(&c->built);
 	pthread_mutex_destroy(&c->mu);
 	free(c);
 }
@@ -86,7 +89,12 @@ static int cache_get(struct vg_screen_cache *c, struct vg_store *s,
 	if (rc)
 		return rc;
 	pthread_mutex_lock(&c->mu);
-	int stale = (!c->cur || gen != c->generation) && !c->building;
+	/* a build under way for a stale index is waited for: an index older
+	 * than the generation read is never used (a deleted entry stops
+	 * hitting at once, whichever thread or process builds) */
+	while (c->building && (!c->cur || gen != c->generation))
+		pthread_cond_wait(&c->built, &c->mu);
+	int stale = !c->cur || gen != c->generation;
 	if (stale)
 		c->building = 1;
 	pthread_mutex_unlock(&c->mu);
@@ -95,6 +103,7 @@ static int cache_get(struct vg_screen_cache *c, struct vg_store *s,
 		rc = sh ? vg__screen_load(s, &sh->x) : VG_ENOMEM;
 		pthread_mutex_lock(&c->mu);
 		c->building = 0;
+		pthread_cond_broadcast(&c->built);
 		if (!rc) {
 			struct shared *old = c->cur;
 			sh->refs = 1;
@@ -228,6 +237,20 @@ static int refused(struct vg_ctx *c, const char *source, const char *why)
 	int rc = detail ? vg__audit_now(c, "screen.run", source, detail)
 			: VG_ENOMEM;
 	vg__detail_release(&d);
+	return rc;
+}
+
+int vg__screen_cache_refresh(struct vg_screen_cache *c, struct vg_store *s)
+{
+	pthread_mutex_lock(&c->mu);
+	int built = c->cur != NULL;
+	pthread_mutex_unlock(&c->mu);
+	if (!built)
+		return VG_OK; /* a process that never screens builds nothing */
+	struct shared *sh = NULL;
+	int rc = cache_get(c, s, &sh);
+	if (!rc)
+		unref(c, sh);
 	return rc;
 }
 

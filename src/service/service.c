@@ -2,6 +2,7 @@
  * per thread, the hub's settings and the screening cache. */
 #include "service_int.h"
 #include "fed_int.h"
+#include "screen_int.h"
 #include "warn_int.h"
 #include "vigil/service/screening.h"
 #include "vigil/stix/stix.h"
@@ -136,7 +137,77 @@ int vg__generation_move(struct vg_store *s)
 	char v[32];
 	int rc = vg__generation(s, &g);
 	snprintf(v, sizeof(v), "%lld", (long long)g + 1);
-	return rc ? rc : s->ops->hub->set(s, GEN_KEY, v);
+	if (!rc)
+		rc = s->ops->hub->set(s, GEN_KEY, v);
+	/* the other processes rebuild their index before they are asked */
+	if (!rc && s->ops->notify)
+		rc = s->ops->notify(s, VG__TOPIC_IDENTITIES);
+	return rc;
+}
+
+/* ---- the listener: other processes' changes ---------------------------- */
+
+enum { HEARD_IDENTITIES = 1, HEARD_WATCHES = 2, HEARD_ALERTS = 4 };
+
+static void heard(void *ud, const char *topic)
+{
+	int *what = ud;
+	if (!strcmp(topic, "*")) /* a new connection: anything may have */
+		*what |= HEARD_IDENTITIES | HEARD_WATCHES | HEARD_ALERTS;
+	else if (!strcmp(topic, VG__TOPIC_IDENTITIES))
+		*what |= HEARD_IDENTITIES;
+	else if (!strcmp(topic, VG__TOPIC_WATCHES))
+		*what |= HEARD_WATCHES;
+	else if (!strcmp(topic, VG__TOPIC_ALERTS))
+		*what |= HEARD_ALERTS;
+}
+
+/* The other processes' changes, as they commit: the screening index and
+ * the watch cache rebuilt here at once, the alert streams woken. */
+static void *listen_loop(void *arg)
+{
+	struct vg_service *svc = arg;
+	while (!svc->listen_stop) {
+		int what = 0;
+		int rc = svc->listener->ops->wait(svc->listener, 250, heard,
+						  &what);
+		if (rc) {
+			/* the database is away: try again in a while */
+			struct timespec ts = {0, 500 * 1000000L};
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		if (what & HEARD_IDENTITIES)
+			vg__screen_cache_refresh(svc->screen, svc->listener);
+		if (what & HEARD_WATCHES)
+			vg__warn_cache_refresh(svc, svc->listener);
+		if (what & HEARD_ALERTS)
+			vg__warn_notify(svc);
+	}
+	return NULL;
+}
+
+/* A threaded service on a store of several processes listens for their
+ * changes (nothing when it cannot: the caches check the store anyway). */
+static void listen_start(struct vg_service *svc, struct vg_store *s)
+{
+	struct vg_store *l = NULL;
+	if (!svc->conf.threaded || !s->ops->listen)
+		return;
+	if (vg_store_open(svc->location, 0, &l, NULL, 0))
+		return;
+	if (l->ops->listen(l, VG__TOPIC_IDENTITIES) ||
+	    l->ops->listen(l, VG__TOPIC_WATCHES) ||
+	    l->ops->listen(l, VG__TOPIC_ALERTS)) {
+		vg_store_close(l);
+		return;
+	}
+	/* set before the thread starts: it reads it at once */
+	svc->listener = l;
+	if (pthread_create(&svc->listen_thread, NULL, listen_loop, svc)) {
+		svc->listener = NULL;
+		vg_store_close(l);
+	}
 }
 
 int vg_service_purpose_required(const struct vg_service *svc)
@@ -161,11 +232,14 @@ static _Atomic unsigned long long serials;
 
 /* ---- open and close ----------------------------------------------------- */
 
-/* The directory of a directory store (where the signing key and the
- * heads file are by default). */
-static char *key_dir(const char *location)
+/* Where the signing key and the heads file are by default: a directory
+ * store's directory, else the key directory of the configuration (NULL:
+ * none). */
+static char *key_dir(const char *location, const char *conf_dir)
 {
-	if (!strncmp(location, "memory:", 7) || strstr(location, "://"))
+	if (strstr(location, "://"))
+		return conf_dir ? strdup(conf_dir) : NULL;
+	if (!strncmp(location, "memory:", 7))
 		return NULL;
 	if (!strncmp(location, "sqlite:", 7))
 		location += 7;
@@ -208,7 +282,7 @@ int vg_service_open(const struct vg_service_conf *c, struct vg_service **out,
 	if (!svc->conf.status_ttl_us)
 		svc->conf.status_ttl_us = 24LL * 3600 * 1000000;
 	svc->location = strdup(c->location);
-	svc->key_dir = key_dir(c->location);
+	svc->key_dir = key_dir(c->location, c->key_dir);
 	int oom = 0;
 	svc->signing_key = in_dir(c->signing_key, svc->key_dir,
 				  "hub-signing.key", &oom);
@@ -245,6 +319,7 @@ int vg_service_open(const struct vg_service_conf *c, struct vg_service **out,
 		vg_service_close(svc);
 		return rc;
 	}
+	listen_start(svc, s);
 	*out = svc;
 	return VG_OK;
 }
@@ -253,6 +328,11 @@ void vg_service_close(struct vg_service *svc)
 {
 	if (!svc)
 		return;
+	if (svc->listener) {
+		svc->listen_stop = 1;
+		pthread_join(svc->listen_thread, NULL);
+		vg_store_close(svc->listener);
+	}
 	vg__warn_close(svc);
 	vg_writer_stop(svc->writer);
 	vg_screen_cache_free(svc->screen);

@@ -59,6 +59,11 @@ struct vg_service {
 	struct vg_screen_cache *screen;
 	struct vg_sessions *sessions; /* the console's (session.c) */
 	struct vg__fed *fed;       /* federation keys (fed_keys.c), on first use */
+	/* a store of several processes (store.h notify): a thread listens
+	 * for their changes and refreshes the caches early */
+	struct vg_store *listener;
+	pthread_t listen_thread;
+	_Atomic int listen_stop;
 	struct vg_warn_state *warn; /* early warning (warn_int.h) */
 };
 
@@ -143,6 +148,12 @@ int vg__deny(struct vg_ctx *c, const char *needs, const char *what);
  * built from them (the screening index) know they are stale. */
 int vg__generation(struct vg_store *s, int64_t *gen);
 int vg__generation_move(struct vg_store *s);
+/* The topic other processes hear when the generation moves. */
+#define VG__TOPIC_IDENTITIES "identities"
+/* ... when early warning's generation moves (watches, grants, settings:
+ * warn_state.c), and when alerts are raised. */
+#define VG__TOPIC_WATCHES "watches"
+#define VG__TOPIC_ALERTS "alerts"
 
 /* Once per store: owned ids that several organisations hold (stored
  * before ownership was enforced) are registered to their first holder and

@@ -180,7 +180,7 @@ static int req_fn(struct vg_store *s, void *arg)
 	    .detail = detail,
 	};
 	if (!rc)
-		rc = detail ? s->ops->warn->alert_add(s, &a, NULL) : VG_ENOMEM;
+		rc = detail ? vg__warn_alert_add(s, &a, NULL) : VG_ENOMEM;
 	vg__detail_release(&d);
 	struct vg__detail ad;
 	vg__detail_begin(&ad);
@@ -501,7 +501,7 @@ static int decide_fn(struct vg_store *s, void *arg)
 	    .detail = detail,
 	};
 	if (!rc)
-		rc = detail ? s->ops->warn->alert_add(s, &a, NULL) : VG_ENOMEM;
+		rc = detail ? vg__warn_alert_add(s, &a, NULL) : VG_ENOMEM;
 	vg__detail_release(&d);
 	char target[32];
 	snprintf(target, sizeof(target), "%lld", (long long)j->r->id);

@@ -107,8 +107,13 @@ int vg__warn_cache_get(struct vg_service *svc, struct vg_store *s,
                        struct vg__wcache **out);
 void vg__warn_cache_put(struct vg_service *svc, struct vg__wcache *c);
 /* Move the generation (inside the caller's transaction): watches,
- * grants or settings changed. */
+ * grants or settings changed. The other processes of the store are told
+ * (VG__TOPIC_WATCHES) at commit. */
 int vg__warn_gen_move(struct vg_store *s);
+/* Add an alert (store/warn.h alert_add), the other processes' streams
+ * told at commit (VG__TOPIC_ALERTS). */
+int vg__warn_alert_add(struct vg_store *s, const struct vg_alert_row *a,
+                       int64_t *seq);
 /* Build a cache from s's watches (warn_watch.c; only watch one when not
  * 0: a new watch's retroactive run) and free one. */
 int vg__warn_cache_build(struct vg_store *s, int64_t gen, int64_t one,
@@ -116,6 +121,9 @@ int vg__warn_cache_build(struct vg_store *s, int64_t gen, int64_t one,
 void vg__warn_cache_free(struct vg__wcache *c);
 /* Drop the process's cache, so the next ingest rebuilds it. */
 void vg__warn_cache_drop(struct vg_service *svc);
+/* Build the cache now from s when the store's generation moved (another
+ * process changed watches): the next ingest here does not wait for it. */
+int vg__warn_cache_refresh(struct vg_service *svc, struct vg_store *s);
 
 /* Per-thread working state: the keyer, a scratch for the cache's name
  * index and a matcher for its patterns (made when the cache changes). */

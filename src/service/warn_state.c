@@ -233,7 +233,11 @@ int vg__warn_gen_move(struct vg_store *s)
 	char v[32];
 	int64_t g = setting_int(s, GEN_KEY, 0);
 	snprintf(v, sizeof(v), "%lld", (long long)g + 1);
-	return s->ops->hub->set(s, GEN_KEY, v);
+	int rc = s->ops->hub->set(s, GEN_KEY, v);
+	/* the other processes rebuild their cache before they are asked */
+	if (!rc && s->ops->notify)
+		rc = s->ops->notify(s, VG__TOPIC_WATCHES);
+	return rc;
 }
 
 static void put_locked(struct vg__wcache *c, int *last)
@@ -316,6 +320,23 @@ int vg__warn_cache_get(struct vg_service *svc, struct vg_store *s,
 		return rc;
 	*out = n;
 	return VG_OK;
+}
+
+int vg__warn_alert_add(struct vg_store *s, const struct vg_alert_row *a,
+                       int64_t *seq)
+{
+	int rc = s->ops->warn->alert_add(s, a, seq);
+	if (!rc && s->ops->notify)
+		rc = s->ops->notify(s, VG__TOPIC_ALERTS);
+	return rc;
+}
+
+int vg__warn_cache_refresh(struct vg_service *svc, struct vg_store *s)
+{
+	struct vg__wcache *c = NULL;
+	int rc = svc->warn ? vg__warn_cache_get(svc, s, &c) : VG_OK;
+	vg__warn_cache_put(svc, c);
+	return rc;
 }
 
 /* ---- listeners and the ticker ------------------------------------------- */

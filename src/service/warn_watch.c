@@ -577,7 +577,7 @@ int vg__warn_raise(struct vg_store *s, const struct vg__wcache *c,
 	    .detail = kind == VG_ALERT_HIT ? hidden : cand->detail,
 	};
 	int64_t seq = 0;
-	int rc = s->ops->warn->alert_add(s, &a, &seq);
+	int rc = vg__warn_alert_add(s, &a, &seq);
 	if (!rc && w->hook) {
 		struct vg_delivery_row d = {
 		    .alert = seq, .watch = w->id, .next_at = a.created};

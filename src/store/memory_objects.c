@@ -1,9 +1,9 @@
 /* Object versions and status resources of the in-memory store: the same
  * answers as the SQLite backend's queries (sqlite_objects.c), by loops. */
 #include "memory_int.h"
+#include "search_json.h"
 #include "vigil/util/error.h"
 
-#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,44 +53,8 @@ static const char *extreme(const struct m_state *st, const struct vg_query *q,
 	return best;
 }
 
-static int fold(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
-/* Is w in s, ASCII letters in any case (as SQLite's lower())? */
-static int contains(const char *s, const char *w)
-{
-	size_t n = strlen(w);
-	for (; s && *s; s++) {
-		size_t i = 0;
-		while (i < n && s[i] && fold((unsigned char)s[i]) ==
-						fold((unsigned char)w[i]))
-			i++;
-		if (i == n)
-			return 1;
-	}
-	return !n && s;
-}
-
-static const char *str_at(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static int has_value(const cJSON *o, const char *k, const char *want)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k), *e;
-	if (cJSON_IsString(v))
-		return !strcmp(v->valuestring, want);
-	cJSON_ArrayForEach(e, v)
-		if (cJSON_IsString(e) && !strcmp(e->valuestring, want))
-			return 1;
-	return 0;
-}
-
-/* The search's clauses (objects.h), on the parsed JSON text. */
+/* The search's clauses (objects.h); those of the JSON text in
+ * search_json.c. */
 static int search_match(const struct vg_query *q, const struct m_obj *o)
 {
 	if (q->tlp && o->tlp != q->tlp - 1)
@@ -99,27 +63,7 @@ static int search_match(const struct vg_query *q, const struct m_obj *o)
 		return 0;
 	if (q->version_to && strcmp(o->version, q->version_to) > 0)
 		return 0;
-	if (!q->n_words && !q->label && !q->marking && !q->ref)
-		return 1;
-	cJSON *j = cJSON_ParseWithLength(o->json, o->json_len);
-	int ok = j != NULL;
-	for (size_t i = 0; ok && i < q->n_words; i++) {
-		const char *name = str_at(j, "name"), *desc = str_at(j, "description");
-		ok = contains(name ? name : "", q->words[i]) ||
-		     contains(desc ? desc : "", q->words[i]);
-	}
-	if (ok && q->label)
-		ok = has_value(j, "labels", q->label);
-	if (ok && q->marking)
-		ok = has_value(j, "object_marking_refs", q->marking);
-	if (ok && q->ref) {
-		const char *a = str_at(j, "source_ref"), *b = str_at(j, "target_ref");
-		const char *c = str_at(j, "sighting_of_ref");
-		ok = (a && !strcmp(a, q->ref)) || (b && !strcmp(b, q->ref)) ||
-		     (c && !strcmp(c, q->ref));
-	}
-	cJSON_Delete(j);
-	return ok;
+	return vg__search_json(q, o->json, o->json_len);
 }
 
 /* Does o match q (every clause of the SQL backend's WHERE)? */

@@ -1,4 +1,5 @@
 /* Picks the store backend from a location. */
+#include "pg_int.h"
 #include "vigil/store/store.h"
 #include "vigil/util/error.h"
 
@@ -16,10 +17,9 @@ int vg_store_open(const char *location, unsigned flags, struct vg_store **out,
 	err[0] = '\0';
 	if (!strncmp(location, "postgres://", 11) ||
 	    !strncmp(location, "postgresql://", 13)) {
-		snprintf(err, errlen, "'%.200s': the PostgreSQL backend is not "
-				      "built yet; use a directory (SQLite)",
-			 location);
-		return VG_EUNSUPPORTED;
+		int rc = vg_store_pg.open(location, flags, out);
+		vg__pg_describe(location, rc, err, errlen);
+		return rc;
 	}
 	if (!strncmp(location, "memory:", 7)) {
 		int rc = vg_store_memory.open(location + 7, flags, out);

@@ -168,6 +168,7 @@ static void sq_close(struct vg_store *s)
 	sqlite3_finalize(q->find_id);
 	sqlite3_finalize(q->set_latest);
 	sqlite3_finalize(q->insert);
+	sqlite3_finalize(q->load);
 	sqlite3_close(q->db);
 	free(q->path);
 	free(q);
@@ -381,5 +382,6 @@ const struct vg_store_ops vg_store_sqlite = {
 	.audit = &vg__sq_audit_ops,
 	.screen = &vg__sq_screen_ops,
 	.sync = &vg__sq_sync_ops,
+	.copy = &vg__sq_copy_ops,
 	.warn = &vg__sq_warn_ops,
 };

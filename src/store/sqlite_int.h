@@ -17,6 +17,8 @@ struct vg__sq {
 	unsigned savepoints; /* names handed out */
 	unsigned long long commits;
 	sqlite3_stmt *find_id, *set_latest, *insert;
+	sqlite3_stmt *load; /* copy.h: the table being loaded */
+	const struct vg_store_table *load_table;
 	/* prepared statements kept by SQL text (vg__sq_cached) */
 	struct {
 		char *sql;
@@ -72,6 +74,7 @@ extern const struct vg_store_sharing_ops vg__sq_sharing_ops;
 extern const struct vg_store_audit_ops vg__sq_audit_ops;
 extern const struct vg_store_screen_ops vg__sq_screen_ops;
 extern const struct vg_store_sync_ops vg__sq_sync_ops;
+extern const struct vg_store_copy_ops vg__sq_copy_ops;
 extern const struct vg_store_warn_ops vg__sq_warn_ops;
 
 #endif

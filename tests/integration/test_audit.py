@@ -1,6 +1,6 @@
 """The audit log: `vigil audit verify` names exactly the entry that was
 changed, removed, reordered or truncated (tampering done with the sqlite3
-command on copies of the store), and a forged checkpoint; every kind of
+command, or psql, on copies of the store), and a forged checkpoint; every kind of
 action is on record with its actor, source and purpose; the purpose can be
 required; only auditors read GET /api/v1/audit, with its filters."""
 import hashlib
@@ -8,24 +8,65 @@ import json
 import os
 import pwd
 import re
-import shutil
 import sqlite3
 import struct
 import subprocess
 import time
 
-from vigiltest import HubCase, Server, VIGIL, VigilCase, main, request
+from vigiltest import (POSTGRES, HubCase, Server, VIGIL, VigilCase, main,
+                       psql, request, store_copy, store_home,
+                       store_location, store_sql)
 
 CLI_ACTOR = "local:" + pwd.getpwuid(os.getuid()).pw_name
 INTACT = "audit log intact: %d entries, %d signed checkpoints verified\n"
 
 
 def sql(data, statement):
-    """Run statement with the sqlite3 command on DATA/vigil.db."""
+    """Run statement with the sqlite3 command on DATA/vigil.db (psql on a
+    PostgreSQL store)."""
+    if POSTGRES:
+        return psql(statement, data)
     p = subprocess.run(["sqlite3", os.path.join(data, "vigil.db"), statement],
                        capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
     return p.stdout
+
+
+def hexed(column):
+    """column (a blob) as upper-case hex digits, in the store's SQL."""
+    if POSTGRES:
+        return "upper(encode(%s, 'hex'))" % column
+    return "hex(%s)" % column
+
+
+def blob(b):
+    """The SQL literal of bytes b, in the store's SQL."""
+    if POSTGRES:
+        return "decode('%s', 'hex')" % b.hex()
+    return "X'%s'" % b.hex()
+
+
+def text(v):
+    """The SQL literal of string v (either backend)."""
+    return "'%s'" % v.replace("'", "''")
+
+
+def rechain(data, auth=True):
+    """Recompute every entry's prev and hash of the store at data, as the
+    program does (with auth in the hash when auth): what someone who edits
+    the log and wants the chain to hold would do."""
+    rows = store_sql(data, "SELECT seq, ts, actor, org, action, target,"
+                           " detail, source, purpose, auth, %s FROM audit"
+                           " ORDER BY seq" % hexed("prev"))
+    prev = bytes.fromhex(rows[0][10])
+    updates = []
+    for r in rows:
+        fields = (int(r[0]), int(r[1]), r[2], int(r[3]), *r[4:9])
+        h = entry_hash(prev, *fields, *((r[9],) if auth else ()))
+        updates.append("UPDATE audit SET prev=%s, hash=%s WHERE seq=%d;"
+                       % (blob(prev), blob(h), int(r[0])))
+        prev = h
+    sql(data, "".join(updates))
 
 
 def entry_hash(prev, seq, ts, actor, org, action, target, detail, source,
@@ -71,9 +112,23 @@ class Tampering(VigilCase):
                    "--role", "auditor", check=0)
 
     def copy(self, name):
-        dst = os.path.join(self.tmp, name)
-        shutil.copytree(self.data, dst)
-        return dst
+        return store_copy(self.data, self.tmp, name)
+
+    def flip(self, data, table, column, seq, byte, bit):
+        """Flip one bit of a stored blob."""
+        if POSTGRES:
+            sql(data, "UPDATE %s SET %s = set_byte(%s, %d, get_byte(%s, %d)"
+                      " # %d) WHERE seq = %d" % (table, column, column, byte,
+                                                 column, byte, bit, seq))
+            return
+        con = sqlite3.connect(os.path.join(data, "vigil.db"))
+        b = bytearray(con.execute("SELECT %s FROM %s WHERE seq=?"
+                                  % (column, table), (seq,)).fetchone()[0])
+        b[byte] ^= bit
+        con.execute("UPDATE %s SET %s=? WHERE seq=?" % (table, column),
+                    (bytes(b), seq))
+        con.commit()
+        con.close()
 
     def verify(self, data):
         return self.vigil("audit", "verify", data=data)
@@ -121,13 +176,7 @@ class Tampering(VigilCase):
                     "content)" % seqs[col])
         # one flipped bit of a stored hash is a change of that entry too
         data = self.copy("changed-hash")
-        con = sqlite3.connect(os.path.join(data, "vigil.db"))
-        h = bytearray(con.execute("SELECT hash FROM audit WHERE seq=4")
-                      .fetchone()[0])
-        h[0] ^= 1
-        con.execute("UPDATE audit SET hash=? WHERE seq=4", (bytes(h),))
-        con.commit()
-        con.close()
+        self.flip(data, "audit", "hash", 4, 0, 1)
         self.assert_broken(data, "entry 4: changed (its hash does not match "
                                  "its content)")
 
@@ -162,14 +211,9 @@ class Tampering(VigilCase):
 
     def test_forged_checkpoint_signature(self):
         data = self.copy("forged")
-        con = sqlite3.connect(os.path.join(data, "vigil.db"))
-        sig = bytearray(con.execute("SELECT sig FROM checkpoints WHERE seq=8")
-                        .fetchone()[0])
-        self.assertEqual(len(sig), 64)
-        sig[10] ^= 0x40
-        con.execute("UPDATE checkpoints SET sig=? WHERE seq=8", (bytes(sig),))
-        con.commit()
-        con.close()
+        self.assertEqual(sql(data, "SELECT length(sig) FROM checkpoints"
+                                   " WHERE seq=8"), "64\n")
+        self.flip(data, "checkpoints", "sig", 8, 10, 0x40)
         self.assert_broken(data, "checkpoint at entry 8: the signature is not "
                                  "the hub's")
         # a checkpoint moved to another entry does not verify either
@@ -188,10 +232,7 @@ class Tampering(VigilCase):
         for d in details:
             with self.subTest(detail=d):
                 data = self.copy("detail-%d" % details.index(d))
-                con = sqlite3.connect(os.path.join(data, "vigil.db"))
-                con.execute("UPDATE audit SET detail=? WHERE seq=3", (d,))
-                con.commit()
-                con.close()
+                sql(data, "UPDATE audit SET detail=%s WHERE seq=3" % text(d))
                 r = self.vigil("audit", "show", "--json", data=data)
                 self.assertEqual(r.code, 0, r.err)
                 self.assertEqual(r.out.count("\n"), 1)
@@ -209,22 +250,10 @@ class Tampering(VigilCase):
         gets a chain that holds; the signed checkpoint does not."""
         data = self.copy("rewritten")
         sql(data, "UPDATE audit SET target='eve' WHERE seq=3")
-        con = sqlite3.connect(os.path.join(data, "vigil.db"))
-        rows = con.execute("SELECT seq, ts, actor, org, action, target, "
-                           "detail, source, purpose, prev FROM audit "
-                           "ORDER BY seq").fetchall()
-        prev = rows[0][9]
-        for row in rows:
-            h = entry_hash(prev, *row[:9])
-            con.execute("UPDATE audit SET prev=?, hash=? WHERE seq=?",
-                        (prev, h, row[0]))
-            prev = h
-        con.commit()
-        con.close()
+        rechain(data, auth=False)
+        hexed_hash = "SELECT %s FROM audit WHERE seq=2" % hexed("hash")
         # the recomputed chain is the one the program computes
-        self.assertEqual(
-            sql(self.data, "SELECT hex(hash) FROM audit WHERE seq=2"),
-            sql(data, "SELECT hex(hash) FROM audit WHERE seq=2"))
+        self.assertEqual(sql(self.data, hexed_hash), sql(data, hexed_hash))
         self.assert_broken(data, "entry 8: changed since the checkpoint that "
                                  "signed it")
 
@@ -575,7 +604,8 @@ class Checkpoints(VigilCase):
         super().setUp()
         r = self.vigil("key", "new", "--user", "admin", "--json", check=0)
         self.key = r.json()["key"]          # entries: hub.create, key.new
-        self.heads = os.path.join(self.data, "audit-heads.log")
+        self.home = store_home(self.tmp)    # its key, its heads file
+        self.heads = os.path.join(self.home, "audit-heads.log")
         self.server = None
 
     def tearDown(self):
@@ -619,23 +649,17 @@ class Checkpoints(VigilCase):
         self.assertEqual(len(lines), n, lines)
         return lines
 
-    def db(self, data=None):
-        return sqlite3.connect(os.path.join(data or self.data, "vigil.db"))
-
     def entry(self, seq):
-        con = self.db()
-        row = con.execute("SELECT actor, action, target, detail, source, "
-                          "hex(hash), ts FROM audit WHERE seq=?",
-                          (seq,)).fetchone()
-        con.close()
-        return row
+        (row,) = store_sql(self.data, "SELECT actor, action, target, detail,"
+                                      " source, %s, ts FROM audit WHERE"
+                                      " seq=%d" % (hexed("hash"), seq))
+        return row[:6] + (int(row[6]),)
 
     def checkpoints(self, data=None):
-        con = self.db(data)
-        rows = con.execute("SELECT seq, hex(head), ts, hex(sig) FROM "
-                           "checkpoints ORDER BY seq").fetchall()
-        con.close()
-        return rows
+        rows = store_sql(data or self.data,
+                         "SELECT seq, %s, ts, %s FROM checkpoints ORDER BY"
+                         " seq" % (hexed("head"), hexed("sig")))
+        return [(int(r[0]), r[1], int(r[2]), r[3]) for r in rows]
 
     def assert_head(self, line, seq):
         """line is the head of the store's checkpoint at seq, exactly."""
@@ -743,9 +767,7 @@ class Checkpoints(VigilCase):
                          (0, INTACT_HEADS % (14, 2, 2, self.heads), ""))
 
     def copy(self, name):
-        dst = os.path.join(self.tmp, name)
-        shutil.copytree(self.data, dst)
-        return dst
+        return store_copy(self.data, self.tmp, name)
 
     def test_truncation_after_the_last_checkpoint_is_found_with_heads(self):
         self.cut_log()
@@ -784,18 +806,7 @@ class Checkpoints(VigilCase):
         data = self.copy("rewritten")
         sql(data, "UPDATE audit SET target='eve' WHERE seq=4; "
                   "DELETE FROM checkpoints")
-        con = self.db(data)
-        rows = con.execute("SELECT seq, ts, actor, org, action, target, "
-                           "detail, source, purpose, auth, prev FROM audit "
-                           "ORDER BY seq").fetchall()
-        prev = rows[0][10]
-        for row in rows:
-            h = entry_hash(prev, *row[:10])
-            con.execute("UPDATE audit SET prev=?, hash=? WHERE seq=?",
-                        (prev, h, row[0]))
-            prev = h
-        con.commit()
-        con.close()
+        rechain(data)
         self.assertEqual(self.verify(data=data), (0, INTACT % (14, 0), ""))
         self.assertEqual(self.verify("--heads", self.heads, data=data), (
             1, "audit log NOT intact: entry 6: changed since the checkpoint "
@@ -832,10 +843,8 @@ class Checkpoints(VigilCase):
                    % missing))
 
     def test_public_key_kept_elsewhere(self):
-        con = self.db()
-        pk = con.execute("SELECT value FROM hub WHERE key='hub.sign_pk'") \
-            .fetchone()[0]
-        con.close()
+        ((pk,),) = store_sql(self.data,
+                             "SELECT value FROM hub WHERE key='hub.sign_pk'")
         self.assertEqual(self.verify("--public-key", pk),
                          (0, INTACT % (2, 0), ""))
         other = "00" * 32
@@ -850,15 +859,17 @@ class Checkpoints(VigilCase):
         keys = os.path.join(self.tmp, "keys")
         os.mkdir(keys, 0o700)
         key = os.path.join(keys, "hub.key")
-        data = os.path.join(self.tmp, "other")
+        first, first_home = self.data, self.home
+        data = store_location(self.tmp, "other")
+        home = store_home(self.tmp, "other")
         r = self.vigil("init", "--signing-key", key, "--json", data=data,
                        check=0)
         out = r.json()
         self.assertEqual(out["signing_key"], key)
         self.assertRegex(out["public_key"], "^[0-9a-f]{64}$")
         self.assertEqual(os.stat(key).st_mode & 0o777, 0o600)
-        self.assertFalse(os.path.exists(os.path.join(data, "hub-signing.key")))
-        with open(os.path.join(data, "vigil.conf")) as f:
+        self.assertFalse(os.path.exists(os.path.join(home, "hub-signing.key")))
+        with open(os.path.join(home, "vigil.conf")) as f:
             self.assertEqual(f.read(), "# the audit signing key, kept outside "
                              "the data directory (vigil init)\n"
                              "signing_key = %s\n" % key)
@@ -866,7 +877,7 @@ class Checkpoints(VigilCase):
         self.assertEqual(self.vigil("audit", "checkpoint", data=data,
                                     check=0).out,
                          "signed checkpoint at entry 2\n")
-        self.data, self.heads = data, os.path.join(data, "audit-heads.log")
+        self.data, self.heads = data, os.path.join(home, "audit-heads.log")
         self.key = self.vigil("key", "new", "--user", "admin", "--json",
                               check=0).json()["key"]               # 3
         self.serve("checkpoint_entries=3", "checkpoint_seconds=0")
@@ -880,20 +891,23 @@ class Checkpoints(VigilCase):
         # a key file that exists is never overwritten, and no hub is made
         with open(key) as f:
             before = f.read()
-        third = os.path.join(self.tmp, "third")
+        third = store_location(self.tmp, "third")
         r = self.vigil("init", "--signing-key", key, data=third)
         self.assertEqual((r.code, r.out, r.err), (
             3, "", "vigil: cannot create the hub: cannot write the signing "
                    "key '%s': it exists already\n" % key))
         with open(key) as f:
             self.assertEqual(f.read(), before)
-        self.assertFalse(os.path.exists(os.path.join(third, "vigil.conf")))
+        self.assertFalse(os.path.exists(
+            os.path.join(store_home(self.tmp, "third"), "vigil.conf")))
         # and another hub's key is not this one's
-        r = self.vigil("audit", "checkpoint", data=self.tmp + "/data",
-                       stdin=None)
-        self.assertEqual(r.code, 0, r.err)
-        env = dict(os.environ, VIGIL_SIGNING_KEY=key)
-        p = subprocess.run([VIGIL, "--data", os.path.join(self.tmp, "data"),
+        env = dict(os.environ, VIGIL_KEY_DIR=first_home)
+        p = subprocess.run([VIGIL, "--data", first, "audit", "checkpoint"],
+                           env=env, capture_output=True, text=True,
+                           timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        env["VIGIL_SIGNING_KEY"] = key
+        p = subprocess.run([VIGIL, "--data", first,
                             "audit", "checkpoint"], env=env,
                            capture_output=True, text=True, timeout=60)
         self.assertEqual((p.returncode, p.stdout, p.stderr), (
@@ -901,7 +915,7 @@ class Checkpoints(VigilCase):
                    "key is not the store's)\n" % key))
 
     def test_a_key_open_to_others_is_refused(self):
-        key = os.path.join(self.data, "hub-signing.key")
+        key = os.path.join(self.home, "hub-signing.key")
         for mode, what in ((0o644, "read"), (0o640, "read"),
                            (0o620, "changed"), (0o604, "read")):
             os.chmod(key, mode)
@@ -959,7 +973,7 @@ class Checkpoints(VigilCase):
             r = self.vigil("serve", "--set", kv)
             self.assertEqual((r.code, r.err), (3, "vigil: --set: %s\n" % msg))
         # with both off, the server needs no key
-        os.remove(os.path.join(self.data, "hub-signing.key"))
+        os.remove(os.path.join(self.home, "hub-signing.key"))
         self.serve("checkpoint_entries=0", "checkpoint_seconds=0")
         self.reads(1)
         self.stop()

@@ -21,14 +21,14 @@ import datetime
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import tempfile
 import unittest
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from vigiltest import VIGIL, Server, main, request
+from vigiltest import (VIGIL, Server, drop_store, main, request,
+                       store_location, store_sql)
 
 # ---- the rule, re-stated -------------------------------------------------
 
@@ -220,7 +220,7 @@ class Matrix(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="vigil-authz-")
-        cls.data = os.path.join(cls.tmp, "data")
+        cls.data = store_location(cls.tmp)
         cls.server = None
         try:
             cls.make_hub()
@@ -263,13 +263,10 @@ class Matrix(unittest.TestCase):
         orgs = json.loads(run("org", "list", "--json"))["orgs"]
         CREATOR["id"] = [o["identity"] for o in orgs if o["name"] == "Alpha"][0]
 
-        db = sqlite3.connect("file:%s?mode=ro" % os.path.join(
-            cls.data, "vigil.db"), uri=True)
-        settings = dict(db.execute(
-            "SELECT key, value FROM hub WHERE key LIKE 'hub.level.%'"))
+        settings = dict(store_sql(
+            cls.data, "SELECT key, value FROM hub WHERE key LIKE 'hub.level.%'"))
         cls.levels = {name: settings["hub.level.%d" % i]
                       for name, i in LEVELS.items()}
-        db.close()
 
     @classmethod
     def cli(cls, *args):
@@ -296,16 +293,13 @@ class Matrix(unittest.TestCase):
                 raise RuntimeError("post to %s: %s" % (coll, r.body))
             cls.status[coll] = (st["id"], r.body)
         # date_added as stored, read from the store itself, not the server
-        db = sqlite3.connect("file:%s?mode=ro" % os.path.join(
-            cls.data, "vigil.db"), uri=True)
-        ids = dict(db.execute("SELECT alias, id FROM collections"))
+        ids = dict(store_sql(cls.data, "SELECT alias, id FROM collections"))
         cls.coll_ids = ids
         added = {}
-        for oid, version, coll, us in db.execute(
-                "SELECT id, modified, collection, date_added FROM objects"
-                " WHERE type = 'indicator'"):
-            added[(oid, version, coll)] = taxii_time(us)
-        db.close()
+        for oid, version, coll, us in store_sql(
+                cls.data, "SELECT id, modified, collection, date_added FROM"
+                " objects WHERE type = 'indicator'"):
+            added[(oid, version, coll)] = taxii_time(int(us))
         for o in cls.objects:
             for v in o.versions:
                 v.date_added = added[(v.oid, v.modified, ids[o.coll])]
@@ -658,11 +652,9 @@ class AuthzMatrix(Matrix):
                         "only the owning organisation may delete this object")
         # nothing was deleted
         every = sum(len(o.versions) for o in self.objects)
-        db = sqlite3.connect("file:%s?mode=ro" % os.path.join(
-            self.data, "vigil.db"), uri=True)
-        n = db.execute("SELECT COUNT(*) FROM objects WHERE type = "
-                       "'indicator'").fetchone()[0]
-        db.close()
+        [(n,)] = store_sql(self.data, "SELECT COUNT(*) FROM objects WHERE"
+                                      " type = 'indicator'")
+        n = int(n)
         self.assertEqual(n, every)
 
     def test_delete_by_the_owner_then_gone_for_everyone(self):

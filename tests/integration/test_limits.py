@@ -9,7 +9,8 @@ import subprocess
 import threading
 import time
 
-from vigiltest import VIGIL, HubCase, Server, VigilCase, main, request
+from vigiltest import (VIGIL, HubCase, Server, VigilCase, main, request,
+                       store_home)
 
 # libmicrohttpd's own answer when the request line or the headers do not
 # fit in the connection's memory (max_header_bytes)
@@ -307,7 +308,7 @@ class Settings(VigilCase):
         super().setUp()
         self.key = self.vigil("key", "new", "--user", "admin", "--json",
                               check=0).json()["key"]
-        self.conf = os.path.join(self.data, "vigil.conf")
+        self.conf = os.path.join(store_home(self.tmp), "vigil.conf")
 
     def serve_fails(self, *args, env=None):
         e = dict(os.environ)

@@ -19,7 +19,8 @@ import tempfile
 import unittest
 import uuid
 
-from vigiltest import SHARED, VIGIL, Server, main, raw_objects, request
+from vigiltest import (SHARED, VIGIL, Server, main, raw_objects, request,
+                       store_location)
 
 UN_XML = os.path.join(SHARED, "data", "watchlists", "un",
                       "consolidated-2026-02-27.xml")
@@ -108,7 +109,7 @@ class ListsCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="vigil-screening-")
-        cls.data = os.path.join(cls.tmp, "data")
+        cls.data = store_location(cls.tmp)
         try:
             cls.check(run_vigil(cls.data, "init"))
             cls.un_out = cls.check(run_vigil(
@@ -476,7 +477,7 @@ class TestReimport(unittest.TestCase):
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="vigil-screening-")
-        self.data = os.path.join(self.tmp, "data")
+        self.data = store_location(self.tmp)
         self.vigil("init")
         self.vigil("watchlist", "import", "--format", "un", UN_XML)
 
@@ -604,7 +605,7 @@ class ServerCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="vigil-screening-api-")
-        cls.data = os.path.join(cls.tmp, "data")
+        cls.data = store_location(cls.tmp)
         cls.server = None
         try:
             cls.make_hub()
@@ -856,7 +857,7 @@ class TestPurposeRequired(ServerCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="vigil-screening-api-")
-        cls.data = os.path.join(cls.tmp, "data")
+        cls.data = store_location(cls.tmp)
         cls.server = None
         try:
             p = run_vigil(cls.data, "init")

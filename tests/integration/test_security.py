@@ -8,7 +8,8 @@ import json
 import os
 import uuid
 
-from vigiltest import HubCase, SHARED, main, request
+from vigiltest import (HubCase, SHARED, main, request, store_exec,
+                       store_sql)
 
 UN_XML = os.path.join(SHARED, "data", "watchlists", "un",
                       "consolidated-2026-02-27.xml")
@@ -148,7 +149,6 @@ class LegacyCopies(HubCase):
     copy to its holder, once, on record."""
 
     def test_a_legacy_copy_is_narrowed_to_its_holder(self):
-        import sqlite3
         self.vigil("org", "add", "Alpha", check=0)
         self.vigil("org", "add", "Carol", check=0)
         self.vigil("user", "add", "dave", "--org", "hub", "--role", "reader",
@@ -162,31 +162,29 @@ class LegacyCopies(HubCase):
         self.assertEqual(code, 0, err)
         # what the earlier release let Carol store: her text, Alpha's id,
         # in the community, added after Alpha's
-        db = sqlite3.connect(os.path.join(self.data, "vigil.db"))
-        orgs = dict(db.execute("SELECT name, id FROM orgs"))
-        community = db.execute("SELECT id FROM collections WHERE alias ="
-                               " 'community'").fetchone()[0]
-        row = list(db.execute("SELECT * FROM objects WHERE id = ?", (oid,)))[0]
-        cols = [d[0] for d in db.execute("SELECT * FROM objects").description]
-        forged = dict(zip(cols, row))
-        forged.update(date_added=forged["date_added"] + 1, owner=orgs["Carol"],
-                      collection=community, scope=1,
-                      json=json.dumps(dict(good, name="CAROL FORGED")))
-        db.execute("INSERT INTO objects (%s) VALUES (%s)" % (
-            ",".join(cols), ",".join("?" * len(cols))),
-            [forged[c] for c in cols])
-        db.execute("DELETE FROM hub WHERE key = 'owners.repaired'")
-        db.commit()
-        db.close()
+        orgs = {n: int(i) for n, i in store_sql(self.data,
+                                                "SELECT name, id FROM orgs")}
+        ((community,),) = store_sql(self.data, "SELECT id FROM collections"
+                                               " WHERE alias = 'community'")
+        forged = json.dumps(dict(good, name="CAROL FORGED"))
+        store_exec(self.data, (
+            "INSERT INTO objects (date_added, id, version, type, created,"
+            " modified, spec_version, revoked, owner, scope, tlp,"
+            " classification, latest, collection, grp, copy, json)"
+            " SELECT date_added + 1, id, version, type, created, modified,"
+            " spec_version, revoked, %d, 1, tlp, classification, latest,"
+            " '%s', grp, copy, '%s' FROM objects WHERE id = '%s';"
+            "DELETE FROM hub WHERE key = 'owners.repaired'")
+            % (orgs["Carol"], community, forged.replace("'", "''"), oid))
         # the next open repairs it
         self.assertEqual(self.vigil("check").code, 0)
-        db = sqlite3.connect(os.path.join(self.data, "vigil.db"))
-        self.assertEqual(db.execute("SELECT owner FROM owners WHERE id = ?",
-                                    (oid,)).fetchone(), (orgs["Alpha"],))
-        self.assertEqual(db.execute(
-            "SELECT scope FROM objects WHERE id = ? AND owner = ?",
-            (oid, orgs["Carol"])).fetchone(), (0,))
-        db.close()
+        self.assertEqual(store_sql(self.data, "SELECT owner FROM owners"
+                                              " WHERE id = '%s'" % oid),
+                         [(str(orgs["Alpha"]),)])
+        self.assertEqual(store_sql(self.data,
+                                   "SELECT scope FROM objects WHERE id = '%s'"
+                                   " AND owner = %d" % (oid, orgs["Carol"])),
+                         [("0",)])
         log = self.vigil("audit", "show", "--json", check=0).json()["entries"]
         rep = [e for e in log if e["action"] == "store.repair"]
         self.assertEqual([e["detail"] for e in rep],

@@ -12,6 +12,120 @@ VIGIL = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else "build/vigil"
 SHARED = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else "../shared"
 STIX = os.path.join(SHARED, "data", "stix")
 
+# VIGIL_TEST_BACKEND=postgres: each test's hub is a fresh database of the
+# throwaway cluster whose location prefix is VIGIL_TEST_PG
+# (scripts/pgtest.sh), with its signing key in a key directory.
+BACKEND = os.environ.get("VIGIL_TEST_BACKEND", "sqlite")
+PG = os.environ.get("VIGIL_TEST_PG", "")
+POSTGRES = BACKEND == "postgres"
+if POSTGRES and not PG:
+    sys.exit("VIGIL_TEST_BACKEND=postgres needs VIGIL_TEST_PG")
+_made = []
+
+
+def store_location(tmp, name="data"):
+    """A new store's location for a test: the directory tmp/name, or on
+    PostgreSQL a new database (its files, the key and vigil.conf, in
+    tmp/name, made now and given in VIGIL_KEY_DIR)."""
+    home = os.path.join(tmp, name)
+    if not POSTGRES:
+        return home
+    import uuid
+    os.makedirs(home, mode=0o700, exist_ok=True)
+    os.environ["VIGIL_KEY_DIR"] = home
+    db = "vt_%s" % uuid.uuid4().hex[:20]
+    _made.append(db)
+    return PG.replace(":///?", ":///%s?" % db, 1)
+
+
+def store_home(tmp, name="data"):
+    """Where the hub's files are (signing key, vigil.conf)."""
+    return os.path.join(tmp, name)
+
+
+def drop_store(location):
+    """Drop a test's database (PostgreSQL); nothing for a directory."""
+    if not POSTGRES or "://" not in location:
+        return
+    db = location.split(":///", 1)[1].split("?", 1)[0]
+    psql("DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)" % db)
+    if db in _made:
+        _made.remove(db)
+
+
+def store_copy(location, tmp, name):
+    """A copy of the (closed) store at location, as a new store."""
+    if not POSTGRES or "://" not in location:
+        dst = os.path.join(tmp, name)
+        shutil.copytree(location, dst)
+        return dst
+    src = location.split(":///", 1)[1].split("?", 1)[0]
+    dst = store_location(tmp, name)
+    db = dst.split(":///", 1)[1].split("?", 1)[0]
+    psql('CREATE DATABASE "%s" TEMPLATE "%s"' % (db, src))
+    return dst
+
+
+def psql(statement, location=None, sep="|"):
+    """Run statement with psql on location (default: the maintenance
+    database); its output without headers, fields separated by sep."""
+    loc = location or PG.replace(":///?", ":///postgres?", 1)
+    psql_bin = os.path.join(os.environ.get("PG_BIN",
+                                           "/usr/lib/postgresql/15/bin"),
+                            "psql")
+    p = subprocess.run([psql_bin, "-X", "-q", "-A", "-t", "-F", sep, "-v",
+                        "ON_ERROR_STOP=1", loc, "-c", statement],
+                       capture_output=True, text=True)
+    if p.returncode:
+        raise RuntimeError("psql: %s" % p.stderr)
+    return p.stdout
+
+
+def store_sql(location, statement):
+    """The rows of a read-only SQL statement on the store at location
+    (either backend), as tuples of strings."""
+    if POSTGRES and "://" in location:
+        # fields apart by a byte no stored text holds (a detail may hold |)
+        out = psql(statement, location, sep="\x1f")
+        return [tuple(line.split("\x1f")) for line in out.splitlines()
+                if line]
+    import sqlite3
+    db = sqlite3.connect("file:%s?mode=ro" % os.path.join(location,
+                                                         "vigil.db"),
+                         uri=True)
+    try:
+        return [tuple(str(v) for v in row)
+                for row in db.execute(statement).fetchall()]
+    finally:
+        db.close()
+
+
+def store_exec(location, statements):
+    """Run SQL statements that change the store at location (either
+    backend; a test's tampering), in one transaction."""
+    if POSTGRES and "://" in location:
+        psql("BEGIN;%s;COMMIT" % statements, location)
+        return
+    import sqlite3
+    db = sqlite3.connect(os.path.join(location, "vigil.db"))
+    try:
+        db.executescript("BEGIN;%s;COMMIT" % statements)
+    finally:
+        db.close()
+
+
+def _drop_all():
+    for db in list(_made):
+        try:
+            drop_store(PG.replace(":///?", ":///%s?" % db, 1))
+        except Exception:
+            pass
+
+
+if POSTGRES:
+    import atexit
+    atexit.register(_drop_all)
+
 
 def raw_objects(bundle_text):
     """The exact text of each object of a compact bundle's objects array."""
@@ -40,11 +154,12 @@ class VigilCase(unittest.TestCase):
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="vigil-test-")
-        self.data = os.path.join(self.tmp, "data")
+        self.data = store_location(self.tmp)
         r = self.vigil("init")
         self.assertEqual(r.code, 0, r.err)
 
     def tearDown(self):
+        drop_store(self.data)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def vigil(self, *args, data=None, stdin=None, check=None, timeout=600):
@@ -173,7 +288,7 @@ class HubCase(VigilCase):
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="vigil-test-")
-        self.data = os.path.join(self.tmp, "data")
+        self.data = store_location(self.tmp)
         r = self.vigil("init", "--json")
         self.assertEqual(r.code, 0, r.err)
         self.admin_key = r.json()["key"]
@@ -181,6 +296,7 @@ class HubCase(VigilCase):
 
     def tearDown(self):
         code, err = self.server.stop()
+        drop_store(self.data)
         shutil.rmtree(self.tmp, ignore_errors=True)
         self.assertEqual(code, 0, err)
 

@@ -1,5 +1,6 @@
 /* What the service tests share (test_service*.c): a hub on the in-memory
- * store, contexts for the operator and for users with keys, and the audit
+ * store (on PostgreSQL when VIGIL_TEST_PG names a cluster: a database per
+ * hub, dropped at hub_close), contexts for the operator and for users with keys, and the audit
  * log read back entry by entry. Included by each test program (static
  * inline: each uses what it needs). */
 #ifndef VG_TEST_SVC_FIXTURE_H
@@ -15,6 +16,9 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
+#include <libpq-fe.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "vigil/service/admin.h"
 #include "vigil/service/audit.h"
@@ -41,14 +45,38 @@ enum { UNCLASSIFIED, RESTRICTED, CONFIDENTIAL, SECRET, N_LEVELS };
 
 struct hub {
 	char name[64];
-	char location[80];
+	char location[300];
+	char key_dir[128];
 	struct vg_service *svc;
 	char admin_key[VG_KEY_TEXT_LEN];
 	/* the classification markings' ids, as the store holds them */
 	char levels[N_LEVELS][80];
 };
 
-/* Create hub "memory:NAME" and open its service (one thread). */
+/* The PostgreSQL cluster the tests run on ("postgresql:///?host=..."),
+ * or NULL: the memory store. */
+static inline const char *test_pg(void)
+{
+	const char *pg = getenv("VIGIL_TEST_PG");
+	return pg && *pg ? pg : NULL;
+}
+
+/* Run sql on the cluster's maintenance database. */
+static inline void test_pg_exec(const char *sql)
+{
+	char loc[300];
+	const char *q = strstr(test_pg(), "?");
+	snprintf(loc, sizeof(loc), "postgresql:///postgres%s", q ? q : "");
+	PGconn *c = PQconnectdb(loc);
+	PGresult *r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		fail_msg("%s: %s", sql, PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+}
+
+/* Create hub "memory:NAME" (or database vu_PID_NAME) and open its
+ * service (one thread). */
 static inline void hub_open(struct hub *h, const char *name,
                             int purpose_required)
 {
@@ -57,6 +85,14 @@ static inline void hub_open(struct hub *h, const char *name,
 	memset(h, 0, sizeof(*h));
 	snprintf(h->name, sizeof(h->name), "%s", name);
 	snprintf(h->location, sizeof(h->location), "memory:%s", name);
+	if (test_pg()) {
+		const char *q = strstr(test_pg(), "?");
+		snprintf(h->location, sizeof(h->location),
+		         "postgresql:///vu_%d_%s%s", (int)getpid(), name, q ? q : "");
+		snprintf(h->key_dir, sizeof(h->key_dir), "/tmp/vigil-unit-%d-%s",
+		         (int)getpid(), name);
+		in.key_dir = h->key_dir;
+	}
 	int rc = vg_hub_create(h->location, &in, OP_LOGIN, h->admin_key, NULL,
 	                       err, sizeof(err));
 	if (rc)
@@ -64,6 +100,7 @@ static inline void hub_open(struct hub *h, const char *name,
 	struct vg_service_conf c = {
 	    .location = h->location,
 	    .purpose_required = purpose_required,
+	    .key_dir = h->key_dir[0] ? h->key_dir : NULL,
 	};
 	rc = vg_service_open(&c, &h->svc, err, sizeof(err));
 	if (rc)
@@ -85,6 +122,16 @@ static inline void hub_close(struct hub *h)
 {
 	vg_service_close(h->svc);
 	vg_store_memory_drop(h->name);
+	if (test_pg()) {
+		char sql[200], path[200];
+		snprintf(sql, sizeof(sql),
+		         "DROP DATABASE IF EXISTS \"vu_%d_%s\" WITH (FORCE)",
+		         (int)getpid(), h->name);
+		test_pg_exec(sql);
+		snprintf(path, sizeof(path), "%s/hub-signing.key", h->key_dir);
+		unlink(path);
+		rmdir(h->key_dir);
+	}
 }
 
 static inline void ctx_operator(struct hub *h, struct vg_ctx *c)

@@ -1,8 +1,10 @@
 /* The screening officer's store operations (runs listed with counts, one
  * hit, suppressions kept, listed and withdrawn) give the same answers on
- * the SQLite and the in-memory backends; and the workflow through the
- * service on the in-memory store: a false positive disposed, the same
- * traveller suppressed in the next run, withdrawn, raised again. */
+ * the SQLite, the in-memory and the PostgreSQL backends (when
+ * VIGIL_TEST_PG names a cluster: ctest's unit-pg); and the workflow through
+ * the service (on the in-memory store, or PostgreSQL under unit-pg): a
+ * false positive disposed, the same traveller suppressed in the next run,
+ * withdrawn, raised again. */
 #include "svc_fixture.h"
 
 #include "vigil/service/screening.h"
@@ -241,6 +243,21 @@ static void test_sqlite(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+static void test_postgres(void **state)
+{
+	char loc[300], sql[120];
+	(void)state;
+	if (!test_pg())
+		skip();
+	snprintf(loc, sizeof(loc), "postgresql:///vscreen_%d%s", (int)getpid(),
+	         strstr(test_pg(), "?"));
+	scenario(loc);
+	snprintf(sql, sizeof(sql),
+	         "DROP DATABASE IF EXISTS vscreen_%d WITH (FORCE)",
+	         (int)getpid());
+	test_pg_exec(sql);
+}
+
 /* ---- the service, on the in-memory store ---------------------------- */
 
 static const char list_xml[] =
@@ -336,6 +353,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_memory),
 	    cmocka_unit_test(test_sqlite),
+	    cmocka_unit_test(test_postgres),
 	    cmocka_unit_test(test_service_workflow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,13 +1,15 @@
 /* The console's search clauses in the stores (objects.h: words in the
  * name or description, a label, a marking reference, a TLP level, a
- * range of versions, a reference, newest first, an offset): SQLite and
- * the in-memory backend give the same rows, in the same order, for every
- * query and every reader, and exactly the rows expected. */
+ * range of versions, a reference, newest first, an offset): SQLite, the
+ * in-memory backend and PostgreSQL (when VIGIL_TEST_PG names a cluster:
+ * ctest's unit-pg runs it) give the same rows, in the same order, for
+ * every query and every reader, and exactly the rows expected. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +60,8 @@ static const struct obj objs[] = {
 #define N_OBJS (sizeof(objs) / sizeof(objs[0]))
 
 static char sqlite_dir[64];
+/* the same rows on PostgreSQL, or NULL */
+static struct vg_store *pgs;
 
 static struct vg_store *fill(const char *loc)
 {
@@ -117,12 +121,42 @@ static void same(struct vg_store *a, struct vg_store *b, struct vg_query q,
 {
 	struct vg_principal p1 = {.org = 1, .role = VG_ROLE_ANALYST};
 	struct vg_principal p2 = {.org = 2, .role = VG_ROLE_ANALYST};
-	struct vg_query c = q;
+	struct vg_query c = q, g = q;
 	assert_string_equal(rows(a, &q, &p1), want_org1);
 	assert_string_equal(rows(b, &c, &p1), want_org1);
+	if (pgs)
+		assert_string_equal(rows(pgs, &g, &p1), want_org1);
 	q = c;
 	assert_string_equal(rows(a, &q, &p2), want_org2);
 	assert_string_equal(rows(b, &c, &p2), want_org2);
+	if (pgs)
+		assert_string_equal(rows(pgs, &g, &p2), want_org2);
+}
+
+/* The cluster's database for this test, or "" without VIGIL_TEST_PG. */
+static void pg_location(char *loc, size_t n)
+{
+	const char *pg = getenv("VIGIL_TEST_PG"), *q;
+	loc[0] = '\0';
+	if (pg && *pg && (q = strstr(pg, "?")))
+		snprintf(loc, n, "postgresql:///vsearch_%d%s", (int)getpid(),
+		         q);
+}
+
+static void pg_drop(void)
+{
+	char m[300], sql[100];
+	const char *q = strstr(getenv("VIGIL_TEST_PG"), "?");
+	snprintf(m, sizeof(m), "postgresql:///postgres%s", q);
+	snprintf(sql, sizeof(sql),
+	         "DROP DATABASE IF EXISTS vsearch_%d WITH (FORCE)",
+	         (int)getpid());
+	PGconn *c = PQconnectdb(m);
+	PGresult *r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		fail_msg("%s: %s", sql, PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
 }
 
 static void test_search_clauses_agree(void **state)
@@ -134,6 +168,10 @@ static void test_search_clauses_agree(void **state)
 	snprintf(loc, sizeof(loc), "sqlite:%s", sqlite_dir);
 	struct vg_store *sq = fill(loc);
 	struct vg_store *mem = fill("memory:search");
+	char pg_loc[300];
+	pg_location(pg_loc, sizeof(pg_loc));
+	if (pg_loc[0])
+		pgs = fill(pg_loc);
 	const char *border[] = {"BORDER"}, *two[] = {"border", "alert"};
 	const char *none[] = {"zzz"}, *accent[] = {"\xc3\xa9"
 	                                           "clair"};
@@ -192,6 +230,13 @@ static void test_search_clauses_agree(void **state)
 	assert_int_equal(sq->ops->objects->scan(sq, &q, take, out), VG_ETOOBIG);
 	assert_int_equal(mem->ops->objects->scan(mem, &q, take, out),
 	                 VG_ETOOBIG);
+	if (pgs) {
+		assert_int_equal(pgs->ops->objects->scan(pgs, &q, take, out),
+		                 VG_ETOOBIG);
+		vg_store_close(pgs);
+		pgs = NULL;
+		pg_drop();
+	}
 	vg_store_close(sq);
 	vg_store_close(mem);
 	vg_store_memory_drop("search");

@@ -1,11 +1,14 @@
 /* The sync domain of the store (store/sync.h) gives the same answers on
- * both backends: partners, cursors, quarantine, provenance; and a
- * rollback takes a cursor back with the rest (the memory store's copies). */
+ * every backend (PostgreSQL too when VIGIL_TEST_PG names a cluster: ctest's
+ * unit-pg runs it): partners and their secrets, cursors, quarantine,
+ * provenance, tombstones; and a rollback takes a cursor back with the rest
+ * (the memory store's copies). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +51,27 @@ static int show_prov(void *ud, const struct vg_prov_row *p)
 	return 0;
 }
 
+static int show_tomb(void *ud, const struct vg_tomb_row *t)
+{
+	struct seen *s = ud;
+	size_t n = strlen(s->text);
+	snprintf(s->text + n, sizeof(s->text) - n,
+	         "%lld|%s|%s|%s|%s|%s|%d|%lld|%d|%d|%s|%s|%lld;",
+	         (long long)t->seq, t->origin, t->id, t->version, t->sig,
+	         t->path, t->scope, (long long)t->grp, t->tlp,
+	         t->classification, t->collection, t->type,
+	         (long long)t->created);
+	return 0;
+}
+
+static int secret_is_123(void *ud, const struct vg_partner_row *p)
+{
+	(void)ud;
+	assert_int_equal(p->secret_len, 3);
+	assert_memory_equal(p->secret, "\1\2\3", 3);
+	return 0;
+}
+
 /* The same steps on any backend; the answers as one text. */
 static void run(struct vg_store *s, struct seen *out)
 {
@@ -72,6 +96,8 @@ static void run(struct vg_store *s, struct seen *out)
 	assert_int_equal(y->partner_add(s, &pa, &a), VG_OK);
 	assert_int_equal(y->partner_add(s, &pb, &b), VG_OK);
 	assert_int_equal(y->partner_add(s, &pa, &n), VG_EDUPLICATE);
+	assert_int_equal(y->partner_find(s, "beta", 0, secret_is_123, NULL),
+	                 VG_OK);
 	pa.id = a;
 	pa.hub_id = "H";
 	pa.sign_pk = "PK";
@@ -111,7 +137,32 @@ static void run(struct vg_store *s, struct seen *out)
 	                        .unsigned_ = 0};
 	assert_int_equal(y->prov_put(s, &p), VG_OK);
 	assert_int_equal(y->prov_put(s, &p), VG_EDUPLICATE);
+	struct vg_tomb_row tb = {.origin = "O",
+	                         .id = "indicator--1",
+	                         .version = "v1",
+	                         .sig = "S1",
+	                         .path = "[\"O\"]",
+	                         .scope = 2,
+	                         .grp = 7,
+	                         .tlp = 3,
+	                         .classification = 1,
+	                         .collection = "c",
+	                         .type = "indicator",
+	                         .created = 9};
+	int64_t seq = 0;
+	assert_int_equal(y->tomb_add(s, &tb, &seq), VG_OK);
+	assert_int_equal(seq, 1);
+	assert_int_equal(y->tomb_add(s, &tb, &seq), VG_EDUPLICATE);
+	tb.version = "v2";
+	assert_int_equal(y->tomb_add(s, &tb, &seq), VG_OK);
+	assert_int_equal(seq, 2);
+	tb.version = "v3";
+	assert_int_equal(y->tomb_add(s, &tb, &seq), VG_OK);
+	assert_int_equal(seq, 3);
 	assert_int_equal(s->ops->commit(s), VG_OK);
+	assert_int_equal(y->tomb_list(s, 1, 1, show_tomb, &t), VG_OK);
+	assert_int_equal(y->tomb_list(s, 2, 0, show_tomb, &t), VG_OK);
+	assert_int_equal(y->tomb_list(s, 3, 0, show_tomb, &t), VG_OK);
 
 	assert_int_equal(y->partner_list(s, show_partner, &t), VG_OK);
 	assert_int_equal(y->partner_find(s, "beta", 0, show_partner, &t),
@@ -138,12 +189,37 @@ static void run(struct vg_store *s, struct seen *out)
 	         pr.text);
 }
 
+/* The cluster's database for this test, or "" without VIGIL_TEST_PG. */
+static void pg_location(char *loc, size_t n)
+{
+	const char *pg = getenv("VIGIL_TEST_PG"), *q;
+	loc[0] = '\0';
+	if (pg && *pg && (q = strstr(pg, "?")))
+		snprintf(loc, n, "postgresql:///vsync_%d%s", (int)getpid(), q);
+}
+
+static void pg_drop(void)
+{
+	char m[300], sql[100];
+	const char *q = strstr(getenv("VIGIL_TEST_PG"), "?");
+	snprintf(m, sizeof(m), "postgresql:///postgres%s", q);
+	snprintf(sql, sizeof(sql),
+	         "DROP DATABASE IF EXISTS vsync_%d WITH (FORCE)",
+	         (int)getpid());
+	PGconn *c = PQconnectdb(m);
+	PGresult *r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		fail_msg("%s: %s", sql, PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+}
+
 static void test_backends_agree(void **state)
 {
 	(void)state;
-	struct vg_store *m = NULL, *q = NULL;
-	struct seen a, b;
-	char dir[] = "/tmp/vigil-store-sync-XXXXXX";
+	struct vg_store *m = NULL, *q = NULL, *g = NULL;
+	struct seen a, b, c;
+	char dir[] = "/tmp/vigil-store-sync-XXXXXX", loc[300];
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(
 	    vg_store_open("memory:sync", VG_STORE_CREATE, &m, NULL, 0), VG_OK);
@@ -153,6 +229,10 @@ static void test_backends_agree(void **state)
 	run(q, &b);
 	assert_string_equal(a.text, b.text);
 	assert_string_equal(a.text,
+	                    "2|O|indicator--1|v2|S1|[\"O\"]|2|7|3|1|c|"
+	                    "indicator|9;"
+	                    "3|O|indicator--1|v3|S1|[\"O\"]|2|7|3|1|c|"
+	                    "indicator|9;"
 	                    "alpha|https://a/|3|6|||{\"x\":1}|0|{\"ok\":1};"
 	                    "beta|https://b/|1|5|H|PK|{}|0|{};"
 	                    "beta|https://b/|1|5|H|PK|{}|0|{};"
@@ -160,6 +240,18 @@ static void test_backends_agree(void **state)
 	                    "c|indicator--1|v|bad|{}|{\"o\":1};c|indicator--1|"
 	                    "v|worse|{}|{\"o\":1};"
 	                    "#42|O|[\"O\"]|S|0");
+	pg_location(loc, sizeof(loc));
+	if (loc[0]) {
+		char err[300] = "";
+		int rc =
+		    vg_store_open(loc, VG_STORE_CREATE, &g, err, sizeof(err));
+		if (rc)
+			fail_msg("open: %s %s", vg_err_name(rc), err);
+		run(g, &c);
+		assert_string_equal(a.text, c.text);
+		vg_store_close(g);
+		pg_drop();
+	}
 	vg_store_close(m);
 	vg_store_memory_drop("sync");
 	vg_store_close(q);

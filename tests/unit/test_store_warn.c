@@ -1,5 +1,6 @@
 /* Early warning's store operations (store/warn.h) give the same answers
- * on the SQLite and the in-memory backends: the key index (exact keys,
+ * on the SQLite, the in-memory and the PostgreSQL backends (the last when
+ * VIGIL_TEST_PG names a cluster: ctest's unit-pg): the key index (exact keys,
  * ranges, latest versions, windows, counts per key), trend counts under
  * the access expression, watches, alerts, deliveries, disclosure
  * choices, requests, grants and exclusions; and a rollback undoes them. */
@@ -8,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,15 +22,40 @@
 struct fx {
 	struct vg_store *s;
 	char dir[64];
-	int memory;
+	int memory, pg;
 };
+
+/* The cluster's maintenance database, or NULL without VIGIL_TEST_PG. */
+static const char *pg_query(void)
+{
+	const char *pg = getenv("VIGIL_TEST_PG");
+	return pg && *pg ? strstr(pg, "?") : NULL;
+}
+
+static int pg_drop(void)
+{
+	char loc[300], sql[100];
+	snprintf(loc, sizeof(loc), "postgresql:///postgres%s", pg_query());
+	snprintf(sql, sizeof(sql),
+	         "DROP DATABASE IF EXISTS vwarn_%d WITH (FORCE)", (int)getpid());
+	PGconn *c = PQconnectdb(loc);
+	PGresult *r = PQexec(c, sql);
+	int bad = PQresultStatus(r) != PGRES_COMMAND_OK;
+	PQclear(r);
+	PQfinish(c);
+	return bad ? -1 : 0;
+}
 
 static int open_fx(void **state, int memory)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	char loc[128];
-	f->memory = memory;
-	if (memory) {
+	char loc[300];
+	f->memory = memory == 1;
+	f->pg = memory == 2;
+	if (f->pg) {
+		snprintf(loc, sizeof(loc), "postgresql:///vwarn_%d%s",
+		         (int)getpid(), pg_query());
+	} else if (f->memory) {
 		snprintf(loc, sizeof(loc), "memory:store-warn-%d", getpid());
 	} else {
 		snprintf(f->dir, sizeof(f->dir),
@@ -51,13 +78,20 @@ static int setup_memory(void **state)
 {
 	return open_fx(state, 1);
 }
+static int setup_pg(void **state)
+{
+	return open_fx(state, 2);
+}
 
 static int teardown(void **state)
 {
 	struct fx *f = *state;
 	char cmd[128];
 	vg_store_close(f->s);
-	if (f->memory) {
+	if (f->pg) {
+		if (pg_drop())
+			return -1;
+	} else if (f->memory) {
 		char loc[64];
 		snprintf(loc, sizeof(loc), "store-warn-%d", getpid());
 		vg_store_memory_drop(loc);
@@ -559,5 +593,18 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_rollback, setup_memory,
 	                                    teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	const struct CMUnitTest on_pg[] = {
+	    cmocka_unit_test_setup_teardown(test_key_index, setup_pg, teardown),
+	    cmocka_unit_test_setup_teardown(test_watches_alerts_deliveries,
+	                                    setup_pg, teardown),
+	    cmocka_unit_test_setup_teardown(test_requests_grants_choices,
+	                                    setup_pg, teardown),
+	    cmocka_unit_test_setup_teardown(test_hashed_refs, setup_pg,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_rollback, setup_pg, teardown),
+	};
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+	if (pg_query())
+		failed += cmocka_run_group_tests(on_pg, NULL, NULL);
+	return failed;
 }

@@ -8,6 +8,9 @@
 
 struct vg_server_conf {
 	const char *data;        /* the store */
+	/* a store without a directory (PostgreSQL): where its files are
+	 * (signing key, heads file, vigil.conf); NULL none */
+	const char *key_dir;
 	char listen[128];        /* ADDR:PORT, default 127.0.0.1:8080 */
 	int threads;             /* worker threads, default 4 */
 	char tls_cert[512];      /* PEM files; both or neither */

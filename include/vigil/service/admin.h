@@ -23,15 +23,20 @@ struct vg_hub_init {
 	const char *org_name;   /* the first organisation, default "hub" */
 	const char *admin_name; /* the hub admin, default "admin" */
 	const char *levels;     /* classification levels, lowest first */
-	/* where the audit signing key goes (NULL: DIR/hub-signing.key); a
-	 * file that exists is never overwritten */
+	/* where the audit signing key goes (NULL: DIR/hub-signing.key, or
+	 * KEY_DIR/hub-signing.key for a store without a directory); a file
+	 * that exists is never overwritten */
 	const char *signing_key;
+	/* where the keys go for a store without a directory (PostgreSQL:
+	 * required; made 0700 if missing) */
+	const char *key_dir;
 };
 
 /* Create the store at location and the hub in it: settings, the hub's
- * Ed25519 signing key (in->signing_key or DIR/hub-signing.key, mode
- * 0600; its public key, hex, in pk_out when not NULL), the first
- * organisation with its identity object, the community, connected and all collections, the
+ * Ed25519 signing key (in->signing_key, else DIR/hub-signing.key or
+ * KEY_DIR/hub-signing.key for PostgreSQL, mode 0600; its public key,
+ * hex, in pk_out when not NULL), the first organisation with its
+ * identity object, the community, connected and all collections, the
  * organisation's private collection, the hub admin and the admin's key
  * (key_out), audited as the operator login. VG_EDUPLICATE when the hub
  * exists already; VG_EINVAL (err) for names; VG_EIO (err) when the key

@@ -45,6 +45,9 @@ struct vg_service_conf {
 	 * minutes and 12 hours) */
 	int64_t session_idle_us;
 	int64_t session_max_us;
+	/* where hub-signing.key is for a store without a directory
+	 * (PostgreSQL); a directory store keeps it beside its database */
+	const char *key_dir;
 };
 
 /* Open the hub in the store at c->location. VG_ENOTFOUND (with err) when

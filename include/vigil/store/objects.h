@@ -133,6 +133,12 @@ struct vg_store_objects_ops {
 	/* Per type, counted once across collections, in type order. */
 	int (*type_stats)(struct vg_store *s, vg_type_stats_cb cb, void *ud);
 
+	/* Optional (NULL: none). A hint inside a write transaction: versions
+	 * and owner_of will be asked next for these ids, so a backend may
+	 * read them in one go (PostgreSQL: one round trip for a batch). The
+	 * answers are the same with or without it. */
+	int (*prefetch)(struct vg_store *s, const char *const *ids, size_t n);
+
 	/* TAXII status resources. get: VG_ENOTFOUND unless the status
 	 * exists, belongs to user and was created at or after not_before. */
 	int (*status_put)(struct vg_store *s, const char *id, int64_t user,

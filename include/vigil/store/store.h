@@ -32,6 +32,7 @@ struct vg_store_audit_ops;
 struct vg_store_screen_ops;
 struct vg_store_sync_ops;
 struct vg_store_warn_ops;
+struct vg_store_copy_ops;
 
 struct vg_store_ops {
 	const char *name;
@@ -58,6 +59,20 @@ struct vg_store_ops {
 	/* The backend's own consistency check (VG_ESTORE with the finding). */
 	int (*check)(struct vg_store *s);
 
+	/* Optional (NULL: one process per store, as SQLite's). Signals
+	 * between the processes of one store, to refresh caches early; what
+	 * is right never rests on them (a signal arrives after the commit
+	 * that sent it, and may be lost: caches still check the store).
+	 * notify, inside a write transaction, tells every handle listening to
+	 * topic ([a-z_], at most 40) once the transaction commits (never if
+	 * it does not); listen makes s such a handle; wait calls heard with
+	 * each topic heard, "*" when some may have been missed (the
+	 * connection was made again), waiting up to ms for the first. */
+	int (*notify)(struct vg_store *s, const char *topic);
+	int (*listen)(struct vg_store *s, const char *topic);
+	int (*wait)(struct vg_store *s, int ms,
+		    void (*heard)(void *ud, const char *topic), void *ud);
+
 	const struct vg_store_objects_ops *objects;
 	const struct vg_store_hub_ops *hub;
 	const struct vg_store_sharing_ops *sharing;
@@ -65,6 +80,7 @@ struct vg_store_ops {
 	const struct vg_store_screen_ops *screen;
 	const struct vg_store_sync_ops *sync; /* federation (sync.h) */
 	const struct vg_store_warn_ops *warn; /* early warning: NULL until then */
+	const struct vg_store_copy_ops *copy; /* vigil migrate (NULL: none) */
 };
 
 /* Every backend's handle starts with this. */
@@ -79,8 +95,9 @@ extern const struct vg_store_ops vg_store_memory;
  * file vigil.db inside DIR), "memory:NAME" (in this process only; the
  * same NAME is the same store, and one made with VG_STORE_CREATE lives,
  * with or without handles, until vg_store_memory_drop).
- * "postgres://..." is reserved for the PostgreSQL backend: VG_EUNSUPPORTED
- * with a message until it exists. err (may be NULL) says why it failed. */
+ * "postgres://..." or "postgresql://..." (a libpq URI: the PostgreSQL
+ * backend; VG_STORE_CREATE makes the database when it is missing).
+ * err (may be NULL) says why it failed. */
 int vg_store_open(const char *location, unsigned flags, struct vg_store **out,
 		  char *err, size_t errlen);
 
@@ -104,6 +121,7 @@ static inline const char *vg_store_errmsg(struct vg_store *s)
 #include "vigil/store/audit.h"
 #include "vigil/store/screen.h"
 #include "vigil/store/sync.h"
+#include "vigil/store/copy.h"
 #include "vigil/store/warn.h"
 
 #endif
