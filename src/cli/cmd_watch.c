@@ -100,14 +100,14 @@ int vg_cmd_watch(struct vg_cli *cli, int argc, char **argv)
 			break;
 		case 'w':
 			if (ch.webhook)
-				return vg_cli_usage("watch",
-				                    "--webhook or --no-webhook");
+				return vg_cli_usage(
+				    "watch", "--webhook or --no-webhook");
 			w.webhook = ch.webhook = optarg;
 			break;
 		case 'W':
 			if (ch.webhook)
-				return vg_cli_usage("watch",
-				                    "--webhook or --no-webhook");
+				return vg_cli_usage(
+				    "watch", "--webhook or --no-webhook");
 			ch.webhook = "";
 			break;
 		case 'T':

@@ -265,8 +265,8 @@ enum MHD_Result vg__h_watch_patch(struct req *r)
 		                 "the body must be a JSON object with any of "
 		                 "\"name\", \"term\", \"threshold\", "
 		                 "\"shared\", \"webhook\"");
-	int rc = change_of(o, &ch, &query, err, sizeof(err)) ? VG_EINVAL
-	                                                    : VG_OK;
+	int rc =
+	    change_of(o, &ch, &query, err, sizeof(err)) ? VG_EINVAL : VG_OK;
 	vg_buf_init(&b, 0);
 	if (!rc)
 		rc = vg_watch_update(&r->ctx, id, &ch, &b, err, sizeof(err));

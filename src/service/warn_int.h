@@ -145,8 +145,7 @@ int vg__watch_retro(struct vg_ctx *c, int64_t id, char *const *skip,
                     size_t n_skip, size_t *raised, int *truncated);
 /* The objects watch id matches now among the stored ones (at most the
  * hub's retro_max), malloc'd (the caller frees each and the array). */
-int vg__watch_matches(struct vg_ctx *c, int64_t id, char ***objects,
-                      size_t *n);
+int vg__watch_matches(struct vg_ctx *c, int64_t id, char ***objects, size_t *n);
 
 /* Per-thread working state: the keyer, a scratch for the cache's name
  * index and a matcher for its patterns (made when the cache changes). */

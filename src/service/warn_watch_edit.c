@@ -103,7 +103,8 @@ static int update_fn(struct vg_store *s, void *arg)
 		goto out;
 	struct vg__detail d;
 	vg__detail_begin(&d);
-	vg_jw_kstr(&d.w, "kind", vg_watch_kind_name((enum vg_watch_kind)n.kind));
+	vg_jw_kstr(&d.w, "kind",
+	           vg_watch_kind_name((enum vg_watch_kind)n.kind));
 	if (e->name)
 		vg_jw_kstr(&d.w, "name", n.name);
 	if (e->term) {
@@ -221,7 +222,8 @@ int vg_watch_update(struct vg_ctx *c, int64_t id,
 	}
 	/* the webhook gets the alerts as the creator may see them: only
 	 * the creator points it somewhere */
-	if (ch->webhook && !c->p.operator && cur.r.user != c->p.user) {
+	int creator = cur.r.user == c->p.user || c->p.operator;
+	if (ch->webhook && !creator) {
 		rc = vg__deny(c, "the watch's creator", "watch.update");
 		goto out;
 	}
@@ -242,8 +244,8 @@ int vg_watch_update(struct vg_ctx *c, int64_t id,
 	 * (at arrival or when it was made) */
 	if (matching && (rc = vg__watch_matches(c, id, &old, &n_old)))
 		goto out;
-	struct edit e = {.c = c, .id = id, .ch = ch, .m = m,
-	                 .term_given = ch->term != NULL};
+	struct edit e = {
+	    .c = c, .id = id, .ch = ch, .m = m, .term_given = ch->term != NULL};
 	if ((rc = vg__write(c->svc, update_fn, &e)))
 		goto out;
 	if (e.matching &&

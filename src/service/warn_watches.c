@@ -18,8 +18,8 @@
 
 /* ---- checking what is watched ------------------------------------------- */
 
-static int check_term(const struct vg_watch_spec *w, struct vg__watch_made *m, char *err,
-                      size_t errlen)
+static int check_term(const struct vg_watch_spec *w, struct vg__watch_made *m,
+                      char *err, size_t errlen)
 {
 	struct vg__warn_tls *t = vg__warn_tls(NULL);
 	struct vg_warn_keyset ks;
@@ -788,9 +788,10 @@ int vg_watch_list(struct vg_ctx *c, struct vg_buf *out)
 int vg__watch_may_change(const struct vg_ctx *c, const struct vg_watch_row *r)
 {
 	/* the creator; for shared watches the organisation's admins too */
-	return c->p.operator|| r->user == c->p.user ||(
-	    r->shared && r->org == c->p.org &&
-	    vg_principal_allows(&c->p, VG_ACT_ORG_ADMIN));
+	int creator = r->user == c->p.user;
+	int admin = r->shared && r->org == c->p.org &&
+	            vg_principal_allows(&c->p, VG_ACT_ORG_ADMIN);
+	return creator || admin || c->p.operator;
 }
 
 struct rm {

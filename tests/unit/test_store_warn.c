@@ -333,7 +333,8 @@ static void test_watches_alerts_deliveries(void **state)
 	assert_int_equal(s->ops->rollback(s), VG_OK);
 	got[0] = '\0';
 	assert_int_equal(w->watch_get(s, id1, take_watch, got), VG_OK);
-	assert_string_equal(got, "1:renamed:dom:example.org:dom:example.org:0:-");
+	assert_string_equal(got,
+	                    "1:renamed:dom:example.org:dom:example.org:0:-");
 
 	assert_int_equal(w->alert_last(s, &seq), VG_OK);
 	assert_int_equal(seq, 0);
