@@ -201,7 +201,7 @@ int vg_watch_update(struct vg_ctx *c, int64_t id,
 		return rc ? rc : VG_ENOMEM;
 	}
 	snprintf(target, sizeof(target), "%lld", (long long)id);
-	if (!s || !s->ops->warn) {
+	if (!s || !s->ops->warn || !s->ops->warn->watch_update) {
 		rc = s ? VG_EUNSUPPORTED : VG_ESTORE;
 		goto out;
 	}

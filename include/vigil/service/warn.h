@@ -102,7 +102,8 @@ struct vg_watch_change {
  * this once) and "retro":N, "retro_note"?. VG_ENOTFOUND (and the same
  * audit entry as vg_watch_remove's) for a watch c does not see,
  * VG_EDENIED for one it sees and may not change, VG_EINVAL (err) for a
- * bad change or none. Audited "watch.update" with the fields changed. */
+ * bad change or none, VG_EUNSUPPORTED for a store that cannot change
+ * watches. Audited "watch.update" with the fields changed. */
 int vg_watch_update(struct vg_ctx *c, int64_t id,
                     const struct vg_watch_change *ch, struct vg_buf *out,
                     char *err, size_t errlen);
