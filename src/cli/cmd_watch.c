@@ -1,4 +1,4 @@
-/* vigil watch: make, list and remove watches (values, names, documents,
+/* vigil watch: make, list, change and remove watches (values, names, documents,
  * patterns, objects, queries). A new watch is evaluated at once over
  * what is stored, then on every arrival. */
 #include "warn_cli.h"
@@ -15,6 +15,9 @@ static const char help[] =
     "                  [--entity] [--threshold 0-1] [--shared]\n"
     "                  [--webhook URL] [--as USER] [--json]\n"
     "       vigil [--data DIR] watch list [--as USER] [--json]\n"
+    "       vigil [--data DIR] watch set ID [--name TEXT] [--term TERM]\n"
+    "                  [--threshold 0-1] [--shared yes|no]\n"
+    "                  [--webhook URL | --no-webhook] [--as USER] [--json]\n"
     "       vigil [--data DIR] watch remove ID [--as USER]\n\n"
     "KIND and TERM:\n"
     "  value     an observable value: an address or block (and what lies in\n"
@@ -32,11 +35,14 @@ static const char help[] =
     "The watch is the operator's, or with --as USER that user's (--shared:\n"
     "every user of its organisation sees its alerts). With --webhook each\n"
     "alert is POSTed there, signed with HMAC-SHA256 by the secret printed\n"
-    "once. Alerts come with 'vigil alerts'.\n";
+    "once. Alerts come with 'vigil alerts'.\n"
+    "'set' changes a watch (its kind stays): a new term is evaluated over\n"
+    "stored data for what the old one did not match; a new webhook gets a\n"
+    "new secret, printed once.\n";
 
 int vg_cmd_watch(struct vg_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
+	struct option opts[] = {
 	    {"name", required_argument, NULL, 'n'},
 	    {"value-kind", required_argument, NULL, 'v'},
 	    {"entity", no_argument, NULL, 'e'},
@@ -44,16 +50,23 @@ int vg_cmd_watch(struct vg_cli *cli, int argc, char **argv)
 	    {"shared", no_argument, NULL, 's'},
 	    {"webhook", required_argument, NULL, 'w'},
 	    {"as", required_argument, NULL, 'a'},
+	    {"term", required_argument, NULL, 'T'},
+	    {"no-webhook", no_argument, NULL, 'W'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
 	struct vg_watch_spec w = {0};
+	struct vg_watch_change ch = {.shared = -1};
+	int shared_given = 0;
 	const char *as = NULL;
 	int json = 0, c, rc;
 	if (vg_cli_help(argc, argv, help, &rc))
 		return rc;
 	const char *verb = argv[1];
+	/* set says yes or no; add's --shared is a flag */
+	if (!strcmp(verb, "set"))
+		opts[4].has_arg = required_argument;
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		char *end;
@@ -73,12 +86,32 @@ int vg_cmd_watch(struct vg_cli *cli, int argc, char **argv)
 				return vg_cli_usage("watch",
 				                    "--threshold is a number "
 				                    "from 0 to 1");
+			ch.threshold_set = 1;
+			ch.threshold = w.threshold;
 			break;
 		case 's':
 			w.shared = 1;
+			shared_given = 1;
+			if (optarg && strcmp(optarg, "yes") &&
+			    strcmp(optarg, "no"))
+				return vg_cli_usage("watch",
+				                    "--shared is yes or no");
+			ch.shared = optarg ? !strcmp(optarg, "yes") : -1;
 			break;
 		case 'w':
-			w.webhook = optarg;
+			if (ch.webhook)
+				return vg_cli_usage(
+				    "watch", "--webhook or --no-webhook");
+			w.webhook = ch.webhook = optarg;
+			break;
+		case 'W':
+			if (ch.webhook)
+				return vg_cli_usage(
+				    "watch", "--webhook or --no-webhook");
+			ch.webhook = "";
+			break;
+		case 'T':
+			ch.term = optarg;
 			break;
 		case 'a':
 			as = optarg;
@@ -93,12 +126,18 @@ int vg_cmd_watch(struct vg_cli *cli, int argc, char **argv)
 	int add = !strcmp(verb, "add") && argc - optind == 2;
 	int list = !strcmp(verb, "list") && argc == optind;
 	int rm = !strcmp(verb, "remove") && argc - optind == 1;
-	if (!add && !list && !rm)
+	int set = !strcmp(verb, "set") && argc - optind == 1;
+	if (!add && !list && !rm && !set)
 		return vg_cli_usage("watch",
-		                    "expected 'add KIND TERM', 'list' or "
-		                    "'remove ID'");
+		                    "expected 'add KIND TERM', 'list', "
+		                    "'set ID' or 'remove ID'");
+	if (set && shared_given && ch.shared < 0)
+		return vg_cli_usage("watch", "--shared is yes or no");
+	if (!set && (ch.term || (ch.webhook && !*ch.webhook)))
+		return vg_cli_usage("watch", "--term and --no-webhook are for "
+		                             "'set'");
 	long long id = 0;
-	if (rm) {
+	if (rm || set) {
 		char *end;
 		id = strtoll(argv[optind], &end, 10);
 		if (*end || id < 1)
@@ -151,6 +190,28 @@ int vg_cmd_watch(struct vg_cli *cli, int argc, char **argv)
 			            ? ", shared"
 			            : "",
 			        *vg__cli_str(x, "webhook") ? ", webhook" : "");
+			cJSON_Delete(o);
+		}
+	} else if (set) {
+		ch.name = w.name;
+		rc = vg_watch_update(&ctx, id, &ch, &b, err, sizeof(err));
+		if (rc == VG_ENOTFOUND)
+			snprintf(err, sizeof(err), "no watch %lld", id);
+		if (!rc && json) {
+			puts(b.data);
+		} else if (!rc) {
+			cJSON *o = cJSON_Parse(b.data);
+			printf("watch %lld (%s %s) changed: %lld alert%s on "
+			       "stored data%s\n",
+			       id, vg__cli_str(o, "kind"),
+			       vg__cli_str(o, "term"), vg__cli_num(o, "retro"),
+			       vg__cli_num(o, "retro") == 1 ? "" : "s",
+			       *vg__cli_str(o, "retro_note")
+			           ? " (stopped at retro_max)"
+			           : "");
+			if (*vg__cli_str(o, "secret"))
+				printf("webhook secret (shown once): %s\n",
+				       vg__cli_str(o, "secret"));
 			cJSON_Delete(o);
 		}
 	} else {

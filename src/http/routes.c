@@ -150,6 +150,8 @@ static const struct vg_route routes[] = {
 	 "the role does not allow watches"},
 	{"DELETE", "api/v1/watches/*", R_WARN, vg__h_watch_delete, VG_ACT_READ,
 	 0, "the role does not allow removing this watch"},
+	{"PATCH", "api/v1/watches/*", R_WARN, vg__h_watch_patch, VG_ACT_READ,
+	 0, "the role does not allow changing this watch"},
 	{"GET", "api/v1/alerts", R_WARN, vg__h_alerts_get, VG_ACT_READ,
 	 ROUTE_READ | ROUTE_ARGS, "the role does not allow alerts"},
 	{"GET", "api/v1/alerts/stream", R_WARN, vg__h_alerts_stream, VG_ACT_READ,

@@ -11,6 +11,7 @@ enum MHD_Result vg__h_correlations(struct req *r);
 enum MHD_Result vg__h_watches_get(struct req *r);
 enum MHD_Result vg__h_watches_post(struct req *r);
 enum MHD_Result vg__h_watch_delete(struct req *r);
+enum MHD_Result vg__h_watch_patch(struct req *r);
 enum MHD_Result vg__h_alerts_get(struct req *r);
 enum MHD_Result vg__h_alert_ack(struct req *r);
 enum MHD_Result vg__h_alerts_stream(struct req *r);

@@ -160,6 +160,122 @@ enum MHD_Result vg__h_watch_delete(struct req *r)
 	return vg__respond(r, MHD_HTTP_OK, "application/json", &b, NULL);
 }
 
+/* The body of a change: any of name, term (a query: an object),
+ * threshold, shared, webhook (null removes it), each of its type, and
+ * nothing else. 0, or -1 with err saying what is wrong. */
+static int change_of(const cJSON *o, struct vg_watch_change *ch, char **query,
+                     char *err, size_t errlen)
+{
+	static const char *const keys[] = {"name", "term", "threshold",
+	                                   "shared", "webhook"};
+	const cJSON *v;
+	*ch = (struct vg_watch_change){.shared = -1};
+	cJSON_ArrayForEach(v, o)
+	{
+		size_t k = 0;
+		while (k < 5 && strcmp(v->string, keys[k]))
+			k++;
+		if (k == 5 && !strcmp(v->string, "kind")) {
+			snprintf(err, errlen,
+			         "a watch's kind does not change: make a new "
+			         "watch of the other kind");
+			return -1;
+		}
+		if (k == 5) {
+			/* the name as text through the writer, never raw */
+			struct vg_buf b;
+			struct vg_jw w;
+			vg_buf_init(&b, 200);
+			vg_jw_init(&w, &b);
+			vg_jw_strn(&w, v->string, 100);
+			snprintf(err, errlen,
+			         "%s is not a field of a watch (name, term, "
+			         "threshold, shared, webhook)",
+			         vg_jw_end(&w) ? "a field" : b.data);
+			vg_buf_release(&b);
+			return -1;
+		}
+		const char *bad = NULL;
+		switch (k) {
+		case 0:
+			if (!cJSON_IsString(v))
+				bad = "'name' is text";
+			else
+				ch->name = v->valuestring;
+			break;
+		case 1:
+			if (cJSON_IsObject(v)) {
+				if (!(*query = cJSON_PrintUnformatted(v)))
+					bad = "no memory for 'term'";
+				ch->term = *query;
+			} else if (cJSON_IsString(v)) {
+				ch->term = v->valuestring;
+			} else {
+				bad = "'term' is text (a query: an object)";
+			}
+			break;
+		case 2:
+			if (!cJSON_IsNumber(v)) {
+				bad = "'threshold' is a number from 0 to 1";
+			} else {
+				ch->threshold_set = 1;
+				ch->threshold = v->valuedouble;
+			}
+			break;
+		case 3:
+			if (!cJSON_IsBool(v))
+				bad = "'shared' is true or false";
+			else
+				ch->shared = cJSON_IsTrue(v);
+			break;
+		case 4:
+			if (cJSON_IsNull(v))
+				ch->webhook = "";
+			else if (!cJSON_IsString(v) || !*v->valuestring)
+				bad = "'webhook' is a URL, or null to remove "
+				      "it";
+			else
+				ch->webhook = v->valuestring;
+			break;
+		}
+		if (bad) {
+			snprintf(err, errlen, "%s", bad);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+enum MHD_Result vg__h_watch_patch(struct req *r)
+{
+	static const char *const none[] = {NULL};
+	struct vg_watch_change ch;
+	struct vg_buf b;
+	char err[400] = "", *query = NULL;
+	enum MHD_Result out;
+	int64_t id;
+	if (bad_args(r, none, &out))
+		return out;
+	if (seg_id(r->seg[3], &id))
+		return vg__error(r, MHD_HTTP_NOT_FOUND, "not found",
+		                 "no such watch");
+	cJSON *o = body_object(r);
+	if (!o)
+		return vg__error(r, MHD_HTTP_BAD_REQUEST, "bad request",
+		                 "the body must be a JSON object with any of "
+		                 "\"name\", \"term\", \"threshold\", "
+		                 "\"shared\", \"webhook\"");
+	int rc =
+	    change_of(o, &ch, &query, err, sizeof(err)) ? VG_EINVAL : VG_OK;
+	vg_buf_init(&b, 0);
+	if (!rc)
+		rc = vg_watch_update(&r->ctx, id, &ch, &b, err, sizeof(err));
+	cJSON_free(query);
+	cJSON_Delete(o);
+	return answer(r, rc, MHD_HTTP_OK,
+	              rc == VG_ENOTFOUND ? "no such watch" : err, &b);
+}
+
 /* ---- alerts ---------------------------------------------------------------
  */
 

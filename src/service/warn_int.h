@@ -125,6 +125,36 @@ void vg__warn_cache_drop(struct vg_service *svc);
  * process changed watches): the next ingest here does not wait for it. */
 int vg__warn_cache_refresh(struct vg_service *svc, struct vg_store *s);
 
+/* ---- watches (warn_watches.c), shared with their changes -------------- */
+
+/* A watch's term as checked: its kind, the term as matched, as shown,
+ * and the new webhook's secret (hex; "" when no webhook was given). */
+struct vg__watch_made {
+	int kind;
+	char term[4096];
+	char display[4096];
+	char secret[65];
+};
+/* Check w's kind, term, threshold and webhook (the form, then the
+ * operator's allowed hosts) as a new watch's; VG_EINVAL with err. */
+int vg__watch_check(struct vg_store *s, const struct vg_watch_spec *w,
+                    struct vg__watch_made *m, char *err, size_t errlen);
+/* Whether c sees watch r (its own, its organisation's shared ones; the
+ * operator all), and may change or remove it (the creator; for a shared
+ * watch its organisation's admins; the operator). */
+int vg__watch_sees(const struct vg_ctx *c, const struct vg_watch_row *r);
+int vg__watch_may_change(const struct vg_ctx *c, const struct vg_watch_row *r);
+/* r's fields as the list shows them, into the open object of w. */
+void vg__watch_fields(struct vg_jw *w, const struct vg_watch_row *r);
+/* Evaluate watch id over what is stored, the skip objects aside, and
+ * raise its alerts (at most the hub's retro_max; audited
+ * "watch.retro"). */
+int vg__watch_retro(struct vg_ctx *c, int64_t id, char *const *skip,
+                    size_t n_skip, size_t *raised, int *truncated);
+/* The objects watch id matches now among the stored ones (at most the
+ * hub's retro_max), malloc'd (the caller frees each and the array). */
+int vg__watch_matches(struct vg_ctx *c, int64_t id, char ***objects, size_t *n);
+
 /* Per-thread working state: the keyer, a scratch for the cache's name
  * index and a matcher for its patterns (made when the cache changes). */
 struct vg__warn_tls {

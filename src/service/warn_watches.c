@@ -1,5 +1,7 @@
 /* Watches as use cases (warn.h): made (checked, stored, and evaluated at
- * once over what is stored: "retro" alerts), listed and removed. The
+ * once over what is stored: "retro" alerts), listed and removed; the
+ * checks and the retroactive run serve changes too (warn_watch_edit.c).
+ * The
  * retroactive evaluation finds its candidates through the key index and
  * matches each with the same code as an arrival (vg__warn_match), so a
  * watch says the same of an object whether it came before or after. */
@@ -16,15 +18,8 @@
 
 /* ---- checking what is watched ------------------------------------------- */
 
-struct made {
-	int kind;
-	char term[4096];
-	char display[4096];
-	char secret[65];
-};
-
-static int check_term(const struct vg_watch_spec *w, struct made *m, char *err,
-                      size_t errlen)
+static int check_term(const struct vg_watch_spec *w, struct vg__watch_made *m,
+                      char *err, size_t errlen)
 {
 	struct vg__warn_tls *t = vg__warn_tls(NULL);
 	struct vg_warn_keyset ks;
@@ -172,6 +167,13 @@ static int check_webhook(struct vg_store *s, const struct vg_watch_spec *w,
 	return rc;
 }
 
+int vg__watch_check(struct vg_store *s, const struct vg_watch_spec *w,
+                    struct vg__watch_made *m, char *err, size_t errlen)
+{
+	int rc = check_term(w, m, err, errlen);
+	return rc ? rc : check_webhook(s, w, err, errlen);
+}
+
 /* ---- making a watch --------------------------------------------------------
  */
 
@@ -194,7 +196,7 @@ static int take_owner(void *ud, const struct vg_user *u)
 struct add_job {
 	struct vg_ctx *c;
 	const struct vg_watch_spec *w;
-	const struct made *m;
+	const struct vg__watch_made *m;
 	const struct owner *o;
 	int64_t id;
 };
@@ -250,6 +252,7 @@ struct retro {
 	struct vg_service *svc;
 	struct vg_store *s;
 	const struct vg__wcache *c;
+	struct vg__wcache *own; /* the cache of the watch alone */
 	uint32_t w;
 	size_t max;
 	int truncated;
@@ -512,6 +515,7 @@ static int retro_run(struct retro *r)
 
 static void retro_release(struct retro *r)
 {
+	vg__warn_cache_free(r->own);
 	for (size_t i = 0; i < r->n; i++) {
 		free(r->v[i].object);
 		free(r->v[i].version);
@@ -560,37 +564,51 @@ static int raise_fn(struct vg_store *s, void *arg)
 	return rc;
 }
 
-/* Evaluate watch id over what is stored and raise its alerts. */
-static int retro(struct vg_ctx *c, int64_t id, size_t *raised, int *truncated)
+/* What watch id matches among the stored objects but the skip ones,
+ * into r (released by the caller). *ran is 0 when the watch is not
+ * active or the hub's retro_max is 0. */
+static int retro_find(struct vg_ctx *c, int64_t id, char *const *skip,
+                      size_t n_skip, struct retro *r, int *ran)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	struct vg__wcache *cache = NULL;
-	struct retro r = {0};
-	*raised = 0;
-	*truncated = 0;
+	*ran = 0;
+	vg_warn_keyset_init(&r->ks);
 	if (!s)
 		return VG_ESTORE;
-	/* a cache of the new watch alone: the hub's is rebuilt by the
-	 * next arrival, not by each new watch */
+	/* a cache of the watch alone: the hub's is rebuilt by the next
+	 * arrival, not by each watch made or changed */
 	int rc = vg__warn_cache_build(s, -1, id, &cache);
 	if (rc)
 		return rc;
 	cache->refs = 1;
+	r->own = cache;
 	size_t i = 0;
 	while (i < cache->n && cache->w[i].id != id)
 		i++;
-	if (i == cache->n || !cache->w[i].active || !cache->conf.retro_max) {
-		vg__warn_cache_free(cache);
+	if (i == cache->n || !cache->w[i].active || !cache->conf.retro_max)
 		return VG_OK;
-	}
-	r.svc = c->svc;
-	r.s = s;
-	r.c = cache;
-	r.w = (uint32_t)i;
-	r.max = (size_t)cache->conf.retro_max;
-	vg_warn_keyset_init(&r.ks);
-	rc = retro_run(&r);
-	if (!rc) {
+	r->svc = c->svc;
+	r->s = s;
+	r->c = cache;
+	r->w = (uint32_t)i;
+	r->max = (size_t)cache->conf.retro_max;
+	for (size_t k = 0; k < n_skip; k++)
+		if (seen(r, skip[k]) < 0)
+			return VG_ENOMEM;
+	*ran = 1;
+	return retro_run(r);
+}
+
+int vg__watch_retro(struct vg_ctx *c, int64_t id, char *const *skip,
+                    size_t n_skip, size_t *raised, int *truncated)
+{
+	struct retro r = {0};
+	int ran;
+	*raised = 0;
+	*truncated = 0;
+	int rc = retro_find(c, id, skip, n_skip, &r, &ran);
+	if (!rc && ran) {
 		struct raise_job j = {c, &r, id, 0};
 		rc = vg__write(c->svc, raise_fn, &j);
 		*raised = j.raised;
@@ -599,7 +617,26 @@ static int retro(struct vg_ctx *c, int64_t id, size_t *raised, int *truncated)
 			vg__warn_notify(c->svc);
 	}
 	retro_release(&r);
-	vg__warn_cache_free(cache);
+	return rc;
+}
+
+int vg__watch_matches(struct vg_ctx *c, int64_t id, char ***objects, size_t *n)
+{
+	struct retro r = {0};
+	int ran;
+	char **v = NULL;
+	int rc = retro_find(c, id, NULL, 0, &r, &ran);
+	if (!rc && r.n && !(v = calloc(r.n, sizeof(*v))))
+		rc = VG_ENOMEM;
+	for (size_t i = 0; !rc && i < r.n; i++) {
+		v[i] = r.v[i].object;
+		r.v[i].object = NULL;
+	}
+	if (!rc) {
+		*objects = v;
+		*n = r.n;
+	}
+	retro_release(&r);
 	return rc;
 }
 
@@ -607,7 +644,7 @@ int vg_watch_add(struct vg_ctx *c, const struct vg_watch_spec *w,
                  struct vg_buf *out, char *err, size_t errlen)
 {
 	struct vg_store *s = vg__reader(c->svc);
-	struct made *m = calloc(1, sizeof(*m));
+	struct vg__watch_made *m = calloc(1, sizeof(*m));
 	struct owner o = {.user = c->p.user, .org = c->p.org, .found = 1};
 	int rc = vg__require(c, VG_ACT_READ, "watch.add");
 	if (rc || !m) {
@@ -646,7 +683,7 @@ int vg_watch_add(struct vg_ctx *c, const struct vg_watch_spec *w,
 		goto out;
 	size_t raised = 0;
 	int truncated = 0;
-	rc = retro(c, j.id, &raised, &truncated);
+	rc = vg__watch_retro(c, j.id, NULL, 0, &raised, &truncated);
 	if (rc)
 		goto out;
 	struct vg_jw jw;
@@ -677,21 +714,16 @@ struct list {
 
 /* c sees its own watches, its organisation's shared ones (the
  * operator: all). */
-static int sees(const struct vg_ctx *c, const struct vg_watch_row *r)
+int vg__watch_sees(const struct vg_ctx *c, const struct vg_watch_row *r)
 {
 	return c->p.operator||(r->org == c->p.org &&
 	                       (r->shared || r->user == c->p.user));
 }
 
-static int list_row(void *ud, const struct vg_watch_row *r)
+void vg__watch_fields(struct vg_jw *w, const struct vg_watch_row *r)
 {
-	struct list *l = ud;
-	if (!sees(l->c, r))
-		return 0;
-	struct vg_jw *w = l->w;
 	char created[VG_TIME_LEN];
 	vg_time_format_us(r->created, created);
-	vg_jw_obj(w);
 	vg_jw_kint(w, "id", r->id);
 	vg_jw_kstr(w, "name", r->name);
 	vg_jw_kstr(w, "kind", vg_watch_kind_name((enum vg_watch_kind)r->kind));
@@ -703,6 +735,16 @@ static int list_row(void *ud, const struct vg_watch_row *r)
 	if (r->webhook)
 		vg_jw_kstr(w, "webhook", r->webhook);
 	vg_jw_kstr(w, "created", created);
+}
+
+static int list_row(void *ud, const struct vg_watch_row *r)
+{
+	struct list *l = ud;
+	if (!vg__watch_sees(l->c, r))
+		return 0;
+	struct vg_jw *w = l->w;
+	vg_jw_obj(w);
+	vg__watch_fields(w, r);
 	vg_jw_close(w);
 	l->n++;
 	return w->rc;
@@ -743,6 +785,15 @@ int vg_watch_list(struct vg_ctx *c, struct vg_buf *out)
 	return rc;
 }
 
+int vg__watch_may_change(const struct vg_ctx *c, const struct vg_watch_row *r)
+{
+	/* the creator; for shared watches the organisation's admins too */
+	int creator = r->user == c->p.user;
+	int admin = r->shared && r->org == c->p.org &&
+	            vg_principal_allows(&c->p, VG_ACT_ORG_ADMIN);
+	return creator || admin || c->p.operator;
+}
+
 struct rm {
 	const struct vg_ctx *c;
 	int found, may;
@@ -751,11 +802,8 @@ struct rm {
 static int take_rm(void *ud, const struct vg_watch_row *r)
 {
 	struct rm *m = ud;
-	m->found = sees(m->c, r);
-	/* the creator; for shared watches the organisation's admins too */
-	m->may = m->c->p.operator|| r->user == m->c->p.user ||(
-	    r->shared && r->org == m->c->p.org &&
-	    vg_principal_allows(&m->c->p, VG_ACT_ORG_ADMIN));
+	m->found = vg__watch_sees(m->c, r);
+	m->may = vg__watch_may_change(m->c, r);
 	return 0;
 }
 

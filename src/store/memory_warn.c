@@ -603,6 +603,46 @@ static int watch_remove(struct vg_store *s, int64_t id)
 	return VG_ENOTFOUND;
 }
 
+static int watch_update(struct vg_store *s, const struct vg_watch_row *r)
+{
+	struct m_warn *w = W(s, 0);
+	size_t i = 0;
+	while (w && i < w->watches.n && w->watches.v[i].r.id != r->id)
+		i++;
+	if (!w || i == w->watches.n)
+		return VG_ENOTFOUND;
+	/* the new strings first: on failure nothing changed */
+	struct vg_watch_row n = {
+	    .name = dup(r->name),
+	    .term = dup(r->term),
+	    .display = dup(r->display ? r->display : r->term),
+	    .webhook = dup(r->webhook),
+	    .secret = dup(r->secret),
+	};
+	int rc = !n.name || !n.term || !n.display ||
+	                 (r->webhook && !n.webhook) || (r->secret && !n.secret)
+	             ? VG_ENOMEM
+	             : vg__m_touch(s);
+	if (rc) {
+		free_watch(&n);
+		return rc;
+	}
+	struct vg_watch_row *o = &W(s, 0)->watches.v[i].r;
+	free((char *)o->name);
+	free((char *)o->term);
+	free((char *)o->display);
+	free((char *)o->webhook);
+	free((char *)o->secret);
+	o->name = n.name;
+	o->term = n.term;
+	o->display = n.display;
+	o->webhook = n.webhook;
+	o->secret = n.secret;
+	o->shared = r->shared;
+	o->threshold = r->threshold;
+	return VG_OK;
+}
+
 /* ---- alerts ----------------------------------------------------------- */
 
 static int alert_add(struct vg_store *s, const struct vg_alert_row *a,
@@ -1016,6 +1056,7 @@ const struct vg_store_warn_ops vg__m_warn_ops = {
     .watch_list = watch_list,
     .watch_get = watch_get,
     .watch_remove = watch_remove,
+    .watch_update = watch_update,
     .alert_add = alert_add,
     .alert_scan = alert_scan,
     .alert_get = alert_get,

@@ -105,6 +105,20 @@ static int watch_remove(struct vg_store *s, int64_t id)
 	return change(r, rc);
 }
 
+static int watch_update(struct vg_store *s, const struct vg_watch_row *w)
+{
+	PGresult *r = NULL;
+	int rc = vg__pg_run(
+	    vg__pg(s), &r,
+	    "UPDATE warn_watches SET name = $2, shared = $3, term = $4,"
+	    " display = $5, threshold = $6, webhook = $7, secret = $8"
+	    " WHERE id = $1",
+	    "itittdtt", w->id, w->name, (int64_t)w->shared, w->term,
+	    w->display ? w->display : w->term, w->threshold, w->webhook,
+	    w->secret);
+	return change(r, rc);
+}
+
 /* ---- alerts ------------------------------------------------------------- */
 
 static int alert_add(struct vg_store *s, const struct vg_alert_row *a,
@@ -495,6 +509,7 @@ const struct vg_store_warn_ops vg__pg_warn_ops = {
     .watch_list = watch_list,
     .watch_get = watch_get,
     .watch_remove = watch_remove,
+    .watch_update = watch_update,
     .alert_add = alert_add,
     .alert_scan = alert_scan,
     .alert_get = alert_get,

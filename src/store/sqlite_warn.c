@@ -522,6 +522,29 @@ static int watch_remove(struct vg_store *s, int64_t id)
 	return rc ? rc : sqlite3_changes(q->db) ? VG_OK : VG_ENOTFOUND;
 }
 
+static int watch_update(struct vg_store *s, const struct vg_watch_row *w)
+{
+	sq_t *q = vg__sq(s);
+	sqlite3_stmt *st;
+	int rc = vg__sq_cached(
+	    q, &st,
+	    "UPDATE warn_watches SET name = ?2, shared = ?3, term = ?4,"
+	    " display = ?5, threshold = ?6, webhook = ?7, secret = ?8"
+	    " WHERE id = ?1");
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, w->id);
+	vg__sq_bind_text(st, 2, w->name);
+	sqlite3_bind_int(st, 3, w->shared);
+	vg__sq_bind_text(st, 4, w->term);
+	vg__sq_bind_text(st, 5, w->display ? w->display : w->term);
+	sqlite3_bind_double(st, 6, w->threshold);
+	vg__sq_bind_text(st, 7, w->webhook);
+	vg__sq_bind_text(st, 8, w->secret);
+	rc = vg__sq_run(q, st, "update watch");
+	return rc ? rc : sqlite3_changes(q->db) ? VG_OK : VG_ENOTFOUND;
+}
+
 /* ---- alerts ------------------------------------------------------------- */
 
 static int alert_add(struct vg_store *s, const struct vg_alert_row *a,
@@ -1009,6 +1032,7 @@ const struct vg_store_warn_ops vg__sq_warn_ops = {
     .watch_list = watch_list,
     .watch_get = watch_get,
     .watch_remove = watch_remove,
+    .watch_update = watch_update,
     .alert_add = alert_add,
     .alert_scan = alert_scan,
     .alert_get = alert_get,

@@ -372,6 +372,242 @@ class TestCommands(Agencies):
 
 
 
+class TestEdit(Agencies):
+    """PATCH /api/v1/watches/ID: what may change, by whom, the new term's
+    alerts on stored data, the webhook's new secret, the audit entry."""
+
+    def sco(self, value):
+        return TestStream.sco(self, value)
+
+    def patch(self, org, wid, body, raw=None):
+        r = request(self.server.base + "/api/v1/watches/%s" % wid, "PATCH",
+                    key=self.keys[org] if org in self.keys else org,
+                    body=raw if raw is not None else json.dumps(body),
+                    headers={"Accept": JSON, "Content-Type": JSON})
+        return r
+
+    def watches(self, org):
+        return api(self, "watches", self.keys[org]).json()["watches"]
+
+    def test_validation(self):
+        r = api(self, "watches", self.keys["alpha"], "POST",
+                {"kind": "value", "term": "192.0.2.1", "name": "one"})
+        self.assertEqual(r.status, 201, r.body)
+        wid = r.json()["id"]
+        before = self.watches("alpha")
+        for body, status, why in (
+                ({"kind": "name"}, 400, "a watch's kind does not change: "
+                 "make a new watch of the other kind"),
+                ({"colour": "red"}, 400, "\"colour\" is not a field of a "
+                 "watch (name, term, threshold, shared, webhook)"),
+                ({"name": 5}, 400, "'name' is text"),
+                ({"term": 5}, 400, "'term' is text (a query: an object)"),
+                ({"shared": "yes"}, 400, "'shared' is true or false"),
+                ({"threshold": "0.5"}, 400,
+                 "'threshold' is a number from 0 to 1"),
+                ({"webhook": ""}, 400,
+                 "'webhook' is a URL, or null to remove it"),
+                ({"webhook": 1}, 400,
+                 "'webhook' is a URL, or null to remove it"),
+                ({}, 400, "nothing to change: give name, term, threshold, "
+                 "shared or webhook"),
+                ({"term": ""}, 400, "a watch needs a term of 1 to 4000 bytes"),
+                ({"term": "not a value"}, 400, "'not a value' is not an "
+                 "address, block, domain, URL, e-mail address, MAC address, "
+                 "AS number or hash"),
+                ({"threshold": 0.5}, 400, "only a name watch has a threshold"),
+                ({"webhook": "ftp://x/"}, 400, "a webhook is an http:// or "
+                 "https:// URL of at most 2000 bytes"),
+                ({"webhook": "http://hooks.example.org/"}, 400,
+                 "webhooks go only to the hosts the hub's operator allowed "
+                 "(vigil warn set webhook_hosts HOST,...); this URL's host "
+                 "is not one of them")):
+            r = self.patch("alpha", wid, body)
+            self.assertEqual((r.status, r.json()["description"]),
+                             (status, why), body)
+        r = self.patch("alpha", wid, None, raw="[1]")
+        self.assertEqual(r.status, 400)
+        r = self.patch("alpha", "x", {"name": "n"})
+        self.assertEqual(r.status, 404)
+        r = self.patch("alpha", 99, {"name": "n"})
+        self.assertEqual(r.status, 404)
+        self.assertEqual(self.watches("alpha"), before)  # nothing changed
+        # a name watch's threshold, checked as at creation
+        r = api(self, "watches", self.keys["alpha"], "POST",
+                {"kind": "name", "term": "Jane Roe"})
+        nid = r.json()["id"]
+        r = self.patch("alpha", nid, {"threshold": 1.5})
+        self.assertEqual((r.status, r.json()["description"]),
+                         (400, "the threshold is from 0 to 1"))
+        r = self.patch("alpha", nid, {"threshold": 0.85})
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(r.json()["threshold"], 0.85)
+        # the CLI refuses as the API does
+        r = self.vigil("watch", "set", str(wid), "--term", "nonsense",
+                       "--as", "ann")
+        self.assertEqual(r.code, 3, r.out + r.err)
+        self.assertIn("'nonsense' is not an address", r.err)
+        r = self.vigil("watch", "set", str(wid), "--shared", "maybe")
+        self.assertEqual(r.code, 2, r.out + r.err)
+
+    def test_who_may_change(self):
+        self.vigil("user", "add", "amy", "--org", "alpha", "--role",
+                   "analyst", check=0)
+        self.vigil("user", "add", "ada", "--org", "alpha", "--role",
+                   "org-admin", check=0)
+        amy, ada = self.new_key("amy"), self.new_key("ada")
+        own = api(self, "watches", self.keys["alpha"], "POST",
+                  {"kind": "value", "term": "192.0.2.1"}).json()["id"]
+        shared = api(self, "watches", self.keys["alpha"], "POST",
+                     {"kind": "value", "term": "192.0.2.2",
+                      "shared": True}).json()["id"]
+        # another organisation's watch, and another user's private one,
+        # are none: the same 404 as a removal
+        for key in (self.keys["beta"], amy, ada):
+            r = self.patch(key, own, {"name": "mine"})
+            self.assertEqual((r.status, r.json()["description"]),
+                             (404, "no such watch"))
+            r = request(self.server.base + "/api/v1/watches/%d" % own,
+                        "DELETE", key=key)
+            self.assertEqual(r.status, 404)
+        r = self.patch("beta", shared, {"name": "theirs"})
+        self.assertEqual(r.status, 404)
+        # a shared one: seen by amy, changed only by its creator and the
+        # organisation's admins, its webhook by its creator only
+        r = self.patch(amy, shared, {"name": "amy's"})
+        self.assertEqual(r.status, 403, r.body)
+        r = self.patch(ada, shared, {"name": "the team's", "term": "192.0.2.3"})
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual((r.json()["name"], r.json()["term"],
+                          r.json()["user"]), ("the team's", "192.0.2.3", "ann"))
+        self.vigil("warn", "set", "webhook_hosts", "hooks.example.org",
+                   check=0)
+        r = self.patch(ada, shared, {"webhook": "http://hooks.example.org/a"})
+        self.assertEqual(r.status, 403, r.body)
+        # the creator makes it private: amy no longer sees it
+        r = self.patch("alpha", shared, {"shared": False})
+        self.assertEqual((r.status, r.json()["shared"]), (200, False))
+        r = self.patch(amy, shared, {"name": "x"})
+        self.assertEqual(r.status, 404)
+        self.assertEqual([w["id"] for w in api(self, "watches", amy).json()[
+            "watches"]], [])
+        # the CLI as ann and as someone else
+        out = self.vigil("watch", "set", str(own), "--name", "cli",
+                         "--shared", "yes", "--as", "ann", check=0).out
+        self.assertEqual(out, "watch %d (value 192.0.2.1) changed: 0 alerts "
+                              "on stored data\n" % own)
+        r = self.vigil("watch", "set", str(own), "--name", "x", "--as", "bob")
+        self.assertEqual(r.code, 3, r.out + r.err)
+        self.assertIn("no watch %d" % own, r.err)
+        w = [x for x in self.watches("alpha") if x["id"] == own][0]
+        self.assertEqual((w["name"], w["shared"]), ("cli", True))
+        log = self.vigil("audit", "show", "--json", check=0).json()["entries"]
+        denied = [e for e in log if e["action"] == "watch.update"
+                  and e["detail"] == {"found": False}]
+        self.assertEqual(len(denied), 6)
+
+    def test_new_term_retro_and_live(self):
+        self.post("beta", [self.sco("198.51.100.7"), self.sco("198.51.100.8"),
+                           self.sco("203.0.113.9")])
+        r = api(self, "watches", self.keys["alpha"], "POST",
+                {"kind": "value", "term": "198.51.100.7"})
+        self.assertEqual(r.json()["retro"], 1)
+        wid = r.json()["id"]
+        # the block holds .7 (already alerted) and .8: one new alert
+        r = self.patch("alpha", wid, {"term": "198.51.100.0/24"})
+        self.assertEqual(r.status, 200, r.body)
+        got = r.json()
+        self.assertEqual((got["retro"], got["term"], got["name"], got["kind"]),
+                         (1, "198.51.100.0/24", "198.51.100.0/24", "value"))
+        al = self.alerts("alpha")
+        self.assertEqual([(a["watch"], a["object"]) for a in al],
+                         [(wid, self.sco("198.51.100.7")["id"]),
+                          (wid, self.sco("198.51.100.8")["id"])])
+        # the name follows the term only while it was the term
+        r = self.patch("alpha", wid, {"name": "lab"})
+        r = self.patch("alpha", wid, {"term": "203.0.113.9"})
+        self.assertEqual((r.json()["retro"], r.json()["name"]), (1, "lab"))
+        # the same term again: nothing new
+        r = self.patch("alpha", wid, {"term": "203.0.113.9"})
+        self.assertEqual(r.json()["retro"], 0)
+        self.assertEqual(len(self.alerts("alpha")), 3)  # alerts stay
+        # an arrival matches the new term, not the old one
+        self.post("gamma", [self.sco("198.51.100.50")])
+        self.post("gamma", [{"type": "indicator", "spec_version": "2.1",
+            "id": "indicator--eeeeeeee-0000-4000-8000-000000000001",
+            "created": "2025-01-01T00:00:00.000Z",
+            "modified": "2025-01-01T00:00:00.000Z",
+            "pattern": "[ipv4-addr:value = '203.0.113.9']",
+            "pattern_type": "stix", "valid_from": "2025-01-01T00:00:00Z"}])
+        al = self.alerts("alpha", 3)
+        self.assertEqual([a["object"] for a in al],
+                         ["indicator--eeeeeeee-0000-4000-8000-000000000001"])
+        log = self.vigil("audit", "show", "--json", check=0).json()["entries"]
+        upd = [(e["actor"], e["target"], e["detail"]) for e in log
+               if e["action"] in ("watch.update", "watch.retro")]
+        t = str(wid)
+        self.assertEqual(upd, [
+            ("ann", t, {"alerts": 1, "truncated": False}),  # at creation
+            ("ann", t, {"kind": "value", "name": "198.51.100.0/24",
+                        "term": "198.51.100.0/24", "was": "198.51.100.7"}),
+            ("ann", t, {"alerts": 1, "truncated": False}),
+            ("ann", t, {"kind": "value", "name": "lab"}),
+            ("ann", t, {"kind": "value", "term": "203.0.113.9",
+                        "was": "198.51.100.0/24"}),
+            ("ann", t, {"alerts": 1, "truncated": False}),
+            ("ann", t, {"kind": "value"})])
+        # changed by another process (the command): the server's cache
+        # follows, the next arrival matches the new term
+        last = al[-1]["seq"]
+        self.vigil("watch", "set", t, "--term", "192.0.2.77", "--as", "ann",
+                   check=0)
+        self.post("beta", [self.sco("192.0.2.77"), self.sco("203.0.113.10")])
+        self.assertEqual([a["object"] for a in self.alerts("alpha", last)],
+                         [self.sco("192.0.2.77")["id"]])
+
+    def test_webhook_secret(self):
+        self.vigil("warn", "set", "webhook_hosts", "hooks.example.org",
+                   check=0)
+        r = api(self, "watches", self.keys["alpha"], "POST",
+                {"kind": "value", "term": "192.0.2.1",
+                 "webhook": "http://hooks.example.org/a"})
+        first = r.json()["secret"]
+        wid = r.json()["id"]
+        r = self.patch("alpha", wid, {"name": "renamed"})
+        self.assertEqual(r.status, 200, r.body)
+        self.assertNotIn("secret", r.json())
+        self.assertEqual(r.json()["webhook"], "http://hooks.example.org/a")
+        r = self.patch("alpha", wid, {"webhook": "https://hooks.example.org/b"})
+        second = r.json()["secret"]
+        self.assertEqual(len(second), 64)
+        self.assertNotEqual(second, first)
+        self.assertEqual(r.json()["webhook"], "https://hooks.example.org/b")
+        r = self.patch("alpha", wid, {"webhook": None})
+        self.assertEqual(r.status, 200, r.body)
+        self.assertNotIn("webhook", r.json())
+        self.assertNotIn("secret", r.json())
+        out = self.vigil("watch", "set", str(wid), "--webhook",
+                         "https://hooks.example.org/c", "--as", "ann",
+                         check=0).out.splitlines()
+        self.assertEqual(out[0], "watch %d (value 192.0.2.1) changed: 0 "
+                                 "alerts on stored data" % wid)
+        self.assertRegex(out[1], "^webhook secret \\(shown once\\): "
+                                 "[0-9a-f]{64}$")
+        out = self.vigil("watch", "set", str(wid), "--no-webhook", "--as",
+                         "ann", check=0).out
+        self.assertNotIn("secret", out)
+        log = self.vigil("audit", "show", "--json", check=0).json()["entries"]
+        upd = [e["detail"] for e in log if e["action"] == "watch.update"]
+        self.assertEqual(upd, [
+            {"kind": "value", "name": "renamed"},
+            {"kind": "value", "webhook": "new"},
+            {"kind": "value", "webhook": "removed"},
+            {"kind": "value", "webhook": "new"},
+            {"kind": "value", "webhook": "removed"}])
+        # no secret in the log
+        self.assertNotIn(second, json.dumps(log))
+
+
 class TestParameters(Agencies):
 
     def test_numbers_are_digits_only(self):

@@ -4,7 +4,8 @@
 // dashboard, the graph, watches and alerts, correlations on the object
 // page and the partners page, for every role with only what the role may
 // see; the XSS string as text; a watch made in the console and its alert
-// arriving live; acknowledgement; 10,000 alerts in a windowed list;
+// arriving live; a watch changed and its new term alerting live;
+// acknowledgement; 10,000 alerts in a windowed list;
 // thousands of graph nodes; axe-core on every page; screenshots in the
 // three languages; the first load's size.
 import assert from 'node:assert/strict';
@@ -309,6 +310,65 @@ test('a watch made in the console and its alert arriving live, then acknowledged
   await clean(alpha, 'alerts live');
   await clean(bravo, 'alerts bravo');
   await alpha.context().close();
+  await bravo.context().close();
+});
+
+test('a watch changed in the console: its new term alerts live, the old one no more; bravo cannot change it', async () => {
+  const made = await http(hub.server.base, 'POST', '/api/v1/watches', {
+    key: hub.keys['alpha-analyst'], body: { kind: 'value', term: '198.51.100.240', name: 'w-edit' },
+  });
+  assert.equal(made.status, 201, made.text);
+  const wid = made.json.id;
+  const page = await newPage();
+  await signIn(page, 'alpha-analyst');
+  await visit(page, '#/alerts', '#h-watches', '#/alerts');
+  await page.getByText('Live: new alerts appear as they arrive.').waitFor();
+  await page.getByRole('button', { name: 'Change w-edit' }).click();
+  const form = page.locator('form.edit-watch');
+  await form.getByRole('heading', { name: 'Change the watch w-edit' }).waitFor();
+  // prefilled; the kind shown, not a field
+  assert.equal(await form.locator('.watch-kind').innerText(), await page.locator('table.watches tr', { hasText: 'w-edit' }).locator('td').nth(1).innerText());
+  assert.equal(await form.locator('select').count(), 0);
+  assert.equal(await form.getByLabel(/^Value/).inputValue(), '198.51.100.240');
+  assert.equal(await form.getByLabel('Name', { exact: true }).inputValue(), 'w-edit');
+  await form.screenshot({ path: join(SHOTS, 'en-watch-edit.png') });
+  // refused, with the server's words as text
+  await form.getByLabel(/^Value/).fill(XSS);
+  await form.getByRole('button', { name: 'Save the changes' }).click();
+  await form.getByText(`The change was refused: '${XSS}' is not an address, block, domain, URL, e-mail address, MAC address, AS number or hash`).waitFor();
+  await form.getByLabel(/^Value/).fill('198.51.100.241');
+  await form.getByRole('button', { name: 'Save the changes' }).click();
+  await page.getByText('Watch w-edit changed: 0 alerts from data already held.').waitFor();
+  assert.equal(await page.locator('form.edit-watch').count(), 0);
+  await page.locator('table.watches').getByText('198.51.100.241', { exact: true }).waitFor();
+  const r = await http(hub.server.base, 'GET', '/api/v1/watches', { key: hub.keys['alpha-analyst'] });
+  const w = r.json.watches.find((x) => x.id === wid);
+  assert.deepEqual([w.name, w.kind, w.term], ['w-edit', 'value', '198.51.100.241']);
+  // the old term first, then the new, by TAXII: only the new one alerts
+  const old = `indicator--${crypto.randomUUID()}`;
+  const id = `indicator--${crypto.randomUUID()}`;
+  const ind = (i, ip) => ({ type: 'indicator', spec_version: '2.1', id: i, created: ts(6), modified: ts(6), name: `edit ${ip}`, pattern: `[ipv4-addr:value = '${ip}']`, pattern_type: 'stix', valid_from: ts(6) });
+  await hub.post(hub.keys['alpha-analyst'], 'org-alpha', [ind(old, '198.51.100.240')]);
+  await hub.post(hub.keys['alpha-analyst'], 'org-alpha', [ind(id, '198.51.100.241')]);
+  const row = page.locator('.vlist .vrow', { hasText: '198.51.100.241' }).first();
+  await row.waitFor();
+  await row.getByText('w-edit: ').waitFor();
+  assert.equal(await page.locator('.vlist .vrow', { hasText: '198.51.100.240' }).count(), 0);
+  const mine = await http(hub.server.base, 'GET', '/api/v1/alerts?limit=1000', { key: hub.keys['alpha-analyst'] });
+  assert.deepEqual(mine.json.alerts.filter((a) => a.watch === wid).map((a) => a.object), [id]);
+  // bravo: no such watch, in the API and in its console
+  const b = await http(hub.server.base, 'PATCH', `/api/v1/watches/${wid}`, { key: hub.keys['bravo-analyst'], body: { term: '198.51.100.242' } });
+  assert.deepEqual([b.status, b.json.description], [404, 'no such watch']);
+  const bravo = await newPage();
+  await signIn(bravo, 'bravo-analyst');
+  await visit(bravo, '#/alerts', '#h-watches', '#/alerts (bravo)');
+  assert.equal(await bravo.getByRole('button', { name: 'Change w-edit' }).count(), 0);
+  const again = await http(hub.server.base, 'GET', '/api/v1/watches', { key: hub.keys['alpha-analyst'] });
+  assert.equal(again.json.watches.find((x) => x.id === wid).term, '198.51.100.241');
+  await axe(page, 'alerts after a change');
+  await clean(page, 'watch changed');
+  await clean(bravo, 'watch changed (bravo)');
+  await page.context().close();
   await bravo.context().close();
 });
 

@@ -545,6 +545,80 @@ static void test_watches(void **state)
 	vg_buf_release(&b);
 }
 
+/* A change to watch id by c: rc, and the answer (or err) into out. */
+static int change(struct vg_ctx *c, int64_t id, struct vg_watch_change ch,
+                  char *out, size_t outlen)
+{
+	struct vg_buf b;
+	char err[300] = "";
+	vg_buf_init(&b, 0);
+	int rc = vg_watch_update(c, id, &ch, &b, err, sizeof(err));
+	snprintf(out, outlen, "%s", rc ? err : b.data);
+	vg_buf_release(&b);
+	return rc;
+}
+
+/* Watches changed: the new term's retro alerts leave aside what the old
+ * one matched, another's watch is none, a shared one is the creator's
+ * and the admins', its webhook the creator's only. */
+static void test_watch_changes(void **state)
+{
+	struct fx *f = *state;
+	char got[2000];
+	int64_t retro = -1;
+	post_ok(&f->a.c, f->community,
+	        ind(IND_A, "[ipv4-addr:value = '198.51.100.7']", NULL));
+	post_ok(&f->g.c, f->org_g,
+	        ind(IND_G, "[ipv4-addr:value = '198.51.100.9']", NULL));
+	disclose(&f->g.c, IND_G, 1);
+	int64_t w = watch(&f->b.c, "value", "198.51.100.7", 0, &retro);
+	assert_int_equal(retro, 1);
+	struct vg_watch_change ch = {.shared = -1, .term = "198.51.100.0/24"};
+	assert_int_equal(change(&f->b.c, w, ch, got, sizeof(got)), VG_OK);
+	assert_non_null(strstr(got, "\"name\":\"198.51.100.0/24\",\"kind\":"
+	                            "\"value\",\"term\":\"198.51.100.0/24\""));
+	assert_non_null(strstr(got, "\"retro\":1}"));
+	alerts_are(&f->b.c, 0, "match(retro):" IND_A " hit(retro):gamma");
+	/* an arrival in the block fires; the old term alone would not */
+	post_ok(&f->a.c, f->community,
+	        sco("ipv4-addr", IP_SCO, "198.51.100.200"));
+	alerts_are(&f->b.c, 2, "match:" IP_SCO);
+	/* checked as at creation; nothing changed by a refusal */
+	ch = (struct vg_watch_change){.shared = -1, .term = "no value"};
+	assert_int_equal(change(&f->b.c, w, ch, got, sizeof(got)), VG_EINVAL);
+	assert_string_equal(got, "'no value' is not an address, block, "
+	                         "domain, URL, e-mail address, MAC address, "
+	                         "AS number or hash");
+	ch = (struct vg_watch_change){
+	    .shared = -1, .threshold_set = 1, .threshold = 0.5};
+	assert_int_equal(change(&f->b.c, w, ch, got, sizeof(got)), VG_EINVAL);
+	assert_string_equal(got, "only a name watch has a threshold");
+	ch = (struct vg_watch_change){.shared = -1};
+	assert_int_equal(change(&f->b.c, w, ch, got, sizeof(got)), VG_EINVAL);
+	assert_string_equal(got, "nothing to change: give name, term, "
+	                         "threshold, shared or webhook");
+	/* another organisation's watch is none */
+	ch = (struct vg_watch_change){.shared = -1, .name = "mine"};
+	assert_int_equal(change(&f->a.c, w, ch, got, sizeof(got)),
+	                 VG_ENOTFOUND);
+	assert_int_equal(change(&f->a.c, 999, ch, got, sizeof(got)),
+	                 VG_ENOTFOUND);
+	/* a shared watch of gil's: gus (org-admin) renames it, not its
+	 * webhook */
+	int64_t q = watch(&f->g.c, "document", "X-123 4567", 1, NULL);
+	ch = (struct vg_watch_change){.shared = -1, .name = "team"};
+	assert_int_equal(change(&f->g2.c, q, ch, got, sizeof(got)), VG_OK);
+	assert_non_null(strstr(got, "\"name\":\"team\""));
+	ch = (struct vg_watch_change){.shared = -1, .webhook = ""};
+	assert_int_equal(change(&f->g2.c, q, ch, got, sizeof(got)), VG_EDENIED);
+	/* private again: gus no longer sees it */
+	ch = (struct vg_watch_change){.shared = 0};
+	assert_int_equal(change(&f->g.c, q, ch, got, sizeof(got)), VG_OK);
+	ch = (struct vg_watch_change){.shared = -1, .name = "x"};
+	assert_int_equal(change(&f->g2.c, q, ch, got, sizeof(got)),
+	                 VG_ENOTFOUND);
+}
+
 /* The import path fires watches too; and a hit becomes a match when the
  * owner grants access. */
 static void test_requests_and_grants(void **state)
@@ -790,6 +864,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_values_budget_exclusions,
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_watches, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_watch_changes, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_requests_and_grants, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_graph_and_trends, setup,

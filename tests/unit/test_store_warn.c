@@ -257,6 +257,21 @@ static int take_watch(void *ud, const struct vg_watch_row *w)
 	return 0;
 }
 
+/* Every column of a watch, for its changes. */
+static int take_watch_all(void *ud, const struct vg_watch_row *w)
+{
+	char *out = ud;
+	size_t l = strlen(out);
+	snprintf(out + l, 600 - l,
+	         "%s%lld:%s:org%lld:user%lld:%s:shared%d:kind%d:%s:%s:%.2f:%s:"
+	         "%s:%lld",
+	         l ? " " : "", (long long)w->id, w->name, (long long)w->org,
+	         (long long)w->user, w->user_name, w->shared, w->kind, w->term,
+	         w->display, w->threshold, w->webhook ? w->webhook : "-",
+	         w->secret ? w->secret : "-", (long long)w->created);
+	return 0;
+}
+
 static int take_alert(void *ud, const struct vg_alert_row *a)
 {
 	char *out = ud;
@@ -307,6 +322,53 @@ static void test_watches_alerts_deliveries(void **state)
 	assert_int_equal(w->watch_get(s, 1, take_watch, got), VG_OK);
 	assert_string_equal(got, "1:w1:ip4:0a000001/32:10.0.0.1:0:-");
 	assert_int_equal(w->watch_get(s, 7, take_watch, got), VG_ENOTFOUND);
+
+	/* a change: the kind, the creator and the date stay */
+	struct vg_watch_row u = {.id = id1,
+	                         .name = "renamed",
+	                         .org = 9,
+	                         .user = 9,
+	                         .user_name = "nobody",
+	                         .kind = 3,
+	                         .shared = 1,
+	                         .term = "dom:example.org",
+	                         .display = "Example.org",
+	                         .threshold = 0.9,
+	                         .webhook = "https://h/",
+	                         .secret = "ab12",
+	                         .created = 99};
+	assert_int_equal(s->ops->begin(s), VG_OK);
+	assert_int_equal(w->watch_update(s, &u), VG_OK);
+	assert_int_equal(s->ops->commit(s), VG_OK);
+	got[0] = '\0';
+	assert_int_equal(w->watch_list(s, 0, take_watch_all, got), VG_OK);
+	assert_string_equal(
+	    got, "1:renamed:org1:user5::shared1:kind0:dom:example.org:"
+	         "Example.org:0.90:https://h/:ab12:1 "
+	         "2:w2:org2:user5::shared0:kind0:ip4:0a000001/32:10.0.0.1:"
+	         "0.70:http://x/:-:1");
+	/* the webhook and its secret removed; no display: the term */
+	u.webhook = u.secret = u.display = NULL;
+	u.shared = 0;
+	assert_int_equal(s->ops->begin(s), VG_OK);
+	assert_int_equal(w->watch_update(s, &u), VG_OK);
+	u.id = 7;
+	assert_int_equal(w->watch_update(s, &u), VG_ENOTFOUND);
+	assert_int_equal(s->ops->commit(s), VG_OK);
+	got[0] = '\0';
+	assert_int_equal(w->watch_get(s, id1, take_watch_all, got), VG_OK);
+	assert_string_equal(got, "1:renamed:org1:user5::shared0:kind0:"
+	                         "dom:example.org:dom:example.org:0.90:-:-:1");
+	/* a change rolled back is none */
+	u.id = id1;
+	u.name = "gone";
+	assert_int_equal(s->ops->begin(s), VG_OK);
+	assert_int_equal(w->watch_update(s, &u), VG_OK);
+	assert_int_equal(s->ops->rollback(s), VG_OK);
+	got[0] = '\0';
+	assert_int_equal(w->watch_get(s, id1, take_watch, got), VG_OK);
+	assert_string_equal(got,
+	                    "1:renamed:dom:example.org:dom:example.org:0:-");
 
 	assert_int_equal(w->alert_last(s, &seq), VG_OK);
 	assert_int_equal(seq, 0);

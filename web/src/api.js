@@ -61,6 +61,7 @@ export async function api(method, path, { json, body, type, quiet401 } = {}) {
 export const get = (path, opts) => api('GET', path, opts);
 export const post = (path, json, opts) => api('POST', path, { ...opts, json });
 export const del = (path, opts) => api('DELETE', path, opts);
+export const patch = (path, json, opts) => api('PATCH', path, { ...opts, json });
 
 // A query string from an object, leaving out empty values.
 export function qs(params) {

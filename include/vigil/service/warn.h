@@ -81,6 +81,33 @@ int vg_watch_list(struct vg_ctx *c, struct vg_buf *out);
 /* Remove a watch of c's (or, for org-admins, of its organisation). */
 int vg_watch_remove(struct vg_ctx *c, int64_t id);
 
+/* A change to a watch: each field NULL (threshold_set, shared -1) when
+ * it stays. The kind never changes (another kind is another watch). */
+struct vg_watch_change {
+	const char *name;    /* "": the term, as for a new watch */
+	const char *term;    /* checked as a new watch's of the same kind */
+	int threshold_set;   /* name watches only */
+	double threshold;    /* 0 to 1; 0 for the hub's */
+	int shared;          /* 0, 1; -1 stays */
+	const char *webhook; /* a URL (a new secret), or "" to remove it */
+};
+
+/* Change watch id, as its creator may (for a shared watch, also its
+ * organisation's admins; the operator), the webhook only as its creator
+ * or the operator. When what the watch matches changed (the term, a name
+ * watch's threshold), the hub's watch caches are rebuilt and the new
+ * watch is evaluated over what is stored: alerts for the objects it
+ * matches and the old one did not (at most retro_max); alerts raised
+ * stay. out: the watch as listed, with "secret" (a new webhook's, shown
+ * this once) and "retro":N, "retro_note"?. VG_ENOTFOUND (and the same
+ * audit entry as vg_watch_remove's) for a watch c does not see,
+ * VG_EDENIED for one it sees and may not change, VG_EINVAL (err) for a
+ * bad change or none, VG_EUNSUPPORTED for a store that cannot change
+ * watches. Audited "watch.update" with the fields changed. */
+int vg_watch_update(struct vg_ctx *c, int64_t id,
+                    const struct vg_watch_change *ch, struct vg_buf *out,
+                    char *err, size_t errlen);
+
 /* ---- alerts ----------------------------------------------------------------
  */
 

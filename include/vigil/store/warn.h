@@ -214,6 +214,10 @@ struct vg_store_warn_ops {
 	int (*watch_get)(struct vg_store *s, int64_t id, vg_watch_cb cb,
 	                 void *ud);
 	int (*watch_remove)(struct vg_store *s, int64_t id);
+	/* watch w->id takes w's name, shared, term, display, threshold,
+	 * webhook and secret (NULL: none); its kind, creator, created and
+	 * alerts stay. VG_ENOTFOUND when there is no watch w->id */
+	int (*watch_update)(struct vg_store *s, const struct vg_watch_row *w);
 
 	/* alerts: add sets a->seq (read back with *seq) */
 	int (*alert_add)(struct vg_store *s, const struct vg_alert_row *a,

@@ -1,11 +1,11 @@
-// Watches and alerts (early warning): make and remove watches of every
-// kind the API takes, read alerts as they arrive (server-sent events over
+// Watches and alerts (early warning): make, change and remove watches of
+// every kind the API takes, read alerts as they arrive (server-sent events over
 // the session's cookie: no key in the URL; a reconnect sends the last id
 // seen, so nothing is lost), acknowledge them. Thousands of alerts stay
 // smooth in a windowed list.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { html } from '../html.js';
-import { del, get, post, qs } from '../api.js';
+import { del, get, patch, post, qs } from '../api.js';
 import { fmtNum, fmtTime, t, tv } from '../i18n.js';
 import { href } from '../router.js';
 import { Field, Loading, Notice, PageTitle, Select, errorText, useLoad } from '../components/ui.js';
@@ -44,12 +44,91 @@ function termText(x) {
   }
 }
 
+// The form of a watch as listed, for a change.
+function editForm(x) {
+  const f = { name: x.name, term: x.kind === 'query' ? '' : x.term, shared: !!x.shared, threshold: x.threshold === undefined ? '' : String(x.threshold), webhook: x.webhook || '', dropHook: false };
+  let q = {};
+  if (x.kind === 'query') {
+    try {
+      q = JSON.parse(x.term);
+    } catch {
+      q = {};
+    }
+  }
+  for (const k of QUERY) f[k] = (q[k] || []).join(', ');
+  return f;
+}
+
+// The body of PATCH /api/v1/watches/ID: only what differs from the watch.
+function changeBody(x, f) {
+  const was = editForm(x);
+  const b = {};
+  if (f.name !== was.name) b.name = f.name;
+  if (x.kind === 'query') {
+    if (QUERY.some((k) => f[k] !== was[k])) {
+      const q = {};
+      for (const k of QUERY) if (list(f[k]).length) q[k] = list(f[k]);
+      b.term = q;
+    }
+  } else if (f.term !== was.term) b.term = f.term;
+  if (x.kind === 'name' && f.threshold !== was.threshold) b.threshold = f.threshold === '' ? 0 : Number(f.threshold);
+  if (f.shared !== was.shared) b.shared = f.shared;
+  if (f.dropHook && x.webhook) b.webhook = null;
+  else if (!f.dropHook && f.webhook && f.webhook !== was.webhook) b.webhook = f.webhook;
+  return b;
+}
+
+function EditWatch({ x, onDone, onCancel }) {
+  const [f, setF] = useState(() => editForm(x));
+  const [msg, setMsg] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const set = (k) => (v) => setF({ ...f, [k]: v });
+  const save = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      const r = await patch(`/api/v1/watches/${x.id}`, changeBody(x, f));
+      onDone({ kind: 'ok', text: t('alerts.changed', { name: r.name, n: r.retro }) + (r.retro_note ? ` ${r.retro_note}` : ''), secret: r.secret });
+    } catch (err) {
+      setMsg({ kind: 'error', text: err.status === 400 ? t('alerts.changeRefused', { why: err.message }) : errorText(err) });
+      setBusy(false);
+    }
+  };
+  return html`<form class="inline-form edit-watch" onSubmit=${save} aria-labelledby="h-edit-watch"><h3 id="h-edit-watch">${t('alerts.editWatch', { name: x.name })}</h3>
+    <dl class="props"><dt>${t('alerts.kind')}</dt><dd class="watch-kind">${tv('watch', x.kind)}</dd></dl>
+    <p class="hint">${t('alerts.kindFixed')}</p>
+    <div class="grid">
+      ${x.kind === 'query'
+        ? null
+        : html`<${Field} label=${t(`alerts.term.${x.kind}`)} value=${f.term} onInput=${set('term')} required dir="auto" hint=${t(`alerts.hint.${x.kind}`)} />`}
+      <${Field} label=${t('admin.name')} value=${f.name} onInput=${set('name')} />
+    </div>
+    ${x.kind === 'query'
+      ? html`<div class="grid">${QUERY.map((k) => html`<${Field} label=${t(`alerts.q.${k}`)} value=${f[k]} onInput=${set(k)} hint=${t('alerts.q.hint')} />`)}</div>`
+      : null}
+    ${x.kind === 'name'
+      ? html`<div class="grid"><${Field} label=${t('alerts.threshold')} value=${f.threshold} onInput=${set('threshold')} hint=${t('alerts.thresholdHint')} /></div>`
+      : null}
+    <${Field} label=${t('alerts.webhookUrl')} type="url" value=${f.webhook} onInput=${set('webhook')} hint=${t('alerts.webhookNew')} dir="ltr" />
+    ${x.webhook
+      ? html`<div class="check"><input id="edit-drop-hook" type="checkbox" checked=${f.dropHook} onChange=${(e) => setF({ ...f, dropHook: e.currentTarget.checked })} />
+          <label for="edit-drop-hook">${t('alerts.dropWebhook')}</label></div>`
+      : null}
+    <div class="check"><input id="edit-shared" type="checkbox" checked=${f.shared} onChange=${(e) => setF({ ...f, shared: e.currentTarget.checked })} />
+      <label for="edit-shared">${t('alerts.shareWatch')}</label></div>
+    <button type="submit" disabled=${busy}>${t('alerts.save')}</button>
+    <button type="button" class="secondary" onClick=${onCancel}>${t('alerts.cancel')}</button>
+    <${Notice} kind=${msg && msg.kind}>${msg && msg.text}<//>
+  </form>`;
+}
+
 function Watches() {
   const [st, reload] = useLoad(() => get('/api/v1/watches'), []);
   const empty = { kind: 'value', term: '', name: '', shared: false, nameKind: 'person', threshold: '', webhook: '', types: '', labels: '', sectors: '', countries: '', locations: '' };
   const [w, setW] = useState(empty);
   const [msg, setMsg] = useState(null);
   const [busy, setBusy] = useState(false);
+  const [editing, setEditing] = useState(null);
   const set = (k) => (v) => setW({ ...w, [k]: v });
   const make = async (e) => {
     e.preventDefault();
@@ -84,7 +163,16 @@ function Watches() {
           <th scope="col">${t('admin.user')}</th><th scope="col">${t('alerts.created')}</th><th scope="col"><span class="sr-only">${t('common.actions')}</span></th></tr></thead>
           <tbody>${rows.map((x) => html`<tr><td>${x.name}</td><td>${tv('watch', x.kind)}</td><td class="term" dir="auto">${termText(x)}</td>
             <td>${x.user}${x.shared ? ` (${t('alerts.shared')})` : ''}${x.webhook ? ` · ${t('alerts.webhook')}` : ''}</td><td>${fmtTime(x.created)}</td>
-            <td><button type="button" class="secondary" onClick=${() => remove(x)}>${t('alerts.remove', { name: x.name || termText(x) })}</button></td></tr>`)}</tbody></table>`
+            <td><button type="button" class="secondary" onClick=${() => setEditing(x.id)} aria-expanded=${editing === x.id}>${t('alerts.edit', { name: x.name || termText(x) })}</button>
+              <button type="button" class="secondary" onClick=${() => remove(x)}>${t('alerts.remove', { name: x.name || termText(x) })}</button></td></tr>`)}</tbody></table>`
+      : null}
+    ${editing !== null && rows.some((x) => x.id === editing)
+      ? html`<${EditWatch} key=${editing} x=${rows.find((x) => x.id === editing)} onCancel=${() => setEditing(null)}
+          onDone=${(m) => {
+            setEditing(null);
+            setMsg(m);
+            reload();
+          }} />`
       : null}
     <form class="inline-form new-watch" onSubmit=${make} aria-labelledby="h-new-watch"><h3 id="h-new-watch">${t('alerts.newWatch')}</h3>
       <div class="grid">
