@@ -292,9 +292,14 @@ int vg_service_open(const struct vg_service_conf *c, struct vg_service **out,
 	svc->conf.signing_key = svc->signing_key;
 	svc->conf.checkpoint_heads = svc->heads;
 	pthread_mutex_init(&svc->mu, NULL);
-	rc = svc->location && !oom ? vg_store_open(c->location, VG_STORE_WRITER, &s, err,
-					   errlen)
-			   : VG_ENOMEM;
+	/* the server's writer takes every client's writes into a hub that
+	 * keeps growing: a larger page cache; a command's (an import, a
+	 * pull) the default, so that its memory stays the same whatever
+	 * the input's size */
+	rc = svc->location && !oom
+		 ? vg_store_open(c->location, c->threaded ? VG_STORE_WRITER : 0,
+				 &s, err, errlen)
+		 : VG_ENOMEM;
 	if (!rc) {
 		rc = vg__hub_info(s, &svc->hub);
 		if (rc == VG_ENOTFOUND)
