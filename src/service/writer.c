@@ -33,10 +33,15 @@ struct vg_writer {
 
 /* One job in its savepoint. A savepoint that cannot be rolled back or
  * released leaves the transaction in an unknown state: that aborts the
- * whole batch (returned as fatal). */
-static int run_job(struct vg_store *s, struct job *j, int *fatal)
+ * whole batch (returned as fatal). A job alone in its batch needs none:
+ * its failure rolls the transaction back, and a savepoint would keep, in
+ * memory, the first image of every page the job changes (a large import
+ * or pull changes hundreds of megabytes of them). */
+static int run_job(struct vg_store *s, struct job *j, int alone, int *fatal)
 {
 	vg_savepoint sp;
+	if (alone)
+		return j->fn(s, j->arg);
 	int rc = s->ops->savepoint(s, &sp);
 	if (rc) {
 		*fatal = rc;
@@ -61,7 +66,7 @@ static void run_batch(struct vg_writer *w, struct job *batch)
 			j->rc = rc ? rc : fatal;
 			continue;
 		}
-		j->rc = run_job(s, j, &fatal);
+		j->rc = run_job(s, j, !batch->next, &fatal);
 		if (!j->rc)
 			any = 1;
 	}
