@@ -11,6 +11,7 @@
 #include "vigil/util/error.h"
 #include "vigil/util/timefmt.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,9 +38,18 @@ static int take_target(void *ud, const struct vg_collection *c)
 /* One object's origin, resolved before parsing. */
 struct origin {
 	char id[100];
-	int64_t org;
+	int64_t org; /* 0 until resolved */
 	char pk[80];
 };
+
+/* The origins admit knows: a lone page's, or a whole pull's. */
+struct origins {
+	struct origin *v;
+	size_t n, cap;
+	size_t last; /* found last: most objects share it */
+};
+
+struct pull_job;
 
 struct page_job {
 	struct vg_ctx *c;
@@ -56,8 +66,8 @@ struct page_job {
 	size_t n;
 	int more; /* the envelope's more and next */
 	char next[256];
-	struct origin *origins;
-	size_t n_origins;
+	struct origins *og; /* own, or the pull's */
+	struct origins own;
 	unsigned char *skip; /* per object: came back to its origin */
 	unsigned char *bad;  /* per object: refused */
 	char **reason;       /* per refused object */
@@ -67,9 +77,15 @@ struct page_job {
 	struct vg_fed_page res;
 	char *err;
 	size_t errlen;
-	struct vg__seal_cache seals; /* (the parsing thread's) */
-	char pseudo[200];            /* the origin of what a plain TAXII server
-	                              * sends: "taxii:NAME@THIS-HUB" */
+	struct vg__seal_cache *seals; /* the parsing thread's */
+	struct vg__seal_cache own_seals;
+	char pseudo[200]; /* the origin of what a plain TAXII server
+	                   * sends: "taxii:NAME@THIS-HUB" */
+	/* a page of a pull (vg_fed_pull_pages) */
+	struct pull_job *pull;
+	struct vg_fed_in in;
+	struct page_job *newer; /* the pull's pages, oldest first */
+	atomic_int stored;      /* set by the storing thread when done */
 };
 
 static const char *jstr(const cJSON *o, const char *k)
@@ -122,12 +138,13 @@ static const cJSON *prov_of(const struct page_job *j, size_t i)
 	return j->provs && i < j->n ? j->provs[i] : NULL;
 }
 
-static const struct origin *find_origin(const struct page_job *j,
-                                        const char *id)
+static struct origin *find_origin(struct origins *og, const char *id)
 {
-	for (size_t i = 0; i < j->n_origins; i++)
-		if (!strcmp(j->origins[i].id, id))
-			return &j->origins[i];
+	if (og->last < og->n && !strcmp(og->v[og->last].id, id))
+		return &og->v[og->last];
+	for (size_t i = 0; i < og->n; i++)
+		if (!strcmp(og->v[i].id, id))
+			return &og->v[og->last = i];
 	return NULL;
 }
 
@@ -172,7 +189,7 @@ static int admit(void *ud, size_t index, const cJSON *obj, int64_t *owner,
 		snprintf(msg, len, "returned");
 		return 1;
 	}
-	const struct origin *o = find_origin(j, origin);
+	const struct origin *o = find_origin(j->og, origin);
 	if (!o || !o->org) {
 		snprintf(msg, len, "object '%s': origin hub '%.80s' unknown",
 		         id, origin);
@@ -193,7 +210,7 @@ static int admit(void *ud, size_t index, const cJSON *obj, int64_t *owner,
 		         "publishes, and this copy has no signature",
 		         id, origin);
 		return 1;
-	} else if (!vg__fed_verify(o->pk, origin, obj, sig, &j->seals)) {
+	} else if (!vg__fed_verify(o->pk, origin, obj, sig, j->seals)) {
 		snprintf(msg, len,
 		         "object '%s': the signature of origin hub "
 		         "'%.80s' does not verify (altered or forged)",
@@ -290,12 +307,11 @@ static int later(const char *a, const char *b)
 	return x > y;
 }
 
-/* The writer's part: objects, provenance, quarantine, cursor, audit. */
-static int page_body(struct vg_store *s, struct page_job *j)
+/* The page's refused objects into the quarantine; a retried one leaves
+ * it, or stays with its new reason. */
+static int page_quarantine(struct vg_store *s, struct page_job *j)
 {
-	memset(&j->res, 0, sizeof(j->res));
-	memset(j->bad, 0, j->n);
-	int rc = vg_ingest_apply(s, j->g, &j->counts);
+	int rc = VG_OK;
 	for (size_t i = 0; !rc && i < j->n; i++) {
 		if (!j->bad[i])
 			continue;
@@ -328,6 +344,15 @@ static int page_body(struct vg_store *s, struct page_job *j)
 		                                     &n);
 	}
 	return rc;
+}
+
+/* The writer's part: objects, provenance, quarantine. */
+static int page_body(struct vg_store *s, struct page_job *j)
+{
+	memset(&j->res, 0, sizeof(j->res));
+	memset(j->bad, 0, j->n);
+	int rc = vg_ingest_apply(s, j->g, &j->counts);
+	return rc ? rc : page_quarantine(s, j);
 }
 
 /* After the objects of one or more pages of j's collection: the cursor
@@ -381,38 +406,11 @@ static int page_fn(struct vg_store *s, void *arg)
 	return rc ? rc : page_tail(s, j, &j->res, j->date_last);
 }
 
-/* Several pages of one collection in one transaction: the index pages
- * they touch are written once (each commit writes every page of the
- * store it changed, and ids are random). */
-struct multi_job {
-	struct page_job *pages;
-	size_t n;
-	const char *date_last;
-	struct vg_fed_page total;
-};
-
-static int multi_fn(struct vg_store *s, void *arg)
-{
-	struct multi_job *m = arg;
-	int rc = VG_OK;
-	memset(&m->total, 0, sizeof(m->total));
-	for (size_t i = 0; !rc && i < m->n; i++) {
-		rc = page_body(s, &m->pages[i]);
-		m->total.accepted += m->pages[i].res.accepted;
-		m->total.duplicates += m->pages[i].res.duplicates;
-		m->total.quarantined += m->pages[i].res.quarantined;
-		m->total.returned += m->pages[i].res.returned;
-	}
-	return rc ? rc : page_tail(s, &m->pages[0], &m->total, m->date_last);
-}
-
 /* Organisations for origin hubs seen for the first time, and their keys
  * pinned on first sight (introduced by this partner; audited). */
 struct origins_job {
 	struct vg_ctx *c;
 	struct page_job *pj;
-	char *err;
-	size_t errlen;
 };
 
 static int origin_org(struct vg_store *s, struct vg_ctx *c,
@@ -467,12 +465,14 @@ static int origins_fn(struct vg_store *s, void *arg)
 	struct origins_job *oj = arg;
 	struct page_job *j = oj->pj;
 	int rc = VG_OK;
-	for (size_t i = 0; !rc && i < j->n_origins; i++) {
+	for (size_t i = 0; !rc && i < j->og->n; i++) {
 		const char *name = NULL, *key = NULL;
+		if (j->og->v[i].org)
+			continue;
 		for (size_t k = 0; k < j->n; k++) {
 			const cJSON *pv = prov_of(j, k);
 			const char *og = jstr(pv, "origin");
-			if (og && !strcmp(og, j->origins[i].id)) {
+			if (og && !strcmp(og, j->og->v[i].id)) {
 				name = jstr(pv, "origin_name");
 				key = jstr(pv, "origin_key");
 				break;
@@ -483,32 +483,56 @@ static int origins_fn(struct vg_store *s, void *arg)
 			if (vg__unhex(key, raw, sizeof(raw)))
 				key = NULL;
 		}
-		rc = origin_org(s, j->c, j->p, &j->origins[i], name, key);
+		rc = origin_org(s, j->c, j->p, &j->og->v[i], name, key);
 	}
 	return rc;
 }
 
-/* The origins of the page: known ones resolved here, new ones made in a
- * transaction of their own. */
-static int resolve_origins(struct page_job *j, struct vg_store *s)
+/* The page's origins that admit could know (not this hub, a hub id or a
+ * TAXII server's name). */
+static int knowable(const struct page_job *j, const char *og)
 {
-	int need = 0;
-	j->origins = calloc(j->n ? j->n : 1, sizeof(*j->origins));
-	if (!j->origins)
-		return VG_ENOMEM;
+	return og && strlen(og) < sizeof(j->og->v[0].id) &&
+	       strcmp(og, j->f->hub_id) &&
+	       (!strncmp(og, "taxii:", 6) || vg_uuid_valid(og));
+}
+
+/* 1 when every origin of the page that could be known is in its table. */
+static int origins_known(const struct page_job *j)
+{
+	for (size_t i = 0; j->prov && i < j->n; i++) {
+		const char *og = jstr(prov_of(j, i), "origin");
+		if (knowable(j, og) && !find_origin(j->og, og))
+			return 0;
+	}
+	return 1;
+}
+
+/* Add the page's origins missing from its table, as the store s knows
+ * them; *need: some are new (their org 0, made by origins_fn). */
+static int add_origins(struct page_job *j, struct vg_store *s, int *need)
+{
+	struct origins *t = j->og;
+	*need = 0;
 	for (size_t i = 0; i < j->n; i++) {
 		const char *og = jstr(prov_of(j, i), "origin");
-		if (!og || strlen(og) >= sizeof(j->origins[0].id) ||
-		    !strcmp(og, j->f->hub_id) || find_origin(j, og))
+		if (!knowable(j, og) || find_origin(t, og))
 			continue;
-		if (strncmp(og, "taxii:", 6) && !vg_uuid_valid(og))
-			continue; /* refused by admit: unknown */
-		struct origin *o = &j->origins[j->n_origins++];
+		if (t->n == t->cap) {
+			size_t cap = t->cap ? t->cap * 2 : 8;
+			struct origin *v = realloc(t->v, cap * sizeof(*v));
+			if (!v)
+				return VG_ENOMEM;
+			t->v = v;
+			t->cap = cap;
+		}
+		struct origin *o = &t->v[t->n++];
+		memset(o, 0, sizeof(*o));
 		snprintf(o->id, sizeof(o->id), "%s", og);
 		char v[80];
 		int rc = vg__fed_hub_setting(s, og, "org", v, sizeof(v));
 		if (rc == VG_ENOTFOUND) {
-			need = 1;
+			*need = 1;
 			continue;
 		}
 		if (rc)
@@ -517,9 +541,18 @@ static int resolve_origins(struct page_job *j, struct vg_store *s)
 		if (!vg__fed_hub_setting(s, og, "pk", v, sizeof(v)))
 			snprintf(o->pk, sizeof(o->pk), "%s", v);
 	}
-	if (!need)
-		return VG_OK;
-	struct origins_job oj = {j->c, j, j->err, j->errlen};
+	return VG_OK;
+}
+
+/* The origins of a lone page: known ones resolved here, new ones made in
+ * a transaction of their own. */
+static int resolve_origins(struct page_job *j, struct vg_store *s)
+{
+	int need = 0;
+	int rc = add_origins(j, s, &need);
+	if (rc || !need)
+		return rc;
+	struct origins_job oj = {j->c, j};
 	return vg__write(j->c->svc, origins_fn, &oj);
 }
 
@@ -532,23 +565,28 @@ static int find_target(struct vg_store *s, const char *coll, struct target *t)
  * collection, else what the objects' provenance says (connected arrives as
  * community; all stays all; a group goes to the local group of that name,
  * which must list the partner hub), else the community. */
-static int choose_target(struct page_job *j, struct vg_store *s,
-                         const char *local)
+static void page_alias(const struct page_job *j, const char *local,
+                       char alias[160])
 {
-	char alias[160] = "community";
+	snprintf(alias, 160, "community");
 	if (local && *local) {
-		snprintf(alias, sizeof(alias), "%s", local);
+		snprintf(alias, 160, "%s", local);
 	} else if (j->n && prov_of(j, 0)) {
 		const char *scope = jstr(prov_of(j, 0), "scope");
 		const char *grp = jstr(prov_of(j, 0), "group");
 		if (scope && !strcmp(scope, "all")) {
-			snprintf(alias, sizeof(alias), "all");
+			snprintf(alias, 160, "all");
 		} else if (scope && !strcmp(scope, "group") && grp) {
 			char sl[120];
 			vg_hub_slug(grp, sl, sizeof(sl));
-			snprintf(alias, sizeof(alias), "group-%s", sl);
+			snprintf(alias, 160, "group-%s", sl);
 		}
 	}
+}
+
+static int choose_target(struct page_job *j, struct vg_store *s,
+                         const char *alias)
+{
 	int rc = find_target(s, alias, &j->t);
 	if (rc == VG_ENOTFOUND)
 		snprintf(j->err, j->errlen,
@@ -585,7 +623,7 @@ static void job_release(struct page_job *j)
 	free(j->reason);
 	free(j->skip);
 	free(j->bad);
-	free(j->origins);
+	free(j->own.v);
 	free(j->provs);
 	free(j->objs);
 	cJSON_Delete(j->env);
@@ -599,24 +637,17 @@ static const char *local_of(const struct vg__partner *p, const char *remote)
 	return NULL;
 }
 
-/* Read one page and prepare its objects (parsed, validated, admitted)
- * into j, whose c, p, remote, retry_id, err are set. */
-static int page_setup(struct page_job *j, const char *local, const char *body,
-                      size_t len)
+/* Read one page into j, whose c, p, f, err are set: the objects' texts
+ * as they came (no tree: ingest parses each) and the provenance alone.
+ * Touches no store. */
+static int page_read(struct page_job *j, const char *body, size_t len)
 {
-	struct vg_ctx *c = j->c;
 	struct vg__partner *p = j->p;
 	char *err = j->err;
 	size_t errlen = j->errlen;
-	struct vg_store *s = vg__reader(c->svc);
-	int rc = s ? vg__fed_get(c->svc, &j->f, err, errlen) : VG_ESTORE;
-	if (rc)
-		return rc;
 	snprintf(j->pseudo, sizeof(j->pseudo), "taxii:%s@%s", p->name,
 	         j->f->hub_id);
-	/* the objects' texts as they came (no tree: ingest parses each) and
-	 * the provenance alone */
-	rc = vg_jspan_members(body, len, take_member, j);
+	int rc = vg_jspan_members(body, len, take_member, j);
 	if (rc) {
 		snprintf(err, errlen,
 		         "partner '%s': the answer is not a TAXII "
@@ -657,15 +688,19 @@ static int page_setup(struct page_job *j, const char *local, const char *body,
 	j->skip = calloc(j->n + 1, 1);
 	j->bad = calloc(j->n + 1, 1);
 	j->reason = calloc(j->n + 1, sizeof(*j->reason));
-	if (!j->skip || !j->bad || !j->reason) {
+	if (!j->skip || !j->bad || !j->reason)
 		rc = VG_ENOMEM;
-		goto out;
-	}
-	if ((rc = choose_target(j, s, local)) || (rc = resolve_origins(j, s)))
-		goto out;
-	struct vg_ingest_opts o = {
+out:
+	return rc;
+}
+
+/* The ingest options of pages going to j's target. */
+static void page_opts(struct page_job *j, struct vg_ingest_opts *o)
+{
+	struct vg_ctx *c = j->c;
+	*o = (struct vg_ingest_opts){
 	    .collection = j->t.id,
-	    .owner = p->org,
+	    .owner = j->p->org,
 	    .scope = j->t.scope,
 	    .grp = j->t.grp,
 	    .level_markings = c->svc->hub.level_ptrs,
@@ -676,13 +711,32 @@ static int page_setup(struct page_job *j, const char *local, const char *body,
 	    .on_result = on_result,
 	    .ud = j,
 	};
-	char perr[520] = "";
+}
+
+/* Read one page and prepare its objects (parsed, validated, admitted)
+ * into j, whose c, p, remote, retry_id, err are set. */
+static int page_setup(struct page_job *j, const char *local, const char *body,
+                      size_t len)
+{
+	struct vg_ctx *c = j->c;
+	struct vg_store *s = vg__reader(c->svc);
+	struct vg_ingest_opts o;
+	char alias[160], perr[520] = "";
+	int rc = s ? vg__fed_get(c->svc, &j->f, j->err, j->errlen) : VG_ESTORE;
+	j->og = &j->own;
+	j->seals = &j->own_seals;
+	if (rc || (rc = page_read(j, body, len)))
+		return rc;
+	page_alias(j, local, alias);
+	if ((rc = choose_target(j, s, alias)) || (rc = resolve_origins(j, s)))
+		return rc;
+	page_opts(j, &o);
 	rc = vg_ingest_prepare(body, len, &o, &j->g, perr, sizeof(perr));
 	if (rc == VG_EJSON || rc == VG_ETOOBIG) {
-		snprintf(err, errlen, "partner '%s': %s", p->name, perr);
+		snprintf(j->err, j->errlen, "partner '%s': %s", j->p->name,
+		         perr);
 		rc = VG_EINVAL;
 	}
-out:
 	return rc;
 }
 
@@ -717,41 +771,255 @@ int vg__fed_store(struct vg_ctx *c, struct vg__partner *p, const char *remote,
 	return rc;
 }
 
-int vg_fed_store_pages(struct vg_ctx *c, const char *remote,
-                       const char *const *bodies, const size_t *lens, size_t n,
-                       const char *date_last, struct vg_fed_page *res,
-                       char *err, size_t errlen)
+/* ---- a pull: pages streamed through the ingest pipeline ------------- */
+
+/* One transaction of a pull. This thread reads and checks each page
+ * (parse, validation, the origin's signature) while the ingest's store
+ * thread stores the pages before it; a page's quarantine rows follow its
+ * last object; the cursor and the audit entry end the transaction. A run
+ * of pages to one target is one ingest; a page for another target, or
+ * naming an origin not yet resolved, starts the next. */
+struct pull_job {
+	struct vg_ctx *c;
+	struct vg__partner *p;
+	struct vg__fed *f;
+	const char *remote, *local;
+	const struct vg_fed_source *src;
+	size_t max_pages;
+	struct vg_fed_in first; /* waited for before the transaction */
+	int first_taken;
+	struct origins og;
+	struct vg__seal_cache seals;
+	struct page_job *oldest, *newest; /* pages not given back yet */
+	struct vg_ingest *g;              /* the current run of pages */
+	struct target t;
+	char alias[160];
+	struct vg_fed_page total; /* the store thread's while g runs */
+	size_t taken;
+	int end;
+	int stop_rc; /* what ended the pull early, after the commit */
+	char date_last[64];
+	char *err;
+	size_t errlen;
+};
+
+/* After a page's last object (on the store thread): its quarantine rows,
+ * its counts; then it may be given back. */
+static int page_stored(void *ud, struct vg_store *s)
+{
+	struct page_job *j = ud;
+	struct pull_job *m = j->pull;
+	int rc = page_quarantine(s, j);
+	m->total.accepted += j->res.accepted;
+	m->total.duplicates += j->res.duplicates;
+	m->total.quarantined += j->res.quarantined;
+	m->total.returned += j->res.returned;
+	atomic_store_explicit(&j->stored, 1, memory_order_release);
+	return rc;
+}
+
+static void page_free(struct pull_job *m, struct page_job *j)
+{
+	m->src->release(m->src->ud, &j->in);
+	job_release(j);
+	free(j);
+}
+
+/* Give back the pages stored (all: every page, the store thread ended). */
+static void give_back(struct pull_job *m, int all)
+{
+	while (m->oldest &&
+	       (all || atomic_load_explicit(&m->oldest->stored,
+	                                    memory_order_acquire))) {
+		struct page_job *j = m->oldest;
+		if (!(m->oldest = j->newer))
+			m->newest = NULL;
+		page_free(m, j);
+	}
+}
+
+/* The end of a run: everything fed is stored (in the transaction). */
+static int run_end(struct pull_job *m)
+{
+	char e[600] = "";
+	int rc = vg_ingest_end(m->g, NULL, e, sizeof(e));
+	m->g = NULL;
+	if (rc)
+		snprintf(m->err, m->errlen, "partner '%s': %s", m->p->name, e);
+	return rc;
+}
+
+/* A run of pages to j's target: its origins resolved (new ones made, in
+ * this transaction), an ingest begun with j as its first input. 1: the
+ * page cannot be stored here (m->err says why). */
+static int run_begin(struct vg_store *s, struct pull_job *m, struct page_job *j,
+                     const char *alias)
+{
+	struct vg_ingest_opts o;
+	int need = 0;
+	int rc = choose_target(j, s, alias);
+	if (rc)
+		return rc == VG_ENOTFOUND || rc == VG_EDENIED ? 1 : rc;
+	if ((rc = add_origins(j, s, &need)))
+		return rc;
+	if (need) {
+		struct origins_job oj = {j->c, j};
+		if ((rc = origins_fn(s, &oj)))
+			return rc;
+	}
+	page_opts(j, &o);
+	m->t = j->t;
+	o.collection = m->t.id; /* the run outlives its first page */
+	o.in_transaction = 1;
+	o.pipeline = 1;
+	o.on_input_end = page_stored;
+	if ((rc = vg_ingest_begin(s, &o, &m->g)))
+		return rc;
+	snprintf(m->alias, sizeof(m->alias), "%s", alias);
+	return VG_OK;
+}
+
+/* Take one page into the transaction (in is the page's, given back with
+ * it). 1: it was not taken (m->stop_rc and m->err say why). */
+static int take_page(struct vg_store *s, struct pull_job *m,
+                     const struct vg_fed_in *in)
+{
+	char alias[160];
+	struct page_job *j = calloc(1, sizeof(*j));
+	if (!j) {
+		m->src->release(m->src->ud, (struct vg_fed_in *)in);
+		return VG_ENOMEM;
+	}
+	*j = (struct page_job){.c = m->c,
+	                       .p = m->p,
+	                       .f = m->f,
+	                       .remote = m->remote,
+	                       .err = m->err,
+	                       .errlen = m->errlen,
+	                       .og = &m->og,
+	                       .seals = &m->seals,
+	                       .pull = m,
+	                       .in = *in};
+	int rc = page_read(j, in->body, in->len), bad = rc == VG_EINVAL;
+	if (!rc) {
+		page_alias(j, m->local, alias);
+		if (m->g && (strcmp(alias, m->alias) || !origins_known(j)))
+			rc = run_end(m);
+		if (!rc && !m->g)
+			bad = (rc = run_begin(s, m, j, alias)) == 1;
+		else if (!rc)
+			rc = vg_ingest_next(m->g, j);
+	}
+	if (bad) {
+		/* not an envelope, or nowhere to go: the pages before it are
+		 * stored, and the pull ends with the reason */
+		m->stop_rc = rc == 1 ? VG_EINVAL : rc;
+		page_free(m, j);
+		return 1;
+	}
+	if (rc) {
+		page_free(m, j);
+		return rc;
+	}
+	j->t = m->t;
+	if (m->newest)
+		m->newest->newer = j;
+	else
+		m->oldest = j;
+	m->newest = j;
+	if ((rc = vg_ingest_feed(m->g, in->body, in->len))) {
+		snprintf(m->err, m->errlen, "partner '%s': %s", m->p->name,
+		         vg_ingest_error(m->g));
+		return rc == VG_EJSON || rc == VG_ETOOBIG ? VG_EINVAL : rc;
+	}
+	m->taken++;
+	if (in->date_last && *in->date_last)
+		snprintf(m->date_last, sizeof(m->date_last), "%s",
+		         in->date_last);
+	return VG_OK;
+}
+
+static int pull_fn(struct vg_store *s, void *arg)
+{
+	struct pull_job *m = arg;
+	struct vg_fed_in in = m->first;
+	int rc = VG_OK;
+	m->first_taken = 1;
+	while (!rc && in.body) {
+		if ((rc = take_page(s, m, &in)))
+			break;
+		give_back(m, 0);
+		if (in.last) {
+			m->end = 1;
+			break;
+		}
+		if (m->taken == m->max_pages)
+			break;
+		/* only what is fetched already: the writer never waits on
+		 * the network */
+		int nr = m->src->next(m->src->ud, 0, &in, m->err, m->errlen);
+		if (nr) {
+			m->stop_rc = nr;
+			break;
+		}
+	}
+	if (rc == 1)
+		rc = VG_OK;
+	if (!rc && m->g)
+		rc = run_end(m);
+	if (rc && m->g) {
+		vg_ingest_abort(m->g);
+		m->g = NULL;
+	}
+	give_back(m, 1);
+	if (!rc && m->taken) {
+		struct page_job tail = {
+		    .c = m->c, .p = m->p, .remote = m->remote, .t = m->t};
+		rc = page_tail(s, &tail, &m->total, m->date_last);
+	}
+	return rc;
+}
+
+int vg_fed_pull_pages(struct vg_ctx *c, const char *remote,
+                      const struct vg_fed_source *src, size_t max_pages,
+                      struct vg_fed_page *res, size_t *taken, int *end,
+                      char *err, size_t errlen)
 {
 	struct vg_store *s = vg__reader(c->svc);
+	struct pull_job *m = calloc(1, sizeof(*m));
 	struct vg__partner *p = malloc(sizeof(*p));
-	struct multi_job m = {.date_last = date_last};
-	int rc = !s   ? VG_ESTORE
-	         : !p ? VG_ENOMEM
-	         : !n ? VG_EINVAL
-	              : vg__fed_ctx_partner(c, s, p);
-	if (!rc && !(m.pages = calloc(n, sizeof(*m.pages))))
-		rc = VG_ENOMEM;
-	for (size_t i = 0; !rc && i < n; i++) {
-		m.pages[i] = (struct page_job){.c = c,
-		                               .p = p,
-		                               .remote = remote,
-		                               .err = err,
-		                               .errlen = errlen};
-		m.n = i + 1;
-		rc = page_setup(&m.pages[i], local_of(p, remote), bodies[i],
-		                lens[i]);
-	}
+	int rc = !s || !p || !m ? (s ? VG_ENOMEM : VG_ESTORE)
+	                        : vg__fed_ctx_partner(c, s, p);
+	memset(res, 0, sizeof(*res));
+	*taken = 0;
+	*end = 1;
 	if (!rc)
-		rc = vg__write(c->svc, multi_fn, &m);
-	if (!rc && res) {
-		*res = m.total;
-		res->more = m.pages[n - 1].more;
-		snprintf(res->next, sizeof(res->next), "%s",
-		         m.pages[n - 1].next);
+		rc = vg__fed_get(c->svc, &m->f, err, errlen);
+	if (!rc)
+		rc = src->next(src->ud, 1, &m->first, err, errlen);
+	if (rc)
+		goto out;
+	m->c = c;
+	m->p = p;
+	m->remote = remote;
+	m->local = local_of(p, remote);
+	m->src = src;
+	m->max_pages = max_pages ? max_pages : 1;
+	m->err = err;
+	m->errlen = errlen;
+	rc = vg__write(c->svc, pull_fn, m);
+	if (!m->first_taken)
+		src->release(src->ud, &m->first);
+	if (!rc) {
+		*res = m->total;
+		*taken = m->taken;
+		*end = m->end || m->stop_rc;
+		rc = m->stop_rc;
 	}
-	for (size_t i = 0; i < m.n; i++)
-		job_release(&m.pages[i]);
-	free(m.pages);
+out:
+	if (m)
+		free(m->og.v);
+	free(m);
 	free(p);
 	return rc;
 }
