@@ -2,6 +2,7 @@
 #ifndef VIGIL_CLI_H
 #define VIGIL_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "vigil/conf/server_conf.h"
@@ -86,5 +87,14 @@ int vg_cmd_screening(struct vg_cli *cli, int argc, char **argv);
 int vg__cli_read_all(const char *path, char **out, size_t *len, char *why,
 		     size_t whylen);
 int vg_cmd_partner(struct vg_cli *cli, int argc, char **argv);
+int vg_cmd_correlate(struct vg_cli *cli, int argc, char **argv);
+int vg_cmd_warn(struct vg_cli *cli, int argc, char **argv);
+int vg_cmd_watch(struct vg_cli *cli, int argc, char **argv);
+int vg_cmd_alerts(struct vg_cli *cli, int argc, char **argv);
+int vg_cmd_access(struct vg_cli *cli, int argc, char **argv);
+int vg_cmd_graph(struct vg_cli *cli, int argc, char **argv);
+int vg_cmd_trends(struct vg_cli *cli, int argc, char **argv);
+/* vigil gen --scenario (cmd_scenario.c). */
+int vg__cli_gen_scenario(uint64_t n, size_t noise, const char *dir);
 
 #endif

@@ -19,7 +19,13 @@ static const char help[] =
 	"  --count M           how many objects\n"
 	"  --created-by ID     the identity every created_by_ref names (an\n"
 	"                      organisation's, to post the objects as it:\n"
-	"                      members may post only what they create)\n";
+	"                      members may post only what they create)\n\n"
+	"       vigil gen --scenario N --out DIR [--noise M]\n\n"
+	"Write early warning's scenario N into DIR: alpha.json, gamma.json and\n"
+	"beta.json (each agency's bundle, posted in that order by a user of the\n"
+	"agency, with M unrelated objects each, default 200) and truth.json\n"
+	"(the links correlation must find, the paths, the watches to make first\n"
+	"and the alerts each must raise at each step). Names are fictional.\n";
 
 struct out {
 	size_t n;
@@ -61,11 +67,15 @@ int vg_cmd_gen(struct vg_cli *cli, int argc, char **argv)
 		{"seed", required_argument, NULL, 's'},
 		{"count", required_argument, NULL, 'c'},
 		{"created-by", required_argument, NULL, 'b'},
+		{"scenario", required_argument, NULL, 'S'},
+		{"out", required_argument, NULL, 'o'},
+		{"noise", required_argument, NULL, 'N'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	uint64_t seed = 1, count = 0;
-	int c, have_count = 0;
+	uint64_t seed = 1, count = 0, scenario = 0, noise = 200;
+	int c, have_count = 0, have_scenario = 0;
+	const char *dir = NULL;
 	struct out o = {0};
 	(void)cli;
 	optind = 1;
@@ -80,6 +90,16 @@ int vg_cmd_gen(struct vg_cli *cli, int argc, char **argv)
 			have_count = 1;
 			continue;
 		}
+		if (c == 'S' && !parse_u64(optarg, &scenario)) {
+			have_scenario = 1;
+			continue;
+		}
+		if (c == 'N' && !parse_u64(optarg, &noise) && noise <= 1000000)
+			continue;
+		if (c == 'o') {
+			dir = optarg;
+			continue;
+		}
 		if (c == 'b') {
 			if (!vg_stix_id_valid(optarg, "identity"))
 				return vg_cli_usage("gen", "--created-by '%s' is not an "
@@ -91,6 +111,12 @@ int vg_cmd_gen(struct vg_cli *cli, int argc, char **argv)
 			return vg_cli_usage("gen", "'%s' is not a whole number",
 					    optarg);
 		return vg_cli_bad_option("gen", argv);
+	}
+	if (have_scenario || dir) {
+		if (!have_scenario || !dir || have_count)
+			return vg_cli_usage("gen", "--scenario N goes with --out DIR "
+						   "(and not --count)");
+		return vg__cli_gen_scenario(scenario, (size_t)noise, dir);
 	}
 	if (!have_count)
 		return vg_cli_usage("gen", "--count is required");

@@ -27,6 +27,13 @@ static const struct vg_cmd commands[] = {
 	{"screening", "screening runs, dispositions, suppressions",
 	 vg_cmd_screening},
 	{"partner", "partner hubs: federation over TAXII 2.1", vg_cmd_partner},
+	{"correlate", "objects related to one by shared keys; hit / no-hit", vg_cmd_correlate},
+	{"warn", "early warning's settings, exclusions and key index", vg_cmd_warn},
+	{"watch", "watch values, names, documents, patterns, objects, queries", vg_cmd_watch},
+	{"alerts", "list and acknowledge alerts", vg_cmd_alerts},
+	{"access", "access requests after hit / no-hit, grants, disclosure", vg_cmd_access},
+	{"graph", "link analysis: neighbours, paths, groups", vg_cmd_graph},
+	{"trends", "counts, spikes and cross-agency signals", vg_cmd_trends},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

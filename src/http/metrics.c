@@ -23,7 +23,7 @@ static const char *const route_names[R__COUNT] = {
 	"healthz", "metrics", "discovery", "api_root", "collections",
 	"collection", "objects_get", "objects_post", "object_get",
 	"object_delete", "versions", "manifest", "status", "audit", "screen",
-	"admin", "ui", "session", "console", "other",
+	"admin", "ui", "session", "console", "other", "warn",
 };
 
 const char *vg__route_name(enum route r)

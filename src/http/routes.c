@@ -3,6 +3,7 @@
  * checked by the service for the route's right, then handed to its
  * handler. Handlers parse, call one service function and render. */
 #include "http_int.h"
+#include "warn_http.h"
 #include "vigil/util/error.h"
 #include "vigil/util/jsonw.h"
 
@@ -136,6 +137,44 @@ static const struct vg_route routes[] = {
 	 VG_ACT_READ, ROUTE_READ | ROUTE_ARGS, "for partner hubs"},
 	{"POST", "api/v1/fed/tombstones", R_OTHER, vg__h_tombstones_post,
 	 VG_ACT_WRITE, 0, "for partner hubs"},
+	/* early warning (warn_routes.c, warn_sse.c) */
+	{"GET", "api/v1/objects/*/correlations", R_WARN, vg__h_correlations,
+	 VG_ACT_READ, ROUTE_READ, "the role does not allow reading"},
+	{"GET", "api/v1/watches", R_WARN, vg__h_watches_get, VG_ACT_READ,
+	 ROUTE_READ, "the role does not allow watches"},
+	{"POST", "api/v1/watches", R_WARN, vg__h_watches_post, VG_ACT_READ, 0,
+	 "the role does not allow watches"},
+	{"DELETE", "api/v1/watches/*", R_WARN, vg__h_watch_delete, VG_ACT_READ,
+	 0, "the role does not allow removing this watch"},
+	{"GET", "api/v1/alerts", R_WARN, vg__h_alerts_get, VG_ACT_READ,
+	 ROUTE_READ | ROUTE_ARGS, "the role does not allow alerts"},
+	{"GET", "api/v1/alerts/stream", R_WARN, vg__h_alerts_stream, VG_ACT_READ,
+	 ROUTE_READ | ROUTE_ARGS, "the role does not allow alerts"},
+	{"POST", "api/v1/alerts/*/ack", R_WARN, vg__h_alert_ack, VG_ACT_READ, 0,
+	 "the role does not allow alerts"},
+	{"GET", "api/v1/access-requests", R_WARN, vg__h_requests_get,
+	 VG_ACT_READ, ROUTE_READ, "the role does not allow access requests"},
+	{"POST", "api/v1/access-requests", R_WARN, vg__h_requests_post,
+	 VG_ACT_READ, ROUTE_READ, "the role does not allow access requests"},
+	{"POST", "api/v1/access-requests/*/decide", R_WARN,
+	 vg__h_request_decide, VG_ACT_WRITE, 0,
+	 "deciding is for the owning organisation's analysts"},
+	{"GET", "api/v1/grants", R_WARN, vg__h_grants_get, VG_ACT_READ,
+	 ROUTE_READ, "the role does not allow this"},
+	{"DELETE", "api/v1/grants/*", R_WARN, vg__h_grant_delete, VG_ACT_WRITE,
+	 0, "revoking is for the owning organisation's analysts"},
+	{"POST", "api/v1/disclosure", R_WARN, vg__h_disclosure_post,
+	 VG_ACT_WRITE, 0, "the owning organisation's analysts decide this"},
+	{"GET", "api/v1/exclusions", R_WARN, vg__h_exclusions_get, VG_ACT_READ,
+	 ROUTE_READ, "the role does not allow this"},
+	{"POST", "api/v1/exclusions", R_WARN, vg__h_exclusions_post, NEED_AUTH,
+	 0, "exclusions are for hub admins"},
+	{"GET", "api/v1/graph/*", R_WARN, vg__h_graph, VG_ACT_READ, ROUTE_READ | ROUTE_ARGS,
+	 "the role does not allow reading"},
+	{"GET", "api/v1/trends", R_WARN, vg__h_trends, VG_ACT_READ, ROUTE_READ | ROUTE_ARGS,
+	 "the role does not allow reading"},
+	{"GET", "api/v1/trends/signals", R_WARN, vg__h_signals, VG_ACT_READ,
+	 ROUTE_READ | ROUTE_ARGS, "the role does not allow reading"},
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))

@@ -3,6 +3,7 @@
  * stop on SIGTERM. The service (opened here) does the rest. */
 #include "http_int.h"
 #include "vigil/service/audit.h"
+#include "warn_http.h"
 #include "vigil/util/error.h"
 
 #include <arpa/inet.h>
@@ -536,6 +537,9 @@ int vg_serve_with(const struct vg_server_conf *c,
 		if (note[0])
 			fprintf(stderr, "vigil serve: note: %s\n", note);
 	}
+	if (vg__webhooks_start(&h))
+		fprintf(stderr, "vigil serve: webhooks cannot start; alerts are "
+				"kept and delivered when they can\n");
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
 			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
 			 (h.tls ? MHD_USE_TLS : 0) |
@@ -597,6 +601,7 @@ int vg_serve_with(const struct vg_server_conf *c,
 		hooks->stop(hooks->arg);
 	hooked = 0;
 	atomic_store(&h.stopping, 1);
+	vg__sse_stop(&h);
 	for (int i = 0; i < 3000 && atomic_load(&h.working) > 0; i++)
 		usleep(10000);
 	MHD_stop_daemon(d);
@@ -609,6 +614,7 @@ out:
 	if (d)
 		MHD_stop_daemon(d);
 	vg_ctx_release(&cp);
+	vg__webhooks_stop();
 	vg_service_close(h.svc);
 	free(cert);
 	if (key) {

@@ -25,6 +25,10 @@ void vg_ctx_release(struct vg_ctx *c)
 	c->groups = NULL;
 	c->p.groups = NULL;
 	c->p.n_groups = 0;
+	free(c->grants);
+	c->grants = NULL;
+	c->p.grants = NULL;
+	c->p.n_grants = 0;
 }
 
 void vg_ctx_operator(struct vg_ctx *c, const char *login)
@@ -125,6 +129,18 @@ int vg__key_principal(struct vg_ctx *c, struct vg_store *s, const char *id,
 	c->groups = groups;
 	c->p.groups = groups;
 	c->p.n_groups = n;
+	/* the rows owners granted the organisation (early warning): none
+	 * for nearly everyone, one indexed probe */
+	if (s->ops->warn) {
+		int64_t *grants = NULL;
+		rc = s->ops->warn->grants_of(s, c->p.org, &grants, &n);
+		if (rc)
+			return rc;
+		free(c->grants);
+		c->grants = grants;
+		c->p.grants = grants;
+		c->p.n_grants = n;
+	}
 	c->key_expires = f.expires;
 	snprintf(c->auth, sizeof(c->auth), "%s:%s", scheme, id);
 	*res = VG_AUTH_OK;

@@ -706,6 +706,7 @@ static void page_opts(struct page_job *j, struct vg_ingest_opts *o)
 	    .level_markings = c->svc->hub.level_ptrs,
 	    .n_levels = c->svc->hub.n_levels,
 	    .envelope = 1,
+	    .svc = c->svc,
 	    .admit = admit,
 	    .on_stored = on_stored,
 	    .on_result = on_result,

@@ -7,6 +7,7 @@
 #include "vigil/stix/stix.h"
 #include "vigil/watchlist/wl_stix.h"
 #include "service_int.h"
+#include "warn_int.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -60,6 +61,7 @@ struct vg_ingest {
 	/* prepared only (vg_ingest_prepare): validated items wait here */
 	int collect;
 	struct item *held, *held_tail;
+	struct vg__warn_eval *warn; /* early warning (warn_ingest.c) */
 	char error[600];
 };
 
@@ -180,8 +182,16 @@ struct item {
 	int marking_ok;       /* a statement or TLP marking definition */
 	int converted;          /* a STIX 2.0 object, converted */
 	const char *conversion; /* how, or NULL */
+	struct vg__warn_item *warn; /* keys and watches matched, or NULL */
 	char text[];
 };
+
+static void item_free(struct item *it)
+{
+	if (it)
+		vg__warn_item_free(it->warn);
+	free(it);
+}
 
 static size_t span(const char *s)
 {
@@ -237,10 +247,11 @@ static int hub_rules(const cJSON *obj, const struct vg_stix_info *info,
 	return VG_OK;
 }
 
-/* Validate one parsed object into a new item (NULL when out of memory). */
+/* Validate one parsed object into a new item (NULL when out of memory),
+ * with its early-warning keys and matches (w: NULL for none). */
 static struct item *prepare(const cJSON *obj, const char *json, size_t len,
 			    size_t index, const struct vg_ingest_opts *opts,
-			    const char *conversion)
+			    const char *conversion, struct vg__warn_eval *w)
 {
 	struct vg_stix_info info;
 	struct marks m;
@@ -292,11 +303,17 @@ static struct item *prepare(const cJSON *obj, const char *json, size_t len,
 			   : len + extra + 1 + span(info.type) + span(info.version) +
 				     span(info.created) + span(info.modified) +
 				     span(info.spec_version) + m.unknown_len + 1);
-	struct item *it = malloc(need);
-	if (!it)
+	struct vg__warn_item *wi = NULL;
+	if (!bad && vg__warn_prepare(w, obj, &info, &wi))
 		return NULL;
+	struct item *it = malloc(need);
+	if (!it) {
+		vg__warn_item_free(wi);
+		return NULL;
+	}
 	char *p = it->text;
 	it->next = NULL;
+	it->warn = wi;
 	it->index = index;
 	it->ud = opts->ud;
 	it->end = 0;
@@ -358,7 +375,7 @@ static void free_items(struct item *it)
 {
 	while (it) {
 		struct item *next = it->next;
-		free(it);
+		item_free(it);
 		it = next;
 	}
 }
@@ -367,13 +384,14 @@ static void free_items(struct item *it)
  * as 2.1; the SCOs made from its observable container come first, as
  * items of the same index. Returns a list (NULL when out of memory). */
 static struct item *prepare_any(cJSON *obj, const char *json, size_t len,
-				size_t index, const struct vg_ingest_opts *opts)
+				size_t index, const struct vg_ingest_opts *opts,
+				struct vg__warn_eval *w)
 {
 	struct vg_stix_conversion conv;
 	struct item *head = NULL, **tail = &head, *it;
 	char err[512], from[400];
 	if (!opts->convert_20 || !vg_stix_is_20(obj))
-		return prepare(obj, json, len, index, opts, NULL);
+		return prepare(obj, json, len, index, opts, NULL, w);
 	cJSON *scos = cJSON_CreateArray();
 	int rc = scos ? vg_stix_convert_20(obj, scos, &conv, err, sizeof(err))
 		      : VG_ENOMEM;
@@ -396,7 +414,7 @@ static struct item *prepare_any(cJSON *obj, const char *json, size_t len,
 		 "'%s'", str_member(obj, "id") ? str_member(obj, "id") : "");
 	for (cJSON *o = rc ? NULL : scos->child; o && !rc; o = o->next) {
 		char *text = cJSON_PrintUnformatted(o);
-		it = text ? prepare(o, text, strlen(text), index, opts, from)
+		it = text ? prepare(o, text, strlen(text), index, opts, from, w)
 			  : NULL;
 		free(text);
 		if (!it)
@@ -405,7 +423,8 @@ static struct item *prepare_any(cJSON *obj, const char *json, size_t len,
 			*tail = it, tail = &it->next;
 	}
 	char *text = rc ? NULL : cJSON_PrintUnformatted(obj);
-	it = text ? prepare(obj, text, strlen(text), index, opts, conv.note)
+	it = text ? prepare(obj, text, strlen(text), index, opts, conv.note,
+			   w)
 		  : NULL;
 	free(text);
 	cJSON_Delete(scos);
@@ -620,6 +639,8 @@ static int finish(struct vg_ingest *g)
 	if (!rc && g->identities)
 		rc = vg__generation_move(g->store);
 	g->identities = 0;
+	if (!rc)
+		rc = vg__warn_finish(g->warn, g->store);
 	return rc;
 }
 
@@ -630,6 +651,7 @@ static int apply(struct vg_ingest *g, struct item *it)
 	char msg[512];
 	struct vg_version_plan p;
 	int closed = 0;
+	int64_t added = 0;
 	if (it->end)
 		return g->opts.on_input_end ? g->opts.on_input_end(it->ud, g->store)
 					    : VG_OK;
@@ -677,10 +699,11 @@ static int apply(struct vg_ingest *g, struct item *it)
 	}
 	it->o.latest = p.latest;
 	it->o.copy = p.copy;
-	int64_t added = 0;
 	rc = g->store->ops->objects->insert(g->store, &it->o, &added);
 	if (!rc && g->opts.on_stored)
 		rc = g->opts.on_stored(it->ud, g->store, it->index, added);
+	if (!rc && it->warn)
+		rc = vg__warn_apply(g->warn, g->store, it->warn, &it->o, added);
 	it->o.scope = scope;
 	if (!rc && p.clear_latest)
 		rc = g->store->ops->objects->set_latest(g->store, it->o.id,
@@ -844,7 +867,7 @@ static int on_object(void *ud, const char *json, size_t len, size_t index)
 		const char *why = obj ? "object '(no id)': $: is not a JSON object"
 				      : "object '(no id)': $: cannot be parsed";
 		cJSON_Delete(obj);
-		it = calloc(1, sizeof(*it) + strlen(why) + 1);
+		it = calloc(1, sizeof(*it) + strlen(why) + 1); /* no warn */
 		if (!it)
 			return VG_ENOMEM;
 		it->index = index;
@@ -871,7 +894,7 @@ static int on_object(void *ud, const char *json, size_t len, size_t index)
 			cJSON_Delete(obj);
 			return rc;
 		}
-		it = prepare_any(obj, json, len, index, &g->opts);
+		it = prepare_any(obj, json, len, index, &g->opts, g->warn);
 		cJSON_Delete(obj);
 		if (!it)
 			return VG_ENOMEM;
@@ -903,7 +926,7 @@ static int push(struct vg_ingest *g, struct item *it)
 		return VG_OK;
 	}
 	rc = apply(g, it);
-	free(it);
+	item_free(it);
 	return rc;
 }
 
@@ -936,19 +959,23 @@ int vg__store_json(struct vg_store *s, const char *json,
 	cJSON *obj = cJSON_ParseWithLength(json, len);
 	if (!obj)
 		return VG_ENOMEM;
-	struct item *it = prepare(obj, json, len, 0, o, NULL);
+	int rc = vg__warn_eval_begin(o->svc, &g.warn);
+	struct item *it = rc ? NULL : prepare(obj, json, len, 0, o, NULL, g.warn);
 	cJSON_Delete(obj);
-	if (!it)
-		return VG_ENOMEM;
+	if (!it) {
+		vg__warn_eval_end(g.warn);
+		return rc ? rc : VG_ENOMEM;
+	}
 	it->ud = g.opts.ud; /* reported to keep_why */
-	int rc = apply(&g, it);
+	rc = apply(&g, it);
 	if (!rc)
 		rc = finish(&g);
 	if (!rc && g.counts.rejected) {
 		snprintf(err, errlen, "%s", why.msg[0] ? why.msg : "rejected");
 		rc = VG_EINVAL;
 	}
-	free(it);
+	item_free(it);
+	vg__warn_eval_end(g.warn);
 	free(g.rows.v);
 	vg_buf_release(&g.rows.text);
 	strset_release(&g.known);
@@ -993,13 +1020,16 @@ int vg_ingest_begin(struct vg_store *s, const struct vg_ingest_opts *o,
 	if (o)
 		g->opts = *o;
 	g->js = new_stream(g);
-	if (!g->js) {
+	int wrc = g->js ? vg__warn_eval_begin(g->opts.svc, &g->warn) : VG_ENOMEM;
+	if (wrc) {
+		vg_jstream_free(g->js);
 		free(g);
-		return VG_ENOMEM;
+		return wrc;
 	}
 	if (!g->opts.in_transaction) {
 		int rc = s->ops->begin(s);
 		if (rc) {
+			vg__warn_eval_end(g->warn);
 			vg_jstream_free(g->js);
 			free(g);
 			return rc;
@@ -1069,6 +1099,7 @@ void vg_ingest_abort(struct vg_ingest *g)
 	strset_release(&g->known);
 	strset_release(&g->unknown);
 	pend_release(g);
+	vg__warn_eval_end(g->warn);
 	free(g);
 }
 
@@ -1196,6 +1227,7 @@ int vg_ingest_apply(struct vg_store *s, struct vg_ingest *g,
 	strset_release(&g->unknown);
 	pend_release(g);
 	g->identities = 0;
+	vg__warn_restart(g->warn);
 	for (struct item *it = g->held; it && !rc; it = it->next)
 		rc = apply(g, it);
 	if (!rc)

@@ -278,5 +278,6 @@ int vg__collection_target(struct vg_service *svc, struct vg_store *s,
 	o->owner = t.org ? t.org : svc->hub.org;
 	o->level_markings = svc->hub.level_ptrs;
 	o->n_levels = svc->hub.n_levels;
+	o->svc = svc;
 	return VG_OK;
 }

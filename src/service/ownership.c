@@ -167,21 +167,32 @@ static int take_first(void *ud, const struct vg_stored_version *v)
 	return 0;
 }
 
-int vg__owner_register(struct vg_store *s, const char *id, int64_t *owner)
+int vg__owner_find(struct vg_store *s, const char *id, int64_t *owner,
+		   int *registered)
 {
 	struct first f = {0};
 	*owner = 0;
+	*registered = 0;
 	if (vg_stix_id_shared(id))
 		return VG_OK;
 	int rc = s->ops->objects->owner_of(s, id, owner);
-	if (rc != VG_ENOTFOUND)
+	if (rc != VG_ENOTFOUND) {
+		*registered = !rc;
 		return rc;
+	}
 	rc = s->ops->objects->versions(s, id, take_first, &f);
 	if (!rc && !f.added)
 		return VG_ENOTFOUND;
 	if (!rc)
-		rc = s->ops->objects->owner_set(s, id, f.owner);
-	if (!rc)
 		*owner = f.owner;
+	return rc;
+}
+
+int vg__owner_register(struct vg_store *s, const char *id, int64_t *owner)
+{
+	int registered;
+	int rc = vg__owner_find(s, id, owner, &registered);
+	if (!rc && *owner && !registered)
+		rc = s->ops->objects->owner_set(s, id, *owner);
 	return rc;
 }

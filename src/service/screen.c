@@ -68,6 +68,7 @@ static int load_row(void *ud, const struct vg_row *r)
 		.group = r->grp,
 		.tlp = r->tlp,
 		.classification = r->classification,
+		.added = r->date_added,
 	};
 	x->n++;
 	return 0;

@@ -2,6 +2,7 @@
  * per thread, the hub's settings and the screening cache. */
 #include "service_int.h"
 #include "fed_int.h"
+#include "warn_int.h"
 #include "vigil/service/screening.h"
 #include "vigil/stix/stix.h"
 #include "vigil/util/error.h"
@@ -238,6 +239,8 @@ int vg_service_open(const struct vg_service_conf *c, struct vg_service **out,
 		rc = vg__sessions_new(&svc->sessions);
 	if (!rc)
 		rc = vg__ownership_repair(svc);
+	if (!rc)
+		rc = vg__warn_open(svc);
 	if (rc) {
 		vg_service_close(svc);
 		return rc;
@@ -250,6 +253,7 @@ void vg_service_close(struct vg_service *svc)
 {
 	if (!svc)
 		return;
+	vg__warn_close(svc);
 	vg_writer_stop(svc->writer);
 	vg_screen_cache_free(svc->screen);
 	vg__sessions_free(svc->sessions);

@@ -59,6 +59,7 @@ struct vg_service {
 	struct vg_screen_cache *screen;
 	struct vg_sessions *sessions; /* the console's (session.c) */
 	struct vg__fed *fed;       /* federation keys (fed_keys.c), on first use */
+	struct vg_warn_state *warn; /* early warning (warn_int.h) */
 };
 
 int64_t vg__now_us(void);
@@ -152,6 +153,9 @@ int vg__ownership_repair(struct vg_service *svc);
  * VG_ENOTFOUND when this hub never held it; *owner 0 for a shared id
  * (SCOs, TLP markings), which nobody owns. */
 int vg__owner_register(struct vg_store *s, const char *id, int64_t *owner);
+/* The same, read only: *registered says whether the registry holds it. */
+int vg__owner_find(struct vg_store *s, const char *id, int64_t *owner,
+		   int *registered);
 
 /* ---- ingest helpers ------------------------------------------------- */
 

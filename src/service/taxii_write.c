@@ -206,6 +206,7 @@ int vg_taxii_add(struct vg_ctx *c, const char *coll, const char *body,
 		.n_levels = c->svc->hub.n_levels,
 		.envelope = 1,
 		.max_objects = c->svc->conf.max_envelope_objects,
+		.svc = c->svc,
 		.on_result = on_result,
 		.ud = &j,
 	};

@@ -123,6 +123,7 @@ static void free_state(struct m_state *s)
 	free(s->colls.v); free(s->status.v); free(s->audit.v); free(s->cps.v);
 	free(s->runs.v); free(s->hits.v);
 	vg__m_sync_free(s->sync);
+	vg__m_warn_free(s->warn);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -207,6 +208,11 @@ static int copy_state(struct m_state *d, const struct m_state *s)
 		vg__m_dup_hit(&d->hits.v[i].h);
 	for (size_t i = 0; i < d->sups.n; i++)
 		vg__m_dup_sup(&d->sups.v[i].r);
+	d->warn = NULL;
+	if (vg__m_warn_copy(&d->warn, s->warn)) {
+		free_state(d);
+		return VG_ENOMEM;
+	}
 	return VG_OK;
 }
 
@@ -502,4 +508,5 @@ const struct vg_store_ops vg_store_memory = {
 	.audit = &vg__m_audit_ops,
 	.screen = &vg__m_screen_ops,
 	.sync = &vg__m_sync_ops,
+	.warn = &vg__m_warn_ops,
 };

@@ -53,6 +53,7 @@ struct m_state {
 	VEC(struct m_sup) sups;
 	struct m_sync *sync; /* federation rows; NULL until the first */
 	int64_t last_added, next_id;
+	struct m_warn *warn; /* early warning's rows (memory_warn.c) */
 };
 
 #define VG_M_LEVELS 16
@@ -117,5 +118,10 @@ extern const struct vg_store_sync_ops vg__m_sync_ops;
 /* The federation rows of a state: freed with it, deep-copied with it. */
 void vg__m_sync_free(struct m_sync *y);
 int vg__m_sync_copy(struct m_sync **out, const struct m_sync *s);
+extern const struct vg_store_warn_ops vg__m_warn_ops;
+
+/* Early warning's rows, copied with the state (memory_warn.c). */
+void vg__m_warn_free(struct m_warn *w);
+int vg__m_warn_copy(struct m_warn **dst, const struct m_warn *src);
 
 #endif

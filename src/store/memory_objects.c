@@ -15,6 +15,7 @@ static struct vg_access_meta meta(const struct m_obj *o)
 		.group = o->grp,
 		.tlp = o->tlp,
 		.classification = o->classification,
+		.added = o->date_added,
 	};
 	return m;
 }

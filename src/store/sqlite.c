@@ -381,4 +381,5 @@ const struct vg_store_ops vg_store_sqlite = {
 	.audit = &vg__sq_audit_ops,
 	.screen = &vg__sq_screen_ops,
 	.sync = &vg__sq_sync_ops,
+	.warn = &vg__sq_warn_ops,
 };

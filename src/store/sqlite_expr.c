@@ -9,6 +9,7 @@ static const char *const columns[] = {
 	[VG_COL_GRP] = "grp",
 	[VG_COL_TLP] = "tlp",
 	[VG_COL_CLASSIFICATION] = "classification",
+	[VG_COL_ADDED] = "date_added",
 };
 
 static int node(const struct vg_access_expr *x, unsigned i, const char *a,

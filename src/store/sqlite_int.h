@@ -72,5 +72,6 @@ extern const struct vg_store_sharing_ops vg__sq_sharing_ops;
 extern const struct vg_store_audit_ops vg__sq_audit_ops;
 extern const struct vg_store_screen_ops vg__sq_screen_ops;
 extern const struct vg_store_sync_ops vg__sq_sync_ops;
+extern const struct vg_store_warn_ops vg__sq_warn_ops;
 
 #endif

@@ -146,6 +146,51 @@ static const char *const migrations[] = {
 	" classification INTEGER NOT NULL, collection TEXT NOT NULL,"
 	" type TEXT NOT NULL, created INTEGER NOT NULL,"
 	" UNIQUE (origin, id, version));",
+	/* early warning: the key index of object versions (no pair is ever
+	 * stored: related versions share a key), watches, alerts and their
+	 * webhook deliveries, owners' hit / no-hit choices, access requests
+	 * and grants, changes to the shipped correlation exclusions */
+	"CREATE TABLE warn_keys (key TEXT NOT NULL, added INTEGER NOT NULL,"
+	" PRIMARY KEY (key, added)) WITHOUT ROWID;"
+	/* references, found by exact key only: a 63-bit hash of the key,
+	 * which inserts about twice as fast as the text */
+	"CREATE TABLE warn_refs (h INTEGER NOT NULL, added INTEGER NOT NULL,"
+	" PRIMARY KEY (h, added)) WITHOUT ROWID;"
+	"CREATE TABLE warn_watches ("
+	" id INTEGER PRIMARY KEY, name TEXT NOT NULL, org INTEGER NOT NULL,"
+	" user INTEGER NOT NULL, user_name TEXT NOT NULL, shared INTEGER NOT NULL,"
+	" kind INTEGER NOT NULL, term TEXT NOT NULL, display TEXT NOT NULL,"
+	" threshold REAL NOT NULL, webhook TEXT, secret TEXT,"
+	" created INTEGER NOT NULL, disabled INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE warn_alerts ("
+	" seq INTEGER PRIMARY KEY, watch INTEGER NOT NULL, org INTEGER NOT NULL,"
+	" user INTEGER NOT NULL, created INTEGER NOT NULL, kind INTEGER NOT NULL,"
+	" retro INTEGER NOT NULL, added INTEGER NOT NULL, object TEXT NOT NULL,"
+	" version TEXT NOT NULL, key TEXT NOT NULL, detail TEXT NOT NULL,"
+	" acked_by TEXT, acked_at INTEGER);"
+	"CREATE INDEX warn_alerts_org ON warn_alerts(org, seq);"
+	"CREATE TABLE warn_deliveries ("
+	" alert INTEGER NOT NULL, watch INTEGER NOT NULL,"
+	" attempts INTEGER NOT NULL, next_at INTEGER NOT NULL,"
+	" done INTEGER NOT NULL, error TEXT, PRIMARY KEY (alert, watch));"
+	"CREATE INDEX warn_deliveries_due ON warn_deliveries(done, next_at);"
+	"CREATE TABLE warn_disclosure (subject TEXT NOT NULL,"
+	" org INTEGER NOT NULL, choice INTEGER NOT NULL,"
+	" PRIMARY KEY (subject, org)) WITHOUT ROWID;"
+	"CREATE TABLE warn_requests ("
+	" id INTEGER PRIMARY KEY, created INTEGER NOT NULL,"
+	" requester_org INTEGER NOT NULL, requester_user INTEGER NOT NULL,"
+	" requester_name TEXT NOT NULL, owner_org INTEGER NOT NULL,"
+	" object TEXT NOT NULL, reason TEXT NOT NULL, items TEXT NOT NULL,"
+	" state INTEGER NOT NULL, decided_by TEXT, decided_at INTEGER);"
+	"CREATE TABLE warn_grants ("
+	" id INTEGER PRIMARY KEY, org INTEGER NOT NULL, owner INTEGER NOT NULL,"
+	" added INTEGER NOT NULL, object TEXT NOT NULL, request INTEGER NOT NULL,"
+	" granted_by TEXT NOT NULL, created INTEGER NOT NULL,"
+	" revoked INTEGER NOT NULL DEFAULT 0, revoked_by TEXT, revoked_at INTEGER);"
+	"CREATE INDEX warn_grants_org ON warn_grants(org, revoked);"
+	"CREATE TABLE warn_exclusions (key TEXT PRIMARY KEY,"
+	" excluded INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 int vg__sqlite_migrate(sqlite3 *db, char *err, size_t errlen)

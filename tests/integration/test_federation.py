@@ -254,6 +254,28 @@ class Fed(unittest.TestCase):
             self.assertEqual(sorted(v["name"] for v in self.versions(h, o["id"])),
                              ["v1", "v2"], h)
 
+    def test_4d_watch_fires_on_sync(self):
+        """A watch on B raises an alert when a matching object arrives by
+        federation (A -> R -> B), as it does for an import or a POST."""
+        k = self.admin["B"]
+        w = request(self.srv["B"].base + "/api/v1/watches", method="POST",
+                    key=k, body=json.dumps({"kind": "value",
+                                            "term": "203.0.113.0/28"}),
+                    headers={"Content-Type": "application/json"})
+        self.assertEqual(w.status, 201, w.body)
+        self.assertEqual(w.json()["retro"], 0)
+        o = indicator("watched on B", [TLP_GREEN])
+        o["pattern"] = "[ipv4-addr:value = '203.0.113.9']"
+        other = indicator("not watched", [TLP_GREEN])
+        other["pattern"] = "[ipv4-addr:value = '203.0.113.99']"
+        self.post("A", "all", [o, other])
+        self.round_all()
+        r = request(self.srv["B"].base + "/api/v1/alerts?limit=1000", key=k)
+        self.assertEqual(r.status, 200, r.body)
+        got = [(a["watch"], a["object"], a["retro"])
+               for a in r.json()["alerts"] if a.get("watch") == w.json()["id"]]
+        self.assertEqual(got, [(w.json()["id"], o["id"], False)])
+
     def test_4b_deletion_travels_and_forged_tombstone(self):
         o = indicator("to delete", [TLP_GREEN])
         keep = indicator("to keep", [TLP_GREEN])

@@ -151,6 +151,8 @@ test('an idle session expires and the console asks to sign in again', async () =
   try {
     const page = await newPage('en', short.base);
     await signIn(page, 'alpha-analyst');
+    await page.getByRole('link', { name: 'Search' }).click();
+    await page.getByRole('button', { name: 'Search' }).waitFor();
     await new Promise((r) => setTimeout(r, 2200));
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByText('Your session has ended. Sign in again.').waitFor();

@@ -27,7 +27,8 @@ static struct vg_principal who(int64_t org, enum vg_role role, int clearance)
 
 /* Every object meta over 3 owners x 5 scopes x 2 groups x 6 TLP x 3
  * levels; every principal over 4 orgs x 5 roles x 3 clearances x 4 group
- * sets. The SQL filter must select exactly what the function allows. */
+ * sets x 3 grant sets, rows of 3 date_added values. The SQL filter must
+ * select exactly what the function allows. */
 static void test_sql_matches_function(void **state)
 {
 	(void)state;
@@ -35,24 +36,28 @@ static void test_sql_matches_function(void **state)
 	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
 				      "CREATE TABLE o (n INTEGER PRIMARY KEY, owner, scope,"
-				      " grp, tlp, classification)",
+				      " grp, tlp, classification, date_added)",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
-	struct vg_access_meta metas[600];
+	struct vg_access_meta metas[1700];
+	static const int64_t rows[3] = {2, 5, 9};
 	int n = 0;
 	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
 	for (int owner = 1; owner <= 3; owner++)
 		for (int scope = 0; scope < VG_SCOPE__COUNT; scope++)
 			for (int grp = 1; grp <= 2; grp++)
 				for (int tlp = 0; tlp <= VG_TLP_RED; tlp++)
-					for (int cls = 0; cls < 3; cls++) {
+					for (int cls = 0; cls < 3; cls++)
+					for (int r = 0; r < 3; r++) {
 						struct vg_access_meta m = {
-							owner, (enum vg_scope)scope, grp, tlp, cls};
+							owner, (enum vg_scope)scope, grp, tlp, cls,
+							rows[r]};
 						metas[n] = m;
 						char sql[200];
 						snprintf(sql, sizeof(sql),
-							 "INSERT INTO o VALUES (%d,%d,%d,%d,%d,%d)",
-							 n, owner, scope, grp, tlp, cls);
+							 "INSERT INTO o VALUES (%d,%d,%d,%d,%d,%d,%lld)",
+							 n, owner, scope, grp, tlp, cls,
+							 (long long)rows[r]);
 						assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL),
 								 SQLITE_OK);
 						n++;
@@ -60,19 +65,24 @@ static void test_sql_matches_function(void **state)
 	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	static const int64_t gsets[4][2] = {{0, 0}, {1, 0}, {2, 0}, {1, 2}};
 	static const size_t gn[4] = {0, 1, 1, 2};
+	static const int64_t grsets[3][2] = {{0, 0}, {5, 0}, {2, 9}};
+	static const size_t grn[3] = {0, 1, 2};
 	long checked = 0, allowed = 0;
 	for (int org = 1; org <= 4; org++)
 		for (int role = 0; role < VG_ROLE__COUNT; role++)
 			for (int cl = 0; cl < 3; cl++)
-				for (int g = 0; g < 4; g++) {
+				for (int g = 0; g < 4; g++)
+				for (int gr = 0; gr < 3; gr++) {
 					struct vg_principal p = who(org, (enum vg_role)role, cl);
 					p.groups = gsets[g];
 					p.n_groups = gn[g];
+					p.grants = grsets[gr];
+					p.n_grants = grn[gr];
 					struct vg_buf sql;
 					vg_buf_init(&sql, 0);
 					vg_buf_puts(&sql, "SELECT n FROM o x WHERE ");
 					struct vg_access_expr x;
-					p.operator = org == 4 && role == 0 && g == 0;
+					p.operator = org == 4 && role == 0 && g == 0 && gr == 0;
 					vg_access_expr(&p, &x);
 					assert_int_equal(vg__sq_expr(&x, "x", &sql), 0);
 					vg_buf_puts(&sql, " ORDER BY n");
@@ -89,15 +99,16 @@ static void test_sql_matches_function(void **state)
 								       : -1;
 						if (fn != in_sql)
 							fail_msg("row %d principal org %d role %d "
-								 "clearance %d groups %d: function %d sql %d",
-								 i, org, role, cl, g, fn, in_sql);
+								 "clearance %d groups %d grants %d: function "
+								 "%d sql %d",
+								 i, org, role, cl, g, gr, fn, in_sql);
 						allowed += fn;
 						checked++;
 					}
 					sqlite3_finalize(st);
 					vg_buf_release(&sql);
 				}
-	assert_int_equal(checked, 540L * 4 * 5 * 3 * 4);
+	assert_int_equal(checked, 540L * 3 * 4 * 5 * 3 * 4 * 3);
 	assert_true(allowed > 0 && allowed < checked);
 	sqlite3_close(db);
 }

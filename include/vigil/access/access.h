@@ -39,6 +39,11 @@ struct vg_principal {
 	int clearance; /* highest classification level the user may read */
 	const int64_t *groups;
 	size_t n_groups;
+	/* the stored versions (their date_added) the organisation was granted
+	 * by their owners (early warning's access grants), ascending: an
+	 * exception to the audience, never to the clearance */
+	const int64_t *grants;
+	size_t n_grants;
 	/* the hub operator: whoever runs the vigil command on the hub's
 	 * machine owns the store's files and so reads and does everything
 	 * (every action still audited); never a user of the API */
@@ -52,6 +57,7 @@ struct vg_access_meta {
 	int64_t group;  /* the sharing group when scope is VG_SCOPE_GROUP */
 	int tlp;        /* enum vg_tlp */
 	int classification;
+	int64_t added;  /* the version's row (date_added): what grants name */
 };
 
 /* Actions a role grants (never content). */
@@ -84,7 +90,12 @@ enum vg_audience {
 	VG_AUD_NOT_OWNER,  /* organisation scope: the owner only */
 	VG_AUD_RED,        /* TLP:RED in a hub-wide scope: the owner only */
 	VG_AUD_NOT_MEMBER, /* group scope, not a member */
+	VG_AUD_GRANTED,    /* outside the audience, but its owner granted it */
 };
+
+/* 1 when an owner granted p's organisation the version stored as row
+ * added (early warning's access grants). */
+int vg_access_granted(const struct vg_principal *p, int64_t added);
 
 /* The audience step for organisation org, member of groups (n). */
 enum vg_audience vg_access_audience(const struct vg_access_meta *m,
@@ -115,6 +126,7 @@ enum vg_col {
 	VG_COL_GRP,
 	VG_COL_TLP,
 	VG_COL_CLASSIFICATION,
+	VG_COL_ADDED, /* date_added */
 };
 
 enum vg_xop {
@@ -147,7 +159,8 @@ struct vg_access_expr {
 };
 
 /* The rule for p as an expression: true of a version's columns exactly
- * when vg_access_read is true of its meta. The tree borrows p->groups. */
+ * when vg_access_read is true of its meta. The tree borrows p->groups
+ * and p->grants (a principal without grants gets no node for them). */
 void vg_access_expr(const struct vg_principal *p, struct vg_access_expr *x);
 /* Evaluate node i of x over m (the reference a backend's translation is
  * tested against). */

@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 struct vg_store;
+struct vg_service;
 
 enum vg_ingest_outcome {
 	VG_INGEST_ACCEPTED,  /* stored as a new version */
@@ -79,6 +80,10 @@ struct vg_ingest_opts {
 		     int *level, char *msg, size_t len);
 	int (*on_stored)(void *ud, struct vg_store *s, size_t index,
 			 int64_t date_added);
+	/* early warning: each version's correlation keys and the watches it
+	 * matches, in the transaction that stores it (NULL: none; set by
+	 * vg__collection_target, and by every path that ingests) */
+	struct vg_service *svc;
 	/* Several inputs in one ingest (vg_ingest_next, the sync front's
 	 * pages): called after the last outcome of each input, with that
 	 * input's ud, on the thread that stores (inside the transaction);

@@ -94,6 +94,7 @@ struct vg_ctx {
 	int64_t key_expires;     /* the key's expiry (us), 0 never */
 	const char *purpose;     /* X-Vigil-Purpose, --purpose; may be NULL */
 	int64_t *groups;         /* malloc'd, every group of the organisation */
+	int64_t *grants;         /* malloc'd, the rows granted to it */
 	/* set by a front that answers asynchronously: read entries wait
 	 * here (see vg_ctx_commit_reads) */
 	struct vg_audit_defer *defer;

@@ -104,5 +104,6 @@ static inline const char *vg_store_errmsg(struct vg_store *s)
 #include "vigil/store/audit.h"
 #include "vigil/store/screen.h"
 #include "vigil/store/sync.h"
+#include "vigil/store/warn.h"
 
 #endif

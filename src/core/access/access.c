@@ -63,6 +63,27 @@ int vg_principal_in_group(const struct vg_principal *p, int64_t group)
 	return 0;
 }
 
+/* 1 when row is in the ascending list v[0..n). */
+static int in_list(const int64_t *v, size_t n, int64_t row)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid] == row)
+			return 1;
+		if (v[mid] < row)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+int vg_access_granted(const struct vg_principal *p, int64_t added)
+{
+	return p->n_grants && in_list(p->grants, p->n_grants, added);
+}
+
 int vg_access_read(const struct vg_principal *p, const struct vg_access_meta *m)
 {
 	if (p->operator)
@@ -72,6 +93,9 @@ int vg_access_read(const struct vg_principal *p, const struct vg_access_meta *m)
 	if (m->classification > p->clearance)
 		return 0;
 	if (m->owner == p->org)
+		return 1;
+	/* an owner's grant opens the audience to the organisation */
+	if (vg_access_granted(p, m->added))
 		return 1;
 	switch (m->scope) {
 	case VG_SCOPE_ORG:
@@ -108,20 +132,28 @@ void vg_access_expr(const struct vg_principal *p, struct vg_access_expr *x)
 		return;
 	}
 	/* 0: AND(1 classification, 2 audience)
-	 * 2: OR(3 owner, 4 hub-wide, 5 group?)
-	 * 4: AND(6 scope IN hub-wide, 7 tlp != RED)
-	 * 5: AND(8 scope = GROUP, 9 grp IN groups) */
+	 * 2: OR(3 owner, 4 hub-wide, [5 group], [grants])
+	 * hub-wide: AND(scope IN hub-wide, tlp != RED)
+	 * group: AND(scope = GROUP, grp IN groups)
+	 * grants: date_added IN grants
+	 * children of a node are consecutive, so the optional ones are
+	 * placed after the audience's children */
 	unsigned root = node(x, VG_X_AND, 0, 0);
 	x->node[root].first = 1;
 	x->node[root].n = 2;
 	node(x, VG_X_LE, VG_COL_CLASSIFICATION, p->clearance);
 	unsigned aud = node(x, VG_X_OR, 0, 0);
-	x->node[aud].first = 3;
-	x->node[aud].n = p->n_groups ? 3 : 2;
+	x->node[aud].first = x->n;
 	node(x, VG_X_EQ, VG_COL_OWNER, p->org);
 	unsigned wide = node(x, VG_X_AND, 0, 0);
-	unsigned grp = node(x, VG_X_AND, 0, 0);
-	x->node[wide].first = 6;
+	unsigned grp = p->n_groups ? node(x, VG_X_AND, 0, 0) : 0;
+	unsigned gr = p->n_grants ? node(x, VG_X_IN, VG_COL_ADDED, 0) : 0;
+	x->node[aud].n = x->n - x->node[aud].first;
+	if (gr) {
+		x->node[gr].set = p->grants;
+		x->node[gr].n_set = p->n_grants;
+	}
+	x->node[wide].first = x->n;
 	x->node[wide].n = 2;
 	x->hubwide[0] = VG_SCOPE_COMMUNITY;
 	x->hubwide[1] = VG_SCOPE_CONNECTED;
@@ -130,12 +162,14 @@ void vg_access_expr(const struct vg_principal *p, struct vg_access_expr *x)
 	x->node[in].set = x->hubwide;
 	x->node[in].n_set = 3;
 	node(x, VG_X_NE, VG_COL_TLP, VG_TLP_RED);
-	x->node[grp].first = 8;
-	x->node[grp].n = 2;
-	node(x, VG_X_EQ, VG_COL_SCOPE, VG_SCOPE_GROUP);
-	unsigned gin = node(x, VG_X_IN, VG_COL_GRP, 0);
-	x->node[gin].set = p->groups;
-	x->node[gin].n_set = p->n_groups;
+	if (grp) {
+		x->node[grp].first = x->n;
+		x->node[grp].n = 2;
+		node(x, VG_X_EQ, VG_COL_SCOPE, VG_SCOPE_GROUP);
+		unsigned gin = node(x, VG_X_IN, VG_COL_GRP, 0);
+		x->node[gin].set = p->groups;
+		x->node[gin].n_set = p->n_groups;
+	}
 }
 
 static int64_t column(const struct vg_access_meta *m, enum vg_col c)
@@ -146,6 +180,7 @@ static int64_t column(const struct vg_access_meta *m, enum vg_col c)
 	case VG_COL_GRP: return m->group;
 	case VG_COL_TLP: return m->tlp;
 	case VG_COL_CLASSIFICATION: return m->classification;
+	case VG_COL_ADDED: return m->added;
 	}
 	return 0;
 }

@@ -29,14 +29,15 @@ enum vg_audience vg_access_audience(const struct vg_access_meta *m, int64_t org,
 
 int vg_audience_admits(enum vg_audience a)
 {
-	return a == VG_AUD_OWNER || a == VG_AUD_HUB || a == VG_AUD_GROUP;
+	return a == VG_AUD_OWNER || a == VG_AUD_HUB || a == VG_AUD_GROUP ||
+	       a == VG_AUD_GRANTED;
 }
 
 const char *vg_audience_name(enum vg_audience a)
 {
 	static const char *const names[] = {
 	    "owner",     "hub-wide", "group-member",
-	    "not-owner", "tlp-red",  "not-member",
+	    "not-owner", "tlp-red",  "not-member", "granted",
 	};
 	return (unsigned)a < sizeof(names) / sizeof(names[0]) ? names[a] : "?";
 }
@@ -48,6 +49,9 @@ void vg_access_explain(const struct vg_principal *p,
 	out->role = p->operator|| vg_role_allows(p->role, VG_ACT_READ);
 	out->clearance = p->operator|| m->classification <= p->clearance;
 	out->audience = vg_access_audience(m, p->org, p->groups, p->n_groups);
+	if (!vg_audience_admits(out->audience) &&
+	    vg_access_granted(p, m->added))
+		out->audience = VG_AUD_GRANTED;
 	out->read = p->operator||(out->role && out->clearance &&
 	                          vg_audience_admits(out->audience));
 }

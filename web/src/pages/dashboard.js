@@ -13,9 +13,11 @@ function Chart({ series }) {
   const box = useRef(null);
   useEffect(() => {
     let plot = null;
+    let gone = false;
     const days = [...new Set(series.flatMap((s) => s.counts.map((c) => c.period)))].sort();
     if (!days.length) return undefined;
     import('uplot').then(({ default: UPlot }) => {
+      if (gone || !box.current) return;
       const xs = days.map((d) => Date.parse(`${d}T00:00:00Z`) / 1000);
       const data = [xs].concat(series.slice(0, 6).map((s) => {
         const m = new Map(s.counts.map((c) => [c.period, c.count]));
@@ -29,7 +31,10 @@ function Chart({ series }) {
         axes: [{}, {}],
       }, data, box.current);
     });
-    return () => plot && plot.destroy();
+    return () => {
+      gone = true;
+      if (plot) plot.destroy();
+    };
   }, [series]);
   return html`<div ref=${box} class="chart" role="img" aria-label=${t('dash.chart')}></div>`;
 }
