@@ -154,6 +154,45 @@ int vg_seal_text(const struct vg_seal_tree *t, size_t i,
 	return VG_OK;
 }
 
+static int b64url_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '-' ? 62 : c == '_' ? 63 : -1;
+}
+
+/* base64url without padding into at most max bytes, as strict as
+ * sodium_base642bin (no other byte, no bits left over) and many times
+ * faster: its constant-time decoder was 4% of a pull, for public data. */
+static int b64url_decode(unsigned char *out, size_t max, const char *in,
+                         size_t n, size_t *len)
+{
+	unsigned acc = 0, bits = 0;
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		int v = b64url_value((unsigned char)in[i]);
+		if (v < 0)
+			return -1;
+		acc = acc << 6 | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o == max)
+				return -1;
+			out[o++] = (unsigned char)(acc >> bits);
+			acc &= (1u << bits) - 1;
+		}
+	}
+	if (bits > 4 || acc)
+		return -1;
+	*len = o;
+	return 0;
+}
+
 int vg_seal_parse(const char *text, struct vg_seal_proof *p)
 {
 	unsigned char proof[VG_SEAL_SALT + 4 + VG_SEAL_DEPTH * VG_SEAL_HASH];
@@ -164,12 +203,9 @@ int vg_seal_parse(const char *text, struct vg_seal_proof *p)
 	if (!text || strncmp(text, "seal1:", 6) ||
 	    !(colon = strchr(text + 6, ':')))
 		return VG_EINVAL;
-	if (sodium_base642bin(proof, sizeof(proof), text + 6,
-	                      (size_t)(colon - text - 6), NULL, &len, NULL,
-	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) ||
-	    sodium_base642bin(rs, sizeof(rs), colon + 1, strlen(colon + 1),
-	                      NULL, &rl, NULL,
-	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) ||
+	if (b64url_decode(proof, sizeof(proof), text + 6,
+	                  (size_t)(colon - text - 6), &len) ||
+	    b64url_decode(rs, sizeof(rs), colon + 1, strlen(colon + 1), &rl) ||
 	    len < VG_SEAL_SALT + 4 || (len - VG_SEAL_SALT - 4) % VG_SEAL_HASH ||
 	    rl != sizeof(rs))
 		return VG_EINVAL;
