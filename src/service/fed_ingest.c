@@ -3,90 +3,28 @@
  * the origin's signature, refused ones into the partner's quarantine with
  * their reason, and the cursor moved in the same transaction as the
  * objects it covers, so a crash resumes without a gap or a duplicate. */
-#include "fed_int.h"
-#include "ingest_int.h"
+#include "fed_page.h"
 #include "taxii_int.h"
 #include "vigil/stix/stix.h"
 #include "vigil/util/jspan.h"
 #include "vigil/util/error.h"
 #include "vigil/util/timefmt.h"
 
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
-/* Where a page goes: a local collection. */
-struct target {
-	char id[40];
-	int scope;
-	int64_t grp, org;
-};
-
 static int take_target(void *ud, const struct vg_collection *c)
 {
-	struct target *t = ud;
+	struct vg__target *t = ud;
 	snprintf(t->id, sizeof(t->id), "%s", c->id);
 	t->scope = c->scope;
 	t->grp = c->grp;
 	t->org = c->org;
 	return 0;
 }
-
-/* One object's origin, resolved before parsing. */
-struct origin {
-	char id[100];
-	int64_t org; /* 0 until resolved */
-	char pk[80];
-};
-
-/* The origins admit knows: a lone page's, or a whole pull's. */
-struct origins {
-	struct origin *v;
-	size_t n, cap;
-	size_t last; /* found last: most objects share it */
-};
-
-struct pull_job;
-
-struct page_job {
-	struct vg_ctx *c;
-	struct vg__partner *p;
-	struct vg__fed *f;
-	struct target t;
-	const char *remote; /* NULL: a retry from the quarantine */
-	int64_t retry_id;
-	cJSON *env;           /* x_vigil_provenance, parsed */
-	struct vg_span *objs; /* each object's text */
-	size_t cap_objs;
-	const cJSON *prov;   /* the provenance array */
-	const cJSON **provs; /* its items by position */
-	size_t n;
-	int more; /* the envelope's more and next */
-	char next[256];
-	struct origins *og; /* own, or the pull's */
-	struct origins own;
-	unsigned char *skip; /* per object: came back to its origin */
-	unsigned char *bad;  /* per object: refused */
-	char **reason;       /* per refused object */
-	struct vg_ingest *g;
-	struct vg_ingest_counts counts;
-	const char *date_last;
-	struct vg_fed_page res;
-	char *err;
-	size_t errlen;
-	struct vg__seal_cache *seals; /* the parsing thread's */
-	struct vg__seal_cache own_seals;
-	char pseudo[200]; /* the origin of what a plain TAXII server
-	                   * sends: "taxii:NAME@THIS-HUB" */
-	/* a page of a pull (vg_fed_pull_pages) */
-	struct pull_job *pull;
-	struct vg_fed_in in;
-	struct page_job *newer; /* the pull's pages, oldest first */
-	atomic_int stored;      /* set by the storing thread when done */
-};
 
 static const char *jstr(const cJSON *o, const char *k)
 {
@@ -96,7 +34,7 @@ static const char *jstr(const cJSON *o, const char *k)
 
 static int take_span(void *ud, const struct vg_span *e)
 {
-	struct page_job *j = ud;
+	struct vg__page *j = ud;
 	if (j->n == j->cap_objs) {
 		size_t cap = j->cap_objs ? j->cap_objs * 2 : 256;
 		struct vg_span *v = realloc(j->objs, cap * sizeof(*v));
@@ -118,7 +56,7 @@ static int is_key(const struct vg_span *k, const char *name)
 static int take_member(void *ud, const struct vg_span *k,
                        const struct vg_span *v)
 {
-	struct page_job *j = ud;
+	struct vg__page *j = ud;
 	if (is_key(k, "objects"))
 		return vg_jspan_elements(v->p, v->n, take_span, j);
 	if (is_key(k, "x_vigil_provenance") && !j->env)
@@ -133,12 +71,12 @@ static int take_member(void *ud, const struct vg_span *k,
 	return VG_OK;
 }
 
-static const cJSON *prov_of(const struct page_job *j, size_t i)
+static const cJSON *prov_of(const struct vg__page *j, size_t i)
 {
 	return j->provs && i < j->n ? j->provs[i] : NULL;
 }
 
-static struct origin *find_origin(struct origins *og, const char *id)
+static struct vg__origin *find_origin(struct vg__origins *og, const char *id)
 {
 	if (og->last < og->n && !strcmp(og->v[og->last].id, id))
 		return &og->v[og->last];
@@ -163,7 +101,7 @@ static int on_path(const cJSON *prov, const char *hub)
 static int admit(void *ud, size_t index, const cJSON *obj, int64_t *owner,
                  int *level, char *msg, size_t len)
 {
-	struct page_job *j = ud;
+	struct vg__page *j = ud;
 	const cJSON *pv = prov_of(j, index);
 	const char *id = jstr(obj, "id");
 	if (index >= j->n)
@@ -189,7 +127,7 @@ static int admit(void *ud, size_t index, const cJSON *obj, int64_t *owner,
 		snprintf(msg, len, "returned");
 		return 1;
 	}
-	const struct origin *o = find_origin(j->og, origin);
+	const struct vg__origin *o = find_origin(j->og, origin);
 	if (!o || !o->org) {
 		snprintf(msg, len, "object '%s': origin hub '%.80s' unknown",
 		         id, origin);
@@ -235,7 +173,7 @@ static int admit(void *ud, size_t index, const cJSON *obj, int64_t *owner,
 static int on_stored(void *ud, struct vg_store *s, size_t index,
                      int64_t date_added)
 {
-	struct page_job *j = ud;
+	struct vg__page *j = ud;
 	const cJSON *pv = prov_of(j, index), *h;
 	struct vg_buf path;
 	struct vg_jw w;
@@ -270,7 +208,7 @@ static int on_stored(void *ud, struct vg_store *s, size_t index,
 
 static int on_result(void *ud, const struct vg_ingest_result *r)
 {
-	struct page_job *j = ud;
+	struct vg__page *j = ud;
 	if (r->index >= j->n)
 		return VG_OK;
 	switch (r->outcome) {
@@ -309,7 +247,7 @@ static int later(const char *a, const char *b)
 
 /* The page's refused objects into the quarantine; a retried one leaves
  * it, or stays with its new reason. */
-static int page_quarantine(struct vg_store *s, struct page_job *j)
+int vg__page_quarantine(struct vg_store *s, struct vg__page *j)
 {
 	int rc = VG_OK;
 	for (size_t i = 0; !rc && i < j->n; i++) {
@@ -347,18 +285,18 @@ static int page_quarantine(struct vg_store *s, struct page_job *j)
 }
 
 /* The writer's part: objects, provenance, quarantine. */
-static int page_body(struct vg_store *s, struct page_job *j)
+static int page_body(struct vg_store *s, struct vg__page *j)
 {
 	memset(&j->res, 0, sizeof(j->res));
 	memset(j->bad, 0, j->n);
 	int rc = vg_ingest_apply(s, j->g, &j->counts);
-	return rc ? rc : page_quarantine(s, j);
+	return rc ? rc : vg__page_quarantine(s, j);
 }
 
 /* After the objects of one or more pages of j's collection: the cursor
  * (to date_last) and the audit entry, with res the pages' counts. */
-static int page_tail(struct vg_store *s, const struct page_job *j,
-                     const struct vg_fed_page *res, const char *date_last)
+int vg__page_tail(struct vg_store *s, const struct vg__page *j,
+                  const struct vg_fed_page *res, const char *date_last)
 {
 	int rc = VG_OK;
 	char key[240];
@@ -401,20 +339,20 @@ static int page_tail(struct vg_store *s, const struct page_job *j,
  * cursor, audit. */
 static int page_fn(struct vg_store *s, void *arg)
 {
-	struct page_job *j = arg;
+	struct vg__page *j = arg;
 	int rc = page_body(s, j);
-	return rc ? rc : page_tail(s, j, &j->res, j->date_last);
+	return rc ? rc : vg__page_tail(s, j, &j->res, j->date_last);
 }
 
 /* Organisations for origin hubs seen for the first time, and their keys
  * pinned on first sight (introduced by this partner; audited). */
 struct origins_job {
 	struct vg_ctx *c;
-	struct page_job *pj;
+	struct vg__page *pj;
 };
 
 static int origin_org(struct vg_store *s, struct vg_ctx *c,
-                      const struct vg__partner *p, struct origin *o,
+                      const struct vg__partner *p, struct vg__origin *o,
                       const char *name, const char *key)
 {
 	char v[80], org_name[160];
@@ -463,7 +401,7 @@ static int origin_org(struct vg_store *s, struct vg_ctx *c,
 static int origins_fn(struct vg_store *s, void *arg)
 {
 	struct origins_job *oj = arg;
-	struct page_job *j = oj->pj;
+	struct vg__page *j = oj->pj;
 	int rc = VG_OK;
 	for (size_t i = 0; !rc && i < j->og->n; i++) {
 		const char *name = NULL, *key = NULL;
@@ -488,9 +426,15 @@ static int origins_fn(struct vg_store *s, void *arg)
 	return rc;
 }
 
+int vg__page_origins_make(struct vg_store *s, struct vg__page *j)
+{
+	struct origins_job oj = {j->c, j};
+	return origins_fn(s, &oj);
+}
+
 /* The page's origins that admit could know (not this hub, a hub id or a
  * TAXII server's name). */
-static int knowable(const struct page_job *j, const char *og)
+static int knowable(const struct vg__page *j, const char *og)
 {
 	return og && strlen(og) < sizeof(j->og->v[0].id) &&
 	       strcmp(og, j->f->hub_id) &&
@@ -498,7 +442,7 @@ static int knowable(const struct page_job *j, const char *og)
 }
 
 /* 1 when every origin of the page that could be known is in its table. */
-static int origins_known(const struct page_job *j)
+int vg__page_origins_known(const struct vg__page *j)
 {
 	for (size_t i = 0; j->prov && i < j->n; i++) {
 		const char *og = jstr(prov_of(j, i), "origin");
@@ -510,9 +454,9 @@ static int origins_known(const struct page_job *j)
 
 /* Add the page's origins missing from its table, as the store s knows
  * them; *need: some are new (their org 0, made by origins_fn). */
-static int add_origins(struct page_job *j, struct vg_store *s, int *need)
+int vg__page_origins_add(struct vg__page *j, struct vg_store *s, int *need)
 {
-	struct origins *t = j->og;
+	struct vg__origins *t = j->og;
 	*need = 0;
 	for (size_t i = 0; i < j->n; i++) {
 		const char *og = jstr(prov_of(j, i), "origin");
@@ -520,13 +464,13 @@ static int add_origins(struct page_job *j, struct vg_store *s, int *need)
 			continue;
 		if (t->n == t->cap) {
 			size_t cap = t->cap ? t->cap * 2 : 8;
-			struct origin *v = realloc(t->v, cap * sizeof(*v));
+			struct vg__origin *v = realloc(t->v, cap * sizeof(*v));
 			if (!v)
 				return VG_ENOMEM;
 			t->v = v;
 			t->cap = cap;
 		}
-		struct origin *o = &t->v[t->n++];
+		struct vg__origin *o = &t->v[t->n++];
 		memset(o, 0, sizeof(*o));
 		snprintf(o->id, sizeof(o->id), "%s", og);
 		char v[80];
@@ -546,17 +490,18 @@ static int add_origins(struct page_job *j, struct vg_store *s, int *need)
 
 /* The origins of a lone page: known ones resolved here, new ones made in
  * a transaction of their own. */
-static int resolve_origins(struct page_job *j, struct vg_store *s)
+static int resolve_origins(struct vg__page *j, struct vg_store *s)
 {
 	int need = 0;
-	int rc = add_origins(j, s, &need);
+	int rc = vg__page_origins_add(j, s, &need);
 	if (rc || !need)
 		return rc;
 	struct origins_job oj = {j->c, j};
 	return vg__write(j->c->svc, origins_fn, &oj);
 }
 
-static int find_target(struct vg_store *s, const char *coll, struct target *t)
+static int find_target(struct vg_store *s, const char *coll,
+                       struct vg__target *t)
 {
 	return s->ops->sharing->collection_find(s, coll, take_target, t);
 }
@@ -565,8 +510,8 @@ static int find_target(struct vg_store *s, const char *coll, struct target *t)
  * collection, else what the objects' provenance says (connected arrives as
  * community; all stays all; a group goes to the local group of that name,
  * which must list the partner hub), else the community. */
-static void page_alias(const struct page_job *j, const char *local,
-                       char alias[160])
+void vg__page_alias(const struct vg__page *j, const char *local,
+                    char alias[160])
 {
 	snprintf(alias, 160, "community");
 	if (local && *local) {
@@ -584,8 +529,7 @@ static void page_alias(const struct page_job *j, const char *local,
 	}
 }
 
-static int choose_target(struct page_job *j, struct vg_store *s,
-                         const char *alias)
+int vg__page_target(struct vg__page *j, struct vg_store *s, const char *alias)
 {
 	int rc = find_target(s, alias, &j->t);
 	if (rc == VG_ENOTFOUND)
@@ -615,7 +559,7 @@ static int choose_target(struct page_job *j, struct vg_store *s,
 	return rc;
 }
 
-static void job_release(struct page_job *j)
+void vg__page_release(struct vg__page *j)
 {
 	vg_ingest_abort(j->g);
 	for (size_t i = 0; j->reason && i < j->n; i++)
@@ -629,7 +573,7 @@ static void job_release(struct page_job *j)
 	cJSON_Delete(j->env);
 }
 
-static const char *local_of(const struct vg__partner *p, const char *remote)
+const char *vg__page_local(const struct vg__partner *p, const char *remote)
 {
 	for (size_t i = 0; remote && i < p->cfg.n_remote; i++)
 		if (!strcmp(p->cfg.remote[i], remote))
@@ -640,7 +584,7 @@ static const char *local_of(const struct vg__partner *p, const char *remote)
 /* Read one page into j, whose c, p, f, err are set: the objects' texts
  * as they came (no tree: ingest parses each) and the provenance alone.
  * Touches no store. */
-static int page_read(struct page_job *j, const char *body, size_t len)
+int vg__page_read(struct vg__page *j, const char *body, size_t len)
 {
 	struct vg__partner *p = j->p;
 	char *err = j->err;
@@ -695,7 +639,7 @@ out:
 }
 
 /* The ingest options of pages going to j's target. */
-static void page_opts(struct page_job *j, struct vg_ingest_opts *o)
+void vg__page_opts(struct vg__page *j, struct vg_ingest_opts *o)
 {
 	struct vg_ctx *c = j->c;
 	*o = (struct vg_ingest_opts){
@@ -716,7 +660,7 @@ static void page_opts(struct page_job *j, struct vg_ingest_opts *o)
 
 /* Read one page and prepare its objects (parsed, validated, admitted)
  * into j, whose c, p, remote, retry_id, err are set. */
-static int page_setup(struct page_job *j, const char *local, const char *body,
+static int page_setup(struct vg__page *j, const char *local, const char *body,
                       size_t len)
 {
 	struct vg_ctx *c = j->c;
@@ -726,12 +670,12 @@ static int page_setup(struct page_job *j, const char *local, const char *body,
 	int rc = s ? vg__fed_get(c->svc, &j->f, j->err, j->errlen) : VG_ESTORE;
 	j->og = &j->own;
 	j->seals = &j->own_seals;
-	if (rc || (rc = page_read(j, body, len)))
+	if (rc || (rc = vg__page_read(j, body, len)))
 		return rc;
-	page_alias(j, local, alias);
-	if ((rc = choose_target(j, s, alias)) || (rc = resolve_origins(j, s)))
+	vg__page_alias(j, local, alias);
+	if ((rc = vg__page_target(j, s, alias)) || (rc = resolve_origins(j, s)))
 		return rc;
-	page_opts(j, &o);
+	vg__page_opts(j, &o);
 	rc = vg_ingest_prepare(body, len, &o, &j->g, perr, sizeof(perr));
 	if (rc == VG_EJSON || rc == VG_ETOOBIG) {
 		snprintf(j->err, j->errlen, "partner '%s': %s", j->p->name,
@@ -746,7 +690,7 @@ int vg__fed_store(struct vg_ctx *c, struct vg__partner *p, const char *remote,
                   size_t len, const char *date_last, struct vg_fed_page *res,
                   struct vg__outcome *oc, char *err, size_t errlen)
 {
-	struct page_job j = {.c = c,
+	struct vg__page j = {.c = c,
 	                     .p = p,
 	                     .remote = remote,
 	                     .retry_id = retry_id,
@@ -768,260 +712,7 @@ int vg__fed_store(struct vg_ctx *c, struct vg__partner *p, const char *remote,
 		j.bad = NULL;
 		j.reason = NULL;
 	}
-	job_release(&j);
-	return rc;
-}
-
-/* ---- a pull: pages streamed through the ingest pipeline ------------- */
-
-/* One transaction of a pull. This thread reads and checks each page
- * (parse, validation, the origin's signature) while the ingest's store
- * thread stores the pages before it; a page's quarantine rows follow its
- * last object; the cursor and the audit entry end the transaction. A run
- * of pages to one target is one ingest; a page for another target, or
- * naming an origin not yet resolved, starts the next. */
-struct pull_job {
-	struct vg_ctx *c;
-	struct vg__partner *p;
-	struct vg__fed *f;
-	const char *remote, *local;
-	const struct vg_fed_source *src;
-	size_t max_pages;
-	struct vg_fed_in first; /* waited for before the transaction */
-	int first_taken;
-	struct origins og;
-	struct vg__seal_cache seals;
-	struct page_job *oldest, *newest; /* pages not given back yet */
-	struct vg_ingest *g;              /* the current run of pages */
-	struct target t;
-	char alias[160];
-	struct vg_fed_page total; /* the store thread's while g runs */
-	size_t taken;
-	int end;
-	int stop_rc; /* what ended the pull early, after the commit */
-	char date_last[64];
-	char *err;
-	size_t errlen;
-};
-
-/* After a page's last object (on the store thread): its quarantine rows,
- * its counts; then it may be given back. */
-static int page_stored(void *ud, struct vg_store *s)
-{
-	struct page_job *j = ud;
-	struct pull_job *m = j->pull;
-	int rc = page_quarantine(s, j);
-	m->total.accepted += j->res.accepted;
-	m->total.duplicates += j->res.duplicates;
-	m->total.quarantined += j->res.quarantined;
-	m->total.returned += j->res.returned;
-	atomic_store_explicit(&j->stored, 1, memory_order_release);
-	return rc;
-}
-
-static void page_free(struct pull_job *m, struct page_job *j)
-{
-	m->src->release(m->src->ud, &j->in);
-	job_release(j);
-	free(j);
-}
-
-/* Give back the pages stored (all: every page, the store thread ended). */
-static void give_back(struct pull_job *m, int all)
-{
-	while (m->oldest &&
-	       (all || atomic_load_explicit(&m->oldest->stored,
-	                                    memory_order_acquire))) {
-		struct page_job *j = m->oldest;
-		if (!(m->oldest = j->newer))
-			m->newest = NULL;
-		page_free(m, j);
-	}
-}
-
-/* The end of a run: everything fed is stored (in the transaction). */
-static int run_end(struct pull_job *m)
-{
-	char e[600] = "";
-	int rc = vg_ingest_end(m->g, NULL, e, sizeof(e));
-	m->g = NULL;
-	if (rc)
-		snprintf(m->err, m->errlen, "partner '%s': %s", m->p->name, e);
-	return rc;
-}
-
-/* A run of pages to j's target: its origins resolved (new ones made, in
- * this transaction), an ingest begun with j as its first input. 1: the
- * page cannot be stored here (m->err says why). */
-static int run_begin(struct vg_store *s, struct pull_job *m, struct page_job *j,
-                     const char *alias)
-{
-	struct vg_ingest_opts o;
-	int need = 0;
-	int rc = choose_target(j, s, alias);
-	if (rc)
-		return rc == VG_ENOTFOUND || rc == VG_EDENIED ? 1 : rc;
-	if ((rc = add_origins(j, s, &need)))
-		return rc;
-	if (need) {
-		struct origins_job oj = {j->c, j};
-		if ((rc = origins_fn(s, &oj)))
-			return rc;
-	}
-	page_opts(j, &o);
-	m->t = j->t;
-	o.collection = m->t.id; /* the run outlives its first page */
-	o.in_transaction = 1;
-	o.pipeline = 1;
-	o.on_input_end = page_stored;
-	if ((rc = vg_ingest_begin(s, &o, &m->g)))
-		return rc;
-	snprintf(m->alias, sizeof(m->alias), "%s", alias);
-	return VG_OK;
-}
-
-/* Take one page into the transaction (in is the page's, given back with
- * it). 1: it was not taken (m->stop_rc and m->err say why). */
-static int take_page(struct vg_store *s, struct pull_job *m,
-                     const struct vg_fed_in *in)
-{
-	char alias[160];
-	struct page_job *j = calloc(1, sizeof(*j));
-	if (!j) {
-		m->src->release(m->src->ud, (struct vg_fed_in *)in);
-		return VG_ENOMEM;
-	}
-	*j = (struct page_job){.c = m->c,
-	                       .p = m->p,
-	                       .f = m->f,
-	                       .remote = m->remote,
-	                       .err = m->err,
-	                       .errlen = m->errlen,
-	                       .og = &m->og,
-	                       .seals = &m->seals,
-	                       .pull = m,
-	                       .in = *in};
-	int rc = page_read(j, in->body, in->len), bad = rc == VG_EINVAL;
-	if (!rc) {
-		page_alias(j, m->local, alias);
-		if (m->g && (strcmp(alias, m->alias) || !origins_known(j)))
-			rc = run_end(m);
-		if (!rc && !m->g)
-			bad = (rc = run_begin(s, m, j, alias)) == 1;
-		else if (!rc)
-			rc = vg_ingest_next(m->g, j);
-	}
-	if (bad) {
-		/* not an envelope, or nowhere to go: the pages before it are
-		 * stored, and the pull ends with the reason */
-		m->stop_rc = rc == 1 ? VG_EINVAL : rc;
-		page_free(m, j);
-		return 1;
-	}
-	if (rc) {
-		page_free(m, j);
-		return rc;
-	}
-	j->t = m->t;
-	if (m->newest)
-		m->newest->newer = j;
-	else
-		m->oldest = j;
-	m->newest = j;
-	if ((rc = vg_ingest_feed(m->g, in->body, in->len))) {
-		snprintf(m->err, m->errlen, "partner '%s': %s", m->p->name,
-		         vg_ingest_error(m->g));
-		return rc == VG_EJSON || rc == VG_ETOOBIG ? VG_EINVAL : rc;
-	}
-	m->taken++;
-	if (in->date_last && *in->date_last)
-		snprintf(m->date_last, sizeof(m->date_last), "%s",
-		         in->date_last);
-	return VG_OK;
-}
-
-static int pull_fn(struct vg_store *s, void *arg)
-{
-	struct pull_job *m = arg;
-	struct vg_fed_in in = m->first;
-	int rc = VG_OK;
-	m->first_taken = 1;
-	while (!rc && in.body) {
-		if ((rc = take_page(s, m, &in)))
-			break;
-		give_back(m, 0);
-		if (in.last) {
-			m->end = 1;
-			break;
-		}
-		if (m->taken == m->max_pages)
-			break;
-		/* only what is fetched already: the writer never waits on
-		 * the network */
-		int nr = m->src->next(m->src->ud, 0, &in, m->err, m->errlen);
-		if (nr) {
-			m->stop_rc = nr;
-			break;
-		}
-	}
-	if (rc == 1)
-		rc = VG_OK;
-	if (!rc && m->g)
-		rc = run_end(m);
-	if (rc && m->g) {
-		vg_ingest_abort(m->g);
-		m->g = NULL;
-	}
-	give_back(m, 1);
-	if (!rc && m->taken) {
-		struct page_job tail = {
-		    .c = m->c, .p = m->p, .remote = m->remote, .t = m->t};
-		rc = page_tail(s, &tail, &m->total, m->date_last);
-	}
-	return rc;
-}
-
-int vg_fed_pull_pages(struct vg_ctx *c, const char *remote,
-                      const struct vg_fed_source *src, size_t max_pages,
-                      struct vg_fed_page *res, size_t *taken, int *end,
-                      char *err, size_t errlen)
-{
-	struct vg_store *s = vg__reader(c->svc);
-	struct pull_job *m = calloc(1, sizeof(*m));
-	struct vg__partner *p = malloc(sizeof(*p));
-	int rc = !s || !p || !m ? (s ? VG_ENOMEM : VG_ESTORE)
-	                        : vg__fed_ctx_partner(c, s, p);
-	memset(res, 0, sizeof(*res));
-	*taken = 0;
-	*end = 1;
-	if (!rc)
-		rc = vg__fed_get(c->svc, &m->f, err, errlen);
-	if (!rc)
-		rc = src->next(src->ud, 1, &m->first, err, errlen);
-	if (rc)
-		goto out;
-	m->c = c;
-	m->p = p;
-	m->remote = remote;
-	m->local = local_of(p, remote);
-	m->src = src;
-	m->max_pages = max_pages ? max_pages : 1;
-	m->err = err;
-	m->errlen = errlen;
-	rc = vg__write(c->svc, pull_fn, m);
-	if (!m->first_taken)
-		src->release(src->ud, &m->first);
-	if (!rc) {
-		*res = m->total;
-		*taken = m->taken;
-		*end = m->end || m->stop_rc;
-		rc = m->stop_rc;
-	}
-out:
-	if (m)
-		free(m->og.v);
-	free(m);
-	free(p);
+	vg__page_release(&j);
 	return rc;
 }
 
@@ -1033,8 +724,9 @@ int vg_fed_store_page(struct vg_ctx *c, const char *remote, const char *body,
 	struct vg__partner *p = malloc(sizeof(*p));
 	int rc = !s ? VG_ESTORE : !p ? VG_ENOMEM : vg__fed_ctx_partner(c, s, p);
 	if (!rc)
-		rc = vg__fed_store(c, p, remote, local_of(p, remote), 0, body,
-		                   len, date_last, res, NULL, err, errlen);
+		rc =
+		    vg__fed_store(c, p, remote, vg__page_local(p, remote), 0,
+		                  body, len, date_last, res, NULL, err, errlen);
 	free(p);
 	return rc;
 }
