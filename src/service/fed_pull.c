@@ -241,7 +241,8 @@ int vg_fed_pull_pages(struct vg_ctx *c, const char *remote,
 	m->max_pages = max_pages ? max_pages : 1;
 	m->err = err;
 	m->errlen = errlen;
-	rc = vg__write(c->svc, pull_fn, m);
+	/* alone: other jobs in its transaction would put it in a savepoint */
+	rc = vg__write_alone(c->svc, pull_fn, m);
 	if (!m->first_taken)
 		src->release(src->ud, &m->first);
 	if (!rc) {

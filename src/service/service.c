@@ -313,11 +313,23 @@ struct vg_store *vg__reader(struct vg_service *svc)
 	return s;
 }
 
-int vg__write(struct vg_service *svc, vg_write_fn fn, void *arg)
+static int write_job(struct vg_service *svc, vg_write_fn fn, void *arg,
+		     int alone)
 {
-	int rc = vg_writer_run(svc->writer, fn, arg);
+	int rc = alone ? vg_writer_run_alone(svc->writer, fn, arg)
+		       : vg_writer_run(svc->writer, fn, arg);
 	/* the push loops look for what a commit stored */
 	if (!rc && svc->fed)
 		vg__fed_notify(svc);
 	return rc;
+}
+
+int vg__write(struct vg_service *svc, vg_write_fn fn, void *arg)
+{
+	return write_job(svc, fn, arg, 0);
+}
+
+int vg__write_alone(struct vg_service *svc, vg_write_fn fn, void *arg)
+{
+	return write_job(svc, fn, arg, 1);
 }
