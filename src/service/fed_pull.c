@@ -37,6 +37,9 @@ struct vg__pull {
 	size_t errlen;
 };
 
+/* A page not taken into the transaction (no error code is negative). */
+#define NOT_TAKEN (-1)
+
 /* After a page's last object (on the store thread): its quarantine rows,
  * its counts; then it may be given back. */
 static int page_stored(void *ud, struct vg_store *s)
@@ -84,8 +87,8 @@ static int run_end(struct vg__pull *m)
 }
 
 /* A run of pages to j's target: its origins resolved (new ones made, in
- * this transaction), an ingest begun with j as its first input. 1: the
- * page cannot be stored here (m->err says why). */
+ * this transaction), an ingest begun with j as its first input.
+ * NOT_TAKEN: the page has nowhere to go here (m->err says why). */
 static int run_begin(struct vg_store *s, struct vg__pull *m, struct vg__page *j,
                      const char *alias)
 {
@@ -93,7 +96,7 @@ static int run_begin(struct vg_store *s, struct vg__pull *m, struct vg__page *j,
 	int need = 0;
 	int rc = vg__page_target(j, s, alias);
 	if (rc)
-		return rc == VG_ENOTFOUND || rc == VG_EDENIED ? 1 : rc;
+		return rc == VG_ENOTFOUND || rc == VG_EDENIED ? NOT_TAKEN : rc;
 	if ((rc = vg__page_origins_add(j, s, &need)))
 		return rc;
 	if (need) {
@@ -113,7 +116,8 @@ static int run_begin(struct vg_store *s, struct vg__pull *m, struct vg__page *j,
 }
 
 /* Take one page into the transaction (in is the page's, given back with
- * it). 1: it was not taken (m->stop_rc and m->err say why). */
+ * it). NOT_TAKEN: the pull ends before it (m->stop_rc and m->err say
+ * why); an error fails the transaction. */
 static int take_page(struct vg_store *s, struct vg__pull *m,
                      const struct vg_fed_in *in)
 {
@@ -140,16 +144,16 @@ static int take_page(struct vg_store *s, struct vg__pull *m,
 		    (strcmp(alias, m->alias) || !vg__page_origins_known(j)))
 			rc = run_end(m);
 		if (!rc && !m->g)
-			bad = (rc = run_begin(s, m, j, alias)) == 1;
+			bad = (rc = run_begin(s, m, j, alias)) == NOT_TAKEN;
 		else if (!rc)
 			rc = vg_ingest_next(m->g, j);
 	}
 	if (bad) {
 		/* not an envelope, or nowhere to go: the pages before it are
 		 * stored, and the pull ends with the reason */
-		m->stop_rc = rc == 1 ? VG_EINVAL : rc;
+		m->stop_rc = rc == NOT_TAKEN ? VG_EINVAL : rc;
 		page_free(m, j);
-		return 1;
+		return NOT_TAKEN;
 	}
 	if (rc) {
 		page_free(m, j);
@@ -197,7 +201,7 @@ static int pull_fn(struct vg_store *s, void *arg)
 			break;
 		}
 	}
-	if (rc == 1)
+	if (rc == NOT_TAKEN)
 		rc = VG_OK;
 	if (!rc && m->g)
 		rc = run_end(m);
