@@ -46,6 +46,11 @@ serve() {
 	done
 }
 hwm_kb() { awk '/VmHWM/ { print $2 }' "/proc/$1/status"; }
+# the machine is shared: the load when a phase starts, and the CPU time each
+# side used (user + system, seconds), which the load does not change much
+load1() { cut -d' ' -f1 /proc/loadavg; }
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+cpu_of() { awk '{ print $2 + $3 }' "$1"; }
 
 echo "bench/sync on $(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
 cd "$work"
@@ -54,10 +59,11 @@ for h in A B C; do "$vigil" --data $h init --json >$h.json; done
 "$vigil" --data A import --collection all gen.json >/dev/null
 
 # ---- the local limit: export from A, import into C --------------------------
+load_local=$(load1)
 t0=$(now)
-/usr/bin/time -f "%M" -o exp.rss "$vigil" --data A export >exp.json
+/usr/bin/time -f "%M %U %S" -o exp.rss "$vigil" --data A export >exp.json
 t1=$(now)
-/usr/bin/time -f "%M" -o imp.rss "$vigil" --data C import --collection all exp.json >/dev/null
+/usr/bin/time -f "%M %U %S" -o imp.rss "$vigil" --data C import --collection all exp.json >/dev/null
 t2=$(now)
 local_s=$(echo "$t2 - $t0" | bc)
 
@@ -67,9 +73,12 @@ pa=$(free_port)
 key a-for-b.json | "$vigil" --data B partner add A --url "http://127.0.0.1:$pa/taxii2/hub/" \
 	--direction pull --collection all --secret-file - >/dev/null
 serve A "$pa"
+load_pull=$(load1)
+server_cpu0=$(cpu_s "$pid_A")
 t0=$(now)
-/usr/bin/time -f "%M" -o pull.rss "$vigil" --data B partner sync A --json >pull.json
+/usr/bin/time -f "%M %U %S" -o pull.rss "$vigil" --data B partner sync A --json >pull.json
 t1=$(now)
+server_cpu=$(echo "$(cpu_s "$pid_A") - $server_cpu0" | bc)
 pull_s=$(echo "$t1 - $t0" | bc)
 server_kb=$(hwm_kb "$pid_A")
 got=$(python3 -c 'import json;print(json.load(open("pull.json"))["accepted"])')
@@ -81,13 +90,18 @@ t0=$(now)
 t1=$(now)
 again_s=$(echo "$t1 - $t0" | bc)
 
-awk -v n="$count" -v ls="$local_s" -v ps="$pull_s" -v er="$(cat exp.rss)" \
-    -v ir="$(cat imp.rss)" -v cr="$(cat pull.rss)" -v sr="$server_kb" -v as="$again_s" 'BEGIN {
+awk -v n="$count" -v ls="$local_s" -v ps="$pull_s" -v er="$(cut -d' ' -f1 exp.rss)" \
+    -v ir="$(cut -d' ' -f1 imp.rss)" -v cr="$(cut -d' ' -f1 pull.rss)" -v sr="$server_kb" -v as="$again_s" \
+    -v lc="$(cpu_of exp.rss) + $(cpu_of imp.rss)" -v pc="$(cpu_of pull.rss)" -v sc="$server_cpu" \
+    -v ll="$load_local" -v lp="$load_pull" 'BEGIN {
+	split(lc, c, " [+] ")
 	printf "%-40s %9d objects %7.2f s %8.0f objects/s  peak RSS export %.0f MB, import %.0f MB  (reference)\n",
 		"vigil export | vigil import (local)", n, ls, n / ls, er / 1024, ir / 1024
 	printf "%-40s %9d objects %7.2f s %8.0f objects/s  peak RSS puller %.0f MB, server %.0f MB  %.2fx local\n",
 		"initial pull A -> B (partner sync)", n, ps, n / ps, cr / 1024, sr / 1024, ps / ls
-	printf "%-40s %7.3f s\n", "incremental round, nothing new", as }'
+	printf "%-40s %7.3f s\n", "incremental round, nothing new", as
+	printf "%-40s local %.1f s CPU (load %s at its start); pull %.1f s puller + %.1f s server (load %s)\n",
+		"CPU time (user + system)", c[1] + c[2], ll, pc, sc, lp }'
 
 # ---- 3. publish on A, visible on B through R (push) -------------------------
 for p in $pids; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done

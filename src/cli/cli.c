@@ -55,7 +55,8 @@ int vg_cli_open(struct vg_cli *cli, struct vg_service **svc, struct vg_ctx *ctx)
 {
 	char err[600] = "";
 	struct vg_service_conf c = {.location = cli->data,
-				     .key_dir = cli->key_dir};
+				     .key_dir = cli->key_dir,
+				     .large_cache = cli->large_cache};
 	const struct vg_server_conf *set = cli->settings;
 	if (set) {
 		c.signing_key = set->signing_key;

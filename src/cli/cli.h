@@ -15,6 +15,7 @@ struct vg_cli {
 	 * vg_cli_settings); NULL: the service's defaults */
 	const struct vg_server_conf *settings;
 	const char *key_dir; /* --key-dir, $VIGIL_KEY_DIR: a PostgreSQL hub's key */
+	int large_cache;     /* set before vg_cli_open by a pull */
 };
 
 struct vg_cmd {

@@ -199,6 +199,7 @@ static int sync_one(struct vg_cli *cli, const char *name, int json)
 	struct vg_service *svc;
 	struct vg_ctx ctx;
 	struct vg_sync_report r;
+	cli->large_cache = 1; /* a pull writes a hub's worth of pages */
 	int rc = vg_cli_open(cli, &svc, &ctx);
 	if (rc)
 		return rc;

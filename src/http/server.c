@@ -498,6 +498,7 @@ int vg_serve_with(const struct vg_server_conf *c,
 	struct vg_service_conf sc = {
 		.location = c->data,
 		.threaded = 1,
+		.large_cache = 1,
 		.max_batch = 512,
 		.gather_us = (long)c->commit_wait_us,
 		.status_ttl_us = (int64_t)c->status_ttl_hours * 3600000000LL,

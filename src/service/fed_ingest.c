@@ -3,8 +3,7 @@
  * the origin's signature, refused ones into the partner's quarantine with
  * their reason, and the cursor moved in the same transaction as the
  * objects it covers, so a crash resumes without a gap or a duplicate. */
-#include "fed_int.h"
-#include "ingest_int.h"
+#include "fed_page.h"
 #include "taxii_int.h"
 #include "vigil/stix/stix.h"
 #include "vigil/util/jspan.h"
@@ -17,60 +16,15 @@
 #include <strings.h>
 #include <time.h>
 
-/* Where a page goes: a local collection. */
-struct target {
-	char id[40];
-	int scope;
-	int64_t grp, org;
-};
-
 static int take_target(void *ud, const struct vg_collection *c)
 {
-	struct target *t = ud;
+	struct vg__target *t = ud;
 	snprintf(t->id, sizeof(t->id), "%s", c->id);
 	t->scope = c->scope;
 	t->grp = c->grp;
 	t->org = c->org;
 	return 0;
 }
-
-/* One object's origin, resolved before parsing. */
-struct origin {
-	char id[100];
-	int64_t org;
-	char pk[80];
-};
-
-struct page_job {
-	struct vg_ctx *c;
-	struct vg__partner *p;
-	struct vg__fed *f;
-	struct target t;
-	const char *remote; /* NULL: a retry from the quarantine */
-	int64_t retry_id;
-	cJSON *env;           /* x_vigil_provenance, parsed */
-	struct vg_span *objs; /* each object's text */
-	size_t cap_objs;
-	const cJSON *prov;   /* the provenance array */
-	const cJSON **provs; /* its items by position */
-	size_t n;
-	int more; /* the envelope's more and next */
-	char next[256];
-	struct origin *origins;
-	size_t n_origins;
-	unsigned char *skip; /* per object: came back to its origin */
-	unsigned char *bad;  /* per object: refused */
-	char **reason;       /* per refused object */
-	struct vg_ingest *g;
-	struct vg_ingest_counts counts;
-	const char *date_last;
-	struct vg_fed_page res;
-	char *err;
-	size_t errlen;
-	struct vg__seal_cache seals; /* (the parsing thread's) */
-	char pseudo[200];            /* the origin of what a plain TAXII server
-	                              * sends: "taxii:NAME@THIS-HUB" */
-};
 
 static const char *jstr(const cJSON *o, const char *k)
 {
@@ -80,7 +34,7 @@ static const char *jstr(const cJSON *o, const char *k)
 
 static int take_span(void *ud, const struct vg_span *e)
 {
-	struct page_job *j = ud;
+	struct vg__page *j = ud;
 	if (j->n == j->cap_objs) {
 		size_t cap = j->cap_objs ? j->cap_objs * 2 : 256;
 		struct vg_span *v = realloc(j->objs, cap * sizeof(*v));
@@ -102,7 +56,7 @@ static int is_key(const struct vg_span *k, const char *name)
 static int take_member(void *ud, const struct vg_span *k,
                        const struct vg_span *v)
 {
-	struct page_job *j = ud;
+	struct vg__page *j = ud;
 	if (is_key(k, "objects"))
 		return vg_jspan_elements(v->p, v->n, take_span, j);
 	if (is_key(k, "x_vigil_provenance") && !j->env)
@@ -117,17 +71,18 @@ static int take_member(void *ud, const struct vg_span *k,
 	return VG_OK;
 }
 
-static const cJSON *prov_of(const struct page_job *j, size_t i)
+static const cJSON *prov_of(const struct vg__page *j, size_t i)
 {
 	return j->provs && i < j->n ? j->provs[i] : NULL;
 }
 
-static const struct origin *find_origin(const struct page_job *j,
-                                        const char *id)
+static struct vg__origin *find_origin(struct vg__origins *og, const char *id)
 {
-	for (size_t i = 0; i < j->n_origins; i++)
-		if (!strcmp(j->origins[i].id, id))
-			return &j->origins[i];
+	if (og->last < og->n && !strcmp(og->v[og->last].id, id))
+		return &og->v[og->last];
+	for (size_t i = 0; i < og->n; i++)
+		if (!strcmp(og->v[i].id, id))
+			return &og->v[og->last = i];
 	return NULL;
 }
 
@@ -146,7 +101,7 @@ static int on_path(const cJSON *prov, const char *hub)
 static int admit(void *ud, size_t index, const cJSON *obj, int64_t *owner,
                  int *level, char *msg, size_t len)
 {
-	struct page_job *j = ud;
+	struct vg__page *j = ud;
 	const cJSON *pv = prov_of(j, index);
 	const char *id = jstr(obj, "id");
 	if (index >= j->n)
@@ -172,7 +127,7 @@ static int admit(void *ud, size_t index, const cJSON *obj, int64_t *owner,
 		snprintf(msg, len, "returned");
 		return 1;
 	}
-	const struct origin *o = find_origin(j, origin);
+	const struct vg__origin *o = find_origin(j->og, origin);
 	if (!o || !o->org) {
 		snprintf(msg, len, "object '%s': origin hub '%.80s' unknown",
 		         id, origin);
@@ -193,7 +148,7 @@ static int admit(void *ud, size_t index, const cJSON *obj, int64_t *owner,
 		         "publishes, and this copy has no signature",
 		         id, origin);
 		return 1;
-	} else if (!vg__fed_verify(o->pk, origin, obj, sig, &j->seals)) {
+	} else if (!vg__fed_verify(o->pk, origin, obj, sig, j->seals)) {
 		snprintf(msg, len,
 		         "object '%s': the signature of origin hub "
 		         "'%.80s' does not verify (altered or forged)",
@@ -218,7 +173,7 @@ static int admit(void *ud, size_t index, const cJSON *obj, int64_t *owner,
 static int on_stored(void *ud, struct vg_store *s, size_t index,
                      int64_t date_added)
 {
-	struct page_job *j = ud;
+	struct vg__page *j = ud;
 	const cJSON *pv = prov_of(j, index), *h;
 	struct vg_buf path;
 	struct vg_jw w;
@@ -253,7 +208,7 @@ static int on_stored(void *ud, struct vg_store *s, size_t index,
 
 static int on_result(void *ud, const struct vg_ingest_result *r)
 {
-	struct page_job *j = ud;
+	struct vg__page *j = ud;
 	if (r->index >= j->n)
 		return VG_OK;
 	switch (r->outcome) {
@@ -290,12 +245,11 @@ static int later(const char *a, const char *b)
 	return x > y;
 }
 
-/* The writer's part: objects, provenance, quarantine, cursor, audit. */
-static int page_body(struct vg_store *s, struct page_job *j)
+/* The page's refused objects into the quarantine; a retried one leaves
+ * it, or stays with its new reason. */
+int vg__page_quarantine(struct vg_store *s, struct vg__page *j)
 {
-	memset(&j->res, 0, sizeof(j->res));
-	memset(j->bad, 0, j->n);
-	int rc = vg_ingest_apply(s, j->g, &j->counts);
+	int rc = VG_OK;
 	for (size_t i = 0; !rc && i < j->n; i++) {
 		if (!j->bad[i])
 			continue;
@@ -330,10 +284,19 @@ static int page_body(struct vg_store *s, struct page_job *j)
 	return rc;
 }
 
+/* The writer's part: objects, provenance, quarantine. */
+static int page_body(struct vg_store *s, struct vg__page *j)
+{
+	memset(&j->res, 0, sizeof(j->res));
+	memset(j->bad, 0, j->n);
+	int rc = vg_ingest_apply(s, j->g, &j->counts);
+	return rc ? rc : vg__page_quarantine(s, j);
+}
+
 /* After the objects of one or more pages of j's collection: the cursor
  * (to date_last) and the audit entry, with res the pages' counts. */
-static int page_tail(struct vg_store *s, const struct page_job *j,
-                     const struct vg_fed_page *res, const char *date_last)
+int vg__page_tail(struct vg_store *s, const struct vg__page *j,
+                  const struct vg_fed_page *res, const char *date_last)
 {
 	int rc = VG_OK;
 	char key[240];
@@ -376,47 +339,20 @@ static int page_tail(struct vg_store *s, const struct page_job *j,
  * cursor, audit. */
 static int page_fn(struct vg_store *s, void *arg)
 {
-	struct page_job *j = arg;
+	struct vg__page *j = arg;
 	int rc = page_body(s, j);
-	return rc ? rc : page_tail(s, j, &j->res, j->date_last);
-}
-
-/* Several pages of one collection in one transaction: the index pages
- * they touch are written once (each commit writes every page of the
- * store it changed, and ids are random). */
-struct multi_job {
-	struct page_job *pages;
-	size_t n;
-	const char *date_last;
-	struct vg_fed_page total;
-};
-
-static int multi_fn(struct vg_store *s, void *arg)
-{
-	struct multi_job *m = arg;
-	int rc = VG_OK;
-	memset(&m->total, 0, sizeof(m->total));
-	for (size_t i = 0; !rc && i < m->n; i++) {
-		rc = page_body(s, &m->pages[i]);
-		m->total.accepted += m->pages[i].res.accepted;
-		m->total.duplicates += m->pages[i].res.duplicates;
-		m->total.quarantined += m->pages[i].res.quarantined;
-		m->total.returned += m->pages[i].res.returned;
-	}
-	return rc ? rc : page_tail(s, &m->pages[0], &m->total, m->date_last);
+	return rc ? rc : vg__page_tail(s, j, &j->res, j->date_last);
 }
 
 /* Organisations for origin hubs seen for the first time, and their keys
  * pinned on first sight (introduced by this partner; audited). */
 struct origins_job {
 	struct vg_ctx *c;
-	struct page_job *pj;
-	char *err;
-	size_t errlen;
+	struct vg__page *pj;
 };
 
 static int origin_org(struct vg_store *s, struct vg_ctx *c,
-                      const struct vg__partner *p, struct origin *o,
+                      const struct vg__partner *p, struct vg__origin *o,
                       const char *name, const char *key)
 {
 	char v[80], org_name[160];
@@ -465,14 +401,16 @@ static int origin_org(struct vg_store *s, struct vg_ctx *c,
 static int origins_fn(struct vg_store *s, void *arg)
 {
 	struct origins_job *oj = arg;
-	struct page_job *j = oj->pj;
+	struct vg__page *j = oj->pj;
 	int rc = VG_OK;
-	for (size_t i = 0; !rc && i < j->n_origins; i++) {
+	for (size_t i = 0; !rc && i < j->og->n; i++) {
 		const char *name = NULL, *key = NULL;
+		if (j->og->v[i].org)
+			continue;
 		for (size_t k = 0; k < j->n; k++) {
 			const cJSON *pv = prov_of(j, k);
 			const char *og = jstr(pv, "origin");
-			if (og && !strcmp(og, j->origins[i].id)) {
+			if (og && !strcmp(og, j->og->v[i].id)) {
 				name = jstr(pv, "origin_name");
 				key = jstr(pv, "origin_key");
 				break;
@@ -483,32 +421,62 @@ static int origins_fn(struct vg_store *s, void *arg)
 			if (vg__unhex(key, raw, sizeof(raw)))
 				key = NULL;
 		}
-		rc = origin_org(s, j->c, j->p, &j->origins[i], name, key);
+		rc = origin_org(s, j->c, j->p, &j->og->v[i], name, key);
 	}
 	return rc;
 }
 
-/* The origins of the page: known ones resolved here, new ones made in a
- * transaction of their own. */
-static int resolve_origins(struct page_job *j, struct vg_store *s)
+int vg__page_origins_make(struct vg_store *s, struct vg__page *j)
 {
-	int need = 0;
-	j->origins = calloc(j->n ? j->n : 1, sizeof(*j->origins));
-	if (!j->origins)
-		return VG_ENOMEM;
+	struct origins_job oj = {j->c, j};
+	return origins_fn(s, &oj);
+}
+
+/* The page's origins that admit could know (not this hub, a hub id or a
+ * TAXII server's name). */
+static int knowable(const struct vg__page *j, const char *og)
+{
+	return og && strlen(og) < sizeof(j->og->v[0].id) &&
+	       strcmp(og, j->f->hub_id) &&
+	       (!strncmp(og, "taxii:", 6) || vg_uuid_valid(og));
+}
+
+/* 1 when every origin of the page that could be known is in its table. */
+int vg__page_origins_known(const struct vg__page *j)
+{
+	for (size_t i = 0; j->prov && i < j->n; i++) {
+		const char *og = jstr(prov_of(j, i), "origin");
+		if (knowable(j, og) && !find_origin(j->og, og))
+			return 0;
+	}
+	return 1;
+}
+
+/* Add the page's origins missing from its table, as the store s knows
+ * them; *need: some are new (their org 0, made by origins_fn). */
+int vg__page_origins_add(struct vg__page *j, struct vg_store *s, int *need)
+{
+	struct vg__origins *t = j->og;
+	*need = 0;
 	for (size_t i = 0; i < j->n; i++) {
 		const char *og = jstr(prov_of(j, i), "origin");
-		if (!og || strlen(og) >= sizeof(j->origins[0].id) ||
-		    !strcmp(og, j->f->hub_id) || find_origin(j, og))
+		if (!knowable(j, og) || find_origin(t, og))
 			continue;
-		if (strncmp(og, "taxii:", 6) && !vg_uuid_valid(og))
-			continue; /* refused by admit: unknown */
-		struct origin *o = &j->origins[j->n_origins++];
+		if (t->n == t->cap) {
+			size_t cap = t->cap ? t->cap * 2 : 8;
+			struct vg__origin *v = realloc(t->v, cap * sizeof(*v));
+			if (!v)
+				return VG_ENOMEM;
+			t->v = v;
+			t->cap = cap;
+		}
+		struct vg__origin *o = &t->v[t->n++];
+		memset(o, 0, sizeof(*o));
 		snprintf(o->id, sizeof(o->id), "%s", og);
 		char v[80];
 		int rc = vg__fed_hub_setting(s, og, "org", v, sizeof(v));
 		if (rc == VG_ENOTFOUND) {
-			need = 1;
+			*need = 1;
 			continue;
 		}
 		if (rc)
@@ -517,13 +485,23 @@ static int resolve_origins(struct page_job *j, struct vg_store *s)
 		if (!vg__fed_hub_setting(s, og, "pk", v, sizeof(v)))
 			snprintf(o->pk, sizeof(o->pk), "%s", v);
 	}
-	if (!need)
-		return VG_OK;
-	struct origins_job oj = {j->c, j, j->err, j->errlen};
+	return VG_OK;
+}
+
+/* The origins of a lone page: known ones resolved here, new ones made in
+ * a transaction of their own. */
+static int resolve_origins(struct vg__page *j, struct vg_store *s)
+{
+	int need = 0;
+	int rc = vg__page_origins_add(j, s, &need);
+	if (rc || !need)
+		return rc;
+	struct origins_job oj = {j->c, j};
 	return vg__write(j->c->svc, origins_fn, &oj);
 }
 
-static int find_target(struct vg_store *s, const char *coll, struct target *t)
+static int find_target(struct vg_store *s, const char *coll,
+                       struct vg__target *t)
 {
 	return s->ops->sharing->collection_find(s, coll, take_target, t);
 }
@@ -532,23 +510,27 @@ static int find_target(struct vg_store *s, const char *coll, struct target *t)
  * collection, else what the objects' provenance says (connected arrives as
  * community; all stays all; a group goes to the local group of that name,
  * which must list the partner hub), else the community. */
-static int choose_target(struct page_job *j, struct vg_store *s,
-                         const char *local)
+void vg__page_alias(const struct vg__page *j, const char *local,
+                    char alias[160])
 {
-	char alias[160] = "community";
+	snprintf(alias, 160, "community");
 	if (local && *local) {
-		snprintf(alias, sizeof(alias), "%s", local);
+		snprintf(alias, 160, "%s", local);
 	} else if (j->n && prov_of(j, 0)) {
 		const char *scope = jstr(prov_of(j, 0), "scope");
 		const char *grp = jstr(prov_of(j, 0), "group");
 		if (scope && !strcmp(scope, "all")) {
-			snprintf(alias, sizeof(alias), "all");
+			snprintf(alias, 160, "all");
 		} else if (scope && !strcmp(scope, "group") && grp) {
 			char sl[120];
 			vg_hub_slug(grp, sl, sizeof(sl));
-			snprintf(alias, sizeof(alias), "group-%s", sl);
+			snprintf(alias, 160, "group-%s", sl);
 		}
 	}
+}
+
+int vg__page_target(struct vg__page *j, struct vg_store *s, const char *alias)
+{
 	int rc = find_target(s, alias, &j->t);
 	if (rc == VG_ENOTFOUND)
 		snprintf(j->err, j->errlen,
@@ -577,7 +559,7 @@ static int choose_target(struct page_job *j, struct vg_store *s,
 	return rc;
 }
 
-static void job_release(struct page_job *j)
+void vg__page_release(struct vg__page *j)
 {
 	vg_ingest_abort(j->g);
 	for (size_t i = 0; j->reason && i < j->n; i++)
@@ -585,13 +567,13 @@ static void job_release(struct page_job *j)
 	free(j->reason);
 	free(j->skip);
 	free(j->bad);
-	free(j->origins);
+	free(j->own.v);
 	free(j->provs);
 	free(j->objs);
 	cJSON_Delete(j->env);
 }
 
-static const char *local_of(const struct vg__partner *p, const char *remote)
+const char *vg__page_local(const struct vg__partner *p, const char *remote)
 {
 	for (size_t i = 0; remote && i < p->cfg.n_remote; i++)
 		if (!strcmp(p->cfg.remote[i], remote))
@@ -599,24 +581,17 @@ static const char *local_of(const struct vg__partner *p, const char *remote)
 	return NULL;
 }
 
-/* Read one page and prepare its objects (parsed, validated, admitted)
- * into j, whose c, p, remote, retry_id, err are set. */
-static int page_setup(struct page_job *j, const char *local, const char *body,
-                      size_t len)
+/* Read one page into j, whose c, p, f, err are set: the objects' texts
+ * as they came (no tree: ingest parses each) and the provenance alone.
+ * Touches no store. */
+int vg__page_read(struct vg__page *j, const char *body, size_t len)
 {
-	struct vg_ctx *c = j->c;
 	struct vg__partner *p = j->p;
 	char *err = j->err;
 	size_t errlen = j->errlen;
-	struct vg_store *s = vg__reader(c->svc);
-	int rc = s ? vg__fed_get(c->svc, &j->f, err, errlen) : VG_ESTORE;
-	if (rc)
-		return rc;
 	snprintf(j->pseudo, sizeof(j->pseudo), "taxii:%s@%s", p->name,
 	         j->f->hub_id);
-	/* the objects' texts as they came (no tree: ingest parses each) and
-	 * the provenance alone */
-	rc = vg_jspan_members(body, len, take_member, j);
+	int rc = vg_jspan_members(body, len, take_member, j);
 	if (rc) {
 		snprintf(err, errlen,
 		         "partner '%s': the answer is not a TAXII "
@@ -657,15 +632,19 @@ static int page_setup(struct page_job *j, const char *local, const char *body,
 	j->skip = calloc(j->n + 1, 1);
 	j->bad = calloc(j->n + 1, 1);
 	j->reason = calloc(j->n + 1, sizeof(*j->reason));
-	if (!j->skip || !j->bad || !j->reason) {
+	if (!j->skip || !j->bad || !j->reason)
 		rc = VG_ENOMEM;
-		goto out;
-	}
-	if ((rc = choose_target(j, s, local)) || (rc = resolve_origins(j, s)))
-		goto out;
-	struct vg_ingest_opts o = {
+out:
+	return rc;
+}
+
+/* The ingest options of pages going to j's target. */
+void vg__page_opts(struct vg__page *j, struct vg_ingest_opts *o)
+{
+	struct vg_ctx *c = j->c;
+	*o = (struct vg_ingest_opts){
 	    .collection = j->t.id,
-	    .owner = p->org,
+	    .owner = j->p->org,
 	    .scope = j->t.scope,
 	    .grp = j->t.grp,
 	    .level_markings = c->svc->hub.level_ptrs,
@@ -677,13 +656,32 @@ static int page_setup(struct page_job *j, const char *local, const char *body,
 	    .on_result = on_result,
 	    .ud = j,
 	};
-	char perr[520] = "";
+}
+
+/* Read one page and prepare its objects (parsed, validated, admitted)
+ * into j, whose c, p, remote, retry_id, err are set. */
+static int page_setup(struct vg__page *j, const char *local, const char *body,
+                      size_t len)
+{
+	struct vg_ctx *c = j->c;
+	struct vg_store *s = vg__reader(c->svc);
+	struct vg_ingest_opts o;
+	char alias[160], perr[520] = "";
+	int rc = s ? vg__fed_get(c->svc, &j->f, j->err, j->errlen) : VG_ESTORE;
+	j->og = &j->own;
+	j->seals = &j->own_seals;
+	if (rc || (rc = vg__page_read(j, body, len)))
+		return rc;
+	vg__page_alias(j, local, alias);
+	if ((rc = vg__page_target(j, s, alias)) || (rc = resolve_origins(j, s)))
+		return rc;
+	vg__page_opts(j, &o);
 	rc = vg_ingest_prepare(body, len, &o, &j->g, perr, sizeof(perr));
 	if (rc == VG_EJSON || rc == VG_ETOOBIG) {
-		snprintf(err, errlen, "partner '%s': %s", p->name, perr);
+		snprintf(j->err, j->errlen, "partner '%s': %s", j->p->name,
+		         perr);
 		rc = VG_EINVAL;
 	}
-out:
 	return rc;
 }
 
@@ -692,7 +690,7 @@ int vg__fed_store(struct vg_ctx *c, struct vg__partner *p, const char *remote,
                   size_t len, const char *date_last, struct vg_fed_page *res,
                   struct vg__outcome *oc, char *err, size_t errlen)
 {
-	struct page_job j = {.c = c,
+	struct vg__page j = {.c = c,
 	                     .p = p,
 	                     .remote = remote,
 	                     .retry_id = retry_id,
@@ -714,46 +712,7 @@ int vg__fed_store(struct vg_ctx *c, struct vg__partner *p, const char *remote,
 		j.bad = NULL;
 		j.reason = NULL;
 	}
-	job_release(&j);
-	return rc;
-}
-
-int vg_fed_store_pages(struct vg_ctx *c, const char *remote,
-                       const char *const *bodies, const size_t *lens, size_t n,
-                       const char *date_last, struct vg_fed_page *res,
-                       char *err, size_t errlen)
-{
-	struct vg_store *s = vg__reader(c->svc);
-	struct vg__partner *p = malloc(sizeof(*p));
-	struct multi_job m = {.date_last = date_last};
-	int rc = !s   ? VG_ESTORE
-	         : !p ? VG_ENOMEM
-	         : !n ? VG_EINVAL
-	              : vg__fed_ctx_partner(c, s, p);
-	if (!rc && !(m.pages = calloc(n, sizeof(*m.pages))))
-		rc = VG_ENOMEM;
-	for (size_t i = 0; !rc && i < n; i++) {
-		m.pages[i] = (struct page_job){.c = c,
-		                               .p = p,
-		                               .remote = remote,
-		                               .err = err,
-		                               .errlen = errlen};
-		m.n = i + 1;
-		rc = page_setup(&m.pages[i], local_of(p, remote), bodies[i],
-		                lens[i]);
-	}
-	if (!rc)
-		rc = vg__write(c->svc, multi_fn, &m);
-	if (!rc && res) {
-		*res = m.total;
-		res->more = m.pages[n - 1].more;
-		snprintf(res->next, sizeof(res->next), "%s",
-		         m.pages[n - 1].next);
-	}
-	for (size_t i = 0; i < m.n; i++)
-		job_release(&m.pages[i]);
-	free(m.pages);
-	free(p);
+	vg__page_release(&j);
 	return rc;
 }
 
@@ -765,8 +724,9 @@ int vg_fed_store_page(struct vg_ctx *c, const char *remote, const char *body,
 	struct vg__partner *p = malloc(sizeof(*p));
 	int rc = !s ? VG_ESTORE : !p ? VG_ENOMEM : vg__fed_ctx_partner(c, s, p);
 	if (!rc)
-		rc = vg__fed_store(c, p, remote, local_of(p, remote), 0, body,
-		                   len, date_last, res, NULL, err, errlen);
+		rc =
+		    vg__fed_store(c, p, remote, vg__page_local(p, remote), 0,
+		                  body, len, date_last, res, NULL, err, errlen);
 	free(p);
 	return rc;
 }

@@ -203,9 +203,13 @@ static int seal_fill(struct fed_page *fp)
 		crypto_sign_detached(sig, NULL, msg, ml, f->sk);
 	}
 	for (size_t i = 0; !rc && i < fp->prov.len; i++) {
-		char c = fp->prov.data[i];
-		if (c != '\x01') {
-			rc = vg_buf_putc(&b, c);
+		/* the text up to the next marker, in one piece */
+		const char *c = fp->prov.data + i;
+		const char *m = memchr(c, '\x01', fp->prov.len - i);
+		size_t run = m ? (size_t)(m - c) : fp->prov.len - i;
+		if (run) {
+			rc = vg_buf_append(&b, c, run);
+			i += run - 1;
 			continue;
 		}
 		size_t k = 0;

@@ -65,7 +65,7 @@ struct vg_ingest {
 	char error[600];
 };
 
-static int report(struct vg_ingest *g, size_t index,
+static int report(struct vg_ingest *g, void *ud, size_t index,
 		  enum vg_ingest_outcome outcome, const char *id,
 		  const char *modified, const char *message, int converted,
 		  const char *conversion)
@@ -79,7 +79,7 @@ static int report(struct vg_ingest *g, size_t index,
 	size_t total = g->counts.accepted + g->counts.duplicates +
 		       g->counts.rejected;
 	if (g->opts.on_progress && total % 1000 == 0)
-		g->opts.on_progress(g->opts.ud, total, g->bytes);
+		g->opts.on_progress(ud, total, g->bytes);
 	if (!g->opts.on_result)
 		return VG_OK;
 	struct vg_ingest_result r = {
@@ -91,7 +91,7 @@ static int report(struct vg_ingest *g, size_t index,
 		.converted = converted,
 		.conversion = conversion,
 	};
-	return g->opts.on_result(g->opts.ud, &r);
+	return g->opts.on_result(ud, &r);
 }
 
 static const char *str_member(const cJSON *o, const char *name)
@@ -170,6 +170,8 @@ static void markings(const cJSON *obj, const struct vg_ingest_opts *o,
 struct item {
 	struct item *next;
 	size_t index;
+	void *ud;             /* the hooks' ud of the input it came in */
+	int end;              /* no object: the end of that input */
 	int rejected;         /* by validation: msg says why */
 	struct vg_object o;   /* strings point into text below */
 	const char *id;       /* for reporting, may be NULL */
@@ -313,6 +315,8 @@ static struct item *prepare(const cJSON *obj, const char *json, size_t len,
 	it->next = NULL;
 	it->warn = wi;
 	it->index = index;
+	it->ud = opts->ud;
+	it->end = 0;
 	it->rejected = bad;
 	it->unknown = NULL;
 	it->shared = shared;
@@ -399,6 +403,7 @@ static struct item *prepare_any(cJSON *obj, const char *json, size_t len,
 		if (it) {
 			char *p = it->text;
 			it->index = index;
+			it->ud = opts->ud;
 			it->rejected = 1;
 			it->id = put_str(&p, id);
 			it->msg = put_str(&p, err);
@@ -647,8 +652,11 @@ static int apply(struct vg_ingest *g, struct item *it)
 	struct vg_version_plan p;
 	int closed = 0;
 	int64_t added = 0;
+	if (it->end)
+		return g->opts.on_input_end ? g->opts.on_input_end(it->ud, g->store)
+					    : VG_OK;
 	if (it->rejected)
-		return report(g, it->index, VG_INGEST_REJECTED, it->id,
+		return report(g, it->ud, it->index, VG_INGEST_REJECTED, it->id,
 			      it->modified, it->msg, it->converted,
 			      it->conversion);
 	int rc = plan(g, it, &p);
@@ -658,7 +666,7 @@ static int apply(struct vg_ingest *g, struct item *it)
 	case VG_PLAN_DUPLICATE:
 		if (it->marking_ok && (rc = strset_add(&g->known, it->o.id)))
 			goto fail;
-		return report(g, it->index, VG_INGEST_DUPLICATE, it->id,
+		return report(g, it->ud, it->index, VG_INGEST_DUPLICATE, it->id,
 			      it->modified, NULL, it->converted, it->conversion);
 	case VG_PLAN_REVOKED:
 		snprintf(msg, sizeof(msg),
@@ -668,14 +676,14 @@ static int apply(struct vg_ingest *g, struct item *it)
 				 : "object '%s': $.revoked: a newer version is "
 				   "stored, so this one may not be revoked",
 			 it->id);
-		return report(g, it->index, VG_INGEST_REJECTED, it->id,
+		return report(g, it->ud, it->index, VG_INGEST_REJECTED, it->id,
 			      it->modified, msg, it->converted, it->conversion);
 	case VG_PLAN_DENIED:
 		snprintf(msg, sizeof(msg),
 			 "object '%s': $.id: belongs to another organisation; "
 			 "only its owner may add versions",
 			 it->id);
-		return report(g, it->index, VG_INGEST_REJECTED, it->id,
+		return report(g, it->ud, it->index, VG_INGEST_REJECTED, it->id,
 			      it->modified, msg, it->converted, it->conversion);
 	case VG_PLAN_INSERT:
 		break;
@@ -693,7 +701,7 @@ static int apply(struct vg_ingest *g, struct item *it)
 	it->o.copy = p.copy;
 	rc = g->store->ops->objects->insert(g->store, &it->o, &added);
 	if (!rc && g->opts.on_stored)
-		rc = g->opts.on_stored(g->opts.ud, g->store, it->index, added);
+		rc = g->opts.on_stored(it->ud, g->store, it->index, added);
 	if (!rc && it->warn)
 		rc = vg__warn_apply(g->warn, g->store, it->warn, &it->o, added);
 	it->o.scope = scope;
@@ -705,7 +713,7 @@ static int apply(struct vg_ingest *g, struct item *it)
 		rc = strset_add(&g->known, it->o.id);
 	g->identities |= !strcmp(it->o.type, "identity");
 	if (!rc)
-		return report(g, it->index, VG_INGEST_ACCEPTED, it->id,
+		return report(g, it->ud, it->index, VG_INGEST_ACCEPTED, it->id,
 			      it->modified, NULL, it->converted, it->conversion);
 fail:
 	snprintf(g->error, sizeof(g->error), "%s", vg_store_errmsg(g->store));
@@ -890,6 +898,7 @@ static int on_object(void *ud, const char *json, size_t len, size_t index)
 		if (!it)
 			return VG_ENOMEM;
 		it->index = index;
+		it->ud = g->opts.ud;
 		it->rejected = 1;
 		it->msg = strcpy(it->text, why);
 	} else if (g->opts.envelope && !vg_jstream_is_container(g->js)) {
@@ -984,6 +993,7 @@ int vg__store_json(struct vg_store *s, const char *json,
 		vg__warn_eval_end(g.warn);
 		return rc ? rc : VG_ENOMEM;
 	}
+	it->ud = g.opts.ud; /* reported to keep_why */
 	rc = apply(&g, it);
 	if (!rc)
 		rc = finish(&g);
@@ -1001,6 +1011,31 @@ int vg__store_json(struct vg_store *s, const char *json,
 	return rc;
 }
 
+/* The parser of one input. */
+static struct vg_jstream *new_stream(struct vg_ingest *g)
+{
+	size_t max = g->opts.max_object ? g->opts.max_object : 16u << 20;
+	struct vg_jstream *js = vg_jstream_new(max, on_object, g);
+	if (js && g->opts.envelope)
+		vg_jstream_one_value(js); /* one envelope, nothing after it */
+	else if (js)
+		vg_jstream_on_envelope(js, on_envelope);
+	return js;
+}
+
+/* The end of the current input, behind its objects (for on_input_end). */
+static int push_end(struct vg_ingest *g)
+{
+	struct item *it;
+	if (!g->opts.on_input_end)
+		return VG_OK;
+	if (!(it = calloc(1, sizeof(*it))))
+		return VG_ENOMEM;
+	it->end = 1;
+	it->ud = g->opts.ud;
+	return push(g, it);
+}
+
 int vg_ingest_begin(struct vg_store *s, const struct vg_ingest_opts *o,
 		    struct vg_ingest **out)
 {
@@ -1011,18 +1046,13 @@ int vg_ingest_begin(struct vg_store *s, const struct vg_ingest_opts *o,
 	vg_buf_init(&g->rows.text, 0);
 	if (o)
 		g->opts = *o;
-	size_t max = g->opts.max_object ? g->opts.max_object : 16u << 20;
-	g->js = vg_jstream_new(max, on_object, g);
+	g->js = new_stream(g);
 	int wrc = g->js ? vg__warn_eval_begin(g->opts.svc, &g->warn) : VG_ENOMEM;
 	if (wrc) {
 		vg_jstream_free(g->js);
 		free(g);
 		return wrc;
 	}
-	if (g->opts.envelope)
-		vg_jstream_one_value(g->js); /* one envelope, nothing after it */
-	else
-		vg_jstream_on_envelope(g->js, on_envelope);
 	if (!g->opts.in_transaction) {
 		int rc = s->ops->begin(s);
 		if (rc) {
@@ -1048,6 +1078,26 @@ int vg_ingest_begin(struct vg_store *s, const struct vg_ingest_opts *o,
 		}
 	}
 	*out = g;
+	return VG_OK;
+}
+
+int vg_ingest_next(struct vg_ingest *g, void *ud)
+{
+	struct vg_jstream *js;
+	int rc = vg_jstream_finish(g->js);
+	if (rc) {
+		snprintf(g->error, sizeof(g->error), "%s",
+			 vg_jstream_error(g->js));
+		return rc;
+	}
+	if ((rc = push_end(g)))
+		return rc;
+	if (!(js = new_stream(g)))
+		return VG_ENOMEM;
+	vg_jstream_free(g->js);
+	g->js = js;
+	g->opts.ud = ud; /* the store thread reads each item's own */
+	g->bare = 0;
 	return VG_OK;
 }
 
@@ -1107,6 +1157,8 @@ int vg_ingest_end(struct vg_ingest *g, struct vg_ingest_counts *counts,
 	if (rc)
 		snprintf(g->error, sizeof(g->error), "%s",
 			 vg_jstream_error(g->js));
+	if (!rc)
+		rc = push_end(g);
 	/* everything validated is stored (and reported) before the commit */
 	int prc = pipe_end(g, !rc);
 	if (!rc)

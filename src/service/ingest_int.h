@@ -16,6 +16,11 @@ int vg_ingest_begin(struct vg_store *s, const struct vg_ingest_opts *o,
  * etc. for store failures.
  * After any error only vg_ingest_abort is useful. */
 int vg_ingest_feed(struct vg_ingest *g, const char *p, size_t n);
+/* The current input is complete (checked as vg_ingest_end does) and
+ * another follows in the same transaction, its objects numbered from 0
+ * again and reported with ud; on_input_end(old ud) follows the last
+ * outcome of the one that ended. */
+int vg_ingest_next(struct vg_ingest *g, void *ud);
 /* End of input: checks the input was complete and commits. On success the
  * counts are final and the data durable. Frees g either way; on failure
  * everything is rolled back. */

@@ -173,7 +173,7 @@ int vg_objects_import(struct vg_ctx *c, const char *coll, const char *name,
 	j.o.convert_20 = o->convert_20;
 	j.o.in_transaction = 1;
 	j.o.pipeline = 1;
-	rc = vg__write(c->svc, import_fn, &j);
+	rc = vg__write_alone(c->svc, import_fn, &j);
 	if (!rc)
 		*counts = j.counts;
 	return rc;

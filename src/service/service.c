@@ -292,13 +292,10 @@ int vg_service_open(const struct vg_service_conf *c, struct vg_service **out,
 	svc->conf.signing_key = svc->signing_key;
 	svc->conf.checkpoint_heads = svc->heads;
 	pthread_mutex_init(&svc->mu, NULL);
-	/* the server's writer takes every client's writes into a hub that
-	 * keeps growing: a larger page cache; a command's (an import, a
-	 * pull) the default, so that its memory stays the same whatever
-	 * the input's size */
 	rc = svc->location && !oom
-		 ? vg_store_open(c->location, c->threaded ? VG_STORE_WRITER : 0,
-				 &s, err, errlen)
+		 ? vg_store_open(c->location,
+				 c->large_cache ? VG_STORE_WRITER : 0, &s, err,
+				 errlen)
 		 : VG_ENOMEM;
 	if (!rc) {
 		rc = vg__hub_info(s, &svc->hub);
@@ -398,11 +395,23 @@ struct vg_store *vg__reader(struct vg_service *svc)
 	return s;
 }
 
-int vg__write(struct vg_service *svc, vg_write_fn fn, void *arg)
+static int write_job(struct vg_service *svc, vg_write_fn fn, void *arg,
+		     int alone)
 {
-	int rc = vg_writer_run(svc->writer, fn, arg);
+	int rc = alone ? vg_writer_run_alone(svc->writer, fn, arg)
+		       : vg_writer_run(svc->writer, fn, arg);
 	/* the push loops look for what a commit stored */
 	if (!rc && svc->fed)
 		vg__fed_notify(svc);
 	return rc;
+}
+
+int vg__write(struct vg_service *svc, vg_write_fn fn, void *arg)
+{
+	return write_job(svc, fn, arg, 0);
+}
+
+int vg__write_alone(struct vg_service *svc, vg_write_fn fn, void *arg)
+{
+	return write_job(svc, fn, arg, 1);
 }

@@ -80,6 +80,8 @@ struct vg_store *vg__reader(struct vg_service *svc);
 /* Run fn(s, arg) in a write transaction (the writer's) and wait for its
  * commit. */
 int vg__write(struct vg_service *svc, vg_write_fn fn, void *arg);
+/* The same in a transaction of its own (writer.h vg_writer_run_alone). */
+int vg__write_alone(struct vg_service *svc, vg_write_fn fn, void *arg);
 
 /* Read the hub's settings from s; VG_ENOTFOUND when it holds no hub. */
 int vg__hub_info(struct vg_store *s, struct vg_hub_info *out);

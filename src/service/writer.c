@@ -12,6 +12,7 @@ struct job {
 	void *arg;
 	int rc;
 	int done;
+	int alone; /* in a batch of its own */
 	struct job *next;
 	/* submitted jobs: called after the commit, then the job is freed */
 	void (*on_done)(void *done_arg, int result);
@@ -33,10 +34,15 @@ struct vg_writer {
 
 /* One job in its savepoint. A savepoint that cannot be rolled back or
  * released leaves the transaction in an unknown state: that aborts the
- * whole batch (returned as fatal). */
-static int run_job(struct vg_store *s, struct job *j, int *fatal)
+ * whole batch (returned as fatal). A job alone in its batch needs none:
+ * its failure rolls the transaction back, and a savepoint would keep, in
+ * memory, the first image of every page the job changes (a large import
+ * or pull changes hundreds of megabytes of them). */
+static int run_job(struct vg_store *s, struct job *j, int alone, int *fatal)
 {
 	vg_savepoint sp;
+	if (alone)
+		return j->fn(s, j->arg);
 	int rc = s->ops->savepoint(s, &sp);
 	if (rc) {
 		*fatal = rc;
@@ -61,7 +67,7 @@ static void run_batch(struct vg_writer *w, struct job *batch)
 			j->rc = rc ? rc : fatal;
 			continue;
 		}
-		j->rc = run_job(s, j, &fatal);
+		j->rc = run_job(s, j, !batch->next, &fatal);
 		if (!j->rc)
 			any = 1;
 	}
@@ -112,7 +118,8 @@ static void *loop(void *arg)
 			break;
 		/* a short wait gathers more jobs into one commit: each commit
 		 * costs an fsync and every reader's page cache */
-		if (w->gather_us && !w->stopping && w->head == w->tail) {
+		if (w->gather_us && !w->stopping && w->head == w->tail &&
+		    !w->head->alone) {
 			struct timespec until;
 			clock_gettime(CLOCK_REALTIME, &until);
 			until.tv_nsec += w->gather_us * 1000L;
@@ -122,9 +129,12 @@ static void *loop(void *arg)
 			}
 			pthread_cond_timedwait(&w->work, &w->mu, &until);
 		}
-		/* take up to max_batch waiting jobs */
+		/* take up to max_batch waiting jobs, up to one that runs
+		 * alone (or only that one) */
 		struct job *batch = w->head, *last = batch;
-		for (size_t n = 1; n < w->max_batch && last->next; n++)
+		for (size_t n = 1; !batch->alone && n < w->max_batch &&
+				   last->next && !last->next->alone;
+		     n++)
 			last = last->next;
 		w->head = last->next;
 		if (!w->head)
@@ -176,9 +186,10 @@ static int run_inline(struct vg_writer *w, struct job *j)
 	return submitted ? VG_OK : j->rc;
 }
 
-int vg_writer_run(struct vg_writer *w, vg_write_fn fn, void *arg)
+static int run_wait(struct vg_writer *w, vg_write_fn fn, void *arg,
+		    int alone)
 {
-	struct job j = {.fn = fn, .arg = arg};
+	struct job j = {.fn = fn, .arg = arg, .alone = alone};
 	if (!w->threaded)
 		return run_inline(w, &j);
 	pthread_mutex_lock(&w->mu);
@@ -196,6 +207,16 @@ int vg_writer_run(struct vg_writer *w, vg_write_fn fn, void *arg)
 		pthread_cond_wait(&w->finished, &w->mu);
 	pthread_mutex_unlock(&w->mu);
 	return j.rc;
+}
+
+int vg_writer_run(struct vg_writer *w, vg_write_fn fn, void *arg)
+{
+	return run_wait(w, fn, arg, 0);
+}
+
+int vg_writer_run_alone(struct vg_writer *w, vg_write_fn fn, void *arg)
+{
+	return run_wait(w, fn, arg, 1);
 }
 
 int vg_writer_submit(struct vg_writer *w, vg_write_fn fn, void *arg,

@@ -27,6 +27,10 @@ int vg_writer_start(struct vg_store *s, int threaded, size_t max_batch,
  * fn's result, or the commit's error when fn succeeded but the commit
  * failed (nothing of the batch is then stored). */
 int vg_writer_run(struct vg_writer *w, vg_write_fn fn, void *arg);
+/* The same in a transaction of its own, never batched with other jobs:
+ * for a large job, which a savepoint would make keep the first image of
+ * every page it changes in memory. */
+int vg_writer_run_alone(struct vg_writer *w, vg_write_fn fn, void *arg);
 /* Queue fn(arg) without waiting: done(done_arg, result) is called on the
  * writer's thread after the commit that made the job durable (or after
  * its failure); without a thread, before this returns. */

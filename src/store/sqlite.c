@@ -214,10 +214,12 @@ static int sq_open(const char *dir, unsigned flags, struct vg_store **out)
 		goto fail;
 	}
 	sqlite3_busy_timeout(q->db, 30000);
-	/* the writer touches every index on ingest: a larger page cache */
+	/* the writer touches every index on ingest: a larger page cache,
+	 * 192 MiB (the random indexes of 1,000,000 objects, about 200 MB,
+	 * stay mostly in it; the process stays under 300 MB) */
 	rc = vg__sq_exec(q, flags & VG_STORE_WRITER
 				    ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-				      "PRAGMA foreign_keys=ON; PRAGMA cache_size=-262144;"
+				      "PRAGMA foreign_keys=ON; PRAGMA cache_size=-196608;"
 				      "PRAGMA temp_store=MEMORY;"
 				    : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 				      "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;"

@@ -15,6 +15,7 @@ import socketserver
 import tempfile
 import threading
 import unittest
+import urllib.parse
 import uuid
 
 from vigiltest import TAXII, VIGIL, Server, main, request
@@ -439,6 +440,30 @@ class Fed(unittest.TestCase):
         self.assertEqual(r["accepted"], 0)
         self.assertEqual(r["pages"], 1)
 
+    def test_6c_broken_page_after_good_ones(self):
+        """Pages are stored many to a transaction: one that is not an
+        envelope ends the round with its reason, and the pages before it
+        stay stored, each object once."""
+        objs = [indicator("before the break %d" % i) for i in range(5)]
+        pages = [json.dumps({"objects": objs[:2], "more": True, "next": "1"}),
+                 json.dumps({"objects": objs[2:], "more": True, "next": "2"}),
+                 '{"objects":[{"type":"indicator",']
+        fake = FakeTaxii({"pages": pages})
+        try:
+            run(self.d["B"], "partner", "add", "broken-late", "--url",
+                fake.root, "--direction", "pull", "--collection", "pages")
+            r = self.sync("B", "broken-late", check=3)
+            self.assertIn("not a TAXII envelope", r["error"])
+            self.assertEqual((r["pages"], r["accepted"]), (2, 5))
+            for o in objs:
+                self.assertEqual(len(self.versions("B", o["id"])), 1)
+            # again: the same pages, nothing new, the same reason
+            r = self.sync("B", "broken-late", check=3)
+            self.assertIn("not a TAXII envelope", r["error"])
+            self.assertEqual((r["accepted"], r["duplicates"]), (0, 5))
+        finally:
+            fake.stop()
+
     def test_7_audit_verifies(self):
         for h in "ARB":
             r = run(self.d[h], "audit", "verify")
@@ -569,7 +594,8 @@ def free_port():
 
 class FakeTaxii:
     """A TAXII server that answers collections/NAME/objects/ with a fixed
-    (status, body) or body per NAME, and 404 elsewhere."""
+    (status, body) or body per NAME, or a list of bodies, the page chosen by
+    the request's next (none: the first), and 404 elsewhere."""
 
     def __init__(self, answers):
         answers = {k: (v if isinstance(v, tuple) else (200, v))
@@ -583,6 +609,9 @@ class FakeTaxii:
                 if len(parts) == 5 and parts[2] == "collections" and \
                         parts[3] in answers:
                     st, body = answers[parts[3]][:2]
+                    if isinstance(body, list):
+                        q = urllib.parse.parse_qs(self.path.partition("?")[2])
+                        body = body[int(q.get("next", ["0"])[0])]
                     stall = answers[parts[3]][2] if len(
                         answers[parts[3]]) > 2 else 0
                     data = body.encode()

@@ -87,10 +87,50 @@ static void test_every_leaf_proves_its_root(void **state)
 	assert_int_equal(vg_seal_parse(NULL, &p), VG_EINVAL);
 }
 
+/* The text's base64url is read as strictly as libsodium reads it: the
+ * same bytes, and no other character, padding or leftover bit. */
+static void test_text_strict(void **state)
+{
+	(void)state;
+	unsigned char leaves[3][VG_SEAL_HASH], salt[VG_SEAL_SALT], sig[64];
+	struct vg_seal_tree t;
+	struct vg_seal_proof p;
+	char text[VG_SEAL_TEXT], bad[VG_SEAL_TEXT + 2];
+	memset(leaves, 7, sizeof(leaves));
+	memset(salt, 0xfb, sizeof(salt)); /* '-' and '_' in the text */
+	memset(sig, 0xff, sizeof(sig));
+	assert_int_equal(
+	    vg_seal_tree_build(&t, (const unsigned char(*)[VG_SEAL_HASH])leaves,
+	                       3),
+	    VG_OK);
+	assert_int_equal(vg_seal_text(&t, 2, salt, sig, text), VG_OK);
+	assert_int_equal(vg_seal_parse(text, &p), VG_OK);
+	assert_memory_equal(p.salt, salt, VG_SEAL_SALT);
+	assert_memory_equal(p.sig, sig, 64);
+	assert_memory_equal(p.root, t.root, VG_SEAL_HASH);
+	assert_int_equal(p.n, 3);
+	assert_int_equal(p.index, 2);
+	size_t n = strlen(text);
+	/* root || seal is 80 bytes: its text ends with 2 bits unused */
+	const char *ends[] = {"+", "/", "=", "A", "AA", "A="};
+	for (size_t i = 0; i < sizeof(ends) / sizeof(*ends); i++) {
+		snprintf(bad, sizeof(bad), "%s%s", text, ends[i]);
+		assert_int_equal(vg_seal_parse(bad, &p), VG_EINVAL);
+	}
+	snprintf(bad, sizeof(bad), "%s", text);
+	bad[n - 1] = bad[n - 1] == 'B' ? 'C' : 'B'; /* a leftover bit set */
+	assert_int_equal(vg_seal_parse(bad, &p), VG_EINVAL);
+	snprintf(bad, sizeof(bad), "%s", text);
+	bad[8] = '+';
+	assert_int_equal(vg_seal_parse(bad, &p), VG_EINVAL);
+	vg_seal_tree_release(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_leaf_proves_its_root),
+	    cmocka_unit_test(test_text_strict),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -98,11 +98,38 @@ static void test_a_failed_rollback_to_aborts_the_batch(void **state)
 	vg_store_close(r);
 }
 
+/* A job run alone is never batched with others and needs no savepoint:
+ * with savepoints that cannot be rolled back, its failure is its own and
+ * the job queued before it is stored in its own transaction. */
+static void test_a_job_alone_has_its_own_transaction(void **state)
+{
+	(void)state;
+	struct vg_store *s = open_store("memory:writer-3"), *r = NULL;
+	struct vg_writer *w;
+	int e = 0;
+	unsigned long long commits, jobs;
+	fail_rollback_to = 1;
+	assert_int_equal(vg_store_open("memory:writer-3", 0, &r, NULL, 0), VG_OK);
+	/* the first job waits 200 ms for company: the second comes */
+	assert_int_equal(vg_writer_start(s, 1, 16, 200000, &w), VG_OK);
+	assert_int_equal(vg_writer_submit(w, set_key, "e", done, &e), VG_OK);
+	assert_int_equal(vg_writer_run_alone(w, set_then_fail, "f"), VG_EINVAL);
+	vg_writer_counts(w, &commits, &jobs);
+	assert_int_equal(commits, 2);
+	assert_int_equal(jobs, 2);
+	vg_writer_stop(w);
+	assert_int_equal(e, VG_OK + 1000);
+	assert_true(has(r, "e"));
+	assert_false(has(r, "f"));
+	vg_store_close(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_a_failing_job_undoes_only_its_own_work),
 		cmocka_unit_test(test_a_failed_rollback_to_aborts_the_batch),
+		cmocka_unit_test(test_a_job_alone_has_its_own_transaction),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

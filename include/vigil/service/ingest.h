@@ -84,7 +84,14 @@ struct vg_ingest_opts {
 	 * matches, in the transaction that stores it (NULL: none; set by
 	 * vg__collection_target, and by every path that ingests) */
 	struct vg_service *svc;
-	/* Called for every object (may be NULL). Non-zero stops ingest. */
+	/* Several inputs in one ingest (vg_ingest_next, the sync front's
+	 * pages): called after the last outcome of each input, with that
+	 * input's ud, on the thread that stores (inside the transaction);
+	 * not with vg_ingest_prepare. Non-zero stops ingest. */
+	int (*on_input_end)(void *ud, struct vg_store *s);
+	/* Called for every object (may be NULL), on the thread that stores.
+	 * Non-zero stops ingest. The hooks get the ud of the input the object
+	 * came in (ud, or the one given to vg_ingest_next). */
 	int (*on_result)(void *ud, const struct vg_ingest_result *r);
 	/* Called about every 1,000 objects (may be NULL). */
 	void (*on_progress)(void *ud, size_t objects, uint64_t bytes);

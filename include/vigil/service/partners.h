@@ -139,13 +139,39 @@ int vg_fed_store_page(struct vg_ctx *c, const char *remote, const char *body,
                       size_t len, const char *date_last,
                       struct vg_fed_page *res, char *err, size_t errlen);
 
-/* The same for n pages of one remote collection, in order, in one
- * transaction (the cursor to date_last, the last page's); res sums them,
- * with the last page's more and next. */
-int vg_fed_store_pages(struct vg_ctx *c, const char *remote,
-                       const char *const *bodies, const size_t *lens, size_t n,
-                       const char *date_last, struct vg_fed_page *res,
-                       char *err, size_t errlen);
+/* A pull's pages as the sync front fetches them, in order. */
+struct vg_fed_in {
+	const char *body;
+	size_t len;
+	const char *date_last; /* its X-TAXII-Date-Added-Last ("" none) */
+	int last;              /* no page follows it in this round */
+	void *handle;          /* the source's */
+};
+struct vg_fed_source {
+	/* The next page into *in (VG_OK); with wait 0 and none fetched
+	 * yet, VG_OK with in->body NULL. An error (a failed fetch, said in
+	 * err) ends the pull. Called on the writer's thread too: wait is 0
+	 * there. */
+	int (*next)(void *ud, int wait, struct vg_fed_in *in, char *err,
+	            size_t errlen);
+	/* A page given back once stored (or not to be). */
+	void (*release)(void *ud, struct vg_fed_in *in);
+	void *ud;
+};
+/* Store pages of one remote collection from src in one transaction, as
+ * vg_fed_store_page stores one, with the cursor moved to the last page's
+ * date_last and one audit entry: the first page waited for, then those
+ * already fetched, up to max_pages. While this thread reads and checks a
+ * page, another stores the ones before it. *taken: the pages stored; res
+ * sums their counts; *end: no more pages to take (the last one was
+ * stored, or the pull ends with an error). An error of the source, a
+ * page that is not an envelope (VG_EINVAL) or that has nowhere to go
+ * (VG_EINVAL, err says why) ends the pull after the pages before it are
+ * stored: then res and *taken count those. */
+int vg_fed_pull_pages(struct vg_ctx *c, const char *remote,
+                      const struct vg_fed_source *src, size_t max_pages,
+                      struct vg_fed_page *res, size_t *taken, int *end,
+                      char *err, size_t errlen);
 
 /* A round ended: record success (error NULL) or the error, for status. */
 struct vg_fed_round {

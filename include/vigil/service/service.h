@@ -21,6 +21,10 @@ struct vg_service_conf {
 	 * group commits; otherwise (the CLI) writes run on the caller's
 	 * thread, one transaction each */
 	int threaded;
+	/* the writer keeps a large page cache: a server, whose hub keeps
+	 * growing, and a pull (a command's other writes, an import among
+	 * them, keep their memory the same whatever the input's size) */
+	int large_cache;
 	size_t max_batch;      /* jobs per group commit (threaded) */
 	long gather_us;        /* how long a lone job waits for company */
 	int64_t status_ttl_us; /* TAXII status resources live; 0: 24 hours */

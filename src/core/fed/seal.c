@@ -154,6 +154,49 @@ int vg_seal_text(const struct vg_seal_tree *t, size_t i,
 	return VG_OK;
 }
 
+/* Each base64url character's value plus one (0: not one). */
+static const unsigned char b64url[256] = {
+    ['A'] = 1,  ['B'] = 2,  ['C'] = 3,  ['D'] = 4,  ['E'] = 5,  ['F'] = 6,
+    ['G'] = 7,  ['H'] = 8,  ['I'] = 9,  ['J'] = 10, ['K'] = 11, ['L'] = 12,
+    ['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] = 16, ['Q'] = 17, ['R'] = 18,
+    ['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22, ['W'] = 23, ['X'] = 24,
+    ['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29, ['d'] = 30,
+    ['e'] = 31, ['f'] = 32, ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36,
+    ['k'] = 37, ['l'] = 38, ['m'] = 39, ['n'] = 40, ['o'] = 41, ['p'] = 42,
+    ['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48,
+    ['w'] = 49, ['x'] = 50, ['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54,
+    ['2'] = 55, ['3'] = 56, ['4'] = 57, ['5'] = 58, ['6'] = 59, ['7'] = 60,
+    ['8'] = 61, ['9'] = 62, ['-'] = 63, ['_'] = 64,
+};
+
+/* base64url without padding into at most max bytes, as strict as
+ * sodium_base642bin (no other byte, no bits left over) and many times
+ * faster: its constant-time decoder was 4% of a pull, for public data. */
+static int b64url_decode(unsigned char *out, size_t max, const char *in,
+                         size_t n, size_t *len)
+{
+	unsigned acc = 0, bits = 0;
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned v = b64url[(unsigned char)in[i]];
+		if (!v)
+			return -1;
+		acc = acc << 6 | (v - 1);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o == max)
+				return -1;
+			out[o++] = (unsigned char)(acc >> bits);
+			acc &= (1u << bits) - 1;
+		}
+	}
+	if (bits > 4 || acc)
+		return -1;
+	*len = o;
+	return 0;
+}
+
 int vg_seal_parse(const char *text, struct vg_seal_proof *p)
 {
 	unsigned char proof[VG_SEAL_SALT + 4 + VG_SEAL_DEPTH * VG_SEAL_HASH];
@@ -164,12 +207,9 @@ int vg_seal_parse(const char *text, struct vg_seal_proof *p)
 	if (!text || strncmp(text, "seal1:", 6) ||
 	    !(colon = strchr(text + 6, ':')))
 		return VG_EINVAL;
-	if (sodium_base642bin(proof, sizeof(proof), text + 6,
-	                      (size_t)(colon - text - 6), NULL, &len, NULL,
-	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) ||
-	    sodium_base642bin(rs, sizeof(rs), colon + 1, strlen(colon + 1),
-	                      NULL, &rl, NULL,
-	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) ||
+	if (b64url_decode(proof, sizeof(proof), text + 6,
+	                  (size_t)(colon - text - 6), &len) ||
+	    b64url_decode(rs, sizeof(rs), colon + 1, strlen(colon + 1), &rl) ||
 	    len < VG_SEAL_SALT + 4 || (len - VG_SEAL_SALT - 4) % VG_SEAL_HASH ||
 	    rl != sizeof(rs))
 		return VG_EINVAL;
