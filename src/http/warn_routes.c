@@ -41,7 +41,7 @@ static enum MHD_Result answer(struct req *r, int rc, unsigned status,
 		    r, 429, "too many requests",
 		    "this hour's hit / no-hit answers are used up");
 	if (rc == VG_EUNSUPPORTED)
-		return vg__error(r, MHD_HTTP_NOT_IMPLEMENTED, "not implemented",
+		return vg__error(r, MHD_HTTP_NOT_IMPLEMENTED, "unsupported",
 		                 "this store has no early warning");
 	return vg__http_fail(r, rc, err && *err ? err : NULL);
 }
