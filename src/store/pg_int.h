@@ -10,6 +10,7 @@
 #include "vigil/store/store.h"
 #include "vigil/util/buf.h"
 #include "vigil/util/error.h"
+#include "sql_expr.h"
 
 /* Advisory lock keys (per database): every write transaction holds
  * VG__PG_WRITE_LOCK until it ends, so the writers of every process take
@@ -135,11 +136,6 @@ int vg__pg_bytes(const PGresult *r, int row, int col, unsigned char *out,
                  size_t n);
 /* Rows changed by a command. */
 int64_t vg__pg_changes(const PGresult *r);
-
-/* The access rule's expression (access.h) as PostgreSQL over alias's
- * columns. */
-int vg__pg_expr(const struct vg_access_expr *x, const char *alias,
-                struct vg_buf *sql);
 
 /* Apply the schema's migrations (pg_schema.c). */
 int vg__pg_migrate(struct vg__pg *p);

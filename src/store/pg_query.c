@@ -1,7 +1,7 @@
 /* The queries on object versions in PostgreSQL: pages of a collection,
  * searches, manifests and exports (scan), deletions (remove) and the
  * counts by type, with the same meaning as SQLite's (sqlite_objects.c).
- * The access rule comes written by core (pg_expr.c); clauses on the JSON
+ * The access rule comes written by core (sql_expr.c); clauses on the JSON
  * text are decided on the parsed text (search_json.c). */
 #include "pg_int.h"
 #include "search_json.h"
@@ -49,7 +49,7 @@ static int add_in(struct vg_buf *sql, struct params *p, const char *col,
 static int vis(struct vg_buf *sql, const struct vg_query *qy, const char *a)
 {
 	int rc = vg_buf_puts(sql, " AND ");
-	return rc ? rc : vg__pg_expr(qy->visible, a, sql);
+	return rc ? rc : vg__sql_expr(qy->visible, a, sql);
 }
 
 /* 1 when s is a UUID in lowercase hex (8-4-4-4-12). */

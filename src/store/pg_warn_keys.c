@@ -398,7 +398,7 @@ int vg__pg_warn_counts(struct vg_store *s, const struct vg_warn_countq *qy,
 		                 " k.key < $2 AND ");
 	}
 	if (!rc)
-		rc = vg__pg_expr(qy->visible, "o", &sql);
+		rc = vg__sql_expr(qy->visible, "o", &sql);
 	if (!rc && qy->since) {
 		a[na].p = qy->since;
 		rc = vg_buf_printf(&sql, " AND " DAY " >= $%d", ++na);

@@ -8,6 +8,7 @@
 #include "vigil/store/store.h"
 #include "vigil/util/buf.h"
 #include "vigil/util/error.h"
+#include "sql_expr.h"
 
 struct vg__sq {
 	struct vg_store base;
@@ -63,10 +64,6 @@ int vg__sq_done(struct vg__sq *q, sqlite3_stmt *st, const char *what);
 int vg__sq_exec(struct vg__sq *q, const char *sql);
 /* The first column of the first row of sql as text (out "" when none). */
 int vg__sq_first_text(struct vg__sq *q, const char *sql, char *out, size_t n);
-
-/* The access rule's expression (access.h) as SQL over alias's columns. */
-int vg__sq_expr(const struct vg_access_expr *x, const char *alias,
-		struct vg_buf *sql);
 
 extern const struct vg_store_objects_ops vg__sq_objects_ops;
 extern const struct vg_store_hub_ops vg__sq_hub_ops;

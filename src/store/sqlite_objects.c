@@ -171,7 +171,7 @@ static int add_in(struct vg_buf *sql, struct params *p, const char *col,
 static int vis(struct vg_buf *sql, const struct vg_query *qy, const char *a)
 {
 	int rc = vg_buf_puts(sql, " AND ");
-	return rc ? rc : vg__sq_expr(qy->visible, a, sql);
+	return rc ? rc : vg__sql_expr(qy->visible, a, sql);
 }
 
 static int bind_text(struct params *p, const char *v)

@@ -382,7 +382,7 @@ static int counts(struct vg_store *s, const struct vg_warn_countq *qy,
 		bind = 1;
 	}
 	if (!rc)
-		rc = vg__sq_expr(qy->visible, "o", &sql);
+		rc = vg__sql_expr(qy->visible, "o", &sql);
 	if (!rc && qy->since)
 		rc = vg_buf_printf(&sql, " AND " DAY " >= ?%d", bind ? 3 : 1);
 	if (!rc && qy->until)

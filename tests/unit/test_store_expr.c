@@ -17,12 +17,10 @@
 #include "vigil/stix/stix.h"
 #include "vigil/util/buf.h"
 
-/* the backend's translator (src/store/sqlite_expr.c) */
-int vg__sq_expr(const struct vg_access_expr *x, const char *alias,
-		struct vg_buf *sql);
-/* and PostgreSQL's (src/store/pg_expr.c) */
-int vg__pg_expr(const struct vg_access_expr *x, const char *alias,
-		struct vg_buf *sql);
+/* the backends' translator (src/store/sql_expr.c), run by SQLite here
+ * and by PostgreSQL in the second half */
+int vg__sql_expr(const struct vg_access_expr *x, const char *alias,
+		 struct vg_buf *sql);
 
 static struct vg_principal who(int64_t org, enum vg_role role, int clearance)
 {
@@ -90,7 +88,7 @@ static void test_sql_matches_function(void **state)
 					struct vg_access_expr x;
 					p.operator = org == 4 && role == 0 && g == 0 && gr == 0;
 					vg_access_expr(&p, &x);
-					assert_int_equal(vg__sq_expr(&x, "x", &sql), 0);
+					assert_int_equal(vg__sql_expr(&x, "x", &sql), 0);
 					vg_buf_puts(&sql, " ORDER BY n");
 					sqlite3_stmt *st;
 					assert_int_equal(sqlite3_prepare_v2(db, sql.data, -1, &st, NULL),
@@ -180,7 +178,7 @@ static void test_pg_sql_matches_function(void **state)
 					vg_buf_init(&sql, 0);
 					vg_buf_puts(&sql, "SELECT n FROM o x WHERE ");
 					vg_access_expr(&p, &x);
-					assert_int_equal(vg__pg_expr(&x, "x", &sql), 0);
+					assert_int_equal(vg__sql_expr(&x, "x", &sql), 0);
 					vg_buf_puts(&sql, " ORDER BY n");
 					r = PQexec(c, sql.data);
 					if (PQresultStatus(r) != PGRES_TUPLES_OK)
