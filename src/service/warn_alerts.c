@@ -397,9 +397,18 @@ int vg_webhooks_due(struct vg_service *svc, size_t limit,
 		for (size_t k = 0; k < cache->n && !w; k++)
 			if (cache->w[k].id == d->watch)
 				w = &cache->w[k];
-		if (s->ops->warn->watch_get(s, d->watch, take_hook, &h) ==
-		        VG_ENOTFOUND ||
-		    !h.found || !w || !w->active) {
+		int got = s->ops->warn->watch_get(s, d->watch, take_hook, &h);
+		if (got && got != VG_ENOTFOUND) {
+			rc = got; /* the store failed: the deliveries wait */
+			break;
+		}
+		if (!got && h.found && !w) {
+			/* a watch newer than this cache (another thread is
+			 * building the next one): its delivery waits for it */
+			sodium_memzero(h.secret, sizeof(h.secret));
+			continue;
+		}
+		if (got == VG_ENOTFOUND || !h.found || !w || !w->active) {
 			/* the watch is gone or its creator may no longer read
 			 */
 			struct gone_job j = {*d};
