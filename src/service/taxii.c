@@ -269,6 +269,14 @@ static int page_row(void *ud, const struct vg_row *r)
 		p->more = 1;
 		return 1; /* stop: one row past the page says there is more */
 	}
+	/* room for the page at four times the first row's size, up to
+	 * 1 MiB, rather than doublings that copy it (what is not written
+	 * is never touched) */
+	if (!p->n && (p->kind == VG_PAGE_OBJECTS || p->kind == VG_PAGE_OBJECT)) {
+		size_t room = 4 * (r->json_len + 1) * p->limit;
+		if ((rc = vg_buf_grow(p->out, room < (1 << 20) ? room : (1 << 20))))
+			return rc;
+	}
 	/* rows go straight into the answer; the envelope's "more" and
 	 * "next" follow them (JSON does not order keys) */
 	rc = vg_buf_puts(p->out, p->n ? ","

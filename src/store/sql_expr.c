@@ -14,11 +14,22 @@ static const char *const columns[] = {
 	[VG_COL_ADDED] = "date_added",
 };
 
+/* "alias.column", or the column alone without an alias */
+static int column(struct vg_buf *sql, const char *a, enum vg_col col)
+{
+	int rc = VG_OK;
+	if (*a) {
+		rc = vg_buf_puts(sql, a);
+		if (!rc)
+			rc = vg_buf_putc(sql, '.');
+	}
+	return rc ? rc : vg_buf_puts(sql, columns[col]);
+}
+
 static int node(const struct vg_access_expr *x, unsigned i, const char *a,
 		struct vg_buf *sql)
 {
 	const struct vg_expr *e = &x->node[i];
-	const char *dot = *a ? "." : "";
 	int rc = VG_OK;
 	if (i >= x->n)
 		return VG_EINVAL;
@@ -42,18 +53,23 @@ static int node(const struct vg_access_expr *x, unsigned i, const char *a,
 	case VG_X_EQ:
 	case VG_X_NE:
 	case VG_X_LE:
-		return vg_buf_printf(sql, "%s%s%s %s %lld", a, dot, columns[e->col],
-				     e->op == VG_X_EQ   ? "="
-				     : e->op == VG_X_NE ? "!="
-							: "<=",
-				     (long long)e->value);
 	case VG_X_IN:
-		if (!e->n_set)
+		if (e->op == VG_X_IN && !e->n_set)
 			return vg_buf_puts(sql, "false");
-		rc = vg_buf_printf(sql, "%s%s%s IN (", a, dot, columns[e->col]);
-		for (size_t k = 0; !rc && k < e->n_set; k++)
-			rc = vg_buf_printf(sql, "%s%lld", k ? "," : "",
-					   (long long)e->set[k]);
+		rc = column(sql, a, e->col);
+		if (!rc)
+			rc = vg_buf_puts(sql, e->op == VG_X_EQ   ? " = "
+					     : e->op == VG_X_NE ? " != "
+					     : e->op == VG_X_LE ? " <= "
+								: " IN (");
+		if (e->op != VG_X_IN)
+			return rc ? rc : vg_buf_put_int(sql, (long long)e->value);
+		for (size_t k = 0; !rc && k < e->n_set; k++) {
+			if (k)
+				rc = vg_buf_putc(sql, ',');
+			if (!rc)
+				rc = vg_buf_put_int(sql, (long long)e->set[k]);
+		}
 		return rc ? rc : vg_buf_putc(sql, ')');
 	}
 	return VG_EINVAL;

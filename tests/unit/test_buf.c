@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <limits.h>
 #include <string.h>
 
 #include "vigil/util/buf.h"
@@ -59,11 +60,36 @@ static void printf_past_the_cap_changes_nothing(void **state)
 	vg_buf_release(&b);
 }
 
+/* put_int writes what "%lld" writes, the extremes included */
+static void put_int_is_lld(void **state)
+{
+	(void)state;
+	const long long v[] = {0, 7, -7, 10, 1234567890123LL, LLONG_MAX, LLONG_MIN};
+	struct vg_buf b, ref;
+	vg_buf_init(&b, 0);
+	vg_buf_init(&ref, 0);
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		assert_int_equal(vg_buf_put_int(&b, v[i]), VG_OK);
+		assert_int_equal(vg_buf_putc(&b, ' '), VG_OK);
+		assert_int_equal(vg_buf_printf(&ref, "%lld ", v[i]), VG_OK);
+	}
+	assert_string_equal(b.data, ref.data);
+	assert_string_equal(b.data, "0 7 -7 10 1234567890123 9223372036854775807"
+				    " -9223372036854775808 ");
+	vg_buf_release(&b);
+	vg_buf_init(&b, 3);
+	assert_int_equal(vg_buf_put_int(&b, 1234), VG_ETOOBIG);
+	assert_int_equal(b.len, 0);
+	vg_buf_release(&b);
+	vg_buf_release(&ref);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(printf_grows_and_fits),
 		cmocka_unit_test(printf_past_the_cap_changes_nothing),
+		cmocka_unit_test(put_int_is_lld),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

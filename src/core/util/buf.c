@@ -22,7 +22,7 @@ int vg_buf_grow(struct vg_buf *b, size_t n)
 	size_t need = b->len + n + 1;
 	if (need <= b->cap)
 		return VG_OK;
-	size_t cap = b->cap ? b->cap : 64;
+	size_t cap = b->cap ? b->cap : 256;
 	while (cap < need) {
 		if (cap > SIZE_MAX / 2)
 			return VG_ENOMEM;
@@ -92,6 +92,21 @@ int vg_buf_printf(struct vg_buf *b, const char *fmt, ...)
 	int rc = vg_buf_vprintf(b, fmt, ap);
 	va_end(ap);
 	return rc;
+}
+
+int vg_buf_put_int(struct vg_buf *b, long long v)
+{
+	char d[24];
+	size_t i = sizeof(d);
+	/* negated as unsigned: LLONG_MIN has no positive twin */
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
+				     : (unsigned long long)v;
+	do
+		d[--i] = (char)('0' + u % 10);
+	while ((u /= 10));
+	if (v < 0)
+		d[--i] = '-';
+	return vg_buf_append(b, d + i, sizeof(d) - i);
 }
 
 /* Length of the well-formed UTF-8 sequence at p (at most n bytes), or 0
