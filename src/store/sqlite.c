@@ -255,11 +255,20 @@ fail:
 	return rc;
 }
 
+/* A transaction verb, prepared once and kept (vg__sq_cached): the
+ * writer says several per batch, and parsing them is not free. */
+static int verb(sq_t *q, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = vg__sq_cached(q, &st, sql);
+	return rc ? rc : vg__sq_run(q, st, sql);
+}
+
 static int sq_begin(struct vg_store *s)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st = NULL;
-	int rc = vg__sq_exec(q, "BEGIN IMMEDIATE");
+	int rc = verb(q, "BEGIN IMMEDIATE");
 	if (rc)
 		return rc;
 	/* the write lock is ours until commit: the hub's last date_added is
@@ -274,14 +283,15 @@ static int sq_begin(struct vg_store *s)
 	}
 	vg__sq_release(q, st);
 	if (rc)
-		vg__sq_exec(q, "ROLLBACK");
+		verb(q, "ROLLBACK");
 	return rc;
 }
 
 static int sq_commit(struct vg_store *s)
 {
 	sq_t *q = vg__sq(s);
-	int rc = vg__sq_exec(q, "COMMIT");
+	int rc = verb(q, "COMMIT");
+	q->savepoints = 0;
 	/* readers never stop on a busy hub, so SQLite's own (passive)
 	 * checkpoints cannot start the log again: do it now and then */
 	if (!rc && ++q->commits % 256 == 0) {
@@ -295,14 +305,19 @@ static int sq_commit(struct vg_store *s)
 
 static int sq_rollback(struct vg_store *s)
 {
-	return vg__sq_exec(vg__sq(s), "ROLLBACK");
+	sq_t *q = vg__sq(s);
+	q->savepoints = 0;
+	return verb(q, "ROLLBACK");
 }
 
-static int savepoint_sql(sq_t *q, const char *verb, vg_savepoint sp)
+/* A savepoint is named for its depth (sp1 the outermost): the names
+ * repeat from one transaction and job to the next, so their statements
+ * stay prepared. */
+static int savepoint_sql(sq_t *q, const char *what, vg_savepoint sp)
 {
 	char sql[48];
-	snprintf(sql, sizeof(sql), "%s sp%u", verb, sp);
-	return vg__sq_exec(q, sql);
+	snprintf(sql, sizeof(sql), "%s sp%u", what, sp);
+	return verb(q, sql);
 }
 
 static int sq_savepoint(struct vg_store *s, vg_savepoint *sp)
@@ -317,7 +332,11 @@ static int sq_savepoint(struct vg_store *s, vg_savepoint *sp)
 
 static int sq_release(struct vg_store *s, vg_savepoint sp)
 {
-	return savepoint_sql(vg__sq(s), "RELEASE", sp);
+	sq_t *q = vg__sq(s);
+	int rc = savepoint_sql(q, "RELEASE", sp);
+	if (!rc && sp)
+		q->savepoints = sp - 1; /* and every one inside it */
+	return rc;
 }
 
 static int sq_rollback_to(struct vg_store *s, vg_savepoint sp)

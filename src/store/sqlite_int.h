@@ -15,7 +15,7 @@ struct vg__sq {
 	sqlite3 *db;
 	char *path;
 	int64_t last_added;  /* read under the write lock at each begin */
-	unsigned savepoints; /* names handed out */
+	unsigned savepoints; /* open savepoints, the depth of the next */
 	unsigned long long commits;
 	sqlite3_stmt *find_id, *set_latest, *insert;
 	sqlite3_stmt *load; /* copy.h: the table being loaded */
