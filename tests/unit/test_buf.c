@@ -84,12 +84,42 @@ static void put_int_is_lld(void **state)
 	vg_buf_release(&ref);
 }
 
+static void json_is(const char *in, size_t max, const char *want)
+{
+	struct vg_buf b;
+	vg_buf_init(&b, 0);
+	assert_int_equal(vg_buf_json_strn(&b, in, max), VG_OK);
+	assert_string_equal(b.data, want);
+	vg_buf_release(&b);
+}
+
+/* every escape, bad UTF-8 replaced, and a cut that keeps whole
+ * characters, inside a run of plain text or at a character */
+static void json_strings(void **state)
+{
+	(void)state;
+	json_is("plain text", SIZE_MAX, "\"plain text\"");
+	json_is(NULL, SIZE_MAX, "\"\"");
+	json_is("q\"b\\n\nr\rt\t", SIZE_MAX, "\"q\\\"b\\\\n\\nr\\rt\\t\"");
+	json_is("<a href=x>&</a>\x01\x7f", SIZE_MAX,
+		"\"\\u003ca href=x\\u003e\\u0026\\u003c/a\\u003e\\u0001\\u007f\"");
+	json_is("caf\xc3\xa9 \xe2\x80\xa8 \xe2\x80\xa9", SIZE_MAX,
+		"\"caf\xc3\xa9 \\u2028 \\u2029\"");
+	json_is("a\xff" "b\xc3", SIZE_MAX, "\"a\\ufffdb\\ufffd\"");
+	json_is("abcdef", 3, "\"abc\"");
+	json_is("ab\xc3\xa9" "cd", 3, "\"ab\"");
+	json_is("ab\xc3\xa9" "cd", 4, "\"ab\xc3\xa9\"");
+	json_is("ab\"cd", 3, "\"ab\\\"\"");
+	json_is("abc", 0, "\"\"");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(printf_grows_and_fits),
 		cmocka_unit_test(printf_past_the_cap_changes_nothing),
 		cmocka_unit_test(put_int_is_lld),
+		cmocka_unit_test(json_strings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

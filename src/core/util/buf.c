@@ -139,12 +139,29 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 	return len;
 }
 
+/* A byte that stands for itself in a JSON string vg_buf_json_strn
+ * writes: printable ASCII but the quote, the backslash and markup. */
+static int plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '<' &&
+	       c != '>' && c != '&';
+}
+
 int vg_buf_json_strn(struct vg_buf *b, const char *s, size_t max)
 {
 	size_t start = b->len, n = s ? strlen(s) : 0, used = 0;
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	int rc = vg_buf_putc(b, '"');
 	while (!rc && used < n) {
+		/* a run of printable ASCII that needs no escape, in one copy */
+		size_t run = used;
+		while (run < n && run < max && plain(p[run]))
+			run++;
+		if (run > used) {
+			rc = vg_buf_append(b, p + used, run - used);
+			used = run;
+			continue;
+		}
 		size_t k = utf8_len(p + used, n - used);
 		/* a cut never splits a character: the whole one, or none */
 		if (used + (k ? k : 1) > max)

@@ -2,7 +2,6 @@
 #include "vigil/util/jsonw.h"
 #include "vigil/util/error.h"
 
-#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -108,7 +107,7 @@ void vg_jw_str(struct vg_jw *w, const char *s)
 void vg_jw_int(struct vg_jw *w, int64_t v)
 {
 	if (value_start(w))
-		w->rc = vg_buf_printf(w->b, "%" PRId64, v);
+		w->rc = vg_buf_put_int(w->b, (long long)v);
 }
 
 void vg_jw_num(struct vg_jw *w, double v, int decimals)
