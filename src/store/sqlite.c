@@ -126,6 +126,36 @@ int vg__sq_run(struct vg__sq *q, sqlite3_stmt *st, const char *what)
 	return rc;
 }
 
+int vg__sq_ints(struct vg__sq *q, sqlite3_stmt *st, const char *what,
+		int64_t **out, size_t *n)
+{
+	int64_t *v = NULL;
+	size_t k = 0, cap = 0;
+	int rc = VG_OK, step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (k == cap) {
+			cap = cap ? cap * 2 : 16;
+			int64_t *w = realloc(v, cap * sizeof(*w));
+			if (!w) {
+				rc = VG_ENOMEM;
+				break;
+			}
+			v = w;
+		}
+		v[k++] = sqlite3_column_int64(st, 0);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = vg__sq_fail(q, what);
+	vg__sq_release(q, st);
+	if (rc) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = k;
+	return VG_OK;
+}
+
 int vg__sq_exec(struct vg__sq *q, const char *sql)
 {
 	char *msg = NULL;

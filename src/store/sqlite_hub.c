@@ -340,32 +340,9 @@ static int groups_of(struct vg_store *s, int64_t org, int64_t **ids, size_t *n)
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int64_t *v = NULL;
-	size_t len = 0;
-	int step;
 	int rc = vg__sq_prep(q, &st, "SELECT grp FROM group_members WHERE org=?1"
 			      " ORDER BY grp", "i", org);
-	if (rc)
-		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t *w = realloc(v, (len + 1) * sizeof(*v));
-		if (!w) {
-			rc = VG_ENOMEM;
-			break;
-		}
-		v = w;
-		v[len++] = sqlite3_column_int64(st, 0);
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = vg__sq_fail(q, "read group members");
-	vg__sq_release(q, st);
-	if (rc) {
-		free(v);
-		return rc;
-	}
-	*ids = v;
-	*n = len;
-	return VG_OK;
+	return rc ? rc : vg__sq_ints(q, st, "read group members", ids, n);
 }
 
 /* ---- collections ----------------------------------------------------- */

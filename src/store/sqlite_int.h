@@ -61,6 +61,10 @@ static inline const char *vg__sq_col(sqlite3_stmt *st, int i)
 /* Step a statement that returns no rows; resets it. */
 int vg__sq_done(struct vg__sq *q, sqlite3_stmt *st, const char *what);
 /* Prepare (uncached), step and finalize sql with no arguments. */
+/* Step st to the end, its first column's integers into *out (malloc'd,
+ * NULL when none) and their count into *n; st is released. */
+int vg__sq_ints(struct vg__sq *q, sqlite3_stmt *st, const char *what,
+		int64_t **out, size_t *n);
 int vg__sq_exec(struct vg__sq *q, const char *sql);
 /* The first column of the first row of sql as text (out "" when none). */
 int vg__sq_first_text(struct vg__sq *q, const char *sql, char *out, size_t n);

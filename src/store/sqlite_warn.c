@@ -903,37 +903,11 @@ static int grants_of(struct vg_store *s, int64_t org, int64_t **added,
 {
 	sq_t *q = vg__sq(s);
 	sqlite3_stmt *st;
-	int64_t *v = NULL;
-	size_t k = 0, cap = 0;
-	int step;
 	int rc = vg__sq_prep(q, &st,
 	                     "SELECT DISTINCT added FROM warn_grants WHERE"
 	                     " org = ?1 AND revoked = 0 ORDER BY added",
 	                     "i", org);
-	if (rc)
-		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (k == cap) {
-			cap = cap ? cap * 2 : 16;
-			int64_t *nv = realloc(v, cap * sizeof(*nv));
-			if (!nv) {
-				rc = VG_ENOMEM;
-				break;
-			}
-			v = nv;
-		}
-		v[k++] = sqlite3_column_int64(st, 0);
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = vg__sq_fail(q, "grants");
-	vg__sq_release(q, st);
-	if (rc) {
-		free(v);
-		return rc;
-	}
-	*added = v;
-	*n = k;
-	return VG_OK;
+	return rc ? rc : vg__sq_ints(q, st, "grants", added, n);
 }
 
 static int grant_list(struct vg_store *s, int64_t org, vg_grant_cb cb, void *ud)
