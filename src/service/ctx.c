@@ -182,8 +182,15 @@ int vg_ctx_authenticate(struct vg_ctx *c, enum vg_cred_scheme scheme,
 	       : scheme == VG_CRED_OTHER ? VG_AUTH_SCHEME
 	       : !key || !*key           ? VG_AUTH_MISSING
 					 : VG_AUTH_MALFORMED;
-	if (*res == VG_AUTH_MALFORMED)
+	if (*res == VG_AUTH_MALFORMED) {
+		/* the key, its user, groups and grants: one state of the
+		 * store, read under one lock */
+		if (s->ops->read_begin && (rc = s->ops->read_begin(s)))
+			return rc;
 		rc = check_key(c, s, key, scheme == VG_CRED_BASIC ? user : NULL, res);
+		if (s->ops->read_begin)
+			s->ops->read_end(s);
+	}
 	if (rc)
 		return rc;
 	if (*res == VG_AUTH_OK) {

@@ -340,6 +340,21 @@ static int sq_rollback(struct vg_store *s)
 	return verb(q, "ROLLBACK");
 }
 
+/* A read transaction: SQLite takes the log's read lock at the first
+ * read and keeps it to the end, instead of once per statement. */
+static int sq_read_begin(struct vg_store *s)
+{
+	return verb(vg__sq(s), "BEGIN");
+}
+
+static void sq_read_end(struct vg_store *s)
+{
+	sq_t *q = vg__sq(s);
+	/* a handle left in a transaction would fail every read after */
+	if (verb(q, "COMMIT") && !sqlite3_get_autocommit(q->db))
+		verb(q, "ROLLBACK");
+}
+
 /* A savepoint is named for its depth (sp1 the outermost): the names
  * repeat from one transaction and job to the next, so their statements
  * stay prepared. */
@@ -425,6 +440,8 @@ const struct vg_store_ops vg_store_sqlite = {
 	.savepoint = sq_savepoint,
 	.release = sq_release,
 	.rollback_to = sq_rollback_to,
+	.read_begin = sq_read_begin,
+	.read_end = sq_read_end,
 	.size = sq_size,
 	.check = sq_check,
 	.objects = &vg__sq_objects_ops,

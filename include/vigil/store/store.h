@@ -54,6 +54,13 @@ struct vg_store_ops {
 	/* Undo the work since the savepoint (it stays open: release it). */
 	int (*rollback_to)(struct vg_store *s, vg_savepoint sp);
 
+	/* Optional (NULL: every read is its own snapshot). The reads on s
+	 * between read_begin and read_end see one state of the store and
+	 * take its locks once; read_end after read_begin, whatever the
+	 * reads returned. Not inside a write transaction. */
+	int (*read_begin)(struct vg_store *s);
+	void (*read_end)(struct vg_store *s);
+
 	/* Bytes the store occupies on disk. */
 	int (*size)(struct vg_store *s, int64_t *bytes);
 	/* The backend's own consistency check (VG_ESTORE with the finding). */
