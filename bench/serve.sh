@@ -6,7 +6,9 @@
 #     the same page saved to a file and served by nginx in the same run.
 #  2. POST envelopes of 1,000 objects from 4 concurrent clients (200,000
 #     objects in all) and count the objects acknowledged in status
-#     resources that say "complete".
+#     resources that say "complete": into that hub (early warning on, as
+#     by default), then into a second hub of 100,000 objects with early
+#     warning off (`vigil warn set index off`), in the same run.
 # usage: bench/serve.sh VIGIL_BINARY [SHARED_DIR]
 # Only 127.0.0.1 is used; every load is bounded in time or count; the
 # servers are stopped and the temporary directory removed on any exit.
@@ -54,16 +56,20 @@ start=$(date +%s.%N)
 "$vigil" gen --seed 1 --count 100000 | "$vigil" --data "$work/hub" import - >"$work/import.out"
 echo "loaded 100000 objects in $(echo "$(date +%s.%N) - $start" | bc | xargs printf %.1f) s: $(tail -1 "$work/import.out")"
 
-"$vigil" --data "$work/hub" serve --listen 127.0.0.1:0 \
-	--set per_ip_connection_limit=1024 >"$work/serve.out" 2>"$work/serve.err" &
-vigil_pid=$!
-i=0
-until grep -q "serving on" "$work/serve.out" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || { cat "$work/serve.err" >&2; exit 1; }
-	sleep 0.1
-done
-base=$(sed -n 's|vigil serving on \(http://[^/]*\)/taxii2/|\1|p' "$work/serve.out")
+# start `vigil serve` on hub $1; sets vigil_pid and base
+serve() {
+	"$vigil" --data "$1" serve --listen 127.0.0.1:0 \
+		--set per_ip_connection_limit=1024 >"$work/serve.out" 2>"$work/serve.err" &
+	vigil_pid=$!
+	i=0
+	until grep -q "serving on" "$work/serve.out" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || { cat "$work/serve.err" >&2; exit 1; }
+		sleep 0.1
+	done
+	base=$(sed -n 's|vigil serving on \(http://[^/]*\)/taxii2/|\1|p' "$work/serve.out")
+}
+serve "$work/hub"
 auth="Authorization: Bearer $key"
 accept="Accept: application/taxii+json;version=2.1"
 cid=$(curl -sf -H "$auth" -H "$accept" "$base/taxii2/hub/collections/community/" | jq -r .id)
@@ -131,46 +137,59 @@ kill "$nginx_pid" && wait "$nginx_pid" 2>/dev/null || true
 nginx_pid=""
 
 # ---- 2. ingest: 4 clients, envelopes of 1,000 objects ---------------------
-# posted by the admin: the objects name the admin's organisation as their
-# creator (members post only what they create)
-creator=$("$vigil" --data "$work/hub" org list --json | jq -r '.orgs[0].identity')
-"$vigil" gen --seed 2 --count "$ingest_count" --created-by "$creator" >"$work/ingest.json"
-python3 - "$base" "$cid" "$key" "$work/ingest.json" <<'EOF'
-import http.client, json, sys, threading, time, urllib.parse
-base, cid, key, path = sys.argv[1:]
-u = urllib.parse.urlsplit(base)
-objs = json.load(open(path))["objects"]
-envs = [json.dumps({"objects": objs[i:i + 1000]}, separators=(",", ":"),
-                   ensure_ascii=False).encode()
-        for i in range(0, len(objs), 1000)]
-url = "/taxii2/hub/collections/%s/objects/" % cid
-h = {"Authorization": "Bearer " + key,
-     "Accept": "application/taxii+json;version=2.1",
-     "Content-Type": "application/taxii+json;version=2.1"}
-acked, errors, lock = [0], [], threading.Lock()
-def client(mine):
-    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=300)
-    for body in mine:
-        conn.request("POST", url, body=body, headers=h)
-        r = conn.getresponse()
-        data = r.read()
-        st = json.loads(data) if r.status == 202 else {}
-        with lock:
-            if st.get("status") == "complete":
-                acked[0] += st["success_count"]
-            else:
-                errors.append((r.status, data[:200]))
-    conn.close()
-threads = [threading.Thread(target=client, args=(envs[i::4],)) for i in range(4)]
-t0 = time.monotonic()
-for t in threads: t.start()
-for t in threads: t.join()
-secs = time.monotonic() - t0
-print("%-34s %10.0f objects/s   %d objects in %d envelopes, %.2f s" % (
-      "vigil POST envelopes, 4 clients", acked[0] / secs, acked[0], len(envs), secs))
-if errors or acked[0] != len(objs):
-    print("bench/serve: %d errors, %d of %d acknowledged: %r" % (
-          len(errors), acked[0], len(objs), errors[:3]), file=sys.stderr)
-    sys.exit(1)
+# posted by the admin of hub $2 (key $3): the objects name the admin's
+# organisation as their creator (members post only what they create)
+post() { # label hub key
+	creator=$("$vigil" --data "$2" org list --json | jq -r '.orgs[0].identity')
+	"$vigil" gen --seed 2 --count "$ingest_count" --created-by "$creator" >"$work/ingest.json"
+	cid=$(curl -sf -H "Authorization: Bearer $3" -H "$accept" "$base/taxii2/hub/collections/community/" | jq -r .id)
+	python3 - "$base" "$cid" "$3" "$work/ingest.json" "$1" <<-'EOF'
+	import http.client, json, sys, threading, time, urllib.parse
+	base, cid, key, path, label = sys.argv[1:]
+	u = urllib.parse.urlsplit(base)
+	objs = json.load(open(path))["objects"]
+	envs = [json.dumps({"objects": objs[i:i + 1000]}, separators=(",", ":"),
+	                   ensure_ascii=False).encode()
+	        for i in range(0, len(objs), 1000)]
+	url = "/taxii2/hub/collections/%s/objects/" % cid
+	h = {"Authorization": "Bearer " + key,
+	     "Accept": "application/taxii+json;version=2.1",
+	     "Content-Type": "application/taxii+json;version=2.1"}
+	acked, errors, lock = [0], [], threading.Lock()
+	def client(mine):
+	    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=300)
+	    for body in mine:
+	        conn.request("POST", url, body=body, headers=h)
+	        r = conn.getresponse()
+	        data = r.read()
+	        st = json.loads(data) if r.status == 202 else {}
+	        with lock:
+	            if st.get("status") == "complete":
+	                acked[0] += st["success_count"]
+	            else:
+	                errors.append((r.status, data[:200]))
+	    conn.close()
+	threads = [threading.Thread(target=client, args=(envs[i::4],)) for i in range(4)]
+	t0 = time.monotonic()
+	for t in threads: t.start()
+	for t in threads: t.join()
+	secs = time.monotonic() - t0
+	print("%-42s %10.0f objects/s   %d objects in %d envelopes, %.2f s" % (
+	      "vigil POST, 4 clients, " + label, acked[0] / secs, acked[0], len(envs), secs))
+	if errors or acked[0] != len(objs):
+	    print("bench/serve: %d errors, %d of %d acknowledged: %r" % (
+	          len(errors), acked[0], len(objs), errors[:3]), file=sys.stderr)
+	    sys.exit(1)
 EOF
+}
+post "early warning on" "$work/hub" "$key"
+kill "$vigil_pid" && wait "$vigil_pid" 2>/dev/null || true
+vigil_pid=""
+# the same on a second hub of 100,000 objects with early warning off: what
+# correlation keys and watches cost beside the ingest alone
+key2=$("$vigil" --data "$work/hub2" init --json | jq -r .key)
+"$vigil" gen --seed 1 --count 100000 | "$vigil" --data "$work/hub2" import - >/dev/null
+"$vigil" --data "$work/hub2" warn set index off >/dev/null
+serve "$work/hub2"
+post "early warning off" "$work/hub2" "$key2"
 echo "targets: vigil >= 0.3x nginx requests/s; ingest >= 20000 objects/s"
