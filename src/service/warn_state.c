@@ -164,6 +164,7 @@ static void tls_free(void *p)
 	vg_match_scratch_free(t->pair);
 	vg_match_scratch_free(t->scratch);
 	vg_pattern_matcher_free(t->matcher);
+	vg_warn_keyset_release(&t->keys);
 	free(t);
 }
 
@@ -182,6 +183,7 @@ struct vg__warn_tls *vg__warn_tls(const struct vg__wcache *c)
 			free(t);
 			return NULL;
 		}
+		vg_warn_keyset_init(&t->keys);
 		pthread_setspecific(tls_key, t);
 	}
 	/* the scratch and matcher serve one cache: made again for another */
@@ -319,6 +321,44 @@ int vg__warn_cache_get(struct vg_service *svc, struct vg_store *s,
 	if (rc)
 		return rc;
 	*out = n;
+	return VG_OK;
+}
+
+void vg__warn_cache_ref(struct vg_service *svc, struct vg__wcache *c)
+{
+	pthread_mutex_lock(&svc->warn->mu);
+	c->refs++;
+	pthread_mutex_unlock(&svc->warn->mu);
+}
+
+int64_t vg__warn_gen(struct vg_store *s)
+{
+	return setting_int(s, GEN_KEY, 0);
+}
+
+int vg__warn_cache_for(struct vg_service *svc, struct vg_store *s,
+                       int64_t gen, struct vg__wcache **out)
+{
+	struct vg_warn_state *w = svc->warn;
+	pthread_mutex_lock(&w->mu);
+	struct vg__wcache *c = w->cache;
+	if (c && c->gen == gen)
+		c->refs++;
+	else
+		c = NULL;
+	pthread_mutex_unlock(&w->mu);
+	if (c) {
+		*out = c;
+		return VG_OK;
+	}
+	/* built from s as its transaction sees the watches (perhaps changed
+	 * by an earlier job of the same transaction, not yet committed):
+	 * the caller's alone, never the process's */
+	int rc = vg__warn_cache_build(s, gen, 0, &c);
+	if (rc)
+		return rc;
+	c->refs = 1;
+	*out = c;
 	return VG_OK;
 }
 
