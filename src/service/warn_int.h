@@ -155,11 +155,16 @@ int vg__watch_sees(const struct vg_ctx *c, const struct vg_watch_row *r);
 int vg__watch_may_change(const struct vg_ctx *c, const struct vg_watch_row *r);
 /* r's fields as the list shows them, into the open object of w. */
 void vg__watch_fields(struct vg_jw *w, const struct vg_watch_row *r);
-/* Evaluate watch id over what is stored, the skip objects aside, and
- * raise its alerts (at most the hub's retro_max; audited
- * "watch.retro"). */
+/* The newest date_added s holds (0: none): read in the transaction
+ * that makes or changes a watch, the bound of its retroactive run. */
+int vg__watch_horizon(struct vg_store *s, int64_t *out);
+/* Evaluate watch id over the versions stored up to horizon (a date_added,
+ * from vg__watch_horizon: the later ones were matched on arrival), the
+ * skip objects aside, and raise its alerts (at most the hub's retro_max;
+ * audited "watch.retro"). */
 int vg__watch_retro(struct vg_ctx *c, int64_t id, char *const *skip,
-                    size_t n_skip, size_t *raised, int *truncated);
+                    size_t n_skip, int64_t horizon, size_t *raised,
+                    int *truncated);
 /* The objects watch id matches now among the stored ones (at most the
  * hub's retro_max), malloc'd (the caller frees each and the array). */
 int vg__watch_matches(struct vg_ctx *c, int64_t id, char ***objects, size_t *n);
