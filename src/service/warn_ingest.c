@@ -151,9 +151,11 @@ static int evaluate(const struct vg__wcache *c, const cJSON *obj,
 	if (!t)
 		return VG_ENOMEM;
 	int rc = vg_warn_object_keys(t->keyer, obj, &t->keys);
+	/* the clock only for an observable matched with patterns */
 	if (!rc)
 		rc = vg__warn_match(c, obj, type, id, sco, &t->keys,
-		                    vg__now_us(), &cands);
+		                    sco && c->patterns ? vg__now_us() : 0,
+		                    &cands);
 	if (!rc)
 		rc = make_item(&t->keys, &cands,
 		               c->patterns && !strcmp(type, "observed-data"),
