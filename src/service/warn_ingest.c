@@ -34,8 +34,8 @@ struct vg__warn_eval {
 	struct vg__wcache *cache, *live;
 	struct deferred *d;
 	size_t n, cap;
-	size_t raised; /* alerts raised by this pass */
-	int notify;    /* alerts were raised: listeners learn of it */
+	size_t raised;          /* alerts raised by this pass */
+	int notify;             /* alerts were raised: listeners learn of it */
 	struct vg__keybuf keys; /* put into the index by vg__warn_finish */
 };
 
@@ -211,8 +211,8 @@ static const char *version_of(const struct vg_object *o)
 /* it's keys and alerts (its watches in cache c), in the transaction. */
 static int apply_item(struct vg__warn_eval *e, struct vg_store *s,
                       const struct vg__wcache *c,
-                      const struct vg__warn_item *it,
-                      const struct vg_object *o, int64_t added)
+                      const struct vg__warn_item *it, const struct vg_object *o,
+                      int64_t added)
 {
 	int rc = it->n_keys ? vg__keybuf_add(&e->keys, s, added, it->keys,
 	                                     it->len, it->n_keys)

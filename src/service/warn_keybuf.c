@@ -112,15 +112,16 @@ static void mkqs(struct vg_warn_keyrow *a, size_t n, size_t d)
 		struct part {
 			struct vg_warn_keyrow *a;
 			size_t n, d;
-		} p[3] = {{a, lt, d}, {a + lt, gt - lt, d + 1}, {a + gt, n - gt, d}};
+		} p[3] = {
+		    {a, lt, d}, {a + lt, gt - lt, d + 1}, {a + gt, n - gt, d}};
 		if (!v) {
 			/* the equal ones ended: the same key, by version */
 			qsort(p[1].a, p[1].n, sizeof(*a), by_added);
 			p[1].n = 0;
 		}
 		size_t big = p[0].n >= p[1].n && p[0].n >= p[2].n ? 0
-		             : p[1].n >= p[2].n                  ? 1
-		                                                 : 2;
+		             : p[1].n >= p[2].n                   ? 1
+		                                                  : 2;
 		for (size_t k = 0; k < 3; k++)
 			if (k != big)
 				mkqs(p[k].a, p[k].n, p[k].d);

@@ -345,8 +345,8 @@ int64_t vg__warn_gen(struct vg_store *s)
 	return setting_int(s, GEN_KEY, 0);
 }
 
-int vg__warn_cache_for(struct vg_service *svc, struct vg_store *s,
-                       int64_t gen, struct vg__wcache **out)
+int vg__warn_cache_for(struct vg_service *svc, struct vg_store *s, int64_t gen,
+                       struct vg__wcache **out)
 {
 	struct vg_warn_state *w = svc->warn;
 	pthread_mutex_lock(&w->mu);

@@ -599,8 +599,7 @@ static int raise_fn(struct vg_store *s, void *arg)
  * into r (released by the caller). *ran is 0 when the watch is not
  * active or the hub's retro_max is 0. */
 static int retro_find(struct vg_ctx *c, int64_t id, char *const *skip,
-                      size_t n_skip, int64_t horizon, struct retro *r,
-                      int *ran)
+                      size_t n_skip, int64_t horizon, struct retro *r, int *ran)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	struct vg__wcache *cache = NULL;

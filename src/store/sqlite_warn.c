@@ -199,8 +199,8 @@ static int keys_put(struct vg_store *s, const struct vg_warn_keyrow *rows,
 	nt = nh = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (vg_warn_key_hashed(rows[i].key))
-			hash[nh++] = (struct hrow){key_hash(rows[i].key),
-			                           rows[i].added};
+			hash[nh++] =
+			    (struct hrow){key_hash(rows[i].key), rows[i].added};
 		else
 			text[nt++] = &rows[i];
 	}
