@@ -1,10 +1,12 @@
 /* Early warning's hook in the ingest (ingest.c): on the parsing thread
  * each validated object gets its keys and the watches it matches; on the
  * storing thread, in the transaction that stores the version, its keys
- * go into the index and its alerts are raised under each watcher's
- * rights; observed data are matched with their observables at the end of
- * the input. Every path that stores objects (import, TAXII, watchlists,
- * sync) goes through here. */
+ * are gathered (put into the index in its order by the end of the input,
+ * warn_keybuf.c) and its alerts are raised under each watcher's rights,
+ * matched again first when the watches changed since the parsing thread
+ * matched (vg__warn_sync); observed data are matched with their
+ * observables at the end of the input. Every path that stores objects
+ * (import, TAXII, watchlists, sync) goes through here. */
 #include "warn_int.h"
 #include "vigil/util/error.h"
 
@@ -66,6 +68,7 @@ int vg__warn_eval_begin(struct vg_service *svc, struct vg__warn_eval **out)
 	*out = e;
 	return VG_OK;
 }
+
 static void drop_deferred(struct vg__warn_eval *e)
 {
 	for (size_t i = 0; i < e->n; i++) {
