@@ -12,6 +12,7 @@
 #     sampled): target median < 1 ms.
 #  4. the STIX pattern matcher (bench/pattern.sh), beside a plain loop.
 # usage: bench/warn.sh VIGIL_BINARY [SHARED_DIR]
+# WARN_PARTS picks the parts to run (default "1 2 3 4"), e.g. WARN_PARTS=1.
 set -eu
 vigil=$(realpath "$1")
 shared=${2:-../shared}
@@ -20,6 +21,8 @@ count=${WARN_COUNT:-200000}
 watches=${WARN_WATCHES:-10000}
 big=${WARN_BIG:-1000000}
 rounds=${WARN_ROUNDS:-3}
+parts=${WARN_PARTS:-1 2 3 4}
+part() { case " $parts " in *" $1 "*) return 0 ;; esac; return 1; }
 work=$(mktemp -d)
 pid=""
 cleanup() {
@@ -37,6 +40,7 @@ done
 echo "bench/warn on $(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 
 # ---- 1. ingest with and without early warning ------------------------------
+if part 1; then
 "$vigil" gen --seed 1 --count "$count" >"$work/gen.json"
 secs() { echo "$(date +%s.%N) - $1" | bc; }
 import_rate() { # store -> objects/s
@@ -67,8 +71,10 @@ median_f() { echo "$@" | tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {p
 m_off=$(median $off) m_on=$(median $on)
 printf "ingest (median of %d rounds): without %.0f objects/s, with %.0f objects/s; median of the rounds' ratios %.2fx (target >= 0.70)\n" \
 	"$rounds" "$m_off" "$m_on" "$(median_f $ratios)"
+fi
 
 # ---- 2. POST -> SSE ---------------------------------------------------------
+if part 2; then
 "$vigil" --data "$work/sse" init >/dev/null
 for org in alpha beta; do "$vigil" --data "$work/sse" org add $org >/dev/null; done
 "$vigil" --data "$work/sse" user add ann --org alpha --role analyst >/dev/null
@@ -88,8 +94,10 @@ coll=$(curl -s -H "Authorization: Bearer $kb" "$base/taxii2/hub/collections/comm
 python3 "$(dirname "$0")/warn_sse.py" "$base" "$kb" "$ka" "$coll" "${WARN_POSTS:-500}"
 kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 echo "  (target p99 < 1000 ms; load $(cut -d' ' -f1-3 /proc/loadavg))"
+fi
 
 # ---- 3. correlation lookups with BIG objects --------------------------------
+if part 3; then
 "$vigil" --data "$work/big" init >/dev/null
 "$vigil" --data "$work/big" org add alpha >/dev/null
 "$vigil" --data "$work/big" user add reader --org alpha --role reader >/dev/null
@@ -98,6 +106,9 @@ start=$(date +%s.%N)
 echo "stored $big objects in $(secs "$start" | xargs printf %.1f) s ($(du -sh "$work/big" | cut -f1))"
 "$prog" correlate "$work/big" "${WARN_LOOKUPS:-1000}" reader
 echo "  (target median < 1 ms; load $(cut -d' ' -f1-3 /proc/loadavg))"
+fi
 
 # ---- 4. the pattern matcher ------------------------------------------------
+if part 4; then
 sh "$(dirname "$0")/pattern.sh" "$vigil" "$shared"
+fi

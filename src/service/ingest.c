@@ -702,7 +702,7 @@ static int apply(struct vg_ingest *g, struct item *it)
 	rc = g->store->ops->objects->insert(g->store, &it->o, &added);
 	if (!rc && g->opts.on_stored)
 		rc = g->opts.on_stored(it->ud, g->store, it->index, added);
-	if (!rc && it->warn)
+	if (!rc)
 		rc = vg__warn_apply(g->warn, g->store, it->warn, &it->o, added);
 	it->o.scope = scope;
 	if (!rc && p.clear_latest)
@@ -759,7 +759,9 @@ static int prefetch(struct vg_ingest *g, const struct item *it)
 /* Apply every item of list, the store told of each BATCH ahead. */
 static int apply_all(struct vg_ingest *g, struct item *list)
 {
-	int rc = VG_OK;
+	/* the watches as this transaction sees them: a watch made since
+	 * the items were matched is matched here */
+	int rc = vg__warn_sync(g->warn, g->store);
 	size_t k = 0;
 	for (struct item *it = list; it && !rc; it = it->next, k++) {
 		if (k % BATCH == 0 && (rc = prefetch(g, it)))
@@ -994,7 +996,9 @@ int vg__store_json(struct vg_store *s, const char *json,
 		return rc ? rc : VG_ENOMEM;
 	}
 	it->ud = g.opts.ud; /* reported to keep_why */
-	rc = apply(&g, it);
+	rc = vg__warn_sync(g.warn, s);
+	if (!rc)
+		rc = apply(&g, it);
 	if (!rc)
 		rc = finish(&g);
 	if (!rc && g.counts.rejected) {

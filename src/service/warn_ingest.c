@@ -1,10 +1,12 @@
 /* Early warning's hook in the ingest (ingest.c): on the parsing thread
  * each validated object gets its keys and the watches it matches; on the
  * storing thread, in the transaction that stores the version, its keys
- * go into the index and its alerts are raised under each watcher's
- * rights; observed data are matched with their observables at the end of
- * the input. Every path that stores objects (import, TAXII, watchlists,
- * sync) goes through here. */
+ * are gathered (put into the index in its order by the end of the input,
+ * warn_keybuf.c) and its alerts are raised under each watcher's rights,
+ * matched again first when the watches changed since the parsing thread
+ * matched (vg__warn_sync); observed data are matched with their
+ * observables at the end of the input. Every path that stores objects
+ * (import, TAXII, watchlists, sync) goes through here. */
 #include "warn_int.h"
 #include "vigil/util/error.h"
 
@@ -12,10 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What the parsing thread found of one object: the watches it matched
+ * (in the eval's cache) and its keys, NUL-separated in one block. */
 struct vg__warn_item {
-	struct vg_warn_keyset keys;
 	struct vg__cands cands;
 	int observed; /* observed data: matched at the end of the input */
+	size_t n_keys, len;
+	char keys[];
 };
 
 struct deferred {
@@ -25,11 +30,15 @@ struct deferred {
 
 struct vg__warn_eval {
 	struct vg_service *svc;
-	struct vg__wcache *cache;
+	/* the cache the parsing threads match with (fixed for the ingest),
+	 * and the one of the watches as the storing transaction sees them:
+	 * the same unless watches changed since the ingest began */
+	struct vg__wcache *cache, *live;
 	struct deferred *d;
 	size_t n, cap;
-	size_t raised; /* alerts raised by this pass */
-	int notify;    /* alerts were raised: listeners learn of it */
+	size_t raised;          /* alerts raised by this pass */
+	int notify;             /* alerts were raised: listeners learn of it */
+	struct vg__keybuf keys; /* put into the index by vg__warn_finish */
 };
 
 int vg__warn_eval_begin(struct vg_service *svc, struct vg__warn_eval **out)
@@ -45,17 +54,17 @@ int vg__warn_eval_begin(struct vg_service *svc, struct vg__warn_eval **out)
 	struct vg__warn_eval *e = calloc(1, sizeof(*e));
 	if (!e)
 		return VG_ENOMEM;
+	/* kept with early warning off too: the storing transaction may
+	 * find it on (vg__warn_sync) */
 	int rc = vg__warn_cache_get(svc, s, &e->cache);
 	if (rc) {
 		free(e);
 		return rc;
 	}
-	if (!e->cache->conf.index) {
-		vg__warn_cache_put(svc, e->cache);
-		free(e);
-		return VG_OK;
-	}
 	e->svc = svc;
+	e->live = e->cache;
+	vg__warn_cache_ref(svc, e->live);
+	vg__keybuf_init(&e->keys);
 	*out = e;
 	return VG_OK;
 }
@@ -76,6 +85,7 @@ void vg__warn_restart(struct vg__warn_eval *e)
 	if (!e)
 		return;
 	drop_deferred(e);
+	vg__keybuf_reset(&e->keys);
 	e->raised = 0;
 }
 
@@ -85,7 +95,9 @@ void vg__warn_eval_end(struct vg__warn_eval *e)
 		return;
 	drop_deferred(e);
 	free(e->d);
+	vg__keybuf_release(&e->keys);
 	vg__warn_cache_put(e->svc, e->cache);
+	vg__warn_cache_put(e->svc, e->live);
 	if (e->notify)
 		vg__warn_notify(e->svc);
 	free(e);
@@ -95,9 +107,64 @@ void vg__warn_item_free(struct vg__warn_item *it)
 {
 	if (!it)
 		return;
-	vg_warn_keyset_release(&it->keys);
 	vg__cands_release(&it->cands);
 	free(it);
+}
+
+/* An item of ks's keys (finished), taking cands; *out NULL when there is
+ * nothing to do. */
+static int make_item(const struct vg_warn_keyset *ks, struct vg__cands *cands,
+                     int observed, struct vg__warn_item **out)
+{
+	*out = NULL;
+	if (!ks->n && !cands->n && !observed)
+		return VG_OK;
+	size_t len = 0;
+	for (size_t i = 0; i < ks->n; i++)
+		len += strlen(vg_warn_keyset_at(ks, i)) + 1;
+	struct vg__warn_item *it = malloc(sizeof(*it) + len);
+	if (!it)
+		return VG_ENOMEM;
+	it->cands = *cands;
+	memset(cands, 0, sizeof(*cands));
+	it->observed = observed;
+	it->n_keys = ks->n;
+	it->len = len;
+	char *p = it->keys;
+	for (size_t i = 0; i < ks->n; i++) {
+		const char *k = vg_warn_keyset_at(ks, i);
+		size_t n = strlen(k) + 1;
+		memcpy(p, k, n);
+		p += n;
+	}
+	*out = it;
+	return VG_OK;
+}
+
+/* The keys of obj and what it matches in c (sco: an observable). */
+static int evaluate(const struct vg__wcache *c, const cJSON *obj,
+                    const char *type, const char *id, int sco,
+                    struct vg__warn_item **out)
+{
+	*out = NULL;
+	if (!c->conf.index)
+		return VG_OK;
+	struct vg__warn_tls *t = vg__warn_tls(c);
+	struct vg__cands cands = {0};
+	if (!t)
+		return VG_ENOMEM;
+	int rc = vg_warn_object_keys(t->keyer, obj, &t->keys);
+	/* the clock only for an observable matched with patterns */
+	if (!rc)
+		rc = vg__warn_match(c, obj, type, id, sco, &t->keys,
+		                    sco && c->patterns ? vg__now_us() : 0,
+		                    &cands);
+	if (!rc)
+		rc = make_item(&t->keys, &cands,
+		               c->patterns && !strcmp(type, "observed-data"),
+		               out);
+	vg__cands_release(&cands);
+	return rc;
 }
 
 int vg__warn_prepare(struct vg__warn_eval *e, const cJSON *obj,
@@ -105,27 +172,24 @@ int vg__warn_prepare(struct vg__warn_eval *e, const cJSON *obj,
                      struct vg__warn_item **out)
 {
 	*out = NULL;
+	return e ? evaluate(e->cache, obj, info->type, info->id,
+	                    info->kind == VG_STIX_SCO, out)
+	         : VG_OK;
+}
+
+int vg__warn_sync(struct vg__warn_eval *e, struct vg_store *s)
+{
 	if (!e)
 		return VG_OK;
-	struct vg__warn_tls *t = vg__warn_tls(e->cache);
-	struct vg__warn_item *it = calloc(1, sizeof(*it));
-	if (!t || !it) {
-		free(it);
-		return VG_ENOMEM;
-	}
-	vg_warn_keyset_init(&it->keys);
-	int rc = vg_warn_object_keys(t->keyer, obj, &it->keys);
-	if (!rc)
-		rc = vg__warn_match(e->cache, obj, info->type, info->id,
-		                    info->kind == VG_STIX_SCO, &it->keys,
-		                    vg__now_us(), &it->cands);
-	it->observed =
-	    e->cache->patterns && !strcmp(info->type, "observed-data");
-	if (rc || (!it->keys.n && !it->cands.n && !it->observed)) {
-		vg__warn_item_free(it);
+	int64_t gen = vg__warn_gen(s);
+	if (gen == e->live->gen)
+		return VG_OK;
+	struct vg__wcache *c = NULL;
+	int rc = vg__warn_cache_for(e->svc, s, gen, &c);
+	if (rc)
 		return rc;
-	}
-	*out = it;
+	vg__warn_cache_put(e->svc, e->live);
+	e->live = c;
 	return VG_OK;
 }
 
@@ -142,37 +206,24 @@ static struct vg_access_meta meta_of(const struct vg_object *o, int64_t added)
 	return m;
 }
 
-static int add_keys(struct vg_store *s, int64_t added,
-                    const struct vg_warn_keyset *ks)
-{
-	const char *stack[64] = {0};
-	const char **v = ks->n <= 64 ? stack : malloc(ks->n * sizeof(*v));
-	if (!v)
-		return VG_ENOMEM;
-	for (size_t i = 0; i < ks->n; i++)
-		v[i] = vg_warn_keyset_at(ks, i);
-	int rc = s->ops->warn->keys_add(s, added, v, ks->n);
-	if (v != stack)
-		free(v);
-	return rc;
-}
-
 static const char *version_of(const struct vg_object *o)
 {
 	return o->modified ? o->modified : o->created ? o->created : "";
 }
 
-int vg__warn_apply(struct vg__warn_eval *e, struct vg_store *s,
-                   const struct vg__warn_item *it, const struct vg_object *o,
-                   int64_t added)
+/* it's keys and alerts (its watches in cache c), in the transaction. */
+static int apply_item(struct vg__warn_eval *e, struct vg_store *s,
+                      const struct vg__wcache *c,
+                      const struct vg__warn_item *it, const struct vg_object *o,
+                      int64_t added)
 {
-	if (!e || !it)
-		return VG_OK;
-	int rc = it->keys.n ? add_keys(s, added, &it->keys) : VG_OK;
+	int rc = it->n_keys ? vg__keybuf_add(&e->keys, s, added, it->keys,
+	                                     it->len, it->n_keys)
+	                    : VG_OK;
 	struct vg_access_meta m = meta_of(o, added);
 	for (size_t i = 0; !rc && i < it->cands.n; i++) {
 		int raised = 0;
-		rc = vg__warn_raise(s, e->cache, &it->cands.v[i], &m, o->id,
+		rc = vg__warn_raise(s, c, &it->cands.v[i], &m, o->id,
 		                    version_of(o), o->collection, 0, &raised);
 		e->raised += (size_t)raised;
 	}
@@ -201,6 +252,40 @@ int vg__warn_apply(struct vg__warn_eval *e, struct vg_store *s,
 		e->n++;
 	}
 	return rc;
+}
+
+/* The watches changed after the parsing thread matched o: matched again
+ * here, with the watches the transaction sees. */
+static int apply_again(struct vg__warn_eval *e, struct vg_store *s,
+                       const struct vg_object *o, int64_t added)
+{
+	struct vg_stix_info info;
+	char msg[8];
+	struct vg__warn_item *it = NULL;
+	if (!e->live->conf.index)
+		return VG_OK;
+	cJSON *obj = cJSON_ParseWithLength(o->json, o->json_len);
+	if (!obj)
+		return VG_ENOMEM;
+	int sco = !vg_stix_validate(obj, &info, msg, sizeof(msg)) &&
+	          info.kind == VG_STIX_SCO;
+	int rc = evaluate(e->live, obj, o->type, o->id, sco, &it);
+	cJSON_Delete(obj);
+	if (!rc && it)
+		rc = apply_item(e, s, e->live, it, o, added);
+	vg__warn_item_free(it);
+	return rc;
+}
+
+int vg__warn_apply(struct vg__warn_eval *e, struct vg_store *s,
+                   const struct vg__warn_item *it, const struct vg_object *o,
+                   int64_t added)
+{
+	if (!e)
+		return VG_OK;
+	if (e->live != e->cache)
+		return apply_again(e, s, o, added);
+	return it ? apply_item(e, s, e->cache, it, o, added) : VG_OK;
 }
 
 /* ---- observed data ----------------------------------------------------------
@@ -275,10 +360,10 @@ static int match_observed(struct vg__warn_eval *e, struct vg_store *s,
 		goto out;
 	obs.scos = (const cJSON *const *)sc.v;
 	obs.n_scos = sc.n;
-	rc = vg__warn_match_obs(e->cache, &obs, 1, &cands);
+	rc = vg__warn_match_obs(e->live, &obs, 1, &cands);
 	for (size_t i = 0; !rc && i < cands.n; i++) {
 		int raised = 0;
-		rc = vg__warn_raise(s, e->cache, &cands.v[i], &d->m, d->id,
+		rc = vg__warn_raise(s, e->live, &cands.v[i], &d->m, d->id,
 		                    d->version, d->collection, 0, &raised);
 		e->raised += (size_t)raised;
 	}
@@ -295,6 +380,7 @@ int vg__warn_finish(struct vg__warn_eval *e, struct vg_store *s)
 	int rc = VG_OK;
 	if (!e)
 		return VG_OK;
+	rc = vg__keybuf_flush(&e->keys, s);
 	for (size_t i = 0; !rc && i < e->n; i++)
 		rc = match_observed(e, s, &e->d[i]);
 	drop_deferred(e);

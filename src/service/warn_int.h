@@ -106,6 +106,15 @@ void vg__warn_close(struct vg_service *svc);
 int vg__warn_cache_get(struct vg_service *svc, struct vg_store *s,
                        struct vg__wcache **out);
 void vg__warn_cache_put(struct vg_service *svc, struct vg__wcache *c);
+/* One more reference to c (given back with vg__warn_cache_put). */
+void vg__warn_cache_ref(struct vg_service *svc, struct vg__wcache *c);
+/* The store's watch generation as s sees it (inside a write transaction:
+ * final until its commit, writers taking turns). */
+int64_t vg__warn_gen(struct vg_store *s);
+/* A cache of generation gen as s sees it: the process's when it is of
+ * gen, else one built from s for the caller alone. */
+int vg__warn_cache_for(struct vg_service *svc, struct vg_store *s,
+                       int64_t gen, struct vg__wcache **out);
 /* Move the generation (inside the caller's transaction): watches,
  * grants or settings changed. The other processes of the store are told
  * (VG__TOPIC_WATCHES) at commit. */
@@ -146,11 +155,16 @@ int vg__watch_sees(const struct vg_ctx *c, const struct vg_watch_row *r);
 int vg__watch_may_change(const struct vg_ctx *c, const struct vg_watch_row *r);
 /* r's fields as the list shows them, into the open object of w. */
 void vg__watch_fields(struct vg_jw *w, const struct vg_watch_row *r);
-/* Evaluate watch id over what is stored, the skip objects aside, and
- * raise its alerts (at most the hub's retro_max; audited
- * "watch.retro"). */
+/* The newest date_added s holds (0: none): read in the transaction
+ * that makes or changes a watch, the bound of its retroactive run. */
+int vg__watch_horizon(struct vg_store *s, int64_t *out);
+/* Evaluate watch id over the versions stored up to horizon (a date_added,
+ * from vg__watch_horizon: the later ones were matched on arrival), the
+ * skip objects aside, and raise its alerts (at most the hub's retro_max;
+ * audited "watch.retro"). */
 int vg__watch_retro(struct vg_ctx *c, int64_t id, char *const *skip,
-                    size_t n_skip, size_t *raised, int *truncated);
+                    size_t n_skip, int64_t horizon, size_t *raised,
+                    int *truncated);
 /* The objects watch id matches now among the stored ones (at most the
  * hub's retro_max), malloc'd (the caller frees each and the array). */
 int vg__watch_matches(struct vg_ctx *c, int64_t id, char ***objects, size_t *n);
@@ -163,6 +177,7 @@ struct vg__warn_tls {
 	struct vg_match_scratch *scratch;
 	struct vg_pattern_matcher *matcher;
 	uint64_t serial; /* of the cache the scratch and matcher serve */
+	struct vg_warn_keyset keys; /* an object's, while it is evaluated */
 };
 struct vg__warn_tls *vg__warn_tls(const struct vg__wcache *c);
 /* The thread's scratch for scoring a pair of persons (NULL: no memory). */
@@ -220,6 +235,33 @@ int vg__warn_raise(struct vg_store *s, const struct vg__wcache *c,
                    const char *object, const char *version,
                    const char *collection, int retro, int *raised);
 
+/* ---- keys gathered for the index ------------------------------------------ */
+
+/* The keys of many stored versions, put into the index together in its
+ * own order (store/warn.h keys_put): each page of the index is then
+ * changed once, not once per version. Within one transaction: what is
+ * gathered goes in before the transaction's end (vg__keybuf_flush). */
+struct vg__keybuf {
+	struct vg_buf text; /* the keys, NUL-terminated */
+	struct vg__keyref {
+		size_t off;
+		int64_t added;
+	} * v;
+	size_t n, cap;
+};
+
+void vg__keybuf_init(struct vg__keybuf *b);
+/* Forget what was gathered (the transaction rolled back). */
+void vg__keybuf_reset(struct vg__keybuf *b);
+void vg__keybuf_release(struct vg__keybuf *b);
+/* Gather the n keys of the version stored as added (NUL-separated in
+ * keys[0..len)); put what was gathered into s's index when it grew past
+ * its bound. */
+int vg__keybuf_add(struct vg__keybuf *b, struct vg_store *s, int64_t added,
+                   const char *keys, size_t len, size_t n);
+/* Put what was gathered into s's index, sorted, and forget it. */
+int vg__keybuf_flush(struct vg__keybuf *b, struct vg_store *s);
+
 /* ---- the ingest hook (ingest.c calls these) ----------------------------- */
 
 struct vg__warn_eval;
@@ -236,8 +278,16 @@ int vg__warn_prepare(struct vg__warn_eval *e, const cJSON *obj,
                      const struct vg_stix_info *info,
                      struct vg__warn_item **out);
 void vg__warn_item_free(struct vg__warn_item *it);
+/* On the storing thread, inside the transaction, before its items: the
+ * watches as the transaction sees them. When they changed since the
+ * ingest began (a watch made meanwhile), the items are matched again
+ * with them (vg__warn_apply): every version stored after a watch's
+ * commit is matched with it, every one before is found by its
+ * retroactive run (vg__watch_retro). */
+int vg__warn_sync(struct vg__warn_eval *e, struct vg_store *s);
 /* On the storing thread, after the version was inserted as added: its
- * keys and alerts, in the same transaction. */
+ * keys and alerts, in the same transaction (it may be NULL: nothing
+ * was found when it was prepared). */
 int vg__warn_apply(struct vg__warn_eval *e, struct vg_store *s,
                    const struct vg__warn_item *it, const struct vg_object *o,
                    int64_t added);

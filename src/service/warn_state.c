@@ -49,6 +49,7 @@ int vg__warn_conf_read(struct vg_store *s, struct vg__warn_conf *c)
 
 struct slot {
 	char *key;
+	uint64_t h; /* key's hash: most probes end without reading key */
 	uint32_t *v;
 	uint32_t n, cap;
 };
@@ -95,12 +96,18 @@ void vg__smap_free(struct vg__smap *m)
 	free(m);
 }
 
-static struct slot *find(const struct vg__smap *m, const char *key)
+static struct slot *find_h(const struct vg__smap *m, const char *key,
+                           uint64_t h)
 {
-	size_t i = hash(key) & (m->cap - 1);
-	while (m->s[i].key && strcmp(m->s[i].key, key))
+	size_t i = h & (m->cap - 1);
+	while (m->s[i].key && (m->s[i].h != h || strcmp(m->s[i].key, key)))
 		i = (i + 1) & (m->cap - 1);
 	return &m->s[i];
+}
+
+static struct slot *find(const struct vg__smap *m, const char *key)
+{
+	return find_h(m, key, hash(key));
 }
 
 static int grow(struct vg__smap *m)
@@ -110,7 +117,7 @@ static int grow(struct vg__smap *m)
 		return VG_ENOMEM;
 	for (size_t i = 0; i < m->cap; i++)
 		if (m->s[i].key)
-			*find(&n, m->s[i].key) = m->s[i];
+			*find_h(&n, m->s[i].key, m->s[i].h) = m->s[i];
 	free(m->s);
 	m->s = n.s;
 	m->cap = n.cap;
@@ -121,10 +128,12 @@ int vg__smap_add(struct vg__smap *m, const char *key, uint32_t v)
 {
 	if ((m->used + 1) * 2 > m->cap && grow(m))
 		return VG_ENOMEM;
-	struct slot *s = find(m, key);
+	uint64_t h = hash(key);
+	struct slot *s = find_h(m, key, h);
 	if (!s->key) {
 		if (!(s->key = strdup(key)))
 			return VG_ENOMEM;
+		s->h = h;
 		m->used++;
 	}
 	for (uint32_t i = 0; i < s->n; i++)
@@ -164,6 +173,7 @@ static void tls_free(void *p)
 	vg_match_scratch_free(t->pair);
 	vg_match_scratch_free(t->scratch);
 	vg_pattern_matcher_free(t->matcher);
+	vg_warn_keyset_release(&t->keys);
 	free(t);
 }
 
@@ -182,6 +192,7 @@ struct vg__warn_tls *vg__warn_tls(const struct vg__wcache *c)
 			free(t);
 			return NULL;
 		}
+		vg_warn_keyset_init(&t->keys);
 		pthread_setspecific(tls_key, t);
 	}
 	/* the scratch and matcher serve one cache: made again for another */
@@ -319,6 +330,44 @@ int vg__warn_cache_get(struct vg_service *svc, struct vg_store *s,
 	if (rc)
 		return rc;
 	*out = n;
+	return VG_OK;
+}
+
+void vg__warn_cache_ref(struct vg_service *svc, struct vg__wcache *c)
+{
+	pthread_mutex_lock(&svc->warn->mu);
+	c->refs++;
+	pthread_mutex_unlock(&svc->warn->mu);
+}
+
+int64_t vg__warn_gen(struct vg_store *s)
+{
+	return setting_int(s, GEN_KEY, 0);
+}
+
+int vg__warn_cache_for(struct vg_service *svc, struct vg_store *s, int64_t gen,
+                       struct vg__wcache **out)
+{
+	struct vg_warn_state *w = svc->warn;
+	pthread_mutex_lock(&w->mu);
+	struct vg__wcache *c = w->cache;
+	if (c && c->gen == gen)
+		c->refs++;
+	else
+		c = NULL;
+	pthread_mutex_unlock(&w->mu);
+	if (c) {
+		*out = c;
+		return VG_OK;
+	}
+	/* built from s as its transaction sees the watches (perhaps changed
+	 * by an earlier job of the same transaction, not yet committed):
+	 * the caller's alone, never the process's */
+	int rc = vg__warn_cache_build(s, gen, 0, &c);
+	if (rc)
+		return rc;
+	c->refs = 1;
+	*out = c;
 	return VG_OK;
 }
 

@@ -459,14 +459,24 @@ int vg__warn_match(const struct vg__wcache *c, const cJSON *obj,
 	for (size_t i = 0; !rc && i < keys->n; i++)
 		rc =
 		    key_lookups(c, vg_warn_keyset_at(keys, i), type, keys, out);
+	/* the keys of the object itself, built by hand: twice per arrival */
 	if (!rc && id) {
 		char k[VG_WARN_KEY_MAX];
-		size_t n = (size_t)snprintf(k, sizeof(k), "id:%s", id);
-		for (size_t i = 3; i < n && i < sizeof(k); i++)
-			k[i] = (char)tolower((unsigned char)k[i]);
+		size_t n = strlen(id);
+		if (n > sizeof(k) - 4)
+			n = sizeof(k) - 4;
+		memcpy(k, "id:", 3);
+		for (size_t i = 0; i < n; i++)
+			k[3 + i] = (char)tolower((unsigned char)id[i]);
+		k[3 + n] = '\0';
 		rc = by_key(c, k, k, type, keys, out);
 	}
-	snprintf(tk, sizeof(tk), "type:%s", type);
+	size_t tn = strlen(type);
+	if (tn > sizeof(tk) - 6)
+		tn = sizeof(tk) - 6;
+	memcpy(tk, "type:", 5);
+	memcpy(tk + 5, type, tn);
+	tk[5 + tn] = '\0';
 	if (!rc)
 		rc = by_key(c, tk, tk, type, keys, out);
 	if (!rc && c->names &&

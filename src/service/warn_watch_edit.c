@@ -63,6 +63,7 @@ struct edit {
 	int term_given;
 	/* what differs, for the audit entry and the retroactive run */
 	int name, term, threshold, shared, webhook, matching;
+	int64_t horizon; /* the newest version stored with the change */
 };
 
 static int update_fn(struct vg_store *s, void *arg)
@@ -99,7 +100,8 @@ static int update_fn(struct vg_store *s, void *arg)
 	e->matching = strcmp(n.term, h.r.term) ||
 	              (n.kind == VG_WATCH_NAME && e->threshold);
 	if ((rc = s->ops->warn->watch_update(s, &n)) ||
-	    (rc = vg__warn_gen_move(s)))
+	    (rc = vg__warn_gen_move(s)) ||
+	    (rc = vg__watch_horizon(s, &e->horizon)))
 		goto out;
 	struct vg__detail d;
 	vg__detail_begin(&d);
@@ -249,7 +251,8 @@ int vg_watch_update(struct vg_ctx *c, int64_t id,
 	if ((rc = vg__write(c->svc, update_fn, &e)))
 		goto out;
 	if (e.matching &&
-	    (rc = vg__watch_retro(c, id, old, n_old, &raised, &truncated)))
+	    (rc = vg__watch_retro(c, id, old, n_old, e.horizon, &raised,
+	                          &truncated)))
 		goto out;
 	rc = answer(s, id, ch->webhook ? m->secret : NULL, raised, truncated,
 	            out);

@@ -11,6 +11,7 @@
 
 #include <ctype.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,6 +184,12 @@ struct owner {
 	int found;
 };
 
+static int take_added(void *ud, const struct vg_row *r)
+{
+	*(int64_t *)ud = r->date_added;
+	return 1; /* the first is the newest */
+}
+
 static int take_owner(void *ud, const struct vg_user *u)
 {
 	struct owner *o = ud;
@@ -199,7 +206,23 @@ struct add_job {
 	const struct vg__watch_made *m;
 	const struct owner *o;
 	int64_t id;
+	int64_t horizon; /* the newest version stored with the watch */
 };
+
+int vg__watch_horizon(struct vg_store *s, int64_t *out)
+{
+	struct vg_principal all = {.operator= 1 };
+	struct vg_access_expr vis;
+	vg_access_expr(&all, &vis);
+	struct vg_query q = {.visible = &vis,
+	                     .versions = VG_VERSIONS_ALL,
+	                     .newest_first = 1,
+	                     .limit = 1,
+	                     .slim = 1};
+	*out = 0;
+	int rc = s->ops->objects->scan(s, &q, take_added, out);
+	return rc == 1 ? VG_OK : rc;
+}
 
 static int add_fn(struct vg_store *s, void *arg)
 {
@@ -221,6 +244,11 @@ static int add_fn(struct vg_store *s, void *arg)
 	int rc = s->ops->warn->watch_add(s, &r, &j->id);
 	if (!rc)
 		rc = vg__warn_gen_move(s);
+	/* what is stored by now, the watch's retroactive run finds; what is
+	 * stored after, the transaction that stores it matches with the
+	 * watch (its generation moved here: vg__warn_sync) */
+	if (!rc)
+		rc = vg__watch_horizon(s, &j->horizon);
 	struct vg__detail d;
 	char target[32];
 	snprintf(target, sizeof(target), "%lld", (long long)j->id);
@@ -255,6 +283,7 @@ struct retro {
 	struct vg__wcache *own; /* the cache of the watch alone */
 	uint32_t w;
 	size_t max;
+	int64_t horizon; /* versions stored after it are not looked at */
 	int truncated;
 	struct found *v;
 	size_t n, cap;
@@ -352,6 +381,8 @@ static int consider(struct retro *r, const cJSON *obj, const char *type,
 static int on_row(void *ud, const struct vg_warn_row *row)
 {
 	struct retro *r = ud;
+	if (row->added > r->horizon)
+		return 0; /* matched on arrival */
 	int s = seen(r, row->id);
 	if (s)
 		return s < 0 ? VG_ENOMEM : 0;
@@ -568,7 +599,7 @@ static int raise_fn(struct vg_store *s, void *arg)
  * into r (released by the caller). *ran is 0 when the watch is not
  * active or the hub's retro_max is 0. */
 static int retro_find(struct vg_ctx *c, int64_t id, char *const *skip,
-                      size_t n_skip, struct retro *r, int *ran)
+                      size_t n_skip, int64_t horizon, struct retro *r, int *ran)
 {
 	struct vg_store *s = vg__reader(c->svc);
 	struct vg__wcache *cache = NULL;
@@ -593,6 +624,7 @@ static int retro_find(struct vg_ctx *c, int64_t id, char *const *skip,
 	r->c = cache;
 	r->w = (uint32_t)i;
 	r->max = (size_t)cache->conf.retro_max;
+	r->horizon = horizon;
 	for (size_t k = 0; k < n_skip; k++)
 		if (seen(r, skip[k]) < 0)
 			return VG_ENOMEM;
@@ -601,13 +633,14 @@ static int retro_find(struct vg_ctx *c, int64_t id, char *const *skip,
 }
 
 int vg__watch_retro(struct vg_ctx *c, int64_t id, char *const *skip,
-                    size_t n_skip, size_t *raised, int *truncated)
+                    size_t n_skip, int64_t horizon, size_t *raised,
+                    int *truncated)
 {
 	struct retro r = {0};
 	int ran;
 	*raised = 0;
 	*truncated = 0;
-	int rc = retro_find(c, id, skip, n_skip, &r, &ran);
+	int rc = retro_find(c, id, skip, n_skip, horizon, &r, &ran);
 	if (!rc && ran) {
 		struct raise_job j = {c, &r, id, 0};
 		rc = vg__write(c->svc, raise_fn, &j);
@@ -625,7 +658,7 @@ int vg__watch_matches(struct vg_ctx *c, int64_t id, char ***objects, size_t *n)
 	struct retro r = {0};
 	int ran;
 	char **v = NULL;
-	int rc = retro_find(c, id, NULL, 0, &r, &ran);
+	int rc = retro_find(c, id, NULL, 0, INT64_MAX, &r, &ran);
 	if (!rc && r.n && !(v = calloc(r.n, sizeof(*v))))
 		rc = VG_ENOMEM;
 	for (size_t i = 0; !rc && i < r.n; i++) {
@@ -678,12 +711,12 @@ int vg_watch_add(struct vg_ctx *c, const struct vg_watch_spec *w,
 	if ((rc = check_term(w, m, err, errlen)) ||
 	    (rc = check_webhook(s, w, err, errlen)))
 		goto out;
-	struct add_job j = {c, w, m, &o, 0};
+	struct add_job j = {c, w, m, &o, 0, 0};
 	if ((rc = vg__write(c->svc, add_fn, &j)))
 		goto out;
 	size_t raised = 0;
 	int truncated = 0;
-	rc = vg__watch_retro(c, j.id, NULL, 0, &raised, &truncated);
+	rc = vg__watch_retro(c, j.id, NULL, 0, j.horizon, &raised, &truncated);
 	if (rc)
 		goto out;
 	struct vg_jw jw;

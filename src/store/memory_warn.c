@@ -251,6 +251,15 @@ static int keys_add(struct vg_store *s, int64_t added, const char *const *keys,
 	return VG_OK;
 }
 
+static int keys_put(struct vg_store *s, const struct vg_warn_keyrow *rows,
+                    size_t n)
+{
+	int rc = VG_OK;
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = keys_add(s, rows[i].added, &rows[i].key, 1);
+	return rc;
+}
+
 static int by_key_added(const void *a, const void *b)
 {
 	const struct wk *x = *(const struct wk *const *)a;
@@ -1047,6 +1056,7 @@ static int excl_list(struct vg_store *s, vg_excl_cb cb, void *ud)
 
 const struct vg_store_warn_ops vg__m_warn_ops = {
     .keys_add = keys_add,
+    .keys_put = keys_put,
     .keys_scan = keys_scan,
     .row = row_at,
     .keys_clear = keys_clear,

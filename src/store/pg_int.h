@@ -177,6 +177,8 @@ int vg__pg_type_stats(struct vg_store *s, vg_type_stats_cb cb, void *ud);
 /* Early warning's key index (pg_warn_keys.c), in vg__pg_warn_ops. */
 int vg__pg_warn_keys_add(struct vg_store *s, int64_t added,
                          const char *const *keys, size_t n);
+int vg__pg_warn_keys_put(struct vg_store *s, const struct vg_warn_keyrow *rows,
+                         size_t n);
 int vg__pg_warn_keys_scan(struct vg_store *s, const struct vg_warn_keyq *q,
                           vg_warn_row_cb cb, void *ud);
 int vg__pg_warn_row(struct vg_store *s, int64_t added, vg_warn_row_cb cb,

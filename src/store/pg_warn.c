@@ -500,6 +500,7 @@ static int excl_list(struct vg_store *s, vg_excl_cb cb, void *ud)
 
 const struct vg_store_warn_ops vg__pg_warn_ops = {
     .keys_add = vg__pg_warn_keys_add,
+    .keys_put = vg__pg_warn_keys_put,
     .keys_scan = vg__pg_warn_keys_scan,
     .row = vg__pg_warn_row,
     .keys_clear = vg__pg_warn_keys_clear,

@@ -126,6 +126,114 @@ int vg__pg_warn_keys_add(struct vg_store *s, int64_t added,
 	return rc;
 }
 
+/* keys_put sends PUT_ROWS rows a statement, as two arrays unnested: one
+ * statement queued in the pipeline per chunk, whatever its size. */
+enum { PUT_ROWS = 1000 };
+
+struct hrow {
+	int64_t h, added;
+};
+
+static int by_hash(const void *a, const void *b)
+{
+	const struct hrow *x = a, *y = b;
+	if (x->h != y->h)
+		return x->h < y->h ? -1 : 1;
+	return (x->added > y->added) - (x->added < y->added);
+}
+
+/* One chunk of one table: keys (text) or hashes, and their versions. */
+static int put_chunk(pg_t *p, const struct vg_warn_keyrow *const *text,
+                     const struct hrow *hash, size_t n)
+{
+	static const char *const sql[2] = {
+	    "INSERT INTO warn_keys (key, added) SELECT * FROM"
+	    " unnest($1::text[], $2::bigint[]) ON CONFLICT DO NOTHING",
+	    "INSERT INTO warn_refs (h, added) SELECT * FROM"
+	    " unnest($1::bigint[], $2::bigint[]) ON CONFLICT DO NOTHING"};
+	struct vg_buf keys, added;
+	struct vg__pg_arg a[2];
+	int rc;
+	memset(a, 0, sizeof(a));
+	vg_buf_init(&keys, 0);
+	vg_buf_init(&added, 0);
+	rc = vg_buf_putc(&keys, '{');
+	if (!rc)
+		rc = vg_buf_putc(&added, '{');
+	for (size_t i = 0; !rc && i < n; i++) {
+		const char *sep = i ? "," : "";
+		if (hash) {
+			rc = vg_buf_printf(&keys, "%s%lld", sep,
+			                   (long long)hash[i].h);
+			if (!rc)
+				rc = vg_buf_printf(&added, "%s%lld", sep,
+				                   (long long)hash[i].added);
+			continue;
+		}
+		rc = vg_buf_printf(&keys, "%s\"", sep);
+		for (const char *c = text[i]->key; !rc && *c; c++) {
+			if (*c == '"' || *c == '\\')
+				rc = vg_buf_putc(&keys, '\\');
+			if (!rc)
+				rc = vg_buf_putc(&keys, *c);
+		}
+		if (!rc)
+			rc = vg_buf_putc(&keys, '"');
+		if (!rc)
+			rc = vg_buf_printf(&added, "%s%lld", sep,
+			                   (long long)text[i]->added);
+	}
+	if (!rc)
+		rc = vg_buf_putc(&keys, '}');
+	if (!rc)
+		rc = vg_buf_putc(&added, '}');
+	a[0].p = keys.data;
+	a[1].p = added.data;
+	if (!rc)
+		rc = vg__pg_queuev(p, sql[hash != NULL], 2, a);
+	vg_buf_release(&keys);
+	vg_buf_release(&added);
+	return rc;
+}
+
+int vg__pg_warn_keys_put(struct vg_store *s, const struct vg_warn_keyrow *rows,
+                         size_t n)
+{
+	pg_t *p = vg__pg(s);
+	size_t nt = 0, nh = 0;
+	for (size_t i = 0; i < n; i++)
+		nh += (size_t)vg_warn_key_hashed(rows[i].key);
+	nt = n - nh;
+	const struct vg_warn_keyrow **text =
+	    nt ? malloc(nt * sizeof(*text)) : NULL;
+	struct hrow *hash = nh ? malloc(nh * sizeof(*hash)) : NULL;
+	int rc = VG_ENOMEM;
+	if ((nt && !text) || (nh && !hash))
+		goto out;
+	nt = nh = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (vg_warn_key_hashed(rows[i].key))
+			hash[nh++] =
+			    (struct hrow){key_hash(rows[i].key), rows[i].added};
+		else
+			text[nt++] = &rows[i];
+	}
+	/* the index's order: the hashes' is not the keys' */
+	if (nh)
+		qsort(hash, nh, sizeof(*hash), by_hash);
+	rc = VG_OK;
+	for (size_t at = 0; !rc && at < nt; at += PUT_ROWS)
+		rc = put_chunk(p, text + at, NULL,
+		               nt - at < PUT_ROWS ? nt - at : PUT_ROWS);
+	for (size_t at = 0; !rc && at < nh; at += PUT_ROWS)
+		rc = put_chunk(p, NULL, hash + at,
+		               nh - at < PUT_ROWS ? nh - at : PUT_ROWS);
+out:
+	free(text);
+	free(hash);
+	return rc;
+}
+
 /* The most exact keys one scan may ask for, as in SQLite. */
 enum { MAX_KEYS = 1000 };
 

@@ -115,6 +115,107 @@ static int keys_add(struct vg_store *s, int64_t added, const char *const *keys,
 	return rc;
 }
 
+/* keys_put's rows go in by statements of PUT_ROWS (key, added) pairs,
+ * the rest one by one: two statements to keep, whatever the count. */
+enum { PUT_ROWS = 32 };
+
+struct hrow {
+	int64_t h, added;
+};
+
+static int by_hash(const void *a, const void *b)
+{
+	const struct hrow *x = a, *y = b;
+	if (x->h != y->h)
+		return x->h < y->h ? -1 : 1;
+	return (x->added > y->added) - (x->added < y->added);
+}
+
+static int put_sql(struct vg_buf *b, const char *table, const char *col,
+                   size_t rows)
+{
+	int rc = vg_buf_printf(b, "INSERT OR IGNORE INTO %s (%s, added) VALUES",
+	                       table, col);
+	for (size_t i = 0; !rc && i < rows; i++)
+		rc = vg_buf_printf(b, "%s(?%zu,?%zu)", i ? "," : "", 2 * i + 1,
+		                   2 * i + 2);
+	return rc;
+}
+
+/* The rows of one table: text's keys, or hash's hashes (n of either). */
+static int put_table(sq_t *q, int hashed, size_t n,
+                     const struct vg_warn_keyrow *const *text,
+                     const struct hrow *hash)
+{
+	const char *table = hashed ? "warn_refs" : "warn_keys";
+	const char *col = hashed ? "h" : "key";
+	struct vg_buf many, one;
+	vg_buf_init(&many, 0);
+	vg_buf_init(&one, 0);
+	int rc = put_sql(&many, table, col, PUT_ROWS);
+	if (!rc)
+		rc = put_sql(&one, table, col, 1);
+	for (size_t at = 0; !rc && at < n;) {
+		size_t k = n - at >= PUT_ROWS ? PUT_ROWS : 1;
+		sqlite3_stmt *st;
+		if ((rc = vg__sq_cached(q, &st, k > 1 ? many.data : one.data)))
+			break;
+		for (size_t i = 0; i < k; i++, at++) {
+			if (hashed) {
+				sqlite3_bind_int64(st, (int)(2 * i + 1),
+				                   hash[at].h);
+				sqlite3_bind_int64(st, (int)(2 * i + 2),
+				                   hash[at].added);
+			} else {
+				sqlite3_bind_text(st, (int)(2 * i + 1),
+				                  text[at]->key, -1,
+				                  SQLITE_STATIC);
+				sqlite3_bind_int64(st, (int)(2 * i + 2),
+				                   text[at]->added);
+			}
+		}
+		rc = vg__sq_done(q, st, "add keys");
+		vg__sq_release(q, st);
+	}
+	vg_buf_release(&many);
+	vg_buf_release(&one);
+	return rc;
+}
+
+static int keys_put(struct vg_store *s, const struct vg_warn_keyrow *rows,
+                    size_t n)
+{
+	sq_t *q = vg__sq(s);
+	size_t nt = 0, nh = 0;
+	for (size_t i = 0; i < n; i++)
+		nh += (size_t)vg_warn_key_hashed(rows[i].key);
+	nt = n - nh;
+	const struct vg_warn_keyrow **text =
+	    nt ? malloc(nt * sizeof(*text)) : NULL;
+	struct hrow *hash = nh ? malloc(nh * sizeof(*hash)) : NULL;
+	int rc = VG_ENOMEM;
+	if ((nt && !text) || (nh && !hash))
+		goto out;
+	nt = nh = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (vg_warn_key_hashed(rows[i].key))
+			hash[nh++] =
+			    (struct hrow){key_hash(rows[i].key), rows[i].added};
+		else
+			text[nt++] = &rows[i];
+	}
+	/* the hashes' order is not the keys': sorted here */
+	if (nh)
+		qsort(hash, nh, sizeof(*hash), by_hash);
+	rc = put_table(q, 0, nt, text, NULL);
+	if (!rc)
+		rc = put_table(q, 1, nh, NULL, hash);
+out:
+	free(text);
+	free(hash);
+	return rc;
+}
+
 #define KEY_COLS                                                               \
 	" k.added, o.id, o.type, o.version, o.collection, o.created,"          \
 	" o.latest, o.revoked, o.owner, o.scope, o.grp, o.tlp,"                \
@@ -997,6 +1098,7 @@ static int excl_list(struct vg_store *s, vg_excl_cb cb, void *ud)
 
 const struct vg_store_warn_ops vg__sq_warn_ops = {
     .keys_add = keys_add,
+    .keys_put = keys_put,
     .keys_scan = keys_scan,
     .row = row_at,
     .keys_clear = keys_clear,

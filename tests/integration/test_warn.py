@@ -139,6 +139,82 @@ class TestScenario(Agencies):
         self.assertTrue(all(x["organisations"] >= 2 for x in s["signals"]))
 
 
+class TestWatchMadeWhilePosting(Agencies):
+    """Watches made while POSTs stream in: every matching object alerts
+    exactly once per watch (retroactively when it was stored before the
+    watch, on arrival after), whatever the order of the watch's commit,
+    its retroactive run and the posts' matching and storing."""
+
+    def sco(self, value):
+        import uuid
+        ns = uuid.UUID("00abedb4-aa42-466c-9c01-fed23315a9b7")
+        u = uuid.uuid5(ns, json.dumps({"value": value},
+                                      separators=(",", ":")))
+        return {"type": "ipv4-addr", "spec_version": "2.1",
+                "id": "ipv4-addr--%s" % u, "value": value}
+
+    def test_every_object_alerts_once(self):
+        posters, per_post, n_watches = 4, 4, 16
+        # every object stored before a watch is in its retroactive run
+        self.vigil("warn", "set", "retro_max", "1000000", check=0)
+        posted = [[] for _ in range(posters)]
+        errors, started, done = [], threading.Event(), threading.Event()
+
+        def poster(p):
+            # until every watch is made, and once more after
+            org = ("beta", "gamma", "alpha")[p % 3]
+            i, last = 0, False
+            try:
+                while not last:
+                    last = done.is_set()
+                    values = ["10.%d.%d.%d" % (p, i // 250, i % 250 + k)
+                              for k in range(per_post)]
+                    i += per_post
+                    self.post(org, [self.sco(v) for v in values])
+                    posted[p] += values
+                    started.set()
+                    time.sleep(0.002)
+            except Exception as e:  # reported by the main thread
+                errors.append(e)
+                started.set()
+
+        threads = [threading.Thread(target=poster, args=(p,))
+                   for p in range(posters)]
+        for t in threads:
+            t.start()
+        started.wait(30)
+        made = []
+        for i in range(n_watches):
+            # bob's watches of the whole block, made while posts stream
+            r = api(self, "watches", self.keys["beta"], "POST",
+                    {"kind": "value", "term": "10.0.0.0/8",
+                     "name": "w%d" % i})
+            self.assertEqual(r.status, 201, r.body)
+            made.append(r.json()["id"])
+            time.sleep(0.02)
+        done.set()
+        for t in threads:
+            t.join()
+        self.assertEqual(errors, [])
+        alerts = []
+        while True:
+            page = self.alerts("beta", alerts[-1]["seq"] if alerts else 0)
+            if not page:
+                break
+            alerts += page
+        want = sorted(self.sco(v)["id"] for p in posted for v in p)
+        for wid in made:
+            got = sorted(a["object"] for a in alerts if a["watch"] == wid)
+            self.assertEqual(len(got), len(want),
+                             "watch %d: %d alerts for %d objects" %
+                             (wid, len(got), len(want)))
+            self.assertEqual(got, want, "watch %d" % wid)
+        # the watches were made with objects stored and before others
+        retro = [a for a in alerts if a["retro"]]
+        live = [a for a in alerts if not a["retro"]]
+        self.assertTrue(retro and live, (len(retro), len(live)))
+
+
 class TestStream(Agencies):
 
     def stream(self, key, last=None, want=1, timeout=10):

@@ -7,6 +7,8 @@
  * access requests and grants. */
 #include "svc_fixture.h"
 
+#include "../../src/service/ingest_int.h"
+#include "../../src/service/warn_int.h"
 #include "vigil/service/warn.h"
 
 #define U(n) "-0000-4000-8000-0000000000" n
@@ -16,6 +18,7 @@
 #define IND_A "indicator--aaaaaaaa" U("02")
 #define IND_G "indicator--cccccccc" U("02")
 #define IP_SCO "ipv4-addr--bbbbbbbb" U("03")
+#define IP2 "ipv4-addr--bbbbbbbb" U("04")
 
 struct fx {
 	struct hub h;
@@ -856,6 +859,81 @@ static void test_graph_and_trends(void **state)
 	vg_buf_release(&b);
 }
 
+/* An ingest in the server's two steps (ingest_int.h): objects parsed,
+ * validated and matched with the watches of the moment on the request's
+ * thread (ingest_prepared), stored later by the writer
+ * (ingest_stored): what a watch made in between must see. */
+static struct vg_ingest *ingest_prepared(struct fx *f, struct vg_ctx *c,
+                                         const char *objects)
+{
+	struct vg_ingest *g = NULL;
+	char body[2000], err[300] = "";
+	snprintf(body, sizeof(body), "{\"objects\":[%s]}", objects);
+	struct vg_ingest_opts o = {
+	    .collection = f->community,
+	    .owner = c->p.org,
+	    .scope = VG_SCOPE_COMMUNITY,
+	    .envelope = 1,
+	    .svc = f->h.svc,
+	};
+	if (vg_ingest_prepare(body, strlen(body), &o, &g, err, sizeof(err)))
+		fail_msg("prepare: %s", err);
+	return g;
+}
+
+static int apply_fn(struct vg_store *s, void *arg)
+{
+	struct vg_ingest_counts k;
+	int rc = vg_ingest_apply(s, arg, &k);
+	return rc ? rc : k.accepted == 1 ? VG_OK : VG_EINVAL;
+}
+
+static void ingest_stored(struct fx *f, struct vg_ingest *g)
+{
+	assert_int_equal(vg__write(f->h.svc, apply_fn, g), VG_OK);
+	vg_ingest_abort(g); /* frees it */
+}
+
+/* A watch made while an object is between its matching and its storing
+ * fires once for it, from the storing transaction (the watch's
+ * retroactive run came before the object was stored); an object stored
+ * after a watch fires once on arrival, and a retroactive run that comes
+ * later leaves it to that alert: each matching version alerts exactly
+ * once, whatever the order. */
+static void test_watch_made_during_ingest(void **state)
+{
+	struct fx *f = *state;
+	int64_t retro = -1;
+	/* matched before the watch exists, stored after it was made */
+	struct vg_ingest *g = ingest_prepared(
+	    f, &f->a.c, sco("ipv4-addr", IP_SCO, "198.51.100.7"));
+	int64_t id = watch(&f->b.c, "value", "198.51.100.0/24", 0, &retro);
+	assert_int_equal(retro, 0); /* not stored yet */
+	ingest_stored(f, g);
+	alerts_are(&f->b.c, 0, "match:" IP_SCO);
+
+	/* stored after the watch: its alert on arrival; its retroactive
+	 * run, were it as late, bounded by what was stored when the watch
+	 * was made (nothing since), adds none */
+	id = watch(&f->b.c, "value", "198.51.100.8", 0, &retro);
+	assert_int_equal(retro, 0);
+	int64_t horizon = 0;
+	assert_int_equal(vg__watch_horizon(vg__reader(f->h.svc), &horizon),
+	                 VG_OK);
+	g = ingest_prepared(f, &f->a.c, sco("ipv4-addr", IP2, "198.51.100.8"));
+	ingest_stored(f, g);
+	/* both of bob's watches: the block and the address */
+	alerts_are(&f->b.c, 0, "match:" IP_SCO " match:" IP2 " match:" IP2);
+	size_t raised = 9;
+	int truncated = 9;
+	assert_int_equal(vg__watch_retro(&f->b.c, id, NULL, 0, horizon,
+	                                 &raised, &truncated),
+	                 VG_OK);
+	assert_int_equal(raised, 0);
+	assert_int_equal(truncated, 0);
+	alerts_are(&f->b.c, 0, "match:" IP_SCO " match:" IP2 " match:" IP2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -864,6 +942,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_values_budget_exclusions,
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_watches, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_watch_made_during_ingest,
+	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_watch_changes, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_requests_and_grants, setup,

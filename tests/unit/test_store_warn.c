@@ -607,6 +607,71 @@ static void test_hashed_refs(void **state)
 	assert_string_equal(got, "label:z:1 ref:threat-actor--t:1");
 }
 
+static int count_row(void *ud, const struct vg_warn_row *r)
+{
+	(void)r;
+	(*(size_t *)ud)++;
+	return 0;
+}
+
+static int by_row(const void *a, const void *b)
+{
+	const struct vg_warn_keyrow *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->added > y->added) - (x->added < y->added);
+}
+
+/* The keys of many versions at once (keys_put), in the index's order:
+ * the same rows as keys_add gives, texts and hashed references, keys a
+ * statement must quote, more rows than one statement takes, a row
+ * given twice kept once. */
+static void test_keys_put(void **state)
+{
+	struct vg_store *s = ((struct fx *)*state)->s;
+	const struct vg_store_warn_ops *w = s->ops->warn;
+	enum { N = 700, K = 3 };
+	static char keys[N][K][64];
+	static struct vg_warn_keyrow rows[N * K + 1];
+	size_t n = 0;
+	assert_int_equal(s->ops->begin(s), VG_OK);
+	for (int i = 0; i < N; i++) {
+		char id[32];
+		snprintf(id, sizeof(id), "o%d", i);
+		int64_t added = put(s, id, "1", 1, VG_SCOPE_COMMUNITY, 1, NULL);
+		snprintf(keys[i][0], 64, "doc:N%d", i % 7);
+		snprintf(keys[i][1], 64, "ref:relationship--%d", i % 5);
+		snprintf(keys[i][2], 64, "name:a \"q\" \\b {%d,}", i % 3);
+		for (int k = 0; k < K; k++)
+			rows[n++] = (struct vg_warn_keyrow){keys[i][k], added};
+	}
+	rows[n] = rows[0]; /* again: ignored */
+	n++;
+	qsort(rows, n, sizeof(*rows), by_row);
+	assert_int_equal(w->keys_put(s, rows, n), VG_OK);
+	assert_int_equal(w->keys_put(s, rows, 0), VG_OK);
+	assert_int_equal(s->ops->commit(s), VG_OK);
+	size_t got = 0;
+	struct vg_warn_keyq q = {0};
+	assert_int_equal(w->keys_scan(s, &q, count_row, &got), VG_OK);
+	assert_int_equal(got, N * K);
+	const char *one[] = {"doc:N3"};
+	q = (struct vg_warn_keyq){.keys = one, .n_keys = 1};
+	got = 0;
+	assert_int_equal(w->keys_scan(s, &q, count_row, &got), VG_OK);
+	assert_int_equal(got, N / 7);
+	const char *ref[] = {"ref:relationship--4"};
+	q = (struct vg_warn_keyq){.keys = ref, .n_keys = 1};
+	got = 0;
+	assert_int_equal(w->keys_scan(s, &q, count_row, &got), VG_OK);
+	assert_int_equal(got, N / 5);
+	const char *quoted[] = {"name:a \"q\" \\b {2,}"};
+	q = (struct vg_warn_keyq){.keys = quoted, .n_keys = 1, .limit = 2};
+	char text[600] = "";
+	assert_int_equal(w->keys_scan(s, &q, add_row, text), VG_OK);
+	assert_string_equal(text, "name:a \"q\" \\b {2,}=o2 "
+	                          "name:a \"q\" \\b {2,}=o5");
+}
+
 /* A rolled back transaction leaves no key, watch or alert behind. */
 static void test_rollback(void **state)
 {
@@ -654,6 +719,10 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_rollback, setup_memory,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_keys_put, setup_sqlite,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_keys_put, setup_memory,
+	                                    teardown),
 	};
 	const struct CMUnitTest on_pg[] = {
 	    cmocka_unit_test_setup_teardown(test_key_index, setup_pg, teardown),
@@ -664,6 +733,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_hashed_refs, setup_pg,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_rollback, setup_pg, teardown),
+	    cmocka_unit_test_setup_teardown(test_keys_put, setup_pg, teardown),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	if (pg_query())

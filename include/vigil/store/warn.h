@@ -37,6 +37,12 @@ static inline int vg_warn_key_hashed(const char *key)
 	return 1;
 }
 
+/* One row of the key index: a key of the version stored as added. */
+struct vg_warn_keyrow {
+	const char *key;
+	int64_t added;
+};
+
 /* A stored version found through one of its keys. Strings live until
  * the callback returns. */
 struct vg_warn_row {
@@ -187,6 +193,11 @@ struct vg_store_warn_ops {
 	/* the key index: keys of the version stored as added */
 	int (*keys_add)(struct vg_store *s, int64_t added,
 	                const char *const *keys, size_t n);
+	/* the keys of many versions at once, rows in the index's order
+	 * (key as strcmp orders it, then added), so that each page of the
+	 * index is visited once; a row already there is left as it is */
+	int (*keys_put)(struct vg_store *s, const struct vg_warn_keyrow *rows,
+	                size_t n);
 	/* rows of q in (key, added) order, the keys kept hashed
 	 * (vg_warn_key_hashed) after the others */
 	int (*keys_scan)(struct vg_store *s, const struct vg_warn_keyq *q,

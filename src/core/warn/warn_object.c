@@ -387,12 +387,16 @@ static int ref_keys(const cJSON *obj, struct vg_warn_keyset *out)
 		const char *name = p->string;
 		if (rc)
 			break;
-		if (!name || !strcmp(name, "created_by_ref") ||
+		/* most members are no reference: their name's end tells */
+		size_t n = name ? strlen(name) : 0;
+		int one = n >= 4 && !memcmp(name + n - 4, "_ref", 4);
+		int many = !one && n >= 5 && !memcmp(name + n - 5, "_refs", 5);
+		if ((!one && !many) || !strcmp(name, "created_by_ref") ||
 		    !strcmp(name, "object_marking_refs"))
 			continue;
-		if (ends_with(name, "_ref") && cJSON_IsString(p)) {
+		if (one && cJSON_IsString(p)) {
 			rc = add_ref(out, p->valuestring);
-		} else if (ends_with(name, "_refs") && cJSON_IsArray(p)) {
+		} else if (many && cJSON_IsArray(p)) {
 			const cJSON *e;
 			size_t i = 0;
 			cJSON_ArrayForEach(e, p)

@@ -66,14 +66,33 @@ static int parse_ip(const char *s, size_t len, struct ipnet *out)
 
 static void ip_key(const struct ipnet *n, char *out, size_t cap)
 {
-	char hex[33];
+	/* by hand: matching an address looks up a key per watched block
+	 * size, and snprintf per byte was most of it */
+	static const char hex[] = "0123456789abcdef";
+	char k[4 + 32 + 1 + 3 + 1];
 	int bytes = n->v6 ? 16 : 4;
-	for (int i = 0; i < bytes; i++)
-		snprintf(hex + 2 * i, 3, "%02x", n->a[i]);
+	size_t at = 0;
+	memcpy(k, n->v6 ? "ip6:" : "ip4:", 4);
+	at = 4;
+	for (int i = 0; i < bytes; i++) {
+		k[at++] = hex[n->a[i] >> 4];
+		k[at++] = hex[n->a[i] & 15];
+	}
+	k[at++] = '/';
 	if (n->v6)
-		snprintf(out, cap, "ip6:%s/%03d", hex, n->prefix);
-	else
-		snprintf(out, cap, "ip4:%s/%02d", hex, n->prefix);
+		k[at++] = (char)('0' + n->prefix / 100);
+	k[at++] = (char)('0' + n->prefix / 10 % 10);
+	k[at++] = (char)('0' + n->prefix % 10);
+	k[at] = '\0';
+	snprintf(out, cap, "%s", k);
+}
+
+static int hexval(int c)
+{
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+	                              : -1;
 }
 
 /* Read an ip4/ip6 key back. */
@@ -87,12 +106,10 @@ static int key_ip(const char *key, struct ipnet *out)
 	memset(out, 0, sizeof(*out));
 	out->v6 = v6;
 	for (size_t i = 0; i < digits; i += 2) {
-		unsigned v;
-		if (!isxdigit((unsigned char)p[i]) ||
-		    !isxdigit((unsigned char)p[i + 1]) ||
-		    sscanf(p + i, "%2x", &v) != 1)
+		int hi = hexval((unsigned char)p[i]), lo;
+		if (hi < 0 || (lo = hexval((unsigned char)p[i + 1])) < 0)
 			return -1;
-		out->a[i / 2] = (unsigned char)v;
+		out->a[i / 2] = (unsigned char)(hi << 4 | lo);
 	}
 	if (p[digits] != '/')
 		return -1;
