@@ -69,7 +69,8 @@ static int add_rows(pg_t *p, int64_t added, const char *const *keys, size_t n,
 		}
 		snprintf(a[k].num, sizeof(a[k].num), "%lld", (long long)added);
 		a[k].p = a[k].num;
-		rc = vg__pg_queuev(p, (hashed ? add_hash : add_text)[k - 1],
+		/* k is 1 to 8; "% 8" says so to the compiler's bounds check */
+		rc = vg__pg_queuev(p, (hashed ? add_hash : add_text)[(k - 1) % 8],
 		                   (int)k + 1, a);
 	}
 	return rc;

@@ -67,8 +67,9 @@ static int add_rows(sq_t *q, int64_t added, const char *const *keys, size_t n,
 	for (size_t at = 0; !rc && at < n; at += 8) {
 		size_t k = n - at < 8 ? n - at : 8;
 		sqlite3_stmt *st;
+		/* k is 1 to 8; "% 8" says so to the compiler's bounds check */
 		if ((rc = vg__sq_cached(q, &st,
-		                        (hashed ? add_hash : add_text)[k - 1])))
+		                        (hashed ? add_hash : add_text)[(k - 1) % 8])))
 			break;
 		for (size_t i = 0; i < k; i++) {
 			if (hashed)
