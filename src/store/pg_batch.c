@@ -1,9 +1,9 @@
-/* Object rows and owner registrations written in a write transaction are
- * gathered and sent as one statement each (INSERT ... SELECT FROM
- * unnest(arrays)): an import or a POST of a thousand objects costs a few
- * statements, not two thousand. Gathered rows are sent before any other
- * statement of the handle, so every read sees them, and dropped with the
- * transaction. */
+/* Object rows, owner registrations and early warning's keys written in a
+ * write transaction are gathered and sent as one statement per table
+ * (INSERT ... SELECT FROM unnest(arrays)): an import or a POST of a
+ * thousand objects costs a few statements, not thousands. Gathered rows
+ * are sent before any other statement of the handle, so every read sees
+ * them, and dropped with the transaction. */
 #include "pg_int.h"
 
 #include <stdlib.h>
@@ -18,6 +18,9 @@ struct batch {
 	size_t rows;
 	struct vg_buf own_id, own_owner;
 	size_t owners;
+	/* warn_keys (key text) and warn_refs (its hash), with their added */
+	struct vg_buf key[2], key_added[2];
+	size_t keys[2];
 	size_t bytes;
 };
 
@@ -34,6 +37,10 @@ static struct batch *batch_of(pg_t *p)
 		vg_buf_init(&b->col[i], 0);
 	vg_buf_init(&b->own_id, 0);
 	vg_buf_init(&b->own_owner, 0);
+	for (int i = 0; i < 2; i++) {
+		vg_buf_init(&b->key[i], 0);
+		vg_buf_init(&b->key_added[i], 0);
+	}
 	p->batch = b;
 	return b;
 }
@@ -128,12 +135,41 @@ int vg__pg_batch_owner(struct vg__pg *p, const char *id, int64_t owner)
 	return rc;
 }
 
+int vg__pg_batch_key(struct vg__pg *p, const char *key, int64_t hash,
+                     int hashed, int64_t added)
+{
+	struct batch *b = batch_of(p);
+	if (!b)
+		return VG_ENOMEM;
+	int h = !!hashed, first = !b->keys[h];
+	int rc = first ? vg_buf_putc(&b->key[h], '{') : VG_OK;
+	if (!rc && first)
+		rc = vg_buf_putc(&b->key_added[h], '{');
+	if (!rc)
+		rc = element(&b->key[h], first, h ? 'i' : 't', key,
+		             h ? 0 : strlen(key), hash);
+	if (!rc)
+		rc = element(&b->key_added[h], first, 'i', NULL, 0, added);
+	if (rc)
+		return rc;
+	b->keys[h]++;
+	b->bytes += (h ? 0 : strlen(key)) + 40;
+	if (b->bytes >= MAX_BYTES)
+		return vg__pg_batch_flush(p);
+	return VG_OK;
+}
+
 static void reset(struct batch *b)
 {
 	for (int i = 0; i < OBJ_COLS; i++)
 		vg_buf_reset(&b->col[i]);
 	vg_buf_reset(&b->own_id);
 	vg_buf_reset(&b->own_owner);
+	for (int i = 0; i < 2; i++) {
+		vg_buf_reset(&b->key[i]);
+		vg_buf_reset(&b->key_added[i]);
+		b->keys[i] = 0;
+	}
 	b->rows = b->owners = b->bytes = 0;
 }
 
@@ -141,7 +177,7 @@ int vg__pg_batch_flush(struct vg__pg *p)
 {
 	struct batch *b = p->batch;
 	int rc = VG_OK;
-	if (!b || (!b->rows && !b->owners))
+	if (!b || (!b->rows && !b->owners && !b->keys[0] && !b->keys[1]))
 		return VG_OK;
 	p->batch = NULL; /* the statements below are not gathered again */
 	if (b->rows) {
@@ -182,6 +218,26 @@ int vg__pg_batch_flush(struct vg__pg *p)
 			    " FROM unnest($1::text[], $2::int8[])",
 			    2, a);
 	}
+	/* a key already held for that version is kept (as SQLite's
+	 * INSERT OR IGNORE), also when repeated within the batch */
+	static const char *const key_sql[2] = {
+	    "INSERT INTO warn_keys (key, added) SELECT *"
+	    " FROM unnest($1::text[], $2::int8[]) ON CONFLICT DO NOTHING",
+	    "INSERT INTO warn_refs (h, added) SELECT *"
+	    " FROM unnest($1::int8[], $2::int8[]) ON CONFLICT DO NOTHING"};
+	for (int h = 0; !rc && h < 2; h++) {
+		if (!b->keys[h])
+			continue;
+		struct vg__pg_arg a[2];
+		memset(a, 0, sizeof(a));
+		rc = vg_buf_putc(&b->key[h], '}');
+		if (!rc)
+			rc = vg_buf_putc(&b->key_added[h], '}');
+		a[0].p = b->key[h].data;
+		a[1].p = b->key_added[h].data;
+		if (!rc)
+			rc = vg__pg_queuev(p, key_sql[h], 2, a);
+	}
 	reset(b);
 	p->batch = b;
 	return rc;
@@ -202,6 +258,10 @@ void vg__pg_batch_free(struct vg__pg *p)
 		vg_buf_release(&b->col[i]);
 	vg_buf_release(&b->own_id);
 	vg_buf_release(&b->own_owner);
+	for (int i = 0; i < 2; i++) {
+		vg_buf_release(&b->key[i]);
+		vg_buf_release(&b->key_added[i]);
+	}
 	free(b);
 	p->batch = NULL;
 }

@@ -98,6 +98,10 @@ int vg__pg_queuev(struct vg__pg *p, const char *sql, int n,
 int vg__pg_batch_object(struct vg__pg *p, const struct vg_object *o,
                         int64_t added);
 int vg__pg_batch_owner(struct vg__pg *p, const char *id, int64_t owner);
+/* An early warning key of the version added: its text into warn_keys,
+ * or (hashed) hash into warn_refs. */
+int vg__pg_batch_key(struct vg__pg *p, const char *key, int64_t hash,
+                     int hashed, int64_t added);
 int vg__pg_batch_flush(struct vg__pg *p);
 void vg__pg_batch_drop(struct vg__pg *p);
 void vg__pg_batch_free(struct vg__pg *p);
