@@ -104,6 +104,7 @@ static void tx_forget(pg_t *p)
 {
 	vg__pg_owner_forget(p);
 	vg__pg_prefetch_forget(p, NULL);
+	vg__pg_ahead_forget(p);
 	p->head_ok = 0;
 }
 

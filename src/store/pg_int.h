@@ -53,6 +53,10 @@ struct vg__pg {
 	                       * notifications */
 	void *prefetched;     /* rows read ahead for versions (pg_objects.c) */
 	void *batch;          /* rows gathered to be sent as one (pg_batch.c) */
+	/* authentication's rows read with the key (pg_auth.c), and how
+	 * many of its three reads are still to take them */
+	PGresult *ahead;
+	int ahead_left;
 	/* the audit log's head as this transaction last wrote it */
 	int head_ok;
 	int64_t head_seq;
@@ -159,6 +163,18 @@ void vg__pg_copy_abandon(struct vg__pg *p);
 void vg__pg_owner_forget(struct vg__pg *p);
 /* Forget the rows read ahead of id (NULL: of every id). */
 void vg__pg_prefetch_forget(struct vg__pg *p, const char *id);
+
+/* Authentication's reads (pg_auth.c): the key with its user, groups and
+ * grants in one statement; the three reads after it answered from that
+ * (1, their result in *rc) or not (0: ask the database). Forgotten at
+ * the handle's next statement. */
+int vg__pg_key_find(struct vg_store *s, const char *id, vg_key_cb cb,
+                    void *ud);
+int vg__pg_ahead_user(struct vg__pg *p, int64_t id, vg_user_cb cb, void *ud,
+                      int *rc);
+int vg__pg_ahead_ids(struct vg__pg *p, int grants, int64_t org,
+                     int64_t **ids, size_t *n, int *rc);
+void vg__pg_ahead_forget(struct vg__pg *p);
 
 /* Signals between processes (pg_notify.c). */
 int vg__pg_notify(struct vg_store *s, const char *topic);

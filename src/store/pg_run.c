@@ -21,6 +21,7 @@ void vg__pg_cache_clear(struct vg__pg *p)
 
 int vg__pg_exec(struct vg__pg *p, const char *sql)
 {
+	vg__pg_ahead_forget(p);
 	int rc = vg__pg_ensure(p);
 	if (!rc)
 		rc = vg__pg_batch_flush(p);
@@ -150,6 +151,7 @@ int vg__pg_drain(struct vg__pg *p)
 /* Queue a statement without parameters (savepoints) in the pipeline. */
 int vg__pg_queue_plain(struct vg__pg *p, const char *sql)
 {
+	vg__pg_ahead_forget(p);
 	if (!p->piped && PQenterPipelineMode(p->conn) != 1)
 		return vg__pg_fail(p, "pipeline", NULL);
 	if (PQsendQueryParams(p->conn, sql, 0, NULL, NULL, NULL, NULL, 0) !=
@@ -172,6 +174,7 @@ static int run_args(pg_t *p, PGresult **res, const char *sql, int n,
 	const char *vals_s[32], **vals = vals_s;
 	int lens_s[32], fmts_s[32], *lens = lens_s, *fmts = fmts_s;
 	int rc;
+	vg__pg_ahead_forget(p); /* read before this statement */
 	if (n > 32) {
 		vals = malloc(n * sizeof(*vals));
 		lens = malloc(n * sizeof(*lens));
