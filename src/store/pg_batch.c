@@ -21,10 +21,30 @@ struct batch {
 	/* warn_keys (key text) and warn_refs (its hash), with their added */
 	struct vg_buf key[2], key_added[2];
 	size_t keys[2];
+	struct vg_buf ids; /* of the object and owner rows, NUL-separated */
 	size_t bytes;
 };
 
 static const char types[OBJ_COLS + 1] = "ittttttiiiiiitiit";
+
+#define OBJ_SQL                                                                \
+	"INSERT INTO objects (date_added, id, version, type, created,"        \
+	" modified, spec_version, revoked, owner, scope, tlp, classification," \
+	" latest, collection, grp, copy, json) SELECT * FROM"                  \
+	" unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[],"  \
+	" $6::text[], $7::text[], $8::int4[], $9::int8[], $10::int4[],"        \
+	" $11::int4[], $12::int4[], $13::int4[], $14::text[], $15::int8[],"    \
+	" $16::int4[], $17::text[])"
+#define OWN_SQL                                                                \
+	"INSERT INTO owners (id, owner) SELECT * FROM unnest($1::text[],"      \
+	" $2::int8[])"
+/* a key already held for that version is kept (as SQLite's INSERT OR
+ * IGNORE), also when repeated within the batch */
+static const char *const key_sql[2] = {
+    "INSERT INTO warn_keys (key, added) SELECT *"
+    " FROM unnest($1::text[], $2::int8[]) ON CONFLICT DO NOTHING",
+    "INSERT INTO warn_refs (h, added) SELECT *"
+    " FROM unnest($1::int8[], $2::int8[]) ON CONFLICT DO NOTHING"};
 
 static struct batch *batch_of(pg_t *p)
 {
@@ -37,6 +57,7 @@ static struct batch *batch_of(pg_t *p)
 		vg_buf_init(&b->col[i], 0);
 	vg_buf_init(&b->own_id, 0);
 	vg_buf_init(&b->own_owner, 0);
+	vg_buf_init(&b->ids, 0);
 	for (int i = 0; i < 2; i++) {
 		vg_buf_init(&b->key[i], 0);
 		vg_buf_init(&b->key_added[i], 0);
@@ -109,6 +130,8 @@ int vg__pg_batch_object(struct vg__pg *p, const struct vg_object *o,
 			rc = element(&b->col[i], !b->rows, types[i], t[i], len,
 			             n[i]);
 	}
+	if (!rc)
+		rc = vg_buf_append(&b->ids, o->id, strlen(o->id) + 1);
 	if (rc)
 		return rc;
 	b->rows++;
@@ -130,6 +153,8 @@ int vg__pg_batch_owner(struct vg__pg *p, const char *id, int64_t owner)
 		rc = element(&b->own_id, !b->owners, 't', id, strlen(id), 0);
 	if (!rc)
 		rc = element(&b->own_owner, !b->owners, 'i', NULL, 0, owner);
+	if (!rc)
+		rc = vg_buf_append(&b->ids, id, strlen(id) + 1);
 	if (!rc)
 		b->owners++;
 	return rc;
@@ -165,12 +190,30 @@ static void reset(struct batch *b)
 		vg_buf_reset(&b->col[i]);
 	vg_buf_reset(&b->own_id);
 	vg_buf_reset(&b->own_owner);
+	vg_buf_reset(&b->ids);
 	for (int i = 0; i < 2; i++) {
 		vg_buf_reset(&b->key[i]);
 		vg_buf_reset(&b->key_added[i]);
 		b->keys[i] = 0;
 	}
 	b->rows = b->owners = b->bytes = 0;
+}
+
+int vg__pg_batch_prepare(struct vg__pg *p)
+{
+	int rc = vg__pg_prepare(p, OBJ_SQL);
+	if (!rc)
+		rc = vg__pg_prepare(p, OWN_SQL);
+	for (int h = 0; !rc && h < 2; h++)
+		rc = vg__pg_prepare(p, key_sql[h]);
+	return rc;
+}
+
+const char *vg__pg_batch_ids(struct vg__pg *p, size_t *len)
+{
+	struct batch *b = p->batch;
+	*len = b ? b->ids.len : 0;
+	return b && b->ids.len ? b->ids.data : NULL;
 }
 
 int vg__pg_batch_flush(struct vg__pg *p)
@@ -188,20 +231,7 @@ int vg__pg_batch_flush(struct vg__pg *p)
 			a[i].p = b->col[i].data;
 		}
 		if (!rc)
-			rc = vg__pg_queuev(
-			    p,
-			    "INSERT INTO objects (date_added, id, version, "
-			    "type,"
-			    " created, modified, spec_version, revoked, owner,"
-			    " scope, tlp, classification, latest, collection,"
-			    " grp, copy, json) SELECT * FROM unnest($1::int8[],"
-			    " $2::text[], $3::text[], $4::text[], $5::text[],"
-			    " $6::text[], $7::text[], $8::int4[], $9::int8[],"
-			    " $10::int4[], $11::int4[], $12::int4[], "
-			    "$13::int4[],"
-			    " $14::text[], $15::int8[], $16::int4[], "
-			    "$17::text[])",
-			    OBJ_COLS, a);
+			rc = vg__pg_queuev(p, OBJ_SQL, OBJ_COLS, a);
 	}
 	if (!rc && b->owners) {
 		struct vg__pg_arg a[2];
@@ -212,19 +242,8 @@ int vg__pg_batch_flush(struct vg__pg *p)
 		a[0].p = b->own_id.data;
 		a[1].p = b->own_owner.data;
 		if (!rc)
-			rc = vg__pg_queuev(
-			    p,
-			    "INSERT INTO owners (id, owner) SELECT *"
-			    " FROM unnest($1::text[], $2::int8[])",
-			    2, a);
+			rc = vg__pg_queuev(p, OWN_SQL, 2, a);
 	}
-	/* a key already held for that version is kept (as SQLite's
-	 * INSERT OR IGNORE), also when repeated within the batch */
-	static const char *const key_sql[2] = {
-	    "INSERT INTO warn_keys (key, added) SELECT *"
-	    " FROM unnest($1::text[], $2::int8[]) ON CONFLICT DO NOTHING",
-	    "INSERT INTO warn_refs (h, added) SELECT *"
-	    " FROM unnest($1::int8[], $2::int8[]) ON CONFLICT DO NOTHING"};
 	for (int h = 0; !rc && h < 2; h++) {
 		if (!b->keys[h])
 			continue;
@@ -258,6 +277,7 @@ void vg__pg_batch_free(struct vg__pg *p)
 		vg_buf_release(&b->col[i]);
 	vg_buf_release(&b->own_id);
 	vg_buf_release(&b->own_owner);
+	vg_buf_release(&b->ids);
 	for (int i = 0; i < 2; i++) {
 		vg_buf_release(&b->key[i]);
 		vg_buf_release(&b->key_added[i]);

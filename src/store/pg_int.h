@@ -108,7 +108,22 @@ int vg__pg_batch_key(struct vg__pg *p, const char *key, int64_t hash,
                      int hashed, int64_t added);
 int vg__pg_batch_flush(struct vg__pg *p);
 void vg__pg_batch_drop(struct vg__pg *p);
+/* Prepare the statements a flush sends (so that it sends them without
+ * waiting); the ids of the object and owner rows gathered, NUL-separated
+ * (NULL when none). */
+int vg__pg_batch_prepare(struct vg__pg *p);
+const char *vg__pg_batch_ids(struct vg__pg *p, size_t *len);
 void vg__pg_batch_free(struct vg__pg *p);
+/* Prepare sql on this connection now (waiting for what is queued). */
+int vg__pg_prepare(struct vg__pg *p, const char *sql);
+/* Inside a write transaction, queue sql (at most 4 arguments) without
+ * sending the rows gathered first, and have the server send its result
+ * at once: *pos is its place among the results not yet read, for
+ * vg__pg_take, which reads the results up to it (the first failure
+ * among them, the transaction then failed) and gives its result. */
+int vg__pg_send_first(struct vg__pg *p, const char *sql, int n,
+                      struct vg__pg_arg *args, int *pos);
+int vg__pg_take(struct vg__pg *p, int pos, PGresult **out);
 /* Wait for what is queued: its first failure. */
 int vg__pg_drain(struct vg__pg *p);
 /* The same with n arguments already made. */

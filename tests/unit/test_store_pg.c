@@ -295,6 +295,31 @@ static void test_prefetch_is_only_a_hint(void **state)
 	assert_int_equal(owner, 9);
 	assert_int_equal(s->ops->objects->owner_set(s, none, 9), VG_EDUPLICATE);
 	s->ops->rollback(s);
+	/* rows gathered and not yet sent when the hint comes (the read is
+	 * sent before them): their ids are read again, with them */
+	const char *d = "indicator--0000dddd-0000-4000-8000-000000000000";
+	const char *hint2[] = {d, a};
+	assert_int_equal(s->ops->begin(s), VG_OK);
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(s->ops->objects->versions(s, d, seen_cb, &x), VG_OK);
+	assert_int_equal(x.n, 0);
+	object(&o, d, "2023-01-01T00:00:00.000000000Z");
+	assert_int_equal(s->ops->objects->insert(s, &o, NULL), VG_OK);
+	assert_int_equal(s->ops->objects->owner_set(s, d, 5), VG_OK);
+	assert_int_equal(s->ops->objects->prefetch(s, hint2, 2), VG_OK);
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(s->ops->objects->versions(s, d, seen_cb, &x), VG_OK);
+	assert_int_equal(x.n, 1);
+	assert_string_equal(x.ids[0], "c 2023-01-01T00:00:00.000000000Z 1");
+	assert_int_equal(s->ops->objects->owner_of(s, d, &owner), VG_OK);
+	assert_int_equal(owner, 5);
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(s->ops->objects->versions(s, a, seen_cb, &x), VG_OK);
+	assert_int_equal(x.n, 1);
+	assert_int_equal(s->ops->commit(s), VG_OK);
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(s->ops->objects->versions(s, d, seen_cb, &x), VG_OK);
+	assert_int_equal(x.n, 1);
 	vg_store_close(s);
 }
 
