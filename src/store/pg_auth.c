@@ -14,16 +14,31 @@
 typedef struct vg__pg pg_t;
 
 enum {
-	K_ID, K_USER, K_USER_NAME, K_HASH, K_CREATED, K_EXPIRES, K_REVOKED,
-	U_FOUND, U_ID, U_NAME, U_ORG, U_ORG_NAME, U_ROLE, U_CLEARANCE,
-	U_DISABLED, U_CREATED, GROUPS, GRANTS
+	K_ID,
+	K_USER,
+	K_USER_NAME,
+	K_HASH,
+	K_CREATED,
+	K_EXPIRES,
+	K_REVOKED,
+	U_FOUND,
+	U_ID,
+	U_NAME,
+	U_ORG,
+	U_ORG_NAME,
+	U_ROLE,
+	U_CLEARANCE,
+	U_DISABLED,
+	U_CREATED,
+	GROUPS,
+	GRANTS
 };
 
 /* The user, organisation, groups and grants columns are those of
  * user_find (pg_hub.c), groups_of (pg_hub.c) and grants_of (pg_warn.c). */
 #define AHEAD_SQL                                                              \
 	"SELECT k.id, k.\"user\", u.name, k.hash, k.created, k.expires,"       \
-	" k.revoked, (o.id IS NOT NULL)::int, u.id, u.name, u.org, o.name,"   \
+	" k.revoked, (o.id IS NOT NULL)::int, u.id, u.name, u.org, o.name,"    \
 	" u.role, u.clearance, u.disabled, u.created,"                         \
 	" ARRAY(SELECT grp FROM group_members g WHERE g.org = u.org"           \
 	" ORDER BY grp),"                                                      \
@@ -139,8 +154,8 @@ static int int_array(const char *s, int64_t **out, size_t *n)
 	return VG_OK;
 }
 
-int vg__pg_ahead_ids(struct vg__pg *p, int grants, int64_t org,
-                     int64_t **ids, size_t *n, int *rc)
+int vg__pg_ahead_ids(struct vg__pg *p, int grants, int64_t org, int64_t **ids,
+                     size_t *n, int *rc)
 {
 	if (!take(p, U_ORG, org))
 		return 0;

@@ -183,12 +183,11 @@ void vg__pg_prefetch_forget(struct vg__pg *p, const char *id);
  * grants in one statement; the three reads after it answered from that
  * (1, their result in *rc) or not (0: ask the database). Forgotten at
  * the handle's next statement. */
-int vg__pg_key_find(struct vg_store *s, const char *id, vg_key_cb cb,
-                    void *ud);
+int vg__pg_key_find(struct vg_store *s, const char *id, vg_key_cb cb, void *ud);
 int vg__pg_ahead_user(struct vg__pg *p, int64_t id, vg_user_cb cb, void *ud,
                       int *rc);
-int vg__pg_ahead_ids(struct vg__pg *p, int grants, int64_t org,
-                     int64_t **ids, size_t *n, int *rc);
+int vg__pg_ahead_ids(struct vg__pg *p, int grants, int64_t org, int64_t **ids,
+                     size_t *n, int *rc);
 void vg__pg_ahead_forget(struct vg__pg *p);
 
 /* Signals between processes (pg_notify.c). */

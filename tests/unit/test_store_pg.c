@@ -362,9 +362,8 @@ static void test_auth_read_ahead_is_fresh(void **state)
 	assert_int_equal(s->ops->hub->key_find(s, "k1", take_key, &seen),
 	                 VG_OK);
 	assert_int_equal(seen, 1);
-	assert_int_equal(s->ops->hub->user_find(s, NULL, user, take_user,
-	                                        &seen),
-	                 VG_OK);
+	assert_int_equal(
+	    s->ops->hub->user_find(s, NULL, user, take_user, &seen), VG_OK);
 	assert_int_equal(seen, 1);
 	assert_int_equal(s->ops->sharing->groups_of(s, org, &ids, &n), VG_OK);
 	assert_int_equal(n, 0);
@@ -383,9 +382,8 @@ static void test_auth_read_ahead_is_fresh(void **state)
 	assert_int_equal(w->ops->hub->user_set_disabled(w, user, 1), VG_OK);
 	assert_int_equal(w->ops->sharing->group_member(w, grp, org, 1), VG_OK);
 	assert_int_equal(w->ops->commit(w), VG_OK);
-	assert_int_equal(s->ops->hub->user_find(s, NULL, user, take_user,
-	                                        &seen),
-	                 VG_OK);
+	assert_int_equal(
+	    s->ops->hub->user_find(s, NULL, user, take_user, &seen), VG_OK);
 	assert_int_equal(seen, 2);
 	assert_int_equal(s->ops->sharing->groups_of(s, org, &ids, &n), VG_OK);
 	assert_int_equal(n, 1);
@@ -415,9 +413,8 @@ static void test_auth_read_ahead_is_fresh(void **state)
 	/* an unknown key keeps nothing */
 	assert_int_equal(s->ops->hub->key_find(s, "k2", take_key, &seen),
 	                 VG_ENOTFOUND);
-	assert_int_equal(s->ops->hub->user_find(s, NULL, user, take_user,
-	                                        &seen),
-	                 VG_OK);
+	assert_int_equal(
+	    s->ops->hub->user_find(s, NULL, user, take_user, &seen), VG_OK);
 	assert_int_equal(seen, 2);
 	vg_store_close(w);
 	vg_store_close(s);
