@@ -298,13 +298,10 @@ int vg__warn_cache_get(struct vg_service *svc, struct vg_store *s,
 		}
 		if (!w->building)
 			break;
-		/* another thread builds it: take the old one meanwhile */
-		if (c) {
-			c->refs++;
-			pthread_mutex_unlock(&w->mu);
-			*out = c;
-			return VG_OK;
-		}
+		/* another thread builds it: wait for it (as the screening
+		 * index does). The cache held is older than the generation
+		 * read: matching with it would miss the watches made since,
+		 * and the arrivals they should alert on */
 		pthread_mutex_unlock(&w->mu);
 		struct timespec ms = {0, 1000000};
 		nanosleep(&ms, NULL);

@@ -104,6 +104,7 @@ static void tx_forget(pg_t *p)
 {
 	vg__pg_owner_forget(p);
 	vg__pg_prefetch_forget(p, NULL);
+	vg__pg_ahead_forget(p);
 	p->head_ok = 0;
 }
 
@@ -286,25 +287,42 @@ int64_t vg__pg_next_added(struct vg__pg *p)
 static int pg_begin(struct vg_store *s)
 {
 	pg_t *p = vg__pg(s);
+	PGresult *r = NULL;
 	int rc = vg__pg_ensure(p);
 	if (rc)
 		return rc;
 	tx_forget(p);
 	/* one round trip: the lock, then (a new snapshot in READ COMMITTED)
-	 * the hub's last date_added and the database's clock. A writer's
-	 * reads are lookups by key; the statistics of rows it has just
-	 * written (a large import is one transaction) are not there yet
+	 * the hub's last date_added and the database's clock, as prepared
+	 * statements (planned once per connection, not at every begin). A
+	 * writer's reads are lookups by key; the statistics of rows it has
+	 * just written (a large import is one transaction) are not there yet
 	 * and would make the planner scan whole tables: no scans. */
-	PGresult *r = PQexec(
-	    p->conn, "BEGIN; SET LOCAL enable_seqscan = off;"
-	             " SELECT pg_advisory_xact_lock(" VG__PG_WRITE_LOCK ");"
-	             " SELECT COALESCE(MAX(date_added), 0),"
-	             " (extract(epoch from clock_timestamp()) * 1000000)::int8"
-	             " FROM objects");
-	if (!r || PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+	p->in_tx = 1; /* the statements below are queued */
+	rc = vg__pg_queue_plain(p, "BEGIN");
+	if (!rc)
+		rc = vg__pg_queue_plain(p, "SET LOCAL enable_seqscan = off");
+	if (!rc)
+		rc = vg__pg_queue(
+		    p, "SELECT pg_advisory_xact_lock(" VG__PG_WRITE_LOCK ")",
+		    NULL);
+	if (!rc)
+		rc = vg__pg_run(
+		    p, &r,
+		    "SELECT COALESCE(MAX(date_added), 0),"
+		    " (extract(epoch from clock_timestamp()) * 1000000)::int8"
+		    " FROM objects",
+		    NULL);
+	if (!rc && PQntuples(r) != 1)
 		rc = vg__pg_fail(p, "begin", r);
+	if (rc) {
+		char why[512];
+		snprintf(why, sizeof(why), "%s", p->err);
 		PQclear(r);
+		vg__pg_drain_last(p, NULL);
 		PQclear(PQexec(p->conn, "ROLLBACK"));
+		p->in_tx = 0;
+		snprintf(p->err, sizeof(p->err), "begin: %.500s", why);
 		return rc;
 	}
 	int64_t last = vg__pg_int(r, 0, 0);
@@ -314,7 +332,6 @@ static int pg_begin(struct vg_store *s)
 	p->inserted = 0;
 	if (last > p->last_added)
 		p->last_added = last;
-	p->in_tx = 1;
 	return VG_OK;
 }
 

@@ -174,10 +174,23 @@ static int user_rows(PGresult *r, vg_user_cb cb, void *ud)
 static int user_find(struct vg_store *s, const char *name, int64_t id,
                      vg_user_cb cb, void *ud)
 {
+	pg_t *p = vg__pg(s);
 	PGresult *r = NULL;
-	int rc = vg__pg_run(vg__pg(s), &r,
-	                    USER_SQL " WHERE u.name = $1 OR u.id = $2", "ti",
-	                    name, id);
+	int rc;
+	if (!name && vg__pg_ahead_user(p, id, cb, ud, &rc))
+		return rc;
+	/* one statement per form: the planner cannot pick an index for
+	 * "name = $1 OR id = $2" once for every call, so that form would be
+	 * planned again at each */
+	if (!name)
+		rc = vg__pg_run(p, &r, USER_SQL " WHERE u.id = $1", "i", id);
+	else if (!id)
+		rc = vg__pg_run(p, &r, USER_SQL " WHERE u.name = $1", "t",
+		                name);
+	else
+		rc = vg__pg_run(p, &r,
+		                USER_SQL " WHERE u.name = $1 OR u.id = $2",
+		                "ti", name, id);
 	if (!rc)
 		rc = PQntuples(r) ? user_rows(r, cb, ud) : VG_ENOTFOUND;
 	PQclear(r);
@@ -247,17 +260,6 @@ static int key_rows(PGresult *r, vg_key_cb cb, void *ud, int *found)
 #define KEY_SQL                                                                \
 	"SELECT k.id, k.\"user\", u.name, k.hash, k.created, k.expires,"       \
 	" k.revoked FROM keys k JOIN users u ON u.id = k.\"user\""
-
-static int key_find(struct vg_store *s, const char *id, vg_key_cb cb, void *ud)
-{
-	PGresult *r = NULL;
-	int found = 0;
-	int rc = vg__pg_run(vg__pg(s), &r, KEY_SQL " WHERE k.id = $1", "t", id);
-	if (!rc)
-		rc = key_rows(r, cb, ud, &found);
-	PQclear(r);
-	return rc ? rc : found ? VG_OK : VG_ENOTFOUND;
-}
 
 static int key_list(struct vg_store *s, int64_t org, vg_key_cb cb, void *ud)
 {
@@ -352,7 +354,10 @@ static int group_list(struct vg_store *s, vg_group_cb cb, void *ud)
 static int groups_of(struct vg_store *s, int64_t org, int64_t **ids, size_t *n)
 {
 	PGresult *r = NULL;
-	int rc = vg__pg_run(
+	int rc;
+	if (vg__pg_ahead_ids(vg__pg(s), 0, org, ids, n, &rc))
+		return rc;
+	rc = vg__pg_run(
 	    vg__pg(s), &r,
 	    "SELECT grp FROM group_members WHERE org = $1 ORDER BY grp", "i",
 	    org);
@@ -442,7 +447,7 @@ const struct vg_store_hub_ops vg__pg_hub_ops = {
     .user_list = user_list,
     .user_set_disabled = user_set_disabled,
     .key_add = key_add,
-    .key_find = key_find,
+    .key_find = vg__pg_key_find,
     .key_list = key_list,
     .key_revoke = key_revoke,
 };

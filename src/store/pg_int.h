@@ -53,6 +53,10 @@ struct vg__pg {
 	                       * notifications */
 	void *prefetched;     /* rows read ahead for versions (pg_objects.c) */
 	void *batch;          /* rows gathered to be sent as one (pg_batch.c) */
+	/* authentication's rows read with the key (pg_auth.c), and how
+	 * many of its three reads are still to take them */
+	PGresult *ahead;
+	int ahead_left;
 	/* the audit log's head as this transaction last wrote it */
 	int head_ok;
 	int64_t head_seq;
@@ -98,9 +102,28 @@ int vg__pg_queuev(struct vg__pg *p, const char *sql, int n,
 int vg__pg_batch_object(struct vg__pg *p, const struct vg_object *o,
                         int64_t added);
 int vg__pg_batch_owner(struct vg__pg *p, const char *id, int64_t owner);
+/* An early warning key of the version added: its text into warn_keys,
+ * or (hashed) hash into warn_refs. */
+int vg__pg_batch_key(struct vg__pg *p, const char *key, int64_t hash,
+                     int hashed, int64_t added);
 int vg__pg_batch_flush(struct vg__pg *p);
 void vg__pg_batch_drop(struct vg__pg *p);
+/* Prepare the statements a flush sends (so that it sends them without
+ * waiting); the ids of the object and owner rows gathered, NUL-separated
+ * (NULL when none). */
+int vg__pg_batch_prepare(struct vg__pg *p);
+const char *vg__pg_batch_ids(struct vg__pg *p, size_t *len);
 void vg__pg_batch_free(struct vg__pg *p);
+/* Prepare sql on this connection now (waiting for what is queued). */
+int vg__pg_prepare(struct vg__pg *p, const char *sql);
+/* Inside a write transaction, queue sql (at most 4 arguments) without
+ * sending the rows gathered first, and have the server send its result
+ * at once: *pos is its place among the results not yet read, for
+ * vg__pg_take, which reads the results up to it (the first failure
+ * among them, the transaction then failed) and gives its result. */
+int vg__pg_send_first(struct vg__pg *p, const char *sql, int n,
+                      struct vg__pg_arg *args, int *pos);
+int vg__pg_take(struct vg__pg *p, int pos, PGresult **out);
 /* Wait for what is queued: its first failure. */
 int vg__pg_drain(struct vg__pg *p);
 /* The same with n arguments already made. */
@@ -155,6 +178,17 @@ void vg__pg_copy_abandon(struct vg__pg *p);
 void vg__pg_owner_forget(struct vg__pg *p);
 /* Forget the rows read ahead of id (NULL: of every id). */
 void vg__pg_prefetch_forget(struct vg__pg *p, const char *id);
+
+/* Authentication's reads (pg_auth.c): the key with its user, groups and
+ * grants in one statement; the three reads after it answered from that
+ * (1, their result in *rc) or not (0: ask the database). Forgotten at
+ * the handle's next statement. */
+int vg__pg_key_find(struct vg_store *s, const char *id, vg_key_cb cb, void *ud);
+int vg__pg_ahead_user(struct vg__pg *p, int64_t id, vg_user_cb cb, void *ud,
+                      int *rc);
+int vg__pg_ahead_ids(struct vg__pg *p, int grants, int64_t org, int64_t **ids,
+                     size_t *n, int *rc);
+void vg__pg_ahead_forget(struct vg__pg *p);
 
 /* Signals between processes (pg_notify.c). */
 int vg__pg_notify(struct vg_store *s, const char *topic);

@@ -84,28 +84,50 @@ static int array_literal(const char *const *ids, size_t n, struct vg_buf *b)
 	return rc ? rc : vg_buf_putc(b, '}');
 }
 
+#define PREFETCH_SQL                                                           \
+	"SELECT id, date_added, collection, version, owner, revoked, 0"       \
+	" FROM objects WHERE id = ANY($1::text[]) UNION ALL SELECT id, 0,"     \
+	" NULL, NULL, owner, 0, 1 FROM owners WHERE id = ANY($1::text[])"      \
+	" ORDER BY 1"
+
+/* The read goes before the rows gathered so far (the previous batch's),
+ * which are sent right after its answer: the server writes them while
+ * the ingest applies the next batch, instead of the ingest waiting for
+ * those writes before the read. An id among the rows gathered is then
+ * not known from the read: it is asked again when needed. */
 static int pg_prefetch(struct vg_store *s, const char *const *ids, size_t n)
 {
 	pg_t *p = vg__pg(s);
-	struct vg_buf lit;
+	struct vg_buf lit, pending;
 	PGresult *r = NULL;
-	int rc;
+	int rc, pos = 0;
 	vg__pg_prefetch_forget(p, NULL);
 	if (p->in_tx != 1 || !n)
 		return VG_OK; /* a hint only */
 	vg_buf_init(&lit, 0);
+	vg_buf_init(&pending, 0);
 	rc = array_literal(ids, n, &lit);
 	if (!rc)
-		rc = vg__pg_run(
-		    p, &r,
-		    "SELECT id, date_added, collection, version, owner,"
-		    " revoked, 0 FROM objects WHERE id = ANY($1::text[])"
-		    " UNION ALL SELECT id, 0, NULL, NULL, owner, 0, 1 FROM"
-		    " owners WHERE id = ANY($1::text[]) ORDER BY 1",
-		    "t", lit.data);
+		rc = vg__pg_batch_prepare(p);
+	if (!rc) {
+		struct vg__pg_arg a;
+		memset(&a, 0, sizeof(a));
+		a.p = lit.data;
+		rc = vg__pg_send_first(p, PREFETCH_SQL, 1, &a, &pos);
+	}
+	size_t plen = 0;
+	const char *ids_before = vg__pg_batch_ids(p, &plen);
+	if (!rc && ids_before)
+		rc = vg_buf_append(&pending, ids_before, plen);
+	/* read before the rows are sent: a large answer and a large batch
+	 * in flight both ways at once would each wait for the other */
+	if (!rc)
+		rc = vg__pg_take(p, pos, &r);
+	if (!rc && (rc = vg__pg_batch_flush(p)))
+		PQclear(r);
 	vg_buf_release(&lit);
 	if (rc)
-		return rc;
+		goto out;
 	struct ahead *a = calloc(1, sizeof(*a));
 	size_t cap = 16;
 	while (cap < 2 * n)
@@ -115,7 +137,8 @@ static int pg_prefetch(struct vg_store *s, const char *const *ids, size_t n)
 	if (!a || !a->slot) {
 		free(a);
 		PQclear(r);
-		return VG_ENOMEM;
+		rc = VG_ENOMEM;
+		goto out;
 	}
 	a->res = r;
 	a->cap = cap;
@@ -140,8 +163,10 @@ static int pg_prefetch(struct vg_store *s, const char *const *ids, size_t n)
 		if (find(a, ids[i], 0))
 			continue;
 		at[k++] = a->asked.len;
-		if (vg_buf_append(&a->asked, ids[i], strlen(ids[i]) + 1))
-			return VG_OK; /* the rest are asked when needed */
+		if (vg_buf_append(&a->asked, ids[i], strlen(ids[i]) + 1)) {
+			k--; /* the rest are asked when needed */
+			break;
+		}
 	}
 	for (size_t i = 0; i < k; i++) {
 		const char *id = a->asked.data + at[i];
@@ -151,7 +176,15 @@ static int pg_prefetch(struct vg_store *s, const char *const *ids, size_t n)
 			sl->owner_row = -1;
 		}
 	}
-	return VG_OK;
+	/* written after the read was sent: not known from it */
+	for (size_t i = 0; i < pending.len;) {
+		const char *id = pending.data + i;
+		vg__pg_prefetch_forget(p, id);
+		i += strlen(id) + 1;
+	}
+out:
+	vg_buf_release(&pending);
+	return rc;
 }
 
 /* Every row of id, and (marked 1) its registered owner: the ingest asks

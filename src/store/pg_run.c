@@ -21,6 +21,7 @@ void vg__pg_cache_clear(struct vg__pg *p)
 
 int vg__pg_exec(struct vg__pg *p, const char *sql)
 {
+	vg__pg_ahead_forget(p);
 	int rc = vg__pg_ensure(p);
 	if (!rc)
 		rc = vg__pg_batch_flush(p);
@@ -150,6 +151,7 @@ int vg__pg_drain(struct vg__pg *p)
 /* Queue a statement without parameters (savepoints) in the pipeline. */
 int vg__pg_queue_plain(struct vg__pg *p, const char *sql)
 {
+	vg__pg_ahead_forget(p);
 	if (!p->piped && PQenterPipelineMode(p->conn) != 1)
 		return vg__pg_fail(p, "pipeline", NULL);
 	if (PQsendQueryParams(p->conn, sql, 0, NULL, NULL, NULL, NULL, 0) !=
@@ -172,6 +174,7 @@ static int run_args(pg_t *p, PGresult **res, const char *sql, int n,
 	const char *vals_s[32], **vals = vals_s;
 	int lens_s[32], fmts_s[32], *lens = lens_s, *fmts = fmts_s;
 	int rc;
+	vg__pg_ahead_forget(p); /* read before this statement */
 	if (n > 32) {
 		vals = malloc(n * sizeof(*vals));
 		lens = malloc(n * sizeof(*lens));
@@ -264,6 +267,100 @@ out:
 		free(fmts);
 	}
 	return rc;
+}
+
+int vg__pg_prepare(struct vg__pg *p, const char *sql)
+{
+	const char *name;
+	int rc = VG_OK;
+	if (cached(p, sql, &name))
+		return VG_OK;
+	if (p->piped)
+		rc = vg__pg_drain_last(p, NULL); /* preparing is not pipelined */
+	return rc ? rc : prepared(p, sql, &name);
+}
+
+int vg__pg_send_first(struct vg__pg *p, const char *sql, int n,
+                      struct vg__pg_arg *args, int *pos)
+{
+	const char *vals[4], *name;
+	int lens[4], fmts[4], rc;
+	vg__pg_ahead_forget(p);
+	if (n > 4 || p->in_tx != 1)
+		return VG_EINVAL;
+	/* room for the statements that follow it without a wait (a full
+	 * queue is waited for, which would read this result too) */
+	if (p->piped > 256 && (rc = vg__pg_drain_last(p, NULL)))
+		return rc;
+	if ((rc = vg__pg_prepare(p, sql)) || !cached(p, sql, &name))
+		return rc ? rc : VG_ESTORE;
+	for (int i = 0; i < n; i++) {
+		vals[i] = args[i].p;
+		lens[i] = args[i].len;
+		fmts[i] = args[i].binary;
+	}
+	if (!p->piped && PQenterPipelineMode(p->conn) != 1)
+		return vg__pg_fail(p, "pipeline", NULL);
+	if (PQsendQueryPrepared(p->conn, name, n, vals, lens, fmts, 0) != 1) {
+		rc = vg__pg_fail(p, "queue", NULL);
+		p->piped++;
+		vg__pg_drain_last(p, NULL);
+		return rc;
+	}
+	*pos = ++p->piped;
+	/* the server sends what it has as soon as it gets here */
+	if (PQsendFlushRequest(p->conn) != 1 || PQflush(p->conn) < 0) {
+		rc = vg__pg_fail(p, "flush", NULL);
+		vg__pg_drain_last(p, NULL);
+		return rc;
+	}
+	return VG_OK;
+}
+
+int vg__pg_take(struct vg__pg *p, int pos, PGresult **out)
+{
+	PGresult *keep = NULL;
+	int rc = VG_OK;
+	if (pos < 1 || pos > p->piped)
+		return VG_EINVAL;
+	for (int i = 1; i <= pos; i++) {
+		PGresult *r, *first = NULL;
+		while ((r = PQgetResult(p->conn))) {
+			if (first)
+				PQclear(r);
+			else
+				first = r;
+		}
+		ExecStatusType st =
+		    first ? PQresultStatus(first) : PGRES_FATAL_ERROR;
+		if (!rc && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+			rc = vg__pg_fail(p, i < pos ? "queued statement" : "query",
+			                 first);
+		if (i == pos && !rc)
+			keep = first;
+		else
+			PQclear(first);
+		if (!first && PQstatus(p->conn) != CONNECTION_OK)
+			break;
+	}
+	p->piped -= pos;
+	if (rc || !p->piped) {
+		/* a failure aborts what follows: sync now (its message is
+		 * the one kept); nothing left: leave the pipeline */
+		char why[sizeof(p->err)];
+		memcpy(why, p->err, sizeof(why));
+		p->piped++; /* the sync's own result */
+		int d = vg__pg_drain_last(p, NULL);
+		if (rc)
+			memcpy(p->err, why, sizeof(why));
+		rc = rc ? rc : d;
+	}
+	if (rc) {
+		PQclear(keep);
+		return rc;
+	}
+	*out = keep;
+	return VG_OK;
 }
 
 int vg__pg_runv(struct vg__pg *p, PGresult **res, const char *sql, int n,

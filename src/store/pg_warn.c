@@ -415,10 +415,13 @@ static int grants_of(struct vg_store *s, int64_t org, int64_t **added,
                      size_t *n)
 {
 	PGresult *r = NULL;
-	int rc = vg__pg_run(vg__pg(s), &r,
-	                    "SELECT DISTINCT added FROM warn_grants WHERE"
-	                    " org = $1 AND revoked = 0 ORDER BY added",
-	                    "i", org);
+	int rc;
+	if (vg__pg_ahead_ids(vg__pg(s), 1, org, added, n, &rc))
+		return rc;
+	rc = vg__pg_run(vg__pg(s), &r,
+	                "SELECT DISTINCT added FROM warn_grants WHERE"
+	                " org = $1 AND revoked = 0 ORDER BY added",
+	                "i", org);
 	int k = rc ? 0 : PQntuples(r);
 	int64_t *v = NULL;
 	if (!rc && k && !(v = malloc((size_t)k * sizeof(*v))))

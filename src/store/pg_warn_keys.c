@@ -27,9 +27,9 @@ static int64_t key_hash(const char *key)
 	return (int64_t)(h & INT64_MAX);
 }
 
-/* The keys of a version go in by statements of up to 8 rows, queued in
- * the pipeline: the index insert is the cost, not the round trips. Row i
- * is ($i, $k+1) for k rows. */
+/* The keys of a version go in with the batch of the write transaction
+ * (pg_batch.c); outside one, by statements of up to 8 rows. Row i is
+ * ($i, $k+1) for k rows. */
 #define ADD(t, c) "INSERT INTO " t " (" c ", added) VALUES "
 #define END " ON CONFLICT DO NOTHING"
 #define ROWS8(t, c)                                                            \
@@ -54,6 +54,14 @@ static int add_rows(pg_t *p, int64_t added, const char *const *keys, size_t n,
                     int hashed)
 {
 	int rc = VG_OK;
+	if (p->in_tx == 1) {
+		/* gathered with the object rows (pg_batch.c) */
+		for (size_t i = 0; !rc && i < n; i++)
+			rc = vg__pg_batch_key(p, keys[i],
+			                      hashed ? key_hash(keys[i]) : 0,
+			                      hashed, added);
+		return rc;
+	}
 	for (size_t at = 0; !rc && at < n; at += 8) {
 		size_t k = n - at < 8 ? n - at : 8;
 		struct vg__pg_arg a[9];

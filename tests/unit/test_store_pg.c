@@ -2,7 +2,9 @@
  * (VIGIL_TEST_PG names the cluster; ctest's unit-pg runs it): writers of
  * two handles take turns, date_added grows across them, the audit chain
  * stays one; a queued write that fails undoes the whole transaction at
- * commit; the prefetch hint changes no answer; notify reaches a listener
+ * commit; the prefetch hint changes no answer; the user, groups and
+ * grants read with a key answer only the reads right after it; notify
+ * reaches a listener
  * only when its transaction commits; a killed connection is made again. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -293,6 +295,128 @@ static void test_prefetch_is_only_a_hint(void **state)
 	assert_int_equal(owner, 9);
 	assert_int_equal(s->ops->objects->owner_set(s, none, 9), VG_EDUPLICATE);
 	s->ops->rollback(s);
+	/* rows gathered and not yet sent when the hint comes (the read is
+	 * sent before them): their ids are read again, with them */
+	const char *d = "indicator--0000dddd-0000-4000-8000-000000000000";
+	const char *hint2[] = {d, a};
+	assert_int_equal(s->ops->begin(s), VG_OK);
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(s->ops->objects->versions(s, d, seen_cb, &x), VG_OK);
+	assert_int_equal(x.n, 0);
+	object(&o, d, "2023-01-01T00:00:00.000000000Z");
+	assert_int_equal(s->ops->objects->insert(s, &o, NULL), VG_OK);
+	assert_int_equal(s->ops->objects->owner_set(s, d, 5), VG_OK);
+	assert_int_equal(s->ops->objects->prefetch(s, hint2, 2), VG_OK);
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(s->ops->objects->versions(s, d, seen_cb, &x), VG_OK);
+	assert_int_equal(x.n, 1);
+	assert_string_equal(x.ids[0], "c 2023-01-01T00:00:00.000000000Z 1");
+	assert_int_equal(s->ops->objects->owner_of(s, d, &owner), VG_OK);
+	assert_int_equal(owner, 5);
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(s->ops->objects->versions(s, a, seen_cb, &x), VG_OK);
+	assert_int_equal(x.n, 1);
+	assert_int_equal(s->ops->commit(s), VG_OK);
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(s->ops->objects->versions(s, d, seen_cb, &x), VG_OK);
+	assert_int_equal(x.n, 1);
+	vg_store_close(s);
+}
+
+static int take_user(void *ud, const struct vg_user *u)
+{
+	*(int *)ud = u->disabled ? 2 : 1;
+	return 0;
+}
+
+static int take_key(void *ud, const struct vg_key *k)
+{
+	(void)k;
+	++*(int *)ud;
+	return 0;
+}
+
+/* Authentication's reads, as service/ctx.c makes them (key, user, groups,
+ * grants), whose answers come with the key's: right after it they are the
+ * database's; after any other statement, the database's of then. */
+static void test_auth_read_ahead_is_fresh(void **state)
+{
+	(void)state;
+	struct vg_store *s = open_pg(), *w = open_pg();
+	int64_t org = 0, other = 0, user = 0, grp = 0, *ids = NULL;
+	size_t n = 9;
+	unsigned char hash[VG_HASH_LEN] = {1};
+	int seen = 0;
+	assert_int_equal(w->ops->begin(w), VG_OK);
+	assert_int_equal(w->ops->hub->org_add(w, "a", "identity--a", &org),
+	                 VG_OK);
+	assert_int_equal(w->ops->hub->org_add(w, "b", "identity--b", &other),
+	                 VG_OK);
+	assert_int_equal(w->ops->hub->user_add(w, "u", org, 1, 0, &user),
+	                 VG_OK);
+	assert_int_equal(w->ops->hub->key_add(w, "k1", user, hash, 0), VG_OK);
+	assert_int_equal(w->ops->sharing->group_add(w, "g", &grp), VG_OK);
+	assert_int_equal(w->ops->commit(w), VG_OK);
+
+	/* right after the key: as read with it */
+	assert_int_equal(s->ops->hub->key_find(s, "k1", take_key, &seen),
+	                 VG_OK);
+	assert_int_equal(seen, 1);
+	assert_int_equal(
+	    s->ops->hub->user_find(s, NULL, user, take_user, &seen), VG_OK);
+	assert_int_equal(seen, 1);
+	assert_int_equal(s->ops->sharing->groups_of(s, org, &ids, &n), VG_OK);
+	assert_int_equal(n, 0);
+	assert_null(ids);
+	assert_int_equal(s->ops->warn->grants_of(s, org, &ids, &n), VG_OK);
+	assert_int_equal(n, 0);
+
+	/* the key read, then another statement, then changes by another
+	 * handle: the reads after see the changes */
+	seen = 0;
+	assert_int_equal(s->ops->hub->key_find(s, "k1", take_key, &seen),
+	                 VG_OK);
+	char *v = NULL;
+	assert_int_equal(s->ops->hub->get(s, "none", &v), VG_ENOTFOUND);
+	assert_int_equal(w->ops->begin(w), VG_OK);
+	assert_int_equal(w->ops->hub->user_set_disabled(w, user, 1), VG_OK);
+	assert_int_equal(w->ops->sharing->group_member(w, grp, org, 1), VG_OK);
+	assert_int_equal(w->ops->commit(w), VG_OK);
+	assert_int_equal(
+	    s->ops->hub->user_find(s, NULL, user, take_user, &seen), VG_OK);
+	assert_int_equal(seen, 2);
+	assert_int_equal(s->ops->sharing->groups_of(s, org, &ids, &n), VG_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], grp);
+	free(ids);
+
+	/* read with the key, asked for another organisation: the
+	 * database's answer for that one; and each read is answered once */
+	assert_int_equal(w->ops->begin(w), VG_OK);
+	assert_int_equal(w->ops->sharing->group_member(w, grp, other, 1),
+	                 VG_OK);
+	assert_int_equal(w->ops->commit(w), VG_OK);
+	assert_int_equal(s->ops->hub->key_find(s, "k1", take_key, &seen),
+	                 VG_OK);
+	assert_int_equal(s->ops->sharing->groups_of(s, other, &ids, &n), VG_OK);
+	assert_int_equal(n, 1);
+	free(ids);
+	assert_int_equal(s->ops->sharing->groups_of(s, org, &ids, &n), VG_OK);
+	assert_int_equal(n, 1);
+	free(ids);
+	assert_int_equal(w->ops->begin(w), VG_OK);
+	assert_int_equal(w->ops->sharing->group_member(w, grp, org, 0), VG_OK);
+	assert_int_equal(w->ops->commit(w), VG_OK);
+	assert_int_equal(s->ops->sharing->groups_of(s, org, &ids, &n), VG_OK);
+	assert_int_equal(n, 0);
+
+	/* an unknown key keeps nothing */
+	assert_int_equal(s->ops->hub->key_find(s, "k2", take_key, &seen),
+	                 VG_ENOTFOUND);
+	assert_int_equal(
+	    s->ops->hub->user_find(s, NULL, user, take_user, &seen), VG_OK);
+	assert_int_equal(seen, 2);
+	vg_store_close(w);
 	vg_store_close(s);
 }
 
@@ -378,6 +502,7 @@ int main(void)
 	    cmocka_unit_test(test_two_writers),
 	    cmocka_unit_test(test_failed_queued_write_undoes_all),
 	    cmocka_unit_test(test_prefetch_is_only_a_hint),
+	    cmocka_unit_test(test_auth_read_ahead_is_fresh),
 	    cmocka_unit_test(test_notify_reaches_listeners_at_commit),
 	    cmocka_unit_test(test_reconnects_by_itself),
 	};
