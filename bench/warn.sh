@@ -40,9 +40,9 @@ done
 echo "bench/warn on $(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 
 # ---- 1. ingest with and without early warning ------------------------------
+secs() { echo "$(date +%s.%N) - $1" | bc; }
 if part 1; then
 "$vigil" gen --seed 1 --count "$count" >"$work/gen.json"
-secs() { echo "$(date +%s.%N) - $1" | bc; }
 import_rate() { # store -> objects/s
 	start=$(date +%s.%N)
 	"$vigil" --data "$1" import "$work/gen.json" >"$work/import.out"
