@@ -3,29 +3,13 @@
  * keys vg_warn_key_hashed names as a 63-bit hash found by exact key only;
  * the counts of keys and the trends. */
 #include "pg_int.h"
+#include "warn_rows.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct vg__pg pg_t;
-
-/* The same hash as SQLite's (FNV-1a, then a splitmix finaliser): a hub
- * copied from one backend to the other finds its references. */
-static int64_t key_hash(const char *key)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (const char *p = key; *p; p++) {
-		h ^= (unsigned char)*p;
-		h *= 1099511628211ULL;
-	}
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	h ^= h >> 31;
-	return (int64_t)(h & INT64_MAX);
-}
 
 /* The keys of a version go in with the batch of the write transaction
  * (pg_batch.c); outside one, by statements of up to 8 rows. Row i is
@@ -58,7 +42,7 @@ static int add_rows(pg_t *p, int64_t added, const char *const *keys, size_t n,
 		/* gathered with the object rows (pg_batch.c) */
 		for (size_t i = 0; !rc && i < n; i++)
 			rc = vg__pg_batch_key(p, keys[i],
-			                      hashed ? key_hash(keys[i]) : 0,
+			                      hashed ? vg__warn_key_hash(keys[i]) : 0,
 			                      hashed, added);
 		return rc;
 	}
@@ -69,7 +53,7 @@ static int add_rows(pg_t *p, int64_t added, const char *const *keys, size_t n,
 		for (size_t i = 0; i < k; i++) {
 			if (hashed) {
 				snprintf(a[i].num, sizeof(a[i].num), "%lld",
-				         (long long)key_hash(keys[at + i]));
+				         (long long)vg__warn_key_hash(keys[at + i]));
 				a[i].p = a[i].num;
 			} else {
 				a[i].p = keys[at + i];
@@ -139,21 +123,9 @@ int vg__pg_warn_keys_add(struct vg_store *s, int64_t added,
  * statement queued in the pipeline per chunk, whatever its size. */
 enum { PUT_ROWS = 1000 };
 
-struct hrow {
-	int64_t h, added;
-};
-
-static int by_hash(const void *a, const void *b)
-{
-	const struct hrow *x = a, *y = b;
-	if (x->h != y->h)
-		return x->h < y->h ? -1 : 1;
-	return (x->added > y->added) - (x->added < y->added);
-}
-
 /* One chunk of one table: keys (text) or hashes, and their versions. */
 static int put_chunk(pg_t *p, const struct vg_warn_keyrow *const *text,
-                     const struct hrow *hash, size_t n)
+                     const struct vg__hrow *hash, size_t n)
 {
 	static const char *const sql[2] = {
 	    "INSERT INTO warn_keys (key, added) SELECT * FROM"
@@ -209,37 +181,17 @@ int vg__pg_warn_keys_put(struct vg_store *s, const struct vg_warn_keyrow *rows,
                          size_t n)
 {
 	pg_t *p = vg__pg(s);
-	size_t nt = 0, nh = 0;
-	for (size_t i = 0; i < n; i++)
-		nh += (size_t)vg_warn_key_hashed(rows[i].key);
-	nt = n - nh;
-	const struct vg_warn_keyrow **text =
-	    nt ? malloc(nt * sizeof(*text)) : NULL;
-	struct hrow *hash = nh ? malloc(nh * sizeof(*hash)) : NULL;
-	int rc = VG_ENOMEM;
-	if ((nt && !text) || (nh && !hash))
-		goto out;
-	nt = nh = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (vg_warn_key_hashed(rows[i].key))
-			hash[nh++] =
-			    (struct hrow){key_hash(rows[i].key), rows[i].added};
-		else
-			text[nt++] = &rows[i];
-	}
-	/* the index's order: the hashes' is not the keys' */
-	if (nh)
-		qsort(hash, nh, sizeof(*hash), by_hash);
-	rc = VG_OK;
-	for (size_t at = 0; !rc && at < nt; at += PUT_ROWS)
-		rc = put_chunk(p, text + at, NULL,
-		               nt - at < PUT_ROWS ? nt - at : PUT_ROWS);
-	for (size_t at = 0; !rc && at < nh; at += PUT_ROWS)
-		rc = put_chunk(p, NULL, hash + at,
-		               nh - at < PUT_ROWS ? nh - at : PUT_ROWS);
-out:
-	free(text);
-	free(hash);
+	struct vg__warn_split sp;
+	int rc = vg__warn_split(rows, n, &sp);
+	if (rc)
+		return rc;
+	for (size_t at = 0; !rc && at < sp.nt; at += PUT_ROWS)
+		rc = put_chunk(p, sp.text + at, NULL,
+		               sp.nt - at < PUT_ROWS ? sp.nt - at : PUT_ROWS);
+	for (size_t at = 0; !rc && at < sp.nh; at += PUT_ROWS)
+		rc = put_chunk(p, NULL, sp.hash + at,
+		               sp.nh - at < PUT_ROWS ? sp.nh - at : PUT_ROWS);
+	vg__warn_split_release(&sp);
 	return rc;
 }
 
@@ -262,7 +214,7 @@ static int array_of(const char *const *keys, size_t n, int hashed,
 			rc = vg_buf_putc(out, ',');
 		if (!rc && hashed) {
 			rc = vg_buf_printf(out, "%lld",
-			                   (long long)key_hash(keys[i]));
+			                   (long long)vg__warn_key_hash(keys[i]));
 			continue;
 		}
 		if (!rc)
@@ -352,7 +304,7 @@ static int scan_table(struct scan *x, int hashed, const char *const *keys,
 			/* the key asked for, by its hash */
 			int64_t h = vg__pg_int(r, i, 0);
 			for (size_t j = 0; j < n; j++)
-				if (key_hash(keys[j]) == h) {
+				if (vg__warn_key_hash(keys[j]) == h) {
 					key = keys[j];
 					break;
 				}

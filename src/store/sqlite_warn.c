@@ -3,6 +3,7 @@
  * deliveries, disclosure choices, access requests and grants,
  * exclusions. */
 #include "sqlite_int.h"
+#include "warn_rows.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,23 +13,8 @@ typedef struct vg__sq sq_t;
 
 /* ---- the key index -------------------------------------------------- */
 
-/* Two tables: warn_keys (text, ordered, for ranges) and warn_refs, the
- * keys vg_warn_key_hashed names as a 63-bit hash (FNV-1a, then a
- * splitmix finaliser): found by exact key only. */
-static int64_t key_hash(const char *key)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (const char *p = key; *p; p++) {
-		h ^= (unsigned char)*p;
-		h *= 1099511628211ULL;
-	}
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	h ^= h >> 31;
-	return (int64_t)(h & INT64_MAX);
-}
+/* Two tables: warn_keys (text, ordered, for ranges) and warn_refs
+ * (warn_rows.h). */
 
 /* The keys of a version go in by statements of up to 8 rows each: the
  * index insert is the cost, the statement's overhead need not be. */
@@ -74,7 +60,7 @@ static int add_rows(sq_t *q, int64_t added, const char *const *keys, size_t n,
 		for (size_t i = 0; i < k; i++) {
 			if (hashed)
 				sqlite3_bind_int64(st, (int)i + 1,
-				                   key_hash(keys[at + i]));
+				                   vg__warn_key_hash(keys[at + i]));
 			else
 				sqlite3_bind_text(st, (int)i + 1, keys[at + i],
 				                  -1, SQLITE_STATIC);
@@ -120,18 +106,6 @@ static int keys_add(struct vg_store *s, int64_t added, const char *const *keys,
  * the rest one by one: two statements to keep, whatever the count. */
 enum { PUT_ROWS = 32 };
 
-struct hrow {
-	int64_t h, added;
-};
-
-static int by_hash(const void *a, const void *b)
-{
-	const struct hrow *x = a, *y = b;
-	if (x->h != y->h)
-		return x->h < y->h ? -1 : 1;
-	return (x->added > y->added) - (x->added < y->added);
-}
-
 static int put_sql(struct vg_buf *b, const char *table, const char *col,
                    size_t rows)
 {
@@ -146,7 +120,7 @@ static int put_sql(struct vg_buf *b, const char *table, const char *col,
 /* The rows of one table: text's keys, or hash's hashes (n of either). */
 static int put_table(sq_t *q, int hashed, size_t n,
                      const struct vg_warn_keyrow *const *text,
-                     const struct hrow *hash)
+                     const struct vg__hrow *hash)
 {
 	const char *table = hashed ? "warn_refs" : "warn_keys";
 	const char *col = hashed ? "h" : "key";
@@ -187,33 +161,14 @@ static int keys_put(struct vg_store *s, const struct vg_warn_keyrow *rows,
                     size_t n)
 {
 	sq_t *q = vg__sq(s);
-	size_t nt = 0, nh = 0;
-	for (size_t i = 0; i < n; i++)
-		nh += (size_t)vg_warn_key_hashed(rows[i].key);
-	nt = n - nh;
-	const struct vg_warn_keyrow **text =
-	    nt ? malloc(nt * sizeof(*text)) : NULL;
-	struct hrow *hash = nh ? malloc(nh * sizeof(*hash)) : NULL;
-	int rc = VG_ENOMEM;
-	if ((nt && !text) || (nh && !hash))
-		goto out;
-	nt = nh = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (vg_warn_key_hashed(rows[i].key))
-			hash[nh++] =
-			    (struct hrow){key_hash(rows[i].key), rows[i].added};
-		else
-			text[nt++] = &rows[i];
-	}
-	/* the hashes' order is not the keys': sorted here */
-	if (nh)
-		qsort(hash, nh, sizeof(*hash), by_hash);
-	rc = put_table(q, 0, nt, text, NULL);
+	struct vg__warn_split sp;
+	int rc = vg__warn_split(rows, n, &sp);
+	if (rc)
+		return rc;
+	rc = put_table(q, 0, sp.nt, sp.text, NULL);
 	if (!rc)
-		rc = put_table(q, 1, nh, NULL, hash);
-out:
-	free(text);
-	free(hash);
+		rc = put_table(q, 1, sp.nh, NULL, sp.hash);
+	vg__warn_split_release(&sp);
 	return rc;
 }
 
@@ -279,7 +234,7 @@ static int scan_table(struct scan *x, int hashed, const char *const *keys,
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		if (hashed)
-			sqlite3_bind_int64(st, (int)i + 1, key_hash(keys[i]));
+			sqlite3_bind_int64(st, (int)i + 1, vg__warn_key_hash(keys[i]));
 		else
 			sqlite3_bind_text(st, (int)i + 1, keys[i], -1,
 			                  SQLITE_STATIC);
@@ -297,7 +252,7 @@ static int scan_table(struct scan *x, int hashed, const char *const *keys,
 			/* the key asked for, by its hash */
 			int64_t h = sqlite3_column_int64(st, 0);
 			for (size_t i = 0; i < n; i++)
-				if (key_hash(keys[i]) == h) {
+				if (vg__warn_key_hash(keys[i]) == h) {
 					key = keys[i];
 					break;
 				}
