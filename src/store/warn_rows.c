@@ -28,7 +28,7 @@ static int by_hash(const void *a, const void *b)
 }
 
 int vg__warn_split(const struct vg_warn_keyrow *rows, size_t n,
-		   struct vg__warn_split *out)
+                   struct vg__warn_split *out)
 {
 	size_t nh = 0;
 	for (size_t i = 0; i < n; i++)
@@ -44,7 +44,7 @@ int vg__warn_split(const struct vg_warn_keyrow *rows, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		if (vg_warn_key_hashed(rows[i].key))
 			out->hash[out->nh++] = (struct vg__hrow){
-				vg__warn_key_hash(rows[i].key), rows[i].added};
+			    vg__warn_key_hash(rows[i].key), rows[i].added};
 		else
 			out->text[out->nt++] = &rows[i];
 	}

@@ -27,7 +27,7 @@ struct vg__warn_split {
 
 /* VG_OK or VG_ENOMEM (then nothing to release). */
 int vg__warn_split(const struct vg_warn_keyrow *rows, size_t n,
-		   struct vg__warn_split *out);
+                   struct vg__warn_split *out);
 void vg__warn_split_release(struct vg__warn_split *sp);
 
 #endif
