@@ -5,7 +5,8 @@
 #  2. GET one objects page (limit=100) of the community collection of a hub
 #     of 100,000 objects, wrk -c64 for SECONDS: SQLite with one `vigil
 #     serve`, PostgreSQL with one, PostgreSQL with two on the same database
-#     (two wrk, 32 connections each, their requests/s added).
+#     (two wrk, 32 connections each, their requests/s added), and two
+#     again without the read cache (read_cache_mb=0).
 #  3. POST envelopes of 1,000 objects (INGEST objects, default 200,000) from
 #     4 clients: SQLite, PostgreSQL with one process, with two (2 clients
 #     each); objects acknowledged in status resources that say "complete".
@@ -70,10 +71,12 @@ make_hub() { # location -> the admin's key
 	"$vigil" --data "$1" import "$work/hub.json" >/dev/null
 	echo "$k"
 }
-serve() { # location [threads] -> "PID BASE"
+serve() { # location [threads] [--set ...] -> "PID BASE"
 	out="$work/serve.$(date +%s%N)"
-	"$vigil" --data "$1" serve --listen 127.0.0.1:0 --threads "${2:-4}" \
-		--set per_ip_connection_limit=1024 >"$out" 2>"$out.err" &
+	s_loc=$1 threads=${2:-4}
+	shift $(($# < 2 ? $# : 2))
+	"$vigil" --data "$s_loc" serve --listen 127.0.0.1:0 --threads "$threads" \
+		--set per_ip_connection_limit=1024 "$@" >"$out" 2>"$out.err" &
 	p=$!
 	i=0
 	until grep -q "serving on" "$out" 2>/dev/null; do
@@ -184,6 +187,14 @@ set -- $(serve "$(pgloc hub)" "$pg_threads"); a_pid=$1 a_base=$2; pids="$pids $1
 get_bench "GET, PostgreSQL, 1 process" "$pg_key" "$a_base"
 set -- $(serve "$(pgloc hub)" "$pg_threads"); b_pid=$1 b_base=$2; pids="$pids $1"
 get_bench "GET, PostgreSQL, 2 processes" "$pg_key" "$a_base" "$b_base"
+# the same without the read cache (read_cache_mb=0): every page asked of
+# the database, as before the cache
+set -- $(serve "$(pgloc hub)" "$pg_threads" --set read_cache_mb=0)
+c_pid=$1 c_base=$2; pids="$pids $1"
+set -- $(serve "$(pgloc hub)" "$pg_threads" --set read_cache_mb=0)
+d_pid=$1 d_base=$2; pids="$pids $1"
+get_bench "GET, PostgreSQL, 2, no read cache" "$pg_key" "$c_base" "$d_base"
+kill $c_pid $d_pid 2>/dev/null; wait $c_pid $d_pid 2>/dev/null || true
 
 # ---- 3. POST -----------------------------------------------------------------
 echo "POST envelopes of 1,000 objects, 4 clients:"

@@ -98,6 +98,8 @@ enum {
 	ROUTE_NO_AUTH = 4, /* /healthz */
 	ROUTE_ARGS = 8,    /* the handler reads query parameters; without
 			    * it, any parameter is 400 */
+	ROUTE_STREAM = 16, /* answers as things happen: never from the read
+			    * cache, as it cannot be asked again */
 };
 
 /* Called again for a resumed request: queue its answer. */

@@ -117,5 +117,15 @@ int vg__metrics_text(const struct vg_hub_counts *n, struct vg_buf *b)
 				      "vigil_objects_stored %lld\n"
 				      "vigil_object_versions_stored %lld\n",
 				   n->objects, n->versions);
+	if (!rc && n->read_cache)
+		rc = vg_buf_printf(b, "# HELP vigil_read_cache_total Answers "
+				      "taken from the read cache, made for it, "
+				      "and found out of date when recorded (then "
+				      "asked of the store again).\n# TYPE "
+				      "vigil_read_cache_total counter\n"
+				      "vigil_read_cache_total{outcome=\"hit\"} %llu\n"
+				      "vigil_read_cache_total{outcome=\"miss\"} %llu\n"
+				      "vigil_read_cache_total{outcome=\"stale\"} %llu\n",
+				   n->cache_hits, n->cache_misses, n->cache_stale);
 	return rc;
 }

@@ -8,6 +8,19 @@
 #include <string.h>
 #include <strings.h>
 
+/* The request's answer came from the read cache (readcache.h) and the
+ * store had moved on when it was to be recorded: nothing of it was
+ * recorded or sent. The request runs again, from the store. */
+static enum MHD_Result ask_again(struct req *r)
+{
+	vg_audit_defer_release(&r->defer);
+	vg_ctx_release(&r->ctx);
+	vg_ctx_init(&r->ctx, r->h->svc, VG_CHANNEL_HTTP, r->source);
+	r->ctx.defer = &r->defer; /* and may_keep 0: no second time */
+	r->by_session = 0;
+	return vg__dispatch(r);
+}
+
 /* The writer's thread, after the commit of a parked answer's entries. */
 static void audit_done(void *arg, int result)
 {
@@ -40,7 +53,7 @@ enum MHD_Result vg__respond(struct req *r, unsigned status, const char *type,
 			MHD_add_response_header(res, name, value);
 	}
 	va_end(ap);
-	if (r->defer.n) {
+	if (r->defer.n || r->ctx.kept) {
 		/* nothing leaves before the request's audit entries are
 		 * committed: park the answer, let the thread serve others */
 		r->pending = res;
@@ -63,6 +76,10 @@ enum MHD_Result vg__respond_resumed(struct req *r)
 	struct MHD_Response *res = r->pending;
 	r->pending = NULL;
 	vg_audit_defer_release(&r->defer);
+	if (r->audit_rc == VG_ESTALE) {
+		MHD_destroy_response(res);
+		return ask_again(r);
+	}
 	if (r->audit_rc) {
 		MHD_destroy_response(res);
 		return vg__error(r, 503, "unavailable",
@@ -88,6 +105,8 @@ enum MHD_Result vg__method_not_allowed(struct req *r, const char *allow)
 enum MHD_Result vg__http_fail(struct req *r, int rc, const char *what)
 {
 	switch (rc) {
+	case VG_ESTALE:
+		return ask_again(r);
 	case VG_ENOTFOUND:
 		return vg__error(r, MHD_HTTP_NOT_FOUND, "not found",
 				 what ? what : "no such resource");

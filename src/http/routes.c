@@ -155,7 +155,7 @@ static const struct vg_route routes[] = {
 	{"GET", "api/v1/alerts", R_WARN, vg__h_alerts_get, VG_ACT_READ,
 	 ROUTE_READ | ROUTE_ARGS, "the role does not allow alerts"},
 	{"GET", "api/v1/alerts/stream", R_WARN, vg__h_alerts_stream, VG_ACT_READ,
-	 ROUTE_READ | ROUTE_ARGS, "the role does not allow alerts"},
+	 ROUTE_READ | ROUTE_ARGS | ROUTE_STREAM, "the role does not allow alerts"},
 	{"POST", "api/v1/alerts/*/ack", R_WARN, vg__h_alert_ack, VG_ACT_READ, 0,
 	 "the role does not allow alerts"},
 	{"GET", "api/v1/access-requests", R_WARN, vg__h_requests_get,
@@ -428,6 +428,8 @@ enum MHD_Result vg__dispatch(struct req *r)
 	/* a refusal is counted under the route asked for (/metrics) */
 	if (found)
 		r->route = found->name;
+	if (found && (found->flags & ROUTE_STREAM))
+		r->ctx.may_keep = 0;
 	if (authenticate(r, &answered))
 		return answered;
 	const char *purpose = MHD_lookup_connection_value(

@@ -229,6 +229,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 		vg__forwarded(r); /* the client behind a trusted proxy */
 		vg_ctx_init(&r->ctx, h->svc, VG_CHANNEL_HTTP, r->source);
 		r->ctx.defer = &r->defer;
+		/* a read can be asked again when its kept answer turns out
+		 * out of date (vg__respond_resumed) */
+		r->ctx.may_keep = !strcmp(method, "GET") || !strcmp(method, "HEAD");
 		vg_buf_init(&r->body, h->conf->max_content_length);
 		if (atomic_load(&h->stopping)) {
 			/* stopping: what is admitted finishes, nothing new
@@ -503,6 +506,7 @@ int vg_serve_with(const struct vg_server_conf *c,
 		.gather_us = (long)c->commit_wait_us,
 		.status_ttl_us = (int64_t)c->status_ttl_hours * 3600000000LL,
 		.purpose_required = c->purpose_required,
+		.read_cache_bytes = (size_t)c->read_cache_mb << 20,
 		.signing_key = c->signing_key,
 		.key_dir = c->key_dir,
 		.checkpoint_heads = c->checkpoint_heads,

@@ -2,6 +2,7 @@
  * API key), the checks every use case starts with, and the audit entries
  * every use case writes. */
 #include "service_int.h"
+#include "readcache.h"
 #include "vigil/util/error.h"
 
 #include <sodium.h>
@@ -17,6 +18,10 @@ void vg_ctx_init(struct vg_ctx *c, struct vg_service *svc,
 	c->channel = channel;
 	snprintf(c->user, sizeof(c->user), "-");
 	snprintf(c->source, sizeof(c->source), "%s", source ? source : "");
+	/* what the read cache gives this request was made at the
+	 * generations known as it came (and is checked on record) */
+	if (svc && svc->rcache)
+		vg__rcache_gens(svc->rcache, c->gens);
 }
 
 void vg_ctx_release(struct vg_ctx *c)
@@ -167,7 +172,16 @@ static int check_key(struct vg_ctx *c, struct vg_store *s, const char *key,
 	/* hash even for an unknown id, so both take the same time */
 	crypto_generichash(hash, VG_HASH_LEN, (const unsigned char *)key + 21,
 			   43, NULL, 0);
-	return vg__key_principal(c, s, id, hash, user, user ? "basic" : "key", res);
+	const char *scheme = user ? "basic" : "key";
+	struct vg_rcache *k = c->may_keep ? c->svc->rcache : NULL;
+	if (k && vg__rcache_auth_get(c, id, hash, user, scheme)) {
+		*res = VG_AUTH_OK;
+		return VG_OK;
+	}
+	int rc = vg__key_principal(c, s, id, hash, user, scheme, res);
+	if (k && !rc && *res == VG_AUTH_OK)
+		vg__rcache_auth_put(c, id, hash);
+	return rc;
 }
 
 int vg_ctx_authenticate(struct vg_ctx *c, enum vg_cred_scheme scheme,
@@ -305,7 +319,10 @@ int vg__audit(struct vg_store *s, const struct vg_ctx *c, const char *action,
 	};
 	int64_t seq;
 	unsigned char head[VG_HASH_LEN];
-	int rc = s->ops->audit->head(s, &seq, head);
+	/* an answer from the read cache is on record only if still right */
+	int rc = vg__rcache_check(s, c);
+	if (!rc)
+		rc = s->ops->audit->head(s, &seq, head);
 	if (rc)
 		return rc;
 	vg_audit_link(&e, seq, head);
@@ -354,7 +371,7 @@ static int deferred_fn(struct vg_store *s, void *arg)
 {
 	const struct vg_ctx *c = arg;
 	const struct vg_audit_defer *d = c->defer;
-	int rc = VG_OK;
+	int rc = vg__rcache_check(s, c); /* also with no entry */
 	for (size_t i = 0; !rc && i < d->n; i++)
 		rc = vg__audit(s, c, d->e[i].action, d->e[i].target,
 			       d->e[i].detail);

@@ -3,6 +3,7 @@
  * Each is checked and audited like the same read over the API. */
 #include "ingest_int.h"
 #include "service_int.h"
+#include "readcache.h"
 #include "vigil/service/objects.h"
 #include "vigil/util/error.h"
 
@@ -241,6 +242,9 @@ int vg_metrics_read(struct vg_ctx *c, struct vg_hub_counts *out)
 	out->objects = n.objects;
 	out->versions = n.versions;
 	vg_writer_counts(c->svc->writer, &out->commits, &out->jobs);
+	if ((out->read_cache = c->svc->rcache != NULL))
+		vg__rcache_counts(c->svc->rcache, &out->cache_hits,
+				  &out->cache_misses, &out->cache_stale);
 	return rc;
 }
 

@@ -2,6 +2,7 @@
  * per thread, the hub's settings and the screening cache. */
 #include "service_int.h"
 #include "fed_int.h"
+#include "readcache.h"
 #include "screen_int.h"
 #include "warn_int.h"
 #include "vigil/service/screening.h"
@@ -311,6 +312,15 @@ int vg_service_open(const struct vg_service_conf *c, struct vg_service **out,
 		return rc;
 	}
 	rc = vg_screen_cache_new(&svc->screen);
+	/* the read cache saves round trips to a shared database; SQLite
+	 * reads in the process */
+	if (!rc && c->threaded && c->read_cache_bytes && s->ops->gens) {
+		int64_t g[2];
+		if (!(svc->rcache = vg__rcache_new(c->read_cache_bytes)))
+			rc = VG_ENOMEM;
+		else if (!s->ops->gens(s, g))
+			vg__rcache_saw(svc->rcache, g);
+	}
 	if (!rc)
 		rc = vg__sessions_new(&svc->sessions);
 	if (!rc)
@@ -338,6 +348,7 @@ void vg_service_close(struct vg_service *svc)
 	vg__warn_close(svc);
 	vg_writer_stop(svc->writer);
 	vg_screen_cache_free(svc->screen);
+	vg__rcache_free(svc->rcache);
 	vg__sessions_free(svc->sessions);
 	vg__fed_free(svc->fed);
 	for (size_t i = 0; i < svc->n_readers; i++)

@@ -65,6 +65,7 @@ struct vg_service {
 	pthread_t listen_thread;
 	_Atomic int listen_stop;
 	struct vg_warn_state *warn; /* early warning (warn_int.h) */
+	struct vg_rcache *rcache;   /* the read cache; NULL none */
 };
 
 int64_t vg__now_us(void);

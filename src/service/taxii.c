@@ -5,6 +5,7 @@
 #include "service_int.h"
 #include "taxii_int.h"
 #include "fed_int.h"
+#include "readcache.h"
 #include "vigil/service/objects.h"
 #include "vigil/stix/stix.h"
 #include "vigil/util/error.h"
@@ -316,6 +317,93 @@ static int page_row(void *ud, const struct vg_row *r)
 	return rc;
 }
 
+/* The envelope's end after the page's rows ("more", "next"), or
+ * VG_ENOTFOUND for an object that is not there. */
+static int end_page(const struct vg_ctx *t, const struct vg_coll_view *c,
+		    const struct page *p, int partner_page, const char *oid,
+		    int64_t after, const struct vg_taxii_filter *f,
+		    const struct vg_buf *canon, char *err, size_t errlen)
+{
+	if ((p->kind == VG_PAGE_OBJECT || p->kind == VG_PAGE_VERSIONS) &&
+	    !p->n && !f->next[0] && !after) {
+		snprintf(err, errlen, "no such object");
+		return VG_ENOTFOUND;
+	}
+	int rc = vg_buf_printf(p->out, "%s\"more\":%s",
+			       partner_page ? "" : p->n ? "]," : "{",
+			       p->more ? "true" : "false");
+	if (!rc && p->more) {
+		char cur[50];
+		cursor_make(t, c, (int)p->kind, oid, canon, p->last, cur);
+		rc = vg_buf_printf(p->out, ",\"next\":\"%s\"", cur);
+	}
+	return rc ? rc : vg_buf_putc(p->out, '}');
+}
+
+/* ---- the read cache ---------------------------------------------------- */
+
+static int key_str(struct vg_buf *b, const char *s)
+{
+	/* each text with its length: no two requests write the same key */
+	s = s ? s : "";
+	int rc = vg_buf_put_int(b, (int64_t)strlen(s));
+	if (!rc)
+		rc = vg_buf_putc(b, ':');
+	return rc ? rc : vg_buf_puts(b, s);
+}
+
+static int key_list(struct vg_buf *b, char *const *v, size_t n)
+{
+	int rc = vg_buf_put_int(b, (int64_t)n);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = key_str(b, v[i]);
+	return rc;
+}
+
+/* Everything a page depends on besides the store: who reads (the
+ * principal is the user's at the cache's generations), the collection
+ * as named, the endpoint, the object and every parameter. Empty when the
+ * page is not kept: the operator's, and a partner hub's (fed_serve.c). */
+static void page_key(const struct vg_ctx *t, const char *coll, int kind,
+		     const char *oid, const struct vg_taxii_filter *f,
+		     struct vg_buf *b)
+{
+	if (!t->svc->rcache || !t->may_keep || t->p.operator ||
+	    !strncmp(t->org_name, "hub:", 4))
+		return;
+	int rc = vg_buf_put_int(b, t->p.user);
+	if (!rc)
+		rc = vg_buf_putc(b, kind + '0');
+	if (!rc)
+		rc = vg_buf_putc(b, t->fed_meta ? 'f' : '-');
+	if (!rc)
+		rc = key_str(b, coll);
+	if (!rc)
+		rc = key_str(b, oid);
+	if (!rc)
+		rc = vg_buf_put_int(b, f->added_after);
+	if (!rc)
+		rc = vg_buf_putc(b, ',');
+	if (!rc)
+		rc = vg_buf_put_int(b, (int64_t)f->limit);
+	if (!rc)
+		rc = vg_buf_putc(b, ',');
+	if (!rc)
+		rc = vg_buf_put_int(b, f->versions);
+	if (!rc)
+		rc = key_str(b, f->next);
+	if (!rc)
+		rc = key_list(b, f->ids, f->n_ids);
+	if (!rc)
+		rc = key_list(b, f->types, f->n_types);
+	if (!rc)
+		rc = key_list(b, f->version_keys, f->n_version_keys);
+	if (!rc)
+		rc = key_list(b, f->spec_versions, f->n_spec_versions);
+	if (rc)
+		vg_buf_reset(b);
+}
+
 int vg_taxii_page(struct vg_ctx *t, const char *coll, enum vg_taxii_page kind,
 		  const char *object_id, const struct vg_taxii_filter *f,
 		  struct vg_buf *out, struct vg_page_info *info, char *err,
@@ -334,12 +422,27 @@ int vg_taxii_page(struct vg_ctx *t, const char *coll, enum vg_taxii_page kind,
 		return rc;
 	if (!s)
 		return VG_ESTORE;
+	/* an answer the store would give now, kept: on record as well */
+	struct vg_buf key;
+	char *kept_target, *kept_detail;
+	vg_buf_init(&key, 0);
+	page_key(t, coll, kind, object_id, f, &key);
+	if (vg__rcache_page_get(t, &key, out, info, &kept_target,
+				&kept_detail)) {
+		vg_buf_release(&key);
+		rc = vg__audit_read(t, actions[kind], kept_target, kept_detail);
+		free(kept_target);
+		free(kept_detail);
+		return rc;
+	}
 	rc = vg__taxii_collection(t, s, coll, c);
 	if (rc) {
+		vg_buf_release(&key);
 		snprintf(err, errlen, "no such collection");
 		return rc;
 	}
 	if (!c->can_read) {
+		vg_buf_release(&key);
 		snprintf(err, errlen, "no read access to this collection");
 		return vg__require(t, VG_ACT_READ, actions[kind]);
 	}
@@ -396,6 +499,7 @@ int vg_taxii_page(struct vg_ctx *t, const char *coll, enum vg_taxii_page kind,
 		/* hubs read objects, by the egress rule, and nothing else */
 		free(partner);
 		vg_buf_release(&canon);
+		vg_buf_release(&key);
 		snprintf(err, errlen, "partner hubs read objects only");
 		return vg__deny(t, "a user, not a partner hub", actions[kind]);
 	}
@@ -427,32 +531,21 @@ int vg_taxii_page(struct vg_ctx *t, const char *coll, enum vg_taxii_page kind,
 	vg_jw_kint(&d.w, "count", (int64_t)p.n);
 	vg_jw_kstr(&d.w, "filter", canon.data ? canon.data : "");
 	const char *detail = vg__detail_end(&d);
-	rc = detail ? vg__audit_read(t, actions[kind],
-				     object_id ? object_id : c->id, detail)
+	const char *what = object_id ? object_id : c->id;
+	rc = detail ? vg__audit_read(t, actions[kind], what, detail)
 		    : VG_ENOMEM;
-	vg__detail_release(&d);
-	if (rc)
-		goto out;
-	if ((kind == VG_PAGE_OBJECT || kind == VG_PAGE_VERSIONS) && !p.n &&
-	    !f->next[0] && !after) {
-		snprintf(err, errlen, "no such object");
-		rc = VG_ENOTFOUND;
-		goto out;
-	}
-	rc = vg_buf_printf(out, "%s\"more\":%s",
-			   partner_page ? "" : p.n ? "]," : "{",
-			   p.more ? "true" : "false");
-	if (!rc && p.more) {
-		char cur[50];
-		cursor_make(t, c, kind, object_id, &canon, p.last, cur);
-		rc = vg_buf_printf(out, ",\"next\":\"%s\"", cur);
-	}
 	if (!rc)
-		rc = vg_buf_putc(out, '}');
-	info->first = p.first;
-	info->last = p.last;
-	info->count = p.n;
+		rc = end_page(t, c, &p, partner_page, object_id, after, f,
+			      &canon, err, errlen);
+	if (!rc) {
+		info->first = p.first;
+		info->last = p.last;
+		info->count = p.n;
+		vg__rcache_page_put(t, &key, out, info, what, detail);
+	}
+	vg__detail_release(&d);
 out:
 	vg_buf_release(&canon);
+	vg_buf_release(&key);
 	return rc;
 }

@@ -43,6 +43,13 @@ static int run_job(struct vg_store *s, struct job *j, int alone, int *fatal)
 	vg_savepoint sp;
 	if (alone)
 		return j->fn(s, j->arg);
+	if (j->on_done) {
+		/* a submitted job (writer.h): no savepoint to undo it */
+		int rc = j->fn(s, j->arg);
+		if (rc && rc != VG_ESTALE)
+			*fatal = rc;
+		return rc;
+	}
 	int rc = s->ops->savepoint(s, &sp);
 	if (rc) {
 		*fatal = rc;
@@ -57,10 +64,10 @@ static int run_job(struct vg_store *s, struct job *j, int alone, int *fatal)
 	return rc ? rc : r;
 }
 
-static void run_batch(struct vg_writer *w, struct job *batch)
+/* The batch's jobs in the transaction begun (rc: how the begin went). */
+static void run_batch(struct vg_writer *w, struct job *batch, int rc)
 {
 	struct vg_store *s = w->store;
-	int rc = s->ops->begin(s);
 	int any = 0, fatal = VG_OK;
 	for (struct job *j = batch; j; j = j->next) {
 		if (rc || fatal) {
@@ -129,6 +136,12 @@ static void *loop(void *arg)
 			}
 			pthread_cond_timedwait(&w->work, &w->mu, &until);
 		}
+		/* the transaction first: begin waits for the store's write
+		 * lock (another process may hold it), and every job that
+		 * comes meanwhile joins this batch */
+		pthread_mutex_unlock(&w->mu);
+		int rc = w->store->ops->begin(w->store);
+		pthread_mutex_lock(&w->mu);
 		/* take up to max_batch waiting jobs, up to one that runs
 		 * alone (or only that one) */
 		struct job *batch = w->head, *last = batch;
@@ -141,7 +154,7 @@ static void *loop(void *arg)
 			w->tail = NULL;
 		last->next = NULL;
 		pthread_mutex_unlock(&w->mu);
-		run_batch(w, batch);
+		run_batch(w, batch, rc);
 		pthread_mutex_lock(&w->mu);
 	}
 	pthread_mutex_unlock(&w->mu);
@@ -182,7 +195,7 @@ struct vg_store *vg_writer_store(struct vg_writer *w)
 static int run_inline(struct vg_writer *w, struct job *j)
 {
 	int submitted = j->on_done != NULL;
-	run_batch(w, j);
+	run_batch(w, j, w->store->ops->begin(w->store));
 	return submitted ? VG_OK : j->rc;
 }
 

@@ -33,7 +33,9 @@ int vg_writer_run(struct vg_writer *w, vg_write_fn fn, void *arg);
 int vg_writer_run_alone(struct vg_writer *w, vg_write_fn fn, void *arg);
 /* Queue fn(arg) without waiting: done(done_arg, result) is called on the
  * writer's thread after the commit that made the job durable (or after
- * its failure); without a thread, before this returns. */
+ * its failure); without a thread, before this returns. Such a job runs
+ * without a savepoint: it may fail with VG_ESTALE before it writes
+ * anything; any other failure fails the whole batch. */
 int vg_writer_submit(struct vg_writer *w, vg_write_fn fn, void *arg,
 		     void (*done)(void *done_arg, int result), void *done_arg);
 /* Finish the queued jobs, then stop, close the store and free. */

@@ -113,9 +113,12 @@ static int session(pg_t *p)
 {
 	PQsetNoticeProcessor(p->conn, quiet, NULL);
 	p->connections++;
+	/* no JIT: vigil's statements are short, and a write transaction's
+	 * enable_seqscan = off makes any scan look costly enough to compile
+	 * (tens of milliseconds a statement) */
 	int rc = vg__pg_exec(p, "SET client_min_messages = warning;"
 	                        " SET bytea_output = 'hex';"
-	                        " SET synchronous_commit = on");
+	                        " SET synchronous_commit = on; SET jit = off");
 	return rc ? rc : vg__pg_relisten(p);
 }
 
@@ -306,12 +309,17 @@ static int pg_begin(struct vg_store *s)
 		rc = vg__pg_queue(
 		    p, "SELECT pg_advisory_xact_lock(" VG__PG_WRITE_LOCK ")",
 		    NULL);
+	/* and, under the lock, the read cache's generations and the audit
+	 * log's head, which the transaction's entries follow */
 	if (!rc)
 		rc = vg__pg_run(
 		    p, &r,
-		    "SELECT COALESCE(MAX(date_added), 0),"
-		    " (extract(epoch from clock_timestamp()) * 1000000)::int8"
-		    " FROM objects",
+		    "SELECT (SELECT COALESCE(MAX(date_added), 0) FROM objects),"
+		    " (extract(epoch from clock_timestamp()) * 1000000)::int8,"
+		    " g.data, g.auth,"
+		    " (SELECT seq FROM audit ORDER BY seq DESC LIMIT 1),"
+		    " (SELECT hash FROM audit ORDER BY seq DESC LIMIT 1)"
+		    " FROM vigil_gen g WHERE g.one = 1",
 		    NULL);
 	if (!rc && PQntuples(r) != 1)
 		rc = vg__pg_fail(p, "begin", r);
@@ -327,6 +335,12 @@ static int pg_begin(struct vg_store *s)
 	}
 	int64_t last = vg__pg_int(r, 0, 0);
 	p->db_now = vg__pg_int(r, 0, 1);
+	p->tx_gens[0] = vg__pg_int(r, 0, 2);
+	p->tx_gens[1] = vg__pg_int(r, 0, 3);
+	p->head_seq = vg__pg_int(r, 0, 4); /* 0 and zeros: an empty log */
+	memset(p->head_hash, 0, VG_HASH_LEN);
+	p->head_ok = PQgetisnull(r, 0, 5) ||
+	             !vg__pg_bytes(r, 0, 5, p->head_hash, VG_HASH_LEN);
 	PQclear(r);
 	clock_gettime(CLOCK_MONOTONIC, &p->local_at_begin);
 	p->inserted = 0;
@@ -446,6 +460,26 @@ static int pg_size(struct vg_store *s, int64_t *bytes)
 	return rc;
 }
 
+static int pg_gens(struct vg_store *s, int64_t gens[2])
+{
+	PGresult *r = NULL;
+	if (vg__pg(s)->in_tx) {
+		/* read under the write lock: what the transaction works on */
+		memcpy(gens, vg__pg(s)->tx_gens, 2 * sizeof(gens[0]));
+		return VG_OK;
+	}
+	int rc =
+	    vg__pg_run(vg__pg(s), &r, "SELECT data, auth FROM vigil_gen", NULL);
+	if (!rc && PQntuples(r) != 1)
+		rc = vg__pg_fail(vg__pg(s), "gens", r);
+	if (!rc) {
+		gens[0] = vg__pg_int(r, 0, 0);
+		gens[1] = vg__pg_int(r, 0, 1);
+	}
+	PQclear(r);
+	return rc;
+}
+
 static int pg_check(struct vg_store *s)
 {
 	pg_t *p = vg__pg(s);
@@ -478,6 +512,7 @@ const struct vg_store_ops vg_store_pg = {
     .savepoint = pg_savepoint,
     .release = pg_release,
     .rollback_to = pg_rollback_to,
+    .gens = pg_gens,
     .size = pg_size,
     .check = pg_check,
     .notify = vg__pg_notify,

@@ -57,9 +57,11 @@ struct vg__pg {
 	 * many of its three reads are still to take them */
 	PGresult *ahead;
 	int ahead_left;
-	/* the audit log's head as this transaction last wrote it */
+	/* the audit log's head: read as the transaction began (under the
+	 * write lock), then as it wrote it */
 	int head_ok;
 	int64_t head_seq;
+	int64_t tx_gens[2]; /* vigil_gen as the write transaction began */
 	unsigned char head_hash[VG_HASH_LEN];
 	char err[512];
 };

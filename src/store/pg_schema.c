@@ -200,6 +200,33 @@ static const char *const migrations[] = {
     "CREATE INDEX warn_grants_org ON warn_grants(org, revoked);"
     "CREATE TABLE warn_exclusions (key text COLLATE \"C\" PRIMARY KEY,"
     " excluded integer NOT NULL);",
+    /* 5: the generations of the read cache (store.h gens): moved by a
+     * trigger after every statement that changes what a page of objects
+     * or an authentication reads, in the same transaction, whoever
+     * writes (vigil, or SQL typed by hand) */
+    "CREATE TABLE vigil_gen (one integer PRIMARY KEY CHECK (one = 1),"
+    " data bigint NOT NULL, auth bigint NOT NULL);"
+    "INSERT INTO vigil_gen VALUES (1, 1, 1);"
+    "CREATE FUNCTION vigil_gen_move() RETURNS trigger LANGUAGE plpgsql AS"
+    " $$BEGIN IF TG_ARGV[0] = 'auth' THEN"
+    " UPDATE vigil_gen SET auth = auth + 1; ELSE"
+    " UPDATE vigil_gen SET data = data + 1; END IF; RETURN NULL; END$$;"
+    "CREATE TRIGGER objects_gen AFTER INSERT OR UPDATE OR DELETE OR"
+    " TRUNCATE ON objects EXECUTE FUNCTION vigil_gen_move('data');"
+    "CREATE TRIGGER collections_gen AFTER INSERT OR UPDATE OR DELETE OR"
+    " TRUNCATE ON collections EXECUTE FUNCTION vigil_gen_move('data');"
+    "CREATE TRIGGER keys_gen AFTER INSERT OR UPDATE OR DELETE OR"
+    " TRUNCATE ON keys EXECUTE FUNCTION vigil_gen_move('auth');"
+    "CREATE TRIGGER users_gen AFTER INSERT OR UPDATE OR DELETE OR"
+    " TRUNCATE ON users EXECUTE FUNCTION vigil_gen_move('auth');"
+    "CREATE TRIGGER orgs_gen AFTER INSERT OR UPDATE OR DELETE OR"
+    " TRUNCATE ON orgs EXECUTE FUNCTION vigil_gen_move('auth');"
+    "CREATE TRIGGER groups_gen AFTER INSERT OR UPDATE OR DELETE OR"
+    " TRUNCATE ON groups EXECUTE FUNCTION vigil_gen_move('auth');"
+    "CREATE TRIGGER group_members_gen AFTER INSERT OR UPDATE OR DELETE OR"
+    " TRUNCATE ON group_members EXECUTE FUNCTION vigil_gen_move('auth');"
+    "CREATE TRIGGER warn_grants_gen AFTER INSERT OR UPDATE OR DELETE OR"
+    " TRUNCATE ON warn_grants EXECUTE FUNCTION vigil_gen_move('auth');",
 };
 
 int vg__pg_migrate(struct vg__pg *p)

@@ -220,6 +220,96 @@ class TwoServers(VigilCase):
         self.servers = []
         self.verify_audit()
 
+    def test_the_read_cache_never_answers_out_of_date(self):
+        """Each process keeps authentications and pages in memory
+        (readcache.h); a change made through the other process, or by the
+        CLI, shows in the very next answer: a new object, a group left, a
+        key revoked, a user disabled. Every answer is on record, one
+        entry each, and the chain verifies."""
+        keys = {}
+        for org, user in (("alpha", "ann"), ("beta", "bob")):
+            self.vigil("org", "add", org, check=0)
+            self.vigil("user", "add", user, "--org", org, "--role",
+                       "analyst", check=0)
+            keys[user] = self.vigil("key", "new", "--user", user, "--json",
+                                    check=0).json()["key"]
+        self.vigil("group", "add", "Joint", check=0)
+        for org in ("alpha", "beta"):
+            self.vigil("group", "member", "add", "Joint", org, check=0)
+        a, b = self.serve(), self.serve()
+        reads = {"ann": 0, "bob": 0}
+
+        def page(server, user, alias, status=200):
+            r = request(server.root + "collections/%s/objects/"
+                        "?match[type]=indicator" % alias, key=keys[user])
+            self.assertEqual(r.status, status, r.body[:300])
+            reads[user] += r.status == 200
+            return [o["id"] for o in r.json()["objects"]] \
+                if r.status == 200 else None
+
+        def post(server, alias, n):
+            obj = {"type": "indicator", "spec_version": "2.1",
+                   "id": "indicator--%s" % uuid.uuid4(),
+                   "created": "2026-01-0%dT00:00:00.000Z" % n,
+                   "modified": "2026-01-0%dT00:00:00.000Z" % n,
+                   "pattern": "[ipv4-addr:value = '10.0.0.%d']" % n,
+                   "pattern_type": "stix", "valid_from":
+                   "2026-01-01T00:00:00Z", "object_marking_refs": [TLP_GREEN]}
+            r = request(server.root + "collections/%s/objects/" % alias,
+                        "POST", key=keys["ann"],
+                        body=json.dumps({"objects": [obj]}))
+            self.assertEqual(r.status, 202, r.body)
+            self.assertEqual(r.json()["success_count"], 1, r.body)
+            return obj["id"]
+
+        def cache(server):
+            r = request(server.base + "/metrics", key=self.key)
+            self.assertEqual(r.status, 200, r.body[:300])
+            return {o: int(line.split()[-1]) for line in r.body
+                    .splitlines() for o in ("hit", "miss", "stale")
+                    if line.startswith('vigil_read_cache_total{outcome="%s"}'
+                                       % o)}
+
+        # 1. a page read twice on B is kept; an object posted through A is
+        # in B's next answer
+        first = post(a, "community", 1)
+        for _ in range(3):
+            self.assertEqual(page(b, "bob", "community"), [first])
+        before = cache(b)
+        self.assertGreaterEqual(before["hit"], 2)  # the key, the page
+        second = post(a, "community", 2)
+        self.assertEqual(page(b, "bob", "community"), [first, second])
+        after = cache(b)
+        self.assertEqual(after["stale"], before["stale"] + 1)
+        # 2. a group left (through the CLI): its collection is gone at once
+        joint = post(a, "group-joint", 3)
+        self.assertEqual(page(b, "bob", "group-joint"), [joint])
+        self.assertEqual(page(b, "bob", "group-joint"), [joint])
+        self.vigil("group", "member", "remove", "Joint", "beta", check=0)
+        page(b, "bob", "group-joint", 404)
+        self.assertEqual(page(a, "ann", "group-joint"), [joint])
+        # 3. a key revoked, a user disabled: refused at once
+        self.assertEqual(page(b, "ann", "community"), [first, second])
+        self.assertEqual(page(b, "ann", "community"), [first, second])
+        kid = keys["ann"].split("_")[1]
+        self.vigil("key", "revoke", kid, check=0)
+        page(b, "ann", "community", 401)
+        page(b, "bob", "community")
+        page(b, "bob", "community")
+        self.vigil("user", "disable", "bob", check=0)
+        page(b, "bob", "community", 401)
+        page(a, "bob", "community", 401)
+        # every answer on record once, cache or not
+        for user, n in reads.items():
+            [(got,)] = store_sql(self.data, "SELECT COUNT(*) FROM audit WHERE"
+                                 " actor = '%s' AND action = 'objects.read'"
+                                 % user)
+            self.assertEqual(int(got), n, user)
+        for s in (a, b):
+            self.assertEqual(s.stop()[0], 0)
+        self.servers = []
+        self.verify_audit()
+
     def test_writes_of_two_servers_make_one_chain(self):
         """Imports and posts through two processes at once: one audit
         chain, seq without gaps, and it verifies."""

@@ -39,6 +39,7 @@ struct vg_server_conf {
 	 * and 43200) */
 	unsigned session_idle_seconds;
 	unsigned session_max_seconds;
+	unsigned read_cache_mb;    /* pages kept on a shared database */
 	int print_ready;           /* print the URL when listening */
 	/* the hub's URL as its clients reach it, without a trailing '/'
 	 * ("https://hub.example.org"): discovery's URLs are made from it

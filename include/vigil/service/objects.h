@@ -114,6 +114,10 @@ int vg_objects_check(struct vg_ctx *c, char *err, size_t errlen);
 struct vg_hub_counts {
 	long long objects, versions;
 	unsigned long long commits, jobs;
+	/* the read cache (a store of several processes): answers taken
+	 * from it, made for it, and found out of date when recorded */
+	int read_cache;
+	unsigned long long cache_hits, cache_misses, cache_stale;
 };
 int vg_metrics_read(struct vg_ctx *c, struct vg_hub_counts *out);
 

@@ -29,6 +29,10 @@ struct vg_service_conf {
 	long gather_us;        /* how long a lone job waits for company */
 	int64_t status_ttl_us; /* TAXII status resources live; 0: 24 hours */
 	int purpose_required;  /* readers of the API state a purpose */
+	/* a threaded service on a store of several processes keeps
+	 * authentications and pages of objects in memory, up to this many
+	 * bytes of pages (0: no read cache; readcache.h) */
+	size_t read_cache_bytes;
 	/* audit checkpoints (docs/security.md): the hub's Ed25519 secret key
 	 * (NULL: DIR/hub-signing.key of a directory store), the file each
 	 * signed head is appended to (NULL: DIR/audit-heads.log), whether
@@ -108,7 +112,17 @@ struct vg_ctx {
 	/* a partner hub's sync front asks for provenance with the objects
 	 * (X-Vigil-Federation: 1; partners.h) */
 	int fed_meta;
+	/* set by a front that answers asynchronously and can ask again
+	 * when vg_ctx_commit_reads says VG_ESTALE: the service may then
+	 * answer from its read cache (a store of several processes), and
+	 * the commit of the request's entries checks that what it took
+	 * (kept) is what the store holds (docs/architecture.md) */
+	int may_keep;
+	int64_t gens[2];  /* the store's generations as last known */
+	unsigned kept;    /* VG_KEPT_* */
 };
+
+enum { VG_KEPT_AUTH = 1, VG_KEPT_DATA = 2 };
 
 /* An unauthenticated context on channel, from source (copied). */
 void vg_ctx_init(struct vg_ctx *c, struct vg_service *svc,

@@ -61,6 +61,16 @@ struct vg_store_ops {
 	int (*read_begin)(struct vg_store *s);
 	void (*read_end)(struct vg_store *s);
 
+	/* Optional (NULL: the store has no read cache, as SQLite's, whose
+	 * reads are in the process). The store's generations, read now:
+	 * gens[0] moves with every change to the objects and collections,
+	 * gens[1] with every change to the keys, users, organisations,
+	 * groups and access grants, in the transaction that makes it, so
+	 * that a value read says exactly which state it belongs to. Inside
+	 * a write transaction: as read when it began, under the write lock
+	 * (no round trip). */
+	int (*gens)(struct vg_store *s, int64_t gens[2]);
+
 	/* Bytes the store occupies on disk. */
 	int (*size)(struct vg_store *s, int64_t *bytes);
 	/* The backend's own consistency check (VG_ESTORE with the finding). */

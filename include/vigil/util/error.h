@@ -21,7 +21,8 @@
 	X(PURPOSE, "a purpose is required")                                  \
 	X(TOOMANY, "more items than one request may hold")                   \
 	X(RATE, "rate limit reached")                                        \
-	X(INTERNAL, "internal error")
+	X(INTERNAL, "internal error")                                        \
+	X(STALE, "an answer kept in memory is out of date")
 
 enum vg_err {
 	VG_OK = 0,

@@ -33,6 +33,7 @@ void vg_server_conf_defaults(struct vg_server_conf *c, const char *data)
 	c->screen_per_minute = 60000;
 	c->session_idle_seconds = 1800;
 	c->session_max_seconds = 43200;
+	c->read_cache_mb = 64;
 }
 
 static const char *const keys[] = {
@@ -43,7 +44,7 @@ static const char *const keys[] = {
 	"checkpoint_seconds", "checkpoint_heads", "checkpoint_syslog",
 	"signing_key", "max_objects_per_envelope", "max_screen_travellers",
 	"screen_travellers_per_minute", "public_url", "trusted_proxies",
-	"session_idle_seconds", "session_max_seconds",
+	"session_idle_seconds", "session_max_seconds", "read_cache_mb",
 };
 
 const char *vg_server_conf_key(size_t i)
@@ -254,6 +255,7 @@ int vg_server_conf_set(struct vg_server_conf *c, const char *key,
 		    screen_per_minute),
 		NUM("session_idle_seconds", 1, 86400, session_idle_seconds),
 		NUM("session_max_seconds", 60, 30 * 86400, session_max_seconds),
+		NUM("read_cache_mb", 0, 65536, read_cache_mb),
 	};
 #undef NUM
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
