@@ -342,9 +342,16 @@ static int end_page(const struct vg_ctx *t, const struct vg_coll_view *c,
 
 /* ---- the read cache ---------------------------------------------------- */
 
+/* Numbers end with ';', texts are their length, ':' and their bytes: no
+ * two requests write the same key. */
+static int key_int(struct vg_buf *b, int64_t v)
+{
+	int rc = vg_buf_put_int(b, v);
+	return rc ? rc : vg_buf_putc(b, ';');
+}
+
 static int key_str(struct vg_buf *b, const char *s)
 {
-	/* each text with its length: no two requests write the same key */
 	s = s ? s : "";
 	int rc = vg_buf_put_int(b, (int64_t)strlen(s));
 	if (!rc)
@@ -354,7 +361,7 @@ static int key_str(struct vg_buf *b, const char *s)
 
 static int key_list(struct vg_buf *b, char *const *v, size_t n)
 {
-	int rc = vg_buf_put_int(b, (int64_t)n);
+	int rc = key_int(b, (int64_t)n);
 	for (size_t i = 0; !rc && i < n; i++)
 		rc = key_str(b, v[i]);
 	return rc;
@@ -371,25 +378,21 @@ static void page_key(const struct vg_ctx *t, const char *coll, int kind,
 	if (!t->svc->rcache || !t->may_keep || t->p.operator ||
 	    !strncmp(t->org_name, "hub:", 4))
 		return;
-	int rc = vg_buf_put_int(b, t->p.user);
+	int rc = key_int(b, t->p.user);
 	if (!rc)
-		rc = vg_buf_putc(b, kind + '0');
+		rc = key_int(b, kind);
 	if (!rc)
-		rc = vg_buf_putc(b, t->fed_meta ? 'f' : '-');
+		rc = key_int(b, t->fed_meta);
 	if (!rc)
 		rc = key_str(b, coll);
 	if (!rc)
 		rc = key_str(b, oid);
 	if (!rc)
-		rc = vg_buf_put_int(b, f->added_after);
+		rc = key_int(b, f->added_after);
 	if (!rc)
-		rc = vg_buf_putc(b, ',');
+		rc = key_int(b, (int64_t)f->limit);
 	if (!rc)
-		rc = vg_buf_put_int(b, (int64_t)f->limit);
-	if (!rc)
-		rc = vg_buf_putc(b, ',');
-	if (!rc)
-		rc = vg_buf_put_int(b, f->versions);
+		rc = key_int(b, f->versions);
 	if (!rc)
 		rc = key_str(b, f->next);
 	if (!rc)
