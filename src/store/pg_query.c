@@ -46,6 +46,11 @@ static int add_in(struct vg_buf *sql, struct params *p, const char *col,
 	return rc ? rc : vg_buf_putc(sql, ')');
 }
 
+static int pg_text(void *ud, const char *v)
+{
+	return text_param(ud, v);
+}
+
 static int vis(struct vg_buf *sql, const struct vg_query *qy, const char *a)
 {
 	int rc = vg_buf_puts(sql, " AND ");
@@ -152,53 +157,7 @@ static int build_where(const struct vg_query *qy, struct vg_buf *sql,
 		rc = search_where(qy, sql, p);
 	if (rc)
 		return rc;
-	unsigned v = qy->versions ? qy->versions : VG_VERSIONS_LAST;
-	if (!(v & VG_VERSIONS_ALL)) {
-		const char *sep = "";
-		rc = vg_buf_puts(sql, " AND (");
-		for (int k = 0; !rc && k < 2; k++) {
-			unsigned bit = k ? VG_VERSIONS_FIRST : VG_VERSIONS_LAST;
-			if (!(v & bit))
-				continue;
-			/* in one collection the row flagged latest is the
-			 * newest there (see sqlite_objects.c) */
-			if (!k && qy->collection) {
-				rc = vg_buf_printf(sql, "%so.latest = 1", sep);
-				sep = " OR ";
-				if (rc)
-					break;
-			}
-			rc = vg_buf_printf(
-			    sql,
-			    "%so.version = (SELECT %s(v.version)"
-			    " FROM objects v WHERE v.id = o.id%s",
-			    sep, k ? "MIN" : "MAX",
-			    qy->collection ? " AND v.collection = o.collection"
-			                   : "");
-			if (!rc)
-				rc = vis(sql, qy, "v");
-			if (!rc)
-				rc = vg_buf_putc(sql, ')');
-			sep = " OR ";
-		}
-		if (!rc && (v & VG_VERSIONS_LIST)) {
-			rc = vg_buf_printf(sql, "%so.version IN (", sep);
-			for (size_t i = 0; !rc && i < qy->n_version_keys; i++)
-				rc = vg_buf_printf(
-				    sql, "%s$%d", i ? "," : "",
-				    text_param(p, qy->version_keys[i]));
-			if (!rc && !qy->n_version_keys)
-				rc = vg_buf_puts(sql, "NULL");
-			if (!rc)
-				rc = vg_buf_putc(sql, ')');
-			sep = " OR ";
-		}
-		if (!rc && !*sep)
-			rc = vg_buf_puts(
-			    sql, "false"); /* an empty list matches nothing */
-		if (!rc)
-			rc = vg_buf_putc(sql, ')');
-	}
+	rc = vg__sql_versions(qy, sql, '$', pg_text, p);
 	if (!rc && qy->owner)
 		rc = vg_buf_printf(sql, " AND o.owner = %lld",
 		                   (long long)qy->owner);

@@ -3,6 +3,7 @@
  * store translates whatever core decides and adds no rule of its own.
  * Only integers from the expression are written, never text. */
 #include "sql_expr.h"
+#include "vigil/store/store.h"
 #include "vigil/util/error.h"
 
 static const char *const columns[] = {
@@ -81,5 +82,52 @@ int vg__sql_expr(const struct vg_access_expr *x, const char *alias,
 	int rc = vg_buf_putc(sql, '(');
 	if (!rc)
 		rc = node(x, 0, alias ? alias : "", sql);
+	return rc ? rc : vg_buf_putc(sql, ')');
+}
+
+int vg__sql_versions(const struct vg_query *qy, struct vg_buf *sql, char mark,
+		     int (*param)(void *ud, const char *text), void *ud)
+{
+	unsigned v = qy->versions ? qy->versions : VG_VERSIONS_LAST;
+	const char *sep = "";
+	if (v & VG_VERSIONS_ALL)
+		return VG_OK;
+	int rc = vg_buf_puts(sql, " AND (");
+	for (int k = 0; !rc && k < 2; k++) {
+		if (!(v & (k ? VG_VERSIONS_FIRST : VG_VERSIONS_LAST)))
+			continue;
+		if (!k && qy->collection) {
+			rc = vg_buf_printf(sql, "%so.latest = 1", sep);
+			sep = " OR ";
+		}
+		if (!rc)
+			rc = vg_buf_printf(sql,
+					   "%so.version = (SELECT %s(v.version)"
+					   " FROM objects v WHERE v.id = o.id%s"
+					   " AND ",
+					   sep, k ? "MIN" : "MAX",
+					   qy->collection
+						   ? " AND v.collection = o.collection"
+						   : "");
+		if (!rc)
+			rc = vg__sql_expr(qy->visible, "v", sql);
+		if (!rc)
+			rc = vg_buf_putc(sql, ')');
+		sep = " OR ";
+	}
+	if (!rc && (v & VG_VERSIONS_LIST)) {
+		rc = vg_buf_printf(sql, "%so.version IN (", sep);
+		for (size_t i = 0; !rc && i < qy->n_version_keys; i++)
+			rc = vg_buf_printf(sql, "%s%c%d", i ? "," : "", mark,
+					   param(ud, qy->version_keys[i]));
+		/* an empty list matches nothing */
+		if (!rc && !qy->n_version_keys)
+			rc = vg_buf_puts(sql, "NULL");
+		if (!rc)
+			rc = vg_buf_putc(sql, ')');
+		sep = " OR ";
+	}
+	if (!rc && !*sep)
+		rc = vg_buf_puts(sql, "false"); /* no version asked */
 	return rc ? rc : vg_buf_putc(sql, ')');
 }

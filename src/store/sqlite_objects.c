@@ -180,6 +180,11 @@ static int bind_text(struct params *p, const char *v)
 	return p->n;
 }
 
+static int sq_text(void *ud, const char *v)
+{
+	return bind_text(ud, v);
+}
+
 /* The search's clauses (objects.h): SQLite's lower() folds ASCII only,
  * as the memory backend does. */
 static int search_where(const struct vg_query *qy, struct vg_buf *sql,
@@ -261,51 +266,7 @@ static int build_where(const struct vg_query *qy, struct vg_buf *sql,
 		rc = search_where(qy, sql, p);
 	if (rc)
 		return rc;
-	unsigned v = qy->versions ? qy->versions : VG_VERSIONS_LAST;
-	if (!(v & VG_VERSIONS_ALL)) {
-		const char *sep = "";
-		rc = vg_buf_puts(sql, " AND (");
-		for (int k = 0; !rc && k < 2; k++) {
-			unsigned bit = k ? VG_VERSIONS_FIRST : VG_VERSIONS_LAST;
-			if (!(v & bit))
-				continue;
-			/* in one collection, a version flagged latest is the
-			 * newest there, so the newest the reader may see when
-			 * the reader may see it (the access rule is applied to
-			 * o): its subquery is skipped */
-			if (!k && qy->collection) {
-				rc = vg_buf_printf(sql, "%so.latest = 1", sep);
-				sep = " OR ";
-				if (rc)
-					break;
-			}
-			rc = vg_buf_printf(sql, "%so.version = (SELECT %s(v.version)"
-						" FROM objects v WHERE v.id = o.id%s",
-					   sep, k ? "MIN" : "MAX",
-					   qy->collection
-						   ? " AND v.collection = o.collection"
-						   : "");
-			if (!rc)
-				rc = vis(sql, qy, "v");
-			if (!rc)
-				rc = vg_buf_putc(sql, ')');
-			sep = " OR ";
-		}
-		if (!rc && (v & VG_VERSIONS_LIST)) {
-			rc = vg_buf_printf(sql, "%so.version IN (", sep);
-			for (size_t i = 0; !rc && i < qy->n_version_keys; i++) {
-				p->text[p->n++] = qy->version_keys[i];
-				rc = vg_buf_printf(sql, "%s?%d", i ? "," : "", p->n);
-			}
-			if (!rc)
-				rc = vg_buf_putc(sql, ')');
-			sep = " OR ";
-		}
-		if (!rc && !*sep)
-			rc = vg_buf_puts(sql, "0"); /* an empty list matches nothing */
-		if (!rc)
-			rc = vg_buf_putc(sql, ')');
-	}
+	rc = vg__sql_versions(qy, sql, '?', sq_text, p);
 	if (!rc && qy->owner)
 		rc = vg_buf_printf(sql, " AND o.owner = %lld", (long long)qy->owner);
 	if (!rc) {
