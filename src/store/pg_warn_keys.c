@@ -123,55 +123,37 @@ int vg__pg_warn_keys_add(struct vg_store *s, int64_t added,
  * statement queued in the pipeline per chunk, whatever its size. */
 enum { PUT_ROWS = 1000 };
 
-/* One chunk of one table: keys (text) or hashes, and their versions. */
+/* One chunk of one table: keys (text) or hashes, and their versions, as
+ * binary arrays unnested in the select list (pg_batch.c says why). */
 static int put_chunk(pg_t *p, const struct vg_warn_keyrow *const *text,
                      const struct vg__hrow *hash, size_t n)
 {
 	static const char *const sql[2] = {
-	    "INSERT INTO warn_keys (key, added) SELECT * FROM"
-	    " unnest($1::text[], $2::bigint[]) ON CONFLICT DO NOTHING",
-	    "INSERT INTO warn_refs (h, added) SELECT * FROM"
-	    " unnest($1::bigint[], $2::bigint[]) ON CONFLICT DO NOTHING"};
+	    "INSERT INTO warn_keys (key, added) SELECT unnest($1::text[]),"
+	    " unnest($2::int8[]) ON CONFLICT DO NOTHING",
+	    "INSERT INTO warn_refs (h, added) SELECT unnest($1::int8[]),"
+	    " unnest($2::int8[]) ON CONFLICT DO NOTHING"};
 	struct vg_buf keys, added;
 	struct vg__pg_arg a[2];
-	int rc;
-	memset(a, 0, sizeof(a));
+	int rc = VG_OK;
 	vg_buf_init(&keys, 0);
 	vg_buf_init(&added, 0);
-	rc = vg_buf_putc(&keys, '{');
-	if (!rc)
-		rc = vg_buf_putc(&added, '{');
 	for (size_t i = 0; !rc && i < n; i++) {
-		const char *sep = i ? "," : "";
-		if (hash) {
-			rc = vg_buf_printf(&keys, "%s%lld", sep,
-			                   (long long)hash[i].h);
-			if (!rc)
-				rc = vg_buf_printf(&added, "%s%lld", sep,
-				                   (long long)hash[i].added);
-			continue;
-		}
-		rc = vg_buf_printf(&keys, "%s\"", sep);
-		for (const char *c = text[i]->key; !rc && *c; c++) {
-			if (*c == '"' || *c == '\\')
-				rc = vg_buf_putc(&keys, '\\');
-			if (!rc)
-				rc = vg_buf_putc(&keys, *c);
-		}
+		if (hash)
+			rc = vg__pg_arr_add(&keys, 'l', NULL, 0, hash[i].h);
+		else
+			rc = vg__pg_arr_add(&keys, 't', text[i]->key,
+			                    strlen(text[i]->key), 0);
 		if (!rc)
-			rc = vg_buf_putc(&keys, '"');
-		if (!rc)
-			rc = vg_buf_printf(&added, "%s%lld", sep,
-			                   (long long)text[i]->added);
+			rc = vg__pg_arr_add(&added, 'l', NULL, 0,
+			                    hash ? hash[i].added
+			                         : text[i]->added);
 	}
-	if (!rc)
-		rc = vg_buf_putc(&keys, '}');
-	if (!rc)
-		rc = vg_buf_putc(&added, '}');
-	a[0].p = keys.data;
-	a[1].p = added.data;
-	if (!rc)
+	if (!rc && n) {
+		vg__pg_arr_arg(&keys, hash ? 'l' : 't', n, &a[0]);
+		vg__pg_arr_arg(&added, 'l', n, &a[1]);
 		rc = vg__pg_queuev(p, sql[hash != NULL], 2, a);
+	}
 	vg_buf_release(&keys);
 	vg_buf_release(&added);
 	return rc;
