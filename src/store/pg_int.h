@@ -116,6 +116,16 @@ void vg__pg_batch_drop(struct vg__pg *p);
 int vg__pg_batch_prepare(struct vg__pg *p);
 const char *vg__pg_batch_ids(struct vg__pg *p, size_t *len);
 void vg__pg_batch_free(struct vg__pg *p);
+/* An array parameter in PostgreSQL's binary form (pg_batch.c), built in
+ * a: add appends one element of type 'l' (int8, n), 'i' (int4, n: fails
+ * outside its range) or 't' (len bytes of s; s NULL: NULL); arg writes
+ * the header for the n elements added and points *arg at a (which must
+ * then not change until the statement is sent). An empty a makes no
+ * array: add at least one element. */
+int vg__pg_arr_add(struct vg_buf *a, char type, const char *s, size_t len,
+                   int64_t n);
+void vg__pg_arr_arg(struct vg_buf *a, char type, size_t n,
+                    struct vg__pg_arg *arg);
 /* Prepare sql on this connection now (waiting for what is queued). */
 int vg__pg_prepare(struct vg__pg *p, const char *sql);
 /* Inside a write transaction, queue sql (at most 4 arguments) without

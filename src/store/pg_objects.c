@@ -68,20 +68,16 @@ void vg__pg_prefetch_forget(struct vg__pg *p, const char *id)
 	p->prefetched = NULL;
 }
 
-/* The ids as a PostgreSQL array literal. */
-static int array_literal(const char *const *ids, size_t n, struct vg_buf *b)
+/* The ids as a binary text array (a in *arg). */
+static int id_array(const char *const *ids, size_t n, struct vg_buf *a,
+                    struct vg__pg_arg *arg)
 {
-	int rc = vg_buf_putc(b, '{');
-	for (size_t i = 0; !rc && i < n; i++) {
-		rc = vg_buf_puts(b, i ? ",\"" : "\"");
-		for (const char *c = ids[i]; !rc && *c; c++)
-			rc = *c == '"' || *c == '\\'
-			         ? vg_buf_printf(b, "\\%c", *c)
-			         : vg_buf_putc(b, *c);
-		if (!rc)
-			rc = vg_buf_putc(b, '"');
-	}
-	return rc ? rc : vg_buf_putc(b, '}');
+	int rc = VG_OK;
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = vg__pg_arr_add(a, 't', ids[i], strlen(ids[i]), 0);
+	if (!rc)
+		vg__pg_arr_arg(a, 't', n, arg);
+	return rc;
 }
 
 #define PREFETCH_SQL                                                           \
@@ -106,15 +102,12 @@ static int pg_prefetch(struct vg_store *s, const char *const *ids, size_t n)
 		return VG_OK; /* a hint only */
 	vg_buf_init(&lit, 0);
 	vg_buf_init(&pending, 0);
-	rc = array_literal(ids, n, &lit);
+	struct vg__pg_arg arg;
+	rc = id_array(ids, n, &lit, &arg);
 	if (!rc)
 		rc = vg__pg_batch_prepare(p);
-	if (!rc) {
-		struct vg__pg_arg a;
-		memset(&a, 0, sizeof(a));
-		a.p = lit.data;
-		rc = vg__pg_send_first(p, PREFETCH_SQL, 1, &a, &pos);
-	}
+	if (!rc)
+		rc = vg__pg_send_first(p, PREFETCH_SQL, 1, &arg, &pos);
 	size_t plen = 0;
 	const char *ids_before = vg__pg_batch_ids(p, &plen);
 	if (!rc && ids_before)

@@ -123,55 +123,65 @@ int vg__pg_warn_keys_add(struct vg_store *s, int64_t added,
  * statement queued in the pipeline per chunk, whatever its size. */
 enum { PUT_ROWS = 1000 };
 
-/* One chunk of one table: keys (text) or hashes, and their versions. */
+/* One chunk of one table: keys (text) or hashes, and their versions, as
+ * binary arrays unnested in the select list (pg_batch.c says why). A row
+ * already stored is skipped. Rows strictly in order hold no two alike,
+ * so in a write transaction a lookup of each in the index does (NOT
+ * EXISTS: under the write lock no other writer adds rows meanwhile),
+ * which costs the server a fifth less than ON CONFLICT's speculative
+ * insertion; rows out of order, which the contract of keys_put excludes,
+ * or outside a write transaction still go in by ON CONFLICT. */
 static int put_chunk(pg_t *p, const struct vg_warn_keyrow *const *text,
                      const struct vg__hrow *hash, size_t n)
 {
-	static const char *const sql[2] = {
-	    "INSERT INTO warn_keys (key, added) SELECT * FROM"
-	    " unnest($1::text[], $2::bigint[]) ON CONFLICT DO NOTHING",
-	    "INSERT INTO warn_refs (h, added) SELECT * FROM"
-	    " unnest($1::bigint[], $2::bigint[]) ON CONFLICT DO NOTHING"};
+	static const char *const sql[2][2] = {
+	    {"INSERT INTO warn_keys (key, added) SELECT unnest($1::text[]),"
+	     " unnest($2::int8[]) ON CONFLICT DO NOTHING",
+	     "INSERT INTO warn_refs (h, added) SELECT unnest($1::int8[]),"
+	     " unnest($2::int8[]) ON CONFLICT DO NOTHING"},
+	    {"INSERT INTO warn_keys (key, added) SELECT k, a FROM (SELECT"
+	     " unnest($1::text[]) AS k, unnest($2::int8[]) AS a) r WHERE NOT"
+	     " EXISTS (SELECT 1 FROM warn_keys w WHERE w.key = r.k AND"
+	     " w.added = r.a)",
+	     "INSERT INTO warn_refs (h, added) SELECT k, a FROM (SELECT"
+	     " unnest($1::int8[]) AS k, unnest($2::int8[]) AS a) r WHERE NOT"
+	     " EXISTS (SELECT 1 FROM warn_refs w WHERE w.h = r.k AND"
+	     " w.added = r.a)"}};
 	struct vg_buf keys, added;
 	struct vg__pg_arg a[2];
-	int rc;
-	memset(a, 0, sizeof(a));
+	int rc = VG_OK, lookup = p->in_tx == 1;
+	size_t m = 0;
 	vg_buf_init(&keys, 0);
 	vg_buf_init(&added, 0);
-	rc = vg_buf_putc(&keys, '{');
-	if (!rc)
-		rc = vg_buf_putc(&added, '{');
 	for (size_t i = 0; !rc && i < n; i++) {
-		const char *sep = i ? "," : "";
-		if (hash) {
-			rc = vg_buf_printf(&keys, "%s%lld", sep,
-			                   (long long)hash[i].h);
-			if (!rc)
-				rc = vg_buf_printf(&added, "%s%lld", sep,
-				                   (long long)hash[i].added);
-			continue;
+		int64_t when = hash ? hash[i].added : text[i]->added;
+		if (i) {
+			/* against the row before: <0 in order, 0 the same */
+			int c = hash ? (hash[i - 1].h > hash[i].h) -
+			                   (hash[i - 1].h < hash[i].h)
+			             : strcmp(text[i - 1]->key, text[i]->key);
+			int64_t was =
+			    hash ? hash[i - 1].added : text[i - 1]->added;
+			if (!c)
+				c = (was > when) - (was < when);
+			if (!c)
+				continue; /* kept once */
+			lookup &= c < 0;
 		}
-		rc = vg_buf_printf(&keys, "%s\"", sep);
-		for (const char *c = text[i]->key; !rc && *c; c++) {
-			if (*c == '"' || *c == '\\')
-				rc = vg_buf_putc(&keys, '\\');
-			if (!rc)
-				rc = vg_buf_putc(&keys, *c);
-		}
+		if (hash)
+			rc = vg__pg_arr_add(&keys, 'l', NULL, 0, hash[i].h);
+		else
+			rc = vg__pg_arr_add(&keys, 't', text[i]->key,
+			                    strlen(text[i]->key), 0);
 		if (!rc)
-			rc = vg_buf_putc(&keys, '"');
-		if (!rc)
-			rc = vg_buf_printf(&added, "%s%lld", sep,
-			                   (long long)text[i]->added);
+			rc = vg__pg_arr_add(&added, 'l', NULL, 0, when);
+		m++;
 	}
-	if (!rc)
-		rc = vg_buf_putc(&keys, '}');
-	if (!rc)
-		rc = vg_buf_putc(&added, '}');
-	a[0].p = keys.data;
-	a[1].p = added.data;
-	if (!rc)
-		rc = vg__pg_queuev(p, sql[hash != NULL], 2, a);
+	if (!rc && m) {
+		vg__pg_arr_arg(&keys, hash ? 'l' : 't', m, &a[0]);
+		vg__pg_arr_arg(&added, 'l', m, &a[1]);
+		rc = vg__pg_queuev(p, sql[lookup][hash != NULL], 2, a);
+	}
 	vg_buf_release(&keys);
 	vg_buf_release(&added);
 	return rc;

@@ -624,7 +624,9 @@ static int by_row(const void *a, const void *b)
 /* The keys of many versions at once (keys_put), in the index's order:
  * the same rows as keys_add gives, texts and hashed references, keys a
  * statement must quote, more rows than one statement takes, a row
- * given twice kept once. */
+ * given twice kept once; rows already stored, given again in order or
+ * out of it, left as they are, and a new row given twice out of order
+ * kept once. */
 static void test_keys_put(void **state)
 {
 	struct vg_store *s = ((struct fx *)*state)->s;
@@ -654,6 +656,16 @@ static void test_keys_put(void **state)
 	struct vg_warn_keyq q = {0};
 	assert_int_equal(w->keys_scan(s, &q, count_row, &got), VG_OK);
 	assert_int_equal(got, N * K);
+	/* one new row, twice, among stored ones out of order */
+	struct vg_warn_keyrow fresh = {"doc:fresh", rows[0].added};
+	struct vg_warn_keyrow mixed[] = {fresh, rows[5], rows[0], fresh};
+	assert_int_equal(s->ops->begin(s), VG_OK);
+	assert_int_equal(w->keys_put(s, rows, n), VG_OK);
+	assert_int_equal(w->keys_put(s, mixed, 4), VG_OK);
+	assert_int_equal(s->ops->commit(s), VG_OK);
+	got = 0;
+	assert_int_equal(w->keys_scan(s, &q, count_row, &got), VG_OK);
+	assert_int_equal(got, N * K + 1);
 	const char *one[] = {"doc:N3"};
 	q = (struct vg_warn_keyq){.keys = one, .n_keys = 1};
 	got = 0;
