@@ -63,16 +63,21 @@ static void akey_clear(struct akey *a)
 	sodium_memzero(a, sizeof(*a));
 }
 
+static void page_free(struct page *p)
+{
+	free(p->key);
+	free(p->body);
+	free(p->target);
+	free(p->detail);
+	free(p);
+}
+
 static void pages_clear(struct vg_rcache *k)
 {
 	for (size_t i = 0; i < PAGE_SLOTS; i++) {
 		for (struct page *p = k->pages[i], *next; p; p = next) {
 			next = p->next;
-			free(p->key);
-			free(p->body);
-			free(p->target);
-			free(p->detail);
-			free(p);
+			page_free(p);
 		}
 		k->pages[i] = NULL;
 	}
@@ -146,6 +151,16 @@ void vg__rcache_counts(struct vg_rcache *k, unsigned long long *hits,
 	*stale = k->stale;
 }
 
+/* hit, counted for /metrics */
+static int counted(struct vg_rcache *k, int hit)
+{
+	if (hit)
+		k->hits++;
+	else
+		k->misses++;
+	return hit;
+}
+
 /* ---- principals --------------------------------------------------------- */
 
 static struct akey *slot_of(struct vg_rcache *k, const char *id)
@@ -203,11 +218,7 @@ int vg__rcache_auth_get(struct vg_ctx *c, const char *id,
 		}
 	}
 	pthread_rwlock_unlock(&k->lk);
-	if (hit)
-		k->hits++;
-	else
-		k->misses++;
-	return hit;
+	return counted(k, hit);
 }
 
 void vg__rcache_auth_put(struct vg_ctx *c, const char *id,
@@ -293,11 +304,7 @@ int vg__rcache_page_get(struct vg_ctx *c, const struct vg_buf *key,
 		}
 	}
 	pthread_rwlock_unlock(&k->lk);
-	if (hit)
-		k->hits++;
-	else
-		k->misses++;
-	return hit;
+	return counted(k, hit);
 }
 
 void vg__rcache_page_put(struct vg_ctx *c, const struct vg_buf *key,
@@ -324,11 +331,7 @@ void vg__rcache_page_put(struct vg_ctx *c, const struct vg_buf *key,
 	          strlen(detail) + 2;
 	if (!p->key || !p->body || !p->target || !p->detail ||
 	    p->size > k->budget) {
-		free(p->key);
-		free(p->body);
-		free(p->target);
-		free(p->detail);
-		free(p);
+		page_free(p);
 		return;
 	}
 	memcpy(p->key, key->data, key->len);
@@ -350,11 +353,7 @@ void vg__rcache_page_put(struct vg_ctx *c, const struct vg_buf *key,
 	}
 	if (old) {
 		pthread_rwlock_unlock(&k->lk);
-		free(p->key);
-		free(p->body);
-		free(p->target);
-		free(p->detail);
-		free(p);
+		page_free(p);
 		return;
 	}
 	p->next = k->pages[p->h % PAGE_SLOTS];

@@ -76,6 +76,17 @@ class TwoServers(VigilCase):
     assert_all_present = test_crash.Crash.assert_all_present
     verify_audit = test_crash.Crash.verify_audit
 
+    def analysts(self):
+        """ann of alpha and bob of beta, analysts: their keys by name."""
+        keys = {}
+        for org, user in (("alpha", "ann"), ("beta", "bob")):
+            self.vigil("org", "add", org, check=0)
+            self.vigil("user", "add", user, "--org", org, "--role",
+                       "analyst", check=0)
+            keys[user] = self.vigil("key", "new", "--user", user, "--json",
+                                    check=0).json()["key"]
+        return keys
+
     def page_all(self, servers, cid):
         """Every object of the collection, paged 500 at a time with each
         next page asked of the other server: (id, modified) in order."""
@@ -99,13 +110,7 @@ class TwoServers(VigilCase):
         an object posted through B, and the alert reaches a stream open on
         A at once (NOTIFY vigil_alerts); the watch removed through B no
         longer fires on A (its generation moved)."""
-        keys = {}
-        for org, user in (("alpha", "ann"), ("beta", "bob")):
-            self.vigil("org", "add", org, check=0)
-            self.vigil("user", "add", user, "--org", org, "--role",
-                       "analyst", check=0)
-            keys[user] = self.vigil("key", "new", "--user", user, "--json",
-                                    check=0).json()["key"]
+        keys = self.analysts()
         a, b = self.serve(), self.serve()
         cid = [c["id"] for c in request(a.root + "collections/",
                                         key=keys["bob"]).json()[
@@ -226,13 +231,7 @@ class TwoServers(VigilCase):
         CLI, shows in the very next answer: a new object, a group left, a
         key revoked, a user disabled. Every answer is on record, one
         entry each, and the chain verifies."""
-        keys = {}
-        for org, user in (("alpha", "ann"), ("beta", "bob")):
-            self.vigil("org", "add", org, check=0)
-            self.vigil("user", "add", user, "--org", org, "--role",
-                       "analyst", check=0)
-            keys[user] = self.vigil("key", "new", "--user", user, "--json",
-                                    check=0).json()["key"]
+        keys = self.analysts()
         self.vigil("group", "add", "Joint", check=0)
         for org in ("alpha", "beta"):
             self.vigil("group", "member", "add", "Joint", org, check=0)
