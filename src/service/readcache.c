@@ -32,10 +32,8 @@ struct page {
 };
 
 struct vg_rcache {
-	/* the generations' round trips: started, finished, the last one's
-	 * outcome */
 	pthread_mutex_t mu;
-	int64_t gens[2]; /* the latest read */
+	int64_t gens[2]; /* as the writer last read them */
 	/* the cached answers */
 	pthread_rwlock_t lk;
 	struct akey auth[AUTH_SLOTS];
@@ -295,9 +293,9 @@ int vg__rcache_page_get(struct vg_ctx *c, const struct vg_buf *key,
 		*detail = strdup(p->detail);
 		*info = p->info;
 		hit = *target && *detail;
-		if (hit)
+		if (hit) {
 			c->kept |= VG_KEPT_AUTH | VG_KEPT_DATA;
-		if (!hit) {
+		} else {
 			free(*target);
 			free(*detail);
 			vg_buf_reset(out);
@@ -339,19 +337,19 @@ void vg__rcache_page_put(struct vg_ctx *c, const struct vg_buf *key,
 	pthread_rwlock_wrlock(&k->lk);
 	int newer = c->gens[0] > k->at[0] || c->gens[1] > k->at[1];
 	int older = c->gens[0] < k->at[0] || c->gens[1] < k->at[1];
-	struct page *old = NULL;
+	int drop = 0;
 	if (newer) {
 		/* the store moved on: every page kept is out of date */
 		pages_clear(k);
 		memcpy(k->at, c->gens, sizeof(k->at));
-	} else if (older || (old = page_find(k, key, p->h))) {
+	} else if (older || page_find(k, key, p->h)) {
 		/* made before the pages kept, or kept by another request */
-		old = p;
+		drop = 1;
 	} else if (k->bytes + p->size > k->budget) {
 		/* full: start again with what is asked now */
 		pages_clear(k);
 	}
-	if (old) {
+	if (drop) {
 		pthread_rwlock_unlock(&k->lk);
 		page_free(p);
 		return;
