@@ -128,51 +128,7 @@ post_bench() { # label key count seed base...
 	shift 4
 	creator=$("$vigil" --data "$loc" org list --json | jq -r '.orgs[0].identity')
 	"$vigil" gen --seed "$seed" --count "$n" --created-by "$creator" >"$work/ingest.json"
-	python3 - "$label" "$key" "$work/ingest.json" "$@" <<'EOF'
-import http.client, json, sys, threading, time, urllib.parse
-label, key, path, *bases = sys.argv[1:]
-objs = json.load(open(path))["objects"]
-envs = [json.dumps({"objects": objs[i:i + 1000]}, separators=(",", ":"),
-                   ensure_ascii=False).encode()
-        for i in range(0, len(objs), 1000)]
-h = {"Authorization": "Bearer " + key,
-     "Accept": "application/taxii+json;version=2.1",
-     "Content-Type": "application/taxii+json;version=2.1"}
-acked, errors, lock = [0], [], threading.Lock()
-def cid_of(base):
-    u = urllib.parse.urlsplit(base)
-    c = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
-    c.request("GET", "/taxii2/hub/collections/community/", headers=h)
-    return json.loads(c.getresponse().read())["id"]
-def client(base, cid, mine):
-    u = urllib.parse.urlsplit(base)
-    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=300)
-    url = "/taxii2/hub/collections/%s/objects/" % cid
-    for body in mine:
-        conn.request("POST", url, body=body, headers=h)
-        r = conn.getresponse()
-        data = r.read()
-        st = json.loads(data) if r.status == 202 else {}
-        with lock:
-            if st.get("status") == "complete":
-                acked[0] += st["success_count"]
-            else:
-                errors.append((r.status, data[:200]))
-    conn.close()
-cids = [cid_of(b) for b in bases]
-threads = [threading.Thread(target=client, args=(bases[i % len(bases)],
-           cids[i % len(bases)], envs[i::4])) for i in range(4)]
-t0 = time.monotonic()
-for t in threads: t.start()
-for t in threads: t.join()
-secs = time.monotonic() - t0
-print("%-36s %9.0f objects/s  %d objects in %d envelopes, %.2f s" % (
-      label, acked[0] / secs, acked[0], len(envs), secs))
-if errors or acked[0] != len(objs):
-    print("bench/pg: %d errors, %d of %d acknowledged: %r" % (
-          len(errors), acked[0], len(objs), errors[:3]), file=sys.stderr)
-    sys.exit(1)
-EOF
+	python3 "$here/post.py" "$label" 36 "$key" "$work/ingest.json" "$@"
 }
 
 # ---- 2. GET ------------------------------------------------------------------

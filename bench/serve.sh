@@ -14,6 +14,7 @@
 # servers are stopped and the temporary directory removed on any exit.
 set -eu
 vigil=$(realpath "$1")
+here=$(dirname "$(realpath "$0")")
 seconds=${BENCH_SECONDS:-20}
 ingest_count=${BENCH_INGEST:-200000}
 work=$(mktemp -d)
@@ -142,45 +143,8 @@ nginx_pid=""
 post() { # label hub key
 	creator=$("$vigil" --data "$2" org list --json | jq -r '.orgs[0].identity')
 	"$vigil" gen --seed 2 --count "$ingest_count" --created-by "$creator" >"$work/ingest.json"
-	cid=$(curl -sf -H "Authorization: Bearer $3" -H "$accept" "$base/taxii2/hub/collections/community/" | jq -r .id)
-	python3 - "$base" "$cid" "$3" "$work/ingest.json" "$1" <<-'EOF'
-	import http.client, json, sys, threading, time, urllib.parse
-	base, cid, key, path, label = sys.argv[1:]
-	u = urllib.parse.urlsplit(base)
-	objs = json.load(open(path))["objects"]
-	envs = [json.dumps({"objects": objs[i:i + 1000]}, separators=(",", ":"),
-	                   ensure_ascii=False).encode()
-	        for i in range(0, len(objs), 1000)]
-	url = "/taxii2/hub/collections/%s/objects/" % cid
-	h = {"Authorization": "Bearer " + key,
-	     "Accept": "application/taxii+json;version=2.1",
-	     "Content-Type": "application/taxii+json;version=2.1"}
-	acked, errors, lock = [0], [], threading.Lock()
-	def client(mine):
-	    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=300)
-	    for body in mine:
-	        conn.request("POST", url, body=body, headers=h)
-	        r = conn.getresponse()
-	        data = r.read()
-	        st = json.loads(data) if r.status == 202 else {}
-	        with lock:
-	            if st.get("status") == "complete":
-	                acked[0] += st["success_count"]
-	            else:
-	                errors.append((r.status, data[:200]))
-	    conn.close()
-	threads = [threading.Thread(target=client, args=(envs[i::4],)) for i in range(4)]
-	t0 = time.monotonic()
-	for t in threads: t.start()
-	for t in threads: t.join()
-	secs = time.monotonic() - t0
-	print("%-42s %10.0f objects/s   %d objects in %d envelopes, %.2f s" % (
-	      "vigil POST, 4 clients, " + label, acked[0] / secs, acked[0], len(envs), secs))
-	if errors or acked[0] != len(objs):
-	    print("bench/serve: %d errors, %d of %d acknowledged: %r" % (
-	          len(errors), acked[0], len(objs), errors[:3]), file=sys.stderr)
-	    sys.exit(1)
-EOF
+	python3 "$here/post.py" "vigil POST, 4 clients, $1" 42 "$3" \
+		"$work/ingest.json" "$base"
 }
 post "early warning on" "$work/hub" "$key"
 kill "$vigil_pid" && wait "$vigil_pid" 2>/dev/null || true
