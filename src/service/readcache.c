@@ -181,6 +181,18 @@ static int64_t *dup_ids(const int64_t *v, size_t n, int *oom)
 	return d;
 }
 
+/* dst becomes src, with groups and grants (copies) its own */
+static void give(struct vg_principal *dst, int64_t **dst_groups,
+                 int64_t **dst_grants, const struct vg_principal *src,
+                 int64_t *groups, int64_t *grants)
+{
+	*dst = *src;
+	*dst_groups = groups;
+	*dst_grants = grants;
+	dst->groups = groups;
+	dst->grants = grants;
+}
+
 int vg__rcache_auth_get(struct vg_ctx *c, const char *id,
                         const unsigned char *hash, const char *user,
                         const char *scheme)
@@ -198,11 +210,8 @@ int vg__rcache_auth_get(struct vg_ctx *c, const char *id,
 		if (!oom) {
 			free(c->groups);
 			free(c->grants);
-			c->p = a->p;
-			c->groups = groups;
-			c->grants = grants;
-			c->p.groups = groups;
-			c->p.grants = grants;
+			give(&c->p, &c->groups, &c->grants, &a->p, groups,
+			     grants);
 			snprintf(c->user, sizeof(c->user), "%s", a->user);
 			snprintf(c->org_name, sizeof(c->org_name), "%s",
 			         a->org_name);
@@ -245,11 +254,7 @@ void vg__rcache_auth_put(struct vg_ctx *c, const char *id,
 	snprintf(a->id, sizeof(a->id), "%s", id);
 	memcpy(a->hash, hash, VG_HASH_LEN);
 	a->gen = c->gens[1];
-	a->p = c->p;
-	a->groups = groups;
-	a->grants = grants;
-	a->p.groups = groups;
-	a->p.grants = grants;
+	give(&a->p, &a->groups, &a->grants, &c->p, groups, grants);
 	snprintf(a->user, sizeof(a->user), "%s", c->user);
 	snprintf(a->org_name, sizeof(a->org_name), "%s", c->org_name);
 	a->expires = c->key_expires;
